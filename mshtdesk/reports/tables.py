@@ -1,0 +1,29 @@
+"""Plain-text renderings of a report table: CSV for spreadsheets, aligned text for a terminal."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from mshtdesk.domain.disposal_table import DisposalTable
+
+
+def to_csv(table: DisposalTable) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(table.header)
+    writer.writerows(table.records())
+    return out.getvalue()
+
+
+def to_text(table: DisposalTable) -> str:
+    cells = [list(table.header), *[[str(c) for c in r] for r in table.records()]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(cells[0]))]
+
+    def line(row: list[str]) -> str:
+        return "  ".join(
+            c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        )
+
+    body = [line(cells[0]), "  ".join("-" * w for w in widths), *(line(r) for r in cells[1:])]
+    return "\n".join([table.caption, "", *body, "", *table.footnotes]) + "\n"

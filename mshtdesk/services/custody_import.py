@@ -1,0 +1,572 @@
+"""Import of the custody system's export: one CSV row per disposal event.
+
+Columns (any order, header names case-insensitive): arrest_ref, arrest_date, district, detainee_ref
+(optional), offence_ref, offence, disposal, disposal_date. The import is all-or-nothing: every row is
+checked against the file and the database before anything is written, and every problem is reported
+by line, column and reason. It is idempotent: an event is identified by (arrest ref, offence ref,
+disposal, date), so a file imported twice, or a later cumulative export, adds only what is new.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from mshtdesk.domain.dates import parse_date, uk
+from mshtdesk.domain.disposals import accepted_disposal_words, parse_disposal
+from mshtdesk.domain.offences import OTHER_MS, recognise_offence
+from mshtdesk.errors import CancelledError, ImportRejectedError, RowError, StoreError
+from mshtdesk.store.database import Database
+from mshtdesk.store.tables import (
+    ARREST,
+    DISPOSAL_TYPE,
+    DISTRICT,
+    EVENT,
+    IMPORT_BATCH,
+    OFFENCE,
+    OFFENCE_TYPE,
+    utcnow,
+)
+
+Progress = Callable[[str, int, int], None]
+"""``progress(phase, done, total)``: called often; cheap to ignore."""
+
+COLUMNS = (
+    "arrest_ref",
+    "arrest_date",
+    "district",
+    "detainee_ref",
+    "offence_ref",
+    "offence",
+    "disposal",
+    "disposal_date",
+)
+OPTIONAL = frozenset({"detainee_ref"})
+ALIASES = {
+    "custody_ref": "arrest_ref",
+    "custody_reference": "arrest_ref",
+    "custody_record": "arrest_ref",
+    "arrest_reference": "arrest_ref",
+    "detainee": "detainee_ref",
+    "detainee_reference": "detainee_ref",
+    "offence_reference": "offence_ref",
+    "offence_text": "offence",
+    "disposal_type": "disposal",
+}
+MAX_LEN = {"arrest_ref": 64, "detainee_ref": 64, "offence_ref": 64, "offence": 400, "district": 80}
+EARLIEST = date(1990, 1, 1)
+CHUNK = 500  # bound parameters per IN (...) lookup: well under SQLite's and PostgreSQL's limits
+MAX_ERRORS = 1000  # stop collecting after this many; the file is rejected either way
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    file_name: str
+    rows_read: int
+    arrests_added: int
+    offences_added: int
+    events_added: int
+    events_already_present: int
+    arrests_in_file: int
+    batch_id: int | None  # None for a dry run or a file that added nothing
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.arrests_added or self.offences_added or self.events_added)
+
+    def describe(self) -> str:
+        if not self.changed:
+            return f"Nothing new in {self.file_name}: all {self.rows_read} rows were already recorded."
+        return (
+            f"Imported {self.file_name}: {self.arrests_added} new arrests, {self.offences_added} new offences "
+            f"and {self.events_added} new disposal events from {self.rows_read} rows "
+            f"({self.events_already_present} events were already recorded)."
+        )
+
+
+@dataclass
+class _Arrest:
+    line: int
+    arrest_date: date
+    district_id: int
+    detainee_ref: str
+
+
+@dataclass
+class _Offence:
+    line: int
+    text: str
+    type_code: str
+
+
+@dataclass
+class _Parsed:
+    rows: int
+    arrests: dict[str, _Arrest]
+    offences: dict[tuple[str, str], _Offence]
+    events: dict[tuple[str, str, str, date], int]  # -> first line
+
+
+def _norm_header(name: str) -> str:
+    key = "_".join(name.strip().casefold().replace("-", " ").split())
+    return ALIASES.get(key, key)
+
+
+def _clip(s: str, n: int = 40) -> str:
+    return s if len(s) <= n else s[: n - 1] + "\u2026"
+
+
+class _Reader:
+    """Parses and checks the rows of one file against each other (the database comes later)."""
+
+    def __init__(self, districts: dict[str, int], district_codes: dict[int, str], today: date) -> None:
+        self.districts = districts
+        self.district_codes = district_codes
+        self.today = today
+        self.errors: list[RowError] = []
+        self._dates: dict[str, date | str] = {}
+
+    def error(self, line: int, column: str, reason: str) -> None:
+        if len(self.errors) < MAX_ERRORS:
+            self.errors.append(RowError(line, column, reason))
+
+    def date(self, line: int, column: str, text: str, label: str) -> date | None:
+        got = self._dates.get(text)
+        if got is None:
+            try:
+                got = parse_date(text)
+                if got > self.today:
+                    got = f"{label} {uk(got)} is in the future"
+                elif got < EARLIEST:
+                    got = f"{label} {uk(got)} is before {EARLIEST.year}; check the year"
+            except ValueError as exc:
+                got = str(exc)
+            self._dates[text] = got
+        if isinstance(got, str):
+            self.error(line, column, got)
+            return None
+        return got
+
+    def read(self, text: str, progress: Progress | None, cancel: Callable[[], bool] | None) -> _Parsed:
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        parsed = _Parsed(0, {}, {}, {})
+        try:
+            header = next(reader, None)
+        except csv.Error as exc:
+            self.error(1, "header", f"the header row cannot be read as CSV ({exc})")
+            return parsed
+        if header is None or not any(h.strip() for h in header):
+            self.error(1, "header", "the file is empty; expected a header row naming " + ", ".join(COLUMNS))
+            return parsed
+        index: dict[str, int] = {}
+        for i, name in enumerate(header):
+            key = _norm_header(name)
+            if key in COLUMNS:
+                if key in index:
+                    self.error(1, key, "this column appears twice in the header")
+                index[key] = i
+        missing = [c for c in COLUMNS if c not in index and c not in OPTIONAL]
+        for c in missing:
+            self.error(1, c, "this column is missing from the header")
+        if self.errors:
+            return parsed
+        width = len(header)
+        total = text.count("\n") + 1
+        last_line = 1
+        step = 0
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                self.error(reader.line_num, "row", f"not valid CSV ({exc}); check the quotes on this line")
+                break
+            line = last_line + 1
+            last_line = reader.line_num
+            if not row or not any(c.strip() for c in row):
+                continue
+            parsed.rows += 1
+            step += 1
+            if step == 2000:
+                step = 0
+                if cancel is not None and cancel():
+                    raise CancelledError()
+                if progress is not None:
+                    progress("Reading", min(line, total), total)
+            if len(row) != width:
+                self.error(line, "row", f"has {len(row)} fields but the header has {width}")
+                continue
+            self._row(parsed, line, {k: row[i].strip() for k, i in index.items()})
+        return parsed
+
+    def _row(self, parsed: _Parsed, line: int, v: dict[str, str]) -> None:
+        n_before = len(self.errors)
+        for col, limit in MAX_LEN.items():
+            if len(v.get(col, "")) > limit:
+                self.error(line, col, f"is {len(v[col])} characters long; at most {limit} are allowed")
+        if len(self.errors) > n_before:
+            return
+        ref, off_ref, off_text = v["arrest_ref"], v["offence_ref"], v["offence"]
+        for col, val in (("arrest_ref", ref), ("offence_ref", off_ref), ("offence", off_text)):
+            if not val:
+                self.error(line, col, "is empty")
+        if val := v["arrest_date"]:
+            arrest_date = self.date(line, "arrest_date", val, "arrest date")
+        else:
+            arrest_date = None
+            self.error(line, "arrest_date", "is empty")
+        district_text = v["district"]
+        district_id = self.districts.get(district_text.casefold())
+        if district_id is None:
+            known = ", ".join(sorted(set(self.district_codes.values())))
+            what = (
+                f"'{_clip(district_text)}' is not a district of this force" if district_text else "is empty"
+            )
+            self.error(line, "district", f"{what} (use a code or name: {known})")
+        detainee = v.get("detainee_ref", "")
+        disposal_text, disposal_date_text = v["disposal"], v["disposal_date"]
+        code: str | None = None
+        disposal_date: date | None = None
+        if disposal_text:
+            code = parse_disposal(disposal_text)
+            if code is None:
+                self.error(
+                    line,
+                    "disposal",
+                    f"'{_clip(disposal_text)}' is not a disposal type ({accepted_disposal_words()})",
+                )
+            if not disposal_date_text:
+                self.error(line, "disposal_date", "is empty but a disposal is given")
+            else:
+                disposal_date = self.date(line, "disposal_date", disposal_date_text, "disposal date")
+                if disposal_date and arrest_date and disposal_date < arrest_date:
+                    self.error(
+                        line,
+                        "disposal_date",
+                        f"{uk(disposal_date)} is before the arrest date {uk(arrest_date)}",
+                    )
+        elif disposal_date_text:
+            self.error(line, "disposal", "is empty but a disposal date is given")
+        if len(self.errors) > n_before or arrest_date is None or district_id is None:
+            return
+        known = parsed.arrests.get(ref)
+        if known is None:
+            parsed.arrests[ref] = _Arrest(line, arrest_date, district_id, detainee)
+        else:
+            if known.arrest_date != arrest_date:
+                self.error(
+                    line,
+                    "arrest_date",
+                    f"{uk(arrest_date)} contradicts {uk(known.arrest_date)} on line {known.line}",
+                )
+            if known.district_id != district_id:
+                self.error(
+                    line,
+                    "district",
+                    f"{self.district_codes[district_id]} contradicts {self.district_codes[known.district_id]} "
+                    f"on line {known.line}",
+                )
+            if detainee and known.detainee_ref and detainee != known.detainee_ref:
+                self.error(line, "detainee_ref", f"contradicts the detainee reference on line {known.line}")
+            elif detainee and not known.detainee_ref:
+                known.detainee_ref = detainee
+        key = (ref, off_ref)
+        off = parsed.offences.get(key)
+        if off is None:
+            parsed.offences[key] = _Offence(line, off_text, recognise_offence(off_text))
+        elif off.text.casefold() != off_text.casefold():
+            self.error(
+                line, "offence", f"'{_clip(off_text)}' contradicts the offence text on line {off.line}"
+            )
+        if code is not None and disposal_date is not None:
+            parsed.events.setdefault((ref, off_ref, code, disposal_date), line)
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without a BOM); anything else is named by the line it breaks on."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ImportRejectedError(
+            [RowError(line, "file", "is not UTF-8 text; save the export as 'CSV UTF-8' and import it again")],
+            0,
+        ) from None
+
+
+def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(items), CHUNK):
+        yield items[i : i + CHUNK]
+
+
+def import_custody(
+    db: Database,
+    data: bytes,
+    file_name: str,
+    *,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    cancel: Callable[[], bool] | None = None,
+    today: date | None = None,
+    source: str = "import",
+) -> ImportSummary:
+    """Check ``data`` completely, then write what is new in one transaction, or raise ImportRejectedError."""
+    text = decode(data)
+    with db.engine.connect() as conn:
+        district_rows = conn.execute(select(DISTRICT.c.id, DISTRICT.c.code, DISTRICT.c.name)).all()
+    lookup = {c.casefold(): i for i, c, _ in district_rows} | {n.casefold(): i for i, _, n in district_rows}
+    reader = _Reader(lookup, {i: c for i, c, _ in district_rows}, today or date.today())
+    parsed = reader.read(text, progress, cancel)
+    if not reader.errors and parsed.rows == 0:
+        reader.error(2, "row", "the file has a header but no rows")
+    if reader.errors:
+        raise ImportRejectedError(reader.errors, parsed.rows)
+    try:
+        with db.engine.begin() as conn:
+            summary = _write(
+                conn,
+                parsed,
+                reader,
+                file_name,
+                hashlib.sha256(data).hexdigest(),
+                dry_run,
+                progress,
+                cancel,
+                source,
+            )
+            if reader.errors:
+                raise ImportRejectedError(reader.errors, parsed.rows)
+            if dry_run:
+                conn.rollback()
+            return summary
+    except IntegrityError as exc:
+        raise StoreError(
+            "Another user changed the same arrests while this file was being imported; nothing was written. "
+            "Import the file again."
+        ) from exc
+    except OperationalError as exc:
+        if "locked" in str(exc.orig) or "busy" in str(exc.orig):
+            raise StoreError(
+                "The database is busy with another user's change; nothing was written. Try again in a moment."
+            ) from exc
+        raise
+
+
+def _write(
+    conn: Connection,
+    parsed: _Parsed,
+    reader: _Reader,
+    file_name: str,
+    sha256: str,
+    dry_run: bool,
+    progress: Progress | None,
+    cancel: Callable[[], bool] | None,
+    source: str,
+) -> ImportSummary:
+    refs = list(parsed.arrests)
+    total = len(refs) + len(parsed.offences) + len(parsed.events)
+    done = 0
+
+    def tick(n: int, phase: str) -> None:
+        nonlocal done
+        done += n
+        if cancel is not None and cancel():
+            raise CancelledError()
+        if progress is not None:
+            progress(phase, done, total)
+
+    # What is stored already, for the arrests this file names.
+    stored_arrest: dict[str, tuple[int, date, int, str]] = {}
+    for chunk in _chunks(refs):
+        q = select(
+            ARREST.c.custody_ref,
+            ARREST.c.id,
+            ARREST.c.arrest_date,
+            ARREST.c.district_id,
+            ARREST.c.detainee_ref,
+        )
+        for ref, *rest in conn.execute(q.where(ARREST.c.custody_ref.in_(chunk))):
+            stored_arrest[ref] = (rest[0], rest[1], rest[2], rest[3])
+    codes = reader.district_codes
+    for ref, (arrest_id, stored_date, stored_district, stored_detainee) in stored_arrest.items():
+        a = parsed.arrests[ref]
+        if a.arrest_date != stored_date:
+            reader.error(
+                a.line,
+                "arrest_date",
+                f"{uk(a.arrest_date)} contradicts the stored arrest date {uk(stored_date)}",
+            )
+        if a.district_id != stored_district:
+            reader.error(
+                a.line,
+                "district",
+                f"{codes[a.district_id]} contradicts the stored district {codes[stored_district]}",
+            )
+        if a.detainee_ref and stored_detainee and a.detainee_ref != stored_detainee:
+            reader.error(a.line, "detainee_ref", "contradicts the stored detainee reference for this arrest")
+    type_ids = dict(conn.execute(select(OFFENCE_TYPE.c.code, OFFENCE_TYPE.c.id)).tuples().all())
+    disposal_ids = dict(conn.execute(select(DISPOSAL_TYPE.c.code, DISPOSAL_TYPE.c.id)).tuples().all())
+    stored_offence: dict[tuple[str, str], int] = {}
+    ref_of_id = {v[0]: k for k, v in stored_arrest.items()}
+    type_code_of = {v: k for k, v in type_ids.items()}
+    for chunk in _chunks(list(ref_of_id)):
+        q = select(
+            OFFENCE.c.arrest_id,
+            OFFENCE.c.offence_ref,
+            OFFENCE.c.id,
+            OFFENCE.c.offence_type_id,
+            OFFENCE.c.offence_text,
+        )
+        for arrest_id, off_ref, off_id, type_id, off_text in conn.execute(
+            q.where(OFFENCE.c.arrest_id.in_(chunk))
+        ):
+            key = (ref_of_id[arrest_id], off_ref)
+            stored_offence[key] = off_id
+            mine = parsed.offences.get(key)
+            if mine is None:
+                continue
+            stored_type = type_code_of[type_id]
+            if mine.type_code != stored_type or (
+                stored_type == OTHER_MS and mine.text.casefold() != str(off_text).casefold()
+            ):
+                reader.error(
+                    mine.line,
+                    "offence",
+                    f"'{_clip(mine.text)}' contradicts the offence stored for this arrest",
+                )
+    stored_events: set[tuple[int, int, date]] = set()
+    for chunk in _chunks(list(stored_offence.values())):
+        q = select(EVENT.c.offence_id, EVENT.c.disposal_type_id, EVENT.c.event_date)
+        stored_events.update(conn.execute(q.where(EVENT.c.offence_id.in_(chunk))).tuples())
+    if reader.errors:
+        return ImportSummary(file_name, parsed.rows, 0, 0, 0, 0, len(refs), None)
+
+    # Write what is new.
+    new_refs = [r for r in refs if r not in stored_arrest]
+    new_offences = [k for k in parsed.offences if k not in stored_offence]
+    now = utcnow()
+    batch_id: int | None = None
+    if new_refs or new_offences or parsed.events:
+        batch_id = conn.execute(
+            insert(IMPORT_BATCH).returning(IMPORT_BATCH.c.id),
+            {
+                "file_name": file_name[-260:],
+                "sha256": sha256,
+                "imported_at": now,
+                "row_count": parsed.rows,
+                "arrests_added": 0,
+                "offences_added": 0,
+                "events_added": 0,
+            },
+        ).scalar_one()
+    arrest_id_of = {ref: v[0] for ref, v in stored_arrest.items()}
+    for chunk in _chunks(new_refs):
+        rows = [
+            {
+                "custody_ref": r,
+                "arrest_date": parsed.arrests[r].arrest_date,
+                "district_id": parsed.arrests[r].district_id,
+                "detainee_ref": parsed.arrests[r].detainee_ref,
+                "operation": "",
+                "notes": "",
+                "version": 1,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for r in chunk
+        ]
+        result = conn.execute(
+            insert(ARREST).returning(ARREST.c.id, ARREST.c.custody_ref, sort_by_parameter_order=True), rows
+        )
+        arrest_id_of.update({ref: i for i, ref in result})
+        tick(len(chunk), "Writing arrests")
+    offence_id_of = dict(stored_offence)
+    for chunk in _chunks(new_offences):
+        rows = [
+            {
+                "arrest_id": arrest_id_of[ref],
+                "offence_ref": off_ref,
+                "offence_type_id": type_ids[parsed.offences[(ref, off_ref)].type_code],
+                "offence_text": parsed.offences[(ref, off_ref)].text,
+                "created_at": now,
+            }
+            for ref, off_ref in chunk
+        ]
+        result = conn.execute(insert(OFFENCE).returning(OFFENCE.c.id, sort_by_parameter_order=True), rows)
+        offence_id_of.update(zip(chunk, result.scalars(), strict=True))
+        tick(len(chunk), "Writing offences")
+    new_events = []
+    present = 0
+    for ref, off_ref, code, on in parsed.events:
+        offence_id = offence_id_of[(ref, off_ref)]
+        type_id = disposal_ids[code]
+        if (offence_id, type_id, on) in stored_events:
+            present += 1
+            continue
+        new_events.append(
+            {
+                "offence_id": offence_id,
+                "disposal_type_id": type_id,
+                "event_date": on,
+                "note": "",
+                "supersedes_id": None,
+                "is_void": False,
+                "reason": "",
+                "source": source,
+                "import_batch_id": batch_id,
+                "recorded_at": now,
+            }
+        )
+    tick(present, "Writing events")
+    for i in range(0, len(new_events), 5000):
+        part = new_events[i : i + 5000]
+        conn.execute(insert(EVENT), part)
+        tick(len(part), "Writing events")
+    if batch_id is not None:
+        if not (new_refs or new_offences or new_events):
+            conn.execute(IMPORT_BATCH.delete().where(IMPORT_BATCH.c.id == batch_id))
+            batch_id = None
+        else:
+            conn.execute(
+                update(IMPORT_BATCH)
+                .where(IMPORT_BATCH.c.id == batch_id)
+                .values(
+                    arrests_added=len(new_refs),
+                    offences_added=len(new_offences),
+                    events_added=len(new_events),
+                )
+            )
+    return ImportSummary(
+        file_name,
+        parsed.rows,
+        len(new_refs),
+        len(new_offences),
+        len(new_events),
+        present,
+        len(refs),
+        None if dry_run else batch_id,
+    )
+
+
+def read_file(path: str) -> bytes:
+    """Read an import file, turning the usual OS failures into one clear sentence."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read()
+    except FileNotFoundError:
+        raise StoreError(f"There is no file at {path}.") from None
+    except IsADirectoryError:
+        raise StoreError(f"{path} is a folder, not a file.") from None
+    except PermissionError:
+        raise StoreError(f"You do not have permission to read {path}.") from None
+    except OSError as exc:
+        raise StoreError(f"{path} could not be read: {exc.strerror or exc}.") from None

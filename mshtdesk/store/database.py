@@ -1,0 +1,46 @@
+"""A database the app can use: migrated, checked, reference data present."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from mshtdesk.store.engine import make_engine, resolve_url, sqlite_path
+from mshtdesk.store.migrate import migrate
+from mshtdesk.store.reference import seed_reference
+
+
+class Database:
+    """Owns the engine; hands out short-lived sessions (never kept open across user actions)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine: Engine = make_engine(url)
+
+    @property
+    def path(self) -> Path | None:
+        return sqlite_path(self.url)
+
+    def session(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+    def describe(self) -> str:
+        """For a status bar: the file name or the server, never a password."""
+        path = self.path
+        if path is not None:
+            return str(path)
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(db: str | None = None, *, profile: str | None = None) -> Database:
+    """Resolve, migrate (backing up first), seed reference data and return a ready database."""
+    url = resolve_url(db)
+    migrate(url)
+    database = Database(url)
+    seed_reference(database.engine, profile)
+    return database

@@ -1,0 +1,75 @@
+"""Where the database is, and engines configured for it.
+
+A ``--db`` value (or ``MSHTDESK_DB``) is either an SQLAlchemy URL or a file path; with neither, the
+file lives in the per-user data folder. SQLite connections get foreign keys, WAL, a busy timeout and
+``synchronous=FULL`` (a committed import must survive a power cut; the cost is one fsync per commit).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+from mshtdesk import APP_NAME
+
+DB_ENV = "MSHTDESK_DB"
+DATA_DIR_ENV = "MSHTDESK_DATA_DIR"
+BUSY_TIMEOUT_MS = 5000
+
+
+def data_dir() -> Path:
+    """The per-user data folder (``%LOCALAPPDATA%`` on Windows: never the roaming profile)."""
+    override = os.environ.get(DATA_DIR_ENV)
+    if override:
+        return Path(override)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False, roaming=False))
+
+
+def resolve_url(db: str | None = None) -> str:
+    """Turn a ``--db`` value, ``MSHTDESK_DB`` or the default location into an SQLAlchemy URL."""
+    value = db or os.environ.get(DB_ENV) or str(data_dir() / "mshtdesk.db")
+    if "://" in value:
+        make_url(value)  # raises ArgumentError for a malformed URL
+        return value
+    return "sqlite:///" + str(Path(value).expanduser().resolve())
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL, or None for another backend or an in-memory database."""
+    u = make_url(url)
+    if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
+        return None
+    return Path(u.database)
+
+
+def make_engine(url: str, *, foreign_keys: bool = True) -> Engine:
+    """An engine for ``url``; SQLite files get the pragmas this app relies on on every connection."""
+    path = sqlite_path(url)
+    if path is None:
+        return create_engine(url, pool_pre_ping=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
+        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA synchronous = FULL")
+        cur.close()
+        # Let SQLAlchemy, not the sqlite3 module, decide where transactions begin, so that DDL in a
+        # migration is rolled back with everything else when a check fails.
+        dbapi_conn.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN")
+
+    return engine

@@ -1,0 +1,124 @@
+"""Open a database the safe way: refuse newer ones, back up, migrate with foreign keys off, check.
+
+Foreign keys stay off during migration because SQLite batch migrations copy and drop tables, and a
+DROP with foreign keys on fires ON DELETE actions on child rows. The checks run inside the migration's
+transaction, so a failed check leaves the file as it was.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, inspect, text
+from sqlalchemy.exc import DatabaseError, OperationalError
+
+from mshtdesk.store.backup import backup_sqlite
+from mshtdesk.store.engine import make_engine, sqlite_path
+from mshtdesk.errors import (
+    CorruptDatabaseError,
+    DatabaseUnavailableError,
+    MigrationError,
+    NewerDatabaseError,
+    NotAnMshtDatabaseError,
+)
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(conn: Connection) -> str | None:
+    return MigrationContext.configure(conn).get_current_revision()
+
+
+def _known(rev: str) -> bool:
+    script = ScriptDirectory.from_config(alembic_config())
+    return any(s.revision == rev for s in script.walk_revisions())
+
+
+def _check_sqlite(conn: Connection, where: str) -> None:
+    bad_fk = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if bad_fk:
+        raise MigrationError(f"{where}: {len(bad_fk)} rows point at records that do not exist.")
+    result = conn.exec_driver_sql("PRAGMA integrity_check").scalar()
+    if result != "ok":
+        raise MigrationError(f"{where}: the database failed its integrity check ({result}).")
+
+
+def migrate(url: str, backup_dir: Path | None = None) -> Path | None:
+    """Bring the database at ``url`` to the current schema; return the backup taken, if any."""
+    engine = make_engine(url, foreign_keys=False)
+    path = sqlite_path(url)
+    backup: Path | None = None
+    try:
+        try:
+            with engine.connect() as conn:
+                current = current_revision(conn)
+                has_tables = bool(inspect(conn).get_table_names())
+        except DatabaseError as exc:
+            if isinstance(exc, OperationalError) and path is None:
+                raise DatabaseUnavailableError(
+                    "The database server could not be reached. Check the address and your network, then try again."
+                ) from exc
+            if path is not None and "not a database" in str(exc.orig):
+                raise CorruptDatabaseError(
+                    f"{path.name} is not a readable MSHT Desk database: it may be damaged or encrypted. "
+                    "Restore it from a backup."
+                ) from exc
+            raise DatabaseUnavailableError(f"The database could not be opened: {exc.orig}.") from exc
+        head = head_revision()
+        if current == head:
+            return None
+        if current is None and has_tables:
+            raise NotAnMshtDatabaseError(
+                "That file holds a database that MSHT Desk did not create; choose another file."
+            )
+        if current is not None and not _known(current):
+            raise NewerDatabaseError(
+                "This database was written by a newer version of MSHT Desk. "
+                "Install the newer version to open it; nothing in it has been changed."
+            )
+        if current is not None and path is not None:
+            backup = backup_sqlite(path, backup_dir or path.parent / "backups", f"before-{head}")
+        cfg = alembic_config()
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+            if path is not None:
+                where = "The upgrade was undone" + (f"; a backup is at {backup}" if backup else "")
+                _check_sqlite(conn, where)
+        return backup
+    finally:
+        engine.dispose()
+
+
+def check_models_match(engine: Engine) -> None:
+    """Raise if the tables in ``tables.py`` and the migrations disagree (``alembic check``)."""
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.check(cfg)
+
+
+def schema_version(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return current_revision(conn)
+
+
+def table_counts(engine: Engine, tables: list[str]) -> dict[str, int]:
+    with engine.connect() as conn:
+        return {t: int(conn.execute(text(f'SELECT COUNT(*) FROM "{t}"')).scalar_one()) for t in tables}

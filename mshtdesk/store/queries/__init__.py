@@ -1,0 +1,1 @@
+"""One module per list or report: the SQL behind it, portable to SQLite and PostgreSQL."""

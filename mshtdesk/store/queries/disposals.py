@@ -1,0 +1,69 @@
+"""The as-at rule in SQL: one statement per table, never a query per arrest.
+
+An offence's disposal as at D is its latest effective event dated on or before D, a same-day tie going
+to the higher rank (lower number); an arrest's is the best of its offences'. An event is effective
+unless it is a retraction (``is_void``) or another event supersedes it. The correlated subquery is an
+index probe on ``(offence_id, event_date)``; plain SQL that SQLite and PostgreSQL both run.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import ColumnElement, Connection, ScalarSelect, and_, exists, false, func, select
+from sqlalchemy.sql.elements import ColumnClause
+
+from mshtdesk.store.tables import ARREST, DISPOSAL_TYPE, EVENT, OFFENCE
+
+
+def effective() -> ColumnElement[bool]:
+    """The condition on ``EVENT`` that keeps only events still in force."""
+    later = EVENT.alias("superseding")
+    return and_(EVENT.c.is_void == false(), ~exists().where(later.c.supersedes_id == EVENT.c.id))
+
+
+def offence_rank_as_at(offence_id: ColumnElement[int] | ColumnClause[int], as_at: date) -> ScalarSelect[int]:
+    """Rank of the offence's disposal as at ``as_at`` (NULL when it has none yet)."""
+    return (
+        select(DISPOSAL_TYPE.c.rank)
+        .select_from(EVENT.join(DISPOSAL_TYPE, DISPOSAL_TYPE.c.id == EVENT.c.disposal_type_id))
+        .where(EVENT.c.offence_id == offence_id, EVENT.c.event_date <= as_at, effective())
+        .order_by(EVENT.c.event_date.desc(), DISPOSAL_TYPE.c.rank.asc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def arrest_rank_as_at(arrest_id: ColumnElement[int], as_at: date) -> ScalarSelect[int]:
+    """Rank of the arrest's disposal as at ``as_at``: the best of its offences' (NULL when none has one)."""
+    o = OFFENCE.alias("o_rank")
+    return (
+        select(func.min(offence_rank_as_at(o.c.id, as_at)))
+        .where(o.c.arrest_id == arrest_id)
+        .scalar_subquery()
+    )
+
+
+def disposal_counts(
+    conn: Connection, date_from: date, date_to: date, as_at: date
+) -> list[tuple[int, int | None, int]]:
+    """``(district_id, rank or None, arrests)`` for arrests dated in [date_from, date_to], as at ``as_at``."""
+    per_offence = (
+        select(
+            ARREST.c.id.label("arrest_id"),
+            ARREST.c.district_id,
+            offence_rank_as_at(OFFENCE.c.id, as_at).label("rank"),
+        )
+        .select_from(ARREST.outerjoin(OFFENCE, OFFENCE.c.arrest_id == ARREST.c.id))
+        .where(ARREST.c.arrest_date >= date_from, ARREST.c.arrest_date <= date_to)
+        .subquery("per_offence")
+    )
+    per_arrest = (
+        select(per_offence.c.district_id, func.min(per_offence.c.rank).label("rank"))
+        .group_by(per_offence.c.arrest_id, per_offence.c.district_id)
+        .subquery("per_arrest")
+    )
+    stmt = select(per_arrest.c.district_id, per_arrest.c.rank, func.count()).group_by(
+        per_arrest.c.district_id, per_arrest.c.rank
+    )
+    return [(int(d), None if r is None else int(r), int(n)) for d, r, n in conn.execute(stmt)]

@@ -1,0 +1,127 @@
+"""SQLModel table classes: the schema. Migrations in ``migrations/versions`` must agree with it.
+
+Timestamps are timezone-aware UTC (SQLModel's ``UTCDateTime`` refuses naive ones). Disposal events are append-only: a correction is a new row that
+``supersedes`` the old one, with a reason; a retraction is a superseding row marked ``is_void``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from typing import cast
+
+from sqlalchemy import Index, Table, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Setting(SQLModel, table=True):
+    __tablename__ = "setting"
+
+    key: str = Field(primary_key=True, max_length=64)
+    value: str = Field(max_length=1000)
+
+
+class District(SQLModel, table=True):
+    __tablename__ = "district"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=8, unique=True)
+    name: str = Field(max_length=80)
+    sort_order: int
+    active: bool = True
+
+
+class DisposalType(SQLModel, table=True):
+    __tablename__ = "disposal_type"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=32, unique=True)
+    label: str = Field(max_length=80)
+    rank: int  # 1 = highest; an administrator may reorder
+
+
+class OffenceType(SQLModel, table=True):
+    __tablename__ = "offence_type"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=32, unique=True)
+    label: str = Field(max_length=200)
+    legislation: str = Field(max_length=200)
+    section: str = Field(max_length=32)
+    is_msa: bool
+
+
+class ImportBatch(SQLModel, table=True):
+    __tablename__ = "import_batch"
+
+    id: int | None = Field(default=None, primary_key=True)
+    file_name: str = Field(max_length=260)
+    sha256: str = Field(max_length=64, index=True)
+    imported_at: datetime = Field(default_factory=utcnow)
+    row_count: int
+    arrests_added: int
+    offences_added: int
+    events_added: int
+
+
+class Arrest(SQLModel, table=True):
+    __tablename__ = "arrest"
+
+    id: int | None = Field(default=None, primary_key=True)
+    custody_ref: str = Field(max_length=64, unique=True)
+    arrest_date: date = Field(index=True)
+    district_id: int = Field(foreign_key="district.id", index=True)
+    detainee_ref: str = Field(default="", max_length=64, index=True)
+    operation: str = Field(default="", max_length=120)
+    notes: str = Field(default="", max_length=4000)
+    version: int = 1  # optimistic lock: an update must name the version it read
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Offence(SQLModel, table=True):
+    __tablename__ = "offence"
+    __table_args__ = (UniqueConstraint("arrest_id", "offence_ref", name="uq_offence_arrest_ref"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    arrest_id: int = Field(foreign_key="arrest.id", index=True)
+    offence_ref: str = Field(max_length=64)
+    offence_type_id: int = Field(foreign_key="offence_type.id")
+    offence_text: str = Field(default="", max_length=400)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class DisposalEvent(SQLModel, table=True):
+    __tablename__ = "disposal_event"
+    __table_args__ = (Index("ix_disposal_event_offence_date", "offence_id", "event_date"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    offence_id: int = Field(foreign_key="offence.id")
+    disposal_type_id: int = Field(foreign_key="disposal_type.id")
+    event_date: date
+    note: str = Field(default="", max_length=2000)
+    supersedes_id: int | None = Field(default=None, foreign_key="disposal_event.id", index=True)
+    is_void: bool = False
+    reason: str = Field(default="", max_length=2000)
+    source: str = Field(default="manual", max_length=16)  # manual | import | demo
+    import_batch_id: int | None = Field(default=None, foreign_key="import_batch.id")
+    recorded_at: datetime = Field(default_factory=utcnow)
+
+
+def _t(model: type[SQLModel]) -> Table:
+    return cast(Table, model.__table__)  # type: ignore[attr-defined]
+
+
+# Core tables, for queries written in SQLAlchemy Core (typed columns, no ORM objects).
+ARREST = _t(Arrest)
+OFFENCE = _t(Offence)
+EVENT = _t(DisposalEvent)
+DISTRICT = _t(District)
+DISPOSAL_TYPE = _t(DisposalType)
+OFFENCE_TYPE = _t(OffenceType)
+IMPORT_BATCH = _t(ImportBatch)
+SETTING = _t(Setting)
