@@ -413,8 +413,8 @@ def _write(
             )
         if a.detainee_ref and stored_detainee and a.detainee_ref != stored_detainee:
             reader.error(a.line, "detainee_ref", "contradicts the stored detainee reference for this arrest")
-    type_ids = dict(conn.execute(select(OFFENCE_TYPE.c.code, OFFENCE_TYPE.c.id)).tuples().all())
-    disposal_ids = dict(conn.execute(select(DISPOSAL_TYPE.c.code, DISPOSAL_TYPE.c.id)).tuples().all())
+    type_ids = dict(conn.execute(select(OFFENCE_TYPE.c.code, OFFENCE_TYPE.c.id)).all())
+    disposal_ids = dict(conn.execute(select(DISPOSAL_TYPE.c.code, DISPOSAL_TYPE.c.id)).all())
     stored_offence: dict[tuple[str, str], int] = {}
     ref_of_id = {v[0]: k for k, v in stored_arrest.items()}
     type_code_of = {v: k for k, v in type_ids.items()}
@@ -446,7 +446,7 @@ def _write(
     stored_events: set[tuple[int, int, date]] = set()
     for chunk in _chunks(list(stored_offence.values())):
         q = select(EVENT.c.offence_id, EVENT.c.disposal_type_id, EVENT.c.event_date)
-        stored_events.update(conn.execute(q.where(EVENT.c.offence_id.in_(chunk))).tuples())
+        stored_events.update((o, t, d) for o, t, d in conn.execute(q.where(EVENT.c.offence_id.in_(chunk))))
     if reader.errors:
         return ImportSummary(file_name, parsed.rows, 0, 0, 0, 0, len(refs), None)
 

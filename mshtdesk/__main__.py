@@ -1,0 +1,5 @@
+import sys
+
+from mshtdesk.cli import main
+
+sys.exit(main())

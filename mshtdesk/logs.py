@@ -1,0 +1,47 @@
+"""Where bugs are written down: a log file in the per-user log folder, never personal data.
+
+Messages logged here name what failed and where, never values from records; SQL parameters are hidden
+by the engine (``hide_parameters``) so a database error cannot leak a row into the log.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from mshtdesk import APP_NAME
+
+LOG_DIR_ENV = "MSHTDESK_LOG_DIR"
+
+
+def log_dir() -> Path:
+    override = os.environ.get(LOG_DIR_ENV)
+    if override:
+        return Path(override)
+    from platformdirs import user_log_dir
+
+    return Path(user_log_dir(APP_NAME, appauthor=False))
+
+
+def log_file() -> Path:
+    return log_dir() / "mshtdesk.log"
+
+
+def log_bug(context: str, exc: BaseException) -> Path | None:
+    """Record an unexpected failure with its traceback; return the log's path (None if unwritable)."""
+    path = log_file()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        logger = logging.getLogger("mshtdesk.bugs")
+        handler = logging.FileHandler(path, encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        logger.addHandler(handler)
+        try:
+            logger.error("bug in %s: %s", context, type(exc).__name__, exc_info=exc)
+        finally:
+            logger.removeHandler(handler)
+            handler.close()
+    except OSError:
+        return None
+    return path

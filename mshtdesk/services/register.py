@@ -1,0 +1,444 @@
+"""The arrests register: list, read, add and amend arrests, offences and disposal events.
+
+Disposal events are appended, never edited: a correction is a new event that supersedes the old one
+and carries a reason; a retraction is a superseding event marked void. Arrest details carry a version
+number, so a save based on a stale read is refused rather than silently overwriting someone's change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Connection, func, insert, select, update
+
+from mshtdesk.domain.dates import uk
+from mshtdesk.domain.disposals import Event, offence_disposal_as_at
+from mshtdesk.domain.offences import recognise_offence
+from mshtdesk.errors import ConflictError, NotFoundError, ValidationError
+from mshtdesk.store.database import Database
+from mshtdesk.store.queries.arrests import NO_DISPOSAL, SORT_KEYS, ArrestQuery, count_arrests, page_arrests
+from mshtdesk.store.tables import ARREST, DISPOSAL_TYPE, DISTRICT, EVENT, OFFENCE, OFFENCE_TYPE, utcnow
+
+__all__ = [
+    "NO_DISPOSAL",
+    "SORT_KEYS",
+    "ArrestDetail",
+    "ArrestInput",
+    "ArrestQuery",
+    "ArrestRow",
+    "EventRow",
+    "OffenceRow",
+    "RegisterCounts",
+    "RegisterService",
+]
+
+
+@dataclass(frozen=True)
+class ArrestRow:
+    id: int
+    custody_ref: str
+    arrest_date: date
+    district: str
+    detainee_ref: str
+    operation: str
+    offences: int
+    disposal_code: str | None
+    disposal_label: str  # "No disposal recorded" when None
+
+
+@dataclass(frozen=True)
+class EventRow:
+    id: int
+    disposal_code: str
+    disposal_label: str
+    event_date: date
+    note: str
+    reason: str
+    source: str
+    recorded_at_utc: str
+    supersedes_id: int | None
+    superseded: bool  # a later correction replaced it
+    is_void: bool  # a retraction marker
+
+
+@dataclass(frozen=True)
+class OffenceRow:
+    id: int
+    offence_ref: str
+    type_code: str
+    type_title: str
+    offence_text: str
+    events: tuple[EventRow, ...]  # oldest first
+    disposal_code: str | None  # as at today
+    disposal_label: str
+
+
+@dataclass(frozen=True)
+class ArrestDetail:
+    id: int
+    custody_ref: str
+    arrest_date: date
+    district: str
+    detainee_ref: str
+    operation: str
+    notes: str
+    version: int
+    offences: tuple[OffenceRow, ...]
+    disposal_code: str | None
+    disposal_label: str
+
+
+@dataclass(frozen=True)
+class ArrestInput:
+    custody_ref: str
+    arrest_date: date | None
+    district: str
+    detainee_ref: str = ""
+    operation: str = ""
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class RegisterCounts:
+    arrests: int
+    offences: int
+    events: int
+
+
+NO_DISPOSAL_LABEL = "No disposal recorded"
+
+
+class RegisterService:
+    def __init__(self, db: Database, *, today: date | None = None) -> None:
+        self._db = db
+        self._today = today
+
+    @property
+    def today(self) -> date:
+        return self._today or date.today()
+
+    # ----- reading -----------------------------------------------------------------------------
+    def _labels(self, conn: Connection) -> tuple[dict[int, str], dict[str, str], dict[str, int]]:
+        rows = conn.execute(select(DISPOSAL_TYPE.c.rank, DISPOSAL_TYPE.c.code, DISPOSAL_TYPE.c.label)).all()
+        return {r: c for r, c, _ in rows}, {c: lbl for _, c, lbl in rows}, {c: r for r, c, _ in rows}
+
+    def count(self, q: ArrestQuery) -> int:
+        with self._db.engine.connect() as conn:
+            return count_arrests(conn, q)
+
+    def page(
+        self, q: ArrestQuery, *, sort: str = "arrest_date", descending: bool = True, offset: int = 0, limit: int = 200
+    ) -> list[ArrestRow]:
+        with self._db.engine.connect() as conn:
+            code_of, label_of, _ = self._labels(conn)
+            rows = page_arrests(conn, q, sort=sort, descending=descending, offset=offset, limit=limit)
+        out = []
+        for id_, ref, on, district, detainee, op, n, rank in rows:
+            code = None if rank is None else code_of[rank]
+            out.append(
+                ArrestRow(id_, ref, on, district, detainee, op, n, code, label_of[code] if code else NO_DISPOSAL_LABEL)
+            )
+        return out
+
+    def counts(self) -> RegisterCounts:
+        with self._db.engine.connect() as conn:
+            n = [conn.execute(select(func.count()).select_from(t)).scalar_one() for t in (ARREST, OFFENCE, EVENT)]
+        return RegisterCounts(*n)
+
+    def find_id(self, custody_ref: str) -> int | None:
+        with self._db.engine.connect() as conn:
+            found = conn.execute(select(ARREST.c.id).where(ARREST.c.custody_ref == custody_ref.strip())).scalar()
+        return None if found is None else int(found)
+
+    def get(self, arrest_id: int) -> ArrestDetail:
+        with self._db.engine.connect() as conn:
+            a = conn.execute(
+                select(
+                    ARREST.c.id,
+                    ARREST.c.custody_ref,
+                    ARREST.c.arrest_date,
+                    DISTRICT.c.code,
+                    ARREST.c.detainee_ref,
+                    ARREST.c.operation,
+                    ARREST.c.notes,
+                    ARREST.c.version,
+                )
+                .select_from(ARREST.join(DISTRICT, DISTRICT.c.id == ARREST.c.district_id))
+                .where(ARREST.c.id == arrest_id)
+            ).one_or_none()
+            if a is None:
+                raise NotFoundError("That arrest is no longer in the register.")
+            _, label_of, rank = self._labels(conn)
+            offences = conn.execute(
+                select(
+                    OFFENCE.c.id,
+                    OFFENCE.c.offence_ref,
+                    OFFENCE_TYPE.c.code,
+                    OFFENCE_TYPE.c.legislation,
+                    OFFENCE_TYPE.c.section,
+                    OFFENCE_TYPE.c.label,
+                    OFFENCE.c.offence_text,
+                )
+                .select_from(OFFENCE.join(OFFENCE_TYPE, OFFENCE_TYPE.c.id == OFFENCE.c.offence_type_id))
+                .where(OFFENCE.c.arrest_id == arrest_id)
+                .order_by(OFFENCE.c.offence_ref, OFFENCE.c.id)
+            ).all()
+            later = EVENT.alias("later")
+            superseded = select(func.count()).where(later.c.supersedes_id == EVENT.c.id).scalar_subquery()
+            events = conn.execute(
+                select(
+                    EVENT.c.offence_id,
+                    EVENT.c.id,
+                    DISPOSAL_TYPE.c.code,
+                    EVENT.c.event_date,
+                    EVENT.c.note,
+                    EVENT.c.reason,
+                    EVENT.c.source,
+                    EVENT.c.recorded_at,
+                    EVENT.c.supersedes_id,
+                    superseded,
+                    EVENT.c.is_void,
+                )
+                .select_from(
+                    EVENT.join(DISPOSAL_TYPE, DISPOSAL_TYPE.c.id == EVENT.c.disposal_type_id).join(
+                        OFFENCE, OFFENCE.c.id == EVENT.c.offence_id
+                    )
+                )
+                .where(OFFENCE.c.arrest_id == arrest_id)
+                .order_by(EVENT.c.event_date, EVENT.c.recorded_at, EVENT.c.id)
+            ).all()
+        by_offence: dict[int, list[EventRow]] = {}
+        for off_id, ev_id, code, on, note, reason, source, rec, sup, n_sup, void in events:
+            by_offence.setdefault(off_id, []).append(
+                EventRow(
+                    ev_id,
+                    code,
+                    label_of[code],
+                    on,
+                    note,
+                    reason,
+                    source,
+                    rec.strftime("%Y-%m-%d %H:%M UTC"),
+                    sup,
+                    bool(n_sup),
+                    bool(void),
+                )
+            )
+        rows = []
+        for off_id, off_ref, type_code, law, section, label, text in offences:
+            evs = tuple(by_offence.get(off_id, []))
+            live = [Event(e.disposal_code, e.event_date) for e in evs if not (e.superseded or e.is_void)]
+            code = offence_disposal_as_at(live, self.today, rank)
+            title = f"{law} {section} - {label}".strip(" -") if law else label
+            rows.append(
+                OffenceRow(
+                    off_id, off_ref, type_code, title, text, evs, code, label_of[code] if code else NO_DISPOSAL_LABEL
+                )
+            )
+        found = [r.disposal_code for r in rows if r.disposal_code]
+        best = min(found, key=lambda c: rank[c]) if found else None
+        return ArrestDetail(
+            a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], tuple(rows), best,
+            label_of[best] if best else NO_DISPOSAL_LABEL,
+        )
+
+    # ----- writing -----------------------------------------------------------------------------
+    def _district_id(self, conn: Connection, text: str) -> int | None:
+        t = text.strip().casefold()
+        for id_, code, name in conn.execute(select(DISTRICT.c.id, DISTRICT.c.code, DISTRICT.c.name)):
+            if t in (code.casefold(), name.casefold()):
+                return int(id_)
+        return None
+
+    def _check_arrest(self, conn: Connection, data: ArrestInput, own_id: int | None) -> int:
+        problems: dict[str, str] = {}
+        ref = data.custody_ref.strip()
+        if not ref:
+            problems["custody_ref"] = "Enter the custody reference."
+        elif len(ref) > 64:
+            problems["custody_ref"] = "A custody reference has at most 64 characters."
+        else:
+            other = conn.execute(select(ARREST.c.id).where(ARREST.c.custody_ref == ref)).scalar()
+            if other is not None and other != own_id:
+                problems["custody_ref"] = f"Custody reference {ref} is already in the register."
+        if data.arrest_date is None:
+            problems["arrest_date"] = "Enter the date of arrest."
+        elif data.arrest_date > self.today:
+            problems["arrest_date"] = "The date of arrest cannot be in the future."
+        district_id = self._district_id(conn, data.district)
+        if district_id is None:
+            problems["district"] = "Choose the district on the custody record."
+        for field, limit in (("detainee_ref", 64), ("operation", 120), ("notes", 4000)):
+            if len(getattr(data, field)) > limit:
+                problems[field] = f"At most {limit} characters."
+        if problems:
+            raise ValidationError(problems)
+        assert district_id is not None
+        return district_id
+
+    def create_arrest(self, data: ArrestInput, offences: list[tuple[str, str]]) -> int:
+        """Add an arrest with its offences, given as ``(offence_ref, offence text or type code)``."""
+        if not offences:
+            raise ValidationError({"offences": "An arrest needs at least one offence."})
+        with self._db.engine.begin() as conn:
+            district_id = self._check_arrest(conn, data, None)
+            now = utcnow()
+            arrest_id = conn.execute(
+                insert(ARREST).returning(ARREST.c.id),
+                {
+                    "custody_ref": data.custody_ref.strip(),
+                    "arrest_date": data.arrest_date,
+                    "district_id": district_id,
+                    "detainee_ref": data.detainee_ref.strip(),
+                    "operation": data.operation.strip(),
+                    "notes": data.notes,
+                    "version": 1,
+                    "created_at": now,
+                    "updated_at": now,
+                },
+            ).scalar_one()
+            for ref, text in offences:
+                self._insert_offence(conn, arrest_id, ref, text)
+        return int(arrest_id)
+
+    def update_arrest(self, arrest_id: int, version: int, data: ArrestInput) -> int:
+        """Save changed arrest details; returns the new version. Refused if someone saved in between."""
+        with self._db.engine.begin() as conn:
+            district_id = self._check_arrest(conn, data, arrest_id)
+            result = conn.execute(
+                update(ARREST)
+                .where(ARREST.c.id == arrest_id, ARREST.c.version == version)
+                .values(
+                    custody_ref=data.custody_ref.strip(),
+                    arrest_date=data.arrest_date,
+                    district_id=district_id,
+                    detainee_ref=data.detainee_ref.strip(),
+                    operation=data.operation.strip(),
+                    notes=data.notes,
+                    version=version + 1,
+                    updated_at=utcnow(),
+                )
+            )
+            if result.rowcount != 1:
+                exists = conn.execute(select(ARREST.c.id).where(ARREST.c.id == arrest_id)).scalar()
+                if exists is None:
+                    raise NotFoundError("That arrest is no longer in the register.")
+                raise ConflictError(
+                    "Someone else saved this arrest after you opened it; your changes were not saved. "
+                    "Reopen the arrest to see their version."
+                )
+        return version + 1
+
+    def _insert_offence(self, conn: Connection, arrest_id: int, offence_ref: str, text: str) -> int:
+        ref, text = offence_ref.strip(), text.strip()
+        problems = {}
+        if not ref:
+            problems["offence_ref"] = "Enter the offence reference."
+        elif len(ref) > 64:
+            problems["offence_ref"] = "At most 64 characters."
+        elif conn.execute(
+            select(OFFENCE.c.id).where(OFFENCE.c.arrest_id == arrest_id, OFFENCE.c.offence_ref == ref)
+        ).scalar():
+            problems["offence_ref"] = f"This arrest already has an offence {ref}."
+        if not text:
+            problems["offence"] = "Choose or type the offence."
+        elif len(text) > 400:
+            problems["offence"] = "At most 400 characters."
+        if problems:
+            raise ValidationError(problems)
+        type_code = recognise_offence(text)
+        type_id = conn.execute(select(OFFENCE_TYPE.c.id).where(OFFENCE_TYPE.c.code == type_code)).scalar_one()
+        return int(
+            conn.execute(
+                insert(OFFENCE).returning(OFFENCE.c.id),
+                {
+                    "arrest_id": arrest_id,
+                    "offence_ref": ref,
+                    "offence_type_id": type_id,
+                    "offence_text": text,
+                    "created_at": utcnow(),
+                },
+            ).scalar_one()
+        )
+
+    def add_offence(self, arrest_id: int, offence_ref: str, text: str) -> int:
+        with self._db.engine.begin() as conn:
+            if conn.execute(select(ARREST.c.id).where(ARREST.c.id == arrest_id)).scalar() is None:
+                raise NotFoundError("That arrest is no longer in the register.")
+            return self._insert_offence(conn, arrest_id, offence_ref, text)
+
+    def _event_checks(self, conn: Connection, offence_id: int, disposal_code: str, on: date | None) -> tuple[int, date]:
+        row = conn.execute(
+            select(ARREST.c.arrest_date)
+            .select_from(OFFENCE.join(ARREST, ARREST.c.id == OFFENCE.c.arrest_id))
+            .where(OFFENCE.c.id == offence_id)
+        ).one_or_none()
+        if row is None:
+            raise NotFoundError("That offence is no longer in the register.")
+        type_id = conn.execute(select(DISPOSAL_TYPE.c.id).where(DISPOSAL_TYPE.c.code == disposal_code)).scalar()
+        problems = {}
+        if type_id is None:
+            problems["disposal"] = "Choose a disposal type."
+        if on is None:
+            problems["event_date"] = "Enter the date of the disposal."
+        elif on < row[0]:
+            problems["event_date"] = f"A disposal cannot be before the arrest ({uk(row[0])})."
+        elif on > self.today:
+            problems["event_date"] = "A disposal cannot be in the future."
+        if problems:
+            raise ValidationError(problems)
+        assert on is not None and type_id is not None
+        return int(type_id), on
+
+    def _insert_event(self, conn: Connection, offence_id: int, type_id: int, on: date, **extra: object) -> int:
+        values: dict[str, object] = {
+            "offence_id": offence_id,
+            "disposal_type_id": type_id,
+            "event_date": on,
+            "note": "",
+            "supersedes_id": None,
+            "is_void": False,
+            "reason": "",
+            "source": "manual",
+            "import_batch_id": None,
+            "recorded_at": utcnow(),
+        }
+        values.update(extra)
+        return int(conn.execute(insert(EVENT).returning(EVENT.c.id), values).scalar_one())
+
+    def append_event(self, offence_id: int, disposal_code: str, on: date | None, note: str = "") -> int:
+        with self._db.engine.begin() as conn:
+            type_id, day = self._event_checks(conn, offence_id, disposal_code, on)
+            return self._insert_event(conn, offence_id, type_id, day, note=note.strip()[:2000])
+
+    def _superseded_target(self, conn: Connection, event_id: int, reason: str) -> tuple[int, int, date]:
+        row = conn.execute(
+            select(EVENT.c.offence_id, EVENT.c.disposal_type_id, EVENT.c.event_date, EVENT.c.is_void).where(
+                EVENT.c.id == event_id
+            )
+        ).one_or_none()
+        if row is None:
+            raise NotFoundError("That disposal event is no longer in the register.")
+        if row[3]:
+            raise ValidationError({"event": "A retraction cannot itself be corrected."})
+        if conn.execute(select(EVENT.c.id).where(EVENT.c.supersedes_id == event_id)).scalar() is not None:
+            raise ConflictError("That event has already been corrected; correct the latest version instead.")
+        if not reason.strip():
+            raise ValidationError({"reason": "Give the reason for the correction."})
+        return int(row[0]), int(row[1]), row[2]
+
+    def correct_event(self, event_id: int, disposal_code: str, on: date | None, reason: str) -> int:
+        """Replace an event with a corrected one; the original stays on record, marked superseded."""
+        with self._db.engine.begin() as conn:
+            offence_id, _, _ = self._superseded_target(conn, event_id, reason)
+            type_id, day = self._event_checks(conn, offence_id, disposal_code, on)
+            return self._insert_event(conn, offence_id, type_id, day, supersedes_id=event_id, reason=reason.strip())
+
+    def retract_event(self, event_id: int, reason: str) -> int:
+        """Withdraw an event entered in error; it stays on record, marked superseded by a void event."""
+        with self._db.engine.begin() as conn:
+            offence_id, type_id, on = self._superseded_target(conn, event_id, reason)
+            return self._insert_event(
+                conn, offence_id, type_id, on, supersedes_id=event_id, is_void=True, reason=reason.strip()
+            )

@@ -1,0 +1,102 @@
+"""The arrests register list: filtered, sorted and paged in SQL, so a million arrests open instantly."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, Select, and_, func, or_, select
+
+from mshtdesk.store.queries.disposals import arrest_rank_as_at
+from mshtdesk.store.tables import ARREST, DISPOSAL_TYPE, DISTRICT, OFFENCE
+
+NO_DISPOSAL = "NONE"  # filter value for arrests with no disposal yet
+
+
+@dataclass(frozen=True)
+class ArrestQuery:
+    text: str = ""  # part of the custody reference, detainee reference or operation
+    district_code: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    disposal_code: str | None = None  # current disposal as at ``as_at``; NO_DISPOSAL for none yet
+    as_at: date | None = None  # None: today
+
+
+SORT_KEYS = ("custody_ref", "arrest_date", "district", "detainee_ref", "operation", "offences", "disposal")
+
+
+def _escape_like(s: str) -> str:
+    return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _conditions(q: ArrestQuery, rank: ColumnElement[Any]) -> list[ColumnElement[bool]]:
+    conds: list[ColumnElement[bool]] = []
+    text = q.text.strip()
+    if text:
+        pattern = f"%{_escape_like(text.casefold())}%"
+        conds.append(
+            or_(
+                *(
+                    func.lower(col).like(pattern, escape="\\")
+                    for col in (ARREST.c.custody_ref, ARREST.c.detainee_ref, ARREST.c.operation)
+                )
+            )
+        )
+    if q.district_code:
+        conds.append(DISTRICT.c.code == q.district_code)
+    if q.date_from:
+        conds.append(ARREST.c.arrest_date >= q.date_from)
+    if q.date_to:
+        conds.append(ARREST.c.arrest_date <= q.date_to)
+    if q.disposal_code == NO_DISPOSAL:
+        conds.append(rank.is_(None))
+    elif q.disposal_code:
+        wanted = select(DISPOSAL_TYPE.c.rank).where(DISPOSAL_TYPE.c.code == q.disposal_code).scalar_subquery()
+        conds.append(rank == wanted)
+    return conds
+
+
+_FROM = ARREST.join(DISTRICT, DISTRICT.c.id == ARREST.c.district_id)
+
+
+def _rank(q: ArrestQuery) -> ColumnElement[Any]:
+    return arrest_rank_as_at(ARREST.c.id, q.as_at or date.today()).label("rank")
+
+
+def _base(q: ArrestQuery) -> Select[Any]:
+    rank = _rank(q)
+    offences = select(func.count()).where(OFFENCE.c.arrest_id == ARREST.c.id).scalar_subquery().label("offences")
+    stmt = select(
+        ARREST.c.id,
+        ARREST.c.custody_ref,
+        ARREST.c.arrest_date,
+        DISTRICT.c.code.label("district"),
+        ARREST.c.detainee_ref,
+        ARREST.c.operation,
+        offences,
+        rank,
+    ).select_from(_FROM)
+    conds = _conditions(q, rank)
+    return stmt.where(and_(*conds)) if conds else stmt
+
+
+def count_arrests(conn: Connection, q: ArrestQuery) -> int:
+    stmt = select(func.count()).select_from(_FROM)
+    conds = _conditions(q, _rank(q))
+    return int(conn.execute(stmt.where(and_(*conds)) if conds else stmt).scalar_one())
+
+
+def page_arrests(
+    conn: Connection, q: ArrestQuery, *, sort: str = "arrest_date", descending: bool = True, offset: int = 0, limit: int = 200
+) -> list[tuple[Any, ...]]:
+    """Rows of ``(id, custody_ref, arrest_date, district, detainee_ref, operation, offences, rank)``."""
+    if sort not in SORT_KEYS:
+        raise ValueError(f"cannot sort arrests by {sort!r}")
+    stmt = _base(q)
+    key = stmt.selected_columns["rank" if sort == "disposal" else sort]
+    order = (key.desc() if descending else key.asc()).nulls_last()
+    nulls = ARREST.c.id.desc() if descending else ARREST.c.id.asc()
+    stmt = stmt.order_by(order, nulls).offset(offset).limit(limit)
+    return [tuple(r) for r in conn.execute(stmt)]

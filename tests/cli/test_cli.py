@@ -1,0 +1,118 @@
+"""The command line, run as a user runs it: a separate process, real files, exit codes and stderr."""
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SEED_EXPORT
+from tests.services.test_custody_import import SEED_CSV
+
+SEED_PERIOD = ["--from", "2021-04-01", "--to", "2022-04-30", "--as-at", "2022-05-24"]
+
+
+def mshtdesk(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "mshtdesk", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **(env or {})},
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def test_import_then_report_reproduces_the_seed_table(db_path: Path) -> None:
+    r = mshtdesk("--db", str(db_path), "import", "arrests", str(SEED_EXPORT))
+    assert r.returncode == 0, r.stderr
+    assert "141 new arrests" in r.stdout
+    r = mshtdesk("--db", str(db_path), "report", "disposals", *SEED_PERIOD, "--format", "csv")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == SEED_CSV
+    r = mshtdesk("report", "disposals", "--db", str(db_path), *SEED_PERIOD)
+    assert r.returncode == 0 and "Total arrests" in r.stdout and "highest ranked disposal" in r.stdout
+
+
+def test_database_from_the_environment_and_output_file(db_path: Path, tmp_path: Path) -> None:
+    env = {"MSHTDESK_DB": str(db_path)}
+    assert mshtdesk("init", env=env).returncode == 0 and db_path.exists()
+    assert mshtdesk("import", "arrests", str(SEED_EXPORT), env=env).returncode == 0
+    out = tmp_path / "table.csv"
+    r = mshtdesk("report", "disposals", *SEED_PERIOD, "--format", "csv", "-o", str(out), env=env)
+    assert r.returncode == 0 and r.stdout == ""
+    assert out.read_text(encoding="utf-8") == SEED_CSV
+
+
+def test_a_bad_file_gets_a_numbered_list_and_writes_nothing(db_path: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "arrest_ref,arrest_date,district,detainee_ref,offence_ref,offence,disposal,disposal_date\n"
+        "A1,2022-01-10,BD,N1,O1,MSA s.2,RUI,2022-01-10\n"
+        "A2,10/13/2022,BD,N2,O1,MSA s.2,RUI,2022-01-10\n",
+        encoding="utf-8",
+    )
+    r = mshtdesk("--db", str(db_path), "import", "arrests", str(bad))
+    assert r.returncode == 1
+    assert "line 3, arrest_date" in r.stderr and "nothing was written" in r.stderr
+    assert "Traceback" not in r.stderr
+    con = sqlite3.connect(db_path)
+    assert con.execute("SELECT COUNT(*) FROM arrest").fetchone()[0] == 0
+    con.close()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["report", "disposals", "--from", "2022-02-30"],
+        ["report", "disposals", "--format", "xlsx"],
+        ["import"],
+        ["frobnicate"],
+        ["demo", "--arrests", "0"],
+    ],
+)
+def test_usage_errors_exit_2(args: list[str], db_path: Path) -> None:
+    r = mshtdesk("--db", str(db_path), *args)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+
+
+def test_data_errors_are_one_sentence_not_a_traceback(db_path: Path, tmp_path: Path) -> None:
+    r = mshtdesk("--db", str(db_path), "import", "arrests", str(tmp_path / "missing.csv"))
+    assert r.returncode == 1 and r.stderr.strip() == f"There is no file at {tmp_path / 'missing.csv'}."
+    db_path.write_bytes(b"garbage" * 1000)
+    r = mshtdesk("--db", str(db_path), "report", "disposals")
+    assert r.returncode == 1 and "Restore it from a backup" in r.stderr and "Traceback" not in r.stderr
+    r = mshtdesk("--db", str(db_path), "report", "disposals", *SEED_PERIOD, "-o", str(tmp_path / "no" / "dir.csv"))
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+
+
+def test_newer_database_is_refused(db_path: Path) -> None:
+    assert mshtdesk("--db", str(db_path), "init").returncode == 0
+    con = sqlite3.connect(db_path)
+    con.execute("UPDATE alembic_version SET version_num = 'ffff'")
+    con.commit()
+    con.close()
+    r = mshtdesk("--db", str(db_path), "report", "disposals")
+    assert r.returncode == 1 and "newer version of MSHT Desk" in r.stderr
+
+
+def test_demo_fills_a_database_at_the_seed_scale(db_path: Path) -> None:
+    r = mshtdesk("--db", str(db_path), "demo", "--seed", "7")
+    assert r.returncode == 0, r.stderr
+    con = sqlite3.connect(db_path)
+    arrests, offences = con.execute("SELECT COUNT(*), (SELECT COUNT(*) FROM offence) FROM arrest").fetchone()
+    districts = con.execute("SELECT COUNT(DISTINCT district_id) FROM arrest").fetchone()[0]
+    con.close()
+    assert arrests == 130 and 130 < offences <= 390 and districts == 5
+
+
+def test_ranking_can_be_shown_and_set(db_path: Path) -> None:
+    r = mshtdesk("--db", str(db_path), "ranking")
+    assert r.stdout.splitlines()[0] == "1. Charge (CHARGE)"
+    new = "NFA,CHARGE,OTHER_WARRANT,OTHER_TRANSFER,OTHER,BAIL,RUI"
+    r = mshtdesk("--db", str(db_path), "ranking", "--set", new)
+    assert r.returncode == 0 and r.stdout.splitlines()[0] == "1. No further action (NFA)"
+    r = mshtdesk("--db", str(db_path), "ranking", "--set", "NFA,CHARGE")
+    assert r.returncode == 1 and "exactly once" in r.stderr

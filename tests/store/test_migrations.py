@@ -1,0 +1,99 @@
+"""Opening databases: new, current, newer, foreign and damaged files; models and migrations agree."""
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from mshtdesk.errors import CorruptDatabaseError, NewerDatabaseError, NotAnMshtDatabaseError
+from mshtdesk.store.backup import backup_sqlite
+from mshtdesk.store.database import open_database
+from mshtdesk.store.engine import make_engine, resolve_url
+from mshtdesk.store.migrate import check_models_match, head_revision
+
+
+def test_new_database_is_migrated_to_head_with_reference_data(db_path: Path) -> None:
+    db = open_database(str(db_path))
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == head_revision()
+        assert conn.execute(text("SELECT COUNT(*) FROM disposal_type")).scalar() == 7
+        assert [r[0] for r in conn.execute(text("SELECT code FROM district ORDER BY sort_order"))] == [
+            "BD", "CD", "KD", "LD", "WD"
+        ]
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+    db.close()
+
+
+def test_greater_manchester_profile_has_ten_districts(db_path: Path) -> None:
+    db = open_database(str(db_path), profile="greater-manchester")
+    with db.engine.connect() as conn:
+        names = [r[0] for r in conn.execute(text("SELECT name FROM district ORDER BY sort_order"))]
+    assert names[0] == "Bolton" and names[-1] == "Wigan" and len(names) == 10
+    db.close()
+    # An existing force is never changed by asking for another profile.
+    db = open_database(str(db_path), profile="west-yorkshire")
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT COUNT(*) FROM district")).scalar() == 10
+    db.close()
+
+
+def test_models_and_migrations_agree(db_path: Path) -> None:
+    open_database(str(db_path)).close()
+    engine = make_engine(resolve_url(str(db_path)))
+    check_models_match(engine)  # raises if autogenerate would produce a migration
+    engine.dispose()
+
+
+def test_reopening_is_harmless(db_path: Path) -> None:
+    open_database(str(db_path)).close()
+    before = db_path.stat().st_size
+    open_database(str(db_path)).close()
+    assert not (db_path.parent / "backups").exists()  # no upgrade, so no backup
+    assert db_path.stat().st_size == before
+
+
+def test_newer_database_is_refused_without_harm(db_path: Path) -> None:
+    open_database(str(db_path)).close()
+    con = sqlite3.connect(db_path)
+    con.execute("UPDATE alembic_version SET version_num = '9999_future'")
+    con.execute("INSERT INTO setting(key, value) VALUES ('marker', 'kept')")
+    con.commit()
+    con.close()
+    with pytest.raises(NewerDatabaseError, match="newer version"):
+        open_database(str(db_path))
+    con = sqlite3.connect(db_path)
+    assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "9999_future"
+    assert con.execute("SELECT value FROM setting WHERE key = 'marker'").fetchone()[0] == "kept"
+    con.close()
+
+
+def test_a_foreign_sqlite_file_is_refused(db_path: Path) -> None:
+    con = sqlite3.connect(db_path)
+    con.execute("CREATE TABLE other_app (x)")
+    con.commit()
+    con.close()
+    with pytest.raises(NotAnMshtDatabaseError):
+        open_database(str(db_path))
+
+
+def test_a_damaged_file_is_named_not_traced(db_path: Path) -> None:
+    db_path.write_bytes(b"this is not a database at all" * 200)
+    with pytest.raises(CorruptDatabaseError, match="not a readable MSHT Desk database"):
+        open_database(str(db_path))
+
+
+def test_backup_is_a_consistent_copy(db_path: Path, tmp_path: Path) -> None:
+    open_database(str(db_path)).close()
+    copy = backup_sqlite(db_path, tmp_path / "backups", "test")
+    con = sqlite3.connect(copy)
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert con.execute("SELECT COUNT(*) FROM disposal_type").fetchone()[0] == 7
+    con.close()
+
+
+def test_db_argument_accepts_paths_and_urls(tmp_path: Path) -> None:
+    assert resolve_url(str(tmp_path / "x.db")) == f"sqlite:///{tmp_path / 'x.db'}"
+    assert resolve_url("postgresql+psycopg://u@localhost/htt") == "postgresql+psycopg://u@localhost/htt"
