@@ -66,7 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("import", parents=[common], help="import a file")
     what = p.add_subparsers(dest="what", metavar="WHAT", required=True)
-    a = what.add_parser("arrests", parents=[common], help="import a custody export (CSV, one row per disposal event)")
+    a = what.add_parser(
+        "arrests", parents=[common], help="import a custody export (CSV, one row per disposal event)"
+    )
     a.add_argument("file", metavar="FILE.csv")
     a.add_argument("--dry-run", action="store_true", help="check the file and report, writing nothing")
 
@@ -74,12 +76,30 @@ def build_parser() -> argparse.ArgumentParser:
     what = p.add_subparsers(dest="what", metavar="WHAT", required=True)
     d = what.add_parser("disposals", parents=[common], help="arrests by highest-ranked disposal and district")
     start, end = last_complete_financial_year(date.today())
-    d.add_argument("--from", dest="date_from", type=_date, default=start, metavar="YYYY-MM-DD",
-                   help="first arrest date in the period (default: start of the last complete financial year)")
-    d.add_argument("--to", dest="date_to", type=_date, default=end, metavar="YYYY-MM-DD",
-                   help="last arrest date in the period (default: its end)")
-    d.add_argument("--as-at", dest="as_at", type=_date, default=date.today(), metavar="YYYY-MM-DD",
-                   help="disposals as known on this date (default: today)")
+    d.add_argument(
+        "--from",
+        dest="date_from",
+        type=_date,
+        default=start,
+        metavar="YYYY-MM-DD",
+        help="first arrest date in the period (default: start of the last complete financial year)",
+    )
+    d.add_argument(
+        "--to",
+        dest="date_to",
+        type=_date,
+        default=end,
+        metavar="YYYY-MM-DD",
+        help="last arrest date in the period (default: its end)",
+    )
+    d.add_argument(
+        "--as-at",
+        dest="as_at",
+        type=_date,
+        default=date.today(),
+        metavar="YYYY-MM-DD",
+        help="disposals as known on this date (default: today)",
+    )
     d.add_argument("--format", choices=["table", "csv"], default="table")
     d.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
 
@@ -88,7 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--arrests", type=_count, default=130, help="how many arrests (default 130)")
 
     p = sub.add_parser("ranking", parents=[common], help="show or set the disposal ranking")
-    p.add_argument("--set", metavar="CODE,CODE,...", help="new order, highest first, e.g. CHARGE,OTHER_WARRANT,...")
+    p.add_argument(
+        "--set", metavar="CODE,CODE,...", help="new order, highest first, e.g. CHARGE,OTHER_WARRANT,..."
+    )
     return parser
 
 

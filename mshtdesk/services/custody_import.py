@@ -86,7 +86,8 @@ class ImportSummary:
         if not self.changed:
             return f"Nothing new in {self.file_name}: all {self.rows_read} rows were already recorded."
         return (
-            f"Imported {self.file_name}: {self.arrests_added} new arrests, {self.offences_added} new offences "
+            f"Imported {self.file_name}: {self.arrests_added} new arrests, "
+            f"{self.offences_added} new offences "
             f"and {self.events_added} new disposal events from {self.rows_read} rows "
             f"({self.events_already_present} events were already recorded)."
         )
@@ -227,11 +228,11 @@ class _Reader:
         district_text = v["district"]
         district_id = self.districts.get(district_text.casefold())
         if district_id is None:
-            known = ", ".join(sorted(set(self.district_codes.values())))
+            codes = ", ".join(sorted(set(self.district_codes.values())))
             what = (
                 f"'{_clip(district_text)}' is not a district of this force" if district_text else "is empty"
             )
-            self.error(line, "district", f"{what} (use a code or name: {known})")
+            self.error(line, "district", f"{what} (use a code or name: {codes})")
         detainee = v.get("detainee_ref", "")
         disposal_text, disposal_date_text = v["disposal"], v["disposal_date"]
         code: str | None = None
@@ -272,7 +273,8 @@ class _Reader:
                 self.error(
                     line,
                     "district",
-                    f"{self.district_codes[district_id]} contradicts {self.district_codes[known.district_id]} "
+                    f"{self.district_codes[district_id]} contradicts "
+                    f"{self.district_codes[known.district_id]} "
                     f"on line {known.line}",
                 )
             if detainee and known.detainee_ref and detainee != known.detainee_ref:
@@ -397,7 +399,7 @@ def _write(
         for ref, *rest in conn.execute(q.where(ARREST.c.custody_ref.in_(chunk))):
             stored_arrest[ref] = (rest[0], rest[1], rest[2], rest[3])
     codes = reader.district_codes
-    for ref, (arrest_id, stored_date, stored_district, stored_detainee) in stored_arrest.items():
+    for ref, (_, stored_date, stored_district, stored_detainee) in stored_arrest.items():
         a = parsed.arrests[ref]
         if a.arrest_date != stored_date:
             reader.error(
@@ -446,7 +448,7 @@ def _write(
     stored_events: set[tuple[int, int, date]] = set()
     for chunk in _chunks(list(stored_offence.values())):
         q = select(EVENT.c.offence_id, EVENT.c.disposal_type_id, EVENT.c.event_date)
-        stored_events.update((o, t, d) for o, t, d in conn.execute(q.where(EVENT.c.offence_id.in_(chunk))))
+        stored_events.update((r[0], r[1], r[2]) for r in conn.execute(q.where(EVENT.c.offence_id.in_(chunk))))
     if reader.errors:
         return ImportSummary(file_name, parsed.rows, 0, 0, 0, 0, len(refs), None)
 

@@ -31,8 +31,26 @@ OFFENCE_TEXTS = (
     ("Conspiracy to arrange travel with a view to exploitation", 5),
 )
 OPERATION_WORDS = (
-    "Aidant", "Beacon", "Cobalt", "Drummond", "Ember", "Fenwick", "Granite", "Heron", "Ivy", "Juniper",
-    "Kestrel", "Lantern", "Meridian", "Nettle", "Orchid", "Pennine", "Quarry", "Rowan", "Sentinel", "Tarn",
+    "Aidant",
+    "Beacon",
+    "Cobalt",
+    "Drummond",
+    "Ember",
+    "Fenwick",
+    "Granite",
+    "Heron",
+    "Ivy",
+    "Juniper",
+    "Kestrel",
+    "Lantern",
+    "Meridian",
+    "Nettle",
+    "Orchid",
+    "Pennine",
+    "Quarry",
+    "Rowan",
+    "Sentinel",
+    "Tarn",
 )
 DISTRICT_WEIGHTS = (26, 22, 13, 26, 13)
 
@@ -105,14 +123,22 @@ def fill_demo(db: Database, *, seed: int = 1, arrests: int = 130, today: date | 
     """Add synthetic arrests to ``db`` through the custody import, then give some an operation name."""
     day = today or date.today()
     districts = [d.code for d in ReferenceService(db).districts() if d.active]
-    summary = import_custody(db, demo_csv(seed, arrests, day, districts), f"demo-seed-{seed}.csv", today=day, source="demo")
+    summary = import_custody(
+        db, demo_csv(seed, arrests, day, districts), f"demo-seed-{seed}.csv", today=day, source="demo"
+    )
     rng = random.Random(seed + 1)
     ops = [f"Op {w}" for w in OPERATION_WORDS]
     with db.engine.begin() as conn:
-        ids = [i for (i,) in conn.execute(ARREST.select().with_only_columns(ARREST.c.id).where(ARREST.c.operation == ""))]
+        ids = [
+            i
+            for (i,) in conn.execute(
+                ARREST.select().with_only_columns(ARREST.c.id).where(ARREST.c.operation == "")
+            )
+        ]
         chosen = [{"aid": i, "op": rng.choice(ops)} for i in ids if rng.random() < 0.45]
         if chosen:
             conn.execute(
-                update(ARREST).where(ARREST.c.id == bindparam("aid")).values(operation=bindparam("op")), chosen
+                update(ARREST).where(ARREST.c.id == bindparam("aid")).values(operation=bindparam("op")),
+                chosen,
             )
     return summary

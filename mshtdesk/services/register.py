@@ -128,7 +128,13 @@ class RegisterService:
             return count_arrests(conn, q)
 
     def page(
-        self, q: ArrestQuery, *, sort: str = "arrest_date", descending: bool = True, offset: int = 0, limit: int = 200
+        self,
+        q: ArrestQuery,
+        *,
+        sort: str = "arrest_date",
+        descending: bool = True,
+        offset: int = 0,
+        limit: int = 200,
     ) -> list[ArrestRow]:
         with self._db.engine.connect() as conn:
             code_of, label_of, _ = self._labels(conn)
@@ -137,18 +143,33 @@ class RegisterService:
         for id_, ref, on, district, detainee, op, n, rank in rows:
             code = None if rank is None else code_of[rank]
             out.append(
-                ArrestRow(id_, ref, on, district, detainee, op, n, code, label_of[code] if code else NO_DISPOSAL_LABEL)
+                ArrestRow(
+                    id_,
+                    ref,
+                    on,
+                    district,
+                    detainee,
+                    op,
+                    n,
+                    code,
+                    label_of[code] if code else NO_DISPOSAL_LABEL,
+                )
             )
         return out
 
     def counts(self) -> RegisterCounts:
         with self._db.engine.connect() as conn:
-            n = [conn.execute(select(func.count()).select_from(t)).scalar_one() for t in (ARREST, OFFENCE, EVENT)]
+            n = [
+                conn.execute(select(func.count()).select_from(t)).scalar_one()
+                for t in (ARREST, OFFENCE, EVENT)
+            ]
         return RegisterCounts(*n)
 
     def find_id(self, custody_ref: str) -> int | None:
         with self._db.engine.connect() as conn:
-            found = conn.execute(select(ARREST.c.id).where(ARREST.c.custody_ref == custody_ref.strip())).scalar()
+            found = conn.execute(
+                select(ARREST.c.id).where(ARREST.c.custody_ref == custody_ref.strip())
+            ).scalar()
         return None if found is None else int(found)
 
     def get(self, arrest_id: int) -> ArrestDetail:
@@ -233,13 +254,29 @@ class RegisterService:
             title = f"{law} {section} - {label}".strip(" -") if law else label
             rows.append(
                 OffenceRow(
-                    off_id, off_ref, type_code, title, text, evs, code, label_of[code] if code else NO_DISPOSAL_LABEL
+                    off_id,
+                    off_ref,
+                    type_code,
+                    title,
+                    text,
+                    evs,
+                    code,
+                    label_of[code] if code else NO_DISPOSAL_LABEL,
                 )
             )
         found = [r.disposal_code for r in rows if r.disposal_code]
         best = min(found, key=lambda c: rank[c]) if found else None
         return ArrestDetail(
-            a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], tuple(rows), best,
+            a[0],
+            a[1],
+            a[2],
+            a[3],
+            a[4],
+            a[5],
+            a[6],
+            a[7],
+            tuple(rows),
+            best,
             label_of[best] if best else NO_DISPOSAL_LABEL,
         )
 
@@ -368,7 +405,9 @@ class RegisterService:
                 raise NotFoundError("That arrest is no longer in the register.")
             return self._insert_offence(conn, arrest_id, offence_ref, text)
 
-    def _event_checks(self, conn: Connection, offence_id: int, disposal_code: str, on: date | None) -> tuple[int, date]:
+    def _event_checks(
+        self, conn: Connection, offence_id: int, disposal_code: str, on: date | None
+    ) -> tuple[int, date]:
         row = conn.execute(
             select(ARREST.c.arrest_date)
             .select_from(OFFENCE.join(ARREST, ARREST.c.id == OFFENCE.c.arrest_id))
@@ -376,7 +415,9 @@ class RegisterService:
         ).one_or_none()
         if row is None:
             raise NotFoundError("That offence is no longer in the register.")
-        type_id = conn.execute(select(DISPOSAL_TYPE.c.id).where(DISPOSAL_TYPE.c.code == disposal_code)).scalar()
+        type_id = conn.execute(
+            select(DISPOSAL_TYPE.c.id).where(DISPOSAL_TYPE.c.code == disposal_code)
+        ).scalar()
         problems = {}
         if type_id is None:
             problems["disposal"] = "Choose a disposal type."
@@ -391,7 +432,9 @@ class RegisterService:
         assert on is not None and type_id is not None
         return int(type_id), on
 
-    def _insert_event(self, conn: Connection, offence_id: int, type_id: int, on: date, **extra: object) -> int:
+    def _insert_event(
+        self, conn: Connection, offence_id: int, type_id: int, on: date, **extra: object
+    ) -> int:
         values: dict[str, object] = {
             "offence_id": offence_id,
             "disposal_type_id": type_id,
@@ -433,7 +476,9 @@ class RegisterService:
         with self._db.engine.begin() as conn:
             offence_id, _, _ = self._superseded_target(conn, event_id, reason)
             type_id, day = self._event_checks(conn, offence_id, disposal_code, on)
-            return self._insert_event(conn, offence_id, type_id, day, supersedes_id=event_id, reason=reason.strip())
+            return self._insert_event(
+                conn, offence_id, type_id, day, supersedes_id=event_id, reason=reason.strip()
+            )
 
     def retract_event(self, event_id: int, reason: str) -> int:
         """Withdraw an event entered in error; it stays on record, marked superseded by a void event."""

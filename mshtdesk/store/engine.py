@@ -55,7 +55,9 @@ def make_engine(url: str, *, foreign_keys: bool = True) -> Engine:
         return create_engine(url, pool_pre_ping=True, hide_parameters=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
-        url, hide_parameters=True, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
+        url,
+        hide_parameters=True,
+        connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
     )
 
     @event.listens_for(engine, "connect")

@@ -16,8 +16,6 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import DatabaseError, OperationalError
 
-from mshtdesk.store.backup import backup_sqlite
-from mshtdesk.store.engine import make_engine, sqlite_path
 from mshtdesk.errors import (
     CorruptDatabaseError,
     DatabaseUnavailableError,
@@ -25,6 +23,8 @@ from mshtdesk.errors import (
     NewerDatabaseError,
     NotAnMshtDatabaseError,
 )
+from mshtdesk.store.backup import backup_sqlite
+from mshtdesk.store.engine import make_engine, sqlite_path
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -72,7 +72,8 @@ def migrate(url: str, backup_dir: Path | None = None) -> Path | None:
         except DatabaseError as exc:
             if isinstance(exc, OperationalError) and path is None:
                 raise DatabaseUnavailableError(
-                    "The database server could not be reached. Check the address and your network, then try again."
+                    "The database server could not be reached. "
+                    "Check the address and your network, then try again."
                 ) from exc
             if path is not None and "not a database" in str(exc.orig):
                 raise CorruptDatabaseError(

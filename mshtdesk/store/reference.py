@@ -7,7 +7,7 @@ from sqlalchemy import Engine, func, insert, select
 from mshtdesk.domain.disposals import DEFAULT_DISPOSALS
 from mshtdesk.domain.forces import DEFAULT_PROFILE, PROFILES
 from mshtdesk.domain.offences import OFFENCE_KINDS
-from mshtdesk.store.tables import District, DisposalType, OffenceType, Setting
+from mshtdesk.store.tables import DisposalType, District, OffenceType, Setting
 
 PROFILE_KEY = "force_profile"
 

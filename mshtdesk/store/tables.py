@@ -1,13 +1,13 @@
 """SQLModel table classes: the schema. Migrations in ``migrations/versions`` must agree with it.
 
-Timestamps are timezone-aware UTC (SQLModel's ``UTCDateTime`` refuses naive ones). Disposal events are append-only: a correction is a new row that
-``supersedes`` the old one, with a reason; a retraction is a superseding row marked ``is_void``.
+Timestamps are timezone-aware UTC (SQLModel's ``UTCDateTime`` refuses naive ones). Disposal events
+are append-only: a correction is a new row that ``supersedes`` the old one, with a reason; a
+retraction is a superseding row marked ``is_void``.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-
 from typing import cast
 
 from sqlalchemy import Index, Table, UniqueConstraint

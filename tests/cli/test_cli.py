@@ -84,7 +84,9 @@ def test_data_errors_are_one_sentence_not_a_traceback(db_path: Path, tmp_path: P
     db_path.write_bytes(b"garbage" * 1000)
     r = mshtdesk("--db", str(db_path), "report", "disposals")
     assert r.returncode == 1 and "Restore it from a backup" in r.stderr and "Traceback" not in r.stderr
-    r = mshtdesk("--db", str(db_path), "report", "disposals", *SEED_PERIOD, "-o", str(tmp_path / "no" / "dir.csv"))
+    r = mshtdesk(
+        "--db", str(db_path), "report", "disposals", *SEED_PERIOD, "-o", str(tmp_path / "no" / "dir.csv")
+    )
     assert r.returncode == 1 and "Traceback" not in r.stderr
 
 

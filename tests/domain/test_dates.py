@@ -7,8 +7,12 @@ from mshtdesk.domain.dates import last_complete_financial_year, parse_date, uk
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("2022-05-24", date(2022, 5, 24)), ("24/05/2022", date(2022, 5, 24)), ("1/4/2021", date(2021, 4, 1)),
-     (" 2022-05-24 ", date(2022, 5, 24))],
+    [
+        ("2022-05-24", date(2022, 5, 24)),
+        ("24/05/2022", date(2022, 5, 24)),
+        ("1/4/2021", date(2021, 4, 1)),
+        (" 2022-05-24 ", date(2022, 5, 24)),
+    ],
 )
 def test_parse_iso_and_uk(text: str, expected: date) -> None:
     assert parse_date(text) == expected

@@ -31,4 +31,6 @@ def test_footnotes_state_the_rule_and_the_ranking() -> None:
     t = assemble_table([], ["BD"], list(reversed(RANKING)), *PERIOD)
     assert "highest ranked disposal" in t.footnotes[0]
     assert t.footnotes[1].startswith("Ranking used, highest first: Released under investigation, Bail")
-    assert t.caption == "Arrests between 01/04/2021 and 30/04/2022 by highest-ranked disposal (as at 24/05/2022)"
+    assert (
+        t.caption == "Arrests between 01/04/2021 and 30/04/2022 by highest-ranked disposal (as at 24/05/2022)"
+    )

@@ -63,8 +63,10 @@ def test_latest_not_highest_within_one_offence() -> None:
 
 
 def test_same_day_tie_goes_to_the_higher_rank_whatever_the_order() -> None:
-    for events in ([Event("BAIL", D(2022, 1, 1)), Event("CHARGE", D(2022, 1, 1))],
-                   [Event("CHARGE", D(2022, 1, 1)), Event("BAIL", D(2022, 1, 1))]):
+    for events in (
+        [Event("BAIL", D(2022, 1, 1)), Event("CHARGE", D(2022, 1, 1))],
+        [Event("CHARGE", D(2022, 1, 1)), Event("BAIL", D(2022, 1, 1))],
+    ):
         assert offence_disposal_as_at(events, D(2022, 1, 1), RANK) == "CHARGE"
 
 

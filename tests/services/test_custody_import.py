@@ -26,7 +26,9 @@ Total arrests,129,34,29,16,34,16
 
 def counts(b: Backend) -> tuple[int, int, int]:
     with b.db.engine.connect() as conn:
-        return tuple(conn.execute(select(func.count()).select_from(t)).scalar_one() for t in (ARREST, OFFENCE, EVENT))
+        return tuple(
+            conn.execute(select(func.count()).select_from(t)).scalar_one() for t in (ARREST, OFFENCE, EVENT)
+        )
 
 
 def run(b: Backend, text: str, name: str = "export.csv", **kw: object):
@@ -107,7 +109,12 @@ def test_a_bad_file_is_refused_whole_with_every_problem_by_line(backend: Backend
 def test_a_row_contradicting_stored_data_is_an_error(backend: Backend) -> None:
     run(backend, HEADER + "A1,2022-01-10,BD,N1,O1,MSA s.2,RUI,2022-01-10\n")
     with pytest.raises(ImportRejectedError) as info:
-        run(backend, HEADER + "A2,2022-01-12,CD,N2,O1,MSA s.2,RUI,2022-01-12\nA1,2022-01-10,CD,N1,O1,MSA s.2,NFA,2022-02-10\n")
+        run(
+            backend,
+            HEADER
+            + "A2,2022-01-12,CD,N2,O1,MSA s.2,RUI,2022-01-12\n"
+            + "A1,2022-01-10,CD,N1,O1,MSA s.2,NFA,2022-02-10\n",
+        )
     assert [(e.line, e.column) for e in info.value.errors] == [(3, "district")]
     assert "stored district BD" in info.value.errors[0].reason
     assert counts(backend) == (1, 1, 1)  # A2 was not written either
@@ -127,7 +134,9 @@ def test_a_row_contradicting_stored_data_is_an_error(backend: Backend) -> None:
         (HEADER + "A1,2022-01-10,BD,," + "O" * 100 + ",MSA s.2,,\n", (2, "offence_ref")),
     ],
 )
-def test_malformed_files_name_the_line_and_column(backend: Backend, text: str, where: tuple[int, str]) -> None:
+def test_malformed_files_name_the_line_and_column(
+    backend: Backend, text: str, where: tuple[int, str]
+) -> None:
     with pytest.raises(ImportRejectedError) as info:
         run(backend, text)
     assert (info.value.errors[0].line, info.value.errors[0].column) == where
@@ -152,5 +161,7 @@ def test_progress_is_reported_and_cancel_writes_nothing(backend: Backend) -> Non
 
     seen: list[str] = []
     with pytest.raises(CancelledError):
-        backend.import_file(str(SEED_EXPORT), progress=lambda p, d, t: seen.append(p), cancel=lambda: bool(seen))
+        backend.import_file(
+            str(SEED_EXPORT), progress=lambda p, d, t: seen.append(p), cancel=lambda: bool(seen)
+        )
     assert seen and counts(backend) == (0, 0, 0)

@@ -13,7 +13,9 @@ TODAY = date(2026, 11, 22)
 
 
 def new_arrest(b: Backend, ref: str = "A1", on: date = date(2022, 1, 10), district: str = "BD") -> int:
-    return b.register.create_arrest(ArrestInput(ref, on, district, "N1", "Op Heron"), [("O1", "MSA s.2"), ("O2", "MSA s.1")])
+    return b.register.create_arrest(
+        ArrestInput(ref, on, district, "N1", "Op Heron"), [("O1", "MSA s.2"), ("O2", "MSA s.1")]
+    )
 
 
 def test_create_and_read_back(backend: Backend) -> None:
@@ -46,7 +48,11 @@ def test_events_are_appended_and_corrections_supersede(backend: Backend) -> None
     d = backend.register.get(aid)
     assert d.disposal_code == "NFA"
     history = d.offences[0].events
-    assert [(e.disposal_code, e.superseded) for e in history] == [("RUI", False), ("CHARGE", True), ("NFA", False)]
+    assert [(e.disposal_code, e.superseded) for e in history] == [
+        ("RUI", False),
+        ("CHARGE", True),
+        ("NFA", False),
+    ]
     assert history[2].reason == "keyed in error" and history[2].supersedes_id == charge
     with pytest.raises(ConflictError):
         backend.register.correct_event(charge, "BAIL", date(2022, 3, 1), "again")

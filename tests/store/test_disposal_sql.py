@@ -1,7 +1,7 @@
 """The SQL as-at rule agrees with the plain-Python reference on arbitrary histories."""
 
-from datetime import date, timedelta
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -64,7 +64,11 @@ def test_sql_matches_reference(
                 for code, d in events:
                     conn.execute(
                         insert(EVENT),
-                        {"offence_id": oid, "disposal_type_id": type_id[code], "event_date": BASE + timedelta(d)},
+                        {
+                            "offence_id": oid,
+                            "disposal_type_id": type_id[code],
+                            "event_date": BASE + timedelta(d),
+                        },
                     )
             if d_from <= arrested <= d_to:
                 got = arrest_disposal_as_at(
@@ -74,7 +78,8 @@ def test_sql_matches_reference(
                 expected[key] = expected.get(key, 0) + 1
         code_of_rank = {r: c for c, r in rank.items()}
         actual = {
-            (d, None if r is None else code_of_rank[r]): n for d, r, n in disposal_counts(conn, d_from, d_to, d_as_at)
+            (d, None if r is None else code_of_rank[r]): n
+            for d, r, n in disposal_counts(conn, d_from, d_to, d_as_at)
         }
         tx.rollback()
     assert actual == expected

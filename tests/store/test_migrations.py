@@ -19,7 +19,11 @@ def test_new_database_is_migrated_to_head_with_reference_data(db_path: Path) -> 
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == head_revision()
         assert conn.execute(text("SELECT COUNT(*) FROM disposal_type")).scalar() == 7
         assert [r[0] for r in conn.execute(text("SELECT code FROM district ORDER BY sort_order"))] == [
-            "BD", "CD", "KD", "LD", "WD"
+            "BD",
+            "CD",
+            "KD",
+            "LD",
+            "WD",
         ]
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"

@@ -1,13 +1,15 @@
 """Alembic environment: always handed a connection by ``mshtdesk.store.migrate`` (no alembic.ini)."""
 
 from alembic import context
+from sqlalchemy import Connection
+from sqlmodel import SQLModel
 
-from mshtdesk.store import tables
+from mshtdesk.store import tables  # noqa: F401  (registers the tables on SQLModel.metadata)
 
-target_metadata = tables.SQLModel.metadata
+target_metadata = SQLModel.metadata
 
 
-def _run(connection):  # type: ignore[no-untyped-def]
+def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

@@ -67,7 +67,9 @@ def _rank(q: ArrestQuery) -> ColumnElement[Any]:
 
 def _base(q: ArrestQuery) -> Select[Any]:
     rank = _rank(q)
-    offences = select(func.count()).where(OFFENCE.c.arrest_id == ARREST.c.id).scalar_subquery().label("offences")
+    offences = (
+        select(func.count()).where(OFFENCE.c.arrest_id == ARREST.c.id).scalar_subquery().label("offences")
+    )
     stmt = select(
         ARREST.c.id,
         ARREST.c.custody_ref,
@@ -89,7 +91,13 @@ def count_arrests(conn: Connection, q: ArrestQuery) -> int:
 
 
 def page_arrests(
-    conn: Connection, q: ArrestQuery, *, sort: str = "arrest_date", descending: bool = True, offset: int = 0, limit: int = 200
+    conn: Connection,
+    q: ArrestQuery,
+    *,
+    sort: str = "arrest_date",
+    descending: bool = True,
+    offset: int = 0,
+    limit: int = 200,
 ) -> list[tuple[Any, ...]]:
     """Rows of ``(id, custody_ref, arrest_date, district, detainee_ref, operation, offences, rank)``."""
     if sort not in SORT_KEYS:
