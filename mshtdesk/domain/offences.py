@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,7 @@ def offence_kind(code: str) -> OffenceKind:
     return next(k for k in OFFENCE_KINDS if k.code == code)
 
 
+@lru_cache(maxsize=4096)  # an export repeats a handful of offence texts thousands of times
 def recognise_offence(text: str) -> str:
     """Map custody offence text (or one of our codes) to an offence type code; OTHER_MS if unrecognised."""
     s = " ".join(text.casefold().split())

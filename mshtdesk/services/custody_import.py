@@ -24,6 +24,7 @@ from mshtdesk.domain.dates import parse_date, uk
 from mshtdesk.domain.disposals import accepted_disposal_words, parse_disposal
 from mshtdesk.domain.offences import OTHER_MS, recognise_offence
 from mshtdesk.errors import CancelledError, ImportRejectedError, RowError, StoreError
+from mshtdesk.store.bulk import bulk_insert
 from mshtdesk.store.database import Database
 from mshtdesk.store.tables import (
     ARREST,
@@ -64,6 +65,31 @@ ALIASES = {
 MAX_LEN = {"arrest_ref": 64, "detainee_ref": 64, "offence_ref": 64, "offence": 400, "district": 80}
 EARLIEST = date(1990, 1, 1)
 CHUNK = 500  # bound parameters per IN (...) lookup: well under SQLite's and PostgreSQL's limits
+ARREST_COLUMNS = (
+    "custody_ref",
+    "arrest_date",
+    "district_id",
+    "detainee_ref",
+    "operation",
+    "notes",
+    "version",
+    "created_at",
+    "updated_at",
+)
+OFFENCE_COLUMNS = ("arrest_id", "offence_ref", "offence_type_id", "offence_text", "created_at")
+EVENT_COLUMNS = (
+    "offence_id",
+    "disposal_type_id",
+    "event_date",
+    "note",
+    "supersedes_id",
+    "is_void",
+    "reason",
+    "source",
+    "import_batch_id",
+    "recorded_at",
+)
+WRITE_BATCH = 5000  # rows per executemany: progress and cancel are checked between batches
 MAX_ERRORS = 1000  # stop collecting after this many; the file is rejected either way
 
 
@@ -133,11 +159,21 @@ class _Reader:
         self.district_codes = district_codes
         self.today = today
         self.errors: list[RowError] = []
+        self.found = 0  # problems found, including any beyond MAX_ERRORS
         self._dates: dict[str, date | str] = {}
+        self._disposals: dict[str, str | None] = {}
 
     def error(self, line: int, column: str, reason: str) -> None:
+        self.found += 1
         if len(self.errors) < MAX_ERRORS:
             self.errors.append(RowError(line, column, reason))
+
+    def _disposal(self, text: str) -> str | None:
+        try:
+            return self._disposals[text]
+        except KeyError:
+            self._disposals[text] = code = parse_disposal(text)
+            return code
 
     def date(self, line: int, column: str, text: str, label: str) -> date | None:
         got = self._dates.get(text)
@@ -180,6 +216,7 @@ class _Reader:
         if self.errors:
             return parsed
         width = len(header)
+        positions = [index.get(c, -1) for c in COLUMNS]
         total = text.count("\n") + 1
         last_line = 1
         step = 0
@@ -193,7 +230,7 @@ class _Reader:
                 break
             line = last_line + 1
             last_line = reader.line_num
-            if not row or not any(c.strip() for c in row):
+            if not "".join(row).strip():
                 continue
             parsed.rows += 1
             step += 1
@@ -206,16 +243,19 @@ class _Reader:
             if len(row) != width:
                 self.error(line, "row", f"has {len(row)} fields but the header has {width}")
                 continue
-            self._row(parsed, line, {k: row[i].strip() for k, i in index.items()})
+            self._row(parsed, line, [row[i].strip() if i >= 0 else "" for i in positions])
         return parsed
 
-    def _row(self, parsed: _Parsed, line: int, v: dict[str, str]) -> None:
-        n_before = len(self.errors)
-        for col, limit in MAX_LEN.items():
-            if len(v.get(col, "")) > limit:
-                self.error(line, col, f"is {len(v[col])} characters long; at most {limit} are allowed")
-        if len(self.errors) > n_before:
+    def _row(self, parsed: _Parsed, line: int, values: list[str]) -> None:
+        """Check one row (values in COLUMNS order) and fold it into ``parsed``; hot path of an import."""
+        n_before = self.found
+        for col, val in zip(COLUMNS, values, strict=True):
+            limit = MAX_LEN.get(col)
+            if limit is not None and len(val) > limit:
+                self.error(line, col, f"is {len(val)} characters long; at most {limit} are allowed")
+        if self.found > n_before:
             return
+        v = dict(zip(COLUMNS, values, strict=True))
         ref, off_ref, off_text = v["arrest_ref"], v["offence_ref"], v["offence"]
         for col, val in (("arrest_ref", ref), ("offence_ref", off_ref), ("offence", off_text)):
             if not val:
@@ -238,7 +278,7 @@ class _Reader:
         code: str | None = None
         disposal_date: date | None = None
         if disposal_text:
-            code = parse_disposal(disposal_text)
+            code = self._disposal(disposal_text)
             if code is None:
                 self.error(
                     line,
@@ -257,7 +297,7 @@ class _Reader:
                     )
         elif disposal_date_text:
             self.error(line, "disposal", "is empty but a disposal date is given")
-        if len(self.errors) > n_before or arrest_date is None or district_id is None:
+        if self.found > n_before or arrest_date is None or district_id is None:
             return
         known = parsed.arrests.get(ref)
         if known is None:
@@ -305,9 +345,9 @@ def decode(data: bytes) -> str:
         ) from None
 
 
-def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
-    for i in range(0, len(items), CHUNK):
-        yield items[i : i + CHUNK]
+def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
 
 
 def import_custody(
@@ -471,42 +511,33 @@ def _write(
             },
         ).scalar_one()
     arrest_id_of = {ref: v[0] for ref, v in stored_arrest.items()}
-    for chunk in _chunks(new_refs):
+    for chunk in _chunks(new_refs, WRITE_BATCH):
+        arrests = [parsed.arrests[r] for r in chunk]
         rows = [
-            {
-                "custody_ref": r,
-                "arrest_date": parsed.arrests[r].arrest_date,
-                "district_id": parsed.arrests[r].district_id,
-                "detainee_ref": parsed.arrests[r].detainee_ref,
-                "operation": "",
-                "notes": "",
-                "version": 1,
-                "created_at": now,
-                "updated_at": now,
-            }
-            for r in chunk
+            (r, a.arrest_date, a.district_id, a.detainee_ref, "", "", 1, now, now)
+            for r, a in zip(chunk, arrests, strict=True)
         ]
-        result = conn.execute(
-            insert(ARREST).returning(ARREST.c.id, ARREST.c.custody_ref, sort_by_parameter_order=True), rows
-        )
-        arrest_id_of.update({ref: i for i, ref in result})
+        bulk_insert(conn, ARREST, ARREST_COLUMNS, rows)  # no RETURNING: on SQLite it goes row by row
         tick(len(chunk), "Writing arrests")
+    for chunk in _chunks(new_refs):
+        q = select(ARREST.c.custody_ref, ARREST.c.id).where(ARREST.c.custody_ref.in_(chunk))
+        arrest_id_of.update((r[0], r[1]) for r in conn.execute(q))
     offence_id_of = dict(stored_offence)
-    for chunk in _chunks(new_offences):
+    for chunk in _chunks(new_offences, WRITE_BATCH):
+        offences = [parsed.offences[k] for k in chunk]
         rows = [
-            {
-                "arrest_id": arrest_id_of[ref],
-                "offence_ref": off_ref,
-                "offence_type_id": type_ids[parsed.offences[(ref, off_ref)].type_code],
-                "offence_text": parsed.offences[(ref, off_ref)].text,
-                "created_at": now,
-            }
-            for ref, off_ref in chunk
+            (arrest_id_of[ref], off_ref, type_ids[o.type_code], o.text, now)
+            for (ref, off_ref), o in zip(chunk, offences, strict=True)
         ]
-        result = conn.execute(insert(OFFENCE).returning(OFFENCE.c.id, sort_by_parameter_order=True), rows)
-        offence_id_of.update(zip(chunk, result.scalars(), strict=True))
+        bulk_insert(conn, OFFENCE, OFFENCE_COLUMNS, rows)
         tick(len(chunk), "Writing offences")
-    new_events = []
+    ref_of_arrest = {arrest_id_of[ref]: ref for ref in {ref for ref, _ in new_offences}}
+    for chunk in _chunks(list(ref_of_arrest)):
+        q = select(OFFENCE.c.arrest_id, OFFENCE.c.offence_ref, OFFENCE.c.id).where(
+            OFFENCE.c.arrest_id.in_(chunk)
+        )
+        offence_id_of.update(((ref_of_arrest[r[0]], r[1]), r[2]) for r in conn.execute(q))
+    new_events: list[tuple[Any, ...]] = []
     present = 0
     for ref, off_ref, code, on in parsed.events:
         offence_id = offence_id_of[(ref, off_ref)]
@@ -514,24 +545,10 @@ def _write(
         if (offence_id, type_id, on) in stored_events:
             present += 1
             continue
-        new_events.append(
-            {
-                "offence_id": offence_id,
-                "disposal_type_id": type_id,
-                "event_date": on,
-                "note": "",
-                "supersedes_id": None,
-                "is_void": False,
-                "reason": "",
-                "source": source,
-                "import_batch_id": batch_id,
-                "recorded_at": now,
-            }
-        )
+        new_events.append((offence_id, type_id, on, "", None, False, "", source, batch_id, now))
     tick(present, "Writing events")
-    for i in range(0, len(new_events), 5000):
-        part = new_events[i : i + 5000]
-        conn.execute(insert(EVENT), part)
+    for part in _chunks(new_events, WRITE_BATCH):
+        bulk_insert(conn, EVENT, EVENT_COLUMNS, part)
         tick(len(part), "Writing events")
     if batch_id is not None:
         if not (new_refs or new_offences or new_events):

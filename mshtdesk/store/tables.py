@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import cast
 
-from sqlalchemy import Index, Table, UniqueConstraint
+from sqlalchemy import Index, Table, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -97,14 +97,23 @@ class Offence(SQLModel, table=True):
 
 class DisposalEvent(SQLModel, table=True):
     __tablename__ = "disposal_event"
-    __table_args__ = (Index("ix_disposal_event_offence_date", "offence_id", "event_date"),)
+    __table_args__ = (
+        Index("ix_disposal_event_offence_date", "offence_id", "event_date"),
+        # Only corrections point at another event: a partial index stays tiny and costs imports nothing.
+        Index(
+            "ix_disposal_event_supersedes",
+            "supersedes_id",
+            sqlite_where=text("supersedes_id IS NOT NULL"),
+            postgresql_where=text("supersedes_id IS NOT NULL"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     offence_id: int = Field(foreign_key="offence.id")
     disposal_type_id: int = Field(foreign_key="disposal_type.id")
     event_date: date
     note: str = Field(default="", max_length=2000)
-    supersedes_id: int | None = Field(default=None, foreign_key="disposal_event.id", index=True)
+    supersedes_id: int | None = Field(default=None, foreign_key="disposal_event.id")
     is_void: bool = False
     reason: str = Field(default="", max_length=2000)
     source: str = Field(default="manual", max_length=16)  # manual | import | demo

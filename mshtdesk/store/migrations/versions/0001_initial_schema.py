@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 02:40:59.934778
+Create Date: 2026-11-22 02:57:59.812753
 """
 
 from collections.abc import Sequence
@@ -10,6 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
+
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -148,12 +149,22 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("disposal_event", schema=None) as batch_op:
         batch_op.create_index("ix_disposal_event_offence_date", ["offence_id", "event_date"], unique=False)
-        batch_op.create_index(batch_op.f("ix_disposal_event_supersedes_id"), ["supersedes_id"], unique=False)
+        batch_op.create_index(
+            "ix_disposal_event_supersedes",
+            ["supersedes_id"],
+            unique=False,
+            sqlite_where=sa.text("supersedes_id IS NOT NULL"),
+            postgresql_where=sa.text("supersedes_id IS NOT NULL"),
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("disposal_event", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_disposal_event_supersedes_id"))
+        batch_op.drop_index(
+            "ix_disposal_event_supersedes",
+            sqlite_where=sa.text("supersedes_id IS NOT NULL"),
+            postgresql_where=sa.text("supersedes_id IS NOT NULL"),
+        )
         batch_op.drop_index("ix_disposal_event_offence_date")
 
     op.drop_table("disposal_event")

@@ -1,0 +1,45 @@
+"""Bulk inserts at driver speed, for imports: the dialect's own SQL and value conversions, done once.
+
+SQLAlchemy's executemany converts every bound value of every row through the column's type; an
+import repeats the same few dates and constants hundreds of thousands of times, so this converts each
+distinct value once, column by column, and hands the driver ready rows. The statement is compiled for
+the connection's dialect, so the same code runs on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Table, bindparam, insert
+
+
+def _convert(values: tuple[Any, ...], proc: Any) -> Sequence[Any]:
+    try:
+        table = {v: (None if v is None else proc(v)) for v in set(values)}
+    except TypeError:  # an unhashable value: convert each one
+        return [None if v is None else proc(v) for v in values]
+    return list(map(table.__getitem__, values))
+
+
+def bulk_insert(
+    conn: Connection, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """Insert ``rows`` (values in ``columns`` order) into ``table`` in the connection's transaction."""
+    if not rows:
+        return
+    stmt = insert(table).values({c: bindparam(c, type_=table.c[c].type) for c in columns})
+    compiled = stmt.compile(dialect=conn.dialect)
+    by_column: list[Sequence[Any]] = list(zip(*rows, strict=True))
+    for i, col in enumerate(columns):
+        column_type = table.c[col].type
+        proc = column_type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+        if proc is not None:
+            by_column[i] = _convert(tuple(by_column[i]), proc)
+    params: list[Any]
+    if compiled.positional:
+        where = {c: i for i, c in enumerate(columns)}
+        params = list(zip(*(by_column[where[name]] for name in compiled.positiontup or ()), strict=True))
+    else:
+        params = [dict(zip(columns, values, strict=True)) for values in zip(*by_column, strict=True)]
+    conn.exec_driver_sql(compiled.string, params)
