@@ -10,14 +10,17 @@ disposal, date), so a file imported twice, or a later cumulative export, adds on
 from __future__ import annotations
 
 import csv
+import gc
 import hashlib
 import io
+import operator
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from mshtdesk.domain.dates import parse_date, uk
@@ -162,6 +165,7 @@ class _Reader:
         self.found = 0  # problems found, including any beyond MAX_ERRORS
         self._dates: dict[str, date | str] = {}
         self._disposals: dict[str, str | None] = {}
+        self._arrest_rows: dict[tuple[str, str, str, str], _Arrest] = {}
 
     def error(self, line: int, column: str, reason: str) -> None:
         self.found += 1
@@ -175,8 +179,10 @@ class _Reader:
             self._disposals[text] = code = parse_disposal(text)
             return code
 
-    def date(self, line: int, column: str, text: str, label: str) -> date | None:
+    def parse_day(self, line: int, column: str, text: str, label: str) -> date | None:
         got = self._dates.get(text)
+        if got.__class__ is date:  # the common case: a date seen before and found valid
+            return got
         if got is None:
             try:
                 got = parse_date(text)
@@ -216,7 +222,8 @@ class _Reader:
         if self.errors:
             return parsed
         width = len(header)
-        positions = [index.get(c, -1) for c in COLUMNS]
+        pick = operator.itemgetter(*(index.get(c, -1) for c in COLUMNS))
+        pad = any(c not in index for c in COLUMNS)
         total = text.count("\n") + 1
         last_line = 1
         step = 0
@@ -243,29 +250,85 @@ class _Reader:
             if len(row) != width:
                 self.error(line, "row", f"has {len(row)} fields but the header has {width}")
                 continue
-            self._row(parsed, line, [row[i].strip() if i >= 0 else "" for i in positions])
+            if pad:
+                row.append("")  # the optional column is absent: position -1 reads this empty value
+            self._row(parsed, line, list(map(str.strip, pick(row))))
         return parsed
 
     def _row(self, parsed: _Parsed, line: int, values: list[str]) -> None:
-        """Check one row (values in COLUMNS order) and fold it into ``parsed``; hot path of an import."""
+        """Check one row (values in COLUMNS order) and fold it into ``parsed``: the hot path of an import.
+
+        Rows of one arrest repeat its reference, date, district and detainee verbatim; once that
+        combination has been checked, the repeats skip straight to the offence and the event.
+        """
+        ref, date_text, district_text, detainee, off_ref, off_text = values[:6]
         n_before = self.found
-        for col, val in zip(COLUMNS, values, strict=True):
+        seen = self._arrest_rows.get((ref, date_text, district_text, detainee))
+        if seen is None:
+            seen = self._check_arrest(parsed, line, values)
+        if not off_ref or not off_text or len(off_ref) > 64 or len(off_text) > 400:
+            for col, val, limit in (("offence_ref", off_ref, 64), ("offence", off_text, 400)):
+                if not val:
+                    self.error(line, col, "is empty")
+                elif len(val) > limit:
+                    self.error(line, col, f"is {len(val)} characters long; at most {limit} are allowed")
+        code, disposal_date = self._check_rest(line, values, None if seen is None else seen.arrest_date)
+        if self.found > n_before or seen is None:
+            return
+        key = (ref, off_ref)
+        off = parsed.offences.get(key)
+        if off is None:
+            parsed.offences[key] = _Offence(line, off_text, recognise_offence(off_text))
+        elif off.text != off_text and off.text.casefold() != off_text.casefold():
+            self.error(
+                line, "offence", f"'{_clip(off_text)}' contradicts the offence text on line {off.line}"
+            )
+        if code is not None and disposal_date is not None:
+            parsed.events.setdefault((ref, off_ref, code, disposal_date), line)
+
+    def _check_rest(
+        self, line: int, values: list[str], arrest_date: date | None
+    ) -> tuple[str | None, date | None]:
+        """The disposal and its date: both given (and valid, not before the arrest) or both empty."""
+        disposal_text, disposal_date_text = values[6], values[7]
+        if not disposal_text:
+            if disposal_date_text:
+                self.error(line, "disposal", "is empty but a disposal date is given")
+            return None, None
+        code = self._disposal(disposal_text)
+        if code is None:
+            self.error(
+                line,
+                "disposal",
+                f"'{_clip(disposal_text)}' is not a disposal type ({accepted_disposal_words()})",
+            )
+        if not disposal_date_text:
+            self.error(line, "disposal_date", "is empty but a disposal is given")
+            return code, None
+        on = self.parse_day(line, "disposal_date", disposal_date_text, "disposal date")
+        if on is not None and arrest_date is not None and on < arrest_date:
+            self.error(line, "disposal_date", f"{uk(on)} is before the arrest date {uk(arrest_date)}")
+        return code, on
+
+    def _check_arrest(self, parsed: _Parsed, line: int, values: list[str]) -> _Arrest | None:
+        """First sight of this arrest's details in this form: validate, and compare with earlier rows."""
+        ref, date_text, district_text, detainee = values[:4]
+        n_before = self.found
+        for col, val in zip(
+            ("arrest_ref", "arrest_date", "district", "detainee_ref"), values[:4], strict=True
+        ):
             limit = MAX_LEN.get(col)
             if limit is not None and len(val) > limit:
                 self.error(line, col, f"is {len(val)} characters long; at most {limit} are allowed")
         if self.found > n_before:
-            return
-        v = dict(zip(COLUMNS, values, strict=True))
-        ref, off_ref, off_text = v["arrest_ref"], v["offence_ref"], v["offence"]
-        for col, val in (("arrest_ref", ref), ("offence_ref", off_ref), ("offence", off_text)):
-            if not val:
-                self.error(line, col, "is empty")
-        if val := v["arrest_date"]:
-            arrest_date = self.date(line, "arrest_date", val, "arrest date")
+            return None
+        if not ref:
+            self.error(line, "arrest_ref", "is empty")
+        arrest_date = None
+        if date_text:
+            arrest_date = self.parse_day(line, "arrest_date", date_text, "arrest date")
         else:
-            arrest_date = None
             self.error(line, "arrest_date", "is empty")
-        district_text = v["district"]
         district_id = self.districts.get(district_text.casefold())
         if district_id is None:
             codes = ", ".join(sorted(set(self.district_codes.values())))
@@ -273,35 +336,11 @@ class _Reader:
                 f"'{_clip(district_text)}' is not a district of this force" if district_text else "is empty"
             )
             self.error(line, "district", f"{what} (use a code or name: {codes})")
-        detainee = v.get("detainee_ref", "")
-        disposal_text, disposal_date_text = v["disposal"], v["disposal_date"]
-        code: str | None = None
-        disposal_date: date | None = None
-        if disposal_text:
-            code = self._disposal(disposal_text)
-            if code is None:
-                self.error(
-                    line,
-                    "disposal",
-                    f"'{_clip(disposal_text)}' is not a disposal type ({accepted_disposal_words()})",
-                )
-            if not disposal_date_text:
-                self.error(line, "disposal_date", "is empty but a disposal is given")
-            else:
-                disposal_date = self.date(line, "disposal_date", disposal_date_text, "disposal date")
-                if disposal_date and arrest_date and disposal_date < arrest_date:
-                    self.error(
-                        line,
-                        "disposal_date",
-                        f"{uk(disposal_date)} is before the arrest date {uk(arrest_date)}",
-                    )
-        elif disposal_date_text:
-            self.error(line, "disposal", "is empty but a disposal date is given")
         if self.found > n_before or arrest_date is None or district_id is None:
-            return
+            return None
         known = parsed.arrests.get(ref)
         if known is None:
-            parsed.arrests[ref] = _Arrest(line, arrest_date, district_id, detainee)
+            known = parsed.arrests[ref] = _Arrest(line, arrest_date, district_id, detainee)
         else:
             if known.arrest_date != arrest_date:
                 self.error(
@@ -314,23 +353,16 @@ class _Reader:
                     line,
                     "district",
                     f"{self.district_codes[district_id]} contradicts "
-                    f"{self.district_codes[known.district_id]} "
-                    f"on line {known.line}",
+                    f"{self.district_codes[known.district_id]} on line {known.line}",
                 )
             if detainee and known.detainee_ref and detainee != known.detainee_ref:
                 self.error(line, "detainee_ref", f"contradicts the detainee reference on line {known.line}")
             elif detainee and not known.detainee_ref:
                 known.detainee_ref = detainee
-        key = (ref, off_ref)
-        off = parsed.offences.get(key)
-        if off is None:
-            parsed.offences[key] = _Offence(line, off_text, recognise_offence(off_text))
-        elif off.text.casefold() != off_text.casefold():
-            self.error(
-                line, "offence", f"'{_clip(off_text)}' contradicts the offence text on line {off.line}"
-            )
-        if code is not None and disposal_date is not None:
-            parsed.events.setdefault((ref, off_ref, code, disposal_date), line)
+            if self.found > n_before:
+                return None
+        self._arrest_rows[(ref, date_text, district_text, detainee)] = known
+        return known
 
 
 def decode(data: bytes) -> str:
@@ -362,6 +394,33 @@ def import_custody(
     source: str = "import",
 ) -> ImportSummary:
     """Check ``data`` completely, then write what is new in one transaction, or raise ImportRejectedError."""
+    with _gc_paused():
+        return _import(db, data, file_name, dry_run, progress, cancel, today, source)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """An import allocates millions of small objects that all stay alive until it ends, so Python's
+    cycle collector would rescan a growing heap again and again for nothing; pause it meanwhile."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _import(
+    db: Database,
+    data: bytes,
+    file_name: str,
+    dry_run: bool,
+    progress: Progress | None,
+    cancel: Callable[[], bool] | None,
+    today: date | None,
+    source: str,
+) -> ImportSummary:
     text = decode(data)
     with db.engine.connect() as conn:
         district_rows = conn.execute(select(DISTRICT.c.id, DISTRICT.c.code, DISTRICT.c.name)).all()
@@ -511,17 +570,21 @@ def _write(
             },
         ).scalar_one()
     arrest_id_of = {ref: v[0] for ref, v in stored_arrest.items()}
+    max_arrest_id = conn.execute(select(func.coalesce(func.max(ARREST.c.id), 0))).scalar_one()
+    max_offence_id = conn.execute(select(func.coalesce(func.max(OFFENCE.c.id), 0))).scalar_one()
     for chunk in _chunks(new_refs, WRITE_BATCH):
         arrests = [parsed.arrests[r] for r in chunk]
-        rows = [
+        rows: list[tuple[Any, ...]] = [
             (r, a.arrest_date, a.district_id, a.detainee_ref, "", "", 1, now, now)
             for r, a in zip(chunk, arrests, strict=True)
         ]
         bulk_insert(conn, ARREST, ARREST_COLUMNS, rows)  # no RETURNING: on SQLite it goes row by row
         tick(len(chunk), "Writing arrests")
-    for chunk in _chunks(new_refs):
-        q = select(ARREST.c.custody_ref, ARREST.c.id).where(ARREST.c.custody_ref.in_(chunk))
-        arrest_id_of.update((r[0], r[1]) for r in conn.execute(q))
+    # Read the new ids back in one pass over what is above the old maximum (no RETURNING, no IN lists);
+    # rows another writer added meanwhile are skipped by the membership test.
+    wanted = set(new_refs)
+    q = select(ARREST.c.custody_ref, ARREST.c.id).where(ARREST.c.id > max_arrest_id)
+    arrest_id_of.update((r[0], r[1]) for r in conn.execute(q) if r[0] in wanted)
     offence_id_of = dict(stored_offence)
     for chunk in _chunks(new_offences, WRITE_BATCH):
         offences = [parsed.offences[k] for k in chunk]
@@ -532,11 +595,11 @@ def _write(
         bulk_insert(conn, OFFENCE, OFFENCE_COLUMNS, rows)
         tick(len(chunk), "Writing offences")
     ref_of_arrest = {arrest_id_of[ref]: ref for ref in {ref for ref, _ in new_offences}}
-    for chunk in _chunks(list(ref_of_arrest)):
-        q = select(OFFENCE.c.arrest_id, OFFENCE.c.offence_ref, OFFENCE.c.id).where(
-            OFFENCE.c.arrest_id.in_(chunk)
-        )
-        offence_id_of.update(((ref_of_arrest[r[0]], r[1]), r[2]) for r in conn.execute(q))
+    q = select(OFFENCE.c.arrest_id, OFFENCE.c.offence_ref, OFFENCE.c.id).where(OFFENCE.c.id > max_offence_id)
+    for arrest_id, off_ref, off_id in conn.execute(q):
+        ref = ref_of_arrest.get(arrest_id)
+        if ref is not None:
+            offence_id_of[(ref, off_ref)] = off_id
     new_events: list[tuple[Any, ...]] = []
     present = 0
     for ref, off_ref, code, on in parsed.events:

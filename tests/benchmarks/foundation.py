@@ -101,31 +101,41 @@ def main() -> None:
         )
         t = time.perf_counter()
         again = backend.import_custody(data, "bench.csv")
-        print(f"re-import of the same file (nothing new: {not again.changed}): {time.perf_counter() - t:.2f} s")
+        print(
+            f"re-import of the same file (nothing new: {not again.changed}): {time.perf_counter() - t:.2f} s"
+        )
 
         con = sqlite3.connect(db_file)
         for label, lo in (("one year", today - timedelta(days=365)), ("all arrests", date(2000, 1, 1))):
             params = {"lo": lo.isoformat(), "hi": today.isoformat(), "as_at": today.isoformat()}
             app = median_time(lambda lo=lo: backend.disposal_table(lo, today, today), args.runs)
-            hand = {name: median_time(lambda sql=sql: con.execute(sql, params).fetchall(), args.runs)
-                    for name, sql in HAND_WRITTEN.items()}
+            hand = {
+                name: median_time(lambda sql=sql, p=params: con.execute(sql, p).fetchall(), args.runs)
+                for name, sql in HAND_WRITTEN.items()
+            }
             best_name = min(hand, key=lambda k: hand[k])
             n = backend.disposal_table(lo, today, today).total_arrests
-            print(f"disposal table, {label} ({n:,} arrests): app {app * 1000:.0f} ms; hand-written: "
-                  + ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in hand.items())
-                  + f"; ratio to best ({best_name}) {app / hand[best_name]:.2f} (target <= 2)")
+            print(
+                f"disposal table, {label} ({n:,} arrests): app {app * 1000:.0f} ms; hand-written: "
+                + ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in hand.items())
+                + f"; ratio to best ({best_name}) {app / hand[best_name]:.2f} (target <= 2)"
+            )
         con.close()
         from mshtdesk.services.register import ArrestQuery
 
         q = ArrestQuery(as_at=today)
-        first = median_time(lambda: (backend.register.count(q), backend.register.page(q, limit=200)), args.runs)
+        first = median_time(
+            lambda: (backend.register.count(q), backend.register.page(q, limit=200)), args.runs
+        )
         print(f"arrests list, first page of 200 with the total count: {first * 1000:.0f} ms")
         backend.close()
     if not args.no_startup:
         ms = startup(args.runs)
         if ms:
-            print(f"first window painted: median {statistics.median(ms):.0f} ms over {len(ms)} starts "
-                  f"(min {min(ms):.0f}, max {max(ms):.0f}; target <= 500)")
+            print(
+                f"first window painted: median {statistics.median(ms):.0f} ms over {len(ms)} starts "
+                f"(min {min(ms):.0f}, max {max(ms):.0f}; target <= 500)"
+            )
         else:
             print("first window painted: the app did not report (MSHTDESK_STARTUP_PROBE)")
 

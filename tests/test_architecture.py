@@ -1,0 +1,20 @@
+"""The layering rules hold: the core never imports Qt or the UI, the UI reaches the store only via services."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_import_contracts_hold() -> None:
+    exe = Path(sys.executable).with_name("lint-imports")
+    r = subprocess.run([str(exe), "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "Contracts: 2 kept, 0 broken" in r.stdout
+
+
+def test_ruff_is_clean() -> None:
+    exe = Path(sys.executable).with_name("ruff")
+    r = subprocess.run([str(exe), "check", "--quiet", "."], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr
