@@ -61,10 +61,12 @@ def _final_outcome(rng: random.Random) -> str:
     )[0]
 
 
-def demo_rows(seed: int, arrests: int, today: date, districts: Sequence[str]) -> list[dict[str, str]]:
-    """Rows in the custody export's format, arrests spread over the 13 months to ``today``."""
+def demo_rows(
+    seed: int, arrests: int, today: date, districts: Sequence[str], span_days: int = 395
+) -> list[dict[str, str]]:
+    """Rows in the custody export's format, arrests spread over ``span_days`` (13 months) to ``today``."""
     rng = random.Random(seed)
-    start = today - timedelta(days=395)
+    start = today - timedelta(days=span_days)
     span = (today - start).days
     weights = [DISTRICT_WEIGHTS[i % len(DISTRICT_WEIGHTS)] for i in range(len(districts))]
     texts, text_weights = zip(*OFFENCE_TEXTS, strict=True)
@@ -89,9 +91,9 @@ def demo_rows(seed: int, arrests: int, today: date, districts: Sequence[str]) ->
                 "offence_ref": f"O{k}",
                 "offence": rng.choices(texts, text_weights)[0],
             }
-            for disposal, on in _history(rng, arrested, today):
-                rows.append(base | {"disposal": disposal, "disposal_date": on.isoformat()})
-            if not any(r["arrest_ref"] == ref and r["offence_ref"] == f"O{k}" for r in rows[-4:]):
+            history = _history(rng, arrested, today)
+            rows.extend(base | {"disposal": d, "disposal_date": on.isoformat()} for d, on in history)
+            if not history:  # still in custody: the offence is exported with no disposal yet
                 rows.append(base | {"disposal": "", "disposal_date": ""})
     return rows
 
@@ -111,11 +113,11 @@ def _history(rng: random.Random, arrested: date, today: date) -> list[tuple[str,
     return events
 
 
-def demo_csv(seed: int, arrests: int, today: date, districts: Sequence[str]) -> bytes:
+def demo_csv(seed: int, arrests: int, today: date, districts: Sequence[str], span_days: int = 395) -> bytes:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(demo_rows(seed, arrests, today, districts))
+    writer.writerows(demo_rows(seed, arrests, today, districts, span_days))
     return out.getvalue().encode("utf-8")
 
 
