@@ -1,0 +1,71 @@
+"""The same store on PostgreSQL: migrations, import, the disposal table and the register's list.
+
+Runs when MSHTDESK_TEST_PG_URL names a scratch database (team mode's CI will start one); the schema
+``public`` is dropped and recreated, so never point it at real data.
+"""
+
+import os
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from mshtdesk.reports.tables import to_csv
+from mshtdesk.services.backend import Backend
+from mshtdesk.services.register import ArrestInput, ArrestQuery
+from tests.conftest import SEED_EXPORT
+from tests.services.test_custody_import import SEED_CSV
+
+PG_URL = os.environ.get("MSHTDESK_TEST_PG_URL")
+pytestmark = pytest.mark.skipif(
+    not PG_URL, reason="set MSHTDESK_TEST_PG_URL to a scratch PostgreSQL database"
+)
+
+
+@pytest.fixture
+def pg_backend() -> Iterator[Backend]:
+    assert PG_URL
+    engine = create_engine(PG_URL)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    b = Backend.open(PG_URL)
+    yield b
+    b.close()
+
+
+def test_seed_table_on_postgresql(pg_backend: Backend) -> None:
+    pg_backend.import_file(str(SEED_EXPORT))
+    again = pg_backend.import_file(str(SEED_EXPORT))
+    assert not again.changed
+    table = pg_backend.disposal_table(date(2021, 4, 1), date(2022, 4, 30), date(2022, 5, 24))
+    assert to_csv(table) == SEED_CSV
+
+
+def test_register_on_postgresql(pg_backend: Backend) -> None:
+    pg_backend.import_file(str(SEED_EXPORT))
+    reg = pg_backend.register
+    q = ArrestQuery(text="wy/", as_at=date(2022, 5, 24))
+    assert reg.count(q) == len(reg.page(q, limit=1000)) > 0
+    for key in ("custody_ref", "arrest_date", "district", "offences", "disposal"):
+        assert reg.page(q, sort=key, limit=5)
+    charged = ArrestQuery(
+        disposal_code="CHARGE", date_from=date(2021, 4, 1), date_to=date(2022, 4, 30), as_at=date(2022, 5, 24)
+    )
+    assert reg.count(charged) == 6
+    aid = reg.create_arrest(ArrestInput("PG1", date(2022, 1, 1), "LD"), [("O1", "MSA s.2")])
+    event = reg.append_event(reg.get(aid).offences[0].id, "CHARGE", date(2022, 2, 1))
+    reg.correct_event(event, "NFA", date(2022, 2, 1), "keyed in error")
+    assert reg.get(aid).disposal_code == "NFA"
+    pg_backend.reference.set_ranking(
+        ["RUI", "BAIL", "NFA", "OTHER", "OTHER_TRANSFER", "OTHER_WARRANT", "CHARGE"]
+    )
+    assert pg_backend.reference.disposal_types()[0].code == "RUI"
+
+
+def test_models_and_migrations_agree_on_postgresql(pg_backend: Backend) -> None:
+    from mshtdesk.store.migrate import check_models_match
+
+    check_models_match(pg_backend.db.engine)
