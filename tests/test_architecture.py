@@ -1,4 +1,5 @@
-"""The layering rules hold: the core never imports Qt or the UI, the UI reaches the store only via services."""
+"""The layering rules hold (the core never imports Qt or the UI; the UI reaches the store only via
+services) and the code is lint-clean."""
 
 import subprocess
 import sys
@@ -16,5 +17,7 @@ def test_import_contracts_hold() -> None:
 
 def test_ruff_is_clean() -> None:
     exe = Path(sys.executable).with_name("ruff")
-    r = subprocess.run([str(exe), "check", "--quiet", "."], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    r = subprocess.run(
+        [str(exe), "check", "--quiet", "."], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
     assert r.returncode == 0, r.stdout + r.stderr

@@ -6,12 +6,19 @@ import re
 from datetime import date
 
 _UK = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_TIME = re.compile(r"^(\S+)(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)$")
 
 
 def parse_date(text: str) -> date:
-    """Parse an ISO or UK date; raise ValueError with a message fit to show a user."""
+    """Parse an ISO or UK date; raise ValueError with a message fit to show a user.
+
+    A time of day after the date (custody systems often export date-times) is accepted and ignored.
+    """
     s = text.strip()
+    timed = _TIME.match(s)
+    if timed:
+        s = timed.group(1)
     m = _ISO.match(s)
     if m:
         y, mo, d = (int(g) for g in m.groups())

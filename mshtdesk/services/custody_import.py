@@ -199,7 +199,7 @@ class _Reader:
         return got
 
     def read(self, text: str, progress: Progress | None, cancel: Callable[[], bool] | None) -> _Parsed:
-        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
         parsed = _Parsed(0, {}, {}, {})
         try:
             header = next(reader, None)
@@ -363,6 +363,14 @@ class _Reader:
                 return None
         self._arrest_rows[(ref, date_text, district_text, detainee)] = known
         return known
+
+
+def _delimiter(text: str) -> str:
+    """Comma, unless the header has none and uses semicolons or tabs (spreadsheets saved in some locales)."""
+    header = text.split("\n", 1)[0]
+    if "," in header:
+        return ","
+    return max(";\t", key=header.count) if (";" in header or "\t" in header) else ","
 
 
 def decode(data: bytes) -> str:

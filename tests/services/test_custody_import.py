@@ -77,6 +77,12 @@ def test_accepted_formats(backend: Backend) -> None:
     assert {o.offence_ref: o.type_code for o in detail.offences} == {"O1": "MSA-2", "O2": "MSA-1"}
 
 
+def test_semicolon_or_tab_separated_files_are_read(backend: Backend) -> None:
+    for n, sep in enumerate((";", "\t")):
+        row = sep.join([f"A{n}", "2022-01-10", "BD", "", "O1", "MSA s.2", "", ""])
+        assert run(backend, HEADER.replace(",", sep) + row + "\n").arrests_added == 1
+
+
 def test_unfamiliar_offence_text_is_kept_not_refused(backend: Backend) -> None:
     run(backend, HEADER + "A1,2022-01-10,BD,,O1,Controlling prostitution for gain,,\n")
     (offence,) = backend.register.get(backend.register.find_id("A1")).offences
