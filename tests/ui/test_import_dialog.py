@@ -1,0 +1,161 @@
+"""Importing a custody export through the dialog: the summary, the rejected-file table, check-only."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtGui import QGuiApplication
+from pytestqt.qtbot import QtBot
+
+from mshtdesk.services.backend import Backend
+from tests.ui.helpers import BAD_CSV, SEED_EXPORT, Track
+from ui.dialogs.import_dialog import ImportDialog
+from ui.events import DataChanged
+from ui.main_window import MainWindow
+from ui.pages.arrests_page import ArrestsPage
+
+
+def _dialog(track: Track, window: MainWindow) -> ImportDialog:
+    assert window.ctx is not None
+    dialog = ImportDialog.start(window.ctx, window)
+    track(dialog)
+    return dialog
+
+
+def test_importing_the_seed_export_updates_the_list_and_status_bar(
+    qtbot: QtBot,
+    track: Track,
+    window_for: Callable[[Backend], MainWindow],
+    backend: Backend,
+    wait_idle: Callable[..., None],
+) -> None:
+    window = window_for(backend)
+    page = window.pages[0]
+    assert isinstance(page, ArrestsPage)
+    assert page.body.currentWidget() is page.empty_register
+    dialog = _dialog(track, window)
+    changes: list[DataChanged] = []
+    assert window.ctx is not None
+    window.ctx.events.data_changed.connect(changes.append)
+    assert dialog.start_import(str(SEED_EXPORT)) is not None
+    wait_idle()
+    assert dialog.result_title.text() == "Import complete"
+    assert dialog.result_text.text().startswith("Imported seed_000_custody_export.csv: 141 new arrests")
+    assert [c.what for c in changes] == ["import"]
+    counts = backend.register.counts()
+    assert counts.arrests == 141
+    assert page.model.total == 141
+    assert page.count_label.text() == "141 arrests"
+    assert page.body.currentWidget() is page.table
+    assert window.counts.text().startswith("141 arrests \u00b7 ")
+
+    dialog.start_import()  # the same file again: idempotent
+    wait_idle()
+    assert dialog.result_title.text() == "Nothing to import"
+    assert len(changes) == 1
+
+
+def test_a_bad_file_lists_its_problems_and_writes_nothing(
+    qtbot: QtBot,
+    track: Track,
+    window_for: Callable[[Backend], MainWindow],
+    backend: Backend,
+    wait_idle: Callable[..., None],
+    tmp_path: Path,
+) -> None:
+    window = window_for(backend)
+    bad = tmp_path / "bad.csv"
+    bad.write_text(BAD_CSV, encoding="utf-8")
+    dialog = _dialog(track, window)
+    dialog.start_import(str(bad))
+    wait_idle()
+    assert dialog.result_title.text() == "File not imported"
+    assert "nothing was written" in dialog.result_text.text()
+    assert dialog.error_box.isVisible()
+    model = dialog.errors
+    rows = [(model.index(r, 0).data(), model.index(r, 1).data()) for r in range(model.rowCount())]
+    assert rows == [("3", "arrest_date"), ("4", "district")]
+    assert "Leeds North" in model.index(1, 2).data()
+    assert backend.register.counts().arrests == 0
+    dialog.copy_errors()
+    assert QGuiApplication.clipboard().text().splitlines()[:2] == [
+        "Line\tColumn\tProblem",
+        "3\tarrest_date\t'31/02/2022' is not a real calendar date",
+    ]
+
+
+def test_check_only_writes_nothing_and_says_so(
+    qtbot: QtBot,
+    track: Track,
+    window_for: Callable[[Backend], MainWindow],
+    backend: Backend,
+    wait_idle: Callable[..., None],
+) -> None:
+    window = window_for(backend)
+    dialog = _dialog(track, window)
+    dialog.start_import(str(SEED_EXPORT), dry_run=True)
+    assert dialog.import_button.text() == "&Check file"
+    wait_idle()
+    assert dialog.result_title.text() == "Check complete: no problems found"
+    assert "would add 141 new arrests" in dialog.result_text.text()
+    assert "Nothing was written" in dialog.result_text.text()
+    assert backend.register.counts().arrests == 0
+
+
+def test_a_missing_file_is_explained(
+    qtbot: QtBot,
+    track: Track,
+    window_for: Callable[[Backend], MainWindow],
+    backend: Backend,
+    wait_idle: Callable[..., None],
+    tmp_path: Path,
+) -> None:
+    window = window_for(backend)
+    dialog = _dialog(track, window)
+    dialog.start_import(str(tmp_path / "nowhere.csv"))
+    wait_idle()
+    assert dialog.result_title.text() == "File not imported"
+    assert "There is no file at" in dialog.result_text.text()
+    assert not dialog.error_box.isVisible()
+    assert dialog.import_button.isEnabled()
+
+
+def test_an_import_finished_after_its_dialog_closed_is_still_announced(
+    track: Track,
+    window_for: Callable[[Backend], MainWindow],
+    backend: Backend,
+    wait_idle: Callable[..., None],
+) -> None:
+    window = window_for(backend)
+    page = window.pages[0]
+    assert isinstance(page, ArrestsPage)
+    dialog = _dialog(track, window)
+    release = threading.Event()
+    assert window.ctx is not None
+    window.ctx.tasks.run(lambda _job: release.wait(5))  # keep the worker busy: the import waits
+    dialog.start_import(str(SEED_EXPORT))
+    dialog.done(0)  # the dialog goes away (and is deleted) before the import has run
+    release.set()
+    wait_idle()
+    assert backend.register.counts().arrests == 141
+    assert page.model.total == 141  # the list still heard about it
+
+
+def test_closing_the_dialog_cancels_a_queued_import(
+    track: Track,
+    window_for: Callable[[Backend], MainWindow],
+    backend: Backend,
+    wait_idle: Callable[..., None],
+) -> None:
+    window = window_for(backend)
+    dialog = _dialog(track, window)
+    release = threading.Event()
+    assert window.ctx is not None
+    window.ctx.tasks.run(lambda _job: release.wait(5))
+    dialog.start_import(str(SEED_EXPORT))
+    dialog.reject()  # Close / Esc
+    release.set()
+    wait_idle()
+    assert backend.register.counts().arrests == 0

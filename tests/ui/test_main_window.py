@@ -1,0 +1,206 @@
+"""The main window with its pages: opening, the arrests list and its filters, sorting, status bar."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtGui import QGuiApplication, QKeySequence
+from pytestqt.qtbot import QtBot
+
+from mshtdesk.services.backend import Backend
+from tests.ui.helpers import find_visible, settle
+from ui.dialogs.arrest_dialog import ArrestDialog
+from ui.events import DataChanged
+from ui.main_window import MainWindow
+from ui.models.arrests_model import Column
+from ui.pages import PAGES
+from ui.pages.arrests_page import ArrestsPage
+from ui.pages.disposal_page import DisposalPage
+from ui.paths import settings_file
+from ui.settings import open_settings
+
+
+def test_window_opens_in_an_opening_state_before_the_database(qtbot: QtBot) -> None:
+    window = MainWindow(open_settings(), PAGES)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.windowTitle() == "MSHT Desk"
+    assert window.stack.currentWidget() is window.opening
+    assert "Opening database" in window.opening.title.text()
+    assert not window.commands.new_arrest.isEnabled()  # nothing to act on yet
+    assert [window.nav.item(i).text() for i in range(window.nav.count())] == ["Arrests", "Disposal table"]
+    window.show_open_failed("The database file is locked by another program.")
+    assert window.stack.currentWidget() is window.failure
+    assert "locked" in window.failure.text.text()
+
+
+def test_main_window_shows_the_arrests_and_the_counts(
+    window_for: Callable[[Backend], MainWindow], demo_backend: Backend
+) -> None:
+    window = window_for(demo_backend)
+    page = window.current_page()
+    assert isinstance(page, ArrestsPage)
+    counts = demo_backend.register.counts()
+    assert page.model.total == counts.arrests == 130
+    assert page.count_label.text() == "130 arrests"
+    assert page.body.currentWidget() is page.table
+    assert window.counts.text() == (
+        f"130 arrests \u00b7 {counts.offences} offences \u00b7 {counts.events} disposal events"
+    )
+    assert demo_backend.describe() in window.location.text()
+    assert window.commands.new_arrest.isEnabled()
+
+
+def test_district_filter_narrows_the_list_and_the_count(
+    qtbot: QtBot, window_for: Callable[[Backend], MainWindow], demo_backend: Backend
+) -> None:
+    window = window_for(demo_backend)
+    page = window.pages[0]
+    assert isinstance(page, ArrestsPage)
+    page.district.setCurrentIndex(page.district.findData("BD"))
+    in_bd = page.model.total
+    assert 0 < in_bd < 130
+    assert page.count_label.text() == f"{in_bd} of 130 arrests"
+    assert {page.model.row_at(r).district for r in range(page.model.rowCount())} == {"BD"}
+    assert page.clear_button.isEnabled()
+    qtbot.mouseClick(page.clear_button, Qt.MouseButton.LeftButton)
+    assert page.model.total == 130
+    assert page.count_label.text() == "130 arrests"
+
+
+def test_text_filter_waits_for_a_pause_then_queries(
+    qtbot: QtBot, window_for: Callable[[Backend], MainWindow], demo_backend: Backend
+) -> None:
+    window = window_for(demo_backend)
+    page = window.pages[0]
+    assert isinstance(page, ArrestsPage)
+    ref = page.model.row_at(0).custody_ref
+    qtbot.keyClicks(page.search, ref)
+    assert page.model.total == 130  # not yet: the query waits for the typing to stop
+    qtbot.waitUntil(lambda: page.model.total == 1, timeout=2000)
+    assert page.count_label.text() == "1 of 130 arrests"
+    page.search.setText("no such reference at all")
+    page.apply_filters()
+    assert page.body.currentWidget() is page.no_match
+    assert "No arrests match these filters" in page.no_match.title.text()
+
+
+def test_sorting_by_a_column_header_reorders(
+    qtbot: QtBot, window_for: Callable[[Backend], MainWindow], demo_backend: Backend
+) -> None:
+    window = window_for(demo_backend)
+    page = window.pages[0]
+    assert isinstance(page, ArrestsPage)
+    header = page.table.horizontalHeader()
+    x = header.sectionViewportPosition(Column.CUSTODY_REF) + 10
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    refs = [page.model.row_at(r).custody_ref for r in range(page.model.rowCount())]
+    assert refs == sorted(refs) or refs == sorted(refs, reverse=True)
+    first = refs
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    refs = [page.model.row_at(r).custody_ref for r in range(page.model.rowCount())]
+    assert refs == list(reversed(first))
+
+
+def test_empty_register_says_what_to_do(
+    window_for: Callable[[Backend], MainWindow], backend: Backend
+) -> None:
+    window = window_for(backend)
+    page = window.pages[0]
+    assert isinstance(page, ArrestsPage)
+    assert page.body.currentWidget() is page.empty_register
+    text = page.empty_register.title.text() + " " + page.empty_register.text.text()
+    assert "No arrests yet" in text and "Ctrl+I" in text and "Ctrl+N" in text
+    assert window.counts.text() == "0 arrests \u00b7 0 offences \u00b7 0 disposal events"
+
+
+def test_copy_puts_the_selected_rows_on_the_clipboard(
+    window_for: Callable[[Backend], MainWindow], demo_backend: Backend
+) -> None:
+    window = window_for(demo_backend)
+    page = window.pages[0]
+    assert isinstance(page, ArrestsPage)
+    page.table.selectRow(0)
+    window.commands.copy.trigger()
+    lines = QGuiApplication.clipboard().text().splitlines()
+    assert lines[0].split("\t")[:2] == ["Custody ref", "Arrest date"]
+    assert lines[1].split("\t")[0] == page.model.row_at(0).custody_ref
+    assert window.commands.open_arrest.isEnabled()
+
+
+def test_standard_shortcuts(qtbot: QtBot) -> None:
+    window = MainWindow(open_settings(), PAGES)
+    qtbot.addWidget(window)
+    a = window.commands
+    assert a.new_arrest.shortcut().matches(QKeySequence("Ctrl+N")) == QKeySequence.SequenceMatch.ExactMatch
+    assert a.find.shortcut().matches(QKeySequence("Ctrl+F")) == QKeySequence.SequenceMatch.ExactMatch
+    assert QKeySequence("F5") in a.refresh.shortcuts()
+    assert a.import_custody.shortcut() == QKeySequence("Ctrl+I")
+    assert a.import_custody.text().endswith("\u2026") and a.new_arrest.text().endswith("\u2026")
+    assert not a.open_arrest.text().endswith("\u2026")
+
+
+def test_find_goes_to_the_arrests_filter(
+    qtbot: QtBot, window_for: Callable[[Backend], MainWindow], demo_backend: Backend
+) -> None:
+    window = window_for(demo_backend)
+    window.go_to(1)
+    assert isinstance(window.current_page(), DisposalPage)
+    window.activateWindow()
+    window.commands.find.trigger()
+    page = window.pages[0]
+    assert isinstance(page, ArrestsPage)
+    assert window.current_page() is page
+    qtbot.waitUntil(page.search.hasFocus, timeout=2000)
+
+
+def test_window_state_is_kept_in_the_config_folder(
+    qtbot: QtBot, window_for: Callable[[Backend], MainWindow], demo_backend: Backend
+) -> None:
+    window = window_for(demo_backend)
+    window.go_to(1)
+    window.resize(window.width(), 520)  # the offscreen screen is 800x600: stay within it
+    window.close()
+    settle(qtbot)
+    assert settings_file().exists()
+    stored = QSettings(str(settings_file()), QSettings.Format.IniFormat)
+    assert stored.value("main_window/page") in (1, "1")
+    again = MainWindow(open_settings(), PAGES)
+    qtbot.addWidget(again)
+    assert again.height() == 520
+
+
+def test_enter_on_a_row_opens_that_arrest(
+    qtbot: QtBot,
+    window_for: Callable[[Backend], MainWindow],
+    demo_backend: Backend,
+    wait_idle: Callable[..., None],
+) -> None:
+    window = window_for(demo_backend)
+    page = window.pages[0]
+    assert isinstance(page, ArrestsPage)
+    page.table.setFocus()
+    page.table.setCurrentIndex(page.model.index(2, 0))
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    wait_idle()
+    dialogs = [w for w in find_visible("arrestDialog") if isinstance(w, ArrestDialog)]
+    assert len(dialogs) == 1
+    assert dialogs[0].custody_ref.text() == page.model.row_at(2).custody_ref
+    dialogs[0].done(0)
+    window.commands.open_arrest.trigger()  # Arrests > Open arrest, on the same current row
+    wait_idle()
+    dialogs = [w for w in find_visible("arrestDialog") if isinstance(w, ArrestDialog)]
+    assert len(dialogs) == 1 and dialogs[0].custody_ref.text() == page.model.row_at(2).custody_ref
+    dialogs[0].done(0)
+
+
+def test_a_saved_arrest_is_selected_in_the_list(
+    window_for: Callable[[Backend], MainWindow], demo_backend: Backend
+) -> None:
+    window = window_for(demo_backend)
+    page = window.pages[0]
+    assert isinstance(page, ArrestsPage) and window.ctx is not None
+    target = page.model.row_at(5)
+    window.ctx.events.announce(DataChanged("arrest", (target.id,)))
+    assert page.selected_ids() == [target.id]

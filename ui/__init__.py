@@ -1,0 +1,1 @@
+"""MSHT Desk desktop UI (Qt Widgets). Nothing here runs at import time."""

@@ -1,0 +1,65 @@
+"""One registry of the window's actions: text with mnemonics, standard shortcuts, status tips.
+
+Actions that open a dialog end in "…". Handlers are connected by the main window; this module only
+describes the actions, so menus, toolbars and tests all share the same objects.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QWidget
+
+Key = QKeySequence.StandardKey
+
+
+class Actions:
+    """The main window's QActions, owned by (parented to) that window."""
+
+    def __init__(self, parent: QWidget) -> None:
+        self._parent = parent
+        self.import_custody = self._make(
+            "&Import custody export\u2026",
+            "Ctrl+I",
+            "Add arrests and disposals from a custody system CSV export",
+        )
+        self.export_csv = self._make(
+            "&Export CSV\u2026", "Ctrl+E", "Save the table on this page as a CSV file for a spreadsheet"
+        )
+        self.quit = self._make("&Quit", Key.Quit, "Close MSHT Desk")
+        if self.quit.shortcut().isEmpty():  # Windows has no standard Quit key; Ctrl+Q is what people try
+            self.quit.setShortcut(QKeySequence("Ctrl+Q"))
+        self.copy = self._make(
+            "&Copy", Key.Copy, "Copy the selected rows, or the whole table, as tab-separated text"
+        )
+        self.find = self._make("&Find", Key.Find, "Go to the arrests filter")
+        self.new_arrest = self._make("&New arrest\u2026", Key.New, "Add an arrest with its offences")
+        self.open_arrest = self._make(
+            "&Open arrest", Key.Open, "Open the selected arrest and its disposal history"
+        )
+        self.refresh = self._make("&Refresh", Key.Refresh, "Read the database again")
+        if self.refresh.shortcut().isEmpty():
+            self.refresh.setShortcut(QKeySequence("F5"))
+        self.about = self._make("&About MSHT Desk", None, "Version and marking")
+        self.needs_database = (
+            self.import_custody,
+            self.export_csv,
+            self.copy,
+            self.find,
+            self.new_arrest,
+            self.open_arrest,
+            self.refresh,
+        )
+
+    def _make(self, text: str, key: Key | str | None, tip: str) -> QAction:
+        action = QAction(text, self._parent)
+        if isinstance(key, Key):
+            action.setShortcuts(QKeySequence.keyBindings(key))
+        elif key:
+            action.setShortcut(QKeySequence(key))
+        action.setStatusTip(tip)
+        action.setToolTip(tip)
+        return action
+
+    def set_database_ready(self, ready: bool) -> None:
+        for action in self.needs_database:
+            action.setEnabled(ready)

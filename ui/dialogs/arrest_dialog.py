@@ -1,0 +1,562 @@
+"""Add an arrest, or view and amend one with its offences and disposal histories.
+
+The arrest's own details are saved with the version they were read at, so a save that would overwrite
+someone else's change is refused (the dialog then says so and reloads). Offences and disposal events are
+added through their own small dialogs and take effect at once; events are never edited in place.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QComboBox,
+    QDialogButtonBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mshtdesk.errors import MshtError, NotFoundError
+from mshtdesk.services.register import ArrestDetail, ArrestInput
+from ui import error_report
+from ui.context import AppContext
+from ui.dialogs.disposal_dialogs import (
+    AddOffenceDialog,
+    CorrectEventDialog,
+    RecordDisposalDialog,
+    WithdrawEventDialog,
+    next_offence_ref,
+)
+from ui.dialogs.form import FormDialog
+from ui.events import DataChanged
+from ui.models.history_model import HistoryColumn, HistoryModel
+from ui.widgets.dates import DateEdit, to_qdate
+from ui.widgets.field_error import FieldError
+from ui.widgets.offence_combo import OffenceCombo
+from ui.widgets.tab_order import set_tab_order
+
+
+class OffencesEditor(QWidget):
+    """The offences of a new arrest: reference and offence per row; at least one row."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self.grid = QGridLayout()
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setHorizontalSpacing(8)
+        ref_head, off_head = QLabel("Ref"), QLabel("Offence")
+        self.grid.addWidget(ref_head, 0, 0)
+        self.grid.addWidget(off_head, 0, 1)
+        self.rows: list[tuple[QLineEdit, OffenceCombo, QPushButton]] = []
+        self.add_button = QPushButton("Add another offence")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self.grid)
+        row = QHBoxLayout()
+        row.addWidget(self.add_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.add_button.clicked.connect(lambda: self.add_row().setFocus())
+        self.add_row()
+
+    def add_row(self) -> OffenceCombo:
+        ref = QLineEdit(next_offence_ref(r.text() for r, _, _ in self.rows))
+        ref.setAccessibleName("Offence reference")
+        ref.setFixedWidth(80)
+        combo = OffenceCombo(self._ctx.reference.offence_types)
+        combo.setAccessibleName("Offence")
+        remove = QPushButton("Remove")
+        remove.setAccessibleName("Remove this offence")
+        n = len(self.rows) + 1
+        self.grid.addWidget(ref, n, 0)
+        self.grid.addWidget(combo, n, 1)
+        self.grid.addWidget(remove, n, 2)
+        self.grid.setColumnStretch(1, 1)
+        entry = (ref, combo, remove)
+        self.rows.append(entry)
+        remove.clicked.connect(lambda: self.remove_row(entry))
+        self._update_remove()
+        self._fix_tab_order()
+        return combo
+
+    def remove_row(self, entry: tuple[QLineEdit, OffenceCombo, QPushButton]) -> None:
+        if len(self.rows) <= 1:
+            return
+        self.rows.remove(entry)
+        for w in entry:
+            self.grid.removeWidget(w)
+            w.deleteLater()
+        self._update_remove()
+        self._fix_tab_order()
+
+    def _update_remove(self) -> None:
+        for _, _, remove in self.rows:
+            remove.setEnabled(len(self.rows) > 1)
+
+    def _fix_tab_order(self) -> None:
+        chain: list[QWidget] = [*(w for entry in self.rows for w in entry), self.add_button]
+        set_tab_order(chain)
+
+    def first_field(self) -> QWidget:
+        return self.rows[0][1]
+
+    def offences(self) -> list[tuple[str, str]]:
+        return [(ref.text().strip(), combo.text()) for ref, combo, _ in self.rows]
+
+
+class ArrestDialog(FormDialog):
+    saved = Signal(int)  # the arrest's id, after it was added or its details saved
+
+    @classmethod
+    def start(cls, ctx: AppContext, arrest_id: int | None, parent: QWidget | None) -> ArrestDialog:
+        dialog = cls(ctx, arrest_id, parent)
+        dialog.open()
+        return dialog
+
+    def __init__(self, ctx: AppContext, arrest_id: int | None, parent: QWidget | None = None) -> None:
+        new = arrest_id is None
+        super().__init__(
+            ctx, "New arrest" if new else "Arrest", parent, ok_text="Add arrest" if new else "Save"
+        )
+        self.setObjectName("arrestDialog")
+        self.arrest_id = arrest_id
+        self.detail: ArrestDetail | None = None
+        self.saved_id: int | None = None
+        self._discard_confirmed = False
+        self._build_fields()
+        if new:
+            self._build_offences_editor()
+            self.resize(780, self.sizeHint().height())
+        else:
+            self._build_history()
+            self.resize(980, 720)
+            close = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+            close.setText("Close")  # offences and events added here are saved already
+
+            self._set_loading(True)
+            ctx.events.data_changed.connect(self._on_data_changed)
+            self.reload()
+        self.custody_ref.setFocus()
+
+    # ----- layout ------------------------------------------------------------------------------
+    def _build_fields(self) -> None:
+        self.custody_ref = QLineEdit()
+        self.custody_ref.setPlaceholderText("As on the custody record, e.g. WY/22/001234")
+        self.arrest_date = DateEdit()
+        self.arrest_date.setMaximumDate(to_qdate(self.ctx.backend.register.today))
+        self.district = QComboBox()
+        self.district.setPlaceholderText("Choose the district")
+        self.district.setMinimumWidth(240)
+        for d in self.ctx.reference.districts:
+            if d.active:
+                self.district.addItem(f"{d.code} \u2013 {d.name}", d.code)
+        self.district.setCurrentIndex(-1)
+        self.detainee_ref = QLineEdit()
+        self.detainee_ref.setPlaceholderText("Optional: the detainee's custody or PNC reference")
+        self.operation = QLineEdit()
+        self.operation.setPlaceholderText("Optional: e.g. Op Kestrel")
+        self.notes = QPlainTextEdit()
+        self.notes.setTabChangesFocus(True)
+        self.notes.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 14)
+        self.add_field("custody_ref", "&Custody ref:", self.custody_ref)
+        self.add_field("arrest_date", "Arrest &date:", self.arrest_date)
+        self.add_field("district", "Dis&trict:", self.district)
+        self.add_field("detainee_ref", "D&etainee ref:", self.detainee_ref)
+        self.add_field("operation", "O&peration:", self.operation)
+        self.add_field("notes", "&Notes:", self.notes)
+        chain: list[QWidget] = [
+            self.custody_ref,
+            self.arrest_date,
+            self.district,
+            self.detainee_ref,
+            self.operation,
+            self.notes,
+        ]
+        set_tab_order(chain)
+
+    def _build_offences_editor(self) -> None:
+        self.offences_editor = OffencesEditor(self.ctx)
+        self.offences_error = FieldError(self.offences_editor)
+        box = QGroupBox("Offences (at least one)")
+        layout = QVBoxLayout(box)
+        layout.addWidget(self.offences_editor)
+        layout.addWidget(self.offences_error)
+        self.body.addWidget(box)
+        self.body.addStretch(1)
+        self.add_error_target(
+            ("offences", "offence_ref", "offence"), self.offences_error, self.offences_editor
+        )
+        QWidget.setTabOrder(self.notes, self.offences_editor.rows[0][0])
+
+    def _build_history(self) -> None:
+        self.current = QLabel("")
+        self.current.setObjectName("currentDisposal")
+        self.current.setToolTip("The highest-ranked current disposal of the arrest's offences, as at today")
+        current_caption = QLabel("Current disposal:")
+        current_caption.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.form.addRow(current_caption, self.current)
+
+        self.history = HistoryModel(self)
+        self.tree = QTreeView()
+        self.tree.setObjectName("historyTree")
+        self.tree.setAccessibleName("Offences and disposal history")
+        self.tree.setModel(self.history)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setStyleSheet("QTreeView::item { padding: 3px 2px; }")
+        self.tree.setRootIsDecorated(True)
+        self.tree.setItemsExpandable(True)
+        self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        fm = self.fontMetrics()
+        widths = {
+            HistoryColumn.DATE: fm.horizontalAdvance("00/00/0000") + 64,
+            HistoryColumn.DISPOSAL: fm.horizontalAdvance("Withdraws Released under investigation") + 24,
+            HistoryColumn.SOURCE: fm.horizontalAdvance("Demo data") + 28,
+            HistoryColumn.STATUS: fm.horizontalAdvance("withdrawal") + 28,
+        }
+        for col, width in widths.items():
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(col, width)
+        header.setSectionResizeMode(HistoryColumn.NOTE, QHeaderView.ResizeMode.Stretch)
+        self.tree.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
+        self.tree.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+
+        self.add_offence_button = QPushButton("Add offence\u2026")
+        self.record_button = QPushButton("Record disposal\u2026")
+        self.correct_button = QPushButton("Correct\u2026")
+        self.withdraw_button = QPushButton("Withdraw\u2026")
+        self.record_button.setToolTip("Add a dated disposal to the selected offence")
+        self.correct_button.setToolTip(
+            "Replace the selected disposal event with a corrected one (a reason is required)"
+        )
+        self.withdraw_button.setToolTip(
+            "Mark the selected disposal event as recorded in error (a reason is required)"
+        )
+        for b in (self.add_offence_button, self.record_button, self.correct_button, self.withdraw_button):
+            b.setAutoDefault(False)
+        self.add_offence_button.clicked.connect(self.add_offence)
+        self.record_button.clicked.connect(self.record_disposal)
+        self.correct_button.clicked.connect(self.correct_event)
+        self.withdraw_button.clicked.connect(self.withdraw_event)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.record_button)
+        buttons.addWidget(self.correct_button)
+        buttons.addWidget(self.withdraw_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.add_offence_button)
+        self.history_note = QLabel(
+            "Disposal events are never changed or deleted: a correction or withdrawal is added with its "
+            "reason, and the original stays on record, struck through."
+        )
+        self.history_note.setObjectName("footnote")
+        self.history_note.setWordWrap(True)
+        box = QGroupBox("Offences and disposal history")
+        layout = QVBoxLayout(box)
+        layout.addWidget(self.tree, 1)
+        layout.addLayout(buttons)
+        layout.addWidget(self.history_note)
+        self.body.addWidget(box, 1)
+        chain: list[QWidget] = [
+            self.notes,
+            self.tree,
+            self.record_button,
+            self.correct_button,
+            self.withdraw_button,
+            self.add_offence_button,
+        ]
+        set_tab_order(chain)
+
+    # ----- reading -----------------------------------------------------------------------------
+    def _set_loading(self, loading: bool) -> None:
+        for w in (
+            self.custody_ref,
+            self.arrest_date,
+            self.district,
+            self.detainee_ref,
+            self.operation,
+            self.notes,
+        ):
+            w.setEnabled(not loading)
+        self.ok_button.setEnabled(not loading and not self.busy)
+        if self.arrest_id is not None:
+            self.tree.setEnabled(not loading)
+            if loading:
+                for b in (
+                    self.add_offence_button,
+                    self.record_button,
+                    self.correct_button,
+                    self.withdraw_button,
+                ):
+                    b.setEnabled(False)
+
+    def reload(self, *, overwrite: bool = True) -> None:
+        """Read the arrest again; ``overwrite=False`` keeps what the user has typed in the details."""
+        arrest_id = self.arrest_id
+        assert arrest_id is not None
+        register = self.ctx.backend.register
+        self.ctx.tasks.run(
+            lambda _job: register.get(arrest_id),
+            done=lambda detail: self._loaded(detail, overwrite),
+            failed=self._load_failed,
+            owner=self,
+            context="opening an arrest",
+        )
+
+    def _loaded(self, detail: ArrestDetail, overwrite: bool) -> None:
+        keep_typing = not overwrite and self.detail is not None and self.is_dirty()
+        selected = self._selected_key()
+        self.detail = detail
+        self.setWindowTitle(f"Arrest {detail.custody_ref}")
+        if not keep_typing:
+            self._fill(detail)
+        self.current.setText(f"<b>{detail.disposal_label}</b>")
+        self.history.set_detail(detail)
+        for row in range(self.history.rowCount()):
+            self.tree.setFirstColumnSpanned(row, QModelIndex(), True)
+        self.tree.expandAll()
+        self._restore_selection(selected)
+        self._set_loading(False)
+        self._update_buttons()
+
+    def _load_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, NotFoundError):
+            error_report.show_message(self.parentWidget(), "MSHT Desk", str(exc))
+            self.reject()
+        elif isinstance(exc, MshtError):
+            self.general_error.show_error(str(exc))
+        else:
+            error_report.log_bug(exc, "opening an arrest")
+            self.general_error.show_error(error_report.APOLOGY)
+
+    def _fill(self, d: ArrestDetail) -> None:
+        self.custody_ref.setText(d.custody_ref)
+        self.arrest_date.set_value(d.arrest_date)
+        index = self.district.findData(d.district)
+        if index < 0:  # a retired district: still show it
+            self.district.addItem(d.district, d.district)
+            index = self.district.count() - 1
+        self.district.setCurrentIndex(index)
+        self.detainee_ref.setText(d.detainee_ref)
+        self.operation.setText(d.operation)
+        self.notes.setPlainText(d.notes)
+
+    def _on_data_changed(self, change: DataChanged) -> None:
+        if not self.isVisible() or self.busy:
+            return  # closing, or our own save is in flight
+        if self.arrest_id is not None and (not change.arrest_ids or self.arrest_id in change.arrest_ids):
+            self.reload(overwrite=False)
+
+    # ----- the details -------------------------------------------------------------------------
+    def current_input(self) -> ArrestInput:
+        arrest_date: date | None = self.arrest_date.value()
+        return ArrestInput(
+            custody_ref=self.custody_ref.text(),
+            arrest_date=arrest_date,
+            district=self.district.currentData() or "",
+            detainee_ref=self.detainee_ref.text(),
+            operation=self.operation.text(),
+            notes=self.notes.toPlainText(),
+        )
+
+    def is_dirty(self) -> bool:
+        d = self.detail
+        if d is None:
+            return self.arrest_id is None
+        saved = ArrestInput(d.custody_ref, d.arrest_date, d.district, d.detainee_ref, d.operation, d.notes)
+        now = self.current_input()
+        return (
+            now.custody_ref.strip(),
+            now.arrest_date,
+            now.district,
+            now.detainee_ref.strip(),
+            now.operation.strip(),
+            now.notes,
+        ) != (
+            saved.custody_ref,
+            saved.arrest_date,
+            saved.district,
+            saved.detainee_ref,
+            saved.operation,
+            saved.notes,
+        )
+
+    def submit(self) -> None:
+        register = self.ctx.backend.register
+        data = self.current_input()
+        if self.arrest_id is None:
+            offences = self.offences_editor.offences()
+            self.save(
+                lambda: register.create_arrest(data, offences), self._created, context="adding an arrest"
+            )
+            return
+        detail = self.detail
+        if detail is None:
+            return
+        if not self.is_dirty():
+            self.accept()
+            return
+        arrest_id, version = detail.id, detail.version
+        self.save(
+            lambda: register.update_arrest(arrest_id, version, data),
+            self._updated,
+            context="saving an arrest",
+        )
+
+    def _created(self, arrest_id: int) -> None:
+        self.saved_id = arrest_id
+        self.saved.emit(arrest_id)
+        self.accept()
+        self.ctx.events.announce(DataChanged("arrest", (arrest_id,)))
+
+    def _updated(self, _version: int) -> None:
+        assert self.arrest_id is not None
+        self.saved_id = self.arrest_id
+        self.saved.emit(self.arrest_id)
+        self.accept()
+        self.ctx.events.announce(DataChanged("arrest", (self.arrest_id,)))
+
+    def has_unsaved_input(self) -> bool:
+        if self.arrest_id is not None:
+            return self.detail is not None and self.is_dirty()
+        typed = [
+            self.custody_ref.text(),
+            self.detainee_ref.text(),
+            self.operation.text(),
+            self.notes.toPlainText(),
+        ]
+        typed += [text for _, text in self.offences_editor.offences()]
+        return any(t.strip() for t in typed)
+
+    def reject(self) -> None:
+        """Esc or Cancel: ask before throwing away what was typed (events already recorded are kept)."""
+        if self.busy:
+            return  # a save is in flight: its result (and the change it announces) must not be lost
+        if self._discard_confirmed or not self.has_unsaved_input():
+            super().reject()
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Discard changes?",
+            "The arrest details you typed have not been saved.",
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setObjectName("discardQuestion")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def answered(button: QAbstractButton) -> None:
+            if box.standardButton(button) == QMessageBox.StandardButton.Discard:
+                self._discard_confirmed = True
+                self.reject()
+
+        box.buttonClicked.connect(answered)
+        box.open()
+
+    def on_conflict(self, exc: MshtError) -> None:
+        """Someone saved first (or deleted it): say so, then show their version."""
+        error_report.show_message(self, "Arrest not saved", str(exc))
+        if isinstance(exc, NotFoundError):
+            self.reject()
+        elif self.arrest_id is not None:
+            self.reload(overwrite=True)
+
+    # ----- offences and events -----------------------------------------------------------------
+    def _selected_key(self) -> tuple[str, int] | None:
+        if self.arrest_id is None:
+            return None
+        index = self.tree.currentIndex()
+        event = self.history.event_at(index)
+        if event is not None:
+            return ("event", event.id)
+        offence = self.history.offence_at(index)
+        return ("offence", offence.id) if offence is not None else None
+
+    def _restore_selection(self, key: tuple[str, int] | None) -> None:
+        target = QModelIndex()
+        if key is not None:
+            kind, wanted = key
+            for row in range(self.history.rowCount()):
+                top = self.history.index(row, 0)
+                if kind == "offence" and self.history.offence_at(top).id == wanted:  # type: ignore[union-attr]
+                    target = top
+                for child in range(self.history.rowCount(top)):
+                    index = self.history.index(child, 0, top)
+                    event = self.history.event_at(index)
+                    if kind == "event" and event is not None and event.id == wanted:
+                        target = index
+        if not target.isValid() and self.history.rowCount():
+            target = self.history.index(0, 0)
+        if target.isValid():
+            self.tree.selectionModel().setCurrentIndex(
+                target,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+            )
+
+    def select_event(self, event_id: int) -> bool:
+        """Make ``event_id`` the current row (used by keyboard users' tests and after reloads)."""
+        self._restore_selection(("event", event_id))
+        event = self.history.event_at(self.tree.currentIndex())
+        return event is not None and event.id == event_id
+
+    def _update_buttons(self) -> None:
+        if self.arrest_id is None:
+            return
+        loaded = self.detail is not None
+        event = self.history.event_at(self.tree.currentIndex())
+        live = event is not None and self.history.is_live(event)
+        self.add_offence_button.setEnabled(loaded)
+        self.record_button.setEnabled(loaded and bool(self.detail and self.detail.offences))
+        self.correct_button.setEnabled(loaded and live)
+        self.withdraw_button.setEnabled(loaded and live)
+
+    def add_offence(self) -> AddOffenceDialog | None:
+        if self.detail is None:
+            return None
+        dialog = AddOffenceDialog(self.ctx, self.detail, self)
+        dialog.open()
+        return dialog
+
+    def record_disposal(self) -> RecordDisposalDialog | None:
+        if self.detail is None:
+            return None
+        offence = self.history.offence_at(self.tree.currentIndex())
+        dialog = RecordDisposalDialog(self.ctx, self.detail, offence.id if offence else None, self)
+        dialog.open()
+        return dialog
+
+    def correct_event(self) -> CorrectEventDialog | None:
+        index = self.tree.currentIndex()
+        event, offence = self.history.event_at(index), self.history.offence_at(index)
+        if self.detail is None or event is None or offence is None or not self.history.is_live(event):
+            return None
+        dialog = CorrectEventDialog(self.ctx, self.detail, offence, event, self)
+        dialog.open()
+        return dialog
+
+    def withdraw_event(self) -> WithdrawEventDialog | None:
+        index = self.tree.currentIndex()
+        event, offence = self.history.event_at(index), self.history.offence_at(index)
+        if self.detail is None or event is None or offence is None or not self.history.is_live(event):
+            return None
+        dialog = WithdrawEventDialog(self.ctx, self.detail, offence, event, self)
+        dialog.open()
+        return dialog

@@ -1,0 +1,196 @@
+"""Small dialogs that append to an arrest: an offence, a disposal, a correction, a withdrawal.
+
+Disposal events are never edited in place. "Correct…" records a new event that supersedes the old one
+and "Withdraw…" records a void event; both ask for a reason, and the original stays on record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QWidget
+
+from mshtdesk.domain.dates import uk
+from mshtdesk.services.register import ArrestDetail, EventRow, OffenceRow
+from ui.context import AppContext
+from ui.dialogs.form import FormDialog
+from ui.events import DataChanged
+from ui.widgets.dates import DateEdit, to_qdate
+from ui.widgets.offence_combo import OffenceCombo
+
+
+def offence_caption(off: OffenceRow) -> str:
+    text = off.offence_text if off.type_code == "OTHER_MS" and off.offence_text else off.type_title
+    return f"{off.offence_ref} \u2014 {text}"
+
+
+def event_caption(off: OffenceRow, e: EventRow) -> str:
+    return f"{e.disposal_label} on {uk(e.event_date)}, offence {off.offence_ref}"
+
+
+class _ArrestChild(FormDialog):
+    """A dialog about one arrest: announces the change after saving, so every view refreshes."""
+
+    def __init__(
+        self, ctx: AppContext, detail: ArrestDetail, title: str, parent: QWidget | None, ok: str
+    ) -> None:
+        super().__init__(ctx, title, parent, ok_text=ok)
+        self.detail = detail
+        self.setMinimumWidth(560)
+
+    def _saved(self, _result: object) -> None:
+        self.ctx.events.announce(DataChanged("event", (self.detail.id,)))
+        self.accept()
+
+    def _disposal_combo(self, selected: str | None = None) -> QComboBox:
+        combo = QComboBox()
+        combo.setPlaceholderText("Choose a disposal")
+        for t in self.ctx.reference.disposal_types:  # rank order, highest first
+            combo.addItem(t.label, t.code)
+        combo.setCurrentIndex(combo.findData(selected) if selected else -1)
+        return combo
+
+    def _date(self, value: date | None = None) -> DateEdit:
+        edit = DateEdit()
+        edit.setMinimumDate(to_qdate(self.detail.arrest_date))
+        edit.setMaximumDate(to_qdate(self.ctx.backend.register.today))
+        if value is not None:
+            edit.set_value(value)
+        return edit
+
+    def _intro(self, text: str) -> None:
+        label = QLabel(text)
+        label.setWordWrap(True)
+        label.setContentsMargins(0, 0, 0, 6)
+        self.form.addRow(label)
+
+
+class RecordDisposalDialog(_ArrestChild):
+    def __init__(
+        self, ctx: AppContext, detail: ArrestDetail, offence_id: int | None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(ctx, detail, f"Record disposal \u2014 {detail.custody_ref}", parent, "Record")
+        self.offence = QComboBox()
+        for off in detail.offences:
+            self.offence.addItem(f"{offence_caption(off)}  (now: {off.disposal_label})", off.id)
+        if offence_id is not None:
+            self.offence.setCurrentIndex(max(0, self.offence.findData(offence_id)))
+        self.disposal = self._disposal_combo()
+        self.event_date = self._date()
+        self.note = QLineEdit()
+        self.note.setPlaceholderText("Optional: court, reference or other detail")
+        self.add_field("offence_id", "&Offence:", self.offence)
+        self.add_field("disposal", "&Disposal:", self.disposal)
+        self.add_field("event_date", "D&ate:", self.event_date)
+        self.add_field("note", "&Note:", self.note)
+        self.disposal.setFocus()
+
+    def submit(self) -> None:
+        offence_id = self.offence.currentData()
+        code = self.disposal.currentData() or ""
+        on, note = self.event_date.value(), self.note.text()
+        register = self.ctx.backend.register
+        self.save(
+            lambda: register.append_event(offence_id, code, on, note),
+            self._saved,
+            context="recording a disposal",
+        )
+
+
+class CorrectEventDialog(_ArrestChild):
+    def __init__(
+        self,
+        ctx: AppContext,
+        detail: ArrestDetail,
+        offence: OffenceRow,
+        event: EventRow,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(
+            ctx, detail, f"Correct disposal \u2014 {detail.custody_ref}", parent, "Record correction"
+        )
+        self.target_event = event
+        self._intro(
+            f"Correcting <b>{event_caption(offence, event)}</b>. The original stays on record, marked "
+            "\u201ccorrected\u201d, and the correction carries your reason."
+        )
+        self.disposal = self._disposal_combo(event.disposal_code)
+        self.event_date = self._date(event.event_date)
+        self.reason = QPlainTextEdit()
+        self.reason.setTabChangesFocus(True)
+        self.reason.setPlaceholderText("Required: why the recorded disposal or date was wrong")
+        self.reason.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 14)
+        self.add_field("disposal", "&Disposal:", self.disposal)
+        self.add_field("event_date", "D&ate:", self.event_date)
+        self.add_field(("reason", "event"), "&Reason:", self.reason)
+        self.reason.setFocus()
+
+    def submit(self) -> None:
+        code = self.disposal.currentData() or ""
+        on, reason = self.event_date.value(), self.reason.toPlainText()
+        register, event_id = self.ctx.backend.register, self.target_event.id
+        self.save(
+            lambda: register.correct_event(event_id, code, on, reason),
+            self._saved,
+            context="correcting a disposal",
+        )
+
+
+class WithdrawEventDialog(_ArrestChild):
+    def __init__(
+        self,
+        ctx: AppContext,
+        detail: ArrestDetail,
+        offence: OffenceRow,
+        event: EventRow,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(
+            ctx, detail, f"Withdraw disposal \u2014 {detail.custody_ref}", parent, "Withdraw event"
+        )
+        self.target_event = event
+        self._intro(
+            f"Withdrawing <b>{event_caption(offence, event)}</b>, recorded in error. It stays on record, "
+            "marked \u201cwithdrawn\u201d, and no longer counts towards the offence\u2019s disposal."
+        )
+        self.reason = QPlainTextEdit()
+        self.reason.setTabChangesFocus(True)
+        self.reason.setPlaceholderText("Required: why this event should not have been recorded")
+        self.reason.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 14)
+        self.add_field(("reason", "event"), "&Reason:", self.reason)
+        self.reason.setFocus()
+
+    def submit(self) -> None:
+        reason = self.reason.toPlainText()
+        register, event_id = self.ctx.backend.register, self.target_event.id
+        self.save(
+            lambda: register.retract_event(event_id, reason), self._saved, context="withdrawing a disposal"
+        )
+
+
+class AddOffenceDialog(_ArrestChild):
+    def __init__(self, ctx: AppContext, detail: ArrestDetail, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, detail, f"Add offence \u2014 {detail.custody_ref}", parent, "Add offence")
+        self.offence_ref = QLineEdit(next_offence_ref(o.offence_ref for o in detail.offences))
+        self.offence_ref.setMaximumWidth(140)
+        self.offence = OffenceCombo(ctx.reference.offence_types)
+        self.add_field("offence_ref", "Offence &ref:", self.offence_ref)
+        self.add_field("offence", "&Offence:", self.offence)
+        self.offence.setFocus()
+
+    def submit(self) -> None:
+        ref, text = self.offence_ref.text(), self.offence.text()
+        register, arrest_id = self.ctx.backend.register, self.detail.id
+        self.save(
+            lambda: register.add_offence(arrest_id, ref, text), self._saved, context="adding an offence"
+        )
+
+
+def next_offence_ref(existing: Iterable[str]) -> str:
+    """The next free "O<n>" reference, as custody systems number offences."""
+    taken = {r.strip().upper() for r in existing}
+    n = 1
+    while f"O{n}" in taken:
+        n += 1
+    return f"O{n}"

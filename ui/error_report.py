@@ -1,0 +1,58 @@
+"""The two kinds of failure: expected ones (shown as they are) and bugs (logged, then a short apology).
+
+A bug is logged with its exception type and stack only, never its message: messages from the database
+layer can quote the values of a row, and the register holds personal data.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from mshtdesk.errors import MshtError
+
+log = logging.getLogger("ui")
+
+APOLOGY = (
+    "Sorry, something went wrong inside MSHT Desk and that action was not completed. "
+    "The details have been written to the application log; please tell the system owner."
+)
+
+
+def log_bug(exc: BaseException, context: str) -> None:
+    """Log a bug without its message (which may quote personal data)."""
+    stack = "".join(traceback.format_tb(exc.__traceback__))
+    log.error("Unexpected %s while %s\n%s", type(exc).__qualname__, context, stack)
+
+
+def describe(exc: BaseException) -> str:
+    """What to tell the user about ``exc``: its own words if expected, an apology otherwise."""
+    return str(exc) if isinstance(exc, MshtError) else APOLOGY
+
+
+_unparented: set[QMessageBox] = set()  # boxes with no parent window must be kept alive while shown
+
+
+def show_message(parent: QWidget | None, title: str, text: str, *, critical: bool = False) -> QMessageBox:
+    """A window-modal message that does not block the caller (so tests and workers keep running)."""
+    icon = QMessageBox.Icon.Critical if critical else QMessageBox.Icon.Warning
+    parent = parent or QApplication.activeWindow()
+    box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName("errorMessage")
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    if parent is None:
+        _unparented.add(box)
+        box.finished.connect(lambda _r: _unparented.discard(box))
+    box.open()
+    return box
+
+
+def report(parent: QWidget | None, exc: BaseException, context: str) -> QMessageBox:
+    """Show ``exc`` to the user; log it first if it is a bug."""
+    if isinstance(exc, MshtError):
+        return show_message(parent, "MSHT Desk", str(exc))
+    log_bug(exc, context)
+    return show_message(parent, "MSHT Desk", APOLOGY, critical=True)

@@ -1,0 +1,45 @@
+"""What the main window may ask of a page; the defaults mean "this page does not do that"."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QWidget
+
+from ui.context import AppContext
+
+
+class Page(QWidget):
+    """A page is a controller with its layout; it gets the services through its constructor."""
+
+    state_changed = Signal()  # selection or contents changed: the window re-checks which actions apply
+
+    title = ""
+    can_copy = False
+    can_export = False
+    can_find = False
+    can_open = False
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+
+    def activate(self) -> None:
+        """Called when the page is shown (refresh here what went stale while hidden)."""
+
+    def refresh(self) -> None:
+        """Read the database again (View > Refresh)."""
+
+    def copy(self) -> None:
+        """Copy the selection or the table to the clipboard."""
+
+    def export_csv(self) -> None:
+        """Ask for a file name and export."""
+
+    def focus_filter(self) -> None:
+        """Put the keyboard focus in the page's filter."""
+
+    def open_current(self) -> None:
+        """Open the selected record."""
+
+    def has_selection(self) -> bool:
+        return False

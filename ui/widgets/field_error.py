@@ -1,0 +1,46 @@
+"""A red message under a form field, which also becomes the field's accessible description."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+
+class FieldError(QLabel):
+    def __init__(self, field: QWidget | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("fieldError")
+        self.setWordWrap(True)
+        self.setStyleSheet("color: #b00020;")
+        self._field = field
+        self.hide()
+
+    def show_error(self, text: str) -> None:
+        self.setText(text)
+        self.setVisible(bool(text))
+        if self._field is not None:
+            self._field.setAccessibleDescription(text)
+
+    def clear(self) -> None:
+        self.show_error("")
+
+
+def with_error(field: QWidget) -> tuple[QWidget, FieldError]:
+    """``field`` stacked over its (hidden until needed) error message, ready for a form row.
+
+    The row is as wide as the form, so a message never wraps to the width of a narrow field (a date or a
+    combo box keeps its natural width, left-aligned), and no taller than its contents.
+    """
+    box = QWidget()
+    box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(2)
+    wide = (QSizePolicy.Policy.Expanding, QSizePolicy.Policy.MinimumExpanding, QSizePolicy.Policy.Ignored)
+    if field.sizePolicy().horizontalPolicy() in wide:
+        layout.addWidget(field)
+    else:
+        layout.addWidget(field, 0, Qt.AlignmentFlag.AlignLeft)
+    error = FieldError(field)
+    layout.addWidget(error)
+    return box, error
