@@ -205,15 +205,7 @@ def _import(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     finally:
         progress.finish()
         backend.close()
-    if ns.dry_run:
-        print(
-            f"Checked {summary.file_name}: no problems in {summary.rows_read} rows. Importing it would add "
-            f"{summary.arrests_added} arrests, {summary.offences_added} offences and {summary.events_added} "
-            "disposal events. Nothing was written.",
-            file=out,
-        )
-    else:
-        print(summary.describe(), file=out)
+    print(summary.describe(), file=out)
     return EXIT_OK
 
 

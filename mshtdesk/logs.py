@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import traceback
 from pathlib import Path
 
 from mshtdesk import APP_NAME
@@ -29,7 +30,8 @@ def log_file() -> Path:
 
 
 def log_bug(context: str, exc: BaseException) -> Path | None:
-    """Record an unexpected failure with its traceback; return the log's path (None if unwritable)."""
+    """Record an unexpected failure: its type and where it happened, never its message (which can
+    quote a value from a record, e.g. ``KeyError('WY/21/000123')``); return the log's path."""
     path = log_file()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -38,7 +40,8 @@ def log_bug(context: str, exc: BaseException) -> Path | None:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
         logger.addHandler(handler)
         try:
-            logger.error("bug in %s: %s", context, type(exc).__name__, exc_info=exc)
+            where = "".join(traceback.format_tb(exc.__traceback__))
+            logger.error("bug in %s: %s\n%s", context, type(exc).__name__, where)
         finally:
             logger.removeHandler(handler)
             handler.close()

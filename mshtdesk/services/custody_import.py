@@ -29,6 +29,7 @@ from mshtdesk.domain.offences import OTHER_MS, recognise_offence
 from mshtdesk.errors import CancelledError, ImportRejectedError, RowError, StoreError
 from mshtdesk.store.bulk import bulk_insert
 from mshtdesk.store.database import Database
+from mshtdesk.store.queries.disposals import refresh_current_rank
 from mshtdesk.store.tables import (
     ARREST,
     DISPOSAL_TYPE,
@@ -75,6 +76,7 @@ ARREST_COLUMNS = (
     "detainee_ref",
     "operation",
     "notes",
+    "current_rank",
     "version",
     "created_at",
     "updated_at",
@@ -106,20 +108,27 @@ class ImportSummary:
     events_already_present: int
     arrests_in_file: int
     batch_id: int | None  # None for a dry run or a file that added nothing
+    dry_run: bool = False
 
     @property
     def changed(self) -> bool:
         return bool(self.arrests_added or self.offences_added or self.events_added)
 
     def describe(self) -> str:
+        """One paragraph for the user; a dry run is worded as what an import would do."""
         if not self.changed:
-            return f"Nothing new in {self.file_name}: all {self.rows_read} rows were already recorded."
-        return (
-            f"Imported {self.file_name}: {self.arrests_added} new arrests, "
-            f"{self.offences_added} new offences "
-            f"and {self.events_added} new disposal events from {self.rows_read} rows "
-            f"({self.events_already_present} events were already recorded)."
+            nothing = " Nothing was written." if self.dry_run else ""
+            return (
+                f"Nothing new in {self.file_name}: all {self.rows_read} rows are already recorded.{nothing}"
+            )
+        counts = (
+            f"{self.arrests_added} new arrests, {self.offences_added} new offences and {self.events_added} "
+            f"new disposal events from {self.rows_read} rows ({self.events_already_present} events are "
+            "already recorded)"
         )
+        if self.dry_run:
+            return f"{self.file_name} has no problems. Importing it would add {counts}. Nothing was written."
+        return f"Imported {self.file_name}: {counts}."
 
 
 @dataclass
@@ -557,7 +566,7 @@ def _write(
         q = select(EVENT.c.offence_id, EVENT.c.disposal_type_id, EVENT.c.event_date)
         stored_events.update((r[0], r[1], r[2]) for r in conn.execute(q.where(EVENT.c.offence_id.in_(chunk))))
     if reader.errors:
-        return ImportSummary(file_name, parsed.rows, 0, 0, 0, 0, len(refs), None)
+        return ImportSummary(file_name, parsed.rows, 0, 0, 0, 0, len(refs), None, dry_run)
 
     # Write what is new.
     new_refs = [r for r in refs if r not in stored_arrest]
@@ -580,10 +589,12 @@ def _write(
     arrest_id_of = {ref: v[0] for ref, v in stored_arrest.items()}
     max_arrest_id = conn.execute(select(func.coalesce(func.max(ARREST.c.id), 0))).scalar_one()
     max_offence_id = conn.execute(select(func.coalesce(func.max(OFFENCE.c.id), 0))).scalar_one()
+    rank_of = dict(conn.execute(select(DISPOSAL_TYPE.c.code, DISPOSAL_TYPE.c.rank)).all())
+    current = _current_ranks(parsed, set(new_refs), rank_of)
     for chunk in _chunks(new_refs, WRITE_BATCH):
         arrests = [parsed.arrests[r] for r in chunk]
         rows: list[tuple[Any, ...]] = [
-            (r, a.arrest_date, a.district_id, a.detainee_ref, "", "", 1, now, now)
+            (r, a.arrest_date, a.district_id, a.detainee_ref, "", "", current.get(r), 1, now, now)
             for r, a in zip(chunk, arrests, strict=True)
         ]
         bulk_insert(conn, ARREST, ARREST_COLUMNS, rows)  # no RETURNING: on SQLite it goes row by row
@@ -610,6 +621,7 @@ def _write(
             offence_id_of[(ref, off_ref)] = off_id
     new_events: list[tuple[Any, ...]] = []
     present = 0
+    touched: set[int] = set()  # stored arrests given new events: their current rank is recomputed
     for ref, off_ref, code, on in parsed.events:
         offence_id = offence_id_of[(ref, off_ref)]
         type_id = disposal_ids[code]
@@ -617,10 +629,13 @@ def _write(
             present += 1
             continue
         new_events.append((offence_id, type_id, on, "", None, False, "", source, batch_id, now))
+        if ref in stored_arrest:
+            touched.add(arrest_id_of[ref])
     tick(present, "Writing events")
     for part in _chunks(new_events, WRITE_BATCH):
         bulk_insert(conn, EVENT, EVENT_COLUMNS, part)
         tick(len(part), "Writing events")
+    refresh_current_rank(conn, touched)
     if batch_id is not None:
         if not (new_refs or new_offences or new_events):
             conn.execute(IMPORT_BATCH.delete().where(IMPORT_BATCH.c.id == batch_id))
@@ -644,7 +659,28 @@ def _write(
         present,
         len(refs),
         None if dry_run else batch_id,
+        dry_run,
     )
+
+
+def _current_ranks(parsed: _Parsed, refs: set[str], rank_of: dict[str, int]) -> dict[str, int]:
+    """Current disposal rank of new arrests, whose whole history is in the file: the as-at rule over
+    all events (the same rule as ``domain.disposals``, inlined for a few hundred thousand events)."""
+    latest: dict[tuple[str, str], tuple[date, int]] = {}
+    for ref, off_ref, code, on in parsed.events:
+        if ref not in refs:
+            continue
+        key = (ref, off_ref)
+        mine = (on, -rank_of[code])
+        best = latest.get(key)
+        if best is None or mine > best:
+            latest[key] = mine
+    current: dict[str, int] = {}
+    for (ref, _), (_, neg_rank) in latest.items():
+        rank = -neg_rank
+        if rank < current.get(ref, rank + 1):
+            current[ref] = rank
+    return current
 
 
 def read_file(path: str) -> bytes:

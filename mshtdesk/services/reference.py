@@ -9,6 +9,7 @@ from sqlalchemy import case, select, update
 from mshtdesk.domain.disposals import validate_ranking
 from mshtdesk.errors import ValidationError
 from mshtdesk.store.database import Database
+from mshtdesk.store.queries.disposals import refresh_current_rank
 from mshtdesk.store.reference import PROFILE_KEY
 from mshtdesk.store.tables import DISPOSAL_TYPE, DISTRICT, OFFENCE_TYPE, SETTING
 
@@ -85,6 +86,7 @@ class ReferenceService:
         )
         with self._db.engine.begin() as conn:  # one statement: ranks never collide midway
             conn.execute(update(DISPOSAL_TYPE).values(rank=new_rank))
+            refresh_current_rank(conn)  # which offence's disposal wins may have changed for any arrest
 
     def force_profile(self) -> str:
         with self._db.engine.connect() as conn:

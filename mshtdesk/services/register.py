@@ -18,6 +18,7 @@ from mshtdesk.domain.offences import recognise_offence
 from mshtdesk.errors import ConflictError, NotFoundError, ValidationError
 from mshtdesk.store.database import Database
 from mshtdesk.store.queries.arrests import NO_DISPOSAL, SORT_KEYS, ArrestQuery, count_arrests, page_arrests
+from mshtdesk.store.queries.disposals import refresh_current_rank
 from mshtdesk.store.tables import ARREST, DISPOSAL_TYPE, DISTRICT, EVENT, OFFENCE, OFFENCE_TYPE, utcnow
 
 __all__ = [
@@ -107,6 +108,22 @@ class RegisterCounts:
 
 
 NO_DISPOSAL_LABEL = "No disposal recorded"
+
+
+def _offence_problems(offence_ref: str, text: str, taken: set[str]) -> dict[str, str]:
+    ref, text = offence_ref.strip(), text.strip()
+    problems = {}
+    if not ref:
+        problems["offence_ref"] = "Enter the offence reference."
+    elif len(ref) > 64:
+        problems["offence_ref"] = "At most 64 characters."
+    elif ref in taken:
+        problems["offence_ref"] = f"This arrest already has an offence {ref}."
+    if not text:
+        problems["offence"] = "Choose or type the offence."
+    elif len(text) > 400:
+        problems["offence"] = "At most 400 characters."
+    return problems
 
 
 class RegisterService:
@@ -289,6 +306,15 @@ class RegisterService:
         return None
 
     def _check_arrest(self, conn: Connection, data: ArrestInput, own_id: int | None) -> int:
+        problems, district_id = self._arrest_problems(conn, data, own_id)
+        if problems:
+            raise ValidationError(problems)
+        assert district_id is not None
+        return district_id
+
+    def _arrest_problems(
+        self, conn: Connection, data: ArrestInput, own_id: int | None
+    ) -> tuple[dict[str, str], int | None]:
         problems: dict[str, str] = {}
         ref = data.custody_ref.strip()
         if not ref:
@@ -309,17 +335,24 @@ class RegisterService:
         for field, limit in (("detainee_ref", 64), ("operation", 120), ("notes", 4000)):
             if len(getattr(data, field)) > limit:
                 problems[field] = f"At most {limit} characters."
-        if problems:
-            raise ValidationError(problems)
-        assert district_id is not None
-        return district_id
+        return problems, district_id
 
     def create_arrest(self, data: ArrestInput, offences: list[tuple[str, str]]) -> int:
         """Add an arrest with its offences, given as ``(offence_ref, offence text or type code)``."""
-        if not offences:
-            raise ValidationError({"offences": "An arrest needs at least one offence."})
         with self._db.engine.begin() as conn:
-            district_id = self._check_arrest(conn, data, None)
+            problems, district_id = self._arrest_problems(conn, data, None)
+            if not offences:
+                problems["offences"] = "An arrest needs at least one offence."
+            taken: set[str] = set()
+            for row, (ref, text) in enumerate(offences, start=1):
+                for key, message in _offence_problems(ref, text, taken).items():
+                    # Name the row, so the form can say which offence needs fixing.
+                    note = f"Offence {row}: {message}" if len(offences) > 1 else message
+                    problems[key] = f"{problems[key]} {note}" if key in problems else note
+                taken.add(ref.strip())
+            if problems:
+                raise ValidationError(problems)
+            assert district_id is not None
             now = utcnow()
             arrest_id = conn.execute(
                 insert(ARREST).returning(ARREST.c.id),
@@ -369,19 +402,10 @@ class RegisterService:
 
     def _insert_offence(self, conn: Connection, arrest_id: int, offence_ref: str, text: str) -> int:
         ref, text = offence_ref.strip(), text.strip()
-        problems = {}
-        if not ref:
-            problems["offence_ref"] = "Enter the offence reference."
-        elif len(ref) > 64:
-            problems["offence_ref"] = "At most 64 characters."
-        elif conn.execute(
-            select(OFFENCE.c.id).where(OFFENCE.c.arrest_id == arrest_id, OFFENCE.c.offence_ref == ref)
-        ).scalar():
-            problems["offence_ref"] = f"This arrest already has an offence {ref}."
-        if not text:
-            problems["offence"] = "Choose or type the offence."
-        elif len(text) > 400:
-            problems["offence"] = "At most 400 characters."
+        taken = set(
+            conn.execute(select(OFFENCE.c.offence_ref).where(OFFENCE.c.arrest_id == arrest_id)).scalars()
+        )
+        problems = _offence_problems(ref, text, taken)
         if problems:
             raise ValidationError(problems)
         type_code = recognise_offence(text)
@@ -448,7 +472,10 @@ class RegisterService:
             "recorded_at": utcnow(),
         }
         values.update(extra)
-        return int(conn.execute(insert(EVENT).returning(EVENT.c.id), values).scalar_one())
+        event_id = int(conn.execute(insert(EVENT).returning(EVENT.c.id), values).scalar_one())
+        arrest_id = conn.execute(select(OFFENCE.c.arrest_id).where(OFFENCE.c.id == offence_id)).scalar_one()
+        refresh_current_rank(conn, [arrest_id])
+        return event_id
 
     def append_event(self, offence_id: int, disposal_code: str, on: date | None, note: str = "") -> int:
         with self._db.engine.begin() as conn:

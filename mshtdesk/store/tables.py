@@ -78,6 +78,10 @@ class Arrest(SQLModel, table=True):
     detainee_ref: str = Field(default="", max_length=64, index=True)
     operation: str = Field(default="", max_length=120)
     notes: str = Field(default="", max_length=4000)
+    # Rank of the arrest's disposal over all its effective events, kept by every service that writes
+    # events, so that the register sorts and filters by current disposal through an index. No event
+    # may be dated after the day it is recorded, so this is the disposal as at today.
+    current_rank: int | None = Field(default=None, index=True)
     version: int = 1  # optimistic lock: an update must name the version it read
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)

@@ -118,3 +118,16 @@ def test_ranking_can_be_shown_and_set(db_path: Path) -> None:
     assert r.returncode == 0 and r.stdout.splitlines()[0] == "1. No further action (NFA)"
     r = mshtdesk("--db", str(db_path), "ranking", "--set", "NFA,CHARGE")
     assert r.returncode == 1 and "exactly once" in r.stderr
+
+
+def test_internal_errors_are_logged_without_their_message(tmp_path: Path) -> None:
+    from mshtdesk.logs import log_bug
+
+    secret = "/".join(["WY", "21", "000123"])  # built at run time, so no source line quotes it
+    try:
+        {}[secret]
+    except KeyError as exc:
+        path = log_bug("test", exc)
+    assert path is not None
+    text = path.read_text(encoding="utf-8")
+    assert "KeyError" in text and "test_cli.py" in text and secret not in text

@@ -171,3 +171,14 @@ def test_progress_is_reported_and_cancel_writes_nothing(backend: Backend) -> Non
             str(SEED_EXPORT), progress=lambda p, d, t: seen.append(p), cancel=lambda: bool(seen)
         )
     assert seen and counts(backend) == (0, 0, 0)
+
+
+def test_summaries_say_what_happened(backend: Backend) -> None:
+    checked = backend.import_file(str(SEED_EXPORT), dry_run=True)
+    assert checked.describe().startswith(
+        "seed_000_custody_export.csv has no problems. Importing it would add 141"
+    )
+    assert checked.describe().endswith("Nothing was written.")
+    done = backend.import_file(str(SEED_EXPORT))
+    assert done.describe().startswith("Imported seed_000_custody_export.csv: 141 new arrests")
+    assert backend.import_file(str(SEED_EXPORT)).describe().startswith("Nothing new in")

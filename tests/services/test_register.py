@@ -36,6 +36,16 @@ def test_validation_names_each_field(backend: Backend) -> None:
     assert "offences" in info.value.fields
 
 
+def test_every_problem_is_reported_at_once_and_names_the_offence(backend: Backend) -> None:
+    with pytest.raises(ValidationError) as info:
+        backend.register.create_arrest(
+            ArrestInput("", date(2022, 1, 1), "BD"), [("O1", "MSA s.2"), ("O1", "")]
+        )
+    assert set(info.value.fields) == {"custody_ref", "offence_ref", "offence"}
+    assert info.value.fields["offence_ref"] == "Offence 2: This arrest already has an offence O1."
+    assert info.value.fields["offence"].startswith("Offence 2:")
+
+
 def test_events_are_appended_and_corrections_supersede(backend: Backend) -> None:
     aid = new_arrest(backend)
     o1, o2 = (o.id for o in backend.register.get(aid).offences)
@@ -134,3 +144,45 @@ def test_ranking_is_editable_and_changes_the_table(backend: Backend) -> None:
     assert t.footnotes[1].startswith("Ranking used, highest first: No further action, Charge")
     with pytest.raises(ValidationError):
         backend.reference.set_ranking(["NFA"])
+
+
+def stored_matches_computed(b: Backend) -> bool:
+    """The stored current rank equals the as-at rule over all events, for every arrest."""
+    from sqlalchemy import select
+
+    from mshtdesk.store.queries.disposals import arrest_rank_as_at
+    from mshtdesk.store.tables import ARREST
+
+    with b.db.engine.connect() as conn:
+        rows = conn.execute(select(ARREST.c.current_rank, arrest_rank_as_at(ARREST.c.id, None))).all()
+    return bool(rows) and all(stored == computed for stored, computed in rows)
+
+
+def test_stored_current_disposal_follows_every_kind_of_write(backend: Backend) -> None:
+    fill_demo(backend.db, seed=5, arrests=60, today=TODAY)  # new arrests: ranks computed during import
+    assert stored_matches_computed(backend)
+    aid = new_arrest(backend)
+    o1, o2 = (o.id for o in backend.register.get(aid).offences)
+    first = backend.register.append_event(o1, "RUI", date(2022, 1, 10))
+    assert stored_matches_computed(backend)
+    charge = backend.register.append_event(o2, "CHARGE", date(2022, 2, 1))
+    backend.register.correct_event(charge, "NFA", date(2022, 2, 1), "keyed in error")
+    backend.register.retract_event(first, "wrong arrest")
+    assert stored_matches_computed(backend)
+    codes = [t.code for t in backend.reference.disposal_types()]
+    backend.reference.set_ranking(list(reversed(codes)))
+    assert stored_matches_computed(backend)
+    # A later cumulative export touching a stored arrest.
+    ref = backend.register.page(ArrestQuery(as_at=TODAY), limit=1)[0].custody_ref
+    detail = backend.register.get(backend.register.find_id(ref))
+    row = (
+        f"{ref},{detail.arrest_date.isoformat()},{detail.district},{detail.detainee_ref},"
+        f"{detail.offences[0].offence_ref},{detail.offences[0].offence_text},Other,{TODAY.isoformat()}\n"
+    )
+    header = "arrest_ref,arrest_date,district,detainee_ref,offence_ref,offence,disposal,disposal_date\n"
+    assert backend.import_custody((header + row).encode(), "later.csv").events_added == 1
+    assert stored_matches_computed(backend)
+    assert (
+        backend.register.get(backend.register.find_id(ref)).disposal_code
+        == backend.register.page(ArrestQuery(text=ref, as_at=TODAY))[0].disposal_code
+    )

@@ -42,19 +42,6 @@ if TYPE_CHECKING:
 LAST_DIR_KEY = "import/last_dir"
 
 
-def describe_check(s: ImportSummary) -> str:
-    """A dry run's result in the conditional: ``ImportSummary.describe()`` words it as done."""
-    if not s.changed:
-        return (
-            f"Nothing new in {s.file_name}: all {s.rows_read} rows are already recorded. Nothing was written."
-        )
-    return (
-        f"{s.file_name} has no problems. Importing it would add {s.arrests_added} new arrests, "
-        f"{s.offences_added} new offences and {s.events_added} new disposal events from {s.rows_read} rows "
-        f"({s.events_already_present} events are already recorded). Nothing was written."
-    )
-
-
 class ImportDialog(QDialog):
     @classmethod
     def start(cls, ctx: AppContext, parent: QWidget | None) -> ImportDialog:
@@ -219,7 +206,7 @@ class ImportDialog(QDialog):
         self.job = None
         self.summary = summary
         if check:
-            self._show_result("Check complete: no problems found", describe_check(summary))
+            self._show_result("Check complete: no problems found", summary.describe())
         elif summary.changed:
             self._show_result("Import complete", summary.describe())
         else:

@@ -62,7 +62,10 @@ _FROM = ARREST.join(DISTRICT, DISTRICT.c.id == ARREST.c.district_id)
 
 
 def _rank(q: ArrestQuery) -> ColumnElement[Any]:
-    return arrest_rank_as_at(ARREST.c.id, q.as_at or date.today()).label("rank")
+    """The stored current rank (indexed) unless the question is about a past date."""
+    if q.as_at is None or q.as_at >= date.today():
+        return ARREST.c.current_rank.label("rank")
+    return arrest_rank_as_at(ARREST.c.id, q.as_at).label("rank")
 
 
 def _base(q: ArrestQuery) -> Select[Any]:

@@ -8,9 +8,10 @@ index probe on ``(offence_id, event_date)``; plain SQL that SQLite and PostgreSQ
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import ColumnElement, Connection, ScalarSelect, and_, exists, false, func, select
+from sqlalchemy import ColumnElement, Connection, ScalarSelect, and_, exists, false, func, select, update
 from sqlalchemy.sql.elements import ColumnClause
 
 from mshtdesk.store.tables import ARREST, DISPOSAL_TYPE, EVENT, OFFENCE
@@ -22,19 +23,22 @@ def effective() -> ColumnElement[bool]:
     return and_(EVENT.c.is_void == false(), ~exists().where(later.c.supersedes_id == EVENT.c.id))
 
 
-def offence_rank_as_at(offence_id: ColumnElement[int] | ColumnClause[int], as_at: date) -> ScalarSelect[int]:
-    """Rank of the offence's disposal as at ``as_at`` (NULL when it has none yet)."""
+def offence_rank_as_at(
+    offence_id: ColumnElement[int] | ColumnClause[int], as_at: date | None
+) -> ScalarSelect[int]:
+    """Rank of the offence's disposal as at ``as_at`` (None: over all events; NULL when it has none)."""
+    dated = [] if as_at is None else [EVENT.c.event_date <= as_at]
     return (
         select(DISPOSAL_TYPE.c.rank)
         .select_from(EVENT.join(DISPOSAL_TYPE, DISPOSAL_TYPE.c.id == EVENT.c.disposal_type_id))
-        .where(EVENT.c.offence_id == offence_id, EVENT.c.event_date <= as_at, effective())
+        .where(EVENT.c.offence_id == offence_id, *dated, effective())
         .order_by(EVENT.c.event_date.desc(), DISPOSAL_TYPE.c.rank.asc())
         .limit(1)
         .scalar_subquery()
     )
 
 
-def arrest_rank_as_at(arrest_id: ColumnElement[int], as_at: date) -> ScalarSelect[int]:
+def arrest_rank_as_at(arrest_id: ColumnElement[int], as_at: date | None) -> ScalarSelect[int]:
     """Rank of the arrest's disposal as at ``as_at``: the best of its offences' (NULL when none has one)."""
     o = OFFENCE.alias("o_rank")
     return (
@@ -42,6 +46,17 @@ def arrest_rank_as_at(arrest_id: ColumnElement[int], as_at: date) -> ScalarSelec
         .where(o.c.arrest_id == arrest_id)
         .scalar_subquery()
     )
+
+
+def refresh_current_rank(conn: Connection, arrest_ids: Iterable[int] | None = None) -> None:
+    """Recompute ``arrest.current_rank`` for these arrests (None: all, after the ranking changed)."""
+    stmt = update(ARREST).values(current_rank=arrest_rank_as_at(ARREST.c.id, None))
+    if arrest_ids is None:
+        conn.execute(stmt)
+        return
+    ids = sorted(set(arrest_ids))
+    for i in range(0, len(ids), 500):
+        conn.execute(stmt.where(ARREST.c.id.in_(ids[i : i + 500])))
 
 
 def disposal_counts(

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 02:57:59.812753
+Create Date: 2026-11-22 03:18:39.716013
 """
 
 from collections.abc import Sequence
@@ -78,6 +78,7 @@ def upgrade() -> None:
         sa.Column("detainee_ref", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("operation", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
         sa.Column("notes", sqlmodel.sql.sqltypes.AutoString(length=4000), nullable=False),
+        sa.Column("current_rank", sa.Integer(), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.Column("updated_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
@@ -90,6 +91,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("arrest", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_arrest_arrest_date"), ["arrest_date"], unique=False)
+        batch_op.create_index(batch_op.f("ix_arrest_current_rank"), ["current_rank"], unique=False)
         batch_op.create_index(batch_op.f("ix_arrest_detainee_ref"), ["detainee_ref"], unique=False)
         batch_op.create_index(batch_op.f("ix_arrest_district_id"), ["district_id"], unique=False)
 
@@ -174,6 +176,7 @@ def downgrade() -> None:
     with op.batch_alter_table("arrest", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_arrest_district_id"))
         batch_op.drop_index(batch_op.f("ix_arrest_detainee_ref"))
+        batch_op.drop_index(batch_op.f("ix_arrest_current_rank"))
         batch_op.drop_index(batch_op.f("ix_arrest_arrest_date"))
 
     op.drop_table("arrest")
