@@ -236,6 +236,13 @@ class _Reader:
         total = text.count("\n") + 1
         last_line = 1
         step = 0
+        # Local names for the fast path below: the loop runs once per row of a file of 100,000s.
+        strip = str.strip
+        seen_arrest = self._arrest_rows.get
+        offences = parsed.offences
+        add_event = parsed.events.setdefault
+        disposals = self._disposals.get
+        dates = self._dates.get
         while True:
             try:
                 row = next(reader)
@@ -261,7 +268,25 @@ class _Reader:
                 continue
             if pad:
                 row.append("")  # the optional column is absent: position -1 reads this empty value
-            self._row(parsed, line, list(map(str.strip, pick(row))))
+            values = list(map(strip, pick(row)))
+            # Fast path: an arrest already checked in this exact form, a plain offence and a disposal
+            # already seen valid. Anything else (first sight, errors, no disposal) takes the full check.
+            ref, date_text, district_text, detainee, off_ref, off_text, disposal_text, day_text = values
+            arrest = seen_arrest((ref, date_text, district_text, detainee))
+            if arrest is not None and off_ref and off_text and len(off_ref) <= 64 and len(off_text) <= 400:
+                code = disposals(disposal_text)
+                day = dates(day_text)
+                if code is not None and isinstance(day, date) and arrest.arrest_date <= day:
+                    off_key = (ref, off_ref)
+                    off = offences.get(off_key)
+                    if off is None:
+                        offences[off_key] = _Offence(line, off_text, recognise_offence(off_text))
+                        add_event((ref, off_ref, code, day), line)
+                        continue
+                    if off.text == off_text:
+                        add_event((ref, off_ref, code, day), line)
+                        continue
+            self._row(parsed, line, values)
         return parsed
 
     def _row(self, parsed: _Parsed, line: int, values: list[str]) -> None:

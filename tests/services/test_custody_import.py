@@ -182,3 +182,25 @@ def test_summaries_say_what_happened(backend: Backend) -> None:
     done = backend.import_file(str(SEED_EXPORT))
     assert done.describe().startswith("Imported seed_000_custody_export.csv: 141 new arrests")
     assert backend.import_file(str(SEED_EXPORT)).describe().startswith("Nothing new in")
+
+
+def test_problems_on_later_rows_of_a_known_arrest_are_caught(backend: Backend) -> None:
+    # Rows after an arrest's first take a fast path; every problem must still be found there.
+    text = HEADER + (
+        "A1,2022-01-10,BD,N1,O1,MSA s.2,RUI,2022-01-10\n"  # line 2: fine
+        "A1,2022-01-10,BD,N1,O1,MSA s.2,NFA,2022-01-12\n"  # line 3: fine, warms the caches
+        "A1,2022-01-10,BD,N1,O2,MSA s.1,NFA,2022-01-09\n"  # line 4: before the arrest
+        "A1,2022-01-10,BD,N1,O1,MSA s.1,NFA,2022-01-12\n"  # line 5: other text for O1
+        "A1,2022-01-10,BD,N1,O3,MSA s.1,Caution,2022-01-12\n"  # line 6: not a disposal
+        "A1,2022-01-10,BD,N1,O3,MSA s.1,NFA,2022-02-30\n"  # line 7: no such date
+        "A1,2022-01-10,BD,N1,,MSA s.1,NFA,2022-01-12\n"  # line 8: no offence ref
+    )
+    with pytest.raises(ImportRejectedError) as info:
+        run(backend, text)
+    assert [(e.line, e.column) for e in info.value.errors] == [
+        (4, "disposal_date"),
+        (5, "offence"),
+        (6, "disposal"),
+        (7, "disposal_date"),
+        (8, "offence_ref"),
+    ]
