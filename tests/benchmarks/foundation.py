@@ -58,8 +58,9 @@ def median_time(fn: Callable[[], object], runs: int) -> float:
     return statistics.median(times)
 
 
-def startup(runs: int) -> list[float]:
-    """Milliseconds from process start to the first painted window, as the app itself reports them."""
+def startup(runs: int) -> list[tuple[float, float]]:
+    """(reported, observed) milliseconds to the first painted window: as the app measures it from its
+    entry module, and as seen from outside, from spawning the process to reading its report."""
     exe = Path(sys.executable).with_name("mshtdesk")
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "MSHTDESK_STARTUP_PROBE": "1"}
     results = []
@@ -67,11 +68,17 @@ def startup(runs: int) -> list[float]:
         env["MSHTDESK_DATA_DIR"] = tmp
         env["MSHTDESK_CONFIG_DIR"] = tmp
         for _ in range(runs + 1):
-            out = subprocess.run([str(exe)], env=env, capture_output=True, text=True, timeout=60).stdout
-            line = next((ln for ln in out.splitlines() if ln.startswith("first-paint-ms")), None)
+            t = time.perf_counter()
+            proc = subprocess.Popen(
+                [str(exe)], env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+            )
+            assert proc.stdout is not None
+            line = next((ln for ln in proc.stdout if ln.startswith("first-paint-ms")), None)
+            seen = (time.perf_counter() - t) * 1000
+            proc.wait(timeout=60)
             if line is None:
                 return []
-            results.append(float(line.split()[1]))
+            results.append((float(line.split()[1]), seen))
     return results[1:]  # the first run warms the OS file cache
 
 
@@ -131,11 +138,14 @@ def main() -> None:
         print(f"arrests list, first page of 200 with the total count: {first * 1000:.0f} ms")
         backend.close()
     if not args.no_startup:
-        ms = startup(args.runs)
-        if ms:
+        runs = startup(args.runs)
+        if runs:
+            reported = [r for r, _ in runs]
+            observed = [o for _, o in runs]
             print(
-                f"first window painted: median {statistics.median(ms):.0f} ms over {len(ms)} starts "
-                f"(min {min(ms):.0f}, max {max(ms):.0f}; target <= 500)"
+                f"first window painted: median {statistics.median(reported):.0f} ms from the entry module "
+                f"(min {min(reported):.0f}, max {max(reported):.0f}), {statistics.median(observed):.0f} ms "
+                f"from process spawn, over {len(runs)} starts (target <= 500)"
             )
         else:
             print("first window painted: the app did not report (MSHTDESK_STARTUP_PROBE)")
