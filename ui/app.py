@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -186,12 +187,30 @@ def run_app(db: str | None = None, demo: bool = False, *, started_at: float | No
     previous_hook = sys.excepthook
     sys.excepthook = _bug_hook(window)
     app.aboutToQuit.connect(window.save_window)
+    _quit_on_signals(app)
     try:
         return app.exec()
     finally:
         sys.excepthook = previous_hook
         controller.shutdown()
         log.info("closed")
+
+
+def _quit_on_signals(app: QApplication) -> QTimer:
+    """Ctrl+C in a terminal, or a session log-off's SIGTERM, closes the app the normal way, so the
+    window state is saved and a demo folder deleted. Python only sees signals while it runs bytecode,
+    so a cheap timer wakes the interpreter a few times a second."""
+
+    def close(_signum: int, _frame: object) -> None:
+        app.quit()
+
+    for name in ("SIGINT", "SIGTERM"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), close)
+    timer = QTimer(app)
+    timer.timeout.connect(lambda: None)
+    timer.start(250)
+    return timer
 
 
 ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None], None]
