@@ -90,6 +90,12 @@ _ACTS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+def offence_title(legislation: str, section: str, label: str) -> str:
+    """How a person reads an offence type: "Modern Slavery Act 2015 s.2 - Human trafficking"."""
+    law = f"{legislation} {section}".strip()
+    return f"{law} - {label}" if law else label
+
+
 def offence_kind(code: str) -> OffenceKind:
     return next(k for k in OFFENCE_KINDS if k.code == code)
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import case, select, update
 
 from mshtdesk.domain.disposals import validate_ranking
+from mshtdesk.domain.offences import offence_title
 from mshtdesk.errors import ValidationError
 from mshtdesk.store.database import Database
 from mshtdesk.store.queries.disposals import refresh_current_rank
@@ -41,9 +42,7 @@ class OffenceTypeInfo:
 
     @property
     def title(self) -> str:
-        """How a person reads it: "Modern Slavery Act 2015 s.2 - Human trafficking"."""
-        law = f"{self.legislation} {self.section}".strip()
-        return f"{law} - {self.label}" if law else self.label
+        return offence_title(self.legislation, self.section, self.label)
 
 
 class ReferenceService:

@@ -14,7 +14,7 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from mshtdesk.domain.dates import uk
 from mshtdesk.domain.disposals import Event, offence_disposal_as_at
-from mshtdesk.domain.offences import recognise_offence
+from mshtdesk.domain.offences import offence_title, recognise_offence
 from mshtdesk.errors import ConflictError, NotFoundError, ValidationError
 from mshtdesk.store.database import Database
 from mshtdesk.store.queries.arrests import NO_DISPOSAL, SORT_KEYS, ArrestQuery, count_arrests, page_arrests
@@ -268,7 +268,7 @@ class RegisterService:
             evs = tuple(by_offence.get(off_id, []))
             live = [Event(e.disposal_code, e.event_date) for e in evs if not (e.superseded or e.is_void)]
             code = offence_disposal_as_at(live, self.today, rank)
-            title = f"{law} {section} - {label}".strip(" -") if law else label
+            title = offence_title(law, section, label)
             rows.append(
                 OffenceRow(
                     off_id,

@@ -59,6 +59,14 @@ class _ArrestChild(FormDialog):
             edit.set_value(value)
         return edit
 
+    def _reason(self, placeholder: str) -> QPlainTextEdit:
+        """A three-line reason box; Tab leaves it, as in every other field of the form."""
+        box = QPlainTextEdit()
+        box.setTabChangesFocus(True)
+        box.setPlaceholderText(placeholder)
+        box.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 14)
+        return box
+
     def _intro(self, text: str) -> None:
         label = QLabel(text)
         label.setWordWrap(True)
@@ -117,10 +125,7 @@ class CorrectEventDialog(_ArrestChild):
         )
         self.disposal = self._disposal_combo(event.disposal_code)
         self.event_date = self._date(event.event_date)
-        self.reason = QPlainTextEdit()
-        self.reason.setTabChangesFocus(True)
-        self.reason.setPlaceholderText("Required: why the recorded disposal or date was wrong")
-        self.reason.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 14)
+        self.reason = self._reason("Required: why the recorded disposal or date was wrong")
         self.add_field("disposal", "&Disposal:", self.disposal)
         self.add_field("event_date", "D&ate:", self.event_date)
         self.add_field(("reason", "event"), "&Reason:", self.reason)
@@ -154,10 +159,7 @@ class WithdrawEventDialog(_ArrestChild):
             f"Withdrawing <b>{event_caption(offence, event)}</b>, recorded in error. It stays on record, "
             "marked \u201cwithdrawn\u201d, and no longer counts towards the offence\u2019s disposal."
         )
-        self.reason = QPlainTextEdit()
-        self.reason.setTabChangesFocus(True)
-        self.reason.setPlaceholderText("Required: why this event should not have been recorded")
-        self.reason.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 14)
+        self.reason = self._reason("Required: why this event should not have been recorded")
         self.add_field(("reason", "event"), "&Reason:", self.reason)
         self.reason.setFocus()
 
