@@ -15,9 +15,10 @@ from mshtdesk.store.reference import seed_reference
 class Database:
     """Owns the engine; hands out short-lived sessions (never kept open across user actions)."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, key: bytes | None = None) -> None:
         self.url = url
-        self.engine: Engine = make_engine(url)
+        self.key = key  # the data key of an encrypted SQLite file, held only while the user is logged in
+        self.engine: Engine = make_engine(url, key=key)
 
     @property
     def path(self) -> Path | None:
@@ -37,10 +38,13 @@ class Database:
         self.engine.dispose()
 
 
-def open_database(db: str | None = None, *, profile: str | None = None) -> Database:
-    """Resolve, migrate (backing up first), seed reference data and return a ready database."""
+def open_database(db: str | None = None, *, profile: str | None = None, key: bytes | None = None) -> Database:
+    """Resolve, migrate (backing up first), seed reference data and return a ready database.
+
+    ``key`` opens an encrypted SQLite file; None opens an unencrypted one or a server database.
+    """
     url = resolve_url(db)
-    migrate(url)
-    database = Database(url)
+    migrate(url, key=key)
+    database = Database(url, key)
     seed_reference(database.engine, profile)
     return database

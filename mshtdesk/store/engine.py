@@ -48,21 +48,50 @@ def sqlite_path(url: str) -> Path | None:
     return Path(u.database)
 
 
-def make_engine(url: str, *, foreign_keys: bool = True) -> Engine:
-    """An engine for ``url``; SQLite files get the pragmas this app relies on on every connection."""
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def is_plain_sqlite(path: Path) -> bool:
+    """True for an unencrypted SQLite file (an encrypted one starts with random bytes)."""
+    try:
+        with path.open("rb") as fh:
+            return fh.read(16) == SQLITE_HEADER
+    except OSError:
+        return False
+
+
+def key_pragma(key: bytes) -> str:
+    """The raw-key form: no PBKDF2 on every connection (the key was derived once, with argon2id)."""
+    return f"PRAGMA key = \"x'{key.hex()}'\""
+
+
+def make_engine(url: str, *, foreign_keys: bool = True, key: bytes | None = None) -> Engine:
+    """An engine for ``url``; SQLite files get the pragmas this app relies on on every connection.
+
+    With ``key`` the file is opened through SQLCipher: every page, the WAL included, is encrypted.
+    """
     path = sqlite_path(url)
     if path is None:
         return create_engine(url, pool_pre_ping=True, hide_parameters=True)
     path.parent.mkdir(parents=True, exist_ok=True)
+    extra: dict[str, Any] = {}
+    if key is not None:
+        import sqlcipher3
+
+        extra["module"] = sqlcipher3
     engine = create_engine(
         url,
         hide_parameters=True,
         connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+        **extra,
     )
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_conn: Any, _record: Any) -> None:
         cur = dbapi_conn.cursor()
+        if key is not None:
+            cur.execute(key_pragma(key))  # must come first
+            cur.execute("PRAGMA cipher_log_level = NONE")
         cur.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
         cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA journal_mode = WAL")

@@ -59,9 +59,9 @@ def _check_sqlite(conn: Connection, where: str) -> None:
         raise MigrationError(f"{where}: the database failed its integrity check ({result}).")
 
 
-def migrate(url: str, backup_dir: Path | None = None) -> Path | None:
+def migrate(url: str, backup_dir: Path | None = None, key: bytes | None = None) -> Path | None:
     """Bring the database at ``url`` to the current schema; return the backup taken, if any."""
-    engine = make_engine(url, foreign_keys=False)
+    engine = make_engine(url, foreign_keys=False, key=key)
     path = sqlite_path(url)
     backup: Path | None = None
     try:
@@ -94,7 +94,7 @@ def migrate(url: str, backup_dir: Path | None = None) -> Path | None:
                 "Install the newer version to open it; nothing in it has been changed."
             )
         if current is not None and path is not None:
-            backup = backup_sqlite(path, backup_dir or path.parent / "backups", f"before-{head}")
+            backup = backup_sqlite(path, backup_dir or path.parent / "backups", f"before-{head}", key)
         cfg = alembic_config()
         with engine.begin() as conn:
             cfg.attributes["connection"] = conn

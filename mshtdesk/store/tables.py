@@ -125,6 +125,56 @@ class DisposalEvent(SQLModel, table=True):
     recorded_at: datetime = Field(default_factory=utcnow)
 
 
+class User(SQLModel, table=True):
+    """A person who logs in. Never deleted: the audit log refers to users for as long as it is kept."""
+
+    __tablename__ = "app_user"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64, unique=True)
+    display_name: str = Field(default="", max_length=120)
+    role: str = Field(max_length=32)
+    password_hash: str = Field(max_length=200)
+    active: bool = True
+    must_change_password: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class AuditEvent(SQLModel, table=True):
+    """Append-only record of every collection, alteration, consultation, disclosure, combination and
+    erasure (DPA 2018 s.62), and of logins. Field names are recorded, never values. Each row's hash
+    covers its content and the previous row's hash; triggers refuse updates and deletes."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_event_record", "entity", "record_id"),)
+
+    id: int = Field(primary_key=True)  # assigned from audit_head, so the chain has no gaps
+    at: datetime = Field(index=True)
+    user_id: int | None = Field(default=None, foreign_key="app_user.id", index=True)
+    username: str = Field(max_length=64)
+    workstation: str = Field(default="", max_length=120)
+    action: str = Field(max_length=24)
+    entity: str = Field(default="", max_length=32)
+    record_id: str = Field(default="", max_length=64)
+    fields: str = Field(default="", max_length=1000)
+    reason: str = Field(default="", max_length=1000)
+    recipient: str = Field(default="", max_length=200)
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+
+
+class AuditHead(SQLModel, table=True):
+    """One row: the last audit id and hash. Updating it first takes the write lock, so two writers can
+    never both chain onto the same predecessor."""
+
+    __tablename__ = "audit_head"
+
+    id: int = Field(primary_key=True)
+    last_id: int
+    last_hash: str = Field(max_length=64)
+
+
 def _t(model: type[SQLModel]) -> Table:
     return cast(Table, model.__table__)  # type: ignore[attr-defined]
 
@@ -138,3 +188,6 @@ DISPOSAL_TYPE = _t(DisposalType)
 OFFENCE_TYPE = _t(OffenceType)
 IMPORT_BATCH = _t(ImportBatch)
 SETTING = _t(Setting)
+USER = _t(User)
+AUDIT = _t(AuditEvent)
+AUDIT_HEAD = _t(AuditHead)
