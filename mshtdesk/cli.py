@@ -1,12 +1,17 @@
 """Command line: the same services as the app, for scripts, schedulers and managers at a terminal.
 
-Exit codes: 0 success, 1 a problem with the data or the database (one sentence on stderr), 2 usage.
-Importing this module is cheap (argparse only) so that the app can start fast through it.
+Exit codes: 0 success; 1 a problem with the data, a file, the database or a permission (one sentence
+on stderr); 2 usage, including a disclosure without a reason when nobody can be asked; 3 authentication.
+The user comes from MSHTDESK_USER and the password from MSHTDESK_PASSWORD, or both are asked for in a
+terminal. Importing this module is cheap (argparse only) so that the app can start fast through it.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import getpass
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -19,8 +24,23 @@ from mshtdesk.domain.dates import last_complete_financial_year, parse_date
 if TYPE_CHECKING:
     from mshtdesk.services.backend import Backend
 
-EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_AUTH = 0, 1, 2, 3
 MAX_DEMO_ARRESTS = 2_000_000
+USER_ENV, PASSWORD_ENV, REASON_ENV, NEW_PASSWORD_ENV = (
+    "MSHTDESK_USER",
+    "MSHTDESK_PASSWORD",
+    "MSHTDESK_REASON",
+    "MSHTDESK_NEW_PASSWORD",
+)
+ROLES = ("administrator", "manager", "htt-officer", "vlo", "navigator", "haven-house", "auditor")
+
+
+class UsageError(Exception):
+    """Exit 2: something only the person running the command can supply is missing."""
+
+
+class CredentialsMissingError(Exception):
+    """Exit 3: no user or password, and no terminal to ask in."""
 
 
 def _date(text: str) -> date:
@@ -44,18 +64,27 @@ def build_parser() -> argparse.ArgumentParser:
     db_help = "database file or SQLAlchemy URL (default: MSHTDESK_DB, else a file in your user data folder)"
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", metavar="PATH|URL", default=argparse.SUPPRESS, help=db_help)
+    disclose = argparse.ArgumentParser(add_help=False)
+    disclose.add_argument(
+        "--reason", metavar="TEXT", help=f"why this is disclosed (or {REASON_ENV}); kept in the audit log"
+    )
 
     parser = argparse.ArgumentParser(
         prog="mshtdesk",
         description="MSHT Desk: the Human Trafficking Team's arrests register and disposal table. "
         "With no command, the app opens.",
+        epilog=f"Commands log in as {USER_ENV} with {PASSWORD_ENV}, or ask in a terminal.",
     )
     parser.add_argument("--version", action="version", version=f"MSHT Desk {__version__}")
     parser.add_argument("--db", metavar="PATH|URL", default=None, help=db_help)
     parser.add_argument("--demo", action="store_true", help="open the app on a fresh temporary demo database")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("init", parents=[common], help="create or upgrade a database")
+    p = sub.add_parser(
+        "init", parents=[common], help="create an encrypted database and its first administrator"
+    )
+    p.add_argument("--admin-user", required=True, metavar="NAME", help="the first administrator's user name")
+    p.add_argument("--display-name", default="", help="their name as shown in the app")
     p.add_argument(
         "--force-profile",
         dest="profile",
@@ -74,7 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("report", parents=[common], help="print a report")
     what = p.add_subparsers(dest="what", metavar="WHAT", required=True)
-    d = what.add_parser("disposals", parents=[common], help="arrests by highest-ranked disposal and district")
+    d = what.add_parser(
+        "disposals", parents=[common, disclose], help="arrests by highest-ranked disposal and district"
+    )
     start, end = last_complete_financial_year(date.today())
     d.add_argument(
         "--from",
@@ -111,6 +142,35 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--set", metavar="CODE,CODE,...", help="new order, highest first, e.g. CHARGE,OTHER_WARRANT,..."
     )
+
+    p = sub.add_parser("users", parents=[common], help="administer users (administrators)")
+    what = p.add_subparsers(dest="what", metavar="WHAT", required=True)
+    what.add_parser("list", parents=[common], help="list users and their roles")
+    u = what.add_parser(
+        "add", parents=[common], help=f"add a user (password from {NEW_PASSWORD_ENV} or asked)"
+    )
+    u.add_argument("username")
+    u.add_argument("--role", required=True, choices=ROLES)
+    u.add_argument("--display-name", default="")
+    u = what.add_parser("reset-password", parents=[common], help="set a new password the user must change")
+    u.add_argument("username")
+    u = what.add_parser("deactivate", parents=[common], help="stop a user logging in (never deleted)")
+    u.add_argument("username")
+    sub.add_parser(
+        "passwd", parents=[common], help=f"change your own password (new one from {NEW_PASSWORD_ENV})"
+    )
+
+    p = sub.add_parser("audit", parents=[common], help="the audit log (auditors and administrators)")
+    what = p.add_subparsers(dest="what", metavar="WHAT", required=True)
+    what.add_parser("verify", parents=[common], help="check the hash chain; name the first broken event")
+    a = what.add_parser("list", parents=[common, disclose], help="who did what, to which record, when")
+    a.add_argument("--user", help="user name")
+    a.add_argument("--record", metavar="ENTITY:ID", help="e.g. arrest:42")
+    a.add_argument("--action", help="e.g. consult, disclose, login")
+    a.add_argument("--from", dest="date_from", type=_date, metavar="YYYY-MM-DD")
+    a.add_argument("--to", dest="date_to", type=_date, metavar="YYYY-MM-DD")
+    a.add_argument("--format", choices=["table", "csv"], default="table")
+    a.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     return parser
 
 
@@ -123,7 +183,7 @@ def run(ns: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = 
     """Carry out a parsed command; every expected failure becomes a message and an exit code."""
     out = out or sys.stdout
     err = err or sys.stderr
-    from mshtdesk.errors import ImportRejectedError, MshtError
+    from mshtdesk.errors import AuthenticationError, ImportRejectedError, MshtError
 
     try:
         return _dispatch(ns, out, err)
@@ -132,10 +192,16 @@ def run(ns: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = 
         for row in exc.errors:
             print(f"  {row}", file=err)
         return EXIT_DATA
+    except (AuthenticationError, CredentialsMissingError) as exc:
+        print(str(exc), file=err)
+        return EXIT_AUTH
+    except UsageError as exc:
+        print(str(exc), file=err)
+        return EXIT_USAGE
     except MshtError as exc:
         print(str(exc), file=err)
         return EXIT_DATA
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, EOFError):
         print("Interrupted: nothing further was written.", file=err)
         return EXIT_DATA
     except Exception as exc:  # a bug: say so briefly, keep the details (without personal data) in the log
@@ -146,27 +212,94 @@ def run(ns: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = 
         return EXIT_DATA
 
 
-def _open(ns: argparse.Namespace, profile: str | None = None) -> Backend:
+def _interactive() -> bool:
+    return sys.stdin is not None and sys.stdin.isatty()
+
+
+def _credentials() -> tuple[str, str]:
+    user, password = os.environ.get(USER_ENV, ""), os.environ.get(PASSWORD_ENV, "")
+    if user and password:
+        return user, password
+    if not _interactive():
+        raise CredentialsMissingError(
+            f"Log in first: set {USER_ENV} and {PASSWORD_ENV}, or run in a terminal."
+        )
+    return user or input("User name: ").strip(), password or getpass.getpass("Password: ")
+
+
+def _new_password(prompt_for: str) -> str:
+    given = os.environ.get(NEW_PASSWORD_ENV, "")
+    if given:
+        return given
+    if not _interactive():
+        raise CredentialsMissingError(f"Set {NEW_PASSWORD_ENV} to the new password, or run in a terminal.")
+    first = getpass.getpass(f"New password for {prompt_for}: ")
+    if getpass.getpass("Type it again: ") != first:
+        raise UsageError("The two passwords differ; nothing was changed.")
+    return first
+
+
+def _reason(ns: argparse.Namespace) -> str:
+    reason = (ns.reason or os.environ.get(REASON_ENV, "")).strip()
+    if reason:
+        return reason
+    if not _interactive():
+        raise UsageError(f"A disclosure needs a reason: give --reason TEXT or set {REASON_ENV}.")
+    reason = input("Reason for this disclosure (kept in the audit log): ").strip()
+    if not reason:
+        raise UsageError("No reason given; nothing was disclosed.")
+    return reason
+
+
+def _login(ns: argparse.Namespace) -> Backend:
     from mshtdesk.services.backend import Backend
 
-    return Backend.open(ns.db, profile=profile)
+    user, password = _credentials()
+    return Backend.login(ns.db, user, password)
+
+
+def _write(ns: argparse.Namespace, text: str, out: TextIO, what: str) -> None:
+    if not ns.output:
+        out.write(text)
+        return
+    from mshtdesk.errors import MshtError
+
+    try:
+        with open(ns.output, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+    except OSError as exc:
+        raise MshtError(f"Could not write {ns.output}: {exc.strerror or exc}.") from None
+    print(
+        f"Wrote {ns.output} ({what}). The file is not encrypted: keep it on an encrypted drive.",
+        file=sys.stderr,
+    )
 
 
 def _dispatch(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    if ns.command == "init":
-        backend = _open(ns, ns.profile)
-        print(f"Database ready: {backend.describe()}", file=out)
-        backend.close()
-        return EXIT_OK
-    if ns.command == "import":
-        return _import(ns, out, err)
-    if ns.command == "report":
-        return _report(ns, out)
-    if ns.command == "demo":
-        return _demo(ns, out)
-    if ns.command == "ranking":
-        return _ranking(ns, out)
-    raise AssertionError(f"unhandled command {ns.command}")
+    handlers = {
+        "init": _init,
+        "import": _import,
+        "report": _report,
+        "demo": _demo,
+        "ranking": _ranking,
+        "users": _users,
+        "passwd": _passwd,
+        "audit": _audit,
+    }
+    handler = handlers.get(ns.command)
+    if handler is None:
+        raise AssertionError(f"unhandled command {ns.command}")
+    return handler(ns, out, err)
+
+
+def _init(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from mshtdesk.services.backend import Backend
+
+    password = os.environ.get(PASSWORD_ENV, "") or _new_password(ns.admin_user)
+    backend = Backend.create(ns.db, ns.admin_user, password, display_name=ns.display_name, profile=ns.profile)
+    print(f"Encrypted database ready: {backend.describe()}; administrator {ns.admin_user}.", file=out)
+    backend.close()
+    return EXIT_OK
 
 
 class _Progress:
@@ -198,7 +331,7 @@ class _Progress:
 
 
 def _import(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    backend = _open(ns)
+    backend = _login(ns)
     progress = _Progress(err)
     try:
         summary = backend.import_file(ns.file, dry_run=ns.dry_run, progress=progress)
@@ -209,34 +342,38 @@ def _import(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
-def _report(ns: argparse.Namespace, out: TextIO) -> int:
+def _report(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from mshtdesk.reports.tables import to_csv, to_text
 
-    backend = _open(ns)
+    reason = _reason(ns)
+    backend = _login(ns)
     try:
-        table = backend.disposal_table(ns.date_from, ns.date_to, ns.as_at)
+        table = backend.export_disposal_table(ns.date_from, ns.date_to, ns.as_at, reason)
     finally:
         backend.close()
-    text = to_csv(table) if ns.format == "csv" else to_text(table)
-    if ns.output:
-        from mshtdesk.errors import MshtError
-
-        try:
-            with open(ns.output, "w", encoding="utf-8", newline="") as fh:
-                fh.write(text)
-        except OSError as exc:
-            raise MshtError(f"Could not write {ns.output}: {exc.strerror or exc}.") from None
-        print(f"Wrote {ns.output} ({table.total_arrests} arrests).", file=sys.stderr)
-    else:
-        out.write(text)
+    _write(ns, to_csv(table) if ns.format == "csv" else to_text(table), out, f"{table.total_arrests} arrests")
     return EXIT_OK
 
 
-def _demo(ns: argparse.Namespace, out: TextIO) -> int:
+def _demo(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from mshtdesk.store.engine import resolve_url, sqlite_path
+
+    path = sqlite_path(resolve_url(ns.db))
+    if path is not None and not path.exists():
+        from mshtdesk.services.users import create_demo_database
+
+        database, users = create_demo_database(str(path), seed=ns.seed, arrests=ns.arrests)
+        database.close()
+        print(f"Demo database created at {path} with synthetic arrests. Its users (demo only):", file=out)
+        for user in users:
+            print(f"  {user.username:<10} {user.password:<24} {user.role.label}", file=out)
+        return EXIT_OK
+    from mshtdesk.domain.roles import Action, Entity
     from mshtdesk.services.demo import fill_demo
 
-    backend = _open(ns)
+    backend = _login(ns)
     try:
+        backend.actor.require(Action.CREATE, Entity.ARREST)
         summary = fill_demo(backend.db, seed=ns.seed, arrests=ns.arrests)
         print(f"Demo data added to {backend.describe()}: {summary.describe()}", file=out)
     finally:
@@ -244,8 +381,8 @@ def _demo(ns: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _ranking(ns: argparse.Namespace, out: TextIO) -> int:
-    backend = _open(ns)
+def _ranking(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    backend = _login(ns)
     try:
         if ns.set:
             backend.reference.set_ranking([c.strip().upper() for c in ns.set.split(",") if c.strip()])
@@ -254,6 +391,123 @@ def _ranking(ns: argparse.Namespace, out: TextIO) -> int:
     finally:
         backend.close()
     return EXIT_OK
+
+
+def _users(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from mshtdesk.domain.roles import Role
+
+    backend = _login(ns)
+    try:
+        if ns.what == "list":
+            for u in backend.users.list_users():
+                state = "active" if u.active else "deactivated"
+                flag = ", must change password" if u.must_change_password else ""
+                print(f"{u.username:<16} {u.role.label:<24} {state}{flag}", file=out)
+        elif ns.what == "add":
+            from mshtdesk.domain.roles import Action, Entity
+
+            backend.actor.require(Action.ADMINISTER, Entity.USER)  # before asking for a password
+            password = _new_password(ns.username)
+            backend.users.add_user(ns.username, ns.display_name, Role(ns.role), password)
+            print(f"Added {ns.username} ({Role(ns.role).label}).", file=out)
+        elif ns.what == "reset-password":
+            backend.users.reset_password(ns.username, _new_password(ns.username))
+            print(f"New password set for {ns.username}; they must change it when they next log in.", file=out)
+        elif ns.what == "deactivate":
+            backend.users.deactivate(ns.username)
+            print(f"{ns.username} can no longer log in; their record stays for the audit log.", file=out)
+    finally:
+        backend.close()
+    return EXIT_OK
+
+
+def _passwd(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    user, password = _credentials()
+    from mshtdesk.services.backend import Backend
+
+    backend = Backend.login(ns.db, user, password)
+    try:
+        backend.users.change_own_password(password, _new_password(user))
+        print("Your password has been changed.", file=out)
+    finally:
+        backend.close()
+    return EXIT_OK
+
+
+def _audit(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from mshtdesk.services.audit import AuditQuery
+
+    if ns.what == "verify":
+        backend = _login(ns)
+        try:
+            result = backend.audit.verify()
+        finally:
+            backend.close()
+        print(result.describe(), file=out if result.ok else err)
+        return EXIT_OK if result.ok else EXIT_DATA
+    entity = record_id = None
+    if ns.record:
+        entity, _, record_id = ns.record.partition(":")
+        if not record_id:
+            raise UsageError("Give --record as ENTITY:ID, for example arrest:42.")
+    reason = _reason(ns) if (ns.format == "csv" or ns.output) else ""
+    backend = _login(ns)
+    try:
+        q = AuditQuery(
+            username=ns.user,
+            entity=entity,
+            record_id=record_id,
+            action=ns.action,
+            date_from=ns.date_from,
+            date_to=ns.date_to,
+        )
+        rows = backend.audit.list(q, reason=reason)
+    finally:
+        backend.close()
+    header = [
+        "id",
+        "when_utc",
+        "user",
+        "workstation",
+        "action",
+        "entity",
+        "record",
+        "fields",
+        "reason",
+        "recipient",
+    ]
+    table = [
+        [
+            r.id,
+            r.at.strftime("%Y-%m-%d %H:%M:%S"),
+            r.username,
+            r.workstation,
+            r.action,
+            r.entity,
+            r.record_id,
+            r.fields,
+            r.reason,
+            r.recipient,
+        ]
+        for r in rows
+    ]
+    if ns.format == "csv":
+        import io
+
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(_neutralise(row) for row in table)
+        _write(ns, buf.getvalue(), out, f"{len(rows)} events")
+    else:
+        lines = [f"{r[0]:>6}  {r[1]}  {r[2]:<12} {r[4]:<12} {r[5]}:{r[6]}  {r[7]}  {r[8]}" for r in table]
+        _write(ns, "\n".join(lines) + ("\n" if lines else "No events match.\n"), out, f"{len(rows)} events")
+    return EXIT_OK
+
+
+def _neutralise(row: list[object]) -> list[object]:
+    """A cell that a spreadsheet would run as a formula is written as text."""
+    return [f"'{c}" if isinstance(c, str) and c[:1] in ("=", "+", "-", "@") else c for c in row]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

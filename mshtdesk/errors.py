@@ -37,6 +37,14 @@ class DatabaseUnavailableError(StoreError):
     pass
 
 
+class PermissionDeniedError(MshtError):
+    """The user's role does not allow the action; nothing was read or written."""
+
+
+class AuthenticationError(MshtError):
+    """Wrong user name or password, a locked or deactivated account: the CLI exits 3."""
+
+
 class NotFoundError(MshtError):
     pass
 

@@ -1,19 +1,30 @@
-"""Shared fixtures: one fresh SQLite file per test, and the seed's custody export."""
+"""Shared fixtures: an encrypted database with one user per role, built once and copied per test.
+
+Deriving keys with argon2id costs ~0.2 s per password, so the template is made once per session; each
+test gets its own copy of the file and its key file, opened with the data key the template kept.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from mshtdesk.domain.roles import Role
+from mshtdesk.security.keyring import keyring_path
 from mshtdesk.services.backend import Backend
+from mshtdesk.services.users import DEMO_USERS, DemoUser, UserService, create_database
+from mshtdesk.store.database import Database, open_database
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 DATA = Path(__file__).parent / "data"
 SEED_EXPORT = DATA / "seed_000_custody_export.csv"
+USERS: dict[Role, DemoUser] = {u.role: u for u in DEMO_USERS}
 
 
 @pytest.fixture(autouse=True)
@@ -23,16 +34,60 @@ def _isolated_profile(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyt
     monkeypatch.setenv("MSHTDESK_DATA_DIR", str(home / "data"))
     monkeypatch.setenv("MSHTDESK_CONFIG_DIR", str(home / "config"))
     monkeypatch.setenv("MSHTDESK_LOG_DIR", str(home / "logs"))
-    monkeypatch.delenv("MSHTDESK_DB", raising=False)
+    for name in ("MSHTDESK_DB", "MSHTDESK_USER", "MSHTDESK_PASSWORD", "MSHTDESK_REASON"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@dataclass(frozen=True)
+class Template:
+    path: Path
+    key: bytes
+
+
+@pytest.fixture(scope="session")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Template:
+    """An encrypted, migrated database with the demo users (one per role) and no arrests."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    admin = USERS[Role.ADMINISTRATOR]
+    db, actor = create_database(str(path), admin.username, admin.password, display_name="Test administrator")
+    users = UserService(db, actor)
+    for user in DEMO_USERS[1:]:
+        users.add_user(user.username, f"Test {user.role.label.lower()}", user.role, user.password)
+    assert db.key is not None
+    key = db.key
+    with db.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    return Template(path, key)
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "register.db"
+def db_path(tmp_path: Path, template: Template) -> Path:
+    """A copy of the template (database and key file) for this test alone."""
+    path = tmp_path / "register.db"
+    shutil.copyfile(template.path, path)
+    shutil.copyfile(keyring_path(template.path), keyring_path(path))
+    return path
 
 
 @pytest.fixture
-def backend(db_path: Path) -> Iterator[Backend]:
-    b = Backend.open(str(db_path))
-    yield b
-    b.close()
+def database(db_path: Path, template: Template) -> Iterator[Database]:
+    db = open_database(str(db_path), key=template.key)
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def backend_for(database: Database) -> Callable[[Role], Backend]:
+    """A backend acting as the demo user of ``role`` (no password typed: the key is already known)."""
+
+    def make(role: Role) -> Backend:
+        return Backend.as_user(database, USERS[role].username)
+
+    return make
+
+
+@pytest.fixture
+def backend(backend_for: Callable[[Role], Backend]) -> Backend:
+    """An HTT officer: the role that registers arrests and imports custody exports."""
+    return backend_for(Role.HTT_OFFICER)

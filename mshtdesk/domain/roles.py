@@ -119,6 +119,7 @@ PERMISSIONS: dict[Role, dict[Entity, tuple[frozenset[Action], Scope]]] = {
     },
     Role.AUDITOR: {
         Entity.AUDIT_LOG: (frozenset({R, E}), Scope.ALL),
+        Entity.REFERENCE: (frozenset({R}), Scope.ALL),  # district and disposal names, to read the log
     },
 }
 

@@ -1,35 +1,92 @@
-"""One object that opens a database and offers every service over it: what the CLI and the app hold."""
+"""One object per logged-in user: the database, who they are, and every service acting as them.
+
+This is what the CLI and the app hold. Each service checks the actor's role before it reads or
+writes, and records what it did in the audit log in the same transaction.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
+
+from sqlalchemy import Connection
 
 from mshtdesk.domain.disposal_table import DisposalTable
+from mshtdesk.domain.roles import Action, Entity
 from mshtdesk.services import custody_import
+from mshtdesk.services.actor import Actor
+from mshtdesk.services.audit import AuditAction, AuditService, record
 from mshtdesk.services.custody_import import ImportSummary, Progress
 from mshtdesk.services.disposal_report import disposal_table
 from mshtdesk.services.reference import ReferenceService
 from mshtdesk.services.register import RegisterService
-from mshtdesk.store.database import Database, open_database
+from mshtdesk.services.users import UserService, actor_for, create_database, login, unlock
+from mshtdesk.store.database import Database
 
 
 class Backend:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, actor: Actor) -> None:
         self.db = db
-        self.register = RegisterService(db)
-        self.reference = ReferenceService(db)
+        self.actor = actor
+        self.register = RegisterService(db, actor)
+        self.reference = ReferenceService(db, actor)
+        self.audit = AuditService(db, actor)
+        self.users = UserService(db, actor)
 
     @classmethod
-    def open(cls, db: str | None = None, *, profile: str | None = None) -> Backend:
-        """Open (creating and migrating as needed) the database named by ``--db``/``MSHTDESK_DB``."""
-        return cls(open_database(db, profile=profile))
+    def login(cls, db: str | None, username: str, password: str) -> Backend:
+        """Open the database named by ``--db``/``MSHTDESK_DB`` as this user (AuthenticationError if not)."""
+        return cls(*login(db, username, password))
+
+    @classmethod
+    def create(
+        cls,
+        db: str | None,
+        admin_username: str,
+        password: str,
+        *,
+        display_name: str = "",
+        profile: str | None = None,
+    ) -> Backend:
+        """Create an encrypted database (or encrypt an old one) with its first administrator."""
+        return cls(*create_database(db, admin_username, password, display_name=display_name, profile=profile))
+
+    @classmethod
+    def as_user(cls, db: Database, username: str) -> Backend:
+        """Another user on an already unlocked database (tests, and the demo's role switcher)."""
+        return cls(db, actor_for(db, username))
 
     def describe(self) -> str:
         return self.db.describe()
 
     def disposal_table(self, date_from: date, date_to: date, as_at: date) -> DisposalTable:
+        """On screen: aggregate counts, no personal data; not a disclosure until exported or printed."""
+        self.actor.require(Action.READ, Entity.DISPOSAL_REPORT)
         return disposal_table(self.db, date_from, date_to, as_at)
+
+    def export_disposal_table(
+        self, date_from: date, date_to: date, as_at: date, reason: str
+    ) -> DisposalTable:
+        """The table for export, print or copy: a disclosure, recorded with its reason."""
+        self.actor.require(Action.EXPORT, Entity.DISPOSAL_REPORT)
+        from mshtdesk.errors import ValidationError
+
+        if not reason.strip():
+            raise ValidationError(
+                {"reason": "Give the reason for this disclosure; it is kept in the audit log."}
+            )
+        table = disposal_table(self.db, date_from, date_to, as_at)
+        with self.db.engine.begin() as conn:
+            record(
+                conn,
+                self.actor,
+                AuditAction.DISCLOSE,
+                Entity.DISPOSAL_REPORT,
+                f"{date_from.isoformat()}..{date_to.isoformat()}@{as_at.isoformat()}",
+                reason=reason,
+            )
+        return table
 
     def import_custody(
         self,
@@ -40,8 +97,28 @@ class Backend:
         progress: Progress | None = None,
         cancel: Callable[[], bool] | None = None,
     ) -> ImportSummary:
+        """A combination of the export with the register: needs create rights, recorded once per file."""
+        self.actor.require(Action.CREATE, Entity.ARREST)
+
+        def audit(conn: Connection, summary: ImportSummary) -> None:
+            record(
+                conn,
+                self.actor,
+                AuditAction.COMBINE,
+                "import_batch",
+                summary.batch_id or "",
+                fields=("arrests", "offences", "disposal_events"),
+                reason=f"custody import of {file_name}",
+            )
+
         return custody_import.import_custody(
-            self.db, data, file_name, dry_run=dry_run, progress=progress, cancel=cancel
+            self.db,
+            data,
+            file_name,
+            dry_run=dry_run,
+            progress=progress,
+            cancel=cancel,
+            on_commit=None if dry_run else audit,
         )
 
     def import_file(
@@ -52,10 +129,21 @@ class Backend:
         progress: Progress | None = None,
         cancel: Callable[[], bool] | None = None,
     ) -> ImportSummary:
-        from pathlib import Path
-
         data = custody_import.read_file(path)
         return self.import_custody(data, Path(path).name, dry_run=dry_run, progress=progress, cancel=cancel)
+
+    def unlock(self, password: str) -> None:
+        """After an idle lock: the same user's password again (AuthenticationError if wrong)."""
+        unlock(self.db, self.actor, password)
+
+    def lock(self) -> None:
+        with self.db.engine.begin() as conn:
+            record(conn, self.actor, AuditAction.LOGOUT, Entity.USER, self.actor.user_id, reason="idle lock")
+
+    def logout(self) -> None:
+        with self.db.engine.begin() as conn:
+            record(conn, self.actor, AuditAction.LOGOUT, Entity.USER, self.actor.user_id)
+        self.close()
 
     def close(self) -> None:
         self.db.close()

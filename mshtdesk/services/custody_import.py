@@ -434,10 +434,14 @@ def import_custody(
     cancel: Callable[[], bool] | None = None,
     today: date | None = None,
     source: str = "import",
+    on_commit: Callable[[Connection, ImportSummary], None] | None = None,
 ) -> ImportSummary:
-    """Check ``data`` completely, then write what is new in one transaction, or raise ImportRejectedError."""
+    """Check ``data`` completely, then write what is new in one transaction, or raise ImportRejectedError.
+
+    ``on_commit`` runs inside that transaction just before it commits (the audit record goes there).
+    """
     with _gc_paused():
-        return _import(db, data, file_name, dry_run, progress, cancel, today, source)
+        return _import(db, data, file_name, dry_run, progress, cancel, today, source, on_commit)
 
 
 @contextmanager
@@ -462,6 +466,7 @@ def _import(
     cancel: Callable[[], bool] | None,
     today: date | None,
     source: str,
+    on_commit: Callable[[Connection, ImportSummary], None] | None = None,
 ) -> ImportSummary:
     text = decode(data)
     with db.engine.connect() as conn:
@@ -490,6 +495,8 @@ def _import(
                 raise ImportRejectedError(reader.errors, parsed.rows)
             if dry_run:
                 conn.rollback()
+            elif on_commit is not None and summary.changed:
+                on_commit(conn, summary)
             return summary
     except IntegrityError as exc:
         raise StoreError(

@@ -15,8 +15,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import bindparam, update
 
+from mshtdesk.services import reference
 from mshtdesk.services.custody_import import COLUMNS, ImportSummary, import_custody
-from mshtdesk.services.reference import ReferenceService
 from mshtdesk.store.database import Database
 from mshtdesk.store.tables import ARREST
 
@@ -124,7 +124,7 @@ def demo_csv(seed: int, arrests: int, today: date, districts: Sequence[str], spa
 def fill_demo(db: Database, *, seed: int = 1, arrests: int = 130, today: date | None = None) -> ImportSummary:
     """Add synthetic arrests to ``db`` through the custody import, then give some an operation name."""
     day = today or date.today()
-    districts = [d.code for d in ReferenceService(db).districts() if d.active]
+    districts = [d.code for d in reference.districts(db) if d.active]
     summary = import_custody(
         db, demo_csv(seed, arrests, day, districts), f"demo-seed-{seed}.csv", today=day, source="demo"
     )

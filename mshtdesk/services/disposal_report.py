@@ -6,7 +6,7 @@ from datetime import date
 
 from mshtdesk.domain.disposal_table import DisposalTable, assemble_table
 from mshtdesk.errors import ValidationError
-from mshtdesk.services.reference import ReferenceService
+from mshtdesk.services import reference
 from mshtdesk.store.database import Database
 from mshtdesk.store.queries.disposals import disposal_counts
 
@@ -21,9 +21,8 @@ def check_period(date_from: date, date_to: date, as_at: date) -> None:
 
 def disposal_table(db: Database, date_from: date, date_to: date, as_at: date) -> DisposalTable:
     check_period(date_from, date_to, as_at)
-    ref = ReferenceService(db)
-    districts = ref.districts()
-    types = ref.disposal_types()
+    districts = reference.districts(db)
+    types = reference.disposal_types(db)
     code_of_district = {d.id: d.code for d in districts}
     code_of_rank = {t.rank: t.code for t in types}
     with db.engine.connect() as conn:

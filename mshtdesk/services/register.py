@@ -15,7 +15,10 @@ from sqlalchemy import Connection, func, insert, select, update
 from mshtdesk.domain.dates import uk
 from mshtdesk.domain.disposals import Event, offence_disposal_as_at
 from mshtdesk.domain.offences import offence_title, recognise_offence
+from mshtdesk.domain.roles import Action, Entity
 from mshtdesk.errors import ConflictError, NotFoundError, ValidationError
+from mshtdesk.services.actor import Actor
+from mshtdesk.services.audit import AuditAction, record
 from mshtdesk.store.database import Database
 from mshtdesk.store.queries.arrests import NO_DISPOSAL, SORT_KEYS, ArrestQuery, count_arrests, page_arrests
 from mshtdesk.store.queries.disposals import refresh_current_rank
@@ -127,8 +130,9 @@ def _offence_problems(offence_ref: str, text: str, taken: set[str]) -> dict[str,
 
 
 class RegisterService:
-    def __init__(self, db: Database, *, today: date | None = None) -> None:
+    def __init__(self, db: Database, actor: Actor, *, today: date | None = None) -> None:
         self._db = db
+        self._actor = actor
         self._today = today
 
     @property
@@ -141,6 +145,7 @@ class RegisterService:
         return {r: c for r, c, _ in rows}, {c: lbl for _, c, lbl in rows}, {c: r for r, c, _ in rows}
 
     def count(self, q: ArrestQuery) -> int:
+        self._actor.require(Action.READ, Entity.ARREST)
         with self._db.engine.connect() as conn:
             return count_arrests(conn, q)
 
@@ -153,6 +158,7 @@ class RegisterService:
         offset: int = 0,
         limit: int = 200,
     ) -> list[ArrestRow]:
+        self._actor.require(Action.READ, Entity.ARREST)
         with self._db.engine.connect() as conn:
             code_of, label_of, _ = self._labels(conn)
             rows = page_arrests(conn, q, sort=sort, descending=descending, offset=offset, limit=limit)
@@ -175,6 +181,7 @@ class RegisterService:
         return out
 
     def counts(self) -> RegisterCounts:
+        self._actor.require(Action.READ, Entity.ARREST)
         with self._db.engine.connect() as conn:
             n = [
                 conn.execute(select(func.count()).select_from(t)).scalar_one()
@@ -183,6 +190,7 @@ class RegisterService:
         return RegisterCounts(*n)
 
     def find_id(self, custody_ref: str) -> int | None:
+        self._actor.require(Action.READ, Entity.ARREST)
         with self._db.engine.connect() as conn:
             found = conn.execute(
                 select(ARREST.c.id).where(ARREST.c.custody_ref == custody_ref.strip())
@@ -190,6 +198,13 @@ class RegisterService:
         return None if found is None else int(found)
 
     def get(self, arrest_id: int) -> ArrestDetail:
+        """Open one arrest: a consultation, recorded once (not once per field or per refresh of a list)."""
+        self._actor.require(Action.READ, Entity.ARREST)
+        with self._db.engine.begin() as conn:
+            record(conn, self._actor, AuditAction.CONSULT, Entity.ARREST, arrest_id)
+        return self._read(arrest_id)
+
+    def _read(self, arrest_id: int) -> ArrestDetail:
         with self._db.engine.connect() as conn:
             a = conn.execute(
                 select(
@@ -339,6 +354,7 @@ class RegisterService:
 
     def create_arrest(self, data: ArrestInput, offences: list[tuple[str, str]]) -> int:
         """Add an arrest with its offences, given as ``(offence_ref, offence text or type code)``."""
+        self._actor.require(Action.CREATE, Entity.ARREST)
         with self._db.engine.begin() as conn:
             problems, district_id = self._arrest_problems(conn, data, None)
             if not offences:
@@ -370,12 +386,31 @@ class RegisterService:
             ).scalar_one()
             for ref, text in offences:
                 self._insert_offence(conn, arrest_id, ref, text)
+            filled = [
+                f
+                for f in ("custody_ref", "arrest_date", "district", "detainee_ref", "operation", "notes")
+                if getattr(data, f)
+            ]
+            record(
+                conn, self._actor, AuditAction.COLLECT, Entity.ARREST, arrest_id, fields=[*filled, "offences"]
+            )
         return int(arrest_id)
 
     def update_arrest(self, arrest_id: int, version: int, data: ArrestInput) -> int:
         """Save changed arrest details; returns the new version. Refused if someone saved in between."""
+        self._actor.require(Action.UPDATE, Entity.ARREST)
         with self._db.engine.begin() as conn:
             district_id = self._check_arrest(conn, data, arrest_id)
+            before = conn.execute(
+                select(
+                    ARREST.c.custody_ref,
+                    ARREST.c.arrest_date,
+                    ARREST.c.district_id,
+                    ARREST.c.detainee_ref,
+                    ARREST.c.operation,
+                    ARREST.c.notes,
+                ).where(ARREST.c.id == arrest_id)
+            ).one_or_none()
             result = conn.execute(
                 update(ARREST)
                 .where(ARREST.c.id == arrest_id, ARREST.c.version == version)
@@ -398,6 +433,17 @@ class RegisterService:
                     "Someone else saved this arrest after you opened it; your changes were not saved. "
                     "Reopen the arrest to see their version."
                 )
+            after = (
+                data.custody_ref.strip(),
+                data.arrest_date,
+                district_id,
+                data.detainee_ref.strip(),
+                data.operation.strip(),
+                data.notes,
+            )
+            names = ("custody_ref", "arrest_date", "district", "detainee_ref", "operation", "notes")
+            changed = [n for n, old, new in zip(names, before or (), after, strict=False) if old != new]
+            record(conn, self._actor, AuditAction.ALTER, Entity.ARREST, arrest_id, fields=changed)
         return version + 1
 
     def _insert_offence(self, conn: Connection, arrest_id: int, offence_ref: str, text: str) -> int:
@@ -424,10 +470,20 @@ class RegisterService:
         )
 
     def add_offence(self, arrest_id: int, offence_ref: str, text: str) -> int:
+        self._actor.require(Action.APPEND, Entity.ARREST)
         with self._db.engine.begin() as conn:
             if conn.execute(select(ARREST.c.id).where(ARREST.c.id == arrest_id)).scalar() is None:
                 raise NotFoundError("That arrest is no longer in the register.")
-            return self._insert_offence(conn, arrest_id, offence_ref, text)
+            offence_id = self._insert_offence(conn, arrest_id, offence_ref, text)
+            record(
+                conn,
+                self._actor,
+                AuditAction.COLLECT,
+                "offence",
+                offence_id,
+                fields=("offence_ref", "offence"),
+            )
+            return offence_id
 
     def _event_checks(
         self, conn: Connection, offence_id: int, disposal_code: str, on: date | None
@@ -478,9 +534,13 @@ class RegisterService:
         return event_id
 
     def append_event(self, offence_id: int, disposal_code: str, on: date | None, note: str = "") -> int:
+        self._actor.require(Action.APPEND, Entity.ARREST)
         with self._db.engine.begin() as conn:
             type_id, day = self._event_checks(conn, offence_id, disposal_code, on)
-            return self._insert_event(conn, offence_id, type_id, day, note=note.strip()[:2000])
+            event_id = self._insert_event(conn, offence_id, type_id, day, note=note.strip()[:2000])
+            fields = ("disposal", "event_date", "note") if note.strip() else ("disposal", "event_date")
+            record(conn, self._actor, AuditAction.COLLECT, "disposal_event", event_id, fields=fields)
+            return event_id
 
     def _superseded_target(self, conn: Connection, event_id: int, reason: str) -> tuple[int, int, date]:
         row = conn.execute(
@@ -500,17 +560,39 @@ class RegisterService:
 
     def correct_event(self, event_id: int, disposal_code: str, on: date | None, reason: str) -> int:
         """Replace an event with a corrected one; the original stays on record, marked superseded."""
+        self._actor.require(Action.UPDATE, Entity.ARREST)
         with self._db.engine.begin() as conn:
             offence_id, _, _ = self._superseded_target(conn, event_id, reason)
             type_id, day = self._event_checks(conn, offence_id, disposal_code, on)
-            return self._insert_event(
+            new_id = self._insert_event(
                 conn, offence_id, type_id, day, supersedes_id=event_id, reason=reason.strip()
             )
+            record(
+                conn,
+                self._actor,
+                AuditAction.ALTER,
+                "disposal_event",
+                event_id,
+                fields=("disposal", "event_date"),
+                reason=reason,
+            )
+            return new_id
 
     def retract_event(self, event_id: int, reason: str) -> int:
         """Withdraw an event entered in error; it stays on record, marked superseded by a void event."""
+        self._actor.require(Action.UPDATE, Entity.ARREST)
         with self._db.engine.begin() as conn:
             offence_id, type_id, on = self._superseded_target(conn, event_id, reason)
-            return self._insert_event(
+            new_id = self._insert_event(
                 conn, offence_id, type_id, on, supersedes_id=event_id, is_void=True, reason=reason.strip()
             )
+            record(
+                conn,
+                self._actor,
+                AuditAction.ALTER,
+                "disposal_event",
+                event_id,
+                fields=("withdrawn",),
+                reason=reason,
+            )
+            return new_id

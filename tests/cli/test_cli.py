@@ -1,26 +1,46 @@
 """The command line, run as a user runs it: a separate process, real files, exit codes and stderr."""
 
 import os
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import SEED_EXPORT
+from mshtdesk.domain.roles import Role
+from tests.conftest import SEED_EXPORT, USERS
 from tests.services.test_custody_import import SEED_CSV
 
-SEED_PERIOD = ["--from", "2021-04-01", "--to", "2022-04-30", "--as-at", "2022-05-24"]
+SEED_PERIOD = [
+    "--from",
+    "2021-04-01",
+    "--to",
+    "2022-04-30",
+    "--as-at",
+    "2022-05-24",
+    "--reason",
+    "COM report",
+]
 
 
-def mshtdesk(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def as_role(role: Role) -> dict[str, str]:
+    return {"MSHTDESK_USER": USERS[role].username, "MSHTDESK_PASSWORD": USERS[role].password}
+
+
+OFFICER = as_role(Role.HTT_OFFICER)
+
+
+def mshtdesk(
+    *args: str, env: dict[str, str] | None = None, login: bool = True
+) -> subprocess.CompletedProcess[str]:
+    """Run the CLI as a separate process with no terminal; by default logged in as an HTT officer."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith("MSHTDESK_") or k.endswith("_DIR")}
     return subprocess.run(
         [sys.executable, "-m", "mshtdesk", *args],
         capture_output=True,
         text=True,
         timeout=120,
-        env={**os.environ, **(env or {})},
+        env={**base, **(OFFICER if login else {}), **(env or {})},
         stdin=subprocess.DEVNULL,
     )
 
@@ -38,11 +58,10 @@ def test_import_then_report_reproduces_the_seed_table(db_path: Path) -> None:
 
 def test_database_from_the_environment_and_output_file(db_path: Path, tmp_path: Path) -> None:
     env = {"MSHTDESK_DB": str(db_path)}
-    assert mshtdesk("init", env=env).returncode == 0 and db_path.exists()
     assert mshtdesk("import", "arrests", str(SEED_EXPORT), env=env).returncode == 0
     out = tmp_path / "table.csv"
     r = mshtdesk("report", "disposals", *SEED_PERIOD, "--format", "csv", "-o", str(out), env=env)
-    assert r.returncode == 0 and r.stdout == ""
+    assert r.returncode == 0 and r.stdout == "" and "not encrypted" in r.stderr
     assert out.read_text(encoding="utf-8") == SEED_CSV
 
 
@@ -58,9 +77,8 @@ def test_a_bad_file_gets_a_numbered_list_and_writes_nothing(db_path: Path, tmp_p
     assert r.returncode == 1
     assert "line 3, arrest_date" in r.stderr and "nothing was written" in r.stderr
     assert "Traceback" not in r.stderr
-    con = sqlite3.connect(db_path)
-    assert con.execute("SELECT COUNT(*) FROM arrest").fetchone()[0] == 0
-    con.close()
+    r = mshtdesk("--db", str(db_path), "report", "disposals", *SEED_PERIOD)
+    assert "Total arrests  " in r.stdout and r.stdout.count("  0") >= 7  # nothing was imported
 
 
 @pytest.mark.parametrize(
@@ -71,6 +89,8 @@ def test_a_bad_file_gets_a_numbered_list_and_writes_nothing(db_path: Path, tmp_p
         ["import"],
         ["frobnicate"],
         ["demo", "--arrests", "0"],
+        ["report", "disposals"],  # a disclosure with no reason, and nobody to ask
+        ["audit", "list", "--format", "csv"],
     ],
 )
 def test_usage_errors_exit_2(args: list[str], db_path: Path) -> None:
@@ -81,42 +101,48 @@ def test_usage_errors_exit_2(args: list[str], db_path: Path) -> None:
 def test_data_errors_are_one_sentence_not_a_traceback(db_path: Path, tmp_path: Path) -> None:
     r = mshtdesk("--db", str(db_path), "import", "arrests", str(tmp_path / "missing.csv"))
     assert r.returncode == 1 and r.stderr.strip() == f"There is no file at {tmp_path / 'missing.csv'}."
-    db_path.write_bytes(b"garbage" * 1000)
-    r = mshtdesk("--db", str(db_path), "report", "disposals")
-    assert r.returncode == 1 and "Restore it from a backup" in r.stderr and "Traceback" not in r.stderr
     r = mshtdesk(
         "--db", str(db_path), "report", "disposals", *SEED_PERIOD, "-o", str(tmp_path / "no" / "dir.csv")
     )
     assert r.returncode == 1 and "Traceback" not in r.stderr
+    db_path.write_bytes(b"garbage" * 1000)
+    r = mshtdesk("--db", str(db_path), "report", "disposals", *SEED_PERIOD)
+    assert r.returncode == 1 and "Restore it from a backup" in r.stderr and "Traceback" not in r.stderr
 
 
-def test_newer_database_is_refused(db_path: Path) -> None:
-    assert mshtdesk("--db", str(db_path), "init").returncode == 0
-    con = sqlite3.connect(db_path)
+def test_newer_database_is_refused(db_path: Path, template) -> None:
+    from mshtdesk.store.backup import connect
+
+    con = connect(db_path, template.key)
     con.execute("UPDATE alembic_version SET version_num = 'ffff'")
     con.commit()
     con.close()
-    r = mshtdesk("--db", str(db_path), "report", "disposals")
+    r = mshtdesk("--db", str(db_path), "report", "disposals", *SEED_PERIOD)
     assert r.returncode == 1 and "newer version of MSHT Desk" in r.stderr
 
 
-def test_demo_fills_a_database_at_the_seed_scale(db_path: Path) -> None:
+def test_demo_fills_a_database_at_the_seed_scale(db_path: Path, template) -> None:
+    from mshtdesk.store.backup import connect
+
     r = mshtdesk("--db", str(db_path), "demo", "--seed", "7")
     assert r.returncode == 0, r.stderr
-    con = sqlite3.connect(db_path)
+    con = connect(db_path, template.key)
     arrests, offences = con.execute("SELECT COUNT(*), (SELECT COUNT(*) FROM offence) FROM arrest").fetchone()
     districts = con.execute("SELECT COUNT(DISTINCT district_id) FROM arrest").fetchone()[0]
     con.close()
     assert arrests == 130 and 130 < offences <= 390 and districts == 5
 
 
-def test_ranking_can_be_shown_and_set(db_path: Path) -> None:
+def test_ranking_can_be_shown_and_set_by_an_administrator(db_path: Path) -> None:
     r = mshtdesk("--db", str(db_path), "ranking")
     assert r.stdout.splitlines()[0] == "1. Charge (CHARGE)"
     new = "NFA,CHARGE,OTHER_WARRANT,OTHER_TRANSFER,OTHER,BAIL,RUI"
     r = mshtdesk("--db", str(db_path), "ranking", "--set", new)
+    assert r.returncode == 1 and "does not allow" in r.stderr  # an HTT officer may not
+    admin = as_role(Role.ADMINISTRATOR)
+    r = mshtdesk("--db", str(db_path), "ranking", "--set", new, env=admin)
     assert r.returncode == 0 and r.stdout.splitlines()[0] == "1. No further action (NFA)"
-    r = mshtdesk("--db", str(db_path), "ranking", "--set", "NFA,CHARGE")
+    r = mshtdesk("--db", str(db_path), "ranking", "--set", "NFA,CHARGE", env=admin)
     assert r.returncode == 1 and "exactly once" in r.stderr
 
 
@@ -131,3 +157,85 @@ def test_internal_errors_are_logged_without_their_message(tmp_path: Path) -> Non
     assert path is not None
     text = path.read_text(encoding="utf-8")
     assert "KeyError" in text and "test_cli.py" in text and secret not in text
+
+
+def test_authentication_failures_exit_3(db_path: Path) -> None:
+    r = mshtdesk("--db", str(db_path), "ranking", login=False)
+    assert r.returncode == 3 and "MSHTDESK_USER" in r.stderr
+    r = mshtdesk("--db", str(db_path), "ranking", env={"MSHTDESK_PASSWORD": "not-the-right-one"})
+    assert r.returncode == 3 and r.stderr.strip() == "Wrong user name or password."
+    r = mshtdesk("--db", str(db_path), "ranking", env={"MSHTDESK_USER": "nobody"})
+    assert r.returncode == 3 and r.stderr.strip() == "Wrong user name or password."
+
+
+def test_init_creates_an_encrypted_database_with_its_administrator(tmp_path: Path) -> None:
+    path = tmp_path / "new.db"
+    r = mshtdesk(
+        "--db",
+        str(path),
+        "init",
+        "--admin-user",
+        "chief",
+        login=False,
+        env={"MSHTDESK_PASSWORD": "a long enough passphrase"},
+    )
+    assert r.returncode == 0, r.stderr
+    assert not path.read_bytes().startswith(b"SQLite format 3")
+    admin = {"MSHTDESK_USER": "chief", "MSHTDESK_PASSWORD": "a long enough passphrase"}
+    r = mshtdesk(
+        "--db",
+        str(path),
+        "users",
+        "add",
+        "pc1234",
+        "--role",
+        "htt-officer",
+        login=False,
+        env={**admin, "MSHTDESK_NEW_PASSWORD": "another long passphrase"},
+    )
+    assert r.returncode == 0, r.stderr
+    r = mshtdesk(
+        "--db",
+        str(path),
+        "import",
+        "arrests",
+        str(SEED_EXPORT),
+        login=False,
+        env={"MSHTDESK_USER": "pc1234", "MSHTDESK_PASSWORD": "another long passphrase"},
+    )
+    assert r.returncode == 0, r.stderr
+    r = mshtdesk(
+        "--db",
+        str(path),
+        "init",
+        "--admin-user",
+        "other",
+        login=False,
+        env={"MSHTDESK_PASSWORD": "a long enough passphrase"},
+    )
+    assert r.returncode == 1 and "already" in r.stderr
+    r = mshtdesk(
+        "--db",
+        str(tmp_path / "weak.db"),
+        "init",
+        "--admin-user",
+        "chief",
+        login=False,
+        env={"MSHTDESK_PASSWORD": "short"},
+    )
+    assert r.returncode == 1 and "12 characters" in r.stderr
+
+
+def test_audit_list_answers_who_looked_at_a_record(db_path: Path) -> None:
+    assert mshtdesk("--db", str(db_path), "import", "arrests", str(SEED_EXPORT)).returncode == 0
+    auditor = as_role(Role.AUDITOR)
+    r = mshtdesk("--db", str(db_path), "audit", "list", "--user", "officer", env=auditor)
+    assert r.returncode == 0 and "combine" in r.stdout and "login" in r.stdout
+    r = mshtdesk(
+        "--db", str(db_path), "audit", "list", "--format", "csv", "--reason", "DPO request", env=auditor
+    )
+    assert r.returncode == 0 and r.stdout.startswith("id,when_utc,user,")
+    r = mshtdesk("--db", str(db_path), "audit", "verify", env=auditor)
+    assert r.returncode == 0 and "intact" in r.stdout
+    r = mshtdesk("--db", str(db_path), "audit", "list")  # an HTT officer may not read the log
+    assert r.returncode == 1 and "does not allow" in r.stderr

@@ -13,6 +13,12 @@ from mshtdesk.store.engine import make_engine, resolve_url
 from mshtdesk.store.migrate import check_models_match, head_revision
 
 
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """A path with no file yet: these tests are about opening and upgrading files themselves."""
+    return tmp_path / "plain.db"
+
+
 def test_new_database_is_migrated_to_head_with_reference_data(db_path: Path) -> None:
     db = open_database(str(db_path))
     with db.engine.connect() as conn:

@@ -11,10 +11,11 @@ from datetime import date
 import pytest
 from sqlalchemy import create_engine, text
 
+from mshtdesk.domain.roles import Role
 from mshtdesk.reports.tables import to_csv
 from mshtdesk.services.backend import Backend
 from mshtdesk.services.register import ArrestInput, ArrestQuery
-from tests.conftest import SEED_EXPORT
+from tests.conftest import SEED_EXPORT, USERS
 from tests.services.test_custody_import import SEED_CSV
 
 PG_URL = os.environ.get("MSHTDESK_TEST_PG_URL")
@@ -31,7 +32,11 @@ def pg_backend() -> Iterator[Backend]:
         conn.execute(text("DROP SCHEMA public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))
     engine.dispose()
-    b = Backend.open(PG_URL)
+    admin = USERS[Role.ADMINISTRATOR]
+    created = Backend.create(PG_URL, admin.username, admin.password)
+    officer = USERS[Role.HTT_OFFICER]
+    created.users.add_user(officer.username, "Officer", Role.HTT_OFFICER, officer.password)
+    b = Backend.as_user(created.db, officer.username)
     yield b
     b.close()
 
@@ -59,10 +64,10 @@ def test_register_on_postgresql(pg_backend: Backend) -> None:
     event = reg.append_event(reg.get(aid).offences[0].id, "CHARGE", date(2022, 2, 1))
     reg.correct_event(event, "NFA", date(2022, 2, 1), "keyed in error")
     assert reg.get(aid).disposal_code == "NFA"
-    pg_backend.reference.set_ranking(
-        ["RUI", "BAIL", "NFA", "OTHER", "OTHER_TRANSFER", "OTHER_WARRANT", "CHARGE"]
-    )
+    admin = Backend.as_user(pg_backend.db, USERS[Role.ADMINISTRATOR].username)
+    admin.reference.set_ranking(["RUI", "BAIL", "NFA", "OTHER", "OTHER_TRANSFER", "OTHER_WARRANT", "CHARGE"])
     assert pg_backend.reference.disposal_types()[0].code == "RUI"
+    assert admin.audit.verify().ok
 
 
 def test_models_and_migrations_agree_on_postgresql(pg_backend: Backend) -> None:

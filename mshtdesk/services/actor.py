@@ -1,0 +1,33 @@
+"""Who is acting: every service holds one, checks it against the matrix and names it in the audit log."""
+
+from __future__ import annotations
+
+import platform
+from dataclasses import dataclass
+
+from mshtdesk.domain.roles import Action, Entity, RecordScope, Role, may
+from mshtdesk.errors import PermissionDeniedError
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int
+    username: str
+    display_name: str
+    role: Role
+    workstation: str = ""
+
+    def may(self, action: Action, entity: Entity, record: RecordScope | None = None) -> bool:
+        return may(self.role, self.user_id, action, entity, record)
+
+    def require(self, action: Action, entity: Entity, record: RecordScope | None = None) -> None:
+        """Refuse, in words a user understands, anything the matrix does not grant."""
+        if not self.may(action, entity, record):
+            raise PermissionDeniedError(
+                f"Your role ({self.role.label}) does not allow you to {action.value} "
+                f"{entity.value.replace('_', ' ')} records."
+            )
+
+
+def workstation() -> str:
+    return platform.node()[:120]

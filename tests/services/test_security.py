@@ -1,0 +1,213 @@
+"""Security: the role matrix through the services, encryption at rest, logins, lockout, the audit chain."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from mshtdesk.domain.roles import PERMISSIONS, Action, Entity, Role
+from mshtdesk.errors import AuthenticationError, PermissionDeniedError
+from mshtdesk.security.keyring import keyring_path, utcnow
+from mshtdesk.services.audit import AuditQuery
+from mshtdesk.services.backend import Backend
+from mshtdesk.services.register import ArrestInput, ArrestQuery
+from mshtdesk.services.users import FirstAdministratorNeededError
+from mshtdesk.store.database import open_database
+from tests.conftest import SEED_EXPORT, USERS, Template
+
+HEADER = "arrest_ref,arrest_date,district,detainee_ref,offence_ref,offence,disposal,disposal_date\n"
+D = date(2022, 1, 10)
+
+
+def allowed(role: Role, action: Action, entity: Entity) -> bool:
+    grant = PERMISSIONS[role].get(entity)
+    return grant is not None and action in grant[0]
+
+
+def operations(b: Backend, setup: Backend) -> dict[tuple[Action, Entity], Callable[[], object]]:
+    """One real service call per (action, entity) the app has today; ``setup`` made the records."""
+    aid = setup.register.create_arrest(ArrestInput(f"S{b.actor.username}", D, "BD"), [("O1", "MSA s.2")])
+    offence = setup.register.get(aid).offences[0].id
+    codes = (
+        [t.code for t in setup.reference.disposal_types()] if setup.actor.role != Role.ADMINISTRATOR else []
+    )
+    csv = (HEADER + f"I{b.actor.username},2022-01-10,BD,,O1,MSA s.2,RUI,2022-01-10\n").encode()
+    return {
+        (Action.READ, Entity.ARREST): lambda: b.register.page(ArrestQuery()),
+        (Action.CREATE, Entity.ARREST): lambda: b.import_custody(csv, "x.csv"),
+        (Action.UPDATE, Entity.ARREST): lambda: b.register.update_arrest(
+            aid, 1, ArrestInput(f"S{b.actor.username}", D, "CD")
+        ),
+        (Action.APPEND, Entity.ARREST): lambda: b.register.append_event(offence, "NFA", D),
+        (Action.READ, Entity.DISPOSAL_REPORT): lambda: b.disposal_table(D, D, D),
+        (Action.EXPORT, Entity.DISPOSAL_REPORT): lambda: b.export_disposal_table(D, D, D, "test"),
+        (Action.READ, Entity.REFERENCE): lambda: b.reference.districts(),
+        (Action.ADMINISTER, Entity.REFERENCE): lambda: b.reference.set_ranking(codes or ["CHARGE"]),
+        (Action.READ, Entity.USER): lambda: b.users.list_users(),
+        (Action.ADMINISTER, Entity.USER): lambda: b.users.add_user(
+            f"new-{b.actor.username}", "", Role.VLO, "a long passphrase here"
+        ),
+        (Action.READ, Entity.AUDIT_LOG): lambda: b.audit.list(AuditQuery()),
+    }
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_role_matrix_is_enforced_by_the_services(role: Role, backend_for: Callable[[Role], Backend]) -> None:
+    setup = backend_for(Role.HTT_OFFICER)
+    b = backend_for(role)
+    for (action, entity), call in operations(b, setup).items():
+        if allowed(role, action, entity):
+            try:
+                call()
+            except PermissionDeniedError as exc:  # pragma: no cover - the assertion message says it all
+                pytest.fail(f"{role} was refused {action} on {entity}: {exc}")
+            except Exception:
+                pass  # allowed; a validation error on made-up input is not a permission matter
+        else:
+            with pytest.raises(PermissionDeniedError):
+                call()
+
+
+def test_nothing_readable_on_disk(db_path: Path, template: Template, backend: Backend) -> None:
+    secrets = ["ZEBRAFINCH-REF-77", "Op Quokkamarsh", "Detainee GRYPHONWING", "Xylophone Nightjar notes"]
+    backend.register.create_arrest(
+        ArrestInput(secrets[0], D, "LD", secrets[2], secrets[1], secrets[3]), [("O1", "Kestrelhaunt offence")]
+    )
+    backend.import_custody(
+        (HEADER + "PLAINCHECK-99,2022-01-10,BD,MARMOSET-8,O1,MSA s.2,RUI,2022-01-10\n").encode(), "x.csv"
+    )
+    files = [p for p in db_path.parent.iterdir() if p.name.startswith(db_path.name)]
+    assert any(p.name.endswith("-wal") for p in files)  # the WAL is searched too, while it holds data
+    raw = b"".join(p.read_bytes() for p in files)
+    for s in [*secrets, "Kestrelhaunt", "PLAINCHECK-99", "MARMOSET-8"]:
+        assert s.encode() not in raw and s.encode("utf-16-le") not in raw, s
+    assert not db_path.read_bytes().startswith(b"SQLite format 3")
+
+
+def test_a_wrong_password_opens_nothing(db_path: Path) -> None:
+    officer = USERS[Role.HTT_OFFICER]
+    with pytest.raises(AuthenticationError, match="^Wrong user name or password.$"):
+        Backend.login(str(db_path), officer.username, "not the password at all")
+    with pytest.raises(AuthenticationError, match="^Wrong user name or password.$"):
+        Backend.login(str(db_path), "no-such-user", officer.password)
+    import sqlite3
+
+    with pytest.raises(sqlite3.DatabaseError):
+        sqlite3.connect(db_path).execute("SELECT * FROM arrest").fetchall()
+    b = Backend.login(str(db_path), officer.username, officer.password)
+    assert b.actor.role is Role.HTT_OFFICER
+    b.close()
+
+
+def test_five_failures_lock_the_account_for_fifteen_minutes(db_path: Path) -> None:
+    from mshtdesk.services.users import login
+
+    vlo = USERS[Role.VLO]
+    start = utcnow()
+    for _ in range(4):
+        with pytest.raises(AuthenticationError, match="Wrong"):
+            login(str(db_path), vlo.username, "guessing wrongly again", now=start)
+    with pytest.raises(AuthenticationError, match="locked"):
+        login(str(db_path), vlo.username, "guessing wrongly again", now=start)
+    with pytest.raises(AuthenticationError, match="locked"):  # even the right password, while locked
+        login(str(db_path), vlo.username, vlo.password, now=start + timedelta(minutes=14))
+    db, actor = login(str(db_path), vlo.username, vlo.password, now=start + timedelta(minutes=16))
+    auditor = Backend.as_user(db, USERS[Role.AUDITOR].username)
+    actions = [r.action for r in auditor.audit.list(AuditQuery(username=vlo.username))]
+    assert actions.count("failed_login") == 5 and actions.count("lockout") == 1 and "login" in actions
+    db.close()
+
+
+def test_audit_records_each_access_once(backend: Backend, backend_for: Callable[[Role], Backend]) -> None:
+    aid = backend.register.create_arrest(ArrestInput("A1", D, "BD", operation="Op X"), [("O1", "MSA s.2")])
+    backend.register.get(aid)
+    backend.register.update_arrest(aid, 1, ArrestInput("A1", D, "LD", operation="Op X"))
+    backend.export_disposal_table(D, D, D, "COM meeting")
+    backend.import_file(str(SEED_EXPORT))
+    rows = backend_for(Role.AUDITOR).audit.list(AuditQuery(username="officer"))
+    got = [(r.action, r.entity, r.fields, r.reason) for r in reversed(rows)]
+    assert ("collect", "arrest", "custody_ref,arrest_date,district,operation,offences", "") in got
+    assert ("consult", "arrest", "", "") in got
+    assert ("alter", "arrest", "district", "") in got  # names, never values
+    assert ("disclose", "disposal_report", "", "COM meeting") in got
+    assert any(a == "combine" and "seed_000" in reason for a, _, _, reason in got)
+    assert sum(1 for a, e, _, _ in got if a == "consult" and e == "arrest") == 1
+
+
+def test_the_log_refuses_changes_and_detects_tampering(
+    db_path: Path, template: Template, backend: Backend
+) -> None:
+    from sqlalchemy.exc import DatabaseError
+
+    backend.register.create_arrest(ArrestInput("A1", D, "BD"), [("O1", "MSA s.2")])
+    auditor = Backend.as_user(backend.db, USERS[Role.AUDITOR].username)
+    assert auditor.audit.verify().ok
+    with backend.db.engine.begin() as conn, pytest.raises(DatabaseError, match="append-only"):
+        conn.execute(text("UPDATE audit_event SET reason = 'x' WHERE id = 3"))
+    with backend.db.engine.begin() as conn, pytest.raises(DatabaseError, match="append-only"):
+        conn.execute(text("DELETE FROM audit_event WHERE id = 3"))
+    # Someone with the key drops the trigger and rewrites history: verify names the event.
+    with backend.db.engine.begin() as conn:
+        conn.execute(text("DROP TRIGGER audit_event_no_update"))
+        conn.execute(text("UPDATE audit_event SET username = 'someone-else' WHERE id = 3"))
+    result = auditor.audit.verify()
+    assert not result.ok and result.first_broken_id == 3 and "event 3" in result.describe()
+
+
+def test_deactivated_users_cannot_log_in(db_path: Path, backend_for: Callable[[Role], Backend]) -> None:
+    admin = backend_for(Role.ADMINISTRATOR)
+    admin.users.deactivate("navigator")
+    with pytest.raises(AuthenticationError):
+        Backend.login(str(db_path), "navigator", USERS[Role.NAVIGATOR].password)
+    assert "navigator" in [u.username for u in admin.users.list_users() if not u.active]
+    with pytest.raises(Exception, match="own account"):
+        admin.users.deactivate("admin")
+
+
+def test_a_reset_or_changed_password_rewraps_the_key(
+    db_path: Path, backend_for: Callable[[Role], Backend]
+) -> None:
+    admin = backend_for(Role.ADMINISTRATOR)
+    admin.users.reset_password("manager", "temporary passphrase 1")
+    b = Backend.login(str(db_path), "manager", "temporary passphrase 1")
+    assert [u for u in admin.users.list_users() if u.username == "manager"][0].must_change_password
+    b.users.change_own_password("temporary passphrase 1", "my own new passphrase")
+    b.close()
+    with pytest.raises(AuthenticationError):
+        Backend.login(str(db_path), "manager", "temporary passphrase 1")
+    Backend.login(str(db_path), "manager", "my own new passphrase").close()
+
+
+def test_an_unencrypted_database_is_encrypted_on_first_login(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    plain = open_database(str(path))  # as the foundation release wrote it
+    with plain.engine.begin() as conn:
+        conn.execute(text("INSERT INTO setting (key, value) VALUES ('marker', 'GUILLEMOT-KEEP')"))
+    plain.close()
+    with pytest.raises(FirstAdministratorNeededError):
+        Backend.login(str(path), "chief", "whatever password")
+    b = Backend.create(str(path), "chief", "a long enough passphrase")
+    b.close()
+    assert not path.read_bytes().startswith(b"SQLite format 3") and keyring_path(path).exists()
+    backups = list((tmp_path / "backups").glob("*before-encryption.db"))
+    assert backups and not backups[0].read_bytes().startswith(b"SQLite format 3")
+    assert b"GUILLEMOT-KEEP" not in b"".join(p.read_bytes() for p in tmp_path.rglob("*") if p.is_file())
+    again = Backend.login(str(path), "chief", "a long enough passphrase")
+    with again.db.engine.connect() as conn:
+        assert (
+            conn.execute(text("SELECT value FROM setting WHERE key = 'marker'")).scalar() == "GUILLEMOT-KEEP"
+        )
+    again.close()
+
+
+def test_unlock_after_idle_lock(db_path: Path) -> None:
+    b = Backend.login(str(db_path), "officer", USERS[Role.HTT_OFFICER].password)
+    b.lock()
+    with pytest.raises(AuthenticationError, match="Wrong password"):
+        b.unlock("not it at all")
+    b.unlock(USERS[Role.HTT_OFFICER].password)
+    b.close()
