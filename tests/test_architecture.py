@@ -21,3 +21,9 @@ def test_ruff_is_clean() -> None:
         [str(exe), "check", "--quiet", "."], cwd=ROOT, capture_output=True, text=True, timeout=300
     )
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_readme_shows_the_role_matrix_the_code_enforces() -> None:
+    from mshtdesk.domain.roles import matrix_markdown
+
+    assert matrix_markdown() in (ROOT / "README.md").read_text(encoding="utf-8")
