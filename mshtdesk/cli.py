@@ -368,13 +368,9 @@ def _demo(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         for user in users:
             print(f"  {user.username:<10} {user.password:<24} {user.role.label}", file=out)
         return EXIT_OK
-    from mshtdesk.domain.roles import Action, Entity
-    from mshtdesk.services.demo import fill_demo
-
     backend = _login(ns)
     try:
-        backend.actor.require(Action.CREATE, Entity.ARREST)
-        summary = fill_demo(backend.db, seed=ns.seed, arrests=ns.arrests)
+        summary = backend.fill_demo(seed=ns.seed, arrests=ns.arrests)
         print(f"Demo data added to {backend.describe()}: {summary.describe()}", file=out)
     finally:
         backend.close()

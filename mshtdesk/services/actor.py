@@ -16,6 +16,7 @@ class Actor:
     display_name: str
     role: Role
     workstation: str = ""
+    must_change_password: bool = False  # set by an administrator's reset: the app asks for a new one
 
     def may(self, action: Action, entity: Entity, record: RecordScope | None = None) -> bool:
         return may(self.role, self.user_id, action, entity, record)

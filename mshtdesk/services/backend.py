@@ -132,6 +132,23 @@ class Backend:
         data = custody_import.read_file(path)
         return self.import_custody(data, Path(path).name, dry_run=dry_run, progress=progress, cancel=cancel)
 
+    def fill_demo(self, *, seed: int = 1, arrests: int = 130) -> ImportSummary:
+        """Synthetic arrests (demonstrations and training): an import, with the same rights and record."""
+        from mshtdesk.services.demo import fill_demo
+
+        self.actor.require(Action.CREATE, Entity.ARREST)
+        summary = fill_demo(self.db, seed=seed, arrests=arrests)
+        with self.db.engine.begin() as conn:
+            record(
+                conn,
+                self.actor,
+                AuditAction.COMBINE,
+                "import_batch",
+                summary.batch_id or "",
+                reason=f"synthetic demo data, seed {seed}",
+            )
+        return summary
+
     def unlock(self, password: str) -> None:
         """After an idle lock: the same user's password again (AuthenticationError if wrong)."""
         unlock(self.db, self.actor, password)

@@ -64,7 +64,9 @@ def actor_for(db: Database, username: str) -> Actor:
         user = _user_row(conn, username)
     if user is None or not user.active:
         raise AuthenticationError(WRONG)
-    return Actor(user.id, user.username, user.display_name, user.role, workstation())
+    return Actor(
+        user.id, user.username, user.display_name, user.role, workstation(), user.must_change_password
+    )
 
 
 def _check_new_user(username: str, password: str) -> None:
@@ -200,7 +202,7 @@ def login(
             WRONG if user is None or user.active else "This account has been deactivated."
         )
     ring.clear_failures(username)
-    actor = Actor(user.id, user.username, user.display_name, user.role, here)
+    actor = Actor(user.id, user.username, user.display_name, user.role, here, user.must_change_password)
     pending = ring.take_pending()
     with database.engine.begin() as conn:
         for event in pending:  # failed logins that happened while nobody could write to the log
