@@ -92,6 +92,7 @@ def make_engine(url: str, *, foreign_keys: bool = True, key: bytes | None = None
         if key is not None:
             cur.execute(key_pragma(key))  # must come first
             cur.execute("PRAGMA cipher_log_level = NONE")
+            cur.execute("PRAGMA temp_store = MEMORY")  # sorts and temporary tables never touch the disk
         cur.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
         cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA journal_mode = WAL")
