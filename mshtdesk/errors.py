@@ -45,6 +45,10 @@ class AuthenticationError(MshtError):
     """Wrong user name or password, a locked or deactivated account: the CLI exits 3."""
 
 
+class AccountLockedError(AuthenticationError):
+    """Too many failed logins: typing again cannot help until the lock expires."""
+
+
 class NotFoundError(MshtError):
     pass
 

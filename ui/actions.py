@@ -1,7 +1,8 @@
 """One registry of the window's actions: text with mnemonics, standard shortcuts, status tips.
 
 Actions that open a dialog end in "…". Handlers are connected by the main window; this module only
-describes the actions, so menus, toolbars and tests all share the same objects.
+describes the actions, so menus, toolbars and tests all share the same objects. "Needs database" means
+needs a logged-in session: before login and after logout those actions are disabled.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ class Actions:
         self.export_csv = self._make(
             "&Export CSV\u2026", "Ctrl+E", "Save the table on this page as a CSV file for a spreadsheet"
         )
+        self.lock_now = self._make("&Lock now", "Ctrl+L", "Hide everything until your password is entered")
+        self.log_out = self._make("Log &out", None, "End your session and return to the login window")
+        self.change_password = self._make("Change &password\u2026", None, "Choose a new password")
         self.quit = self._make("&Quit", Key.Quit, "Close MSHT Desk")
         if self.quit.shortcut().isEmpty():  # Windows has no standard Quit key; Ctrl+Q is what people try
             self.quit.setShortcut(QKeySequence("Ctrl+Q"))
@@ -48,7 +52,11 @@ class Actions:
             self.new_arrest,
             self.open_arrest,
             self.refresh,
+            self.lock_now,
+            self.log_out,
+            self.change_password,
         )
+        self.all = (*self.needs_database, self.quit, self.about)
 
     def _make(self, text: str, key: Key | str | None, tip: str) -> QAction:
         action = QAction(text, self._parent)

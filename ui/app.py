@@ -1,10 +1,14 @@
-"""Composition root: creates the application, the window, the worker and, on the worker, the backend.
+"""Composition root: creates the application, the window, the worker, and the session of a logged-in user.
 
 The window is shown before anything slow happens. Importing the data layer (SQLAlchemy, SQLModel) costs
-about 0.6 s here, so it is imported and the database opened on the worker while the window says
-"Opening database…". ``MSHTDESK_STARTUP_PROBE=1`` prints ``first-paint-ms N`` (milliseconds from
-``ui.launcher.STARTED_AT``, i.e. wall-clock time since the entry module began) after the first paint,
-then quits: a start-up benchmark that needs no screen scraping.
+about 0.6 s here, so it is imported on the worker while the window says "Getting ready…"; then the login
+dialog opens over the window (or the first-administrator form, for a new or unencrypted database). The
+password check and opening the encrypted database run on the worker too. After login, the window gets the
+pages of the user's role; after N idle minutes it locks; Log out ends the session and logs in again.
+
+``MSHTDESK_STARTUP_PROBE=1`` prints ``first-paint-ms N`` (milliseconds from ``ui.launcher.STARTED_AT``,
+i.e. wall-clock time since the entry module began) after the first paint, then quits: a start-up
+benchmark that needs no screen scraping and never waits for a login.
 """
 
 from __future__ import annotations
@@ -17,118 +21,319 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from mshtdesk.errors import CancelledError, MshtError
+from mshtdesk.errors import AccountLockedError, CancelledError, MshtError
 from ui import error_report
 from ui.context import AppContext, ReferenceData
+from ui.dialogs.login_dialog import LoginDialog, Mode
 from ui.events import AppEvents
+from ui.idle import IdleWatcher, idle_lock_minutes
 from ui.main_window import MainWindow
 from ui.pages import PAGES
 from ui.paths import resource
 from ui.settings import open_settings
-from ui.tasks import TaskRunner
+from ui.tasks import Job, TaskRunner
 
 if TYPE_CHECKING:
     from mshtdesk.services.backend import Backend
+    from mshtdesk.services.users import DemoUser
 
 log = logging.getLogger("ui")
 PROBE_ENV = "MSHTDESK_STARTUP_PROBE"
 
 
-def open_backend(
-    db: str | None, demo_dir: Path | None, cancelled: Callable[[], bool] = lambda: False
-) -> tuple[Backend, ReferenceData]:
-    """Worker-side: import the data layer, open (and migrate) the database; fill a demo one.
+# ----- worker side: nothing here touches a widget ---------------------------------------------------
+@dataclass(frozen=True)
+class Session:
+    """A logged-in user's backend and the reference lists read for them."""
 
-    If the app is closed meanwhile (``cancelled``), the database is closed again rather than leaked.
+    backend: Backend
+    reference: ReferenceData
+
+    def close(self) -> None:
+        self.backend.close()
+
+
+@dataclass(frozen=True)
+class Probe:
+    location: str  # for the login dialog: a file, or a server without its password
+    mode: Mode
+
+
+def probe_database(db: str | None) -> Probe:
+    """Import the data layer (so the login that follows is quick) and choose the dialog's first form.
+
+    Only a hint: a new file gets the first-administrator form, a plain SQLite file the conversion form,
+    anything else the login; the services have the last word (``FirstAdministratorNeededError``).
     """
-    from mshtdesk.services.backend import Backend
+    from mshtdesk.services.users import database_state
 
-    if demo_dir is not None:
-        backend = Backend.open(str(demo_dir / "demo.db"))
-        try:
-            from mshtdesk.services.demo import fill_demo
+    found = database_state(db)
+    mode = {"missing": Mode.CREATE, "plain": Mode.CONVERT}.get(found.state, Mode.LOGIN)
+    return Probe(found.location, mode)
 
-            fill_demo(backend.db)
-        except BaseException:
-            backend.close()
-            raise
-    else:
-        backend = Backend.open(db)
+
+def _session(backend: Backend, cancelled: Callable[[], bool]) -> Session:
+    """Read the reference lists; if the app was closed meanwhile, log out again rather than leak."""
     try:
         if cancelled():
             raise CancelledError()
-        return backend, ReferenceData.load(backend)
+        return Session(backend, ReferenceData.load(backend))
+    except CancelledError:
+        backend.logout()
+        raise
     except BaseException:
         backend.close()
         raise
 
 
-class AppController(QObject):
-    """Owns the long-lived objects and their order of creation and shut-down."""
+def open_session(
+    db: str | None, username: str, password: str, cancelled: Callable[[], bool] = lambda: False
+) -> Session:
+    from mshtdesk.services.backend import Backend
 
-    def __init__(self, settings: QSettings, *, db: str | None, demo: bool) -> None:
+    return _session(Backend.login(db, username, password), cancelled)
+
+
+def create_session(
+    db: str | None,
+    username: str,
+    display_name: str,
+    password: str,
+    cancelled: Callable[[], bool] = lambda: False,
+) -> Session:
+    from mshtdesk.services.backend import Backend
+
+    return _session(Backend.create(db, username, password, display_name=display_name), cancelled)
+
+
+def prepare_demo(folder: Path) -> tuple[str, tuple[DemoUser, ...]]:
+    """A throwaway encrypted database with one account per role and made-up arrests (~5 s)."""
+    from mshtdesk.services.users import create_demo_database
+
+    path = str(folder / "demo.db")
+    database, users = create_demo_database(path)
+    database.close()  # each demo user logs in for real, through the dialog
+    return path, users
+
+
+def unlock_is_final(exc: BaseException) -> bool:
+    """After a failed unlock, whether typing again can help: not once the account is locked out."""
+    return isinstance(exc, AccountLockedError)
+
+
+# ----- GUI side --------------------------------------------------------------------------------------
+class AppController(QObject):
+    """Owns the long-lived objects, the session, and their order of creation and shut-down."""
+
+    def __init__(
+        self, settings: QSettings, *, db: str | None, demo: bool, idle_minutes: float | None = None
+    ) -> None:
         super().__init__()
         self.settings = settings
         self.db = db
         self.demo = demo
         self.demo_dir: Path | None = None
-        self.backend: Backend | None = None
+        self.demo_users: tuple[DemoUser, ...] = ()
+        self.location = ""
+        self.session: Session | None = None
+        self.login: LoginDialog | None = None
         self.tasks = TaskRunner()
-        self.events = AppEvents()
         self.window = MainWindow(settings, PAGES)
         if demo:
-            self.window.setWindowTitle("MSHT Desk \u2014 demonstration data")
+            self.window.base_title = "MSHT Desk \u2014 demonstration data"
+            self.window.setWindowTitle(self.window.base_title)
+            self.window.title_note = " (demonstration data)"
+        minutes = idle_minutes if idle_minutes is not None else idle_lock_minutes(settings)
+        self.idle = IdleWatcher(minutes, self)
+        self.idle.idle.connect(lambda: self.lock(idle=True))
         self.window.retry_requested.connect(self.open)
+        self.window.lock_requested.connect(lambda: self.lock(idle=False))
+        self.window.logout_requested.connect(self.log_out)
+        self.window.unlock_requested.connect(self.unlock)
 
+    @property
+    def backend(self) -> Backend | None:
+        return self.session.backend if self.session is not None else None
+
+    # ----- opening -----------------------------------------------------------------------------
     def open(self) -> None:
-        self.window.show_opening(
-            "Creating a demonstration register with made-up arrests\u2026"
-            if self.demo
-            else "MSHT Desk is getting the register ready."
-        )
+        """Get ready on the worker (a demo database, or a look at the file), then ask who is there."""
         if self.demo:
+            self.window.show_opening(
+                "Creating a throwaway database with one account per role and made-up arrests.",
+                title="Preparing demo data\u2026",
+            )
             self._remove_demo_dir()
             self.demo_dir = Path(tempfile.mkdtemp(prefix="mshtdesk-demo-"))
-        demo_dir, db = self.demo_dir, self.db
+            folder = self.demo_dir
+            self.tasks.run(
+                lambda _job: prepare_demo(folder),
+                done=self._demo_ready,
+                failed=self._open_failed,
+                owner=self.window,
+                context="preparing the demo database",
+            )
+            return
+        self.window.show_opening("MSHT Desk is getting ready.", title="Getting ready\u2026")
+        db = self.db
         self.tasks.run(
-            lambda job: open_backend(db, demo_dir, job.cancelled),
-            done=self._opened,
+            lambda _job: probe_database(db),
+            done=self._probed,
             failed=self._open_failed,
             owner=self.window,
-            context="opening the database",
+            context="looking for the database",
         )
 
-    def _opened(self, result: tuple[Backend, ReferenceData]) -> None:
-        backend, reference = result
-        self.backend = backend
-        ctx = AppContext(backend, self.tasks, self.events, reference, self.settings)
-        self.window.attach(ctx)
-        log.info("database opened")
+    def _demo_ready(self, result: tuple[str, tuple[DemoUser, ...]]) -> None:
+        self.db, self.demo_users = result
+        self.location = result[0]
+        self.show_login(Mode.LOGIN)
+
+    def _probed(self, probe: Probe) -> None:
+        self.location = probe.location
+        self.show_login(probe.mode)
 
     def _open_failed(self, exc: BaseException) -> None:
         if isinstance(exc, MshtError):
             message = str(exc)
-            self.window.show_open_failed(message)
-            error_report.show_message(self.window, "MSHT Desk", message, critical=True)
         else:
             error_report.log_bug(exc, "opening the database")
-            self.window.show_open_failed(error_report.APOLOGY)
-            error_report.show_message(self.window, "MSHT Desk", error_report.APOLOGY, critical=True)
+            message = error_report.APOLOGY
+        self.window.show_open_failed(message)
+        error_report.show_message(self.window, "MSHT Desk", message, critical=True)
 
+    # ----- logging in --------------------------------------------------------------------------
+    def show_login(self, mode: Mode = Mode.LOGIN) -> LoginDialog:
+        self.window.show_waiting(
+            "Log in to continue" if mode is Mode.LOGIN else "Create the first administrator",
+            "MSHT Desk shows the register once you have logged in.",
+        )
+        db = self.db
+        dialog = LoginDialog(
+            self.tasks,
+            location=self.location,
+            sign_in=lambda user, password, job: open_session(db, user, password, job.cancelled),
+            create=lambda user, name, password, job: create_session(db, user, name, password, job.cancelled),
+            mode=mode,
+            demo_users=self.demo_users,
+            parent=self.window,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.signed_in.connect(self.start_session)
+        dialog.quit_requested.connect(self.quit)
+        self.login = dialog
+        dialog.open()
+        return dialog
+
+    def start_session(self, session: Session) -> None:
+        """Attach the pages of this user's role, and start watching for idleness."""
+        self.login = None
+        self.session = session
+        ctx = AppContext(session.backend, self.tasks, AppEvents(), session.reference, self.settings)
+        self.window.attach(ctx)
+        self.idle.start()
+        log.info("session started")  # no user name: the audit log records who
+
+    def quit(self) -> None:
+        if self.login is not None and shiboken6.isValid(self.login):
+            self.login.done(0)
+        self.login = None
+        self.window.close()
+
+    # ----- locking -----------------------------------------------------------------------------
+    def lock(self, *, idle: bool) -> None:
+        session = self.session
+        if session is None or self.window.is_locked():
+            return
+        self.idle.stop()
+        self.window.lock_screen(session.backend.actor.username, idle=idle)
+        backend = session.backend
+        self.tasks.run(lambda _job: backend.lock(), owner=self.window, context="recording a lock")
+
+    def unlock(self, password: str) -> None:
+        session = self.session
+        if session is None:
+            return
+        backend = session.backend
+        self.tasks.run(
+            lambda _job: backend.unlock(password),
+            done=self._unlocked,
+            failed=self._unlock_failed,
+            owner=self.window,
+            context="unlocking",
+        )
+
+    def _unlocked(self, _result: object) -> None:
+        if self.session is None:
+            return
+        self.window.unlock_screen()
+        self.idle.start()
+
+    def _unlock_failed(self, exc: BaseException) -> None:
+        panel = self.window.lock_panel
+        if isinstance(exc, MshtError):
+            panel.show_error(str(exc), final=unlock_is_final(exc))
+        else:
+            error_report.log_bug(exc, "unlocking")
+            panel.show_error(error_report.APOLOGY)
+
+    # ----- logging out -------------------------------------------------------------------------
+    def log_out(self) -> None:
+        """Close the session's pages and dialogs first, then record the log-out and close the database."""
+        session = self.session
+        if session is None:
+            return
+        self.idle.stop()
+        self.session = None
+        self.window.detach()
+        self.window.show_opening("Closing the session\u2026", title="Logging out\u2026")
+        backend = session.backend
+
+        def log_out(_job: Job) -> None:
+            try:
+                backend.logout()
+            except BaseException:
+                backend.close()
+                raise
+
+        self.tasks.run(
+            log_out, done=self._logged_out, failed=self._logout_failed, owner=self, context="logging out"
+        )
+
+    def _logged_out(self, _result: object) -> None:
+        log.info("session ended")
+        self.show_login(Mode.LOGIN)
+
+    def _logout_failed(self, exc: BaseException) -> None:
+        if not isinstance(exc, MshtError):
+            error_report.log_bug(exc, "logging out")
+        self.show_login(Mode.LOGIN)
+
+    # ----- shut-down ---------------------------------------------------------------------------
     def shutdown(self) -> None:
-        """Stop the worker first (it may be using the database), then close the database."""
+        """Stop the worker first (it may be using the database), then log out and close the database."""
+        self.idle.stop()
+        if self.login is not None and shiboken6.isValid(self.login):
+            self.login.done(0)
+        self.login = None
         self.tasks.shutdown()
-        if self.backend is not None:
-            self.backend.close()
-            self.backend = None
+        session, self.session = self.session, None
+        if session is not None:
+            try:
+                session.backend.logout()
+            except Exception as exc:  # noqa: BLE001 - closing regardless is what matters now
+                if not isinstance(exc, MshtError):
+                    error_report.log_bug(exc, "logging out at shut-down")
+                session.backend.close()
         self._remove_demo_dir()
 
     def _remove_demo_dir(self) -> None:
@@ -198,8 +403,8 @@ def run_app(db: str | None = None, demo: bool = False, *, started_at: float | No
 
 def _quit_on_signals(app: QApplication) -> QTimer:
     """Ctrl+C in a terminal, or a session log-off's SIGTERM, closes the app the normal way, so the
-    window state is saved and a demo folder deleted. Python only sees signals while it runs bytecode,
-    so a cheap timer wakes the interpreter a few times a second."""
+    window state is saved, the log-out recorded and a demo folder deleted. Python only sees signals
+    while it runs bytecode, so a cheap timer wakes the interpreter a few times a second."""
 
     def close(_signum: int, _frame: object) -> None:
         app.quit()

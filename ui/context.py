@@ -1,4 +1,4 @@
-"""What pages and dialogs are given once the database is open (built by the composition root)."""
+"""What pages and dialogs are given once a user has logged in (built by the composition root)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings
 
+from mshtdesk.domain.roles import Action, Entity
 from ui.events import AppEvents
 from ui.tasks import TaskRunner
 
@@ -36,3 +37,7 @@ class AppContext:
     events: AppEvents
     reference: ReferenceData
     settings: QSettings
+
+    def may(self, action: Action, entity: Entity) -> bool:
+        """Whether the logged-in user's role allows this: the GUI shows only what the services allow."""
+        return self.backend.actor.may(action, entity)

@@ -1,7 +1,8 @@
 """Render every page, dialog and empty state to PNG files, for review and for the user guide.
 
 Run offscreen: ``QT_QPA_PLATFORM=offscreen python -m ui.screenshots [out-dir]`` (default ``shots/``).
-Everything is made-up demonstration data in a temporary folder; no profile is touched.
+Everything is made-up demonstration data in encrypted throwaway databases in a temporary folder, with
+the demo accounts; no profile is touched.
 """
 
 from __future__ import annotations
@@ -42,12 +43,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _render_all(out: Path, work: Path) -> int:
-    from PySide6.QtWidgets import QApplication, QWidget
+    from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
+    from mshtdesk.domain.roles import Role
     from mshtdesk.services.backend import Backend
-    from mshtdesk.services.demo import fill_demo
     from mshtdesk.services.register import ArrestInput
-    from ui.app import create_application
+    from mshtdesk.services.users import DEMO_USERS, create_demo_database
+    from ui.app import Session, create_application, open_session
     from ui.context import AppContext, ReferenceData
     from ui.dialogs.arrest_dialog import ArrestDialog
     from ui.dialogs.disposal_dialogs import (
@@ -57,13 +59,19 @@ def _render_all(out: Path, work: Path) -> int:
         WithdrawEventDialog,
     )
     from ui.dialogs.import_dialog import ImportDialog
+    from ui.dialogs.login_dialog import LoginDialog, Mode
+    from ui.dialogs.password_dialog import ChangePasswordDialog
+    from ui.dialogs.reason_dialog import ReasonDialog
+    from ui.dialogs.user_dialogs import AddUserDialog
     from ui.events import AppEvents
     from ui.main_window import MainWindow
     from ui.pages import PAGES
     from ui.pages.arrests_page import ArrestsPage
+    from ui.pages.audit_page import UNENCRYPTED_WARNING, AuditPage
     from ui.pages.disposal_page import DisposalPage
+    from ui.pages.users_page import UsersPage
     from ui.settings import open_settings
-    from ui.tasks import TaskRunner
+    from ui.tasks import Job, TaskRunner
 
     app = create_application()
     tasks = TaskRunner()
@@ -98,15 +106,30 @@ def _render_all(out: Path, work: Path) -> int:
         return window
 
     def close(*widgets: QWidget) -> None:
+        """Dialogs with ``done`` (no "discard?" question, no Quit signal from the login dialog)."""
         for w in widgets:
-            w.close()
+            if isinstance(w, QDialog):
+                w.done(0)
+            else:
+                w.close()
             w.deleteLater()
         settle()
 
-    demo = Backend.open(str(work / "demo.db"))
-    fill_demo(demo.db)
-    empty = Backend.open(str(work / "empty.db"))
-    seeded = Backend.open(str(work / "seed.db"))
+    users = {u.role: u for u in DEMO_USERS}
+    demo_db, _ = create_demo_database(str(work / "demo.db"))
+    demo = Backend.as_user(demo_db, users[Role.HTT_OFFICER].username)
+    as_role = {role: Backend.as_user(demo_db, u.username) for role, u in users.items()}
+
+    def officer_database(name: str) -> Backend:
+        """A small encrypted database with an administrator and one officer, as the officer."""
+        admin = users[Role.ADMINISTRATOR]
+        first = Backend.create(str(work / name), admin.username, admin.password)
+        officer = users[Role.HTT_OFFICER]
+        first.users.add_user(officer.username, "Demo HTT officer", Role.HTT_OFFICER, officer.password)
+        return Backend.as_user(first.db, officer.username)
+
+    empty = officer_database("empty.db")
+    seeded = officer_database("seed.db")
     seeded.import_file(str(SEED_EXPORT))
 
     try:
@@ -238,10 +261,135 @@ def _render_all(out: Path, work: Path) -> int:
             written.append("20-progress.png")
         settle()
         close(w)
+
+        # Logging in: the dialog over the waiting window, a wrong password, the demo's accounts.
+        demo_path = str(work / "demo.db")
+
+        def sign_in(user: str, password: str, job: Job) -> Session:
+            return open_session(demo_path, user, password, job.cancelled)
+
+        def no_create(*_args: object) -> Session:
+            raise RuntimeError("not in the screenshots")
+
+        w = MainWindow(open_settings(), PAGES)
+        w.show_waiting("Log in to continue", "MSHT Desk shows the register once you have logged in.")
+        shot(w, "21-login-behind", SIZE)
+        login = LoginDialog(tasks, location=demo_path, sign_in=sign_in, create=no_create, parent=w)
+        shot(login, "21-login")
+        login.username.setText("officer")
+        login.password.setText("not-my-password")
+        login.submit()
+        settle()
+        shot(login, "22-login-wrong-password")
+        close(login)
+        login = LoginDialog(
+            tasks, location=demo_path, sign_in=sign_in, create=no_create, demo_users=DEMO_USERS, parent=w
+        )
+        login.demo_table.selectRow(2)
+        login.fill_from(login.demo_model.index(2, 0))
+        shot(login, "23-login-demo")
+        close(login)
+        first_admin = LoginDialog(
+            tasks,
+            location=str(work / "new" / "mshtdesk.db"),
+            sign_in=sign_in,
+            create=no_create,
+            mode=Mode.CREATE,
+            parent=w,
+        )
+        shot(first_admin, "24-first-administrator")
+        first_admin.new_username.setText("j.smith")
+        first_admin.display_name.setText("Jo Smith")
+        first_admin.show_create_errors(
+            {"password": "That password is too common or too simple; choose a longer phrase."}
+        )
+        shot(first_admin, "24b-first-administrator-errors")
+        close(first_admin, w)
+
+        # The lock screen, and a wrong password on it.
+        w = window_for(demo)
+        w.go_to(0)
+        settle()
+        w.lock_screen("officer", idle=True)
+        shot(w, "25-locked", SIZE)
+        w.lock_panel.show_error("Wrong password.")
+        shot(w, "25b-locked-wrong-password", SIZE)
+        w.lock_panel.show_error(
+            "This account is locked after 5 failed logins; try again after 14:25, or ask an administrator.",
+            final=True,
+        )
+        shot(w, "25c-locked-out", SIZE)
+        close(w)
+
+        # The audit log: a search, then the chain verified.
+        w = window_for(as_role[Role.AUDITOR])
+        audit_page = w.page_of(AuditPage)
+        assert isinstance(audit_page, AuditPage)
+        shot(w, "26-audit-start", SIZE)
+        audit_page.search()
+        settle()
+        shot(w, "26b-audit-results", SIZE)
+        audit_page.verify()
+        settle()
+        shot(w, "27-audit-verified", SIZE)
+        reason = ReasonDialog(
+            audit_page,
+            title="Export audit events",
+            what="The events matching the last search will be saved as a CSV file "
+            "(all of them, not only the latest shown).",
+            ok_text="Choose file\u2026",
+            warning=UNENCRYPTED_WARNING,
+        )
+        shot(reason, "30b-reason-export-warning")
+        close(reason, w)
+
+        # Users, and adding one.
+        w = window_for(as_role[Role.ADMINISTRATOR])
+        users_page = w.page_of(UsersPage)
+        assert isinstance(users_page, UsersPage)
+        w.go_to(w.pages.index(users_page))
+        settle()
+        users_page.select("vlo")
+        shot(w, "28-users", SIZE)
+        add = AddUserDialog(w.ctx or context(as_role[Role.ADMINISTRATOR]), w)
+        add.username.setText("d.patel")
+        add.display_name.setText("DC Dev Patel")
+        add.role.setCurrentIndex(add.role.findData(Role.VLO.value))
+        add.password.setText("short")
+        add.confirm.setText("short")
+        shot(add, "29-add-user")
+        add.submit()
+        settle()
+        shot(add, "29b-add-user-errors")
+        close(add)
+        pw = ChangePasswordDialog(w.ctx or context(as_role[Role.ADMINISTRATOR]), w)
+        shot(pw, "32-change-password")
+        close(pw, w)
+
+        # The reason asked before a disclosure (Copy on the disposal table).
+        w = window_for(seeded)
+        w.go_to(1)
+        page3 = w.pages[1]
+        assert isinstance(page3, DisposalPage)
+        page3.set_period(date(2021, 4, 1), date(2022, 4, 30), date(2022, 5, 24))
+        page3.compute()
+        settle()
+        page3.copy()
+        reasons = [x for x in QApplication.topLevelWidgets() if isinstance(x, ReasonDialog) and x.isVisible()]
+        if reasons:
+            reasons[0].text.setPlainText("Quarterly figures for the MSHT strategic board")
+            shot(reasons[0], "30-reason-copy")
+            close(reasons[0])
+        close(w)
+
+        # A role with no pages yet.
+        w = window_for(as_role[Role.NAVIGATOR])
+        shot(w, "31-landing-navigator", SIZE)
+        close(w)
     finally:
         tasks.shutdown()
         for b in (demo, empty, seeded):
-            b.close()
+            b.close()  # the demo's other roles share the demo's database, closed with it
     print("\n".join(written))  # file names only: the shots hold made-up data, but stdout stays clean
     return 0
 

@@ -312,6 +312,26 @@ class RegisterService:
             label_of[best] if best else NO_DISPOSAL_LABEL,
         )
 
+    def disclose(self, arrest_ids: list[int], reason: str, recipient: str = "") -> None:
+        """Record that these arrests' rows were copied or exported, and why: one event per arrest, so
+        "who disclosed this record" has an answer. Call before handing the rows over."""
+        self._actor.require(Action.EXPORT, Entity.ARREST)
+        if not reason.strip():
+            raise ValidationError(
+                {"reason": "Give the reason for this disclosure; it is kept in the audit log."}
+            )
+        with self._db.engine.begin() as conn:
+            for arrest_id in sorted(set(arrest_ids)):
+                record(
+                    conn,
+                    self._actor,
+                    AuditAction.DISCLOSE,
+                    Entity.ARREST,
+                    arrest_id,
+                    reason=reason,
+                    recipient=recipient,
+                )
+
     # ----- writing -----------------------------------------------------------------------------
     def _district_id(self, conn: Connection, text: str) -> int | None:
         t = text.strip().casefold()

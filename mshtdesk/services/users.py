@@ -15,7 +15,14 @@ from pathlib import Path
 from sqlalchemy import Connection, func, insert, select, true, update
 
 from mshtdesk.domain.roles import Action, Entity, Role
-from mshtdesk.errors import AuthenticationError, MshtError, NotFoundError, StoreError, ValidationError
+from mshtdesk.errors import (
+    AccountLockedError,
+    AuthenticationError,
+    MshtError,
+    NotFoundError,
+    StoreError,
+    ValidationError,
+)
 from mshtdesk.security.keyring import Keyring, keyring_path, new_data_key, utcnow
 from mshtdesk.security.passwords import hash_password, policy_problem, verify_password
 from mshtdesk.services.actor import Actor, workstation
@@ -126,6 +133,12 @@ def create_database(
     path = sqlite_path(url)
     key: bytes | None = None
     if path is not None:
+        try:  # first run: the data folder may not exist yet, and the key file goes beside the database
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"The folder {path.parent} could not be created: {exc.strerror or exc}."
+            ) from None
         keys = keyring_path(path)
         exists = path.exists() and path.stat().st_size > 0
         if exists and not is_plain_sqlite(path):
@@ -186,11 +199,13 @@ def login(
     here = workstation()
     locked = ring.lockout(username, moment)
     if locked.locked_until is not None:
-        raise AuthenticationError(_locked_message(locked.locked_until))
+        raise AccountLockedError(_locked_message(locked.locked_until))
     key = ring.unwrap(username, password)
     if key is None:
         state = ring.record_failure(username, here, moment)
-        raise AuthenticationError(_locked_message(state.locked_until) if state.locked_until else WRONG)
+        if state.locked_until is not None:
+            raise AccountLockedError(_locked_message(state.locked_until))
+        raise AuthenticationError(WRONG)
     database = open_database(url, key=key)
     with database.engine.begin() as conn:
         user = _user_row(conn, username)
@@ -252,7 +267,7 @@ def unlock(db: Database, actor: Actor, password: str, *, now: datetime | None = 
     if ring is not None:
         locked = ring.lockout(actor.username, moment)
         if locked.locked_until is not None:
-            raise AuthenticationError(_locked_message(locked.locked_until))
+            raise AccountLockedError(_locked_message(locked.locked_until))
     with db.engine.connect() as conn:
         hashed = conn.execute(
             select(USER.c.password_hash).where(USER.c.id == actor.user_id, USER.c.active == true())
@@ -261,7 +276,7 @@ def unlock(db: Database, actor: Actor, password: str, *, now: datetime | None = 
         if ring is not None:
             state = ring.record_failure(actor.username, actor.workstation, moment)
             if state.locked_until is not None:
-                raise AuthenticationError(_locked_message(state.locked_until))
+                raise AccountLockedError(_locked_message(state.locked_until))
         with db.engine.begin() as conn:
             record(conn, actor, AuditAction.FAILED_LOGIN, Entity.USER, actor.user_id, reason="unlock")
         raise AuthenticationError("Wrong password.")
@@ -410,6 +425,38 @@ def create_demo_database(
     database, admin = create_database(db, first.username, first.password, display_name="Demo administrator")
     users = UserService(database, admin)
     for demo in DEMO_USERS[1:]:
-        users.add_user(demo.username, f"Demo {demo.role.label.lower()}", demo.role, demo.password)
-    fill_demo(database, seed=seed, arrests=arrests)
+        users.add_user(demo.username, f"Demo {demo.role.label}", demo.role, demo.password)
+    summary = fill_demo(database, seed=seed, arrests=arrests)
+    with database.engine.begin() as conn:
+        record(
+            conn,
+            admin,
+            AuditAction.COMBINE,
+            "import_batch",
+            summary.batch_id or "",
+            reason=f"synthetic demo data, seed {seed}",
+        )
     return database, DEMO_USERS
+
+
+@dataclass(frozen=True)
+class DatabaseState:
+    """What ``--db`` names, before anyone logs in: it decides which form the login dialog opens with."""
+
+    location: str  # a file path, or the server URL without its password
+    state: str  # "missing", "plain" (written before encryption), "encrypted", or "server"
+
+
+def database_state(db: str | None) -> DatabaseState:
+    url = resolve_url(db)
+    path = sqlite_path(url)
+    if path is None:
+        from sqlalchemy.engine import make_url
+
+        return DatabaseState(make_url(url).render_as_string(hide_password=True), "server")
+    try:
+        if not path.exists() or path.stat().st_size == 0:
+            return DatabaseState(str(path), "missing")
+    except OSError:
+        return DatabaseState(str(path), "encrypted")  # the login will say what is wrong with it
+    return DatabaseState(str(path), "plain" if is_plain_sqlite(path) else "encrypted")

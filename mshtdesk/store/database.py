@@ -7,6 +7,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from mshtdesk.errors import StoreError
 from mshtdesk.store.engine import make_engine, resolve_url, sqlite_path
 from mshtdesk.store.migrate import migrate
 from mshtdesk.store.reference import seed_reference
@@ -18,7 +19,14 @@ class Database:
     def __init__(self, url: str, key: bytes | None = None) -> None:
         self.url = url
         self.key = key  # the data key of an encrypted SQLite file, held only while the user is logged in
-        self.engine: Engine = make_engine(url, key=key)
+        self._engine: Engine | None = make_engine(url, key=key)
+
+    @property
+    def engine(self) -> Engine:
+        """Refused after ``close``: a logged-out session must not quietly reconnect with the key."""
+        if self._engine is None:
+            raise StoreError("This session has ended; log in again.")
+        return self._engine
 
     @property
     def path(self) -> Path | None:
@@ -35,7 +43,10 @@ class Database:
         return self.engine.url.render_as_string(hide_password=True)
 
     def close(self) -> None:
-        self.engine.dispose()
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+            self.key = None
 
 
 def open_database(db: str | None = None, *, profile: str | None = None, key: bytes | None = None) -> Database:

@@ -211,3 +211,27 @@ def test_unlock_after_idle_lock(db_path: Path) -> None:
         b.unlock("not it at all")
     b.unlock(USERS[Role.HTT_OFFICER].password)
     b.close()
+
+
+def test_copying_arrest_rows_is_a_recorded_disclosure(backend_for: Callable[[Role], Backend]) -> None:
+    from mshtdesk.errors import ValidationError
+
+    officer = backend_for(Role.HTT_OFFICER)
+    aid = officer.register.create_arrest(ArrestInput("A1", D, "BD"), [("O1", "MSA s.2")])
+    with pytest.raises(ValidationError):
+        officer.register.disclose([aid], "  ")
+    officer.register.disclose([aid], "CPS file build")
+    with pytest.raises(PermissionDeniedError):
+        backend_for(Role.VLO).register.disclose([aid], "curious")
+    rows = backend_for(Role.AUDITOR).audit.list(
+        AuditQuery(entity="arrest", record_id=str(aid), action="disclose")
+    )
+    assert [(r.username, r.reason) for r in rows] == [("officer", "CPS file build")]
+
+
+def test_a_closed_session_cannot_reconnect(backend: Backend) -> None:
+    from mshtdesk.errors import StoreError
+
+    backend.close()
+    with pytest.raises(StoreError, match="log in again"):
+        backend.register.counts()

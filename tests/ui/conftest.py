@@ -1,9 +1,10 @@
 """Fixtures for the Qt tests: offscreen, one database per test, one worker per test, no stray threads.
 
-The root conftest already isolates the profile (data, config and log folders) and gives ``backend``,
-a fresh SQLite file per test. Here: the worker (shut down and checked after every test), a context
-for pages and dialogs, demo and seed data, and a guard that fails a test on a logged UI bug or on a Qt
-warning.
+The root conftest already isolates the profile (data, config and log folders) and gives ``backend`` (an
+HTT officer) and ``backend_for(role)`` over a per-test copy of an encrypted template database that has
+one demo user per role. Here: the worker (shut down and checked after every test), a context for pages
+and dialogs, demo and seed data, windows per role, and a guard that fails a test on a logged UI bug or
+on a Qt warning.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import shiboken6
 from PySide6.QtWidgets import QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
+from mshtdesk.domain.roles import Role
 from mshtdesk.services.backend import Backend
 from mshtdesk.services.demo import fill_demo
 from ui.context import AppContext, ReferenceData
@@ -122,5 +124,17 @@ def window_for(
         window.attach(make_ctx(backend))
         wait_idle()
         return window
+
+    return make
+
+
+@pytest.fixture
+def window_as(
+    window_for: Callable[[Backend], MainWindow], backend_for: Callable[[Role], Backend]
+) -> Callable[[Role], MainWindow]:
+    """A main window for the demo user of ``role``."""
+
+    def make(role: Role) -> MainWindow:
+        return window_for(backend_for(role))
 
     return make

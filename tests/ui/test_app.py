@@ -1,8 +1,9 @@
-"""Start-up: the entry point, the window before the database, the demo, open failures, the probe."""
+"""Start-up: the entry point, the window before the login, the demo, failures, the probe."""
 
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 import types
@@ -10,13 +11,19 @@ from argparse import Namespace
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 import mshtdesk
-from mshtdesk.errors import CancelledError
+from mshtdesk.domain.roles import Role
+from mshtdesk.errors import CancelledError, StoreError
+from mshtdesk.services.audit import AuditQuery
+from mshtdesk.services.backend import Backend
+from tests.conftest import USERS
 from tests.ui.helpers import close_message_boxes, visible_message_boxes
 from ui import launcher
-from ui.app import AppController, open_backend
+from ui.app import AppController, open_session, probe_database
+from ui.dialogs.login_dialog import LoginDialog, Mode
 from ui.pages.arrests_page import ArrestsPage
 from ui.settings import open_settings
 
@@ -52,7 +59,7 @@ def test_launcher_opens_the_app_without_a_command(monkeypatch: pytest.MonkeyPatc
 def test_the_start_up_path_does_not_import_the_data_layer() -> None:
     """SQLAlchemy and SQLModel cost ~0.6 s: the window must not wait for them."""
     code = (
-        "import sys, ui.launcher, ui.app, ui.main_window, ui.tasks, ui.pages\n"
+        "import sys, ui.launcher, ui.app, ui.main_window, ui.tasks, ui.pages, ui.idle\n"
         "from mshtdesk import cli\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'sqlmodel', 'alembic'))\n"
         "print(bad)\n"
@@ -80,29 +87,47 @@ def test_startup_probe_reports_first_paint_and_quits(tmp_path: Path) -> None:
     assert 0 < ms < 10_000  # the target is 500 ms; this only guards against a hang on a busy machine
 
 
-def test_demo_opens_in_the_background_then_cleans_up(qtbot: QtBot) -> None:
+def _login_dialog(qtbot: QtBot, controller: AppController, timeout: int = 30_000) -> LoginDialog:
+    qtbot.waitUntil(lambda: controller.login is not None and controller.login.isVisible(), timeout=timeout)
+    assert controller.login is not None
+    return controller.login
+
+
+def test_demo_prepares_accounts_in_the_background_then_cleans_up(qtbot: QtBot) -> None:
     controller = AppController(open_settings(), db=None, demo=True)
     window = controller.window
     qtbot.addWidget(window)
+    demo_dir = None
     try:
         window.show()
         controller.open()
-        assert window.stack.currentWidget() is window.opening  # shown before the database is ready
+        assert window.stack.currentWidget() is window.opening  # shown before the database exists
+        assert "Preparing demo data" in window.opening.title.text()
         assert "demonstration" in window.windowTitle()
-        qtbot.waitUntil(lambda: controller.backend is not None, timeout=30_000)
+        dialog = _login_dialog(qtbot, controller)
         demo_dir = controller.demo_dir
         assert demo_dir is not None and (demo_dir / "demo.db").exists()
+        assert dialog.demo_model.rowCount() == 7
+        assert dialog.demo_banner.isVisible() and "only in it" in dialog.demo_banner.text()
+        row = next(r for r in range(7) if dialog.demo_model.user_at(r).role is Role.HTT_OFFICER)
+        rect = dialog.demo_table.visualRect(dialog.demo_model.index(row, 0))
+        qtbot.mouseClick(dialog.demo_table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        assert dialog.username.text() == "officer" and dialog.password.text()
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: controller.session is not None, timeout=30_000)
+        assert window.windowTitle() == "MSHT Desk \u2014 officer (demonstration data)"
+        assert window.user_label.text() == "officer (HTT officer)"
         page = window.current_page()
         assert isinstance(page, ArrestsPage)
         assert page.model.total == 130
         qtbot.waitUntil(lambda: window.counts.text().startswith("130 arrests"), timeout=5000)
     finally:
         controller.shutdown()
-    assert not demo_dir.exists()
+    assert demo_dir is not None and not demo_dir.exists()
     assert not controller.tasks.is_running()
 
 
-def test_a_database_that_cannot_be_opened_is_explained_and_the_app_stays_usable(
+def test_a_database_that_cannot_be_opened_is_explained_in_the_login_dialog(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
     junk = tmp_path / "junk.db"
@@ -113,27 +138,71 @@ def test_a_database_that_cannot_be_opened_is_explained_and_the_app_stays_usable(
     try:
         window.show()
         controller.open()
-        qtbot.waitUntil(lambda: window.stack.currentWidget() is window.failure, timeout=30_000)
-        assert "not a readable MSHT Desk database" in window.failure.text.text()
-        boxes = visible_message_boxes()
-        assert boxes and "not a readable MSHT Desk database" in boxes[0].text()
-        close_message_boxes()
+        dialog = _login_dialog(qtbot, controller)
+        assert dialog.mode is Mode.LOGIN and str(junk) in dialog.location.text()
+        dialog.username.setText("officer")
+        dialog.password.setText("granite-fox-harbour")
+        dialog.submit()
+        qtbot.waitUntil(lambda: bool(dialog.error_text()), timeout=30_000)
+        assert "key file" in dialog.error_text()  # what is wrong, and what to do; no traceback
+        assert controller.session is None and not window.pages
         assert not window.commands.new_arrest.isEnabled()
         assert window.commands.quit.isEnabled()
-        junk.unlink()  # the user fixed it: "Try again" now opens a fresh database there
-        window.retry_requested.emit()
-        qtbot.waitUntil(lambda: controller.backend is not None, timeout=30_000)
-        assert window.commands.new_arrest.isEnabled()
+        assert not visible_message_boxes()
     finally:
         controller.shutdown()
 
 
-def test_opening_abandoned_at_shut_down_closes_the_database_again(tmp_path: Path) -> None:
-    with pytest.raises(CancelledError):
-        open_backend(str(tmp_path / "t.db"), None, lambda: True)
-    backend, reference = open_backend(str(tmp_path / "t.db"), None)
+def test_a_failure_before_the_login_offers_try_again(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ui.app
+
+    def broken(_db: str | None) -> None:
+        raise StoreError("The data folder is on a drive that is not connected.")
+
+    monkeypatch.setattr(ui.app, "probe_database", broken)
+    controller = AppController(open_settings(), db=str(tmp_path / "x.db"), demo=False)
+    window = controller.window
+    qtbot.addWidget(window)
     try:
-        assert [d.code for d in reference.districts] == ["BD", "CD", "KD", "LD", "WD"]
-        assert reference.disposal_types[0].label == "Charge"  # rank order, highest first
+        window.show()
+        controller.open()
+        qtbot.waitUntil(lambda: window.stack.currentWidget() is window.failure, timeout=30_000)
+        assert "not connected" in window.failure.text.text()
+        close_message_boxes()
+        monkeypatch.undo()
+        window.retry_requested.emit()  # "Try again"
+        dialog = _login_dialog(qtbot, controller)
+        assert dialog.mode is Mode.CREATE
+    finally:
+        controller.shutdown()
+
+
+def test_a_session_abandoned_at_shut_down_is_logged_out_again(db_path: Path) -> None:
+    officer = USERS[Role.HTT_OFFICER]
+    with pytest.raises(CancelledError):
+        open_session(str(db_path), officer.username, officer.password, lambda: True)
+    session = open_session(str(db_path), officer.username, officer.password)
+    try:
+        assert [d.code for d in session.reference.districts] == ["BD", "CD", "KD", "LD", "WD"]
+        assert session.reference.disposal_types[0].label == "Charge"  # rank order, highest first
+    finally:
+        session.close()
+    auditor = USERS[Role.AUDITOR]
+    backend = Backend.login(str(db_path), auditor.username, auditor.password)
+    try:
+        events = backend.audit.list(AuditQuery(username="officer"))
+        assert [e.action for e in reversed(events)] == ["login", "logout", "login"]
     finally:
         backend.close()
+
+
+def test_probe_chooses_the_first_form(tmp_path: Path, db_path: Path) -> None:
+    assert probe_database(str(tmp_path / "new.db")).mode is Mode.CREATE
+    assert probe_database(str(db_path)).mode is Mode.LOGIN
+    plain = tmp_path / "plain.db"
+    sqlite3.connect(plain).execute("CREATE TABLE t (x)").connection.close()
+    assert probe_database(str(plain)).mode is Mode.CONVERT
+    server = probe_database("postgresql://user:secret@db.example:5432/msht")
+    assert server.mode is Mode.LOGIN and "secret" not in server.location

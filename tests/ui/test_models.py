@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from pytestqt.modeltest import ModelTester
 
+from mshtdesk.domain.roles import Role
 from mshtdesk.errors import RowError
+from mshtdesk.services.audit import AuditQuery, AuditRow
 from mshtdesk.services.backend import Backend
 from mshtdesk.services.demo import fill_demo
 from mshtdesk.services.register import NO_DISPOSAL, ArrestInput, ArrestQuery, ArrestRow
+from mshtdesk.services.users import DEMO_USERS
 from tests.ui.helpers import SEED_EXPORT
 from ui.models.arrests_model import PAGE_SIZE, ROW_ROLE, SORT_ROLE, ArrestsModel, Column
+from ui.models.audit_model import ROW_ROLE as AUDIT_ROW_ROLE
+from ui.models.audit_model import AuditColumn, AuditModel
+from ui.models.demo_users_model import DemoUsersModel
 from ui.models.disposal_table_model import DisposalTableModel
 from ui.models.history_model import HistoryColumn, HistoryModel
 from ui.models.row_errors_model import RowErrorsModel
+from ui.models.users_model import UserColumn, UsersModel
 
 
 def test_arrests_model_passes_the_model_tester(qtmodeltester: ModelTester, demo_backend: Backend) -> None:
@@ -162,3 +170,55 @@ def test_row_errors_model(qtmodeltester: ModelTester) -> None:
     assert model.index(0, 0).data() == "3"
     lines = model.as_tsv().splitlines()
     assert lines == ["Line\tColumn\tProblem", "3\tarrest_date\t'31/02/2022' is not a real calendar date"]
+
+
+def test_audit_model_passes_the_model_tester(
+    qtmodeltester: ModelTester, backend_for: Callable[[Role], Backend]
+) -> None:
+    auditor = backend_for(Role.AUDITOR)
+    auditor.audit.list(AuditQuery())  # at least one event: this consultation
+    model = AuditModel()
+    qtmodeltester.check(model, force_py=True)
+    rows = auditor.audit.list(AuditQuery())
+    model.set_rows(rows)
+    assert model.rowCount() == len(rows) > 0
+    assert model.index(0, AuditColumn.USER).data() == rows[0].username
+    assert model.index(0, AuditColumn.WHEN).data(SORT_ROLE) == rows[0].id
+    assert model.index(0, 0).data(AUDIT_ROW_ROLE) == rows[0]
+    model.set_rows([])
+
+
+def test_audit_model_sorts_record_ids_as_numbers(qapp: object) -> None:
+    from datetime import UTC, datetime
+
+    from PySide6.QtCore import QSortFilterProxyModel
+
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    rows = [
+        AuditRow(i, at, "u", "", "consult", "arrest", rid, "", "", "")
+        for i, rid in enumerate(["10", "9", "x"])
+    ]
+    model = AuditModel()
+    model.set_rows(rows)
+    proxy = QSortFilterProxyModel()
+    proxy.setSourceModel(model)
+    proxy.setSortRole(SORT_ROLE)
+    proxy.sort(AuditColumn.RECORD, Qt.SortOrder.AscendingOrder)
+    assert [proxy.index(r, AuditColumn.RECORD).data() for r in range(3)] == ["9", "10", "x"]
+
+
+def test_users_model_passes_the_model_tester(
+    qtmodeltester: ModelTester, backend_for: Callable[[Role], Backend]
+) -> None:
+    model = UsersModel()
+    qtmodeltester.check(model, force_py=True)
+    model.set_users(backend_for(Role.ADMINISTRATOR).users.list_users())
+    assert model.rowCount() == 7
+    assert model.index(model.row_of("auditor"), UserColumn.ROLE).data() == "Auditor"
+
+
+def test_demo_users_model_passes_the_model_tester(qtmodeltester: ModelTester) -> None:
+    model = DemoUsersModel(DEMO_USERS)
+    qtmodeltester.check(model, force_py=True)
+    assert model.rowCount() == 7 and model.columnCount() == 3
+    assert model.index(2, 1).data() == "HTT officer"

@@ -3,6 +3,8 @@
 The arrest's own details are saved with the version they were read at, so a save that would overwrite
 someone else's change is refused (the dialog then says so and reloads). Offences and disposal events are
 added through their own small dialogs and take effect at once; events are never edited in place.
+A role that may only read arrests (a manager, a VLO) gets the same view, read-only, without the commands
+the services would refuse.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mshtdesk.domain.roles import Action, Entity
 from mshtdesk.errors import MshtError, NotFoundError
 from mshtdesk.services.register import ArrestDetail, ArrestInput
 from ui import error_report
@@ -134,6 +137,8 @@ class ArrestDialog(FormDialog):
         )
         self.setObjectName("arrestDialog")
         self.arrest_id = arrest_id
+        self.may_update = new or ctx.may(Action.UPDATE, Entity.ARREST)
+        self.may_append = ctx.may(Action.APPEND, Entity.ARREST)
         self.detail: ArrestDetail | None = None
         self.saved_id: int | None = None
         self._discard_confirmed = False
@@ -146,6 +151,13 @@ class ArrestDialog(FormDialog):
             self.resize(980, 720)
             close = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
             close.setText("Close")  # offences and events added here are saved already
+            if not self.may_update:
+                self.ok_button.hide()
+                close.setDefault(True)
+                for edit in (self.custody_ref, self.detainee_ref, self.operation):
+                    edit.setReadOnly(True)
+                self.notes.setReadOnly(True)
+                self.arrest_date.setReadOnly(True)
 
             self._set_loading(True)
             ctx.events.data_changed.connect(self._on_data_changed)
@@ -251,6 +263,10 @@ class ArrestDialog(FormDialog):
         )
         for b in (self.add_offence_button, self.record_button, self.correct_button, self.withdraw_button):
             b.setAutoDefault(False)
+        self.add_offence_button.setVisible(self.may_append)
+        self.record_button.setVisible(self.may_append)
+        self.correct_button.setVisible(self.may_update)
+        self.withdraw_button.setVisible(self.may_update)
         self.add_offence_button.clicked.connect(self.add_offence)
         self.record_button.clicked.connect(self.record_disposal)
         self.correct_button.clicked.connect(self.correct_event)
@@ -295,6 +311,7 @@ class ArrestDialog(FormDialog):
             self.notes,
         ):
             w.setEnabled(not loading)
+        self.district.setEnabled(not loading and self.may_update)  # a combo box has no read-only mode
         self.ok_button.setEnabled(not loading and not self.busy)
         if self.arrest_id is not None:
             self.tree.setEnabled(not loading)
@@ -324,7 +341,8 @@ class ArrestDialog(FormDialog):
         keep_typing = not overwrite and self.detail is not None and self.is_dirty()
         selected = self._selected_key()
         self.detail = detail
-        self.setWindowTitle(f"Arrest {detail.custody_ref}")
+        read_only = "" if self.may_update or self.may_append else " (read only)"
+        self.setWindowTitle(f"Arrest {detail.custody_ref}{read_only}")
         if not keep_typing:
             self._fill(detail)
         self.current.setText(f"<b>{detail.disposal_label}</b>")
@@ -399,6 +417,9 @@ class ArrestDialog(FormDialog):
         )
 
     def submit(self) -> None:
+        if not self.may_update:
+            self.accept()
+            return
         register = self.ctx.backend.register
         data = self.current_input()
         if self.arrest_id is None:
@@ -529,14 +550,14 @@ class ArrestDialog(FormDialog):
         self.withdraw_button.setEnabled(loaded and live)
 
     def add_offence(self) -> AddOffenceDialog | None:
-        if self.detail is None:
+        if self.detail is None or not self.may_append:
             return None
         dialog = AddOffenceDialog(self.ctx, self.detail, self)
         dialog.open()
         return dialog
 
     def record_disposal(self) -> RecordDisposalDialog | None:
-        if self.detail is None:
+        if self.detail is None or not self.may_append:
             return None
         offence = self.history.offence_at(self.tree.currentIndex())
         dialog = RecordDisposalDialog(self.ctx, self.detail, offence.id if offence else None, self)
@@ -546,7 +567,9 @@ class ArrestDialog(FormDialog):
     def correct_event(self) -> CorrectEventDialog | None:
         index = self.tree.currentIndex()
         event, offence = self.history.event_at(index), self.history.offence_at(index)
-        if self.detail is None or event is None or offence is None or not self.history.is_live(event):
+        if not self.may_update or self.detail is None or event is None or offence is None:
+            return None
+        if not self.history.is_live(event):
             return None
         dialog = CorrectEventDialog(self.ctx, self.detail, offence, event, self)
         dialog.open()
@@ -555,7 +578,9 @@ class ArrestDialog(FormDialog):
     def withdraw_event(self) -> WithdrawEventDialog | None:
         index = self.tree.currentIndex()
         event, offence = self.history.event_at(index), self.history.offence_at(index)
-        if self.detail is None or event is None or offence is None or not self.history.is_live(event):
+        if not self.may_update or self.detail is None or event is None or offence is None:
+            return None
+        if not self.history.is_live(event):
             return None
         dialog = WithdrawEventDialog(self.ctx, self.detail, offence, event, self)
         dialog.open()

@@ -67,9 +67,12 @@ class FormDialog(QDialog):
         self.busy = False
 
     # ----- building ----------------------------------------------------------------------------
-    def add_field(self, names: str | Iterable[str], label: str, field: QWidget) -> QLabel:
-        """Add ``field`` with a buddy ``label``; errors for service fields ``names`` appear under it."""
-        box, error = with_error(field)
+    def add_field(
+        self, names: str | Iterable[str], label: str, field: QWidget, *, hint: QLabel | None = None
+    ) -> QLabel:
+        """Add ``field`` with a buddy ``label``; errors for service fields ``names`` appear under it, and
+        ``hint`` (a note in small print) under that, as wide as the field."""
+        box, error = with_error(field, hint)
         caption = QLabel(label)
         caption.setBuddy(field)
         if isinstance(field, QPlainTextEdit):  # several lines: the label sits by the first
@@ -147,6 +150,8 @@ class FormDialog(QDialog):
 
     def _failed(self, exc: BaseException) -> None:
         self.set_busy(False)
+        if self.handle_error(exc):
+            return
         if isinstance(exc, ValidationError):
             self.show_errors(exc.fields)
         elif isinstance(exc, ConflictError | NotFoundError):
@@ -156,6 +161,10 @@ class FormDialog(QDialog):
         else:
             error_report.log_bug(exc, f"saving in {type(self).__name__}")
             self.general_error.show_error(error_report.APOLOGY)
+
+    def handle_error(self, exc: BaseException) -> bool:
+        """A subclass may place an expected error itself (beside the field it concerns): True if so."""
+        return False
 
     def on_conflict(self, exc: MshtError) -> None:
         self.general_error.show_error(str(exc))

@@ -71,9 +71,11 @@ class DisposalTableModel(QAbstractTableModel):
         return None
 
     def as_tsv(self) -> str:
-        """Tab-separated, header included: pastes into a spreadsheet or a Word table as laid out."""
-        if self.table is None:
-            return ""
-        lines = ["\t".join(self.table.header)]
-        lines += ["\t".join(str(v) for v in record) for record in self._records]
-        return "\n".join(lines) + "\n"
+        return "" if self.table is None else table_tsv(self.table)
+
+
+def table_tsv(table: DisposalTable) -> str:
+    """Tab-separated, header included: pastes into a spreadsheet or a Word table as laid out."""
+    lines = ["\t".join(table.header)]
+    lines += ["\t".join(str(v) for v in record) for record in table.records()]
+    return "\n".join(lines) + "\n"

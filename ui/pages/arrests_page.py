@@ -18,7 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mshtdesk.domain.roles import Action, Entity
 from mshtdesk.services.register import NO_DISPOSAL, ArrestQuery
+from ui import error_report
 from ui.context import AppContext
 from ui.events import DataChanged
 from ui.models.arrests_model import HEADERS, ArrestsModel, Column
@@ -32,13 +34,14 @@ TEXT_DELAY_MS = 250  # wait for a pause in typing before querying
 
 
 class ArrestsPage(Page):
-    can_copy = True
     can_find = True
     can_open = True
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.setObjectName("arrestsPage")
+        self.can_copy = ctx.may(Action.EXPORT, Entity.ARREST)  # rows of personal data leave the app
+        self.can_create = ctx.may(Action.CREATE, Entity.ARREST)
         self.model = ArrestsModel(ctx.backend.register, self)
         self._unfiltered_total = 0
         self._build()
@@ -69,6 +72,7 @@ class ArrestsPage(Page):
         self.count_label.setObjectName("resultCount")
         self.new_button = QPushButton("New arrest\u2026")
         self.new_button.setToolTip("Add an arrest with its offences (Ctrl+N)")
+        self.new_button.setVisible(self.can_create)
         self.search = QLineEdit()
         self.search.setObjectName("searchBox")
         self.search.setPlaceholderText("Reference, detainee or operation")
@@ -162,11 +166,14 @@ class ArrestsPage(Page):
 
         self.empty_register = StatePanel(
             "No arrests yet",
-            "Import a custody export (Ctrl+I) or add an arrest (Ctrl+N).",
+            "Import a custody export (Ctrl+I) or add an arrest (Ctrl+N)."
+            if self.can_create
+            else "Arrests appear here once the HTT has added or imported them.",
         )
         self.empty_register.setObjectName("emptyRegister")
-        self.empty_register.add_button("Import custody export\u2026", self.import_custody, default=True)
-        self.empty_register.add_button("New arrest\u2026", self.new_arrest)
+        if self.can_create:
+            self.empty_register.add_button("Import custody export\u2026", self.import_custody, default=True)
+            self.empty_register.add_button("New arrest\u2026", self.new_arrest)
         self.no_match = StatePanel(
             "No arrests match these filters", "Try a shorter reference or a wider period."
         )
@@ -296,14 +303,38 @@ class ArrestsPage(Page):
         self.search.selectAll()
 
     def copy(self) -> None:
-        """Copy the selected rows with a header row, tab-separated (pastes into a spreadsheet)."""
+        """Ask why, record the disclosure, then copy the selected rows (tab-separated, with a header)."""
         rows = self.selected_rows()
-        if not rows:
+        if not rows or not self.can_copy:
             return
+        from ui.dialogs.reason_dialog import ReasonDialog
+
         lines = ["\t".join(HEADERS[c] for c in Column)]
         for r in rows:
             lines.append("\t".join(str(self.model.index(r, c).data() or "") for c in Column))
-        QGuiApplication.clipboard().setText("\n".join(lines) + "\n")
+        text = "\n".join(lines) + "\n"
+        ids = [self.model.row_at(r).id for r in rows]
+        dialog = ReasonDialog(
+            self,
+            title="Copy arrests",
+            what=f"{plural(len(ids), 'arrest')} will be copied to the clipboard.",
+            ok_text="Copy",
+        )
+        dialog.reason_given.connect(lambda reason: self.copy_with_reason(ids, text, reason))
+        dialog.open()
+
+    def copy_with_reason(self, ids: list[int], text: str, reason: str) -> None:
+        register = self.ctx.backend.register
+        self.ctx.tasks.run(
+            lambda _job: register.disclose(ids, reason),
+            done=lambda _result: QGuiApplication.clipboard().setText(text),
+            failed=self._copy_failed,
+            owner=self,
+            context="copying arrests",
+        )
+
+    def _copy_failed(self, exc: BaseException) -> None:
+        error_report.report(self, exc, "copying arrests")
 
     def open_current(self) -> None:
         index = self.table.currentIndex()
@@ -318,11 +349,15 @@ class ArrestsPage(Page):
         ArrestDialog.start(self.ctx, self.model.row_at(index.row()).id, self)
 
     def new_arrest(self) -> None:
+        if not self.can_create:
+            return
         from ui.dialogs.arrest_dialog import ArrestDialog
 
         ArrestDialog.start(self.ctx, None, self)
 
     def import_custody(self) -> None:
+        if not self.can_create:
+            return
         from ui.dialogs.import_dialog import ImportDialog
 
         ImportDialog.start(self.ctx, self)

@@ -2,10 +2,13 @@
 
 Laid out exactly like its CSV (and the force's published table): disposal types in rank order, the row
 total, one column per district, "Total arrests" last and bold, the caption above and footnotes below.
+Showing it on screen is not a disclosure; Copy and Export CSV are: they ask for a reason, which the
+service records in the audit log with the table it hands over (read again for the purpose).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -27,12 +30,14 @@ from PySide6.QtWidgets import (
 
 from mshtdesk.domain.dates import last_complete_financial_year, uk
 from mshtdesk.domain.disposal_table import DisposalTable
+from mshtdesk.domain.roles import Action, Entity
 from mshtdesk.errors import MshtError, ValidationError
 from mshtdesk.reports.tables import to_csv
 from ui import error_report
 from ui.context import AppContext
+from ui.dialogs.reason_dialog import ReasonDialog
 from ui.events import DataChanged
-from ui.models.disposal_table_model import DisposalTableModel
+from ui.models.disposal_table_model import DisposalTableModel, table_tsv
 from ui.pages.base import Page
 from ui.widgets.dates import DateEdit
 from ui.widgets.field_error import FieldError
@@ -44,12 +49,10 @@ EXPORT_DIR_KEY = "export/last_dir"
 
 
 class DisposalPage(Page):
-    can_copy = True
-    can_export = True
-
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.setObjectName("disposalPage")
+        self.can_copy = self.can_export = ctx.may(Action.EXPORT, Entity.DISPOSAL_REPORT)
         self.model = DisposalTableModel(self)
         self._generation = 0
         self._stale = True
@@ -71,10 +74,14 @@ class DisposalPage(Page):
     def _build(self) -> None:
         title = QLabel("Arrests by disposal and district")
         title.setObjectName("pageTitle")
-        self.copy_button = QPushButton("Copy")
-        self.copy_button.setToolTip("Copy the table, with its header, as tab-separated text (Ctrl+C)")
+        self.copy_button = QPushButton("Copy\u2026")
+        self.copy_button.setToolTip(
+            "Copy the table, with its header, as tab-separated text (Ctrl+C); asks why, for the audit log"
+        )
         self.export_button = QPushButton("Export CSV\u2026")
-        self.export_button.setToolTip("Save the table as a CSV file (Ctrl+E)")
+        self.export_button.setToolTip("Save the table as a CSV file (Ctrl+E); asks why, for the audit log")
+        self.copy_button.setVisible(self.can_copy)
+        self.export_button.setVisible(self.can_export)
         head = QHBoxLayout()
         head.addWidget(title)
         head.addStretch(1)
@@ -152,7 +159,8 @@ class DisposalPage(Page):
         self.empty = StatePanel()
         self.empty.setObjectName("emptyPeriod")
         self.empty.add_button("Last complete financial year", self.reset_period)
-        self.empty.add_button("Import custody export\u2026", self.import_custody, default=True)
+        if self.ctx.may(Action.CREATE, Entity.ARREST):
+            self.empty.add_button("Import custody export\u2026", self.import_custody, default=True)
         self.body = QStackedWidget()
         self.body.addWidget(content)
         self.body.addWidget(self.empty)
@@ -226,7 +234,9 @@ class DisposalPage(Page):
         if table.total_arrests == 0:
             self.empty.set_message(
                 f"No arrests between {uk(table.date_from)} and {uk(table.date_to)}",
-                "Choose another period above, or import a custody export (Ctrl+I) to add arrests.",
+                "Choose another period above, or import a custody export (Ctrl+I) to add arrests."
+                if self.ctx.may(Action.CREATE, Entity.ARREST)
+                else "Choose another period above.",
             )
             self.body.setCurrentWidget(self.empty)
         else:
@@ -280,19 +290,49 @@ class DisposalPage(Page):
     def refresh(self) -> None:
         self.compute()
 
-    # ----- output ------------------------------------------------------------------------------
+    # ----- output: disclosures, each with its reason ---------------------------------------------
+    def _period_text(self) -> str:
+        f, t, a = self.period()
+        return f"arrests between {uk(f)} and {uk(t)}, disposals as at {uk(a)}"
+
     def copy(self) -> None:
-        text = self.model.as_tsv()
-        if text:
-            QGuiApplication.clipboard().setText(text)
+        """Ask why, then copy the table as the service hands it over for that reason."""
+        if self.model.table is None or not self.can_copy:
+            return
+        dialog = ReasonDialog(
+            self,
+            title="Copy the disposal table",
+            what=f"The table of {self._period_text()} will be copied to the clipboard.",
+            ok_text="Copy",
+        )
+        dialog.reason_given.connect(self.copy_with_reason)
+        dialog.open()
+
+    def copy_with_reason(self, reason: str) -> None:
+        self._disclose(reason, self._copied)
+
+    def _copied(self, table: DisposalTable) -> None:
+        QGuiApplication.clipboard().setText(table_tsv(table))
+        self.status.setText("Copied; the disclosure is recorded in the audit log")
 
     def default_file_name(self) -> str:
         f, t, a = self.period()
         return f"arrests-by-disposal-{f:%Y-%m-%d}-to-{t:%Y-%m-%d}-as-at-{a:%Y-%m-%d}.csv"
 
     def export_csv(self) -> None:
-        if self.model.table is None:
+        """Ask why first, then where; the file is written once the disclosure has been recorded."""
+        if self.model.table is None or not self.can_export:
             return
+        dialog = ReasonDialog(
+            self,
+            title="Export the disposal table",
+            what=f"The table of {self._period_text()} will be saved as a CSV file.",
+            ok_text="Choose file\u2026",
+        )
+        dialog.reason_given.connect(lambda reason: QTimer.singleShot(0, lambda: self._choose_file(reason)))
+        dialog.open()
+
+    def _choose_file(self, reason: str) -> None:
         folder = str(self.ctx.settings.value(EXPORT_DIR_KEY, "") or str(Path.home()))
         path, _ = QFileDialog.getSaveFileName(
             self,
@@ -302,21 +342,42 @@ class DisposalPage(Page):
         )
         if path:
             self.ctx.settings.setValue(EXPORT_DIR_KEY, str(Path(path).parent))
-            self.write_csv(path)
+            self.export_to(path, reason)
 
-    def write_csv(self, path: str) -> bool:
-        """Write the table as shown (``reports.tables.to_csv``); a failure is explained, not raised."""
-        table = self.model.table
-        if table is None:
-            return False
+    def export_to(self, path: str, reason: str) -> None:
+        """Record the disclosure (on the worker), then write the table it returned to ``path``."""
+        self._disclose(reason, lambda table: self._write_quietly(path, table))
+
+    def _write_quietly(self, path: str, table: DisposalTable) -> None:
+        self.write_csv(path, table)
+
+    def _disclose(self, reason: str, then: Callable[[DisposalTable], None]) -> None:
+        date_from, date_to, as_at = self.period()
+        backend = self.ctx.backend
+        self.status.setText("Recording the disclosure\u2026")
+        self.ctx.tasks.run(
+            lambda _job: backend.export_disposal_table(date_from, date_to, as_at, reason),
+            done=then,
+            failed=self._disclose_failed,
+            owner=self,
+            context="exporting the disposal table",
+        )
+
+    def _disclose_failed(self, exc: BaseException) -> None:
+        self.status.setText("")
+        error_report.report(self, exc, "exporting the disposal table")
+
+    def write_csv(self, path: str, table: DisposalTable) -> bool:
+        """Write the table (``reports.tables.to_csv``); a failure is explained, not raised."""
         try:
             Path(path).write_text(to_csv(table), encoding="utf-8", newline="")
         except OSError as exc:
+            self.status.setText("")
             error_report.show_message(
                 self, "Export not saved", f"The file could not be written: {exc.strerror or exc}."
             )
             return False
-        self.status.setText(f"Saved {Path(path).name}")
+        self.status.setText(f"Saved {Path(path).name}; the disclosure is recorded in the audit log")
         return True
 
     def import_custody(self) -> None:

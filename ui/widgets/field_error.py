@@ -25,11 +25,20 @@ class FieldError(QLabel):
         self.show_error("")
 
 
-def with_error(field: QWidget) -> tuple[QWidget, FieldError]:
+def hint_label(text: str) -> QLabel:
+    """Small print under a field: a rule or what a choice means. Wraps at the width of the form."""
+    label = QLabel(text)
+    label.setObjectName("footnote")
+    label.setWordWrap(True)
+    return label
+
+
+def with_error(field: QWidget, hint: QLabel | None = None) -> tuple[QWidget, FieldError]:
     """``field`` stacked over its (hidden until needed) error message, ready for a form row.
 
     The row is as wide as the form, so a message never wraps to the width of a narrow field (a date or a
-    combo box keeps its natural width, left-aligned), and no taller than its contents.
+    combo box keeps its natural width, left-aligned), and no taller than its contents. A ``hint`` goes
+    last, in the same column (a wrapped label in a form row of its own is laid out too narrow).
     """
     box = QWidget()
     box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
@@ -43,4 +52,6 @@ def with_error(field: QWidget) -> tuple[QWidget, FieldError]:
         layout.addWidget(field, 0, Qt.AlignmentFlag.AlignLeft)
     error = FieldError(field)
     layout.addWidget(error)
+    if hint is not None:
+        layout.addWidget(hint)
     return box, error
