@@ -197,11 +197,13 @@ class RegisterService:
             ).scalar()
         return None if found is None else int(found)
 
-    def get(self, arrest_id: int) -> ArrestDetail:
-        """Open one arrest: a consultation, recorded once (not once per field or per refresh of a list)."""
+    def get(self, arrest_id: int, *, consult: bool = True) -> ArrestDetail:
+        """Open one arrest: a consultation, recorded once. ``consult=False`` refreshes a record this
+        user already has open (after their own change), which is not a new consultation."""
         self._actor.require(Action.READ, Entity.ARREST)
-        with self._db.engine.begin() as conn:
-            record(conn, self._actor, AuditAction.CONSULT, Entity.ARREST, arrest_id)
+        if consult:
+            with self._db.engine.begin() as conn:
+                record(conn, self._actor, AuditAction.CONSULT, Entity.ARREST, arrest_id)
         return self._read(arrest_id)
 
     def _read(self, arrest_id: int) -> ArrestDetail:

@@ -125,6 +125,7 @@ def test_five_failures_lock_the_account_for_fifteen_minutes(db_path: Path) -> No
 def test_audit_records_each_access_once(backend: Backend, backend_for: Callable[[Role], Backend]) -> None:
     aid = backend.register.create_arrest(ArrestInput("A1", D, "BD", operation="Op X"), [("O1", "MSA s.2")])
     backend.register.get(aid)
+    backend.register.get(aid, consult=False)  # the same user refreshing what they have open
     backend.register.update_arrest(aid, 1, ArrestInput("A1", D, "LD", operation="Op X"))
     backend.export_disposal_table(D, D, D, "COM meeting")
     backend.import_file(str(SEED_EXPORT))

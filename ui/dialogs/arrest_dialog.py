@@ -329,8 +329,9 @@ class ArrestDialog(FormDialog):
         arrest_id = self.arrest_id
         assert arrest_id is not None
         register = self.ctx.backend.register
+        first = self.detail is None  # opening is a consultation; refreshing what is open is not
         self.ctx.tasks.run(
-            lambda _job: register.get(arrest_id),
+            lambda _job: register.get(arrest_id, consult=first),
             done=lambda detail: self._loaded(detail, overwrite),
             failed=self._load_failed,
             owner=self,
