@@ -9,7 +9,6 @@ terminal. Importing this module is cheap (argparse only) so that the app can sta
 from __future__ import annotations
 
 import argparse
-import csv
 import getpass
 import os
 import sys
@@ -460,50 +459,22 @@ def _audit(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         rows = backend.audit.list(q, reason=reason)
     finally:
         backend.close()
-    header = [
-        "id",
-        "when_utc",
-        "user",
-        "workstation",
-        "action",
-        "entity",
-        "record",
-        "fields",
-        "reason",
-        "recipient",
-    ]
-    table = [
-        [
-            r.id,
-            r.at.strftime("%Y-%m-%d %H:%M:%S"),
-            r.username,
-            r.workstation,
-            r.action,
-            r.entity,
-            r.record_id,
-            r.fields,
-            r.reason,
-            r.recipient,
-        ]
-        for r in rows
-    ]
     if ns.format == "csv":
         import io
 
+        from mshtdesk.reports.audit_csv import write_audit_csv
+
         buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(_neutralise(row) for row in table)
+        write_audit_csv(buf, rows)
         _write(ns, buf.getvalue(), out, f"{len(rows)} events")
     else:
-        lines = [f"{r[0]:>6}  {r[1]}  {r[2]:<12} {r[4]:<12} {r[5]}:{r[6]}  {r[7]}  {r[8]}" for r in table]
+        lines = [
+            f"{r.id:>6}  {r.at:%Y-%m-%d %H:%M:%S}  {r.username:<12} {r.action:<12} {r.entity}:{r.record_id}  "
+            f"{r.fields}  {r.reason}"
+            for r in rows
+        ]
         _write(ns, "\n".join(lines) + ("\n" if lines else "No events match.\n"), out, f"{len(rows)} events")
     return EXIT_OK
-
-
-def _neutralise(row: list[object]) -> list[object]:
-    """A cell that a spreadsheet would run as a formula is written as text."""
-    return [f"'{c}" if isinstance(c, str) and c[:1] in ("=", "+", "-", "@") else c for c in row]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

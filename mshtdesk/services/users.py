@@ -8,9 +8,11 @@ database (team mode) has no data key: the password hash in ``app_user`` is the o
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, true, update
 
@@ -51,18 +53,23 @@ class UserInfo:
     must_change_password: bool
 
 
+_USER_INFO = (
+    USER.c.id,
+    USER.c.username,
+    USER.c.display_name,
+    USER.c.role,
+    USER.c.active,
+    USER.c.must_change_password,
+)
+
+
+def _info(row: Sequence[Any]) -> UserInfo:
+    return UserInfo(row[0], row[1], row[2], Role(row[3]), bool(row[4]), bool(row[5]))
+
+
 def _user_row(conn: Connection, username: str) -> UserInfo | None:
-    row = conn.execute(
-        select(
-            USER.c.id,
-            USER.c.username,
-            USER.c.display_name,
-            USER.c.role,
-            USER.c.active,
-            USER.c.must_change_password,
-        ).where(USER.c.username == username)
-    ).one_or_none()
-    return None if row is None else UserInfo(row[0], row[1], row[2], Role(row[3]), bool(row[4]), bool(row[5]))
+    row = conn.execute(select(*_USER_INFO).where(USER.c.username == username)).one_or_none()
+    return None if row is None else _info(row)
 
 
 def actor_for(db: Database, username: str) -> Actor:
@@ -308,17 +315,8 @@ class UserService:
     def list_users(self) -> list[UserInfo]:
         self._actor.require(Action.READ, Entity.USER)
         with self._db.engine.connect() as conn:
-            rows = conn.execute(
-                select(
-                    USER.c.id,
-                    USER.c.username,
-                    USER.c.display_name,
-                    USER.c.role,
-                    USER.c.active,
-                    USER.c.must_change_password,
-                ).order_by(USER.c.username)
-            ).all()
-        return [UserInfo(r[0], r[1], r[2], Role(r[3]), bool(r[4]), bool(r[5])) for r in rows]
+            rows = conn.execute(select(*_USER_INFO).order_by(USER.c.username)).all()
+        return [_info(r) for r in rows]
 
     def add_user(self, username: str, display_name: str, role: Role, password: str) -> int:
         self._actor.require(Action.ADMINISTER, Entity.USER)

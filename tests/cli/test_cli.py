@@ -234,7 +234,7 @@ def test_audit_list_answers_who_looked_at_a_record(db_path: Path) -> None:
     r = mshtdesk(
         "--db", str(db_path), "audit", "list", "--format", "csv", "--reason", "DPO request", env=auditor
     )
-    assert r.returncode == 0 and r.stdout.startswith("id,when_utc,user,")
+    assert r.returncode == 0 and r.stdout.startswith("Event,When (UTC),User,")
     r = mshtdesk("--db", str(db_path), "audit", "verify", env=auditor)
     assert r.returncode == 0 and "intact" in r.stdout
     r = mshtdesk("--db", str(db_path), "audit", "list")  # an HTT officer may not read the log

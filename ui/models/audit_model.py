@@ -6,7 +6,6 @@ narrows the filters rather than reading a silently truncated list.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from enum import IntEnum
@@ -14,6 +13,7 @@ from typing import Any, TextIO
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from mshtdesk.reports.audit_csv import write_audit_csv
 from mshtdesk.services.audit import AuditRow
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -66,12 +66,6 @@ def _record_key(record_id: str) -> str:
     """Numeric ids sort as numbers (zero-padded), other references after them as text. A string, because
     the sort proxy compares Qt variants and cannot order Python tuples."""
     return f"0{int(record_id):020d}" if record_id.isdigit() else f"1{record_id.casefold()}"
-
-
-def _cell(value: str) -> str:
-    """Guard against spreadsheet formula injection: a typed reason such as ``=HYPERLINK(...)`` must stay
-    text when the CSV is opened in Excel (OWASP: prefix a quote)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 class AuditModel(QAbstractTableModel):
@@ -152,35 +146,6 @@ def _raw(r: AuditRow, col: AuditColumn) -> Any:
     return display(r, col).casefold()
 
 
-CSV_HEADER = ("Event", "When (UTC)", *(HEADERS[c] for c in AuditColumn if c != AuditColumn.WHEN))
-
-
 def write_csv(out: TextIO, rows: Iterable[AuditRow]) -> int:
-    """The events as CSV (``csv`` module quoting), times in UTC ISO 8601 so files from any PC agree;
-    free-text cells are guarded against formula injection."""
-    writer = csv.writer(out)
-    writer.writerow(CSV_HEADER)
-    n = 0
-    for r in rows:
-        at = r.at if r.at.tzinfo is not None else r.at.replace(tzinfo=UTC)
-        writer.writerow(
-            (
-                r.id,
-                at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                *(
-                    _cell(v)
-                    for v in (
-                        r.username,
-                        r.workstation,
-                        r.action,
-                        r.entity,
-                        r.record_id,
-                        r.fields,
-                        r.reason,
-                        r.recipient,
-                    )
-                ),
-            )
-        )
-        n += 1
-    return n
+    """The events as CSV, in the one format the CLI writes too (``mshtdesk.reports.audit_csv``)."""
+    return write_audit_csv(out, rows)
