@@ -1,1 +1,2 @@
-"""Pure rules and values. Standard library only, so they can be tested and reused anywhere."""
+"""Pure rules and values: standard library and the `holidays` calendar only, so they can be tested and
+reused anywhere."""

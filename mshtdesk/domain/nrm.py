@@ -1,0 +1,436 @@
+"""NRM referrals and decisions: routes, age bands, outcomes and the rules a record must keep.
+
+Validators return problems (field, message) instead of raising, so a form can show them all beside their
+fields and an import can list them per row. Sources: domain.md "NRM"; domain-research.md §1.3, §1.6–1.9,
+§1.13 and invariants 8–12.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from types import MappingProxyType
+
+from mshtdesk.domain.clocks import (
+    RECONSIDERATION_WINDOW_DAYS,
+    in_recovery_period,
+    reconsideration_window_end,
+    recovery_period_days,
+    recovery_period_end,
+)
+from mshtdesk.domain.dates import uk
+from mshtdesk.domain.exploitation import ExploitationType, normalise_flags
+
+
+class Route(StrEnum):
+    NRM = "nrm"
+    DUTY_TO_NOTIFY = "dtn"
+
+    @property
+    def label(self) -> str:
+        return "NRM referral" if self is Route.NRM else "Duty to Notify"
+
+
+class AgeAtReferral(StrEnum):
+    """How old the person is (or may be) when referred; decides the route."""
+
+    ADULT = "adult"
+    CHILD = "child"
+    DISPUTED = "disputed"
+    UNKNOWN = "unknown"
+
+    @property
+    def label(self) -> str:
+        return _REFERRAL_AGE_LABELS[self]
+
+    @property
+    def may_be_child(self) -> bool:
+        """Anyone who may be under 18 is treated as a child until their age is decided.
+
+        "Unknown" counts: the live referral form sends "not sure" down the child route, as it does "yes".
+        """
+        return self is not AgeAtReferral.ADULT
+
+
+class AgeAtExploitation(StrEnum):
+    """Age when exploited, the band the Home Office tables use; separate from age at referral."""
+
+    ADULT = "adult"
+    CHILD = "child"
+    UNKNOWN = "unknown"
+
+    @property
+    def label(self) -> str:
+        return _EXPLOITATION_AGE_LABELS[self]
+
+
+# Home Office table wording. Two maps: members of two StrEnums with the same value are equal keys.
+_EXPLOITATION_AGE_LABELS = {
+    AgeAtExploitation.ADULT: "Adult (18 or over)",
+    AgeAtExploitation.CHILD: "Child (17 or under)",
+    AgeAtExploitation.UNKNOWN: "Not specified or unknown",
+}
+_REFERRAL_AGE_LABELS = {
+    AgeAtReferral.ADULT: "Adult (18 or over)",
+    AgeAtReferral.CHILD: "Child (17 or under)",
+    AgeAtReferral.DISPUTED: "Age disputed",
+    AgeAtReferral.UNKNOWN: "Not specified or unknown",
+}
+
+
+class DecisionKind(StrEnum):
+    """A dated event in a referral's decision history.
+
+    The outcome of an accepted reconsideration is recorded as a new decision of the reconsidered kind
+    (RG or CG); a request the competent authority turns down is RECONSIDERATION_REFUSED.
+    """
+
+    RG = "rg"
+    CG = "cg"
+    RECONSIDERATION_REQUESTED = "reconsideration-requested"
+    RECONSIDERATION_REFUSED = "reconsideration-refused"
+    WITHDRAWAL = "withdrawal"
+
+    @property
+    def label(self) -> str:
+        return _KIND_LABELS[self]
+
+
+_KIND_LABELS = {
+    DecisionKind.RG: "Reasonable Grounds decision",
+    DecisionKind.CG: "Conclusive Grounds decision",
+    DecisionKind.RECONSIDERATION_REQUESTED: "reconsideration request",
+    DecisionKind.RECONSIDERATION_REFUSED: "reconsideration refusal",
+    DecisionKind.WITHDRAWAL: "withdrawal",
+}
+
+
+class Outcome(StrEnum):
+    POSITIVE = "positive"
+    NEGATIVE = "negative"
+    POSITIVE_TRAFFICKING = "positive-trafficking"
+    POSITIVE_SLAVERY = "positive-slavery"
+
+    @property
+    def label(self) -> str:
+        return _OUTCOME_LABELS[self]
+
+    @property
+    def is_positive(self) -> bool:
+        return self is not Outcome.NEGATIVE
+
+
+_OUTCOME_LABELS = {
+    Outcome.POSITIVE: "Positive",
+    Outcome.NEGATIVE: "Negative",
+    Outcome.POSITIVE_TRAFFICKING: "Positive: human trafficking",
+    Outcome.POSITIVE_SLAVERY: "Positive: slavery, servitude or forced or compulsory labour",
+}
+
+#: Which outcomes each kind of event may carry (an empty set: it carries none).
+OUTCOMES: Mapping[DecisionKind, frozenset[Outcome]] = MappingProxyType(
+    {
+        DecisionKind.RG: frozenset({Outcome.POSITIVE, Outcome.NEGATIVE}),
+        DecisionKind.CG: frozenset(
+            {Outcome.POSITIVE_TRAFFICKING, Outcome.POSITIVE_SLAVERY, Outcome.NEGATIVE}
+        ),
+        DecisionKind.RECONSIDERATION_REQUESTED: frozenset(),
+        DecisionKind.RECONSIDERATION_REFUSED: frozenset(),
+        DecisionKind.WITHDRAWAL: frozenset(),
+    }
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong, named by the form field (or import column) it concerns."""
+
+    field: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Check:
+    """Errors refuse the change; warnings are shown and the user may go on."""
+
+    errors: tuple[Problem, ...] = ()
+    warnings: tuple[Problem, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def suggested_route(age: AgeAtReferral, consents: bool | None) -> Route | None:
+    """The route the rules lead to; None while an adult has not yet said whether they consent."""
+    if age.may_be_child or consents:
+        return Route.NRM
+    return None if consents is None else Route.DUTY_TO_NOTIFY
+
+
+@dataclass(frozen=True)
+class ReferralFacts:
+    """What the route and crime-recording rules look at, independent of how a referral is stored.
+
+    ``consent``: an adult's informed consent to enter the NRM (None: not recorded).
+    ``name_or_contact_kept``: a name or contact details are held for the person.
+    ``cooperates``: for Duty to Notify, the person agreed to co-operate with the authorities.
+    """
+
+    route: Route
+    age_at_referral: AgeAtReferral
+    consent: bool | None = None
+    name_or_contact_kept: bool = False
+    cooperates: bool = False
+    crime_ref: str | None = None
+    no_crime_reason: str | None = None
+    exploitation: frozenset[ExploitationType] = field(default_factory=frozenset)
+
+
+def check_route(facts: ReferralFacts) -> list[Problem]:
+    """Children never go by Duty to Notify; adults go into the NRM only with consent; DtN is anonymous."""
+    problems: list[Problem] = []
+    age = facts.age_at_referral
+    if age.may_be_child:
+        if facts.route is Route.DUTY_TO_NOTIFY:
+            problems.append(
+                Problem(
+                    "route",
+                    f"A child, or anyone who may be under 18 (age at referral: {age.label}), is always "
+                    "referred into the NRM, without needing consent; Duty to Notify is for adults only",
+                )
+            )
+    elif facts.route is Route.NRM:
+        if facts.consent is None:
+            problems.append(Problem("consent", "Record the adult's informed consent to an NRM referral"))
+        elif not facts.consent:
+            problems.append(
+                Problem(
+                    "consent",
+                    "An adult who does not consent cannot be referred into the NRM; use Duty to Notify",
+                )
+            )
+    elif facts.consent:
+        problems.append(
+            Problem("route", "An adult who consents is referred into the NRM, not by Duty to Notify")
+        )
+    if facts.route is Route.DUTY_TO_NOTIFY and facts.name_or_contact_kept and not facts.cooperates:
+        problems.append(
+            Problem(
+                "name",
+                "A Duty to Notify is anonymous: remove the name and contact details, or record that the "
+                "person agrees to co-operate with the authorities",
+            )
+        )
+    return problems
+
+
+def _blank(text: str | None) -> bool:
+    return text is None or not text.strip()
+
+
+def check_crime_reference(crime_ref: str | None, no_crime_reason: str | None) -> list[Problem]:
+    """Home Office Counting Rules: every referral the police make is crime-recorded, or says why not."""
+    if _blank(crime_ref) and _blank(no_crime_reason):
+        return [
+            Problem(
+                "crime_ref",
+                "Give the crime reference, or record why there is none (for example, exploited overseas "
+                "or recorded by another force)",
+            )
+        ]
+    return []
+
+
+def check_exploitation(flags: Iterable[ExploitationType]) -> list[Problem]:
+    """No flags means "Not specified or unknown"; that value cannot be combined with a type."""
+    try:
+        normalise_flags(flags)
+    except ValueError as e:
+        return [Problem("exploitation", str(e)[:1].upper() + str(e)[1:])]
+    return []
+
+
+def check_referral(facts: ReferralFacts) -> list[Problem]:
+    """Every rule a referral record must keep, in form order."""
+    return (
+        check_route(facts)
+        + check_exploitation(facts.exploitation)
+        + check_crime_reference(facts.crime_ref, facts.no_crime_reason)
+    )
+
+
+@dataclass(frozen=True)
+class Decision:
+    kind: DecisionKind
+    on: date
+    outcome: Outcome | None = None
+
+
+@dataclass(frozen=True)
+class DecisionState:
+    """Where a referral stands after its history, for the rules and for "what is due next"."""
+
+    rg: Decision | None = None  # the RG in force (a reconsidered one replaces the original)
+    cg: Decision | None = None
+    pending_reconsideration: Decision | None = None
+    withdrawal: Decision | None = None
+    last: Decision | None = None
+
+    @property
+    def standing(self) -> Decision | None:
+        """The latest RG or CG decision, which a reconsideration request concerns."""
+        return self.cg or self.rg
+
+
+def replay(history: Iterable[Decision]) -> DecisionState:
+    """Fold a history (already in order and valid) into its current state."""
+    rg: Decision | None = None
+    cg: Decision | None = None
+    pending: Decision | None = None
+    withdrawal: Decision | None = None
+    last: Decision | None = None
+    for d in history:
+        if d.kind is DecisionKind.RG:
+            rg, pending = d, None
+        elif d.kind is DecisionKind.CG:
+            cg, pending = d, None
+        elif d.kind is DecisionKind.RECONSIDERATION_REQUESTED:
+            pending = d
+        elif d.kind is DecisionKind.RECONSIDERATION_REFUSED:
+            pending = None
+        else:
+            withdrawal = d
+        last = d
+    return DecisionState(rg, cg, pending, withdrawal, last)
+
+
+def _outcome_problem(new: Decision) -> Problem | None:
+    allowed = OUTCOMES[new.kind]
+    if not allowed:
+        return None if new.outcome is None else Problem("outcome", f"A {new.kind.label} has no outcome")
+    if new.outcome in allowed:
+        return None
+    choices = "; ".join(o.label for o in Outcome if o in allowed)
+    return Problem("outcome", f"The outcome of a {new.kind.label} must be one of: {choices}")
+
+
+def check_decision(history: Sequence[Decision], new: Decision) -> Check:
+    """Whether ``new`` may follow ``history`` (oldest first, itself valid).
+
+    Refused: a decision after a withdrawal, or dated before the previous entry; a CG without a positive
+    RG in force; a second RG or CG without a reconsideration request; reconsideration of anything but a
+    negative decision. Warned: a CG inside the recovery period; a reconsideration requested late.
+    """
+    state = replay(history)
+    errors: list[Problem] = []
+    warnings: list[Problem] = []
+    wrong_outcome = _outcome_problem(new)
+    if wrong_outcome:
+        errors.append(wrong_outcome)
+    if state.withdrawal is not None:
+        errors.append(
+            Problem(
+                "decision_kind",
+                f"The person withdrew from the NRM on {uk(state.withdrawal.on)}; nothing can be recorded "
+                "after a withdrawal (a new referral starts again)",
+            )
+        )
+        return Check(tuple(errors), ())
+    if state.last is not None and new.on < state.last.on:
+        errors.append(
+            Problem(
+                "decision_date",
+                f"The {new.kind.label} is dated {uk(new.on)}, before the previous entry "
+                f"(the {state.last.kind.label} of {uk(state.last.on)})",
+            )
+        )
+    pending = state.pending_reconsideration
+    if new.kind is DecisionKind.RG:
+        if state.cg is not None:
+            errors.append(
+                Problem(
+                    "decision_kind",
+                    f"The case already has a Conclusive Grounds decision ({uk(state.cg.on)}); "
+                    "a Reasonable Grounds decision cannot follow it",
+                )
+            )
+        elif state.rg is not None and pending is None:
+            errors.append(
+                Problem(
+                    "decision_kind",
+                    f"A Reasonable Grounds decision was already made on {uk(state.rg.on)}; "
+                    "a second one needs a reconsideration request first",
+                )
+            )
+    elif new.kind is DecisionKind.CG:
+        if state.rg is None or state.rg.outcome is not Outcome.POSITIVE:
+            why = "" if state.rg is None else f" (the one of {uk(state.rg.on)} was negative)"
+            errors.append(
+                Problem(
+                    "decision_kind",
+                    f"A Conclusive Grounds decision needs a positive Reasonable Grounds decision first{why}",
+                )
+            )
+        elif state.cg is not None and pending is None:
+            errors.append(
+                Problem(
+                    "decision_kind",
+                    f"A Conclusive Grounds decision was already made on {uk(state.cg.on)}; "
+                    "a second one needs a reconsideration request first",
+                )
+            )
+        elif in_recovery_period(state.rg.on, new.on):
+            warnings.append(
+                Problem(
+                    "decision_date",
+                    f"This Conclusive Grounds decision falls inside the recovery period: none is expected "
+                    f"before {uk(recovery_period_end(state.rg.on))}, {recovery_period_days(state.rg.on)} "
+                    f"days after the positive Reasonable Grounds decision of {uk(state.rg.on)}",
+                )
+            )
+    elif new.kind is DecisionKind.RECONSIDERATION_REQUESTED:
+        standing = state.standing
+        if standing is None:
+            errors.append(Problem("decision_kind", "There is no decision to reconsider yet"))
+        elif pending is not None:
+            errors.append(
+                Problem(
+                    "decision_kind",
+                    f"A reconsideration was requested on {uk(pending.on)} and has no outcome yet",
+                )
+            )
+        elif standing.outcome is not Outcome.NEGATIVE:
+            errors.append(
+                Problem(
+                    "decision_kind",
+                    f"Only a negative decision can be reconsidered; the {standing.kind.label} of "
+                    f"{uk(standing.on)} was positive",
+                )
+            )
+        elif new.on > reconsideration_window_end(standing.on):
+            warnings.append(
+                Problem(
+                    "decision_date",
+                    f"Requested after the {RECONSIDERATION_WINDOW_DAYS}-day window closed on "
+                    f"{uk(reconsideration_window_end(standing.on))}; a late request is accepted only in "
+                    "exceptional circumstances",
+                )
+            )
+    elif new.kind is DecisionKind.RECONSIDERATION_REFUSED and pending is None:
+        errors.append(Problem("decision_kind", "There is no reconsideration request awaiting an outcome"))
+    return Check(tuple(errors), tuple(warnings))
+
+
+def check_history(history: Sequence[Decision]) -> Check:
+    """Check a whole history entry by entry (an import); each message names the entry it concerns."""
+    errors: list[Problem] = []
+    warnings: list[Problem] = []
+    for i, new in enumerate(history):
+        found = check_decision(history[:i], new)
+        where = f"{new.kind.label[:1].upper()}{new.kind.label[1:]} of {uk(new.on)}: "
+        errors += [Problem(p.field, where + p.message) for p in found.errors]
+        warnings += [Problem(p.field, where + p.message) for p in found.warnings]
+    return Check(tuple(errors), tuple(warnings))
