@@ -5,15 +5,12 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -26,6 +23,7 @@ from ui.events import DataChanged
 from ui.models.arrests_model import HEADERS, ArrestsModel, Column
 from ui.pages.base import Page
 from ui.widgets.dates import OptionalDateEdit
+from ui.widgets.record_table import record_table
 from ui.widgets.state_panel import StatePanel
 from ui.widgets.tab_order import set_tab_order
 from ui.wording import plural
@@ -136,22 +134,6 @@ class ArrestsPage(Page):
         bar.addWidget(self.clear_button)
         bar.addStretch(1)
 
-        self.table = QTableView()
-        self.table.setObjectName("arrestsTable")
-        self.table.setAccessibleName("Arrests")
-        self.table.setModel(self.model)
-        self.table.setAlternatingRowColors(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        fm = self.fontMetrics()
         samples = {
             Column.CUSTODY_REF: "WY/00/000000",
             Column.ARREST_DATE: "00/00/0000",
@@ -160,9 +142,9 @@ class ArrestsPage(Page):
             Column.OPERATION: "Op Meridian Pennine",
             Column.OFFENCES: "Offences",
         }
-        for col, sample in samples.items():
-            text_w = max(fm.horizontalAdvance(sample), fm.horizontalAdvance(HEADERS[col]))
-            header.resizeSection(col, text_w + 44)  # room for padding and the sort arrow
+        self.table = record_table(
+            "arrestsTable", "Arrests", self.model, samples, HEADERS, multi_select=True, padding=44
+        )
 
         self.empty_register = StatePanel(
             "No arrests yet",

@@ -12,16 +12,13 @@ from pathlib import Path
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -35,6 +32,7 @@ from ui.dialogs.reason_dialog import ReasonDialog
 from ui.models.audit_model import HEADERS, SORT_ROLE, AuditColumn, AuditModel, label, write_csv
 from ui.pages.base import Page
 from ui.widgets.dates import OptionalDateEdit
+from ui.widgets.record_table import record_table
 from ui.widgets.state_panel import StatePanel
 from ui.widgets.tab_order import set_tab_order
 from ui.wording import plural
@@ -165,21 +163,6 @@ class AuditPage(Page):
         self.verify_panel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.verify_panel.hide()
 
-        self.table = QTableView()
-        self.table.setObjectName("auditTable")
-        self.table.setAccessibleName("Audit events")
-        self.table.setModel(self.proxy)
-        self.table.setAlternatingRowColors(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        fm = self.fontMetrics()
         samples = {
             AuditColumn.WHEN: "00/00/0000 00:00:00",
             AuditColumn.USER: "j.smith-admin",
@@ -190,9 +173,9 @@ class AuditPage(Page):
             AuditColumn.FIELDS: "custody_ref, arrest_date",
             AuditColumn.REASON: "Quarterly figures for the board",
         }
-        for col, sample in samples.items():
-            width = max(fm.horizontalAdvance(sample), fm.horizontalAdvance(HEADERS[col]))
-            header.resizeSection(col, width + 28)
+        self.table = record_table(
+            "auditTable", "Audit events", self.proxy, samples, HEADERS, multi_select=True, padding=28
+        )
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(AuditColumn.WHEN, Qt.SortOrder.DescendingOrder)
 

@@ -11,12 +11,10 @@ from html import escape
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
-    QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -29,6 +27,7 @@ from ui.dialogs.user_dialogs import AddUserDialog, ResetPasswordDialog
 from ui.events import DataChanged
 from ui.models.users_model import HEADERS, ROW_ROLE, SORT_ROLE, UserColumn, UsersModel
 from ui.pages.base import Page
+from ui.widgets.record_table import record_table
 from ui.widgets.tab_order import set_tab_order
 from ui.wording import plural
 
@@ -73,29 +72,15 @@ class UsersPage(Page):
         head.addSpacing(12)
         head.addWidget(self.add_button)
 
-        self.table = QTableView()
-        self.table.setObjectName("usersTable")
-        self.table.setAccessibleName("Users")
-        self.table.setModel(self.proxy)
-        self.table.setAlternatingRowColors(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setStretchLastSection(True)
-        fm = self.fontMetrics()
         samples = {
             UserColumn.USERNAME: "j.smith-admin",
             UserColumn.DISPLAY_NAME: "DC Jo Smith (HTT administrator)",
             UserColumn.ROLE: "Victim liaison officer",
             UserColumn.ACTIVE: "No (deactivated)",
         }
-        for col, sample in samples.items():
-            width = max(fm.horizontalAdvance(sample), fm.horizontalAdvance(HEADERS[col]))
-            header.resizeSection(col, width + 32)
+        self.table = record_table(
+            "usersTable", "Users", self.proxy, samples, HEADERS, multi_select=False, padding=32
+        )
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(UserColumn.USERNAME, Qt.SortOrder.AscendingOrder)
         note = QLabel(
