@@ -19,6 +19,7 @@ from mshtdesk.services.actor import Actor
 from mshtdesk.services.audit import AuditAction, AuditService, record
 from mshtdesk.services.custody_import import ImportSummary, Progress
 from mshtdesk.services.disposal_report import disposal_table
+from mshtdesk.services.people import PeopleService
 from mshtdesk.services.reference import ReferenceService
 from mshtdesk.services.register import RegisterService
 from mshtdesk.services.users import UserService, actor_for, create_database, login, unlock
@@ -33,6 +34,7 @@ class Backend:
         self.reference = ReferenceService(db, actor)
         self.audit = AuditService(db, actor)
         self.users = UserService(db, actor)
+        self.people = PeopleService(db, actor)
 
     @classmethod
     def login(cls, db: str | None, username: str, password: str) -> Backend:

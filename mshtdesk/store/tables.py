@@ -175,6 +175,57 @@ class AuditHead(SQLModel, table=True):
     last_hash: str = Field(max_length=64)
 
 
+class Person(SQLModel, table=True):
+    """A person in the victim pathway: the most sensitive record in the app. Facts and assessments are
+    kept in separate fields (DPA 2018 s.38(2)); the role a person plays is on their links, not here."""
+
+    __tablename__ = "person"
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_ref: str = Field(max_length=16, unique=True)
+    surname: str = Field(default="", max_length=120)
+    forenames: str = Field(default="", max_length=120)
+    aliases: str = Field(default="", max_length=400)
+    date_of_birth: date | None = None
+    estimated_age: int | None = None
+    gender: str = Field(default="unknown", max_length=16)
+    nationality: str = Field(default="", max_length=80)
+    second_nationality: str = Field(default="", max_length=80)
+    first_language: str = Field(default="", max_length=80)
+    interpreter_language: str = Field(default="", max_length=80)
+    contact_details: str = Field(default="", max_length=1000)
+    facts: str = Field(default="", max_length=4000)
+    assessments: str = Field(default="", max_length=4000)  # safeguarding notes: opinion, not fact
+    vlo_user_id: int | None = Field(default=None, foreign_key="app_user.id", index=True)
+    opted_out_of_updates: bool = False
+    review_due: date | None = None
+    version: int = 1
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class PersonSupport(SQLModel, table=True):
+    """A Victim Navigator supporting a person: what their record scope ("supported") is made of."""
+
+    __tablename__ = "person_support"
+
+    person_id: int = Field(foreign_key="person.id", primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id", primary_key=True, index=True)
+
+
+class PersonLink(SQLModel, table=True):
+    """A person's part in an arrest or an operation: potential victim, confirmed victim or witness."""
+
+    __tablename__ = "person_link"
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    arrest_id: int | None = Field(default=None, foreign_key="arrest.id", index=True)
+    operation: str = Field(default="", max_length=120)
+    role: str = Field(max_length=24)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 def _t(model: type[SQLModel]) -> Table:
     return cast(Table, model.__table__)  # type: ignore[attr-defined]
 
@@ -191,3 +242,6 @@ SETTING = _t(Setting)
 USER = _t(User)
 AUDIT = _t(AuditEvent)
 AUDIT_HEAD = _t(AuditHead)
+PERSON = _t(Person)
+PERSON_SUPPORT = _t(PersonSupport)
+PERSON_LINK = _t(PersonLink)
