@@ -566,23 +566,23 @@ class ArrestDialog(FormDialog):
         return dialog
 
     def correct_event(self) -> CorrectEventDialog | None:
-        index = self.tree.currentIndex()
-        event, offence = self.history.event_at(index), self.history.offence_at(index)
-        if not self.may_update or self.detail is None or event is None or offence is None:
-            return None
-        if not self.history.is_live(event):
-            return None
-        dialog = CorrectEventDialog(self.ctx, self.detail, offence, event, self)
-        dialog.open()
-        return dialog
+        dialog = self._open_on_live_event(CorrectEventDialog)
+        return dialog if isinstance(dialog, CorrectEventDialog) else None
 
     def withdraw_event(self) -> WithdrawEventDialog | None:
+        dialog = self._open_on_live_event(WithdrawEventDialog)
+        return dialog if isinstance(dialog, WithdrawEventDialog) else None
+
+    def _open_on_live_event(
+        self, kind: type[CorrectEventDialog] | type[WithdrawEventDialog]
+    ) -> CorrectEventDialog | WithdrawEventDialog | None:
+        """Correcting and withdrawing both act on the selected event, only while it is still in force."""
         index = self.tree.currentIndex()
         event, offence = self.history.event_at(index), self.history.offence_at(index)
         if not self.may_update or self.detail is None or event is None or offence is None:
             return None
         if not self.history.is_live(event):
             return None
-        dialog = WithdrawEventDialog(self.ctx, self.detail, offence, event, self)
+        dialog = kind(self.ctx, self.detail, offence, event, self)
         dialog.open()
         return dialog
