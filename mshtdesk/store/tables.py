@@ -226,6 +226,170 @@ class PersonLink(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class CalendarDay(SQLModel, table=True):
+    """An administrator's change to the England & Wales working calendar: an extra non-working day
+    (``working`` false) or a bank holiday worked as normal (``working`` true)."""
+
+    __tablename__ = "calendar_day"
+
+    day: date = Field(primary_key=True)
+    working: bool = False
+    label: str = Field(default="", max_length=120)
+
+
+class NrmReferral(SQLModel, table=True):
+    """A referral of a potential victim to the NRM, or a Duty to Notify. A DtN's person row keeps no name
+    unless they agree to co-operate. ``exploitation`` holds the flags (``;``-joined codes) and
+    ``exploitation_label`` the Home Office label derived from them, stored so reports group in SQL."""
+
+    __tablename__ = "nrm_referral"
+
+    id: int | None = Field(default=None, primary_key=True)
+    referral_ref: str = Field(max_length=32, unique=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    route: str = Field(max_length=8)  # nrm | dtn
+    consents: bool | None = None
+    cooperates: bool | None = None  # DtN only: agreed to co-operate, so name and contact may be kept
+    first_responder: str = Field(default="", max_length=120)
+    first_responder_org: str = Field(default="", max_length=120)
+    submitted_date: date = Field(index=True)
+    age_at_referral: str = Field(max_length=16)  # adult | child | unknown | disputed
+    age_at_exploitation: str = Field(max_length=16)  # adult | child | unknown
+    exploitation: str = Field(default="", max_length=200)
+    exploitation_label: str = Field(default="", max_length=80)
+    sub_types: str = Field(default="", max_length=400)
+    exploitation_location: str = Field(default="unknown", max_length=24)
+    crime_ref: str = Field(default="", max_length=64)
+    no_crime_reason: str = Field(default="", max_length=1000)
+    district_id: int | None = Field(default=None, foreign_key="district.id")
+    operation: str = Field(default="", max_length=120)
+    notes: str = Field(default="", max_length=4000)
+    import_batch_id: int | None = Field(default=None, foreign_key="import_batch.id")
+    version: int = 1
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class NrmDecision(SQLModel, table=True):
+    """A dated event in a referral's decision history (RG, CG, reconsideration, withdrawal). Append-only:
+    a mistaken entry is superseded by a later row with a reason, never edited."""
+
+    __tablename__ = "nrm_decision"
+
+    id: int | None = Field(default=None, primary_key=True)
+    referral_id: int = Field(foreign_key="nrm_referral.id", index=True)
+    kind: str = Field(max_length=32)  # see mshtdesk.domain.nrm.DecisionKind
+    outcome: str = Field(default="", max_length=32)  # see mshtdesk.domain.nrm.Outcome
+    decided_on: date = Field(index=True)
+    note: str = Field(default="", max_length=2000)
+    supersedes_id: int | None = Field(default=None, foreign_key="nrm_decision.id")
+    is_void: bool = False
+    reason: str = Field(default="", max_length=2000)
+    source: str = Field(default="manual", max_length=16)  # manual | import | demo
+    import_batch_id: int | None = Field(default=None, foreign_key="import_batch.id")
+    recorded_by: int | None = Field(default=None, foreign_key="app_user.id")
+    recorded_at: datetime = Field(default_factory=utcnow)
+
+
+class NavigatorCase(SQLModel, table=True):
+    """A Victim Navigator's support of one person. ``needs`` holds ``;``-joined need codes; engagement
+    flags are None until known."""
+
+    __tablename__ = "navigator_case"
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    navigator_user_id: int | None = Field(default=None, foreign_key="app_user.id", index=True)
+    referral_date: date = Field(index=True)
+    referral_source: str = Field(default="", max_length=120)
+    consent: bool = False
+    support_plan_opened: date | None = None
+    needs: str = Field(default="", max_length=400)
+    engaged_at_start: bool | None = None
+    engaged_now: bool | None = None
+    engaged_at_charge: bool | None = None
+    statement_date: date | None = None  # statement or ABE interview
+    attended_court: bool | None = None
+    gave_evidence: bool | None = None
+    repatriated: bool | None = None
+    closed_date: date | None = None
+    closed_reason: str = Field(default="", max_length=200)
+    notes: str = Field(default="", max_length=4000)
+    version: int = 1
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class HavenBed(SQLModel, table=True):
+    """A bed at Haven House, configured by an administrator; a retired bed stays for past stays."""
+
+    __tablename__ = "haven_bed"
+
+    id: int | None = Field(default=None, primary_key=True)
+    label: str = Field(max_length=40, unique=True)
+    room: str = Field(default="", max_length=40)
+    active: bool = True
+    sort_order: int = 0
+
+
+class HavenStay(SQLModel, table=True):
+    """A stay at Haven House. ``person_id`` is None for an anonymous stay. Bed nights and length of stay
+    are derived from the two date-times, never stored."""
+
+    __tablename__ = "haven_stay"
+    __table_args__ = (
+        # One open stay per bed, enforced by the store so two writers cannot fill a bed twice.
+        Index(
+            "ux_haven_stay_open_bed",
+            "bed_id",
+            unique=True,
+            sqlite_where=text("discharged_at IS NULL"),
+            postgresql_where=text("discharged_at IS NULL"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    bed_id: int = Field(foreign_key="haven_bed.id", index=True)
+    admitted_at: datetime = Field(index=True)
+    discharged_at: datetime | None = Field(default=None, index=True)
+    referring_district_id: int | None = Field(default=None, foreign_key="district.id")
+    operation: str = Field(default="", max_length=120)
+    adults: int = 1
+    children: int = 0
+    services: str = Field(default="", max_length=400)
+    nrm_decision_at_reception: str = Field(default="undecided", max_length=24)
+    discharge_destination: str = Field(default="", max_length=40)
+    notes: str = Field(default="", max_length=4000)
+    version: int = 1
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class VloContact(SQLModel, table=True):
+    """A victim liaison officer's contact with a victim. When it notifies a decision, the due date and
+    whether it was on time are computed at entry and stored, so reports need no calendar."""
+
+    __tablename__ = "vlo_contact"
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    vlo_user_id: int | None = Field(default=None, foreign_key="app_user.id", index=True)
+    contact_at: datetime = Field(index=True)
+    method: str = Field(max_length=24)
+    interpreter_language: str = Field(default="", max_length=80)
+    purpose: str = Field(max_length=32)
+    decision_notified: str = Field(default="", max_length=40)
+    decision_date: date | None = None
+    notification_due: date | None = None
+    notified_on_time: bool | None = None
+    safeguarding_concern: bool = False
+    summary: str = Field(default="", max_length=4000)
+    next_contact_due: date | None = Field(default=None, index=True)
+    version: int = 1
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 def _t(model: type[SQLModel]) -> Table:
     return cast(Table, model.__table__)  # type: ignore[attr-defined]
 
@@ -245,3 +409,10 @@ AUDIT_HEAD = _t(AuditHead)
 PERSON = _t(Person)
 PERSON_SUPPORT = _t(PersonSupport)
 PERSON_LINK = _t(PersonLink)
+CALENDAR_DAY = _t(CalendarDay)
+NRM_REFERRAL = _t(NrmReferral)
+NRM_DECISION = _t(NrmDecision)
+NAVIGATOR_CASE = _t(NavigatorCase)
+HAVEN_BED = _t(HavenBed)
+HAVEN_STAY = _t(HavenStay)
+VLO_CONTACT = _t(VloContact)
