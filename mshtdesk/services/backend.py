@@ -17,11 +17,16 @@ from mshtdesk.domain.roles import Action, Entity
 from mshtdesk.services import custody_import
 from mshtdesk.services.actor import Actor
 from mshtdesk.services.audit import AuditAction, AuditService, record
+from mshtdesk.services.contacts import ContactService
 from mshtdesk.services.custody_import import ImportSummary, Progress
 from mshtdesk.services.disposal_report import disposal_table
+from mshtdesk.services.haven import HavenService
+from mshtdesk.services.navigator import NavigatorService
+from mshtdesk.services.pathway import PathwayService
 from mshtdesk.services.people import PeopleService
 from mshtdesk.services.reference import ReferenceService
 from mshtdesk.services.register import RegisterService
+from mshtdesk.services.today import TodayService
 from mshtdesk.services.users import UserService, actor_for, create_database, login, unlock
 from mshtdesk.store.database import Database
 
@@ -35,6 +40,11 @@ class Backend:
         self.audit = AuditService(db, actor)
         self.users = UserService(db, actor)
         self.people = PeopleService(db, actor)
+        self.navigator = NavigatorService(db, actor)
+        self.haven = HavenService(db, actor)
+        self.contacts = ContactService(db, actor)
+        self.pathway = PathwayService(db, actor)
+        self.today = TodayService(db, actor)
 
     @classmethod
     def login(cls, db: str | None, username: str, password: str) -> Backend:
