@@ -50,6 +50,7 @@ class ReferralStatus(StrEnum):
     AWAITING_CG = "awaiting-cg"
     CONCLUDED = "concluded"  # a CG, a negative RG, or a refused reconsideration
     WITHDRAWN = "withdrawn"
+    DUTY_TO_NOTIFY = "dtn"  # a Duty to Notify: the Home Office makes no decision, no clock runs
 
     @property
     def label(self) -> str:
@@ -62,6 +63,7 @@ _STATUS_LABELS = {
     ReferralStatus.AWAITING_CG: "Awaiting CG",
     ReferralStatus.CONCLUDED: "Concluded",
     ReferralStatus.WITHDRAWN: "Withdrawn",
+    ReferralStatus.DUTY_TO_NOTIFY: "Duty to Notify (no decision)",
 }
 
 #: Columns the list may be sorted by.
@@ -145,7 +147,7 @@ class ReferralRow:
     submitted_date: date
     exploitation_label: str
     status: ReferralStatus
-    rg_expected: date  # 5th working day after submission
+    rg_expected: date | None  # 5th working day after submission; None for a Duty to Notify
     last_decision: str  # e.g. "Positive RG 03/02/2024", "" when none
 
 
@@ -175,7 +177,7 @@ class DecisionRow:
 class ReferralClocks:
     """The clocks of domain/clocks.py as they stand today. None where a clock does not apply."""
 
-    rg_expected: date  # 5th working day after submission (with the database's calendar)
+    rg_expected: date | None  # 5th working day after submission (database's calendar); None for a DtN
     rg_overdue: bool  # no RG yet and past rg_expected
     waiting_for: str  # "RG", "CG", "reconsideration" or "" when concluded or withdrawn
     days_waiting: int | None  # calendar days since the event that started the current wait
