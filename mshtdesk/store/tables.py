@@ -390,6 +390,30 @@ class VloContact(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class ReportRun(SQLModel, table=True):
+    """One generated report (COM summary or disposal table): its parameters, marking, who ran it and
+    when, and the SHA-256 of the file written, so a past report can be regenerated and checked."""
+
+    __tablename__ = "report_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    report: str = Field(max_length=24)  # com | disposals
+    period_from: date
+    period_to: date
+    as_at: date
+    public: bool = False
+    classification: str = Field(max_length=32)  # OFFICIAL | OFFICIAL-SENSITIVE
+    output_format: str = Field(max_length=8)  # pdf | json
+    file_name: str = Field(default="", max_length=260)
+    sha256: str = Field(max_length=64, index=True)
+    size_bytes: int = 0
+    parameters: str = Field(default="", max_length=4000)  # JSON: ranking, force, anything else used
+    reason: str = Field(default="", max_length=1000)
+    user_id: int | None = Field(default=None, foreign_key="app_user.id", index=True)
+    username: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+
+
 def _t(model: type[SQLModel]) -> Table:
     return cast(Table, model.__table__)  # type: ignore[attr-defined]
 
@@ -416,3 +440,4 @@ NAVIGATOR_CASE = _t(NavigatorCase)
 HAVEN_BED = _t(HavenBed)
 HAVEN_STAY = _t(HavenStay)
 VLO_CONTACT = _t(VloContact)
+REPORT_RUN = _t(ReportRun)
