@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Self, TypeVar
 
@@ -233,7 +233,8 @@ def length_of_stay(admitted: datetime, discharged: datetime | None, now: datetim
     end = discharged if discharged is not None else now
     _aware(admitted)
     _aware(end)
-    return max(end - admitted, timedelta(0))
+    # In UTC: Python subtracts two times of the same zone as wall-clock times, ignoring a clock change.
+    return max(end.astimezone(UTC) - admitted.astimezone(UTC), timedelta(0))
 
 
 def bed_nights(admitted: datetime, discharged: datetime | None, now: datetime) -> int:
