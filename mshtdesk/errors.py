@@ -6,7 +6,9 @@ personal data, because messages reach logs and the command line.
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
+from typing import Any
 
 
 class MshtError(Exception):
@@ -19,6 +21,18 @@ class StoreError(MshtError):
 
 class NewerDatabaseError(StoreError):
     pass
+
+
+class DatabaseLockedError(StoreError):
+    """Another program (or another copy of MSHT Desk) held the write lock for longer than we wait."""
+
+
+class ReadOnlyDatabaseError(StoreError):
+    """The file, its folder or the disk refuses writes."""
+
+
+class DiskFullError(StoreError):
+    """No room left for the database, its write-ahead log or a backup."""
 
 
 class NotAnMshtDatabaseError(StoreError):
@@ -54,7 +68,16 @@ class NotFoundError(MshtError):
 
 
 class ConflictError(MshtError):
-    """Someone else saved the record after it was read; nothing was written."""
+    """Someone else saved the record after it was read; nothing was written.
+
+    ``mine`` is what this user tried to save and ``theirs`` the record as it now stands (plain values,
+    e.g. the service's input and detail dataclasses), so a form can show both and let the user choose.
+    """
+
+    def __init__(self, message: str, *, mine: Any = None, theirs: Any = None) -> None:
+        super().__init__(message)
+        self.mine = mine
+        self.theirs = theirs
 
 
 class ValidationError(MshtError):
@@ -91,3 +114,96 @@ class ImportRejectedError(MshtError):
 class CancelledError(MshtError):
     def __init__(self) -> None:
         super().__init__("Cancelled: nothing was written.")
+
+
+NOT_SAVED = "Your last change was not saved."
+
+_SQLITE_MESSAGES: tuple[tuple[str, type[StoreError], str], ...] = (
+    (
+        "database is locked",
+        DatabaseLockedError,
+        "The database is busy: another copy of MSHT Desk or another program is writing to it. "
+        "Wait a moment and try again. " + NOT_SAVED,
+    ),
+    (
+        "database table is locked",
+        DatabaseLockedError,
+        "The database is busy: another copy of MSHT Desk or another program is writing to it. "
+        "Wait a moment and try again. " + NOT_SAVED,
+    ),
+    (
+        "readonly",
+        ReadOnlyDatabaseError,
+        "The database file cannot be written to (it, or its folder, is read-only). Ask IT to give you "
+        "write access, or open a copy you may change. " + NOT_SAVED,
+    ),
+    (
+        "read-only",
+        ReadOnlyDatabaseError,
+        "The database file cannot be written to (it, or its folder, is read-only). Ask IT to give you "
+        "write access, or open a copy you may change. " + NOT_SAVED,
+    ),
+    (
+        "database or disk is full",
+        DiskFullError,
+        "The disk holding the database is full. Free some space (or move old backups elsewhere), then "
+        "try again. " + NOT_SAVED,
+    ),
+    (
+        "disk i/o error",
+        StoreError,
+        "The disk holding the database reported an error. Check the drive (and the network, for a "
+        "shared folder), then try again. " + NOT_SAVED,
+    ),
+    (
+        "malformed",
+        CorruptDatabaseError,
+        "The database file is damaged. Close MSHT Desk and restore the latest good backup. " + NOT_SAVED,
+    ),
+    (
+        "file is not a database",
+        CorruptDatabaseError,
+        "The database file is damaged. Close MSHT Desk and restore the latest good backup. " + NOT_SAVED,
+    ),
+    (
+        "unable to open database file",
+        DatabaseUnavailableError,
+        "The database file could not be opened: check that its folder still exists and that you may "
+        "use it. " + NOT_SAVED,
+    ),
+)
+
+_NO_PERMISSION = "You do not have permission to write there; choose another folder."
+_OS_ERRORS: dict[int, tuple[type[StoreError], str]] = {
+    errno.ENOSPC: (DiskFullError, "The disk is full. Free some space, then try again."),
+    errno.EROFS: (ReadOnlyDatabaseError, "The disk is read-only; choose a folder you may write to."),
+    errno.EACCES: (ReadOnlyDatabaseError, _NO_PERMISSION),
+    errno.EPERM: (ReadOnlyDatabaseError, _NO_PERMISSION),
+}
+
+
+def environmental(exc: BaseException) -> MshtError | None:
+    """The expected failure ``exc`` stands for, or None if it is a bug.
+
+    Database drivers report a full disk, a read-only file, a lock held too long or a damaged file as
+    generic exceptions; their text is matched here (driver messages are fixed English strings). The
+    returned message never quotes the driver's, which can carry values from a row.
+    """
+    if isinstance(exc, MshtError):
+        return exc
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno in _OS_ERRORS:
+            kind, message = _OS_ERRORS[current.errno]
+            return kind(message)
+        orig = getattr(current, "orig", None)
+        text = str(orig if isinstance(orig, BaseException) else current).lower()
+        name = type(orig if isinstance(orig, BaseException) else current).__name__
+        if name in ("OperationalError", "DatabaseError") or "sqlite" in name.lower():
+            for needle, kind, message in _SQLITE_MESSAGES:
+                if needle in text:
+                    return kind(message)
+        current = current.__cause__ or current.__context__
+    return None

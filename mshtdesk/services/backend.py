@@ -17,6 +17,7 @@ from mshtdesk.domain.roles import Action, Entity
 from mshtdesk.services import custody_import
 from mshtdesk.services.actor import Actor
 from mshtdesk.services.audit import AuditAction, AuditService, record
+from mshtdesk.services.backups import BackupService
 from mshtdesk.services.contacts import ContactService
 from mshtdesk.services.custody_import import ImportSummary, Progress
 from mshtdesk.services.disposal_report import disposal_table
@@ -40,6 +41,7 @@ class Backend:
         self.audit = AuditService(db, actor)
         self.users = UserService(db, actor)
         self.people = PeopleService(db, actor)
+        self.backups = BackupService(db, actor)
         self.navigator = NavigatorService(db, actor)
         self.haven = HavenService(db, actor)
         self.contacts = ContactService(db, actor)

@@ -59,6 +59,12 @@ def _check_sqlite(conn: Connection, where: str) -> None:
         raise MigrationError(f"{where}: the database failed its integrity check ({result}).")
 
 
+def _configured_backup_folder(conn: Connection) -> Path | None:
+    """The folder an administrator chose for backups (``services.backups``), if any."""
+    value = conn.execute(text("SELECT value FROM setting WHERE key = 'backup_folder'")).scalar()
+    return Path(value) if value else None
+
+
 def migrate(url: str, backup_dir: Path | None = None, key: bytes | None = None) -> Path | None:
     """Bring the database at ``url`` to the current schema; return the backup taken, if any."""
     engine = make_engine(url, foreign_keys=False, key=key)
@@ -68,7 +74,9 @@ def migrate(url: str, backup_dir: Path | None = None, key: bytes | None = None) 
         try:
             with engine.connect() as conn:
                 current = current_revision(conn)
-                has_tables = bool(inspect(conn).get_table_names())
+                tables = inspect(conn).get_table_names()
+                has_tables = bool(tables)
+                configured = _configured_backup_folder(conn) if "setting" in tables else None
         except DatabaseError as exc:
             if isinstance(exc, OperationalError) and path is None:
                 raise DatabaseUnavailableError(
@@ -94,7 +102,8 @@ def migrate(url: str, backup_dir: Path | None = None, key: bytes | None = None) 
                 "Install the newer version to open it; nothing in it has been changed."
             )
         if current is not None and path is not None:
-            backup = backup_sqlite(path, backup_dir or path.parent / "backups", f"before-{head}", key)
+            folder = backup_dir or configured or path.parent / "backups"
+            backup = backup_sqlite(path, folder, f"before-{head}", key)
         cfg = alembic_config()
         with engine.begin() as conn:
             cfg.attributes["connection"] = conn
