@@ -7,13 +7,21 @@ person's supporters, a combination of records written to the audit log with the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
-from mshtdesk.domain.support import NavigatorCloseReason, NavigatorNeed
+from sqlalchemy import Connection, Row, Select, func, insert, or_, select, update
+
+from mshtdesk.domain.roles import Action, Entity, Role
+from mshtdesk.domain.support import NavigatorCloseReason, NavigatorNeed, join_codes, labels_of, split_codes
+from mshtdesk.errors import ConflictError, NotFoundError, ValidationError
 from mshtdesk.services.actor import Actor
+from mshtdesk.services.audit import AuditAction, record
+from mshtdesk.services.support_scope import like_pattern, person_condition, plain_name, require_person
 from mshtdesk.store.database import Database
+from mshtdesk.store.tables import NAVIGATOR_CASE, PERSON, PERSON_SUPPORT, USER, utcnow
 
 
 class CaseStatus(StrEnum):
@@ -79,36 +87,310 @@ class NavigatorCaseDetail:
     version: int
 
 
+INPUT_FIELDS = tuple(f.name for f in fields(NavigatorCaseInput))
+LIMITS = {"referral_source": 120, "notes": 4000}
+_CASE = NAVIGATOR_CASE
+
+
+def _problems(data: NavigatorCaseInput, today: date) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    for name, limit in LIMITS.items():
+        if len(getattr(data, name)) > limit:
+            problems[name] = f"At most {limit} characters."
+    if data.referral_date > today:
+        problems["referral_date"] = "The referral date cannot be in the future."
+    if data.support_plan_opened is not None:
+        if data.support_plan_opened > today:
+            problems["support_plan_opened"] = "The support plan cannot open in the future."
+        elif data.support_plan_opened < data.referral_date:
+            problems["support_plan_opened"] = "The support plan cannot open before the referral."
+    if data.statement_date is not None and data.statement_date > today:
+        problems["statement_date"] = "A statement or ABE interview date cannot be in the future."
+    if data.gave_evidence and data.attended_court is False:
+        problems["gave_evidence"] = "Someone who gave evidence attended court: tick both, or neither."
+    return problems
+
+
+def _values(data: NavigatorCaseInput) -> dict[str, Any]:
+    values: dict[str, Any] = {f: getattr(data, f) for f in INPUT_FIELDS}
+    values["needs"] = join_codes(data.needs)
+    values["referral_source"] = data.referral_source.strip()
+    return values
+
+
+_STORED = tuple(_CASE.c[f] for f in INPUT_FIELDS)
+
+
+def _input(row: Row[Any] | tuple[Any, ...]) -> NavigatorCaseInput:
+    values = dict(zip(INPUT_FIELDS, row, strict=True))
+    values["needs"] = split_codes(NavigatorNeed, values["needs"])
+    return NavigatorCaseInput(**values)
+
+
+def _reason(code: str) -> NavigatorCloseReason | None:
+    return NavigatorCloseReason.parse(code) if code else None
+
+
 class NavigatorService:
     def __init__(self, db: Database, actor: Actor, *, today: date | None = None) -> None:
         self._db = db
         self._actor = actor
         self._today = today
 
+    @property
+    def today(self) -> date:
+        return self._today or date.today()
+
+    # ----- reading ---------------------------------------------------------------------------------
+    def _filtered(self, stmt: Select[Any], q: NavigatorFilter) -> Select[Any]:
+        scope = person_condition(self._actor, Entity.NAVIGATOR_CASE, _CASE.c.person_id)
+        if scope is not None:
+            stmt = stmt.where(scope)
+        if q.status is CaseStatus.OPEN:
+            stmt = stmt.where(_CASE.c.closed_date.is_(None))
+        elif q.status is CaseStatus.CLOSED:
+            stmt = stmt.where(_CASE.c.closed_date.is_not(None))
+        if q.text.strip():
+            pattern = like_pattern(q.text)
+            stmt = stmt.where(
+                or_(
+                    *(
+                        func.lower(c).like(pattern, escape="\\")
+                        for c in (PERSON.c.surname, PERSON.c.forenames, PERSON.c.aliases, PERSON.c.person_ref)
+                    )
+                )
+            )
+        return stmt
+
     def count(self, q: NavigatorFilter = NavigatorFilter()) -> int:
         """How many cases the filter finds in the user's scope (for the table's row count)."""
-        raise NotImplementedError
+        self._actor.require(Action.READ, Entity.NAVIGATOR_CASE)
+        stmt = self._filtered(
+            select(func.count()).select_from(_CASE.join(PERSON, PERSON.c.id == _CASE.c.person_id)), q
+        )
+        with self._db.engine.connect() as conn:
+            return int(conn.execute(stmt).scalar_one())
 
     def list(
         self, q: NavigatorFilter = NavigatorFilter(), *, offset: int = 0, limit: int = 200
     ) -> list[NavigatorCaseRow]:
         """One page of cases in the user's scope, newest referral first; paged in SQL."""
-        raise NotImplementedError
+        self._actor.require(Action.READ, Entity.NAVIGATOR_CASE)
+        stmt = select(
+            _CASE.c.id,
+            _CASE.c.person_id,
+            PERSON.c.person_ref,
+            PERSON.c.surname,
+            PERSON.c.forenames,
+            func.coalesce(USER.c.username, ""),
+            _CASE.c.referral_date,
+            _CASE.c.support_plan_opened,
+            _CASE.c.needs,
+            _CASE.c.engaged_now,
+            _CASE.c.closed_date,
+            _CASE.c.closed_reason,
+            _CASE.c.version,
+        ).select_from(
+            _CASE.join(PERSON, PERSON.c.id == _CASE.c.person_id).outerjoin(
+                USER, USER.c.id == _CASE.c.navigator_user_id
+            )
+        )
+        stmt = self._filtered(stmt, q).order_by(_CASE.c.referral_date.desc(), _CASE.c.id.desc())
+        with self._db.engine.connect() as conn:
+            rows = conn.execute(stmt.offset(offset).limit(limit)).all()
+        return [
+            NavigatorCaseRow(
+                id=r[0],
+                person_id=r[1],
+                person_ref=r[2],
+                person_name=plain_name(r[3], r[4], r[2]),
+                navigator=r[5],
+                referral_date=r[6],
+                support_plan_opened=r[7],
+                needs=labels_of(split_codes(NavigatorNeed, r[8])),
+                engaged_now=r[9],
+                closed_date=r[10],
+                closed_reason=reason.label if (reason := _reason(r[11])) else r[11],
+                version=r[12],
+            )
+            for r in rows
+        ]
+
+    def _person_of(self, conn: Connection, case_id: int) -> int:
+        found = conn.execute(select(_CASE.c.person_id).where(_CASE.c.id == case_id)).scalar()
+        if found is None:
+            raise NotFoundError("That Navigator case is no longer in the register.")
+        return int(found)
 
     def get(self, case_id: int) -> NavigatorCaseDetail:
         """Open one case (checked against scope, recorded as a consultation)."""
-        raise NotImplementedError
+        with self._db.engine.begin() as conn:
+            person_id = self._person_of(conn, case_id)
+            require_person(conn, self._actor, Action.READ, Entity.NAVIGATOR_CASE, person_id)
+            r = conn.execute(
+                select(
+                    PERSON.c.person_ref,
+                    PERSON.c.surname,
+                    PERSON.c.forenames,
+                    _CASE.c.navigator_user_id,
+                    func.coalesce(USER.c.username, ""),
+                    _CASE.c.closed_date,
+                    _CASE.c.closed_reason,
+                    _CASE.c.version,
+                    *_STORED,
+                )
+                .select_from(
+                    _CASE.join(PERSON, PERSON.c.id == _CASE.c.person_id).outerjoin(
+                        USER, USER.c.id == _CASE.c.navigator_user_id
+                    )
+                )
+                .where(_CASE.c.id == case_id)
+            ).one()
+            record(conn, self._actor, AuditAction.CONSULT, Entity.NAVIGATOR_CASE, case_id)
+        return NavigatorCaseDetail(
+            id=case_id,
+            person_id=person_id,
+            person_ref=r[0],
+            person_name=plain_name(r[1], r[2], r[0]),
+            navigator_user_id=r[3],
+            navigator=r[4],
+            data=_input(r[8:]),
+            closed_date=r[5],
+            closed_reason=_reason(r[6]),
+            version=r[7],
+        )
+
+    # ----- writing ---------------------------------------------------------------------------------
+    def _navigator_id(self, conn: Connection, navigator: str | None) -> int:
+        if navigator is None or navigator == self._actor.username:
+            if self._actor.role is not Role.NAVIGATOR:
+                raise ValidationError(
+                    {"navigator": "Name the Victim Navigator who will support this person."}
+                )
+            return self._actor.user_id
+        found = conn.execute(
+            select(USER.c.id).where(
+                USER.c.username == navigator, USER.c.role == Role.NAVIGATOR.value, USER.c.active
+            )
+        ).scalar()
+        if found is None:
+            raise ValidationError({"navigator": f"{navigator} is not an active Victim Navigator."})
+        return int(found)
 
     def create(self, person_id: int, data: NavigatorCaseInput, *, navigator: str | None = None) -> int:
-        """Open a case; its Navigator (the user, or ``navigator`` by user name) supports the person."""
-        raise NotImplementedError
+        """Open a case; its Navigator (the user, or ``navigator`` by user name) supports the person.
+
+        Taking a referral on is what puts a person in a Navigator's scope, so it needs no scope first;
+        it is recorded as a combination of records on the person. A person has one open case at a time.
+        """
+        self._actor.require(Action.CREATE, Entity.NAVIGATOR_CASE)
+        problems = _problems(data, self.today)
+        if problems:
+            raise ValidationError(problems)
+        now = utcnow()
+        with self._db.engine.begin() as conn:
+            if conn.execute(select(PERSON.c.id).where(PERSON.c.id == person_id)).first() is None:
+                raise NotFoundError("That person is no longer in the register.")
+            open_case = conn.execute(
+                select(_CASE.c.referral_date).where(
+                    _CASE.c.person_id == person_id, _CASE.c.closed_date.is_(None)
+                )
+            ).first()
+            if open_case is not None:
+                raise ValidationError(
+                    {
+                        "person": f"This person already has an open Navigator case (referred "
+                        f"{open_case[0]:%d/%m/%Y}); update that case, or close it first."
+                    }
+                )
+            navigator_id = self._navigator_id(conn, navigator)
+            values = _values(data)
+            values.update(
+                person_id=person_id,
+                navigator_user_id=navigator_id,
+                closed_date=None,
+                closed_reason="",
+                version=1,
+                created_at=now,
+                updated_at=now,
+            )
+            case_id = int(conn.execute(insert(_CASE).returning(_CASE.c.id), values).scalar_one())
+            if not conn.execute(
+                select(PERSON_SUPPORT.c.person_id).where(
+                    PERSON_SUPPORT.c.person_id == person_id, PERSON_SUPPORT.c.user_id == navigator_id
+                )
+            ).first():
+                conn.execute(insert(PERSON_SUPPORT).values(person_id=person_id, user_id=navigator_id))
+                record(
+                    conn, self._actor, AuditAction.COMBINE, Entity.PERSON, person_id, fields=("navigator",)
+                )
+            filled = [f for f in INPUT_FIELDS if getattr(data, f) not in ("", None, False, frozenset())]
+            record(conn, self._actor, AuditAction.COLLECT, Entity.NAVIGATOR_CASE, case_id, fields=filled)
+        return case_id
+
+    def _save(self, conn: Connection, case_id: int, version: int, values: dict[str, Any]) -> None:
+        result = conn.execute(
+            update(_CASE)
+            .where(_CASE.c.id == case_id, _CASE.c.version == version)
+            .values(**values, version=version + 1, updated_at=utcnow())
+        )
+        if result.rowcount != 1:
+            raise ConflictError(
+                "Someone else saved this Navigator case after you opened it; your changes were not saved. "
+                "Reopen the case to see their version."
+            )
 
     def update(self, case_id: int, version: int, data: NavigatorCaseInput) -> int:
         """Save the case if nobody saved it since ``version`` was read (ConflictError); the new version."""
-        raise NotImplementedError
+        problems = _problems(data, self.today)
+        if problems:
+            raise ValidationError(problems)
+        with self._db.engine.begin() as conn:
+            person_id = self._person_of(conn, case_id)
+            require_person(conn, self._actor, Action.UPDATE, Entity.NAVIGATOR_CASE, person_id)
+            before = _input(conn.execute(select(*_STORED).where(_CASE.c.id == case_id)).one())
+            closed = conn.execute(select(_CASE.c.closed_date).where(_CASE.c.id == case_id)).scalar()
+            if closed is not None and data.referral_date > closed:
+                raise ValidationError({"referral_date": "The referral cannot be after the case closed."})
+            self._save(conn, case_id, version, _values(data))
+            changed = [f for f in INPUT_FIELDS if getattr(before, f) != getattr(data, f)]
+            record(conn, self._actor, AuditAction.ALTER, Entity.NAVIGATOR_CASE, case_id, fields=changed)
+        return version + 1
 
     def close(
         self, case_id: int, version: int, closed_on: date, reason: NavigatorCloseReason, note: str = ""
     ) -> int:
-        """Close the case on a date with a reason (not before the referral, not in the future)."""
-        raise NotImplementedError
+        """Close the case on a date with a reason (not before the referral, not in the future).
+
+        "Other" needs a note; a note is added to the case notes, dated.
+        """
+        reason = NavigatorCloseReason(reason)
+        problems: dict[str, str] = {}
+        if closed_on > self.today:
+            problems["closed_date"] = "A case cannot close in the future."
+        if reason is NavigatorCloseReason.OTHER and not note.strip():
+            problems["closed_reason"] = "Say why the case closed."
+        if problems:
+            raise ValidationError(problems)
+        with self._db.engine.begin() as conn:
+            person_id = self._person_of(conn, case_id)
+            require_person(conn, self._actor, Action.UPDATE, Entity.NAVIGATOR_CASE, person_id)
+            referral, closed, notes = conn.execute(
+                select(_CASE.c.referral_date, _CASE.c.closed_date, _CASE.c.notes).where(_CASE.c.id == case_id)
+            ).one()
+            if closed is not None:
+                raise ValidationError({"closed_date": f"This case already closed on {closed:%d/%m/%Y}."})
+            if closed_on < referral:
+                raise ValidationError(
+                    {"closed_date": f"A case cannot close before its referral ({referral:%d/%m/%Y})."}
+                )
+            values: dict[str, Any] = {"closed_date": closed_on, "closed_reason": reason.value}
+            if note.strip():
+                line = f"Closed {closed_on:%d/%m/%Y}: {note.strip()}"
+                values["notes"] = ((notes + "\n") if notes else "") + line
+                if len(values["notes"]) > LIMITS["notes"]:
+                    raise ValidationError({"closed_reason": "The case notes are full; shorten the note."})
+            self._save(conn, case_id, version, values)
+            fields_ = ["closed_date", "closed_reason"] + (["notes"] if note.strip() else [])
+            record(conn, self._actor, AuditAction.ALTER, Entity.NAVIGATOR_CASE, case_id, fields=fields_)
+        return version + 1
