@@ -18,11 +18,13 @@ from mshtdesk.services import custody_import
 from mshtdesk.services.actor import Actor
 from mshtdesk.services.audit import AuditAction, AuditService, record
 from mshtdesk.services.backups import BackupService
+from mshtdesk.services.calendar import CalendarService
 from mshtdesk.services.contacts import ContactService
 from mshtdesk.services.custody_import import ImportSummary, Progress
 from mshtdesk.services.disposal_report import disposal_table
 from mshtdesk.services.haven import HavenService
 from mshtdesk.services.navigator import NavigatorService
+from mshtdesk.services.nrm import NrmService
 from mshtdesk.services.pathway import PathwayService
 from mshtdesk.services.people import PeopleService
 from mshtdesk.services.reference import ReferenceService
@@ -47,6 +49,8 @@ class Backend:
         self.contacts = ContactService(db, actor)
         self.pathway = PathwayService(db, actor)
         self.today = TodayService(db, actor)
+        self.nrm = NrmService(db, actor)
+        self.calendar = CalendarService(db, actor)
 
     @classmethod
     def login(cls, db: str | None, username: str, password: str) -> Backend:

@@ -3,9 +3,18 @@ administrator's overrides in ``calendar_day``. Every clock that counts working d
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, select
+from dataclasses import dataclass
+from datetime import date
 
+from sqlalchemy import Connection, delete, insert, select
+
+from mshtdesk.domain.dates import uk
+from mshtdesk.domain.roles import Action, Entity
 from mshtdesk.domain.working_days import WorkingCalendar
+from mshtdesk.errors import NotFoundError, ValidationError
+from mshtdesk.services.actor import Actor
+from mshtdesk.services.audit import AuditAction, record
+from mshtdesk.store.database import Database
 from mshtdesk.store.tables import CALENDAR_DAY
 
 
@@ -16,3 +25,89 @@ def load_calendar(conn: Connection) -> WorkingCalendar:
         extra_non_working=tuple(d for d, working in rows if not working),
         extra_working=tuple(d for d, working in rows if working),
     )
+
+
+@dataclass(frozen=True)
+class CalendarOverride:
+    """One administrator's change: ``working`` False adds a non-working day, True makes a bank holiday
+    a normal working day."""
+
+    day: date
+    working: bool
+    label: str
+
+
+class CalendarService:
+    """The administrator's list of extra non-working days and worked bank holidays.
+
+    Anyone may read it (it is reference data that every clock uses); only an administrator changes it,
+    and each change is recorded, because it moves every working-day deadline in the app.
+    """
+
+    def __init__(self, db: Database, actor: Actor) -> None:
+        self._db = db
+        self._actor = actor
+
+    def list(self) -> list[CalendarOverride]:
+        """Every override, oldest day first."""
+        self._actor.require(Action.READ, Entity.REFERENCE)
+        with self._db.engine.connect() as conn:
+            rows = conn.execute(
+                select(CALENDAR_DAY.c.day, CALENDAR_DAY.c.working, CALENDAR_DAY.c.label).order_by(
+                    CALENDAR_DAY.c.day
+                )
+            ).all()
+        return [CalendarOverride(d, bool(w), label) for d, w, label in rows]
+
+    def calendar(self) -> WorkingCalendar:
+        """The working calendar the clocks use (bank holidays with these overrides)."""
+        self._actor.require(Action.READ, Entity.REFERENCE)
+        with self._db.engine.connect() as conn:
+            return load_calendar(conn)
+
+    def add(self, day: date, *, working: bool = False, label: str = "") -> None:
+        """Add a non-working day (``working`` False) or make a bank holiday a working day (True)."""
+        self._actor.require(Action.ADMINISTER, Entity.REFERENCE)
+        label = label.strip()
+        if len(label) > 120:
+            raise ValidationError({"label": "At most 120 characters."})
+        with self._db.engine.begin() as conn:
+            current = load_calendar(conn)
+            if conn.execute(select(CALENDAR_DAY.c.day).where(CALENDAR_DAY.c.day == day)).first():
+                raise ValidationError(
+                    {"day": f"{uk(day)} is already on the list; remove it first to change it."}
+                )
+            if working:
+                if day.weekday() >= 5:
+                    raise ValidationError(
+                        {"day": f"{uk(day)} is a weekend day; only a weekday can be made a working day."}
+                    )
+                if current.is_working_day(day):
+                    raise ValidationError({"day": f"{uk(day)} is already a working day."})
+            elif not current.is_working_day(day):
+                raise ValidationError({"day": f"{uk(day)} is already a non-working day."})
+            conn.execute(insert(CALENDAR_DAY).values(day=day, working=working, label=label))
+            record(
+                conn,
+                self._actor,
+                AuditAction.ADMINISTER,
+                Entity.REFERENCE,
+                f"calendar:{day.isoformat()}",
+                fields=("working" if working else "non_working", "label"),
+            )
+
+    def remove(self, day: date) -> None:
+        """Take a day off the list: it goes back to the England & Wales default."""
+        self._actor.require(Action.ADMINISTER, Entity.REFERENCE)
+        with self._db.engine.begin() as conn:
+            gone = conn.execute(delete(CALENDAR_DAY).where(CALENDAR_DAY.c.day == day)).rowcount
+            if gone != 1:
+                raise NotFoundError(f"{uk(day)} is not on the list of calendar changes.")
+            record(
+                conn,
+                self._actor,
+                AuditAction.ADMINISTER,
+                Entity.REFERENCE,
+                f"calendar:{day.isoformat()}",
+                fields=("removed",),
+            )
