@@ -170,6 +170,26 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--to", dest="date_to", type=_date, metavar="YYYY-MM-DD")
     a.add_argument("--format", choices=["table", "csv"], default="table")
     a.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+
+    p = sub.add_parser("backup", parents=[common], help="encrypted backups of the database file")
+    what = p.add_subparsers(dest="what", metavar="WHAT", required=True)
+    what.add_parser("create", parents=[common], help="back up now (then prune by the retention rule)")
+    what.add_parser("list", parents=[common], help="the backups in the backup folder, newest first")
+    b = what.add_parser("verify", parents=[common], help="open a backup with the key and check its integrity")
+    b.add_argument("file", nargs="?", metavar="FILE", help="one backup (default: every backup in the folder)")
+    b = what.add_parser(
+        "restore",
+        parents=[common],
+        help="replace the database with a backup (the current file is backed up first)",
+    )
+    b.add_argument("file", nargs="?", metavar="FILE", help="the backup to restore")
+    b.add_argument(
+        "--latest-good",
+        action="store_true",
+        help="the newest backup that passes the check (also for a damaged file)",
+    )
+    b = what.add_parser("folder", parents=[common], help="show or (administrators) set the backup folder")
+    b.add_argument("path", nargs="?", metavar="PATH")
     return parser
 
 
@@ -204,6 +224,12 @@ def run(ns: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = 
         print("Interrupted: nothing further was written.", file=err)
         return EXIT_DATA
     except Exception as exc:  # a bug: say so briefly, keep the details (without personal data) in the log
+        from mshtdesk.errors import environmental
+
+        found = environmental(exc)  # a full disk, a read-only or locked file: not a bug
+        if found is not None:
+            print(str(found), file=err)
+            return EXIT_DATA
         from mshtdesk.logs import log_bug
 
         where = log_bug(f"command {ns.command}", exc)
@@ -284,6 +310,7 @@ def _dispatch(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         "users": _users,
         "passwd": _passwd,
         "audit": _audit,
+        "backup": _backup,
     }
     handler = handlers.get(ns.command)
     if handler is None:
@@ -474,6 +501,70 @@ def _audit(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             for r in rows
         ]
         _write(ns, "\n".join(lines) + ("\n" if lines else "No events match.\n"), out, f"{len(rows)} events")
+    return EXIT_OK
+
+
+def _backup(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from mshtdesk.errors import CorruptDatabaseError
+
+    if ns.what == "restore" and not (ns.file or ns.latest_good):
+        raise UsageError("Name the backup FILE to restore, or give --latest-good.")
+    try:
+        backend = _login(ns)
+    except CorruptDatabaseError:
+        if ns.what != "restore" or not ns.latest_good:
+            raise
+        from mshtdesk.services.backups import restore_latest_good
+
+        user, password = _credentials()
+        result = restore_latest_good(ns.db, user, password)
+        print(f"The damaged file was kept aside and replaced by {result.restored_from}.", file=out)
+        return EXIT_OK
+    try:
+        service = backend.backups
+        if ns.what == "create":
+            made = service.create()
+            print(f"Backed up to {made.path} ({made.size:,} bytes, encrypted).", file=out)
+        elif ns.what == "list":
+            found = service.list()
+            for b in found:
+                print(f"{b.taken_at:%Y-%m-%d %H:%M:%S}  {b.size:>12,}  {b.kind:<20} {b.path}", file=out)
+            if not found:
+                print(f"No backups yet in {service.folder()}.", file=out)
+        elif ns.what == "verify":
+            targets = [ns.file] if ns.file else [b.path for b in service.list()]
+            if not targets:
+                print(f"No backups to check in {service.folder()}.", file=err)
+                return EXIT_DATA
+            bad = 0
+            for target in targets:
+                problem = service.verify(target)
+                bad += problem != "ok"
+                print(
+                    f"{'ok' if problem == 'ok' else 'BAD'}  {target}"
+                    + ("" if problem == "ok" else f": {problem}"),
+                    file=out,
+                )
+            return EXIT_OK if not bad else EXIT_DATA
+        elif ns.what == "restore":
+            source = ns.file
+            if source is None:
+                good = [b.path for b in service.list() if service.verify(b.path) == "ok"]
+                if not good:
+                    print(f"No good backup in {service.folder()}; nothing was changed.", file=err)
+                    return EXIT_DATA
+                source = good[0]
+            result = service.restore(source)
+            print(
+                f"Restored {result.restored_from}. "
+                f"The database as it was before is backed up at {result.safety_copy}.",
+                file=out,
+            )
+        elif ns.what == "folder":
+            folder = service.set_folder(ns.path) if ns.path else service.folder()
+            print(f"Backups go to {folder}.", file=out)
+    finally:
+        backend.close()
     return EXIT_OK
 
 
