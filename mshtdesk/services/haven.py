@@ -9,11 +9,32 @@ at once. Length of stay and bed nights are derived, never stored.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
-from mshtdesk.domain.support import DischargeDestination, HavenServiceGiven, Occupancy, ReceptionDecision
+from sqlalchemy import Connection, Select, and_, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from mshtdesk.domain.clocks import LONDON
+from mshtdesk.domain.dates import uk
+from mshtdesk.domain.roles import Action, Entity
+from mshtdesk.domain.support import (
+    DischargeDestination,
+    HavenServiceGiven,
+    Occupancy,
+    ReceptionDecision,
+    bed_nights,
+    join_codes,
+    length_of_stay,
+    occupancy,
+    split_codes,
+)
+from mshtdesk.errors import ConflictError, NotFoundError, ValidationError
 from mshtdesk.services.actor import Actor
+from mshtdesk.services.audit import AuditAction, record
+from mshtdesk.services.support_scope import like_pattern, plain_name
 from mshtdesk.store.database import Database
+from mshtdesk.store.tables import DISTRICT, HAVEN_BED, HAVEN_STAY, PERSON, utcnow
 
 ANONYMOUS = "Anonymous"
 
@@ -82,55 +103,506 @@ class StayDetail:
     version: int
 
 
+BED_ENTITY = "haven_bed"
+#: A clock a few minutes ahead on another workstation is not "the future".
+CLOCK_SKEW = timedelta(minutes=5)
+LIMITS = {"operation": 120, "notes": 4000}
+_STAY = HAVEN_STAY
+_BED = HAVEN_BED
+
+
+def _bed_text(label: str, room: str) -> str:
+    return f"{label} ({room})" if room else label
+
+
+def _stay_problems(data: StayInput, now: datetime) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    for name, limit in LIMITS.items():
+        if len(getattr(data, name)) > limit:
+            problems[name] = f"At most {limit} characters."
+    if data.admitted_at.tzinfo is None or data.admitted_at.utcoffset() is None:
+        problems["admitted_at"] = "Give the admission time with its time zone."
+    elif data.admitted_at > now + CLOCK_SKEW:
+        problems["admitted_at"] = "An admission cannot be in the future."
+    if data.adults < 0 or data.children < 0:
+        problems["adults"] = "The number of adults and children cannot be negative."
+    elif data.adults + data.children < 1:
+        problems["adults"] = "A stay is for at least one person (an adult or a child)."
+    elif data.adults + data.children > 20:
+        problems["adults"] = "At most 20 people in one party."
+    if ReceptionDecision.parse(data.nrm_decision_at_reception) is None:
+        problems["nrm_decision_at_reception"] = "Choose the NRM decision made at reception."
+    return problems
+
+
+def _is_open_bed_clash(error: IntegrityError) -> bool:
+    text = str(error.orig)
+    return "ux_haven_stay_open_bed" in text or "haven_stay.bed_id" in text
+
+
+def _stay_columns() -> tuple[Any, ...]:
+    return (
+        _STAY.c.id,
+        _STAY.c.person_id,
+        func.coalesce(PERSON.c.person_ref, ""),
+        func.coalesce(PERSON.c.surname, ""),
+        func.coalesce(PERSON.c.forenames, ""),
+        _STAY.c.bed_id,
+        _BED.c.label,
+        _BED.c.room,
+        _STAY.c.admitted_at,
+        _STAY.c.discharged_at,
+        _STAY.c.adults,
+        _STAY.c.children,
+        func.coalesce(DISTRICT.c.code, ""),
+        _STAY.c.operation,
+        _STAY.c.nrm_decision_at_reception,
+        _STAY.c.discharge_destination,
+        _STAY.c.version,
+        _STAY.c.services,
+        _STAY.c.notes,
+    )
+
+
+def _stay_from() -> Any:
+    return (
+        _STAY.join(_BED, _BED.c.id == _STAY.c.bed_id)
+        .outerjoin(PERSON, PERSON.c.id == _STAY.c.person_id)
+        .outerjoin(DISTRICT, DISTRICT.c.id == _STAY.c.referring_district_id)
+    )
+
+
+def _row(r: Any, now: datetime) -> StayRow:
+    person_ref = r[2]
+    return StayRow(
+        id=r[0],
+        person_id=r[1],
+        person_ref=person_ref,
+        person_name=plain_name(r[3], r[4], person_ref) if r[1] is not None else ANONYMOUS,
+        bed_id=r[5],
+        bed=_bed_text(r[6], r[7]),
+        admitted_at=r[8],
+        discharged_at=r[9],
+        length_of_stay=length_of_stay(r[8], r[9], now),
+        bed_nights=bed_nights(r[8], r[9], now),
+        adults=r[10],
+        children=r[11],
+        referring_district=r[12],
+        operation=r[13],
+        nrm_decision_at_reception=ReceptionDecision.parse(r[14]) or ReceptionDecision.UNDECIDED,
+        discharge_destination=DischargeDestination.parse(r[15]) if r[15] else None,
+        version=r[16],
+    )
+
+
 class HavenService:
     def __init__(self, db: Database, actor: Actor, *, now: datetime | None = None) -> None:
         self._db = db
         self._actor = actor
         self._now = now
 
+    @property
+    def now(self) -> datetime:
+        return self._now or datetime.now(UTC)
+
     # ----- beds ------------------------------------------------------------------------------------
     def beds(self, *, include_retired: bool = False) -> list[BedRow]:
-        """The beds in their configured order, each with its open stay (if any)."""
-        raise NotImplementedError
+        """The beds in their configured order, each with its open stay (if any).
+
+        Haven House staff (and readers of stays) see them to choose a bed; an administrator to configure
+        them. No personal data: a bed shows only whether it is taken.
+        """
+        if not (
+            self._actor.may(Action.READ, Entity.HAVEN_STAY)
+            or self._actor.may(Action.ADMINISTER, Entity.REFERENCE)
+        ):
+            self._actor.require(Action.READ, Entity.HAVEN_STAY)
+        stmt = select(
+            _BED.c.id, _BED.c.label, _BED.c.room, _BED.c.active, _BED.c.sort_order, _STAY.c.id
+        ).select_from(
+            _BED.outerjoin(_STAY, and_(_STAY.c.bed_id == _BED.c.id, _STAY.c.discharged_at.is_(None)))
+        )
+        if not include_retired:
+            stmt = stmt.where(_BED.c.active)
+        with self._db.engine.connect() as conn:
+            rows = conn.execute(stmt.order_by(_BED.c.sort_order, _BED.c.label)).all()
+        return [BedRow(*r) for r in rows]
 
     def add_bed(self, label: str, room: str = "", sort_order: int | None = None) -> int:
         """Administrators only: a new bed (label unique)."""
-        raise NotImplementedError
+        self._actor.require(Action.ADMINISTER, Entity.REFERENCE)
+        label, room = label.strip(), room.strip()
+        if not label:
+            raise ValidationError({"label": 'Give the bed a label, for example "Room 1, bed A".'})
+        if len(label) > 40 or len(room) > 40:
+            raise ValidationError({"label" if len(label) > 40 else "room": "At most 40 characters."})
+        with self._db.engine.begin() as conn:
+            if conn.execute(select(_BED.c.id).where(func.lower(_BED.c.label) == label.casefold())).first():
+                raise ValidationError({"label": f"There is already a bed labelled {label}."})
+            if sort_order is None:
+                sort_order = (
+                    int(conn.execute(select(func.coalesce(func.max(_BED.c.sort_order), 0))).scalar_one()) + 1
+                )
+            bed_id = int(
+                conn.execute(
+                    insert(_BED).returning(_BED.c.id),
+                    {"label": label, "room": room, "active": True, "sort_order": sort_order},
+                ).scalar_one()
+            )
+            record(conn, self._actor, AuditAction.ADMINISTER, BED_ENTITY, bed_id, fields=("label", "room"))
+        return bed_id
+
+    def _set_active(self, bed_id: int, active: bool) -> None:
+        self._actor.require(Action.ADMINISTER, Entity.REFERENCE)
+        with self._db.engine.begin() as conn:
+            found = conn.execute(select(_BED.c.label).where(_BED.c.id == bed_id)).scalar()
+            if found is None:
+                raise NotFoundError("That bed is no longer configured.")
+            if (
+                not active
+                and conn.execute(
+                    select(_STAY.c.id).where(_STAY.c.bed_id == bed_id, _STAY.c.discharged_at.is_(None))
+                ).first()
+            ):
+                raise ValidationError(
+                    {"bed": f"That bed ({found}) is occupied; it can be retired once its guest has left."}
+                )
+            conn.execute(update(_BED).where(_BED.c.id == bed_id).values(active=active))
+            record(conn, self._actor, AuditAction.ADMINISTER, BED_ENTITY, bed_id, fields=("active",))
 
     def retire_bed(self, bed_id: int) -> None:
         """Administrators only: take a free bed out of use; its past stays keep it."""
-        raise NotImplementedError
+        self._set_active(bed_id, False)
 
     def restore_bed(self, bed_id: int) -> None:
         """Administrators only: put a retired bed back into use."""
-        raise NotImplementedError
+        self._set_active(bed_id, True)
 
     # ----- stays -----------------------------------------------------------------------------------
+    def _filtered(self, stmt: Select[Any], q: StayFilter) -> Select[Any]:
+        if q.in_house:
+            stmt = stmt.where(_STAY.c.discharged_at.is_(None))
+        if q.text.strip():
+            pattern = like_pattern(q.text)
+            stmt = stmt.where(
+                or_(
+                    *(
+                        func.lower(c).like(pattern, escape="\\")
+                        for c in (
+                            PERSON.c.surname,
+                            PERSON.c.forenames,
+                            PERSON.c.person_ref,
+                            _STAY.c.operation,
+                        )
+                    )
+                )
+            )
+        return stmt
+
     def count(self, q: StayFilter = StayFilter()) -> int:
-        raise NotImplementedError
+        self._actor.require(Action.READ, Entity.HAVEN_STAY)
+        stmt = self._filtered(
+            select(func.count()).select_from(_STAY.outerjoin(PERSON, PERSON.c.id == _STAY.c.person_id)), q
+        )
+        with self._db.engine.connect() as conn:
+            return int(conn.execute(stmt).scalar_one())
 
     def stays(self, q: StayFilter = StayFilter(), *, offset: int = 0, limit: int = 200) -> list[StayRow]:
         """One page of stays, latest admission first, with derived length of stay and bed nights."""
-        raise NotImplementedError
+        self._actor.require(Action.READ, Entity.HAVEN_STAY)
+        stmt = self._filtered(select(*_stay_columns()).select_from(_stay_from()), q)
+        stmt = stmt.order_by(_STAY.c.admitted_at.desc(), _STAY.c.id.desc()).offset(offset).limit(limit)
+        now = self.now
+        with self._db.engine.connect() as conn:
+            return [_row(r, now) for r in conn.execute(stmt)]
 
     def get(self, stay_id: int) -> StayDetail:
         """Open one stay (a consultation)."""
-        raise NotImplementedError
+        self._actor.require(Action.READ, Entity.HAVEN_STAY)
+        with self._db.engine.begin() as conn:
+            r = conn.execute(
+                select(*_stay_columns()).select_from(_stay_from()).where(_STAY.c.id == stay_id)
+            ).one_or_none()
+            if r is None:
+                raise NotFoundError("That Haven House stay is no longer in the register.")
+            record(conn, self._actor, AuditAction.CONSULT, Entity.HAVEN_STAY, stay_id)
+        row = _row(r, self.now)
+        data = StayInput(
+            bed_id=row.bed_id,
+            admitted_at=row.admitted_at,
+            person_id=row.person_id,
+            referring_district=row.referring_district,
+            operation=row.operation,
+            adults=row.adults,
+            children=row.children,
+            services=split_codes(HavenServiceGiven, r[17]),
+            nrm_decision_at_reception=row.nrm_decision_at_reception,
+            notes=r[18],
+        )
+        return StayDetail(stay_id, row, data, r[18], row.version)
+
+    def _resolve(self, conn: Connection, data: StayInput) -> int | None:
+        """Check the person and the district; the district's id (None when not given)."""
+        if (
+            data.person_id is not None
+            and conn.execute(select(PERSON.c.id).where(PERSON.c.id == data.person_id)).first() is None
+        ):
+            raise NotFoundError("That person is no longer in the register.")
+        if not data.referring_district.strip():
+            return None
+        text = data.referring_district.strip().casefold()
+        found = conn.execute(
+            select(DISTRICT.c.id).where(
+                or_(func.lower(DISTRICT.c.code) == text, func.lower(DISTRICT.c.name) == text)
+            )
+        ).scalar()
+        if found is None:
+            raise ValidationError(
+                {"referring_district": f"{data.referring_district} is not a district of this force."}
+            )
+        return int(found)
+
+    def _check_bed(self, conn: Connection, bed_id: int, own_stay: int | None) -> str:
+        """The bed's label, if it can take this stay; a clear refusal when the house or the bed is full."""
+        beds = conn.execute(
+            select(_BED.c.id, _BED.c.label, _BED.c.room, _BED.c.active, _STAY.c.id, _STAY.c.admitted_at)
+            .select_from(
+                _BED.outerjoin(_STAY, and_(_STAY.c.bed_id == _BED.c.id, _STAY.c.discharged_at.is_(None)))
+            )
+            .order_by(_BED.c.sort_order, _BED.c.label)
+        ).all()
+        chosen = next((b for b in beds if b[0] == bed_id), None)
+        if chosen is None:
+            raise ValidationError({"bed_id": "That bed is no longer configured; choose another."})
+        free = [_bed_text(b[1], b[2]) for b in beds if b[3] and (b[4] is None or b[4] == own_stay)]
+        if not chosen[3]:
+            raise ValidationError({"bed_id": f"That bed ({chosen[1]}) has been retired; choose another."})
+        if chosen[4] is not None and chosen[4] != own_stay:
+            if not free:
+                active = sum(1 for b in beds if b[3])
+                raise ValidationError(
+                    {
+                        "bed_id": f"Haven House is full: all {active} beds are occupied. Discharge someone "
+                        "first, or find the person another place of safety."
+                    }
+                )
+            since = chosen[5].astimezone(LONDON)
+            raise ValidationError(
+                {
+                    "bed_id": f"That bed ({chosen[1]}) has been occupied since {uk(since.date())} "
+                    f"{since:%H:%M}. "
+                    f"Free: {', '.join(free)}."
+                }
+            )
+        return str(chosen[1])
+
+    def _values(self, conn: Connection, data: StayInput) -> dict[str, Any]:
+        return {
+            "person_id": data.person_id,
+            "bed_id": data.bed_id,
+            "admitted_at": data.admitted_at.astimezone(UTC),
+            "referring_district_id": self._resolve(conn, data),
+            "operation": data.operation.strip(),
+            "adults": data.adults,
+            "children": data.children,
+            "services": join_codes(data.services),
+            "nrm_decision_at_reception": ReceptionDecision(data.nrm_decision_at_reception).value,
+            "notes": data.notes,
+        }
 
     def admit(self, data: StayInput) -> int:
         """Admit into a free bed; refused when the house is full or the chosen bed is taken."""
-        raise NotImplementedError
+        self._actor.require(Action.CREATE, Entity.HAVEN_STAY)
+        problems = _stay_problems(data, self.now)
+        if problems:
+            raise ValidationError(problems)
+        now = utcnow()
+        label = ""
+        try:
+            with self._db.engine.begin() as conn:
+                label = self._check_bed(conn, data.bed_id, None)
+                values = self._values(conn, data)
+                values.update(
+                    discharged_at=None, discharge_destination="", version=1, created_at=now, updated_at=now
+                )
+                stay_id = int(conn.execute(insert(_STAY).returning(_STAY.c.id), values).scalar_one())
+                filled = [
+                    k
+                    for k in ("person_id", "referring_district_id", "operation", "services", "notes")
+                    if values[k]
+                ]
+                record(
+                    conn,
+                    self._actor,
+                    AuditAction.COLLECT,
+                    Entity.HAVEN_STAY,
+                    stay_id,
+                    fields=(
+                        "bed_id",
+                        "admitted_at",
+                        *filled,
+                        "adults",
+                        "children",
+                        "nrm_decision_at_reception",
+                    ),
+                )
+        except IntegrityError as e:
+            if not _is_open_bed_clash(e):
+                raise
+            raise ConflictError(
+                f"That bed ({label}) was taken by another admission a moment ago; nothing was saved. "
+                "Choose another bed."
+            ) from None
+        return stay_id
+
+    def _current(self, conn: Connection, stay_id: int) -> Any:
+        found = conn.execute(
+            select(
+                _STAY.c.admitted_at,
+                _STAY.c.discharged_at,
+                _STAY.c.version,
+                *(
+                    _STAY.c[k]
+                    for k in (
+                        "person_id",
+                        "bed_id",
+                        "referring_district_id",
+                        "operation",
+                        "adults",
+                        "children",
+                        "services",
+                        "nrm_decision_at_reception",
+                        "notes",
+                    )
+                ),
+            ).where(_STAY.c.id == stay_id)
+        ).one_or_none()
+        if found is None:
+            raise NotFoundError("That Haven House stay is no longer in the register.")
+        return found
+
+    def _save(self, conn: Connection, stay_id: int, version: int, values: dict[str, Any]) -> None:
+        result = conn.execute(
+            update(_STAY)
+            .where(_STAY.c.id == stay_id, _STAY.c.version == version)
+            .values(**values, version=version + 1, updated_at=utcnow())
+        )
+        if result.rowcount != 1:
+            raise ConflictError(
+                "Someone else saved this stay after you opened it; your changes were not saved. "
+                "Reopen the stay to see their version."
+            )
 
     def update(self, stay_id: int, version: int, data: StayInput) -> int:
         """Correct an admission's details (ConflictError if saved by someone else since)."""
-        raise NotImplementedError
+        self._actor.require(Action.UPDATE, Entity.HAVEN_STAY)
+        problems = _stay_problems(data, self.now)
+        if problems:
+            raise ValidationError(problems)
+        label = ""
+        try:
+            with self._db.engine.begin() as conn:
+                before = self._current(conn, stay_id)
+                discharged = before[1]
+                if discharged is not None and data.admitted_at > discharged:
+                    raise ValidationError({"admitted_at": "The admission cannot be after the discharge."})
+                if discharged is None and data.bed_id != before[4]:
+                    label = self._check_bed(conn, data.bed_id, stay_id)
+                values = self._values(conn, data)
+                old = dict(
+                    zip(
+                        (
+                            "admitted_at",
+                            "discharged_at",
+                            "version",
+                            "person_id",
+                            "bed_id",
+                            "referring_district_id",
+                            "operation",
+                            "adults",
+                            "children",
+                            "services",
+                            "nrm_decision_at_reception",
+                            "notes",
+                        ),
+                        before,
+                        strict=True,
+                    )
+                )
+                changed = [k for k, v in values.items() if old[k] != v]
+                self._save(conn, stay_id, version, values)
+                record(conn, self._actor, AuditAction.ALTER, Entity.HAVEN_STAY, stay_id, fields=changed)
+        except IntegrityError as e:
+            if not _is_open_bed_clash(e):
+                raise
+            raise ConflictError(
+                f"That bed ({label}) was taken by another admission a moment ago; nothing was saved. "
+                "Choose another bed."
+            ) from None
+        return version + 1
 
     def discharge(
         self, stay_id: int, version: int, discharged_at: datetime, destination: DischargeDestination
     ) -> int:
         """Discharge an open stay, no earlier than its admission, with where the person went."""
-        raise NotImplementedError
+        self._actor.require(Action.UPDATE, Entity.HAVEN_STAY)
+        problems: dict[str, str] = {}
+        if DischargeDestination.parse(destination) is None:
+            problems["discharge_destination"] = "Choose where the person went on leaving."
+        if discharged_at.tzinfo is None or discharged_at.utcoffset() is None:
+            problems["discharged_at"] = "Give the discharge time with its time zone."
+        elif discharged_at > self.now + CLOCK_SKEW:
+            problems["discharged_at"] = "A discharge cannot be in the future."
+        if problems:
+            raise ValidationError(problems)
+        with self._db.engine.begin() as conn:
+            admitted, discharged, *_ = self._current(conn, stay_id)
+            if discharged is not None:
+                when = discharged.astimezone(LONDON)
+                raise ValidationError(
+                    {"discharged_at": f"This stay was already discharged on {uk(when.date())} {when:%H:%M}."}
+                )
+            if discharged_at < admitted:
+                when = admitted.astimezone(LONDON)
+                raise ValidationError(
+                    {
+                        "discharged_at": "A discharge cannot be before the admission "
+                        f"({uk(when.date())} {when:%H:%M})."
+                    }
+                )
+            self._save(
+                conn,
+                stay_id,
+                version,
+                {
+                    "discharged_at": discharged_at.astimezone(UTC),
+                    "discharge_destination": DischargeDestination(destination).value,
+                },
+            )
+            record(
+                conn,
+                self._actor,
+                AuditAction.ALTER,
+                Entity.HAVEN_STAY,
+                stay_id,
+                fields=("discharged_at", "discharge_destination"),
+            )
+        return version + 1
 
     def occupancy(self, start: date, end: date) -> Occupancy:
         """Bed nights used against available over a period, counting the beds in use now."""
-        raise NotImplementedError
+        self._actor.require(Action.READ, Entity.HAVEN_STAY)
+        if end < start:
+            raise ValidationError({"end": "The period ends before it starts."})
+        # stays that can touch the period's nights (London midnights start+1 .. end+1)
+        first = datetime.combine(start + timedelta(days=1), time.min, LONDON).astimezone(UTC)
+        last = datetime.combine(end + timedelta(days=1), time.min, LONDON).astimezone(UTC)
+        with self._db.engine.connect() as conn:
+            beds = int(conn.execute(select(func.count()).select_from(_BED).where(_BED.c.active)).scalar_one())
+            stays = conn.execute(
+                select(_STAY.c.admitted_at, _STAY.c.discharged_at).where(
+                    _STAY.c.admitted_at < last,
+                    or_(_STAY.c.discharged_at.is_(None), _STAY.c.discharged_at >= first),
+                )
+            ).all()
+        return occupancy([(a, d) for a, d in stays], start, end, beds, self.now)
