@@ -33,10 +33,10 @@ def _nav(window: MainWindow) -> list[str]:
     ("role", "pages"),
     [
         (Role.ADMINISTRATOR, ["Audit log", "Users"]),
-        (Role.MANAGER, ["Arrests", "Disposal table"]),
-        (Role.HTT_OFFICER, ["Arrests", "Disposal table"]),
+        (Role.MANAGER, ["Arrests", "Disposal table", "Navigator"]),
+        (Role.HTT_OFFICER, ["Arrests", "Disposal table", "Navigator"]),
         (Role.VLO, ["Arrests"]),
-        (Role.NAVIGATOR, []),
+        (Role.NAVIGATOR, ["Navigator"]),
         (Role.HAVEN_HOUSE, []),
         (Role.AUDITOR, ["Audit log"]),
     ],
@@ -136,7 +136,7 @@ def test_a_manager_opens_an_arrest_read_only(
     assert dialog.custody_ref.text() == "WY/26/000322"
 
 
-@pytest.mark.parametrize("role", [Role.NAVIGATOR, Role.HAVEN_HOUSE])
+@pytest.mark.parametrize("role", [Role.HAVEN_HOUSE])
 def test_a_role_without_pages_gets_a_friendly_landing(
     window_as: Callable[[Role], MainWindow], role: Role
 ) -> None:

@@ -1,0 +1,128 @@
+"""A form over one victim-pathway record (referral, Navigator case, stay): opened on the worker, shown
+read-only to a role that may only read it, and never closed over unsaved typing without asking.
+
+Subclasses implement :meth:`RecordForm.current_input` (what the form holds, comparable) and
+:meth:`RecordForm.fill`; they call :meth:`RecordForm.open_record` with the service's ``get`` and
+:meth:`RecordForm.mark_clean` after filling or saving.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractButton, QDialogButtonBox, QMessageBox, QWidget
+
+from mshtdesk.errors import MshtError, NotFoundError, PermissionDeniedError
+from ui import error_report
+from ui.context import AppContext
+from ui.dialogs.form import FormDialog
+from ui.widgets.choices import set_read_only
+
+
+class RecordForm(FormDialog):
+    record_name = "record"  # "referral": for the discard question and messages
+
+    def __init__(
+        self, ctx: AppContext, title: str, parent: QWidget | None = None, *, ok_text: str = "Save"
+    ) -> None:
+        super().__init__(ctx, title, parent, ok_text=ok_text)
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self._baseline: Any = None
+        self._discard_confirmed = False
+        self.read_only = False
+        self.detail: Any = None
+
+    # ----- what the form holds (subclasses) -----------------------------------------------------
+    def current_input(self) -> Any:
+        raise NotImplementedError
+
+    def fill(self, detail: Any) -> None:
+        """Show ``detail`` in the fields."""
+
+    def mark_clean(self) -> None:
+        """What the form holds now is what is saved (or the untouched defaults of a new record)."""
+        self._baseline = self._safe_input()
+
+    def _safe_input(self) -> Any:
+        try:
+            return self.current_input()
+        except (ValueError, TypeError):
+            return None
+
+    def is_dirty(self) -> bool:
+        return self._safe_input() != self._baseline
+
+    # ----- opening -----------------------------------------------------------------------------
+    def open_record(self, get: Callable[[], Any], context: str) -> None:
+        """Read the record on the worker; the fields stay disabled until it arrives."""
+        self.setEnabled(False)
+        self.ctx.tasks.run(
+            lambda _job: get(), done=self._loaded, failed=self._load_failed, owner=self, context=context
+        )
+
+    def _loaded(self, detail: Any) -> None:
+        self.setEnabled(True)
+        self.detail = detail
+        self.fill(detail)
+        self.mark_clean()
+
+    def _load_failed(self, exc: BaseException) -> None:
+        self.setEnabled(True)
+        if isinstance(exc, NotFoundError | PermissionDeniedError):
+            error_report.show_message(self.parentWidget(), "MSHT Desk", str(exc))
+            self.done(0)
+        elif isinstance(exc, MshtError):
+            self.general_error.show_error(str(exc))
+        else:
+            error_report.log_bug(exc, f"opening a {self.record_name}")
+            self.general_error.show_error(error_report.APOLOGY)
+
+    # ----- read-only ---------------------------------------------------------------------------
+    def make_read_only(self, widgets: Iterable[QWidget], note: str = "") -> None:
+        """The role may only read: fields locked, no Save, Close is the default."""
+        self.read_only = True
+        set_read_only(widgets)
+        self.ok_button.hide()
+        close = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        close.setText("Close")
+        close.setDefault(True)
+        title = self.windowTitle()
+        if "(read only)" not in title:
+            self.setWindowTitle(f"{title} (read only)")
+        if note:
+            self.general_error.setStyleSheet("")
+            self.general_error.show_error(note)
+
+    # ----- closing -----------------------------------------------------------------------------
+    def reject(self) -> None:
+        """Esc or Cancel: ask before throwing away what was typed."""
+        if self.busy:
+            return
+        if self.read_only or self._discard_confirmed or not self.is_dirty():
+            super().reject()
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Discard changes?",
+            f"What you typed in this {self.record_name} has not been saved.",
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setObjectName("discardQuestion")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def answered(button: QAbstractButton) -> None:
+            if box.standardButton(button) == QMessageBox.StandardButton.Discard:
+                self._discard_confirmed = True
+                self.reject()
+
+        box.buttonClicked.connect(answered)
+        box.open()
+
+    def on_conflict(self, exc: MshtError) -> None:
+        error_report.show_message(self, f"{self.record_name.capitalize()} not saved", str(exc))
+        if isinstance(exc, NotFoundError):
+            self.done(0)

@@ -1,0 +1,207 @@
+"""One lazily paged table model for the victim-pathway lists (NRM, Navigator, Haven House, contacts).
+
+Each list is a tuple of :class:`Col` (header, how a row reads, its SQL sort key) over a service's
+``count(query)`` and ``list(query, ...)``: rows come 200 at a time as the view scrolls
+(``canFetchMore``/``fetchMore``), and filtering and sorting stay in SQL, as in the arrests model. A page
+is read on the GUI thread: an indexed query of a few milliseconds. Rows are the services' frozen
+dataclasses and must have an ``id``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QFont
+
+PAGE_SIZE = 200
+ROW_ROLE = Qt.ItemDataRole.UserRole  # the row's dataclass
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # the raw value the column sorts by
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+R = TypeVar("R")
+Q = TypeVar("Q")
+
+#: fetch(query, sort_key, descending, offset, limit) -> rows
+Fetch = Callable[[Any, str | None, bool, int, int], Sequence[Any]]
+
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+MUTED = QColor("#6b6b6b")
+ALERT = QColor("#b00020")
+
+
+@dataclass(frozen=True)
+class Col(Generic[R]):
+    """One column: ``text`` is what the cell shows; ``raw`` what it sorts by (default: the text).
+
+    ``sort_key`` names the service's SQL sort for this column (None: the column does not sort).
+    ``muted`` rows show grey italics (nothing recorded yet); ``alert`` rows show red bold (overdue).
+    """
+
+    header: str
+    text: Callable[[R], str]
+    sample: str = ""
+    sort_key: str | None = None
+    raw: Callable[[R], Any] | None = None
+    right: bool = False
+    tip: str = ""
+    cell_tip: Callable[[R], str] | None = None
+    muted: Callable[[R], bool] | None = None
+    alert: Callable[[R], bool] | None = None
+
+
+class PagedModel(QAbstractTableModel, Generic[Q]):
+    def __init__(
+        self,
+        columns: Sequence[Col[Any]],
+        count: Callable[[Q], int],
+        fetch: Fetch,
+        query: Q,
+        *,
+        sort_column: int = 0,
+        descending: bool = False,
+        parent: Any = None,
+    ) -> None:
+        super().__init__(parent)
+        self.columns = tuple(columns)
+        self._count = count
+        self._fetch_fn = fetch
+        self._query: Q = query
+        self._sort = sort_column
+        self._descending = descending
+        self._rows: list[Any] = []
+        self._total = 0
+        self._italic = QFont()
+        self._italic.setItalic(True)
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    # ----- state -----------------------------------------------------------------------------
+    @property
+    def query(self) -> Q:
+        return self._query
+
+    @property
+    def total(self) -> int:
+        """How many records match the query (rows not yet fetched included)."""
+        return self._total
+
+    @property
+    def sort_column(self) -> int:
+        return self._sort
+
+    @property
+    def descending(self) -> bool:
+        return self._descending
+
+    def count_of(self, query: Q) -> int:
+        """How many records another query would find (the page's unfiltered total)."""
+        return self._count(query)
+
+    def set_query(self, query: Q) -> None:
+        if query != self._query:
+            self._query = query
+            self.reload()
+
+    def reload(self, keep: int = 0) -> None:
+        """Read the first page again (or as many rows as were loaded, ``keep``, so the view stays put)."""
+        self.beginResetModel()
+        self._total = self._count(self._query)
+        limit = max(PAGE_SIZE, keep)
+        self._rows = list(self._fetch(0, limit))
+        if len(self._rows) < limit:
+            self._total = len(self._rows)  # the list shrank between the two queries
+        self.endResetModel()
+
+    def refresh(self) -> None:
+        self.reload(keep=len(self._rows))
+
+    def _fetch(self, offset: int, limit: int) -> Sequence[Any]:
+        key = self.columns[self._sort].sort_key if 0 <= self._sort < len(self.columns) else None
+        return self._fetch_fn(self._query, key, self._descending, offset, limit)
+
+    def row_at(self, row: int) -> Any:
+        return self._rows[row]
+
+    def row_of_id(self, record_id: int) -> int:
+        """The row showing ``record_id`` among those loaded, or -1."""
+        return next((i for i, r in enumerate(self._rows) if r.id == record_id), -1)
+
+    # ----- Qt model interface ------------------------------------------------------------------
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def canFetchMore(self, parent: AnyIndex) -> bool:
+        return not parent.isValid() and len(self._rows) < self._total
+
+    def fetchMore(self, parent: AnyIndex) -> None:
+        if parent.isValid():
+            return
+        more = self._fetch(len(self._rows), PAGE_SIZE)
+        if not more:
+            self._total = len(self._rows)  # records went meanwhile: stop asking
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
+        self._rows.extend(more)
+        self.endInsertRows()
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.parent().isValid():
+            return None
+        r = self._rows[index.row()]
+        col = self.columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return col.text(r)
+        if role == ROW_ROLE:
+            return r
+        if role == SORT_ROLE:
+            return col.raw(r) if col.raw is not None else col.text(r)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _RIGHT if col.right else _LEFT
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return (col.cell_tip(r) or None) if col.cell_tip is not None else None
+        if role in (Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole):
+            if col.alert is not None and col.alert(r):
+                return ALERT if role == Qt.ItemDataRole.ForegroundRole else self._bold
+            if col.muted is not None and col.muted(r):
+                return MUTED if role == Qt.ItemDataRole.ForegroundRole else self._italic
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.columns):
+            return None
+        col = self.columns[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return col.header
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return col.tip or None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _RIGHT if col.right else _LEFT
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort in SQL: the whole list is reordered, not only the rows fetched so far."""
+        if not 0 <= column < len(self.columns) or self.columns[column].sort_key is None:
+            return
+        descending = order == Qt.SortOrder.DescendingOrder
+        if (column, descending) == (self._sort, self._descending) and self._rows:
+            return
+        self._sort, self._descending = column, descending
+        self.reload()
+
+    def is_sortable(self) -> bool:
+        return any(c.sort_key is not None for c in self.columns)
+
+
+def texts(model: PagedModel[Any], column: int) -> list[str]:
+    """Every loaded cell of a column, as shown (tests and copying)."""
+    return [model.index(r, column).data() for r in range(model.rowCount())]

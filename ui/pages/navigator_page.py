@@ -1,0 +1,119 @@
+"""Victim Navigator cases in the user's scope: a Navigator sees the people they support, managers and
+HTT officers every case (read-only). Open cases first by default; "New case…" takes a person on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QComboBox, QPushButton, QWidget
+
+from mshtdesk.domain.dates import uk
+from mshtdesk.domain.roles import Action, Entity
+from mshtdesk.services.navigator import CaseStatus, NavigatorCaseRow, NavigatorFilter
+from ui.context import AppContext
+from ui.dialogs.navigator_dialog import CHANGED, NavigatorCaseDialog
+from ui.models.paged_model import Col, PagedModel
+from ui.pages.list_page import ListPage
+
+
+def yes_no(value: bool | None) -> str:
+    return "not known" if value is None else ("Yes" if value else "No")
+
+
+COLUMNS: tuple[Col[NavigatorCaseRow], ...] = (
+    Col("Person", lambda r: r.person_name, "Kowalczyk-Nowak, Anna-Maria"),
+    Col("Ref", lambda r: r.person_ref, "P-000000"),
+    Col("Navigator", lambda r: r.navigator or "none", "navigator", muted=lambda r: not r.navigator),
+    Col("Referred", lambda r: uk(r.referral_date), "00/00/0000", raw=lambda r: r.referral_date),
+    Col(
+        "Support plan",
+        lambda r: uk(r.support_plan_opened) if r.support_plan_opened else "not yet",
+        "Support plan",
+        raw=lambda r: r.support_plan_opened,
+        muted=lambda r: r.support_plan_opened is None,
+        tip="The date the support plan was opened",
+    ),
+    Col(
+        "Engaged now",
+        lambda r: yes_no(r.engaged_now),
+        "Engaged now",
+        muted=lambda r: r.engaged_now is None,
+        tip="Engaged with the police investigation now",
+    ),
+    Col(
+        "Closed",
+        lambda r: f"{uk(r.closed_date)} \u2013 {r.closed_reason}" if r.closed_date else "open",
+        "00/00/0000 \u2013 Support complete",
+        raw=lambda r: r.closed_date,
+        muted=lambda r: r.closed_date is None,
+    ),
+    Col("Needs", lambda r: r.needs, cell_tip=lambda r: r.needs),
+)
+
+
+class NavigatorPage(ListPage):
+    heading = "Victim Navigator"
+    noun = ("case", "cases")
+    search_hint = "Name or person reference"
+    watches = frozenset({CHANGED, "person"})
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        service = ctx.backend.navigator
+        model: PagedModel[NavigatorFilter] = PagedModel(
+            COLUMNS,
+            service.count,
+            lambda q, _key, _desc, offset, limit: service.list(q, offset=offset, limit=limit),
+            NavigatorFilter(),
+        )
+        super().__init__(ctx, model, parent)
+        self.setObjectName("navigatorPage")
+        self.can_create = ctx.may(Action.CREATE, Entity.NAVIGATOR_CASE)
+        self.status = QComboBox()
+        self.status.setObjectName("statusFilter")
+        for text, value in (
+            ("Open cases", CaseStatus.OPEN),
+            ("Closed cases", CaseStatus.CLOSED),
+            ("All cases", CaseStatus.ALL),
+        ):
+            self.status.addItem(text, value)
+        self.add_filter("&Show:", self.status)
+        self.new_button = QPushButton("&New case\u2026")
+        self.new_button.setToolTip("Open a Navigator case for a person you will support (Alt+N)")
+        self.new_button.setVisible(self.can_create)
+        self.new_button.clicked.connect(self.new_case)
+        self.add_command(self.new_button)
+        samples = {i: c.sample for i, c in enumerate(COLUMNS) if c.sample}
+        if self.can_create:
+            empty = (
+                "No open cases",
+                "Open a case with New case\u2026 once a person has been assigned to you for support.",
+            )
+        else:
+            empty = ("No open Navigator cases", "Cases appear here once a Victim Navigator opens them.")
+        self.finish("navigatorTable", samples, empty_title=empty[0], empty_text=empty[1])
+        if self.can_create:
+            self.empty_panel.add_button("New case\u2026", self.new_case, default=True)
+        self.empty_panel.add_button("Show closed cases", lambda: self.status.setCurrentIndex(2))
+
+    def current_query(self) -> NavigatorFilter:
+        return NavigatorFilter(text=self.search.text().strip(), status=self.status.currentData())
+
+    def default_query(self) -> NavigatorFilter:
+        return NavigatorFilter()
+
+    def reset_filters(self) -> None:
+        self.status.setCurrentIndex(0)
+
+    def open_row(self, row: Any) -> None:
+        NavigatorCaseDialog.start(self.ctx, row.id, self)
+
+    def new_case(self, person_id: int | None = None) -> NavigatorCaseDialog | None:
+        if not self.can_create:
+            return None
+        dialog = NavigatorCaseDialog.start(self.ctx, None, self, person_id=person_id)
+        dialog.saved.connect(self._show_saved)
+        return dialog
+
+    def _show_saved(self, case_id: int) -> None:
+        self.refresh()
+        self.select_id(case_id)
