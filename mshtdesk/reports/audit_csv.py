@@ -8,7 +8,10 @@ from collections.abc import Iterable
 from datetime import UTC
 from typing import TextIO
 
+from mshtdesk.reports.csv_safety import safe_cell
 from mshtdesk.services.audit import AuditRow
+
+__all__ = ["HEADER", "safe_cell", "write_audit_csv"]
 
 HEADER = (
     "Event",
@@ -22,12 +25,6 @@ HEADER = (
     "Reason",
     "Recipient",
 )
-
-
-def safe_cell(value: str) -> str:
-    """A typed reason such as ``=HYPERLINK(...)`` must stay text when the CSV is opened in Excel
-    (OWASP: prefix a quote)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def write_audit_csv(out: TextIO, rows: Iterable[AuditRow]) -> int:

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 from mshtdesk.domain.disposal_table import DisposalTable
+from mshtdesk.reports.csv_safety import write_rows
 
 
 def to_csv(table: DisposalTable) -> str:
+    """District names come from the database, which an administrator edits: guarded like any text."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(table.header)
-    writer.writerows(table.records())
+    write_rows(out, table.header, table.records())
     return out.getvalue()
 
 

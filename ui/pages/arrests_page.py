@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from mshtdesk.domain.roles import Action, Entity
+from mshtdesk.reports.csv_safety import safe_cell
 from mshtdesk.services.register import NO_DISPOSAL, ArrestQuery
 from ui import error_report
 from ui.context import AppContext
@@ -293,7 +294,8 @@ class ArrestsPage(Page):
 
         lines = ["\t".join(HEADERS[c] for c in Column)]
         for r in rows:
-            lines.append("\t".join(str(self.model.index(r, c).data() or "") for c in Column))
+            cells = (str(safe_cell(self.model.index(r, c).data() or "")) for c in Column)
+            lines.append("\t".join(cells))  # pasted into a spreadsheet, a "=..." reference stays text
         text = "\n".join(lines) + "\n"
         ids = [self.model.row_at(r).id for r in rows]
         dialog = ReasonDialog(
