@@ -11,11 +11,28 @@ and safeguarding contacts go on.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
+from sqlalchemy import Connection, Select, func, insert, select
+
+from mshtdesk.domain.clocks import (
+    DEFAULT_VLO_CONTACT_INTERVAL_DAYS,
+    decision_notification_due,
+    is_on_time,
+    london_date,
+    vlo_next_contact_due,
+)
+from mshtdesk.domain.dates import uk
+from mshtdesk.domain.roles import Action, Entity
 from mshtdesk.domain.support import ContactMethod, ContactPurpose, NotifiableDecision
+from mshtdesk.errors import ValidationError
 from mshtdesk.services.actor import Actor
+from mshtdesk.services.audit import AuditAction, record
+from mshtdesk.services.calendar import load_calendar
+from mshtdesk.services.support_scope import person_condition, plain_name, require_person
 from mshtdesk.store.database import Database
+from mshtdesk.store.tables import PERSON, SETTING, USER, VLO_CONTACT, utcnow
 
 #: The Setting key holding the default days between contacts.
 INTERVAL_SETTING = "vlo_contact_interval_days"
@@ -75,24 +92,242 @@ class ContactSaved:
     notified_on_time: bool | None
 
 
+#: A clock a few minutes ahead on another workstation is not "the future".
+CLOCK_SKEW = timedelta(minutes=5)
+OPTED_OUT = (
+    "This victim has opted out of updates, so no investigation update or decision notification is sent "
+    "to them; the refusal is recorded. Welfare and safeguarding contacts can still be logged."
+)
+_C = VLO_CONTACT
+
+
+def read_interval(conn: Connection) -> int:
+    """The setting's days between contacts; the default when unset or not a whole number of days."""
+    value = conn.execute(select(SETTING.c.value).where(SETTING.c.key == INTERVAL_SETTING)).scalar()
+    try:
+        days = int(str(value).strip()) if value is not None else DEFAULT_VLO_CONTACT_INTERVAL_DAYS
+    except ValueError:
+        return DEFAULT_VLO_CONTACT_INTERVAL_DAYS
+    return days if days >= 1 else DEFAULT_VLO_CONTACT_INTERVAL_DAYS
+
+
+def _problems(data: ContactInput, now: datetime) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    if ContactMethod.parse(data.method) is None:
+        problems["method"] = "Choose how the contact was made."
+    purpose = ContactPurpose.parse(data.purpose)
+    if purpose is None:
+        problems["purpose"] = "Choose the purpose of the contact."
+    if data.contact_at.tzinfo is None or data.contact_at.utcoffset() is None:
+        problems["contact_at"] = "Give the contact time with its time zone."
+        return problems
+    if data.contact_at > now + CLOCK_SKEW:
+        problems["contact_at"] = "A contact cannot be logged before it happens."
+    day = london_date(data.contact_at)
+    if purpose is ContactPurpose.DECISION_NOTIFICATION:
+        if data.decision_notified is None or NotifiableDecision.parse(data.decision_notified) is None:
+            problems["decision_notified"] = "Say which decision was notified: charge, NFA, bail or RUI."
+        if data.decision_date is None:
+            problems["decision_date"] = "Give the date of the decision notified."
+        elif data.decision_date > day:
+            problems["decision_date"] = "A decision cannot be notified before it was made."
+    elif data.decision_notified is not None or data.decision_date is not None:
+        problems["decision_notified"] = (
+            "Only a decision notification names a decision; clear it or change the purpose."
+        )
+    if data.next_contact_due is not None and data.next_contact_due <= day:
+        problems["next_contact_due"] = "The next contact is due after this one."
+    if len(data.interpreter_language) > 80:
+        problems["interpreter_language"] = "At most 80 characters."
+    if len(data.summary) > 4000:
+        problems["summary"] = "At most 4000 characters."
+    return problems
+
+
 class ContactService:
-    def __init__(self, db: Database, actor: Actor) -> None:
+    def __init__(self, db: Database, actor: Actor, *, now: datetime | None = None) -> None:
         self._db = db
         self._actor = actor
+        self._now = now
+
+    @property
+    def now(self) -> datetime:
+        return self._now or datetime.now(UTC)
+
+    def _filtered(self, stmt: Select[Any], q: ContactFilter) -> Select[Any]:
+        scope = person_condition(self._actor, Entity.VLO_CONTACT, _C.c.person_id)
+        if scope is not None:
+            stmt = stmt.where(scope)
+        if q.person_id is not None:
+            stmt = stmt.where(_C.c.person_id == q.person_id)
+        if q.mine:
+            stmt = stmt.where(_C.c.vlo_user_id == self._actor.user_id)
+        if q.purpose is not None:
+            stmt = stmt.where(_C.c.purpose == ContactPurpose(q.purpose).value)
+        return stmt
 
     def count(self, q: ContactFilter = ContactFilter()) -> int:
-        raise NotImplementedError
+        self._actor.require(Action.READ, Entity.VLO_CONTACT)
+        with self._db.engine.connect() as conn:
+            return int(conn.execute(self._filtered(select(func.count()).select_from(_C), q)).scalar_one())
 
     def list(
         self, q: ContactFilter = ContactFilter(), *, offset: int = 0, limit: int = 200
     ) -> list[ContactRow]:
-        """One page of contacts in scope, latest first. Listing one person's contacts is a consultation."""
-        raise NotImplementedError
+        """One page of contacts in scope, latest first. Listing one person's contacts is a consultation
+        of that person's record."""
+        self._actor.require(Action.READ, Entity.VLO_CONTACT)
+        stmt = select(
+            _C.c.id,
+            _C.c.person_id,
+            PERSON.c.person_ref,
+            PERSON.c.surname,
+            PERSON.c.forenames,
+            func.coalesce(USER.c.username, ""),
+            _C.c.contact_at,
+            _C.c.method,
+            _C.c.purpose,
+            _C.c.interpreter_language,
+            _C.c.decision_notified,
+            _C.c.decision_date,
+            _C.c.notification_due,
+            _C.c.notified_on_time,
+            _C.c.safeguarding_concern,
+            _C.c.summary,
+            _C.c.next_contact_due,
+        ).select_from(
+            _C.join(PERSON, PERSON.c.id == _C.c.person_id).outerjoin(USER, USER.c.id == _C.c.vlo_user_id)
+        )
+        stmt = (
+            self._filtered(stmt, q)
+            .order_by(_C.c.contact_at.desc(), _C.c.id.desc())
+            .offset(offset)
+            .limit(limit)
+        )
+        with self._db.engine.begin() as conn:
+            if q.person_id is not None:
+                require_person(conn, self._actor, Action.READ, Entity.VLO_CONTACT, q.person_id)
+            rows = conn.execute(stmt).all()
+            if q.person_id is not None:
+                record(
+                    conn,
+                    self._actor,
+                    AuditAction.CONSULT,
+                    Entity.PERSON,
+                    q.person_id,
+                    fields=("vlo_contacts",),
+                )
+        return [
+            ContactRow(
+                id=r[0],
+                person_id=r[1],
+                person_ref=r[2],
+                person_name=plain_name(r[3], r[4], r[2]),
+                vlo=r[5],
+                contact_at=r[6],
+                method=ContactMethod.parse(r[7]) or ContactMethod.IN_PERSON,
+                purpose=ContactPurpose.parse(r[8]) or ContactPurpose.WELFARE,
+                interpreter_language=r[9],
+                decision_notified=NotifiableDecision.parse(r[10]) if r[10] else None,
+                decision_date=r[11],
+                notification_due=r[12],
+                notified_on_time=r[13],
+                safeguarding_concern=r[14],
+                summary=r[15],
+                next_contact_due=r[16],
+            )
+            for r in rows
+        ]
 
     def add(self, data: ContactInput) -> ContactSaved:
-        """Log a contact with an assigned victim; refuses an update to a victim who opted out."""
-        raise NotImplementedError
+        """Log a contact with an assigned victim; refuses an update to a victim who opted out.
+
+        A refused update is itself recorded (the opt-out was respected), in its own transaction.
+        """
+        self._actor.require(Action.CREATE, Entity.VLO_CONTACT)
+        problems = _problems(data, self.now)
+        if problems:
+            raise ValidationError(problems)
+        purpose = ContactPurpose(data.purpose)
+        with self._db.engine.begin() as conn:
+            require_person(conn, self._actor, Action.CREATE, Entity.VLO_CONTACT, data.person_id)
+            opted_out = bool(
+                conn.execute(
+                    select(PERSON.c.opted_out_of_updates).where(PERSON.c.id == data.person_id)
+                ).scalar()
+            )
+        if opted_out and purpose.is_update:
+            with self._db.engine.begin() as conn:
+                record(
+                    conn,
+                    self._actor,
+                    AuditAction.CONSULT,
+                    Entity.PERSON,
+                    data.person_id,
+                    fields=("opted_out_of_updates",),
+                    reason=f"{purpose.label} withheld: the victim opted out of updates",
+                )
+            raise ValidationError({"purpose": OPTED_OUT})
+        day = london_date(data.contact_at)
+        with self._db.engine.begin() as conn:
+            due: date | None = None
+            on_time: bool | None = None
+            if purpose is ContactPurpose.DECISION_NOTIFICATION:
+                assert data.decision_date is not None  # checked above
+                due = decision_notification_due(
+                    data.decision_date, load_calendar(conn), enhanced=data.enhanced_rights
+                )
+                on_time = is_on_time(day, due)
+            next_due = vlo_next_contact_due(day, data.next_contact_due, read_interval(conn))
+            values = {
+                "person_id": data.person_id,
+                "vlo_user_id": self._actor.user_id,
+                "contact_at": data.contact_at.astimezone(UTC),
+                "method": ContactMethod(data.method).value,
+                "interpreter_language": data.interpreter_language.strip(),
+                "purpose": purpose.value,
+                "decision_notified": NotifiableDecision(data.decision_notified).value
+                if data.decision_notified
+                else "",
+                "decision_date": data.decision_date,
+                "notification_due": due,
+                "notified_on_time": on_time,
+                "safeguarding_concern": data.safeguarding_concern,
+                "summary": data.summary,
+                "next_contact_due": next_due,
+                "version": 1,
+                "created_at": utcnow(),
+            }
+            contact_id = int(conn.execute(insert(_C).returning(_C.c.id), values).scalar_one())
+            filled = [
+                k
+                for k in (
+                    "contact_at",
+                    "method",
+                    "purpose",
+                    "interpreter_language",
+                    "decision_notified",
+                    "decision_date",
+                    "safeguarding_concern",
+                    "summary",
+                    "next_contact_due",
+                )
+                if values[k] not in ("", None, False)
+            ]
+            record(conn, self._actor, AuditAction.COLLECT, Entity.VLO_CONTACT, contact_id, fields=filled)
+        return ContactSaved(contact_id, next_due, due, on_time)
 
     def interval_days(self) -> int:
         """The default days between contacts (the setting, else 28)."""
-        raise NotImplementedError
+        self._actor.require(Action.READ, Entity.VLO_CONTACT)
+        with self._db.engine.connect() as conn:
+            return read_interval(conn)
+
+
+def describe_saved(saved: ContactSaved) -> str:
+    """One line for the status bar after logging a contact."""
+    text = f"Contact logged; next contact due {uk(saved.next_contact_due)}."
+    if saved.notification_due is not None:
+        verdict = "on time" if saved.notified_on_time else "late"
+        text += f" Decision notified {verdict} (due by {uk(saved.notification_due)})."
+    return text

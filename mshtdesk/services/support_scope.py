@@ -30,8 +30,11 @@ def person_condition(
     if grant[1] is Scope.ALL:
         return None
     if grant[1] is Scope.ASSIGNED:
-        return exists().where(PERSON.c.id == person_id, PERSON.c.vlo_user_id == actor.user_id)
-    return exists().where(PERSON_SUPPORT.c.person_id == person_id, PERSON_SUPPORT.c.user_id == actor.user_id)
+        # an alias: the outer query often joins PERSON itself, and would swallow the correlation
+        assigned = PERSON.alias("scope_person")
+        return exists().where(assigned.c.id == person_id, assigned.c.vlo_user_id == actor.user_id)
+    support = PERSON_SUPPORT.alias("scope_support")
+    return exists().where(support.c.person_id == person_id, support.c.user_id == actor.user_id)
 
 
 def record_scope(conn: Connection, person_id: int) -> RecordScope:
