@@ -1,7 +1,11 @@
 """The two kinds of failure: expected ones (shown as they are) and bugs (logged, then a short apology).
 
-A bug is logged with its exception type and stack only, never its message: messages from the database
-layer can quote the values of a row, and the register holds personal data.
+Expected failures are the ``MshtError`` family, plus environmental ones the database driver reports as
+generic exceptions (a full disk, a read-only or locked file, a damaged file), which
+``mshtdesk.errors.environmental`` turns into their own messages. A bug is logged with its exception type
+and stack only, never its message: messages from the database layer can quote the values of a row, and
+the register holds personal data. Every change is one transaction, so a failed action saved nothing;
+the apology says so.
 """
 
 from __future__ import annotations
@@ -12,13 +16,14 @@ import traceback
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from mshtdesk.errors import MshtError
+from mshtdesk.errors import environmental
 
 log = logging.getLogger("ui")
 
 APOLOGY = (
-    "Sorry, something went wrong inside MSHT Desk and that action was not completed. "
-    "The details have been written to the application log; please tell the system owner."
+    "Sorry, something went wrong inside MSHT Desk and that action was not completed: a change it was "
+    "making was not saved (changes are saved whole or not at all). The details, without any personal "
+    "data, have been written to the application log; please tell the system owner."
 )
 
 
@@ -30,7 +35,8 @@ def log_bug(exc: BaseException, context: str) -> None:
 
 def describe(exc: BaseException) -> str:
     """What to tell the user about ``exc``: its own words if expected, an apology otherwise."""
-    return str(exc) if isinstance(exc, MshtError) else APOLOGY
+    found = environmental(exc)
+    return str(found) if found is not None else APOLOGY
 
 
 _unparented: set[QMessageBox] = set()  # boxes with no parent window must be kept alive while shown
@@ -52,7 +58,8 @@ def show_message(parent: QWidget | None, title: str, text: str, *, critical: boo
 
 def report(parent: QWidget | None, exc: BaseException, context: str) -> QMessageBox:
     """Show ``exc`` to the user; log it first if it is a bug."""
-    if isinstance(exc, MshtError):
-        return show_message(parent, "MSHT Desk", str(exc))
+    found = environmental(exc)
+    if found is not None:
+        return show_message(parent, "MSHT Desk", str(found))
     log_bug(exc, context)
     return show_message(parent, "MSHT Desk", APOLOGY, critical=True)

@@ -20,7 +20,7 @@ import shiboken6
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from mshtdesk.errors import CancelledError
+from mshtdesk.errors import CancelledError, MshtError, environmental
 from ui import error_report
 
 PROGRESS_INTERVAL_S = 0.05  # at most 20 progress updates a second reach the GUI thread
@@ -79,7 +79,7 @@ class _Worker(QThread):
             try:
                 result, ok = job.fn(job), True
             except BaseException as exc:  # noqa: BLE001 - every failure goes back to the GUI thread
-                result, ok = exc, False
+                result, ok = _expected(exc), False
             self.job_finished.emit(job.id, ok, result)
 
 
@@ -251,6 +251,18 @@ class TaskRunner(QObject):
         self._worker.put(None)
         self._worker.wait()
         self._pending.clear()
+
+
+def _expected(exc: BaseException) -> BaseException:
+    """A full disk, a read-only, locked or damaged file comes back as the expected error it is (with
+    its own message), so every ``failed`` handler shows it instead of apologising for a bug."""
+    if isinstance(exc, MshtError) or not isinstance(exc, Exception):
+        return exc
+    found = environmental(exc)
+    if found is None:
+        return exc
+    found.__cause__ = exc
+    return found
 
 
 def _as_widget(obj: QObject | None) -> QWidget | None:
