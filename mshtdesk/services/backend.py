@@ -14,7 +14,7 @@ from sqlalchemy import Connection
 
 from mshtdesk.domain.disposal_table import DisposalTable
 from mshtdesk.domain.roles import Action, Entity
-from mshtdesk.services import custody_import
+from mshtdesk.services import custody_import, nrm_import
 from mshtdesk.services.actor import Actor
 from mshtdesk.services.audit import AuditAction, AuditService, record
 from mshtdesk.services.backups import BackupService
@@ -25,6 +25,7 @@ from mshtdesk.services.disposal_report import disposal_table
 from mshtdesk.services.haven import HavenService
 from mshtdesk.services.navigator import NavigatorService
 from mshtdesk.services.nrm import NrmService
+from mshtdesk.services.nrm_import import NrmImportSummary
 from mshtdesk.services.pathway import PathwayService
 from mshtdesk.services.people import PeopleService
 from mshtdesk.services.reference import ReferenceService
@@ -149,6 +150,53 @@ class Backend:
     ) -> ImportSummary:
         data = custody_import.read_file(path)
         return self.import_custody(data, Path(path).name, dry_run=dry_run, progress=progress, cancel=cancel)
+
+    def import_nrm(
+        self,
+        data: bytes,
+        file_name: str,
+        *,
+        dry_run: bool = False,
+        progress: Progress | None = None,
+        cancel: Callable[[], bool] | None = None,
+    ) -> NrmImportSummary:
+        """A team's NRM register combined with the database: needs the rights to create referrals and
+        people; recorded once per file."""
+        self.actor.require(Action.CREATE, Entity.NRM_REFERRAL)
+        self.actor.require(Action.CREATE, Entity.PERSON)
+
+        def audit(conn: Connection, summary: NrmImportSummary) -> None:
+            record(
+                conn,
+                self.actor,
+                AuditAction.COMBINE,
+                "import_batch",
+                summary.batch_id or "",
+                fields=("people", "nrm_referrals", "nrm_decisions"),
+                reason=f"NRM register import of {file_name}",
+            )
+
+        return nrm_import.import_nrm(
+            self.db,
+            data,
+            file_name,
+            dry_run=dry_run,
+            progress=progress,
+            cancel=cancel,
+            recorded_by=self.actor.user_id,
+            on_commit=None if dry_run else audit,
+        )
+
+    def import_nrm_file(
+        self,
+        path: str,
+        *,
+        dry_run: bool = False,
+        progress: Progress | None = None,
+        cancel: Callable[[], bool] | None = None,
+    ) -> NrmImportSummary:
+        data = custody_import.read_file(path)
+        return self.import_nrm(data, Path(path).name, dry_run=dry_run, progress=progress, cancel=cancel)
 
     def fill_demo(self, *, seed: int = 1, arrests: int = 130) -> ImportSummary:
         """Synthetic arrests (demonstrations and training): an import, with the same rights and record."""

@@ -1,0 +1,797 @@
+"""Import of a team's NRM register (the spreadsheet kept before MSHT Desk): one CSV row per referral.
+
+Columns (any order, header names case-insensitive): referral_ref, person_ref, surname, forenames,
+date_of_birth, gender, nationality, route, submitted_date, age_at_referral, age_at_exploitation,
+exploitation, exploitation_location, crime_ref, no_crime_reason, rg_outcome, rg_date, cg_outcome, cg_date.
+Values are case-insensitive. The same rules as the custody import: every row is checked against the file
+and the database before anything is written; any problem rejects the whole file, each named by physical
+line, column and reason; a referral is identified by its reference and a person by ``person_ref``, so a
+file imported twice, or a later cumulative register, adds only what is new. A value that contradicts
+another row or what is stored is an error, never silently overwritten; a person's detail the database
+lacks is filled in. Decisions from the RG and CG columns keep the sequence rules of ``domain.nrm``.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from mshtdesk.domain.dates import parse_date, uk
+from mshtdesk.domain.exploitation import ExploitationType, home_office_label, parse_exploitation_type
+from mshtdesk.domain.nationalities import parse_nationality
+from mshtdesk.domain.nrm import (
+    AgeAtExploitation,
+    AgeAtReferral,
+    Decision,
+    DecisionKind,
+    Outcome,
+    Route,
+    check_decision,
+)
+from mshtdesk.errors import CancelledError, ImportRejectedError, RowError, StoreError
+from mshtdesk.services.custody_import import MAX_ERRORS, Progress, _chunks, _clip, _delimiter, decode
+from mshtdesk.services.nrm import (
+    ExploitationLocation,
+    ReferralInput,
+    effective,
+    exploitation_codes,
+    referral_problems,
+)
+from mshtdesk.services.people import GENDERS
+from mshtdesk.store.database import Database
+from mshtdesk.store.tables import IMPORT_BATCH, NRM_DECISION, NRM_REFERRAL, PERSON, utcnow
+
+__all__ = ["COLUMNS", "NrmImportSummary", "import_nrm"]
+
+COLUMNS = (
+    "referral_ref",
+    "person_ref",
+    "surname",
+    "forenames",
+    "date_of_birth",
+    "gender",
+    "nationality",
+    "route",
+    "submitted_date",
+    "age_at_referral",
+    "age_at_exploitation",
+    "exploitation",
+    "exploitation_location",
+    "crime_ref",
+    "no_crime_reason",
+    "rg_outcome",
+    "rg_date",
+    "cg_outcome",
+    "cg_date",
+)
+MAX_LEN = {
+    "referral_ref": 32,
+    "person_ref": 16,
+    "surname": 120,
+    "forenames": 120,
+    "crime_ref": 64,
+    "no_crime_reason": 1000,
+}
+#: Which import column a problem found by ``referral_problems`` (named by form field) belongs to.
+FIELD_COLUMN = {"consent": "route", "name": "surname", "cooperates": "route"}
+#: Referral columns an import compares with what is stored (and stores for a new referral).
+COMPARED = (
+    "route",
+    "submitted_date",
+    "age_at_referral",
+    "age_at_exploitation",
+    "exploitation",
+    "exploitation_location",
+    "crime_ref",
+    "no_crime_reason",
+)
+PERSON_FIELDS = ("surname", "forenames", "date_of_birth", "gender", "nationality")
+EARLIEST_BIRTH = date(1900, 1, 1)
+
+
+def _key(text: str) -> str:
+    return " ".join(text.replace("_", " ").replace("-", " ").split()).casefold()
+
+
+ROUTES = {"nrm": Route.NRM, "dtn": Route.DUTY_TO_NOTIFY, "duty to notify": Route.DUTY_TO_NOTIFY}
+LOCATIONS = {_key(loc.label): loc for loc in ExploitationLocation} | {
+    _key(loc.value): loc for loc in ExploitationLocation
+}
+RG_OUTCOMES = {"positive": Outcome.POSITIVE, "negative": Outcome.NEGATIVE}
+CG_OUTCOMES = {
+    "positive trafficking": Outcome.POSITIVE_TRAFFICKING,
+    "positive slavery": Outcome.POSITIVE_SLAVERY,
+    "negative": Outcome.NEGATIVE,
+}
+
+
+@dataclass(frozen=True)
+class NrmImportSummary:
+    file_name: str
+    rows_read: int
+    referrals_added: int
+    people_added: int
+    people_completed: int  # stored people given a detail they lacked (a blank filled, never a change)
+    decisions_added: int
+    referrals_already_present: int
+    warnings: tuple[str, ...]  # accepted as recorded (e.g. a CG inside the recovery period)
+    batch_id: int | None  # None for a dry run or a file that added nothing
+    dry_run: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return bool(
+            self.referrals_added or self.people_added or self.people_completed or self.decisions_added
+        )
+
+    def describe(self) -> str:
+        """One paragraph for the user; a dry run is worded as what an import would do."""
+        if not self.changed:
+            nothing = " Nothing was written." if self.dry_run else ""
+            return (
+                f"Nothing new in {self.file_name}: all {self.rows_read} rows are already recorded.{nothing}"
+            )
+        counts = (
+            f"{self.referrals_added} new referrals, {self.people_added} new people and "
+            f"{self.decisions_added} new decisions from {self.rows_read} rows "
+            f"({self.referrals_already_present} referrals are already recorded"
+            + (f"; {self.people_completed} people given details they lacked" if self.people_completed else "")
+            + ")"
+        )
+        note = ""
+        if self.warnings:
+            n = len(self.warnings)
+            note = f" {n} decision{'s' if n != 1 else ''} accepted with a warning: " + "; ".join(
+                self.warnings[:5]
+            )
+            note += "." if n <= 5 else f"; and {n - 5} more."
+        if self.dry_run:
+            return (
+                f"{self.file_name} has no problems. Importing it would add {counts}. "
+                f"Nothing was written.{note}"
+            )
+        return f"Imported {self.file_name}: {counts}.{note}"
+
+
+@dataclass
+class _Person:
+    line: int
+    values: dict[str, Any]  # PERSON_FIELDS -> value ("" / None / "unknown" when the file does not say)
+    lines: dict[str, int] = field(default_factory=dict)  # field -> line that first gave it
+
+
+@dataclass(frozen=True)
+class _Decision:
+    kind: DecisionKind
+    outcome: Outcome
+    on: date
+    column: str  # "rg" or "cg": the columns its problems are named by
+
+
+@dataclass
+class _Referral:
+    line: int
+    person_ref: str
+    data: ReferralInput
+    values: dict[str, Any]  # what is stored on the referral row, for comparisons
+    decisions: tuple[_Decision, ...]
+
+
+def _blank(value: Any) -> bool:
+    return value in ("", None, "unknown")
+
+
+class _Reader:
+    def __init__(self, today: date) -> None:
+        self.today = today
+        self.errors: list[RowError] = []
+        self.rows = 0
+        self.people: dict[str, _Person] = {}
+        self.referrals: dict[str, _Referral] = {}
+        self.raw: dict[str, tuple[int, tuple[str, ...]]] = {}  # referral_ref -> first line, its values
+
+    def error(self, line: int, column: str, reason: str) -> None:
+        if len(self.errors) < MAX_ERRORS:
+            self.errors.append(RowError(line, column, reason))
+
+    # ----- the file ------------------------------------------------------------------------------
+    def read(self, text: str, progress: Progress | None, cancel: Callable[[], bool] | None) -> None:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
+        try:
+            header = next(reader, None)
+        except csv.Error as exc:
+            self.error(1, "header", f"the header row cannot be read as CSV ({exc})")
+            return
+        if header is None or not any(h.strip() for h in header):
+            self.error(1, "header", "the file is empty; expected a header row naming " + ", ".join(COLUMNS))
+            return
+        index: dict[str, int] = {}
+        for i, name in enumerate(header):
+            key = "_".join(name.strip().casefold().replace("-", " ").split())
+            if key in COLUMNS:
+                if key in index:
+                    self.error(1, key, "this column appears twice in the header")
+                index[key] = i
+        for c in COLUMNS:
+            if c not in index:
+                self.error(1, c, "this column is missing from the header")
+        if self.errors:
+            return
+        width = len(header)
+        total = text.count("\n") + 1
+        last_line = 1
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                self.error(reader.line_num, "row", f"not valid CSV ({exc}); check the quotes on this line")
+                break
+            line = last_line + 1
+            last_line = reader.line_num
+            if not "".join(row).strip():
+                continue
+            self.rows += 1
+            if cancel is not None and cancel():
+                raise CancelledError()
+            if progress is not None and self.rows % 200 == 0:
+                progress("Reading", min(line, total), total)
+            if len(row) != width:
+                self.error(line, "row", f"has {len(row)} fields but the header has {width}")
+                continue
+            self.row(line, {c: row[index[c]].strip() for c in COLUMNS})
+        if not self.errors and self.rows == 0:
+            self.error(2, "row", "the file has a header but no rows")
+        self.check_anonymity()
+
+    # ----- one row -------------------------------------------------------------------------------
+    def _date(self, line: int, column: str, text: str, label: str, earliest: date) -> date | None:
+        try:
+            day = parse_date(text)
+        except ValueError as exc:
+            self.error(line, column, str(exc))
+            return None
+        if day > self.today:
+            self.error(line, column, f"{label} {uk(day)} is in the future")
+            return None
+        if day < earliest:
+            self.error(line, column, f"{label} {uk(day)} is before {uk(earliest)}; check the year")
+            return None
+        return day
+
+    def _choice(self, line: int, column: str, text: str, choices: dict[str, Any], words: str) -> Any:
+        found = choices.get(_key(text))
+        if found is None:
+            what = f"'{_clip(text)}' is not" if text else "is empty; it must be"
+            self.error(line, column, f"{what} one of {words}")
+        return found
+
+    def row(self, line: int, v: dict[str, str]) -> None:
+        n_before = len(self.errors)
+        for column, limit in MAX_LEN.items():
+            if len(v[column]) > limit:
+                self.error(line, column, f"is {len(v[column])} characters long; at most {limit} are allowed")
+        for column in ("referral_ref", "person_ref"):
+            if not v[column]:
+                self.error(line, column, "is empty")
+        person = self._person(line, v)
+        route = self._choice(line, "route", v["route"], ROUTES, "NRM or DtN")
+        age = self._choice(
+            line,
+            "age_at_referral",
+            v["age_at_referral"],
+            {a.value: a for a in AgeAtReferral},
+            "adult, child, unknown or disputed",
+        )
+        age_exp = (
+            self._choice(
+                line,
+                "age_at_exploitation",
+                v["age_at_exploitation"],
+                {a.value: a for a in AgeAtExploitation},
+                "adult, child or unknown",
+            )
+            if v["age_at_exploitation"]
+            else AgeAtExploitation.UNKNOWN
+        )
+        location = (
+            self._choice(
+                line,
+                "exploitation_location",
+                v["exploitation_location"],
+                LOCATIONS,
+                "UK, Overseas, UK and Overseas or Unknown",
+            )
+            if v["exploitation_location"]
+            else ExploitationLocation.UNKNOWN
+        )
+        flags = self._flags(line, v["exploitation"])
+        submitted = None
+        if v["submitted_date"]:
+            submitted = self._date(
+                line, "submitted_date", v["submitted_date"], "submission date", date(2009, 4, 1)
+            )
+        else:
+            self.error(line, "submitted_date", "is empty")
+        if len(self.errors) > n_before or person is None:
+            return
+        assert isinstance(route, Route) and isinstance(age, AgeAtReferral)
+        adult = not age.may_be_child
+        data = ReferralInput(
+            route=route,
+            age_at_referral=age,
+            submitted_date=submitted,
+            referral_ref=v["referral_ref"],
+            consents=(route is Route.NRM) if adult else None,
+            cooperates=False if route is Route.DUTY_TO_NOTIFY else None,
+            age_at_exploitation=age_exp,
+            exploitation=flags,
+            exploitation_location=location,
+            crime_ref=v["crime_ref"],
+            no_crime_reason=v["no_crime_reason"],
+        )
+        named = bool(v["surname"] or v["forenames"])
+        problems, normalised = referral_problems(data, today=self.today, name_kept=named)
+        for name, message in problems.items():
+            column = FIELD_COLUMN.get(name, name)
+            if name == "name":
+                message = (
+                    "a Duty to Notify is anonymous: leave surname and forenames empty (names are kept only "
+                    "for a person who agrees to co-operate; record that in the app)"
+                )
+            self.error(line, column if column in COLUMNS else "row", message.rstrip("."))
+        decisions = self._decisions(line, v, route, submitted)
+        if len(self.errors) > n_before or decisions is None:
+            return
+        self._merge_person(v["person_ref"], person)
+        referral = _Referral(
+            line,
+            v["person_ref"],
+            data,
+            {
+                "route": route.value,
+                "submitted_date": submitted,
+                "age_at_referral": age.value,
+                "age_at_exploitation": age_exp.value,
+                "exploitation": exploitation_codes(normalised),
+                "exploitation_location": location.value,
+                "crime_ref": v["crime_ref"],
+                "no_crime_reason": v["no_crime_reason"],
+            },
+            decisions,
+        )
+        self._merge_referral(v, referral)
+
+    def _person(self, line: int, v: dict[str, str]) -> _Person | None:
+        n_before = len(self.errors)
+        dob = None
+        if v["date_of_birth"]:
+            dob = self._date(line, "date_of_birth", v["date_of_birth"], "date of birth", EARLIEST_BIRTH)
+        gender = "unknown"
+        if v["gender"]:
+            gender = self._choice(
+                line, "gender", v["gender"], {g: g for g in GENDERS}, "female, male, other or unknown"
+            )
+        nationality = ""
+        if v["nationality"]:
+            nationality = parse_nationality(v["nationality"]) or ""
+            if not nationality:
+                self.error(
+                    line,
+                    "nationality",
+                    f"'{_clip(v['nationality'])}' is not a nationality (use a name such as Polish, Albanian "
+                    "or British, or an ISO 3166 alpha-3 code such as POL)",
+                )
+        if len(self.errors) > n_before:
+            return None
+        values = {
+            "surname": v["surname"],
+            "forenames": v["forenames"],
+            "date_of_birth": dob,
+            "gender": gender,
+            "nationality": nationality,
+        }
+        return _Person(line, values, {k: line for k, val in values.items() if not _blank(val)})
+
+    def _flags(self, line: int, text: str) -> frozenset[ExploitationType]:
+        found: set[ExploitationType] = set()
+        for part in (p.strip() for p in text.split(";")):
+            if not part:
+                continue
+            flag = parse_exploitation_type(part)
+            if flag is None:
+                self.error(
+                    line,
+                    "exploitation",
+                    f"'{_clip(part)}' is not an exploitation type (use Sexual, Labour, Domestic, Criminal, "
+                    "Organ harvesting or Not specified, separated by ';')",
+                )
+            else:
+                found.add(flag)
+        return frozenset(found)
+
+    def _decisions(
+        self, line: int, v: dict[str, str], route: Route, submitted: date | None
+    ) -> tuple[_Decision, ...] | None:
+        n_before = len(self.errors)
+        found: list[_Decision] = []
+        for prefix, kind, choices, words in (
+            ("rg", DecisionKind.RG, RG_OUTCOMES, "positive or negative"),
+            ("cg", DecisionKind.CG, CG_OUTCOMES, "positive-trafficking, positive-slavery or negative"),
+        ):
+            outcome_text, date_text = v[f"{prefix}_outcome"], v[f"{prefix}_date"]
+            if not outcome_text and not date_text:
+                continue
+            if not outcome_text:
+                self.error(line, f"{prefix}_outcome", f"is empty but {prefix}_date is given")
+                continue
+            outcome = self._choice(line, f"{prefix}_outcome", outcome_text, choices, words)
+            if not date_text:
+                self.error(line, f"{prefix}_date", f"is empty but {prefix}_outcome is given")
+                continue
+            label = f"{prefix.upper()} date"
+            on = self._date(line, f"{prefix}_date", date_text, label, date(2009, 4, 1))
+            if on is not None and submitted is not None and on < submitted:
+                self.error(
+                    line, f"{prefix}_date", f"{uk(on)} is before the referral was submitted ({uk(submitted)})"
+                )
+            elif outcome is not None and on is not None:
+                found.append(_Decision(kind, outcome, on, prefix))
+        if found and route is Route.DUTY_TO_NOTIFY:
+            self.error(
+                line,
+                f"{found[0].column}_outcome",
+                "a Duty to Notify receives no NRM decisions; leave it empty",
+            )
+        if len(self.errors) > n_before:
+            return None
+        history: list[Decision] = []
+        for d in found:
+            check = check_decision(history, Decision(d.kind, d.on, d.outcome))
+            for p in check.errors:
+                column = f"{d.column}_date" if p.field == "decision_date" else f"{d.column}_outcome"
+                self.error(line, column, p.message[:1].lower() + p.message[1:])
+            history.append(Decision(d.kind, d.on, d.outcome))
+        return None if len(self.errors) > n_before else tuple(found)
+
+    # ----- across rows ---------------------------------------------------------------------------
+    def _merge_person(self, ref: str, new: _Person) -> None:
+        known = self.people.get(ref)
+        if known is None:
+            self.people[ref] = new
+            return
+        for name in PERSON_FIELDS:
+            value = new.values[name]
+            if _blank(value):
+                continue
+            if _blank(known.values[name]):
+                known.values[name] = value
+                known.lines[name] = new.line
+            elif known.values[name] != value and str(known.values[name]).casefold() != str(value).casefold():
+                shown = uk(value) if isinstance(value, date) else _clip(str(value))
+                self.error(
+                    new.line,
+                    name,
+                    f"'{shown}' contradicts line {known.lines[name]} for person {ref}",
+                )
+
+    def _merge_referral(self, v: dict[str, str], referral: _Referral) -> None:
+        ref = v["referral_ref"]
+        raw = tuple(v[c].casefold() for c in COLUMNS)
+        seen = self.raw.get(ref)
+        if seen is None:
+            self.raw[ref] = (referral.line, raw)
+            self.referrals[ref] = referral
+            return
+        if seen[1] != raw:
+            differ = [c for c, a, b in zip(COLUMNS, seen[1], raw, strict=True) if a != b]
+            self.error(
+                referral.line,
+                differ[0],
+                f"referral {ref} is also on line {seen[0]} with a different {', '.join(differ)}",
+            )
+
+    def check_anonymity(self) -> None:
+        """A Duty to Notify's person keeps no name, even one given on another row of the file."""
+        for ref, r in self.referrals.items():
+            person = self.people.get(r.person_ref)
+            if r.data.route is not Route.DUTY_TO_NOTIFY or person is None:
+                continue
+            line = person.lines.get("surname") or person.lines.get("forenames")
+            if line is not None:
+                self.error(
+                    r.line,
+                    "person_ref",
+                    f"referral {ref} is a Duty to Notify, which is anonymous, but line {line} names person "
+                    f"{r.person_ref}",
+                )
+
+
+def import_nrm(
+    db: Database,
+    data: bytes,
+    file_name: str,
+    *,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    cancel: Callable[[], bool] | None = None,
+    today: date | None = None,
+    recorded_by: int | None = None,
+    on_commit: Callable[[Connection, NrmImportSummary], None] | None = None,
+) -> NrmImportSummary:
+    """Check ``data`` completely, then write what is new in one transaction, or raise ImportRejectedError.
+
+    ``on_commit`` runs inside that transaction just before it commits (the audit record goes there).
+    """
+    text = decode(data)
+    reader = _Reader(today or date.today())
+    reader.read(text, progress, cancel)
+    if reader.errors:
+        raise ImportRejectedError(reader.errors, reader.rows)
+    try:
+        with db.engine.begin() as conn:
+            summary = _write(
+                conn,
+                reader,
+                file_name,
+                hashlib.sha256(data).hexdigest(),
+                dry_run,
+                progress,
+                cancel,
+                recorded_by,
+            )
+            if reader.errors:
+                raise ImportRejectedError(sorted(reader.errors, key=lambda e: e.line), reader.rows)
+            if dry_run:
+                conn.rollback()
+            elif on_commit is not None and summary.changed:
+                on_commit(conn, summary)
+            return summary
+    except IntegrityError as exc:
+        raise StoreError(
+            "Another user changed the same referrals while this file was being imported; nothing was "
+            "written. Import the file again."
+        ) from exc
+    except OperationalError as exc:
+        if "locked" in str(exc.orig) or "busy" in str(exc.orig):
+            raise StoreError(
+                "The database is busy with another user's change; nothing was written. Try again in a moment."
+            ) from exc
+        raise
+
+
+def _stored_people(conn: Connection, refs: Iterable[str]) -> dict[str, tuple[int, dict[str, Any], bool]]:
+    """person_ref -> (id, PERSON_FIELDS values, has aliases or contact details)."""
+    out: dict[str, tuple[int, dict[str, Any], bool]] = {}
+    for chunk in _chunks(list(refs)):
+        q = select(
+            PERSON.c.person_ref,
+            PERSON.c.id,
+            *(PERSON.c[f] for f in PERSON_FIELDS),
+            PERSON.c.aliases,
+            PERSON.c.contact_details,
+        ).where(PERSON.c.person_ref.in_(chunk))
+        for ref, id_, *rest in conn.execute(q):
+            values = dict(zip(PERSON_FIELDS, rest[: len(PERSON_FIELDS)], strict=True))
+            out[ref] = (id_, values, bool(str(rest[-2]).strip() or str(rest[-1]).strip()))
+    return out
+
+
+def _write(
+    conn: Connection,
+    reader: _Reader,
+    file_name: str,
+    sha256: str,
+    dry_run: bool,
+    progress: Progress | None,
+    cancel: Callable[[], bool] | None,
+    recorded_by: int | None,
+) -> NrmImportSummary:
+    people = _stored_people(conn, reader.people)
+    # ----- people against the database: fill blanks, refuse changes
+    fills: dict[int, dict[str, Any]] = {}
+    for ref, p in reader.people.items():
+        stored_person = people.get(ref)
+        if stored_person is None:
+            continue
+        person_id, values, _ = stored_person
+        for name in PERSON_FIELDS:
+            mine, theirs = p.values[name], values[name]
+            if _blank(mine):
+                continue
+            if _blank(theirs):
+                fills.setdefault(person_id, {})[name] = mine
+            elif mine != theirs and str(mine).casefold() != str(theirs).casefold():
+                shown = uk(theirs) if isinstance(theirs, date) else _clip(str(theirs))
+                reader.error(
+                    p.lines[name],
+                    name,
+                    f"contradicts the stored {name.replace('_', ' ')} of person {ref} ({shown})",
+                )
+    # ----- referrals against the database
+    stored_refs: dict[str, tuple[int, str, dict[str, Any]]] = {}
+    for chunk in _chunks(list(reader.referrals)):
+        q = select(
+            NRM_REFERRAL.c.referral_ref,
+            NRM_REFERRAL.c.id,
+            PERSON.c.person_ref,
+            *(NRM_REFERRAL.c[c] for c in COMPARED),
+        ).select_from(NRM_REFERRAL.join(PERSON, PERSON.c.id == NRM_REFERRAL.c.person_id))
+        for ref, id_, person_ref, *rest in conn.execute(q.where(NRM_REFERRAL.c.referral_ref.in_(chunk))):
+            stored_refs[ref] = (id_, person_ref, dict(zip(COMPARED, rest, strict=True)))
+    history: dict[int, list[Decision]] = {}
+    for chunk in _chunks([v[0] for v in stored_refs.values()]):
+        q = select(
+            NRM_DECISION.c.referral_id,
+            NRM_DECISION.c.id,
+            NRM_DECISION.c.kind,
+            NRM_DECISION.c.outcome,
+            NRM_DECISION.c.decided_on,
+            NRM_DECISION.c.is_void,
+            NRM_DECISION.c.supersedes_id,
+        ).where(NRM_DECISION.c.referral_id.in_(chunk))
+        rows: dict[int, list[tuple[int, str, str, date, bool, int | None]]] = {}
+        for rid, *rest in conn.execute(q.order_by(NRM_DECISION.c.id)):
+            rows.setdefault(rid, []).append((rest[0], rest[1], rest[2], rest[3], bool(rest[4]), rest[5]))
+        history.update({rid: effective(r) for rid, r in rows.items()})
+    new_decisions: list[tuple[str, _Decision]] = []
+    warnings: list[str] = []
+    present = 0
+    for ref, r in reader.referrals.items():
+        stored_ref = stored_refs.get(ref)
+        person = people.get(r.person_ref)
+        if r.data.route is Route.DUTY_TO_NOTIFY and person is not None and stored_ref is None:
+            values = person[1]
+            if values["surname"] or values["forenames"] or person[2]:
+                reader.error(
+                    r.line,
+                    "person_ref",
+                    f"person {r.person_ref} is stored with a name or contact details, but a Duty to Notify "
+                    "is anonymous unless the person agrees to co-operate (record that in the app)",
+                )
+                continue
+        past: list[Decision] = []
+        if stored_ref is not None:
+            present += 1
+            rid, owner, stored_values = stored_ref
+            if owner != r.person_ref:
+                reader.error(r.line, "person_ref", f"referral {ref} is stored for person {owner}")
+            for column, value in r.values.items():
+                theirs = stored_values[column]
+                if value != theirs:
+                    shown = uk(theirs) if isinstance(theirs, date) else _clip(str(theirs) or "empty")
+                    reader.error(r.line, column, f"contradicts the stored referral {ref} ({shown})")
+            past = list(history.get(rid, []))
+        for d in r.decisions:
+            mine = Decision(d.kind, d.on, d.outcome)
+            if mine in past:
+                continue
+            same_kind = [p for p in past if p.kind is d.kind]
+            if same_kind:
+                s = same_kind[-1]
+                what = f"{s.outcome.label if s.outcome else ''}, {uk(s.on)}"
+                reader.error(
+                    r.line,
+                    f"{d.column}_outcome",
+                    f"contradicts the stored {d.kind.label} ({what}); record a change in the app",
+                )
+                continue
+            check = check_decision(past, mine)
+            for problem in check.errors:
+                column = f"{d.column}_date" if problem.field == "decision_date" else f"{d.column}_outcome"
+                reader.error(r.line, column, problem.message[:1].lower() + problem.message[1:])
+            warnings += [f"line {r.line}: {w.message}" for w in check.warnings]
+            past.append(mine)
+            new_decisions.append((ref, d))
+    if reader.errors:
+        return NrmImportSummary(file_name, reader.rows, 0, 0, 0, 0, present, (), None, dry_run)
+
+    # ----- write what is new
+    new_people = [ref for ref in reader.people if ref not in people]
+    new_refs = [ref for ref in reader.referrals if ref not in stored_refs]
+    total = len(new_people) + len(fills) + len(new_refs) + len(new_decisions)
+    done = 0
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        if cancel is not None and cancel():
+            raise CancelledError()
+        if progress is not None and (done % 50 == 0 or done == total):
+            progress("Writing", done, total)
+
+    now = utcnow()
+    batch_id: int | None = None
+    if total:
+        batch_id = conn.execute(
+            insert(IMPORT_BATCH).returning(IMPORT_BATCH.c.id),
+            {
+                "file_name": file_name[-260:],
+                "sha256": sha256,
+                "imported_at": now,
+                "row_count": reader.rows,
+                # The batch columns count arrests; an NRM batch's referrals and decisions carry its id.
+                "arrests_added": 0,
+                "offences_added": 0,
+                "events_added": 0,
+            },
+        ).scalar_one()
+    person_id_of = {ref: v[0] for ref, v in people.items()}
+    for ref in new_people:
+        p = reader.people[ref]
+        person_id_of[ref] = conn.execute(
+            insert(PERSON).returning(PERSON.c.id),
+            {"person_ref": ref, **p.values, "version": 1, "created_at": now, "updated_at": now},
+        ).scalar_one()
+        tick()
+    for person_id, values in fills.items():
+        conn.execute(
+            update(PERSON)
+            .where(PERSON.c.id == person_id)
+            .values(**values, version=PERSON.c.version + 1, updated_at=now)
+        )
+        tick()
+    referral_id_of = {ref: v[0] for ref, v in stored_refs.items()}
+    for ref in new_refs:
+        r = reader.referrals[ref]
+        label_flags = {ExploitationType(c) for c in r.values["exploitation"].split(";")}
+        referral_id_of[ref] = conn.execute(
+            insert(NRM_REFERRAL).returning(NRM_REFERRAL.c.id),
+            {
+                **r.values,
+                "referral_ref": ref,
+                "person_id": person_id_of[r.person_ref],
+                "consents": r.data.consents,
+                "cooperates": r.data.cooperates,
+                "exploitation_label": home_office_label(label_flags),
+                "import_batch_id": batch_id,
+                "version": 1,
+                "created_at": now,
+                "updated_at": now,
+            },
+        ).scalar_one()
+        tick()
+    if new_decisions:
+        conn.execute(
+            insert(NRM_DECISION),
+            [
+                {
+                    "referral_id": referral_id_of[ref],
+                    "kind": d.kind.value,
+                    "outcome": d.outcome.value,
+                    "decided_on": d.on,
+                    "note": "",
+                    "supersedes_id": None,
+                    "is_void": False,
+                    "reason": "",
+                    "source": "import",
+                    "import_batch_id": batch_id,
+                    "recorded_by": recorded_by,
+                    "recorded_at": now,
+                }
+                for ref, d in new_decisions
+            ],
+        )
+        for _ in new_decisions:
+            tick()
+    return NrmImportSummary(
+        file_name,
+        reader.rows,
+        len(new_refs),
+        len(new_people),
+        len(fills),
+        len(new_decisions),
+        present,
+        tuple(warnings),
+        None if dry_run else batch_id,
+        dry_run,
+    )
