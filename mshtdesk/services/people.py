@@ -135,18 +135,8 @@ class PeopleService:
             ) from None
 
     # ----- reading -------------------------------------------------------------------------------
-    def list(self, text: str = "", *, offset: int = 0, limit: int = 200) -> list[PersonRow]:
-        self._actor.require(Action.READ, Entity.PERSON)
-        vlo = USER.alias("vlo")
-        stmt = select(
-            PERSON.c.id,
-            PERSON.c.person_ref,
-            PERSON.c.surname,
-            PERSON.c.forenames,
-            PERSON.c.date_of_birth,
-            PERSON.c.nationality,
-            func.coalesce(vlo.c.username, ""),
-        ).select_from(PERSON.outerjoin(vlo, vlo.c.id == PERSON.c.vlo_user_id))
+    def _filtered(self, stmt: Any, text: str) -> Any:
+        """``stmt`` narrowed to the user's scope and to people whose names, aliases or ref hold ``text``."""
         scope = self._scope_condition()
         if scope is not None:
             stmt = stmt.where(scope)
@@ -164,6 +154,45 @@ class PeopleService:
                     )
                 )
             )
+        return stmt
+
+    def count(self, text: str = "") -> int:
+        """How many people ``list`` would give over all its pages (for a paged table's total)."""
+        self._actor.require(Action.READ, Entity.PERSON)
+        stmt = self._filtered(select(func.count()).select_from(PERSON), text)
+        with self._db.engine.connect() as conn:
+            return int(conn.execute(stmt).scalar_one())
+
+    def vlo_choices(self) -> list[tuple[int, str, str]]:
+        """Active victim liaison officers (id, user name, display name), for assigning one to a victim.
+
+        Only a role that may update any person (not just those assigned to it) gets the list."""
+        grant = PERMISSIONS[self._actor.role].get(Entity.PERSON)
+        if grant is None or Action.UPDATE not in grant[0] or grant[1] is not Scope.ALL:
+            raise PermissionDeniedError(
+                f"Your role ({self._actor.role.label}) does not allow you to assign liaison officers."
+            )
+        stmt = (
+            select(USER.c.id, USER.c.username, USER.c.display_name)
+            .where(USER.c.role == "vlo", USER.c.active)
+            .order_by(USER.c.display_name, USER.c.username)
+        )
+        with self._db.engine.connect() as conn:
+            return [(int(i), str(u), str(d)) for i, u, d in conn.execute(stmt)]
+
+    def list(self, text: str = "", *, offset: int = 0, limit: int = 200) -> list[PersonRow]:
+        self._actor.require(Action.READ, Entity.PERSON)
+        vlo = USER.alias("vlo")
+        stmt = select(
+            PERSON.c.id,
+            PERSON.c.person_ref,
+            PERSON.c.surname,
+            PERSON.c.forenames,
+            PERSON.c.date_of_birth,
+            PERSON.c.nationality,
+            func.coalesce(vlo.c.username, ""),
+        ).select_from(PERSON.outerjoin(vlo, vlo.c.id == PERSON.c.vlo_user_id))
+        stmt = self._filtered(stmt, text)
         stmt = stmt.order_by(PERSON.c.surname, PERSON.c.forenames, PERSON.c.id).offset(offset).limit(limit)
         with self._db.engine.connect() as conn:
             return [PersonRow(*r) for r in conn.execute(stmt)]

@@ -1,0 +1,165 @@
+"""The people in the user's scope as a lazily paged table model.
+
+Rows come from ``people.list()`` 200 at a time as the view scrolls; the filter (a text matched against
+names, aliases and the reference) and the order (surname, forenames) are applied in SQL, so only the
+people this user may see are ever read. Like the arrests model, a page is read on the GUI thread: an
+indexed query of a few milliseconds.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+
+from mshtdesk.domain.dates import uk
+from mshtdesk.services.people import PeopleService, PersonRow
+
+PAGE_SIZE = 200
+ROW_ROLE = Qt.ItemDataRole.UserRole  # the row's PersonRow
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # the raw value
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class PersonColumn(IntEnum):
+    REF = 0
+    SURNAME = 1
+    FORENAMES = 2
+    DATE_OF_BIRTH = 3
+    NATIONALITY = 4
+    VLO = 5
+
+
+HEADERS = {
+    PersonColumn.REF: "Ref",
+    PersonColumn.SURNAME: "Surname",
+    PersonColumn.FORENAMES: "Forenames",
+    PersonColumn.DATE_OF_BIRTH: "Date of birth",
+    PersonColumn.NATIONALITY: "Nationality",
+    PersonColumn.VLO: "Liaison officer",
+}
+TOOLTIPS = {
+    PersonColumn.REF: "The person's reference in MSHT Desk",
+    PersonColumn.VLO: "The victim liaison officer assigned to this person",
+}
+NOT_RECORDED = "not recorded"
+NO_VLO = "none assigned"
+
+
+class PeopleModel(QAbstractTableModel):
+    def __init__(self, people: PeopleService, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._people = people
+        self._text = ""
+        self._rows: list[PersonRow] = []
+        self._total = 0
+        self._muted = QColor("#6b6b6b")
+
+    # ----- state -------------------------------------------------------------------------------
+    @property
+    def text(self) -> str:
+        return self._text
+
+    @property
+    def total(self) -> int:
+        """How many people match the filter (rows not yet fetched included)."""
+        return self._total
+
+    def set_text(self, text: str) -> None:
+        text = text.strip()
+        if text != self._text:
+            self._text = text
+            self.reload()
+
+    def reload(self, keep: int = 0) -> None:
+        """Read the first page again (or as many rows as were loaded, ``keep``, so the view stays put)."""
+        self.beginResetModel()
+        self._total = self._people.count(self._text)
+        limit = max(PAGE_SIZE, keep)
+        self._rows = self._people.list(self._text, offset=0, limit=limit)
+        if len(self._rows) < limit:
+            self._total = len(self._rows)  # the list shrank (or grew) between the two queries
+        self.endResetModel()
+
+    def refresh(self) -> None:
+        self.reload(keep=len(self._rows))
+
+    def row_at(self, row: int) -> PersonRow:
+        return self._rows[row]
+
+    def row_of_id(self, person_id: int) -> int:
+        return next((i for i, r in enumerate(self._rows) if r.id == person_id), -1)
+
+    # ----- Qt model interface ------------------------------------------------------------------
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(PersonColumn)
+
+    def canFetchMore(self, parent: AnyIndex) -> bool:
+        return not parent.isValid() and len(self._rows) < self._total
+
+    def fetchMore(self, parent: AnyIndex) -> None:
+        if parent.isValid():
+            return
+        more = self._people.list(self._text, offset=len(self._rows), limit=PAGE_SIZE)
+        if not more:
+            self._total = len(self._rows)
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
+        self._rows.extend(more)
+        self.endInsertRows()
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.parent().isValid():
+            return None
+        r = self._rows[index.row()]
+        col = PersonColumn(index.column())
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(r, col)
+        if role == ROW_ROLE:
+            return r
+        if role == SORT_ROLE:
+            return r.date_of_birth if col == PersonColumn.DATE_OF_BIRTH else self._display(r, col)
+        if role == Qt.ItemDataRole.ForegroundRole and self._missing(r, col):
+            return self._muted
+        return None
+
+    @staticmethod
+    def _missing(r: PersonRow, col: PersonColumn) -> bool:
+        return (
+            (col == PersonColumn.DATE_OF_BIRTH and r.date_of_birth is None)
+            or (col == PersonColumn.NATIONALITY and not r.nationality)
+            or (col == PersonColumn.VLO and not r.vlo)
+        )
+
+    @staticmethod
+    def _display(r: PersonRow, col: PersonColumn) -> str:
+        if col == PersonColumn.REF:
+            return r.person_ref
+        if col == PersonColumn.SURNAME:
+            return r.surname
+        if col == PersonColumn.FORENAMES:
+            return r.forenames
+        if col == PersonColumn.DATE_OF_BIRTH:
+            return uk(r.date_of_birth) if r.date_of_birth else NOT_RECORDED
+        if col == PersonColumn.NATIONALITY:
+            return r.nationality or NOT_RECORDED
+        return r.vlo or NO_VLO
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(PersonColumn):
+            return None
+        col = PersonColumn(section)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[col]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return TOOLTIPS.get(col)
+        return None
