@@ -116,6 +116,7 @@ class Pathway:
     opted_out_of_updates: bool
     due: list[DueItem]  # soonest first
     entries: list[TimelineEntry]  # newest first
+    interpreter_language: str = ""  # so a contact form opens with it, without a second consultation
 
 
 #: Links in which a person is a victim (witnesses are not owed victims' notifications).
@@ -276,6 +277,7 @@ class PathwayService:
                     PERSON.c.forenames,
                     PERSON.c.opted_out_of_updates,
                     USER.c.username,
+                    PERSON.c.interpreter_language,
                 )
                 .select_from(PERSON.outerjoin(USER, USER.c.id == PERSON.c.vlo_user_id))
                 .where(PERSON.c.id == person_id)
@@ -338,6 +340,7 @@ class PathwayService:
             opted_out_of_updates=bool(person[3]),
             due=due,
             entries=entries,
+            interpreter_language=person[5] or "",
         )
 
     # ----- one query per section -----------------------------------------------------------------------
