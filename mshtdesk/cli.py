@@ -15,7 +15,7 @@ import sys
 import time
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from mshtdesk import __version__
 from mshtdesk.domain.dates import last_complete_financial_year, parse_date
@@ -97,6 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
     a = what.add_parser(
         "arrests", parents=[common], help="import a custody export (CSV, one row per disposal event)"
     )
+    a.add_argument("file", metavar="FILE.csv")
+    a.add_argument("--dry-run", action="store_true", help="check the file and report, writing nothing")
+    a = what.add_parser("nrm", parents=[common], help="import an NRM register (CSV, one row per referral)")
     a.add_argument("file", metavar="FILE.csv")
     a.add_argument("--dry-run", action="store_true", help="check the file and report, writing nothing")
 
@@ -190,6 +193,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     b = what.add_parser("folder", parents=[common], help="show or (administrators) set the backup folder")
     b.add_argument("path", nargs="?", metavar="PATH")
+
+    p = sub.add_parser(
+        "calendar", parents=[common], help="extra non-working days and worked bank holidays (administrators)"
+    )
+    what = p.add_subparsers(dest="what", metavar="WHAT", required=True)
+    what.add_parser("list", parents=[common], help="the days that differ from England & Wales bank holidays")
+    c = what.add_parser(
+        "add", parents=[common], help="add a non-working day (or, with --working, a worked one)"
+    )
+    c.add_argument("day", type=_date, metavar="YYYY-MM-DD")
+    c.add_argument("--working", action="store_true", help="a bank holiday the force works as normal")
+    c.add_argument("--label", default="", help="why, e.g. 'State Funeral'")
+    c = what.add_parser("remove", parents=[common], help="take a day off the list")
+    c.add_argument("day", type=_date, metavar="YYYY-MM-DD")
     return parser
 
 
@@ -311,6 +328,7 @@ def _dispatch(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         "passwd": _passwd,
         "audit": _audit,
         "backup": _backup,
+        "calendar": _calendar,
     }
     handler = handlers.get(ns.command)
     if handler is None:
@@ -360,7 +378,10 @@ def _import(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     backend = _login(ns)
     progress = _Progress(err)
     try:
-        summary = backend.import_file(ns.file, dry_run=ns.dry_run, progress=progress)
+        if ns.what == "nrm":
+            summary: Any = backend.import_nrm_file(ns.file, dry_run=ns.dry_run, progress=progress)
+        else:
+            summary = backend.import_file(ns.file, dry_run=ns.dry_run, progress=progress)
     finally:
         progress.finish()
         backend.close()
@@ -563,6 +584,30 @@ def _backup(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         elif ns.what == "folder":
             folder = service.set_folder(ns.path) if ns.path else service.folder()
             print(f"Backups go to {folder}.", file=out)
+    finally:
+        backend.close()
+    return EXIT_OK
+
+
+def _calendar(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from mshtdesk.domain.dates import uk
+
+    backend = _login(ns)
+    try:
+        if ns.what == "list":
+            days = backend.calendar.list()
+            for d in days:
+                kind = "working" if d.working else "non-working"
+                print(f"{uk(d.day)}  {d.day.strftime('%a')}  {kind:<12} {d.label}".rstrip(), file=out)
+            if not days:
+                print("No changes: England & Wales bank holidays apply as published.", file=out)
+        elif ns.what == "add":
+            backend.calendar.add(ns.day, working=ns.working, label=ns.label)
+            kind = "a working day" if ns.working else "a non-working day"
+            print(f"{uk(ns.day)} is now {kind} for every clock.", file=out)
+        elif ns.what == "remove":
+            backend.calendar.remove(ns.day)
+            print(f"{uk(ns.day)} follows the England & Wales calendar again.", file=out)
     finally:
         backend.close()
     return EXIT_OK
