@@ -45,7 +45,9 @@ def victim(backend_for: Callable[[Role], Backend]) -> Callable[..., Pathway]:
             entries.append(
                 TimelineEntry(TimelineKind.CONTACT, at, at.date(), "Welfare", "", "vlo_contact", 1)
             )
-        return Pathway(person_id, f"P-{person_id:06d}", "BERISHA, Drita", "vlo", opted_out, [], entries)
+        return Pathway(
+            person_id, f"P-{person_id:06d}", "BERISHA, Drita", "vlo", opted_out, [], entries, "Albanian"
+        )
 
     return make
 
@@ -79,7 +81,7 @@ def test_defaults_and_enter_saves(
     changes: list[DataChanged] = []
     vlo_ctx.events.data_changed.connect(changes.append)
     dialog = _open(track, vlo_ctx, pathway, wait_idle)
-    qtbot.waitUntil(lambda: dialog.interpreter.text() == "Albanian")  # from the person's record
+    assert dialog.interpreter.text() == "Albanian"  # from the person's record, via the pathway
     now = datetime.now(LONDON)
     assert abs((dialog.contact_moment() - now).total_seconds()) < 120
     assert dialog.method.currentData() == ContactMethod.PHONE

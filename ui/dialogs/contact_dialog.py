@@ -114,7 +114,7 @@ class ContactDialog(FormDialog):
         for combo in (self.method, self.purpose):
             combo.setMinimumContentsLength(22)
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.interpreter = QLineEdit(getattr(self.pathway, "interpreter_language", "") or "")
+        self.interpreter = QLineEdit(self.pathway.interpreter_language)
         self.interpreter.setPlaceholderText("None: the contact was in a language they speak")
         self.interpreter.setMaxLength(80)
 
@@ -200,29 +200,17 @@ class ContactDialog(FormDialog):
 
     # ----- defaults ----------------------------------------------------------------------------
     def _load_defaults(self) -> None:
-        """The team's contact interval, the working calendar and (if the pathway lacks it) the person's
-        interpreter language, read once on the worker."""
-        backend = self.ctx.backend
-        contacts = backend.contacts
-        calendar_service = getattr(backend, "calendar", None)
-        need_language = not hasattr(self.pathway, "interpreter_language")
-        person_id = self.pathway.person_id
+        """The team's contact interval and the working calendar, read once on the worker."""
+        contacts = self.ctx.backend.contacts
+        calendar_service = self.ctx.backend.calendar
 
-        def read(_job: object) -> tuple[int, WorkingCalendar | None, str | None]:
-            interval = contacts.interval_days()
-            cal = calendar_service.calendar() if calendar_service is not None else None
-            language = backend.people.get(person_id).data.interpreter_language if need_language else None
-            return interval, cal, language
+        def read(_job: object) -> tuple[int, WorkingCalendar]:
+            return contacts.interval_days(), calendar_service.calendar()
 
         self.ctx.tasks.run(read, done=self._defaults_loaded, owner=self, context="preparing a contact")
 
-    def _defaults_loaded(self, result: tuple[int, WorkingCalendar | None, str | None]) -> None:
-        interval, cal, language = result
-        self.interval_days = interval
-        if cal is not None:
-            self.calendar = cal
-        if language and not self.interpreter.text():
-            self.interpreter.setText(language)
+    def _defaults_loaded(self, result: tuple[int, WorkingCalendar]) -> None:
+        self.interval_days, self.calendar = result
         if not self._next_due_edited:
             self._set_next_due_default()
         self._update_on_time()
