@@ -617,6 +617,23 @@ def _write(
                     name,
                     f"contradicts the stored {name.replace('_', ' ')} of person {ref} ({shown})",
                 )
+    named = [pid for pid, values in fills.items() if values.get("surname") or values.get("forenames")]
+    ref_of_id = {v[0]: ref for ref, v in people.items()}
+    for chunk in _chunks(named):
+        dtn_q = select(NRM_REFERRAL.c.person_id, NRM_REFERRAL.c.referral_ref).where(
+            NRM_REFERRAL.c.person_id.in_(chunk),
+            NRM_REFERRAL.c.route == Route.DUTY_TO_NOTIFY.value,
+            NRM_REFERRAL.c.cooperates.is_not(True),
+        )
+        for pid, dtn_ref in conn.execute(dtn_q):
+            named_person = reader.people[ref_of_id[pid]]
+            column = "surname" if "surname" in fills[pid] else "forenames"
+            reader.error(
+                named_person.lines[column],
+                column,
+                f"person {ref_of_id[pid]} has an anonymous Duty to Notify ({dtn_ref}), so no name is kept "
+                "for them unless they agree to co-operate (record that in the app)",
+            )
     # ----- referrals against the database
     stored_refs: dict[str, tuple[int, str, dict[str, Any]]] = {}
     for chunk in _chunks(list(reader.referrals)):

@@ -187,6 +187,14 @@ def test_contradictions_with_stored_data_are_errors(backend: Backend) -> None:
     assert counts(backend) == before
 
 
+def test_a_stored_anonymous_dtn_person_is_not_given_a_name(backend: Backend) -> None:
+    backend.import_nrm_file(str(REGISTER))
+    with pytest.raises(ImportRejectedError) as e:
+        run(backend, "N-9,V-003,Stan,,,,,NRM,2024-02-01,adult,adult,Labour,UK,13/9/24,,,,,\n")
+    assert [(x.line, x.column) for x in e.value.errors] == [(2, "surname")]
+    assert "anonymous Duty to Notify (NRM-23-003)" in str(e.value.errors[0])
+
+
 def test_a_cg_inside_the_recovery_period_is_accepted_with_a_warning(backend: Backend) -> None:
     s = run(
         backend,
