@@ -191,6 +191,7 @@ def test_open_edit_and_close_a_case(
     edit.done(0)
     assert page.model.rowCount() == 0  # open cases only, by default
     page.status.setCurrentIndex(page.status.findData(CaseStatus.CLOSED))
+    assert page.current_query().status is CaseStatus.CLOSED
     assert page.model.rowCount() == 1
     assert page.model.index(0, 6).data().endswith("Other")
 

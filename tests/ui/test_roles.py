@@ -33,9 +33,9 @@ def _nav(window: MainWindow) -> list[str]:
     ("role", "pages"),
     [
         (Role.ADMINISTRATOR, ["Audit log", "Users"]),
-        (Role.MANAGER, ["Arrests", "Disposal table", "Navigator"]),
-        (Role.HTT_OFFICER, ["Arrests", "Disposal table", "Navigator"]),
-        (Role.VLO, ["Arrests"]),
+        (Role.MANAGER, ["Arrests", "Disposal table", "NRM", "Navigator"]),
+        (Role.HTT_OFFICER, ["Arrests", "Disposal table", "NRM", "Navigator"]),
+        (Role.VLO, ["Arrests", "NRM"]),
         (Role.NAVIGATOR, ["Navigator"]),
         (Role.HAVEN_HOUSE, []),
         (Role.AUDITOR, ["Audit log"]),

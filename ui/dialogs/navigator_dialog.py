@@ -30,7 +30,7 @@ from ui.context import AppContext
 from ui.dialogs.form import FormDialog
 from ui.dialogs.record_form import RecordForm
 from ui.events import DataChanged
-from ui.widgets.choices import FlagGrid, YesNo, enum_combo
+from ui.widgets.choices import FlagGrid, YesNo, enum_combo, enum_data
 from ui.widgets.dates import DateEdit, OptionalDateEdit, to_qdate
 from ui.widgets.field_error import hint_label
 from ui.widgets.tab_order import set_tab_order
@@ -380,7 +380,7 @@ class CloseCaseDialog(FormDialog):
         self.reason.setFocus()
 
     def submit(self) -> None:
-        reason = self.reason.currentData()
+        reason = enum_data(self.reason, NavigatorCloseReason)
         if reason is None:
             self.show_errors({"closed_reason": "Choose why the case closed."})
             return

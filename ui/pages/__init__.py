@@ -24,6 +24,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec(
         "Disposal table", "ui.pages.disposal_page", "DisposalPage", (Action.READ, Entity.DISPOSAL_REPORT)
     ),
+    PageSpec("NRM", "ui.pages.nrm_page", "NrmPage", (Action.READ, Entity.NRM_REFERRAL)),
     PageSpec("Navigator", "ui.pages.navigator_page", "NavigatorPage", (Action.READ, Entity.NAVIGATOR_CASE)),
     PageSpec("Audit log", "ui.pages.audit_page", "AuditPage", (Action.READ, Entity.AUDIT_LOG)),
     PageSpec("Users", "ui.pages.users_page", "UsersPage", (Action.ADMINISTER, Entity.USER)),

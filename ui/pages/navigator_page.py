@@ -14,6 +14,7 @@ from ui.context import AppContext
 from ui.dialogs.navigator_dialog import CHANGED, NavigatorCaseDialog
 from ui.models.paged_model import Col, PagedModel
 from ui.pages.list_page import ListPage
+from ui.widgets.choices import enum_data
 
 
 def yes_no(value: bool | None) -> str:
@@ -96,7 +97,9 @@ class NavigatorPage(ListPage):
         self.empty_panel.add_button("Show closed cases", lambda: self.status.setCurrentIndex(2))
 
     def current_query(self) -> NavigatorFilter:
-        return NavigatorFilter(text=self.search.text().strip(), status=self.status.currentData())
+        return NavigatorFilter(
+            text=self.search.text().strip(), status=enum_data(self.status, CaseStatus) or CaseStatus.OPEN
+        )
 
     def default_query(self) -> NavigatorFilter:
         return NavigatorFilter()

@@ -49,6 +49,12 @@ def enum_combo(members: Iterable[Any], *, placeholder: str = "") -> QComboBox:
     return combo
 
 
+def enum_data(combo: QComboBox, cls: type[E]) -> E | None:
+    """The chosen member of ``cls`` (Qt hands a StrEnum back as a plain string), or None."""
+    data = combo.currentData()
+    return None if data is None or data == "" else cls(data)
+
+
 def select_data(combo: QComboBox, value: Any) -> None:
     """Choose the item whose data is ``value`` (none chosen when absent)."""
     combo.setCurrentIndex(combo.findData(value) if value is not None else -1)
