@@ -391,7 +391,7 @@ class PathwayService:
                 TimelineKind.STAY,
                 admitted,
                 "Admitted to Haven House",
-                f"Bed {bed}; NRM at reception: {reception.label if reception else decision}",
+                f"{bed}; NRM at reception: {reception.label if reception else decision}",
                 "haven_stay",
                 stay_id,
             )
