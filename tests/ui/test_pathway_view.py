@@ -1,0 +1,213 @@
+"""The pathway view: timeline newest first, what is due next at the top (overdue in red), a contact
+logged from the keyboard that appears at once, and roles that may not log contacts or open the person."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+
+from mshtdesk.domain.clocks import LONDON
+from mshtdesk.domain.roles import Role
+from mshtdesk.domain.support import ContactMethod, ContactPurpose
+from mshtdesk.services.backend import Backend
+from mshtdesk.services.contacts import ContactFilter, ContactInput
+from mshtdesk.services.pathway import DueKind, TimelineKind
+from mshtdesk.services.people import LinkRole, PersonInput
+from mshtdesk.services.register import ArrestInput
+from tests.conftest import USERS
+from tests.ui.helpers import Track, close_message_boxes, is_closed, visible_message_boxes
+from ui.context import AppContext
+from ui.dialogs.contact_dialog import ContactDialog
+from ui.dialogs.person_dialog import PersonDialog
+from ui.models.timeline_model import ROW_ROLE, TimelineColumn, TimelineModel
+from ui.pages.pathway_view import PathwayView, due_status
+
+Backends = Callable[[Role], Backend]
+TODAY = date.today()
+
+
+def victim(backend_for: Backends, *, contact_days_ago: int = 40, vlo: bool = True) -> int:
+    """A victim linked to an arrest 60 days ago, assigned to the demo VLO, last contacted
+    ``contact_days_ago`` days ago (so with the 28-day default the next contact is overdue)."""
+    officer = backend_for(Role.HTT_OFFICER)
+    arrest = officer.register.create_arrest(
+        ArrestInput("WY/26/400001", TODAY - timedelta(days=60), "LD", operation="Op Birch"),
+        [("O1", "MSA s.2")],
+    )
+    person_id = officer.people.create(
+        PersonInput(surname="Nowak", forenames="Ewa", interpreter_language="Polish"),
+        link=(LinkRole.POTENTIAL_VICTIM, arrest, "Op Birch"),
+    )
+    if vlo:
+        officer.people.assign_vlo(person_id, USERS[Role.VLO].username)
+        backend_for(Role.VLO).contacts.add(
+            ContactInput(
+                person_id,
+                datetime.now(LONDON) - timedelta(days=contact_days_ago),
+                ContactMethod.IN_PERSON,
+                ContactPurpose.INITIAL,
+                summary="First meeting at the reception centre.",
+            )
+        )
+    return person_id
+
+
+@pytest.fixture
+def vlo_ctx(backend_for: Backends, make_ctx: Callable[[Backend], AppContext]) -> AppContext:
+    return make_ctx(backend_for(Role.VLO))
+
+
+def _open(track: Track, ctx: AppContext, person_id: int, wait_idle: Callable[..., None]) -> PathwayView:
+    view = PathwayView.start(ctx, person_id, None)
+    track(view)
+    wait_idle()
+    return view
+
+
+def test_timeline_model_passes_the_model_testers(qtmodeltester: ModelTester, backend_for: Backends) -> None:
+    person_id = victim(backend_for)
+    pathway = backend_for(Role.VLO).pathway.timeline(person_id)
+    model = TimelineModel()
+    qtmodeltester.check(model, force_py=True)
+    model.set_entries(pathway.entries)
+    qtmodeltester.check(model, force_py=False)
+    assert model.rowCount() == len(pathway.entries) >= 2
+    assert isinstance(model.index(0, 0).data(ROW_ROLE), type(pathway.entries[0]))
+    model.set_entries([])
+    assert model.rowCount() == 0
+
+
+def test_the_timeline_is_newest_first_with_what_is_due_above(
+    qtbot: QtBot, track: Track, vlo_ctx: AppContext, backend_for: Backends, wait_idle: Callable[..., None]
+) -> None:
+    person_id = victim(backend_for)
+    view = _open(track, vlo_ctx, person_id, wait_idle)
+    assert view.body.currentWidget() is view.table
+    assert view.pathway is not None and view.name_label.text() == view.pathway.person_name
+    assert "Nowak".upper() in view.windowTitle().upper()
+    model = view.model
+    kinds = [model.entry_at(r).kind for r in range(model.rowCount())]
+    assert kinds[0] == TimelineKind.CONTACT and TimelineKind.LINK in kinds
+    moments = [model.entry_at(r).at for r in range(model.rowCount())]
+    assert moments == sorted(moments, reverse=True)
+    contact_row = model.row_of(TimelineKind.CONTACT, model.entry_at(0).record_id)
+    assert model.index(contact_row, TimelineColumn.WHEN).data().count(":") == 1  # a time of day
+    # due next: the VLO contact, overdue by 12 days, in red
+    (item,) = [i for i in view.due.items if i.kind == DueKind.VLO_CONTACT]
+    assert item.overdue and item.due == TODAY - timedelta(days=12)
+    line = next(t for t in view.due.texts() if "Next VLO contact" in t)
+    assert "overdue by 12 days" in line
+    date_label = view.due.lines[view.due.items.index(item)][0]
+    assert "b00020" in date_label.styleSheet()
+    # the due box sits above the timeline
+    assert (
+        view.due.mapTo(view, view.due.rect().topLeft()).y()
+        < view.table.mapTo(view, view.table.rect().topLeft()).y()
+    )
+
+
+def test_a_contact_logged_with_keystrokes_appears_at_once(
+    qtbot: QtBot, track: Track, vlo_ctx: AppContext, backend_for: Backends, wait_idle: Callable[..., None]
+) -> None:
+    person_id = victim(backend_for)
+    view = _open(track, vlo_ctx, person_id, wait_idle)
+    before = view.model.rowCount()
+    view.activateWindow()
+    view.table.setFocus()
+    qtbot.keyClick(
+        view.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+    dialog = QApplication.activeModalWidget() or next(
+        (w for w in QApplication.topLevelWidgets() if isinstance(w, ContactDialog) and w.isVisible()), None
+    )
+    assert isinstance(dialog, ContactDialog)
+    track(dialog)
+    wait_idle()
+    assert dialog.interpreter.text() == "Polish"
+    assert dialog.purpose.currentData() == ContactPurpose.WELFARE  # there was a contact before
+    focus = dialog.focusWidget()
+    assert focus is not None and dialog.isAncestorOf(focus)
+    qtbot.keyClick(focus, Qt.Key.Key_Return)
+    wait_idle()
+    assert is_closed(dialog)
+    assert view.model.rowCount() == before + 1
+    newest = view.model.entry_at(0)
+    assert newest.kind == TimelineKind.CONTACT and newest.day == TODAY
+    (item,) = [i for i in view.due.items if i.kind == DueKind.VLO_CONTACT]
+    assert not item.overdue and item.due == TODAY + timedelta(days=28)
+    assert view.notice.isVisible() and "next contact due" in view.notice.text()
+    assert backend_for(Role.VLO).contacts.count(ContactFilter(person_id=person_id)) == 2
+
+
+def test_roles_that_may_not_log_contacts_see_no_command(
+    qtbot: QtBot,
+    track: Track,
+    backend_for: Backends,
+    make_ctx: Callable[[Backend], AppContext],
+    wait_idle: Callable[..., None],
+) -> None:
+    person_id = victim(backend_for)
+    view = _open(track, make_ctx(backend_for(Role.MANAGER)), person_id, wait_idle)
+    assert not view.add_contact_button.isVisibleTo(view)
+    assert view.add_contact() is None
+    assert view.model.rowCount() >= 2  # a manager reads the whole pathway
+
+
+def test_a_person_outside_the_users_scope_is_not_shown(
+    qtbot: QtBot, track: Track, vlo_ctx: AppContext, backend_for: Backends, wait_idle: Callable[..., None]
+) -> None:
+    person_id = victim(backend_for, vlo=False)
+    view = PathwayView.start(vlo_ctx, person_id, None)
+    track(view)
+    wait_idle()
+    boxes = visible_message_boxes()
+    assert boxes and "not one you have been assigned" in boxes[0].text()
+    close_message_boxes()
+    assert is_closed(view)
+
+
+def test_an_empty_pathway_says_what_will_appear(
+    qtbot: QtBot,
+    track: Track,
+    backend_for: Backends,
+    make_ctx: Callable[[Backend], AppContext],
+    wait_idle: Callable[..., None],
+) -> None:
+    officer = backend_for(Role.HTT_OFFICER)
+    person_id = officer.people.create(PersonInput(surname="Lee", forenames="Min"))
+    view = _open(track, make_ctx(officer), person_id, wait_idle)
+    assert view.body.currentWidget() is view.empty_timeline
+    assert "newest first" in view.empty_timeline.text.text()
+    assert view.due.texts() == ["Nothing due for this person."]
+    assert view.vlo_label.text() == "No liaison officer assigned"
+
+
+@pytest.mark.qt_log_ignore(  # offscreen has no window stack
+    r"This plugin does not support raise\(\)", r"This plugin does not support propagateSizeHints"
+)
+def test_opening_twice_brings_the_same_view_forward_and_details_open(
+    qtbot: QtBot, track: Track, vlo_ctx: AppContext, backend_for: Backends, wait_idle: Callable[..., None]
+) -> None:
+    person_id = victim(backend_for)
+    view = _open(track, vlo_ctx, person_id, wait_idle)
+    assert PathwayView.start(vlo_ctx, person_id, None) is view
+    details = view.open_details()
+    track(details)
+    wait_idle()
+    assert isinstance(details, PersonDialog) and details.surname.text() == "Nowak"
+
+
+def test_due_status_in_words() -> None:
+    from mshtdesk.services.pathway import DueItem
+
+    today = date(2026, 3, 10)
+    assert due_status(DueItem(DueKind.VLO_CONTACT, date(2026, 3, 9), True, ""), today) == "overdue by 1 day"
+    assert due_status(DueItem(DueKind.VLO_CONTACT, date(2026, 3, 10), False, ""), today) == "due today"
+    assert due_status(DueItem(DueKind.VLO_CONTACT, date(2026, 3, 11), False, ""), today) == "due tomorrow"
+    assert due_status(DueItem(DueKind.VLO_CONTACT, date(2026, 3, 15), False, ""), today) == "in 5 days"

@@ -1,0 +1,331 @@
+"""The pathway of one person: what is due next, then every link, stay, referral, decision, Navigator
+milestone and contact, newest first.
+
+It opens as a window of its own over the page it came from (the Today page, the People page), so a
+liaison officer can keep a victim's pathway beside the list. Logging a contact is one shortcut away
+(Ctrl+Shift+N, or Alt+C): the contact form opens with the keyboard in it and Enter saves; the timeline
+and the due items then show the new contact. One view per person: opening it again brings it forward.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+
+import shiboken6
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mshtdesk.domain.dates import uk
+from mshtdesk.domain.roles import Action, Entity
+from mshtdesk.errors import MshtError, NotFoundError
+from mshtdesk.services.contacts import ContactSaved, describe_saved
+from mshtdesk.services.pathway import DueItem, Pathway
+from ui import error_report
+from ui.context import AppContext
+from ui.events import DataChanged
+from ui.models.timeline_model import HEADERS, TimelineColumn, TimelineModel
+from ui.widgets.record_table import record_table
+from ui.widgets.state_panel import StatePanel
+from ui.widgets.tab_order import set_tab_order
+
+ADD_CONTACT_KEY = "Ctrl+Shift+N"
+#: Changes that may alter a pathway (anything about people and their support).
+PATHWAY_CHANGES = frozenset(
+    {"person", "contact", "nrm", "navigator", "haven", "stay", "arrest", "event", "import", "demo"}
+)
+ALERT = "#b00020"
+
+
+def due_status(item: DueItem, today: date) -> str:
+    """ "overdue by 3 days", "due today", "in 2 days": how far away, in words."""
+    days = (item.due - today).days
+    if days < 0 or item.overdue:
+        late = max(-days, 0)
+        return "overdue" if late == 0 else f"overdue by {late} day{'s' if late != 1 else ''}"
+    if days == 0:
+        return "due today"
+    if days == 1:
+        return "due tomorrow"
+    return f"in {days} days"
+
+
+class DueList(QWidget):
+    """What is due next for this person, soonest first; overdue items in red."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("dueList")
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(4, 2, 4, 2)
+        self.grid.setHorizontalSpacing(18)
+        self.grid.setVerticalSpacing(4)
+        self.items: list[DueItem] = []
+        self.lines: list[tuple[QLabel, ...]] = []
+
+    def set_items(self, items: list[DueItem], today: date) -> None:
+        while self.grid.count():
+            child = self.grid.takeAt(0)
+            widget = child.widget() if child is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        self.items = list(items)
+        self.lines = []
+        if not items:
+            none = QLabel("Nothing due for this person.")
+            none.setObjectName("footnote")
+            self.grid.addWidget(none, 0, 0, 1, 4)
+            self.lines.append((none,))
+            return
+        for row, item in enumerate(items):
+            status = due_status(item, today)
+            cells = (
+                QLabel(uk(item.due)),
+                QLabel(item.kind.label),
+                QLabel(status),
+                QLabel(item.text),
+            )
+            cells[3].setWordWrap(True)
+            cells[3].setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+            if item.overdue:
+                for c in cells[:3]:
+                    c.setStyleSheet(f"color: {ALERT}; font-weight: 600;")
+            for col, c in enumerate(cells):
+                c.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+                self.grid.addWidget(c, row, col, Qt.AlignmentFlag.AlignTop)
+            self.lines.append(cells)
+        self.grid.setColumnStretch(3, 1)
+
+    def texts(self) -> list[str]:
+        """Each line as read aloud (tests, accessibility)."""
+        return [" | ".join(c.text() for c in line) for line in self.lines]
+
+
+class PathwayView(QDialog):
+    contact_logged = Signal(object)  # ContactSaved, after the view has refreshed
+
+    _open: ClassVar[dict[int, PathwayView]] = {}
+
+    @classmethod
+    def start(cls, ctx: AppContext, person_id: int, parent: QWidget | None) -> PathwayView:
+        """Open the person's pathway, or bring forward the one already open."""
+        view = cls._open.get(person_id)
+        if view is not None and shiboken6.isValid(view) and view.isVisible():
+            view.raise_()
+            view.activateWindow()
+            return view
+        view = cls(ctx, person_id, parent)
+        view.show()
+        return view
+
+    def __init__(self, ctx: AppContext, person_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("pathwayView")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setWindowTitle("Pathway")
+        self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
+        self.ctx = ctx
+        self.person_id = person_id
+        self.pathway: Pathway | None = None
+        self.today = date.today()
+        self.may_add_contact = ctx.may(Action.CREATE, Entity.VLO_CONTACT)
+        self._loading = False
+        self._reload_again = False
+        self._build()
+        PathwayView._open[person_id] = self
+        self.destroyed.connect(lambda *_: PathwayView._forget(person_id))
+        ctx.events.data_changed.connect(self._on_data_changed)
+        self.resize(1040, 680)
+        self.reload()
+
+    @classmethod
+    def _forget(cls, person_id: int) -> None:
+        view = cls._open.get(person_id)
+        if view is None or not shiboken6.isValid(view):
+            cls._open.pop(person_id, None)
+
+    # ----- layout ------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.name_label = QLabel("")
+        self.name_label.setObjectName("pageTitle")
+        self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.ref_label = QLabel("")
+        self.ref_label.setObjectName("resultCount")
+        self.vlo_label = QLabel("")
+        self.vlo_label.setObjectName("resultCount")
+        self.opted_out_label = QLabel(
+            "Opted out of updates: no investigation updates or decision notifications"
+        )
+        self.opted_out_label.setObjectName("warningBox")
+        self.opted_out_label.hide()
+
+        self.add_contact_button = QPushButton("Add &contact\u2026")
+        self.add_contact_button.setObjectName("addContactButton")
+        self.add_contact_button.setToolTip(f"Log a contact with this person ({ADD_CONTACT_KEY})")
+        self.add_contact_button.setVisible(self.may_add_contact)
+        self.add_contact_button.setAutoDefault(False)
+        self.add_contact_button.clicked.connect(self.add_contact)
+        self.details_button = QPushButton("&Details\u2026")
+        self.details_button.setToolTip("The person's record: names, languages, contact details, notes")
+        self.details_button.setAutoDefault(False)
+        self.details_button.clicked.connect(self.open_details)
+        self.add_contact_action = QAction("Add contact", self)
+        self.add_contact_action.setShortcut(QKeySequence(ADD_CONTACT_KEY))
+        self.add_contact_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.add_contact_action.triggered.connect(self.add_contact)
+        self.add_contact_action.setEnabled(self.may_add_contact)
+        self.addAction(self.add_contact_action)
+
+        head = QHBoxLayout()
+        head.setSpacing(10)
+        head.addWidget(self.name_label)
+        head.addWidget(self.ref_label, 0, Qt.AlignmentFlag.AlignBottom)
+        head.addStretch(1)
+        head.addWidget(self.details_button)
+        head.addWidget(self.add_contact_button)
+        info = QHBoxLayout()
+        info.setSpacing(12)
+        info.addWidget(self.vlo_label)
+        info.addWidget(self.opted_out_label)
+        info.addStretch(1)
+
+        self.notice = QLabel("")
+        self.notice.setObjectName("savedNotice")
+        self.notice.setStyleSheet(
+            "QLabel#savedNotice { background: #e6f4ea; border: 1px solid #7fbf8e; border-radius: 4px;"
+            " padding: 6px 10px; color: #1e5631; }"
+        )
+        self.notice.setWordWrap(True)
+        self.notice.hide()
+
+        self.due = DueList()
+        due_box = QGroupBox("Due next")
+        due_box.setObjectName("dueBox")
+        due_layout = QVBoxLayout(due_box)
+        due_layout.addWidget(self.due)
+
+        self.model = TimelineModel(self)
+        samples = {
+            TimelineColumn.WHEN: "00/00/0000 00:00",
+            TimelineColumn.KIND: "Arrest / operation",
+            TimelineColumn.TITLE: "Reasonable Grounds: positive decision",
+        }
+        self.table = record_table("timelineTable", "Timeline, newest first", self.model, samples, HEADERS)
+        self.empty_timeline = StatePanel(
+            "Nothing recorded yet",
+            "Links to arrests, NRM referrals and decisions, Haven House stays, Navigator milestones and "
+            "contacts appear here, newest first."
+            + (f" Log a contact with {ADD_CONTACT_KEY}." if self.may_add_contact else ""),
+        )
+        self.empty_timeline.setObjectName("emptyTimeline")
+        self.loading_panel = StatePanel("Opening the pathway\u2026", "", busy=True)
+        self.failed_panel = StatePanel("The pathway could not be opened", "")
+        self.failed_panel.add_button("Try again", self.reload, default=True)
+        self.body = QStackedWidget()
+        for w in (self.loading_panel, self.table, self.empty_timeline, self.failed_panel):
+            self.body.addWidget(w)
+        timeline_box = QGroupBox("Timeline (newest first)")
+        timeline_layout = QVBoxLayout(timeline_box)
+        timeline_layout.addWidget(self.body)
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.buttons.rejected.connect(self.reject)
+        close = self.buttons.button(QDialogButtonBox.StandardButton.Close)
+        close.setAutoDefault(False)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.setSpacing(10)
+        layout.addLayout(head)
+        layout.addLayout(info)
+        layout.addWidget(self.notice)
+        layout.addWidget(due_box)
+        layout.addWidget(timeline_box, 1)
+        layout.addWidget(self.buttons)
+        set_tab_order([self.table, self.add_contact_button, self.details_button, close])
+
+    # ----- reading -----------------------------------------------------------------------------
+    def reload(self) -> None:
+        if self._loading:
+            self._reload_again = True  # a change arrived while reading: read once more afterwards
+            return
+        self._loading = True
+        if self.pathway is None:
+            self.body.setCurrentWidget(self.loading_panel)
+        pathway_service = self.ctx.backend.pathway
+        person_id = self.person_id
+        self.ctx.tasks.run(
+            lambda _job: pathway_service.timeline(person_id),
+            done=self._loaded,
+            failed=self._load_failed,
+            owner=self,
+            context="opening a pathway",
+        )
+
+    def _loaded(self, pathway: Pathway) -> None:
+        self._loading = False
+        self.pathway = pathway
+        self.today = date.today()
+        self.setWindowTitle(f"Pathway \u2014 {pathway.person_name} ({pathway.person_ref})")
+        self.name_label.setText(pathway.person_name)
+        self.ref_label.setText(pathway.person_ref)
+        self.vlo_label.setText(
+            f"Liaison officer: {pathway.vlo}" if pathway.vlo else "No liaison officer assigned"
+        )
+        self.opted_out_label.setVisible(pathway.opted_out_of_updates)
+        self.due.set_items(pathway.due, self.today)
+        self.model.set_entries(pathway.entries)
+        self.body.setCurrentWidget(self.table if pathway.entries else self.empty_timeline)
+        if self._reload_again:
+            self._reload_again = False
+            self.reload()
+
+    def _load_failed(self, exc: BaseException) -> None:
+        self._loading = False
+        self._reload_again = False
+        if isinstance(exc, NotFoundError) or (self.pathway is None and isinstance(exc, MshtError)):
+            error_report.show_message(self.parentWidget(), "MSHT Desk", str(exc))
+            self.done(0)
+            return
+        if not isinstance(exc, MshtError):
+            error_report.log_bug(exc, "opening a pathway")
+        self.failed_panel.set_message("The pathway could not be opened", error_report.describe(exc))
+        self.body.setCurrentWidget(self.failed_panel)
+
+    def _on_data_changed(self, change: DataChanged) -> None:
+        if change.what in PATHWAY_CHANGES and self.isVisible():
+            self.reload()
+
+    # ----- commands ----------------------------------------------------------------------------
+    def add_contact(self) -> QDialog | None:
+        """Open the contact form for this person, the keyboard in it (None if the role may not log one)."""
+        if not self.may_add_contact or self.pathway is None:
+            return None
+        from ui.dialogs.contact_dialog import ContactDialog
+
+        dialog = ContactDialog.start(self.ctx, self.pathway, self)
+        dialog.saved.connect(self._contact_saved)
+        return dialog
+
+    def _contact_saved(self, saved: ContactSaved) -> None:
+        self.notice.setText(describe_saved(saved))
+        self.notice.show()
+        self.contact_logged.emit(saved)
+
+    def open_details(self) -> QDialog:
+        from ui.dialogs.person_dialog import PersonDialog
+
+        return PersonDialog.start(self.ctx, self.person_id, self)
