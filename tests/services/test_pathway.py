@@ -3,6 +3,7 @@ role may not read left out; one audited consultation and a bounded number of que
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -10,7 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import create_engine, event, text
 
 from mshtdesk.domain.nrm import AgeAtReferral, DecisionKind, Outcome, Route
 from mshtdesk.domain.roles import Role
@@ -20,17 +21,19 @@ from mshtdesk.domain.support import (
     DischargeDestination,
     NotifiableDecision,
 )
-from mshtdesk.errors import PermissionDeniedError
+from mshtdesk.errors import ConflictError, PermissionDeniedError
 from mshtdesk.services.audit import AuditQuery
 from mshtdesk.services.backend import Backend
 from mshtdesk.services.contacts import ContactInput, ContactService
-from mshtdesk.services.haven import StayInput
+from mshtdesk.services.haven import HavenService, StayInput
 from mshtdesk.services.navigator import NavigatorCaseInput
 from mshtdesk.services.nrm import ReferralInput
 from mshtdesk.services.pathway import DueKind, PathwayService, TimelineKind
 from mshtdesk.services.people import LinkRole, PersonInput
 from mshtdesk.services.register import ArrestInput
+from mshtdesk.services.today import TodayKind, TodayService
 from mshtdesk.store.database import Database
+from tests.conftest import USERS
 
 Backends = Callable[[Role], Backend]
 LONDON = ZoneInfo("Europe/London")
@@ -257,3 +260,53 @@ def test_a_witness_and_an_opted_out_victim_are_owed_no_notification(backend_for:
     assert [d.text for d in manager.timeline(told).due] == [
         "Tell the victim of the no further action decision of 05/06/2024 on arrest HT/9"
     ]
+
+
+PG_URL = os.environ.get("MSHTDESK_TEST_PG_URL")
+
+
+@pytest.mark.skipif(not PG_URL, reason="set MSHTDESK_TEST_PG_URL to a scratch PostgreSQL database")
+def test_victim_support_on_postgresql(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same services on PostgreSQL: the pathway, Today, and the open-bed index's refusal (whose error
+    text differs from SQLite's). Drops and recreates schema ``public``: never point it at real data."""
+    assert PG_URL
+    engine = create_engine(PG_URL)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    admin = USERS[Role.ADMINISTRATOR]
+    created = Backend.create(PG_URL, admin.username, admin.password)
+    try:
+        for user in USERS.values():
+            if user.role is not Role.ADMINISTRATOR:
+                created.users.add_user(user.username, user.role.label, user.role, user.password)
+
+        def make(role: Role) -> Backend:
+            return Backend.as_user(created.db, USERS[role].username)
+
+        ids = victim_with_history(make)
+        p = pathway(make(Role.MANAGER)).timeline(ids["person"])
+        assert [d.kind for d in p.due] == [
+            DueKind.VLO_CONTACT,
+            DueKind.RG_EXPECTED,
+            DueKind.DECISION_NOTIFICATION,
+            DueKind.RECOVERY_PERIOD_END,
+        ]
+        assert len(p.entries) == 12
+        vlo = make(Role.VLO)
+        items = TodayService(vlo.db, vlo.actor, now=datetime(2024, 6, 10, 12, tzinfo=UTC)).items(TODAY)
+        assert {i.kind for i in items} == {
+            TodayKind.RG_OVERDUE,
+            TodayKind.VLO_CONTACT,
+            TodayKind.DECISION_NOTIFICATION,
+        }
+        assert make(Role.NAVIGATOR).navigator.count() == 1
+        staff = make(Role.HAVEN_HOUSE).haven
+        bed = make(Role.ADMINISTRATOR).haven.add_bed("Bed B")
+        staff.admit(StayInput(bed_id=bed, admitted_at=at(6, 1)))
+        monkeypatch.setattr(HavenService, "_check_bed", lambda self, conn, bed_id, own: "Bed B")
+        with pytest.raises(ConflictError, match=r"That bed \(Bed B\) was taken"):
+            staff.admit(StayInput(bed_id=bed, admitted_at=at(6, 2)))
+    finally:
+        created.close()
