@@ -57,7 +57,8 @@ def victim_with_history(backend_for: Backends) -> dict[str, int]:
     officer.register.append_event(offence, "RUI", date(2024, 5, 2))
     officer.register.append_event(offence, "CHARGE", date(2024, 6, 6))
     pid = officer.people.create(
-        PersonInput(surname="Nowak", forenames="Ewa"), link=(LinkRole.POTENTIAL_VICTIM, arrest, "Op Birch")
+        PersonInput(surname="Nowak", forenames="Ewa", interpreter_language="Polish"),
+        link=(LinkRole.POTENTIAL_VICTIM, arrest, "Op Birch"),
     )
     officer.people.assign_vlo(pid, "vlo")
     referral = officer.nrm.create(
@@ -117,7 +118,12 @@ def victim_with_history(backend_for: Backends) -> dict[str, int]:
 def test_the_whole_pathway_newest_first_with_what_is_due(backend_for: Backends) -> None:
     ids = victim_with_history(backend_for)
     p = pathway(backend_for(Role.MANAGER)).timeline(ids["person"])
-    assert (p.person_name, p.vlo, p.opted_out_of_updates) == ("Nowak, Ewa", "vlo", False)
+    assert (p.person_name, p.vlo, p.opted_out_of_updates, p.interpreter_language) == (
+        "Nowak, Ewa",
+        "vlo",
+        False,
+        "Polish",
+    )
     got = [(e.day, e.kind, e.title) for e in p.entries]
     assert got == [
         (date(2024, 6, 6), TimelineKind.DISPOSAL, "Charge on arrest HT/1"),
