@@ -3,7 +3,8 @@
 A VLO logs contacts with the victims assigned to them. A decision notification stores, at entry, when
 it was due (1 working day for enhanced rights, the default for MSHT victims, else 5) and whether it was
 on time, so reports need no calendar. Every contact stores the next contact due: the date the VLO set,
-else the contact date plus the interval in the ``vlo_contact_interval_days`` setting (28 by default).
+else the contact date plus the interval in the ``vlo_contact_interval_days`` setting (28 by default);
+a closing contact sets none unless the VLO gives a date.
 A victim who opted out of updates is not sent investigation updates or decision notifications; welfare
 and safeguarding contacts go on.
 """
@@ -59,7 +60,7 @@ class ContactInput:
     enhanced_rights: bool = True  # Victims' Code enhanced rights: 1 working day, else 5
     safeguarding_concern: bool = False
     summary: str = ""
-    next_contact_due: date | None = None  # None: the setting's interval after this contact
+    next_contact_due: date | None = None  # None: the setting's interval after this one (none after closure)
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ class ContactSaved:
     """What a new contact set in motion, to show the VLO at once."""
 
     id: int
-    next_contact_due: date
+    next_contact_due: date | None  # None after a closing contact with no date set
     notification_due: date | None
     notified_on_time: bool | None
 
@@ -278,7 +279,9 @@ class ContactService:
                     data.decision_date, load_calendar(conn), enhanced=data.enhanced_rights
                 )
                 on_time = is_on_time(day, due)
-            next_due = vlo_next_contact_due(day, data.next_contact_due, read_interval(conn))
+            next_due: date | None = data.next_contact_due
+            if next_due is None and purpose is not ContactPurpose.CLOSURE:
+                next_due = vlo_next_contact_due(day, None, read_interval(conn))
             values = {
                 "person_id": data.person_id,
                 "vlo_user_id": self._actor.user_id,
@@ -326,7 +329,10 @@ class ContactService:
 
 def describe_saved(saved: ContactSaved) -> str:
     """One line for the status bar after logging a contact."""
-    text = f"Contact logged; next contact due {uk(saved.next_contact_due)}."
+    if saved.next_contact_due is None:
+        text = "Contact logged; no further contact is due."
+    else:
+        text = f"Contact logged; next contact due {uk(saved.next_contact_due)}."
     if saved.notification_due is not None:
         verdict = "on time" if saved.notified_on_time else "late"
         text += f" Decision notified {verdict} (due by {uk(saved.notification_due)})."

@@ -200,3 +200,17 @@ def test_an_opt_out_of_updates_is_respected_and_recorded(backend_for: Backends) 
         "Investigation update withheld: the victim opted out of updates",
         "Decision notification withheld: the victim opted out of updates",
     ]
+
+
+def test_a_closing_contact_sets_no_next_contact_unless_the_vlo_does(backend_for: Backends) -> None:
+    mine, _ = victims(backend_for)
+    vlo = backend_for(Role.VLO)
+    closing = ContactInput(mine, at(2024, 5, 1), ContactMethod.PHONE, ContactPurpose.CLOSURE)
+    saved = vlo.contacts.add(closing)
+    assert saved.next_contact_due is None
+    assert describe_saved(saved) == "Contact logged; no further contact is due."
+    assert vlo.contacts.list()[0].next_contact_due is None
+    later = ContactInput(
+        mine, at(2024, 5, 2), ContactMethod.PHONE, ContactPurpose.CLOSURE, next_contact_due=date(2024, 11, 1)
+    )
+    assert vlo.contacts.add(later).next_contact_due == date(2024, 11, 1)

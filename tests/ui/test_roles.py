@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
-from mshtdesk.domain.roles import Role
+from mshtdesk.domain.roles import Entity, Role
 from mshtdesk.services.backend import Backend
 from mshtdesk.services.register import ArrestInput
 from tests.conftest import USERS
@@ -17,8 +17,10 @@ from tests.ui.helpers import Track
 from ui.context import AppContext
 from ui.dialogs.arrest_dialog import ArrestDialog
 from ui.main_window import MainWindow
+from ui.pages import PAGES
 from ui.pages.arrests_page import ArrestsPage
 from ui.pages.disposal_page import DisposalPage
+from ui.settings import open_settings
 
 
 def role_user(role: Role) -> str:
@@ -33,11 +35,11 @@ def _nav(window: MainWindow) -> list[str]:
     ("role", "pages"),
     [
         (Role.ADMINISTRATOR, ["Audit log", "Users"]),
-        (Role.MANAGER, ["Arrests", "Disposal table", "NRM", "Navigator"]),
-        (Role.HTT_OFFICER, ["Arrests", "Disposal table", "NRM", "Navigator"]),
+        (Role.MANAGER, ["Arrests", "Disposal table", "NRM", "Navigator", "Haven House"]),
+        (Role.HTT_OFFICER, ["Arrests", "Disposal table", "NRM", "Navigator", "Haven House"]),
         (Role.VLO, ["Arrests", "NRM"]),
         (Role.NAVIGATOR, ["Navigator"]),
-        (Role.HAVEN_HOUSE, []),
+        (Role.HAVEN_HOUSE, ["Haven House"]),
         (Role.AUDITOR, ["Audit log"]),
     ],
 )
@@ -138,9 +140,20 @@ def test_a_manager_opens_an_arrest_read_only(
 
 @pytest.mark.parametrize("role", [Role.HAVEN_HOUSE])
 def test_a_role_without_pages_gets_a_friendly_landing(
-    window_as: Callable[[Role], MainWindow], role: Role
+    qtbot: QtBot,
+    make_ctx: Callable[[Backend], AppContext],
+    backend_for: Callable[[Role], Backend],
+    wait_idle: Callable[..., None],
+    role: Role,
 ) -> None:
-    window = window_as(role)
+    """A build whose pages this role may not read (here: only the arrests pages) lands on a message."""
+    window = MainWindow(
+        open_settings(), [p for p in PAGES if p.needs[1] in (Entity.ARREST, Entity.DISPOSAL_REPORT)]
+    )
+    qtbot.addWidget(window)
+    window.show()
+    window.attach(make_ctx(backend_for(role)))
+    wait_idle()
     assert window.stack.currentWidget() is window.landing
     assert window.landing.title.text() == "Your pages (victim pathway) arrive in the next release"
     assert f"({role_user(role)}, {role.label})" in window.landing.text.text()

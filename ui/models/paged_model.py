@@ -205,3 +205,51 @@ class PagedModel(QAbstractTableModel, Generic[Q]):
 def texts(model: PagedModel[Any], column: int) -> list[str]:
     """Every loaded cell of a column, as shown (tests and copying)."""
     return [model.index(r, column).data() for r in range(model.rowCount())]
+
+
+class RowsModel(QAbstractTableModel):
+    """A short list held whole (beds, calendar changes), shown through the same :class:`Col` specs."""
+
+    def __init__(self, columns: Sequence[Col[Any]], parent: Any = None) -> None:
+        super().__init__(parent)
+        self.columns = tuple(columns)
+        self._rows: list[Any] = []
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_at(self, row: int) -> Any:
+        return self._rows[row]
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.parent().isValid():
+            return None
+        r = self._rows[index.row()]
+        col = self.columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return col.text(r)
+        if role == ROW_ROLE:
+            return r
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _RIGHT if col.right else _LEFT
+        if role == Qt.ItemDataRole.ForegroundRole and col.muted is not None and col.muted(r):
+            return MUTED
+        if role == Qt.ItemDataRole.ToolTipRole and col.cell_tip is not None:
+            return col.cell_tip(r) or None
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.columns):
+            return self.columns[section].header
+        return None

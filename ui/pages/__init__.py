@@ -26,6 +26,7 @@ PAGES: tuple[PageSpec, ...] = (
     ),
     PageSpec("NRM", "ui.pages.nrm_page", "NrmPage", (Action.READ, Entity.NRM_REFERRAL)),
     PageSpec("Navigator", "ui.pages.navigator_page", "NavigatorPage", (Action.READ, Entity.NAVIGATOR_CASE)),
+    PageSpec("Haven House", "ui.pages.haven_page", "HavenPage", (Action.READ, Entity.HAVEN_STAY)),
     PageSpec("Audit log", "ui.pages.audit_page", "AuditPage", (Action.READ, Entity.AUDIT_LOG)),
     PageSpec("Users", "ui.pages.users_page", "UsersPage", (Action.ADMINISTER, Entity.USER)),
 )

@@ -169,6 +169,10 @@ class ListPage(Page):
         """The query with every filter at its default (what the count is "of")."""
         raise NotImplementedError
 
+    def total_query(self) -> Any:
+        """The query whose count is the "of N" in "3 of N" (default: :meth:`default_query`)."""
+        return self.default_query()
+
     def reset_filters(self) -> None:
         """Put every filter widget back to its default (signals are blocked meanwhile)."""
 
@@ -196,7 +200,7 @@ class ListPage(Page):
 
     # ----- reading -----------------------------------------------------------------------------
     def reload(self) -> None:
-        self._unfiltered_total = self.model.count_of(self.default_query())
+        self._unfiltered_total = self.model.count_of(self.total_query())
         query = self.current_query()
         if query != self.model.query:
             self.model.set_query(query)
@@ -206,7 +210,7 @@ class ListPage(Page):
 
     def refresh(self) -> None:
         keep = self.selected_id()
-        self._unfiltered_total = self.model.count_of(self.default_query())
+        self._unfiltered_total = self.model.count_of(self.total_query())
         self.model.refresh()
         self._update_state()
         if keep is not None:
@@ -224,7 +228,7 @@ class ListPage(Page):
         shown, total = self.model.total, self._unfiltered_total
         active = self.filters_active()
         one, many = self.noun
-        if total == 0 and not active:
+        if shown == 0 and not active:
             self.count_label.setText("")
             self.body.setCurrentWidget(self.empty_panel)
         elif shown == 0:
@@ -232,7 +236,9 @@ class ListPage(Page):
             self.body.setCurrentWidget(self.no_match)
         else:
             self.count_label.setText(
-                f"{shown:,} of {plural(total, one, many)}" if active else plural(total, one, many)
+                f"{shown:,} of {plural(total, one, many)}"
+                if active and shown < total
+                else plural(shown, one, many)
             )
             self.body.setCurrentWidget(self.table)
         self.clear_button.setEnabled(active)

@@ -104,6 +104,9 @@ class NavigatorPage(ListPage):
     def default_query(self) -> NavigatorFilter:
         return NavigatorFilter()
 
+    def total_query(self) -> NavigatorFilter:
+        return NavigatorFilter(status=CaseStatus.ALL)
+
     def reset_filters(self) -> None:
         self.status.setCurrentIndex(0)
 

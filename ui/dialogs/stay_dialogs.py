@@ -1,0 +1,322 @@
+"""Haven House admissions and discharges.
+
+Admitting offers only free beds; when none is free the dialog says so at once, plainly, and admits
+nobody (the service refuses too, and a partial unique index stops two workstations filling one bed).
+A stay may be anonymous: many people arrive not yet ready to give a name. Discharge asks where the person
+went, which the COM summary reports. Times are London wall-clock times.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QWidget,
+)
+
+from mshtdesk.domain.roles import Action, Entity
+from mshtdesk.domain.support import DischargeDestination, HavenServiceGiven, ReceptionDecision
+from mshtdesk.services.haven import BedRow, StayDetail, StayInput, StayRow
+from ui.context import AppContext
+from ui.dialogs.form import FormDialog
+from ui.dialogs.navigator_dialog import person_combo
+from ui.dialogs.record_form import RecordForm
+from ui.events import DataChanged
+from ui.widgets.choices import FlagGrid, enum_combo, enum_data, select_data
+from ui.widgets.field_error import hint_label
+from ui.widgets.moments import MomentEdit, london_text
+from ui.widgets.tab_order import set_tab_order
+
+CHANGED = "haven_stay"
+
+
+def bed_caption(bed: BedRow) -> str:
+    return f"{bed.label} ({bed.room})" if bed.room else bed.label
+
+
+def full_message(beds: list[BedRow]) -> str:
+    return (
+        f"Haven House is full: all {len(beds)} beds are occupied. Discharge someone first, or find the "
+        "person another place of safety."
+        if beds
+        else "No beds are configured yet. An administrator sets them up under Administration \u203a "
+        "Haven House beds."
+    )
+
+
+class StayDialog(RecordForm):
+    """Admit someone (``stay_id`` None), or view and correct an admission."""
+
+    record_name = "stay"
+    saved = Signal(int)  # the stay's id
+
+    @classmethod
+    def start(
+        cls, ctx: AppContext, stay_id: int | None, parent: QWidget | None, *, person_id: int | None = None
+    ) -> StayDialog:
+        dialog = cls(ctx, stay_id, parent, person_id=person_id)
+        dialog.open()
+        return dialog
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        stay_id: int | None,
+        parent: QWidget | None = None,
+        *,
+        person_id: int | None = None,
+    ) -> None:
+        new = stay_id is None
+        super().__init__(
+            ctx,
+            "Admit to Haven House" if new else "Haven House stay",
+            parent,
+            ok_text="Admit" if new else "Save",
+        )
+        self.setObjectName("stayDialog")
+        self.stay_id = stay_id
+        self.may_update = ctx.may(Action.CREATE if new else Action.UPDATE, Entity.HAVEN_STAY)
+        self.saved_id: int | None = None
+        self.beds = ctx.backend.haven.beds()
+        self.free = [b for b in self.beds if b.stay_id is None]
+        self._build(new, person_id)
+        self.resize(700, self.sizeHint().height())
+        if new:
+            if not self.free:
+                self.full.show_error(full_message(self.beds))
+                self.ok_button.setEnabled(False)
+            self.mark_clean()
+        else:
+            haven = ctx.backend.haven
+            assert stay_id is not None
+            self.open_record(lambda: haven.get(stay_id), "opening a Haven House stay")
+        if not self.may_update:
+            self.make_read_only(self._inputs())
+
+    def _build(self, new: bool, person_id: int | None) -> None:
+        self.full = self.general_error  # the refusal sits above the buttons, where Admit would be
+        self.bed = QComboBox()
+        self.bed.setPlaceholderText("No bed is free" if new and not self.free else "Choose a bed")
+        for b in self.free if new else self.beds:
+            self.bed.addItem(bed_caption(b), b.id)
+        self.bed.setCurrentIndex(0 if self.bed.count() else -1)
+        self.add_field(
+            "bed_id",
+            "&Bed:",
+            self.bed,
+            hint=hint_label(f"{len(self.free)} of {len(self.beds)} beds free") if new else None,
+        )
+        self.admitted_at = MomentEdit()
+        self.admitted_at.set_latest(self.admitted_at.value())
+        self.add_field("admitted_at", "A&dmitted at:", self.admitted_at)
+        self.anonymous = QCheckBox("Anonymous (no name recorded)")
+        self.anonymous.setChecked(person_id is None)
+        self.person = person_combo(self.ctx)
+        if person_id is not None:
+            select_data(self.person, person_id)
+        self.add_field("anonymous", "Person:", self.anonymous)
+        self.add_field("person", "", self.person)
+        self.anonymous.toggled.connect(lambda on: self.person.setVisible(not on))
+        self.person.setVisible(not self.anonymous.isChecked())
+        self.district = QComboBox()
+        self.district.addItem("Not recorded", "")
+        for d in self.ctx.reference.districts:
+            if d.active:
+                self.district.addItem(f"{d.code} \u2013 {d.name}", d.code)
+        self.add_field("referring_district", "Referring dis&trict:", self.district)
+        self.operation = QLineEdit()
+        self.operation.setPlaceholderText("Optional, e.g. Op Kestrel")
+        self.add_field("operation", "O&peration:", self.operation)
+        self.adults = QSpinBox()
+        self.adults.setRange(0, 20)
+        self.adults.setValue(1)
+        self.children = QSpinBox()
+        self.children.setRange(0, 20)
+        party = QWidget()
+        row = QHBoxLayout(party)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.adults)
+        adults_label = QLabel("adults and")
+        adults_label.setBuddy(self.adults)
+        row.addWidget(adults_label)
+        row.addWidget(self.children)
+        children_label = QLabel("children")
+        children_label.setBuddy(self.children)
+        row.addWidget(children_label)
+        row.addStretch(1)
+        self.add_field(("adults", "children"), "Part&y:", party)
+        self.reception = enum_combo(ReceptionDecision)
+        select_data(self.reception, ReceptionDecision.UNDECIDED)
+        self.add_field("nrm_decision_at_reception", "N&RM at reception:", self.reception)
+        self.services = FlagGrid(list(HavenServiceGiven), columns=2)
+        self.add_field("services", "&Services given:", self.services)
+        self.notes = QPlainTextEdit()
+        self.notes.setTabChangesFocus(True)
+        self.notes.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 14)
+        self.add_field("notes", "N&otes:", self.notes)
+        self.status = QLabel("")
+        self.status.setObjectName("stayStatus")
+        if not new:
+            self.add_field("discharged_at", "Status:", self.status)
+        set_tab_order(
+            [
+                self.bed,
+                self.admitted_at,
+                self.anonymous,
+                self.person,
+                self.district,
+                self.operation,
+                self.adults,
+                self.children,
+                self.reception,
+                *self.services.boxes.values(),
+                self.notes,
+            ]
+        )
+        self.bed.setFocus()
+
+    def _inputs(self) -> list[QWidget]:
+        return [
+            self.bed,
+            self.admitted_at,
+            self.anonymous,
+            self.person,
+            self.district,
+            self.operation,
+            self.adults,
+            self.children,
+            self.reception,
+            self.services,
+            self.notes,
+        ]
+
+    def current_input(self) -> StayInput:
+        person_id = None
+        if not self.anonymous.isChecked() and self.person.currentIndex() >= 0:
+            person_id = self.person.currentData()
+        return StayInput(
+            bed_id=self.bed.currentData() if self.bed.currentIndex() >= 0 else -1,
+            admitted_at=self.admitted_at.value(),
+            person_id=person_id,
+            referring_district=self.district.currentData() or "",
+            operation=self.operation.text().strip(),
+            adults=self.adults.value(),
+            children=self.children.value(),
+            services=self.services.value(),
+            nrm_decision_at_reception=enum_data(self.reception, ReceptionDecision)
+            or ReceptionDecision.UNDECIDED,
+            notes=self.notes.toPlainText().strip(),
+        )
+
+    def fill(self, detail: StayDetail) -> None:
+        d, r = detail.data, detail.row
+        self.setWindowTitle(
+            f"Haven House stay \u2014 {r.person_name}" + (" (read only)" if self.read_only else "")
+        )
+        select_data(self.bed, d.bed_id)
+        self.admitted_at.set_latest(max(self.admitted_at.value(), d.admitted_at))
+        self.admitted_at.set_value(d.admitted_at)
+        self.anonymous.setChecked(d.person_id is None)
+        if d.person_id is not None:
+            select_data(self.person, d.person_id)
+            if self.person.currentIndex() < 0:  # outside the list's first 500: still show who it is
+                self.person.addItem(f"{r.person_name} ({r.person_ref})", d.person_id)
+                self.person.setCurrentIndex(self.person.count() - 1)
+        index = self.district.findData(d.referring_district)
+        self.district.setCurrentIndex(max(index, 0))
+        self.operation.setText(d.operation)
+        self.adults.setValue(d.adults)
+        self.children.setValue(d.children)
+        select_data(self.reception, d.nrm_decision_at_reception)
+        self.services.set_value(d.services)
+        self.notes.setPlainText(d.notes)
+        if r.discharged_at is None:
+            self.status.setText(f"In the house since {london_text(r.admitted_at)}")
+        else:
+            where = r.discharge_destination.label if r.discharge_destination else "destination not recorded"
+            self.status.setText(f"Discharged {london_text(r.discharged_at)} \u2014 {where}")
+
+    def submit(self) -> None:
+        if self.read_only:
+            self.accept()
+            return
+        data = self.current_input()
+        if not self.anonymous.isChecked() and data.person_id is None:
+            self.show_errors({"person": "Choose the person, or tick Anonymous."})
+            return
+        if data.bed_id < 0:
+            self.show_errors({"bed_id": full_message(self.beds) if not self.free else "Choose a bed."})
+            return
+        haven = self.ctx.backend.haven
+        if self.stay_id is None:
+            self.save(lambda: haven.admit(data), self._saved, context="admitting to Haven House")
+            return
+        if self.detail is None:
+            return
+        if not self.is_dirty():
+            self.accept()
+            return
+        stay_id, version = self.detail.id, self.detail.version
+        self.save(
+            lambda: haven.update(stay_id, version, data),
+            lambda _v: self._saved(stay_id),
+            context="saving a stay",
+        )
+
+    def _saved(self, stay_id: int) -> None:
+        self.saved_id = stay_id
+        self.mark_clean()
+        self.saved.emit(stay_id)
+        self.ctx.events.announce(DataChanged(CHANGED))
+        self.accept()
+
+
+class DischargeDialog(FormDialog):
+    """When the person left and where they went (required)."""
+
+    discharged = Signal(int)
+
+    def __init__(self, ctx: AppContext, stay: StayRow, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, f"Discharge \u2014 {stay.person_name}", parent, ok_text="Discharge")
+        self.setObjectName("dischargeDialog")
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.stay = stay
+        who = QLabel(f"<b>{stay.person_name}</b>, {stay.bed}, in since {london_text(stay.admitted_at)}")
+        self.add_field("stay", "Stay:", who)
+        self.discharged_at = MomentEdit()
+        self.discharged_at.set_earliest(stay.admitted_at)
+        self.discharged_at.set_latest(self.discharged_at.value())
+        self.add_field("discharged_at", "&Left at:", self.discharged_at)
+        self.destination = enum_combo(DischargeDestination, placeholder="Choose where the person went")
+        self.destination.setMaxVisibleItems(len(DischargeDestination))
+        self.add_field("discharge_destination", "&Destination:", self.destination)
+        set_tab_order([self.discharged_at, self.destination])
+        self.setMinimumWidth(560)
+        self.destination.setFocus()
+
+    def submit(self) -> None:
+        destination = enum_data(self.destination, DischargeDestination)
+        if destination is None:
+            self.show_errors({"discharge_destination": "Choose where the person went on leaving."})
+            return
+        when = self.discharged_at.value()
+        haven, stay = self.ctx.backend.haven, self.stay
+        self.save(
+            lambda: haven.discharge(stay.id, stay.version, when, destination),
+            self._done,
+            context="discharging from Haven House",
+        )
+
+    def on_conflict(self, exc: object) -> None:
+        self.general_error.show_error(str(exc))
+
+    def _done(self, _version: int) -> None:
+        self.ctx.events.announce(DataChanged(CHANGED))
+        self.discharged.emit(self.stay.id)
+        self.accept()

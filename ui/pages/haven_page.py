@@ -1,0 +1,231 @@
+"""Haven House: who is in the house now (bed, since when, for how long), the beds, and the history.
+
+The bed strip above the table shows each bed free or taken, with occupancy over the last 30 days (bed
+nights used against available). Staff admit and discharge; readers (managers, HTT officers) see the
+same page without the commands. Anonymous stays read "Anonymous".
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+
+from mshtdesk.domain.clocks import london_date
+from mshtdesk.domain.roles import Action, Entity
+from mshtdesk.domain.support import describe_length
+from mshtdesk.services.haven import BedRow, StayFilter, StayRow
+from ui.context import AppContext
+from ui.dialogs.stay_dialogs import CHANGED, DischargeDialog, StayDialog, bed_caption, full_message
+from ui.models.paged_model import Col, PagedModel
+from ui.pages.list_page import ListPage
+from ui.widgets.moments import london_text
+from ui.wording import plural
+
+OCCUPANCY_DAYS = 30
+_CHIP = "QLabel {{ background: {}; color: {}; border: 1px solid {}; border-radius: 3px; }}"
+FREE_STYLE = _CHIP.format("#e8f3e8", "#1b5e20", "#a5d6a7")
+TAKEN_STYLE = _CHIP.format("#f5f5f5", "#424242", "#bdbdbd")
+
+
+def party(r: StayRow) -> str:
+    parts = [plural(r.adults, "adult")] if r.adults else []
+    if r.children:
+        parts.append(plural(r.children, "child", "children"))
+    return ", ".join(parts)
+
+
+COLUMNS: tuple[Col[StayRow], ...] = (
+    Col(
+        "Person",
+        lambda r: r.person_name,
+        "Kowalczyk-Nowak, Anna",
+        muted=lambda r: r.person_id is None,
+        cell_tip=lambda r: r.person_ref,
+    ),
+    Col("Bed", lambda r: r.bed, "Bed 00 (Room 0)"),
+    Col("Admitted", lambda r: london_text(r.admitted_at), "00/00/0000 00:00", raw=lambda r: r.admitted_at),
+    Col(
+        "Length of stay",
+        lambda r: describe_length(r.length_of_stay),
+        "Length of stay",
+        raw=lambda r: r.length_of_stay,
+        tip="To discharge, or to now while the person is in the house",
+    ),
+    Col("Bed nights", lambda r: str(r.bed_nights), "Bed nights", raw=lambda r: r.bed_nights, right=True),
+    Col("Party", party, "2 adults, 2 children"),
+    Col("District", lambda r: r.referring_district, "District", tip="Referring district"),
+    Col("NRM at reception", lambda r: r.nrm_decision_at_reception.label, "Declined (Duty to Notify)"),
+    Col(
+        "Discharged",
+        lambda r: london_text(r.discharged_at) if r.discharged_at else "in the house",
+        "00/00/0000 00:00",
+        raw=lambda r: r.discharged_at,
+        muted=lambda r: r.discharged_at is None,
+    ),
+    Col(
+        "Destination",
+        lambda r: r.discharge_destination.label if r.discharge_destination else "",
+        "Returned to previous situation",
+    ),
+    Col("Operation", lambda r: r.operation, cell_tip=lambda r: r.operation),
+)
+
+
+class BedStrip(QWidget):
+    """One small box per bed in use: its label, free or taken; the totals and occupancy beside."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("bedStrip")
+        self.row = QHBoxLayout(self)
+        self.row.setContentsMargins(0, 0, 0, 0)
+        self.row.setSpacing(6)
+        self.summary = QLabel("")
+        self.summary.setObjectName("bedSummary")
+        self.boxes: list[QLabel] = []
+
+    def show_beds(self, beds: list[BedRow], occupancy: str) -> None:
+        for box in self.boxes:
+            self.row.removeWidget(box)
+            box.deleteLater()
+        self.boxes = []
+        while self.row.count():
+            self.row.takeAt(0)
+        taken = sum(1 for b in beds if b.stay_id is not None)
+        self.summary.setText(
+            (
+                f"<b>{taken} of {plural(len(beds), 'bed')} occupied</b>"
+                if beds
+                else "<b>No beds configured</b>"
+            )
+            + (f" \u00b7 {occupancy}" if occupancy else "")
+        )
+        self.row.addWidget(self.summary)
+        self.row.addSpacing(12)
+        for b in beds:
+            free = b.stay_id is None
+            box = QLabel(f"{bed_caption(b)}: {'free' if free else 'taken'}")
+            box.setObjectName("bedFree" if free else "bedTaken")
+            box.setFrameShape(QFrame.Shape.StyledPanel)
+            box.setContentsMargins(6, 2, 6, 2)
+            box.setStyleSheet(FREE_STYLE if free else TAKEN_STYLE)
+            self.row.addWidget(box)
+            self.boxes.append(box)
+        self.row.addStretch(1)
+
+
+class HavenPage(ListPage):
+    heading = "Haven House"
+    noun = ("stay", "stays")
+    search_hint = "Name, person reference or operation"
+    watches = frozenset({CHANGED, "haven_bed", "person"})
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        haven = ctx.backend.haven
+        model: PagedModel[StayFilter] = PagedModel(
+            COLUMNS,
+            haven.count,
+            lambda q, _key, _desc, offset, limit: haven.stays(q, offset=offset, limit=limit),
+            StayFilter(),
+        )
+        super().__init__(ctx, model, parent)
+        self.setObjectName("havenPage")
+        self.can_admit = ctx.may(Action.CREATE, Entity.HAVEN_STAY)
+        self.can_discharge = ctx.may(Action.UPDATE, Entity.HAVEN_STAY)
+        self.show_filter = QComboBox()
+        self.show_filter.setObjectName("showFilter")
+        self.show_filter.addItem("In the house now", True)
+        self.show_filter.addItem("All stays (history)", False)
+        self.add_filter("&Show:", self.show_filter, gap=0)
+        self.admit_button = QPushButton("&Admit\u2026")
+        self.admit_button.setToolTip("Admit someone to a free bed (Alt+A)")
+        self.admit_button.setVisible(self.can_admit)
+        self.admit_button.clicked.connect(self.admit)
+        self.discharge_button = QPushButton("D&ischarge\u2026")
+        self.discharge_button.setToolTip("Record that the selected person left, and where they went")
+        self.discharge_button.setVisible(self.can_discharge)
+        self.discharge_button.setEnabled(False)
+        self.discharge_button.clicked.connect(self.discharge_selected)
+        self.add_command(self.discharge_button)
+        self.add_command(self.admit_button)
+        self.beds = BedStrip()
+        self.above_table.addWidget(self.beds)
+        samples = {i: c.sample for i, c in enumerate(COLUMNS) if c.sample}
+        self.finish(
+            "havenTable",
+            samples,
+            empty_title="Nobody is in Haven House now",
+            empty_text="Admit someone with Admit\u2026 (Alt+A); past stays are under Show \u203a All stays."
+            if self.can_admit
+            else "Past stays are under Show \u203a All stays.",
+        )
+        if self.can_admit:
+            self.empty_panel.add_button("Admit\u2026", self.admit, default=True)
+        self.empty_panel.add_button("Show all stays", lambda: self.show_filter.setCurrentIndex(1))
+        self.state_changed.connect(self._update_buttons)
+        self.read_beds()
+
+    # ----- the beds --------------------------------------------------------------------------------
+    def read_beds(self) -> None:
+        haven = self.ctx.backend.haven
+        beds = haven.beds()
+        today = london_date(haven.now)
+        occ = haven.occupancy(today - timedelta(days=OCCUPANCY_DAYS), today - timedelta(days=1))
+        text = ""
+        if occ.rate is not None:
+            text = (
+                f"occupancy over the last {OCCUPANCY_DAYS} nights {occ.rate:.0%} "
+                f"({occ.bed_nights_used} of {occ.bed_nights_available} bed nights)"
+            )
+        self.beds.show_beds(beds, text)
+        self.free_beds = [b for b in beds if b.stay_id is None]
+        self.all_beds = beds
+        self.admit_button.setToolTip(
+            "Admit someone to a free bed (Alt+A)" if self.free_beds else full_message(beds)
+        )
+
+    def refresh(self) -> None:
+        super().refresh()
+        self.read_beds()
+
+    # ----- filters ---------------------------------------------------------------------------------
+    def current_query(self) -> StayFilter:
+        return StayFilter(in_house=bool(self.show_filter.currentData()), text=self.search.text().strip())
+
+    def default_query(self) -> StayFilter:
+        return StayFilter()
+
+    def total_query(self) -> StayFilter:
+        return StayFilter(in_house=False)
+
+    def reset_filters(self) -> None:
+        self.show_filter.setCurrentIndex(0)
+
+    def _update_buttons(self) -> None:
+        row = self.selected_row()
+        self.discharge_button.setEnabled(row is not None and row.discharged_at is None)
+
+    # ----- commands --------------------------------------------------------------------------------
+    def open_row(self, row: Any) -> None:
+        StayDialog.start(self.ctx, row.id, self)
+
+    def admit(self, person_id: int | None = None) -> StayDialog | None:
+        if not self.can_admit:
+            return None
+        dialog = StayDialog.start(self.ctx, None, self, person_id=person_id)
+        dialog.saved.connect(self._show_saved)
+        return dialog
+
+    def discharge_selected(self) -> DischargeDialog | None:
+        row = self.selected_row()
+        if row is None or row.discharged_at is not None or not self.can_discharge:
+            return None
+        dialog = DischargeDialog(self.ctx, row, self)
+        dialog.open()
+        return dialog
+
+    def _show_saved(self, stay_id: int) -> None:
+        self.refresh()
+        self.select_id(stay_id)
