@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Select, func, insert, select
+from sqlalchemy import Connection, Select, exists, func, insert, select
 
 from mshtdesk.domain.clocks import (
     DEFAULT_VLO_CONTACT_INTERVAL_DAYS,
@@ -41,11 +41,13 @@ INTERVAL_SETTING = "vlo_contact_interval_days"
 
 @dataclass(frozen=True)
 class ContactFilter:
-    """``person_id``: one victim's contacts; ``mine``: only the user's own contacts."""
+    """``person_id``: one victim's contacts; ``mine``: only the user's own contacts; ``vlo``: only
+    those logged by this VLO (user name), for a supervisor."""
 
     person_id: int | None = None
     mine: bool = False
     purpose: ContactPurpose | None = None
+    vlo: str = ""
 
 
 @dataclass(frozen=True)
@@ -165,6 +167,11 @@ class ContactService:
             stmt = stmt.where(_C.c.vlo_user_id == self._actor.user_id)
         if q.purpose is not None:
             stmt = stmt.where(_C.c.purpose == ContactPurpose(q.purpose).value)
+        if q.vlo:
+            logged_by = USER.alias("logged_by")
+            stmt = stmt.where(
+                exists().where(logged_by.c.id == _C.c.vlo_user_id, logged_by.c.username == q.vlo)
+            )
         return stmt
 
     def count(self, q: ContactFilter = ContactFilter()) -> int:

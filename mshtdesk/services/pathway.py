@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, exists, false, select
+from sqlalchemy import ColumnElement, Connection, and_, exists, false, func, select
 
 from mshtdesk.domain.clocks import LONDON, decision_notification_due, london_date
 from mshtdesk.domain.dates import uk
@@ -498,12 +498,12 @@ class PathwayService:
                 NAVIGATOR_CASE.c.statement_date,
                 NAVIGATOR_CASE.c.closed_date,
                 NAVIGATOR_CASE.c.closed_reason,
-                USER.c.username,
+                func.coalesce(func.nullif(USER.c.display_name, ""), USER.c.username),
             )
             .select_from(NAVIGATOR_CASE.outerjoin(USER, USER.c.id == NAVIGATOR_CASE.c.navigator_user_id))
             .where(NAVIGATOR_CASE.c.person_id == person_id)
         ):
-            who = f"Navigator {username}" if username else ""
+            who = username or ""  # the Navigator's display name
             add(
                 TimelineKind.NAVIGATOR,
                 referred,

@@ -91,6 +91,8 @@ def test_the_list_is_scoped_and_filtered_in_sql(backend_for: Backends) -> None:
     ]
     assert vlo.contacts.count(ContactFilter(purpose=ContactPurpose.WELFARE)) == 1
     assert vlo.contacts.count(ContactFilter(mine=True)) == 2
+    manager = backend_for(Role.MANAGER).contacts
+    assert manager.count(ContactFilter(vlo="vlo")) == 2 and manager.count(ContactFilter(vlo="officer")) == 0
     assert [r.id for r in vlo.contacts.list(limit=1, offset=1)] == [first]
     audit = backend_for(Role.AUDITOR).audit.list(AuditQuery(entity="person", record_id=str(mine)))
     assert [(r.action, r.fields) for r in audit if r.action == "consult"] == [("consult", "vlo_contacts")]

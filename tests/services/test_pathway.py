@@ -153,6 +153,8 @@ def test_the_whole_pathway_newest_first_with_what_is_due(backend_for: Backends) 
     ]
     left = next(e for e in p.entries if e.title == "Left Haven House")
     assert left.detail == "To MSVCC safe house after 2 days 13 h"
+    plan = next(e for e in p.entries if e.title == "Support plan opened")
+    assert plan.detail == "Test victim navigator"  # the Navigator's display name
     due = [(d.kind, d.due, d.overdue) for d in p.due]
     assert due == [
         (DueKind.VLO_CONTACT, date(2024, 6, 3), True),
