@@ -40,6 +40,7 @@ from ui.wording import plural
 
 MARKING = "OFFICIAL-SENSITIVE"
 PAGE_KEY = "main_window/page"
+LANDING_PAGE = "TodayPage"  # where a session starts for the roles that have it
 
 
 def owned_by(widget: QWidget, window: QWidget) -> bool:
@@ -245,6 +246,8 @@ class MainWindow(QMainWindow):
         else:
             saved = str(self._settings.value(PAGE_KEY, "") or "")
             names = [s.cls for s in self.specs]
+            if LANDING_PAGE in names:  # what is due comes first, whichever page was open last time
+                saved = LANDING_PAGE
             self.go_to(names.index(saved) if saved in names else 0)
         self.refresh_counts()
         if actor.must_change_password:  # after an administrator's reset: the user's own, before work

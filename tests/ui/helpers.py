@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import shiboken6
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
@@ -45,3 +46,11 @@ def close_message_boxes() -> None:
 
 def find_visible(name: str) -> list[QWidget]:
     return [w for w in QApplication.topLevelWidgets() if w.objectName() == name and w.isVisible()]
+
+
+def show_page(window: Any, cls: type) -> Any:
+    """Go to the window's page of class ``cls`` and return it (sessions land on Today, not on page 0)."""
+    page = window.page_of(cls)
+    assert page is not None, f"no {cls.__name__} for this role"
+    window.go_to(window.pages.index(page))
+    return page

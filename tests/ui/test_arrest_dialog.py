@@ -11,7 +11,14 @@ from pytestqt.qtbot import QtBot
 
 from mshtdesk.services.backend import Backend
 from mshtdesk.services.register import ArrestInput
-from tests.ui.helpers import Track, close_message_boxes, find_visible, is_closed, visible_message_boxes
+from tests.ui.helpers import (
+    Track,
+    close_message_boxes,
+    find_visible,
+    is_closed,
+    show_page,
+    visible_message_boxes,
+)
 from ui.context import AppContext
 from ui.dialogs.arrest_dialog import ArrestDialog
 from ui.dialogs.disposal_dialogs import CorrectEventDialog, RecordDisposalDialog, WithdrawEventDialog
@@ -104,7 +111,7 @@ def test_recording_a_disposal_changes_the_current_disposal(
 ) -> None:
     arrest_id = _add_arrest(backend)
     window = window_for(backend)
-    page = window.pages[0]
+    page = show_page(window, ArrestsPage)
     assert isinstance(page, ArrestsPage)
     assert page.model.row_at(0).disposal_label == "No disposal recorded"
     assert window.ctx is not None

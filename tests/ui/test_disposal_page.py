@@ -18,15 +18,15 @@ from mshtdesk.domain.roles import Role
 from mshtdesk.reports.tables import to_csv
 from mshtdesk.services.audit import AuditQuery
 from mshtdesk.services.backend import Backend
-from tests.ui.helpers import SEED_EXPORT, find_visible
+from tests.ui.helpers import SEED_EXPORT, find_visible, show_page
 from ui.dialogs.reason_dialog import ReasonDialog
 from ui.main_window import MainWindow
+from ui.pages.arrests_page import ArrestsPage
 from ui.pages.disposal_page import DisposalPage
 
 
 def _page(window: MainWindow) -> DisposalPage:
-    window.go_to(1)
-    page = window.current_page()
+    page = show_page(window, DisposalPage)
     assert isinstance(page, DisposalPage)
     return page
 
@@ -205,7 +205,7 @@ def test_export_matches_the_csv(
     expected = to_csv(backend.disposal_table(date(2021, 4, 1), date(2022, 4, 30), date(2022, 5, 24)))
     assert out.read_text(encoding="utf-8") == expected
     assert "audit log" in page.status.text()
-    window.go_to(0)
+    show_page(window, ArrestsPage)
     assert not window.commands.export_csv.isEnabled()  # the arrests page has no CSV export
 
 

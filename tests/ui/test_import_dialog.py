@@ -10,7 +10,7 @@ from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
 from mshtdesk.services.backend import Backend
-from tests.ui.helpers import BAD_CSV, SEED_EXPORT, Track
+from tests.ui.helpers import BAD_CSV, SEED_EXPORT, Track, show_page
 from ui.dialogs.import_dialog import ImportDialog
 from ui.events import DataChanged
 from ui.main_window import MainWindow
@@ -32,7 +32,7 @@ def test_importing_the_seed_export_updates_the_list_and_status_bar(
     wait_idle: Callable[..., None],
 ) -> None:
     window = window_for(backend)
-    page = window.pages[0]
+    page = show_page(window, ArrestsPage)
     assert isinstance(page, ArrestsPage)
     assert page.body.currentWidget() is page.empty_register
     dialog = _dialog(track, window)
@@ -129,7 +129,7 @@ def test_an_import_finished_after_its_dialog_closed_is_still_announced(
     wait_idle: Callable[..., None],
 ) -> None:
     window = window_for(backend)
-    page = window.pages[0]
+    page = show_page(window, ArrestsPage)
     assert isinstance(page, ArrestsPage)
     dialog = _dialog(track, window)
     release = threading.Event()

@@ -14,6 +14,7 @@ from mshtdesk.services.audit import AuditQuery
 from mshtdesk.services.backend import Backend
 from mshtdesk.services.demo import fill_demo
 from tests.conftest import USERS
+from tests.ui.helpers import show_page
 from ui import error_report
 from ui.app import AppController, Session, unlock_is_final
 from ui.context import ReferenceData
@@ -54,7 +55,7 @@ def test_idle_lock_hides_everything_and_the_right_password_brings_it_back(
     fill_demo(backend_for(Role.HTT_OFFICER).db)
     controller = session_for(Role.HTT_OFFICER, IDLE_MINUTES)
     window = controller.window
-    page = window.current_page()
+    page = show_page(window, ArrestsPage)
     assert isinstance(page, ArrestsPage)
     page.district.setCurrentIndex(page.district.findData("BD"))
     filtered = page.model.total
@@ -112,7 +113,7 @@ def test_input_keeps_the_window_unlocked(
 ) -> None:
     controller = session_for(Role.MANAGER, 0.008)  # 0.48 s
     window = controller.window
-    page = window.current_page()
+    page = show_page(window, ArrestsPage)
     assert isinstance(page, ArrestsPage)
     for _ in range(8):  # 0.8 s of typing, more than the limit
         qtbot.keyClick(page.search, Qt.Key.Key_A)

@@ -20,7 +20,7 @@ from ui.app import AppController
 from ui.context import AppContext
 from ui.dialogs.login_dialog import LoginDialog, Mode
 from ui.dialogs.password_dialog import ChangePasswordDialog
-from ui.pages.arrests_page import ArrestsPage
+from ui.pages.today_page import TodayPage
 from ui.pages.users_page import UsersPage
 from ui.settings import open_settings
 from ui.tasks import TaskRunner
@@ -80,7 +80,7 @@ def test_login_with_the_right_password_after_a_wrong_one(
     assert is_closed(dialog)
     assert window.windowTitle() == "MSHT Desk \u2014 officer"
     assert window.user_label.text() == "officer (HTT officer)"
-    assert isinstance(window.current_page(), ArrestsPage)
+    assert isinstance(window.current_page(), TodayPage)  # every session starts with what is due
     auditor = Backend.as_user(controller.session.backend.db, "auditor")
     actions = [e.action for e in auditor.audit.list(AuditQuery(username="officer"))]
     assert actions[:2] == ["login", "failed_login"]

@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 from mshtdesk.domain.roles import Role
 from mshtdesk.services.audit import AuditQuery
 from mshtdesk.services.backend import Backend
-from tests.ui.helpers import find_visible, settle
+from tests.ui.helpers import find_visible, settle, show_page
 from ui.dialogs.arrest_dialog import ArrestDialog
 from ui.dialogs.reason_dialog import ReasonDialog
 from ui.events import DataChanged
@@ -42,7 +42,7 @@ def test_main_window_shows_the_arrests_and_the_counts(
     window_for: Callable[[Backend], MainWindow], demo_backend: Backend
 ) -> None:
     window = window_for(demo_backend)
-    page = window.current_page()
+    page = show_page(window, ArrestsPage)
     assert isinstance(page, ArrestsPage)
     counts = demo_backend.register.counts()
     assert page.model.total == counts.arrests == 130
@@ -59,7 +59,7 @@ def test_district_filter_narrows_the_list_and_the_count(
     qtbot: QtBot, window_for: Callable[[Backend], MainWindow], demo_backend: Backend
 ) -> None:
     window = window_for(demo_backend)
-    page = window.pages[0]
+    page = show_page(window, ArrestsPage)
     assert isinstance(page, ArrestsPage)
     page.district.setCurrentIndex(page.district.findData("BD"))
     in_bd = page.model.total
@@ -76,7 +76,7 @@ def test_text_filter_waits_for_a_pause_then_queries(
     qtbot: QtBot, window_for: Callable[[Backend], MainWindow], demo_backend: Backend
 ) -> None:
     window = window_for(demo_backend)
-    page = window.pages[0]
+    page = show_page(window, ArrestsPage)
     assert isinstance(page, ArrestsPage)
     ref = page.model.row_at(0).custody_ref
     qtbot.keyClicks(page.search, ref)
@@ -93,7 +93,7 @@ def test_sorting_by_a_column_header_reorders(
     qtbot: QtBot, window_for: Callable[[Backend], MainWindow], demo_backend: Backend
 ) -> None:
     window = window_for(demo_backend)
-    page = window.pages[0]
+    page = show_page(window, ArrestsPage)
     assert isinstance(page, ArrestsPage)
     header = page.table.horizontalHeader()
     x = header.sectionViewportPosition(Column.CUSTODY_REF) + 10
@@ -110,7 +110,7 @@ def test_empty_register_says_what_to_do(
     window_for: Callable[[Backend], MainWindow], backend: Backend
 ) -> None:
     window = window_for(backend)
-    page = window.pages[0]
+    page = show_page(window, ArrestsPage)
     assert isinstance(page, ArrestsPage)
     assert page.body.currentWidget() is page.empty_register
     text = page.empty_register.title.text() + " " + page.empty_register.text.text()
@@ -126,7 +126,7 @@ def test_copy_asks_why_records_it_and_puts_the_rows_on_the_clipboard(
     wait_idle: Callable[..., None],
 ) -> None:
     window = window_for(demo_backend)
-    page = window.pages[0]
+    page = show_page(window, ArrestsPage)
     assert isinstance(page, ArrestsPage)
     page.table.selectRow(0)
     QGuiApplication.clipboard().setText("before")
@@ -158,25 +158,30 @@ def test_standard_shortcuts(qtbot: QtBot) -> None:
     assert not a.open_arrest.text().endswith("\u2026")
 
 
-def test_find_goes_to_the_arrests_filter(
+def test_find_goes_to_the_first_filter(
     qtbot: QtBot, window_for: Callable[[Backend], MainWindow], demo_backend: Backend
 ) -> None:
     window = window_for(demo_backend)
-    window.go_to(1)
+    show_page(window, DisposalPage)
     assert isinstance(window.current_page(), DisposalPage)
     window.activateWindow()
     window.commands.find.trigger()
-    page = window.pages[0]
-    assert isinstance(page, ArrestsPage)
-    assert window.current_page() is page
-    qtbot.waitUntil(page.search.hasFocus, timeout=2000)
+    page = window.current_page()
+    assert page is next(p for p in window.pages if p.can_find)  # People, first in the list
+    search = getattr(page, "search", None)
+    assert search is not None
+    qtbot.waitUntil(search.hasFocus, timeout=2000)
+    show_page(window, ArrestsPage).focus_filter()  # on the Arrests page, its own filter
+    arrests = window.current_page()
+    assert isinstance(arrests, ArrestsPage)
+    qtbot.waitUntil(arrests.search.hasFocus, timeout=2000)
 
 
 def test_window_state_is_kept_in_the_config_folder(
     qtbot: QtBot, window_for: Callable[[Backend], MainWindow], demo_backend: Backend
 ) -> None:
     window = window_for(demo_backend)
-    window.go_to(1)
+    show_page(window, DisposalPage)
     window.resize(window.width(), 520)  # the offscreen screen is 800x600: stay within it
     window.close()
     settle(qtbot)
@@ -195,7 +200,7 @@ def test_enter_on_a_row_opens_that_arrest(
     wait_idle: Callable[..., None],
 ) -> None:
     window = window_for(demo_backend)
-    page = window.pages[0]
+    page = show_page(window, ArrestsPage)
     assert isinstance(page, ArrestsPage)
     page.table.setFocus()
     page.table.setCurrentIndex(page.model.index(2, 0))
@@ -216,7 +221,7 @@ def test_a_saved_arrest_is_selected_in_the_list(
     window_for: Callable[[Backend], MainWindow], demo_backend: Backend
 ) -> None:
     window = window_for(demo_backend)
-    page = window.pages[0]
+    page = show_page(window, ArrestsPage)
     assert isinstance(page, ArrestsPage) and window.ctx is not None
     target = page.model.row_at(5)
     window.ctx.events.announce(DataChanged("arrest", (target.id,)))

@@ -1,0 +1,241 @@
+"""The Today page, where a user lands after logging in: what is overdue or due this week for them, and
+who is in Haven House now and for how long.
+
+The items come from the Today service, within the user's scope and role (a liaison officer sees their
+victims' contacts and notifications; a Navigator no NRM items; Haven House staff the house). They are
+grouped, overdue first and in red; Enter or a double-click opens the person's pathway, where the
+overdue contact can be logged at once. Read on the worker whenever the page is shown or data changes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mshtdesk.domain.clocks import LONDON
+from mshtdesk.errors import MshtError
+from mshtdesk.services.today import HORIZON_DAYS, TodayItem
+from ui import error_report
+from ui.context import AppContext
+from ui.events import DataChanged
+from ui.models.today_model import Group, TodayColumn, TodayModel
+from ui.pages.base import Page
+from ui.pages.pathway_view import PATHWAY_CHANGES, PathwayView
+from ui.widgets.state_panel import StatePanel
+from ui.widgets.tab_order import set_tab_order
+
+
+class TodayPage(Page):
+    can_open = True
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.setObjectName("todayPage")
+        self.model = TodayModel(self)
+        self._loading = False
+        self._again = False
+        self.loaded_once = False
+        self._build()
+        self.tree.activated.connect(self._open_index)
+        self.tree.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
+        self.open_button.clicked.connect(self.open_current)
+        ctx.events.data_changed.connect(self._on_data_changed)
+        self.reload()
+
+    # ----- layout ------------------------------------------------------------------------------
+    def _build(self) -> None:
+        title = QLabel("Today")
+        title.setObjectName("pageTitle")
+        self.date_label = QLabel("")
+        self.date_label.setObjectName("resultCount")
+        self.summary = QLabel("")
+        self.summary.setObjectName("todaySummary")
+        self.open_button = QPushButton("&Open pathway")
+        self.open_button.setToolTip("Show the selected person's pathway (Enter)")
+        self.open_button.setEnabled(False)
+        head = QHBoxLayout()
+        head.setSpacing(6)
+        head.addWidget(title)
+        head.addSpacing(12)
+        head.addWidget(self.date_label, 0, Qt.AlignmentFlag.AlignBottom)
+        head.addStretch(1)
+        head.addWidget(self.summary)
+        head.addSpacing(12)
+        head.addWidget(self.open_button)
+
+        self.tree = QTreeView()
+        self.tree.setObjectName("todayTree")
+        self.tree.setAccessibleName("Due items")
+        self.tree.setModel(self.model)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setRootIsDecorated(False)
+        self.tree.setItemsExpandable(False)
+        self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.tree.setStyleSheet("QTreeView::item { padding: 3px 2px; }")
+        header = self.tree.header()
+        header.setStretchLastSection(True)
+        fm = self.fontMetrics()
+        widths = {
+            TodayColumn.DUE: fm.horizontalAdvance("00/00/0000 (00 days late)") + 40,
+            TodayColumn.PERSON: fm.horizontalAdvance("Kowalczykowska, Anna-Maria (P-000000)") + 28,
+            TodayColumn.WHAT: fm.horizontalAdvance("Reasonable Grounds decision overdue") + 28,
+        }
+        for col, width in widths.items():
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(col, width)
+
+        self.nothing_due = StatePanel(
+            "Nothing due",
+            f"Nothing is overdue or due in the next {HORIZON_DAYS} days for you. Items appear here as "
+            "contacts, NRM referrals and decisions are recorded; find a person on the People page.",
+        )
+        self.nothing_due.setObjectName("nothingDue")
+        self.loading_panel = StatePanel("Reading what is due\u2026", "", busy=True)
+        self.failed_panel = StatePanel("What is due could not be read", "")
+        self.failed_panel.add_button("Try again", self.reload, default=True)
+        self.body = QStackedWidget()
+        for w in (self.loading_panel, self.tree, self.nothing_due, self.failed_panel):
+            self.body.addWidget(w)
+
+        self.footnote = QLabel(
+            "Enter opens the person's pathway, where a contact is logged with Ctrl+Shift+N."
+        )
+        self.footnote.setObjectName("footnote")
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 8)
+        layout.setSpacing(10)
+        layout.addLayout(head)
+        layout.addWidget(self.body, 1)
+        layout.addWidget(self.footnote)
+        set_tab_order([self.tree, self.open_button])
+
+    # ----- reading -----------------------------------------------------------------------------
+    def reload(self) -> None:
+        if self._loading:
+            self._again = True
+            return
+        self._loading = True
+        if not self.loaded_once:
+            self.body.setCurrentWidget(self.loading_panel)
+        today_service = self.ctx.backend.today
+        self.ctx.tasks.run(
+            lambda _job: today_service.items(),
+            done=self._loaded,
+            failed=self._failed,
+            owner=self,
+            context="reading the Today page",
+        )
+
+    def refresh(self) -> None:
+        self.reload()
+
+    def _loaded(self, items: list[TodayItem]) -> None:
+        self._loading = False
+        self.loaded_once = True
+        keep = self.selected_item()
+        now = datetime.now(LONDON)
+        today = now.date()
+        self.date_label.setText(f"{today:%A} {today.day} {today:%B %Y}")
+        self.model.set_items(items, today, now)
+        for row in range(self.model.rowCount()):
+            self.tree.setFirstColumnSpanned(row, QModelIndex(), True)
+        self.tree.expandAll()
+        overdue = self.model.count(Group.OVERDUE)
+        week = self.model.count(Group.THIS_WEEK)
+        haven = self.model.count(Group.HAVEN_HOUSE)
+        parts = []
+        if overdue:
+            parts.append(f"<span style='color:#b00020; font-weight:600'>{overdue} overdue</span>")
+        if week:
+            parts.append(f"{week} due this week")
+        if haven:
+            parts.append(f"{haven} in Haven House")
+        self.summary.setText(" \u00b7 ".join(parts))
+        if overdue + week + haven == 0:
+            self.body.setCurrentWidget(self.nothing_due)
+        else:
+            self.body.setCurrentWidget(self.tree)
+            self._restore(keep)
+        self._selection_changed()
+        if self._again:
+            self._again = False
+            self.reload()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._loading = False
+        self._again = False
+        if not isinstance(exc, MshtError):
+            error_report.log_bug(exc, "reading the Today page")
+        self.failed_panel.set_message("What is due could not be read", error_report.describe(exc))
+        self.body.setCurrentWidget(self.failed_panel)
+
+    def _on_data_changed(self, change: DataChanged) -> None:
+        if change.what in PATHWAY_CHANGES:
+            self.reload()
+
+    def _restore(self, keep: TodayItem | None) -> None:
+        """Keep the selection on the same item after a reload; else the first item."""
+        target = QModelIndex()
+        first = QModelIndex()
+        for g in range(self.model.rowCount()):
+            group = self.model.index(g, 0)
+            for r in range(self.model.rowCount(group)):
+                index = self.model.index(r, 0, group)
+                item = self.model.item_at(index)
+                if not first.isValid():
+                    first = index
+                if keep is not None and item is not None and _same(item, keep):
+                    target = index
+        target = target if target.isValid() else first
+        if target.isValid():
+            self.tree.selectionModel().setCurrentIndex(
+                target,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+            )
+
+    # ----- selection and commands --------------------------------------------------------------
+    def selected_item(self) -> TodayItem | None:
+        return self.model.item_at(self.tree.currentIndex())
+
+    def _selection_changed(self) -> None:
+        item = self.selected_item()
+        self.open_button.setEnabled(item is not None and item.person_id is not None)
+        self.state_changed.emit()
+
+    def has_selection(self) -> bool:
+        return self.body.currentWidget() is self.tree and self.selected_item() is not None
+
+    def activate(self) -> None:
+        if self.loaded_once:
+            self.reload()
+        self.tree.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.state_changed.emit()
+
+    def open_current(self) -> None:
+        self._open_index(self.tree.currentIndex())
+
+    def _open_index(self, index: QModelIndex) -> PathwayView | None:
+        item = self.model.item_at(index)
+        if item is None or item.person_id is None:
+            return None  # a group heading, or an anonymous Haven House stay
+        return PathwayView.start(self.ctx, item.person_id, self)
+
+
+def _same(a: TodayItem, b: TodayItem) -> bool:
+    return (a.kind, a.person_id, a.record_id) == (b.kind, b.person_id, b.record_id)
