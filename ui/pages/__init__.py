@@ -20,8 +20,6 @@ class PageSpec(NamedTuple):
 
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("Today", "ui.pages.today_page", "TodayPage", (Action.READ, Entity.PERSON)),  # lands here
-    PageSpec("People", "ui.pages.people_page", "PeoplePage", (Action.READ, Entity.PERSON)),
     PageSpec("Arrests", "ui.pages.arrests_page", "ArrestsPage", (Action.READ, Entity.ARREST)),
     PageSpec(
         "Disposal table", "ui.pages.disposal_page", "DisposalPage", (Action.READ, Entity.DISPOSAL_REPORT)
@@ -29,6 +27,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("NRM", "ui.pages.nrm_page", "NrmPage", (Action.READ, Entity.NRM_REFERRAL)),
     PageSpec("Navigator", "ui.pages.navigator_page", "NavigatorPage", (Action.READ, Entity.NAVIGATOR_CASE)),
     PageSpec("Haven House", "ui.pages.haven_page", "HavenPage", (Action.READ, Entity.HAVEN_STAY)),
+    PageSpec("Contacts", "ui.pages.contacts_page", "ContactsPage", (Action.READ, Entity.VLO_CONTACT)),
     PageSpec("Audit log", "ui.pages.audit_page", "AuditPage", (Action.READ, Entity.AUDIT_LOG)),
     PageSpec("Users", "ui.pages.users_page", "UsersPage", (Action.ADMINISTER, Entity.USER)),
 )

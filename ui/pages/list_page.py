@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mshtdesk.domain.roles import Action, Entity
 from ui.context import AppContext
 from ui.events import DataChanged
 from ui.models.paged_model import PagedModel
@@ -70,6 +71,9 @@ class ListPage(Page):
 
         find_label = QLabel("Fi&nd:")
         find_label.setBuddy(self.search)
+        if not self.can_find:  # a list without a text filter (its filters are choices)
+            find_label.hide()
+            self.search.hide()
         self.head = QHBoxLayout()
         self.head.setSpacing(6)
         self.head.addWidget(self.title_label)
@@ -136,6 +140,16 @@ class ListPage(Page):
         descending: bool = False,
     ) -> None:
         """Lay the page out, read the first page, and wire selection and opening."""
+        self.pathway_button = QPushButton("Pat&hway")
+        self.pathway_button.setObjectName("pathwayButton")
+        self.pathway_button.setToolTip(
+            "Open the selected person's pathway: everything on one timeline, what is due next (Alt+H)"
+        )
+        self.pathway_button.setEnabled(False)
+        self.pathway_button.setVisible(self.ctx.may(Action.READ, Entity.PERSON))
+        self.pathway_button.clicked.connect(lambda _checked=False: self.open_pathway())
+        self.head.insertWidget(self.head.count() - len(self._commands) * 2, self.pathway_button)
+        self.state_changed.connect(self._update_pathway_button)
         self.bar.addSpacing(16)
         self.bar.addWidget(self.clear_button)
         self.bar.addStretch(1)
@@ -151,7 +165,9 @@ class ListPage(Page):
         layout.addLayout(self.bar)
         layout.addLayout(self.above_table)
         layout.addWidget(self.body, 1)
-        set_tab_order([self.search, *self._filters, self.clear_button, self.table, *self._commands])
+        set_tab_order(
+            [self.search, *self._filters, self.clear_button, self.table, self.pathway_button, *self._commands]
+        )
         self.table.activated.connect(self._open_index)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self.state_changed.emit())
         self.ctx.events.data_changed.connect(self._on_data_changed)
@@ -261,12 +277,30 @@ class ListPage(Page):
         self.table.scrollTo(self.model.index(row, 0))
         return True
 
+    def selected_person(self) -> int | None:
+        row = self.selected_row()
+        person = getattr(row, "person_id", None) if row is not None else None
+        return None if person is None else int(person)
+
+    def _update_pathway_button(self) -> None:
+        self.pathway_button.setEnabled(self.selected_person() is not None)
+
+    def open_pathway(self, person_id: int | None = None) -> QWidget | None:
+        """The person's (default: the selected row's) pathway view, a window of its own, one per person."""
+        person_id = self.selected_person() if person_id is None else person_id
+        if person_id is None or not self.ctx.may(Action.READ, Entity.PERSON):
+            return None
+        from ui.pages.pathway_view import PathwayView
+
+        return PathwayView.start(self.ctx, person_id, self)
+
     def has_selection(self) -> bool:
         return self.body.currentWidget() is self.table and self.table.selectionModel().hasSelection()
 
     def focus_filter(self) -> None:
-        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.search.selectAll()
+        if self.can_find:
+            self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            self.search.selectAll()
 
     def open_current(self) -> None:
         index = self.table.currentIndex()

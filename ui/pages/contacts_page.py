@@ -1,0 +1,147 @@
+"""Victim liaison officers' contacts in the user's scope: a VLO sees the contacts with the victims
+assigned to them; managers and HTT officers every contact, read-only. Filter by victim, purpose, the
+user's own contacts and (where the service offers it) overdue next contacts. A contact is logged from the
+victim's pathway (Pathway, then Ctrl+Shift+N), where what is due next is in view.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from typing import Any
+
+from PySide6.QtWidgets import QCheckBox, QComboBox, QWidget
+
+from mshtdesk.domain.dates import uk
+from mshtdesk.domain.roles import Action, Entity, Role
+from mshtdesk.domain.support import ContactPurpose
+from mshtdesk.services.contacts import ContactFilter, ContactRow
+from ui.context import AppContext
+from ui.models.paged_model import Col, PagedModel
+from ui.pages.list_page import ListPage
+from ui.widgets.choices import enum_data
+from ui.widgets.moments import london_text
+
+#: The service's filter gains ``overdue`` in a later step; the checkbox appears when it has.
+HAS_OVERDUE = "overdue" in {f.name for f in dataclasses.fields(ContactFilter)}
+
+
+def notified(r: ContactRow) -> str:
+    if r.decision_notified is None:
+        return ""
+    when = f" ({uk(r.decision_date)})" if r.decision_date else ""
+    timing = (
+        "" if r.notified_on_time is None else (" \u2013 on time" if r.notified_on_time else " \u2013 late")
+    )
+    return f"{r.decision_notified.label}{when}{timing}"
+
+
+def columns(today: date) -> tuple[Col[ContactRow], ...]:
+    return (
+        Col("When", lambda r: london_text(r.contact_at), "00/00/0000 00:00", raw=lambda r: r.contact_at),
+        Col("Victim", lambda r: r.person_name, "Kowalczyk-Nowak, Anna", cell_tip=lambda r: r.person_ref),
+        Col("Purpose", lambda r: r.purpose.label, "Decision notification"),
+        Col("Method", lambda r: r.method.label, "Letter / email"),
+        Col("By", lambda r: r.vlo, "vlo.officer"),
+        Col(
+            "Decision notified",
+            notified,
+            "No further action (00/00/0000) \u2013 on time",
+            alert=lambda r: r.notified_on_time is False,
+            tip="The police decision the victim was told of; on time within 1 working day (enhanced "
+            "rights) or 5",
+        ),
+        Col(
+            "Safeguarding",
+            lambda r: "Concern raised" if r.safeguarding_concern else "",
+            "Concern raised",
+            alert=lambda r: r.safeguarding_concern,
+        ),
+        Col(
+            "Next due",
+            lambda r: uk(r.next_contact_due) if r.next_contact_due else "",
+            "00/00/0000",
+            raw=lambda r: r.next_contact_due,
+            alert=lambda r: r.next_contact_due is not None and r.next_contact_due < today,
+            tip="The next contact this one set (red: the date has passed)",
+        ),
+        Col("Summary", lambda r: r.summary.replace("\n", " "), cell_tip=lambda r: r.summary),
+    )
+
+
+class ContactsPage(ListPage):
+    heading = "Contacts"
+    noun = ("contact", "contacts")
+    can_find = False  # filtered by victim and purpose, not by free text
+    watches = frozenset({"contact", "person"})
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        service = ctx.backend.contacts
+        cols = columns(date.today())
+        model: PagedModel[ContactFilter] = PagedModel(
+            cols,
+            service.count,
+            lambda q, _key, _desc, offset, limit: service.list(q, offset=offset, limit=limit),
+            ContactFilter(),
+        )
+        super().__init__(ctx, model, parent)
+        self.setObjectName("contactsPage")
+        self.can_log = ctx.may(Action.CREATE, Entity.VLO_CONTACT)
+        self.person = QComboBox()
+        self.person.setObjectName("personFilter")
+        self.person.addItem("All victims", None)
+        if ctx.may(Action.READ, Entity.PERSON):
+            for p in ctx.backend.people.list("", limit=500):
+                name = ", ".join(x for x in (p.surname, p.forenames) if x)
+                self.person.addItem(f"{name} ({p.person_ref})" if name else p.person_ref, p.id)
+        self.person.setMaximumWidth(320)
+        self.purpose = QComboBox()
+        self.purpose.setObjectName("purposeFilter")
+        self.purpose.addItem("Any purpose", None)
+        for purpose in ContactPurpose:
+            self.purpose.addItem(purpose.label, purpose)
+        self.mine = QCheckBox("Only contacts I logged")
+        self.mine.setVisible(self.can_log)
+        self.overdue = QCheckBox("Next contact overdue")
+        self.overdue.setToolTip("Victims whose latest contact set a next contact date that has passed")
+        self.overdue.setVisible(HAS_OVERDUE)
+        self.add_filter("&Victim:", self.person, gap=0)
+        self.add_filter("&Purpose:", self.purpose)
+        self.add_filter("", self.mine)
+        self.add_filter("", self.overdue)
+        samples = {i: c.sample for i, c in enumerate(cols) if c.sample}
+        if ctx.backend.actor.role is Role.VLO:
+            empty = (
+                "No contacts logged yet",
+                "Open a victim's pathway (from Today or People) and press Ctrl+Shift+N to log a contact.",
+            )
+        else:
+            empty = ("No contacts logged yet", "Contacts appear here once liaison officers log them.")
+        self.finish("contactsTable", samples, empty_title=empty[0], empty_text=empty[1])
+        self.pathway_button.setToolTip(
+            "Open the selected victim's pathway"
+            + (", where Ctrl+Shift+N logs a contact" if self.can_log else "")
+        )
+
+    def current_query(self) -> ContactFilter:
+        values: dict[str, Any] = {
+            "person_id": self.person.currentData(),
+            "mine": self.mine.isChecked(),
+            "purpose": enum_data(self.purpose, ContactPurpose),
+        }
+        if HAS_OVERDUE:
+            values["overdue"] = self.overdue.isChecked()
+        return ContactFilter(**values)
+
+    def default_query(self) -> ContactFilter:
+        return ContactFilter()
+
+    def reset_filters(self) -> None:
+        self.person.setCurrentIndex(0)
+        self.purpose.setCurrentIndex(0)
+        self.mine.setChecked(False)
+        self.overdue.setChecked(False)
+
+    def open_row(self, row: Any) -> None:
+        """A contact is read in its victim's pathway, beside everything else that happened."""
+        self.open_pathway(row.person_id)
