@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mshtdesk.domain.disposals import DEFAULT_DISPOSALS
 from mshtdesk.domain.support import (
@@ -171,3 +173,28 @@ def test_occupancy_agrees_with_bed_nights_for_a_whole_stay() -> None:
     admitted, discharged = at(2024, 2, 20, 19), at(2024, 3, 2, 11)  # across 29 February
     occ = occupancy([(admitted, discharged)], date(2024, 1, 1), date(2024, 12, 31), 1, NOW)
     assert occ.bed_nights_used == bed_nights(admitted, discharged, NOW) == 11
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.datetimes(
+                min_value=datetime(2023, 1, 1), max_value=datetime(2025, 12, 31), timezones=st.just(UTC)
+            ),
+            st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=40)),
+        ),
+        max_size=6,
+    )
+)
+def test_occupancy_over_all_time_is_the_sum_of_bed_nights(stays: list[tuple[datetime, timedelta]]) -> None:
+    """Splitting time into periods never loses or double-counts a night, across both clock changes."""
+    pairs: list[tuple[datetime, datetime | None]] = [(a, a + length) for a, length in stays]
+    total = sum(bed_nights(a, d, NOW) for a, d in pairs)
+    whole = occupancy(pairs, date(2022, 12, 1), date(2026, 3, 1), beds=1, now=NOW)
+    assert whole.bed_nights_used == total
+    halves = [
+        occupancy(pairs, date(2022, 12, 1), date(2024, 3, 30), beds=1, now=NOW),
+        occupancy(pairs, date(2024, 3, 31), date(2026, 3, 1), beds=1, now=NOW),
+    ]
+    assert sum(h.bed_nights_used for h in halves) == total
