@@ -13,7 +13,7 @@ from mshtdesk.domain.roles import Entity, Role
 from mshtdesk.services.backend import Backend
 from mshtdesk.services.register import ArrestInput
 from tests.conftest import USERS
-from tests.ui.helpers import Track
+from tests.ui.helpers import Track, show_page
 from ui.context import AppContext
 from ui.dialogs.arrest_dialog import ArrestDialog
 from ui.main_window import MainWindow
@@ -35,11 +35,17 @@ def _nav(window: MainWindow) -> list[str]:
     ("role", "pages"),
     [
         (Role.ADMINISTRATOR, ["Audit log", "Users"]),
-        (Role.MANAGER, ["Arrests", "Disposal table", "NRM", "Navigator", "Haven House", "Contacts"]),
-        (Role.HTT_OFFICER, ["Arrests", "Disposal table", "NRM", "Navigator", "Haven House", "Contacts"]),
-        (Role.VLO, ["Arrests", "NRM", "Contacts"]),
-        (Role.NAVIGATOR, ["Navigator"]),
-        (Role.HAVEN_HOUSE, ["Haven House"]),
+        (
+            Role.MANAGER,
+            ["Today", "People", "Arrests", "Disposal table", "NRM", "Navigator", "Haven House", "Contacts"],
+        ),
+        (
+            Role.HTT_OFFICER,
+            ["Today", "People", "Arrests", "Disposal table", "NRM", "Navigator", "Haven House", "Contacts"],
+        ),
+        (Role.VLO, ["Today", "People", "Arrests", "NRM", "Contacts"]),
+        (Role.NAVIGATOR, ["Today", "People", "Navigator"]),
+        (Role.HAVEN_HOUSE, ["Today", "People", "Haven House"]),
         (Role.AUDITOR, ["Audit log"]),
     ],
 )
@@ -65,7 +71,7 @@ def test_a_manager_reads_but_cannot_add_or_import(window_as: Callable[[Role], Ma
     a = window.commands
     assert not a.new_arrest.isVisible() and not a.new_arrest.isEnabled()
     assert not a.import_custody.isVisible() and not a.import_custody.isEnabled()
-    page = window.pages[0]
+    page = show_page(window, ArrestsPage)
     assert isinstance(page, ArrestsPage)
     assert not page.new_button.isVisible()
     assert page.can_copy  # a manager may export arrests
@@ -73,7 +79,7 @@ def test_a_manager_reads_but_cannot_add_or_import(window_as: Callable[[Role], Ma
     assert not page.empty_register.findChildren(QPushButton)  # no "Import…" or "New arrest…" offered
     window.new_arrest()  # even if called, nothing opens
     assert not [w for w in window.findChildren(ArrestDialog) if w.isVisible()]
-    disposal = window.pages[1]
+    disposal = window.page_of(DisposalPage)
     assert isinstance(disposal, DisposalPage) and disposal.can_copy and disposal.can_export
 
 
@@ -82,7 +88,7 @@ def test_an_officer_may_add_and_import(window_as: Callable[[Role], MainWindow]) 
     a = window.commands
     assert a.new_arrest.isVisible() and a.new_arrest.isEnabled()
     assert a.import_custody.isVisible() and a.import_custody.isEnabled()
-    page = window.pages[0]
+    page = show_page(window, ArrestsPage)
     assert isinstance(page, ArrestsPage) and page.new_button.isVisible()
 
 
@@ -99,7 +105,7 @@ def test_a_vlo_reads_arrests_without_copy_or_changes(
         ArrestInput("WY/26/000321", date(2026, 1, 5), "BD", "", "", ""), [("O1", "MSA 2015 s.2")]
     )
     window = window_as(Role.VLO)
-    page = window.pages[0]
+    page = show_page(window, ArrestsPage)
     assert isinstance(page, ArrestsPage)
     assert not page.can_copy and not window.commands.copy.isVisible()
     assert page.model.total == 1

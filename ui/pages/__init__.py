@@ -20,6 +20,8 @@ class PageSpec(NamedTuple):
 
 
 PAGES: tuple[PageSpec, ...] = (
+    PageSpec("Today", "ui.pages.today_page", "TodayPage", (Action.READ, Entity.PERSON)),  # lands here
+    PageSpec("People", "ui.pages.people_page", "PeoplePage", (Action.READ, Entity.PERSON)),
     PageSpec("Arrests", "ui.pages.arrests_page", "ArrestsPage", (Action.READ, Entity.ARREST)),
     PageSpec(
         "Disposal table", "ui.pages.disposal_page", "DisposalPage", (Action.READ, Entity.DISPOSAL_REPORT)
