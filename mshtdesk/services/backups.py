@@ -28,6 +28,7 @@ from mshtdesk.services.audit import AuditAction, record
 from mshtdesk.store import backup as files
 from mshtdesk.store.database import Database
 from mshtdesk.store.engine import resolve_url, sqlite_path
+from mshtdesk.store.location import on_network_share
 from mshtdesk.store.tables import SETTING, USER
 
 FOLDER_SETTING = "backup_folder"
@@ -96,6 +97,18 @@ class BackupService:
         if path is None:
             raise StoreError(SERVER_MESSAGE)
         return path
+
+    def network_warning(self) -> str | None:
+        """Advice when the file sits on a network share, where SQLite's locking is not safe."""
+        path = self._db.path
+        if path is None or not on_network_share(path):
+            return None
+        return (
+            f"The database {path.name} is on a network drive. SQLite cannot lock a file safely over a "
+            "network, so two people using it at once can damage it. Keep the file on this computer's own "
+            "disk, or ask for team mode: one shared PostgreSQL database that many people use safely "
+            "(mshtdesk --db postgresql+psycopg://server/database)."
+        )
 
     def available(self) -> bool:
         """False for a server database (team mode), which this service does not back up."""

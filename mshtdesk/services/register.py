@@ -453,7 +453,9 @@ class RegisterService:
                     raise NotFoundError("That arrest is no longer in the register.")
                 raise ConflictError(
                     "Someone else saved this arrest after you opened it; your changes were not saved. "
-                    "Reopen the arrest to see their version."
+                    "Compare the two versions and choose what to keep.",
+                    mine=data,
+                    theirs=self._read(arrest_id),  # another connection: WAL lets it read meanwhile
                 )
             after = (
                 data.custody_ref.strip(),
