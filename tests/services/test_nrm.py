@@ -311,3 +311,21 @@ def test_reference_must_be_unique(backend: Backend) -> None:
     with pytest.raises(ValidationError) as e:
         s.create(adult(referral_ref="X-1"))
     assert "referral_ref" in e.value.fields
+
+
+def test_what_get_returns_saves_back_unchanged(backend: Backend) -> None:
+    s = nrm(backend)
+    rid = s.create(
+        adult(
+            district="bradford",
+            sub_types=("cuckooing",),
+            first_responder_org="West Yorkshire Police",
+            operation="Op Larch",
+        )
+    )
+    d = s.get(rid)
+    assert d.data.district == "BD" and d.data.sub_types == ("cuckooing",)
+    s.update(rid, d.version, d.data)
+    again = s.get(rid)
+    assert again.data == d.data and again.version == d.version + 1
+    assert again.exploitation_label == "Sexual & Criminal"
