@@ -250,22 +250,22 @@ class ContactService:
     def add(self, data: ContactInput) -> ContactSaved:
         """Log a contact with an assigned victim; refuses an update to a victim who opted out.
 
-        A refused update is itself recorded (the opt-out was respected), in its own transaction.
+        A refused update is itself recorded (the opt-out was respected); nothing else is written.
         """
         self._actor.require(Action.CREATE, Entity.VLO_CONTACT)
         problems = _problems(data, self.now)
         if problems:
             raise ValidationError(problems)
         purpose = ContactPurpose(data.purpose)
+        day = london_date(data.contact_at)
+        saved: ContactSaved | None = None
         with self._db.engine.begin() as conn:
             require_person(conn, self._actor, Action.CREATE, Entity.VLO_CONTACT, data.person_id)
-            opted_out = bool(
-                conn.execute(
-                    select(PERSON.c.opted_out_of_updates).where(PERSON.c.id == data.person_id)
-                ).scalar()
-            )
-        if opted_out and purpose.is_update:
-            with self._db.engine.begin() as conn:
+            opted_out = conn.execute(
+                select(PERSON.c.opted_out_of_updates).where(PERSON.c.id == data.person_id)
+            ).scalar()
+            if opted_out and purpose.is_update:
+                # nothing is written but the record that the opt-out was respected; refused below
                 record(
                     conn,
                     self._actor,
@@ -275,56 +275,63 @@ class ContactService:
                     fields=("opted_out_of_updates",),
                     reason=f"{purpose.label} withheld: the victim opted out of updates",
                 )
+            else:
+                saved = self._insert(conn, data, purpose, day)
+        if saved is None:
             raise ValidationError({"purpose": OPTED_OUT})
-        day = london_date(data.contact_at)
-        with self._db.engine.begin() as conn:
-            due: date | None = None
-            on_time: bool | None = None
-            if purpose is ContactPurpose.DECISION_NOTIFICATION:
-                assert data.decision_date is not None  # checked above
-                due = decision_notification_due(
-                    data.decision_date, load_calendar(conn), enhanced=data.enhanced_rights
-                )
-                on_time = is_on_time(day, due)
-            next_due: date | None = data.next_contact_due
-            if next_due is None and purpose is not ContactPurpose.CLOSURE:
-                next_due = vlo_next_contact_due(day, None, read_interval(conn))
-            values = {
-                "person_id": data.person_id,
-                "vlo_user_id": self._actor.user_id,
-                "contact_at": data.contact_at.astimezone(UTC),
-                "method": ContactMethod(data.method).value,
-                "interpreter_language": data.interpreter_language.strip(),
-                "purpose": purpose.value,
-                "decision_notified": NotifiableDecision(data.decision_notified).value
-                if data.decision_notified
-                else "",
-                "decision_date": data.decision_date,
-                "notification_due": due,
-                "notified_on_time": on_time,
-                "safeguarding_concern": data.safeguarding_concern,
-                "summary": data.summary,
-                "next_contact_due": next_due,
-                "version": 1,
-                "created_at": utcnow(),
-            }
-            contact_id = int(conn.execute(insert(_C).returning(_C.c.id), values).scalar_one())
-            filled = [
-                k
-                for k in (
-                    "contact_at",
-                    "method",
-                    "purpose",
-                    "interpreter_language",
-                    "decision_notified",
-                    "decision_date",
-                    "safeguarding_concern",
-                    "summary",
-                    "next_contact_due",
-                )
-                if values[k] not in ("", None, False)
-            ]
-            record(conn, self._actor, AuditAction.COLLECT, Entity.VLO_CONTACT, contact_id, fields=filled)
+        return saved
+
+    def _insert(
+        self, conn: Connection, data: ContactInput, purpose: ContactPurpose, day: date
+    ) -> ContactSaved:
+        """Insert the contact with its computed dates, inside the caller's transaction."""
+        due: date | None = None
+        on_time: bool | None = None
+        if purpose is ContactPurpose.DECISION_NOTIFICATION:
+            assert data.decision_date is not None  # checked above
+            due = decision_notification_due(
+                data.decision_date, load_calendar(conn), enhanced=data.enhanced_rights
+            )
+            on_time = is_on_time(day, due)
+        next_due: date | None = data.next_contact_due
+        if next_due is None and purpose is not ContactPurpose.CLOSURE:
+            next_due = vlo_next_contact_due(day, None, read_interval(conn))
+        values = {
+            "person_id": data.person_id,
+            "vlo_user_id": self._actor.user_id,
+            "contact_at": data.contact_at.astimezone(UTC),
+            "method": ContactMethod(data.method).value,
+            "interpreter_language": data.interpreter_language.strip(),
+            "purpose": purpose.value,
+            "decision_notified": NotifiableDecision(data.decision_notified).value
+            if data.decision_notified
+            else "",
+            "decision_date": data.decision_date,
+            "notification_due": due,
+            "notified_on_time": on_time,
+            "safeguarding_concern": data.safeguarding_concern,
+            "summary": data.summary,
+            "next_contact_due": next_due,
+            "version": 1,
+            "created_at": utcnow(),
+        }
+        contact_id = int(conn.execute(insert(_C).returning(_C.c.id), values).scalar_one())
+        filled = [
+            k
+            for k in (
+                "contact_at",
+                "method",
+                "purpose",
+                "interpreter_language",
+                "decision_notified",
+                "decision_date",
+                "safeguarding_concern",
+                "summary",
+                "next_contact_due",
+            )
+            if values[k] not in ("", None, False)
+        ]
+        record(conn, self._actor, AuditAction.COLLECT, Entity.VLO_CONTACT, contact_id, fields=filled)
         return ContactSaved(contact_id, next_due, due, on_time)
 
     def interval_days(self) -> int:
