@@ -44,6 +44,12 @@ class Actions:
         if self.refresh.shortcut().isEmpty():
             self.refresh.setShortcut(QKeySequence("F5"))
         self.about = self._make("&About MSHT Desk", None, "Version and marking")
+        self.haven_beds = self._make(
+            "Haven House &beds\u2026", None, "Add, retire and restore the beds of Haven House"
+        )
+        self.working_calendar = self._make(
+            "Working &calendar\u2026", None, "Extra non-working days and worked bank holidays"
+        )
         self.needs_database = (
             self.import_custody,
             self.export_csv,
@@ -55,6 +61,8 @@ class Actions:
             self.lock_now,
             self.log_out,
             self.change_password,
+            self.haven_beds,
+            self.working_calendar,
         )
         self.all = (*self.needs_database, self.quit, self.about)
 

@@ -159,6 +159,9 @@ class MainWindow(QMainWindow):
         self.view_menu = bar.addMenu("&View")
         self._view_separator = self.view_menu.addSeparator()
         self.view_menu.addAction(a.refresh)
+        self.admin_menu = bar.addMenu("Ad&ministration")
+        self.admin_menu.addAction(a.haven_beds)
+        self.admin_menu.addAction(a.working_calendar)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(a.about)
 
@@ -174,6 +177,8 @@ class MainWindow(QMainWindow):
         a.lock_now.triggered.connect(self.lock_requested.emit)
         a.log_out.triggered.connect(self.logout_requested.emit)
         a.change_password.triggered.connect(self.change_password)
+        a.haven_beds.triggered.connect(self.haven_beds)
+        a.working_calendar.triggered.connect(self.working_calendar)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -296,7 +301,7 @@ class MainWindow(QMainWindow):
 
     def _hide_session_chrome(self) -> None:
         """Nobody logged in: no page list, and no menus whose commands depend on a role."""
-        for menu in (self.edit_menu, self.arrests_menu, self.view_menu):
+        for menu in (self.edit_menu, self.arrests_menu, self.view_menu, self.admin_menu):
             menu.menuAction().setVisible(False)
         self.nav.setVisible(False)
 
@@ -341,6 +346,7 @@ class MainWindow(QMainWindow):
         a.refresh.setVisible(bool(self.pages))
         self.edit_menu.menuAction().setVisible(a.find.isVisible() or a.copy.isVisible())  # no empty menus
         self.view_menu.menuAction().setVisible(bool(self.pages))
+        self.admin_menu.menuAction().setVisible(may(Action.ADMINISTER, Entity.REFERENCE))
         self.nav.setVisible(bool(self.pages))  # the landing panel alone, for a role with no pages yet
 
     # ----- pages -------------------------------------------------------------------------------
@@ -418,6 +424,20 @@ class MainWindow(QMainWindow):
         from ui.dialogs.password_dialog import ChangePasswordDialog
 
         ChangePasswordDialog.start(self.ctx, self)
+
+    def haven_beds(self) -> None:
+        if self.ctx is None or not self.ctx.may(Action.ADMINISTER, Entity.REFERENCE):
+            return
+        from ui.dialogs.beds_dialog import BedsDialog
+
+        BedsDialog.start(self.ctx, self)
+
+    def working_calendar(self) -> None:
+        if self.ctx is None or not self.ctx.may(Action.ADMINISTER, Entity.REFERENCE):
+            return
+        from ui.dialogs.calendar_dialog import CalendarDialog
+
+        CalendarDialog.start(self.ctx, self)
 
     def refresh(self) -> None:
         page = self.current_page()
