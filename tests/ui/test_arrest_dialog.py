@@ -13,11 +13,9 @@ from mshtdesk.services.backend import Backend
 from mshtdesk.services.register import ArrestInput
 from tests.ui.helpers import (
     Track,
-    close_message_boxes,
     find_visible,
     is_closed,
     show_page,
-    visible_message_boxes,
 )
 from ui.context import AppContext
 from ui.dialogs.arrest_dialog import ArrestDialog
@@ -213,11 +211,12 @@ def test_editing_details_and_a_conflicting_save(
     dialog.operation.setText("Op Tarn")
     dialog.submit()
     wait_idle()
-    boxes = visible_message_boxes()
-    assert boxes and "Someone else saved this arrest" in boxes[0].text()
-    close_message_boxes()
+    conflicts = find_visible("conflictDialog")
+    assert conflicts, "both versions are shown for the user to choose"
+    assert "Someone else saved this arrest" in dialog.general_error.text()
+    conflicts[0].theirs_button.click()  # keep the saved version
     assert dialog.isVisible()
-    assert dialog.operation.text() == "Op Nettle"  # reloaded: their version is shown
+    assert dialog.operation.text() == "Op Nettle"  # their version is shown
     dialog.operation.setText("Op Tarn")
     dialog.submit()
     wait_idle()

@@ -31,11 +31,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mshtdesk.domain.dates import uk
 from mshtdesk.domain.roles import Action, Entity
-from mshtdesk.errors import MshtError, NotFoundError
+from mshtdesk.errors import ConflictError, MshtError, NotFoundError
 from mshtdesk.services.register import ArrestDetail, ArrestInput
 from ui import error_report
 from ui.context import AppContext
+from ui.dialogs.conflict_dialog import ConflictDialog, FieldVersions, Outcome
 from ui.dialogs.disposal_dialogs import (
     AddOffenceDialog,
     CorrectEventDialog,
@@ -119,6 +121,33 @@ class OffencesEditor(QWidget):
 
     def offences(self) -> list[tuple[str, str]]:
         return [(ref.text().strip(), combo.text()) for ref, combo, _ in self.rows]
+
+
+ARREST_FIELDS = (
+    ("custody_ref", "Custody ref"),
+    ("arrest_date", "Arrest date"),
+    ("district", "District"),
+    ("detainee_ref", "Detainee ref"),
+    ("operation", "Operation"),
+    ("notes", "Notes"),
+)
+
+
+def _arrest_text(value: object) -> str:
+    return uk(value) if isinstance(value, date) else str(value or "").strip()
+
+
+def arrest_versions(mine: ArrestInput, theirs: ArrestDetail) -> list[FieldVersions]:
+    return [
+        FieldVersions(name, label, _arrest_text(getattr(mine, name)), _arrest_text(getattr(theirs, name)))
+        for name, label in ARREST_FIELDS
+    ]
+
+
+def merge_arrest(mine: ArrestInput, theirs: ArrestDetail, take_theirs: set[str]) -> ArrestInput:
+    """The user's input with the fields they chose from the saved version."""
+    values = {name: getattr(theirs if name in take_theirs else mine, name) for name, _ in ARREST_FIELDS}
+    return ArrestInput(**values)
 
 
 class ArrestDialog(FormDialog):
@@ -494,12 +523,44 @@ class ArrestDialog(FormDialog):
         box.open()
 
     def on_conflict(self, exc: MshtError) -> None:
-        """Someone saved first (or deleted it): say so, then show their version."""
+        """Someone saved first: show both versions and let the user choose; if it was deleted, say so."""
+        if (
+            isinstance(exc, ConflictError)
+            and isinstance(exc.mine, ArrestInput)
+            and isinstance(exc.theirs, ArrestDetail)
+        ):
+            self.general_error.show_error(str(exc))
+            self.resolve_conflict(exc.mine, exc.theirs)
+            return
         error_report.show_message(self, "Arrest not saved", str(exc))
         if isinstance(exc, NotFoundError):
             self.reject()
         elif self.arrest_id is not None:
             self.reload(overwrite=True)
+
+    def resolve_conflict(self, mine: ArrestInput, theirs: ArrestDetail) -> ConflictDialog:
+        """Both versions side by side; the chosen mix is saved against the version just read."""
+        fields = arrest_versions(mine, theirs)
+        dialog = ConflictDialog(f"Arrest {theirs.custody_ref}", fields, self)
+
+        def decided(outcome: Outcome) -> None:
+            if outcome is Outcome.CANCELLED:
+                return  # back to the form, typing intact; saving again shows the choice again
+            self.general_error.clear()
+            if outcome is Outcome.KEEP_THEIRS:
+                self._loaded(theirs, True)
+                return
+            merged = merge_arrest(mine, theirs, dialog.theirs_chosen())
+            register, arrest_id, version = self.ctx.backend.register, theirs.id, theirs.version
+            self.save(
+                lambda: register.update_arrest(arrest_id, version, merged),
+                self._updated,
+                context="saving an arrest after a conflict",
+            )
+
+        dialog.decided.connect(decided)
+        dialog.open()
+        return dialog
 
     # ----- offences and events -----------------------------------------------------------------
     def _selected_key(self) -> tuple[str, int] | None:
