@@ -79,6 +79,7 @@ class ContactDialog(FormDialog):
         self.result_saved: ContactSaved | None = None
         self._next_due_edited = False
         self._build(now or datetime.now(LONDON))
+        self.resize(self.sizeHint())
         self._load_defaults()
 
     # ----- layout ------------------------------------------------------------------------------
@@ -196,7 +197,7 @@ class ContactDialog(FormDialog):
         return self.on_time_hint
 
     def sizeHint(self) -> QSize:
-        return QSize(680, super().sizeHint().height())
+        return QSize(780, super().sizeHint().height())
 
     # ----- defaults ----------------------------------------------------------------------------
     def _load_defaults(self) -> None:
@@ -259,7 +260,6 @@ class ContactDialog(FormDialog):
             self._errors["purpose"].clear()
         self.ok_button.setEnabled(not refused and not self.busy)
         self._update_on_time()
-        self.adjustSize()
 
     def notification_due(self) -> date:
         return decision_notification_due(

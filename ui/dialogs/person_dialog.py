@@ -26,7 +26,9 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
+    QSizePolicy,
     QSpinBox,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -39,7 +41,7 @@ from ui.context import AppContext
 from ui.dialogs.form import FormDialog
 from ui.events import DataChanged
 from ui.widgets.dates import OptionalDateEdit, to_qdate
-from ui.widgets.field_error import hint_label
+from ui.widgets.field_error import FieldError, hint_label
 from ui.widgets.tab_order import set_tab_order
 
 #: Languages most often needed by the team, offered as completions (any other may be typed).
@@ -137,6 +139,7 @@ def notes_edit(lines: int, parent: QWidget) -> QPlainTextEdit:
     edit = QPlainTextEdit()
     edit.setTabChangesFocus(True)
     edit.setMinimumHeight(parent.fontMetrics().lineSpacing() * lines + 14)
+    edit.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
     return edit
 
 
@@ -166,6 +169,7 @@ class PersonDialog(FormDialog):
         self._created_ids: list[int] = []
         self.conflict_box: QMessageBox | None = None
         self._build()
+        self.resize(self.sizeHint())
         if not self.may_edit:
             self._make_read_only()
         self._set_loading(not new or self.may_assign)
@@ -229,6 +233,7 @@ class PersonDialog(FormDialog):
         self.first_language = language_edit("e.g. Romanian")
         self.interpreter_language = language_edit("Leave empty if no interpreter is needed")
         self.contact_details = notes_edit(3, self)
+        self.contact_details.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 14)
         self.contact_details.setPlaceholderText("Phone, address or safe way to reach them")
         self.vlo = QComboBox()
         self.vlo.addItem("No liaison officer assigned", None)
@@ -284,32 +289,37 @@ class PersonDialog(FormDialog):
         self.facts.setPlaceholderText("What happened, what was found, what they said: facts only")
         self.assessments = notes_edit(5, self)
         self.assessments.setPlaceholderText("Risks, vulnerabilities, concerns: opinion and judgement")
-        facts_box = QGroupBox("Facts")
+        # The box titles carry the mnemonics (Alt+T, Alt+G focus the text inside).
+        facts_box = QGroupBox("Fac&ts \u2014 what is known")
         facts_box.setObjectName("factsBox")
-        safeguarding_box = QGroupBox("Safeguarding notes \u2014 assessment, not fact")
+        safeguarding_box = QGroupBox("Safeguardin&g notes \u2014 assessment, not fact")
         safeguarding_box.setObjectName("safeguardingBox")
+        box_style = (
+            "QGroupBox#{name} {{ background: {bg}; border: 1px solid {line}; border-radius: 4px;"
+            " margin-top: 1.4em; padding: 10px 8px 6px 8px; }}"
+            "QGroupBox#{name}::title {{ subcontrol-origin: margin; left: 8px; padding: 0 4px;"
+            " color: {ink}; font-weight: 600; }}"
+        )
+        facts_box.setStyleSheet(
+            box_style.format(name="factsBox", bg="palette(base)", line="palette(mid)", ink="palette(text)")
+        )
         safeguarding_box.setStyleSheet(
-            "QGroupBox#safeguardingBox { background: #fff8e6; border: 1px solid #e0c36b; border-radius: 4px;"
-            " margin-top: 1.4em; padding: 8px 6px 6px 6px; }"
-            "QGroupBox#safeguardingBox::title { subcontrol-origin: margin; left: 8px; padding: 0 4px;"
-            " color: #6b4e00; font-weight: 600; }"
+            box_style.format(name="safeguardingBox", bg="#fff8e6", line="#e0c36b", ink="#6b4e00")
         )
         notes = QHBoxLayout()
         notes.setSpacing(16)
-        for box, edit, name, label in (
-            (facts_box, self.facts, "facts", "Fac&ts recorded"),
-            (safeguarding_box, self.assessments, "assessments", "Safeguardin&g notes"),
+        for box, edit, name in (
+            (facts_box, self.facts, "facts"),
+            (safeguarding_box, self.assessments, "assessments"),
         ):
-            inner = self._new_form()
-            inner.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
-            keep, self.form = self.form, inner
-            try:
-                caption = self.add_field(name, label + ":", edit)
-            finally:
-                self.form = keep
-            caption.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-            caption.setFixedHeight(caption.sizeHint().height())
-            box.setLayout(inner)
+            error = FieldError(edit)
+            inner = QVBoxLayout(box)
+            inner.setContentsMargins(4, 4, 4, 4)
+            inner.setSpacing(2)
+            inner.addWidget(edit, 1)
+            inner.addWidget(error)
+            self.add_error_target((name,), error, edit)
+            edit.setAccessibleName(box.title().replace("&", ""))
             notes.addWidget(box, 1)
         self.body.addLayout(notes, 1)
         self.read_only_note = hint_label("You may read this record but not change it.")
@@ -337,7 +347,7 @@ class PersonDialog(FormDialog):
         set_tab_order(chain)
 
     def sizeHint(self) -> QSize:
-        return QSize(960, 700)
+        return QSize(1000, 720)
 
     def _make_read_only(self) -> None:
         self.ok_button.hide()

@@ -47,6 +47,7 @@ TOOLTIPS = {
 }
 NOT_RECORDED = "not recorded"
 NO_VLO = "none assigned"
+NO_NAME = "no name recorded"  # e.g. an anonymous Duty to Notify
 
 
 class PeopleModel(QAbstractTableModel):
@@ -133,7 +134,8 @@ class PeopleModel(QAbstractTableModel):
     @staticmethod
     def _missing(r: PersonRow, col: PersonColumn) -> bool:
         return (
-            (col == PersonColumn.DATE_OF_BIRTH and r.date_of_birth is None)
+            (col == PersonColumn.SURNAME and not r.surname and not r.forenames)
+            or (col == PersonColumn.DATE_OF_BIRTH and r.date_of_birth is None)
             or (col == PersonColumn.NATIONALITY and not r.nationality)
             or (col == PersonColumn.VLO and not r.vlo)
         )
@@ -143,7 +145,7 @@ class PeopleModel(QAbstractTableModel):
         if col == PersonColumn.REF:
             return r.person_ref
         if col == PersonColumn.SURNAME:
-            return r.surname
+            return r.surname or ("" if r.forenames else NO_NAME)
         if col == PersonColumn.FORENAMES:
             return r.forenames
         if col == PersonColumn.DATE_OF_BIRTH:

@@ -15,9 +15,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
-from mshtdesk.domain.clocks import london_date
+from mshtdesk.domain.clocks import LONDON
 from mshtdesk.domain.dates import uk
-from mshtdesk.domain.support import describe_length
 from mshtdesk.services.today import TodayItem, TodayKind
 
 ROW_ROLE = Qt.ItemDataRole.UserRole  # an item row's TodayItem (None on a group row)
@@ -166,14 +165,15 @@ class TodayModel(QAbstractItemModel):
         if col == TodayColumn.PERSON:
             return item.person
         if col == TodayColumn.WHAT:
-            if item.kind == TodayKind.IN_HAVEN_HOUSE and item.since is not None and self._now is not None:
-                return f"In Haven House for {describe_length(self._now - item.since)}"
             return item.kind.label
         return item.text
 
     def due_text(self, item: TodayItem) -> str:
         if item.kind == TodayKind.IN_HAVEN_HOUSE:
-            return f"since {uk(london_date(item.since))}" if item.since is not None else ""
+            if item.since is None:
+                return ""
+            local = item.since.astimezone(LONDON)
+            return f"since {uk(local.date())} {local:%H:%M}"
         if item.due is None:
             return ""
         days = (item.due - self._today).days

@@ -148,7 +148,7 @@ class PathwayView(QDialog):
         PathwayView._open[person_id] = self
         self.destroyed.connect(lambda *_: PathwayView._forget(person_id))
         ctx.events.data_changed.connect(self._on_data_changed)
-        self.resize(1040, 680)
+        self.resize(1120, 700)
         self.reload()
 
     @classmethod
@@ -221,7 +221,7 @@ class PathwayView(QDialog):
         samples = {
             TimelineColumn.WHEN: "00/00/0000 00:00",
             TimelineColumn.KIND: "Arrest / operation",
-            TimelineColumn.TITLE: "Reasonable Grounds: positive decision",
+            TimelineColumn.TITLE: "Released under investigation on arrest LD/26/000110",
         }
         self.table = record_table("timelineTable", "Timeline, newest first", self.model, samples, HEADERS)
         self.empty_timeline = StatePanel(
@@ -279,8 +279,10 @@ class PathwayView(QDialog):
         self._loading = False
         self.pathway = pathway
         self.today = date.today()
-        self.setWindowTitle(f"Pathway \u2014 {pathway.person_name} ({pathway.person_ref})")
-        self.name_label.setText(pathway.person_name)
+        named = pathway.person_name != pathway.person_ref  # an anonymous Duty to Notify keeps no name
+        name = pathway.person_name if named else "Name not recorded"
+        self.setWindowTitle(f"Pathway \u2014 {name} ({pathway.person_ref})")
+        self.name_label.setText(name)
         self.ref_label.setText(pathway.person_ref)
         self.vlo_label.setText(
             f"Liaison officer: {pathway.vlo}" if pathway.vlo else "No liaison officer assigned"

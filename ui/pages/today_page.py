@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from mshtdesk.domain.clocks import LONDON
+from mshtdesk.domain.roles import Action, Entity, Role
 from mshtdesk.errors import MshtError
 from mshtdesk.services.today import HORIZON_DAYS, TodayItem
 from ui import error_report
@@ -82,6 +84,7 @@ class TodayPage(Page):
         self.tree.setAlternatingRowColors(True)
         self.tree.setUniformRowHeights(True)
         self.tree.setRootIsDecorated(False)
+        self.tree.setIndentation(14)
         self.tree.setItemsExpandable(False)
         self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -89,9 +92,11 @@ class TodayPage(Page):
         self.tree.setStyleSheet("QTreeView::item { padding: 3px 2px; }")
         header = self.tree.header()
         header.setStretchLastSection(True)
-        fm = self.fontMetrics()
+        bold = self.font()
+        bold.setBold(True)  # overdue rows are bold: size the columns for them
+        fm = QFontMetrics(bold)
         widths = {
-            TodayColumn.DUE: fm.horizontalAdvance("00/00/0000 (00 days late)") + 40,
+            TodayColumn.DUE: fm.horizontalAdvance("00/00/0000 (000 days late)") + 40,
             TodayColumn.PERSON: fm.horizontalAdvance("Kowalczykowska, Anna-Maria (P-000000)") + 28,
             TodayColumn.WHAT: fm.horizontalAdvance("Reasonable Grounds decision overdue") + 28,
         }
@@ -99,11 +104,7 @@ class TodayPage(Page):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(col, width)
 
-        self.nothing_due = StatePanel(
-            "Nothing due",
-            f"Nothing is overdue or due in the next {HORIZON_DAYS} days for you. Items appear here as "
-            "contacts, NRM referrals and decisions are recorded; find a person on the People page.",
-        )
+        self.nothing_due = StatePanel("Nothing due", self._nothing_due_hint())
         self.nothing_due.setObjectName("nothingDue")
         self.loading_panel = StatePanel("Reading what is due\u2026", "", busy=True)
         self.failed_panel = StatePanel("What is due could not be read", "")
@@ -112,8 +113,10 @@ class TodayPage(Page):
         for w in (self.loading_panel, self.tree, self.nothing_due, self.failed_panel):
             self.body.addWidget(w)
 
+        logs_contacts = self.ctx.may(Action.CREATE, Entity.VLO_CONTACT)
         self.footnote = QLabel(
-            "Enter opens the person's pathway, where a contact is logged with Ctrl+Shift+N."
+            "Enter opens the person's pathway"
+            + (", where a contact is logged with Ctrl+Shift+N." if logs_contacts else ".")
         )
         self.footnote.setObjectName("footnote")
 
@@ -124,6 +127,24 @@ class TodayPage(Page):
         layout.addWidget(self.body, 1)
         layout.addWidget(self.footnote)
         set_tab_order([self.tree, self.open_button])
+
+    def _nothing_due_hint(self) -> str:
+        """What an empty Today means for this role, and where to look instead."""
+        role = self.ctx.backend.actor.role
+        soon = f"Nothing is overdue or due in the next {HORIZON_DAYS} days"
+        if role is Role.VLO:
+            return (
+                f"{soon} for your victims. Each contact you log sets when the next one is due; "
+                "your victims are on the People page."
+            )
+        if role is Role.NAVIGATOR:
+            return "The cases you support are on the Navigator page, and their people on the People page."
+        if role is Role.HAVEN_HOUSE:
+            return "Nobody is in Haven House now. Admissions are recorded on the Haven House page."
+        return (
+            f"{soon}. Items appear here as NRM referrals, decisions and contacts are recorded; "
+            "find a person on the People page."
+        )
 
     # ----- reading -----------------------------------------------------------------------------
     def reload(self) -> None:
@@ -167,7 +188,10 @@ class TodayPage(Page):
         if haven:
             parts.append(f"{haven} in Haven House")
         self.summary.setText(" \u00b7 ".join(parts))
-        if overdue + week + haven == 0:
+        empty = overdue + week + haven == 0
+        self.open_button.setVisible(not empty)
+        self.footnote.setVisible(not empty)
+        if empty:
             self.body.setCurrentWidget(self.nothing_due)
         else:
             self.body.setCurrentWidget(self.tree)
