@@ -196,7 +196,6 @@ class _Reader:
         self.rows = 0
         self.people: dict[str, _Person] = {}
         self.referrals: dict[str, _Referral] = {}
-        self.raw: dict[str, tuple[int, tuple[str, ...]]] = {}  # referral_ref -> first line, its values
 
     def error(self, line: int, column: str, reason: str) -> None:
         if len(self.errors) < MAX_ERRORS:
@@ -485,19 +484,26 @@ class _Reader:
                 )
 
     def _merge_referral(self, v: dict[str, str], referral: _Referral) -> None:
+        """A referral on two rows must say the same thing twice (compared as understood, so "ROU" and
+        "Romanian", "UK" and "uk" agree; the person's details were compared as the person's)."""
         ref = v["referral_ref"]
-        raw = tuple(v[c].casefold() for c in COLUMNS)
-        seen = self.raw.get(ref)
+        seen = self.referrals.get(ref)
         if seen is None:
-            self.raw[ref] = (referral.line, raw)
             self.referrals[ref] = referral
             return
-        if seen[1] != raw:
-            differ = [c for c, a, b in zip(COLUMNS, seen[1], raw, strict=True) if a != b]
+        differ = [c for c in COMPARED if seen.values[c] != referral.values[c]]
+        if seen.person_ref != referral.person_ref:
+            differ.insert(0, "person_ref")
+        for prefix, kind in (("rg", DecisionKind.RG), ("cg", DecisionKind.CG)):
+            mine = [d for d in referral.decisions if d.kind is kind]
+            theirs = [d for d in seen.decisions if d.kind is kind]
+            if [(d.outcome, d.on) for d in mine] != [(d.outcome, d.on) for d in theirs]:
+                differ.append(f"{prefix}_outcome/{prefix}_date")
+        if differ:
             self.error(
                 referral.line,
-                differ[0],
-                f"referral {ref} is also on line {seen[0]} with a different {', '.join(differ)}",
+                differ[0].split("/")[0],
+                f"referral {ref} is also on line {seen.line} with a different {', '.join(differ)}",
             )
 
     def check_anonymity(self) -> None:

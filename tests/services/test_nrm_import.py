@@ -226,3 +226,12 @@ def test_dry_run_cancel_header_and_rights(backend_for: Backends) -> None:
     for role in (Role.MANAGER, Role.VLO, Role.HAVEN_HOUSE, Role.ADMINISTRATOR):
         with pytest.raises(PermissionDeniedError):
             backend_for(role).import_nrm_file(str(REGISTER))
+
+
+def test_a_referral_repeated_in_other_words_is_one_referral(backend: Backend) -> None:
+    s = run(
+        backend,
+        "D-1,D1,Lungu,Ana,,female,ROU,NRM,2023-03-01,adult,adult,Sexual;Labour,UK,13/1/23,,,,,\n"
+        "D-1,D1,,,,,Romanian,nrm,01/03/2023,ADULT,Adult,labour; sexual,uk,13/1/23,,,,,\n",
+    )
+    assert (s.referrals_added, s.people_added) == (1, 1)
