@@ -10,9 +10,7 @@ consent, anonymity of a Duty to Notify, crime recording, decision sequence) are 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
-from enum import StrEnum
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -32,33 +30,51 @@ from sqlalchemy import (
 )
 
 from mshtdesk.domain.clocks import (
-    days_waiting,
-    reconsideration_window_end,
-    recovery_period_end,
     rg_decision_expected,
 )
 from mshtdesk.domain.dates import uk
-from mshtdesk.domain.exploitation import ExploitationType, flags_with_sub_types, home_office_label
+from mshtdesk.domain.exploitation import ExploitationType, home_office_label
 from mshtdesk.domain.nrm import (
     AgeAtExploitation,
     AgeAtReferral,
     Decision,
     DecisionKind,
-    DecisionState,
     Outcome,
     Problem,
-    ReferralFacts,
     Route,
     check_decision,
-    check_referral,
     replay,
 )
 from mshtdesk.domain.roles import PERMISSIONS, Action, Entity, RecordScope, Scope
-from mshtdesk.domain.working_days import WorkingCalendar
-from mshtdesk.errors import ConflictError, MshtError, NotFoundError, PermissionDeniedError, ValidationError
+from mshtdesk.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from mshtdesk.services.actor import Actor
 from mshtdesk.services.audit import AuditAction, record
 from mshtdesk.services.calendar import load_calendar
+from mshtdesk.services.nrm_rules import (
+    LIMITS,
+    NRM_START,
+    clocks_of,
+    effective,
+    exploitation_codes,
+    last_decision_text,
+    name_or_contact_kept,
+    overdue_cutoff,
+    parse_exploitation_codes,
+    referral_problems,
+    status_of,
+)
+from mshtdesk.services.nrm_types import (
+    SORT_KEYS,
+    DecisionNeedsConfirmationError,
+    DecisionRow,
+    ExploitationLocation,
+    ReferralClocks,
+    ReferralDetail,
+    ReferralInput,
+    ReferralQuery,
+    ReferralRow,
+    ReferralStatus,
+)
 from mshtdesk.services.people import INPUT_FIELDS as PERSON_FIELDS
 from mshtdesk.services.people import PersonInput
 from mshtdesk.services.people import _problems as person_problems
@@ -73,196 +89,32 @@ from mshtdesk.store.tables import (
     utcnow,
 )
 
+__all__ = [
+    "DecisionNeedsConfirmationError",
+    "DecisionRow",
+    "ExploitationLocation",
+    "LIMITS",
+    "NRM_START",
+    "NrmService",
+    "ReferralClocks",
+    "ReferralDetail",
+    "ReferralInput",
+    "ReferralQuery",
+    "ReferralRow",
+    "ReferralStatus",
+    "SORT_KEYS",
+    "clocks_of",
+    "effective",
+    "exploitation_codes",
+    "insert_person",
+    "last_decision_text",
+    "name_or_contact_kept",
+    "overdue_cutoff",
+    "parse_exploitation_codes",
+    "referral_problems",
+    "status_of",
+]
 
-class ExploitationLocation(StrEnum):
-    """Where the exploitation happened, as the Home Office tables split it."""
-
-    UK = "uk"
-    OVERSEAS = "overseas"
-    UK_AND_OVERSEAS = "uk-and-overseas"
-    UNKNOWN = "unknown"
-
-    @property
-    def label(self) -> str:
-        return _LOCATION_LABELS[self]
-
-
-_LOCATION_LABELS = {
-    ExploitationLocation.UK: "UK",
-    ExploitationLocation.OVERSEAS: "Overseas",
-    ExploitationLocation.UK_AND_OVERSEAS: "UK and Overseas",
-    ExploitationLocation.UNKNOWN: "Unknown",
-}
-
-
-class ReferralStatus(StrEnum):
-    """Where a referral stands today, from its effective decisions (what the NRM page filters on)."""
-
-    AWAITING_RG = "awaiting-rg"
-    RG_OVERDUE = "rg-overdue"  # awaiting RG and past the 5th working day after submission
-    AWAITING_CG = "awaiting-cg"
-    CONCLUDED = "concluded"  # a CG, a negative RG, or a refused reconsideration
-    WITHDRAWN = "withdrawn"
-    DUTY_TO_NOTIFY = "dtn"  # a Duty to Notify: the Home Office makes no decision, no clock runs
-
-    @property
-    def label(self) -> str:
-        return _STATUS_LABELS[self]
-
-
-_STATUS_LABELS = {
-    ReferralStatus.AWAITING_RG: "Awaiting RG",
-    ReferralStatus.RG_OVERDUE: "RG overdue",
-    ReferralStatus.AWAITING_CG: "Awaiting CG",
-    ReferralStatus.CONCLUDED: "Concluded",
-    ReferralStatus.WITHDRAWN: "Withdrawn",
-    ReferralStatus.DUTY_TO_NOTIFY: "Duty to Notify (no decision)",
-}
-
-#: Columns the list may be sorted by.
-SORT_KEYS = (
-    "referral_ref",
-    "person",
-    "route",
-    "submitted_date",
-    "age_at_referral",
-    "exploitation",
-    "status",
-)
-
-
-class DecisionNeedsConfirmationError(MshtError):
-    """The decision breaks no rule but deserves a second look (a CG inside the recovery period, a late
-    reconsideration request). Nothing was written; call again with ``confirm_warnings=True`` to record it.
-    ``warnings`` maps a form field to its message."""
-
-    def __init__(self, warnings: dict[str, str]) -> None:
-        self.warnings = dict(warnings)
-        super().__init__(" ".join(self.warnings.values()) + " Confirm to record it anyway.")
-
-
-@dataclass(frozen=True)
-class ReferralInput:
-    """What a referral form or an import row holds.
-
-    The person is either an existing one (``person_id``) or a new one (``new_person``; exactly one of the
-    two). ``referral_ref`` empty on create: one is generated (``NRM-000123``). ``consents`` records an
-    adult's informed consent (None: not recorded); ``cooperates`` a Duty to Notify's agreement to
-    co-operate, without which the person keeps no name or contact details. ``district``: a district code
-    or name, "" for none. ``sub_types``: local sub-type codes (``exploitation.DEFAULT_SUB_TYPES``), each
-    implying its Home Office type.
-    """
-
-    route: Route
-    age_at_referral: AgeAtReferral
-    submitted_date: date | None
-    person_id: int | None = None
-    new_person: PersonInput | None = None
-    referral_ref: str = ""
-    consents: bool | None = None
-    cooperates: bool | None = None
-    first_responder: str = ""
-    first_responder_org: str = ""
-    age_at_exploitation: AgeAtExploitation = AgeAtExploitation.UNKNOWN
-    exploitation: frozenset[ExploitationType] = field(default_factory=frozenset)
-    sub_types: tuple[str, ...] = ()
-    exploitation_location: ExploitationLocation = ExploitationLocation.UNKNOWN
-    crime_ref: str = ""
-    no_crime_reason: str = ""
-    district: str = ""
-    operation: str = ""
-    notes: str = ""
-
-
-@dataclass(frozen=True)
-class ReferralQuery:
-    """The NRM page's filter bar. ``text`` matches the referral reference, person reference, names and
-    crime reference; dates are inclusive."""
-
-    text: str = ""
-    route: Route | None = None
-    age_at_referral: AgeAtReferral | None = None
-    status: ReferralStatus | None = None
-    submitted_from: date | None = None
-    submitted_to: date | None = None
-
-
-@dataclass(frozen=True)
-class ReferralRow:
-    id: int
-    referral_ref: str
-    person_id: int
-    person_ref: str
-    surname: str  # "" for an anonymous Duty to Notify
-    forenames: str
-    route: Route
-    age_at_referral: AgeAtReferral
-    submitted_date: date
-    exploitation_label: str
-    status: ReferralStatus
-    rg_expected: date | None  # 5th working day after submission; None for a Duty to Notify
-    last_decision: str  # e.g. "Positive RG 03/02/2024", "" when none
-
-
-@dataclass(frozen=True)
-class DecisionRow:
-    id: int
-    kind: DecisionKind
-    outcome: Outcome | None
-    decided_on: date
-    note: str
-    reason: str  # why a void row withdrew the entry it supersedes
-    source: str  # manual | import | demo
-    recorded_by: str  # user name, "" when unknown
-    recorded_at_utc: str
-    supersedes_id: int | None
-    superseded: bool  # a later void row withdrew it: show struck through
-    is_void: bool  # this row is the withdrawal marker
-
-    @property
-    def label(self) -> str:
-        """ "Reasonable Grounds decision: Positive", for the history list."""
-        text = self.kind.label[:1].upper() + self.kind.label[1:]
-        return f"{text}: {self.outcome.label}" if self.outcome else text
-
-
-@dataclass(frozen=True)
-class ReferralClocks:
-    """The clocks of domain/clocks.py as they stand today. None where a clock does not apply."""
-
-    rg_expected: date | None  # 5th working day after submission (database's calendar); None for a DtN
-    rg_overdue: bool  # no RG yet and past rg_expected
-    waiting_for: str  # "RG", "CG", "reconsideration" or "" when concluded or withdrawn
-    days_waiting: int | None  # calendar days since the event that started the current wait
-    recovery_period_end: date | None  # from the positive RG in force
-    reconsideration_window_end: date | None  # from a negative RG or CG that stands
-
-
-@dataclass(frozen=True)
-class ReferralDetail:
-    id: int
-    referral_ref: str
-    person_id: int
-    person_ref: str
-    person_name: str  # "Surname, Forenames", "" for an anonymous Duty to Notify
-    data: ReferralInput  # person_id set, new_person None
-    exploitation_label: str
-    status: ReferralStatus
-    decisions: tuple[DecisionRow, ...]  # oldest first, void rows included
-    clocks: ReferralClocks
-    version: int
-
-
-NRM_START = date(2009, 4, 1)  # the NRM began on 1 April 2009: an earlier submission is a typing error
-LIMITS = {
-    "referral_ref": 32,
-    "first_responder": 120,
-    "first_responder_org": 120,
-    "crime_ref": 64,
-    "no_crime_reason": 1000,
-    "operation": 120,
-    "notes": 4000,
-}
 #: ReferralInput fields stored on the referral row as they are (the rest are derived or converted).
 _STORED = (
     "route",
@@ -283,169 +135,6 @@ _STORED = (
     "operation",
     "notes",
 )
-_SHORT_KIND = {
-    DecisionKind.RG: "RG",
-    DecisionKind.CG: "CG",
-    DecisionKind.RECONSIDERATION_REQUESTED: "Reconsideration requested",
-    DecisionKind.RECONSIDERATION_REFUSED: "Reconsideration refused",
-    DecisionKind.WITHDRAWAL: "Withdrawn",
-}
-_SHORT_OUTCOME = {
-    Outcome.POSITIVE: "Positive",
-    Outcome.NEGATIVE: "Negative",
-    Outcome.POSITIVE_TRAFFICKING: "Positive (trafficking)",
-    Outcome.POSITIVE_SLAVERY: "Positive (slavery)",
-}
-
-
-def exploitation_codes(flags: Iterable[ExploitationType]) -> str:
-    """The flags as stored: codes in Home Office order, joined by ';'."""
-    found = set(flags)
-    return ";".join(t.value for t in ExploitationType if t in found)
-
-
-def parse_exploitation_codes(text: str) -> frozenset[ExploitationType]:
-    return frozenset(ExploitationType(c) for c in text.split(";") if c)
-
-
-def name_or_contact_kept(surname: str, forenames: str, aliases: str = "", contact: str = "") -> bool:
-    """Whether a person row identifies someone: what a Duty to Notify may not keep without co-operation."""
-    return any(s.strip() for s in (surname, forenames, aliases, contact))
-
-
-def last_decision_text(kind: DecisionKind | None, outcome: Outcome | None, on: date | None) -> str:
-    """ "Positive RG 03/02/2024": the latest effective entry, short enough for a table cell."""
-    if kind is None or on is None:
-        return ""
-    short = _SHORT_KIND[kind]
-    if outcome is not None:
-        return f"{_SHORT_OUTCOME[outcome]} {short} {uk(on)}"
-    return f"{short} {uk(on)}"
-
-
-def referral_problems(
-    data: ReferralInput, *, today: date, name_kept: bool
-) -> tuple[dict[str, str], frozenset[ExploitationType]]:
-    """Every rule a referral must keep, by form field, and its exploitation flags (sub-types included).
-
-    Pure: the form and the import both ask it. ``name_kept``: the person referred has a name or contact
-    details (a Duty to Notify may keep them only if the person agrees to co-operate).
-    """
-    problems: dict[str, str] = {}
-
-    def add(name: str, message: str) -> None:
-        problems[name] = f"{problems[name]} {message}" if name in problems else message
-
-    for name, limit in LIMITS.items():
-        if len(getattr(data, name).strip()) > limit:
-            add(name, f"At most {limit} characters.")
-    if data.submitted_date is None:
-        add("submitted_date", "Enter the date the referral was submitted.")
-    elif data.submitted_date > today:
-        add("submitted_date", f"The submission date {uk(data.submitted_date)} is in the future.")
-    elif data.submitted_date < NRM_START:
-        add("submitted_date", f"The NRM began on {uk(NRM_START)}; check the year.")
-    flags: frozenset[ExploitationType] = frozenset()
-    try:
-        flags = flags_with_sub_types(data.exploitation, data.sub_types)
-    except ValueError as exc:
-        add("exploitation", str(exc)[:1].upper() + str(exc)[1:] + ".")
-    facts = ReferralFacts(
-        route=data.route,
-        age_at_referral=data.age_at_referral,
-        consent=data.consents,
-        name_or_contact_kept=name_kept,
-        cooperates=bool(data.cooperates),
-        crime_ref=data.crime_ref,
-        no_crime_reason=data.no_crime_reason,
-        exploitation=flags,
-    )
-    for p in check_referral(facts):
-        if p.field != "exploitation" or "exploitation" not in problems:
-            add(p.field, p.message + ".")
-    return problems, flags
-
-
-def status_of(
-    route: Route, state: DecisionState, submitted: date, calendar: WorkingCalendar, today: date
-) -> ReferralStatus:
-    """The status from the effective decisions (the same rule as the list's SQL)."""
-    last = state.last
-    if route is Route.DUTY_TO_NOTIFY:
-        return ReferralStatus.DUTY_TO_NOTIFY
-    if last is None:
-        overdue = rg_decision_expected(submitted, calendar) < today
-        return ReferralStatus.RG_OVERDUE if overdue else ReferralStatus.AWAITING_RG
-    if last.kind is DecisionKind.WITHDRAWAL:
-        return ReferralStatus.WITHDRAWN
-    if last.kind is DecisionKind.RG and last.outcome is Outcome.POSITIVE:
-        return ReferralStatus.AWAITING_CG
-    if last.kind is DecisionKind.RECONSIDERATION_REQUESTED:
-        return ReferralStatus.AWAITING_CG if state.cg is not None else ReferralStatus.AWAITING_RG
-    return ReferralStatus.CONCLUDED
-
-
-def overdue_cutoff(calendar: WorkingCalendar, today: date) -> date:
-    """The latest submission date whose RG decision was expected before ``today``.
-
-    The expected date never moves backwards as the submission date moves forwards, so "RG overdue" is
-    ``submitted_date <= cutoff``: a plain comparison the list can run in SQL.
-    """
-    day = today - timedelta(days=1)
-    while rg_decision_expected(day, calendar) >= today:
-        day -= timedelta(days=1)
-    return day
-
-
-def clocks_of(
-    route: Route, state: DecisionState, submitted: date, calendar: WorkingCalendar, today: date
-) -> ReferralClocks:
-    if route is Route.DUTY_TO_NOTIFY:
-        return ReferralClocks(None, False, "", None, None, None)
-    expected = rg_decision_expected(submitted, calendar)
-
-    def waited(since: date) -> int:
-        return days_waiting(since, today) if since <= today else 0
-
-    waiting_for, since = "", None
-    if state.withdrawal is not None:
-        pass
-    elif state.pending_reconsideration is not None:
-        waiting_for, since = "reconsideration", state.pending_reconsideration.on
-    elif state.rg is None:
-        waiting_for, since = "RG", submitted
-    elif state.rg.outcome is Outcome.POSITIVE and state.cg is None:
-        waiting_for, since = "CG", state.rg.on
-    rg_positive = state.rg if state.rg is not None and state.rg.outcome is Outcome.POSITIVE else None
-    standing = state.standing
-    window = None
-    if (
-        standing is not None
-        and standing.outcome is Outcome.NEGATIVE
-        and state.withdrawal is None
-        and state.pending_reconsideration is None
-        and state.last is not None
-        and state.last.kind is not DecisionKind.RECONSIDERATION_REFUSED
-    ):
-        window = reconsideration_window_end(standing.on)
-    return ReferralClocks(
-        rg_expected=expected,
-        rg_overdue=state.rg is None and state.withdrawal is None and expected < today,
-        waiting_for=waiting_for,
-        days_waiting=None if since is None else waited(since),
-        recovery_period_end=None if rg_positive is None else recovery_period_end(rg_positive.on),
-        reconsideration_window_end=window,
-    )
-
-
-def effective(rows: Iterable[tuple[int, str, str, date, bool, int | None]]) -> list[Decision]:
-    """The decisions in force, oldest first, from (id, kind, outcome, decided_on, is_void, supersedes_id)
-    rows in id order: void markers and the entries they withdrew are left out."""
-    rows = list(rows)
-    withdrawn = {s for (_, _, _, _, _, s) in rows if s is not None}
-    kept = [r for r in rows if not r[4] and r[0] not in withdrawn]
-    kept.sort(key=lambda r: (r[3], r[0]))
-    return [Decision(DecisionKind(k), on, Outcome(o) if o else None) for (_, k, o, on, _, _) in kept]
 
 
 def _effective_sql(d: FromClause) -> ColumnElement[bool]:

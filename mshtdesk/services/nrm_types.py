@@ -1,0 +1,198 @@
+"""The NRM service's vocabulary: what a referral form sends, what a list row and an opened referral
+hold, and the statuses the NRM page filters on. Frozen values; no storage here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from mshtdesk.domain.exploitation import ExploitationType
+from mshtdesk.domain.nrm import (
+    AgeAtExploitation,
+    AgeAtReferral,
+    DecisionKind,
+    Outcome,
+    Route,
+)
+from mshtdesk.errors import MshtError
+from mshtdesk.services.people import PersonInput
+
+
+class ExploitationLocation(StrEnum):
+    """Where the exploitation happened, as the Home Office tables split it."""
+
+    UK = "uk"
+    OVERSEAS = "overseas"
+    UK_AND_OVERSEAS = "uk-and-overseas"
+    UNKNOWN = "unknown"
+
+    @property
+    def label(self) -> str:
+        return _LOCATION_LABELS[self]
+
+
+_LOCATION_LABELS = {
+    ExploitationLocation.UK: "UK",
+    ExploitationLocation.OVERSEAS: "Overseas",
+    ExploitationLocation.UK_AND_OVERSEAS: "UK and Overseas",
+    ExploitationLocation.UNKNOWN: "Unknown",
+}
+
+
+class ReferralStatus(StrEnum):
+    """Where a referral stands today, from its effective decisions (what the NRM page filters on)."""
+
+    AWAITING_RG = "awaiting-rg"
+    RG_OVERDUE = "rg-overdue"  # awaiting RG and past the 5th working day after submission
+    AWAITING_CG = "awaiting-cg"
+    CONCLUDED = "concluded"  # a CG, a negative RG, or a refused reconsideration
+    WITHDRAWN = "withdrawn"
+    DUTY_TO_NOTIFY = "dtn"  # a Duty to Notify: the Home Office makes no decision, no clock runs
+
+    @property
+    def label(self) -> str:
+        return _STATUS_LABELS[self]
+
+
+_STATUS_LABELS = {
+    ReferralStatus.AWAITING_RG: "Awaiting RG",
+    ReferralStatus.RG_OVERDUE: "RG overdue",
+    ReferralStatus.AWAITING_CG: "Awaiting CG",
+    ReferralStatus.CONCLUDED: "Concluded",
+    ReferralStatus.WITHDRAWN: "Withdrawn",
+    ReferralStatus.DUTY_TO_NOTIFY: "Duty to Notify (no decision)",
+}
+
+#: Columns the list may be sorted by.
+SORT_KEYS = (
+    "referral_ref",
+    "person",
+    "route",
+    "submitted_date",
+    "age_at_referral",
+    "exploitation",
+    "status",
+)
+
+
+class DecisionNeedsConfirmationError(MshtError):
+    """The decision breaks no rule but deserves a second look (a CG inside the recovery period, a late
+    reconsideration request). Nothing was written; call again with ``confirm_warnings=True`` to record it.
+    ``warnings`` maps a form field to its message."""
+
+    def __init__(self, warnings: dict[str, str]) -> None:
+        self.warnings = dict(warnings)
+        super().__init__(" ".join(self.warnings.values()) + " Confirm to record it anyway.")
+
+
+@dataclass(frozen=True)
+class ReferralInput:
+    """What a referral form or an import row holds.
+
+    The person is either an existing one (``person_id``) or a new one (``new_person``; exactly one of the
+    two). ``referral_ref`` empty on create: one is generated (``NRM-000123``). ``consents`` records an
+    adult's informed consent (None: not recorded); ``cooperates`` a Duty to Notify's agreement to
+    co-operate, without which the person keeps no name or contact details. ``district``: a district code
+    or name, "" for none. ``sub_types``: local sub-type codes (``exploitation.DEFAULT_SUB_TYPES``), each
+    implying its Home Office type.
+    """
+
+    route: Route
+    age_at_referral: AgeAtReferral
+    submitted_date: date | None
+    person_id: int | None = None
+    new_person: PersonInput | None = None
+    referral_ref: str = ""
+    consents: bool | None = None
+    cooperates: bool | None = None
+    first_responder: str = ""
+    first_responder_org: str = ""
+    age_at_exploitation: AgeAtExploitation = AgeAtExploitation.UNKNOWN
+    exploitation: frozenset[ExploitationType] = field(default_factory=frozenset)
+    sub_types: tuple[str, ...] = ()
+    exploitation_location: ExploitationLocation = ExploitationLocation.UNKNOWN
+    crime_ref: str = ""
+    no_crime_reason: str = ""
+    district: str = ""
+    operation: str = ""
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class ReferralQuery:
+    """The NRM page's filter bar. ``text`` matches the referral reference, person reference, names and
+    crime reference; dates are inclusive."""
+
+    text: str = ""
+    route: Route | None = None
+    age_at_referral: AgeAtReferral | None = None
+    status: ReferralStatus | None = None
+    submitted_from: date | None = None
+    submitted_to: date | None = None
+
+
+@dataclass(frozen=True)
+class ReferralRow:
+    id: int
+    referral_ref: str
+    person_id: int
+    person_ref: str
+    surname: str  # "" for an anonymous Duty to Notify
+    forenames: str
+    route: Route
+    age_at_referral: AgeAtReferral
+    submitted_date: date
+    exploitation_label: str
+    status: ReferralStatus
+    rg_expected: date | None  # 5th working day after submission; None for a Duty to Notify
+    last_decision: str  # e.g. "Positive RG 03/02/2024", "" when none
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    id: int
+    kind: DecisionKind
+    outcome: Outcome | None
+    decided_on: date
+    note: str
+    reason: str  # why a void row withdrew the entry it supersedes
+    source: str  # manual | import | demo
+    recorded_by: str  # user name, "" when unknown
+    recorded_at_utc: str
+    supersedes_id: int | None
+    superseded: bool  # a later void row withdrew it: show struck through
+    is_void: bool  # this row is the withdrawal marker
+
+    @property
+    def label(self) -> str:
+        """ "Reasonable Grounds decision: Positive", for the history list."""
+        text = self.kind.label[:1].upper() + self.kind.label[1:]
+        return f"{text}: {self.outcome.label}" if self.outcome else text
+
+
+@dataclass(frozen=True)
+class ReferralClocks:
+    """The clocks of domain/clocks.py as they stand today. None where a clock does not apply."""
+
+    rg_expected: date | None  # 5th working day after submission (database's calendar); None for a DtN
+    rg_overdue: bool  # no RG yet and past rg_expected
+    waiting_for: str  # "RG", "CG", "reconsideration" or "" when concluded or withdrawn
+    days_waiting: int | None  # calendar days since the event that started the current wait
+    recovery_period_end: date | None  # from the positive RG in force
+    reconsideration_window_end: date | None  # from a negative RG or CG that stands
+
+
+@dataclass(frozen=True)
+class ReferralDetail:
+    id: int
+    referral_ref: str
+    person_id: int
+    person_ref: str
+    person_name: str  # "Surname, Forenames", "" for an anonymous Duty to Notify
+    data: ReferralInput  # person_id set, new_person None
+    exploitation_label: str
+    status: ReferralStatus
+    decisions: tuple[DecisionRow, ...]  # oldest first, void rows included
+    clocks: ReferralClocks
+    version: int
