@@ -105,6 +105,13 @@ def _render_all(out: Path, work: Path) -> int:
         window.attach(context(backend))
         return window
 
+    def go(window: MainWindow, cls: type) -> QWidget:
+        """Show the window's page of ``cls`` (sessions land on Today, so pages are found by class)."""
+        page = window.page_of(cls)
+        assert page is not None
+        window.go_to(window.pages.index(page))
+        return page
+
     def close(*widgets: QWidget) -> None:
         """Dialogs with ``done`` (no "discard?" question, no Quit signal from the login dialog)."""
         for w in widgets:
@@ -145,9 +152,8 @@ def _render_all(out: Path, work: Path) -> int:
 
         # Arrests page.
         w = window_for(demo)
-        w.go_to(0)
+        page = go(w, ArrestsPage)
         shot(w, "03-arrests", SIZE)
-        page = w.pages[0]
         assert isinstance(page, ArrestsPage)
         page.district.setCurrentIndex(page.district.findData("BD"))
         page.search.setText("Op")
@@ -223,8 +229,7 @@ def _render_all(out: Path, work: Path) -> int:
 
         # The disposal table: the published seed table, and an empty period.
         w = window_for(seeded)
-        w.go_to(1)
-        page2 = w.pages[1]
+        page2 = go(w, DisposalPage)
         assert isinstance(page2, DisposalPage)
         page2.set_period(date(2021, 4, 1), date(2022, 4, 30), date(2022, 5, 24))
         page2.compute()
@@ -236,7 +241,7 @@ def _render_all(out: Path, work: Path) -> int:
 
         # An empty register.
         w = window_for(empty)
-        w.go_to(0)
+        go(w, ArrestsPage)
         shot(w, "18-arrests-empty", SIZE)
         close(w)
 
@@ -308,7 +313,7 @@ def _render_all(out: Path, work: Path) -> int:
 
         # The lock screen, and a wrong password on it.
         w = window_for(demo)
-        w.go_to(0)
+        go(w, ArrestsPage)
         settle()
         w.lock_screen("officer", idle=True)
         shot(w, "25-locked", SIZE)
@@ -368,8 +373,7 @@ def _render_all(out: Path, work: Path) -> int:
 
         # The reason asked before a disclosure (Copy on the disposal table).
         w = window_for(seeded)
-        w.go_to(1)
-        page3 = w.pages[1]
+        page3 = go(w, DisposalPage)
         assert isinstance(page3, DisposalPage)
         page3.set_period(date(2021, 4, 1), date(2022, 4, 30), date(2022, 5, 24))
         page3.compute()
@@ -386,6 +390,11 @@ def _render_all(out: Path, work: Path) -> int:
         w = window_for(as_role[Role.NAVIGATOR])
         shot(w, "31-landing-navigator", SIZE)
         close(w)
+
+        # Today, People, a pathway, the person and contact forms.
+        from ui.screenshots_today import render_today_people
+
+        render_today_people(as_role, empty, shot, close, settle, window_for, SIZE)
     finally:
         tasks.shutdown()
         for b in (demo, empty, seeded):

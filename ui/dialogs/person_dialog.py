@@ -362,8 +362,10 @@ class PersonDialog(FormDialog):
             self.interpreter_language,
         ):
             edit.setReadOnly(True)
+            edit.setPlaceholderText("")
         for text in (self.contact_details, self.facts, self.assessments):
             text.setReadOnly(True)
+            text.setPlaceholderText("")  # a hint to type would mislead where nothing can be typed
         for w in (self.date_of_birth, self.estimated_age, self.review_due):
             w.setReadOnly(True)
         for widget in (self.gender, self.nationality, self.second_nationality, self.vlo, self.opted_out):

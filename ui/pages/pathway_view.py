@@ -10,7 +10,7 @@ and the due items then show the new contact. One view per person: opening it aga
 from __future__ import annotations
 
 from datetime import date
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import shiboken6
 from PySide6.QtCore import Qt, Signal
@@ -41,6 +41,10 @@ from ui.models.timeline_model import HEADERS, TimelineColumn, TimelineModel
 from ui.widgets.record_table import record_table
 from ui.widgets.state_panel import StatePanel
 from ui.widgets.tab_order import set_tab_order
+
+if TYPE_CHECKING:
+    from ui.dialogs.contact_dialog import ContactDialog
+    from ui.dialogs.person_dialog import PersonDialog
 
 ADD_CONTACT_KEY = "Ctrl+Shift+N"
 #: Changes that may alter a pathway (anything about people and their support).
@@ -312,7 +316,7 @@ class PathwayView(QDialog):
             self.reload()
 
     # ----- commands ----------------------------------------------------------------------------
-    def add_contact(self) -> QDialog | None:
+    def add_contact(self) -> ContactDialog | None:
         """Open the contact form for this person, the keyboard in it (None if the role may not log one)."""
         if not self.may_add_contact or self.pathway is None:
             return None
@@ -327,7 +331,7 @@ class PathwayView(QDialog):
         self.notice.show()
         self.contact_logged.emit(saved)
 
-    def open_details(self) -> QDialog:
+    def open_details(self) -> PersonDialog:
         from ui.dialogs.person_dialog import PersonDialog
 
         return PersonDialog.start(self.ctx, self.person_id, self)

@@ -97,7 +97,7 @@ class TodayPage(Page):
         fm = QFontMetrics(bold)
         widths = {
             TodayColumn.DUE: fm.horizontalAdvance("00/00/0000 (000 days late)") + 40,
-            TodayColumn.PERSON: fm.horizontalAdvance("Kowalczykowska, Anna-Maria (P-000000)") + 28,
+            TodayColumn.PERSON: fm.horizontalAdvance("Diaconescu, Suzana (P-000000)") + 28,
             TodayColumn.WHAT: fm.horizontalAdvance("Reasonable Grounds decision overdue") + 28,
         }
         for col, width in widths.items():
