@@ -133,8 +133,29 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="YYYY-MM-DD",
         help="disposals as known on this date (default: today)",
     )
-    d.add_argument("--format", choices=["table", "csv"], default="table")
+    d.add_argument(
+        "--format", choices=["table", "csv", "pdf"], default="table", help="pdf: one A4 page (needs -o)"
+    )
+    d.add_argument("--public", action="store_true", help="mark the PDF OFFICIAL, not OFFICIAL-SENSITIVE")
     d.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    c = what.add_parser(
+        "com", parents=[common, disclose], help="the COM summary (PDF or JSON): internal or public version"
+    )
+    c.add_argument("--from", dest="date_from", type=_date, default=start, metavar="YYYY-MM-DD")
+    c.add_argument("--to", dest="date_to", type=_date, default=end, metavar="YYYY-MM-DD")
+    c.add_argument(
+        "--as-at",
+        dest="as_at",
+        type=_date,
+        default=date.today(),
+        metavar="YYYY-MM-DD",
+        help="every status as known on this date (default: today); the same date regenerates the same report",
+    )
+    c.add_argument(
+        "--public", action="store_true", help="OFFICIAL version for publication, small numbers suppressed"
+    )
+    c.add_argument("--format", choices=["pdf", "json"], default="pdf")
+    c.add_argument("-o", "--output", metavar="FILE", required=True, help="the file to write")
 
     p = sub.add_parser("demo", parents=[common], help="fill a database with synthetic arrests")
     p.add_argument("--seed", type=int, default=1, help="random seed (same seed, same data)")
@@ -392,6 +413,8 @@ def _import(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _report(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from mshtdesk.reports.tables import to_csv, to_text
 
+    if ns.what == "com" or ns.format == "pdf":
+        return _printed_report(ns, out, err)
     reason = _reason(ns)
     backend = _login(ns)
     try:
@@ -399,6 +422,35 @@ def _report(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     finally:
         backend.close()
     _write(ns, to_csv(table) if ns.format == "csv" else to_text(table), out, f"{table.total_arrests} arrests")
+    return EXIT_OK
+
+
+def _printed_report(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """The COM summary (PDF or JSON) or the disposal table as a PDF: written to a file, recorded as a run."""
+    from mshtdesk.errors import MshtError
+    from mshtdesk.services.com_report import OutputFormat, ReportKind, ReportRequest
+
+    if not ns.output:
+        raise UsageError("A PDF needs a file: give -o FILE.")
+    kind = ReportKind.COM if ns.what == "com" else ReportKind.DISPOSALS
+    fmt = OutputFormat(ns.format if ns.what == "com" else "pdf")
+    req = ReportRequest(kind, ns.date_from, ns.date_to, ns.as_at, ns.public)
+    reason = _reason(ns)
+    backend = _login(ns)
+    try:
+        run, data = backend.reports.produce(req, fmt, os.path.basename(ns.output), reason)
+    finally:
+        backend.close()
+    try:
+        with open(ns.output, "wb") as fh:
+            fh.write(data)
+    except OSError as exc:
+        raise MshtError(f"Could not write {ns.output}: {exc.strerror or exc}.") from None
+    print(
+        f"Wrote {ns.output}: {req.describe()}; run {run.id}, SHA-256 {run.sha256}. "
+        "The file is not encrypted: keep it on an encrypted drive.",
+        file=err,
+    )
     return EXIT_OK
 
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 SUPPRESSED = "[c]"
 SMALLEST, LARGEST = 1, 4  # counts in this range are suppressed
 FREE = object()  # the node every figure outside an equation hangs from
+_TARGET = object()
 _SEARCH_BUDGET = 50_000  # steps per figure; beyond it the figure is treated as recoverable (safe side)
 
 RULE_TEXT = (
@@ -188,12 +189,86 @@ def _order(layout: Layout) -> dict[Hashable, int]:
     return {k: i for i, k in enumerate(layout.figures)}
 
 
-def protect(layout: Layout, forced: Iterable[Hashable] = ()) -> frozenset[Hashable]:
+def _cheapest_cycle(
+    layout: Layout, hidden: frozenset[Hashable], e0: Hashable, keyed_cost: int
+) -> list[Hashable] | None:
+    """The shown figures to hide so that a cycle runs through ``e0``, choosing the cheapest: hidden
+    figures cost nothing, a shown one its value, a total or a figure shared with another table more
+    (Dijkstra over (equation, sign needed) states). None when no cycle exists at all."""
+    import heapq
+
+    totals = {eq.total for eq in layout.equations}
+    by_node: dict[object, list[Hashable]] = {}
+    for fid, fig in layout.figures.items():
+        if fid in hidden or fig.value != 0:
+            for node, _ in layout.ends(fid):
+                by_node.setdefault(node, []).append(fid)
+
+    def cost(fid: Hashable) -> int:
+        if fid in hidden:
+            return 0
+        fig = layout.figures[fid]
+        return abs(fig.value) + (1000 if fid in totals else 0) + (keyed_cost if fig.key else 0) + 1
+
+    (u, au), (v, av) = layout.ends(e0)
+    done: tuple[object, int | None] = (_TARGET, None)
+    best: tuple[int, list[Hashable]] | None = None
+    for d0 in (1, -1):
+        if d0 == -1 and not _slack(layout.figures[e0]):
+            continue
+        start: tuple[object, int | None] = (v, None if v is FREE else -av * d0)
+        target_need = None if u is FREE else -au * d0
+        dist: dict[tuple[object, int | None], int] = {start: 0}
+        back: dict[tuple[object, int | None], tuple[tuple[object, int | None], Hashable]] = {}
+        heap: list[tuple[int, int, tuple[object, int | None]]] = [(0, 0, start)]
+        tick = 0
+        while heap:
+            dcur, _, state = heapq.heappop(heap)
+            if state == done or dcur > dist.get(state, dcur):
+                if state == done:
+                    break
+                continue
+            w, need = state
+            for f in by_node.get(w, ()):
+                if f == e0:
+                    continue
+                (n1, c1), (n2, c2) = layout.ends(f)
+                a_w, (z, az) = (c1, (n2, c2)) if n1 == w else (c2, (n1, c1))
+                for d in (1, -1) if need is None else (need * a_w,):
+                    if d == -1 and not _slack(layout.figures[f]):
+                        continue
+                    if z == u and (target_need is None or az * d == target_need):
+                        nxt = done
+                    elif z == u:
+                        continue
+                    else:
+                        nxt = (z, None if z is FREE else -az * d)
+                    nd = dcur + cost(f)
+                    if nd < dist.get(nxt, nd + 1):
+                        dist[nxt] = nd
+                        back[nxt] = (state, f)
+                        tick += 1
+                        heapq.heappush(heap, (nd, tick, nxt))
+        if done not in dist:
+            continue
+        path: list[Hashable] = []
+        state = done
+        while state in back:
+            state, f = back[state]
+            path.append(f)
+        if best is None or dist[done] < best[0]:
+            best = (dist[done], path)
+    if best is None:
+        return None
+    return [f for f in best[1] if f not in hidden]
+
+
+def protect(layout: Layout, forced: Iterable[Hashable] = (), *, keyed_cost: int = 200) -> frozenset[Hashable]:
     """Primary suppressions, ``forced`` ones, then secondary ones until nothing is recoverable.
 
-    A secondary suppression is taken from the figures sharing an equation with a recoverable one:
-    never a zero, parts before totals, smallest value first, then table order, preferring one that
-    protects the figure on its own. Deterministic: the same table always gives the same cells.
+    For each recoverable figure the cheapest cycle through it is hidden: the fewest and smallest
+    figures, parts before totals, figures shared with another table last. Deterministic: the same
+    table always gives the same cells.
     """
     hidden = set(primary(layout)) | set(forced)
     position = _order(layout)
@@ -203,6 +278,11 @@ def protect(layout: Layout, forced: Iterable[Hashable] = ()) -> frozenset[Hashab
         if not exposed:
             return frozenset(hidden)
         target = exposed[0]
+        cycle = _cheapest_cycle(layout, frozenset(hidden), target, keyed_cost)
+        if cycle:
+            hidden.update(cycle)
+            if _movable(layout, frozenset(hidden), target):
+                continue
         pool = [
             n
             for n in dict.fromkeys(_neighbours(layout, target))

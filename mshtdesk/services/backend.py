@@ -19,6 +19,7 @@ from mshtdesk.services.actor import Actor
 from mshtdesk.services.audit import AuditAction, AuditService, record
 from mshtdesk.services.backups import BackupService
 from mshtdesk.services.calendar import CalendarService
+from mshtdesk.services.com_report import ReportService
 from mshtdesk.services.contacts import ContactService
 from mshtdesk.services.custody_import import ImportSummary, Progress
 from mshtdesk.services.disposal_report import disposal_table
@@ -50,6 +51,7 @@ class Backend:
         self.contacts = ContactService(db, actor)
         self.pathway = PathwayService(db, actor)
         self.today = TodayService(db, actor)
+        self.reports = ReportService(db, actor)
         self.nrm = NrmService(db, actor)
         self.calendar = CalendarService(db, actor)
 

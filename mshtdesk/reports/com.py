@@ -1,0 +1,979 @@
+"""The COM summary as plain data: nine tables, their notes, and the figures behind the two charts.
+
+Population rules: arrests by arrest date in the period; NRM referrals by submitted date; Navigator
+cases by referral date; Haven House stays by admission date and VLO contacts by contact date (both
+London calendar days). Every status (disposal, decision, support milestone, discharge) is taken as it
+stood on the as-at date, so the same period and as-at date give the same report however much later it
+is regenerated. The public version applies ``mshtdesk.domain.disclosure`` to the tables about people.
+
+The arrest tables come in ready-made (the service builds them with the published disposal-table
+logic); this module reads the victim-pathway tables in SQL, one query per table, never one per row.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from collections import Counter
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, and_, case, distinct, exists, false, func, or_, select
+
+from mshtdesk.domain.clocks import LONDON
+from mshtdesk.domain.dates import uk
+from mshtdesk.domain.disclosure import (
+    RULE_TEXT,
+    SUPPRESSED,
+    Equation,
+    Figure,
+    Layout,
+    hide_share,
+    hide_statistic,
+    protect_tables,
+)
+from mshtdesk.domain.disposal_table import DisposalTable
+from mshtdesk.domain.disposals import RANKING_FOOTNOTE
+from mshtdesk.domain.exploitation import HOME_OFFICE_ORDER, ExploitationType, parse_home_office_label
+from mshtdesk.domain.nrm import AgeAtExploitation, Decision, DecisionKind, Outcome, Route, replay
+from mshtdesk.domain.support import ContactPurpose, DischargeDestination, ReceptionDecision, bed_nights
+from mshtdesk.domain.working_days import WorkingCalendar
+from mshtdesk.store.tables import (
+    ARREST,
+    DISTRICT,
+    HAVEN_BED,
+    HAVEN_STAY,
+    NAVIGATOR_CASE,
+    NRM_DECISION,
+    NRM_REFERRAL,
+    PERSON,
+    VLO_CONTACT,
+)
+
+Cell = int | float | str | None
+
+OFFICIAL_SENSITIVE = "OFFICIAL-SENSITIVE"
+OFFICIAL = "OFFICIAL"
+TITLE = "Modern Slavery and Human Trafficking"
+SUBTITLE = "Report to the Community Outcomes Meeting"
+
+TABLE_KEYS = (
+    "headline",
+    "disposals",
+    "arrests_by_month",
+    "nrm_referrals",
+    "nrm_by_exploitation",
+    "nrm_decisions",
+    "navigator",
+    "vlo",
+    "haven_house",
+)
+AGE_COLUMNS = ("Adult (18 or over)", "Child (17 or under)", "Not specified or unknown")
+AGES = (AgeAtExploitation.ADULT, AgeAtExploitation.CHILD, AgeAtExploitation.UNKNOWN)
+TOP_NATIONALITIES = 5
+CG_WAIT_BANDS = ((0, 182, "under 6 months"), (183, 365, "6 to 12 months"), (366, None, "over 12 months"))
+
+
+def marking(public: bool) -> str:
+    return OFFICIAL if public else OFFICIAL_SENSITIVE
+
+
+@dataclass(frozen=True)
+class ReportTable:
+    """One table as published: ``rows`` are lists whose first item is the row label; a suppressed
+    cell is ``"[c]"``, a cell that does not apply is None. ``emphasis``: rows set in bold (totals)."""
+
+    key: str
+    title: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    notes: tuple[str, ...]
+    about_people: bool
+    emphasis: frozenset[int] = frozenset()
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "columns": list(self.columns),
+            "rows": [list(r) for r in self.rows],
+            "notes": list(self.notes),
+        }
+
+    def row(self, label: str) -> tuple[Cell, ...]:
+        """The row with this label (tests and charts); KeyError when absent."""
+        for r in self.rows:
+            if r[0] == label:
+                return r
+        raise KeyError(label)
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str
+    labels: tuple[str, ...]
+    values: tuple[Cell, ...]  # "[c]" where the public version suppresses the bar
+    value_axis: str
+
+
+@dataclass(frozen=True)
+class ComReport:
+    date_from: date
+    date_to: date
+    as_at: date
+    public: bool
+    force: str
+    tables: tuple[ReportTable, ...]
+    charts: tuple[Chart, ...]
+    data_notes: tuple[str, ...]
+
+    @property
+    def marking(self) -> str:
+        return marking(self.public)
+
+    def table(self, key: str) -> ReportTable:
+        return next(t for t in self.tables if t.key == key)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "period": {
+                "from": self.date_from.isoformat(),
+                "to": self.date_to.isoformat(),
+                "as_at": self.as_at.isoformat(),
+            },
+            "public": self.public,
+            "tables": {t.key: t.as_json() for t in self.tables},
+        }
+
+    def json_bytes(self) -> bytes:
+        """Canonical JSON (stable key order, UTF-8): the same report gives the same bytes."""
+        return (json.dumps(self.as_json(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+@dataclass(frozen=True)
+class ArrestInputs:
+    """The arrest tables, built by the service with the published disposal-table logic."""
+
+    disposals: DisposalTable
+    previous_disposals: DisposalTable
+    district_names: dict[str, str] = field(default_factory=dict)  # code -> name
+
+
+# ----- periods -------------------------------------------------------------------------------------
+
+
+def previous_period(date_from: date, date_to: date) -> tuple[date, date]:
+    """The period just before: the same number of whole months when the period is whole months
+    (a half-year compares with the half-year before), else the same number of days."""
+    if date_from.day == 1 and (date_to + timedelta(days=1)).day == 1:
+        months = (date_to.year - date_from.year) * 12 + date_to.month - date_from.month + 1
+        y, m = divmod(date_from.year * 12 + date_from.month - 1 - months, 12)
+        start = date(y, m + 1, 1)
+        return start, date_from - timedelta(days=1)
+    length = date_to - date_from
+    end = date_from - timedelta(days=1)
+    return end - length, end
+
+
+def london_start(d: date) -> datetime:
+    """The UTC instant at which London's calendar day ``d`` begins."""
+    return datetime.combine(d, time(0), tzinfo=LONDON).astimezone(UTC)
+
+
+def _months(date_from: date, date_to: date) -> list[tuple[int, int]]:
+    out = []
+    y, m = date_from.year, date_from.month
+    while (y, m) <= (date_to.year, date_to.month):
+        out.append((y, m))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def _pct(part: int, base: int) -> float | None:
+    return None if base == 0 else round(100.0 * part / base, 1)
+
+
+# ----- a table under construction ------------------------------------------------------------------
+
+
+class _Draft:
+    """Rows with raw numbers, the additive relations between them (blocks) and the derived cells
+    (shares and statistics) whose fate depends on what the disclosure control hides."""
+
+    def __init__(self, key: str, title: str, columns: Sequence[str], about_people: bool) -> None:
+        self.key = key
+        self.title = title
+        self.columns = tuple(columns)
+        self.about_people = about_people
+        self.rows: list[list[Cell]] = []
+        self.emphasis: set[int] = set()
+        self.notes: list[str] = []
+        self.blocks: dict[str, tuple[dict[Hashable, Figure], list[Equation]]] = {}
+        self.shares: list[tuple[int, int, int, int, tuple[int, int] | None, tuple[int, int] | None]] = []
+        self.stats: list[tuple[int, int, int, tuple[int, int] | None]] = []
+
+    def add(self, label: str, *values: Cell, bold: bool = False) -> int:
+        self.rows.append([label, *values])
+        if bold:
+            self.emphasis.add(len(self.rows) - 1)
+        return len(self.rows) - 1
+
+    def figure(
+        self, block: str, row: int, col: int, *, key: str = "", floor: int | None = 1
+    ) -> tuple[int, int]:
+        value = self.rows[row][col]
+        assert isinstance(value, int), (self.key, row, col, value)
+        figures, _ = self.blocks.setdefault(block, ({}, []))
+        figures[(row, col)] = Figure(value, counts_people=floor is not None, floor=floor, key=key)
+        return (row, col)
+
+    def equation(self, block: str, total: tuple[int, int], parts: Iterable[tuple[int, int]]) -> None:
+        self.blocks.setdefault(block, ({}, []))[1].append(Equation(total, tuple(parts)))
+
+    def share(
+        self,
+        row: int,
+        col: int,
+        part: int,
+        base: int,
+        part_cell: tuple[int, int] | None = None,
+        base_cell: tuple[int, int] | None = None,
+    ) -> None:
+        """Cell (row, col) shows ``part`` of ``base`` (a count or a percentage of it)."""
+        self.shares.append((row, col, part, base, part_cell, base_cell))
+
+    def statistic(self, row: int, col: int, group: int, group_cell: tuple[int, int] | None = None) -> None:
+        """Cell (row, col) is an average, median or rate over ``group`` people or stays."""
+        self.stats.append((row, col, group, group_cell))
+
+    def layouts(self) -> dict[str, Layout]:
+        return {f"{self.key}/{name}": Layout(figs, tuple(eqs)) for name, (figs, eqs) in self.blocks.items()}
+
+    def finish(self, hidden: set[tuple[int, int]] | None) -> ReportTable:
+        """Apply the suppressions (None: the internal version, nothing hidden)."""
+        rows = [list(r) for r in self.rows]
+        if hidden is not None:
+            for r, c in hidden:
+                rows[r][c] = SUPPRESSED
+            for r, c, part, base, part_cell, base_cell in self.shares:
+                if hide_share(part, base, part_cell in hidden, base_cell in hidden):
+                    rows[r][c] = SUPPRESSED
+            for r, c, group, group_cell in self.stats:
+                if hide_statistic(group, group_cell in hidden):
+                    rows[r][c] = SUPPRESSED
+        return ReportTable(
+            self.key,
+            self.title,
+            self.columns,
+            tuple(tuple(r) for r in rows),
+            tuple(self.notes),
+            self.about_people,
+            frozenset(self.emphasis),
+        )
+
+
+# ----- queries -------------------------------------------------------------------------------------
+
+
+def _referrals(conn: Connection, date_from: date, date_to: date) -> list[Any]:
+    q = (
+        select(
+            NRM_REFERRAL.c.id,
+            NRM_REFERRAL.c.route,
+            NRM_REFERRAL.c.age_at_exploitation,
+            NRM_REFERRAL.c.exploitation_label,
+            NRM_REFERRAL.c.crime_ref,
+            NRM_REFERRAL.c.submitted_date,
+            PERSON.c.nationality,
+        )
+        .select_from(NRM_REFERRAL.join(PERSON, PERSON.c.id == NRM_REFERRAL.c.person_id))
+        .where(NRM_REFERRAL.c.submitted_date >= date_from, NRM_REFERRAL.c.submitted_date <= date_to)
+        .order_by(NRM_REFERRAL.c.id)
+    )
+    return list(conn.execute(q))
+
+
+def _referral_counts(conn: Connection, date_from: date, date_to: date) -> Counter[tuple[str, str]]:
+    """(route, age at exploitation) -> referrals submitted in the period."""
+    q = (
+        select(NRM_REFERRAL.c.route, NRM_REFERRAL.c.age_at_exploitation, func.count())
+        .where(NRM_REFERRAL.c.submitted_date >= date_from, NRM_REFERRAL.c.submitted_date <= date_to)
+        .group_by(NRM_REFERRAL.c.route, NRM_REFERRAL.c.age_at_exploitation)
+    )
+    return Counter({(r, a): int(n) for r, a, n in conn.execute(q)})
+
+
+def _effective_decision() -> Any:
+    later = NRM_DECISION.alias("superseding")
+    return and_(
+        NRM_DECISION.c.is_void == false(), ~exists().where(later.c.supersedes_id == NRM_DECISION.c.id)
+    )
+
+
+def _decisions(conn: Connection, date_from: date, date_to: date, as_at: date) -> dict[int, list[Decision]]:
+    """Effective decisions dated on or before the as-at date, for NRM referrals made in the period."""
+    q = (
+        select(
+            NRM_DECISION.c.referral_id, NRM_DECISION.c.kind, NRM_DECISION.c.outcome, NRM_DECISION.c.decided_on
+        )
+        .select_from(NRM_DECISION.join(NRM_REFERRAL, NRM_REFERRAL.c.id == NRM_DECISION.c.referral_id))
+        .where(
+            NRM_REFERRAL.c.submitted_date >= date_from,
+            NRM_REFERRAL.c.submitted_date <= date_to,
+            NRM_REFERRAL.c.route == Route.NRM.value,
+            NRM_DECISION.c.decided_on <= as_at,
+            _effective_decision(),
+        )
+        .order_by(NRM_DECISION.c.referral_id, NRM_DECISION.c.decided_on, NRM_DECISION.c.id)
+    )
+    out: dict[int, list[Decision]] = {}
+    for rid, kind, outcome, on in conn.execute(q):
+        try:
+            k = DecisionKind(kind)
+            o = Outcome(outcome) if outcome else None
+        except ValueError:
+            continue  # a kind from a newer version: not counted
+        out.setdefault(int(rid), []).append(Decision(k, on, o))
+    return out
+
+
+def _navigator_count(conn: Connection, date_from: date, date_to: date) -> int:
+    q = select(func.count()).where(
+        NAVIGATOR_CASE.c.referral_date >= date_from, NAVIGATOR_CASE.c.referral_date <= date_to
+    )
+    return int(conn.execute(q).scalar_one())
+
+
+def _admissions(conn: Connection, date_from: date, date_to: date) -> int:
+    q = select(func.count()).where(
+        HAVEN_STAY.c.admitted_at >= london_start(date_from),
+        HAVEN_STAY.c.admitted_at < london_start(date_to + timedelta(days=1)),
+    )
+    return int(conn.execute(q).scalar_one())
+
+
+# ----- the tables ----------------------------------------------------------------------------------
+
+
+def _period_note(date_from: date, date_to: date, as_at: date) -> str:
+    return f"Period {uk(date_from)} to {uk(date_to)}; data as at {uk(as_at)}."
+
+
+def _headline(
+    conn: Connection, arrests: ArrestInputs, prev: tuple[date, date], date_from: date, date_to: date
+) -> _Draft:
+    d = _Draft("headline", "Headline figures", ("Measure", "This period", "Previous period", "Change"), True)
+    this_ref = _referral_counts(conn, date_from, date_to)
+    prev_ref = _referral_counts(conn, *prev)
+
+    def row(label: str, now: int, before: int, bold: bool = False) -> int:
+        return d.add(label, now, before, now - before, bold=bold)
+
+    def charges(table: DisposalTable) -> int:
+        return sum(r.total for r in table.rows if r.code == "CHARGE")
+
+    row("Arrests", arrests.disposals.total_arrests, arrests.previous_disposals.total_arrests)
+    row("Arrests resulting in charge", charges(arrests.disposals), charges(arrests.previous_disposals))
+    nrm = Route.NRM.value
+    total = row(
+        "NRM referrals",
+        sum(n for (r, _), n in this_ref.items() if r == nrm),
+        sum(n for (r, _), n in prev_ref.items() if r == nrm),
+        bold=True,
+    )
+    ages = [
+        row(
+            f"NRM referrals: {label[:1].lower()}{label[1:]}",
+            this_ref[(nrm, age.value)],
+            prev_ref[(nrm, age.value)],
+        )
+        for age, label in zip(
+            AGES, ("Adult (18 or over)", "Child (17 or under)", "Age not specified or unknown"), strict=True
+        )
+    ]
+    dtn = Route.DUTY_TO_NOTIFY.value
+    dtn_row = row(
+        "Duty to Notify reports",
+        sum(n for (r, _), n in this_ref.items() if r == dtn),
+        sum(n for (r, _), n in prev_ref.items() if r == dtn),
+    )
+    nav_row = row(
+        "Victims referred to the Victim Navigator",
+        _navigator_count(conn, date_from, date_to),
+        _navigator_count(conn, *prev),
+    )
+    haven_row = row("Haven House admissions", _admissions(conn, date_from, date_to), _admissions(conn, *prev))
+    keys = {
+        total: "nrm.route.nrm",
+        dtn_row: "nrm.route.dtn",
+        nav_row: "nav.referrals",
+        haven_row: "haven.admissions",
+    }
+    keys.update({r: f"nrm.nrm.{age.value}" for r, age in zip(ages, AGES, strict=True)})
+    for r in (total, *ages, dtn_row, nav_row, haven_row):
+        block = "nrm" if r in (total, *ages) else f"row{r}"
+        this, before, change = (
+            d.figure(block, r, 1, key=keys[r]),
+            d.figure(block, r, 2),
+            d.figure(block, r, 3, floor=None),
+        )
+        d.equation(block, this, (before, change))
+    for col in (1, 2, 3):
+        d.equation("nrm", (total, col), [(r, col) for r in ages])
+    d.notes += [
+        _period_note(date_from, date_to, arrests.disposals.as_at),
+        f"Previous period {uk(prev[0])} to {uk(prev[1])}, counted the same way and as at the same date.",
+        "Charges: arrests whose highest-ranked disposal is Charge. NRM referrals exclude Duty to Notify "
+        "reports; ages are ages at exploitation.",
+    ]
+    return d
+
+
+def _disposals(arrests: ArrestInputs) -> _Draft:
+    t = arrests.disposals
+    d = _Draft("disposals", "Arrests by highest-ranked disposal and district", t.header, False)
+    for r in t.rows:
+        d.add(r.label, r.total, *r.by_district, bold=r.is_total)
+    d.notes += [
+        f"Arrests between {uk(t.date_from)} and {uk(t.date_to)} where the detainee was arrested for one or "
+        f"more offences relating to Modern Slavery ({t.total_arrests}); disposals as at {uk(t.as_at)}.",
+        RANKING_FOOTNOTE,
+        "Ranking used, highest first: " + ", ".join(t.ranking) + ".",
+    ]
+    return d
+
+
+def _arrests_by_month(conn: Connection, arrests: ArrestInputs, date_from: date, date_to: date) -> _Draft:
+    districts = list(arrests.disposals.districts)
+    q = (
+        select(ARREST.c.arrest_date, DISTRICT.c.code, func.count())
+        .select_from(ARREST.join(DISTRICT, DISTRICT.c.id == ARREST.c.district_id))
+        .where(ARREST.c.arrest_date >= date_from, ARREST.c.arrest_date <= date_to)
+        .group_by(ARREST.c.arrest_date, DISTRICT.c.code)
+    )
+    grid: Counter[tuple[tuple[int, int], str]] = Counter()
+    for day, code, n in conn.execute(q):
+        grid[((day.year, day.month), code)] += int(n)
+        if code not in districts:
+            districts.append(code)
+    d = _Draft("arrests_by_month", "Arrests by month and district", ("Month", *districts, "Total"), False)
+    col_totals = [0] * len(districts)
+    for ym in _months(date_from, date_to):
+        cells = [grid[(ym, c)] for c in districts]
+        col_totals = [a + b for a, b in zip(col_totals, cells, strict=True)]
+        d.add(date(ym[0], ym[1], 1).strftime("%b %Y"), *cells, sum(cells))
+    d.add("Total", *col_totals, sum(col_totals), bold=True)
+    d.notes += [
+        _period_note(date_from, date_to, arrests.disposals.as_at),
+        "Arrests by the month of the arrest date and the district on the custody record. A month only "
+        "partly inside the period counts the days inside it.",
+    ]
+    return d
+
+
+def _nrm_referrals(refs: Sequence[Any], date_from: date, date_to: date, as_at: date) -> _Draft:
+    cols = ("Referrals", "NRM referral", "Duty to Notify", "Total")
+    d = _Draft("nrm_referrals", "NRM referrals and Duty to Notify reports", cols, True)
+    counts = Counter((r.route, r.age_at_exploitation) for r in refs)
+    routes = (Route.NRM.value, Route.DUTY_TO_NOTIFY.value)
+    age_rows = []
+    for age, label in zip(AGES, AGE_COLUMNS, strict=True):
+        cells = [counts[(route, age.value)] for route in routes]
+        age_rows.append(d.add(label, *cells, sum(cells)))
+    route_totals = [sum(counts[(route, a.value)] for a in AGES) for route in routes]
+    all_row = d.add("All referrals", *route_totals, sum(route_totals), bold=True)
+    keys = {(all_row, 1): "nrm.route.nrm", (all_row, 2): "nrm.route.dtn", (all_row, 3): "nrm.all"}
+    keys.update({(r, 1): f"nrm.nrm.{a.value}" for r, a in zip(age_rows, AGES, strict=True)})
+    keys.update({(r, 3): f"nrm.age.{a.value}" for r, a in zip(age_rows, AGES, strict=True)})
+    for r in (*age_rows, all_row):
+        for c in (1, 2, 3):
+            d.figure("age", r, c, key=keys.get((r, c), ""))
+        d.equation("age", (r, 3), [(r, 1), (r, 2)])
+    for c in (1, 2, 3):
+        d.equation("age", (all_row, c), [(r, c) for r in age_rows])
+    total = len(refs)
+    with_ref = sum(1 for r in refs if (r.crime_ref or "").strip())
+    r1 = d.add("With a crime reference", None, None, with_ref)
+    r2 = d.add("With a crime reference (%)", None, None, _pct(with_ref, total))
+    for r in (r1, r2):
+        d.share(r, 3, with_ref, total, base_cell=(all_row, 3))
+    nat = Counter((r.nationality or "").strip() for r in refs)
+    known = sorted(((n, name) for name, n in nat.items() if name), key=lambda x: (-x[0], x[1]))
+    top = known[:TOP_NATIONALITIES]
+    nat_rows = [d.add(f"Nationality: {name}", None, None, n) for n, name in top]
+    other = sum(n for n, _ in known[TOP_NATIONALITIES:])
+    if other:
+        nat_rows.append(d.add("Nationality: other", None, None, other))
+    if nat[""]:
+        nat_rows.append(d.add("Nationality: not recorded", None, None, nat[""]))
+    if nat_rows:
+        # The nationality breakdown adds up to all referrals: its own block, tied to the same figure by key.
+        d.blocks.setdefault("nationality", ({}, []))
+        figs, eqs = d.blocks["nationality"]
+        figs[("all", 3)] = Figure(total, key="nrm.all")
+        for r in nat_rows:
+            d.figure("nationality", r, 3)
+        eqs.append(Equation(("all", 3), tuple((r, 3) for r in nat_rows)))
+    d.notes += [
+        _period_note(date_from, date_to, as_at),
+        "Referrals by the date submitted. NRM referral: adults who consent and all children; Duty to "
+        "Notify: adults who do not consent (anonymous). Ages are ages at exploitation, as the Home Office "
+        "reports them.",
+        f"Nationality: the {TOP_NATIONALITIES} most frequent, then all others together.",
+    ]
+    return d
+
+
+def _exploitation_sort_key(label: str) -> tuple[int, int, tuple[int, ...]]:
+    try:
+        flags = parse_home_office_label(label)
+    except ValueError:
+        return (3, 0, ())
+    if ExploitationType.NOT_SPECIFIED in flags:
+        return (2, 0, ())
+    order = tuple(HOME_OFFICE_ORDER.index(f) for f in HOME_OFFICE_ORDER if f in flags)
+    return (0 if len(order) == 1 else 1, len(order), order)
+
+
+def _nrm_by_exploitation(refs: Sequence[Any], date_from: date, date_to: date, as_at: date) -> _Draft:
+    cols = ("Exploitation type", *AGE_COLUMNS, "Total")
+    d = _Draft(
+        "nrm_by_exploitation", "NRM referrals by exploitation type and age at exploitation", cols, True
+    )
+    unknown = ExploitationType.NOT_SPECIFIED.label
+    counts = Counter(((r.exploitation_label or unknown), r.age_at_exploitation) for r in refs)
+    labels = sorted({label for label, _ in counts}, key=_exploitation_sort_key)
+    rows = []
+    for label in labels:
+        cells = [counts[(label, a.value)] for a in AGES]
+        rows.append(d.add(label, *cells, sum(cells)))
+    col_totals = [sum(counts[(label, a.value)] for label in labels) for a in AGES]
+    total = d.add("Total", *col_totals, sum(col_totals), bold=True)
+    for r in (*rows, total):
+        for c in range(1, 5):
+            key = ""
+            if r == total:
+                key = "nrm.all" if c == 4 else f"nrm.age.{AGES[c - 1].value}"
+            d.figure("grid", r, c, key=key)
+        d.equation("grid", (r, 4), [(r, c) for c in (1, 2, 3)])
+    for c in range(1, 5):
+        d.equation("grid", (total, c), [(r, c) for r in rows])
+    d.notes += [
+        _period_note(date_from, date_to, as_at),
+        "NRM referrals and Duty to Notify reports together. A referral with several kinds of exploitation "
+        "is counted once, under the Home Office label of its combination (types joined in the order "
+        "Sexual, Labour, Domestic, Criminal, Organ Harvesting); local sub-types such as county lines are "
+        "counted under the type they belong to.",
+    ]
+    return d
+
+
+def _nrm_decisions(
+    refs: Sequence[Any],
+    decisions: dict[int, list[Decision]],
+    date_from: date,
+    date_to: date,
+    as_at: date,
+    calendar: WorkingCalendar,
+) -> _Draft:
+    d = _Draft(
+        "nrm_decisions", "NRM decisions on the referrals made in the period", ("Measure", "Value"), True
+    )
+    nrm = [r for r in refs if r.route == Route.NRM.value]
+    c: Counter[str] = Counter()
+    rg_days: list[int] = []
+    within = 0
+    bands: Counter[str] = Counter()
+    reconsidered = 0
+    for r in nrm:
+        history = decisions.get(r.id, [])
+        state = replay(history)
+        if any(h.kind is DecisionKind.RECONSIDERATION_REQUESTED for h in history):
+            reconsidered += 1
+        first_rg = next((h for h in history if h.kind is DecisionKind.RG), None)
+        if state.cg is not None and state.cg.outcome is not None:
+            c["rg+"] += 1
+            c["rg"] += 1
+            c[f"cg:{state.cg.outcome.value}"] += 1
+        elif state.rg is None:
+            c["withdrawn-before" if state.withdrawal else "awaiting-rg"] += 1
+        elif state.rg.outcome is Outcome.NEGATIVE:
+            c["rg"] += 1
+            c["rg-"] += 1
+        else:
+            c["rg"] += 1
+            c["rg+"] += 1
+            if state.withdrawal:
+                c["withdrawn-after"] += 1
+            else:
+                c["awaiting-cg"] += 1
+                waited = (as_at - r.submitted_date).days
+                band = next(
+                    label for lo, hi, label in CG_WAIT_BANDS if waited >= lo and (hi is None or waited <= hi)
+                )
+                bands[band] += 1
+        if first_rg is not None and state.rg is not None:
+            days = calendar.working_days_between(r.submitted_date, first_rg.on)
+            rg_days.append(days)
+            within += days <= 5
+    n = len(nrm)
+    row_n = d.add("NRM referrals made in the period", n, bold=True)
+    row_await = d.add("Awaiting RG", c["awaiting-rg"])
+    row_wb = d.add("Withdrawn before an RG decision", c["withdrawn-before"])
+    row_rg = d.add("RG decisions", c["rg"], bold=True)
+    row_pos = d.add("RG positive", c["rg+"])
+    row_neg = d.add("RG negative", c["rg-"])
+    rg_count = len(rg_days)
+    row_w = d.add("RG within 5 working days", within)
+    row_wp = d.add("RG within 5 working days (%)", _pct(within, rg_count))
+    row_med = d.add(
+        "Median working days from referral to RG", float(statistics.median(rg_days)) if rg_days else None
+    )
+    row_t = d.add("CG positive - trafficking", c[f"cg:{Outcome.POSITIVE_TRAFFICKING.value}"])
+    row_s = d.add(
+        "CG positive - slavery, servitude or forced labour", c[f"cg:{Outcome.POSITIVE_SLAVERY.value}"]
+    )
+    row_cn = d.add("CG negative", c[f"cg:{Outcome.NEGATIVE.value}"])
+    row_wa = d.add("Withdrawn after a positive RG", c["withdrawn-after"])
+    row_acg = d.add("Awaiting CG", c["awaiting-cg"], bold=True)
+    band_rows = [d.add(f"Awaiting CG: {label} since referral", bands[label]) for _, _, label in CG_WAIT_BANDS]
+    row_rec = d.add("Reconsiderations requested", reconsidered)
+    for r in (
+        row_n,
+        row_await,
+        row_wb,
+        row_rg,
+        row_pos,
+        row_neg,
+        row_t,
+        row_s,
+        row_cn,
+        row_wa,
+        row_acg,
+        *band_rows,
+        row_rec,
+    ):
+        d.figure("ladder", r, 1, key="nrm.route.nrm" if r == row_n else "")
+    d.equation("ladder", (row_n, 1), [(row_await, 1), (row_wb, 1), (row_rg, 1)])
+    d.equation("ladder", (row_rg, 1), [(row_pos, 1), (row_neg, 1)])
+    d.equation("ladder", (row_pos, 1), [(row_t, 1), (row_s, 1), (row_cn, 1), (row_wa, 1), (row_acg, 1)])
+    d.equation("ladder", (row_acg, 1), [(r, 1) for r in band_rows])
+    for r in (row_w, row_wp):
+        d.share(r, 1, within, rg_count, base_cell=(row_rg, 1))
+    d.statistic(row_med, 1, rg_count, (row_rg, 1))
+    d.notes += [
+        _period_note(date_from, date_to, as_at),
+        "Decisions on the NRM referrals made in the period (Duty to Notify reports get none), as they "
+        "stood on the as-at date; a reconsidered decision counts as its latest outcome. RG: Reasonable "
+        "Grounds; CG: Conclusive Grounds.",
+        "Working days exclude weekends and England and Wales bank holidays. The RG target is 5 working "
+        "days from referral; there is no CG target, so waiting time is shown instead.",
+    ]
+    return d
+
+
+def _navigator(conn: Connection, date_from: date, date_to: date, as_at: date) -> _Draft:
+    n = NAVIGATOR_CASE.c
+
+    def known(col: Any) -> Any:
+        return case((and_(col.is_not(None), col <= as_at), 1), else_=0)
+
+    def flag(col: Any) -> Any:
+        return case((col.is_(True), 1), else_=0)
+
+    q = select(
+        func.count(),
+        func.coalesce(func.sum(flag(n.consent)), 0),
+        func.coalesce(func.sum(known(n.support_plan_opened)), 0),
+        func.coalesce(func.sum(flag(n.engaged_at_start)), 0),
+        func.coalesce(func.sum(case((n.engaged_at_start.is_not(None), 1), else_=0)), 0),
+        func.coalesce(func.sum(flag(n.engaged_at_charge)), 0),
+        func.coalesce(func.sum(case((n.engaged_at_charge.is_not(None), 1), else_=0)), 0),
+        func.coalesce(func.sum(known(n.statement_date)), 0),
+        func.coalesce(func.sum(flag(n.attended_court)), 0),
+        func.coalesce(func.sum(flag(n.gave_evidence)), 0),
+        func.coalesce(func.sum(flag(n.repatriated)), 0),
+        func.coalesce(func.sum(known(n.closed_date)), 0),
+    ).where(n.referral_date >= date_from, n.referral_date <= date_to)
+    (
+        total,
+        consent,
+        plan,
+        start,
+        start_known,
+        charge,
+        charge_known,
+        statement,
+        court,
+        evidence,
+        repat,
+        closed,
+    ) = (int(v) for v in conn.execute(q).one())
+    d = _Draft("navigator", "Victim Navigator", ("Measure", "Value"), True)
+    row_r = d.add("Referrals to the Victim Navigator", total, bold=True)
+    base = (row_r, 1)
+    for label, part in (("Consented to support", consent), ("Support plan opened", plan)):
+        d.share(d.add(label, part), 1, part, total, base_cell=base)
+    for label, part, of in (
+        ("Engaged with police at the start", start, start_known),
+        ("Engaged with police at charge", charge, charge_known),
+    ):
+        d.share(d.add(label, part), 1, part, of, base_cell=base if of == total else None)
+        d.share(d.add(f"{label} (%)", _pct(part, of)), 1, part, of, base_cell=base if of == total else None)
+    for label, part in (
+        ("Gave a statement or ABE interview", statement),
+        ("Attended court", court),
+        ("Gave evidence", evidence),
+        ("Repatriated", repat),
+    ):
+        d.share(d.add(label, part), 1, part, total, base_cell=base)
+    row_c = d.add("Cases closed by the as-at date", closed)
+    row_o = d.add("Cases open on the as-at date", total - closed)
+    for r in (row_r, row_c, row_o):
+        d.figure("cases", r, 1, key="nav.referrals" if r == row_r else "")
+    d.equation("cases", (row_r, 1), [(row_c, 1), (row_o, 1)])
+    d.notes += [
+        _period_note(date_from, date_to, as_at),
+        "Victims referred to the Victim Navigator in the period. Percentages of engagement are of the "
+        "victims for whom it is recorded (at charge: those whose case reached charge). Engagement, "
+        "court and repatriation are as currently recorded; plan, statement and closure dates as at the "
+        "as-at date.",
+    ]
+    return d
+
+
+def _vlo(conn: Connection, date_from: date, date_to: date, as_at: date) -> _Draft:
+    v = VLO_CONTACT.c
+    end = london_start(min(date_to, as_at) + timedelta(days=1))
+    where = (v.contact_at >= london_start(date_from), v.contact_at < end)
+    by_purpose = Counter(
+        {
+            p: int(k)
+            for p, k in conn.execute(select(v.purpose, func.count()).where(*where).group_by(v.purpose))
+        }
+    )
+    victims, notices, on_time, concerns = (
+        int(x)
+        for x in conn.execute(
+            select(
+                func.count(distinct(v.person_id)),
+                func.coalesce(func.sum(case((v.notified_on_time.is_not(None), 1), else_=0)), 0),
+                func.coalesce(func.sum(case((v.notified_on_time.is_(True), 1), else_=0)), 0),
+                func.coalesce(func.sum(case((v.safeguarding_concern.is_(True), 1), else_=0)), 0),
+            ).where(*where)
+        ).one()
+    )
+    d = _Draft("vlo", "Victim liaison officers", ("Measure", "Value"), True)
+    d.add("Victims contacted by a VLO", victims)
+    d.figure("victims", 0, 1)
+    total = sum(by_purpose.values())
+    row_c = d.add("Contacts", total, bold=True)
+    purpose_rows = [d.add(f"Contacts: {p.label}", by_purpose[p.value]) for p in ContactPurpose]
+    other = total - sum(by_purpose[p.value] for p in ContactPurpose)
+    if other:
+        purpose_rows.append(d.add("Contacts: other purposes", other))
+    for r in (row_c, *purpose_rows):
+        d.figure("contacts", r, 1)
+    d.equation("contacts", (row_c, 1), [(r, 1) for r in purpose_rows])
+    row_n = d.add("Decisions notified to victims", notices)
+    d.figure("notices", row_n, 1)
+    for label, value in (
+        ("Decisions notified on time", on_time),
+        ("Decisions notified on time (%)", _pct(on_time, notices)),
+    ):
+        d.share(d.add(label, value), 1, on_time, notices, base_cell=(row_n, 1))
+    d.add("Safeguarding concerns raised", concerns)
+    d.figure("concerns", len(d.rows) - 1, 1)
+    d.notes += [
+        _period_note(date_from, date_to, as_at),
+        "Contacts by their date (London time). On time: the victim was told of a charge, no further action, "
+        "bail or release under investigation within 1 working day (enhanced rights, the default for victims "
+        "of modern slavery) or 5 working days otherwise, as the Victims' Code requires.",
+    ]
+    return d
+
+
+def _haven(conn: Connection, date_from: date, date_to: date, as_at: date) -> _Draft:
+    s = HAVEN_STAY.c
+    start, stop = london_start(date_from), london_start(date_to + timedelta(days=1))
+    cut = london_start(as_at + timedelta(days=1))  # the end of the as-at date
+    admitted = list(
+        conn.execute(
+            select(
+                s.admitted_at,
+                s.discharged_at,
+                s.nrm_decision_at_reception,
+                s.discharge_destination,
+                s.adults,
+                s.children,
+            )
+            .where(s.admitted_at >= start, s.admitted_at < stop, s.admitted_at < cut)
+            .order_by(s.id)
+        )
+    )
+    overlapping = list(
+        conn.execute(
+            select(s.admitted_at, s.discharged_at).where(
+                s.admitted_at < stop,
+                s.admitted_at < cut,
+                or_(s.discharged_at.is_(None), s.discharged_at > start),
+            )
+        )
+    )
+    beds = int(conn.execute(select(func.count()).where(HAVEN_BED.c.active.is_(True))).scalar_one())
+
+    def out(dis: datetime | None) -> datetime | None:
+        return dis if dis is not None and _aware(dis) < cut else None
+
+    d = _Draft("haven_house", "Haven House reception centre", ("Measure", "Value"), True)
+    a = len(admitted)
+    row_a = d.add("Admissions", a, bold=True)
+    reception = Counter(r.nrm_decision_at_reception for r in admitted)
+    rec_rows = [d.add(f"NRM decision at reception: {x.label}", reception[x.value]) for x in ReceptionDecision]
+    other_rec = a - sum(reception[x.value] for x in ReceptionDecision)
+    if other_rec:
+        rec_rows.append(d.add("NRM decision at reception: other", other_rec))
+    gone = [r for r in admitted if out(r.discharged_at) is not None]
+    row_d = d.add("Discharged by the as-at date", len(gone))
+    row_i = d.add("Still at Haven House on the as-at date", a - len(gone))
+    dest = Counter(r.discharge_destination for r in gone)
+    dest_rows = [
+        d.add(f"Discharged to: {x.label}", dest[x.value]) for x in DischargeDestination if dest[x.value]
+    ]
+    other_dest = len(gone) - sum(dest[x.value] for x in DischargeDestination)
+    if other_dest:
+        dest_rows.append(d.add("Discharged to: not recorded", other_dest))
+    for r in (row_a, *rec_rows, row_d, row_i, *dest_rows):
+        d.figure("stays", r, 1, key="haven.admissions" if r == row_a else "")
+    d.equation("stays", (row_a, 1), [(r, 1) for r in rec_rows])
+    d.equation("stays", (row_a, 1), [(row_d, 1), (row_i, 1)])
+    if dest_rows:
+        d.equation("stays", (row_d, 1), [(r, 1) for r in dest_rows])
+    for label, value in (
+        ("Adults in the parties admitted", sum(int(r.adults) for r in admitted)),
+        ("Children in the parties admitted", sum(int(r.children) for r in admitted)),
+    ):
+        row = d.add(label, value)
+        d.figure(f"party{row}", row, 1)
+    nights = sum(bed_nights(_aware(r.admitted_at), out(r.discharged_at), cut) for r in admitted)
+    d.statistic(d.add("Bed nights of the stays admitted", nights), 1, a, (row_a, 1))
+    from mshtdesk.domain.support import occupancy
+
+    occ = (
+        occupancy(
+            ((_aware(r.admitted_at), out(r.discharged_at)) for r in overlapping),
+            date_from,
+            min(date_to, as_at),
+            beds,
+            cut,
+        )
+        if as_at >= date_from
+        else None
+    )
+    rate = None if occ is None or occ.rate is None else round(100 * occ.rate, 1)
+    d.statistic(d.add(f"Occupancy of {beds} beds in the period (%)", rate), 1, len(overlapping))
+    lengths = [
+        (_aware(out(r.discharged_at) or cut) - _aware(r.admitted_at)).total_seconds() / 86400 for r in gone
+    ]
+    d.statistic(
+        d.add("Average length of stay (days)", round(statistics.fmean(lengths), 1) if lengths else None),
+        1,
+        len(gone),
+        (row_d, 1),
+    )
+    d.statistic(
+        d.add("Median length of stay (days)", round(statistics.median(lengths), 1) if lengths else None),
+        1,
+        len(gone),
+        (row_d, 1),
+    )
+    d.notes += [
+        _period_note(date_from, date_to, as_at),
+        "Stays by their admission date (London time), including anonymous stays; discharges and bed nights "
+        "as at the end of the as-at date. A bed night is a night spent in the house; occupancy is bed "
+        "nights used of those available in the beds now in use. Length of stay is of the stays that "
+        "had ended by the as-at date.",
+    ]
+    return d
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands back naive UTC date-times for UTCDateTime columns in some paths: make them aware."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+# ----- the report ----------------------------------------------------------------------------------
+
+
+def build_com_report(
+    conn: Connection,
+    date_from: date,
+    date_to: date,
+    as_at: date,
+    *,
+    public: bool,
+    arrests: ArrestInputs,
+    calendar: WorkingCalendar,
+    force: str,
+) -> ComReport:
+    """The whole summary in one read transaction (the caller's ``conn``)."""
+    prev = previous_period(date_from, date_to)
+    refs = _referrals(conn, date_from, date_to)
+    decisions = _decisions(conn, date_from, date_to, as_at)
+    drafts = [
+        _headline(conn, arrests, prev, date_from, date_to),
+        _disposals(arrests),
+        _arrests_by_month(conn, arrests, date_from, date_to),
+        _nrm_referrals(refs, date_from, date_to, as_at),
+        _nrm_by_exploitation(refs, date_from, date_to, as_at),
+        _nrm_decisions(refs, decisions, date_from, date_to, as_at, calendar),
+        _navigator(conn, date_from, date_to, as_at),
+        _vlo(conn, date_from, date_to, as_at),
+        _haven(conn, date_from, date_to, as_at),
+    ]
+    hidden: dict[str, set[tuple[int, int]]] = {d.key: set() for d in drafts}
+    if public:
+        layouts: dict[str, Layout] = {}
+        for d in drafts:
+            if d.about_people:
+                layouts.update(d.layouts())
+        for name, cells in protect_tables(layouts).items():
+            hidden[name.split("/")[0]].update(
+                (c[0], c[1]) for c in cells if isinstance(c, tuple) and isinstance(c[0], int)
+            )
+    for d in drafts:
+        if d.about_people:
+            d.notes.append(RULE_TEXT if public else "Internal version: no figures are suppressed.")
+    tables = tuple(d.finish(hidden[d.key] if public else None) for d in drafts)
+    by_key = {t.key: t for t in tables}
+    months = by_key["arrests_by_month"]
+    expl = by_key["nrm_by_exploitation"]
+    charts = (
+        Chart(
+            "Arrests by month",
+            tuple(str(r[0]) for r in months.rows[:-1]),
+            tuple(r[-1] for r in months.rows[:-1]),
+            "Arrests",
+        ),
+        Chart(
+            "Referrals by exploitation type",
+            tuple(str(r[0]) for r in expl.rows[:-1]),
+            tuple(r[-1] for r in expl.rows[:-1]),
+            "Referrals",
+        ),
+    )
+    data_notes = (
+        f"Period {uk(date_from)} to {uk(date_to)} inclusive; every figure as the records stood on "
+        f"{uk(as_at)} (the as-at date), so the report can be regenerated exactly.",
+        "Unit counted for arrests: the arrest (custody record), not the person and not the offence. "
+        + RANKING_FOOTNOTE,
+        "Disposal ranking used, highest first: " + ", ".join(arrests.disposals.ranking) + ".",
+        "Ages are ages at exploitation, as the Home Office reports them: anyone who may be under 18 is "
+        "treated as a child until their age is decided.",
+        "Exploitation types follow the Home Office labels; a combination is one row.",
+        "Source: the MSHT Desk register (custody extracts, NRM referrals, Victim Navigator cases, Haven "
+        f"House stays and VLO contacts) on {uk(as_at)}.",
+        RULE_TEXT if public else "Internal version: no figures are suppressed. Do not publish.",
+    )
+    return ComReport(date_from, date_to, as_at, public, force, tables, charts, data_notes)

@@ -1,0 +1,388 @@
+"""Producing the printed reports (the COM summary, the disposal table on its own) and recording each run.
+
+Building a report to look at it on screen reads aggregate figures only and is not a disclosure. Saving,
+printing or exporting one is: the user gives a reason, and one transaction records the run (parameters,
+marking, who, when, the SHA-256 of the bytes handed over) and a disclose event in the audit log. A past
+run can be regenerated from its parameters; the figures (the canonical JSON) come out identical as long
+as nothing dated on or before its as-at date has changed since.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from enum import StrEnum
+
+from sqlalchemy import func, insert, select
+
+from mshtdesk.domain.dates import uk
+from mshtdesk.domain.forces import PROFILES
+from mshtdesk.domain.roles import PERMISSIONS, Action, Entity, Scope
+from mshtdesk.errors import NotFoundError, PermissionDeniedError, ValidationError
+from mshtdesk.reports.com import ArrestInputs, ComReport, build_com_report, marking, previous_period
+from mshtdesk.services import reference
+from mshtdesk.services.actor import Actor
+from mshtdesk.services.audit import AuditAction, record
+from mshtdesk.services.calendar import load_calendar
+from mshtdesk.services.disposal_report import check_period, disposal_table
+from mshtdesk.store.database import Database
+from mshtdesk.store.reference import PROFILE_KEY
+from mshtdesk.store.tables import REPORT_RUN, SETTING
+
+#: A progress callback: what is happening, steps done, steps in all.
+Progress = Callable[[str, int, int], None]
+
+PATHWAY = (Entity.NRM_REFERRAL, Entity.NAVIGATOR_CASE, Entity.HAVEN_STAY, Entity.VLO_CONTACT)
+
+
+class ReportKind(StrEnum):
+    COM = "com"
+    DISPOSALS = "disposals"
+
+    @property
+    def label(self) -> str:
+        return "COM summary" if self is ReportKind.COM else "Disposal table"
+
+
+class OutputFormat(StrEnum):
+    PDF = "pdf"
+    JSON = "json"
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    kind: ReportKind
+    date_from: date
+    date_to: date
+    as_at: date
+    public: bool = False
+
+    @property
+    def marking(self) -> str:
+        return marking(self.public)
+
+    def file_stem(self) -> str:
+        name = "com-summary" if self.kind is ReportKind.COM else "arrests-by-disposal"
+        version = "-public" if self.public else ""
+        span = f"{self.date_from:%Y-%m-%d}-to-{self.date_to:%Y-%m-%d}"
+        return f"{name}{version}-{span}-as-at-{self.as_at:%Y-%m-%d}"
+
+    def describe(self) -> str:
+        return (
+            f"{self.kind.label} ({'public, ' if self.public else ''}{self.marking}), {uk(self.date_from)} to "
+            f"{uk(self.date_to)} as at {uk(self.as_at)}"
+        )
+
+
+@dataclass(frozen=True)
+class RenderedReport:
+    """What the user sees before deciding to save or print: the PDF, the JSON and the data behind them."""
+
+    request: ReportRequest
+    pdf: bytes
+    json: bytes
+    report: ComReport | None  # None for the disposal table
+    prepared_by: str
+    produced: datetime
+
+    def data(self, fmt: OutputFormat) -> bytes:
+        return self.pdf if fmt is OutputFormat.PDF else self.json
+
+
+@dataclass(frozen=True)
+class ReportRun:
+    id: int
+    kind: ReportKind
+    date_from: date
+    date_to: date
+    as_at: date
+    public: bool
+    classification: str
+    output_format: str
+    file_name: str
+    sha256: str
+    size_bytes: int
+    json_sha256: str
+    reason: str
+    username: str
+    created_at: datetime
+
+    @property
+    def request(self) -> ReportRequest:
+        return ReportRequest(self.kind, self.date_from, self.date_to, self.as_at, self.public)
+
+
+@dataclass(frozen=True)
+class Regeneration:
+    run: ReportRun  # the new run
+    original: ReportRun
+    rendered: RenderedReport
+
+    @property
+    def identical(self) -> bool:
+        """The figures are those of the original run (the canonical JSON hashes agree)."""
+        return bool(self.original.json_sha256) and self.original.json_sha256 == self.run.json_sha256
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class ReportService:
+    def __init__(self, db: Database, actor: Actor) -> None:
+        self._db = db
+        self._actor = actor
+
+    # ----- rights ---------------------------------------------------------------------------------
+    def _require(self, kind: ReportKind, action: Action) -> None:
+        """The disposal table needs the disposal-report right; the COM summary also needs the right over
+        every victim-pathway record across the force (a VLO's or Navigator's scoped view is not enough)."""
+        self._actor.require(action, Entity.DISPOSAL_REPORT)
+        if kind is ReportKind.DISPOSALS:
+            return
+        grants = PERMISSIONS.get(self._actor.role, {})
+        for entity in PATHWAY:
+            grant = grants.get(entity)
+            if grant is None or action not in grant[0] or grant[1] is not Scope.ALL:
+                raise PermissionDeniedError(
+                    f"Your role ({self._actor.role.label}) does not allow you to {action.value} the COM "
+                    f"summary: it needs the {entity.value.replace('_', ' ')} records of the whole force."
+                )
+
+    def may_run(self, kind: ReportKind, action: Action = Action.EXPORT) -> bool:
+        try:
+            self._require(kind, action)
+        except PermissionDeniedError:
+            return False
+        return True
+
+    # ----- building -------------------------------------------------------------------------------
+    def _check(self, req: ReportRequest) -> None:
+        check_period(req.date_from, req.date_to, req.as_at)
+        if req.kind is ReportKind.COM and req.as_at < req.date_to:
+            raise ValidationError(
+                {"as_at": "For the COM summary the as-at date must be on or after the end of the period."}
+            )
+
+    def _force(self) -> str:
+        with self._db.engine.connect() as conn:
+            key = conn.execute(select(SETTING.c.value).where(SETTING.c.key == PROFILE_KEY)).scalar()
+        profile = PROFILES.get(str(key or ""))
+        return profile.name if profile else "Police force"
+
+    def build(self, req: ReportRequest) -> ComReport:
+        """The COM summary as data (JSON, tests, the app's figures); reading it is not a disclosure."""
+        self._require(ReportKind.COM, Action.READ)
+        self._check(req)
+        return self._build(req)
+
+    def _build(self, req: ReportRequest) -> ComReport:
+        prev = previous_period(req.date_from, req.date_to)
+        arrests = ArrestInputs(
+            disposal_table(self._db, req.date_from, req.date_to, req.as_at),
+            disposal_table(self._db, prev[0], prev[1], req.as_at),
+            {d.code: d.name for d in reference.districts(self._db)},
+        )
+        force = self._force()
+        with self._db.engine.connect() as conn:
+            calendar = load_calendar(conn)
+            return build_com_report(
+                conn,
+                req.date_from,
+                req.date_to,
+                req.as_at,
+                public=req.public,
+                arrests=arrests,
+                calendar=calendar,
+                force=force,
+            )
+
+    def render(self, req: ReportRequest, *, progress: Progress | None = None) -> RenderedReport:
+        """Build and typeset (to preview); nothing is disclosed until ``disclose`` records it."""
+        self._require(req.kind, Action.READ)
+        self._check(req)
+        from mshtdesk.reports import pdf
+
+        produced = datetime.now(UTC)
+        who = self._actor.display_name or self._actor.username
+        if req.kind is ReportKind.DISPOSALS:
+            table = disposal_table(self._db, req.date_from, req.date_to, req.as_at)
+            if progress:
+                progress("Typesetting the table", 1, 2)
+            data = pdf.disposals_pdf(
+                table, force=self._force(), marking=req.marking, prepared_by=who, produced=produced
+            )
+            payload = {
+                "period": {
+                    "from": req.date_from.isoformat(),
+                    "to": req.date_to.isoformat(),
+                    "as_at": req.as_at.isoformat(),
+                },
+                "public": req.public,
+                "tables": {
+                    "disposals": {
+                        "title": table.caption,
+                        "columns": list(table.header),
+                        "rows": table.records(),
+                        "notes": list(table.footnotes),
+                    }
+                },
+            }
+            text = (json.dumps(payload, ensure_ascii=False, indent=2) + "\n").encode()
+            if progress:
+                progress("Done", 2, 2)
+            return RenderedReport(req, data, text, None, who, produced)
+        if progress:
+            progress("Counting arrests, referrals, stays and contacts", 0, 11)
+        report = self._build(req)
+        steps = len(report.tables) + 2
+
+        def typeset(done: int, _total: int) -> None:
+            if progress:
+                progress("Typesetting", done + 1, steps)
+
+        data = pdf.com_pdf(report, prepared_by=who, produced=produced, progress=typeset)
+        return RenderedReport(req, data, report.json_bytes(), report, who, produced)
+
+    # ----- disclosing -----------------------------------------------------------------------------
+    def disclose(self, rendered: RenderedReport, fmt: OutputFormat, file_name: str, reason: str) -> ReportRun:
+        """Record that ``rendered`` is being saved, printed or exported (before the bytes leave)."""
+        req = rendered.request
+        self._require(req.kind, Action.EXPORT)
+        if not reason.strip():
+            raise ValidationError(
+                {"reason": "Give the reason for this disclosure; it is kept in the audit log."}
+            )
+        data = rendered.data(fmt)
+        digest = sha256(data)
+        json_digest = sha256(rendered.json)
+        params = {
+            "report": req.kind.value,
+            "from": req.date_from.isoformat(),
+            "to": req.date_to.isoformat(),
+            "as_at": req.as_at.isoformat(),
+            "public": req.public,
+            "format": fmt.value,
+            "json_sha256": json_digest,
+            "prepared_by": rendered.prepared_by,
+        }
+        if rendered.report is not None:
+            ranking = rendered.report.table("disposals").notes[-1]
+            params["ranking"] = ranking
+            params["force"] = rendered.report.force
+        now = datetime.now(UTC)
+        with self._db.engine.begin() as conn:
+            inserted = conn.execute(
+                insert(REPORT_RUN).values(
+                    report=req.kind.value,
+                    period_from=req.date_from,
+                    period_to=req.date_to,
+                    as_at=req.as_at,
+                    public=req.public,
+                    classification=req.marking,
+                    output_format=fmt.value,
+                    file_name=file_name[:260],
+                    sha256=digest,
+                    size_bytes=len(data),
+                    parameters=json.dumps(params, sort_keys=True),
+                    reason=reason.strip()[:1000],
+                    user_id=self._actor.user_id,
+                    username=self._actor.username,
+                    created_at=now,
+                )
+            ).inserted_primary_key
+            assert inserted is not None
+            run_id = inserted[0]
+            record(
+                conn,
+                self._actor,
+                AuditAction.DISCLOSE,
+                "report_run",
+                run_id,
+                fields=(req.kind.value, fmt.value, "public" if req.public else "internal"),
+                reason=reason.strip(),
+            )
+        return self.get(int(run_id))
+
+    def produce(
+        self,
+        req: ReportRequest,
+        fmt: OutputFormat,
+        file_name: str,
+        reason: str,
+        *,
+        progress: Progress | None = None,
+    ) -> tuple[ReportRun, bytes]:
+        """Render and record in one call (the command line): the bytes to write and their run."""
+        self._require(req.kind, Action.EXPORT)
+        if not reason.strip():
+            raise ValidationError(
+                {"reason": "Give the reason for this disclosure; it is kept in the audit log."}
+            )
+        rendered = self.render(req, progress=progress)
+        run = self.disclose(rendered, fmt, file_name, reason)
+        return run, rendered.data(fmt)
+
+    # ----- history --------------------------------------------------------------------------------
+    def count(self) -> int:
+        self._actor.require(Action.READ, Entity.DISPOSAL_REPORT)
+        with self._db.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(REPORT_RUN)).scalar_one())
+
+    def history(self, *, offset: int = 0, limit: int = 200) -> list[ReportRun]:
+        """Past runs, newest first, one page (their parameters, never their contents)."""
+        self._actor.require(Action.READ, Entity.DISPOSAL_REPORT)
+        q = select(REPORT_RUN).order_by(REPORT_RUN.c.created_at.desc(), REPORT_RUN.c.id.desc())
+        with self._db.engine.connect() as conn:
+            return [_run(r) for r in conn.execute(q.offset(offset).limit(limit))]
+
+    def get(self, run_id: int) -> ReportRun:
+        self._actor.require(Action.READ, Entity.DISPOSAL_REPORT)
+        with self._db.engine.connect() as conn:
+            row = conn.execute(select(REPORT_RUN).where(REPORT_RUN.c.id == run_id)).first()
+        if row is None:
+            raise NotFoundError(f"There is no report run {run_id}.")
+        return _run(row)
+
+    def regenerate(
+        self, run_id: int, reason: str, *, fmt: OutputFormat | None = None, progress: Progress | None = None
+    ) -> Regeneration:
+        """Produce a past run again from its parameters (a new disclosure, recorded as its own run)."""
+        original = self.get(run_id)
+        req = original.request
+        self._require(req.kind, Action.EXPORT)
+        rendered = self.render(req, progress=progress)
+        out = fmt or OutputFormat(original.output_format)
+        run = self.disclose(rendered, out, original.file_name, reason)
+        return Regeneration(run, original, rendered)
+
+
+def _run(row: object) -> ReportRun:
+    r = row._mapping  # type: ignore[attr-defined]
+    try:
+        params = json.loads(r["parameters"] or "{}")
+    except ValueError:
+        params = {}
+    created = r["created_at"]
+    if created.tzinfo is None:
+        created = created.replace(tzinfo=UTC)
+    return ReportRun(
+        id=int(r["id"]),
+        kind=ReportKind(r["report"]),
+        date_from=r["period_from"],
+        date_to=r["period_to"],
+        as_at=r["as_at"],
+        public=bool(r["public"]),
+        classification=r["classification"],
+        output_format=r["output_format"],
+        file_name=r["file_name"],
+        sha256=r["sha256"],
+        size_bytes=int(r["size_bytes"]),
+        json_sha256=str(params.get("json_sha256", "")),
+        reason=r["reason"],
+        username=r["username"],
+        created_at=created,
+    )
