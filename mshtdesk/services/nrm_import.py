@@ -542,7 +542,7 @@ def import_nrm(
     reader = _Reader(today or date.today())
     reader.read(text, progress, cancel)
     if reader.errors:
-        raise ImportRejectedError(reader.errors, reader.rows)
+        raise ImportRejectedError(sorted(reader.errors, key=lambda e: e.line), reader.rows)
     try:
         with db.engine.begin() as conn:
             summary = _write(

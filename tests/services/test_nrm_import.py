@@ -235,3 +235,14 @@ def test_a_referral_repeated_in_other_words_is_one_referral(backend: Backend) ->
         "D-1,D1,,,,,Romanian,nrm,01/03/2023,ADULT,Adult,labour; sexual,uk,13/1/23,,,,,\n",
     )
     assert (s.referrals_added, s.people_added) == (1, 1)
+
+
+def test_errors_found_across_rows_are_listed_in_line_order(backend: Backend) -> None:
+    with pytest.raises(ImportRejectedError) as e:
+        run(
+            backend,
+            "A-1,X1,,,,,,DtN,2023-03-01,adult,adult,Labour,UK,13/1/23,,,,,\n"
+            "A-2,X1,Named,,,,,NRM,2023-03-01,adult,adult,Labour,UK,13/2/23,,,,,\n"
+            "A-3,X3,,,,robot,,NRM,2023-03-01,adult,adult,Labour,UK,13/3/23,,,,,\n",
+        )
+    assert [(x.line, x.column) for x in e.value.errors] == [(2, "person_ref"), (4, "gender")]
