@@ -16,6 +16,7 @@ from mshtdesk.services.people import PersonInput
 from tests.conftest import USERS
 from tests.ui.helpers import Track, find_visible, is_closed
 from ui.context import AppContext
+from ui.dialogs.conflict_dialog import ConflictDialog
 from ui.dialogs.person_dialog import PersonDialog
 from ui.events import DataChanged
 
@@ -159,53 +160,58 @@ def test_a_manager_reads_the_record_without_changing_it(
     assert "(read only)" in dialog.windowTitle()
 
 
-def test_a_conflicting_save_lets_the_user_keep_their_text(
-    qtbot: QtBot, track: Track, ctx: AppContext, backend: Backend, wait_idle: Callable[..., None]
-) -> None:
+def _conflict(
+    ctx: AppContext, backend: Backend, track: Track, wait_idle: Callable[..., None]
+) -> tuple[int, PersonDialog, ConflictDialog]:
+    """I change the first language while someone else adds an alias and a language; I save."""
     person_id = backend.people.create(PersonInput(surname="Lis", forenames="Adam"))
     dialog = _open(track, ctx, person_id, wait_idle)
     detail = backend.people.get(person_id)
-    backend.people.update(
-        person_id, detail.version, PersonInput(surname="Lis", forenames="Adam", aliases="Adi")
-    )
+    theirs = PersonInput(surname="Lis", forenames="Adam", aliases="Adi", first_language="English")
+    backend.people.update(person_id, detail.version, theirs)
     dialog.first_language.setText("Polish")
     dialog.submit()
     wait_idle()
     assert dialog.isVisible()
-    (box,) = find_visible("conflictQuestion")
-    assert isinstance(box, QMessageBox) and "Someone else saved" in box.text()
-    keep = next(b for b in box.buttons() if b.text() == "Keep mine")
-    qtbot.mouseClick(keep, Qt.MouseButton.LeftButton)
+    (conflict,) = [w for w in find_visible("conflictDialog") if isinstance(w, ConflictDialog)]
+    track(conflict)
+    assert "Someone else saved" in dialog.general_error.text()
+    differing = {f.name for f in conflict.fields if f.differs}
+    assert differing == {"aliases", "first_language"}
+    return person_id, dialog, conflict
+
+
+def test_a_conflicting_save_shows_both_versions_and_saves_the_choice(
+    qtbot: QtBot, track: Track, ctx: AppContext, backend: Backend, wait_idle: Callable[..., None]
+) -> None:
+    person_id, dialog, conflict = _conflict(ctx, backend, track, wait_idle)
+    conflict.choose("aliases", mine=False)  # keep their alias, and my language
+    qtbot.mouseClick(conflict.save_button, Qt.MouseButton.LeftButton)
     wait_idle()
     assert is_closed(dialog)
     saved = backend.people.get(person_id).data
-    assert saved.first_language == "Polish"
-    assert saved.aliases == ""  # mine, as shown when I saved: theirs was overwritten knowingly
+    assert (saved.first_language, saved.aliases) == ("Polish", "Adi")
 
 
-def test_a_conflicting_save_can_show_their_version(
+def test_a_conflicting_save_can_keep_their_version_or_go_back(
     qtbot: QtBot, track: Track, ctx: AppContext, backend: Backend, wait_idle: Callable[..., None]
 ) -> None:
-    person_id = backend.people.create(PersonInput(surname="Lis", forenames="Adam"))
-    dialog = _open(track, ctx, person_id, wait_idle)
-    detail = backend.people.get(person_id)
-    backend.people.update(
-        person_id, detail.version, PersonInput(surname="Lis", forenames="Adam", aliases="Adi")
-    )
-    dialog.first_language.setText("Polish")
+    person_id, dialog, conflict = _conflict(ctx, backend, track, wait_idle)
+    qtbot.mouseClick(conflict.cancel_button, Qt.MouseButton.LeftButton)  # back to editing, typing intact
+    assert dialog.isVisible() and dialog.first_language.text() == "Polish"
     dialog.submit()
     wait_idle()
-    (box,) = find_visible("conflictQuestion")
-    assert isinstance(box, QMessageBox)
-    theirs = next(b for b in box.buttons() if b.text() == "Show theirs")
-    qtbot.mouseClick(theirs, Qt.MouseButton.LeftButton)
+    (again,) = [w for w in find_visible("conflictDialog") if isinstance(w, ConflictDialog)]
+    track(again)
+    qtbot.mouseClick(again.theirs_button, Qt.MouseButton.LeftButton)
     assert dialog.isVisible()
-    assert dialog.aliases.text() == "Adi" and dialog.first_language.text() == ""
-    dialog.first_language.setText("Polish")
+    assert dialog.aliases.text() == "Adi" and dialog.first_language.text() == "English"
+    dialog.interpreter_language.setText("Polish")
     dialog.submit()
     wait_idle()
     assert is_closed(dialog)
-    assert backend.people.get(person_id).data.aliases == "Adi"
+    saved = backend.people.get(person_id).data
+    assert (saved.aliases, saved.first_language, saved.interpreter_language) == ("Adi", "English", "Polish")
 
 
 def test_escape_asks_before_discarding_what_was_typed(

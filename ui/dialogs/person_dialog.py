@@ -11,6 +11,7 @@ silently.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 
 from PySide6.QtCore import QSize, Qt, Signal
@@ -32,12 +33,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mshtdesk.domain.dates import uk
 from mshtdesk.domain.nationalities import NATIONALITY_NAMES, parse_nationality
 from mshtdesk.domain.roles import PERMISSIONS, Action, Entity, Scope
 from mshtdesk.errors import MshtError, NotFoundError, ValidationError
 from mshtdesk.services.people import GENDERS, LIMITS, PersonDetail, PersonInput
 from ui import error_report
 from ui.context import AppContext
+from ui.dialogs.conflict_dialog import ConflictDialog, FieldVersions, Outcome
 from ui.dialogs.form import FormDialog
 from ui.events import DataChanged
 from ui.widgets.dates import OptionalDateEdit, to_qdate
@@ -143,6 +146,51 @@ def notes_edit(lines: int, parent: QWidget) -> QPlainTextEdit:
     return edit
 
 
+PERSON_FIELDS = (
+    ("surname", "Surname"),
+    ("forenames", "Forenames"),
+    ("aliases", "Aliases"),
+    ("date_of_birth", "Date of birth"),
+    ("estimated_age", "Estimated age"),
+    ("gender", "Gender"),
+    ("nationality", "Nationality"),
+    ("second_nationality", "Second nationality"),
+    ("first_language", "First language"),
+    ("interpreter_language", "Interpreter"),
+    ("contact_details", "Contact details"),
+    ("opted_out_of_updates", "Opted out of updates"),
+    ("review_due", "Review due"),
+    ("facts", "Facts"),
+    ("assessments", "Safeguarding notes"),
+)
+
+
+def _person_text(name: str, value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, date):
+        return uk(value)
+    if name == "gender":
+        return GENDER_LABELS.get(str(value), str(value))
+    return str(value).strip()
+
+
+def person_versions(mine: PersonInput, theirs: PersonInput) -> list[FieldVersions]:
+    return [
+        FieldVersions(
+            name, label, _person_text(name, getattr(mine, name)), _person_text(name, getattr(theirs, name))
+        )
+        for name, label in PERSON_FIELDS
+    ]
+
+
+def merge_person(mine: PersonInput, theirs: PersonInput, take_theirs: set[str]) -> PersonInput:
+    """What the user typed, with the fields they chose from the version saved by someone else."""
+    return replace(mine, **{name: getattr(theirs, name) for name in take_theirs})
+
+
 class PersonDialog(FormDialog):
     saved = Signal(int)  # the person's id, once added or saved
 
@@ -167,7 +215,7 @@ class PersonDialog(FormDialog):
         self._discard_confirmed = False
         self._vlos_ready = False
         self._created_ids: list[int] = []
-        self.conflict_box: QMessageBox | None = None
+        self.conflict_dialog: ConflictDialog | None = None
         self._build()
         self.resize(self.sizeHint())
         if not self.may_edit:
@@ -566,7 +614,7 @@ class PersonDialog(FormDialog):
 
     # ----- conflicts and closing ---------------------------------------------------------------
     def on_conflict(self, exc: MshtError) -> None:
-        """Someone saved first: read their version, then let the user keep theirs or see the other."""
+        """Someone saved first: read their version, then let the user choose field by field."""
         if isinstance(exc, NotFoundError) or self.person_id is None:
             error_report.show_message(self, "Person not saved", str(exc))
             self.done(0)
@@ -582,33 +630,27 @@ class PersonDialog(FormDialog):
         )
 
     def _ask_conflict(self, fresh: PersonDetail, message: str) -> None:
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
-            "Saved by someone else",
-            message,
-            QMessageBox.StandardButton.NoButton,
-            self,
-        )
-        box.setObjectName("conflictQuestion")
-        box.setInformativeText(
-            "Keep mine: your text is saved over theirs. Show theirs: the form shows their version and "
-            "what you typed is dropped."
-        )
-        keep = box.addButton("Keep mine", QMessageBox.ButtonRole.AcceptRole)
-        theirs = box.addButton("Show theirs", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(theirs)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.conflict_box = box
+        """Both versions side by side (the shared conflict dialog); the chosen mix is saved against the
+        version just read, so nothing unseen is overwritten; cancelling keeps the typing."""
+        mine = self.current_input()
+        dialog = ConflictDialog(f"The record of {fresh.person_ref}", person_versions(mine, fresh.data), self)
+        self.conflict_dialog = dialog
+        self.general_error.show_error(message)
 
-        def answered(button: QAbstractButton) -> None:
-            self.detail = fresh  # either way, the next save is against the version now stored
-            if button is keep:
-                self.submit()
-            else:
+        def decided(outcome: Outcome) -> None:
+            if outcome is Outcome.CANCELLED:
+                return  # back to the form; saving again shows the choice again
+            self.general_error.clear()
+            self.detail = fresh
+            if outcome is Outcome.KEEP_THEIRS:
                 self._fill(fresh)
+                return
+            merged = merge_person(mine, fresh.data, dialog.theirs_chosen())
+            self._fill(PersonDetail(fresh.id, fresh.person_ref, merged, fresh.vlo_user_id, fresh.version))
+            self.submit()
 
-        box.buttonClicked.connect(answered)
-        box.open()
+        dialog.decided.connect(decided)
+        dialog.open()
 
     def reject(self) -> None:
         """Esc or Cancel: ask before throwing away what was typed."""
