@@ -249,8 +249,11 @@ class PathwayService:
     def now(self) -> datetime:
         return self._now or datetime.now(UTC)
 
-    def timeline(self, person_id: int) -> Pathway:
-        """The pathway of one person in the user's scope (PermissionDeniedError otherwise)."""
+    def timeline(self, person_id: int, *, consult: bool = True) -> Pathway:
+        """The pathway of one person in the user's scope (PermissionDeniedError otherwise).
+
+        ``consult=False`` re-reads a pathway already open on the user's screen (after a change): not a
+        new consultation, so the audit log counts openings, not refreshes."""
         today = self.today
         actor = self._actor
         entries: list[TimelineEntry] = []
@@ -328,7 +331,8 @@ class PathwayService:
                 if latest is not None:
                     owe(DueKind.VLO_CONTACT, latest, f"Next contact with the victim due by {uk(latest)}")
 
-            record(conn, actor, AuditAction.CONSULT, Entity.PERSON, person_id, fields=("pathway",))
+            if consult:
+                record(conn, actor, AuditAction.CONSULT, Entity.PERSON, person_id, fields=("pathway",))
 
         entries.sort(key=lambda e: (e.at, e.kind.value, e.record_id), reverse=True)
         due.sort(key=lambda d: (d.due, d.kind.value))

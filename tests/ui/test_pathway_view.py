@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 from mshtdesk.domain.clocks import LONDON
 from mshtdesk.domain.roles import Role
 from mshtdesk.domain.support import ContactMethod, ContactPurpose
+from mshtdesk.services.audit import AuditQuery
 from mshtdesk.services.backend import Backend
 from mshtdesk.services.contacts import ContactFilter, ContactInput
 from mshtdesk.services.pathway import DueKind, TimelineKind
@@ -143,6 +144,9 @@ def test_a_contact_logged_with_keystrokes_appears_at_once(
     assert not item.overdue and item.due == TODAY + timedelta(days=28)
     assert view.notice.isVisible() and "next contact due" in view.notice.text()
     assert backend_for(Role.VLO).contacts.count(ContactFilter(person_id=person_id)) == 2
+    # opening was one consultation; the refresh after the new contact was not another
+    audit = backend_for(Role.AUDITOR).audit.list(AuditQuery(entity="person", record_id=str(person_id)))
+    assert [r.fields for r in audit if r.action == "consult"].count("pathway") == 1
 
 
 def test_roles_that_may_not_log_contacts_see_no_command(

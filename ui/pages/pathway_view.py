@@ -271,8 +271,9 @@ class PathwayView(QDialog):
             self.body.setCurrentWidget(self.loading_panel)
         pathway_service = self.ctx.backend.pathway
         person_id = self.person_id
+        first = self.pathway is None  # opening is a consultation; refreshing what is open is not
         self.ctx.tasks.run(
-            lambda _job: pathway_service.timeline(person_id),
+            lambda _job: pathway_service.timeline(person_id, consult=first),
             done=self._loaded,
             failed=self._load_failed,
             owner=self,
