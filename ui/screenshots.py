@@ -395,6 +395,12 @@ def _render_all(out: Path, work: Path) -> int:
         from ui.screenshots_today import render_today_people
 
         render_today_people(as_role, empty, shot, close, settle, window_for, SIZE)
+
+        # Victim pathway lists and forms (NRM, Navigator, Haven House, contacts, administration).
+        from ui.screenshots_pathway import render_empty_pathway, render_pathway
+
+        render_empty_pathway(empty, shot, close, window_for)
+        render_pathway(work, shot, close, settle, window_for, context)
     finally:
         tasks.shutdown()
         for b in (demo, empty, seeded):

@@ -63,9 +63,9 @@ def test_who_is_in_now_the_beds_and_the_history(
     assert page.model.index(1, 3).data() == "5 h"
     assert "2 of 3 beds occupied" in page.beds.summary.text()
     assert [b.text() for b in page.beds.boxes] == [
-        "Bed 1 (Room 1): taken",
-        "Bed 2 (Room 1): taken",
-        "Bed 3 (Room 2): free",
+        "Bed 1: taken",
+        "Bed 2: taken",
+        "Bed 3: free",
     ]
     assert "bed nights" in page.beds.summary.text()
     page.show_filter.setCurrentIndex(1)

@@ -143,7 +143,7 @@ def test_the_route_rules_are_visible_as_they_apply(
     dialog = ReferralDialog(make_ctx(backend), None)
     track(dialog)
     dialog.show()
-    assert dialog.person_mode_new.isChecked() and dialog.person_fields.isVisible()
+    assert dialog.person_mode_new.isChecked() and dialog.surname.isVisible()
     dialog.age.setCurrentIndex(dialog.age.findData(AgeAtReferral.CHILD))
     assert not dialog.route_dtn.isEnabled() and dialog.route_nrm.isChecked()
     assert not dialog.consent.isVisible()
@@ -155,9 +155,10 @@ def test_the_route_rules_are_visible_as_they_apply(
     dialog.consent.set_value(False)  # an adult who declines: Duty to Notify, anonymous
     assert dialog.route_dtn.isChecked() and dialog.route_rule.text() == DTN_RULE
     assert dialog.cooperates.isVisible()
-    assert not dialog.person_fields.isVisible() and dialog.anonymous_note.isVisible()
+    assert not dialog.surname.isVisible() and not dialog.forenames.isVisible()
+    assert dialog.anonymous_note.isVisible() and dialog.nationality.isVisible()  # not identifying
     dialog.cooperates.setChecked(True)
-    assert dialog.person_fields.isVisible()
+    assert dialog.surname.isVisible() and not dialog.anonymous_note.isVisible()
     dialog.consent.set_value(True)
     assert dialog.route_nrm.isChecked() and not dialog.cooperates.isVisible()
 

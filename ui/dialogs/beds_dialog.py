@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from mshtdesk.services.haven import BedRow
 from ui.context import AppContext
-from ui.dialogs.form import FormDialog
+from ui.dialogs.record_form import GrowOnErrors
 from ui.events import DataChanged
 from ui.models.paged_model import Col, RowsModel
 from ui.widgets.field_error import hint_label
@@ -35,7 +35,7 @@ BED_COLUMNS: tuple[Col[BedRow], ...] = (
 )
 
 
-class BedsDialog(FormDialog):
+class BedsDialog(GrowOnErrors):
     @classmethod
     def start(cls, ctx: AppContext, parent: QWidget | None) -> BedsDialog:
         dialog = cls(ctx, parent)

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QLabel, QMessageBox, QPlainTextEdit, QWidget
 
 from mshtdesk.domain.dates import uk
 from mshtdesk.domain.nrm import OUTCOMES, DecisionKind, Outcome
 from mshtdesk.services.nrm import DecisionNeedsConfirmationError, DecisionRow, ReferralDetail
 from ui.context import AppContext
-from ui.dialogs.form import FormDialog
+from ui.dialogs.record_form import GrowOnErrors, grow_to_fit
 from ui.events import DataChanged
 from ui.widgets.choices import enum_data
 from ui.widgets.dates import DateEdit, to_qdate
@@ -25,6 +25,7 @@ from ui.widgets.field_error import hint_label
 from ui.widgets.tab_order import set_tab_order
 
 CHANGED = "nrm_referral"
+WARNING_COLOUR = "#8a5300"  # dark amber: readable, and not the red of a refusal
 
 
 def kind_label(kind: DecisionKind) -> str:
@@ -39,7 +40,7 @@ def suggested_kind(detail: ReferralDetail) -> DecisionKind:
     return DecisionKind.RG
 
 
-class DecisionDialog(FormDialog):
+class DecisionDialog(GrowOnErrors):
     recorded = Signal(int)  # the decision's id
 
     def __init__(self, ctx: AppContext, detail: ReferralDetail, parent: QWidget | None = None) -> None:
@@ -147,11 +148,16 @@ class DecisionDialog(FormDialog):
         return True
 
     def _show_warning(self, name: str, message: str) -> None:
-        error = self._errors.get(name)
-        if error is not None:
-            error.show_error(message)
-        else:
-            self.general_error.show_error(message)
+        """A warning, not an error: amber, beside its field."""
+        error = self._errors.get(name) or self.general_error
+        error.show_error(message)
+        error.setStyleSheet(f"color: {WARNING_COLOUR};")
+        QTimer.singleShot(0, self, lambda: grow_to_fit(self))
+
+    def clear_errors(self) -> None:
+        super().clear_errors()
+        for error in {id(e): e for e in (*self._errors.values(), self.general_error)}.values():
+            error.setStyleSheet("color: #b00020;")
 
     def _done(self, decision_id: int) -> None:
         self.ctx.events.announce(DataChanged(CHANGED))
@@ -159,7 +165,7 @@ class DecisionDialog(FormDialog):
         self.accept()
 
 
-class VoidDecisionDialog(FormDialog):
+class VoidDecisionDialog(GrowOnErrors):
     """Withdraw the latest entry of a decision history, entered in error; it stays on record, struck
     through, with the reason."""
 

@@ -27,8 +27,7 @@ from mshtdesk.domain.roles import Action, Entity
 from mshtdesk.domain.support import NavigatorCloseReason, NavigatorNeed
 from mshtdesk.services.navigator import NavigatorCaseDetail, NavigatorCaseInput
 from ui.context import AppContext
-from ui.dialogs.form import FormDialog
-from ui.dialogs.record_form import RecordForm
+from ui.dialogs.record_form import GrowOnErrors, RecordForm
 from ui.events import DataChanged
 from ui.widgets.choices import FlagGrid, YesNo, enum_combo, enum_data
 from ui.widgets.dates import DateEdit, OptionalDateEdit, to_qdate
@@ -348,7 +347,7 @@ class NavigatorCaseDialog(RecordForm):
         self.open_record(lambda: navigator.get(case_id), "opening a Navigator case")
 
 
-class CloseCaseDialog(FormDialog):
+class CloseCaseDialog(GrowOnErrors):
     """When and why support ended; "Other" needs a note (kept, dated, in the case notes)."""
 
     closed = Signal()

@@ -22,7 +22,9 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
+    QDialogButtonBox,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -56,7 +58,7 @@ from ui.events import DataChanged
 from ui.models.decisions_model import DecisionColumn, DecisionsModel
 from ui.widgets.choices import YesNo, enum_combo, enum_data, select_data, set_read_only
 from ui.widgets.dates import DateEdit, OptionalDateEdit, to_qdate
-from ui.widgets.field_error import FieldError, hint_label
+from ui.widgets.field_error import hint_label
 from ui.widgets.tab_order import set_tab_order
 
 CHILD_RULE = (
@@ -86,6 +88,15 @@ def nationality_combo() -> QComboBox:
     completer.setCaseSensitivity(completer.caseSensitivity().CaseInsensitive)
     combo.lineEdit().setPlaceholderText("Type to find, e.g. Albanian")
     return combo
+
+
+def _tight(grid: QGridLayout, owner: QWidget) -> None:
+    """A grid of check boxes in aligned columns, as compact as a form row."""
+    grid.setContentsMargins(0, 0, 0, 0)
+    grid.setHorizontalSpacing(18)
+    grid.setVerticalSpacing(2)
+    grid.setColumnStretch(grid.columnCount(), 1)
+    owner.setLayout(grid)
 
 
 def _form() -> QFormLayout:
@@ -133,11 +144,13 @@ class ReferralDialog(RecordForm):
         self._build(new)
         self._update_rules()
         if new:
-            self.resize(1120, 760)
+            self.resize(1120, self.sizeHint().height())
             self.mark_clean()
         else:
             self._build_decisions()
             self.resize(1120, 860)
+            # decisions take effect at once; only the details above wait for Save
+            self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Close")
             nrm = ctx.backend.nrm
             assert referral_id is not None
             self.open_record(lambda: nrm.get(referral_id), "opening an NRM referral")
@@ -149,6 +162,7 @@ class ReferralDialog(RecordForm):
     def _build(self, new: bool) -> None:
         today = self.ctx.backend.nrm.today
         left, right = self.form, _form()
+        self.left_form = left
         right.setLabelAlignment(left.labelAlignment())
         self.body.removeItem(left)
         columns = QHBoxLayout()
@@ -175,7 +189,7 @@ class ReferralDialog(RecordForm):
         if new and self.preset_person is None:
             self.person = person_combo(self.ctx)
             self.add_field("person_mode", "Person:", modes)
-            self.add_field("person", "", self.person)
+            self.person_row = self.add_field("person", "", self.person)
             self.person_mode_new.setEnabled(self.may_create_person)
             self.person_mode_new.setChecked(self.may_create_person)
             self.person_mode_existing.setChecked(not self.may_create_person)
@@ -190,40 +204,20 @@ class ReferralDialog(RecordForm):
             self.gender.addItem(g.capitalize(), g)
         self.gender.setCurrentIndex(self.gender.findData("unknown"))
         self.nationality = nationality_combo()
-        self.person_fields = QWidget()
-        person_form = _form()
-        person_form.setContentsMargins(0, 0, 0, 0)
-        self.person_form = person_form
-        self.person_fields.setLayout(person_form)
-        self._person_errors: dict[str, FieldError] = {}
-        for name, text, widget in (
-            ("surname", "&Surname:", self.surname),
-            ("forenames", "&Forenames:", self.forenames),
-            ("date_of_birth", "Date of &birth:", self.date_of_birth),
-            ("gender", "&Gender:", self.gender),
-            ("nationality", "Nationalit&y:", self.nationality),
-        ):
-            caption = QLabel(text)
-            caption.setBuddy(widget)
-            box = QWidget()
-            lay = QVBoxLayout(box)
-            lay.setContentsMargins(0, 0, 0, 0)
-            lay.setSpacing(2)
-            lay.addWidget(widget)
-            error = FieldError(widget)
-            lay.addWidget(error)
-            person_form.addRow(caption, box)
-            self.add_error_target((name,), error, widget)
-        self.anonymous_note = QLabel("Anonymous: no name or contact details are kept.")
-        self.anonymous_note.setObjectName("footnote")
-        self.anonymous_note.setWordWrap(True)
-        new_box = QWidget()
-        new_lay = QVBoxLayout(new_box)
-        new_lay.setContentsMargins(0, 0, 0, 0)
-        new_lay.addWidget(self.person_fields)
-        new_lay.addWidget(self.anonymous_note)
-        self.new_person_box = new_box
-        self.add_field("name", "", new_box)
+        self.anonymous_note = hint_label(
+            "Anonymous: no name or contact details are kept (Duty to Notify without co-operation)."
+        )
+        self.anonymous_note.setObjectName("anonymousNote")
+        self.name_rows = [
+            self.add_field("surname", "&Surname:", self.surname),
+            self.add_field("forenames", "&Forenames:", self.forenames),
+        ]
+        self.anonymous_row = self.add_field("name", "", self.anonymous_note)
+        self.person_rows = [
+            self.add_field("date_of_birth", "Date of &birth:", self.date_of_birth),
+            self.add_field("gender", "&Gender:", self.gender),
+            self.add_field("nationality", "Nationalit&y:", self.nationality),
+        ]
 
         self.age = enum_combo(AgeAtReferral)
         select_data(self.age, AgeAtReferral.ADULT)
@@ -266,44 +260,35 @@ class ReferralDialog(RecordForm):
         select_data(self.age_exploited, AgeAtExploitation.UNKNOWN)
         self.add_field("age_at_exploitation", "Age when e&xploited:", self.age_exploited)
         self.flag_boxes: dict[ExploitationType, QCheckBox] = {}
-        flags = QWidget()
-        grid = QVBoxLayout(flags)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setSpacing(2)
-        row: QHBoxLayout | None = None
+        flags, grid = QWidget(), QGridLayout()
         for i, t in enumerate(ExploitationType):
-            if i % 3 == 0:
-                row = QHBoxLayout()
-                row.setSpacing(16)
-                grid.addLayout(row)
             box = QCheckBox(t.label)
             box.toggled.connect(lambda _c, t=t: self._flag_toggled(t))
-            assert row is not None
-            row.addWidget(box)
+            if t is ExploitationType.NOT_SPECIFIED:  # stands alone: a row of its own
+                grid.addWidget(box, 2, 0, 1, 3)
+            else:
+                grid.addWidget(box, i // 3, i % 3)
             self.flag_boxes[t] = box
-        assert row is not None
-        row.addStretch(1)
+        _tight(grid, flags)
         self.label_preview = QLabel("")
         self.label_preview.setObjectName("homeOfficeLabel")
         self.label_preview.setWordWrap(True)
         self.add_field(("exploitation",), "&Exploitation:", flags, hint=self.label_preview)
         self.sub_boxes: dict[str, QCheckBox] = {}
-        subs = QWidget()
-        sub_grid = QVBoxLayout(subs)
-        sub_grid.setContentsMargins(0, 0, 0, 0)
-        sub_grid.setSpacing(2)
-        for i, s in enumerate(DEFAULT_SUB_TYPES):
-            if i % 2 == 0:
-                row = QHBoxLayout()
-                row.setSpacing(16)
-                sub_grid.addLayout(row)
-            box = QCheckBox(s.label)
-            box.setToolTip(f"Counts as {s.parent.label}. {s.reason}")
+        subs, sub_grid = QWidget(), QGridLayout()
+        for i, sub in enumerate(DEFAULT_SUB_TYPES):
+            box = QCheckBox(sub.label)
+            box.setToolTip(f"Counts as {sub.parent.label}. {sub.reason}")
             box.toggled.connect(lambda _c: self._update_label())
-            assert row is not None
-            row.addWidget(box, 1)
-            self.sub_boxes[s.code] = box
-        self.add_field("sub_types", "Sub-t&ypes:", subs)
+            sub_grid.addWidget(box, i // 2, i % 2)
+            self.sub_boxes[sub.code] = box
+        _tight(sub_grid, subs)
+        self.add_field(
+            "sub_types",
+            "Sub-t&ypes:",
+            subs,
+            hint=hint_label("The force's own headings; each ticks the Home Office type it counts as."),
+        )
         self.location = enum_combo(ExploitationLocation)
         select_data(self.location, ExploitationLocation.UNKNOWN)
         self.add_field("exploitation_location", "&Where exploited:", self.location)
@@ -463,21 +448,21 @@ class ReferralDialog(RecordForm):
         if child:
             self.route_nrm.setChecked(True)
         self.route_dtn.setEnabled(not child and not self.read_only)
-        self.consent.setVisible(not child)
-        self.consent_caption.setVisible(not child)
+        self.left_form.setRowVisible(self.consent_caption, not child)
         dtn = self.route() is Route.DUTY_TO_NOTIFY
-        self.cooperates.setVisible(dtn)
-        self.cooperates_caption.setVisible(dtn)
+        self.left_form.setRowVisible(self.cooperates_caption, dtn)
         self.route_rule.setText(CHILD_RULE if child else (DTN_RULE if dtn else ADULT_RULE))
         new_person = self.person is not None and self.person_mode_new.isChecked()
         if self.person is not None:
-            self.person.setVisible(not new_person)
+            self.left_form.setRowVisible(self.person_row, not new_person)
         else:
             new_person = False
         anonymous = dtn and not self.cooperates.isChecked()
-        self.new_person_box.setVisible(new_person)
-        self.person_fields.setVisible(new_person and not anonymous)
-        self.anonymous_note.setVisible(new_person and anonymous)
+        for caption in self.name_rows:
+            self.left_form.setRowVisible(caption, new_person and not anonymous)
+        for caption in self.person_rows:
+            self.left_form.setRowVisible(caption, new_person)
+        self.left_form.setRowVisible(self.anonymous_row, new_person and anonymous)
 
     def _flag_toggled(self, flag: ExploitationType) -> None:
         """ "Not specified or unknown" stands alone: ticking it clears the others, and the reverse."""
@@ -710,7 +695,7 @@ def clock_text(detail: ReferralDetail) -> str:
     """What the clocks say today, in one line."""
     c = detail.clocks
     parts = [f"<b>{detail.status.label}</b>"]
-    if c.rg_expected is not None:
+    if c.rg_expected is not None and (c.waiting_for == "RG" or c.rg_overdue):
         late = " \u2014 <span style='color:#b00020'><b>overdue</b></span>" if c.rg_overdue else ""
         parts.append(f"RG expected by {uk(c.rg_expected)}{late}")
     if c.waiting_for and c.days_waiting is not None:

@@ -24,9 +24,8 @@ from mshtdesk.domain.roles import Action, Entity
 from mshtdesk.domain.support import DischargeDestination, HavenServiceGiven, ReceptionDecision
 from mshtdesk.services.haven import BedRow, StayDetail, StayInput, StayRow
 from ui.context import AppContext
-from ui.dialogs.form import FormDialog
 from ui.dialogs.navigator_dialog import person_combo
-from ui.dialogs.record_form import RecordForm
+from ui.dialogs.record_form import GrowOnErrors, RecordForm
 from ui.events import DataChanged
 from ui.widgets.choices import FlagGrid, enum_combo, enum_data, select_data
 from ui.widgets.field_error import hint_label
@@ -277,7 +276,7 @@ class StayDialog(RecordForm):
         self.accept()
 
 
-class DischargeDialog(FormDialog):
+class DischargeDialog(GrowOnErrors):
     """When the person left and where they went (required)."""
 
     discharged = Signal(int)

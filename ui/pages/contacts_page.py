@@ -94,7 +94,6 @@ class ContactsPage(ListPage):
             for p in ctx.backend.people.list("", limit=500):
                 name = ", ".join(x for x in (p.surname, p.forenames) if x)
                 self.person.addItem(f"{name} ({p.person_ref})" if name else p.person_ref, p.id)
-        self.person.setMaximumWidth(320)
         self.purpose = QComboBox()
         self.purpose.setObjectName("purposeFilter")
         self.purpose.addItem("Any purpose", None)
@@ -105,8 +104,8 @@ class ContactsPage(ListPage):
         self.overdue = QCheckBox("Next contact overdue")
         self.overdue.setToolTip("Victims whose latest contact set a next contact date that has passed")
         self.overdue.setVisible(HAS_OVERDUE)
-        self.add_filter("&Victim:", self.person, gap=0)
-        self.add_filter("&Purpose:", self.purpose)
+        self.add_filter("&Victim:", self.person, gap=0, chars=24)
+        self.add_filter("&Purpose:", self.purpose, chars=18)
         self.add_filter("", self.mine)
         self.add_filter("", self.overdue)
         samples = {i: c.sample for i, c in enumerate(cols) if c.sample}

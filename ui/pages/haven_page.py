@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from mshtdesk.domain.clocks import london_date
 from mshtdesk.domain.roles import Action, Entity
@@ -74,25 +74,32 @@ COLUMNS: tuple[Col[StayRow], ...] = (
 
 
 class BedStrip(QWidget):
-    """One small box per bed in use: its label, free or taken; the totals and occupancy beside."""
+    """The totals and occupancy on one line; under it one small box per bed in use, free or taken,
+    ``PER_ROW`` to a row so a large house still fits the window."""
+
+    PER_ROW = 8
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("bedStrip")
-        self.row = QHBoxLayout(self)
-        self.row.setContentsMargins(0, 0, 0, 0)
-        self.row.setSpacing(6)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
         self.summary = QLabel("")
         self.summary.setObjectName("bedSummary")
+        layout.addWidget(self.summary)
+        self.grid = QGridLayout()
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setHorizontalSpacing(6)
+        self.grid.setVerticalSpacing(4)
+        layout.addLayout(self.grid)
         self.boxes: list[QLabel] = []
 
     def show_beds(self, beds: list[BedRow], occupancy: str) -> None:
         for box in self.boxes:
-            self.row.removeWidget(box)
+            self.grid.removeWidget(box)
             box.deleteLater()
         self.boxes = []
-        while self.row.count():
-            self.row.takeAt(0)
         taken = sum(1 for b in beds if b.stay_id is not None)
         self.summary.setText(
             (
@@ -102,18 +109,16 @@ class BedStrip(QWidget):
             )
             + (f" \u00b7 {occupancy}" if occupancy else "")
         )
-        self.row.addWidget(self.summary)
-        self.row.addSpacing(12)
-        for b in beds:
+        for i, b in enumerate(beds):
             free = b.stay_id is None
-            box = QLabel(f"{bed_caption(b)}: {'free' if free else 'taken'}")
+            box = QLabel(f"{b.label}: {'free' if free else 'taken'}")
+            box.setToolTip(bed_caption(b))
             box.setObjectName("bedFree" if free else "bedTaken")
-            box.setFrameShape(QFrame.Shape.StyledPanel)
             box.setContentsMargins(6, 2, 6, 2)
             box.setStyleSheet(FREE_STYLE if free else TAKEN_STYLE)
-            self.row.addWidget(box)
+            self.grid.addWidget(box, i // self.PER_ROW, i % self.PER_ROW)
             self.boxes.append(box)
-        self.row.addStretch(1)
+        self.grid.setColumnStretch(self.PER_ROW, 1)
 
 
 class HavenPage(ListPage):
@@ -138,7 +143,7 @@ class HavenPage(ListPage):
         self.show_filter.setObjectName("showFilter")
         self.show_filter.addItem("In the house now", True)
         self.show_filter.addItem("All stays (history)", False)
-        self.add_filter("&Show:", self.show_filter, gap=0)
+        self.add_filter("&Show:", self.show_filter, gap=0, chars=17)
         self.admit_button = QPushButton("&Admit\u2026")
         self.admit_button.setToolTip("Admit someone to a free bed (Alt+A)")
         self.admit_button.setVisible(self.can_admit)

@@ -105,8 +105,9 @@ class ListPage(Page):
         self.clear_button.clicked.connect(self.clear_filters)
 
     # ----- building (subclasses) ---------------------------------------------------------------
-    def add_filter(self, label: str, widget: QWidget, *, gap: int = 16) -> None:
-        """A labelled filter in the bar; a change re-queries at once."""
+    def add_filter(self, label: str, widget: QWidget, *, gap: int = 16, chars: int = 12) -> None:
+        """A labelled filter in the bar; a change re-queries at once. A combo box is ``chars`` wide
+        (its list shows every choice in full), so the bar fits a window 1,100 pixels wide."""
         if self._filters and gap:
             self.bar.addSpacing(gap)
         if label:
@@ -116,9 +117,11 @@ class ListPage(Page):
         self.bar.addWidget(widget)
         self._filters.append(widget)
         if isinstance(widget, OptionalDateEdit):
+            widget.setMinimumWidth(118)
             widget.value_changed.connect(self.apply_filters)
         elif isinstance(widget, QComboBox):
-            widget.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            widget.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            widget.setMinimumContentsLength(chars)
             widget.currentIndexChanged.connect(lambda _i: self.apply_filters())
         elif isinstance(widget, QCheckBox):
             widget.toggled.connect(lambda _c: self.apply_filters())
