@@ -742,10 +742,12 @@ def _write(
                 "sha256": sha256,
                 "imported_at": now,
                 "row_count": reader.rows,
-                # The batch columns count arrests; an NRM batch's referrals and decisions carry its id.
                 "arrests_added": 0,
                 "offences_added": 0,
                 "events_added": 0,
+                "kind": "nrm",
+                "referrals_added": len(new_refs),
+                "decisions_added": len(new_decisions),
             },
         ).scalar_one()
     person_id_of = {ref: v[0] for ref, v in people.items()}

@@ -66,6 +66,9 @@ class ImportBatch(SQLModel, table=True):
     arrests_added: int
     offences_added: int
     events_added: int
+    kind: str = Field(default="custody", max_length=16, sa_column_kwargs={"server_default": "custody"})
+    referrals_added: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    decisions_added: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class Arrest(SQLModel, table=True):
@@ -282,7 +285,7 @@ class NrmDecision(SQLModel, table=True):
     outcome: str = Field(default="", max_length=32)  # see mshtdesk.domain.nrm.Outcome
     decided_on: date = Field(index=True)
     note: str = Field(default="", max_length=2000)
-    supersedes_id: int | None = Field(default=None, foreign_key="nrm_decision.id")
+    supersedes_id: int | None = Field(default=None, foreign_key="nrm_decision.id", index=True)
     is_void: bool = False
     reason: str = Field(default="", max_length=2000)
     source: str = Field(default="manual", max_length=16)  # manual | import | demo

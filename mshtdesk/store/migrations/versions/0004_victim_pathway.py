@@ -237,10 +237,26 @@ def upgrade() -> None:
     with op.batch_alter_table("nrm_decision", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_nrm_decision_decided_on"), ["decided_on"], unique=False)
         batch_op.create_index(batch_op.f("ix_nrm_decision_referral_id"), ["referral_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_nrm_decision_supersedes_id"), ["supersedes_id"], unique=False)
+
+    # Import batches now come from two importers; NRM batches count referrals and decisions.
+    with op.batch_alter_table("import_batch", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column(
+                "kind", sqlmodel.sql.sqltypes.AutoString(length=16), server_default="custody", nullable=False
+            )
+        )
+        batch_op.add_column(sa.Column("referrals_added", sa.Integer(), server_default="0", nullable=False))
+        batch_op.add_column(sa.Column("decisions_added", sa.Integer(), server_default="0", nullable=False))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("import_batch", schema=None) as batch_op:
+        batch_op.drop_column("decisions_added")
+        batch_op.drop_column("referrals_added")
+        batch_op.drop_column("kind")
     with op.batch_alter_table("nrm_decision", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_nrm_decision_supersedes_id"))
         batch_op.drop_index(batch_op.f("ix_nrm_decision_referral_id"))
         batch_op.drop_index(batch_op.f("ix_nrm_decision_decided_on"))
 
