@@ -135,11 +135,18 @@ class PeopleService:
             ) from None
 
     # ----- reading -------------------------------------------------------------------------------
-    def _filtered(self, stmt: Any, text: str) -> Any:
-        """``stmt`` narrowed to the user's scope and to people whose names, aliases or ref hold ``text``."""
+    def _filtered(self, stmt: Any, text: str, vlo: str | None = None) -> Any:
+        """``stmt`` narrowed to the user's scope, to people whose names, aliases or ref hold ``text``, and
+        to those assigned to the liaison officer ``vlo`` (a user name; "" for nobody; None for any)."""
         scope = self._scope_condition()
         if scope is not None:
             stmt = stmt.where(scope)
+        if vlo == "":
+            stmt = stmt.where(PERSON.c.vlo_user_id.is_(None))
+        elif vlo is not None:
+            stmt = stmt.where(
+                PERSON.c.vlo_user_id.in_(select(USER.c.id).where(USER.c.username == vlo).scalar_subquery())
+            )
         if text.strip():
             pattern = (
                 "%"
@@ -156,10 +163,10 @@ class PeopleService:
             )
         return stmt
 
-    def count(self, text: str = "") -> int:
+    def count(self, text: str = "", *, vlo: str | None = None) -> int:
         """How many people ``list`` would give over all its pages (for a paged table's total)."""
         self._actor.require(Action.READ, Entity.PERSON)
-        stmt = self._filtered(select(func.count()).select_from(PERSON), text)
+        stmt = self._filtered(select(func.count()).select_from(PERSON), text, vlo)
         with self._db.engine.connect() as conn:
             return int(conn.execute(stmt).scalar_one())
 
@@ -180,9 +187,11 @@ class PeopleService:
         with self._db.engine.connect() as conn:
             return [(int(i), str(u), str(d)) for i, u, d in conn.execute(stmt)]
 
-    def list(self, text: str = "", *, offset: int = 0, limit: int = 200) -> list[PersonRow]:
+    def list(
+        self, text: str = "", *, vlo: str | None = None, offset: int = 0, limit: int = 200
+    ) -> list[PersonRow]:
         self._actor.require(Action.READ, Entity.PERSON)
-        vlo = USER.alias("vlo")
+        officer = USER.alias("vlo")
         stmt = select(
             PERSON.c.id,
             PERSON.c.person_ref,
@@ -190,9 +199,9 @@ class PeopleService:
             PERSON.c.forenames,
             PERSON.c.date_of_birth,
             PERSON.c.nationality,
-            func.coalesce(vlo.c.username, ""),
-        ).select_from(PERSON.outerjoin(vlo, vlo.c.id == PERSON.c.vlo_user_id))
-        stmt = self._filtered(stmt, text)
+            func.coalesce(officer.c.username, ""),
+        ).select_from(PERSON.outerjoin(officer, officer.c.id == PERSON.c.vlo_user_id))
+        stmt = self._filtered(stmt, text, vlo)
         stmt = stmt.order_by(PERSON.c.surname, PERSON.c.forenames, PERSON.c.id).offset(offset).limit(limit)
         with self._db.engine.connect() as conn:
             return [PersonRow(*r) for r in conn.execute(stmt)]

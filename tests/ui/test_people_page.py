@@ -134,3 +134,26 @@ def test_a_saved_person_refreshes_the_list(qtbot: QtBot, ctx: AppContext, backen
     assert page.model.total == 1 and page.body.currentWidget() is page.table
     assert page.select_id(person_id) and page.has_selection()
     assert page.open_button.isEnabled()
+
+
+def test_an_officer_finds_victims_by_liaison_officer_or_without_one(
+    qtbot: QtBot, backend_for: Callable[[Role], Backend], make_ctx: Callable[[Backend], AppContext]
+) -> None:
+    officer = backend_for(Role.HTT_OFFICER)
+    ids = add_people(officer, 7)
+    for person_id in ids[:3]:
+        officer.people.assign_vlo(person_id, USERS[Role.VLO].username)
+    page = PeoplePage(make_ctx(officer))
+    qtbot.addWidget(page)
+    assert page.vlo_filter.isVisibleTo(page)
+    page.vlo_filter.setCurrentIndex(page.vlo_filter.findData(USERS[Role.VLO].username))
+    assert page.model.total == 3 and page.count_label.text() == "3 of 7 people"
+    assert {page.model.row_at(r).id for r in range(3)} == set(ids[:3])
+    page.vlo_filter.setCurrentIndex(page.vlo_filter.findData(""))
+    assert page.model.total == 4
+    assert all(page.model.row_at(r).vlo == "" for r in range(4))
+    page.clear_filters()
+    assert page.model.total == 7 and page.vlo_filter.currentData() is None
+    manager = PeoplePage(make_ctx(backend_for(Role.MANAGER)))
+    qtbot.addWidget(manager)
+    assert not manager.vlo_filter.isVisibleTo(manager)  # only a role that assigns liaison officers

@@ -55,6 +55,7 @@ class PeopleModel(QAbstractTableModel):
         super().__init__(parent)
         self._people = people
         self._text = ""
+        self._vlo: str | None = None  # a liaison officer's user name, "" for nobody, None for any
         self._rows: list[PersonRow] = []
         self._total = 0
         self._muted = QColor("#6b6b6b")
@@ -69,18 +70,26 @@ class PeopleModel(QAbstractTableModel):
         """How many people match the filter (rows not yet fetched included)."""
         return self._total
 
+    @property
+    def vlo(self) -> str | None:
+        return self._vlo
+
     def set_text(self, text: str) -> None:
+        self.set_filter(text, self._vlo)
+
+    def set_filter(self, text: str, vlo: str | None) -> None:
+        """Show the people whose names, aliases or reference hold ``text``, assigned to ``vlo``."""
         text = text.strip()
-        if text != self._text:
-            self._text = text
+        if (text, vlo) != (self._text, self._vlo):
+            self._text, self._vlo = text, vlo
             self.reload()
 
     def reload(self, keep: int = 0) -> None:
         """Read the first page again (or as many rows as were loaded, ``keep``, so the view stays put)."""
         self.beginResetModel()
-        self._total = self._people.count(self._text)
+        self._total = self._people.count(self._text, vlo=self._vlo)
         limit = max(PAGE_SIZE, keep)
-        self._rows = self._people.list(self._text, offset=0, limit=limit)
+        self._rows = self._people.list(self._text, vlo=self._vlo, offset=0, limit=limit)
         if len(self._rows) < limit:
             self._total = len(self._rows)  # the list shrank (or grew) between the two queries
         self.endResetModel()
@@ -107,7 +116,7 @@ class PeopleModel(QAbstractTableModel):
     def fetchMore(self, parent: AnyIndex) -> None:
         if parent.isValid():
             return
-        more = self._people.list(self._text, offset=len(self._rows), limit=PAGE_SIZE)
+        more = self._people.list(self._text, vlo=self._vlo, offset=len(self._rows), limit=PAGE_SIZE)
         if not more:
             self._total = len(self._rows)
             return

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from mshtdesk.domain.roles import Action, Entity
 from ui.context import AppContext
+from ui.dialogs.person_dialog import may_assign_vlo
 from ui.events import DataChanged
 from ui.models.people_model import HEADERS, PeopleModel, PersonColumn
 from ui.pages.base import Page
@@ -40,6 +42,7 @@ class PeoplePage(Page):
         super().__init__(ctx, parent)
         self.setObjectName("peoplePage")
         self.can_create = ctx.may(Action.CREATE, Entity.PERSON)
+        self.can_assign = may_assign_vlo(ctx)  # only they are offered the liaison officer filter
         self.model = PeopleModel(ctx.backend.people, self)
         self._unfiltered_total = 0
         self._build()
@@ -49,6 +52,7 @@ class PeoplePage(Page):
         self._text_timer.timeout.connect(self.apply_filters)
         self.search.textChanged.connect(lambda _t: self._text_timer.start())
         self.search.returnPressed.connect(self.apply_filters)
+        self.vlo_filter.currentIndexChanged.connect(lambda _i: self.apply_filters())
         self.clear_button.clicked.connect(self.clear_filters)
         self.new_button.clicked.connect(self.new_person)
         self.open_button.clicked.connect(self.open_current)
@@ -76,6 +80,16 @@ class PeoplePage(Page):
         self.search.setMaximumWidth(380)
         find_label = QLabel("Fi&nd:")
         find_label.setBuddy(self.search)
+        self.vlo_filter = QComboBox()
+        self.vlo_filter.setObjectName("vloFilter")
+        self.vlo_filter.setAccessibleName("Liaison officer")
+        self.vlo_filter.addItem("Any liaison officer", None)
+        self.vlo_filter.addItem("No liaison officer yet", "")
+        self.vlo_filter.setToolTip("Find the victims of one liaison officer, or those still without one")
+        if self.can_assign:
+            for _id, username, display in self.ctx.backend.people.vlo_choices():
+                self.vlo_filter.addItem(f"{display} ({username})" if display else username, username)
+        self.vlo_filter.setVisible(self.can_assign)
         self.clear_button = QPushButton("Clear filter")
         self.clear_button.setEnabled(False)
         self.open_button = QPushButton("&Open pathway")
@@ -93,6 +107,7 @@ class PeoplePage(Page):
         head.addStretch(1)
         head.addWidget(find_label)
         head.addWidget(self.search, 2)
+        head.addWidget(self.vlo_filter)
         head.addWidget(self.clear_button)
         head.addSpacing(12)
         head.addWidget(self.open_button)
@@ -122,8 +137,8 @@ class PeoplePage(Page):
         if self.can_create:
             self.empty_list.add_button("New person\u2026", self.new_person, default=True)
         self.no_match = StatePanel(
-            "Nobody matches this filter",
-            "Try part of a surname, an alias, or a reference such as P-000012.",
+            "Nobody matches these filters",
+            "Try part of a surname, an alias, or a reference such as P-000012, or any liaison officer.",
         )
         self.no_match.setObjectName("noMatch")
         self.no_match.add_button("Clear filter", self.clear_filters, default=True)
@@ -136,27 +151,33 @@ class PeoplePage(Page):
         layout.setSpacing(10)
         layout.addLayout(head)
         layout.addWidget(self.body, 1)
-        set_tab_order([self.search, self.clear_button, self.table, self.open_button, self.new_button])
+        set_tab_order(
+            [self.search, self.vlo_filter, self.clear_button, self.table, self.open_button, self.new_button]
+        )
 
     # ----- filtering and reading ---------------------------------------------------------------
     def filters_active(self) -> bool:
-        return bool(self.search.text().strip())
+        return bool(self.search.text().strip()) or self.vlo_filter.currentData() is not None
 
     def apply_filters(self) -> None:
         self._text_timer.stop()
-        self.model.set_text(self.search.text())
+        self.model.set_filter(self.search.text(), self.vlo_filter.currentData())
         self._update_state()
 
     def clear_filters(self) -> None:
-        self.search.blockSignals(True)
+        for w in (self.search, self.vlo_filter):
+            w.blockSignals(True)
         self.search.clear()
-        self.search.blockSignals(False)
+        self.vlo_filter.setCurrentIndex(0)
+        for w in (self.search, self.vlo_filter):
+            w.blockSignals(False)
         self.apply_filters()
 
     def reload(self) -> None:
         self._unfiltered_total = self.ctx.backend.people.count()
-        if self.search.text().strip() != self.model.text:
-            self.model.set_text(self.search.text())
+        wanted = (self.search.text().strip(), self.vlo_filter.currentData())
+        if wanted != (self.model.text, self.model.vlo):
+            self.model.set_filter(*wanted)
         else:
             self.model.reload()
         self._update_state()
