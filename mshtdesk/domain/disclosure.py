@@ -323,7 +323,9 @@ def hide_share(part: int, base: int, part_hidden: bool = False, base_hidden: boo
     """Should a subset count (and its percentage of ``base``) be withheld?
 
     Withheld when it or its complement is small (the complement follows from the base), or when the
-    base is withheld, or the part already is."""
+    base is withheld, or the part already is. A zero is always shown: none of anything reveals nothing."""
+    if part == 0:
+        return False
     return part_hidden or base_hidden or is_small(part) or is_small(base - part)
 
 

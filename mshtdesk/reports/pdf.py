@@ -199,7 +199,7 @@ def _column_widths(table: ReportTable) -> list[float]:
     number_w = max(13 * mm, min(24 * mm, (TEXT_W - 60 * mm) / numbers))
     widths = [number_w] * numbers
     for i, col in enumerate(table.columns[1:]):
-        if len(col) > 9:  # long headings ("Adult (18 or over)") wrap within a wider column
+        if len(col) >= 9:  # long headings ("Adult (18 or over)") wrap within a wider column
             widths[i] = max(number_w, 24 * mm)
     label = min(TEXT_W - sum(widths), 90 * mm)
     return [label, *widths]

@@ -240,4 +240,5 @@ def test_shares_and_statistics() -> None:
     assert not hide_share(10, 20)
     assert not hide_share(0, 0)
     assert hide_share(10, 20, base_hidden=True)
+    assert not hide_share(0, 3, base_hidden=True)  # zeros are never suppressed
     assert hide_statistic(4) and not hide_statistic(5) and hide_statistic(9, group_hidden=True)
