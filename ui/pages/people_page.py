@@ -74,7 +74,7 @@ class PeoplePage(Page):
             self.count_label.setToolTip("The people whose cases you support")
         self.search = QLineEdit()
         self.search.setObjectName("searchBox")
-        self.search.setPlaceholderText("Surname, forenames, alias or reference")
+        self.search.setPlaceholderText("Name, alias or reference")
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(240)
         self.search.setMaximumWidth(380)
@@ -89,6 +89,8 @@ class PeoplePage(Page):
         if self.can_assign:
             for _id, username, display in self.ctx.backend.people.vlo_choices():
                 self.vlo_filter.addItem(f"{display} ({username})" if display else username, username)
+        self.vlo_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.vlo_filter.setMinimumContentsLength(18)
         self.vlo_filter.setVisible(self.can_assign)
         self.clear_button = QPushButton("Clear filter")
         self.clear_button.setEnabled(False)
@@ -118,7 +120,7 @@ class PeoplePage(Page):
             PersonColumn.SURNAME: "Kowalczykowska",
             PersonColumn.FORENAMES: "Anna-Maria Elena",
             PersonColumn.DATE_OF_BIRTH: "not recorded",
-            PersonColumn.NATIONALITY: "Citizen of Bosnia and Herzegovina",
+            PersonColumn.NATIONALITY: "Congolese (DRC)",
             PersonColumn.VLO: "Liaison officer",
         }
         self.table = record_table("peopleTable", "People", self.model, samples, HEADERS, padding=28)
