@@ -29,6 +29,11 @@ class Actions:
         self.lock_now = self._make("&Lock now", "Ctrl+L", "Hide everything until your password is entered")
         self.log_out = self._make("Log &out", None, "End your session and return to the login window")
         self.change_password = self._make("Change &password\u2026", None, "Choose a new password")
+        self.back_up_now = self._make(
+            "&Back up now\u2026",
+            None,
+            "Take an encrypted backup of the database now; see and check the backups",
+        )
         self.quit = self._make("&Quit", Key.Quit, "Close MSHT Desk")
         if self.quit.shortcut().isEmpty():  # Windows has no standard Quit key; Ctrl+Q is what people try
             self.quit.setShortcut(QKeySequence("Ctrl+Q"))
@@ -61,6 +66,7 @@ class Actions:
             self.lock_now,
             self.log_out,
             self.change_password,
+            self.back_up_now,
             self.haven_beds,
             self.working_calendar,
         )

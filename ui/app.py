@@ -27,12 +27,29 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from mshtdesk.errors import AccountLockedError, CancelledError, MshtError
+from mshtdesk.errors import (
+    AccountLockedError,
+    CancelledError,
+    CorruptDatabaseError,
+    DatabaseLockedError,
+    DiskFullError,
+    MshtError,
+    NewerDatabaseError,
+    ReadOnlyDatabaseError,
+    environmental,
+)
 from ui import error_report
 from ui.context import AppContext, ReferenceData
+from ui.dialogs.failure_dialogs import (
+    Failure,
+    FailureDialog,
+    failure_for,
+    network_share_failure,
+    show_failure,
+)
 from ui.dialogs.login_dialog import LoginDialog, Mode
 from ui.events import AppEvents
 from ui.idle import IdleWatcher, idle_lock_minutes
@@ -47,6 +64,13 @@ if TYPE_CHECKING:
     from mshtdesk.services.users import DemoUser
 
 log = logging.getLogger("ui")
+FILE_TROUBLE = (
+    CorruptDatabaseError,
+    NewerDatabaseError,
+    DatabaseLockedError,
+    ReadOnlyDatabaseError,
+    DiskFullError,
+)  # at login, these get a dialog saying what to do (others are said on the login form)
 PROBE_ENV = "MSHTDESK_STARTUP_PROBE"
 
 
@@ -134,6 +158,10 @@ def unlock_is_final(exc: BaseException) -> bool:
 class AppController(QObject):
     """Owns the long-lived objects, the session, and their order of creation and shut-down."""
 
+    # From the worker, when logging in failed because of the file itself: the error and the
+    # credentials typed (a damaged file's backup is unlocked with them). Delivered on the GUI thread.
+    store_failed = Signal(object, object)
+
     def __init__(
         self, settings: QSettings, *, db: str | None, demo: bool, idle_minutes: float | None = None
     ) -> None:
@@ -159,6 +187,8 @@ class AppController(QObject):
         self.window.lock_requested.connect(lambda: self.lock(idle=False))
         self.window.logout_requested.connect(self.log_out)
         self.window.unlock_requested.connect(self.unlock)
+        self.failure_dialog: FailureDialog | None = None  # the last one shown (tests, screenshots)
+        self.store_failed.connect(self._store_failed, Qt.ConnectionType.QueuedConnection)
 
     @property
     def backend(self) -> Backend | None:
@@ -203,6 +233,11 @@ class AppController(QObject):
         self.show_login(probe.mode)
 
     def _open_failed(self, exc: BaseException) -> None:
+        found = environmental(exc)
+        if isinstance(found, FILE_TROUBLE):
+            self.window.show_open_failed(str(found))
+            self._store_failed(found)
+            return
         if isinstance(exc, MshtError):
             message = str(exc)
         else:
@@ -221,7 +256,9 @@ class AppController(QObject):
         dialog = LoginDialog(
             self.tasks,
             location=self.location,
-            sign_in=lambda user, password, job: open_session(db, user, password, job.cancelled),
+            sign_in=lambda user, password, job: self._watched(
+                lambda: open_session(db, user, password, job.cancelled), user, password
+            ),
             create=lambda user, name, password, job: create_session(db, user, name, password, job.cancelled),
             mode=mode,
             demo_users=self.demo_users,
@@ -242,6 +279,106 @@ class AppController(QObject):
         self.window.attach(ctx)
         self.idle.start()
         log.info("session started")  # no user name: the audit log records who
+        self._after_login(session.backend)
+
+    # ----- the database file's health ----------------------------------------------------------
+    def _watched(self, work: Callable[[], Session], username: str, password: str) -> Session:
+        """On the worker: log in; if the file itself is the trouble (damaged, newer, read-only, full,
+        busy), tell the GUI, which explains it in a dialog and offers the way forward."""
+        try:
+            return work()
+        except Exception as exc:
+            found = environmental(exc)
+            if isinstance(found, FILE_TROUBLE):
+                self.store_failed.emit(found, (username, password))
+            raise
+
+    def _store_failed(
+        self, exc: BaseException, credentials: tuple[str, str] | None = None
+    ) -> FailureDialog | None:
+        failure = failure_for(exc)
+        if failure is None:
+            return None
+        parent = self.login if self.login is not None and shiboken6.isValid(self.login) else self.window
+        dialog = show_failure(parent, failure)
+        if failure.restore and credentials is not None:
+            dialog.restore_requested.connect(lambda: self.restore_latest(credentials))
+        self.failure_dialog = dialog
+        return dialog
+
+    def restore_latest(self, credentials: tuple[str, str]) -> None:
+        """Put the newest good backup in place of a damaged file (the user's password unlocks the key)."""
+        db = self.db
+        username, password = credentials
+
+        def work(_job: Job) -> object:
+            from mshtdesk.services.backups import restore_latest_good
+
+            return restore_latest_good(db, username, password)
+
+        self.tasks.run(
+            work,
+            done=self._restored,
+            failed=self._restore_failed,
+            owner=self,
+            progress="Restoring the latest good backup\u2026",
+            context="restoring the latest good backup",
+        )
+
+    def _restored(self, result: object) -> None:
+        source = Path(str(getattr(result, "restored_from", "")))
+        parent = self.login if self.login is not None and shiboken6.isValid(self.login) else self.window
+        error_report.show_message(
+            parent,
+            "Backup restored",
+            f"The database was restored from the backup {source.name}. The damaged file was kept beside "
+            "it. Log in again; anything entered after that backup will need entering again.",
+        )
+
+    def _restore_failed(self, exc: BaseException) -> None:
+        parent = self.login if self.login is not None and shiboken6.isValid(self.login) else self.window
+        error_report.report(parent, exc, "restoring the latest good backup")
+
+    def _after_login(self, backend: Backend) -> None:
+        """A warning for a file on a network drive; the automatic backup at the first start of the day."""
+        backups = backend.backups
+        self.tasks.run(
+            lambda _job: backups.network_warning(),
+            done=self._network_checked,
+            failed=lambda _exc: None,  # only advice: never in the way of work
+            owner=self.window,
+            context="looking where the database is",
+        )
+        if self.demo:
+            return  # a throwaway demo database is deleted on exit: nothing to keep
+        self.tasks.run(
+            lambda _job: backups.daily(),
+            done=self._daily_done,
+            failed=self._daily_failed,
+            owner=self.window,
+            context="the daily backup",
+        )
+
+    def _network_checked(self, warning: object) -> None:
+        if isinstance(warning, str) and warning:
+            self.failure_dialog = show_failure(self.window, network_share_failure(warning))
+
+    def _daily_done(self, made: object) -> None:
+        path = getattr(made, "path", None)
+        if path:
+            self.window.statusBar().showMessage(f"Today's automatic backup: {path}", 15_000)
+
+    def _daily_failed(self, exc: BaseException) -> None:
+        failure = failure_for(exc)
+        if failure is None:
+            error_report.report(self.window, exc, "the daily backup")
+            return
+        note = Failure(
+            "Today's automatic backup could not be taken",
+            failure.what,
+            failure.todo + " Your work is saved as usual; only the backup is missing.",
+        )
+        self.failure_dialog = show_failure(self.window, note)
 
     def quit(self) -> None:
         if self.login is not None and shiboken6.isValid(self.login):

@@ -144,6 +144,7 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("&File")
         file_menu.addAction(a.import_custody)
         file_menu.addAction(a.export_csv)
+        file_menu.addAction(a.back_up_now)
         file_menu.addSeparator()
         file_menu.addAction(a.change_password)
         file_menu.addAction(a.lock_now)
@@ -177,6 +178,7 @@ class MainWindow(QMainWindow):
         a.lock_now.triggered.connect(self.lock_requested.emit)
         a.log_out.triggered.connect(self.logout_requested.emit)
         a.change_password.triggered.connect(self.change_password)
+        a.back_up_now.triggered.connect(self.back_up_now)
         a.haven_beds.triggered.connect(self.haven_beds)
         a.working_calendar.triggered.connect(self.working_calendar)
 
@@ -424,6 +426,15 @@ class MainWindow(QMainWindow):
         from ui.dialogs.password_dialog import ChangePasswordDialog
 
         ChangePasswordDialog.start(self.ctx, self)
+
+    def back_up_now(self) -> None:
+        """Every user may take a backup (it is as encrypted as the file); the dialog also lists them."""
+        if self.ctx is None:
+            return
+        from ui.dialogs.backup_dialog import BackupDialog
+
+        dialog = BackupDialog(self.ctx, self)
+        dialog.open()
 
     def haven_beds(self) -> None:
         if self.ctx is None or not self.ctx.may(Action.ADMINISTER, Entity.REFERENCE):
