@@ -26,6 +26,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec(
         "Disposal table", "ui.pages.disposal_page", "DisposalPage", (Action.READ, Entity.DISPOSAL_REPORT)
     ),
+    PageSpec("Reports", "ui.pages.reports_page", "ReportsPage", (Action.READ, Entity.DISPOSAL_REPORT)),
     PageSpec("NRM", "ui.pages.nrm_page", "NrmPage", (Action.READ, Entity.NRM_REFERRAL)),
     PageSpec("Navigator", "ui.pages.navigator_page", "NavigatorPage", (Action.READ, Entity.NAVIGATOR_CASE)),
     PageSpec("Haven House", "ui.pages.haven_page", "HavenPage", (Action.READ, Entity.HAVEN_STAY)),
