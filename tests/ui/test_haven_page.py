@@ -103,8 +103,8 @@ def test_admitting_refuses_a_full_house_in_plain_words(
     assert full is not None
     track(full)
     assert not full.ok_button.isEnabled()
-    assert full.general_error.isVisibleTo(full)
-    assert full.general_error.text().startswith("Haven House is full: all 1 beds are occupied.")
+    assert full.full.isVisibleTo(full)
+    assert full.error_text("bed_id").startswith("Haven House is full: all 1 beds are occupied.")
     assert "Haven House is full" in page.admit_button.toolTip()
     full.done(0)
 

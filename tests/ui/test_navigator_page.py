@@ -193,11 +193,11 @@ def test_open_edit_and_close_a_case(
     page.status.setCurrentIndex(page.status.findData(CaseStatus.CLOSED))
     assert page.current_query().status is CaseStatus.CLOSED
     assert page.model.rowCount() == 1
-    assert page.model.index(0, 6).data().endswith("Other")
+    assert page.model.index(0, 6).data().endswith("Other")  # Closed: date and reason
 
 
 def test_columns_have_headers() -> None:
-    assert [c.header for c in COLUMNS][:3] == ["Person", "Ref", "Navigator"]
+    assert [c.header for c in COLUMNS][:2] == ["Person", "Referred"]
 
 
 def test_navigator_window_lists_the_page(window_as: Callable[[Role], MainWindow]) -> None:

@@ -81,7 +81,7 @@ def test_the_model_passes_qts_tester_filters_and_sorts_in_sql(
     assert page.count_label.text() == "1 of 4 referrals"
     assert page.model.index(0, 7).data() == "RG overdue"
     assert page.model.index(0, 7).data(Qt.ItemDataRole.ForegroundRole) is not None  # shown in red
-    assert page.model.index(0, 6).data() == "40"
+    assert page.model.index(0, 6).data() == "40 d"
     page.clear_filters()
     page.route.setCurrentIndex(page.route.findData(Route.DUTY_TO_NOTIFY))
     assert page.model.rowCount() == 1 and page.model.index(0, 5).data() == "\u2013"  # no RG clock

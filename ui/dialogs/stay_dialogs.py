@@ -89,6 +89,7 @@ class StayDialog(RecordForm):
         if new:
             if not self.free:
                 self.full.show_error(full_message(self.beds))
+                self.full.setStyleSheet("color: #b00020; font-weight: bold;")
                 self.ok_button.setEnabled(False)
             self.mark_clean()
         else:
@@ -99,7 +100,6 @@ class StayDialog(RecordForm):
             self.make_read_only(self._inputs())
 
     def _build(self, new: bool, person_id: int | None) -> None:
-        self.full = self.general_error  # the refusal sits above the buttons, where Admit would be
         self.bed = QComboBox()
         self.bed.setPlaceholderText("No bed is free" if new and not self.free else "Choose a bed")
         for b in self.free if new else self.beds:
@@ -111,6 +111,7 @@ class StayDialog(RecordForm):
             self.bed,
             hint=hint_label(f"{len(self.free)} of {len(self.beds)} beds free") if new else None,
         )
+        self.full = self._errors["bed_id"]  # a full house is said first, where the bed is chosen
         self.admitted_at = MomentEdit()
         self.admitted_at.set_latest(self.admitted_at.value())
         self.add_field("admitted_at", "A&dmitted at:", self.admitted_at)
@@ -120,9 +121,9 @@ class StayDialog(RecordForm):
         if person_id is not None:
             select_data(self.person, person_id)
         self.add_field("anonymous", "Person:", self.anonymous)
-        self.add_field("person", "", self.person)
-        self.anonymous.toggled.connect(lambda on: self.person.setVisible(not on))
-        self.person.setVisible(not self.anonymous.isChecked())
+        person_row = self.add_field("person", "", self.person)
+        self.anonymous.toggled.connect(lambda on: self.form.setRowVisible(person_row, not on))
+        self.form.setRowVisible(person_row, not self.anonymous.isChecked())
         self.district = QComboBox()
         self.district.addItem("Not recorded", "")
         for d in self.ctx.reference.districts:

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QWidget
 
 from mshtdesk.domain.dates import uk
 from mshtdesk.domain.roles import Action, Entity, Role
-from mshtdesk.domain.support import ContactPurpose
+from mshtdesk.domain.support import ContactPurpose, NotifiableDecision
 from mshtdesk.services.contacts import ContactFilter, ContactRow
 from ui.context import AppContext
 from ui.models.paged_model import Col, PagedModel
@@ -26,37 +26,29 @@ from ui.widgets.moments import london_text
 HAS_OVERDUE = "overdue" in {f.name for f in dataclasses.fields(ContactFilter)}
 
 
+SHORT_DECISION = {
+    NotifiableDecision.CHARGE: "Charge",
+    NotifiableDecision.NFA: "NFA",
+    NotifiableDecision.BAIL: "Bail",
+    NotifiableDecision.RUI: "RUI",
+}
+
+
 def notified(r: ContactRow) -> str:
+    """ "Charge 17/11/2026, late": the decision told of, its date, and whether the victim heard in time."""
     if r.decision_notified is None:
         return ""
-    when = f" ({uk(r.decision_date)})" if r.decision_date else ""
-    timing = (
-        "" if r.notified_on_time is None else (" \u2013 on time" if r.notified_on_time else " \u2013 late")
-    )
-    return f"{r.decision_notified.label}{when}{timing}"
+    when = f" {uk(r.decision_date)}" if r.decision_date else ""
+    timing = "" if r.notified_on_time is None else (", on time" if r.notified_on_time else ", late")
+    return f"{SHORT_DECISION[r.decision_notified]}{when}{timing}"
 
 
 def columns(today: date) -> tuple[Col[ContactRow], ...]:
     return (
         Col("When", lambda r: london_text(r.contact_at), "00/00/0000 00:00", raw=lambda r: r.contact_at),
         Col("Victim", lambda r: r.person_name, "Kowalczyk-Nowak, Anna", cell_tip=lambda r: r.person_ref),
-        Col("Purpose", lambda r: r.purpose.label, "Decision notification"),
-        Col("Method", lambda r: r.method.label, "Letter / email"),
-        Col("By", lambda r: r.vlo, "vlo.officer"),
-        Col(
-            "Decision notified",
-            notified,
-            "No further action (00/00/0000) \u2013 on time",
-            alert=lambda r: r.notified_on_time is False,
-            tip="The police decision the victim was told of; on time within 1 working day (enhanced "
-            "rights) or 5",
-        ),
-        Col(
-            "Safeguarding",
-            lambda r: "Concern raised" if r.safeguarding_concern else "",
-            "Concern raised",
-            alert=lambda r: r.safeguarding_concern,
-        ),
+        Col("Purpose", lambda r: r.purpose.label, "Investigation update"),
+        Col("Method", lambda r: r.method.label, "In person"),
         Col(
             "Next due",
             lambda r: uk(r.next_contact_due) if r.next_contact_due else "",
@@ -65,6 +57,23 @@ def columns(today: date) -> tuple[Col[ContactRow], ...]:
             alert=lambda r: r.next_contact_due is not None and r.next_contact_due < today,
             tip="The next contact this one set (red: the date has passed)",
         ),
+        Col(
+            "Decision notified",
+            notified,
+            "Charge 00/00/0000, on time",
+            alert=lambda r: r.notified_on_time is False,
+            cell_tip=lambda r: r.decision_notified.label if r.decision_notified else "",
+            tip="The police decision the victim was told of; on time within 1 working day (enhanced "
+            "rights) or 5",
+        ),
+        Col(
+            "Safeguarding",
+            lambda r: "Concern" if r.safeguarding_concern else "",
+            "Safeguarding",
+            alert=lambda r: r.safeguarding_concern,
+            tip="A safeguarding concern was raised at this contact",
+        ),
+        Col("By", lambda r: r.vlo, "vlo.user"),
         Col("Summary", lambda r: r.summary.replace("\n", " "), cell_tip=lambda r: r.summary),
     )
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QPushButton, QVBox
 
 from mshtdesk.domain.clocks import london_date
 from mshtdesk.domain.roles import Action, Entity
-from mshtdesk.domain.support import describe_length
+from mshtdesk.domain.support import ReceptionDecision, describe_length
 from mshtdesk.services.haven import BedRow, StayFilter, StayRow
 from ui.context import AppContext
 from ui.dialogs.stay_dialogs import CHANGED, DischargeDialog, StayDialog, bed_caption, full_message
@@ -27,6 +27,14 @@ OCCUPANCY_DAYS = 30
 _CHIP = "QLabel {{ background: {}; color: {}; border: 1px solid {}; border-radius: 3px; }}"
 FREE_STYLE = _CHIP.format("#e8f3e8", "#1b5e20", "#a5d6a7")
 TAKEN_STYLE = _CHIP.format("#f5f5f5", "#424242", "#bdbdbd")
+
+
+SHORT_RECEPTION = {
+    ReceptionDecision.CONSENTED: "Consented",
+    ReceptionDecision.DECLINED_DTN: "Declined (DtN)",
+    ReceptionDecision.CHILD_REFERRED: "Child referred",
+    ReceptionDecision.UNDECIDED: "Undecided",
+}
 
 
 def party(r: StayRow) -> str:
@@ -49,14 +57,19 @@ COLUMNS: tuple[Col[StayRow], ...] = (
     Col(
         "Length of stay",
         lambda r: describe_length(r.length_of_stay),
-        "Length of stay",
+        "00 days 00 h",
         raw=lambda r: r.length_of_stay,
         tip="To discharge, or to now while the person is in the house",
     ),
     Col("Bed nights", lambda r: str(r.bed_nights), "Bed nights", raw=lambda r: r.bed_nights, right=True),
     Col("Party", party, "2 adults, 2 children"),
     Col("District", lambda r: r.referring_district, "District", tip="Referring district"),
-    Col("NRM at reception", lambda r: r.nrm_decision_at_reception.label, "Declined (Duty to Notify)"),
+    Col(
+        "NRM at reception",
+        lambda r: SHORT_RECEPTION[r.nrm_decision_at_reception],
+        "NRM at reception",
+        cell_tip=lambda r: r.nrm_decision_at_reception.label,
+    ),
     Col(
         "Discharged",
         lambda r: london_text(r.discharged_at) if r.discharged_at else "in the house",
@@ -71,6 +84,10 @@ COLUMNS: tuple[Col[StayRow], ...] = (
     ),
     Col("Operation", lambda r: r.operation, cell_tip=lambda r: r.operation),
 )
+
+
+DISCHARGED = next(i for i, c in enumerate(COLUMNS) if c.header == "Discharged")
+DESTINATION = DISCHARGED + 1
 
 
 class BedStrip(QWidget):
@@ -98,6 +115,7 @@ class BedStrip(QWidget):
     def show_beds(self, beds: list[BedRow], occupancy: str) -> None:
         for box in self.boxes:
             self.grid.removeWidget(box)
+            box.hide()  # gone at once, not only when the event loop next deletes it
             box.deleteLater()
         self.boxes = []
         taken = sum(1 for b in beds if b.stay_id is not None)
@@ -168,8 +186,12 @@ class HavenPage(ListPage):
         )
         if self.can_admit:
             self.empty_panel.add_button("Admit\u2026", self.admit, default=True)
-        self.empty_panel.add_button("Show all stays", lambda: self.show_filter.setCurrentIndex(1))
+        self.wider_button = self.empty_panel.add_button(
+            "Show all stays", lambda: self.show_filter.setCurrentIndex(1)
+        )
+        self.wider_button.setVisible(self._unfiltered_total > 0)
         self.state_changed.connect(self._update_buttons)
+        self._show_columns()
         self.read_beds()
 
     # ----- the beds --------------------------------------------------------------------------------
@@ -201,6 +223,16 @@ class HavenPage(ListPage):
 
     def default_query(self) -> StayFilter:
         return StayFilter()
+
+    def apply_filters(self) -> None:
+        super().apply_filters()
+        self._show_columns()
+
+    def _show_columns(self) -> None:
+        """Who is in now has no discharge yet: those columns only in the history."""
+        in_house = bool(self.show_filter.currentData())
+        for col in (DISCHARGED, DESTINATION):
+            self.table.setColumnHidden(col, in_house)
 
     def total_query(self) -> StayFilter:
         return StayFilter(in_house=False)

@@ -95,6 +95,7 @@ class ListPage(Page):
         self.no_match.add_button("Clear filters", self.clear_filters, default=True)
         self.body = QStackedWidget()
         self.table: Any = None
+        self.wider_button: QPushButton | None = None  # the empty panel's "Show all …", if any
 
         self._text_timer = QTimer(self)
         self._text_timer.setSingleShot(True)
@@ -157,7 +158,7 @@ class ListPage(Page):
         self.bar.addWidget(self.clear_button)
         self.bar.addStretch(1)
         headers = {i: c.header for i, c in enumerate(self.model.columns)}
-        self.table = record_table(table_name, self.heading, self.model, samples, headers, padding=36)
+        self.table = record_table(table_name, self.heading, self.model, samples, headers, padding=24)
         self.empty_panel.set_message(empty_title, empty_text)
         for w in (self.table, self.empty_panel, self.no_match):
             self.body.addWidget(w)
@@ -261,6 +262,8 @@ class ListPage(Page):
             )
             self.body.setCurrentWidget(self.table)
         self.clear_button.setEnabled(active)
+        if self.wider_button is not None:  # "Show all …" only helps when there is something to show
+            self.wider_button.setVisible(total > 0)
         self.state_changed.emit()
 
     # ----- selection and opening ---------------------------------------------------------------

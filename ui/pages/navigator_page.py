@@ -22,9 +22,7 @@ def yes_no(value: bool | None) -> str:
 
 
 COLUMNS: tuple[Col[NavigatorCaseRow], ...] = (
-    Col("Person", lambda r: r.person_name, "Kowalczyk-Nowak, Anna-Maria"),
-    Col("Ref", lambda r: r.person_ref, "P-000000"),
-    Col("Navigator", lambda r: r.navigator or "none", "navigator", muted=lambda r: not r.navigator),
+    Col("Person", lambda r: r.person_name, "Kowalczyk-Nowak, Anna", cell_tip=lambda r: r.person_ref),
     Col("Referred", lambda r: uk(r.referral_date), "00/00/0000", raw=lambda r: r.referral_date),
     Col(
         "Support plan",
@@ -41,14 +39,14 @@ COLUMNS: tuple[Col[NavigatorCaseRow], ...] = (
         muted=lambda r: r.engaged_now is None,
         tip="Engaged with the police investigation now",
     ),
+    Col("Needs", lambda r: r.needs, "Accommodation, Health, Mental health", cell_tip=lambda r: r.needs),
+    Col("Navigator", lambda r: r.navigator or "none", "navigator", muted=lambda r: not r.navigator),
     Col(
         "Closed",
         lambda r: f"{uk(r.closed_date)} \u2013 {r.closed_reason}" if r.closed_date else "open",
-        "00/00/0000 \u2013 Support complete",
         raw=lambda r: r.closed_date,
         muted=lambda r: r.closed_date is None,
     ),
-    Col("Needs", lambda r: r.needs, cell_tip=lambda r: r.needs),
 )
 
 
@@ -94,7 +92,10 @@ class NavigatorPage(ListPage):
         self.finish("navigatorTable", samples, empty_title=empty[0], empty_text=empty[1])
         if self.can_create:
             self.empty_panel.add_button("New case\u2026", self.new_case, default=True)
-        self.empty_panel.add_button("Show closed cases", lambda: self.status.setCurrentIndex(2))
+        self.wider_button = self.empty_panel.add_button(
+            "Show all cases", lambda: self.status.setCurrentIndex(self.status.findData(CaseStatus.ALL))
+        )
+        self.wider_button.setVisible(self._unfiltered_total > 0)
 
     def current_query(self) -> NavigatorFilter:
         return NavigatorFilter(

@@ -2,7 +2,7 @@
 
 Filtered and sorted in SQL (``NrmService.list``): text, route, age at referral, status ("RG overdue"
 included) and submission dates. "RG expected" is the 5th working day after submission on the database's
-calendar; "Days waiting" counts calendar days since submission while a decision is still awaited (the
+calendar; "Waiting" counts calendar days since submission while a decision is still awaited (the
 domain brief: show waiting time, never invent a CG deadline).
 """
 
@@ -85,21 +85,26 @@ def columns(today: date) -> tuple[Col[ReferralRow], ...]:
             muted=lambda r: r.rg_expected is None,
         ),
         Col(
-            "Days waiting",
-            lambda r: "" if (w := waiting(r)) is None else f"{w:,}",
-            "Days waiting",
+            "Waiting",
+            lambda r: "" if (w := waiting(r)) is None else f"{w:,} d",
+            "Waiting",
             raw=waiting,
             right=True,
-            tip="Calendar days since submission, while an RG or CG decision is awaited",
+            tip="Days waiting: calendar days since submission, while an RG or CG decision is awaited",
         ),
         Col(
             "Status",
-            lambda r: r.status.label,
-            "Duty to Notify (no decision)",
+            lambda r: "No decision (DtN)" if r.status is ReferralStatus.DUTY_TO_NOTIFY else r.status.label,
+            "Awaiting RG",
             sort_key="status",
             alert=lambda r: r.status is ReferralStatus.RG_OVERDUE,
         ),
-        Col("Last decision", lambda r: r.last_decision, "Positive (trafficking) CG 00/00/0000"),
+        Col(
+            "Last decision",
+            lambda r: r.last_decision,
+            "Positive RG 00/00/0000",
+            cell_tip=lambda r: r.last_decision,
+        ),
         Col(
             "Exploitation",
             lambda r: r.exploitation_label,
