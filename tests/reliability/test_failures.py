@@ -169,3 +169,19 @@ def test_driver_messages_never_reach_the_user() -> None:
     found = environmental(raw)
     assert found is not None and "Jane" not in str(found)
     assert environmental(KeyError("WY/21/000123")) is None, "anything else is a bug"
+
+
+def test_the_cli_says_what_an_environmental_failure_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    from argparse import Namespace
+
+    from mshtdesk import cli
+
+    def full(*_args: object) -> int:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(cli, "_dispatch", full)
+    out, err = io.StringIO(), io.StringIO()
+    assert cli.run(Namespace(command="import"), out, err) == cli.EXIT_DATA
+    assert "disk" in err.getvalue() and "not saved" in err.getvalue()
+    assert "internal error" not in err.getvalue(), "a full disk is not a bug"
