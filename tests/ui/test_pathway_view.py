@@ -205,6 +205,9 @@ def test_opening_twice_brings_the_same_view_forward_and_details_open(
     track(details)
     wait_idle()
     assert isinstance(details, PersonDialog) and details.surname.text() == "Nowak"
+    details.done(0)
+    view.close()
+    assert person_id not in PathwayView._open  # closed: the next opening reads the pathway afresh
 
 
 def test_due_status_in_words() -> None:

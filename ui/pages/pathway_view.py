@@ -150,16 +150,15 @@ class PathwayView(QDialog):
         self._reload_again = False
         self._build()
         PathwayView._open[person_id] = self
-        self.destroyed.connect(lambda *_: PathwayView._forget(person_id))
+        self.finished.connect(lambda _result: self._forget())
         ctx.events.data_changed.connect(self._on_data_changed)
         self.resize(1120, 700)
         self.reload()
 
-    @classmethod
-    def _forget(cls, person_id: int) -> None:
-        view = cls._open.get(person_id)
-        if view is None or not shiboken6.isValid(view):
-            cls._open.pop(person_id, None)
+    def _forget(self) -> None:
+        """Closed: the next opening of this person makes a new view (reading the pathway afresh)."""
+        if PathwayView._open.get(self.person_id) is self:
+            del PathwayView._open[self.person_id]
 
     # ----- layout ------------------------------------------------------------------------------
     def _build(self) -> None:
