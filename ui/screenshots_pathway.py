@@ -275,6 +275,7 @@ def render_pathway(
     d = ReferralDialog(w.ctx, overdue.id, w)
     shot(d, "43-referral-with-decisions")
     dec = d.record_decision()
+    assert dec is not None
     shot(dec, "44-decision")
     dec.kind.setCurrentIndex(dec.kind.findData(DecisionKind.CG))
     dec.outcome.setCurrentIndex(dec.outcome.findData(Outcome.NEGATIVE))
@@ -292,6 +293,7 @@ def render_pathway(
     awaiting = ReferralDialog(w.ctx, referrals[0], w)
     settle()
     dec = awaiting.record_decision()
+    assert dec is not None
     dec.kind.setCurrentIndex(dec.kind.findData(DecisionKind.CG))
     dec.outcome.setCurrentIndex(dec.outcome.findData(Outcome.POSITIVE_SLAVERY))
     dec.submit()

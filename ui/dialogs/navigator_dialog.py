@@ -42,12 +42,15 @@ def person_combo(ctx: AppContext, limit: int = 500) -> QComboBox:
     combo = QComboBox()
     combo.setEditable(True)
     combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-    combo.lineEdit().setPlaceholderText("Type a name or reference")
+    edit = combo.lineEdit()
+    assert edit is not None
+    edit.setPlaceholderText("Type a name or reference")
     for p in ctx.backend.people.list("", limit=limit):
         name = ", ".join(x for x in (p.surname, p.forenames) if x)
         combo.addItem(f"{name} ({p.person_ref})" if name else p.person_ref, p.id)
     combo.setCurrentIndex(-1)
     completer = combo.completer()
+    assert completer is not None  # an editable combo box has one
     completer.setFilterMode(completer.filterMode().MatchContains)
     completer.setCaseSensitivity(completer.caseSensitivity().CaseInsensitive)
     return combo

@@ -23,7 +23,9 @@ from ui.widgets.choices import set_read_only
 
 def grow_to_fit(dialog: QWidget) -> None:
     """Messages under fields wrap; a dialog does not grow for wrapped text by itself, so it would clip."""
-    dialog.layout().activate()
+    layout = dialog.layout()
+    if layout is not None:
+        layout.activate()
     hint = dialog.sizeHint()
     if hint.height() > dialog.height() or hint.width() > dialog.width():
         dialog.resize(max(dialog.width(), hint.width()), max(dialog.height(), hint.height()))
@@ -68,7 +70,7 @@ class RecordForm(GrowOnErrors):
             return None
 
     def is_dirty(self) -> bool:
-        return self._safe_input() != self._baseline
+        return bool(self._safe_input() != self._baseline)
 
     # ----- opening -----------------------------------------------------------------------------
     def open_record(self, get: Callable[[], Any], context: str) -> None:

@@ -84,9 +84,12 @@ def nationality_combo() -> QComboBox:
     for name in NATIONALITY_NAMES:
         combo.addItem(name, name)
     completer = combo.completer()
+    assert completer is not None  # an editable combo box has one
     completer.setFilterMode(completer.filterMode().MatchContains)
     completer.setCaseSensitivity(completer.caseSensitivity().CaseInsensitive)
-    combo.lineEdit().setPlaceholderText("Type to find, e.g. Albanian")
+    edit = combo.lineEdit()
+    assert edit is not None
+    edit.setPlaceholderText("Type to find, e.g. Albanian")
     return combo
 
 

@@ -136,8 +136,8 @@ class StayDialog(RecordForm):
         self.adults = QSpinBox()
         self.adults.setRange(0, 20)
         self.adults.setValue(1)
-        self.children = QSpinBox()
-        self.children.setRange(0, 20)
+        self.children_count = QSpinBox()
+        self.children_count.setRange(0, 20)
         party = QWidget()
         row = QHBoxLayout(party)
         row.setContentsMargins(0, 0, 0, 0)
@@ -145,9 +145,9 @@ class StayDialog(RecordForm):
         adults_label = QLabel("adults and")
         adults_label.setBuddy(self.adults)
         row.addWidget(adults_label)
-        row.addWidget(self.children)
+        row.addWidget(self.children_count)
         children_label = QLabel("children")
-        children_label.setBuddy(self.children)
+        children_label.setBuddy(self.children_count)
         row.addWidget(children_label)
         row.addStretch(1)
         self.add_field(("adults", "children"), "Part&y:", party)
@@ -173,7 +173,7 @@ class StayDialog(RecordForm):
                 self.district,
                 self.operation,
                 self.adults,
-                self.children,
+                self.children_count,
                 self.reception,
                 *self.services.boxes.values(),
                 self.notes,
@@ -190,7 +190,7 @@ class StayDialog(RecordForm):
             self.district,
             self.operation,
             self.adults,
-            self.children,
+            self.children_count,
             self.reception,
             self.services,
             self.notes,
@@ -207,7 +207,7 @@ class StayDialog(RecordForm):
             referring_district=self.district.currentData() or "",
             operation=self.operation.text().strip(),
             adults=self.adults.value(),
-            children=self.children.value(),
+            children=self.children_count.value(),
             services=self.services.value(),
             nrm_decision_at_reception=enum_data(self.reception, ReceptionDecision)
             or ReceptionDecision.UNDECIDED,
@@ -232,7 +232,7 @@ class StayDialog(RecordForm):
         self.district.setCurrentIndex(max(index, 0))
         self.operation.setText(d.operation)
         self.adults.setValue(d.adults)
-        self.children.setValue(d.children)
+        self.children_count.setValue(d.children)
         select_data(self.reception, d.nrm_decision_at_reception)
         self.services.set_value(d.services)
         self.notes.setPlainText(d.notes)

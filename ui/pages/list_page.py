@@ -201,7 +201,7 @@ class ListPage(Page):
 
     # ----- filtering ---------------------------------------------------------------------------
     def filters_active(self) -> bool:
-        return self.current_query() != self.default_query()
+        return bool(self.current_query() != self.default_query())
 
     def apply_filters(self) -> None:
         self._text_timer.stop()
@@ -301,7 +301,8 @@ class ListPage(Page):
         return PathwayView.start(self.ctx, person_id, self)
 
     def has_selection(self) -> bool:
-        return self.body.currentWidget() is self.table and self.table.selectionModel().hasSelection()
+        showing = self.body.currentIndex() == self.body.indexOf(self.table)
+        return showing and bool(self.table.selectionModel().hasSelection())
 
     def focus_filter(self) -> None:
         if self.can_find:
