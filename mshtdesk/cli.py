@@ -157,7 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--format", choices=["pdf", "json"], default="pdf")
     c.add_argument("-o", "--output", metavar="FILE", required=True, help="the file to write")
 
-    p = sub.add_parser("demo", parents=[common], help="fill a database with synthetic arrests")
+    p = sub.add_parser("demo", parents=[common], help="fill a database with synthetic arrests and victims")
     p.add_argument("--seed", type=int, default=1, help="random seed (same seed, same data)")
     p.add_argument("--arrests", type=_count, default=130, help="how many arrests (default 130)")
 
@@ -463,7 +463,10 @@ def _demo(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
         database, users = create_demo_database(str(path), seed=ns.seed, arrests=ns.arrests)
         database.close()
-        print(f"Demo database created at {path} with synthetic arrests. Its users (demo only):", file=out)
+        print(
+            f"Demo database created at {path} with synthetic arrests and victims. Its users (demo only):",
+            file=out,
+        )
         for user in users:
             print(f"  {user.username:<10} {user.password:<24} {user.role.label}", file=out)
         return EXIT_OK
@@ -471,6 +474,8 @@ def _demo(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         summary = backend.fill_demo(seed=ns.seed, arrests=ns.arrests)
         print(f"Demo data added to {backend.describe()}: {summary.describe()}", file=out)
+        pathway = backend.fill_demo_pathway(seed=ns.seed, arrests=ns.arrests)
+        print(f"Demo victim pathway added: {pathway.describe()}.", file=out)
     finally:
         backend.close()
     return EXIT_OK

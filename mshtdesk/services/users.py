@@ -416,8 +416,9 @@ def create_demo_database(
     db: str, *, seed: int = 1, arrests: int = 130
 ) -> tuple[Database, tuple[DemoUser, ...]]:
     """A new encrypted database with one user per role (passwords shown on the demo's login dialog)
-    and synthetic arrests. Demo data only: never point this at a real database."""
+    and synthetic arrests and victims. Demo data only: never point this at a real database."""
     from mshtdesk.services.demo import fill_demo
+    from mshtdesk.services.demo_pathway import fill_pathway, volume_for_arrests
 
     first = DEMO_USERS[0]
     database, admin = create_database(db, first.username, first.password, display_name="Demo administrator")
@@ -434,6 +435,10 @@ def create_demo_database(
             summary.batch_id or "",
             reason=f"synthetic demo data, seed {seed}",
         )
+    fill_pathway(database, seed=seed, volume=volume_for_arrests(arrests, 395 / 365.25))
+    with database.engine.begin() as conn:
+        reason = f"synthetic demo victim pathway, seed {seed}"
+        record(conn, admin, AuditAction.COMBINE, Entity.PERSON, "", reason=reason)
     return database, DEMO_USERS
 
 
