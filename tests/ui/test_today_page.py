@@ -3,9 +3,11 @@ opening a pathway, and the acceptance flow of a liaison officer logging a due co
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.modeltest import ModelTester
@@ -16,18 +18,25 @@ from mshtdesk.domain.roles import Role
 from mshtdesk.domain.support import ContactMethod, ContactPurpose
 from mshtdesk.services.backend import Backend
 from mshtdesk.services.contacts import ContactFilter, ContactInput
+from mshtdesk.services.demo import fill_demo
+from mshtdesk.services.demo_pathway import fill_pathway, volume_for_arrests
+from mshtdesk.services.pathway import TimelineKind
 from mshtdesk.services.people import PersonInput
 from mshtdesk.services.today import TodayItem, TodayKind
+from mshtdesk.store.database import Database
 from tests.conftest import USERS
-from tests.ui.helpers import Track
+from tests.ui.helpers import Track, is_closed
+from ui.app import AppController
 from ui.context import AppContext
 from ui.dialogs.contact_dialog import ContactDialog
 from ui.main_window import MainWindow
 from ui.models.today_model import ALERT, ROW_ROLE, Group, TodayColumn, TodayModel
 from ui.pages.pathway_view import PathwayView
 from ui.pages.today_page import TodayPage
+from ui.settings import open_settings
 
 Backends = Callable[[Role], Backend]
+CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 TODAY = date.today()
 
 
@@ -241,3 +250,84 @@ def test_today_model_index_parent_round_trip() -> None:
             child = model.index(r, 2, group)
             assert model.parent(child) == group
             assert model.rowCount(child) == 0
+
+
+@pytest.fixture
+def start(qtbot: QtBot) -> Iterator[Callable[[str], AppController]]:
+    """The app as at start-up over a database file, its login dialog showing; shut down afterwards."""
+    made: list[AppController] = []
+
+    def make(db: str) -> AppController:
+        controller = AppController(open_settings(), db=db, demo=False)
+        qtbot.addWidget(controller.window)
+        made.append(controller)
+        controller.window.show()
+        controller.open()
+        qtbot.waitUntil(lambda: controller.login is not None and controller.login.isVisible(), timeout=30_000)
+        return controller
+
+    yield make
+    for controller in made:
+        controller.shutdown()
+
+
+def test_acceptance_on_the_demo_database(
+    qtbot: QtBot, track: Track, start: Callable[[str], AppController], database: Database, db_path: Path
+) -> None:
+    """With the demo data, vlo logs in (typing the demo password), lands on Today listing their due
+    contacts, opens a victim's pathway from the keyboard, logs a contact with Ctrl+Shift+N and Enter: the
+    contact is first in the timeline and the due item has left Today."""
+    fill_demo(database)
+    fill_pathway(database, seed=1, volume=volume_for_arrests(130, 395 / 365.25))
+    controller = start(str(db_path))
+    login = controller.login
+    assert login is not None
+    qtbot.keyClicks(login.username, USERS[Role.VLO].username)
+    qtbot.keyClicks(login.password, USERS[Role.VLO].password)
+    qtbot.keyClick(login.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: controller.session is not None, timeout=30_000)
+    window = controller.window
+    page = window.current_page()
+    assert isinstance(page, TodayPage)
+    qtbot.waitUntil(lambda: page.loaded_once and controller.tasks.is_idle(), timeout=10_000)
+    due = [
+        i
+        for g in (Group.OVERDUE, Group.THIS_WEEK)
+        for i in page.model.items_of(g)
+        if i.kind == TodayKind.VLO_CONTACT
+    ]
+    assert due, "the demo gives vlo contacts that are due"
+    target = due[0]
+    assert target.person_id is not None
+    # move to that item with the keyboard (Down from the first item), then Enter
+    window.activateWindow()
+    page.tree.setFocus()
+    while page.selected_item() != target:
+        qtbot.keyClick(page.tree, Qt.Key.Key_Down)
+    qtbot.keyClick(page.tree, Qt.Key.Key_Return)
+    view = PathwayView._open[target.person_id]
+    track(view)
+    qtbot.waitUntil(lambda: view.pathway is not None and controller.tasks.is_idle(), timeout=10_000)
+    before = view.model.rowCount()
+    view.activateWindow()
+    qtbot.keyClick(
+        view.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+    dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, ContactDialog) and w.isVisible())
+    track(dialog)
+    qtbot.waitUntil(controller.tasks.is_idle, timeout=10_000)
+    focus = dialog.focusWidget()
+    assert focus is not None
+    qtbot.keyClick(focus, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: is_closed(dialog), timeout=10_000)
+    qtbot.waitUntil(lambda: view.model.rowCount() == before + 1, timeout=10_000)
+    qtbot.waitUntil(controller.tasks.is_idle, timeout=10_000)
+    newest = view.model.entry_at(0)
+    assert newest.kind == TimelineKind.CONTACT and newest.day == TODAY
+    still_due = [
+        i
+        for g in (Group.OVERDUE, Group.THIS_WEEK)
+        for i in page.model.items_of(g)
+        if i.kind == TodayKind.VLO_CONTACT and i.person_id == target.person_id
+    ]
+    assert still_due == []
