@@ -34,7 +34,7 @@ class TodayColumn(IntEnum):
 
 
 HEADERS = {
-    TodayColumn.DUE: "Due",
+    TodayColumn.DUE: "When",
     TodayColumn.PERSON: "Person",
     TodayColumn.WHAT: "What",
     TodayColumn.DETAIL: "Detail",
