@@ -270,7 +270,8 @@ KINDS: tuple[Kind, ...] = (
 @dataclass(frozen=True)
 class People:
     """How to name someone of a nationality: a faker locale, or short lists where faker has none in Latin
-    script (sq_AL gives English names; Tigrinya and Sudanese Arabic have no locale)."""
+    script (sq_AL gives English names; Tigrinya and Sudanese Arabic have no locale) or mixes genders
+    (lt_LT: Lithuanian women's surnames take -ienė or -aitė)."""
 
     locale: str
     language: str
@@ -278,6 +279,7 @@ class People:
     female: tuple[str, ...] = ()
     male: tuple[str, ...] = ()
     surnames: tuple[str, ...] = ()
+    female_surnames: tuple[str, ...] = ()
 
 
 PEOPLE: dict[str, People] = {
@@ -286,7 +288,15 @@ PEOPLE: dict[str, People] = {
     "Czech": People("cs_CZ", "Czech", 0.2),
     "Slovak": People("sk_SK", "Slovak", 0.2),
     "Hungarian": People("hu_HU", "Hungarian", 0.2),
-    "Lithuanian": People("lt_LT", "Lithuanian", 0.3),
+    "Lithuanian": People(
+        "",
+        "Lithuanian",
+        0.3,
+        ("Aurelija", "Irma", "Justina", "Rasa", "Ieva", "Asta", "Jurgita", "Simona", "Greta"),
+        ("Arūnas", "Eimantas", "Deividas", "Mantas", "Tomas", "Darius", "Lukas", "Jonas", "Paulius"),
+        ("Kazlauskas", "Petrauskas", "Jankauskas", "Stankevičius", "Vasiliauskas", "Žukauskas", "Butkus"),
+        ("Kazlauskienė", "Petrauskaitė", "Jankauskienė", "Stankevičiūtė", "Vasiliauskienė", "Butkutė"),
+    ),
     "Latvian": People("lv_LV", "Latvian", 0.3),
     "British": People("en_GB", "English", 1.0),
     "Vietnamese": People("vi_VN", "Vietnamese", 0.05),
@@ -756,7 +766,8 @@ class _Generator:
             noon = datetime(day.year, day.month, day.day, 12, tzinfo=LONDON)
             offset = noon.utcoffset() or timedelta(0)
             midnight = self._midnight[day] = datetime(day.year, day.month, day.day, tzinfo=UTC) - offset
-        moment = midnight + timedelta(minutes=self.rng.randint(earliest * 60, latest * 60))
+        # to the nearest 5 minutes, as people note times (and far fewer distinct values to convert)
+        moment = midnight + timedelta(minutes=5 * self.rng.randint(earliest * 12, latest * 12))
         if moment >= self.now:
             moment = self.now - timedelta(minutes=self.rng.randint(5, 50))
         return moment
@@ -771,7 +782,8 @@ class _Generator:
         people = PEOPLE[nationality]
         if not people.locale:
             given = self.rng.choice(people.female if female else people.male)
-            return self.rng.choice(people.surnames), given
+            surnames = people.female_surnames if female and people.female_surnames else people.surnames
+            return self.rng.choice(surnames), given
         fake = self.faker(people.locale)
         first = fake.first_name_female() if female else fake.first_name_male()
         last_female = getattr(fake, "last_name_female", None)
