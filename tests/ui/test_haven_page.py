@@ -198,3 +198,30 @@ def test_administrators_configure_the_beds(
 
 def test_the_window_lists_haven_house_for_its_staff(window_as: Callable[[Role], MainWindow]) -> None:
     assert window_as(Role.HAVEN_HOUSE).page_of(HavenPage) is not None
+
+
+def test_a_stay_is_discharged_from_its_own_window(
+    qtbot: QtBot,
+    backend_for: Callable[[Role], Backend],
+    make_ctx: Callable[[Backend], AppContext],
+    wait_idle: Callable[..., None],
+    track: Track,
+) -> None:
+    admin, staff = backend_for(Role.ADMINISTRATOR), backend_for(Role.HAVEN_HOUSE)
+    stay = _admit(staff, _beds(admin, 1)[0], hours_ago=50)
+    dialog = StayDialog(make_ctx(staff), stay)
+    track(dialog)
+    dialog.show()
+    wait_idle()
+    assert dialog.discharge_button.isVisible() and dialog.status.text().startswith("In the house since")
+    dialog.operation.setText("Op Kestrel")
+    assert dialog.discharge() is None and "Save your changes first" in dialog.general_error.text()
+    dialog.operation.setText("")
+    leaving = dialog.discharge()
+    assert isinstance(leaving, DischargeDialog)
+    track(leaving)
+    leaving.destination.setCurrentIndex(leaving.destination.findData(DischargeDestination.FRIENDS_FAMILY))
+    leaving.submit()
+    wait_idle()
+    assert is_closed(leaving)
+    assert dialog.status.text().endswith("Friends or family") and not dialog.discharge_button.isVisible()

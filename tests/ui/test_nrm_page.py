@@ -19,7 +19,7 @@ from mshtdesk.services.backend import Backend
 from mshtdesk.services.nrm import ReferralInput, ReferralQuery, ReferralStatus
 from mshtdesk.services.people import PersonInput
 from tests.conftest import USERS
-from tests.ui.helpers import Track, is_closed, settle, visible_message_boxes
+from tests.ui.helpers import Track, close_message_boxes, is_closed, settle, visible_message_boxes
 from ui.context import AppContext
 from ui.dialogs.decision_dialog import DecisionDialog, VoidDecisionDialog
 from ui.dialogs.referral_dialog import CHILD_RULE, DTN_RULE, ReferralDialog
@@ -135,6 +135,27 @@ def test_a_vlo_sees_only_assigned_victims_read_only(
     assert dialog.crime_ref.isReadOnly() and not dialog.age.isEnabled()
     assert not dialog.record_button.isVisible() and not dialog.ok_button.isVisible()
     assert dialog.decisions.rowCount() == 0 and "RG overdue" in dialog.clocks.text()
+
+
+def test_a_referral_outside_the_users_scope_is_refused_in_words(
+    qtbot: QtBot,
+    backend_for: Callable[[Role], Backend],
+    make_ctx: Callable[[Backend], AppContext],
+    wait_idle: Callable[..., None],
+    track: Track,
+) -> None:
+    officer = backend_for(Role.HTT_OFFICER)
+    referral_id = _referral(officer, "Elsewhere", TODAY - timedelta(days=2))  # not assigned to the VLO
+    dialog = ReferralDialog(make_ctx(backend_for(Role.VLO)), referral_id)
+    track(dialog)
+    dialog.show()
+    wait_idle()
+    settle(qtbot)
+    boxes = visible_message_boxes()
+    assert boxes and "not been assigned" in boxes[0].text()
+    assert is_closed(dialog)
+    assert dialog.detail is None  # nothing of the record was shown
+    close_message_boxes()
 
 
 def test_the_route_rules_are_visible_as_they_apply(

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QSpinBox,
     QWidget,
 )
@@ -163,7 +164,18 @@ class StayDialog(RecordForm):
         self.status = QLabel("")
         self.status.setObjectName("stayStatus")
         if not new:
-            self.add_field("discharged_at", "Status:", self.status)
+            self.discharge_button = QPushButton("D&ischarge\u2026")
+            self.discharge_button.setAutoDefault(False)
+            self.discharge_button.setVisible(False)
+            self.discharge_button.clicked.connect(self.discharge)
+            status_row = QWidget()
+            row = QHBoxLayout(status_row)
+            row.setContentsMargins(0, 0, 0, 0)
+            row.addWidget(self.status)
+            row.addSpacing(12)
+            row.addWidget(self.discharge_button)
+            row.addStretch(1)
+            self.add_field("discharged_at", "Status:", status_row)
         set_tab_order(
             [
                 self.bed,
@@ -238,9 +250,28 @@ class StayDialog(RecordForm):
         self.notes.setPlainText(d.notes)
         if r.discharged_at is None:
             self.status.setText(f"In the house since {london_text(r.admitted_at)}")
+            self.discharge_button.setVisible(self.ctx.may(Action.UPDATE, Entity.HAVEN_STAY))
         else:
             where = r.discharge_destination.label if r.discharge_destination else "destination not recorded"
             self.status.setText(f"Discharged {london_text(r.discharged_at)} \u2014 {where}")
+            self.discharge_button.setVisible(False)
+
+    def discharge(self) -> DischargeDialog | None:
+        """Discharge this stay (what was typed above must be saved first)."""
+        if self.detail is None or self.detail.row.discharged_at is not None:
+            return None
+        if self.is_dirty():
+            self.general_error.show_error("Save your changes first, then discharge.")
+            return None
+        dialog = DischargeDialog(self.ctx, self.detail.row, self)
+        dialog.discharged.connect(lambda _id: self._reopen())
+        dialog.open()
+        return dialog
+
+    def _reopen(self) -> None:
+        assert self.stay_id is not None
+        haven, stay_id = self.ctx.backend.haven, self.stay_id
+        self.open_record(lambda: haven.get(stay_id), "opening a Haven House stay")
 
     def submit(self) -> None:
         if self.read_only:
