@@ -40,7 +40,9 @@ class Actions:
         self.copy = self._make(
             "&Copy", Key.Copy, "Copy the selected rows, or the whole table, as tab-separated text"
         )
-        self.find = self._make("&Find", Key.Find, "Go to the arrests filter")
+        self.find = self._make(
+            "&Find", Key.Find, "Go to the search box of this page (or of the first page that has one)"
+        )
         self.new_arrest = self._make("&New arrest\u2026", Key.New, "Add an arrest with its offences")
         self.open_arrest = self._make(
             "&Open arrest", Key.Open, "Open the selected arrest and its disposal history"
