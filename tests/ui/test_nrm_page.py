@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
@@ -333,3 +333,45 @@ def test_the_decisions_model_passes_qts_tester(qtmodeltester: ModelTester, backe
 def test_the_window_lists_nrm_for_the_roles_that_read_it(window_as: Callable[[Role], MainWindow]) -> None:
     assert window_as(Role.VLO).page_of(NrmPage) is not None
     assert window_as(Role.NAVIGATOR).page_of(NrmPage) is None
+
+
+def test_a_named_person_cannot_go_by_anonymous_duty_to_notify(
+    qtbot: QtBot,
+    backend: Backend,
+    make_ctx: Callable[[Backend], AppContext],
+    wait_idle: Callable[..., None],
+    track: Track,
+) -> None:
+    backend.people.create(PersonInput(surname="Named", forenames="Person"))
+    dialog = ReferralDialog(make_ctx(backend), None)
+    track(dialog)
+    dialog.show()
+    dialog.person_mode_existing.setChecked(True)
+    assert dialog.person is not None and dialog.person.isVisible() and not dialog.surname.isVisible()
+    dialog.person.setCurrentIndex(0)
+    dialog.consent.set_value(False)
+    dialog.no_crime_reason.setText("Exploited overseas")
+    dialog.submit()
+    wait_idle()
+    assert "Duty to Notify is anonymous" in dialog.error_text("route")
+    assert not is_closed(dialog)
+    dialog.cooperates.setChecked(True)  # agreeing to co-operate lets the name be kept
+    dialog.submit()
+    wait_idle()
+    assert is_closed(dialog)
+
+
+def test_the_list_pages_in_sql_200_rows_at_a_time(
+    qtbot: QtBot, backend: Backend, make_ctx: Callable[[Backend], AppContext]
+) -> None:
+    for i in range(205):
+        _referral(backend, f"Paged{i:03d}", TODAY - timedelta(days=i % 50))
+    page = _page(qtbot, make_ctx(backend))
+    assert page.model.total == 205 and page.model.rowCount() == 200
+    assert page.count_label.text() == "205 referrals"
+    assert page.model.canFetchMore(QModelIndex())
+    page.model.fetchMore(QModelIndex())
+    assert page.model.rowCount() == 205 and not page.model.canFetchMore(QModelIndex())
+    assert len({page.model.row_at(r).id for r in range(205)}) == 205  # no row twice across pages
+    page.model.sort(0, Qt.SortOrder.AscendingOrder)  # the whole list, in SQL
+    assert page.model.row_at(0).referral_ref == "NRM-000001" and page.model.rowCount() == 200

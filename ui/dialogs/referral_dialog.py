@@ -432,6 +432,15 @@ class ReferralDialog(RecordForm):
             self.notes,
         ]
 
+    def show_errors(self, fields: dict[str, str]) -> None:
+        """The anonymity rule's message sits under the anonymous note for a new person; for someone
+        already recorded (their name is on their record) it goes under the route, which is on view."""
+        if "name" in fields and not self.anonymous_note.isVisible():
+            fields = dict(fields)
+            message = fields.pop("name")
+            fields["route"] = f"{fields['route']} {message}" if "route" in fields else message
+        super().show_errors(fields)
+
     # ----- the rules, live -----------------------------------------------------------------------
     def route(self) -> Route:
         return Route.DUTY_TO_NOTIFY if self.route_dtn.isChecked() else Route.NRM
