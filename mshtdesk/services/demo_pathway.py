@@ -731,7 +731,7 @@ class _Generator:
         labels = {str(label) for _, label in beds}
         labels |= {str(x) for x in conn.execute(select(HAVEN_BED.c.label)).scalars()}
         next_bed = int(conn.execute(select(func.coalesce(func.max(HAVEN_BED.c.id), 0))).scalar_one())
-        wanted = max(BEDS, math.ceil(BEDS * self.volume))
+        wanted = max(BEDS, round(BEDS * self.volume))
         n = 0
         while len(self.bed_ids) < wanted:
             n += 1
@@ -1034,12 +1034,14 @@ class _Generator:
                 )
             )
         cg_positive = any(k is DecisionKind.CG and o is not None and o.is_positive for k, o, _ in history)
-        # links to the arrest and the operation
-        if cluster.arrest_id is not None or cluster.operation:
+        # links to the arrest and the operation; an anonymous DtN only to the operation, since nobody
+        # can tell them of the arrest's decisions
+        arrest_id = cluster.arrest_id if named else None
+        if arrest_id is not None or cluster.operation:
             self.rows.links.append(
                 (
                     pid,
-                    cluster.arrest_id,
+                    arrest_id,
                     cluster.operation,
                     (LinkRole.CONFIRMED_VICTIM if cg_positive else LinkRole.POTENTIAL_VICTIM).value,
                     created,
@@ -1053,7 +1055,7 @@ class _Generator:
             child,
             named,
             opted_out,
-            cluster.arrest_id,
+            arrest_id,
             cg_positive,
             [(on, o.value) for k, o, on in history if k is DecisionKind.RG and o is not None],
         )

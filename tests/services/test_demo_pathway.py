@@ -289,8 +289,10 @@ def test_victims_are_linked_to_demo_arrests(
     assert len(with_arrest) >= len(links) / 2
     assert all(link["arrest_id"] in arrests for link in with_arrest)
     referral_of = {r["person_id"]: r for r in data["referral"]}
+    people = {p["id"]: p for p in data["person"]}
     for link in with_arrest:  # the referral follows the arrest that found the victim
         assert arrests[link["arrest_id"]] <= referral_of[link["person_id"]]["submitted_date"]
+        assert people[link["person_id"]]["surname"]  # an anonymous DtN is linked to the operation only
 
 
 def test_most_victims_have_the_demo_vlo_and_a_few_opted_out(data: dict[str, list[RowMapping]]) -> None:
@@ -538,9 +540,12 @@ def test_the_demo_roles_see_their_pathway(template: Template, tmp_path: Path) ->
         officer = Backend.as_user(db, "officer")
         officer.fill_demo(seed=2, arrests=130)
         officer.fill_demo_pathway(seed=2, arrests=130)
+        assert len(officer.haven.beds()) == 8
         vlo = Backend.as_user(db, "vlo")
         assert vlo.actor.role is Role.VLO
         assert vlo.people.count() >= 20
+        kinds = {i.kind.value for i in vlo.today.items()}  # the landing page has work on it
+        assert {"vlo-contact", "rg-overdue"} <= kinds
         navigator = Backend.as_user(db, "navigator")
         assert navigator.people.count() >= 5
         with db.engine.connect() as conn:
