@@ -26,8 +26,10 @@ from tests.ui.helpers import Track, close_message_boxes, is_closed, visible_mess
 from ui.context import AppContext
 from ui.dialogs.contact_dialog import ContactDialog
 from ui.dialogs.person_dialog import PersonDialog
+from ui.main_window import MainWindow
 from ui.models.timeline_model import ROW_ROLE, TimelineColumn, TimelineModel
 from ui.pages.pathway_view import PathwayView, due_status
+from ui.pages.today_page import TodayPage
 
 Backends = Callable[[Role], Backend]
 TODAY = date.today()
@@ -218,3 +220,25 @@ def test_due_status_in_words() -> None:
     assert due_status(DueItem(DueKind.VLO_CONTACT, date(2026, 3, 10), False, ""), today) == "due today"
     assert due_status(DueItem(DueKind.VLO_CONTACT, date(2026, 3, 11), False, ""), today) == "due tomorrow"
     assert due_status(DueItem(DueKind.VLO_CONTACT, date(2026, 3, 15), False, ""), today) == "in 5 days"
+
+
+def test_the_lock_hides_an_open_pathway_and_log_out_closes_it(
+    qtbot: QtBot,
+    backend_for: Backends,
+    window_for: Callable[[Backend], MainWindow],
+    wait_idle: Callable[..., None],
+) -> None:
+    person_id = victim(backend_for)
+    window = window_for(backend_for(Role.VLO))
+    today = window.current_page()
+    assert isinstance(today, TodayPage)
+    view = today._open_index(today.tree.currentIndex())  # what Enter does
+    assert isinstance(view, PathwayView) and view.person_id == person_id
+    wait_idle()
+    assert view.isVisible()
+    window.lock_screen(USERS[Role.VLO].username, idle=True)
+    qtbot.waitUntil(lambda: not view.isVisible(), timeout=2000)  # nothing of the session on screen
+    window.unlock_screen()
+    assert view.isVisible()
+    window.detach()  # log-out
+    assert is_closed(view) and person_id not in PathwayView._open
