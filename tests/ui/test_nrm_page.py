@@ -375,3 +375,23 @@ def test_the_list_pages_in_sql_200_rows_at_a_time(
     assert len({page.model.row_at(r).id for r in range(205)}) == 205  # no row twice across pages
     page.model.sort(0, Qt.SortOrder.AscendingOrder)  # the whole list, in SQL
     assert page.model.row_at(0).referral_ref == "NRM-000001" and page.model.rowCount() == 200
+
+
+def test_a_referral_for_a_person_chosen_elsewhere(
+    qtbot: QtBot,
+    backend: Backend,
+    make_ctx: Callable[[Backend], AppContext],
+    wait_idle: Callable[..., None],
+    track: Track,
+) -> None:
+    """The pathway view starts a referral for its person: no choice of person, the name shown."""
+    person = backend.people.create(PersonInput(surname="Chosen", forenames="Ana"))
+    dialog = ReferralDialog.start(make_ctx(backend), None, None, person_id=person, person_name="Chosen, Ana")
+    track(dialog)
+    assert dialog.person is None and "Chosen, Ana" in dialog.person_label.text()
+    assert not dialog.surname.isVisible()
+    dialog.consent.set_value(True)
+    dialog.crime_ref.setText("CR-1")
+    dialog.submit()
+    wait_idle()
+    assert is_closed(dialog) and backend.nrm.get(dialog.saved_id or 0).person_id == person

@@ -115,10 +115,17 @@ class ReferralDialog(RecordForm):
 
     @classmethod
     def start(
-        cls, ctx: AppContext, referral_id: int | None, parent: QWidget | None, *, person_id: int | None = None
+        cls,
+        ctx: AppContext,
+        referral_id: int | None,
+        parent: QWidget | None,
+        *,
+        person_id: int | None = None,
+        person_name: str = "",
     ) -> ReferralDialog:
-        """Open referral ``referral_id``, or a new one (for ``person_id`` when given: the pathway view)."""
-        dialog = cls(ctx, referral_id, parent, person_id=person_id)
+        """Open referral ``referral_id``, or a new one (for ``person_id``, shown as ``person_name``, when
+        given: from a person's pathway)."""
+        dialog = cls(ctx, referral_id, parent, person_id=person_id, person_name=person_name)
         dialog.open()
         return dialog
 
@@ -129,6 +136,7 @@ class ReferralDialog(RecordForm):
         parent: QWidget | None = None,
         *,
         person_id: int | None = None,
+        person_name: str = "",
     ) -> None:
         new = referral_id is None
         super().__init__(
@@ -145,6 +153,8 @@ class ReferralDialog(RecordForm):
         self.may_create_person = ctx.may(Action.CREATE, Entity.PERSON)
         self.saved_id: int | None = None
         self._build(new)
+        if person_name:
+            self.person_label.setText(f"<b>{person_name}</b>")
         self._update_rules()
         if new:
             self.resize(1120, self.sizeHint().height())
