@@ -92,7 +92,7 @@ class PeoplePage(Page):
         self.vlo_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.vlo_filter.setMinimumContentsLength(18)
         self.vlo_filter.setVisible(self.can_assign)
-        self.clear_button = QPushButton("Clear filter")
+        self.clear_button = QPushButton("Clear filters")
         self.clear_button.setEnabled(False)
         self.open_button = QPushButton("&Open pathway")
         self.open_button.setToolTip("Show the selected person's pathway (Enter)")
@@ -140,10 +140,11 @@ class PeoplePage(Page):
             self.empty_list.add_button("New person\u2026", self.new_person, default=True)
         self.no_match = StatePanel(
             "Nobody matches these filters",
-            "Try part of a surname, an alias, or a reference such as P-000012, or any liaison officer.",
+            "Try part of a surname or an alias, or a reference such as P-000012; "
+            "check the liaison officer chosen.",
         )
         self.no_match.setObjectName("noMatch")
-        self.no_match.add_button("Clear filter", self.clear_filters, default=True)
+        self.no_match.add_button("Clear filters", self.clear_filters, default=True)
         self.body = QStackedWidget()
         for w in (self.table, self.empty_list, self.no_match):
             self.body.addWidget(w)
