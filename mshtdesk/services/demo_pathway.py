@@ -437,6 +437,7 @@ class PathwaySummary:
     referrals: int
     decisions: int
     navigator_cases: int
+    supports: int  # person_support rows: the Navigator's record scope
     beds_added: int
     stays: int
     contacts: int
@@ -449,7 +450,8 @@ class PathwaySummary:
             + self.links
             + self.referrals
             + self.decisions
-            + 2 * self.navigator_cases  # each case has its person_support row
+            + self.navigator_cases
+            + self.supports
             + self.beds_added
             + self.stays
             + self.contacts
@@ -1512,6 +1514,7 @@ def fill_pathway(
         referrals=len(rows.referrals),
         decisions=len(rows.decisions),
         navigator_cases=len(rows.cases),
+        supports=len(rows.supports),
         beds_added=len(rows.beds),
         stays=len(rows.stays),
         contacts=len(rows.contacts),
