@@ -94,6 +94,7 @@ def test_the_timeline_is_newest_first_with_what_is_due_above(
     assert view.body.currentWidget() is view.table
     assert view.pathway is not None and view.name_label.text() == view.pathway.person_name
     assert "Nowak".upper() in view.windowTitle().upper()
+    assert "Interpreter: Polish" in view.vlo_label.text()  # who to book before calling
     model = view.model
     kinds = [model.entry_at(r).kind for r in range(model.rowCount())]
     assert kinds[0] == TimelineKind.CONTACT and TimelineKind.LINK in kinds

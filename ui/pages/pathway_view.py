@@ -288,9 +288,10 @@ class PathwayView(QDialog):
         self.setWindowTitle(f"Pathway \u2014 {name} ({pathway.person_ref})")
         self.name_label.setText(name)
         self.ref_label.setText(pathway.person_ref)
-        self.vlo_label.setText(
-            f"Liaison officer: {pathway.vlo}" if pathway.vlo else "No liaison officer assigned"
-        )
+        facts = [f"Liaison officer: {pathway.vlo}" if pathway.vlo else "No liaison officer assigned"]
+        if pathway.interpreter_language:
+            facts.append(f"Interpreter: {pathway.interpreter_language}")
+        self.vlo_label.setText("  \u00b7  ".join(facts))
         self.opted_out_label.setVisible(pathway.opted_out_of_updates)
         self.due.set_items(pathway.due, self.today)
         self.model.set_entries(pathway.entries)
