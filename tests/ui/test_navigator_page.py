@@ -181,7 +181,7 @@ def test_open_edit_and_close_a_case(
     closer.reason.setCurrentIndex(closer.reason.findData(NavigatorCloseReason.OTHER))
     closer.submit()
     wait_idle()
-    assert closer.error_text("closed_reason") == "Say why the case closed."
+    assert closer.error_text("note") == "Say why the case closed."
     closer.note.setPlainText("Moved to a partner service in Scotland")
     closer.submit()
     wait_idle()

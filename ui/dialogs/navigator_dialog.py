@@ -388,6 +388,9 @@ class CloseCaseDialog(GrowOnErrors):
             return
         closed_on: date = self.closed_on.value()
         note = self.note.toPlainText()
+        if reason is NavigatorCloseReason.OTHER and not note.strip():  # said where the answer goes
+            self.show_errors({"note": "Say why the case closed."})
+            return
         service = self.ctx.backend.navigator
         case_id, version = self.detail.id, self.detail.version
         self.save(

@@ -48,7 +48,7 @@ COLUMNS: tuple[Col[StayRow], ...] = (
     Col(
         "Person",
         lambda r: r.person_name,
-        "Kowalczyk-Nowak, Anna",
+        "Kowalczyk, Agnieszka",
         muted=lambda r: r.person_id is None,
         cell_tip=lambda r: r.person_ref,
     ),
@@ -62,7 +62,7 @@ COLUMNS: tuple[Col[StayRow], ...] = (
         tip="To discharge, or to now while the person is in the house",
     ),
     Col("Bed nights", lambda r: str(r.bed_nights), "Bed nights", raw=lambda r: r.bed_nights, right=True),
-    Col("Party", party, "2 adults, 2 children"),
+    Col("Party", party, "1 adult, 1 child"),
     Col("District", lambda r: r.referring_district, "District", tip="Referring district"),
     Col(
         "NRM at reception",
