@@ -17,7 +17,7 @@ from tests.conftest import USERS
 from tests.ui.helpers import Track, find_visible, is_closed
 from ui.context import AppContext
 from ui.dialogs.conflict_dialog import ConflictDialog
-from ui.dialogs.person_dialog import PersonDialog
+from ui.dialogs.person_dialog import INACTIVE_VLO, PersonDialog
 from ui.events import DataChanged
 
 
@@ -225,3 +225,24 @@ def test_escape_asks_before_discarding_what_was_typed(
     assert isinstance(box, QMessageBox)
     qtbot.mouseClick(box.button(QMessageBox.StandardButton.Discard), Qt.MouseButton.LeftButton)
     assert is_closed(dialog)
+
+
+def test_a_deactivated_liaison_officer_is_named_as_such_and_kept(
+    track: Track,
+    backend_for: Callable[[Role], Backend],
+    make_ctx: Callable[[Backend], AppContext],
+    wait_idle: Callable[..., None],
+) -> None:
+    officer = backend_for(Role.HTT_OFFICER)
+    person_id = officer.people.create(PersonInput(surname="Kaya", forenames="Deniz"))
+    officer.people.assign_vlo(person_id, USERS[Role.VLO].username)
+    backend_for(Role.ADMINISTRATOR).users.deactivate(USERS[Role.VLO].username)
+    dialog = _open(track, make_ctx(officer), person_id, wait_idle)
+    assert dialog.vlo.currentText() == INACTIVE_VLO
+    assert dialog.vlo.findData(USERS[Role.VLO].username) < 0  # not offered for new assignments
+    dialog.aliases.setText("Dee")
+    dialog.submit()
+    wait_idle()
+    assert is_closed(dialog)
+    detail = officer.people.get(person_id)
+    assert detail.data.aliases == "Dee" and detail.vlo_user_id is not None  # the assignment untouched

@@ -83,6 +83,7 @@ COMMON_LANGUAGES = (
 )
 GENDER_LABELS = {"female": "Female", "male": "Male", "other": "Other", "unknown": "Not known"}
 NOT_KNOWN = "Not known"
+INACTIVE_VLO = "A liaison officer no longer active (choose another)"
 
 
 def may_assign_vlo(ctx: AppContext) -> bool:
@@ -459,6 +460,12 @@ class PersonDialog(FormDialog):
 
     def _select_vlo(self, vlo_user_id: int | None) -> None:
         username = next((u for i, u, _d in self._vlos if i == vlo_user_id), None)
+        if vlo_user_id is not None and username is None:
+            # assigned to an officer since deactivated: say so rather than show "none assigned"
+            if self.vlo.findText(INACTIVE_VLO) < 0:
+                self.vlo.addItem(INACTIVE_VLO, None)
+            self.vlo.setCurrentIndex(self.vlo.findText(INACTIVE_VLO))
+            return
         self.vlo.setCurrentIndex(max(self.vlo.findData(username), 0) if username else 0)
 
     def _load_failed(self, exc: BaseException) -> None:
