@@ -397,8 +397,9 @@ def _render_all(out: Path, work: Path) -> int:
         render_today_people(as_role, empty, shot, close, settle, window_for, SIZE)
 
         # Victim pathway lists and forms (NRM, Navigator, Haven House, contacts, administration).
-        from ui.screenshots_pathway import render_empty_pathway, render_pathway
+        from ui.screenshots_pathway import render_demo_pathway, render_empty_pathway, render_pathway
 
+        render_demo_pathway(as_role, shot, close, window_for)
         render_empty_pathway(empty, shot, close, window_for)
         render_pathway(work, shot, close, settle, window_for, context)
     finally:

@@ -422,3 +422,30 @@ def render_empty_pathway(
             w.go_to(w.pages.index(page))
             shot(w, name, SIZE)
     close(w)
+
+
+def render_demo_pathway(
+    as_role: dict[Any, Any],
+    shot: Callable[..., None],
+    close: Callable[..., None],
+    window_for: Callable[[Any], Any],
+) -> None:
+    """The pathway lists over the demo database (its synthetic victims at the seed's scale), per role."""
+    from mshtdesk.domain.roles import Role
+    from ui.pages.contacts_page import ContactsPage
+    from ui.pages.haven_page import HavenPage
+    from ui.pages.navigator_page import NavigatorPage
+    from ui.pages.nrm_page import NrmPage
+
+    for role, cls, name in (
+        (Role.MANAGER, NrmPage, "53-demo-nrm-manager"),
+        (Role.NAVIGATOR, NavigatorPage, "53b-demo-navigator"),
+        (Role.HAVEN_HOUSE, HavenPage, "53c-demo-haven-house"),
+        (Role.VLO, ContactsPage, "53d-demo-contacts-vlo"),
+    ):
+        w = window_for(as_role[role])
+        page = w.page_of(cls)
+        if page is not None:
+            w.go_to(w.pages.index(page))
+            shot(w, name, SIZE)
+        close(w)

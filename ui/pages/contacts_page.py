@@ -46,9 +46,9 @@ def notified(r: ContactRow) -> str:
 def columns(today: date) -> tuple[Col[ContactRow], ...]:
     return (
         Col("When", lambda r: london_text(r.contact_at), "00/00/0000 00:00", raw=lambda r: r.contact_at),
-        Col("Victim", lambda r: r.person_name, "Kowalczyk-Nowak, Anna", cell_tip=lambda r: r.person_ref),
-        Col("Purpose", lambda r: r.purpose.label, "Investigation update"),
-        Col("Method", lambda r: r.method.label, "In person"),
+        Col("Victim", lambda r: r.person_name, "Kowalczyk, Agnieszka", cell_tip=lambda r: r.person_ref),
+        Col("Purpose", lambda r: r.purpose.label, "Decision notification"),
+        Col("Method", lambda r: r.method.label, "Via Navigator"),
         Col(
             "Next due",
             lambda r: uk(r.next_contact_due) if r.next_contact_due else "",

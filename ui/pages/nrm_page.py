@@ -94,7 +94,7 @@ def columns(today: date) -> tuple[Col[ReferralRow], ...]:
         ),
         Col(
             "Status",
-            lambda r: "No decision (DtN)" if r.status is ReferralStatus.DUTY_TO_NOTIFY else r.status.label,
+            lambda r: "No decision" if r.status is ReferralStatus.DUTY_TO_NOTIFY else r.status.label,
             "Awaiting RG",
             sort_key="status",
             alert=lambda r: r.status is ReferralStatus.RG_OVERDUE,
