@@ -190,8 +190,10 @@ def test_open_edit_and_close_a_case(
     assert not edit.close_button.isVisibleTo(edit)
     edit.done(0)
     assert page.model.rowCount() == 0  # open cases only, by default
+    assert page.table.isColumnHidden(6)
     page.status.setCurrentIndex(page.status.findData(CaseStatus.CLOSED))
     assert page.current_query().status is CaseStatus.CLOSED
+    assert not page.table.isColumnHidden(6)  # the closing date and reason, shown for closed cases
     assert page.model.rowCount() == 1
     assert page.model.index(0, 6).data().endswith("Other")  # Closed: date and reason
 

@@ -96,6 +96,7 @@ class NavigatorPage(ListPage):
             "Show all cases", lambda: self.status.setCurrentIndex(self.status.findData(CaseStatus.ALL))
         )
         self.wider_button.setVisible(self._unfiltered_total > 0)
+        self._show_columns()
 
     def current_query(self) -> NavigatorFilter:
         return NavigatorFilter(
@@ -104,6 +105,14 @@ class NavigatorPage(ListPage):
 
     def default_query(self) -> NavigatorFilter:
         return NavigatorFilter()
+
+    def apply_filters(self) -> None:
+        super().apply_filters()
+        self._show_columns()
+
+    def _show_columns(self) -> None:
+        """Open cases have no closing date: that column only where closed cases are listed."""
+        self.table.setColumnHidden(len(COLUMNS) - 1, self.current_query().status is CaseStatus.OPEN)
 
     def total_query(self) -> NavigatorFilter:
         return NavigatorFilter(status=CaseStatus.ALL)
