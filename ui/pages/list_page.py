@@ -4,8 +4,10 @@ bar, a paged table, and a hint in place of the table when it is empty or nothing
 A subclass builds its filter widgets, calls :meth:`ListPage.add_filter` for each (their change signals
 are connected here), adds its command buttons with :meth:`ListPage.add_command`, and calls
 :meth:`ListPage.finish`. It says what its filters mean with :meth:`current_query` and
-:meth:`reset_filters`, and what opening a row does with :meth:`open_row`. Like the arrests page, rows
-are read on the GUI thread (an indexed query of a few milliseconds); saves and openings go to the worker.
+:meth:`reset_filters`, and what opening a row does with :meth:`open_row`. Every row that names a person
+gets "Pathway" (Alt+H), which opens that person's pathway view for roles that may read people. Like the
+arrests page, rows are read on the GUI thread (an indexed query of a few milliseconds); saves and
+openings go to the worker. Pages re-read when shown, and when a change they ``watch`` is announced.
 """
 
 from __future__ import annotations
