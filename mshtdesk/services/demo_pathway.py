@@ -347,6 +347,7 @@ class _Generator:
         self.referrals = 0
         self.children = 0
         self.rg_overdue = 0
+        self.closing = 0
         self.owed = 0
         self._read(conn)
 
@@ -693,10 +694,25 @@ class _Generator:
         )
         history = []
         if route is Route.NRM:
-            # at least one referral waits past its RG target, so the Today page has one to show
-            history = decision_history(rng, submitted, self.today, self.calendar, waiting=not self.rg_overdue)
+            # at least one referral waits past its RG target, so the Today page has one to show,
+            # and one negative RG's reconsideration window closes this week
+            history = decision_history(
+                rng,
+                submitted,
+                self.today,
+                self.calendar,
+                waiting=not self.rg_overdue,
+                closing=not self.closing,
+            )
             if not history and rg_decision_expected(submitted, self.calendar) < self.today:
                 self.rg_overdue += 1
+            last = history[-1] if history else None
+            if (
+                last
+                and last[1] is Outcome.NEGATIVE
+                and 0 <= (last[2] + timedelta(days=30) - self.today).days < 7
+            ):
+                self.closing += 1
         for kind_, outcome, on in history:
             self.rows.decisions.append(
                 (
@@ -1047,14 +1063,21 @@ class _Generator:
 
 
 def decision_history(
-    rng: random.Random, submitted: date, today: date, calendar: WorkingCalendar, *, waiting: bool = False
+    rng: random.Random,
+    submitted: date,
+    today: date,
+    calendar: WorkingCalendar,
+    *,
+    waiting: bool = False,
+    closing: bool = False,
 ) -> list[tuple[DecisionKind, Outcome | None, date]]:
     """A referral's decisions up to ``today``, as the competent authority makes them.
 
     RG mostly within the 5-working-day target, some weeks later (so a few recent referrals are overdue);
     a CG only after a positive RG and its recovery period, months later; reconsideration of some
     negative decisions within the 30-day window; a few withdrawals. Never dated after ``today``.
-    ``waiting``: a referral submitted 8 to 60 days ago is still awaiting its RG.
+    ``waiting``: a referral submitted 8 to 60 days ago is still awaiting its RG. ``closing``: one
+    submitted 30 to 90 days ago has a negative RG whose reconsideration window ends within the week.
     """
     out: list[tuple[DecisionKind, Outcome | None, date]] = []
     withdraw_on = submitted + timedelta(days=rng.randint(10, 400)) if rng.random() < 0.04 else None
@@ -1063,8 +1086,12 @@ def decision_history(
         return on <= today and (withdraw_on is None or on < withdraw_on)
 
     r = rng.random()
-    if 8 <= (today - submitted).days <= 60 and (waiting or rng.random() < 0.4):
+    age = (today - submitted).days
+    closing = closing and 30 <= age <= 90 and not waiting
+    if 8 <= age <= 60 and (waiting or (not closing and rng.random() < 0.4)):
         rg_on = today + timedelta(days=rng.randint(1, 30))  # still waiting, past the 5-day target
+    elif closing:
+        rg_on = today - timedelta(days=rng.randint(24, 29))
     elif r < 0.55:
         rg_on = calendar.add_working_days(submitted, rng.randint(1, 5))
     elif r < 0.9:
@@ -1073,10 +1100,10 @@ def decision_history(
         rg_on = submitted + timedelta(days=rng.randint(36, 100))
     concluded = False
     if happens(rg_on):
-        negative = rng.random() < (0.3 if (today - rg_on).days <= 30 else 0.1)
+        negative = closing or rng.random() < (0.3 if (today - rg_on).days <= 30 else 0.1)
         out.append((DecisionKind.RG, Outcome.NEGATIVE if negative else Outcome.POSITIVE, rg_on))
         concluded = negative
-        if negative and rng.random() < 0.45:
+        if negative and not closing and rng.random() < 0.45:
             asked = rg_on + timedelta(days=rng.randint(3, 28))
             if happens(asked):
                 out.append((DecisionKind.RECONSIDERATION_REQUESTED, None, asked))

@@ -253,6 +253,13 @@ def test_recent_referrals_await_decisions_and_a_few_rg_are_overdue(
     awaiting = [r for r in data["referral"] if r["route"] == Route.NRM and r["id"] not in decided]
     overdue = [r for r in awaiting if rg_decision_expected(r["submitted_date"], calendar) < TODAY]
     assert awaiting and 1 <= len(overdue) <= 10
+    closing = [  # a negative RG standing, its 30-day reconsideration window ending within the week
+        h[-1]
+        for h in _histories(data).values()
+        if h[-1].outcome is Outcome.NEGATIVE
+        and TODAY <= h[-1].on + timedelta(days=30) < TODAY + timedelta(days=7)
+    ]
+    assert closing
     assert max(r["submitted_date"] for r in awaiting) >= TODAY - timedelta(days=10)
 
 
