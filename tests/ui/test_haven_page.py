@@ -159,6 +159,7 @@ def test_readers_get_no_commands_and_a_read_only_stay(
 
 def test_administrators_configure_the_beds(
     qtbot: QtBot,
+    qtmodeltester: ModelTester,
     backend_for: Callable[[Role], Backend],
     make_ctx: Callable[[Backend], AppContext],
     wait_idle: Callable[..., None],
@@ -172,6 +173,7 @@ def test_administrators_configure_the_beds(
     dialog.show()
     wait_idle()
     assert dialog.model.rowCount() == 2 and dialog.summary.text() == "2 beds in use, 1 occupied"
+    qtmodeltester.check(dialog.model, force_py=True)
     dialog.label.setText("Bed 1")
     dialog.submit()
     wait_idle()
