@@ -28,7 +28,7 @@ from ui.dialogs.contact_dialog import ContactDialog
 from ui.dialogs.person_dialog import PersonDialog
 from ui.main_window import MainWindow
 from ui.models.timeline_model import ROW_ROLE, TimelineColumn, TimelineModel
-from ui.pages.pathway_view import PathwayView, due_status
+from ui.pages.pathway_view import PATHWAY_CHANGES, PathwayView, due_status
 from ui.pages.today_page import TodayPage
 
 Backends = Callable[[Role], Backend]
@@ -243,3 +243,61 @@ def test_the_lock_hides_an_open_pathway_and_log_out_closes_it(
     assert view.isVisible()
     window.detach()  # log-out
     assert is_closed(view) and person_id not in PathwayView._open
+
+
+def test_an_officer_refers_from_the_pathway_and_opens_a_referral_from_the_timeline(
+    qtbot: QtBot,
+    track: Track,
+    backend_for: Backends,
+    make_ctx: Callable[[Backend], AppContext],
+    wait_idle: Callable[..., None],
+) -> None:
+    from mshtdesk.domain.nrm import AgeAtReferral, Route
+    from mshtdesk.services.nrm import ReferralInput
+    from ui.dialogs.referral_dialog import ReferralDialog
+
+    person_id = victim(backend_for)
+    officer = backend_for(Role.HTT_OFFICER)
+    referral_id = officer.nrm.create(
+        ReferralInput(
+            Route.NRM,
+            AgeAtReferral.ADULT,
+            TODAY - timedelta(days=3),
+            person_id=person_id,
+            consents=True,
+            crime_ref="13/777/26",
+        )
+    )
+    view = _open(track, make_ctx(officer), person_id, wait_idle)
+    assert view.refer_button.isVisibleTo(view)
+    new = view.new_referral()
+    assert isinstance(new, ReferralDialog)
+    track(new)
+    wait_idle()
+    new.done(0)
+    row = view.model.row_of(TimelineKind.REFERRAL, referral_id)
+    assert row >= 0
+    view.table.setCurrentIndex(view.model.index(row, 0))
+    view.table.setFocus()
+    qtbot.keyClick(view.table, Qt.Key.Key_Return)
+    opened = [w for w in QApplication.topLevelWidgets() if isinstance(w, ReferralDialog) and w.isVisible()]
+    assert len(opened) == 1
+    track(opened[0])
+    wait_idle()
+    opened[0].done(0)
+    view.close()  # one user per session: the VLO's view is a new one
+    vlo_view = _open(track, make_ctx(backend_for(Role.VLO)), person_id, wait_idle)
+    assert not vlo_view.refer_button.isVisibleTo(vlo_view) and vlo_view.new_referral() is None
+
+
+def test_the_views_refresh_on_every_change_the_pathway_forms_announce() -> None:
+    """The NRM, Navigator and Haven House forms announce their own change names: Today, People and an
+    open pathway must listen for each, or a saved referral would not show until the next opening."""
+    from ui.dialogs.decision_dialog import CHANGED as NRM_CHANGED
+    from ui.dialogs.navigator_dialog import CHANGED as NAVIGATOR_CHANGED
+    from ui.dialogs.stay_dialogs import CHANGED as STAY_CHANGED
+    from ui.pages.people_page import PEOPLE_CHANGES
+
+    for name in (NRM_CHANGED, NAVIGATOR_CHANGED, STAY_CHANGED, "contact", "person", "import"):
+        assert name in PATHWAY_CHANGES
+    assert {NRM_CHANGED, STAY_CHANGED, NAVIGATOR_CHANGED, "person"} <= PEOPLE_CHANGES

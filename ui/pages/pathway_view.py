@@ -33,7 +33,7 @@ from mshtdesk.domain.dates import uk
 from mshtdesk.domain.roles import Action, Entity
 from mshtdesk.errors import MshtError, NotFoundError
 from mshtdesk.services.contacts import ContactSaved, describe_saved
-from mshtdesk.services.pathway import DueItem, Pathway
+from mshtdesk.services.pathway import DueItem, Pathway, TimelineKind
 from ui import error_report
 from ui.context import AppContext
 from ui.events import DataChanged
@@ -49,7 +49,18 @@ if TYPE_CHECKING:
 ADD_CONTACT_KEY = "Ctrl+Shift+N"
 #: Changes that may alter a pathway (anything about people and their support).
 PATHWAY_CHANGES = frozenset(
-    {"person", "contact", "nrm", "navigator", "haven", "stay", "arrest", "event", "import", "demo"}
+    {
+        "person",
+        "contact",
+        "nrm_referral",  # referrals and their decisions (the NRM forms)
+        "navigator_case",
+        "haven_stay",
+        "arrest",
+        "event",  # disposals: decision notifications owed
+        "import",
+        "calendar",  # working days move RG and notification deadlines
+        "database",  # a restored backup
+    }
 )
 ALERT = "#b00020"
 
@@ -146,6 +157,7 @@ class PathwayView(QDialog):
         self.pathway: Pathway | None = None
         self.today = date.today()
         self.may_add_contact = ctx.may(Action.CREATE, Entity.VLO_CONTACT)
+        self.may_refer = ctx.may(Action.CREATE, Entity.NRM_REFERRAL)
         self._loading = False
         self._reload_again = False
         self._build()
@@ -185,6 +197,13 @@ class PathwayView(QDialog):
         self.details_button.setToolTip("The person's record: names, languages, contact details, notes")
         self.details_button.setAutoDefault(False)
         self.details_button.clicked.connect(self.open_details)
+        self.refer_button = QPushButton("New &referral\u2026")
+        self.refer_button.setToolTip(
+            "Refer this person to the NRM, or notify the Home Office (Duty to Notify)"
+        )
+        self.refer_button.setVisible(self.may_refer)
+        self.refer_button.setAutoDefault(False)
+        self.refer_button.clicked.connect(self.new_referral)
         self.add_contact_action = QAction("Add contact", self)
         self.add_contact_action.setShortcut(QKeySequence(ADD_CONTACT_KEY))
         self.add_contact_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
@@ -198,6 +217,7 @@ class PathwayView(QDialog):
         head.addWidget(self.ref_label, 0, Qt.AlignmentFlag.AlignBottom)
         head.addStretch(1)
         head.addWidget(self.details_button)
+        head.addWidget(self.refer_button)
         head.addWidget(self.add_contact_button)
         info = QHBoxLayout()
         info.setSpacing(12)
@@ -258,7 +278,8 @@ class PathwayView(QDialog):
         layout.addWidget(due_box)
         layout.addWidget(timeline_box, 1)
         layout.addWidget(self.buttons)
-        set_tab_order([self.table, self.add_contact_button, self.details_button, close])
+        self.table.activated.connect(lambda index: self.open_entry(index.row()))
+        set_tab_order([self.table, self.add_contact_button, self.details_button, self.refer_button, close])
 
     # ----- reading -----------------------------------------------------------------------------
     def reload(self) -> None:
@@ -331,6 +352,25 @@ class PathwayView(QDialog):
         self.notice.setText(describe_saved(saved))
         self.notice.show()
         self.contact_logged.emit(saved)
+
+    def new_referral(self) -> QDialog | None:
+        """A referral for this person (the NRM form, with the person already chosen)."""
+        if not self.may_refer or self.pathway is None:
+            return None
+        from ui.dialogs.referral_dialog import ReferralDialog
+
+        return ReferralDialog.start(
+            self.ctx, None, self, person_id=self.person_id, person_name=self.pathway.person_name
+        )
+
+    def open_entry(self, row: int) -> QDialog | None:
+        """Enter on a referral opens it (with its decisions); other entries are read here."""
+        entry = self.model.entry_at(row)
+        if entry.kind == TimelineKind.REFERRAL and self.ctx.may(Action.READ, Entity.NRM_REFERRAL):
+            from ui.dialogs.referral_dialog import ReferralDialog
+
+            return ReferralDialog.start(self.ctx, entry.record_id, self)
+        return None
 
     def open_details(self) -> PersonDialog:
         from ui.dialogs.person_dialog import PersonDialog

@@ -31,7 +31,9 @@ from ui.wording import plural
 
 TEXT_DELAY_MS = 250
 #: Changes after which the list may be stale.
-PEOPLE_CHANGES = frozenset({"person", "import", "contact", "demo"})
+PEOPLE_CHANGES = frozenset(
+    {"person", "import", "contact", "nrm_referral", "haven_stay", "navigator_case", "database"}
+)  # a referral or an admission may add a person; taking a case on widens a Navigator's list
 
 
 class PeoplePage(Page):
