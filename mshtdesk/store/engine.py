@@ -8,10 +8,12 @@ file lives in the per-user data folder. SQLite connections get foreign keys, WAL
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 from mshtdesk import APP_NAME
@@ -104,6 +106,27 @@ def make_engine(url: str, *, foreign_keys: bool = True, key: bytes | None = None
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(_WRITE) else "BEGIN")
 
+    _begin_writes_immediately(engine)
     return engine
+
+
+_WRITE = "mshtdesk_write"
+
+
+def _begin_writes_immediately(engine: Engine) -> None:
+    """Make ``engine.begin()`` (the write idiom everywhere) take SQLite's write lock at BEGIN.
+
+    A deferred transaction that reads and then writes cannot wait for another app instance's commit:
+    SQLite refuses the upgrade to a write lock at once (SQLITE_BUSY_SNAPSHOT) whatever the busy timeout.
+    Taken at BEGIN, the lock is waited for, so two writers queue instead of one failing. Reads
+    (``engine.connect()``) stay deferred: they never block a writer and work on read-only files.
+    """
+
+    @contextmanager
+    def begin() -> Iterator[Connection]:
+        with engine.connect().execution_options(**{_WRITE: True}) as conn, conn.begin():
+            yield conn
+
+    setattr(engine, "begin", begin)  # noqa: B010 - an instance attribute, so the class stays untouched
