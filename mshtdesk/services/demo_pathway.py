@@ -448,8 +448,9 @@ class _Generator:
             midnight = self._midnight[day] = datetime(day.year, day.month, day.day, tzinfo=UTC) - offset
         # to the nearest 5 minutes, as people note times (and far fewer distinct values to convert)
         moment = midnight + timedelta(minutes=5 * self.rng.randint(earliest * 12, latest * 12))
-        if moment >= self.now:
-            moment = self.now - timedelta(minutes=self.rng.randint(5, 50))
+        if moment >= self.now:  # earlier today, on the 5-minute grid
+            grid = self.now.replace(second=0, microsecond=0) - timedelta(minutes=self.now.minute % 5)
+            moment = grid - timedelta(minutes=5 * self.rng.randint(1, 10))
         return moment
 
     def notice_due(self, decided: date) -> date:
@@ -851,7 +852,7 @@ class _Generator:
             hours = rng.uniform(3, 30)  # a child moves on to a local authority placement within a day
         else:
             hours = min(30 * 24.0, rng.lognormvariate(math.log(4 * 24), 0.8))
-        discharged = admitted + timedelta(hours=hours)
+        discharged = admitted + _five_minutes(hours)
         if v.child:
             decision = ReceptionDecision.CHILD_REFERRED
             destination = pick(
@@ -897,7 +898,7 @@ class _Generator:
             return
         for _ in range(rng.choice((1, 1, 2))):
             admitted = self.at(cluster.found, 7, 22)
-            discharged = admitted + timedelta(hours=rng.uniform(4, 60))
+            discharged = admitted + _five_minutes(rng.uniform(4, 60))
             self.stay_requests.append(
                 (
                     admitted,
@@ -1060,6 +1061,11 @@ class _Generator:
                     when,
                 )
             )
+
+
+def _five_minutes(hours: float) -> timedelta:
+    """A length of stay as staff record it: to the nearest 5 minutes, never none."""
+    return timedelta(minutes=5 * max(1, round(hours * 12)))
 
 
 def decision_history(

@@ -368,7 +368,7 @@ def test_stays_current_anonymous_and_with_known_destinations(data: dict[str, lis
     people = {p["id"]: p for p in data["person"]}
     referral_of = {r["person_id"]: r for r in data["referral"]}
     for s in stays:
-        assert s["admitted_at"] <= NOW
+        assert s["admitted_at"] <= NOW and s["admitted_at"].minute % 5 == s["admitted_at"].second == 0
         assert s["nrm_decision_at_reception"] in decisions
         assert set(s["services"].split(";")) <= services
         if s["discharged_at"] is None:
