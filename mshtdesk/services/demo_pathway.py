@@ -395,6 +395,7 @@ class _Generator:
             .join(ARREST, ARREST.c.id == OFFENCE.c.arrest_id)
             .where(
                 ARREST.c.arrest_date >= self.start,
+                EVENT.c.event_date <= self.today,
                 DISPOSAL_TYPE.c.code.in_(list(NOTIFIABLE)),
                 ~EVENT.c.is_void,
                 ~select(later.c.id).where(later.c.supersedes_id == EVENT.c.id).exists(),
