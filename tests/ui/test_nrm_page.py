@@ -4,6 +4,7 @@ rules made visible, errors beside their fields, sequence refusals and the recove
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from datetime import date, timedelta
 
@@ -395,3 +396,30 @@ def test_a_referral_for_a_person_chosen_elsewhere(
     dialog.submit()
     wait_idle()
     assert is_closed(dialog) and backend.nrm.get(dialog.saved_id or 0).person_id == person
+
+
+def test_saving_over_someone_elses_change_is_refused_and_their_version_shown(
+    qtbot: QtBot,
+    backend_for: Callable[[Role], Backend],
+    make_ctx: Callable[[Backend], AppContext],
+    wait_idle: Callable[..., None],
+    track: Track,
+) -> None:
+    mine, theirs = backend_for(Role.HTT_OFFICER), backend_for(Role.HTT_OFFICER)
+    referral_id = _referral(mine, "Shared", TODAY - timedelta(days=4))
+    dialog = ReferralDialog(make_ctx(mine), referral_id)
+    track(dialog)
+    dialog.show()
+    wait_idle()
+    dialog.operation.setText("Op Mine")
+    other = theirs.nrm.get(referral_id)
+    theirs.nrm.update(referral_id, other.version, dataclasses.replace(other.data, operation="Op Theirs"))
+    dialog.submit()
+    wait_idle()
+    settle(qtbot)
+    boxes = visible_message_boxes()
+    assert boxes and boxes[0].windowTitle() == "Referral not saved"
+    close_message_boxes()
+    wait_idle()
+    assert not is_closed(dialog) and dialog.operation.text() == "Op Theirs"
+    assert not dialog.is_dirty()

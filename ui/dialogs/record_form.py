@@ -51,6 +51,8 @@ class RecordForm(GrowOnErrors):
         self._discard_confirmed = False
         self.read_only = False
         self.detail: Any = None
+        self._get: Callable[[], Any] | None = None
+        self._get_context = ""
 
     # ----- what the form holds (subclasses) -----------------------------------------------------
     def current_input(self) -> Any:
@@ -75,6 +77,8 @@ class RecordForm(GrowOnErrors):
     # ----- opening -----------------------------------------------------------------------------
     def open_record(self, get: Callable[[], Any], context: str) -> None:
         """Read the record on the worker; the fields stay disabled until it arrives."""
+        self._get = get
+        self._get_context = context
         self.setEnabled(False)
         self.ctx.tasks.run(
             lambda _job: get(), done=self._loaded, failed=self._load_failed, owner=self, context=context
@@ -89,6 +93,7 @@ class RecordForm(GrowOnErrors):
     def _load_failed(self, exc: BaseException) -> None:
         self.setEnabled(True)
         if isinstance(exc, NotFoundError | PermissionDeniedError):
+            self.hide()  # first, so the message does not take this closing dialog as its window
             error_report.show_message(self.parentWidget(), "MSHT Desk", str(exc))
             self.done(0)
         elif isinstance(exc, MshtError):
@@ -141,6 +146,9 @@ class RecordForm(GrowOnErrors):
         box.open()
 
     def on_conflict(self, exc: MshtError) -> None:
+        """Someone saved first: say so, then show their version (what was typed is not kept)."""
         error_report.show_message(self, f"{self.record_name.capitalize()} not saved", str(exc))
         if isinstance(exc, NotFoundError):
             self.done(0)
+        elif self._get is not None:
+            self.open_record(self._get, self._get_context)
