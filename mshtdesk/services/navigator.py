@@ -16,10 +16,16 @@ from sqlalchemy import Connection, Row, Select, func, insert, or_, select, updat
 
 from mshtdesk.domain.roles import Action, Entity, Role
 from mshtdesk.domain.support import NavigatorCloseReason, NavigatorNeed, join_codes, labels_of, split_codes
-from mshtdesk.errors import ConflictError, NotFoundError, ValidationError
+from mshtdesk.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from mshtdesk.services.actor import Actor
 from mshtdesk.services.audit import AuditAction, record
-from mshtdesk.services.support_scope import like_pattern, person_condition, plain_name, require_person
+from mshtdesk.services.support_scope import (
+    like_pattern,
+    person_condition,
+    plain_name,
+    record_scope,
+    require_person,
+)
 from mshtdesk.store.database import Database
 from mshtdesk.store.tables import NAVIGATOR_CASE, PERSON, PERSON_SUPPORT, USER, utcnow
 
@@ -280,8 +286,9 @@ class NavigatorService:
     def create(self, person_id: int, data: NavigatorCaseInput, *, navigator: str | None = None) -> int:
         """Open a case; its Navigator (the user, or ``navigator`` by user name) supports the person.
 
-        Taking a referral on is what puts a person in a Navigator's scope, so it needs no scope first;
-        it is recorded as a combination of records on the person. A person has one open case at a time.
+        Need to know: the police refer a person to a Navigator first (``PeopleService.add_supporter``),
+        which is what puts them in the Navigator's scope; a case can only be opened for someone in it, so
+        a Navigator cannot reach an arbitrary record by opening a case. One open case per person.
         """
         self._actor.require(Action.CREATE, Entity.NAVIGATOR_CASE)
         problems = _problems(data, self.today)
@@ -291,6 +298,11 @@ class NavigatorService:
         with self._db.engine.begin() as conn:
             if conn.execute(select(PERSON.c.id).where(PERSON.c.id == person_id)).first() is None:
                 raise NotFoundError("That person is no longer in the register.")
+            if not self._actor.may(Action.CREATE, Entity.NAVIGATOR_CASE, record_scope(conn, person_id)):
+                raise PermissionDeniedError(
+                    "This person has not been referred to you. An HTT officer refers a victim to a "
+                    "Victim Navigator from their pathway (Refer to Navigator)."
+                )
             open_case = conn.execute(
                 select(_CASE.c.referral_date).where(
                     _CASE.c.person_id == person_id, _CASE.c.closed_date.is_(None)

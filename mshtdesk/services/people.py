@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, exists, func, insert, or_, select, update
 
-from mshtdesk.domain.roles import PERMISSIONS, Action, Entity, RecordScope, Scope
+from mshtdesk.domain.roles import PERMISSIONS, Action, Entity, RecordScope, Role, Scope
 from mshtdesk.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from mshtdesk.services.actor import Actor
 from mshtdesk.services.audit import AuditAction, record
@@ -174,14 +174,19 @@ class PeopleService:
         """Active victim liaison officers (id, user name, display name), for assigning one to a victim.
 
         Only a role that may update any person (not just those assigned to it) gets the list."""
+        return self._staff_choices(Role.VLO, "assign liaison officers")
+
+    def navigator_choices(self) -> list[tuple[int, str, str]]:
+        """Active Victim Navigators (id, user name, display name), for referring a victim to one."""
+        return self._staff_choices(Role.NAVIGATOR, "refer victims to a Victim Navigator")
+
+    def _staff_choices(self, role: Role, what: str) -> list[tuple[int, str, str]]:
         grant = PERMISSIONS[self._actor.role].get(Entity.PERSON)
         if grant is None or Action.UPDATE not in grant[0] or grant[1] is not Scope.ALL:
-            raise PermissionDeniedError(
-                f"Your role ({self._actor.role.label}) does not allow you to assign liaison officers."
-            )
+            raise PermissionDeniedError(f"Your role ({self._actor.role.label}) does not allow you to {what}.")
         stmt = (
             select(USER.c.id, USER.c.username, USER.c.display_name)
-            .where(USER.c.role == "vlo", USER.c.active)
+            .where(USER.c.role == role.value, USER.c.active)
             .order_by(USER.c.display_name, USER.c.username)
         )
         with self._db.engine.connect() as conn:

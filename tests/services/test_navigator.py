@@ -28,21 +28,28 @@ CASE = NavigatorCaseInput(
 )
 
 
-def people(officer: Backend) -> tuple[int, int]:
+def people(officer: Backend, *, refer: bool = True) -> tuple[int, int]:
+    """Two people; the first referred to the demo Navigator (unless ``refer`` is false), the second not."""
     a = officer.people.create(PersonInput(surname="Kowalczyk", forenames="Marta"))
     b = officer.people.create(PersonInput(surname="Berisha", forenames="Ilir"))
+    if refer:
+        officer.people.add_supporter(a, "navigator")
     return a, b
 
 
 def test_a_navigator_takes_a_case_on_and_then_sees_only_their_people(backend_for: Backends) -> None:
-    a, b = people(backend_for(Role.HTT_OFFICER))
+    officer = backend_for(Role.HTT_OFFICER)
+    a, b = people(officer, refer=False)
     nav = backend_for(Role.NAVIGATOR)
     assert nav.navigator.list() == [] and nav.navigator.count() == 0
     with pytest.raises(PermissionDeniedError, match="not one you have been assigned or support"):
         nav.people.get(a)
-    case_id = nav.navigator.create(a, CASE)
-    # taking the case on put the person in the Navigator's scope
+    # need to know: a Navigator cannot reach a record by opening a case for it
+    with pytest.raises(PermissionDeniedError, match="not been referred to you"):
+        nav.navigator.create(a, CASE)
+    officer.people.add_supporter(a, "navigator")  # the police refer the victim
     assert nav.people.get(a).data.surname == "Kowalczyk"
+    case_id = nav.navigator.create(a, CASE)
     rows = nav.navigator.list()
     assert [(r.id, r.person_name, r.navigator, r.needs) for r in rows] == [
         (case_id, "Kowalczyk, Marta", "navigator", "Accommodation, Health")
@@ -152,6 +159,7 @@ def test_list_pages_and_filters_in_sql(backend_for: Backends) -> None:
     ids = []
     for i in range(7):
         pid = officer.people.create(PersonInput(surname=f"Person{i}", forenames="Test_%"))
+        officer.people.add_supporter(pid, "navigator")
         ids.append(nav.navigator.create(pid, NavigatorCaseInput(referral_date=date(2024, 1, 1 + i))))
     first = nav.navigator.list(limit=3)
     second = nav.navigator.list(offset=3, limit=3)

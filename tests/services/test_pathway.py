@@ -87,6 +87,7 @@ def victim_with_history(backend_for: Backends) -> dict[str, int]:
     staff = backend_for(Role.HAVEN_HOUSE)
     stay = staff.haven.admit(StayInput(bed_id=bed, admitted_at=at(5, 1, 22), person_id=pid))
     staff.haven.discharge(stay, 1, at(5, 4, 11), DischargeDestination.MSVCC_SAFE_HOUSE)
+    officer.people.add_supporter(pid, "navigator")
     nav = backend_for(Role.NAVIGATOR)
     case = nav.navigator.create(
         pid, NavigatorCaseInput(referral_date=date(2024, 5, 3), support_plan_opened=date(2024, 5, 7))

@@ -301,3 +301,40 @@ def test_the_views_refresh_on_every_change_the_pathway_forms_announce() -> None:
     for name in (NRM_CHANGED, NAVIGATOR_CHANGED, STAY_CHANGED, "contact", "person", "import"):
         assert name in PATHWAY_CHANGES
     assert {NRM_CHANGED, STAY_CHANGED, NAVIGATOR_CHANGED, "person"} <= PEOPLE_CHANGES
+
+
+def test_an_officer_refers_to_a_navigator_who_can_then_open_a_case(
+    qtbot: QtBot,
+    track: Track,
+    backend_for: Backends,
+    make_ctx: Callable[[Backend], AppContext],
+    wait_idle: Callable[..., None],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    from mshtdesk.errors import PermissionDeniedError
+    from mshtdesk.services.navigator import NavigatorCaseInput
+
+    person_id = victim(backend_for)
+    navigator = backend_for(Role.NAVIGATOR)
+    with pytest.raises(PermissionDeniedError):
+        navigator.navigator.create(person_id, NavigatorCaseInput(referral_date=TODAY))
+    vlo_view = _open(track, make_ctx(backend_for(Role.VLO)), person_id, wait_idle)
+    assert not vlo_view.navigator_button.isVisibleTo(vlo_view)  # a VLO may not refer
+    vlo_view.done(0)
+    view = _open(track, make_ctx(backend_for(Role.HTT_OFFICER)), person_id, wait_idle)
+    assert view.navigator_button.isVisibleTo(view)
+    offered: list[list[str]] = []
+
+    def choose(_parent: object, _title: str, _label: str, items: list[str], *_a: object) -> tuple[str, bool]:
+        offered.append(list(items))
+        return items[0], True
+
+    monkeypatch.setattr(QInputDialog, "getItem", staticmethod(choose))
+    view.navigator_button.click()
+    wait_idle()
+    assert offered and any(USERS[Role.NAVIGATOR].username in item for item in offered[0])
+    assert "Referred to" in view.notice.text()
+    case_id = navigator.navigator.create(person_id, NavigatorCaseInput(referral_date=TODAY))
+    assert navigator.navigator.get(case_id).person_id == person_id

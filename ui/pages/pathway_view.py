@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QPushButton,
     QSizePolicy,
@@ -36,6 +37,7 @@ from mshtdesk.services.contacts import ContactSaved, describe_saved
 from mshtdesk.services.pathway import DueItem, Pathway, TimelineKind
 from ui import error_report
 from ui.context import AppContext
+from ui.dialogs.person_dialog import may_assign_vlo
 from ui.events import DataChanged
 from ui.models.timeline_model import HEADERS, TimelineColumn, TimelineModel
 from ui.widgets.record_table import record_table
@@ -158,6 +160,7 @@ class PathwayView(QDialog):
         self.today = date.today()
         self.may_add_contact = ctx.may(Action.CREATE, Entity.VLO_CONTACT)
         self.may_refer = ctx.may(Action.CREATE, Entity.NRM_REFERRAL)
+        self.may_refer_to_navigator = may_assign_vlo(ctx)  # who may update anyone may refer anyone
         self._loading = False
         self._reload_again = False
         self._build()
@@ -204,6 +207,13 @@ class PathwayView(QDialog):
         self.refer_button.setVisible(self.may_refer)
         self.refer_button.setAutoDefault(False)
         self.refer_button.clicked.connect(self.new_referral)
+        self.navigator_button = QPushButton("Refer to &Navigator\u2026")
+        self.navigator_button.setToolTip(
+            "Refer this person to a Victim Navigator: the Navigator can then see them and open a case"
+        )
+        self.navigator_button.setVisible(self.may_refer_to_navigator)
+        self.navigator_button.setAutoDefault(False)
+        self.navigator_button.clicked.connect(self.refer_to_navigator)
         self.add_contact_action = QAction("Add contact", self)
         self.add_contact_action.setShortcut(QKeySequence(ADD_CONTACT_KEY))
         self.add_contact_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
@@ -218,6 +228,7 @@ class PathwayView(QDialog):
         head.addStretch(1)
         head.addWidget(self.details_button)
         head.addWidget(self.refer_button)
+        head.addWidget(self.navigator_button)
         head.addWidget(self.add_contact_button)
         info = QHBoxLayout()
         info.setSpacing(12)
@@ -362,6 +373,42 @@ class PathwayView(QDialog):
         return ReferralDialog.start(
             self.ctx, None, self, person_id=self.person_id, person_name=self.pathway.person_name
         )
+
+    def refer_to_navigator(self) -> None:
+        """Choose a Victim Navigator (listed on the worker), then refer this person to them."""
+        if not self.may_refer_to_navigator:
+            return
+        people = self.ctx.backend.people
+        self.ctx.tasks.run(
+            lambda _job: people.navigator_choices(),
+            done=self._choose_navigator,
+            owner=self,
+            context="listing Victim Navigators",
+        )
+
+    def _choose_navigator(self, navigators: list[tuple[int, str, str]]) -> None:
+        if not navigators:
+            error_report.show_message(
+                self, "Refer to Navigator", "There is no active Victim Navigator user to refer to."
+            )
+            return
+        labels = [f"{display} ({username})" if display else username for _i, username, display in navigators]
+        label, ok = QInputDialog.getItem(self, "Refer to Navigator", "Victim &Navigator:", labels, 0, False)
+        if not ok:
+            return
+        username = navigators[labels.index(label)][1]
+        people, person_id = self.ctx.backend.people, self.person_id
+        self.ctx.tasks.run(
+            lambda _job: people.add_supporter(person_id, username),
+            done=lambda _r: self._referred(label),
+            owner=self,
+            context="referring to a Victim Navigator",
+        )
+
+    def _referred(self, label: str) -> None:
+        self.notice.setText(f"Referred to {label}. They can now see this person and open a case.")
+        self.notice.show()
+        self.ctx.events.announce(DataChanged("person"))
 
     def open_entry(self, row: int) -> QDialog | None:
         """Enter on a referral opens it (with its decisions); other entries are read here."""
