@@ -173,6 +173,9 @@ class OwedNotification:
         )
 
 
+FIRST_CONTACT_TEXT = "First contact with the victim not yet made"
+
+
 def owed_notifications(
     conn: Connection, calendar: WorkingCalendar, where: Iterable[ColumnElement[bool]]
 ) -> list[OwedNotification]:
@@ -281,6 +284,7 @@ class PathwayService:
                     PERSON.c.opted_out_of_updates,
                     USER.c.username,
                     PERSON.c.interpreter_language,
+                    PERSON.c.updated_at,
                 )
                 .select_from(PERSON.outerjoin(USER, USER.c.id == PERSON.c.vlo_user_id))
                 .where(PERSON.c.id == person_id)
@@ -327,9 +331,13 @@ class PathwayService:
                 self._navigator(conn, person_id, add)
 
             if actor.may(Action.READ, Entity.VLO_CONTACT, scope):
-                latest = self._contacts(conn, person_id, add)
+                contacted, latest = self._contacts(conn, person_id, add)
                 if latest is not None:
                     owe(DueKind.VLO_CONTACT, latest, f"Next contact with the victim due by {uk(latest)}")
+                elif not contacted and person[4]:
+                    # Assigned but never contacted: the first contact is owed from the record's last
+                    # change (the assignment, at the latest), so nobody waits unseen on a VLO's list.
+                    owe(DueKind.VLO_CONTACT, london_date(person[6]), FIRST_CONTACT_TEXT)
 
             if consult:
                 record(conn, actor, AuditAction.CONSULT, Entity.PERSON, person_id, fields=("pathway",))
@@ -538,8 +546,8 @@ class PathwayService:
                     case_id,
                 )
 
-    def _contacts(self, conn: Connection, person_id: int, add: Any) -> date | None:
-        """Add the contacts; the next contact due set by the latest one."""
+    def _contacts(self, conn: Connection, person_id: int, add: Any) -> tuple[bool, date | None]:
+        """Add the contacts; whether there were any, and the next contact due set by the latest one."""
         latest: tuple[datetime, int, date | None] | None = None
         for cid, at, method, purpose, decision, on_time, summary, next_due, username in conn.execute(
             select(
@@ -568,4 +576,4 @@ class PathwayService:
             add(TimelineKind.CONTACT, at, title, detail[:300], "vlo_contact", cid)
             if latest is None or (at, cid) > latest[:2]:
                 latest = (at, cid, next_due)
-        return None if latest is None else latest[2]
+        return (False, None) if latest is None else (True, latest[2])

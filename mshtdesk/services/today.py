@@ -30,7 +30,7 @@ from mshtdesk.services.actor import Actor
 from mshtdesk.services.calendar import load_calendar
 from mshtdesk.services.haven import ANONYMOUS
 from mshtdesk.services.nrm import clocks_of, effective, overdue_cutoff
-from mshtdesk.services.pathway import owed_notifications
+from mshtdesk.services.pathway import FIRST_CONTACT_TEXT, owed_notifications
 from mshtdesk.services.support_scope import display_name, person_condition
 from mshtdesk.store.database import Database
 from mshtdesk.store.tables import (
@@ -233,6 +233,18 @@ class TodayService:
         for cid, pid, due, last in rows:
             text = f"Next contact due by {uk(due)} (last contact {uk(london_date(last))})"
             out.append((TodayKind.VLO_CONTACT, pid, due, due < today, text, cid))
+        # Victims with a VLO and no contact at all: the first contact is owed since the assignment
+        # (the record's last change), so a newly assigned victim never waits unseen.
+        never = conn.execute(
+            select(PERSON.c.id, PERSON.c.updated_at).where(
+                PERSON.c.vlo_user_id.is_not(None),
+                ~exists().where(c.c.person_id == PERSON.c.id),
+                *self._scope(Entity.VLO_CONTACT, PERSON.c.id),
+            )
+        )
+        for pid, changed in never:
+            due = london_date(changed)
+            out.append((TodayKind.VLO_CONTACT, pid, due, due < today, FIRST_CONTACT_TEXT, None))
         return out
 
     def _notifications(

@@ -18,6 +18,7 @@ from mshtdesk.services.nrm import ReferralInput
 from mshtdesk.services.people import LinkRole, PersonInput
 from mshtdesk.services.register import ArrestInput
 from mshtdesk.services.today import TodayItem, TodayKind, TodayService
+from tests.conftest import USERS
 
 Backends = Callable[[Role], Backend]
 LONDON = ZoneInfo("Europe/London")
@@ -143,3 +144,24 @@ def test_a_decided_referral_is_no_longer_overdue(backend_for: Backends, world: d
     )
     items = today_for(backend_for(Role.VLO))
     assert TodayKind.RG_OVERDUE not in {i.kind for i in items}
+
+
+def test_a_victim_assigned_but_never_contacted_is_owed_a_first_contact(backend_for: Backends) -> None:
+    from mshtdesk.services.pathway import FIRST_CONTACT_TEXT
+
+    officer = backend_for(Role.HTT_OFFICER)
+    pid = officer.people.create(PersonInput(surname="Ionescu", forenames="Maria"))
+    unassigned = officer.people.create(PersonInput(surname="Nobody", forenames="Yet"))
+    vlo = backend_for(Role.VLO)
+    assert [i for i in vlo.today.items() if i.kind is TodayKind.VLO_CONTACT] == []
+    officer.people.assign_vlo(pid, USERS[Role.VLO].username)
+    first = [i for i in vlo.today.items() if i.kind is TodayKind.VLO_CONTACT]
+    assert [(i.person_id, i.text) for i in first] == [(pid, FIRST_CONTACT_TEXT)]
+    assert unassigned not in {i.person_id for i in officer.today.items()}
+    assert [d.text for d in vlo.pathway.timeline(pid).due] == [FIRST_CONTACT_TEXT]
+    # once contacted, the first-contact item gives way to the next contact the VLO set
+    vlo.contacts.add(
+        ContactInput(pid, datetime.now(LONDON), ContactMethod.PHONE, ContactPurpose.INITIAL, summary="Hello.")
+    )
+    assert FIRST_CONTACT_TEXT not in {i.text for i in vlo.today.items()}
+    assert FIRST_CONTACT_TEXT not in {d.text for d in vlo.pathway.timeline(pid).due}
