@@ -118,7 +118,7 @@ class NrmPage(ListPage):
     heading = "NRM referrals"
     noun = ("referral", "referrals")
     search_hint = "Reference, name, person or crime ref"
-    watches = frozenset({CHANGED, "person", "import"})
+    watches = frozenset({CHANGED, "person", "import", "calendar"})  # a calendar change moves RG dates
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         nrm = ctx.backend.nrm
