@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, distinct, exists, false, func, or_, select
+from sqlalchemy import Connection, and_, case, exists, false, func, or_, select
 
 from mshtdesk.domain.clocks import LONDON
 from mshtdesk.domain.dates import uk
@@ -747,23 +747,30 @@ def _vlo(conn: Connection, date_from: date, date_to: date, as_at: date) -> _Draf
     v = VLO_CONTACT.c
     end = london_start(min(date_to, as_at) + timedelta(days=1))
     where = (v.contact_at >= london_start(date_from), v.contact_at < end)
-    by_purpose = Counter(
-        {
-            p: int(k)
-            for p, k in conn.execute(select(v.purpose, func.count()).where(*where).group_by(v.purpose))
-        }
+    # One pass over the period's contacts, grouped by purpose and person, summed here: the index on
+    # contact_at serves the range, and there is no COUNT(DISTINCT) for the planner to take elsewhere.
+    q = (
+        select(
+            v.purpose,
+            v.person_id,
+            func.count(),
+            func.sum(case((v.notified_on_time.is_not(None), 1), else_=0)),
+            func.sum(case((v.notified_on_time.is_(True), 1), else_=0)),
+            func.sum(case((v.safeguarding_concern.is_(True), 1), else_=0)),
+        )
+        .where(*where)
+        .group_by(v.purpose, v.person_id)
     )
-    victims, notices, on_time, concerns = (
-        int(x)
-        for x in conn.execute(
-            select(
-                func.count(distinct(v.person_id)),
-                func.coalesce(func.sum(case((v.notified_on_time.is_not(None), 1), else_=0)), 0),
-                func.coalesce(func.sum(case((v.notified_on_time.is_(True), 1), else_=0)), 0),
-                func.coalesce(func.sum(case((v.safeguarding_concern.is_(True), 1), else_=0)), 0),
-            ).where(*where)
-        ).one()
-    )
+    by_purpose: Counter[str] = Counter()
+    persons: set[int] = set()
+    notices = on_time = concerns = 0
+    for purpose, person, n, notified, timely, concern in conn.execute(q):
+        by_purpose[purpose] += int(n)
+        persons.add(int(person))
+        notices += int(notified or 0)
+        on_time += int(timely or 0)
+        concerns += int(concern or 0)
+    victims = len(persons)
     d = _Draft("vlo", "Victim liaison officers", ("Measure", "Value"), True)
     d.add("Victims contacted by a VLO", victims)
     d.figure("victims", 0, 1)

@@ -47,8 +47,18 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_report_run_sha256"), ["sha256"], unique=False)
         batch_op.create_index(batch_op.f("ix_report_run_user_id"), ["user_id"], unique=False)
 
+    with op.batch_alter_table("vlo_contact", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_vlo_contact_report",
+            ["contact_at", "purpose", "person_id", "notified_on_time", "safeguarding_concern"],
+            unique=False,
+        )
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("vlo_contact", schema=None) as batch_op:
+        batch_op.drop_index("ix_vlo_contact_report")
+
     with op.batch_alter_table("report_run", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_report_run_user_id"))
         batch_op.drop_index(batch_op.f("ix_report_run_sha256"))
