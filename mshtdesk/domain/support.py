@@ -23,13 +23,13 @@ class _Labelled(StrEnum):
 
     @property
     def label(self) -> str:
-        return _LABELS[self]
+        return _LABEL_OF[(type(self), self.value)]
 
     @classmethod
     def parse(cls, text: str) -> Self | None:
         key = _norm(text)
         for member in cls:
-            if key in (_norm(member.value), _norm(member.name), _norm(_LABELS[member])):
+            if key in (_norm(member.value), _norm(member.name), _norm(member.label)):
                 return member
         return None
 
@@ -136,69 +136,72 @@ class NotifiableDecision(_Labelled):
     RUI = "RUI"
 
 
-_LABELS: dict[StrEnum, str] = {
-    NavigatorNeed.ACCOMMODATION: "Accommodation",
-    NavigatorNeed.HEALTH: "Health",
-    NavigatorNeed.MENTAL_HEALTH: "Mental health",
-    NavigatorNeed.LEGAL_IMMIGRATION: "Legal / immigration",
-    NavigatorNeed.FINANCE: "Finance",
-    NavigatorNeed.EMPLOYMENT: "Employment",
-    NavigatorNeed.EDUCATION: "Education",
-    NavigatorNeed.FAMILY: "Family",
-    NavigatorNeed.REPATRIATION: "Repatriation",
-    NavigatorNeed.SAFETY: "Safety",
-    NavigatorCloseReason.SUPPORT_COMPLETE: "Support complete",
-    NavigatorCloseReason.DISENGAGED: "Disengaged",
-    NavigatorCloseReason.MOVED_AWAY: "Moved out of the area",
-    NavigatorCloseReason.REPATRIATED: "Repatriated",
-    NavigatorCloseReason.TRANSFERRED: "Transferred to another service",
-    NavigatorCloseReason.OTHER: "Other",
-    HavenServiceGiven.ACCOMMODATION: "Accommodation",
-    HavenServiceGiven.FOOD_CLOTHING: "Food and clothing",
-    HavenServiceGiven.MEDICAL: "Medical care",
-    HavenServiceGiven.MENTAL_HEALTH: "Mental health support",
-    HavenServiceGiven.INTERPRETER: "Interpreter",
-    HavenServiceGiven.LEGAL_ADVICE: "Legal advice",
-    HavenServiceGiven.NRM_ADVICE: "NRM advice",
-    HavenServiceGiven.CHILDCARE: "Childcare",
-    HavenServiceGiven.TRAVEL: "Travel",
-    HavenServiceGiven.PHONE_CONTACT: "Phone contact with family",
-    ReceptionDecision.CONSENTED: "Consented to NRM referral",
-    ReceptionDecision.DECLINED_DTN: "Declined (Duty to Notify)",
-    ReceptionDecision.CHILD_REFERRED: "Child referred",
-    ReceptionDecision.UNDECIDED: "Undecided",
-    DischargeDestination.MSVCC_SAFE_HOUSE: "MSVCC safe house",
-    DischargeDestination.PLACE_OF_SAFETY: "Place of Safety",
-    DischargeDestination.LOCAL_AUTHORITY: "Local authority",
-    DischargeDestination.ASYLUM_ACCOMMODATION: "Asylum accommodation",
-    DischargeDestination.FRIENDS_FAMILY: "Friends or family",
-    DischargeDestination.OWN_ACCOMMODATION: "Own accommodation",
-    DischargeDestination.RETURNED_TO_PREVIOUS: "Returned to previous situation",
-    DischargeDestination.HOSPITAL: "Hospital",
-    DischargeDestination.POLICE_CUSTODY: "Police custody",
-    DischargeDestination.IMMIGRATION_DETENTION: "Immigration detention",
-    DischargeDestination.VOLUNTARY_RETURN: "Voluntary return",
-    DischargeDestination.LEFT_WITHOUT_NOTICE: "Left without notice",
-    ContactMethod.IN_PERSON: "In person",
-    ContactMethod.PHONE: "Phone",
-    ContactMethod.VIDEO: "Video",
-    ContactMethod.TEXT_APP: "Text / app",
-    ContactMethod.VIA_NAVIGATOR: "Via Navigator",
-    ContactMethod.LETTER_EMAIL: "Letter / email",
-    ContactPurpose.INITIAL: "Initial contact",
-    ContactPurpose.WELFARE: "Welfare",
-    ContactPurpose.INVESTIGATION_UPDATE: "Investigation update",
-    ContactPurpose.DECISION_NOTIFICATION: "Decision notification",
-    ContactPurpose.STATEMENT: "Statement",
-    ContactPurpose.COURT: "Court",
-    ContactPurpose.SAFEGUARDING: "Safeguarding",
-    ContactPurpose.NRM_SUPPORT_LIAISON: "NRM / support liaison",
-    ContactPurpose.CLOSURE: "Closure",
-    NotifiableDecision.CHARGE: "Charge",
-    NotifiableDecision.NFA: "No further action",
-    NotifiableDecision.BAIL: "Bail",
-    NotifiableDecision.RUI: "Released under investigation",
-}
+# (member, label) pairs, not a dict: members of two vocabularies may share a code, and a StrEnum member
+# equals (and hashes as) its string, so dict keys would collide and the later label would win.
+_LABELS: tuple[tuple[StrEnum, str], ...] = (
+    (NavigatorNeed.ACCOMMODATION, "Accommodation"),
+    (NavigatorNeed.HEALTH, "Health"),
+    (NavigatorNeed.MENTAL_HEALTH, "Mental health"),
+    (NavigatorNeed.LEGAL_IMMIGRATION, "Legal / immigration"),
+    (NavigatorNeed.FINANCE, "Finance"),
+    (NavigatorNeed.EMPLOYMENT, "Employment"),
+    (NavigatorNeed.EDUCATION, "Education"),
+    (NavigatorNeed.FAMILY, "Family"),
+    (NavigatorNeed.REPATRIATION, "Repatriation"),
+    (NavigatorNeed.SAFETY, "Safety"),
+    (NavigatorCloseReason.SUPPORT_COMPLETE, "Support complete"),
+    (NavigatorCloseReason.DISENGAGED, "Disengaged"),
+    (NavigatorCloseReason.MOVED_AWAY, "Moved out of the area"),
+    (NavigatorCloseReason.REPATRIATED, "Repatriated"),
+    (NavigatorCloseReason.TRANSFERRED, "Transferred to another service"),
+    (NavigatorCloseReason.OTHER, "Other"),
+    (HavenServiceGiven.ACCOMMODATION, "Accommodation"),
+    (HavenServiceGiven.FOOD_CLOTHING, "Food and clothing"),
+    (HavenServiceGiven.MEDICAL, "Medical care"),
+    (HavenServiceGiven.MENTAL_HEALTH, "Mental health support"),
+    (HavenServiceGiven.INTERPRETER, "Interpreter"),
+    (HavenServiceGiven.LEGAL_ADVICE, "Legal advice"),
+    (HavenServiceGiven.NRM_ADVICE, "NRM advice"),
+    (HavenServiceGiven.CHILDCARE, "Childcare"),
+    (HavenServiceGiven.TRAVEL, "Travel"),
+    (HavenServiceGiven.PHONE_CONTACT, "Phone contact with family"),
+    (ReceptionDecision.CONSENTED, "Consented to NRM referral"),
+    (ReceptionDecision.DECLINED_DTN, "Declined (Duty to Notify)"),
+    (ReceptionDecision.CHILD_REFERRED, "Child referred"),
+    (ReceptionDecision.UNDECIDED, "Undecided"),
+    (DischargeDestination.MSVCC_SAFE_HOUSE, "MSVCC safe house"),
+    (DischargeDestination.PLACE_OF_SAFETY, "Place of Safety"),
+    (DischargeDestination.LOCAL_AUTHORITY, "Local authority"),
+    (DischargeDestination.ASYLUM_ACCOMMODATION, "Asylum accommodation"),
+    (DischargeDestination.FRIENDS_FAMILY, "Friends or family"),
+    (DischargeDestination.OWN_ACCOMMODATION, "Own accommodation"),
+    (DischargeDestination.RETURNED_TO_PREVIOUS, "Returned to previous situation"),
+    (DischargeDestination.HOSPITAL, "Hospital"),
+    (DischargeDestination.POLICE_CUSTODY, "Police custody"),
+    (DischargeDestination.IMMIGRATION_DETENTION, "Immigration detention"),
+    (DischargeDestination.VOLUNTARY_RETURN, "Voluntary return"),
+    (DischargeDestination.LEFT_WITHOUT_NOTICE, "Left without notice"),
+    (ContactMethod.IN_PERSON, "In person"),
+    (ContactMethod.PHONE, "Phone"),
+    (ContactMethod.VIDEO, "Video"),
+    (ContactMethod.TEXT_APP, "Text / app"),
+    (ContactMethod.VIA_NAVIGATOR, "Via Navigator"),
+    (ContactMethod.LETTER_EMAIL, "Letter / email"),
+    (ContactPurpose.INITIAL, "Initial contact"),
+    (ContactPurpose.WELFARE, "Welfare"),
+    (ContactPurpose.INVESTIGATION_UPDATE, "Investigation update"),
+    (ContactPurpose.DECISION_NOTIFICATION, "Decision notification"),
+    (ContactPurpose.STATEMENT, "Statement"),
+    (ContactPurpose.COURT, "Court"),
+    (ContactPurpose.SAFEGUARDING, "Safeguarding"),
+    (ContactPurpose.NRM_SUPPORT_LIAISON, "NRM / support liaison"),
+    (ContactPurpose.CLOSURE, "Closure"),
+    (NotifiableDecision.CHARGE, "Charge"),
+    (NotifiableDecision.NFA, "No further action"),
+    (NotifiableDecision.BAIL, "Bail"),
+    (NotifiableDecision.RUI, "Released under investigation"),
+)
+_LABEL_OF: dict[tuple[type, str], str] = {(type(m), m.value): text for m, text in _LABELS}
 
 
 def join_codes(values: Iterable[StrEnum]) -> str:

@@ -198,3 +198,18 @@ def test_occupancy_over_all_time_is_the_sum_of_bed_nights(stays: list[tuple[date
         occupancy(pairs, date(2024, 3, 31), date(2026, 3, 1), beds=1, now=NOW),
     ]
     assert sum(h.bed_nights_used for h in halves) == total
+
+
+def test_vocabularies_sharing_a_code_keep_their_own_labels() -> None:
+    """A StrEnum member equals its code, so two vocabularies' "mental-health" must not share a label."""
+    from mshtdesk.domain import support
+
+    assert support.NavigatorNeed.MENTAL_HEALTH.label == "Mental health"
+    assert support.HavenServiceGiven.MENTAL_HEALTH.label == "Mental health support"
+    vocabularies = [
+        v for v in vars(support).values() if isinstance(v, type) and issubclass(v, support._Labelled)
+    ]
+    assert len(vocabularies) > 5
+    for vocabulary in vocabularies:
+        for member in vocabulary:
+            assert vocabulary.parse(member.label) is member, (vocabulary.__name__, member)
