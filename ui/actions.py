@@ -45,7 +45,7 @@ class Actions:
         )
         self.new_arrest = self._make("&New arrest\u2026", Key.New, "Add an arrest with its offences")
         self.open_arrest = self._make(
-            "&Open arrest", Key.Open, "Open the selected arrest and its disposal history"
+            "&Open", Key.Open, "Open the selected record: an arrest, a person's pathway, a referral, a case"
         )
         self.refresh = self._make("&Refresh", Key.Refresh, "Read the database again")
         if self.refresh.shortcut().isEmpty():

@@ -243,10 +243,10 @@ class MainWindow(QMainWindow):
         self._apply_role()
         if not self.pages:
             self.landing.set_message(
-                "Your pages (victim pathway) arrive in the next release",
+                "No pages for your role",
                 f"You are logged in as {actor.display_name} ({actor.username}, {actor.role.label}). "
-                "There is nothing for your role in this version of MSHT Desk yet; "
-                "use File \u203a Log out (or Lock now) when you leave the computer.",
+                "Nothing in this build of MSHT Desk is open to your role: ask an administrator to check "
+                "it, and use File \u203a Log out (or Lock now) when you leave the computer.",
             )
             self.stack.setCurrentWidget(self.landing)
             self._update_actions()

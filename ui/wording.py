@@ -9,12 +9,16 @@ def plural(n: int, one: str, many: str | None = None) -> str:
 
 #: What each role may do, in a sentence, for the Add user dialog (the matrix itself is in the core).
 ROLE_SUMMARY = {
-    "administrator": "Adds and deactivates users, manages reference lists, reads the audit log. "
+    "administrator": "Adds and deactivates users; manages reference lists, Haven House beds and the working "
+    "calendar; reads the audit log. No access to arrests or victims.",
+    "manager": "Reads and exports arrests, the published tables, the victim pathway and the COM reports.",
+    "htt-officer": "Adds, imports and updates arrests, people and NRM referrals; assigns VLOs and refers "
+    "victims to Navigators.",
+    "vlo": "Reads and updates the victims assigned to them and logs contacts; reads arrests to tell "
+    "victims of decisions.",
+    "navigator": "Keeps the cases of the people referred to them and reads those people's records. "
     "No access to arrests.",
-    "manager": "Reads and exports arrests and the published tables.",
-    "htt-officer": "Adds, imports and updates arrests and disposals; reads and exports the tables.",
-    "vlo": "Reads arrests, to tell their victims of charges, bail or release.",
-    "navigator": "Victim pathway pages (next release); no access to arrests or tables.",
-    "haven-house": "Victim pathway pages (next release); no access to arrests or tables.",
+    "haven-house": "Admits and discharges Haven House residents (anonymous stays allowed). "
+    "No access to arrests.",
     "auditor": "Reads and exports the audit log; nothing else.",
 }

@@ -181,7 +181,7 @@ def test_a_role_without_pages_gets_a_friendly_landing(
     window.attach(make_ctx(backend_for(role)))
     wait_idle()
     assert window.stack.currentWidget() is window.landing
-    assert window.landing.title.text() == "Your pages (victim pathway) arrive in the next release"
+    assert window.landing.title.text() == "No pages for your role"
     assert f"({role_user(role)}, {role.label})" in window.landing.text.text()
     a = window.commands
     assert not a.copy.isVisible() and not a.export_csv.isVisible() and not a.find.isVisible()
