@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Select, exists, func, insert, select
+from sqlalchemy import Connection, Select, and_, exists, func, insert, or_, select
 
 from mshtdesk.domain.clocks import (
     DEFAULT_VLO_CONTACT_INTERVAL_DAYS,
@@ -42,12 +42,14 @@ INTERVAL_SETTING = "vlo_contact_interval_days"
 @dataclass(frozen=True)
 class ContactFilter:
     """``person_id``: one victim's contacts; ``mine``: only the user's own contacts; ``vlo``: only
-    those logged by this VLO (user name), for a supervisor."""
+    those logged by this VLO (user name), for a supervisor; ``overdue``: only each victim's latest
+    contact, where the next contact it set has passed (who is waiting to hear from us)."""
 
     person_id: int | None = None
     mine: bool = False
     purpose: ContactPurpose | None = None
     vlo: str = ""
+    overdue: bool = False
 
 
 @dataclass(frozen=True)
@@ -167,6 +169,18 @@ class ContactService:
             stmt = stmt.where(_C.c.vlo_user_id == self._actor.user_id)
         if q.purpose is not None:
             stmt = stmt.where(_C.c.purpose == ContactPurpose(q.purpose).value)
+        if q.overdue:
+            later = _C.alias("later_contact")
+            stmt = stmt.where(
+                _C.c.next_contact_due < london_date(self.now),
+                ~exists().where(
+                    later.c.person_id == _C.c.person_id,
+                    or_(
+                        later.c.contact_at > _C.c.contact_at,
+                        and_(later.c.contact_at == _C.c.contact_at, later.c.id > _C.c.id),
+                    ),
+                ),
+            )
         if q.vlo:
             logged_by = USER.alias("logged_by")
             stmt = stmt.where(

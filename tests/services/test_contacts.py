@@ -216,3 +216,26 @@ def test_a_closing_contact_sets_no_next_contact_unless_the_vlo_does(backend_for:
         mine, at(2024, 5, 2), ContactMethod.PHONE, ContactPurpose.CLOSURE, next_contact_due=date(2024, 11, 1)
     )
     assert vlo.contacts.add(later).next_contact_due == date(2024, 11, 1)
+
+
+def test_the_overdue_filter_keeps_each_victims_latest_contact_whose_next_date_has_passed(
+    backend_for: Backends,
+) -> None:
+    officer = backend_for(Role.HTT_OFFICER)
+    late, _ = victims(backend_for)
+    on_time = officer.people.create(PersonInput(surname="Popa", forenames="Ana"))
+    officer.people.assign_vlo(on_time, "vlo")
+    vlo = backend_for(Role.VLO)
+    today = date.today()
+    old = datetime.now(LONDON) - timedelta(days=60)
+    vlo.contacts.add(welfare(late, old, next_contact_due=today - timedelta(days=40)))
+    newest_late = vlo.contacts.add(
+        welfare(late, old + timedelta(days=10), next_contact_due=today - timedelta(days=3))
+    )
+    vlo.contacts.add(welfare(on_time, old, next_contact_due=today - timedelta(days=30)))
+    vlo.contacts.add(welfare(on_time, datetime.now(LONDON), next_contact_due=today + timedelta(days=7)))
+    overdue = vlo.contacts.list(ContactFilter(overdue=True))
+    # only the latest contact counts: the earlier overdue dates were superseded by later contacts
+    assert [(r.person_id, r.id) for r in overdue] == [(late, newest_late.id)]
+    assert vlo.contacts.count(ContactFilter(overdue=True)) == 1
+    assert vlo.contacts.count() == 4

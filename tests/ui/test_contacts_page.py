@@ -90,6 +90,11 @@ def test_model_scope_and_filters(
     assert page.model.rowCount() == 2
     page.mine.setChecked(True)
     assert page.model.rowCount() == 2
+    # overdue: only the latest contact counts, and its next contact (28 days on) has not passed
+    page.clear_filters()
+    assert page.overdue.isVisibleTo(page)
+    page.overdue.setChecked(True)
+    assert page.model.rowCount() == 0
 
     manager = _page(qtbot, make_ctx(backend_for(Role.MANAGER)))
     assert manager.model.rowCount() == 2 and not manager.mine.isVisibleTo(manager)

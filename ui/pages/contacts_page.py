@@ -1,12 +1,11 @@
 """Victim liaison officers' contacts in the user's scope: a VLO sees the contacts with the victims
 assigned to them; managers and HTT officers every contact, read-only. Filter by victim, purpose, the
-user's own contacts and (where the service offers it) overdue next contacts. A contact is logged from the
+user's own contacts and victims whose next contact is overdue. A contact is logged from the
 victim's pathway (Pathway, then Ctrl+Shift+N), where what is due next is in view.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date
 from typing import Any
 
@@ -21,10 +20,6 @@ from ui.models.paged_model import Col, PagedModel
 from ui.pages.list_page import ListPage
 from ui.widgets.choices import enum_data
 from ui.widgets.moments import london_text
-
-#: The service's filter gains ``overdue`` in a later step; the checkbox appears when it has.
-HAS_OVERDUE = "overdue" in {f.name for f in dataclasses.fields(ContactFilter)}
-
 
 SHORT_DECISION = {
     NotifiableDecision.CHARGE: "Charge",
@@ -112,7 +107,6 @@ class ContactsPage(ListPage):
         self.mine.setVisible(self.can_log)
         self.overdue = QCheckBox("Next contact overdue")
         self.overdue.setToolTip("Victims whose latest contact set a next contact date that has passed")
-        self.overdue.setVisible(HAS_OVERDUE)
         self.add_filter("&Victim:", self.person, gap=0, chars=24)
         self.add_filter("&Purpose:", self.purpose, chars=18)
         self.add_filter("", self.mine)
@@ -132,14 +126,12 @@ class ContactsPage(ListPage):
         )
 
     def current_query(self) -> ContactFilter:
-        values: dict[str, Any] = {
-            "person_id": self.person.currentData(),
-            "mine": self.mine.isChecked(),
-            "purpose": enum_data(self.purpose, ContactPurpose),
-        }
-        if HAS_OVERDUE:
-            values["overdue"] = self.overdue.isChecked()
-        return ContactFilter(**values)
+        return ContactFilter(
+            person_id=self.person.currentData(),
+            mine=self.mine.isChecked(),
+            purpose=enum_data(self.purpose, ContactPurpose),
+            overdue=self.overdue.isChecked(),
+        )
 
     def default_query(self) -> ContactFilter:
         return ContactFilter()
