@@ -76,8 +76,7 @@ from mshtdesk.services.nrm_types import (
     ReferralStatus,
 )
 from mshtdesk.services.people import INPUT_FIELDS as PERSON_FIELDS
-from mshtdesk.services.people import PersonInput
-from mshtdesk.services.people import _problems as person_problems
+from mshtdesk.services.people import PersonInput, person_problems
 from mshtdesk.store.database import Database
 from mshtdesk.store.tables import (
     DISTRICT,

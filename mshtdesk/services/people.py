@@ -85,7 +85,7 @@ class PersonDetail:
 INPUT_FIELDS = tuple(f.name for f in fields(PersonInput))
 
 
-def _problems(data: PersonInput, today: date) -> dict[str, str]:
+def person_problems(data: PersonInput, today: date) -> dict[str, str]:
     problems: dict[str, str] = {}
     for name, limit in LIMITS.items():
         if len(getattr(data, name)) > limit:
@@ -231,7 +231,7 @@ class PeopleService:
     def create(self, data: PersonInput, *, link: tuple[LinkRole, int | None, str] | None = None) -> int:
         """Add a person, optionally linked at once to an arrest or operation with their role in it."""
         self._actor.require(Action.CREATE, Entity.PERSON)
-        problems = _problems(data, self._today)
+        problems = person_problems(data, self._today)
         if problems:
             raise ValidationError(problems)
         now = utcnow()
@@ -250,7 +250,7 @@ class PeopleService:
 
     def update(self, person_id: int, version: int, data: PersonInput) -> int:
         """Save changed details (names of changed fields go to the audit log, never values)."""
-        problems = _problems(data, self._today)
+        problems = person_problems(data, self._today)
         if problems:
             raise ValidationError(problems)
         with self._db.engine.begin() as conn:
