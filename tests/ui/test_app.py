@@ -20,11 +20,12 @@ from mshtdesk.errors import CancelledError, StoreError
 from mshtdesk.services.audit import AuditQuery
 from mshtdesk.services.backend import Backend
 from tests.conftest import USERS
-from tests.ui.helpers import close_message_boxes, visible_message_boxes
+from tests.ui.helpers import close_message_boxes, show_page, visible_message_boxes
 from ui import launcher
 from ui.app import AppController, open_session, probe_database
 from ui.dialogs.login_dialog import LoginDialog, Mode
 from ui.pages.arrests_page import ArrestsPage
+from ui.pages.today_page import TodayPage
 from ui.settings import open_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -117,9 +118,11 @@ def test_demo_prepares_accounts_in_the_background_then_cleans_up(qtbot: QtBot) -
         qtbot.waitUntil(lambda: controller.session is not None, timeout=30_000)
         assert window.windowTitle() == "MSHT Desk \u2014 officer (demonstration data)"
         assert window.user_label.text() == "officer (HTT officer)"
-        page = window.current_page()
-        assert isinstance(page, ArrestsPage)
-        assert page.model.total == 130
+        # the session lands on Today, which the demo's victim pathway fills
+        assert isinstance(window.current_page(), TodayPage)
+        qtbot.waitUntil(lambda: window.current_page().model.rowCount() > 0, timeout=10_000)
+        page = show_page(window, ArrestsPage)
+        qtbot.waitUntil(lambda: page.model.total == 130, timeout=10_000)
         qtbot.waitUntil(lambda: window.counts.text().startswith("130 arrests"), timeout=5000)
     finally:
         controller.shutdown()

@@ -82,7 +82,10 @@ def test_login_with_the_right_password_after_a_wrong_one(
     assert window.user_label.text() == "officer (HTT officer)"
     assert isinstance(window.current_page(), TodayPage)  # every session starts with what is due
     auditor = Backend.as_user(controller.session.backend.db, "auditor")
-    actions = [e.action for e in auditor.audit.list(AuditQuery(username="officer"))]
+    # newest first; the first login of the day also takes the daily backup (an "administer" event)
+    actions = [
+        e.action for e in auditor.audit.list(AuditQuery(username="officer")) if e.action != "administer"
+    ]
     assert actions[:2] == ["login", "failed_login"]
 
 
@@ -201,7 +204,8 @@ def test_log_out_returns_to_the_login_and_records_it(
     assert not window.commands.lock_now.isEnabled()
     auditor = Backend.login(str(db_path), "auditor", USERS[Role.AUDITOR].password)
     try:
-        actions = [e.action for e in auditor.audit.list(AuditQuery(username="manager"))]
+        events = auditor.audit.list(AuditQuery(username="manager"))
+        actions = [e.action for e in events if e.action != "administer"]  # the daily backup
         assert actions[:2] == ["logout", "login"]
     finally:
         auditor.close()
