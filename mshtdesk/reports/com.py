@@ -304,6 +304,10 @@ def _referral_counts(conn: Connection, date_from: date, date_to: date) -> Counte
     return Counter({(r, a): int(n) for r, a, n in conn.execute(q)})
 
 
+_KINDS = {k.value: k for k in DecisionKind}
+_OUTCOMES = {o.value: o for o in Outcome}
+
+
 def _decisions(conn: Connection, date_from: date, date_to: date, as_at: date) -> dict[int, list[Decision]]:
     """Effective decisions dated on or before the as-at date, for NRM referrals made in the period.
 
@@ -327,11 +331,10 @@ def _decisions(conn: Connection, date_from: date, date_to: date, as_at: date) ->
     for r in rows:
         if r.is_void or r.id in superseded or r.decided_on > as_at:
             continue
-        try:
-            k = DecisionKind(r.kind)
-            o = Outcome(r.outcome) if r.outcome else None
-        except ValueError:
-            continue  # a kind from a newer version: not counted
+        k = _KINDS.get(r.kind)
+        o = _OUTCOMES.get(r.outcome) if r.outcome else None
+        if k is None or (r.outcome and o is None):
+            continue  # a value from a newer version: not counted
         out.setdefault(int(r.referral_id), []).append(Decision(k, r.decided_on, o))
     return out
 
@@ -745,30 +748,27 @@ def _vlo(conn: Connection, date_from: date, date_to: date, as_at: date) -> _Draf
     v = VLO_CONTACT.c
     end = london_start(min(date_to, as_at) + timedelta(days=1))
     where = (v.contact_at >= london_start(date_from), v.contact_at < end)
-    # One pass over the period's contacts, grouped by purpose and person, summed here: the index on
-    # contact_at serves the range, and there is no COUNT(DISTINCT) for the planner to take elsewhere.
+    # Both read only the covering index on (contact_at, purpose, person_id, ...): no row is visited.
     q = (
         select(
             v.purpose,
-            v.person_id,
             func.count(),
             func.sum(case((v.notified_on_time.is_not(None), 1), else_=0)),
             func.sum(case((v.notified_on_time.is_(True), 1), else_=0)),
             func.sum(case((v.safeguarding_concern.is_(True), 1), else_=0)),
         )
         .where(*where)
-        .group_by(v.purpose, v.person_id)
+        .group_by(v.purpose)
     )
     by_purpose: Counter[str] = Counter()
-    persons: set[int] = set()
     notices = on_time = concerns = 0
-    for purpose, person, n, notified, timely, concern in conn.execute(q):
+    for purpose, n, notified, timely, concern in conn.execute(q):
         by_purpose[purpose] += int(n)
-        persons.add(int(person))
         notices += int(notified or 0)
         on_time += int(timely or 0)
         concerns += int(concern or 0)
-    victims = len(persons)
+    people = select(v.person_id).where(*where).distinct().subquery()
+    victims = int(conn.execute(select(func.count()).select_from(people)).scalar_one())
     d = _Draft("vlo", "Victim liaison officers", ("Measure", "Value"), True)
     d.add("Victims contacted by a VLO", victims)
     d.figure("victims", 0, 1)

@@ -39,7 +39,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--arrests", type=int, default=100_000)
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--profile", action="store_true", help="print where the half-year build spends its time")
+    ap.add_argument("--profile", action="store_true", help="print where the financial-year build spends its time")
     ap.add_argument("--keep", metavar="DIR", help="build the database in DIR and reuse it when it is there")
     args = ap.parse_args()
     from mshtdesk.services.demo_pathway import fill_pathway, volume_for_arrests
@@ -77,7 +77,7 @@ def run_reports(manager: Backend, args: argparse.Namespace, today: date) -> None
             import cProfile
             import pstats
 
-            req = ReportRequest(ReportKind.COM, date(2026, 4, 1), date(2026, 9, 30), today, True)
+            req = ReportRequest(ReportKind.COM, date(2025, 4, 1), date(2026, 3, 31), today, True)
             reports.build(req)
             with cProfile.Profile() as prof:
                 reports.build(req)
