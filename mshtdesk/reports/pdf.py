@@ -286,9 +286,11 @@ def month_chart(chart: Chart) -> Drawing:
     d = Drawing(width, height, initialFontName=FONT)
     d.add(String(0, height - 10, chart.title, fontName=BOLD, fontSize=10, fillColor=INK))
     bc = VerticalBarChart()
-    bc.x, bc.y = 30, 30 if len(labels) <= 14 else 40
-    bc.width, bc.height = width - 40, height - bc.y - 22
+    bc.x, bc.y = 40, 30 if len(labels) <= 14 else 40
+    bc.width, bc.height = width - 50, height - bc.y - 22
     bc.data = [values or [0.0]]
+    if len(labels) > 8:  # "Apr 2025" -> "Apr 25": a year of months fits without crowding
+        labels = [f"{x[:3]} {x[-2:]}" if len(x) == 8 else x for x in labels]
     bc.categoryAxis.categoryNames = labels or [""]
     bc.categoryAxis.labels.fontName = FONT
     bc.categoryAxis.labels.fontSize = 6.8 if len(labels) <= 14 else 6
@@ -332,7 +334,7 @@ def category_chart(chart: Chart) -> Drawing:
     bc.categoryAxis.labels.dx = -4
     bc.valueAxis.labels.fontName = FONT
     bc.valueAxis.labels.fontSize = 7
-    top, step = _nice_max(max(values, default=0))
+    top, step = _nice_max(max(values, default=0) * 1.08)  # room for the value after the longest bar
     bc.valueAxis.valueMin, bc.valueAxis.valueMax, bc.valueAxis.valueStep = 0, top, step
     bc.valueAxis.visibleGrid = True
     bc.valueAxis.gridStrokeColor = colors.HexColor("#e3e7eb")
@@ -341,7 +343,9 @@ def category_chart(chart: Chart) -> Drawing:
     bc.barLabelFormat = "%d"
     bc.barLabels.fontName = FONT
     bc.barLabels.fontSize = 6.5
-    bc.barLabels.nudge = 6
+    bc.barLabels.boxAnchor = "w"
+    bc.barLabels.dx = 3
+    bc.barLabels.nudge = 0
     d.add(bc)
     if hidden:
         text = f"Not shown ({SUPPRESSED}): " + ", ".join(hidden)
