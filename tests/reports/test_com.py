@@ -54,8 +54,13 @@ def _utc(*args: int) -> datetime:
 
 @pytest.fixture
 def com_db(database: Database, backend_for: Callable[[Role], Backend]) -> Database:
-    officer = backend_for(Role.HTT_OFFICER)
-    officer.import_file(str(SEED_EXPORT))
+    backend_for(Role.HTT_OFFICER).import_file(str(SEED_EXPORT))
+    fill_victims(database)
+    return database
+
+
+def fill_victims(database: Database) -> None:
+    """The victims behind every figure the tests below expect (written straight to the tables)."""
     with database.engine.begin() as conn:
         people = {}
         for i, nat in enumerate(
@@ -423,3 +428,33 @@ def test_only_the_pdf_module_imports_reportlab() -> None:
         if re.search(r"^\s*(from|import) reportlab", p.read_text(encoding="utf-8"), re.M)
     ]
     assert offenders == [os.path.join("mshtdesk", "reports", "pdf.py")]
+
+
+PG_URL = os.environ.get("MSHTDESK_TEST_PG_URL")
+
+
+@pytest.mark.skipif(not PG_URL, reason="set MSHTDESK_TEST_PG_URL to a scratch PostgreSQL database")
+def test_the_same_report_on_postgresql(com_db: Database, backend_for: Callable[[Role], Backend]) -> None:
+    from sqlalchemy import create_engine, text
+
+    from tests.conftest import USERS
+
+    assert PG_URL
+    engine = create_engine(PG_URL)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    admin = USERS[Role.ADMINISTRATOR]
+    created = Backend.create(PG_URL, admin.username, admin.password)
+    for role in (Role.HTT_OFFICER, Role.MANAGER):
+        created.users.add_user(USERS[role].username, "", role, USERS[role].password)
+    Backend.as_user(created.db, USERS[Role.HTT_OFFICER].username).import_file(str(SEED_EXPORT))
+    fill_victims(created.db)
+    pg = Backend.as_user(created.db, USERS[Role.MANAGER].username)
+    try:
+        for public in (False, True):
+            expected = backend_for(Role.MANAGER).reports.build(_request(public=public)).json_bytes()
+            assert pg.reports.build(_request(public=public)).json_bytes() == expected
+    finally:
+        pg.close()
