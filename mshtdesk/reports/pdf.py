@@ -193,14 +193,22 @@ def _document(buffer: io.BytesIO, title: str, marking: str, author: str) -> Base
 
 
 def _column_widths(table: ReportTable) -> list[float]:
+    """Label column at least 50 mm (a disposal type fits on one line); numbers share the rest, up to
+    24 mm each; long headings ("Adult (18 or over)") get wider columns while there is room."""
     numbers = len(table.columns) - 1
     if numbers == 1:  # a list of measures: a readable width, not the whole page
         return [118 * mm, 30 * mm]
-    number_w = max(13 * mm, min(24 * mm, (TEXT_W - 60 * mm) / numbers))
-    widths = [number_w] * numbers
+    label_min = 50 * mm
+    base = min(24 * mm, (TEXT_W - 60 * mm) / numbers)
+    base = max(base, min(13 * mm, (TEXT_W - label_min) / numbers))
+    widths = [base] * numbers
+    spare = TEXT_W - label_min - sum(widths)
     for i, col in enumerate(table.columns[1:]):
-        if len(col) >= 9:  # long headings ("Adult (18 or over)") wrap within a wider column
-            widths[i] = max(number_w, 24 * mm)
+        if len(col) >= 9 and spare > 0:
+            extra = min(24 * mm - widths[i], spare)
+            if extra > 0:
+                widths[i] += extra
+                spare -= extra
     label = min(TEXT_W - sum(widths), 90 * mm)
     return [label, *widths]
 
