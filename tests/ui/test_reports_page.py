@@ -39,6 +39,7 @@ def test_build_preview_save_and_regenerate(
     page = show_page(window, ReportsPage)
     assert isinstance(page, ReportsPage)
     assert page.preview.currentWidget() is page.empty and not page.save_button.isEnabled()
+    assert page.history_hint.isVisible()
     assert [page.kind.itemData(i) for i in range(page.kind.count())] == [ReportKind.COM, ReportKind.DISPOSALS]
     page.set_request(date(2021, 4, 1), date(2022, 4, 30), date(2022, 5, 24))
     page.public.setChecked(True)
@@ -59,8 +60,9 @@ def test_build_preview_save_and_regenerate(
     assert target.read_bytes() == page.rendered.pdf
     runs = manager.reports.history()
     assert len(runs) == 1 and runs[0].reason == "COM papers" and runs[0].public
-    assert page.runs.rowCount() == 1
+    assert page.runs.rowCount() == 1 and page.history_hint.isHidden()
     QAbstractItemModelTester(page.runs, QAbstractItemModelTester.FailureReportingMode.Fatal)
+    window.grab().save(str(SHOTS / "reports_page_history.png"))
 
     page.internal.setChecked(True)
     page.history.selectRow(0)

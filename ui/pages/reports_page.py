@@ -245,7 +245,14 @@ class ReportsPage(Page):
         hist = QWidget()
         hist_layout = QVBoxLayout(hist)
         hist_layout.setContentsMargins(0, 0, 0, 0)
+        self.history_hint = QLabel(
+            "No report has been saved, printed or exported yet. Each one will be listed here with who "
+            "produced it, when and why; select one and Regenerate to build it again."
+        )
+        self.history_hint.setObjectName("emptyHint")
+        self.history_hint.setWordWrap(True)
         hist_layout.addLayout(hist_head)
+        hist_layout.addWidget(self.history_hint)
         hist_layout.addWidget(self.history)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.preview)
@@ -505,6 +512,7 @@ class ReportsPage(Page):
 
     def _history_loaded(self, runs: list[ReportRun]) -> None:
         self.runs.set_runs(runs)
+        self.history_hint.setVisible(not runs)
         self._update_buttons()
 
     def selected_run(self) -> ReportRun | None:
