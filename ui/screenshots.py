@@ -386,7 +386,7 @@ def _render_all(out: Path, work: Path) -> int:
             close(reasons[0])
         close(w)
 
-        # A role with no pages yet.
+        # A Victim Navigator's window: their own pages only.
         w = window_for(as_role[Role.NAVIGATOR])
         shot(w, "31-landing-navigator", SIZE)
         close(w)

@@ -51,6 +51,13 @@ def render_today_people(
             close(dialog)
         close(view)
     close(w)
+    if item is not None and item.person_id is not None:
+        # The same victim as an HTT officer sees them: referral and Navigator commands in the header.
+        w = window_for(as_role[Role.HTT_OFFICER])
+        view = PathwayView.start(w.ctx, item.person_id, w)
+        settle()
+        shot(view, "61c-pathway-officer")
+        close(view, w)
 
     # A victim who opted out of updates: the form refuses an investigation update beside the field.
     officer = as_role[Role.HTT_OFFICER]
