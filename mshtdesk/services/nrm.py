@@ -45,7 +45,7 @@ from mshtdesk.domain.nrm import (
     check_decision,
     replay,
 )
-from mshtdesk.domain.roles import PERMISSIONS, Action, Entity, RecordScope, Scope
+from mshtdesk.domain.roles import Action, Entity
 from mshtdesk.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from mshtdesk.services.actor import Actor
 from mshtdesk.services.audit import AuditAction, record
@@ -77,13 +77,13 @@ from mshtdesk.services.nrm_types import (
 )
 from mshtdesk.services.people import INPUT_FIELDS as PERSON_FIELDS
 from mshtdesk.services.people import PersonInput, person_problems
+from mshtdesk.services.support_scope import person_condition, record_scope
 from mshtdesk.store.database import Database
 from mshtdesk.store.tables import (
     DISTRICT,
     NRM_DECISION,
     NRM_REFERRAL,
     PERSON,
-    PERSON_SUPPORT,
     USER,
     utcnow,
 )
@@ -174,26 +174,6 @@ class NrmService:
         return self._today or date.today()
 
     # ----- scope ---------------------------------------------------------------------------------
-    def _scope_condition(self) -> ColumnElement[bool] | None:
-        """The SQL that narrows a list to this user's record scope (None: every referral in the force)."""
-        grant = PERMISSIONS[self._actor.role].get(Entity.NRM_REFERRAL)
-        if grant is None or grant[1] is Scope.ALL:
-            return None
-        if grant[1] is Scope.ASSIGNED:
-            return PERSON.c.vlo_user_id == self._actor.user_id
-        return exists().where(
-            PERSON_SUPPORT.c.person_id == PERSON.c.id, PERSON_SUPPORT.c.user_id == self._actor.user_id
-        )
-
-    def _person_scope(self, conn: Connection, person_id: int) -> RecordScope:
-        vlo = conn.execute(select(PERSON.c.vlo_user_id).where(PERSON.c.id == person_id)).one_or_none()
-        if vlo is None:
-            raise NotFoundError("That person is no longer in the register.")
-        navigators = conn.execute(
-            select(PERSON_SUPPORT.c.user_id).where(PERSON_SUPPORT.c.person_id == person_id)
-        )
-        return RecordScope(frozenset({vlo[0]} - {None}), frozenset(n for (n,) in navigators))
-
     def _require(self, conn: Connection, action: Action, referral_id: int) -> int:
         """Check the user may do ``action`` to this referral; returns the referral's person id."""
         person_id = conn.execute(
@@ -202,7 +182,7 @@ class NrmService:
         if person_id is None:
             raise NotFoundError("That NRM referral is no longer in the register.")
         try:
-            self._actor.require(action, Entity.NRM_REFERRAL, self._person_scope(conn, person_id))
+            self._actor.require(action, Entity.NRM_REFERRAL, record_scope(conn, person_id))
         except PermissionDeniedError as exc:
             if self._actor.may(action, Entity.NRM_REFERRAL):
                 raise PermissionDeniedError(
@@ -275,7 +255,7 @@ class NrmService:
             # Only a page or a status filter needs each referral's latest decision.
             base = base.outerjoin(last, last.c.referral_id == NRM_REFERRAL.c.id)
         stmt = select(*cols).select_from(base)
-        scope = self._scope_condition()
+        scope = person_condition(self._actor, Entity.NRM_REFERRAL, NRM_REFERRAL.c.person_id)
         if scope is not None:
             stmt = stmt.where(scope)
         text = q.text.strip()
@@ -396,7 +376,7 @@ class NrmService:
             .select_from(NRM_REFERRAL.join(PERSON, PERSON.c.id == NRM_REFERRAL.c.person_id))
             .where(NRM_REFERRAL.c.referral_ref == referral_ref.strip())
         )
-        scope = self._scope_condition()
+        scope = person_condition(self._actor, Entity.NRM_REFERRAL, NRM_REFERRAL.c.person_id)
         if scope is not None:
             stmt = stmt.where(scope)
         with self._db.engine.connect() as conn:
@@ -578,9 +558,7 @@ class NrmService:
                 ).one_or_none()
                 if found is None:
                     raise ValidationError({"person": "That person is no longer in the register."})
-                self._actor.require(
-                    Action.CREATE, Entity.NRM_REFERRAL, self._person_scope(conn, data.person_id)
-                )
+                self._actor.require(Action.CREATE, Entity.NRM_REFERRAL, record_scope(conn, data.person_id))
                 kept = name_or_contact_kept(*found)
             else:
                 assert data.new_person is not None

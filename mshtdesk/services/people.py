@@ -12,12 +12,13 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, exists, func, insert, or_, select, update
+from sqlalchemy import Connection, func, insert, or_, select, update
 
-from mshtdesk.domain.roles import PERMISSIONS, Action, Entity, RecordScope, Role, Scope
+from mshtdesk.domain.roles import PERMISSIONS, Action, Entity, Role, Scope
 from mshtdesk.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from mshtdesk.services.actor import Actor
 from mshtdesk.services.audit import AuditAction, record
+from mshtdesk.services.support_scope import person_condition, record_scope
 from mshtdesk.store.database import Database
 from mshtdesk.store.tables import ARREST, PERSON, PERSON_LINK, PERSON_SUPPORT, USER, utcnow
 
@@ -106,29 +107,9 @@ class PeopleService:
         self._today = today or date.today()
 
     # ----- scope ---------------------------------------------------------------------------------
-    def _scope_condition(self) -> ColumnElement[bool] | None:
-        """The SQL that narrows a list to this user's record scope (None: every person in the force)."""
-        grant = PERMISSIONS[self._actor.role].get(Entity.PERSON)
-        if grant is None or grant[1] is Scope.ALL:
-            return None
-        if grant[1] is Scope.ASSIGNED:
-            return PERSON.c.vlo_user_id == self._actor.user_id
-        return exists().where(
-            PERSON_SUPPORT.c.person_id == PERSON.c.id, PERSON_SUPPORT.c.user_id == self._actor.user_id
-        )
-
-    def _record_scope(self, conn: Connection, person_id: int) -> RecordScope:
-        vlo = conn.execute(select(PERSON.c.vlo_user_id).where(PERSON.c.id == person_id)).one_or_none()
-        if vlo is None:
-            raise NotFoundError("That person is no longer in the register.")
-        navigators = conn.execute(
-            select(PERSON_SUPPORT.c.user_id).where(PERSON_SUPPORT.c.person_id == person_id)
-        )
-        return RecordScope(frozenset({vlo[0]} - {None}), frozenset(n for (n,) in navigators))
-
     def _require(self, conn: Connection, action: Action, person_id: int) -> None:
         try:
-            self._actor.require(action, Entity.PERSON, self._record_scope(conn, person_id))
+            self._actor.require(action, Entity.PERSON, record_scope(conn, person_id))
         except PermissionDeniedError:
             raise PermissionDeniedError(
                 "This person's record is not one you have been assigned or support; ask your supervisor."
@@ -138,7 +119,7 @@ class PeopleService:
     def _filtered(self, stmt: Any, text: str, vlo: str | None = None) -> Any:
         """``stmt`` narrowed to the user's scope, to people whose names, aliases or ref hold ``text``, and
         to those assigned to the liaison officer ``vlo`` (a user name; "" for nobody; None for any)."""
-        scope = self._scope_condition()
+        scope = person_condition(self._actor, Entity.PERSON, PERSON.c.id)
         if scope is not None:
             stmt = stmt.where(scope)
         if vlo == "":
