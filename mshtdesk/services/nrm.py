@@ -137,9 +137,9 @@ _STORED = (
 
 
 def _effective_sql(d: FromClause) -> ColumnElement[bool]:
-    """Not a void marker and not withdrawn by one. ``supersedes_id`` has no index (the schema is fixed),
-    so the withdrawn ids are one uncorrelated subquery, which SQLite and PostgreSQL run once and hash,
-    rather than a correlated NOT EXISTS that would scan the table for every decision."""
+    """Not a void marker and not withdrawn by one. The withdrawn ids are one uncorrelated subquery, which
+    SQLite and PostgreSQL run once and hash: withdrawals are rare, so this stays cheaper than a correlated
+    NOT EXISTS probing the ``supersedes_id`` index once per decision."""
     later = NRM_DECISION.alias("later")
     withdrawn = select(later.c.supersedes_id).where(later.c.supersedes_id.is_not(None))
     return and_(d.c.is_void == false(), d.c.id.not_in(withdrawn))
