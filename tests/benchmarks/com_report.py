@@ -39,7 +39,9 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--arrests", type=int, default=100_000)
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--profile", action="store_true", help="print where the financial-year build spends its time")
+    ap.add_argument(
+        "--profile", action="store_true", help="print where the financial-year build spends its time"
+    )
     ap.add_argument("--keep", metavar="DIR", help="build the database in DIR and reuse it when it is there")
     args = ap.parse_args()
     from mshtdesk.services.demo_pathway import fill_pathway, volume_for_arrests
