@@ -58,7 +58,7 @@ def person_combo(ctx: AppContext, limit: int = 500) -> QComboBox:
 
 class NavigatorCaseDialog(RecordForm):
     record_name = "Navigator case"
-    saved = Signal(int)  # the case's id
+    changed_topic = CHANGED
 
     @classmethod
     def start(
@@ -95,7 +95,6 @@ class NavigatorCaseDialog(RecordForm):
         self.case_id = case_id
         self.person_id = person_id
         self.may_update = ctx.may(Action.CREATE if new else Action.UPDATE, Entity.NAVIGATOR_CASE)
-        self.saved_id: int | None = None
         self._build(new)
         self.person_label.setText(f"<b>{person_name}</b>" if person_name else "")
         self.resize(760, self.sizeHint().height())
@@ -309,27 +308,15 @@ class NavigatorCaseDialog(RecordForm):
                     return
             assert person_id is not None
             self.save(
-                lambda: service.create(person_id, data), self._saved, context="opening a Navigator case"
+                lambda: service.create(person_id, data),
+                self.saved_record,
+                context="opening a Navigator case",
             )
             return
-        if self.detail is None:
-            return
-        if not self.is_dirty():
-            self.accept()
-            return
-        case_id, version = self.detail.id, self.detail.version
-        self.save(
-            lambda: service.update(case_id, version, data),
-            lambda _v: self._saved(case_id),
+        self.save_changes(
+            lambda case_id, version: service.update(case_id, version, data),
             context="saving a Navigator case",
         )
-
-    def _saved(self, case_id: int) -> None:
-        self.saved_id = case_id
-        self.mark_clean()
-        self.saved.emit(case_id)
-        self.ctx.events.announce(DataChanged(CHANGED))
-        self.accept()
 
     # ----- closing the case ------------------------------------------------------------------------
     def close_case(self) -> CloseCaseDialog | None:

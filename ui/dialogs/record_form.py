@@ -2,8 +2,9 @@
 read-only to a role that may only read it, and never closed over unsaved typing without asking.
 
 Subclasses implement :meth:`RecordForm.current_input` (what the form holds, comparable) and
-:meth:`RecordForm.fill`; they call :meth:`RecordForm.open_record` with the service's ``get`` and
-:meth:`RecordForm.mark_clean` after filling or saving.
+:meth:`RecordForm.fill`; they call :meth:`RecordForm.open_record` with the service's ``get``,
+:meth:`RecordForm.mark_clean` after filling, and :meth:`RecordForm.save_changes` /
+:meth:`RecordForm.saved_record` to save (which announce ``changed_topic``).
 """
 
 from __future__ import annotations
@@ -11,13 +12,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QAbstractButton, QDialogButtonBox, QMessageBox, QWidget
 
 from mshtdesk.errors import MshtError, NotFoundError, PermissionDeniedError
 from ui import error_report
 from ui.context import AppContext
 from ui.dialogs.form import FormDialog
+from ui.events import DataChanged
 from ui.widgets.choices import set_read_only
 
 
@@ -41,6 +43,8 @@ class GrowOnErrors(FormDialog):
 
 class RecordForm(GrowOnErrors):
     record_name = "record"  # "referral": for the discard question and messages
+    changed_topic = ""  # DataChanged.what announced after a save ("navigator_case")
+    saved = Signal(int)  # the record's id, once added or saved
 
     def __init__(
         self, ctx: AppContext, title: str, parent: QWidget | None = None, *, ok_text: str = "Save"
@@ -53,6 +57,7 @@ class RecordForm(GrowOnErrors):
         self.detail: Any = None
         self._get: Callable[[], Any] | None = None
         self._get_context = ""
+        self.saved_id: int | None = None
 
     # ----- what the form holds (subclasses) -----------------------------------------------------
     def current_input(self) -> Any:
@@ -101,6 +106,29 @@ class RecordForm(GrowOnErrors):
         else:
             error_report.log_bug(exc, f"opening a {self.record_name}")
             self.general_error.show_error(error_report.APOLOGY)
+
+    # ----- saving ------------------------------------------------------------------------------
+    def save_changes(self, update: Callable[[int, int], object], context: str) -> None:
+        """Save the opened record with ``update(id, version)`` on the worker; unchanged, just close."""
+        if self.detail is None:
+            return
+        if not self.is_dirty():
+            self.accept()
+            return
+        record_id, version = self.detail.id, self.detail.version
+        self.save(
+            lambda: update(record_id, version),
+            lambda _v: self.saved_record(record_id),
+            context=context,
+        )
+
+    def saved_record(self, record_id: int) -> None:
+        """Added or saved: tell the caller and every open view, then close."""
+        self.saved_id = record_id
+        self.mark_clean()
+        self.saved.emit(record_id)
+        self.ctx.events.announce(DataChanged(self.changed_topic))
+        self.accept()
 
     # ----- read-only ---------------------------------------------------------------------------
     def make_read_only(self, widgets: Iterable[QWidget], note: str = "") -> None:

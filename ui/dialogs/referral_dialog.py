@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -111,7 +111,7 @@ def _form() -> QFormLayout:
 
 class ReferralDialog(RecordForm):
     record_name = "referral"
-    saved = Signal(int)  # the referral's id
+    changed_topic = CHANGED
 
     @classmethod
     def start(
@@ -151,7 +151,6 @@ class ReferralDialog(RecordForm):
         self.may_update = ctx.may(Action.CREATE if new else Action.UPDATE, Entity.NRM_REFERRAL)
         self.may_append = ctx.may(Action.APPEND, Entity.NRM_REFERRAL)
         self.may_create_person = ctx.may(Action.CREATE, Entity.PERSON)
-        self.saved_id: int | None = None
         self._build(new)
         if person_name:
             self.person_label.setText(f"<b>{person_name}</b>")
@@ -642,26 +641,12 @@ class ReferralDialog(RecordForm):
             return
         nrm = self.ctx.backend.nrm
         if self.referral_id is None:
-            self.save(lambda: nrm.create(data), self._saved, context="adding an NRM referral")
+            self.save(lambda: nrm.create(data), self.saved_record, context="adding an NRM referral")
             return
-        if self.detail is None:
-            return
-        if not self.is_dirty():
-            self.accept()
-            return
-        referral_id, version = self.detail.id, self.detail.version
-        self.save(
-            lambda: nrm.update(referral_id, version, data),
-            lambda _v: self._saved(referral_id),
+        self.save_changes(
+            lambda referral_id, version: nrm.update(referral_id, version, data),
             context="saving an NRM referral",
         )
-
-    def _saved(self, referral_id: int) -> None:
-        self.saved_id = referral_id
-        self.mark_clean()
-        self.saved.emit(referral_id)
-        self.ctx.events.announce(DataChanged(CHANGED))
-        self.accept()
 
     # ----- decisions -----------------------------------------------------------------------------
     def record_decision(self) -> DecisionDialog | None:

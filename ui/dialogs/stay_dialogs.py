@@ -54,7 +54,7 @@ class StayDialog(RecordForm):
     """Admit someone (``stay_id`` None), or view and correct an admission."""
 
     record_name = "stay"
-    saved = Signal(int)  # the stay's id
+    changed_topic = CHANGED
 
     @classmethod
     def start(
@@ -82,7 +82,6 @@ class StayDialog(RecordForm):
         self.setObjectName("stayDialog")
         self.stay_id = stay_id
         self.may_update = ctx.may(Action.CREATE if new else Action.UPDATE, Entity.HAVEN_STAY)
-        self.saved_id: int | None = None
         self.beds = ctx.backend.haven.beds()
         self.free = [b for b in self.beds if b.stay_id is None]
         self._build(new, person_id)
@@ -286,26 +285,11 @@ class StayDialog(RecordForm):
             return
         haven = self.ctx.backend.haven
         if self.stay_id is None:
-            self.save(lambda: haven.admit(data), self._saved, context="admitting to Haven House")
+            self.save(lambda: haven.admit(data), self.saved_record, context="admitting to Haven House")
             return
-        if self.detail is None:
-            return
-        if not self.is_dirty():
-            self.accept()
-            return
-        stay_id, version = self.detail.id, self.detail.version
-        self.save(
-            lambda: haven.update(stay_id, version, data),
-            lambda _v: self._saved(stay_id),
-            context="saving a stay",
+        self.save_changes(
+            lambda stay_id, version: haven.update(stay_id, version, data), context="saving a stay"
         )
-
-    def _saved(self, stay_id: int) -> None:
-        self.saved_id = stay_id
-        self.mark_clean()
-        self.saved.emit(stay_id)
-        self.ctx.events.announce(DataChanged(CHANGED))
-        self.accept()
 
 
 class DischargeDialog(GrowOnErrors):
