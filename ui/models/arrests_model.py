@@ -11,17 +11,13 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
 from mshtdesk.domain.dates import uk
 from mshtdesk.services.register import SORT_KEYS, ArrestQuery, ArrestRow, RegisterService
-
-PAGE_SIZE = 200
-ROW_ROLE = Qt.ItemDataRole.UserRole  # the row's ArrestRow
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # the raw value the column sorts by
-
-AnyIndex = QModelIndex | QPersistentModelIndex
+from ui.models.paged_model import PAGE_SIZE as PAGE_SIZE  # the tests page through it
+from ui.models.paged_model import ROW_ROLE, SORT_ROLE, AnyIndex, LazyRows
 
 
 class Column(IntEnum):
@@ -54,15 +50,13 @@ _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 
 
-class ArrestsModel(QAbstractTableModel):
+class ArrestsModel(LazyRows[ArrestRow]):
     def __init__(self, register: RegisterService, parent: Any = None) -> None:
         super().__init__(parent)
         self._register = register
         self._query = ArrestQuery()
         self._sort = Column.ARREST_DATE
         self._descending = True
-        self._rows: list[ArrestRow] = []
-        self._total = 0
         self._muted = QColor("#6b6b6b")
         self._italic = QFont()
         self._italic.setItalic(True)
@@ -71,11 +65,6 @@ class ArrestsModel(QAbstractTableModel):
     @property
     def query(self) -> ArrestQuery:
         return self._query
-
-    @property
-    def total(self) -> int:
-        """How many arrests match the query (rows not yet fetched included)."""
-        return self._total
 
     @property
     def sort_column(self) -> Column:
@@ -90,52 +79,17 @@ class ArrestsModel(QAbstractTableModel):
             self._query = query
             self.reload()
 
-    def reload(self, keep: int = 0) -> None:
-        """Read the first page again (or as many rows as were loaded, ``keep``, so the view stays put)."""
-        self.beginResetModel()
-        self._total = self._register.count(self._query)
-        limit = max(PAGE_SIZE, keep)
-        self._rows = self._fetch(0, limit)
-        if len(self._rows) < limit:
-            self._total = len(self._rows)  # the register shrank between the two queries
-        self.endResetModel()
-
-    def refresh(self) -> None:
-        self.reload(keep=len(self._rows))
+    def _count_all(self) -> int:
+        return self._register.count(self._query)
 
     def _fetch(self, offset: int, limit: int) -> list[ArrestRow]:
         return self._register.page(
             self._query, sort=SORT_KEY[self._sort], descending=self._descending, offset=offset, limit=limit
         )
 
-    def row_at(self, row: int) -> ArrestRow:
-        return self._rows[row]
-
-    def row_of_id(self, arrest_id: int) -> int:
-        """The row showing ``arrest_id`` among those loaded, or -1."""
-        return next((i for i, r in enumerate(self._rows) if r.id == arrest_id), -1)
-
     # ----- Qt model interface ------------------------------------------------------------------
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(Column)
-
-    def canFetchMore(self, parent: AnyIndex) -> bool:
-        return not parent.isValid() and len(self._rows) < self._total
-
-    def fetchMore(self, parent: AnyIndex) -> None:
-        if parent.isValid():
-            return
-        more = self._fetch(len(self._rows), PAGE_SIZE)
-        if not more:
-            self._total = len(self._rows)  # rows were deleted meanwhile: stop asking
-            return
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
-        self._rows.extend(more)
-        self.endInsertRows()
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.parent().isValid():

@@ -5,13 +5,16 @@ Each list is a tuple of :class:`Col` (header, how a row reads, its SQL sort key)
 (``canFetchMore``/``fetchMore``), and filtering and sorting stay in SQL, as in the arrests model. A page
 is read on the GUI thread: an indexed query of a few milliseconds. Rows are the services' frozen
 dataclasses and must have an ``id``.
+
+:class:`LazyRows` is the paging itself (total, reload, fetchMore), shared with the arrests and people
+models, which show their columns their own way.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
@@ -23,6 +26,14 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # the raw value the column sorts by
 AnyIndex = QModelIndex | QPersistentModelIndex
 R = TypeVar("R")
 Q = TypeVar("Q")
+
+
+class HasId(Protocol):
+    @property
+    def id(self) -> int: ...
+
+
+T = TypeVar("T", bound=HasId)
 
 #: fetch(query, sort_key, descending, offset, limit) -> rows
 Fetch = Callable[[Any, str | None, bool, int, int], Sequence[Any]]
@@ -53,7 +64,71 @@ class Col(Generic[R]):
     alert: Callable[[R], bool] | None = None
 
 
-class PagedModel(QAbstractTableModel, Generic[Q]):
+class LazyRows(QAbstractTableModel, Generic[T]):
+    """Rows read from SQL a page at a time as the view scrolls; subclasses say how to count and read.
+
+    Rows must have an ``id``. Subclasses implement :meth:`_count_all` and :meth:`_fetch` (over their
+    current filter and order) and the Qt ``columnCount``/``data``/``headerData``.
+    """
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[T] = []
+        self._total = 0
+
+    def _count_all(self) -> int:
+        """How many records the current filter finds."""
+        raise NotImplementedError
+
+    def _fetch(self, offset: int, limit: int) -> Sequence[T]:
+        """Rows ``offset`` to ``offset + limit`` in the current filter and order."""
+        raise NotImplementedError
+
+    @property
+    def total(self) -> int:
+        """How many records match the filter (rows not yet fetched included)."""
+        return self._total
+
+    def reload(self, keep: int = 0) -> None:
+        """Read the first page again (or as many rows as were loaded, ``keep``, so the view stays put)."""
+        self.beginResetModel()
+        self._total = self._count_all()
+        limit = max(PAGE_SIZE, keep)
+        self._rows = list(self._fetch(0, limit))
+        if len(self._rows) < limit:
+            self._total = len(self._rows)  # the list shrank between the two queries
+        self.endResetModel()
+
+    def refresh(self) -> None:
+        self.reload(keep=len(self._rows))
+
+    def row_at(self, row: int) -> T:
+        return self._rows[row]
+
+    def row_of_id(self, record_id: int) -> int:
+        """The row showing ``record_id`` among those loaded, or -1."""
+        return next((i for i, r in enumerate(self._rows) if r.id == record_id), -1)
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def canFetchMore(self, parent: AnyIndex) -> bool:
+        return not parent.isValid() and len(self._rows) < self._total
+
+    def fetchMore(self, parent: AnyIndex) -> None:
+        if parent.isValid():
+            return
+        more = self._fetch(len(self._rows), PAGE_SIZE)
+        if not more:
+            self._total = len(self._rows)  # records went meanwhile: stop asking
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
+        self._rows.extend(more)
+        self.endInsertRows()
+
+
+class PagedModel(LazyRows[Any], Generic[Q]):
     def __init__(
         self,
         columns: Sequence[Col[Any]],
@@ -72,8 +147,6 @@ class PagedModel(QAbstractTableModel, Generic[Q]):
         self._query: Q = query
         self._sort = sort_column
         self._descending = descending
-        self._rows: list[Any] = []
-        self._total = 0
         self._italic = QFont()
         self._italic.setItalic(True)
         self._bold = QFont()
@@ -83,11 +156,6 @@ class PagedModel(QAbstractTableModel, Generic[Q]):
     @property
     def query(self) -> Q:
         return self._query
-
-    @property
-    def total(self) -> int:
-        """How many records match the query (rows not yet fetched included)."""
-        return self._total
 
     @property
     def sort_column(self) -> int:
@@ -106,51 +174,16 @@ class PagedModel(QAbstractTableModel, Generic[Q]):
             self._query = query
             self.reload()
 
-    def reload(self, keep: int = 0) -> None:
-        """Read the first page again (or as many rows as were loaded, ``keep``, so the view stays put)."""
-        self.beginResetModel()
-        self._total = self._count(self._query)
-        limit = max(PAGE_SIZE, keep)
-        self._rows = list(self._fetch(0, limit))
-        if len(self._rows) < limit:
-            self._total = len(self._rows)  # the list shrank between the two queries
-        self.endResetModel()
-
-    def refresh(self) -> None:
-        self.reload(keep=len(self._rows))
+    def _count_all(self) -> int:
+        return self._count(self._query)
 
     def _fetch(self, offset: int, limit: int) -> Sequence[Any]:
         key = self.columns[self._sort].sort_key if 0 <= self._sort < len(self.columns) else None
         return self._fetch_fn(self._query, key, self._descending, offset, limit)
 
-    def row_at(self, row: int) -> Any:
-        return self._rows[row]
-
-    def row_of_id(self, record_id: int) -> int:
-        """The row showing ``record_id`` among those loaded, or -1."""
-        return next((i for i, r in enumerate(self._rows) if r.id == record_id), -1)
-
     # ----- Qt model interface ------------------------------------------------------------------
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self.columns)
-
-    def canFetchMore(self, parent: AnyIndex) -> bool:
-        return not parent.isValid() and len(self._rows) < self._total
-
-    def fetchMore(self, parent: AnyIndex) -> None:
-        if parent.isValid():
-            return
-        more = self._fetch(len(self._rows), PAGE_SIZE)
-        if not more:
-            self._total = len(self._rows)  # records went meanwhile: stop asking
-            return
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
-        self._rows.extend(more)
-        self.endInsertRows()
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.parent().isValid():

@@ -8,20 +8,17 @@ indexed query of a few milliseconds.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from mshtdesk.domain.dates import uk
 from mshtdesk.services.people import PeopleService, PersonRow
-
-PAGE_SIZE = 200
-ROW_ROLE = Qt.ItemDataRole.UserRole  # the row's PersonRow
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # the raw value
-
-AnyIndex = QModelIndex | QPersistentModelIndex
+from ui.models.paged_model import PAGE_SIZE as PAGE_SIZE  # the tests page through it
+from ui.models.paged_model import ROW_ROLE, SORT_ROLE, AnyIndex, LazyRows
 
 
 class PersonColumn(IntEnum):
@@ -50,25 +47,18 @@ NO_VLO = "none assigned"
 NO_NAME = "no name recorded"  # e.g. an anonymous Duty to Notify
 
 
-class PeopleModel(QAbstractTableModel):
+class PeopleModel(LazyRows[PersonRow]):
     def __init__(self, people: PeopleService, parent: Any = None) -> None:
         super().__init__(parent)
         self._people = people
         self._text = ""
         self._vlo: str | None = None  # a liaison officer's user name, "" for nobody, None for any
-        self._rows: list[PersonRow] = []
-        self._total = 0
         self._muted = QColor("#6b6b6b")
 
     # ----- state -------------------------------------------------------------------------------
     @property
     def text(self) -> str:
         return self._text
-
-    @property
-    def total(self) -> int:
-        """How many people match the filter (rows not yet fetched included)."""
-        return self._total
 
     @property
     def vlo(self) -> str | None:
@@ -84,46 +74,15 @@ class PeopleModel(QAbstractTableModel):
             self._text, self._vlo = text, vlo
             self.reload()
 
-    def reload(self, keep: int = 0) -> None:
-        """Read the first page again (or as many rows as were loaded, ``keep``, so the view stays put)."""
-        self.beginResetModel()
-        self._total = self._people.count(self._text, vlo=self._vlo)
-        limit = max(PAGE_SIZE, keep)
-        self._rows = self._people.list(self._text, vlo=self._vlo, offset=0, limit=limit)
-        if len(self._rows) < limit:
-            self._total = len(self._rows)  # the list shrank (or grew) between the two queries
-        self.endResetModel()
+    def _count_all(self) -> int:
+        return self._people.count(self._text, vlo=self._vlo)
 
-    def refresh(self) -> None:
-        self.reload(keep=len(self._rows))
-
-    def row_at(self, row: int) -> PersonRow:
-        return self._rows[row]
-
-    def row_of_id(self, person_id: int) -> int:
-        return next((i for i, r in enumerate(self._rows) if r.id == person_id), -1)
+    def _fetch(self, offset: int, limit: int) -> Sequence[PersonRow]:
+        return self._people.list(self._text, vlo=self._vlo, offset=offset, limit=limit)
 
     # ----- Qt model interface ------------------------------------------------------------------
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(PersonColumn)
-
-    def canFetchMore(self, parent: AnyIndex) -> bool:
-        return not parent.isValid() and len(self._rows) < self._total
-
-    def fetchMore(self, parent: AnyIndex) -> None:
-        if parent.isValid():
-            return
-        more = self._people.list(self._text, vlo=self._vlo, offset=len(self._rows), limit=PAGE_SIZE)
-        if not more:
-            self._total = len(self._rows)
-            return
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
-        self._rows.extend(more)
-        self.endInsertRows()
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.parent().isValid():
