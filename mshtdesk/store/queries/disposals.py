@@ -62,20 +62,15 @@ def refresh_current_rank(conn: Connection, arrest_ids: Iterable[int] | None = No
 def disposal_counts(
     conn: Connection, date_from: date, date_to: date, as_at: date
 ) -> list[tuple[int, int | None, int]]:
-    """``(district_id, rank or None, arrests)`` for arrests dated in [date_from, date_to], as at ``as_at``."""
-    per_offence = (
-        select(
-            ARREST.c.id.label("arrest_id"),
-            ARREST.c.district_id,
-            offence_rank_as_at(OFFENCE.c.id, as_at).label("rank"),
-        )
-        .select_from(ARREST.outerjoin(OFFENCE, OFFENCE.c.arrest_id == ARREST.c.id))
-        .where(ARREST.c.arrest_date >= date_from, ARREST.c.arrest_date <= date_to)
-        .subquery("per_offence")
-    )
+    """``(district_id, rank or None, arrests)`` for arrests dated in [date_from, date_to], as at ``as_at``.
+
+    Each arrest's rank is the correlated ``arrest_rank_as_at`` (the best of its offences', NULL when none
+    has one, as an outer join and MIN would give). Without a GROUP BY on the arrest id the planner reads
+    the period through the ``arrest_date`` index instead of scanning every arrest in id order (half the
+    time of a financial year on the 100,000-arrest benchmark)."""
     per_arrest = (
-        select(per_offence.c.district_id, func.min(per_offence.c.rank).label("rank"))
-        .group_by(per_offence.c.arrest_id, per_offence.c.district_id)
+        select(ARREST.c.district_id, arrest_rank_as_at(ARREST.c.id, as_at).label("rank"))
+        .where(ARREST.c.arrest_date >= date_from, ARREST.c.arrest_date <= date_to)
         .subquery("per_arrest")
     )
     stmt = select(per_arrest.c.district_id, per_arrest.c.rank, func.count()).group_by(
