@@ -13,7 +13,6 @@ from datetime import date
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractButton,
     QAbstractItemView,
     QComboBox,
     QDialogButtonBox,
@@ -23,7 +22,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QTreeView,
@@ -170,7 +168,6 @@ class ArrestDialog(FormDialog):
         self.may_append = ctx.may(Action.APPEND, Entity.ARREST)
         self.detail: ArrestDetail | None = None
         self.saved_id: int | None = None
-        self._discard_confirmed = False
         self._build_fields()
         if new:
             self._build_offences_editor()
@@ -503,24 +500,7 @@ class ArrestDialog(FormDialog):
         if self._discard_confirmed or not self.has_unsaved_input():
             super().reject()
             return
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            "Discard changes?",
-            "The arrest details you typed have not been saved.",
-            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            self,
-        )
-        box.setObjectName("discardQuestion")
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-
-        def answered(button: QAbstractButton) -> None:
-            if box.standardButton(button) == QMessageBox.StandardButton.Discard:
-                self._discard_confirmed = True
-                self.reject()
-
-        box.buttonClicked.connect(answered)
-        box.open()
+        self.confirm_discard("The arrest details you typed have not been saved.")
 
     def on_conflict(self, exc: MshtError) -> None:
         """Someone saved first: show both versions and let the user choose; if it was deleted, say so."""

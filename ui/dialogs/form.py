@@ -14,10 +14,12 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -65,6 +67,7 @@ class FormDialog(QDialog):
         outer.addSpacing(6)
         outer.addWidget(self.buttons)
         self.busy = False
+        self._discard_confirmed = False
 
     # ----- building ----------------------------------------------------------------------------
     def add_field(
@@ -123,6 +126,29 @@ class FormDialog(QDialog):
         """The message shown for service field ``name`` (tests and accessibility)."""
         error = self._errors.get(name)
         return error.text() if error is not None else ""
+
+    # ----- closing -----------------------------------------------------------------------------
+    def confirm_discard(self, message: str) -> None:
+        """Ask before throwing away what was typed (``message`` says what); Discard closes through
+        :meth:`reject` again, which then lets the dialog go."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Discard changes?",
+            message,
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setObjectName("discardQuestion")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def answered(button: QAbstractButton) -> None:
+            if box.standardButton(button) == QMessageBox.StandardButton.Discard:
+                self._discard_confirmed = True
+                self.reject()
+
+        box.buttonClicked.connect(answered)
+        box.open()
 
     # ----- saving ------------------------------------------------------------------------------
     def submit(self) -> None:

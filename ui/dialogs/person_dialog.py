@@ -16,7 +16,6 @@ from datetime import date
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractButton,
     QCheckBox,
     QComboBox,
     QCompleter,
@@ -25,7 +24,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QSizePolicy,
     QSpinBox,
@@ -213,7 +211,6 @@ class PersonDialog(FormDialog):
         self.detail: PersonDetail | None = None
         self.saved_id: int | None = None
         self._vlos: list[tuple[int, str, str]] = []
-        self._discard_confirmed = False
         self._vlos_ready = False
         self._created_ids: list[int] = []
         self.conflict_dialog: ConflictDialog | None = None
@@ -666,21 +663,4 @@ class PersonDialog(FormDialog):
         if self._discard_confirmed or not self.may_edit or not self.is_dirty():
             super().reject()
             return
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            "Discard changes?",
-            "What you typed about this person has not been saved.",
-            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            self,
-        )
-        box.setObjectName("discardQuestion")
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-
-        def answered(button: QAbstractButton) -> None:
-            if box.standardButton(button) == QMessageBox.StandardButton.Discard:
-                self._discard_confirmed = True
-                self.reject()
-
-        box.buttonClicked.connect(answered)
-        box.open()
+        self.confirm_discard("What you typed about this person has not been saved.")

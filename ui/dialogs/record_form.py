@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QAbstractButton, QDialogButtonBox, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialogButtonBox, QWidget
 
 from mshtdesk.errors import MshtError, NotFoundError, PermissionDeniedError
 from ui import error_report
@@ -52,7 +52,6 @@ class RecordForm(GrowOnErrors):
         super().__init__(ctx, title, parent, ok_text=ok_text)
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self._baseline: Any = None
-        self._discard_confirmed = False
         self.read_only = False
         self.detail: Any = None
         self._get: Callable[[], Any] | None = None
@@ -154,24 +153,7 @@ class RecordForm(GrowOnErrors):
         if self.read_only or self._discard_confirmed or not self.is_dirty():
             super().reject()
             return
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            "Discard changes?",
-            f"What you typed in this {self.record_name} has not been saved.",
-            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            self,
-        )
-        box.setObjectName("discardQuestion")
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-
-        def answered(button: QAbstractButton) -> None:
-            if box.standardButton(button) == QMessageBox.StandardButton.Discard:
-                self._discard_confirmed = True
-                self.reject()
-
-        box.buttonClicked.connect(answered)
-        box.open()
+        self.confirm_discard(f"What you typed in this {self.record_name} has not been saved.")
 
     def on_conflict(self, exc: MshtError) -> None:
         """Someone saved first: say so, then show their version (what was typed is not kept)."""
