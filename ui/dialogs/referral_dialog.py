@@ -334,35 +334,7 @@ class ReferralDialog(RecordForm):
         ):
             signal.connect(lambda *_: self._update_rules())
         self.consent.currentIndexChanged.connect(lambda _i: self._follow_consent())
-        chain: list[QWidget] = []
-        if self.person is not None:
-            chain += [self.person_mode_existing, self.person_mode_new, self.person]
-        chain += [
-            self.surname,
-            self.forenames,
-            self.date_of_birth,
-            self.gender,
-            self.nationality,
-            self.age,
-            self.consent,
-            self.route_nrm,
-            self.route_dtn,
-            self.cooperates,
-            self.submitted,
-            self.referral_ref,
-            self.first_responder,
-            self.first_responder_org,
-            self.age_exploited,
-            *self.flag_boxes.values(),
-            *self.sub_boxes.values(),
-            self.location,
-            self.crime_ref,
-            self.no_crime_reason,
-            self.district,
-            self.operation,
-            self.notes,
-        ]
-        set_tab_order(chain)
+        set_tab_order(self._inputs())
         self._update_label()
         QTimer.singleShot(0, self, lambda: (self.person or self.age).setFocus())
 
@@ -412,9 +384,10 @@ class ReferralDialog(RecordForm):
         self.body.addWidget(box, 1)
 
     def _inputs(self) -> list[QWidget]:
+        """Every field, in tab order (also what a read-only form locks)."""
         widgets: list[QWidget] = []
         if self.person is not None:  # the choice of person exists only on a new referral
-            widgets += [self.person, self.person_mode_existing, self.person_mode_new]
+            widgets += [self.person_mode_existing, self.person_mode_new, self.person]
         return widgets + [
             self.surname,
             self.forenames,
