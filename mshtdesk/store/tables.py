@@ -455,3 +455,25 @@ Index(
     VLO_CONTACT.c.notified_on_time,
     VLO_CONTACT.c.safeguarding_concern,
 )
+
+# The COM summary reads a period's NRM referrals by submitted date (counts by route and age, the labels,
+# crime references and people) and their decision histories: these covering indexes answer both without
+# visiting the rows, which halves the financial-year report on the benchmark database.
+Index(
+    "ix_nrm_referral_report",
+    NRM_REFERRAL.c.submitted_date,
+    NRM_REFERRAL.c.route,
+    NRM_REFERRAL.c.age_at_exploitation,
+    NRM_REFERRAL.c.exploitation_label,
+    NRM_REFERRAL.c.crime_ref,
+    NRM_REFERRAL.c.person_id,
+)
+Index(
+    "ix_nrm_decision_report",
+    NRM_DECISION.c.referral_id,
+    NRM_DECISION.c.decided_on,
+    NRM_DECISION.c.kind,
+    NRM_DECISION.c.outcome,
+    NRM_DECISION.c.supersedes_id,
+    NRM_DECISION.c.is_void,
+)

@@ -54,8 +54,35 @@ def upgrade() -> None:
             unique=False,
         )
 
+    with op.batch_alter_table("nrm_referral", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_nrm_referral_report",
+            [
+                "submitted_date",
+                "route",
+                "age_at_exploitation",
+                "exploitation_label",
+                "crime_ref",
+                "person_id",
+            ],
+            unique=False,
+        )
+
+    with op.batch_alter_table("nrm_decision", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_nrm_decision_report",
+            ["referral_id", "decided_on", "kind", "outcome", "supersedes_id", "is_void"],
+            unique=False,
+        )
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("nrm_decision", schema=None) as batch_op:
+        batch_op.drop_index("ix_nrm_decision_report")
+
+    with op.batch_alter_table("nrm_referral", schema=None) as batch_op:
+        batch_op.drop_index("ix_nrm_referral_report")
+
     with op.batch_alter_table("vlo_contact", schema=None) as batch_op:
         batch_op.drop_index("ix_vlo_contact_report")
 
