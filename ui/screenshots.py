@@ -396,6 +396,22 @@ def _render_all(out: Path, work: Path) -> int:
 
         render_today_people(as_role, empty, shot, close, settle, window_for, SIZE)
 
+        # The Reports page as a manager sees it: the public COM summary for the last half-year, previewed.
+        from ui.pages.reports_page import ReportsPage
+
+        w = window_for(as_role[Role.MANAGER])
+        reports = go(w, ReportsPage)
+        assert isinstance(reports, ReportsPage)
+        today = date.today()
+        start = date(today.year, 4, 1) if today.month >= 10 else date(today.year - 1, 10, 1)
+        end = date(today.year, 9, 30) if today.month >= 10 else date(today.year, 3, 31)
+        reports.set_request(start, end, today)
+        reports.public.setChecked(True)
+        reports.build()
+        settle(60)
+        shot(w, "80-reports-com-public", SIZE)
+        close(w)
+
         # Victim pathway lists and forms (NRM, Navigator, Haven House, contacts, administration).
         from ui.screenshots_pathway import render_demo_pathway, render_empty_pathway, render_pathway
 
