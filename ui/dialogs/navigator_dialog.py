@@ -182,22 +182,7 @@ class NavigatorCaseDialog(RecordForm):
         if not new:
             status_row = self._row(("", self.status), ("", self.close_button))
             self.add_field(("closed_date", "closed_reason"), "Status:", status_row)
-        chain: list[QWidget] = [w for w in (self.person,) if w is not None]
-        chain += [
-            self.referral_date,
-            self.referral_source,
-            self.consent,
-            self.support_plan,
-            *self.needs.boxes.values(),
-            self.engaged_at_start,
-            self.engaged_now,
-            self.engaged_at_charge,
-            self.statement_date,
-            self.attended_court,
-            self.gave_evidence,
-            self.repatriated,
-            self.notes,
-        ]
+        chain = self._inputs()
         if not new:
             chain.append(self.close_button)
         set_tab_order(chain)
@@ -225,13 +210,14 @@ class NavigatorCaseDialog(RecordForm):
         return box
 
     def _inputs(self) -> list[QWidget]:
+        """Every field, in tab order (also what a read-only form locks)."""
         widgets: list[QWidget] = [w for w in (self.person,) if w is not None]
         return widgets + [
             self.referral_date,
             self.referral_source,
             self.consent,
             self.support_plan,
-            self.needs,
+            *self.needs.boxes.values(),
             self.engaged_at_start,
             self.engaged_now,
             self.engaged_at_charge,

@@ -175,24 +175,11 @@ class StayDialog(RecordForm):
             row.addWidget(self.discharge_button)
             row.addStretch(1)
             self.add_field("discharged_at", "Status:", status_row)
-        set_tab_order(
-            [
-                self.bed,
-                self.admitted_at,
-                self.anonymous,
-                self.person,
-                self.district,
-                self.operation,
-                self.adults,
-                self.children_count,
-                self.reception,
-                *self.services.boxes.values(),
-                self.notes,
-            ]
-        )
+        set_tab_order(self._inputs())
         self.bed.setFocus()
 
     def _inputs(self) -> list[QWidget]:
+        """Every field, in tab order (also what a read-only form locks)."""
         return [
             self.bed,
             self.admitted_at,
@@ -203,7 +190,7 @@ class StayDialog(RecordForm):
             self.adults,
             self.children_count,
             self.reception,
-            self.services,
+            *self.services.boxes.values(),
             self.notes,
         ]
 
