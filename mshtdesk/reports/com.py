@@ -325,17 +325,18 @@ def _decisions(conn: Connection, date_from: date, date_to: date, as_at: date) ->
         )
         .order_by(d.referral_id, d.decided_on, d.id)
     )
-    rows = list(conn.execute(q))
-    superseded = {r.supersedes_id for r in rows if r.supersedes_id is not None}
+    # Plain tuples: unpacking is several times cheaper than named access on 10,000 rows.
+    rows = [tuple(r) for r in conn.execute(q)]
+    superseded = {r[5] for r in rows if r[5] is not None}
     out: dict[int, list[Decision]] = {}
-    for r in rows:
-        if r.is_void or r.id in superseded or r.decided_on > as_at:
+    for dec_id, referral_id, kind, outcome, decided_on, _supersedes, is_void in rows:
+        if is_void or dec_id in superseded or decided_on > as_at:
             continue
-        k = _KINDS.get(r.kind)
-        o = _OUTCOMES.get(r.outcome) if r.outcome else None
-        if k is None or (r.outcome and o is None):
+        k = _KINDS.get(kind)
+        o = _OUTCOMES.get(outcome) if outcome else None
+        if k is None or (outcome and o is None):
             continue  # a value from a newer version: not counted
-        out.setdefault(int(r.referral_id), []).append(Decision(k, r.decided_on, o))
+        out.setdefault(int(referral_id), []).append(Decision(k, decided_on, o))
     return out
 
 
