@@ -173,6 +173,7 @@ def test_a_person_outside_the_users_scope_is_not_shown(
     view = PathwayView.start(vlo_ctx, person_id, None)
     track(view)
     wait_idle()
+    qtbot.waitUntil(lambda: bool(visible_message_boxes()), timeout=15_000)  # slow machines: the refusal
     boxes = visible_message_boxes()
     assert boxes and "not one you have been assigned" in boxes[0].text()
     close_message_boxes()
