@@ -42,10 +42,18 @@ def describe(exc: BaseException) -> str:
 _unparented: set[QMessageBox] = set()  # boxes with no parent window must be kept alive while shown
 
 
-def show_message(parent: QWidget | None, title: str, text: str, *, critical: bool = False) -> QMessageBox:
-    """A window-modal message that does not block the caller (so tests and workers keep running)."""
+def show_message(
+    parent: QWidget | None, title: str, text: str, *, critical: bool = False, closing: QWidget | None = None
+) -> QMessageBox:
+    """A window-modal message that does not block the caller (so tests and workers keep running).
+
+    Without a parent it sits on the active window, unless that is ``closing`` (a window about to close
+    because of this message): a child of it would vanish with it, unread.
+    """
     icon = QMessageBox.Icon.Critical if critical else QMessageBox.Icon.Warning
-    parent = parent or QApplication.activeWindow()
+    if parent is None:
+        active = QApplication.activeWindow()
+        parent = None if active is None or active is closing else active
     box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
     box.setObjectName("errorMessage")
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -336,7 +336,7 @@ class PathwayView(QDialog):
         self._loading = False
         self._reload_again = False
         if isinstance(exc, NotFoundError) or (self.pathway is None and isinstance(exc, MshtError)):
-            error_report.show_message(self.parentWidget(), "MSHT Desk", str(exc))
+            error_report.show_message(self.parentWidget(), "MSHT Desk", str(exc), closing=self)
             self.done(0)
             return
         if not isinstance(exc, MshtError):
