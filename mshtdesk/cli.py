@@ -141,8 +141,22 @@ def build_parser() -> argparse.ArgumentParser:
     c = what.add_parser(
         "com", parents=[common, disclose], help="the COM summary (PDF or JSON): internal or public version"
     )
-    c.add_argument("--from", dest="date_from", type=_date, default=start, metavar="YYYY-MM-DD")
-    c.add_argument("--to", dest="date_to", type=_date, default=end, metavar="YYYY-MM-DD")
+    c.add_argument(
+        "--from",
+        dest="date_from",
+        type=_date,
+        default=start,
+        metavar="YYYY-MM-DD",
+        help="first day of the period (default: start of the last complete financial year)",
+    )
+    c.add_argument(
+        "--to",
+        dest="date_to",
+        type=_date,
+        default=end,
+        metavar="YYYY-MM-DD",
+        help="last day of the period (default: its end)",
+    )
     c.add_argument(
         "--as-at",
         dest="as_at",
