@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -26,6 +26,7 @@ from mshtdesk.domain.dates import uk
 from mshtdesk.domain.roles import Action, Entity
 from mshtdesk.domain.support import NavigatorCloseReason, NavigatorNeed
 from mshtdesk.services.navigator import NavigatorCaseDetail, NavigatorCaseInput
+from mshtdesk.services.people import PersonRow
 from ui.context import AppContext
 from ui.dialogs.record_form import GrowOnErrors, RecordForm
 from ui.events import DataChanged
@@ -37,22 +38,60 @@ from ui.widgets.tab_order import set_tab_order
 CHANGED = "navigator_case"  # DataChanged.what after a case is saved
 
 
+SEARCH_LIMIT = 50  # people added to the chooser per search: enough to pick from, never the whole register
+
+
+def _person_label(surname: str, forenames: str, person_ref: str) -> str:
+    name = ", ".join(x for x in (surname, forenames) if x)
+    return f"{name} ({person_ref})" if name else person_ref
+
+
 def person_combo(ctx: AppContext, limit: int = 500) -> QComboBox:
-    """The people the user may see (their scope), searchable by typing; data: the person's id."""
+    """The people the user may see (their scope), searchable by typing; data: the person's id.
+
+    It opens with the first ``limit`` people; typing (after a short pause) asks the service for the
+    people matching the text (name, alias or reference, in SQL) and adds them, so anyone in scope can be
+    found however large the register grows.
+    """
     combo = QComboBox()
     combo.setEditable(True)
     combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
     edit = combo.lineEdit()
     assert edit is not None
     edit.setPlaceholderText("Type a name or reference")
-    for p in ctx.backend.people.list("", limit=limit):
-        name = ", ".join(x for x in (p.surname, p.forenames) if x)
-        combo.addItem(f"{name} ({p.person_ref})" if name else p.person_ref, p.id)
+    people = ctx.backend.people
+    known: set[int] = set()
+
+    def add(rows: list[PersonRow]) -> bool:
+        added = False
+        for p in rows:
+            if p.id not in known:
+                known.add(p.id)
+                combo.addItem(_person_label(p.surname, p.forenames, p.person_ref), p.id)
+                added = True
+        return added
+
+    add(people.list("", limit=limit))
     combo.setCurrentIndex(-1)
     completer = combo.completer()
     assert completer is not None  # an editable combo box has one
     completer.setFilterMode(completer.filterMode().MatchContains)
     completer.setCaseSensitivity(completer.caseSensitivity().CaseInsensitive)
+
+    pause = QTimer(combo)
+    pause.setSingleShot(True)
+    pause.setInterval(250)
+
+    def search() -> None:
+        text = edit.text().strip()
+        if len(text) < 2:
+            return
+        if add(people.list(text, limit=SEARCH_LIMIT)) and edit.hasFocus():
+            completer.setCompletionPrefix(text)
+            completer.complete()  # show the newly found people under what was typed
+
+    pause.timeout.connect(search)
+    edit.textEdited.connect(lambda _text: pause.start())
     return combo
 
 

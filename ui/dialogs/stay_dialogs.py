@@ -223,7 +223,7 @@ class StayDialog(RecordForm):
         self.anonymous.setChecked(d.person_id is None)
         if d.person_id is not None:
             select_data(self.person, d.person_id)
-            if self.person.currentIndex() < 0:  # outside the list's first 500: still show who it is
+            if self.person.currentIndex() < 0:  # not among those listed: still show who it is
                 self.person.addItem(f"{r.person_name} ({r.person_ref})", d.person_id)
                 self.person.setCurrentIndex(self.person.count() - 1)
         index = self.district.findData(d.referring_district)
