@@ -59,6 +59,17 @@ def _count(text: str) -> int:
     return n
 
 
+def _add_period(parser: argparse.ArgumentParser, *, first: str, last: str, as_at: str) -> None:
+    """--from/--to (default: the last complete financial year) and --as-at (default: today)."""
+    start, end = last_complete_financial_year(date.today())
+    for flag, dest, default, text in (
+        ("--from", "date_from", start, f"{first} (default: start of the last complete financial year)"),
+        ("--to", "date_to", end, f"{last} (default: its end)"),
+        ("--as-at", "as_at", date.today(), as_at),
+    ):
+        parser.add_argument(flag, dest=dest, type=_date, default=default, metavar="YYYY-MM-DD", help=text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     db_help = "database file or SQLAlchemy URL (default: MSHTDESK_DB, else a file in your user data folder)"
     common = argparse.ArgumentParser(add_help=False)
@@ -108,30 +119,11 @@ def build_parser() -> argparse.ArgumentParser:
     d = what.add_parser(
         "disposals", parents=[common, disclose], help="arrests by highest-ranked disposal and district"
     )
-    start, end = last_complete_financial_year(date.today())
-    d.add_argument(
-        "--from",
-        dest="date_from",
-        type=_date,
-        default=start,
-        metavar="YYYY-MM-DD",
-        help="first arrest date in the period (default: start of the last complete financial year)",
-    )
-    d.add_argument(
-        "--to",
-        dest="date_to",
-        type=_date,
-        default=end,
-        metavar="YYYY-MM-DD",
-        help="last arrest date in the period (default: its end)",
-    )
-    d.add_argument(
-        "--as-at",
-        dest="as_at",
-        type=_date,
-        default=date.today(),
-        metavar="YYYY-MM-DD",
-        help="disposals as known on this date (default: today)",
+    _add_period(
+        d,
+        first="first arrest date in the period",
+        last="last arrest date in the period",
+        as_at="disposals as known on this date (default: today)",
     )
     d.add_argument(
         "--format", choices=["table", "csv", "pdf"], default="table", help="pdf: one A4 page (needs -o)"
@@ -141,29 +133,11 @@ def build_parser() -> argparse.ArgumentParser:
     c = what.add_parser(
         "com", parents=[common, disclose], help="the COM summary (PDF or JSON): internal or public version"
     )
-    c.add_argument(
-        "--from",
-        dest="date_from",
-        type=_date,
-        default=start,
-        metavar="YYYY-MM-DD",
-        help="first day of the period (default: start of the last complete financial year)",
-    )
-    c.add_argument(
-        "--to",
-        dest="date_to",
-        type=_date,
-        default=end,
-        metavar="YYYY-MM-DD",
-        help="last day of the period (default: its end)",
-    )
-    c.add_argument(
-        "--as-at",
-        dest="as_at",
-        type=_date,
-        default=date.today(),
-        metavar="YYYY-MM-DD",
-        help="every status as known on this date (default: today); the same date regenerates the same report",
+    _add_period(
+        c,
+        first="first day of the period",
+        last="last day of the period",
+        as_at="every status as known on this date (default: today); the same date gives the same report",
     )
     c.add_argument(
         "--public", action="store_true", help="OFFICIAL version for publication, small numbers suppressed"
