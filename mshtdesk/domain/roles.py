@@ -149,6 +149,16 @@ def may(role: Role, user_id: int, action: Action, entity: Entity, record: Record
     return user_id in record.navigator_user_ids
 
 
+def may_everywhere(role: Role, action: Action, entity: Entity) -> bool:
+    """May the role do ``action`` to every ``entity`` record of the force (a grant with no record scope)?
+
+    Changing who may see a person (assigning their VLO, referring them to a Navigator) needs this: a
+    role whose grant is scoped to its own records could otherwise widen its own scope, or a colleague's.
+    """
+    grant = PERMISSIONS.get(role, {}).get(entity)
+    return grant is not None and action in grant[0] and grant[1] is Scope.ALL
+
+
 def matrix_markdown() -> str:
     """The matrix as a Markdown table (the README shows it; a test keeps the two in step)."""
     roles = list(Role)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import platform
 from dataclasses import dataclass
 
-from mshtdesk.domain.roles import Action, Entity, RecordScope, Role, may
+from mshtdesk.domain.roles import Action, Entity, RecordScope, Role, may, may_everywhere
 from mshtdesk.errors import PermissionDeniedError
 
 
@@ -28,6 +28,12 @@ class Actor:
                 f"Your role ({self.role.label}) does not allow you to {action.value} "
                 f"{entity.value.replace('_', ' ')} records."
             )
+
+    def require_everywhere(self, action: Action, entity: Entity, what: str) -> None:
+        """Refuse ``what`` (e.g. "assign a victim's liaison officer") unless the role may do ``action``
+        to every ``entity`` record: a change of record scope is not for a role scoped to its own records."""
+        if not may_everywhere(self.role, action, entity):
+            raise PermissionDeniedError(f"Your role ({self.role.label}) does not allow you to {what}.")
 
 
 def workstation() -> str:

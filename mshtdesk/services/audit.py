@@ -239,6 +239,8 @@ class AuditService:
 
     def list(self, q: AuditQuery, *, limit: int = 10_000, reason: str = "") -> list[AuditRow]:
         self._actor.require(Action.READ, Entity.AUDIT_LOG)
+        if reason:  # a reason makes the search a disclosure (an export or a print)
+            self._actor.require(Action.EXPORT, Entity.AUDIT_LOG)
         stmt = select(
             AUDIT.c.id,
             AUDIT.c.at,

@@ -20,7 +20,7 @@ from sqlalchemy import func, insert, select
 
 from mshtdesk.domain.dates import uk
 from mshtdesk.domain.forces import PROFILES
-from mshtdesk.domain.roles import PERMISSIONS, Action, Entity, Scope
+from mshtdesk.domain.roles import Action, Entity, may_everywhere
 from mshtdesk.errors import NotFoundError, PermissionDeniedError, ValidationError
 from mshtdesk.reports.com import ArrestInputs, ComReport, build_com_report, marking, previous_period
 from mshtdesk.services import reference
@@ -143,10 +143,8 @@ class ReportService:
         self._actor.require(action, Entity.DISPOSAL_REPORT)
         if kind is ReportKind.DISPOSALS:
             return
-        grants = PERMISSIONS.get(self._actor.role, {})
         for entity in PATHWAY:
-            grant = grants.get(entity)
-            if grant is None or action not in grant[0] or grant[1] is not Scope.ALL:
+            if not may_everywhere(self._actor.role, action, entity):
                 raise PermissionDeniedError(
                     f"Your role ({self._actor.role.label}) does not allow you to {action.value} the COM "
                     f"summary: it needs the {entity.value.replace('_', ' ')} records of the whole force."

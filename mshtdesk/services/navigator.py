@@ -316,6 +316,9 @@ class NavigatorService:
                     }
                 )
             navigator_id = self._navigator_id(conn, navigator)
+            if navigator_id not in record_scope(conn, person_id).navigator_user_ids:  # widens their scope
+                what = "refer a person to another Victim Navigator; ask an HTT officer"
+                self._actor.require_everywhere(Action.UPDATE, Entity.PERSON, what)
             values = _values(data)
             values.update(
                 person_id=person_id,

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, or_, select, update
 
-from mshtdesk.domain.roles import PERMISSIONS, Action, Entity, Role, Scope
+from mshtdesk.domain.roles import Action, Entity, Role
 from mshtdesk.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from mshtdesk.services.actor import Actor
 from mshtdesk.services.audit import AuditAction, record
@@ -162,9 +162,7 @@ class PeopleService:
         return self._staff_choices(Role.NAVIGATOR, "refer victims to a Victim Navigator")
 
     def _staff_choices(self, role: Role, what: str) -> list[tuple[int, str, str]]:
-        grant = PERMISSIONS[self._actor.role].get(Entity.PERSON)
-        if grant is None or Action.UPDATE not in grant[0] or grant[1] is not Scope.ALL:
-            raise PermissionDeniedError(f"Your role ({self._actor.role.label}) does not allow you to {what}.")
+        self._actor.require_everywhere(Action.UPDATE, Entity.PERSON, what)
         stmt = (
             select(USER.c.id, USER.c.username, USER.c.display_name)
             .where(USER.c.role == role.value, USER.c.active)
@@ -255,7 +253,11 @@ class PeopleService:
         return version + 1
 
     def assign_vlo(self, person_id: int, vlo_username: str | None) -> None:
-        """Give a victim their liaison officer (or none): it decides whose list the person is on."""
+        """Give a victim their liaison officer (or none): it decides whose list the person is on, so it is
+        a change of scope, for a role that may update every person (never a VLO for their own victims)."""
+        self._actor.require_everywhere(
+            Action.UPDATE, Entity.PERSON, "assign a victim's liaison officer; ask an HTT officer"
+        )
         with self._db.engine.begin() as conn:
             self._require(conn, Action.UPDATE, person_id)
             vlo_id = None
@@ -272,7 +274,11 @@ class PeopleService:
             record(conn, self._actor, AuditAction.ALTER, Entity.PERSON, person_id, fields=("vlo",))
 
     def add_supporter(self, person_id: int, navigator_username: str) -> None:
-        """A Victim Navigator starts supporting this person (their "supported" scope)."""
+        """A Victim Navigator starts supporting this person (their "supported" scope): a change of scope,
+        for a role that may update every person."""
+        self._actor.require_everywhere(
+            Action.UPDATE, Entity.PERSON, "refer a person to a Victim Navigator; ask an HTT officer"
+        )
         with self._db.engine.begin() as conn:
             self._require(conn, Action.UPDATE, person_id)
             found = conn.execute(
@@ -301,6 +307,8 @@ class PeopleService:
     ) -> int:
         if arrest_id is None and not operation.strip():
             raise ValidationError({"link": "Link the person to an arrest or name the operation."})
+        if arrest_id is not None:
+            self._actor.require(Action.READ, Entity.ARREST)  # combining records needs sight of both
         if (
             arrest_id is not None
             and conn.execute(select(ARREST.c.id).where(ARREST.c.id == arrest_id)).first() is None

@@ -72,6 +72,15 @@ def _user_row(conn: Connection, username: str) -> UserInfo | None:
     return None if row is None else _info(row)
 
 
+def _same_name(conn: Connection, username: str) -> str | None:
+    """The existing user name that ``username`` equals ignoring capitals (user names are
+    case-insensitive, so "ADMIN" beside "admin" would be two accounts nobody can tell apart)."""
+    found = conn.execute(
+        select(USER.c.username).where(func.lower(USER.c.username) == username.lower()).limit(1)
+    ).scalar()
+    return None if found is None else str(found)
+
+
 def actor_for(db: Database, username: str) -> Actor:
     """The actor for a user already authenticated (by ``login``), or in tests that hold the key."""
     with db.engine.connect() as conn:
@@ -323,8 +332,10 @@ class UserService:
         username = username.strip()
         _check_new_user(username, password)
         with self._db.engine.begin() as conn:
-            if _user_row(conn, username) is not None:
-                raise ValidationError({"username": f"There is already a user {username}."})
+            taken = _same_name(conn, username)
+            if taken is not None:
+                also = "" if taken == username else "; user names ignore capitals, so choose another"
+                raise ValidationError({"username": f"There is already a user {taken}{also}."})
             user_id = _insert_user(conn, username, display_name, role, password)
             record(
                 conn, self._actor, AuditAction.ADMINISTER, Entity.USER, user_id, fields=("username", "role")
@@ -346,6 +357,10 @@ class UserService:
             ).scalar()
         if current is None or not verify_password(str(current), old):
             raise AuthenticationError("The current password is wrong.")
+        if new == old:
+            raise ValidationError(
+                {"password": "The new password is the same as the current one; choose a different password."}
+            )
         self._set_password(self._actor.username, new, must_change=False)
 
     def _set_password(self, username: str, password: str, *, must_change: bool) -> None:

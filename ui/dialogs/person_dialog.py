@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from mshtdesk.domain.dates import uk
 from mshtdesk.domain.nationalities import NATIONALITY_NAMES, parse_nationality
-from mshtdesk.domain.roles import PERMISSIONS, Action, Entity, Scope
+from mshtdesk.domain.roles import Action, Entity, may_everywhere
 from mshtdesk.errors import MshtError, NotFoundError, ValidationError
 from mshtdesk.services.people import GENDERS, LIMITS, PersonDetail, PersonInput
 from ui import error_report
@@ -86,8 +86,7 @@ INACTIVE_VLO = "A liaison officer no longer active (choose another)"
 
 def may_assign_vlo(ctx: AppContext) -> bool:
     """Whether this role may update anyone's record (not only its own victims'): it may assign VLOs."""
-    grant = PERMISSIONS[ctx.backend.actor.role].get(Entity.PERSON)
-    return grant is not None and Action.UPDATE in grant[0] and grant[1] is Scope.ALL
+    return may_everywhere(ctx.backend.actor.role, Action.UPDATE, Entity.PERSON)
 
 
 class NationalityCombo(QComboBox):

@@ -1,0 +1,116 @@
+"""Issue 10, item 11 (two of its parts): user names are case-insensitive, and a new password must differ
+from the current one. Real encrypted files and the real command line; nothing is written when refused."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+from sqlalchemy import func, select
+
+from mshtdesk.cli import main
+from mshtdesk.domain.roles import Role
+from mshtdesk.errors import AuthenticationError, ValidationError
+from mshtdesk.security.keyring import keyring_path
+from mshtdesk.services.backend import Backend
+from mshtdesk.store.database import Database
+from mshtdesk.store.tables import AUDIT, USER
+from tests.conftest import USERS
+from tests.ui.helpers import Track
+from ui.context import AppContext
+from ui.dialogs.password_dialog import ChangePasswordDialog
+
+NEW = "a-brand-new-passphrase-9"
+SAME = "The new password is the same as the current one; choose a different password."
+
+
+def _state(db: Database, db_path: Path) -> tuple[int, int, bytes, list[tuple[str, str]]]:
+    """Users, audit events, the key file and every password hash: what a refusal must leave alone."""
+    with db.engine.connect() as conn:
+        users = int(conn.execute(select(func.count()).select_from(USER)).scalar_one())
+        events = int(conn.execute(select(func.count()).select_from(AUDIT)).scalar_one())
+        hashes = [(str(u), str(h)) for u, h in conn.execute(select(USER.c.username, USER.c.password_hash))]
+    return users, events, keyring_path(db_path).read_bytes(), sorted(hashes)
+
+
+@pytest.mark.parametrize("name", ["ADMIN", "Officer", "vLo"])
+def test_a_user_name_differing_only_in_capitals_is_refused(
+    name: str, backend_for: Callable[[Role], Backend], database: Database, db_path: Path
+) -> None:
+    admin = backend_for(Role.ADMINISTRATOR)
+    before = _state(database, db_path)
+    with pytest.raises(ValidationError) as refused:
+        admin.users.add_user(name, "Twin", Role.ADMINISTRATOR, "a long enough passphrase")
+    existing = name.lower()
+    assert refused.value.fields == {
+        "username": f"There is already a user {existing}; user names ignore capitals, so choose another."
+    }
+    assert _state(database, db_path) == before
+    with pytest.raises(ValidationError, match="^username: There is already a user officer.$"):
+        admin.users.add_user("officer", "", Role.VLO, "a long enough passphrase")  # the same spelling
+
+
+def test_the_command_line_refuses_users_add_admin_beside_admin(
+    db_path: Path, template: object, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    admin = USERS[Role.ADMINISTRATOR]
+    monkeypatch.setenv("MSHTDESK_USER", admin.username)
+    monkeypatch.setenv("MSHTDESK_PASSWORD", admin.password)
+    monkeypatch.setenv("MSHTDESK_NEW_PASSWORD", "a long enough passphrase")
+    keys = keyring_path(db_path).read_bytes()
+    code = main(["--db", str(db_path), "users", "add", "ADMIN", "--role", "administrator"])
+    err = capsys.readouterr().err.strip()
+    assert code == 1
+    assert err == "username: There is already a user admin; user names ignore capitals, so choose another."
+    assert keyring_path(db_path).read_bytes() == keys
+    with pytest.raises(AuthenticationError):
+        Backend.login(str(db_path), "ADMIN", "a long enough passphrase")
+
+
+def test_a_new_password_equal_to_the_current_one_is_refused(
+    backend_for: Callable[[Role], Backend], database: Database, db_path: Path
+) -> None:
+    officer = backend_for(Role.HTT_OFFICER)
+    password = USERS[Role.HTT_OFFICER].password
+    before = _state(database, db_path)
+    with pytest.raises(ValidationError) as refused:
+        officer.users.change_own_password(password, password)
+    assert refused.value.fields == {"password": SAME}
+    assert _state(database, db_path) == before
+    with pytest.raises(AuthenticationError, match="current password is wrong"):  # checked first, as before
+        officer.users.change_own_password("not the current one", "not the current one")
+    officer.users.change_own_password(password, NEW)  # a different one is still accepted
+    Backend.login(str(db_path), "officer", NEW).close()
+
+
+def test_passwd_on_the_command_line_refuses_the_current_password(
+    db_path: Path, template: object, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vlo = USERS[Role.VLO]
+    monkeypatch.setenv("MSHTDESK_USER", vlo.username)
+    monkeypatch.setenv("MSHTDESK_PASSWORD", vlo.password)
+    monkeypatch.setenv("MSHTDESK_NEW_PASSWORD", vlo.password)
+    keys = keyring_path(db_path).read_bytes()
+    assert main(["--db", str(db_path), "passwd"]) == 1
+    assert capsys.readouterr().err.strip() == f"password: {SAME}"
+    assert keyring_path(db_path).read_bytes() == keys
+
+
+def test_the_change_password_dialog_says_so_beside_the_new_password(
+    qtbot: QtBot, track: Track, ctx: AppContext, wait_idle: Callable[..., None], db_path: Path
+) -> None:
+    password = USERS[ctx.backend.actor.role].password
+    keys = keyring_path(db_path).read_bytes()
+    dialog = ChangePasswordDialog(ctx)
+    track(dialog)
+    dialog.show()
+    dialog.old.setText(password)
+    dialog.new.setText(password)
+    dialog.confirm.setText(password)
+    dialog.submit()
+    wait_idle()
+    assert dialog.isVisible()
+    assert dialog.error_text("password") == SAME
+    assert keyring_path(db_path).read_bytes() == keys
