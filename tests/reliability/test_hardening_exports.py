@@ -37,6 +37,7 @@ from ui.pages.disposal_page import DisposalPage
 
 __all__ = ["window_for"]  # a fixture, used by the app's test below
 
+SHOTS = Path(__file__).resolve().parents[2] / "shots"
 PERIOD = ["--from", "2021-04-01", "--to", "2022-04-30", "--as-at", "2022-05-24", "--reason", "hostile test"]
 
 
@@ -357,6 +358,8 @@ def test_the_apps_disposal_export_refuses_the_database_and_discloses_nothing(
     wait_idle()
     box = visible_message_boxes()[0]
     assert "is the database or one of its own files" in box.text()
+    SHOTS.mkdir(exist_ok=True)
+    box.grab().save(str(SHOTS / "export_refused.png"))
     box.close()
     assert not target.exists() and not db_file.read_bytes().startswith(b"Disposal Type")
     assert backend.disposal_table(date(2021, 4, 1), date(2022, 4, 30), date(2022, 5, 24)).total_arrests == 0

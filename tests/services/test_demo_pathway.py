@@ -541,7 +541,6 @@ def test_the_demo_roles_see_their_pathway(template: Template, tmp_path: Path) ->
     """The VLO user's scope holds victims; Backend.fill_demo adds the pathway and records it."""
     from mshtdesk.domain.roles import Entity
     from mshtdesk.services.backend import Backend
-
     from mshtdesk.services.demo import mark_demo
 
     db = _copy(template, tmp_path)
