@@ -130,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     d.add_argument("--public", action="store_true", help="mark the PDF OFFICIAL, not OFFICIAL-SENSITIVE")
     d.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    d.add_argument("--force", action="store_true", help="replace FILE if it exists")
     c = what.add_parser(
         "com", parents=[common, disclose], help="the COM summary (PDF or JSON): internal or public version"
     )
@@ -144,8 +145,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     c.add_argument("--format", choices=["pdf", "json"], default="pdf")
     c.add_argument("-o", "--output", metavar="FILE", required=True, help="the file to write")
+    c.add_argument("--force", action="store_true", help="replace FILE if it exists")
 
-    p = sub.add_parser("demo", parents=[common], help="fill a database with synthetic arrests and victims")
+    p = sub.add_parser(
+        "demo",
+        parents=[common],
+        help="create a new database of synthetic arrests and victims (never a real one)",
+    )
     p.add_argument("--seed", type=int, default=1, help="random seed (same seed, same data)")
     p.add_argument("--arrests", type=_count, default=130, help="how many arrests (default 130)")
 
@@ -182,6 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--to", dest="date_to", type=_date, metavar="YYYY-MM-DD")
     a.add_argument("--format", choices=["table", "csv"], default="table")
     a.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    a.add_argument("--force", action="store_true", help="replace FILE if it exists")
 
     p = sub.add_parser("backup", parents=[common], help="encrypted backups of the database file")
     what = p.add_subparsers(dest="what", metavar="WHAT", required=True)
@@ -279,11 +286,14 @@ def _credentials() -> tuple[str, str]:
 
 
 def _new_password(prompt_for: str) -> str:
-    given = os.environ.get(NEW_PASSWORD_ENV, "")
+    """The new password is something only the caller can supply: missing or empty is a usage error."""
+    given = os.environ.get(NEW_PASSWORD_ENV)
     if given:
         return given
+    if given is not None:
+        raise UsageError(f"{NEW_PASSWORD_ENV} is empty: set it to the new password; nothing was changed.")
     if not _interactive():
-        raise CredentialsMissingError(f"Set {NEW_PASSWORD_ENV} to the new password, or run in a terminal.")
+        raise UsageError(f"Set {NEW_PASSWORD_ENV} to the new password, or run in a terminal.")
     first = getpass.getpass(f"New password for {prompt_for}: ")
     if getpass.getpass("Type it again: ") != first:
         raise UsageError("The two passwords differ; nothing was changed.")
@@ -309,21 +319,39 @@ def _login(ns: argparse.Namespace) -> Backend:
     return Backend.login(ns.db, user, password)
 
 
+def _check_output(ns: argparse.Namespace, backend: Backend | None = None) -> None:
+    """Refuse an unsafe ``-o`` (the database's own files, its backups, an existing file without
+    --force, a folder): before a password is asked for, and again with the configured backup folder
+    once logged in, so a refused export is never recorded as disclosed."""
+    if not ns.output:
+        return
+    if backend is None:
+        from mshtdesk.services.exports import check_before_login
+
+        check_before_login(ns.db, ns.output, replace=ns.force)
+    else:
+        from mshtdesk.store.output_files import check_output_path
+
+        ns.protected_files = backend.exports.protected()  # kept for the write, after logging out
+        check_output_path(ns.output, ns.protected_files, replace=ns.force)
+
+
 def _write(ns: argparse.Namespace, text: str, out: TextIO, what: str) -> None:
     if not ns.output:
         out.write(text)
         return
-    from mshtdesk.errors import MshtError
-
-    try:
-        with open(ns.output, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-    except OSError as exc:
-        raise MshtError(f"Could not write {ns.output}: {exc.strerror or exc}.") from None
+    written = _write_file(ns, text.encode("utf-8"))
     print(
-        f"Wrote {ns.output} ({what}). The file is not encrypted: keep it on an encrypted drive.",
+        f"Wrote {written} ({what}). The file is not encrypted: keep it on an encrypted drive.",
         file=sys.stderr,
     )
+
+
+def _write_file(ns: argparse.Namespace, data: bytes) -> str:
+    """Atomically, never over the database's files or backups (checked by ``_check_output``)."""
+    from mshtdesk.store.output_files import write_output
+
+    return str(write_output(ns.output, data, ns.protected_files, replace=ns.force))
 
 
 def _dispatch(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -403,9 +431,11 @@ def _report(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     if ns.what == "com" or ns.format == "pdf":
         return _printed_report(ns, out, err)
+    _check_output(ns)
     reason = _reason(ns)
     backend = _login(ns)
     try:
+        _check_output(ns, backend)
         table = backend.export_disposal_table(ns.date_from, ns.date_to, ns.as_at, reason)
     finally:
         backend.close()
@@ -415,7 +445,6 @@ def _report(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _printed_report(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """The COM summary (PDF or JSON) or the disposal table as a PDF: written to a file, recorded as a run."""
-    from mshtdesk.errors import MshtError
     from mshtdesk.services.com_report import OutputFormat, ReportKind, ReportRequest
 
     if not ns.output:
@@ -423,19 +452,17 @@ def _printed_report(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     kind = ReportKind.COM if ns.what == "com" else ReportKind.DISPOSALS
     fmt = OutputFormat(ns.format if ns.what == "com" else "pdf")
     req = ReportRequest(kind, ns.date_from, ns.date_to, ns.as_at, ns.public)
+    _check_output(ns)
     reason = _reason(ns)
     backend = _login(ns)
     try:
+        _check_output(ns, backend)
         run, data = backend.reports.produce(req, fmt, os.path.basename(ns.output), reason)
     finally:
         backend.close()
-    try:
-        with open(ns.output, "wb") as fh:
-            fh.write(data)
-    except OSError as exc:
-        raise MshtError(f"Could not write {ns.output}: {exc.strerror or exc}.") from None
+    written = _write_file(ns, data)
     print(
-        f"Wrote {ns.output}: {req.describe()}; run {run.id}, SHA-256 {run.sha256}. "
+        f"Wrote {written}: {req.describe()}; run {run.id}, SHA-256 {run.sha256}. "
         "The file is not encrypted: keep it on an encrypted drive.",
         file=err,
     )
@@ -443,29 +470,19 @@ def _printed_report(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _demo(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from mshtdesk.store.engine import resolve_url, sqlite_path
+    """A new demo database at a path that holds nothing yet: never synthetic data in a real one."""
+    from mshtdesk.services.demo import check_demo_location
+    from mshtdesk.services.users import create_demo_database
 
-    path = sqlite_path(resolve_url(ns.db))
-    if path is not None and not path.exists():
-        from mshtdesk.services.users import create_demo_database
-
-        database, users = create_demo_database(str(path), seed=ns.seed, arrests=ns.arrests)
-        database.close()
-        print(
-            f"Demo database created at {path} with synthetic arrests and victims. Its users (demo only):",
-            file=out,
-        )
-        for user in users:
-            print(f"  {user.username:<10} {user.password:<24} {user.role.label}", file=out)
-        return EXIT_OK
-    backend = _login(ns)
-    try:
-        summary = backend.fill_demo(seed=ns.seed, arrests=ns.arrests)
-        print(f"Demo data added to {backend.describe()}: {summary.describe()}", file=out)
-        pathway = backend.fill_demo_pathway(seed=ns.seed, arrests=ns.arrests)
-        print(f"Demo victim pathway added: {pathway.describe()}.", file=out)
-    finally:
-        backend.close()
+    path = check_demo_location(ns.db)
+    database, users = create_demo_database(str(path), seed=ns.seed, arrests=ns.arrests)
+    database.close()
+    print(
+        f"Demo database created at {path} with synthetic arrests and victims. Its users (demo only):",
+        file=out,
+    )
+    for user in users:
+        print(f"  {user.username:<10} {user.password:<24} {user.role.label}", file=out)
     return EXIT_OK
 
 
@@ -538,9 +555,11 @@ def _audit(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         entity, _, record_id = ns.record.partition(":")
         if not record_id:
             raise UsageError("Give --record as ENTITY:ID, for example arrest:42.")
+    _check_output(ns)
     reason = _reason(ns) if (ns.format == "csv" or ns.output) else ""
     backend = _login(ns)
     try:
+        _check_output(ns, backend)
         q = AuditQuery(
             username=ns.user,
             entity=entity,

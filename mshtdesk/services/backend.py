@@ -24,6 +24,7 @@ from mshtdesk.services.com_report import ReportService
 from mshtdesk.services.contacts import ContactService
 from mshtdesk.services.custody_import import ImportSummary, Progress
 from mshtdesk.services.disposal_report import disposal_table
+from mshtdesk.services.exports import ExportFiles
 from mshtdesk.services.haven import HavenService
 from mshtdesk.services.navigator import NavigatorService
 from mshtdesk.services.nrm import NrmService
@@ -58,6 +59,7 @@ class Backend:
         self.reports = ReportService(db, actor)
         self.nrm = NrmService(db, actor)
         self.calendar = CalendarService(db, actor)
+        self.exports = ExportFiles(db)
 
     @classmethod
     def login(cls, db: str | None, username: str, password: str) -> Backend:
@@ -206,9 +208,10 @@ class Backend:
 
     def fill_demo(self, *, seed: int = 1, arrests: int = 130) -> ImportSummary:
         """Synthetic arrests (demonstrations and training): an import, with the same rights and record."""
-        from mshtdesk.services.demo import fill_demo
+        from mshtdesk.services.demo import fill_demo, require_demo
 
         self.actor.require(Action.CREATE, Entity.ARREST)
+        require_demo(self.db)  # synthetic data never goes into a real register
         summary = fill_demo(self.db, seed=seed, arrests=arrests)
         with self.db.engine.begin() as conn:
             record(
@@ -224,10 +227,12 @@ class Backend:
     def fill_demo_pathway(self, *, seed: int = 1, arrests: int = 130) -> PathwaySummary:
         """Synthetic victims for the demo arrests (people, referrals, support, stays, contacts), at the
         scale of ``arrests`` demo arrests: the rights to record people and referrals, and one record."""
+        from mshtdesk.services.demo import require_demo
         from mshtdesk.services.demo_pathway import fill_pathway, volume_for_arrests
 
         self.actor.require(Action.CREATE, Entity.PERSON)
         self.actor.require(Action.CREATE, Entity.NRM_REFERRAL)
+        require_demo(self.db)
         summary = fill_pathway(self.db, seed=seed, volume=volume_for_arrests(arrests, 395 / 365.25))
         with self.db.engine.begin() as conn:
             record(

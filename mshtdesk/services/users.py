@@ -31,6 +31,7 @@ from mshtdesk.services.actor import Actor, workstation
 from mshtdesk.services.audit import AuditAction, record
 from mshtdesk.store.backup import encrypt_in_place
 from mshtdesk.store.database import Database, open_database
+from mshtdesk.store.database_file import check_new_database_file
 from mshtdesk.store.engine import is_plain_sqlite, resolve_url, sqlite_path
 from mshtdesk.store.tables import USER
 from mshtdesk.store.tables import utcnow as db_now
@@ -149,6 +150,7 @@ def create_database(
     path = sqlite_path(url)
     key: bytes | None = None
     if path is not None:
+        check_new_database_file(path)  # every refusal comes before a byte is written
         try:  # first run: the data folder may not exist yet, and the key file goes beside the database
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -432,11 +434,13 @@ def create_demo_database(
 ) -> tuple[Database, tuple[DemoUser, ...]]:
     """A new encrypted database with one user per role (passwords shown on the demo's login dialog)
     and synthetic arrests and victims. Demo data only: never point this at a real database."""
-    from mshtdesk.services.demo import fill_demo
+    from mshtdesk.services.demo import check_demo_location, fill_demo, mark_demo
     from mshtdesk.services.demo_pathway import fill_pathway, volume_for_arrests
 
+    check_demo_location(db)  # only a database it creates now: never a real one
     first = DEMO_USERS[0]
     database, admin = create_database(db, first.username, first.password, display_name="Demo administrator")
+    mark_demo(database)
     users = UserService(database, admin)
     for demo in DEMO_USERS[1:]:
         users.add_user(demo.username, f"Demo {demo.role.label}", demo.role, demo.password)

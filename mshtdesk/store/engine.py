@@ -37,9 +37,43 @@ def resolve_url(db: str | None = None) -> str:
     """Turn a ``--db`` value, ``MSHTDESK_DB`` or the default location into an SQLAlchemy URL."""
     value = db or os.environ.get(DB_ENV) or str(data_dir() / "mshtdesk.db")
     if "://" in value:
-        make_url(value)  # raises ArgumentError for a malformed URL
+        _check_supported(value)
         return value
     return "sqlite:///" + str(Path(value).expanduser().resolve())
+
+
+SUPPORTED_BACKENDS = ("sqlite", "postgresql")
+_SUPPORTED_TEXT = "give a file path, or a team database address such as postgresql+psycopg://server/database"
+
+
+def _check_supported(value: str) -> None:
+    """Refuse, in words, an address this app cannot use, before any engine is made.
+
+    The message names only the scheme: the rest of an address can hold a password.
+    """
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    from mshtdesk.errors import StoreError
+
+    scheme = value.split("://", 1)[0]
+    try:
+        url = make_url(value)
+    except ArgumentError:
+        raise StoreError(f"The database address is not one MSHT Desk can read: {_SUPPORTED_TEXT}.") from None
+    if url.get_backend_name() not in SUPPORTED_BACKENDS:
+        raise StoreError(f"Database addresses starting {scheme}:// are not supported: {_SUPPORTED_TEXT}.")
+    if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+        raise StoreError("An in-memory database keeps nothing after each step: give a database file path.")
+    try:
+        url.get_dialect().import_dbapi()
+    except NoSuchModuleError:
+        raise StoreError(
+            f"Database addresses starting {scheme}:// are not supported: {_SUPPORTED_TEXT}."
+        ) from None
+    except ImportError:
+        raise StoreError(
+            f"The database driver for {scheme}:// is not installed with MSHT Desk: {_SUPPORTED_TEXT}."
+        ) from None
 
 
 def sqlite_path(url: str) -> Path | None:

@@ -121,15 +121,25 @@ def test_newer_database_is_refused(db_path: Path, template) -> None:
     assert r.returncode == 1 and "newer version of MSHT Desk" in r.stderr
 
 
-def test_demo_fills_a_database_at_the_seed_scale(db_path: Path, template) -> None:
-    from mshtdesk.store.backup import connect
+def test_demo_creates_a_database_at_the_seed_scale(tmp_path: Path) -> None:
+    from sqlalchemy import text
 
-    r = mshtdesk("--db", str(db_path), "demo", "--seed", "7")
+    from mshtdesk.services.users import login
+
+    path = tmp_path / "demo.db"
+    r = mshtdesk("--db", str(path), "demo", "--seed", "7", login=False)
     assert r.returncode == 0, r.stderr
-    con = connect(db_path, template.key)
-    arrests, offences = con.execute("SELECT COUNT(*), (SELECT COUNT(*) FROM offence) FROM arrest").fetchone()
-    districts = con.execute("SELECT COUNT(DISTINCT district_id) FROM arrest").fetchone()[0]
-    con.close()
+    assert "officer" in r.stdout and "synthetic" in r.stdout
+    admin = USERS[Role.ADMINISTRATOR]
+    db, _actor = login(str(path), admin.username, admin.password)
+    try:
+        with db.engine.connect() as conn:
+            arrests, offences = conn.execute(
+                text("SELECT COUNT(*), (SELECT COUNT(*) FROM offence) FROM arrest")
+            ).one()
+            districts = conn.execute(text("SELECT COUNT(DISTINCT district_id) FROM arrest")).scalar()
+    finally:
+        db.close()
     assert arrests == 130 and 130 < offences <= 390 and districts == 5
 
 

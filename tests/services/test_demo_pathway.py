@@ -541,9 +541,11 @@ def test_the_demo_roles_see_their_pathway(template: Template, tmp_path: Path) ->
     """The VLO user's scope holds victims; Backend.fill_demo adds the pathway and records it."""
     from mshtdesk.domain.roles import Entity
     from mshtdesk.services.backend import Backend
+    from mshtdesk.services.demo import mark_demo
 
     db = _copy(template, tmp_path)
     try:
+        mark_demo(db)  # the demo adds data only to a database it made (see tests/reliability)
         officer = Backend.as_user(db, "officer")
         officer.fill_demo(seed=2, arrests=130)
         officer.fill_demo_pathway(seed=2, arrests=130)

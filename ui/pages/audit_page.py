@@ -8,6 +8,7 @@ is not encrypted (it holds user and workstation names).
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer
@@ -24,7 +25,6 @@ from PySide6.QtWidgets import (
 )
 
 from mshtdesk.domain.roles import Action, Entity
-from mshtdesk.errors import MshtError
 from mshtdesk.services.audit import AuditAction, AuditQuery, AuditRow, Verification
 from ui import error_report
 from ui.context import AppContext
@@ -347,28 +347,19 @@ class AuditPage(Page):
             self.export_to(path, reason)
 
     def export_to(self, path: str, reason: str) -> None:
-        """On the worker: open the file (so an unwritable place fails before anything is disclosed), read
-        the events as a disclosure with ``reason``, write them."""
+        """On the worker: refuse an unsafe path (the database's own files, its backups, a folder) before
+        anything is disclosed, read the events as a disclosure with ``reason``, write them whole."""
         query = self.searched_query or self.current_query()
         audit = self.ctx.backend.audit
+        exports = self.ctx.backend.exports
 
         def work(_job: object) -> int:
-            target = Path(path)
-            try:
-                out = target.open("w", encoding="utf-8", newline="")
-            except OSError as exc:
-                raise MshtError(f"The file could not be written: {exc.strerror or exc}.") from None
-            with out:
-                try:
-                    rows = audit.list(query, limit=EXPORT_LIMIT, reason=reason)
-                except BaseException:
-                    out.close()
-                    target.unlink(missing_ok=True)
-                    raise
-                try:
-                    return write_csv(out, rows)
-                except OSError as exc:  # a full disk, say: the disclosure stays recorded, as attempted
-                    raise MshtError(f"The file could not be written: {exc.strerror or exc}.") from None
+            exports.check(path, replace=True)  # the Save dialog has asked about replacing
+            rows = audit.list(query, limit=EXPORT_LIMIT, reason=reason)
+            buf = io.StringIO()
+            n = write_csv(buf, rows)
+            exports.write(path, buf.getvalue().encode("utf-8"), replace=True)
+            return n
 
         self.count_label.setText("Exporting\u2026")
         self.ctx.tasks.run(

@@ -345,11 +345,27 @@ class DisposalPage(Page):
             self.export_to(path, reason)
 
     def export_to(self, path: str, reason: str) -> None:
-        """Record the disclosure (on the worker), then write the table it returned to ``path``."""
-        self._disclose(reason, lambda table: self._write_quietly(path, table))
+        """On the worker: refuse a path that is the database's own file or a backup before anything is
+        disclosed, record the disclosure, then write the table whole (``backend.exports``)."""
+        date_from, date_to, as_at = self.period()
+        backend = self.ctx.backend
 
-    def _write_quietly(self, path: str, table: DisposalTable) -> None:
-        self.write_csv(path, table)
+        def work(_job: object) -> Path:
+            backend.exports.check(path, replace=True)  # the Save dialog has asked about replacing
+            table = backend.export_disposal_table(date_from, date_to, as_at, reason)
+            return backend.exports.write(path, to_csv(table).encode("utf-8"), replace=True)
+
+        self.status.setText("Recording the disclosure\u2026")
+        self.ctx.tasks.run(
+            work,
+            done=self._exported,
+            failed=self._disclose_failed,
+            owner=self,
+            context="exporting the disposal table",
+        )
+
+    def _exported(self, written: Path) -> None:
+        self.status.setText(f"Saved {written.name}; the disclosure is recorded in the audit log")
 
     def _disclose(self, reason: str, then: Callable[[DisposalTable], None]) -> None:
         date_from, date_to, as_at = self.period()
@@ -366,19 +382,6 @@ class DisposalPage(Page):
     def _disclose_failed(self, exc: BaseException) -> None:
         self.status.setText("")
         error_report.report(self, exc, "exporting the disposal table")
-
-    def write_csv(self, path: str, table: DisposalTable) -> bool:
-        """Write the table (``reports.tables.to_csv``); a failure is explained, not raised."""
-        try:
-            Path(path).write_text(to_csv(table), encoding="utf-8", newline="")
-        except OSError as exc:
-            self.status.setText("")
-            error_report.show_message(
-                self, "Export not saved", f"The file could not be written: {exc.strerror or exc}."
-            )
-            return False
-        self.status.setText(f"Saved {Path(path).name}; the disclosure is recorded in the audit log")
-        return True
 
     def import_custody(self) -> None:
         from ui.dialogs.import_dialog import ImportDialog

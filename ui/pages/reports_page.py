@@ -430,30 +430,36 @@ class ReportsPage(Page):
     def save_to(
         self, path: str, fmt: OutputFormat, reason: str, rendered: RenderedReport | None = None
     ) -> None:
-        """Record the run (on the worker), then write exactly the bytes it hashed."""
+        """On the worker: refuse an unsafe path (the database's own files, its backups) before the run
+        is recorded, record it, then write exactly the bytes it hashed, whole."""
         rendered = rendered or self.rendered
         if rendered is None:
             return
         reports = self.reports
+        exports = self.ctx.backend.exports
+
+        def work(_job: object) -> tuple[Path, ReportRun]:
+            exports.check(path, replace=True)  # the Save dialog has asked about replacing
+            run = reports.disclose(rendered, fmt, Path(path).name, reason)
+            return exports.write(path, rendered.data(fmt), replace=True), run
+
         self.ctx.tasks.run(
-            lambda _job: reports.disclose(rendered, fmt, Path(path).name, reason),
-            done=lambda run: self._write(path, rendered.data(fmt), run),
+            work,
+            done=lambda result: self._saved(*result),
+            failed=self._save_failed,
             owner=self,
             context="recording a report run",
         )
 
-    def _write(self, path: str, data: bytes, run: ReportRun) -> None:
-        try:
-            Path(path).write_bytes(data)
-        except OSError as exc:
-            error_report.show_message(
-                self, "Report not saved", f"The file could not be written: {exc.strerror or exc}."
-            )
-            return
+    def _saved(self, written: Path, run: ReportRun) -> None:
         self.status.setText(
-            f"Saved {Path(path).name} (run {run.id}); the disclosure is recorded in the audit log"
+            f"Saved {written.name} (run {run.id}); the disclosure is recorded in the audit log"
         )
         self.load_history()
+
+    def _save_failed(self, exc: BaseException) -> None:
+        self.load_history()  # a run recorded before the file failed is still a disclosure: show it
+        error_report.report(self, exc, "saving a report")
 
     def print_report(self) -> None:
         if self.rendered is None or not self.print_button.isEnabled():
