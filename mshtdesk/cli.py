@@ -590,23 +590,22 @@ def _audit(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _backup(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from mshtdesk.errors import CorruptDatabaseError
+    """A damaged file is not logged in to (that would write to it): its backups are worked from the key
+    file and the user's account as the damaged file or its newest good backup knows it."""
+    from mshtdesk.services.backend import Backend
+    from mshtdesk.services.backups import Backups, open_damaged
 
     if ns.what == "restore" and not (ns.file or ns.latest_good):
         raise UsageError("Name the backup FILE to restore, or give --latest-good.")
-    try:
-        backend = _login(ns)
-    except CorruptDatabaseError:
-        if ns.what != "restore" or not ns.latest_good:
-            raise
-        from mshtdesk.services.backups import restore_latest_good
-
-        user, password = _credentials()
-        result = restore_latest_good(ns.db, user, password)
-        print(f"The damaged file was kept aside and replaced by {result.restored_from}.", file=out)
-        return EXIT_OK
-    try:
+    user, password = _credentials()
+    backend: Backend | None = None
+    service: Backups | None = open_damaged(ns.db, user, password)
+    if service is not None:
+        print("The database file is damaged: working from its backups only.", file=err)
+    else:
+        backend = Backend.login(ns.db, user, password)
         service = backend.backups
+    try:
         if ns.what == "create":
             made = service.create()
             print(f"Backed up to {made.path} ({made.size:,} bytes, encrypted).", file=out)
@@ -632,24 +631,18 @@ def _backup(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 )
             return EXIT_OK if not bad else EXIT_DATA
         elif ns.what == "restore":
-            source = ns.file
-            if source is None:
-                good = [b.path for b in service.list() if service.verify(b.path) == "ok"]
-                if not good:
-                    print(f"No good backup in {service.folder()}; nothing was changed.", file=err)
-                    return EXIT_DATA
-                source = good[0]
-            result = service.restore(source)
-            print(
-                f"Restored {result.restored_from}. "
-                f"The database as it was before is backed up at {result.safety_copy}.",
-                file=out,
-            )
+            result = service.restore(ns.file) if ns.file else service.restore_latest_good()
+            if result.damaged:
+                kept = f"The damaged file was kept aside as {result.safety_copy}."
+            else:
+                kept = f"The database as it was before is backed up at {result.safety_copy}."
+            print(f"Restored {result.restored_from}. {kept}", file=out)
         elif ns.what == "folder":
             folder = service.set_folder(ns.path) if ns.path else service.folder()
             print(f"Backups go to {folder}.", file=out)
     finally:
-        backend.close()
+        if backend is not None:
+            backend.close()
     return EXIT_OK
 
 

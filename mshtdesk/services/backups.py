@@ -5,8 +5,11 @@ A backup is a consistent, encrypted copy taken through SQLite's online backup AP
 (``mshtdesk.store.backup``), with the key file beside it. The folder is a setting in the database
 (``backup_folder``; default ``backups`` beside the database file) so that every copy of the app on the
 file backs up to the same place. Old copies are pruned by the retention rule in
-``mshtdesk.domain.retention`` (7 daily, 4 weekly, 12 monthly). Restoring first backs up the file as it
-is, so a restore can itself be undone. A team database on a server is backed up by its administrators
+``mshtdesk.domain.retention`` (7 daily, 4 weekly, 12 monthly). Only administrators restore. Restoring
+first backs up the file as it is, so a restore can itself be undone; a damaged file (which the online
+backup API cannot read) is renamed aside instead, never deleted. The restore is recorded in the restored
+file's log. A file too damaged to log in to is worked on through ``open_damaged`` (see there how the
+user is checked and the backups found). A team database on a server is backed up by its administrators
 (``pg_dump``), not here.
 """
 
@@ -16,18 +19,31 @@ import builtins
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Protocol
 
 from sqlalchemy import delete, insert, select
 
 from mshtdesk.domain.retention import DEFAULT_POLICY, Dated, RetentionPolicy, to_keep
 from mshtdesk.domain.roles import Action, Entity
-from mshtdesk.errors import MshtError, NotFoundError, StoreError, ValidationError, environmental
-from mshtdesk.security.keyring import Keyring, keyring_path
-from mshtdesk.services.actor import Actor
+from mshtdesk.errors import (
+    AccountLockedError,
+    AuthenticationError,
+    CorruptDatabaseError,
+    MshtError,
+    NotFoundError,
+    PermissionDeniedError,
+    StoreError,
+    ValidationError,
+    environmental,
+)
+from mshtdesk.security.keyring import Keyring, keyring_path, utcnow
+from mshtdesk.security.passwords import verify_password
+from mshtdesk.services.actor import Actor, workstation
 from mshtdesk.services.audit import AuditAction, record
+from mshtdesk.services.users import WRONG, UserInfo, _locked_message, _user_row, login
 from mshtdesk.store import backup as files
-from mshtdesk.store.database import Database
-from mshtdesk.store.engine import resolve_url, sqlite_path
+from mshtdesk.store.database import Database, open_database
+from mshtdesk.store.engine import is_plain_sqlite, resolve_url, sqlite_path
 from mshtdesk.store.location import on_network_share
 from mshtdesk.store.tables import SETTING, USER
 
@@ -64,7 +80,8 @@ class BackupInfo:
 @dataclass(frozen=True)
 class RestoreResult:
     restored_from: str
-    safety_copy: str | None  # the file as it was before the restore (None if it could not be read)
+    safety_copy: str | None  # the file as it was: a backup taken first, or the damaged file kept aside
+    damaged: bool = False  # the file replaced was damaged (renamed aside with a timestamp, never deleted)
 
 
 def _info(b: files.BackupFile) -> BackupInfo:
@@ -216,79 +233,291 @@ class BackupService:
 
     # ----- restoring ---------------------------------------------------------------------------
     def restore(self, backup: str) -> RestoreResult:
-        """Administrators only: back up the file as it is, check the backup, then put it in place."""
-        self._actor.require(Action.ADMINISTER, Entity.REFERENCE)
+        """Administrators only: check the backup, keep the file as it is (backed up first, or renamed
+        aside when it is damaged: the online backup API cannot read it), put the backup in place and say
+        so in the restored log."""
+        self._require_restore()
         path = self._path()
-        source = Path(backup)
-        problem = files.check_file(source, self._db.key)
-        if problem != "ok":
-            raise StoreError(f"That backup cannot be restored: {problem}. Nothing was changed.")
-        safety = self.create("before-restore")
+        source = _checked_source(backup, path, self._db.key)
+        damaged = files.check_file(path, self._db.key) != "ok"
+        safety = None if damaged else self.create("before-restore").path
         self._db.engine.dispose()  # no pooled connection keeps pages of the old content
         try:
-            files.restore_file(source, path, self._db.key)
+            aside = files.restore_file(source, path, self._db.key)
         except Exception as exc:
             raise _wrap(exc, "restored") from None
-        _record_restore(self._db, self._actor, source)
-        return RestoreResult(str(source), safety.path)
+        _record_restore(self._db, self._actor, source, aside, safety)
+        return RestoreResult(str(source), str(aside) if aside else safety, aside is not None)
+
+    def restore_latest_good(self) -> RestoreResult:
+        """Administrators only: the newest backup in the folder that opens and passes the check."""
+        self._require_restore()
+        for b in self._files():
+            if files.check_file(b.path, self._db.key) == "ok":
+                return self.restore(str(b.path))
+        raise NotFoundError(f"No good backup was found in {self.folder()}; nothing was changed.")
+
+    def _require_restore(self) -> None:
+        """Refuse anyone but an administrator, and record the refusal while the log can be written."""
+        if may_restore(self._actor):
+            return
+        try:
+            with self._db.engine.begin() as conn:
+                record(
+                    conn,
+                    self._actor,
+                    AuditAction.ADMINISTER,
+                    "database",
+                    "restore-refused",
+                    reason="refused: only an administrator may restore a backup",
+                )
+        except Exception as exc:  # a damaged, read-only or full file: the refusal stands unrecorded
+            if environmental(exc) is None:
+                raise
+        raise _refused(self._actor)
 
 
-def _record_restore(db: Database, actor: Actor, source: Path) -> None:
-    """The restored log continues from the backup's last event; say there what happened and why."""
+def may_restore(actor: Actor) -> bool:
+    """Restoring replaces everyone's work with an older copy: administrators only (the roles matrix)."""
+    return actor.may(Action.ADMINISTER, Entity.REFERENCE)
+
+
+def _refused(actor: Actor) -> PermissionDeniedError:
+    return PermissionDeniedError(
+        f"Your role ({actor.role.label}) does not allow you to restore a backup: ask an administrator to "
+        "restore it. Nothing was changed."
+    )
+
+
+def _checked_source(backup: str, path: Path, key: bytes | None) -> Path:
+    """The backup to restore, once it is known to be another file that opens and passes the check."""
+    source = Path(backup)
+    if source.resolve() == path.resolve():
+        raise StoreError(
+            "That is the database itself, not a backup: name one of its backups. Nothing was changed."
+        )
+    problem = files.check_file(source, key)
+    if problem != "ok":
+        raise StoreError(f"That backup cannot be restored: {problem}. Nothing was changed.")
+    return source
+
+
+def _record_restore(db: Database, actor: Actor, source: Path, aside: Path | None, safety: str | None) -> None:
+    """The restored log continues from the backup's last event; say there who put it back, from which
+    backup and workstation (the actor's), and what became of the file it replaced. Written in the
+    restored file, since the old file's log went with it."""
+    if aside is not None:
+        before = f"the file it replaced was damaged and is kept as {aside.name}"
+    elif safety is not None:
+        before = f"the file it replaced was backed up first as {Path(safety).name}"
+    else:
+        before = "the file it replaced was not kept"
     with db.engine.begin() as conn:
-        known = conn.execute(select(USER.c.id).where(USER.c.id == actor.user_id)).scalar() is not None
+        known = (
+            conn.execute(
+                select(USER.c.id).where(USER.c.id == actor.user_id, USER.c.username == actor.username)
+            ).scalar()
+            is not None
+        )  # a user added after the backup was taken is named, not linked
         record(
             conn,
             actor if known else None,
             AuditAction.ADMINISTER,
             "database",
             "restore",
-            reason=f"restored from backup {source.name}"[:1000],
+            reason=f"restored from backup {source.name}; {before}"[:1000],
             username=actor.username,
             workstation=actor.workstation,
         )
 
 
-def restore_latest_good(db: str | None, username: str, password: str) -> RestoreResult:
-    """For a database too damaged to log in to: the user's password unlocks the key (the key file is
-    separate from the damaged file), and the newest backup that passes the check replaces the file.
-    The damaged file is renamed aside, never deleted. Whoever holds the key may do this: they could
-    open the backup anyway."""
-    url = resolve_url(db)
-    path = sqlite_path(url)
-    if path is None:
-        raise StoreError(SERVER_MESSAGE)
-    ring = Keyring.load(keyring_path(path))
-    if ring is None:
-        raise StoreError(
-            f"The key file {keyring_path(path).name} is missing, so no backup can be opened. "
-            "Restore the key file from the backup taken with the database."
-        )
-    key = ring.unwrap(username, password)
-    if key is None:
-        from mshtdesk.errors import AuthenticationError
-
-        raise AuthenticationError("Wrong user name or password.")
-    for candidate in files.list_backups(default_folder(path), path.stem) + _elsewhere(path, key):
-        if files.check_file(candidate.path, key) == "ok":
-            files.restore_file(candidate.path, path, key)
-            return RestoreResult(str(candidate.path), None)
-    raise NotFoundError(
-        "No good backup was found beside the database. Copy one into its backups folder, or ask IT to "
-        "restore the file from the system backups."
-    )
+# ----- a damaged file ------------------------------------------------------------------------------
+DAMAGED = (
+    "The database file is damaged, so it cannot be backed up or changed. An administrator can restore "
+    "the latest good backup (mshtdesk backup restore --latest-good); the damaged file is kept aside."
+)
 
 
-def _elsewhere(path: Path, key: bytes) -> list[files.BackupFile]:
-    """A damaged file may still say where its backups go; if it cannot, only the default is searched."""
-    try:
-        con = files.connect(path, key)
+class Backups(Protocol):
+    """What the ``backup`` command needs: a logged-in ``BackupService``, or a ``Recovery``."""
+
+    def folder(self) -> Path: ...
+    def set_folder(self, folder: str) -> Path: ...
+    def create(self, label: str = "manual") -> BackupInfo: ...
+    def list(self) -> builtins.list[BackupInfo]: ...
+    def verify(self, backup: str) -> str: ...
+    def restore(self, backup: str) -> RestoreResult: ...
+    def restore_latest_good(self) -> RestoreResult: ...
+
+
+class Recovery:
+    """The backups of a database file too damaged to log in to: listed, checked and restored without
+    reading or writing the damaged file beyond what ``open_damaged`` needed to find out who is asking.
+
+    The damaged file is never written: a refusal cannot be recorded in it (nor anything else), and a
+    restore renames it aside, with its write-ahead log, before the backup takes its place. The restore
+    is recorded in the restored file's log.
+    """
+
+    def __init__(self, path: Path, key: bytes, actor: Actor, folders: builtins.list[Path]) -> None:
+        self._path = path
+        self._key = key
+        self._actor = actor
+        self._folders = folders
+
+    def folder(self) -> Path:
+        self._actor.require(Action.READ, Entity.REFERENCE)
+        return self._folders[0]
+
+    def set_folder(self, folder: str) -> Path:
+        raise CorruptDatabaseError(DAMAGED)
+
+    def create(self, label: str = "manual") -> BackupInfo:
+        raise CorruptDatabaseError(DAMAGED)
+
+    def list(self) -> builtins.list[BackupInfo]:
+        """Newest first, from the configured folder (when the damaged file still says) and the default."""
+        self._actor.require(Action.READ, Entity.REFERENCE)
+        return [_info(b) for b in _backups_in(self._folders, self._path.stem)]
+
+    def verify(self, backup: str) -> str:
+        self._actor.require(Action.READ, Entity.REFERENCE)
+        return files.check_file(Path(backup), self._key)
+
+    def restore(self, backup: str) -> RestoreResult:
+        """Administrators only: the checked backup replaces the damaged file, which is kept aside."""
+        if not may_restore(self._actor):
+            raise _refused(self._actor)
+        source = _checked_source(backup, self._path, self._key)
         try:
-            row = con.execute("SELECT value FROM setting WHERE key = ?", (FOLDER_SETTING,)).fetchone()
+            aside = files.restore_file(source, self._path, self._key)
+        except Exception as exc:
+            raise _wrap(exc, "restored") from None
+        database = open_database(str(self._path), key=self._key)  # an older backup is upgraded here
+        try:
+            _record_restore(database, self._actor, source, aside, None)
         finally:
-            con.close()
-    except Exception:  # noqa: BLE001 - damaged: fall back to the default folder
-        return []
-    if not row or Path(row[0]) == default_folder(path):
-        return []
-    return files.list_backups(Path(row[0]), path.stem)
+            database.close()
+        return RestoreResult(str(source), str(aside) if aside else None, aside is not None)
+
+    def restore_latest_good(self) -> RestoreResult:
+        if not may_restore(self._actor):
+            raise _refused(self._actor)
+        for b in _backups_in(self._folders, self._path.stem):
+            if files.check_file(b.path, self._key) == "ok":
+                return self.restore(str(b.path))
+        raise NotFoundError(NO_GOOD_BACKUP)
+
+
+NO_GOOD_BACKUP = (
+    "No good backup was found beside the database. Copy one (with its .keys file) into its backups "
+    "folder, or ask IT to restore the file from the system backups. Nothing was changed."
+)
+
+
+def open_damaged(
+    db: str | None, username: str, password: str, *, now: datetime | None = None
+) -> Recovery | None:
+    """The backups of the database file ``db``, when it is damaged, for the user whose password unlocks
+    its key; None when it is not damaged (or is no encrypted file, or the password does not unlock it,
+    or the account is locked: logging in then says why and counts the failure).
+
+    The key file is separate from the damaged file, so the password still gives the data key. Who the
+    user is (role, active, password) is read from the damaged file if its user table can still be
+    read, else from the newest backup that passes the check: an account deactivated before then stays
+    refused. The backup folder is the one the damaged file names, if it can still say, and the default
+    folder beside the database.
+    """
+    path = sqlite_path(resolve_url(db))
+    if path is None or not path.is_file() or is_plain_sqlite(path):
+        return None
+    moment = now or utcnow()
+    try:
+        ring = Keyring.load(keyring_path(path))
+        if ring is None or ring.lockout(username, moment).locked_until is not None:
+            return None
+        key = ring.unwrap(username, password)
+    except (ValueError, KeyError, TypeError):  # a key file that cannot be read: logging in says so
+        return None
+    if key is None or files.check_file(path, key) == "ok":
+        return None
+    folders = _folders(path, key)
+    user = _account(path, key, folders, username)
+    if user is None or not user[0].active or not verify_password(user[1], password):
+        state = ring.record_failure(username, workstation(), moment)
+        if state.locked_until is not None:
+            raise AccountLockedError(_locked_message(state.locked_until))
+        raise AuthenticationError(
+            WRONG if user is None or user[0].active else "This account has been deactivated."
+        )
+    ring.clear_failures(username)
+    info = user[0]
+    actor = Actor(
+        info.id, info.username, info.display_name, info.role, workstation(), info.must_change_password
+    )
+    return Recovery(path, key, actor, folders)
+
+
+def restore_latest_good(db: str | None, username: str, password: str) -> RestoreResult:
+    """The newest backup that passes the check replaces the file, by an administrator: for a damaged
+    file (``open_damaged``) as for a sound one (after logging in). The damaged file is renamed aside,
+    never deleted, and the restore is recorded in the restored log."""
+    recovery = open_damaged(db, username, password)
+    if recovery is not None:
+        return recovery.restore_latest_good()
+    database, actor = login(db, username, password)  # says why it cannot, and counts a failure
+    try:
+        return BackupService(database, actor).restore_latest_good()
+    finally:
+        database.close()
+
+
+def _folders(path: Path, key: bytes) -> builtins.list[Path]:
+    """Where a damaged file's backups are: the folder it names, if it can still say, then the default."""
+    found: builtins.list[Path] = []
+    engine = files.reader(path, key)
+    try:
+        with engine.connect() as conn:
+            value = conn.execute(select(SETTING.c.value).where(SETTING.c.key == FOLDER_SETTING)).scalar()
+        if value:
+            found.append(Path(value))
+    except Exception:  # noqa: BLE001 - damaged: the default folder is searched
+        pass
+    finally:
+        engine.dispose()
+    default = default_folder(path)
+    return found if default in found else [*found, default]
+
+
+def _backups_in(folders: builtins.list[Path], stem: str) -> builtins.list[files.BackupFile]:
+    seen: dict[Path, files.BackupFile] = {}
+    for folder in folders:
+        for b in files.list_backups(folder, stem):
+            seen.setdefault(b.path.resolve(), b)
+    return sorted(seen.values(), key=lambda b: b.taken_at, reverse=True)
+
+
+def _account(
+    path: Path, key: bytes, folders: builtins.list[Path], username: str
+) -> tuple[UserInfo, str] | None:
+    """The user's account and password hash from the damaged file if it can be read, else from the
+    newest good backup; NotFoundError if neither can say."""
+    sources = [path] + [b.path for b in _backups_in(folders, path.stem)]
+    for i, source in enumerate(sources):
+        if i > 0 and files.check_file(source, key) != "ok":
+            continue
+        engine = files.reader(source, key)
+        try:
+            with engine.connect() as conn:
+                user = _user_row(conn, username)
+                hashed = (
+                    None
+                    if user is None
+                    else conn.execute(select(USER.c.password_hash).where(USER.c.id == user.id)).scalar()
+                )
+            return None if user is None or hashed is None else (user, str(hashed))
+        except Exception:  # noqa: BLE001 - this copy cannot say: try the next
+            continue
+        finally:
+            engine.dispose()
+    raise NotFoundError(NO_GOOD_BACKUP)  # nobody can be checked, and nothing could be restored

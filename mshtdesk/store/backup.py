@@ -10,6 +10,10 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 def connect(path: Path, key: bytes | None) -> sqlite3.Connection:
@@ -159,13 +163,14 @@ def schema_revision(path: Path, key: bytes | None) -> str | None:
         con.close()
 
 
-def restore_file(backup: Path, db_path: Path, key: bytes | None) -> None:
-    """Put the content of ``backup`` into ``db_path``.
+def restore_file(backup: Path, db_path: Path, key: bytes | None) -> Path | None:
+    """Put the content of ``backup`` into ``db_path``; return where a damaged file was kept, if it was.
 
     A readable database is overwritten through the backup API, which takes the write lock, so other
     connections (another copy of the app) see the restored content rather than a file swapped under
-    them. A damaged one cannot be written that way: it is renamed aside (kept, never deleted) and a
-    copy of the backup, synced under a temporary name, is renamed into its place.
+    them. A damaged one cannot be written that way (nor should it be: IT may want it as it is): it is
+    renamed aside with its write-ahead log, kept, never deleted, and a copy of the backup, synced under
+    a temporary name, is renamed into its place.
     """
     if check_file(db_path, key) == "ok":
         src = connect(backup, key)
@@ -177,17 +182,22 @@ def restore_file(backup: Path, db_path: Path, key: bytes | None) -> None:
                 dst.close()
         finally:
             src.close()
-        return
+        return None
     fresh = db_path.with_name(db_path.name + ".restoring")
     fresh.unlink(missing_ok=True)
     shutil.copyfile(backup, fresh)
     _fsync(fresh)
+    aside: Path | None = None
     if db_path.exists():
         aside = db_path.with_name(f"{db_path.stem}-damaged-{_stamp()}{db_path.suffix}")
+        wal = Path(str(db_path) + "-wal")
+        if wal.exists():  # committed pages not yet in the file: they belong with it
+            os.replace(wal, Path(str(aside) + "-wal"))
         os.replace(db_path, aside)
     for suffix in ("-wal", "-shm"):
         Path(str(db_path) + suffix).unlink(missing_ok=True)
     os.replace(fresh, db_path)
+    return aside
 
 
 def encrypt_in_place(db_path: Path, key: bytes, backup_dir: Path) -> Path:
@@ -225,3 +235,12 @@ def _export_encrypted(plain: Path, target: Path, key: bytes) -> None:
         con.execute("DETACH DATABASE enc")
     finally:
         con.close()
+
+
+def reader(path: Path, key: bytes | None) -> Engine:
+    """An engine for reading a backup or a damaged file as it is: plain connections (``connect``), none
+    of the app's pragmas, so no journal mode is changed and nothing is written by opening it."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    return create_engine("sqlite://", creator=lambda: connect(path, key), poolclass=NullPool)

@@ -83,7 +83,8 @@ def migrate(url: str, backup_dir: Path | None = None, key: bytes | None = None) 
                     "The database server could not be reached. "
                     "Check the address and your network, then try again."
                 ) from exc
-            if path is not None and "not a database" in str(exc.orig):
+            damaged = any(sign in str(exc.orig) for sign in ("not a database", "malformed"))
+            if path is not None and damaged:
                 raise CorruptDatabaseError(
                     f"{path.name} is not a readable MSHT Desk database: it may be damaged or encrypted. "
                     "Restore it from a backup."

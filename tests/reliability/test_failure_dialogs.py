@@ -32,6 +32,7 @@ from ui.settings import open_settings
 
 SHOTS = Path(__file__).resolve().parents[2] / "shots"
 OFFICER = USERS[Role.HTT_OFFICER]
+ADMIN = USERS[Role.ADMINISTRATOR]
 
 
 def shoot(widget: object, name: str) -> None:
@@ -97,6 +98,7 @@ def flip(path: Path, n: int = 4096) -> None:
 def test_a_damaged_file_at_login_is_restored_from_the_dialog(
     qtbot: QtBot, db_path: Path, template: Template, backend: Backend
 ) -> None:
+    """By an administrator (only they restore: tests/reliability/test_hardening_restore.py)."""
     backend.backups.create()
     backend.close()
     flip(db_path)
@@ -109,8 +111,8 @@ def test_a_damaged_file_at_login_is_restored_from_the_dialog(
         qtbot.waitUntil(lambda: controller.login is not None and controller.login.isVisible(), timeout=30_000)
         login = controller.login
         assert login is not None
-        login.username.setText(OFFICER.username)
-        login.password.setText(OFFICER.password)
+        login.username.setText(ADMIN.username)
+        login.password.setText(ADMIN.password)
         login.submit()
         qtbot.waitUntil(lambda: bool(find_visible("failureDialog")), timeout=30_000)
         dialog = find_visible("failureDialog")[0]
@@ -120,7 +122,7 @@ def test_a_damaged_file_at_login_is_restored_from_the_dialog(
         dialog.restore_button.click()
         qtbot.waitUntil(lambda: controller.tasks.is_idle(), timeout=30_000)
         assert list(db_path.parent.glob("register-damaged-*.db")), "the damaged file is kept aside"
-        login.password.setText(OFFICER.password)
+        login.password.setText(ADMIN.password)
         login.submit()
         qtbot.waitUntil(lambda: controller.session is not None, timeout=30_000)
     finally:

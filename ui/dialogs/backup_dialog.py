@@ -254,7 +254,9 @@ class BackupDialog(QDialog):
 
     def _restored(self, result: RestoreResult) -> None:
         self.status.setText(
-            f"Restored. The database as it was before is kept as a backup: {result.safety_copy}."
+            f"Restored. The damaged file it replaced is kept beside it: {result.safety_copy}."
+            if result.damaged
+            else f"Restored. The database as it was before is kept as a backup: {result.safety_copy}."
         )
         self.ctx.events.announce(DataChanged("database"))
         self.reload()

@@ -56,9 +56,9 @@ def failure_for(exc: BaseException) -> Failure | None:
         return Failure(
             "The database file is damaged",
             what,
-            "MSHT Desk can put back the newest backup that passes its check. The damaged file is kept "
-            "beside it (renamed, never deleted) for IT to look at. Changes made since that backup will "
-            "need entering again.",
+            "An administrator can put back the newest backup that passes its check (anyone else: ask an "
+            "administrator to log in and do it). The damaged file is kept beside it (renamed, never "
+            "deleted) for IT to look at. Changes made since that backup will need entering again.",
             restore=True,
         )
     if isinstance(found, NewerDatabaseError):
