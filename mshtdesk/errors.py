@@ -107,11 +107,7 @@ class ImportRejectedError(MshtError):
         self.rows_read = rows_read
         self.found = max(found or 0, len(errors))
         n = self.found
-        shown = (
-            f" Showing the first {len(errors):,} of {n:,} problems."
-            if len(errors) < n
-            else ""
-        )
+        shown = f" Showing the first {len(errors):,} of {n:,} problems." if len(errors) < n else ""
         super().__init__(
             f"The file was not imported: {n:,} problem{'s' if n != 1 else ''} found in {rows_read:,} rows, "
             f"and nothing was written.{shown} Correct the rows listed and import the file again."

@@ -26,6 +26,7 @@ import unicodedata
 from collections.abc import Collection, Mapping
 
 __all__ = [
+    "add_text_problems",
     "might_be_refused",
     "printable",
     "refused_character",
@@ -42,10 +43,12 @@ _MULTI_LINE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI}]|\r(?!\n)
 #: Escaped by ``printable``: everything a terminal could act on, including tab and line breaks.
 _UNPRINTABLE = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{_BIDI}]")
 
+# fmt: off
 _C0_NAMES = (
-    "NUL SOH STX ETX EOT ENQ ACK BEL BS TAB LF VT FF CR SO SI "
-    "DLE DC1 DC2 DC3 DC4 NAK SYN ETB CAN EM SUB ESC FS GS RS US"
-).split()
+    "NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL", "BS", "TAB", "LF", "VT", "FF", "CR", "SO", "SI",
+    "DLE", "DC1", "DC2", "DC3", "DC4", "NAK", "SYN", "ETB", "CAN", "EM", "SUB", "ESC", "FS", "GS", "RS", "US",
+)
+# fmt: on
 _PLAIN_NAMES = {"\t": "a tab", "\n": "a line break", "\r": "a carriage return"}
 
 
@@ -111,6 +114,15 @@ def text_problems(values: Mapping[str, object], *, multiline: Collection[str] = 
                 if message is not None:
                     problems[name] = message
                     break
+    return problems
+
+
+def add_text_problems(
+    problems: dict[str, str], values: Mapping[str, object], *, multiline: Collection[str] = ()
+) -> dict[str, str]:
+    """``text_problems`` added to a service's ``problems`` (a field's earlier message is kept)."""
+    for name, message in text_problems(values, multiline=multiline).items():
+        problems.setdefault(name, message)
     return problems
 
 

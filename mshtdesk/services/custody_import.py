@@ -209,7 +209,9 @@ class _Reader:
             return None
         return got
 
-    def read(self, source: CsvSource, progress: Progress | None, cancel: Callable[[], bool] | None) -> _Parsed:
+    def read(
+        self, source: CsvSource, progress: Progress | None, cancel: Callable[[], bool] | None
+    ) -> _Parsed:
         parsed = _Parsed(0, {}, {}, {})
         try:
             self._read(source, parsed, progress, cancel)

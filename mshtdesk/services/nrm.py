@@ -46,6 +46,7 @@ from mshtdesk.domain.nrm import (
     replay,
 )
 from mshtdesk.domain.roles import Action, Entity
+from mshtdesk.domain.text import text_problems
 from mshtdesk.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from mshtdesk.services.actor import Actor
 from mshtdesk.services.audit import AuditAction, record
@@ -661,6 +662,8 @@ class NrmService:
             raise ValidationError({"decision_date": f"{uk(decided_on)} is in the future."})
         if len(note) > 2000:
             raise ValidationError({"note": "At most 2000 characters."})
+        if problems := text_problems({"note": note}, multiline=("note",)):
+            raise ValidationError(problems)
         with self._db.engine.begin() as conn:
             self._require(conn, Action.APPEND, referral_id)
             route, submitted = conn.execute(
@@ -722,6 +725,8 @@ class NrmService:
             raise ValidationError({"reason": "Give the reason this entry was made in error."})
         if len(reason) > 2000:
             raise ValidationError({"reason": "At most 2000 characters."})
+        if problems := text_problems({"reason": reason}, multiline=("reason",)):
+            raise ValidationError(problems)
         dt = NRM_DECISION
         with self._db.engine.begin() as conn:
             found = conn.execute(

@@ -24,6 +24,7 @@ from mshtdesk.domain.nrm import (
     Route,
     check_referral,
 )
+from mshtdesk.domain.text import add_text_problems
 from mshtdesk.domain.working_days import WorkingCalendar
 from mshtdesk.services.nrm_types import ReferralClocks, ReferralInput, ReferralStatus
 
@@ -37,6 +38,8 @@ LIMITS = {
     "operation": 120,
     "notes": 4000,
 }
+#: Fields that may hold several lines (and tabs); every other text field is one line.
+MULTILINE = ("notes", "no_crime_reason")
 _SHORT_KIND = {
     DecisionKind.RG: "RG",
     DecisionKind.CG: "CG",
@@ -117,6 +120,7 @@ def referral_problems(
     for p in check_referral(facts):
         if p.field != "exploitation" or "exploitation" not in problems:
             add(p.field, p.message + ".")
+    add_text_problems(problems, vars(data), multiline=MULTILINE)
     return problems, flags
 
 
