@@ -348,7 +348,9 @@ class _Reader:
             no_crime_reason=v["no_crime_reason"],
         )
         named = bool(v["surname"] or v["forenames"])
-        problems, normalised = referral_problems(data, today=self.today, name_kept=named)
+        known = self.people.get(v["person_ref"])
+        born = person.values["date_of_birth"] or (known.values["date_of_birth"] if known else None)
+        problems, normalised = referral_problems(data, today=self.today, name_kept=named, date_of_birth=born)
         for name, message in problems.items():
             column = FIELD_COLUMN.get(name, name)
             if name == "name":
