@@ -103,7 +103,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="districts for a new database (default west-yorkshire)",
     )
 
-    p = sub.add_parser("import", parents=[common], help="import a file")
+    p = sub.add_parser(
+        "import",
+        parents=[common],
+        help="import a file",
+        epilog="A file may be at most 2 GB, and one row at most 1,000,000 characters; "
+        "MSHTDESK_IMPORT_MAX_BYTES and MSHTDESK_IMPORT_MAX_ROW change that (e.g. 4G).",
+    )
     what = p.add_subparsers(dest="what", metavar="WHAT", required=True)
     a = what.add_parser(
         "arrests", parents=[common], help="import a custody export (CSV, one row per disposal event)"
