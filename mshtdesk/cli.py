@@ -103,7 +103,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="districts for a new database (default west-yorkshire)",
     )
 
-    p = sub.add_parser("import", parents=[common], help="import a file")
+    p = sub.add_parser(
+        "import",
+        parents=[common],
+        help="import a file",
+        epilog="A file may be at most 2 GB, and one row at most 1,000,000 characters; "
+        "MSHTDESK_IMPORT_MAX_BYTES and MSHTDESK_IMPORT_MAX_ROW change that (e.g. 4G).",
+    )
     what = p.add_subparsers(dest="what", metavar="WHAT", required=True)
     a = what.add_parser(
         "arrests", parents=[common], help="import a custody export (CSV, one row per disposal event)"
@@ -235,23 +241,26 @@ def run(ns: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = 
     """Carry out a parsed command; every expected failure becomes a message and an exit code."""
     out = out or sys.stdout
     err = err or sys.stderr
+    from mshtdesk.domain.text import printable
     from mshtdesk.errors import AuthenticationError, ImportRejectedError, MshtError
 
     try:
         return _dispatch(ns, out, err)
-    except ImportRejectedError as exc:
-        print(str(exc), file=err)
+    except ImportRejectedError as exc:  # messages quote the file: controls are shown escaped
+        print(printable(exc), file=err)
         for row in exc.errors:
-            print(f"  {row}", file=err)
+            print(f"  {printable(row)}", file=err)
+        if len(exc.errors) < exc.found:
+            print(f"  ... and {exc.found - len(exc.errors):,} more problems not listed.", file=err)
         return EXIT_DATA
     except (AuthenticationError, CredentialsMissingError) as exc:
-        print(str(exc), file=err)
+        print(printable(exc), file=err)
         return EXIT_AUTH
     except UsageError as exc:
-        print(str(exc), file=err)
+        print(printable(exc), file=err)
         return EXIT_USAGE
     except MshtError as exc:
-        print(str(exc), file=err)
+        print(printable(exc), file=err)
         return EXIT_DATA
     except (KeyboardInterrupt, EOFError):
         print("Interrupted: nothing further was written.", file=err)
@@ -412,6 +421,8 @@ class _Progress:
 
 
 def _import(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from mshtdesk.domain.text import printable
+
     backend = _login(ns)
     progress = _Progress(err)
     try:
@@ -422,7 +433,7 @@ def _import(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     finally:
         progress.finish()
         backend.close()
-    print(summary.describe(), file=out)
+    print(printable(summary.describe()), file=out)
     return EXIT_OK
 
 
@@ -487,12 +498,14 @@ def _demo(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _ranking(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from mshtdesk.domain.text import printable
+
     backend = _login(ns)
     try:
         if ns.set:
             backend.reference.set_ranking([c.strip().upper() for c in ns.set.split(",") if c.strip()])
         for t in backend.reference.disposal_types():
-            print(f"{t.rank}. {t.label} ({t.code})", file=out)
+            print(printable(f"{t.rank}. {t.label} ({t.code})"), file=out)
     finally:
         backend.close()
     return EXIT_OK
@@ -500,6 +513,7 @@ def _ranking(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _users(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from mshtdesk.domain.roles import Role
+    from mshtdesk.domain.text import printable
 
     backend = _login(ns)
     try:
@@ -507,7 +521,7 @@ def _users(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             for u in backend.users.list_users():
                 state = "active" if u.active else "deactivated"
                 flag = ", must change password" if u.must_change_password else ""
-                print(f"{u.username:<16} {u.role.label:<24} {state}{flag}", file=out)
+                print(f"{printable(u.username):<16} {u.role.label:<24} {state}{flag}", file=out)
         elif ns.what == "add":
             from mshtdesk.domain.roles import Action, Entity
 
@@ -580,9 +594,13 @@ def _audit(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         write_audit_csv(buf, rows)
         _write(ns, buf.getvalue(), out, f"{len(rows)} events")
     else:
-        lines = [
-            f"{r.id:>6}  {r.at:%Y-%m-%d %H:%M:%S}  {r.username:<12} {r.action:<12} {r.entity}:{r.record_id}  "
-            f"{r.fields}  {r.reason}"
+        from mshtdesk.domain.text import printable
+
+        lines = [  # user names, records and reasons are text people typed: shown with controls escaped
+            printable(
+                f"{r.id:>6}  {r.at:%Y-%m-%d %H:%M:%S}  {r.username:<12} {r.action:<12} "
+                f"{r.entity}:{r.record_id}  {r.fields}  {r.reason}"
+            )
             for r in rows
         ]
         _write(ns, "\n".join(lines) + ("\n" if lines else "No events match.\n"), out, f"{len(rows)} events")
@@ -648,6 +666,7 @@ def _backup(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _calendar(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from mshtdesk.domain.dates import uk
+    from mshtdesk.domain.text import printable
 
     backend = _login(ns)
     try:
@@ -655,7 +674,8 @@ def _calendar(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             days = backend.calendar.list()
             for d in days:
                 kind = "working" if d.working else "non-working"
-                print(f"{uk(d.day)}  {d.day.strftime('%a')}  {kind:<12} {d.label}".rstrip(), file=out)
+                text = f"{uk(d.day)}  {d.day.strftime('%a')}  {kind:<12} {d.label}".rstrip()
+                print(printable(text), file=out)
             if not days:
                 print("No changes: England & Wales bank holidays apply as published.", file=out)
         elif ns.what == "add":

@@ -101,13 +101,16 @@ class RowError:
 class ImportRejectedError(MshtError):
     """A file with any invalid row: nothing was written."""
 
-    def __init__(self, errors: list[RowError], rows_read: int) -> None:
+    def __init__(self, errors: list[RowError], rows_read: int, found: int | None = None) -> None:
+        """``found``: how many problems there were in all, when ``errors`` lists only the first ones."""
         self.errors = errors
         self.rows_read = rows_read
-        n = len(errors)
+        self.found = max(found or 0, len(errors))
+        n = self.found
+        shown = f" Showing the first {len(errors):,} of {n:,} problems." if len(errors) < n else ""
         super().__init__(
-            f"The file was not imported: {n} problem{'s' if n != 1 else ''} found in {rows_read} rows, "
-            "and nothing was written. Correct the rows listed and import the file again."
+            f"The file was not imported: {n:,} problem{'s' if n != 1 else ''} found in {rows_read:,} rows, "
+            f"and nothing was written.{shown} Correct the rows listed and import the file again."
         )
 
 

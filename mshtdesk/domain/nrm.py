@@ -177,6 +177,7 @@ class ReferralFacts:
     ``consent``: an adult's informed consent to enter the NRM (None: not recorded).
     ``name_or_contact_kept``: a name or contact details are held for the person.
     ``cooperates``: for Duty to Notify, the person agreed to co-operate with the authorities.
+    ``date_of_birth`` and ``referred_on`` (the submission date), when known, let the age be checked.
     """
 
     route: Route
@@ -187,6 +188,55 @@ class ReferralFacts:
     crime_ref: str | None = None
     no_crime_reason: str | None = None
     exploitation: frozenset[ExploitationType] = field(default_factory=frozenset)
+    date_of_birth: date | None = None
+    referred_on: date | None = None
+
+
+ADULT_AGE = 18
+
+
+def age_on(born: date, on: date) -> int:
+    """Whole years between ``born`` and ``on`` (someone born on 29 February turns a year older on 1 March)."""
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def check_age(facts: ReferralFacts) -> list[Problem]:
+    """The date of birth against the referral: born before it, and a child by it is never an adult.
+
+    Why: the age band and the route are typed separately from the person's date of birth, so a register
+    row said "adult, Duty to Notify" for someone born in 2015. A child at referral goes into the NRM
+    (Duty to Notify is for adults only); a date of birth after the referral is a typing error.
+    """
+    born, on = facts.date_of_birth, facts.referred_on
+    if born is None or on is None:
+        return []
+    if born > on:
+        return [
+            Problem(
+                "date_of_birth",
+                f"The date of birth {uk(born)} is after the referral ({uk(on)}); check the year",
+            )
+        ]
+    years = age_on(born, on)
+    if years >= ADULT_AGE:
+        return []
+    problems: list[Problem] = []
+    if facts.age_at_referral is AgeAtReferral.ADULT:
+        problems.append(
+            Problem(
+                "age_at_referral",
+                f"Born {uk(born)}, the person was {years} when referred ({uk(on)}): a child, not an adult",
+            )
+        )
+    if facts.route is Route.DUTY_TO_NOTIFY and not facts.age_at_referral.may_be_child:
+        problems.append(
+            Problem(
+                "route",
+                f"Born {uk(born)}, the person was {years} when referred: a child is always referred into "
+                "the NRM; Duty to Notify is for adults only",
+            )
+        )
+    return problems
 
 
 def check_route(facts: ReferralFacts) -> list[Problem]:
@@ -257,6 +307,7 @@ def check_referral(facts: ReferralFacts) -> list[Problem]:
     """Every rule a referral record must keep, in form order."""
     return (
         check_route(facts)
+        + check_age(facts)
         + check_exploitation(facts.exploitation)
         + check_crime_reference(facts.crime_ref, facts.no_crime_reason)
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from mshtdesk.domain.disposal_table import DisposalTable
+from mshtdesk.domain.text import printable
 from mshtdesk.reports.csv_safety import write_rows
 
 
@@ -16,7 +17,8 @@ def to_csv(table: DisposalTable) -> str:
 
 
 def to_text(table: DisposalTable) -> str:
-    cells = [list(table.header), *[[str(c) for c in r] for r in table.records()]]
+    """For a terminal: district names are text an administrator typed, so controls are shown escaped."""
+    cells = [[printable(c) for c in table.header], *[[printable(c) for c in r] for r in table.records()]]
     widths = [max(len(row[i]) for row in cells) for i in range(len(cells[0]))]
 
     def line(row: list[str]) -> str:
@@ -25,4 +27,4 @@ def to_text(table: DisposalTable) -> str:
         )
 
     body = [line(cells[0]), "  ".join("-" * w for w in widths), *(line(r) for r in cells[1:])]
-    return "\n".join([table.caption, "", *body, "", *table.footnotes]) + "\n"
+    return "\n".join([table.caption, "", *body, "", *map(printable, table.footnotes)]) + "\n"

@@ -22,6 +22,7 @@ from mshtdesk.services.backups import BackupService
 from mshtdesk.services.calendar import CalendarService
 from mshtdesk.services.com_report import ReportService
 from mshtdesk.services.contacts import ContactService
+from mshtdesk.services.csv_source import CsvSource, open_source
 from mshtdesk.services.custody_import import ImportSummary, Progress
 from mshtdesk.services.disposal_report import disposal_table
 from mshtdesk.services.exports import ExportFiles
@@ -117,7 +118,7 @@ class Backend:
 
     def import_custody(
         self,
-        data: bytes,
+        data: bytes | CsvSource,
         file_name: str,
         *,
         dry_run: bool = False,
@@ -156,12 +157,14 @@ class Backend:
         progress: Progress | None = None,
         cancel: Callable[[], bool] | None = None,
     ) -> ImportSummary:
-        data = custody_import.read_file(path)
-        return self.import_custody(data, Path(path).name, dry_run=dry_run, progress=progress, cancel=cancel)
+        with open_source(path) as source:
+            return self.import_custody(
+                source, Path(path).name, dry_run=dry_run, progress=progress, cancel=cancel
+            )
 
     def import_nrm(
         self,
-        data: bytes,
+        data: bytes | CsvSource,
         file_name: str,
         *,
         dry_run: bool = False,
@@ -203,8 +206,8 @@ class Backend:
         progress: Progress | None = None,
         cancel: Callable[[], bool] | None = None,
     ) -> NrmImportSummary:
-        data = custody_import.read_file(path)
-        return self.import_nrm(data, Path(path).name, dry_run=dry_run, progress=progress, cancel=cancel)
+        with open_source(path) as source:
+            return self.import_nrm(source, Path(path).name, dry_run=dry_run, progress=progress, cancel=cancel)
 
     def fill_demo(self, *, seed: int = 1, arrests: int = 130) -> ImportSummary:
         """Synthetic arrests (demonstrations and training): an import, with the same rights and record."""

@@ -27,6 +27,7 @@ from mshtdesk.domain.clocks import (
 from mshtdesk.domain.dates import uk
 from mshtdesk.domain.roles import Action, Entity
 from mshtdesk.domain.support import ContactMethod, ContactPurpose, NotifiableDecision
+from mshtdesk.domain.text import add_text_problems
 from mshtdesk.errors import ValidationError
 from mshtdesk.services.actor import Actor
 from mshtdesk.services.audit import AuditAction, record
@@ -117,7 +118,7 @@ def read_interval(conn: Connection) -> int:
 
 
 def _problems(data: ContactInput, now: datetime) -> dict[str, str]:
-    problems: dict[str, str] = {}
+    problems = add_text_problems({}, vars(data), multiline=("summary",))
     if ContactMethod.parse(data.method) is None:
         problems["method"] = "Choose how the contact was made."
     purpose = ContactPurpose.parse(data.purpose)

@@ -9,10 +9,7 @@ disposal, date), so a file imported twice, or a later cumulative export, adds on
 
 from __future__ import annotations
 
-import csv
 import gc
-import hashlib
-import io
 import operator
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -26,7 +23,9 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from mshtdesk.domain.dates import parse_date, uk
 from mshtdesk.domain.disposals import accepted_disposal_words, parse_disposal
 from mshtdesk.domain.offences import OTHER_MS, recognise_offence
+from mshtdesk.domain.text import might_be_refused, printable
 from mshtdesk.errors import CancelledError, ImportRejectedError, RowError, StoreError
+from mshtdesk.services.csv_source import CsvSource, UnreadableRowError, cell_problem
 from mshtdesk.store.bulk import bulk_insert
 from mshtdesk.store.database import Database
 from mshtdesk.store.queries.disposals import refresh_current_rank
@@ -67,6 +66,8 @@ ALIASES = {
     "disposal_type": "disposal",
 }
 MAX_LEN = {"arrest_ref": 64, "detainee_ref": 64, "offence_ref": 64, "offence": 400, "district": 80}
+#: Columns whose cells may hold line breaks and tabs (custody systems wrap long offence wording).
+MULTILINE = frozenset({"offence"})
 EARLIEST = date(1990, 1, 1)
 CHUNK = 500  # bound parameters per IN (...) lookup: well under SQLite's and PostgreSQL's limits
 ARREST_COLUMNS = (
@@ -95,7 +96,7 @@ EVENT_COLUMNS = (
     "recorded_at",
 )
 WRITE_BATCH = 5000  # rows per executemany: progress and cancel are checked between batches
-MAX_ERRORS = 1000  # stop collecting after this many; the file is rejected either way
+MAX_ERRORS = 1000  # stop listing after this many (all are counted); the file is rejected either way
 
 
 @dataclass(frozen=True)
@@ -160,7 +161,8 @@ def _norm_header(name: str) -> str:
 
 
 def _clip(s: str, n: int = 40) -> str:
-    return s if len(s) <= n else s[: n - 1] + "\u2026"
+    """A piece of a cell for a message: short, and with any control shown as an escape."""
+    return printable(s if len(s) <= n else s[: n - 1] + "\u2026")
 
 
 class _Reader:
@@ -207,17 +209,28 @@ class _Reader:
             return None
         return got
 
-    def read(self, text: str, progress: Progress | None, cancel: Callable[[], bool] | None) -> _Parsed:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
+    def read(
+        self, source: CsvSource, progress: Progress | None, cancel: Callable[[], bool] | None
+    ) -> _Parsed:
         parsed = _Parsed(0, {}, {}, {})
         try:
-            header = next(reader, None)
-        except csv.Error as exc:
-            self.error(1, "header", f"the header row cannot be read as CSV ({exc})")
-            return parsed
-        if header is None or not any(h.strip() for h in header):
+            self._read(source, parsed, progress, cancel)
+        except UnreadableRowError as exc:  # reading stops there: the file is refused
+            self.error(exc.line, exc.column, exc.reason)
+        return parsed
+
+    def _read(
+        self,
+        source: CsvSource,
+        parsed: _Parsed,
+        progress: Progress | None,
+        cancel: Callable[[], bool] | None,
+    ) -> None:
+        records = source.records()
+        _, header = next(records, (1, []))
+        if not any(h.strip() for h in header):
             self.error(1, "header", "the file is empty; expected a header row naming " + ", ".join(COLUMNS))
-            return parsed
+            return
         index: dict[str, int] = {}
         for i, name in enumerate(header):
             key = _norm_header(name)
@@ -229,12 +242,10 @@ class _Reader:
         for c in missing:
             self.error(1, c, "this column is missing from the header")
         if self.errors:
-            return parsed
+            return
         width = len(header)
         pick = operator.itemgetter(*(index.get(c, -1) for c in COLUMNS))
         pad = any(c not in index for c in COLUMNS)
-        total = text.count("\n") + 1
-        last_line = 1
         step = 0
         # Local names for the fast path below: the loop runs once per row of a file of 100,000s.
         strip = str.strip
@@ -243,16 +254,8 @@ class _Reader:
         add_event = parsed.events.setdefault
         disposals = self._disposals.get
         dates = self._dates.get
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as exc:
-                self.error(reader.line_num, "row", f"not valid CSV ({exc}); check the quotes on this line")
-                break
-            line = last_line + 1
-            last_line = reader.line_num
+        suspect = might_be_refused
+        for line, row in records:
             if not "".join(row).strip():
                 continue
             parsed.rows += 1
@@ -262,13 +265,15 @@ class _Reader:
                 if cancel is not None and cancel():
                     raise CancelledError()
                 if progress is not None:
-                    progress("Reading", min(line, total), total)
+                    progress("Reading", source.bytes_read, source.size)
             if len(row) != width:
                 self.error(line, "row", f"has {len(row)} fields but the header has {width}")
                 continue
             if pad:
                 row.append("")  # the optional column is absent: position -1 reads this empty value
             values = list(map(strip, pick(row)))
+            if suspect("".join(values)) and self._refused_characters(line, values):
+                continue
             # Fast path: an arrest already checked in this exact form, a plain offence and a disposal
             # already seen valid. Anything else (first sight, errors, no disposal) takes the full check.
             ref, date_text, district_text, detainee, off_ref, off_text, disposal_text, day_text = values
@@ -287,7 +292,15 @@ class _Reader:
                         add_event((ref, off_ref, code, day), line)
                         continue
             self._row(parsed, line, values)
-        return parsed
+
+    def _refused_characters(self, line: int, values: list[str]) -> bool:
+        """Name each cell holding a control or bidi character (values in COLUMNS order); True if any."""
+        n_before = self.found
+        for column, value in zip(COLUMNS, values, strict=True):
+            problem = cell_problem(value, multiline=column in MULTILINE)
+            if problem is not None:
+                self.error(line, column, problem)
+        return self.found > n_before
 
     def _row(self, parsed: _Parsed, line: int, values: list[str]) -> None:
         """Check one row (values in COLUMNS order) and fold it into ``parsed``: the hot path of an import.
@@ -399,26 +412,6 @@ class _Reader:
         return known
 
 
-def _delimiter(text: str) -> str:
-    """Comma, unless the header has none and uses semicolons or tabs (spreadsheets saved in some locales)."""
-    header = text.split("\n", 1)[0]
-    if "," in header:
-        return ","
-    return max(";\t", key=header.count) if (";" in header or "\t" in header) else ","
-
-
-def decode(data: bytes) -> str:
-    """UTF-8 (with or without a BOM); anything else is named by the line it breaks on."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise ImportRejectedError(
-            [RowError(line, "file", "is not UTF-8 text; save the export as 'CSV UTF-8' and import it again")],
-            0,
-        ) from None
-
-
 def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
@@ -426,7 +419,7 @@ def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
 
 def import_custody(
     db: Database,
-    data: bytes,
+    data: bytes | CsvSource,
     file_name: str,
     *,
     dry_run: bool = False,
@@ -438,8 +431,11 @@ def import_custody(
 ) -> ImportSummary:
     """Check ``data`` completely, then write what is new in one transaction, or raise ImportRejectedError.
 
+    ``data``: the file's bytes, or an open file (``csv_source.open_source``), which is streamed.
     ``on_commit`` runs inside that transaction just before it commits (the audit record goes there).
     """
+    if not isinstance(data, CsvSource):
+        data = CsvSource.from_bytes(data, file_name)
     with _gc_paused():
         return _import(db, data, file_name, dry_run, progress, cancel, today, source, on_commit)
 
@@ -459,7 +455,7 @@ def _gc_paused() -> Iterator[None]:
 
 def _import(
     db: Database,
-    data: bytes,
+    data: CsvSource,
     file_name: str,
     dry_run: bool,
     progress: Progress | None,
@@ -468,16 +464,15 @@ def _import(
     source: str,
     on_commit: Callable[[Connection, ImportSummary], None] | None = None,
 ) -> ImportSummary:
-    text = decode(data)
     with db.engine.connect() as conn:
         district_rows = conn.execute(select(DISTRICT.c.id, DISTRICT.c.code, DISTRICT.c.name)).all()
     lookup = {c.casefold(): i for i, c, _ in district_rows} | {n.casefold(): i for i, _, n in district_rows}
     reader = _Reader(lookup, {i: c for i, c, _ in district_rows}, today or date.today())
-    parsed = reader.read(text, progress, cancel)
+    parsed = reader.read(data, progress, cancel)
     if not reader.errors and parsed.rows == 0:
         reader.error(2, "row", "the file has a header but no rows")
     if reader.errors:
-        raise ImportRejectedError(reader.errors, parsed.rows)
+        raise ImportRejectedError(reader.errors, parsed.rows, reader.found)
     try:
         with db.engine.begin() as conn:
             summary = _write(
@@ -485,14 +480,14 @@ def _import(
                 parsed,
                 reader,
                 file_name,
-                hashlib.sha256(data).hexdigest(),
+                data.sha256(),
                 dry_run,
                 progress,
                 cancel,
                 source,
             )
             if reader.errors:
-                raise ImportRejectedError(reader.errors, parsed.rows)
+                raise ImportRejectedError(reader.errors, parsed.rows, reader.found)
             if dry_run:
                 conn.rollback()
             elif on_commit is not None and summary.changed:
@@ -713,18 +708,3 @@ def _current_ranks(parsed: _Parsed, refs: set[str], rank_of: dict[str, int]) -> 
         if rank < current.get(ref, rank + 1):
             current[ref] = rank
     return current
-
-
-def read_file(path: str) -> bytes:
-    """Read an import file, turning the usual OS failures into one clear sentence."""
-    try:
-        with open(path, "rb") as fh:
-            return fh.read()
-    except FileNotFoundError:
-        raise StoreError(f"There is no file at {path}.") from None
-    except IsADirectoryError:
-        raise StoreError(f"{path} is a folder, not a file.") from None
-    except PermissionError:
-        raise StoreError(f"You do not have permission to read {path}.") from None
-    except OSError as exc:
-        raise StoreError(f"{path} could not be read: {exc.strerror or exc}.") from None

@@ -29,6 +29,7 @@ from mshtdesk.domain.support import (
     occupancy,
     split_codes,
 )
+from mshtdesk.domain.text import add_text_problems, text_problems
 from mshtdesk.errors import ConflictError, NotFoundError, ValidationError
 from mshtdesk.services.actor import Actor
 from mshtdesk.services.audit import AuditAction, record
@@ -132,7 +133,7 @@ def _stay_problems(data: StayInput, now: datetime) -> dict[str, str]:
         problems["adults"] = "At most 20 people in one party."
     if ReceptionDecision.parse(data.nrm_decision_at_reception) is None:
         problems["nrm_decision_at_reception"] = "Choose the NRM decision made at reception."
-    return problems
+    return add_text_problems(problems, vars(data), multiline=("notes",))
 
 
 def _is_open_bed_clash(error: IntegrityError) -> bool:
@@ -236,6 +237,8 @@ class HavenService:
             raise ValidationError({"label": 'Give the bed a label, for example "Room 1, bed A".'})
         if len(label) > 40 or len(room) > 40:
             raise ValidationError({"label" if len(label) > 40 else "room": "At most 40 characters."})
+        if problems := text_problems({"label": label, "room": room}):
+            raise ValidationError(problems)
         with self._db.engine.begin() as conn:
             if conn.execute(select(_BED.c.id).where(func.lower(_BED.c.label) == label.casefold())).first():
                 raise ValidationError({"label": f"There is already a bed labelled {label}."})

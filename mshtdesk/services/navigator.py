@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Row, Select, func, insert, or_, select, updat
 
 from mshtdesk.domain.roles import Action, Entity, Role
 from mshtdesk.domain.support import NavigatorCloseReason, NavigatorNeed, join_codes, labels_of, split_codes
+from mshtdesk.domain.text import add_text_problems
 from mshtdesk.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from mshtdesk.services.actor import Actor
 from mshtdesk.services.audit import AuditAction, record
@@ -114,7 +115,7 @@ def _problems(data: NavigatorCaseInput, today: date) -> dict[str, str]:
         problems["statement_date"] = "A statement or ABE interview date cannot be in the future."
     if data.gave_evidence and data.attended_court is False:
         problems["gave_evidence"] = "Someone who gave evidence attended court: tick both, or neither."
-    return problems
+    return add_text_problems(problems, vars(data), multiline=("notes",))
 
 
 def _values(data: NavigatorCaseInput) -> dict[str, Any]:
@@ -385,6 +386,7 @@ class NavigatorService:
             problems["closed_date"] = "A case cannot close in the future."
         if reason is NavigatorCloseReason.OTHER and not note.strip():
             problems["closed_reason"] = "Say why the case closed."
+        add_text_problems(problems, {"closed_reason": note}, multiline=("closed_reason",))
         if problems:
             raise ValidationError(problems)
         with self._db.engine.begin() as conn:

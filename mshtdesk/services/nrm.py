@@ -46,6 +46,7 @@ from mshtdesk.domain.nrm import (
     replay,
 )
 from mshtdesk.domain.roles import Action, Entity
+from mshtdesk.domain.text import text_problems
 from mshtdesk.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from mshtdesk.services.actor import Actor
 from mshtdesk.services.audit import AuditAction, record
@@ -527,9 +528,16 @@ class NrmService:
         }
 
     def _check(
-        self, conn: Connection, data: ReferralInput, name_kept: bool, own_id: int | None
+        self,
+        conn: Connection,
+        data: ReferralInput,
+        name_kept: bool,
+        own_id: int | None,
+        date_of_birth: date | None = None,
     ) -> tuple[dict[str, str], dict[str, Any]]:
-        problems, flags = referral_problems(data, today=self.today, name_kept=name_kept)
+        problems, flags = referral_problems(
+            data, today=self.today, name_kept=name_kept, date_of_birth=date_of_birth
+        )
         district = self._district_id(conn, data.district)
         if isinstance(district, str):
             problems["district"] = district
@@ -553,19 +561,25 @@ class NrmService:
             if data.person_id is not None:
                 found = conn.execute(
                     select(
-                        PERSON.c.surname, PERSON.c.forenames, PERSON.c.aliases, PERSON.c.contact_details
+                        PERSON.c.surname,
+                        PERSON.c.forenames,
+                        PERSON.c.aliases,
+                        PERSON.c.contact_details,
+                        PERSON.c.date_of_birth,
                     ).where(PERSON.c.id == data.person_id)
                 ).one_or_none()
                 if found is None:
                     raise ValidationError({"person": "That person is no longer in the register."})
                 self._actor.require(Action.CREATE, Entity.NRM_REFERRAL, record_scope(conn, data.person_id))
-                kept = name_or_contact_kept(*found)
+                kept = name_or_contact_kept(*found[:4])
+                born = found[4]
             else:
                 assert data.new_person is not None
                 p = data.new_person
                 problems.update(person_problems(p, self.today))
                 kept = name_or_contact_kept(p.surname, p.forenames, p.aliases, p.contact_details)
-            found_problems, values = self._check(conn, data, kept, None)
+                born = p.date_of_birth
+            found_problems, values = self._check(conn, data, kept, None, born)
             problems.update(found_problems)
             if problems:
                 raise ValidationError(problems)
@@ -608,10 +622,16 @@ class NrmService:
                 )
             found = conn.execute(
                 select(
-                    PERSON.c.surname, PERSON.c.forenames, PERSON.c.aliases, PERSON.c.contact_details
+                    PERSON.c.surname,
+                    PERSON.c.forenames,
+                    PERSON.c.aliases,
+                    PERSON.c.contact_details,
+                    PERSON.c.date_of_birth,
                 ).where(PERSON.c.id == person_id)
             ).one()
-            problems, values = self._check(conn, data, name_or_contact_kept(*found), referral_id)
+            problems, values = self._check(
+                conn, data, name_or_contact_kept(*found[:4]), referral_id, found[4]
+            )
             has_decisions = conn.execute(
                 select(NRM_DECISION.c.id).where(NRM_DECISION.c.referral_id == referral_id).limit(1)
             ).first()
@@ -661,6 +681,8 @@ class NrmService:
             raise ValidationError({"decision_date": f"{uk(decided_on)} is in the future."})
         if len(note) > 2000:
             raise ValidationError({"note": "At most 2000 characters."})
+        if problems := text_problems({"note": note}, multiline=("note",)):
+            raise ValidationError(problems)
         with self._db.engine.begin() as conn:
             self._require(conn, Action.APPEND, referral_id)
             route, submitted = conn.execute(
@@ -722,6 +744,8 @@ class NrmService:
             raise ValidationError({"reason": "Give the reason this entry was made in error."})
         if len(reason) > 2000:
             raise ValidationError({"reason": "At most 2000 characters."})
+        if problems := text_problems({"reason": reason}, multiline=("reason",)):
+            raise ValidationError(problems)
         dt = NRM_DECISION
         with self._db.engine.begin() as conn:
             found = conn.execute(

@@ -13,9 +13,6 @@ lacks is filled in. Decisions from the RG and CG columns keep the sequence rules
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -36,8 +33,10 @@ from mshtdesk.domain.nrm import (
     Route,
     check_decision,
 )
+from mshtdesk.domain.text import might_be_refused
 from mshtdesk.errors import CancelledError, ImportRejectedError, RowError, StoreError
-from mshtdesk.services.custody_import import MAX_ERRORS, Progress, _chunks, _clip, _delimiter, decode
+from mshtdesk.services.csv_source import CsvSource, UnreadableRowError, cell_problem
+from mshtdesk.services.custody_import import MAX_ERRORS, Progress, _chunks, _clip
 from mshtdesk.services.nrm import (
     ExploitationLocation,
     ReferralInput,
@@ -94,6 +93,8 @@ COMPARED = (
     "no_crime_reason",
 )
 PERSON_FIELDS = ("surname", "forenames", "date_of_birth", "gender", "nationality")
+#: Columns whose cells may hold line breaks and tabs (a reason written in a spreadsheet cell).
+MULTILINE = frozenset({"no_crime_reason"})
 EARLIEST_BIRTH = date(1900, 1, 1)
 
 
@@ -193,23 +194,30 @@ class _Reader:
     def __init__(self, today: date) -> None:
         self.today = today
         self.errors: list[RowError] = []
+        self.found = 0  # problems found, including any beyond MAX_ERRORS
         self.rows = 0
         self.people: dict[str, _Person] = {}
         self.referrals: dict[str, _Referral] = {}
 
     def error(self, line: int, column: str, reason: str) -> None:
+        self.found += 1
         if len(self.errors) < MAX_ERRORS:
             self.errors.append(RowError(line, column, reason))
 
+    def rejected(self) -> ImportRejectedError:
+        return ImportRejectedError(sorted(self.errors, key=lambda e: e.line), self.rows, self.found)
+
     # ----- the file ------------------------------------------------------------------------------
-    def read(self, text: str, progress: Progress | None, cancel: Callable[[], bool] | None) -> None:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
+    def read(self, source: CsvSource, progress: Progress | None, cancel: Callable[[], bool] | None) -> None:
         try:
-            header = next(reader, None)
-        except csv.Error as exc:
-            self.error(1, "header", f"the header row cannot be read as CSV ({exc})")
-            return
-        if header is None or not any(h.strip() for h in header):
+            self._read(source, progress, cancel)
+        except UnreadableRowError as exc:  # reading stops there: the file is refused
+            self.error(exc.line, exc.column, exc.reason)
+
+    def _read(self, source: CsvSource, progress: Progress | None, cancel: Callable[[], bool] | None) -> None:
+        records = source.records()
+        _, header = next(records, (1, []))
+        if not any(h.strip() for h in header):
             self.error(1, "header", "the file is empty; expected a header row naming " + ", ".join(COLUMNS))
             return
         index: dict[str, int] = {}
@@ -225,32 +233,33 @@ class _Reader:
         if self.errors:
             return
         width = len(header)
-        total = text.count("\n") + 1
-        last_line = 1
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as exc:
-                self.error(reader.line_num, "row", f"not valid CSV ({exc}); check the quotes on this line")
-                break
-            line = last_line + 1
-            last_line = reader.line_num
+        for line, row in records:
             if not "".join(row).strip():
                 continue
             self.rows += 1
             if cancel is not None and cancel():
                 raise CancelledError()
             if progress is not None and self.rows % 200 == 0:
-                progress("Reading", min(line, total), total)
+                progress("Reading", source.bytes_read, source.size)
             if len(row) != width:
                 self.error(line, "row", f"has {len(row)} fields but the header has {width}")
                 continue
-            self.row(line, {c: row[index[c]].strip() for c in COLUMNS})
+            values = {c: row[index[c]].strip() for c in COLUMNS}
+            if might_be_refused("".join(values.values())) and self._refused_characters(line, values):
+                continue
+            self.row(line, values)
         if not self.errors and self.rows == 0:
             self.error(2, "row", "the file has a header but no rows")
         self.check_anonymity()
+
+    def _refused_characters(self, line: int, values: dict[str, str]) -> bool:
+        """Name each cell holding a control or bidi character; True if any."""
+        n_before = self.found
+        for column, value in values.items():
+            problem = cell_problem(value, multiline=column in MULTILINE)
+            if problem is not None:
+                self.error(line, column, problem)
+        return self.found > n_before
 
     # ----- one row -------------------------------------------------------------------------------
     def _date(self, line: int, column: str, text: str, label: str, earliest: date) -> date | None:
@@ -275,7 +284,7 @@ class _Reader:
         return found
 
     def row(self, line: int, v: dict[str, str]) -> None:
-        n_before = len(self.errors)
+        n_before = self.found
         for column, limit in MAX_LEN.items():
             if len(v[column]) > limit:
                 self.error(line, column, f"is {len(v[column])} characters long; at most {limit} are allowed")
@@ -321,7 +330,7 @@ class _Reader:
             )
         else:
             self.error(line, "submitted_date", "is empty")
-        if len(self.errors) > n_before or person is None:
+        if self.found > n_before or person is None:
             return
         assert isinstance(route, Route) and isinstance(age, AgeAtReferral)
         adult = not age.may_be_child
@@ -339,7 +348,9 @@ class _Reader:
             no_crime_reason=v["no_crime_reason"],
         )
         named = bool(v["surname"] or v["forenames"])
-        problems, normalised = referral_problems(data, today=self.today, name_kept=named)
+        known = self.people.get(v["person_ref"])
+        born = person.values["date_of_birth"] or (known.values["date_of_birth"] if known else None)
+        problems, normalised = referral_problems(data, today=self.today, name_kept=named, date_of_birth=born)
         for name, message in problems.items():
             column = FIELD_COLUMN.get(name, name)
             if name == "name":
@@ -349,7 +360,7 @@ class _Reader:
                 )
             self.error(line, column if column in COLUMNS else "row", message.rstrip("."))
         decisions = self._decisions(line, v, route, submitted)
-        if len(self.errors) > n_before or decisions is None:
+        if self.found > n_before or decisions is None:
             return
         self._merge_person(v["person_ref"], person)
         referral = _Referral(
@@ -371,7 +382,7 @@ class _Reader:
         self._merge_referral(v, referral)
 
     def _person(self, line: int, v: dict[str, str]) -> _Person | None:
-        n_before = len(self.errors)
+        n_before = self.found
         dob = None
         if v["date_of_birth"]:
             dob = self._date(line, "date_of_birth", v["date_of_birth"], "date of birth", EARLIEST_BIRTH)
@@ -390,7 +401,7 @@ class _Reader:
                     f"'{_clip(v['nationality'])}' is not a nationality (use a name such as Polish, Albanian "
                     "or British, or an ISO 3166 alpha-3 code such as POL)",
                 )
-        if len(self.errors) > n_before:
+        if self.found > n_before:
             return None
         values = {
             "surname": v["surname"],
@@ -421,7 +432,7 @@ class _Reader:
     def _decisions(
         self, line: int, v: dict[str, str], route: Route, submitted: date | None
     ) -> tuple[_Decision, ...] | None:
-        n_before = len(self.errors)
+        n_before = self.found
         found: list[_Decision] = []
         for prefix, kind, choices, words in (
             ("rg", DecisionKind.RG, RG_OUTCOMES, "positive or negative"),
@@ -451,7 +462,7 @@ class _Reader:
                 f"{found[0].column}_outcome",
                 "a Duty to Notify receives no NRM decisions; leave it empty",
             )
-        if len(self.errors) > n_before:
+        if self.found > n_before:
             return None
         history: list[Decision] = []
         for d in found:
@@ -460,7 +471,7 @@ class _Reader:
                 column = f"{d.column}_date" if p.field == "decision_date" else f"{d.column}_outcome"
                 self.error(line, column, p.message[:1].lower() + p.message[1:])
             history.append(Decision(d.kind, d.on, d.outcome))
-        return None if len(self.errors) > n_before else tuple(found)
+        return None if self.found > n_before else tuple(found)
 
     # ----- across rows ---------------------------------------------------------------------------
     def _merge_person(self, ref: str, new: _Person) -> None:
@@ -524,7 +535,7 @@ class _Reader:
 
 def import_nrm(
     db: Database,
-    data: bytes,
+    data: bytes | CsvSource,
     file_name: str,
     *,
     dry_run: bool = False,
@@ -536,27 +547,29 @@ def import_nrm(
 ) -> NrmImportSummary:
     """Check ``data`` completely, then write what is new in one transaction, or raise ImportRejectedError.
 
+    ``data``: the file's bytes, or an open file (``csv_source.open_source``), which is streamed.
     ``on_commit`` runs inside that transaction just before it commits (the audit record goes there).
     """
-    text = decode(data)
+    if not isinstance(data, CsvSource):
+        data = CsvSource.from_bytes(data, file_name)
     reader = _Reader(today or date.today())
-    reader.read(text, progress, cancel)
+    reader.read(data, progress, cancel)
     if reader.errors:
-        raise ImportRejectedError(sorted(reader.errors, key=lambda e: e.line), reader.rows)
+        raise reader.rejected()
     try:
         with db.engine.begin() as conn:
             summary = _write(
                 conn,
                 reader,
                 file_name,
-                hashlib.sha256(data).hexdigest(),
+                data.sha256(),
                 dry_run,
                 progress,
                 cancel,
                 recorded_by,
             )
             if reader.errors:
-                raise ImportRejectedError(sorted(reader.errors, key=lambda e: e.line), reader.rows)
+                raise reader.rejected()
             if dry_run:
                 conn.rollback()
             elif on_commit is not None and summary.changed:

@@ -24,6 +24,7 @@ from mshtdesk.domain.nrm import (
     Route,
     check_referral,
 )
+from mshtdesk.domain.text import add_text_problems
 from mshtdesk.domain.working_days import WorkingCalendar
 from mshtdesk.services.nrm_types import ReferralClocks, ReferralInput, ReferralStatus
 
@@ -37,6 +38,8 @@ LIMITS = {
     "operation": 120,
     "notes": 4000,
 }
+#: Fields that may hold several lines (and tabs); every other text field is one line.
+MULTILINE = ("notes", "no_crime_reason")
 _SHORT_KIND = {
     DecisionKind.RG: "RG",
     DecisionKind.CG: "CG",
@@ -78,12 +81,13 @@ def last_decision_text(kind: DecisionKind | None, outcome: Outcome | None, on: d
 
 
 def referral_problems(
-    data: ReferralInput, *, today: date, name_kept: bool
+    data: ReferralInput, *, today: date, name_kept: bool, date_of_birth: date | None = None
 ) -> tuple[dict[str, str], frozenset[ExploitationType]]:
     """Every rule a referral must keep, by form field, and its exploitation flags (sub-types included).
 
     Pure: the form and the import both ask it. ``name_kept``: the person referred has a name or contact
-    details (a Duty to Notify may keep them only if the person agrees to co-operate).
+    details (a Duty to Notify may keep them only if the person agrees to co-operate). ``date_of_birth``:
+    the person's, if known (a child at referral never goes by Duty to Notify).
     """
     problems: dict[str, str] = {}
 
@@ -113,10 +117,13 @@ def referral_problems(
         crime_ref=data.crime_ref,
         no_crime_reason=data.no_crime_reason,
         exploitation=flags,
+        date_of_birth=date_of_birth,
+        referred_on=data.submitted_date,
     )
     for p in check_referral(facts):
         if p.field != "exploitation" or "exploitation" not in problems:
             add(p.field, p.message + ".")
+    add_text_problems(problems, vars(data), multiline=MULTILINE)
     return problems, flags
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, or_, select, update
 
 from mshtdesk.domain.roles import Action, Entity, Role
+from mshtdesk.domain.text import add_text_problems, text_problems
 from mshtdesk.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from mshtdesk.services.actor import Actor
 from mshtdesk.services.audit import AuditAction, record
@@ -42,6 +43,10 @@ LIMITS = {
     "facts": 4000,
     "assessments": 4000,
 }
+
+
+#: Fields that may hold several lines (and tabs); every other text field is one line.
+MULTILINE = ("contact_details", "facts", "assessments")
 
 
 @dataclass(frozen=True)
@@ -97,7 +102,7 @@ def person_problems(data: PersonInput, today: date) -> dict[str, str]:
         problems["date_of_birth"] = "A date of birth cannot be in the future."
     if data.estimated_age is not None and not 0 <= data.estimated_age <= 120:
         problems["estimated_age"] = "An estimated age is between 0 and 120."
-    return problems
+    return add_text_problems(problems, vars(data), multiline=MULTILINE)
 
 
 class PeopleService:
@@ -309,6 +314,8 @@ class PeopleService:
             raise ValidationError({"link": "Link the person to an arrest or name the operation."})
         if arrest_id is not None:
             self._actor.require(Action.READ, Entity.ARREST)  # combining records needs sight of both
+        if problems := text_problems({"operation": operation}):
+            raise ValidationError(problems)
         if (
             arrest_id is not None
             and conn.execute(select(ARREST.c.id).where(ARREST.c.id == arrest_id)).first() is None

@@ -16,6 +16,7 @@ from mshtdesk.domain.dates import uk
 from mshtdesk.domain.disposals import Event, offence_disposal_as_at
 from mshtdesk.domain.offences import offence_title, recognise_offence
 from mshtdesk.domain.roles import Action, Entity
+from mshtdesk.domain.text import add_text_problems, text_problems
 from mshtdesk.errors import ConflictError, NotFoundError, ValidationError
 from mshtdesk.services.actor import Actor
 from mshtdesk.services.audit import AuditAction, record
@@ -126,7 +127,7 @@ def _offence_problems(offence_ref: str, text: str, taken: set[str]) -> dict[str,
         problems["offence"] = "Choose or type the offence."
     elif len(text) > 400:
         problems["offence"] = "At most 400 characters."
-    return problems
+    return add_text_problems(problems, {"offence_ref": ref, "offence": text}, multiline=("offence",))
 
 
 class RegisterService:
@@ -322,6 +323,8 @@ class RegisterService:
             raise ValidationError(
                 {"reason": "Give the reason for this disclosure; it is kept in the audit log."}
             )
+        if problems := text_problems({"reason": reason, "recipient": recipient}, multiline=("reason",)):
+            raise ValidationError(problems)
         with self._db.engine.begin() as conn:
             for arrest_id in sorted(set(arrest_ids)):
                 record(
@@ -372,6 +375,7 @@ class RegisterService:
         for field, limit in (("detainee_ref", 64), ("operation", 120), ("notes", 4000)):
             if len(getattr(data, field)) > limit:
                 problems[field] = f"At most {limit} characters."
+        add_text_problems(problems, vars(data), multiline=("notes",))
         return problems, district_id
 
     def create_arrest(self, data: ArrestInput, offences: list[tuple[str, str]]) -> int:
@@ -559,6 +563,8 @@ class RegisterService:
 
     def append_event(self, offence_id: int, disposal_code: str, on: date | None, note: str = "") -> int:
         self._actor.require(Action.APPEND, Entity.ARREST)
+        if problems := text_problems({"note": note}, multiline=("note",)):
+            raise ValidationError(problems)
         with self._db.engine.begin() as conn:
             type_id, day = self._event_checks(conn, offence_id, disposal_code, on)
             event_id = self._insert_event(conn, offence_id, type_id, day, note=note.strip()[:2000])
@@ -580,6 +586,8 @@ class RegisterService:
             raise ConflictError("That event has already been corrected; correct the latest version instead.")
         if not reason.strip():
             raise ValidationError({"reason": "Give the reason for the correction."})
+        if problems := text_problems({"reason": reason}, multiline=("reason",)):
+            raise ValidationError(problems)
         return int(row[0]), int(row[1]), row[2]
 
     def correct_event(self, event_id: int, disposal_code: str, on: date | None, reason: str) -> int:

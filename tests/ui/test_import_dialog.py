@@ -159,3 +159,25 @@ def test_closing_the_dialog_cancels_a_queued_import(
     release.set()
     wait_idle()
     assert backend.register.counts().arrests == 0
+
+
+def test_a_file_with_more_problems_than_listed_says_how_many(
+    qtbot: QtBot,
+    track: Track,
+    window_for: Callable[[Backend], MainWindow],
+    backend: Backend,
+    wait_idle: Callable[..., None],
+    tmp_path: Path,
+) -> None:
+    """Issue 10, item 11: 6,000 bad rows were reported as "1000 problems found"."""
+    window = window_for(backend)
+    bad = tmp_path / "bad.csv"
+    header = "arrest_ref,arrest_date,district,detainee_ref,offence_ref,offence,disposal,disposal_date\n"
+    bad.write_text(header + "".join(f"A{n},2022-02-30,BD,,O1,x,,\n" for n in range(6000)), encoding="utf-8")
+    dialog = _dialog(track, window)
+    dialog.start_import(str(bad))
+    wait_idle()
+    assert dialog.result_title.text() == "File not imported"
+    assert "6,000 problems found in 6,000 rows" in dialog.result_text.text()
+    assert "Showing the first 1,000 of 6,000 problems." in dialog.result_text.text()
+    assert dialog.errors.rowCount() == 1000

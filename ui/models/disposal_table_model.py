@@ -8,6 +8,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QFont
 
 from mshtdesk.domain.disposal_table import DisposalTable
+from mshtdesk.reports.csv_safety import to_tsv
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole  # the TableRow
@@ -76,6 +77,4 @@ class DisposalTableModel(QAbstractTableModel):
 
 def table_tsv(table: DisposalTable) -> str:
     """Tab-separated, header included: pastes into a spreadsheet or a Word table as laid out."""
-    lines = ["\t".join(table.header)]
-    lines += ["\t".join(str(v) for v in record) for record in table.records()]
-    return "\n".join(lines) + "\n"
+    return to_tsv([table.header, *table.records()])  # district names are text an administrator typed

@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from mshtdesk.errors import RowError
+from mshtdesk.reports.csv_safety import to_tsv
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 HEADERS = ("Line", "Column", "Problem")
@@ -63,6 +64,5 @@ class RowErrorsModel(QAbstractTableModel):
         return None
 
     def as_tsv(self) -> str:
-        lines = ["\t".join(HEADERS)]
-        lines += [f"{e.line}\t{e.column}\t{e.reason}" for e in self._errors]
-        return "\n".join(lines) + "\n"
+        """The problems for the clipboard; a reason quotes a piece of the file, so every cell is guarded."""
+        return to_tsv([HEADERS, *((e.line, e.column, e.reason) for e in self._errors)])

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from mshtdesk.domain.roles import Action, Entity
-from mshtdesk.reports.csv_safety import safe_cell
+from mshtdesk.reports.csv_safety import to_tsv
 from mshtdesk.services.register import NO_DISPOSAL, ArrestQuery
 from ui import error_report
 from ui.context import AppContext
@@ -292,11 +292,9 @@ class ArrestsPage(Page):
             return
         from ui.dialogs.reason_dialog import ReasonDialog
 
-        lines = ["\t".join(HEADERS[c] for c in Column)]
-        for r in rows:
-            cells = (str(safe_cell(self.model.index(r, c).data() or "")) for c in Column)
-            lines.append("\t".join(cells))  # pasted into a spreadsheet, a "=..." reference stays text
-        text = "\n".join(lines) + "\n"
+        header = [HEADERS[c] for c in Column]
+        cells = [[str(self.model.index(r, c).data() or "") for c in Column] for r in rows]
+        text = to_tsv([header, *cells])  # every cell guarded and kept whole: "=..." stays text
         ids = [self.model.row_at(r).id for r in rows]
         dialog = ReasonDialog(
             self,
