@@ -75,6 +75,20 @@ def default_folder(db_path: Path) -> Path:
     return db_path.parent / "backups"
 
 
+def backup_folders(db: Database) -> builtins.list[Path]:
+    """Every folder this database's backups may be in: the one chosen in the settings and the default
+    (copies taken before the setting changed stay there). Used by a rekey and by ``audit verify``."""
+    path = db.path
+    if path is None:
+        return []
+    with db.engine.connect() as conn:
+        value = conn.execute(select(SETTING.c.value).where(SETTING.c.key == FOLDER_SETTING)).scalar()
+    folders = [default_folder(path)]
+    if value and Path(value) != folders[0]:
+        folders.insert(0, Path(value))
+    return folders
+
+
 def _wrap(exc: BaseException, doing: str) -> MshtError:
     """A full disk or a read-only folder while backing up is said as such; anything else is a bug."""
     found = environmental(exc)
