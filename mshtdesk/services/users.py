@@ -27,6 +27,7 @@ from mshtdesk.errors import (
     NotFoundError,
     StoreError,
     ValidationError,
+    environmental,
 )
 from mshtdesk.security.keypairs import Signer, b64
 from mshtdesk.security.keyring import Keyring, Unlocked, keyring_path, new_data_key, utcnow
@@ -503,10 +504,13 @@ class UserService:
             return None
         try:
             return rekey_database(self._db, self._actor, f"{username} deactivated")
-        except StoreError as exc:
+        except Exception as exc:  # a full disk, another copy open: said, with what is already done
+            found = environmental(exc)
+            if found is None:
+                raise
             raise StoreError(
                 f"{username} is deactivated and can no longer log in, but the database key was not changed: "
-                f"{exc} When it can be, run: mshtdesk users rekey."
+                f"{found} When it can be, run: mshtdesk users rekey."
             ) from None
 
     def rekey(self, reason: str = "on request") -> RekeyResult:

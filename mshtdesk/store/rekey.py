@@ -62,8 +62,8 @@ def exclusive(path: Path, key: bytes) -> Iterator[sqlite3.Connection]:
             con.execute("PRAGMA locking_mode = EXCLUSIVE")
             con.execute("BEGIN EXCLUSIVE")
             con.execute("COMMIT")  # the exclusive lock stays with this connection until it closes
-        except sqlite3.OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
+        except Exception as exc:  # sqlcipher3's OperationalError: "database is locked"
+            if "locked" in str(exc).lower() or "busy" in str(exc).lower():
                 raise DatabaseLockedError(IN_USE) from None
             raise
         yield con
