@@ -323,32 +323,51 @@ def verify_chain(db: Database) -> Verification:
         head_id, head_hash = conn.execute(select(AUDIT_HEAD.c.last_id, AUDIT_HEAD.c.last_hash)).one()
     if head_id != checked or head_hash != prev:
         return Verification(False, checked, checked + 1, "events after it have been removed")
-    problem = _check_keys(db, walk)
+    problem, notes = _check_keys(db, walk)
     if problem:
         return Verification(False, checked, None, problem, walk.signed, walk.legacy)
-    return Verification(True, checked, None, "", walk.signed, walk.legacy)
+    return Verification(True, checked, None, "", walk.signed, walk.legacy, notes=notes)
 
 
-def _check_keys(db: Database, walk: _Walk) -> str | None:
-    """A public key swapped in ``app_user`` or in the key file (to sign as someone else from now on, or
-    to pass off a rewritten log with no signatures at all) does not match the key the log bound."""
+def _check_keys(db: Database, walk: _Walk) -> tuple[str | None, tuple[str, ...]]:
+    """The problem with the users' public keys, if any, and what is worth saying but is not tampering.
+
+    A key swapped in ``app_user`` (to sign as someone else from now on) does not match the key the log
+    bound. A key in the key file that the log never bound means the log was rewritten with its
+    signatures stripped (or restored from a backup older than that key: it is bound again at the user's
+    next login). A key in the key file that differs from the bound one cannot forge anything (the log
+    checks events against the bound key) but locks its user out: said as a note.
+    """
     for user_id, (username, _role, recorded) in sorted(walk.users.items()):
         if recorded and walk.bound.get(user_id) != _b(recorded):
-            return f"the signing key recorded for {username} is not the one the log bound to them"
+            return f"the signing key recorded for {username} is not the one the log bound to them", ()
     if db.path is None or db.key is None:
-        return None
+        return None, ()
     try:
         ring = Keyring.load(keyring_path(db.path))
     except KeyFileDamagedError:
-        return None  # said at the next login, with how to recover
+        return None, ()  # said at the next login, with how to recover
     if ring is None:
-        return None
+        return None, ()
     ids = {name: user_id for user_id, (name, _r, _k) in walk.users.items()}
+    notes = []
     for username in ring.users():
         public = ring.sign_public(username)
-        if public is not None and username in ids and walk.bound.get(ids[username]) != public:
-            return f"the signing key of {username} in the key file is not the one the log bound to them"
-    return None
+        if public is None or username not in ids:
+            continue
+        bound = walk.bound.get(ids[username])
+        if bound is None:
+            return (
+                f"{username} holds a signing key in the key file that the log never bound to them: the log "
+                "has been rewritten, or restored from a backup older than that key (then their next login "
+                "binds it)"
+            ), ()
+        if bound != public:
+            notes.append(
+                f"The signing key of {username} in the key file is not the one the log bound to them, so "
+                "they cannot log in: reset their password (normal after restoring an older backup)."
+            )
+    return None, tuple(notes)
 
 
 def compare_with_backups(db: Database, chain: Verification) -> Verification:
@@ -413,7 +432,9 @@ def compare_with_backups(db: Database, chain: Verification) -> Verification:
             f"{unreadable} backup{'s' if many else ''} could not be read with the current key "
             f"and {'were' if many else 'was'} not compared.",
         )
-    return Verification(True, chain.checked, None, "", chain.signed, chain.legacy, agreed, notes)
+    return Verification(
+        True, chain.checked, None, "", chain.signed, chain.legacy, agreed, chain.notes + notes
+    )
 
 
 @dataclass(frozen=True)

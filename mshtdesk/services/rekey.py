@@ -87,6 +87,11 @@ def rekey_database(db: Database, actor: Actor, reason: str) -> RekeyResult:
             f"The key file {keyring_path(path).name} beside the database is missing; restore it from the "
             "backup taken with the database before changing the key."
         )
+    if not ring.has_user(actor.username) or ring.is_legacy(actor.username):
+        raise StoreError(  # they would be left without the new key themselves
+            "Your own entry in the key file has no key pairs yet, so the new key could not be given to you; "
+            "log out and in again, then change the key."
+        )
     signing = _signing_keys(db)
     folders = backup_folders(db)
     new = new_data_key()

@@ -379,3 +379,28 @@ def test_an_upgraded_log_counts_its_unsigned_events_and_keeps_its_triggers(tmp_p
             assert set(triggers) >= {"audit_event_no_update", "audit_event_no_delete"}
     finally:
         b.close()
+
+
+def test_a_log_rewritten_wholesale_without_any_signature_is_caught(
+    db_path: Path, backend_for: Callable[[Role], Backend]
+) -> None:
+    """The insider strips every signature and key binding (and the keys in ``app_user``) to pass the
+    whole log off as written before signing began, then drops what they like: each user's key in the
+    key file, which the insider cannot replace without locking that user out, is no longer bound."""
+    officer, _manager = _work(backend_for)
+    insider = Insider(db_path, OFFICER.username, OFFICER.password)
+    target = [r["id"] for r in insider.rows() if r["user_id"] == officer.actor.user_id][0]
+
+    def strip(rows: Rows) -> Rows:
+        for r in rows:
+            r.update(signer_id=None, signature="", bound_key="")
+        return [r for r in rows if r["id"] != target]
+
+    insider.user_id = -1  # nothing to re-sign: no event will carry a signature
+    insider.rewrite(strip)
+    with insider.engine.begin() as conn:
+        conn.execute(update(USER).values(signing_key=""))
+    insider.close()
+    result = _verify(db_path, backend_for)
+    assert not result.ok and result.legacy == result.checked and result.signed == 0
+    assert result.problem.startswith("admin holds a signing key in the key file that the log never bound")
