@@ -371,18 +371,19 @@ def _check_keys(db: Database, walk: _Walk) -> tuple[str | None, tuple[str, ...]]
 
 
 def compare_with_backups(db: Database, chain: Verification) -> Verification:
-    """Compare the log with the chain head each retained backup holds (its own ``audit_head``).
+    """Compare the log with the chain each retained backup holds (its own ``audit_head``).
 
     Every backup holds the hash of the last event it saw; the live log must hold the same event with the
     same hash. A log cut short or rewritten before that point is named, with the backup that shows it.
-    A backup taken before a restore legitimately differs after the restored point: it is passed over
-    when the log records that restore and agrees with the backup up to it.
+    A backup taken before a restore legitimately parts from the log where the restored copy ended: it is
+    passed over when the log records a restore, signed by an administrator, after the point where the
+    two part (found by bisection: two chains that agree at an event agree on everything before it).
     """
     if not chain.ok or db.path is None or db.key is None:
         return chain
     from mshtdesk.services.backups import backup_folders
     from mshtdesk.store.backup import list_backups
-    from mshtdesk.store.rekey import chain_point
+    from mshtdesk.store.rekey import chain_reader
 
     key, stem = db.key, db.path.stem
     agreed, unreadable = 0, 0
@@ -391,28 +392,34 @@ def compare_with_backups(db: Database, chain: Verification) -> Verification:
         def live(event_id: int) -> str | None:
             return conn.execute(select(AUDIT.c.hash).where(AUDIT.c.id == event_id)).scalar()
 
-        restores = list(
-            conn.execute(
-                select(AUDIT.c.id).where(AUDIT.c.entity == "database", AUDIT.c.record_id == "restore")
-            ).scalars()
-        )
+        admins = set(conn.execute(select(USER.c.id).where(USER.c.role == Role.ADMINISTRATOR.value)).scalars())
+        restores = [
+            event_id
+            for event_id, signer in conn.execute(
+                select(AUDIT.c.id, AUDIT.c.signer_id).where(
+                    AUDIT.c.entity == "database", AUDIT.c.record_id == "restore"
+                )
+            )
+            if signer is None or signer in admins  # unsigned: before signing began, checked as such
+        ]
         for folder in backup_folders(db):
             for backup in list_backups(folder, stem):
-                head = chain_point(backup.path, key)
-                if head is None:
-                    unreadable += 1
-                    continue
-                head_id, head_hash = head
-                if live(head_id) == head_hash:
-                    agreed += 1
-                    continue
-                if any(
-                    r <= head_id and (r == 1 or chain_point(backup.path, key, r - 1) == (r - 1, live(r - 1)))
-                    for r in restores
-                ):
+                with chain_reader(backup.path, key) as reader:
+                    if reader is None:
+                        unreadable += 1
+                        continue
+                    head_id, head_hash = reader.head()
+                    if head_id == 0 or live(head_id) == head_hash:  # 0: taken before the first event
+                        agreed += 1
+                        continue
+                    low, high = 0, min(head_id, chain.checked) + 1  # agree at low, differ at high
+                    while high - low > 1:
+                        mid = (low + high) // 2
+                        low, high = (mid, high) if reader.hash_at(mid) == live(mid) else (low, mid)
+                if any(r >= high for r in restores):
                     continue  # taken before a restore that the log records
                 taken = backup.taken_at.strftime("%d %b %Y %H:%M")
-                if live(head_id) is None:
+                if high > chain.checked:
                     problem = (
                         f"the backup {backup.path.name} (taken {taken}) holds events up to {head_id}, "
                         f"but the log now ends at event {chain.checked}: events have been removed"
@@ -422,15 +429,14 @@ def compare_with_backups(db: Database, chain: Verification) -> Verification:
                         f"it differs from the same event in the backup {backup.path.name} (taken {taken}): "
                         "the log has been rewritten"
                     )
-                return Verification(
-                    False, chain.checked, head_id, problem, chain.signed, chain.legacy, agreed
-                )
+                return Verification(False, chain.checked, high, problem, chain.signed, chain.legacy, agreed)
     notes: tuple[str, ...] = ()
     if unreadable:
         many = unreadable != 1
         notes = (
-            f"{unreadable} backup{'s' if many else ''} could not be read with the current key "
-            f"and {'were' if many else 'was'} not compared.",
+            f"{unreadable} backup{'s' if many else ''} held no audit log this key can read "
+            f"(another key, damage, or a file from before the log existed) and "
+            f"{'were' if many else 'was'} not compared.",
         )
     return Verification(
         True, chain.checked, None, "", chain.signed, chain.legacy, agreed, chain.notes + notes

@@ -334,6 +334,18 @@ def _session_signer(
     return replace(actor, signer=signer)
 
 
+def ensure_key_recorded(db: Database, actor: Actor) -> None:
+    """After a restore: a session's signing key that the restored database does not hold (a backup from
+    before signing began) is recorded again, so the events this session goes on writing verify."""
+    if actor.signer is None:
+        return
+    with db.engine.begin() as conn:
+        recorded = conn.execute(select(USER.c.signing_key).where(USER.c.id == actor.user_id)).scalar()
+        if recorded == "":
+            reason = "signing key recorded again: the database did not hold it (restored from a backup?)"
+            _record_user_change(conn, actor, actor.user_id, (), actor.signer, reason)
+
+
 def _login_server(url: str, username: str, password: str) -> tuple[Database, Actor]:
     database = open_database(url)
     with database.engine.begin() as conn:

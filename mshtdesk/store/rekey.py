@@ -109,20 +109,35 @@ def rekey_copy(path: Path, keys: Sequence[bytes], new_key: bytes) -> bool:
     return True
 
 
-def chain_point(path: Path, key: bytes, event_id: int | None = None) -> tuple[int, str] | None:
-    """The audit chain's head in the file at ``path`` (or the hash of event ``event_id``), or None if
-    it cannot be read: a backup's head is what ``audit verify`` compares the live log with."""
+@contextmanager
+def chain_reader(path: Path, key: bytes) -> Iterator[ChainReader | None]:
+    """The audit chain inside the file at ``path`` (a backup), or None if it cannot be read with ``key``
+    (another key, damage, a file from before the log existed): what ``audit verify`` compares with."""
     try:
         con = connect(path, key)
-    except Exception:  # noqa: BLE001 - an unreadable backup has no head to compare
-        return None
+    except Exception:  # noqa: BLE001 - an unreadable backup has nothing to compare
+        yield None
+        return
     try:
-        if event_id is None:
-            row = con.execute("SELECT last_id, last_hash FROM audit_head WHERE id = 1").fetchone()
-        else:
-            row = con.execute("SELECT id, hash FROM audit_event WHERE id = ?", (event_id,)).fetchone()
-    except Exception:  # noqa: BLE001 - another key, damage, or a file without an audit log
-        return None
+        reader = ChainReader(con)
+        try:
+            reader.head()
+        except Exception:  # noqa: BLE001 - another key, damage, or no audit log in the file
+            yield None
+            return
+        yield reader
     finally:
         con.close()
-    return None if row is None else (int(row[0]), str(row[1]))
+
+
+class ChainReader:
+    def __init__(self, con: sqlite3.Connection) -> None:
+        self._con = con
+
+    def head(self) -> tuple[int, str]:
+        row = self._con.execute("SELECT last_id, last_hash FROM audit_head WHERE id = 1").fetchone()
+        return (0, "") if row is None else (int(row[0]), str(row[1]))
+
+    def hash_at(self, event_id: int) -> str | None:
+        row = self._con.execute("SELECT hash FROM audit_event WHERE id = ?", (event_id,)).fetchone()
+        return None if row is None else str(row[0])

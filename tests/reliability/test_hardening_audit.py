@@ -289,7 +289,7 @@ def test_a_backup_shows_the_insiders_own_events_cut_short(
     insider.close()
     assert verify_chain(backend_for(Role.AUDITOR).db).ok  # the chain and the signatures alone hold
     result = _verify(db_path, backend_for)
-    assert not result.ok and result.first_broken_id == rows[-1]["id"]
+    assert not result.ok and result.first_broken_id == last_other + 1  # the first event removed
     name = Path(made.path).name
     assert result.problem.startswith(f"the backup {name} (taken ")
     assert result.problem.endswith(
@@ -404,3 +404,17 @@ def test_a_log_rewritten_wholesale_without_any_signature_is_caught(
     result = _verify(db_path, backend_for)
     assert not result.ok and result.legacy == result.checked and result.signed == 0
     assert result.problem.startswith("admin holds a signing key in the key file that the log never bound")
+
+
+def test_a_backup_taken_before_the_first_event_agrees(tmp_path: Path) -> None:
+    """The copy taken before an old unencrypted database is encrypted holds an empty log: no mismatch."""
+    from mshtdesk.store.database import open_database
+
+    path = tmp_path / "old.db"
+    open_database(str(path)).close()
+    b = Backend.create(str(path), "chief", "a long enough passphrase")
+    try:
+        result = b.audit.verify()
+        assert result.ok and result.backups == 1, result.describe()
+    finally:
+        b.close()
