@@ -177,15 +177,26 @@ def build_parser() -> argparse.ArgumentParser:
     u.add_argument("--display-name", default="")
     u = what.add_parser("reset-password", parents=[common], help="set a new password the user must change")
     u.add_argument("username")
-    u = what.add_parser("deactivate", parents=[common], help="stop a user logging in (never deleted)")
+    u = what.add_parser(
+        "deactivate", parents=[common], help="stop a user logging in (never deleted); the data key changes"
+    )
     u.add_argument("username")
+    what.add_parser(
+        "rekey",
+        parents=[common],
+        help="give the database and its backups a new key, sealed to every active user",
+    )
     sub.add_parser(
         "passwd", parents=[common], help=f"change your own password (new one from {NEW_PASSWORD_ENV})"
     )
 
     p = sub.add_parser("audit", parents=[common], help="the audit log (auditors and administrators)")
     what = p.add_subparsers(dest="what", metavar="WHAT", required=True)
-    what.add_parser("verify", parents=[common], help="check the hash chain; name the first broken event")
+    what.add_parser(
+        "verify",
+        parents=[common],
+        help="check the chain, every signature and the backups; name the first broken event",
+    )
     a = what.add_parser("list", parents=[common, disclose], help="who did what, to which record, when")
     a.add_argument("--user", help="user name")
     a.add_argument("--record", metavar="ENTITY:ID", help="e.g. arrest:42")
@@ -533,8 +544,12 @@ def _users(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             backend.users.reset_password(ns.username, _new_password(ns.username))
             print(f"New password set for {ns.username}; they must change it when they next log in.", file=out)
         elif ns.what == "deactivate":
-            backend.users.deactivate(ns.username)
+            rekeyed = backend.users.deactivate(ns.username)
             print(f"{ns.username} can no longer log in; their record stays for the audit log.", file=out)
+            if rekeyed is not None:
+                print(rekeyed.describe(), file=out)
+        elif ns.what == "rekey":
+            print(backend.users.rekey().describe(), file=out)
     finally:
         backend.close()
     return EXIT_OK

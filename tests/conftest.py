@@ -1,7 +1,8 @@
 """Shared fixtures: an encrypted database with one user per role, built once and copied per test.
 
 Deriving keys with argon2id costs ~0.2 s per password, so the template is made once per session; each
-test gets its own copy of the file and its key file, opened with the data key the template kept.
+test gets its own copy of the file and its key file, opened with the data key the template kept, and
+with every demo user's signing key unlocked (so ``Backend.as_user`` signs, as a logged-in user does).
 """
 
 from __future__ import annotations
@@ -9,12 +10,13 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 from mshtdesk.domain.roles import Role
+from mshtdesk.security.keypairs import Signer
 from mshtdesk.security.keyring import keyring_path
 from mshtdesk.services.backend import Backend
 from mshtdesk.services.users import DEMO_USERS, DemoUser, UserService, create_database
@@ -42,6 +44,13 @@ def _isolated_profile(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyt
 class Template:
     path: Path
     key: bytes
+    signers: dict[str, Signer] = field(default_factory=dict, repr=False)
+
+    def open(self, path: Path) -> Database:
+        """A copy of the template opened with the key and every demo user's signing key."""
+        db = open_database(str(path), key=self.key)
+        db.signers.update(self.signers)
+        return db
 
 
 @pytest.fixture(scope="session")
@@ -52,13 +61,15 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Template:
     db, actor = create_database(str(path), admin.username, admin.password, display_name="Test administrator")
     users = UserService(db, actor)
     for user in DEMO_USERS[1:]:
-        users.add_user(user.username, f"Test {user.role.label.lower()}", user.role, user.password)
+        users._add_user(
+            user.username, f"Test {user.role.label.lower()}", user.role, user.password, keep_signer=True
+        )
     assert db.key is not None
-    key = db.key
+    key, signers = db.key, dict(db.signers)
     with db.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()
-    return Template(path, key)
+    return Template(path, key, signers)
 
 
 @pytest.fixture
@@ -72,7 +83,7 @@ def db_path(tmp_path: Path, template: Template) -> Path:
 
 @pytest.fixture
 def database(db_path: Path, template: Template) -> Iterator[Database]:
-    db = open_database(str(db_path), key=template.key)
+    db = template.open(db_path)
     yield db
     db.close()
 

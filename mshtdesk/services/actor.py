@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import platform
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from mshtdesk.domain.roles import Action, Entity, RecordScope, Role, may, may_everywhere
 from mshtdesk.errors import PermissionDeniedError
+from mshtdesk.security.keypairs import Signer
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,9 @@ class Actor:
     role: Role
     workstation: str = ""
     must_change_password: bool = False  # set by an administrator's reset: the app asks for a new one
+    # Signs the audit events this actor writes (None on a server database, and for sessions opened with
+    # the data key alone, whose events ``audit verify`` then reports as unsigned).
+    signer: Signer | None = field(default=None, repr=False, compare=False)
 
     def may(self, action: Action, entity: Entity, record: RecordScope | None = None) -> bool:
         return may(self.role, self.user_id, action, entity, record)

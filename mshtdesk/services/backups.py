@@ -36,15 +36,17 @@ from mshtdesk.errors import (
     ValidationError,
     environmental,
 )
+from mshtdesk.security.keypairs import Signer
 from mshtdesk.security.keyring import Keyring, keyring_path, utcnow
 from mshtdesk.security.passwords import verify_password
 from mshtdesk.services.actor import Actor, workstation
 from mshtdesk.services.audit import AuditAction, record
-from mshtdesk.services.users import WRONG, UserInfo, _locked_message, _user_row, login
+from mshtdesk.services.users import WRONG, UserInfo, ensure_key_recorded, locked_message, login, user_row
 from mshtdesk.store import backup as files
 from mshtdesk.store.database import Database, open_database
 from mshtdesk.store.engine import is_plain_sqlite, resolve_url, sqlite_path
 from mshtdesk.store.location import on_network_share
+from mshtdesk.store.migrate import migrate
 from mshtdesk.store.tables import SETTING, USER
 
 FOLDER_SETTING = "backup_folder"
@@ -90,6 +92,20 @@ def _info(b: files.BackupFile) -> BackupInfo:
 
 def default_folder(db_path: Path) -> Path:
     return db_path.parent / "backups"
+
+
+def backup_folders(db: Database) -> builtins.list[Path]:
+    """Every folder this database's backups may be in: the one chosen in the settings and the default
+    (copies taken before the setting changed stay there). Used by a rekey and by ``audit verify``."""
+    path = db.path
+    if path is None:
+        return []
+    with db.engine.connect() as conn:
+        value = conn.execute(select(SETTING.c.value).where(SETTING.c.key == FOLDER_SETTING)).scalar()
+    folders = [default_folder(path)]
+    if value and Path(value) != folders[0]:
+        folders.insert(0, Path(value))
+    return folders
 
 
 def _wrap(exc: BaseException, doing: str) -> MshtError:
@@ -244,8 +260,10 @@ class BackupService:
         self._db.engine.dispose()  # no pooled connection keeps pages of the old content
         try:
             aside = files.restore_file(source, path, self._db.key)
+            migrate(self._db.url, key=self._db.key)  # a backup of an older schema is brought up to date
         except Exception as exc:
             raise _wrap(exc, "restored") from None
+        ensure_key_recorded(self._db, self._actor)  # a backup from before signing began lacks the key
         _record_restore(self._db, self._actor, source, aside, safety)
         return RestoreResult(str(source), str(aside) if aside else safety, aside is not None)
 
@@ -395,6 +413,7 @@ class Recovery:
             raise _wrap(exc, "restored") from None
         database = open_database(str(self._path), key=self._key)  # an older backup is upgraded here
         try:
+            ensure_key_recorded(database, self._actor)
             _record_restore(database, self._actor, source, aside, None)
         finally:
             database.close()
@@ -436,24 +455,28 @@ def open_damaged(
         ring = Keyring.load(keyring_path(path))
         if ring is None or ring.lockout(username, moment).locked_until is not None:
             return None
-        key = ring.unwrap(username, password)
+        unlocked = ring.unlock(username, password)
     except (ValueError, KeyError, TypeError):  # a key file that cannot be read: logging in says so
         return None
-    if key is None or files.check_file(path, key) == "ok":
+    if unlocked is None or not unlocked.data_keys:
+        return None
+    key = unlocked.data_keys[0]
+    if files.check_file(path, key) == "ok":
         return None
     folders = _folders(path, key)
     user = _account(path, key, folders, username)
     if user is None or not user[0].active or not verify_password(user[1], password):
         state = ring.record_failure(username, workstation(), moment)
         if state.locked_until is not None:
-            raise AccountLockedError(_locked_message(state.locked_until))
+            raise AccountLockedError(locked_message(state.locked_until))
         raise AuthenticationError(
             WRONG if user is None or user[0].active else "This account has been deactivated."
         )
     ring.clear_failures(username)
     info = user[0]
+    signer = None if unlocked.sign_private is None else Signer(info.id, unlocked.sign_private)
     actor = Actor(
-        info.id, info.username, info.display_name, info.role, workstation(), info.must_change_password
+        info.id, info.username, info.display_name, info.role, workstation(), info.must_change_password, signer
     )
     return Recovery(path, key, actor, folders)
 
@@ -509,7 +532,7 @@ def _account(
         engine = files.reader(source, key)
         try:
             with engine.connect() as conn:
-                user = _user_row(conn, username)
+                user = user_row(conn, username)
                 hashed = (
                     None
                     if user is None

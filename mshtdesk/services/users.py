@@ -1,15 +1,18 @@
 """Logging in, creating a database and its first administrator, and administering users.
 
-On SQLite the database is encrypted with a random data key; each user's copy of that key is wrapped
-under their password in the key file beside the database (``mshtdesk.security.keyring``). A server
-database (team mode) has no data key: the password hash in ``app_user`` is the only check there.
+On SQLite the database is encrypted with a random data key, sealed to each user's key pair in the key
+file beside the database (``mshtdesk.security.keyring``); a user's private keys are encrypted under
+their password. Logging in also unlocks the user's signing key, which signs every audit event they
+write (``mshtdesk.services.audit``). Deactivating a user gives the database a new key
+(``mshtdesk.services.rekey``). A server database (team mode) has no data key and no signing keys: the
+password hash in ``app_user`` is the check there, and the server's grants guard the rows.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -24,15 +27,19 @@ from mshtdesk.errors import (
     NotFoundError,
     StoreError,
     ValidationError,
+    environmental,
 )
-from mshtdesk.security.keyring import Keyring, keyring_path, new_data_key, utcnow
+from mshtdesk.security.keypairs import Signer, b64
+from mshtdesk.security.keyring import Keyring, Unlocked, keyring_path, new_data_key, utcnow
 from mshtdesk.security.passwords import hash_password, policy_problem, verify_password
 from mshtdesk.services.actor import Actor, workstation
 from mshtdesk.services.audit import AuditAction, record
+from mshtdesk.services.rekey import RekeyResult, rekey_database
 from mshtdesk.store.backup import encrypt_in_place
 from mshtdesk.store.database import Database, open_database
 from mshtdesk.store.database_file import check_new_database_file
 from mshtdesk.store.engine import is_plain_sqlite, resolve_url, sqlite_path
+from mshtdesk.store.rekey import first_key_that_opens
 from mshtdesk.store.tables import USER
 from mshtdesk.store.tables import utcnow as db_now
 
@@ -68,7 +75,7 @@ def _info(row: Sequence[Any]) -> UserInfo:
     return UserInfo(row[0], row[1], row[2], Role(row[3]), bool(row[4]), bool(row[5]))
 
 
-def _user_row(conn: Connection, username: str) -> UserInfo | None:
+def user_row(conn: Connection, username: str) -> UserInfo | None:
     row = conn.execute(select(*_USER_INFO).where(USER.c.username == username)).one_or_none()
     return None if row is None else _info(row)
 
@@ -83,13 +90,46 @@ def _same_name(conn: Connection, username: str) -> str | None:
 
 
 def actor_for(db: Database, username: str) -> Actor:
-    """The actor for a user already authenticated (by ``login``), or in tests that hold the key."""
+    """The actor for a user already authenticated (by ``login``), or in tests that hold the key; it
+    signs with the user's signing key if this session has unlocked it (``Database.signers``)."""
     with db.engine.connect() as conn:
-        user = _user_row(conn, username)
+        user = user_row(conn, username)
     if user is None or not user.active:
         raise AuthenticationError(WRONG)
     return Actor(
-        user.id, user.username, user.display_name, user.role, workstation(), user.must_change_password
+        user.id,
+        user.username,
+        user.display_name,
+        user.role,
+        workstation(),
+        user.must_change_password,
+        signer=db.signers.get(username),
+    )
+
+
+def _record_user_change(
+    conn: Connection,
+    actor: Actor,
+    user_id: int,
+    fields: Sequence[str],
+    signer: Signer | None,
+    reason: str = "",
+) -> None:
+    """The audit event of a change to a user; with ``signer``, it also binds that signing key to them
+    (in ``app_user`` and in the event, signed by ``actor``: an administrator, or the user setting up
+    their own first key), so that a key swapped in later is caught by ``audit verify``."""
+    if signer is not None:
+        conn.execute(update(USER).where(USER.c.id == user_id).values(signing_key=b64(signer.public)))
+        fields = (*fields, "signing_key")
+    record(
+        conn,
+        actor,
+        AuditAction.ADMINISTER,
+        Entity.USER,
+        user_id,
+        fields=fields,
+        reason=reason,
+        bound_key=signer.public if signer is not None else None,
     )
 
 
@@ -149,6 +189,7 @@ def create_database(
     url = resolve_url(db)
     path = sqlite_path(url)
     key: bytes | None = None
+    signing = None
     if path is not None:
         check_new_database_file(path)  # every refusal comes before a byte is written
         try:  # first run: the data folder may not exist yet, and the key file goes beside the database
@@ -165,7 +206,8 @@ def create_database(
             )
         key = new_data_key()
         ring = Keyring.create(keys)
-        ring.wrap(admin_username, password, key)  # the key is safe on disk before any data depends on it
+        # The key is safe on disk before any data depends on it.
+        signing = ring.enrol(admin_username, password, key)
         if exists:
             if _plain_has_users(path):
                 raise StoreError("That database already has users; log in as its administrator instead.")
@@ -176,18 +218,19 @@ def create_database(
         if conn.execute(select(func.count()).select_from(USER)).scalar_one():
             raise StoreError("That database already has users; log in as its administrator instead.")
         user_id = _insert_user(conn, admin_username, display_name, Role.ADMINISTRATOR, password)
+        signer = Signer(user_id, signing) if signing is not None else None
         actor = Actor(
-            user_id, admin_username, display_name or admin_username, Role.ADMINISTRATOR, workstation()
-        )
-        record(
-            conn,
-            actor,
-            AuditAction.ADMINISTER,
-            Entity.USER,
             user_id,
-            fields=("username", "role"),
-            reason="first administrator of a new database",
+            admin_username,
+            display_name or admin_username,
+            Role.ADMINISTRATOR,
+            workstation(),
+            signer=signer,
         )
+        reason = "first administrator of a new database"
+        _record_user_change(conn, actor, user_id, ("username", "role"), signer, reason)
+        if signer is not None:
+            database.signers[admin_username] = signer
         record(conn, actor, AuditAction.LOGIN, Entity.USER, user_id)
     return database, actor
 
@@ -217,16 +260,23 @@ def login(
     here = workstation()
     locked = ring.lockout(username, moment)
     if locked.locked_until is not None:
-        raise AccountLockedError(_locked_message(locked.locked_until))
-    key = ring.unwrap(username, password)
-    if key is None:
+        raise AccountLockedError(locked_message(locked.locked_until))
+    unlocked = ring.unlock(username, password)
+    if unlocked is None:
         state = ring.record_failure(username, here, moment)
         if state.locked_until is not None:
-            raise AccountLockedError(_locked_message(state.locked_until))
+            raise AccountLockedError(locked_message(state.locked_until))
         raise AuthenticationError(WRONG)
+    if not unlocked.data_keys:
+        raise StoreError(
+            "The key file holds no copy of the database key for you (it was changed while you could not "
+            "be given it); ask an administrator to reset your password."
+        )
+    # After a rekey interrupted half-way the file holds two copies: the one that opens the database.
+    key = first_key_that_opens(path, unlocked.data_keys) or unlocked.data_keys[0]
     database = open_database(url, key=key)
     with database.engine.begin() as conn:
-        user = _user_row(conn, username)
+        user = user_row(conn, username)
         row_hash = conn.execute(select(USER.c.password_hash).where(USER.c.username == username)).scalar()
     if user is None or not user.active or not verify_password(str(row_hash), password):
         database.close()
@@ -236,6 +286,11 @@ def login(
         )
     ring.clear_failures(username)
     actor = Actor(user.id, user.username, user.display_name, user.role, here, user.must_change_password)
+    try:
+        actor = _session_signer(database, ring, actor, password, unlocked, key)
+    except MshtError:
+        database.close()
+        raise
     pending = ring.take_pending()
     with database.engine.begin() as conn:
         for event in pending:  # failed logins that happened while nobody could write to the log
@@ -248,15 +303,64 @@ def login(
                 username=event["username"],
                 workstation=event["workstation"],
                 at=datetime.fromisoformat(event["at"]),
+                reason=event.get("reason", ""),
+                signer=actor.signer,  # written down, and so signed, by this session
             )
         record(conn, actor, AuditAction.LOGIN, Entity.USER, user.id)
     return database, actor
 
 
+MISMATCH = (
+    "Your signing key does not match the one this database records for you, so your work could not be "
+    "signed as yours; ask an administrator to reset your password."
+)
+
+
+def _session_signer(
+    db: Database, ring: Keyring, actor: Actor, password: str, unlocked: Unlocked, key: bytes
+) -> Actor:
+    """The actor with their signing key, checked against the one the database records.
+
+    A key-file entry of the first format gets key pairs now (the password is at hand), and the new
+    signing key is bound by the user themselves. A key the database does not hold at all (a database
+    restored from a backup made before signing began) is bound again, visibly; one that differs from
+    the recorded key is refused: someone has replaced one of them.
+    """
+    with db.engine.begin() as conn:
+        recorded = conn.execute(select(USER.c.signing_key).where(USER.c.id == actor.user_id)).scalar() or ""
+        if unlocked.sign_private is not None and recorded == b64(unlocked.sign_public):
+            signer = Signer(actor.user_id, unlocked.sign_private)
+        elif recorded:
+            raise StoreError(MISMATCH)
+        else:
+            if unlocked.sign_private is None:
+                private = ring.enrol(actor.username, password, key)
+                reason = "signing key set up at the first login since the upgrade"
+            else:
+                private = unlocked.sign_private
+                reason = "signing key recorded again: the database did not hold it (restored from a backup?)"
+            signer = Signer(actor.user_id, private)
+            _record_user_change(conn, replace(actor, signer=signer), actor.user_id, (), signer, reason)
+    db.signers[actor.username] = signer
+    return replace(actor, signer=signer)
+
+
+def ensure_key_recorded(db: Database, actor: Actor) -> None:
+    """After a restore: a session's signing key that the restored database does not hold (a backup from
+    before signing began) is recorded again, so the events this session goes on writing verify."""
+    if actor.signer is None:
+        return
+    with db.engine.begin() as conn:
+        recorded = conn.execute(select(USER.c.signing_key).where(USER.c.id == actor.user_id)).scalar()
+        if recorded == "":
+            reason = "signing key recorded again: the database did not hold it (restored from a backup?)"
+            _record_user_change(conn, actor, actor.user_id, (), actor.signer, reason)
+
+
 def _login_server(url: str, username: str, password: str) -> tuple[Database, Actor]:
     database = open_database(url)
     with database.engine.begin() as conn:
-        user = _user_row(conn, username)
+        user = user_row(conn, username)
         row_hash = conn.execute(select(USER.c.password_hash).where(USER.c.username == username)).scalar()
         ok = user is not None and user.active and verify_password(str(row_hash), password)
         if not ok:
@@ -285,7 +389,7 @@ def unlock(db: Database, actor: Actor, password: str, *, now: datetime | None = 
     if ring is not None:
         locked = ring.lockout(actor.username, moment)
         if locked.locked_until is not None:
-            raise AccountLockedError(_locked_message(locked.locked_until))
+            raise AccountLockedError(locked_message(locked.locked_until))
     with db.engine.connect() as conn:
         hashed = conn.execute(
             select(USER.c.password_hash).where(USER.c.id == actor.user_id, USER.c.active == true())
@@ -294,7 +398,7 @@ def unlock(db: Database, actor: Actor, password: str, *, now: datetime | None = 
         if ring is not None:
             state = ring.record_failure(actor.username, actor.workstation, moment)
             if state.locked_until is not None:
-                raise AccountLockedError(_locked_message(state.locked_until))
+                raise AccountLockedError(locked_message(state.locked_until))
         with db.engine.begin() as conn:
             record(conn, actor, AuditAction.FAILED_LOGIN, Entity.USER, actor.user_id, reason="unlock")
         raise AuthenticationError("Wrong password.")
@@ -304,7 +408,7 @@ def unlock(db: Database, actor: Actor, password: str, *, now: datetime | None = 
         record(conn, actor, AuditAction.LOGIN, Entity.USER, actor.user_id, reason="unlock")
 
 
-def _locked_message(until: datetime) -> str:
+def locked_message(until: datetime) -> str:
     local = until.astimezone().strftime("%H:%M")
     return f"This account is locked after 5 failed logins; try again after {local}, or ask an administrator."
 
@@ -330,6 +434,13 @@ class UserService:
         return [_info(r) for r in rows]
 
     def add_user(self, username: str, display_name: str, role: Role, password: str) -> int:
+        return self._add_user(username, display_name, role, password)
+
+    def _add_user(
+        self, username: str, display_name: str, role: Role, password: str, *, keep_signer: bool = False
+    ) -> int:
+        """``keep_signer``: the demo keeps every demo user's signing key in the session (its role
+        switcher acts as each of them); a real administrator never holds another user's key."""
         self._actor.require(Action.ADMINISTER, Entity.USER)
         username = username.strip()
         _check_new_user(username, password)
@@ -339,12 +450,14 @@ class UserService:
                 also = "" if taken == username else "; user names ignore capitals, so choose another"
                 raise ValidationError({"username": f"There is already a user {taken}{also}."})
             user_id = _insert_user(conn, username, display_name, role, password)
-            record(
-                conn, self._actor, AuditAction.ADMINISTER, Entity.USER, user_id, fields=("username", "role")
-            )
             ring = self._ring()
+            signer = None
             if ring is not None and self._db.key is not None:
-                ring.wrap(username, password, self._db.key)  # last: the transaction only commits after it
+                # The transaction only commits after the key file has the new user's keys.
+                signer = Signer(user_id, ring.enrol(username, password, self._db.key))
+                if keep_signer:
+                    self._db.signers[username] = signer
+            _record_user_change(conn, self._actor, user_id, ("username", "role"), signer)
         return user_id
 
     def reset_password(self, username: str, password: str) -> None:
@@ -363,14 +476,19 @@ class UserService:
             raise ValidationError(
                 {"password": "The new password is the same as the current one; choose a different password."}
             )
-        self._set_password(self._actor.username, new, must_change=False)
+        self._set_password(self._actor.username, new, must_change=False, old=old)
 
-    def _set_password(self, username: str, password: str, *, must_change: bool) -> None:
+    def _set_password(
+        self, username: str, password: str, *, must_change: bool, old: str | None = None
+    ) -> None:
+        """With ``old`` (a user changing their own) the same key pairs are re-encrypted under the new
+        password; without (an administrator's reset) the user gets new key pairs, bound by the
+        administrator, and the current data key sealed to them."""
         problem = policy_problem(password, username)
         if problem:
             raise ValidationError({"password": problem})
         with self._db.engine.begin() as conn:
-            user = _user_row(conn, username)
+            user = user_row(conn, username)
             if user is None or not user.active:
                 raise NotFoundError(f"There is no active user {username}.")
             conn.execute(
@@ -382,19 +500,28 @@ class UserService:
                     updated_at=db_now(),
                 )
             )
-            record(conn, self._actor, AuditAction.ADMINISTER, Entity.USER, user.id, fields=("password",))
             ring = self._ring()
+            signer, by = None, self._actor
             if ring is not None and self._db.key is not None:
-                ring.wrap(username, password, self._db.key)
+                mine = self._actor.signer if user.id == self._actor.user_id else None
+                if mine is not None and old is None:  # an administrator resetting their own password
+                    ring.enrol(username, password, self._db.key, mine.private)  # same signing key
+                elif old is None or not ring.change_password(username, old, password):
+                    # New key pairs: bound by the administrator, or by the user for a first key.
+                    signer = Signer(user.id, ring.enrol(username, password, self._db.key))
+                    by = self._actor if old is None else replace(self._actor, signer=signer)
                 ring.clear_failures(username)
+            _record_user_change(conn, by, user.id, ("password",), signer)
 
-    def deactivate(self, username: str) -> None:
-        """Never delete: the audit log refers to the user. Their copy of the key is destroyed."""
+    def deactivate(self, username: str) -> RekeyResult | None:
+        """Never delete: the audit log refers to the user. Their copy of the key is destroyed, and the
+        database is given a new key (None on a server), so no copy they kept (an old key file, a backup's)
+        opens it or the backups any more."""
         self._actor.require(Action.ADMINISTER, Entity.USER)
         if username == self._actor.username:
             raise ValidationError({"username": "You cannot deactivate your own account."})
         with self._db.engine.begin() as conn:
-            user = _user_row(conn, username)
+            user = user_row(conn, username)
             if user is None:
                 raise NotFoundError(f"There is no user {username}.")
             conn.execute(update(USER).where(USER.c.id == user.id).values(active=False, updated_at=db_now()))
@@ -402,6 +529,26 @@ class UserService:
             ring = self._ring()
             if ring is not None:
                 ring.remove(username)
+        if self._ring() is None:
+            return None
+        try:
+            return rekey_database(self._db, self._actor, f"{username} deactivated")
+        except Exception as exc:  # a full disk, another copy open: said, with what is already done
+            found = environmental(exc)
+            if found is None:
+                raise
+            raise StoreError(
+                f"{username} is deactivated and can no longer log in, but the database key was not changed: "
+                f"{found} When it can be, run: mshtdesk users rekey."
+            ) from None
+
+    def rekey(self, reason: str = "on request") -> RekeyResult:
+        """A new data key for the database and its backups, sealed to every active user (administrators;
+        recorded). Other copies of the app must be closed: their connections would fail."""
+        self._actor.require(Action.ADMINISTER, Entity.USER)
+        if self._ring() is None:
+            raise StoreError("A team database on a server has no data key to change.")
+        return rekey_database(self._db, self._actor, reason)
 
 
 def key_file_for(db: Database) -> Path | None:
@@ -443,7 +590,7 @@ def create_demo_database(
     mark_demo(database)
     users = UserService(database, admin)
     for demo in DEMO_USERS[1:]:
-        users.add_user(demo.username, f"Demo {demo.role.label}", demo.role, demo.password)
+        users._add_user(demo.username, f"Demo {demo.role.label}", demo.role, demo.password, keep_signer=True)
     summary = fill_demo(database, seed=seed, arrests=arrests)
     with database.engine.begin() as conn:
         record(

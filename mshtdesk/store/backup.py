@@ -96,8 +96,14 @@ def backup_sqlite(db_path: Path, dest_dir: Path, label: str, key: bytes | None =
         partial.unlink(missing_ok=True)
         raise
     keys = db_path.with_name(db_path.name + ".keys")
-    if keys.exists():
-        shutil.copyfile(keys, target.with_name(target.name + ".keys"))
+    if keys.exists():  # readable by its owner alone, like the live one: it holds the users' keys
+        copy = target.with_name(target.name + ".keys")
+        copy.unlink(missing_ok=True)
+        with (
+            keys.open("rb") as fin,
+            os.fdopen(os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as fout,
+        ):
+            shutil.copyfileobj(fin, fout)
     return target
 
 

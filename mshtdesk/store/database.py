@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -12,6 +13,9 @@ from mshtdesk.store.engine import make_engine, resolve_url, sqlite_path
 from mshtdesk.store.migrate import migrate
 from mshtdesk.store.reference import seed_reference
 
+if TYPE_CHECKING:
+    from mshtdesk.security.keypairs import Signer
+
 
 class Database:
     """Owns the engine; hands out short-lived sessions (never kept open across user actions)."""
@@ -20,6 +24,9 @@ class Database:
         self.url = url
         self.key = key  # the data key of an encrypted SQLite file, held only while the user is logged in
         self._engine: Engine | None = make_engine(url, key=key)
+        # The signing keys unlocked in this session (by user name): the one who logged in, and in a
+        # demo database every demo user, so that ``actor_for`` can hand out an actor that signs.
+        self.signers: dict[str, Signer] = {}
 
     @property
     def engine(self) -> Engine:
@@ -42,11 +49,19 @@ class Database:
             return str(path)
         return self.engine.url.render_as_string(hide_password=True)
 
+    def use_key(self, key: bytes) -> None:
+        """After a rekey: every connection from now on opens the file with the new key."""
+        if self._engine is not None:
+            self._engine.dispose()
+        self.key = key
+        self._engine = make_engine(self.url, key=key)
+
     def close(self) -> None:
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
             self.key = None
+        self.signers.clear()
 
 
 def open_database(db: str | None = None, *, profile: str | None = None, key: bytes | None = None) -> Database:

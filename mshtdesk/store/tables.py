@@ -142,12 +142,15 @@ class User(SQLModel, table=True):
     must_change_password: bool = False
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    # The user's Ed25519 public key (base64), which their audit events are checked against; the binding
+    # is itself an audit event, so replacing it here is caught by ``audit verify``. Empty on a server.
+    signing_key: str = Field(default="", max_length=44, sa_column_kwargs={"server_default": ""})
 
 
 class AuditEvent(SQLModel, table=True):
     """Append-only record of every collection, alteration, consultation, disclosure, combination and
     erasure (DPA 2018 s.62), and of logins. Field names are recorded, never values. Each row's hash
-    covers its content and the previous row's hash; triggers refuse updates and deletes."""
+    covers its content, its signature and the previous row's hash; triggers refuse updates and deletes."""
 
     __tablename__ = "audit_event"
     __table_args__ = (Index("ix_audit_event_record", "entity", "record_id"),)
@@ -165,6 +168,12 @@ class AuditEvent(SQLModel, table=True):
     recipient: str = Field(default="", max_length=200)
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
+    # Who signed the event (its author; for a failed login, the user whose session wrote it down), the
+    # Ed25519 signature over the content and the previous hash, and the signing key this event binds
+    # to user ``record_id`` (adding a user, a reset password, a key set up at first login).
+    signer_id: int | None = Field(default=None)
+    signature: str = Field(default="", max_length=88, sa_column_kwargs={"server_default": ""})
+    bound_key: str = Field(default="", max_length=44, sa_column_kwargs={"server_default": ""})
 
 
 class AuditHead(SQLModel, table=True):

@@ -59,12 +59,27 @@ def import_file_bytes(tag: str, n: int = ARRESTS_PER_FILE) -> bytes:
 
 
 # ----- children ----------------------------------------------------------------------------------------
-def _backend(db_path: str):  # type: ignore[no-untyped-def]
+def open_as_editor(db_path: str, key: bytes):  # type: ignore[no-untyped-def]
+    """The editor's backend on the file opened with ``key``, their signing key unlocked from the key
+    file with their password (so their audit events are signed, as after a login)."""
+    from mshtdesk.security.keypairs import Signer
+    from mshtdesk.security.keyring import Keyring, keyring_path
     from mshtdesk.services.backend import Backend
+    from mshtdesk.services.users import DEMO_USERS
     from mshtdesk.store.database import open_database
 
-    db = open_database(db_path, key=bytes.fromhex(os.environ[KEY_ENV]))
-    backend = Backend.as_user(db, EDITOR_USER)
+    password = next(u.password for u in DEMO_USERS if u.username == EDITOR_USER)
+    ring = Keyring.load(keyring_path(Path(db_path)))
+    unlocked = ring.unlock(EDITOR_USER, password) if ring is not None else None
+    assert unlocked is not None and unlocked.sign_private is not None
+    db = open_database(db_path, key=key)
+    user_id = Backend.as_user(db, EDITOR_USER).actor.user_id
+    db.signers[EDITOR_USER] = Signer(user_id, unlocked.sign_private)
+    return Backend.as_user(db, EDITOR_USER)
+
+
+def _backend(db_path: str):  # type: ignore[no-untyped-def]
+    backend = open_as_editor(db_path, bytes.fromhex(os.environ[KEY_ENV]))
     sys.stdout.write("ready\n")  # the parent's clock for the kill starts now
     sys.stdout.flush()
     return backend

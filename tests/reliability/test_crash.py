@@ -25,11 +25,8 @@ def test_killed_imports_and_edits_leave_a_whole_file(tmp_path: Path) -> None:
 def test_the_check_would_see_a_partial_import(tmp_path: Path) -> None:
     """The harness is not blind: delete half of an import behind the services' back and it is caught."""
     db_path, key = crash.make_database(tmp_path)
-    from mshtdesk.services.backend import Backend
-    from mshtdesk.store.database import open_database
-
-    db = open_database(str(db_path), key=key)
-    b = Backend.as_user(db, crash.EDITOR_USER)
+    b = crash.open_as_editor(str(db_path), key)
+    db = b.db
     b.import_custody(crash.import_file_bytes("K999x000"), "K999x000.csv")
     with db.engine.begin() as conn:
         conn.exec_driver_sql("PRAGMA foreign_keys = OFF")

@@ -14,7 +14,6 @@ from mshtdesk.errors import ConflictError
 from mshtdesk.services.audit import AuditQuery
 from mshtdesk.services.backend import Backend
 from mshtdesk.services.register import ArrestDetail, ArrestInput
-from mshtdesk.store.database import open_database
 from mshtdesk.store.location import on_network_share
 from tests.conftest import USERS, Template
 
@@ -28,7 +27,7 @@ server:/export /home/shared nfs4 rw 0 0
 
 def second_copy(db_path: Path, template: Template, role: Role = Role.HTT_OFFICER) -> Backend:
     """Another app instance: its own engine and connections on the same file."""
-    return Backend.as_user(open_database(str(db_path), key=template.key), USERS[role].username)
+    return Backend.as_user(template.open(db_path), USERS[role].username)
 
 
 def test_a_stale_save_is_refused_with_both_versions(

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from alembic import command
-from sqlalchemy import Connection, MetaData, Table, insert, select, text
+from sqlalchemy import Connection, MetaData, Table, insert, select, text, update
 from sqlalchemy.sql.sqltypes import Boolean, Date, DateTime, Integer, String
 
 HERE = Path(__file__).resolve().parent
@@ -70,10 +70,57 @@ def put(conn: Connection, meta: MetaData, name: str, rows: list[dict[str, Any]])
     return ids
 
 
+def _record(
+    conn: Connection, meta: MetaData, actor: Any, action: str, entity: str, record_id: object, **kw: Any
+) -> None:
+    """An audit event as the app records it; before 0006 (no signature columns) through the table as it
+    was, with the hash of that time (``record`` writes the head's columns)."""
+    from mshtdesk.services.audit import _content, _event_hash, record
+
+    if "signature" in meta.tables["audit_event"].c:
+        record(conn, actor, action, entity, record_id, **kw)
+        return
+    head, events = meta.tables["audit_head"], meta.tables["audit_event"]
+    conn.execute(update(head).where(head.c.id == 1).values(last_id=head.c.last_id + 1))
+    event_id, prev = conn.execute(select(head.c.last_id, head.c.last_hash)).one()
+    values: dict[str, Any] = {
+        "id": event_id,
+        "at": kw["at"],
+        "user_id": actor.user_id,
+        "username": actor.username,
+        "workstation": actor.workstation,
+        "action": str(action),
+        "entity": entity,
+        "record_id": str(record_id),
+        "fields": "",
+        "reason": kw.get("reason", ""),
+        "recipient": "",
+        "prev_hash": prev,
+    }
+    values["hash"] = _event_hash(_content(*values.values()), None, "", "")
+    conn.execute(insert(events).values(**values))
+    conn.execute(update(head).where(head.c.id == 1).values(last_hash=values["hash"]))
+
+
+def _first_format_entry(username: str, password: str, key: bytes) -> dict[str, Any]:
+    """A key-file entry as releases before 0006 wrote it (the data key under the password)."""
+    import secrets
+
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    from mshtdesk.security.keypairs import b64
+    from mshtdesk.security.keyring import KDF, derive
+
+    salt, nonce = secrets.token_bytes(16), secrets.token_bytes(12)
+    wrapped = AESGCM(derive(password, salt, KDF)).encrypt(nonce, key, f"mshtdesk:{username}".encode())
+    return {"kdf": dict(KDF), "salt": b64(salt), "nonce": b64(nonce), "key": b64(wrapped)}
+
+
 def build(revision: str, out_dir: Path = HERE, seed: int = 3) -> Path:
     from faker import Faker
 
     from mshtdesk.domain.roles import Role
+    from mshtdesk.security.keypairs import Signer, b64
     from mshtdesk.security.keyring import Keyring, keyring_path, new_data_key
     from mshtdesk.security.passwords import hash_password
     from mshtdesk.services.actor import Actor
@@ -88,9 +135,6 @@ def build(revision: str, out_dir: Path = HERE, seed: int = 3) -> Path:
     for old in (path, keyring_path(path), path.with_suffix(".json")):
         old.unlink(missing_ok=True)
     key = new_data_key()
-    ring = Keyring.create(keyring_path(path))
-    for username, _role in USERS:
-        ring.wrap(username, FIXTURE_PASSWORD, key)
     engine = make_engine("sqlite:///" + str(path), foreign_keys=False, key=key)
     cfg = alembic_config()
     with engine.begin() as conn:
@@ -98,6 +142,16 @@ def build(revision: str, out_dir: Path = HERE, seed: int = 3) -> Path:
         command.upgrade(cfg, revision)
     meta = MetaData()
     meta.reflect(engine)
+    signed = "signing_key" in meta.tables["app_user"].c  # from 0006: key pairs, signed audit events
+    ring = Keyring.create(keyring_path(path))
+    signing: dict[str, Any] = {}
+    for username, _role in USERS:
+        if signed:
+            signing[username] = ring.enrol(username, FIXTURE_PASSWORD, key)
+        else:  # the key file as it was then: the data key wrapped directly under the password
+            ring.data["users"][username] = _first_format_entry(username, FIXTURE_PASSWORD, key)
+            ring.data["version"] = 1
+    ring.save()
     now = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
     with engine.begin() as conn:
         put(conn, meta, "setting", [{"key": "force_profile", "value": "west-yorkshire"}])
@@ -319,11 +373,46 @@ def build(revision: str, out_dir: Path = HERE, seed: int = 3) -> Path:
             conn.execute(
                 text("INSERT INTO audit_head (id, last_id, last_hash) VALUES (1, 0, :h)"), {"h": "0" * 64}
             )
-        admin = Actor(users[0], USERS[0][0], "Fixture administrator", Role.ADMINISTRATOR, "fixture")
-        officer = Actor(users[2], USERS[2][0], "Fixture officer", Role.HTT_OFFICER, "fixture")
-        record(conn, admin, AuditAction.LOGIN, "user", users[0], at=now)
-        record(
+        signer = {u: Signer(i, signing[u]) for i, (u, _r) in zip(users, USERS, strict=True) if u in signing}
+        admin_name, officer_name = USERS[0][0], USERS[2][0]
+        admin = Actor(
+            users[0],
+            admin_name,
+            "Fixture administrator",
+            Role.ADMINISTRATOR,
+            "fixture",
+            signer=signer.get(admin_name),
+        )
+        officer = Actor(
+            users[2],
+            officer_name,
+            "Fixture officer",
+            Role.HTT_OFFICER,
+            "fixture",
+            signer=signer.get(officer_name),
+        )
+        for user_id, (username, _role) in zip(users, USERS, strict=True):
+            if username in signer:  # each key bound as the app binds it: by the administrator
+                public = signer[username].public
+                conn.execute(
+                    update(meta.tables["app_user"])
+                    .where(meta.tables["app_user"].c.id == user_id)
+                    .values(signing_key=b64(public))
+                )
+                record(
+                    conn,
+                    admin,
+                    AuditAction.ADMINISTER,
+                    "user",
+                    user_id,
+                    fields=("signing_key",),
+                    bound_key=public,
+                    at=now,
+                )
+        _record(conn, meta, admin, AuditAction.LOGIN, "user", users[0], at=now)
+        _record(
             conn,
+            meta,
             officer,
             AuditAction.COMBINE,
             "import_batch",
@@ -332,7 +421,7 @@ def build(revision: str, out_dir: Path = HERE, seed: int = 3) -> Path:
             at=now,
         )
         for arrest_id in arrests[:10]:
-            record(conn, officer, AuditAction.CONSULT, "arrest", arrest_id, at=now)
+            _record(conn, meta, officer, AuditAction.CONSULT, "arrest", arrest_id, at=now)
         conn.exec_driver_sql("PRAGMA foreign_key_check")
     with engine.connect() as conn:
         assert not conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
