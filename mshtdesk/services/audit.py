@@ -381,8 +381,8 @@ def compare_with_backups(db: Database, chain: Verification) -> Verification:
     """
     if not chain.ok or db.path is None or db.key is None:
         return chain
-    from mshtdesk.services.backups import backup_folders
     from mshtdesk.store.backup import list_backups
+    from mshtdesk.store.backup_folders import backup_folders
     from mshtdesk.store.rekey import chain_reader
 
     key, stem = db.key, db.path.stem

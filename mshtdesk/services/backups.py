@@ -43,13 +43,13 @@ from mshtdesk.services.actor import Actor, workstation
 from mshtdesk.services.audit import AuditAction, record
 from mshtdesk.services.users import WRONG, UserInfo, ensure_key_recorded, locked_message, login, user_row
 from mshtdesk.store import backup as files
+from mshtdesk.store.backup_folders import FOLDER_SETTING, chosen_folder, default_folder
 from mshtdesk.store.database import Database, open_database
 from mshtdesk.store.engine import is_plain_sqlite, resolve_url, sqlite_path
 from mshtdesk.store.location import on_network_share
 from mshtdesk.store.migrate import migrate
 from mshtdesk.store.tables import SETTING, USER
 
-FOLDER_SETTING = "backup_folder"
 SERVER_MESSAGE = (
     "This is a team database on a server: its administrators back it up there (pg_dump); "
     "MSHT Desk backs up only a database file."
@@ -88,24 +88,6 @@ class RestoreResult:
 
 def _info(b: files.BackupFile) -> BackupInfo:
     return BackupInfo(str(b.path), b.taken_at, b.label, b.size)
-
-
-def default_folder(db_path: Path) -> Path:
-    return db_path.parent / "backups"
-
-
-def backup_folders(db: Database) -> builtins.list[Path]:
-    """Every folder this database's backups may be in: the one chosen in the settings and the default
-    (copies taken before the setting changed stay there). Used by a rekey and by ``audit verify``."""
-    path = db.path
-    if path is None:
-        return []
-    with db.engine.connect() as conn:
-        value = conn.execute(select(SETTING.c.value).where(SETTING.c.key == FOLDER_SETTING)).scalar()
-    folders = [default_folder(path)]
-    if value and Path(value) != folders[0]:
-        folders.insert(0, Path(value))
-    return folders
 
 
 def _wrap(exc: BaseException, doing: str) -> MshtError:
@@ -151,8 +133,7 @@ class BackupService:
         self._actor.require(Action.READ, Entity.REFERENCE)
         path = self._path()
         with self._db.engine.connect() as conn:
-            value = conn.execute(select(SETTING.c.value).where(SETTING.c.key == FOLDER_SETTING)).scalar()
-        return Path(value) if value else default_folder(path)
+            return chosen_folder(conn) or default_folder(path)
 
     def set_folder(self, folder: str) -> Path:
         """Administrators choose where backups go (a different disk is better); checked by writing."""
@@ -501,9 +482,9 @@ def _folders(path: Path, key: bytes) -> builtins.list[Path]:
     engine = files.reader(path, key)
     try:
         with engine.connect() as conn:
-            value = conn.execute(select(SETTING.c.value).where(SETTING.c.key == FOLDER_SETTING)).scalar()
-        if value:
-            found.append(Path(value))
+            chosen = chosen_folder(conn)
+        if chosen is not None:
+            found.append(chosen)
     except Exception:  # noqa: BLE001 - damaged: the default folder is searched
         pass
     finally:

@@ -9,13 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import select
-
-from mshtdesk.services.backups import FOLDER_SETTING
+from mshtdesk.store.backup_folders import chosen_folder
 from mshtdesk.store.database import Database
 from mshtdesk.store.engine import resolve_url, sqlite_path
 from mshtdesk.store.output_files import ProtectedFiles, check_output_path, write_output
-from mshtdesk.store.tables import SETTING
 
 
 def check_before_login(db: str | None, target: str | Path, *, replace: bool) -> Path:
@@ -33,8 +30,8 @@ class ExportFiles:
         if path is None:
             return ProtectedFiles(None)
         with self._db.engine.connect() as conn:
-            value = conn.execute(select(SETTING.c.value).where(SETTING.c.key == FOLDER_SETTING)).scalar()
-        return ProtectedFiles.around(path, Path(value) if value else None)
+            chosen = chosen_folder(conn)
+        return ProtectedFiles.around(path, chosen)
 
     def check(self, target: str | Path, *, replace: bool) -> Path:
         """Before anything is disclosed: the path to write, or UnsafeOutputError saying why not."""

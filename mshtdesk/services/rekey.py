@@ -28,9 +28,9 @@ from mshtdesk.security.keypairs import unb64
 from mshtdesk.security.keyring import Keyring, keyring_path, new_data_key
 from mshtdesk.services.actor import Actor
 from mshtdesk.services.audit import AuditAction, record
-from mshtdesk.services.backups import backup_folders
 from mshtdesk.store import rekey as files
 from mshtdesk.store.backup import list_backups
+from mshtdesk.store.backup_folders import backup_folders
 from mshtdesk.store.database import Database
 from mshtdesk.store.tables import USER
 
