@@ -817,6 +817,7 @@ CASES: list[Case] = [
         lambda e: call(USERS[e.role].password, "a fresh passphrase of mine"),
     ),
     Case("UserService", "deactivate", (need(ADM, Entity.USER),), lambda e: call("navigator2")),
+    Case("UserService", "rekey", (need(ADM, Entity.USER),), lambda e: call("scope test")),
 ]
 
 
