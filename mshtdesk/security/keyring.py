@@ -175,6 +175,14 @@ class Keyring:
     def users(self) -> list[str]:
         return sorted(self.data["users"])
 
+    def name_of(self, username: str) -> str:
+        """The stored spelling of a user name typed in other capitals (user names ignore capitals, so
+        "ADMIN" logs in as, and counts failures against, "admin"); unknown names come back as typed."""
+        if username in self.data["users"]:
+            return username
+        folded = username.casefold()
+        return next((u for u in sorted(self.data["users"]) if u.casefold() == folded), username)
+
     def is_legacy(self, username: str) -> bool:
         entry = self.data["users"].get(username)
         return entry is not None and "private" not in entry

@@ -434,7 +434,10 @@ def open_damaged(
     moment = now or utcnow()
     try:
         ring = Keyring.load(keyring_path(path))
-        if ring is None or ring.lockout(username, moment).locked_until is not None:
+        if ring is None:
+            return None
+        username = ring.name_of(username)
+        if ring.lockout(username, moment).locked_until is not None:
             return None
         unlocked = ring.unlock(username, password)
     except (ValueError, KeyError, TypeError):  # a key file that cannot be read: logging in says so

@@ -84,7 +84,10 @@ def _same_name(conn: Connection, username: str) -> str | None:
     """The existing user name that ``username`` equals ignoring capitals (user names are
     case-insensitive, so "ADMIN" beside "admin" would be two accounts nobody can tell apart)."""
     found = conn.execute(
-        select(USER.c.username).where(func.lower(USER.c.username) == username.lower()).limit(1)
+        select(USER.c.username)
+        .where(func.lower(USER.c.username) == username.lower())
+        .order_by((USER.c.username == username).desc())  # the exact spelling first, where both exist
+        .limit(1)
     ).scalar()
     return None if found is None else str(found)
 
@@ -258,6 +261,7 @@ def login(
             "Restore the key file from the backup taken with the database."
         )
     here = workstation()
+    username = ring.name_of(username)
     locked = ring.lockout(username, moment)
     if locked.locked_until is not None:
         raise AccountLockedError(locked_message(locked.locked_until))
@@ -360,6 +364,7 @@ def ensure_key_recorded(db: Database, actor: Actor) -> None:
 def _login_server(url: str, username: str, password: str) -> tuple[Database, Actor]:
     database = open_database(url)
     with database.engine.begin() as conn:
+        username = _same_name(conn, username) or username  # user names ignore capitals
         user = user_row(conn, username)
         row_hash = conn.execute(select(USER.c.password_hash).where(USER.c.username == username)).scalar()
         ok = user is not None and user.active and verify_password(str(row_hash), password)

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from mshtdesk.cli import main
 from mshtdesk.domain.roles import Role
-from mshtdesk.errors import AuthenticationError, ValidationError
+from mshtdesk.errors import AccountLockedError, AuthenticationError, ValidationError
 from mshtdesk.security.keyring import keyring_path
 from mshtdesk.services.backend import Backend
 from mshtdesk.store.database import Database
@@ -114,3 +114,23 @@ def test_the_change_password_dialog_says_so_beside_the_new_password(
     assert dialog.isVisible()
     assert dialog.error_text("password") == SAME
     assert keyring_path(db_path).read_bytes() == keys
+
+
+def test_a_user_name_typed_in_other_capitals_logs_in_as_that_user_and_counts_against_them(
+    db_path: Path, template: object
+) -> None:
+    officer = USERS[Role.HTT_OFFICER]
+    shouted = officer.username.upper()
+    assert shouted != officer.username
+    backend = Backend.login(str(db_path), shouted, officer.password)
+    try:
+        assert backend.actor.username == officer.username  # the stored spelling, in the log too
+    finally:
+        backend.close()
+    # Five wrong passwords in assorted capitals lock the one account: capitals are no way round lockout.
+    for i in range(5):
+        spelling = officer.username.upper() if i % 2 else officer.username.title()
+        with pytest.raises((AuthenticationError, AccountLockedError)):
+            Backend.login(str(db_path), spelling, "not the right passphrase at all")
+    with pytest.raises(AccountLockedError):
+        Backend.login(str(db_path), officer.username, officer.password)
