@@ -24,6 +24,8 @@ from typing import Any
 from sqlalchemy import Connection, select, update
 
 from mshtdesk.domain.roles import Action, Entity, Role
+from mshtdesk.domain.text import text_problems
+from mshtdesk.errors import ValidationError
 from mshtdesk.security.keypairs import Signer, b64, unb64, verify_signature
 from mshtdesk.security.keyring import KeyFileDamagedError, Keyring, keyring_path
 from mshtdesk.services.actor import Actor
@@ -167,6 +169,9 @@ def record(
     failed login written at the next login, passes the session's signer). ``bound_key`` makes the event
     the binding of that signing key to user ``record_id``.
     """
+    problems = text_problems({"reason": reason, "recipient": recipient}, multiline=("reason",))
+    if problems:  # typed by a user: a control or bidi character would act on whoever reads the log
+        raise ValidationError(problems)
     conn.execute(update(AUDIT_HEAD).where(AUDIT_HEAD.c.id == 1).values(last_id=AUDIT_HEAD.c.last_id + 1))
     event_id, prev = conn.execute(select(AUDIT_HEAD.c.last_id, AUDIT_HEAD.c.last_hash)).one()
     when = at or datetime.now(UTC)

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, delete, insert, select
 
 from mshtdesk.domain.dates import uk
 from mshtdesk.domain.roles import Action, Entity
+from mshtdesk.domain.text import text_problem
 from mshtdesk.domain.working_days import WorkingCalendar
 from mshtdesk.errors import NotFoundError, ValidationError
 from mshtdesk.services.actor import Actor
@@ -71,6 +72,8 @@ class CalendarService:
         label = label.strip()
         if len(label) > 120:
             raise ValidationError({"label": "At most 120 characters."})
+        if (problem := text_problem(label)) is not None:
+            raise ValidationError({"label": problem})
         with self._db.engine.begin() as conn:
             current = load_calendar(conn)
             if conn.execute(select(CALENDAR_DAY.c.day).where(CALENDAR_DAY.c.day == day)).first():

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select, true, update
 
 from mshtdesk.domain.roles import Action, Entity, Role
+from mshtdesk.domain.text import text_problem
 from mshtdesk.errors import (
     AccountLockedError,
     AuthenticationError,
@@ -136,10 +137,12 @@ def _record_user_change(
     )
 
 
-def _check_new_user(username: str, password: str) -> None:
+def _check_new_user(username: str, password: str, display_name: str = "") -> None:
     problems = {}
     if not USERNAME.match(username):
         problems["username"] = "A user name has 2 to 64 letters, digits, dots, dashes or underscores."
+    if (name_problem := text_problem(display_name)) is not None:
+        problems["display_name"] = name_problem
     problem = policy_problem(password, username)
     if problem:
         problems["password"] = problem
@@ -188,7 +191,7 @@ def create_database(
     db: str | None, admin_username: str, password: str, *, display_name: str = "", profile: str | None = None
 ) -> tuple[Database, Actor]:
     """A new encrypted database (or an old unencrypted one, encrypted now) with its first administrator."""
-    _check_new_user(admin_username, password)
+    _check_new_user(admin_username, password, display_name)
     url = resolve_url(db)
     path = sqlite_path(url)
     key: bytes | None = None
@@ -448,7 +451,7 @@ class UserService:
         switcher acts as each of them); a real administrator never holds another user's key."""
         self._actor.require(Action.ADMINISTER, Entity.USER)
         username = username.strip()
-        _check_new_user(username, password)
+        _check_new_user(username, password, display_name)
         with self._db.engine.begin() as conn:
             taken = _same_name(conn, username)
             if taken is not None:

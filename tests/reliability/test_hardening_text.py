@@ -31,7 +31,7 @@ from mshtdesk.services.nrm import ReferralInput
 from mshtdesk.services.nrm_import import COLUMNS as NRM_COLUMNS
 from mshtdesk.services.people import PersonInput
 from mshtdesk.services.register import ArrestInput
-from mshtdesk.store.tables import ARREST, DISTRICT, EVENT, IMPORT_BATCH, NRM_REFERRAL, OFFENCE, PERSON
+from mshtdesk.store.tables import ARREST, AUDIT, DISTRICT, EVENT, IMPORT_BATCH, NRM_REFERRAL, OFFENCE, PERSON
 from tests.cli.test_cli import as_role, mshtdesk
 from tests.conftest import SEED_EXPORT
 from tests.ui.helpers import Track, find_visible, show_page
@@ -255,13 +255,58 @@ def test_the_cli_escapes_district_names_in_report_text(db_path: Path, backend: B
     assert "B\\x1b]0;pwned\\x07D" in r.stdout
 
 
-def test_the_cli_escapes_reasons_and_user_text_in_the_audit_list(db_path: Path) -> None:
-    r = mshtdesk("--db", str(db_path), "report", "disposals", "--reason", "COM\x1b[2J\u202eevil")
+def test_a_reason_with_a_control_is_refused_and_nothing_is_disclosed(db_path: Path, backend: Backend) -> None:
+    with backend.db.engine.connect() as conn:
+        before = conn.execute(select(func.count()).select_from(AUDIT)).scalar_one()
+    r = mshtdesk("--db", str(db_path), "report", "disposals", "--format", "csv", "--reason", "COM\x1b[2J")
+    assert r.returncode == 1 and r.stdout == ""
+    assert r.stderr.startswith("reason: Remove") and "\x1b" not in r.stderr
+    with backend.db.engine.connect() as conn:  # nothing disclosed: no event beyond the login
+        actions = conn.execute(select(AUDIT.c.action).where(AUDIT.c.id > before)).scalars().all()
+    assert "disclose" not in actions
+
+
+def test_the_reason_dialog_refuses_a_bidi_override_beside_the_box(qtbot: QtBot) -> None:
+    dialog = ReasonDialog(None, title="Export", what="The disposal table")
+    qtbot.addWidget(dialog)
+    given: list[str] = []
+    dialog.reason_given.connect(given.append)
+    dialog.text.setPlainText("COM \u202eevil")
+    dialog._accept()
+    assert given == [] and not dialog.error.isHidden()
+    assert "right-to-left" in dialog.error.text() or "direction" in dialog.error.text()
+    dialog.text.setPlainText("COM board, requested by DI Shaw")
+    dialog._accept()
+    assert given == ["COM board, requested by DI Shaw"]
+
+
+def test_display_names_and_calendar_labels_refuse_controls(
+    backend_for: Callable[[Role], Backend],
+) -> None:
+    admin = backend_for(Role.ADMINISTRATOR)
+    with pytest.raises(ValidationError) as refused:
+        admin.users.add_user("newcomer", "PC \x1b[31mRed", Role.VLO, "a long enough passphrase")
+    assert set(refused.value.fields) == {"display_name"}
+    with pytest.raises(ValidationError) as refused:
+        admin.calendar.add(date(2031, 1, 2), label="Training\x07day")
+    assert set(refused.value.fields) == {"label"}
+
+
+def test_the_cli_escapes_user_text_in_the_audit_list(db_path: Path) -> None:
+    # A user name is typed before anyone logs in: a failed login keeps it as typed, for the log.
+    r = mshtdesk(
+        "--db",
+        str(db_path),
+        "ranking",
+        env={"MSHTDESK_USER": "ev\x1b[2Jil\u202e", "MSHTDESK_PASSWORD": "x" * 12},
+    )
+    assert r.returncode == 3
+    r = mshtdesk("--db", str(db_path), "ranking")  # the next login writes the failure into the log
     assert r.returncode == 0, r.stderr
     r = mshtdesk("--db", str(db_path), "audit", "list", env=as_role(Role.AUDITOR))
     assert r.returncode == 0, r.stderr
     assert "\x1b" not in r.stdout and "\u202e" not in r.stdout
-    assert "COM\\x1b[2J\\u202eevil" in r.stdout
+    assert "ev\\x1b[2Jil\\u202e" in r.stdout
 
 
 def test_the_cli_escapes_file_names_in_messages(db_path: Path, tmp_path: Path) -> None:

@@ -18,6 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mshtdesk.domain.text import text_problem
+from ui.widgets.field_error import FieldError
+
 PROMPT = "Why are you disclosing this? It is kept in the audit log."
 
 
@@ -51,6 +54,7 @@ class ReasonDialog(QDialog):
         )
         self.text.setMinimumHeight(self.fontMetrics().lineSpacing() * 4 + 14)
         self.prompt.setBuddy(self.text)
+        self.error = FieldError(self.text)
         self.warning = QLabel(warning)
         self.warning.setObjectName("warningBox")
         self.warning.setWordWrap(True)
@@ -71,6 +75,7 @@ class ReasonDialog(QDialog):
         layout.addSpacing(4)
         layout.addWidget(self.prompt)
         layout.addWidget(self.text, 1)  # the box takes any spare height, not the gaps between labels
+        layout.addWidget(self.error)
         layout.addWidget(self.warning)
         layout.addSpacing(4)
         layout.addWidget(self.buttons)
@@ -84,6 +89,11 @@ class ReasonDialog(QDialog):
     def _accept(self) -> None:
         reason = self.reason()
         if not reason:
+            return
+        problem = text_problem(reason, multiline=True)  # the audit log refuses it too
+        if problem is not None:
+            self.error.show_error(problem)
+            self.text.setFocus()
             return
         self.accept()
         self.reason_given.emit(reason)
