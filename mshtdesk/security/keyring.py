@@ -235,16 +235,10 @@ class Keyring:
             except InvalidTag:
                 return None
             return Unlocked((key,), None, b"")
-        try:
-            raw = AESGCM(kek).decrypt(
-                unb64(entry["nonce"]),
-                unb64(entry["private"]),
-                _keys_context(username, entry["seal_public"], entry["sign_public"]),
-            )
-        except InvalidTag:
+        pair = _open_private(entry, username, kek)
+        if pair is None:
             return None
-        seal_private = X25519PrivateKey.from_private_bytes(raw[:32])
-        sign_private = Ed25519PrivateKey.from_private_bytes(raw[32:64])
+        seal_private, sign_private = pair
         keys = []
         for epoch in sorted(entry["sealed"], key=int, reverse=True):
             box = entry["sealed"][epoch]
@@ -268,22 +262,10 @@ class Keyring:
         entry = self.data["users"].get(username)
         if entry is None or "private" not in entry:
             return False
-        kek = derive(old, unb64(entry["salt"]), entry["kdf"])
-        try:
-            raw = AESGCM(kek).decrypt(
-                unb64(entry["nonce"]),
-                unb64(entry["private"]),
-                _keys_context(username, entry["seal_public"], entry["sign_public"]),
-            )
-        except InvalidTag:
+        pair = _open_private(entry, username, derive(old, unb64(entry["salt"]), entry["kdf"]))
+        if pair is None:
             return False
-        _encrypt_private(
-            entry,
-            username,
-            new,
-            X25519PrivateKey.from_private_bytes(raw[:32]),
-            Ed25519PrivateKey.from_private_bytes(raw[32:64]),
-        )
+        _encrypt_private(entry, username, new, *pair)
         self.save()
         return True
 
@@ -468,6 +450,21 @@ def _encrypt_private(
     entry.update(
         kdf=dict(KDF), salt=b64(salt), nonce=b64(nonce), private=b64(AESGCM(kek).encrypt(nonce, raw, context))
     )
+
+
+def _open_private(
+    entry: Mapping[str, Any], username: str, kek: bytes
+) -> tuple[X25519PrivateKey, Ed25519PrivateKey] | None:
+    """A second-format entry's two private keys, or None when ``kek`` (the password's key) is wrong."""
+    try:
+        raw = AESGCM(kek).decrypt(
+            unb64(entry["nonce"]),
+            unb64(entry["private"]),
+            _keys_context(username, entry["seal_public"], entry["sign_public"]),
+        )
+    except InvalidTag:
+        return None
+    return X25519PrivateKey.from_private_bytes(raw[:32]), Ed25519PrivateKey.from_private_bytes(raw[32:64])
 
 
 def _seal_into(entry: dict[str, Any], username: str, data_key: bytes, epoch: int) -> None:
