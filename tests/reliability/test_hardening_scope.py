@@ -28,7 +28,21 @@ from sqlalchemy import text
 import mshtdesk.services
 from mshtdesk.domain.exploitation import ExploitationType
 from mshtdesk.domain.nrm import AgeAtReferral, DecisionKind, Outcome, Route
-from mshtdesk.domain.roles import PERMISSIONS, Action, Entity, RecordScope, Role, Scope, may
+from mshtdesk.domain.roles import (
+    ADM,
+    PERMISSIONS,
+    A,
+    Action,
+    C,
+    E,
+    Entity,
+    R,
+    RecordScope,
+    Role,
+    Scope,
+    U,
+    may,
+)
 from mshtdesk.domain.support import (
     ContactMethod,
     ContactPurpose,
@@ -50,14 +64,6 @@ from mshtdesk.services.register import ArrestInput, ArrestQuery
 from mshtdesk.store.database import Database, open_database
 from tests.conftest import DATA, SEED_EXPORT, USERS, Template
 
-R, C, U, A, E, ADM = (
-    Action.READ,
-    Action.CREATE,
-    Action.UPDATE,
-    Action.APPEND,
-    Action.EXPORT,
-    Action.ADMINISTER,
-)
 D = date(2024, 5, 10)
 HOLIDAY = date(2030, 12, 27)
 OWN, OTHER, OWN_FRESH, OTHER_FRESH = "own", "other", "own_fresh", "other_fresh"
