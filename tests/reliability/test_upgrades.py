@@ -1,11 +1,13 @@
 """Upgrades: every committed fixture database (one per released schema) is upgraded to whatever head
-is, and every row it held is still there, byte for byte; a database from a newer version is refused
-and left untouched. (That models and migrations agree is ``tests/store/test_migrations.py``.)"""
+is, and every row it held is still there, byte for byte; each user's key-file entry gets key pairs at
+their first login; a database from a newer version is refused and left untouched. (That models and
+migrations agree is ``tests/store/test_migrations.py``.)"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -13,7 +15,9 @@ from typing import Any
 
 import pytest
 
-from mshtdesk.errors import NewerDatabaseError
+from mshtdesk.cli import main
+from mshtdesk.errors import AuthenticationError, NewerDatabaseError
+from mshtdesk.security.keypairs import b64
 from mshtdesk.security.keyring import Keyring, keyring_path
 from mshtdesk.services.audit import verify_chain
 from mshtdesk.services.backend import Backend
@@ -25,6 +29,14 @@ from mshtdesk.store.migrate import head_revision
 FIXTURES = Path(__file__).resolve().parents[1] / "data" / "upgrade"
 MANIFESTS = sorted(FIXTURES.glob("schema_*.json"))
 CHANGED_BY_USE = {"alembic_version", "audit_head"}  # the version moves on; a login appends to the chain
+SIGNING_BEGAN = "0006"  # events of older schemas carry no signature: verify counts them as legacy
+
+
+def has_key_pairs(path: Path, username: str) -> bool:
+    """The user's entry in the key file is of the second format (key pairs, the data key sealed to them)."""
+    ring = Keyring.load(keyring_path(path))
+    assert ring is not None
+    return ring.has_user(username) and not ring.is_legacy(username) and ring.data["version"] == 2
 
 
 def rows_by_table(path: Path, key: bytes, columns: dict[str, list[str]] | None = None) -> dict[str, Any]:
@@ -69,9 +81,17 @@ def test_there_is_a_fixture_for_the_schema_this_session_started_with() -> None:
     assert any(json.loads(m.read_text())["revision"] == "0003" for m in MANIFESTS)
 
 
+def test_the_schema_this_release_ships_has_its_fixture() -> None:
+    """A release that adds a migration builds its fixture (``make_fixture.py REV``) in the same change,
+    so the next release's upgrade is tested from it."""
+    assert json.loads(MANIFESTS[-1].read_text())["revision"] == head_revision()
+
+
 def test_every_row_survives_the_upgrade_to_head(fixture_db: tuple[Path, dict[str, Any], bytes]) -> None:
     path, manifest, key = fixture_db
     assert schema_revision(path, key) == manifest["revision"]
+    signed_schema = manifest["revision"] >= SIGNING_BEGAN
+    assert has_key_pairs(path, manifest["officer"]) == signed_schema, "the key file is of its release"
     before = rows_by_table(path, key)
     assert {t: sum(c.values()) for t, (_, c) in before.items()} == manifest["rows"], "the fixture is as built"
     backend = Backend.login(
@@ -85,7 +105,11 @@ def test_every_row_survives_the_upgrade_to_head(fixture_db: tuple[Path, dict[str
                 continue
             lost = rows - after[table][1]
             assert not lost, f"{table}: {sum(lost.values())} rows changed or lost in the upgrade"
-        assert verify_chain(backend.db).ok, "the audit chain carries on across the upgrade"
+        verified = verify_chain(backend.db)
+        assert verified.ok, "the audit chain carries on across the upgrade"
+        assert verified.legacy == (0 if signed_schema else manifest["rows"]["audit_event"])
+        assert has_key_pairs(path, manifest["username"]), "key pairs from the first login on"
+        assert has_key_pairs(path, manifest["officer"]) == signed_schema, "the others' at their own"
     finally:
         backend.close()
     copies = list_backups(path.parent / "backups", path.stem)
@@ -98,6 +122,7 @@ def test_every_row_survives_the_upgrade_to_head(fixture_db: tuple[Path, dict[str
             and schema_revision(copies[0].path, key) == manifest["revision"]
         )
     officer = Backend.login(str(path), manifest["officer"], manifest["password"])
+    assert has_key_pairs(path, manifest["officer"])
     try:
         assert officer.register.counts().arrests == manifest["rows"]["arrest"]
         first = officer.register.page(ArrestQuery(), limit=1)[0]
@@ -119,3 +144,70 @@ def test_a_newer_database_is_refused_untouched(fixture_db: tuple[Path, dict[str,
     assert hashlib.sha256(path.read_bytes()).hexdigest() == digest, "not a byte changed"
     assert not (path.parent / "backups").exists()
     assert schema_revision(path, key) == "9999_future"
+
+
+def test_each_user_of_an_old_release_gets_key_pairs_at_login_and_a_deactivation_names_who_has_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A 0005 database (first-format key file) after the upgrade: each user's entry moves to key pairs
+    at their own login, ``audit verify`` says the log is intact and counts the events written before
+    signing as such, and a deactivation (which changes the data key) keeps in everyone who has logged
+    in since and names those who have not, who cannot log in until their passwords are reset."""
+    manifest = json.loads((FIXTURES / "schema_0005.json").read_text(encoding="utf-8"))
+    password, legacy = manifest["password"], manifest["rows"]["audit_event"]
+    path = tmp_path / "register.db"
+    shutil.copyfile(FIXTURES / "schema_0005.db", path)
+    shutil.copyfile(FIXTURES / "schema_0005.db.keys", keyring_path(path))
+    ring = Keyring.load(keyring_path(path))
+    assert ring is not None and ring.data["version"] == 1
+    users = ring.users()
+    assert users[0] == manifest["username"], "the administrator logs in first, as after a real upgrade"
+    late, leaver = ["fx-haven", "fx-vlo"], "fx-navigator"
+    since = [u for u in users if u not in late]
+    for n, name in enumerate(since):
+        Backend.login(str(path), name, password).close()
+        assert has_key_pairs(path, name), f"{name} has key pairs after logging in"
+        assert not any(has_key_pairs(path, u) for u in since[n + 1 :] + late), "the others' not yet"
+    ring = Keyring.load(keyring_path(path))
+    assert ring is not None
+    key = ring.unwrap(manifest["username"], password)
+    assert key is not None
+    con = connect(path, key)
+    try:
+        recorded = dict(con.execute("SELECT username, signing_key FROM app_user").fetchall())
+    finally:
+        con.close()
+    in_file = {u: b64(k) for u in since if (k := ring.sign_public(u)) is not None}
+    assert {u: k for u, k in recorded.items() if k} == in_file, "each new key bound in the database"
+
+    def cli(user: str, *argv: str) -> tuple[int, str]:
+        monkeypatch.setenv("MSHTDESK_USER", user)
+        monkeypatch.setenv("MSHTDESK_PASSWORD", password)
+        code = main(["--db", str(path), *argv])
+        captured = capsys.readouterr()
+        return code, captured.out + captured.err
+
+    def assert_intact() -> None:
+        code, said = cli("fx-auditor", "audit", "verify")
+        assert code == 0, said
+        found = re.match(
+            r"The audit log is intact: (\d+) events, each chained to the one before; (\d+) signed", said
+        )
+        assert found and int(found[1]) - int(found[2]) == legacy, said
+        assert f"; {legacy} older events were written before signing began, so only the chain" in said
+
+    assert_intact()
+    code, said = cli(manifest["username"], "users", "deactivate", leaver)
+    assert code == 0, said
+    assert f"{leaver} can no longer log in" in said
+    assert f"could not be given the new key: reset their passwords ({', '.join(late)})." in said
+    for name in since:
+        if name == leaver:
+            with pytest.raises(AuthenticationError):
+                Backend.login(str(path), name, password)
+        else:
+            Backend.login(str(path), name, password).close()
+    for name in late:
+        with pytest.raises(AuthenticationError):
+            Backend.login(str(path), name, password)
+    assert_intact()
