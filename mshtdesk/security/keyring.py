@@ -175,13 +175,19 @@ class Keyring:
     def users(self) -> list[str]:
         return sorted(self.data["users"])
 
+    def awaiting_reset(self) -> list[str]:
+        """Users a rekey could not give the new key (no key pairs yet): an administrator resets them."""
+        names = self.data.get("awaiting_reset", [])
+        return [n for n in names if isinstance(n, str)] if isinstance(names, list) else []
+
     def name_of(self, username: str) -> str:
         """The stored spelling of a user name typed in other capitals (user names ignore capitals, so
         "ADMIN" logs in as, and counts failures against, "admin"); unknown names come back as typed."""
-        if username in self.data["users"]:
+        known = [*self.data["users"], *self.awaiting_reset()]
+        if username in known:
             return username
         folded = username.casefold()
-        return next((u for u in sorted(self.data["users"]) if u.casefold() == folded), username)
+        return next((u for u in sorted(known) if u.casefold() == folded), username)
 
     def is_legacy(self, username: str) -> bool:
         entry = self.data["users"].get(username)
@@ -215,6 +221,8 @@ class Keyring:
         _encrypt_private(entry, username, password, seal_private, sign_private)
         _seal_into(entry, username, data_key, self.epoch)
         self.data["users"][username] = entry
+        if username in self.awaiting_reset():
+            self.data["awaiting_reset"].remove(username)
         self.data["version"] = VERSION
         self.save()
         return sign_private
@@ -312,8 +320,12 @@ class Keyring:
                 found.append(secret)
         return found
 
-    def finish_rekey(self, epoch: int) -> None:
-        """The database and its backups are under the key of ``epoch``: destroy every other copy."""
+    def finish_rekey(self, epoch: int, left_out: Iterable[str] = ()) -> None:
+        """The database and its backups are under the key of ``epoch``: destroy every other copy.
+        The active users ``left_out`` are remembered by name only, so that their next login can say
+        why it fails (an administrator must reset their password) instead of "wrong password"."""
+        waiting = set(self.awaiting_reset()) | set(left_out)
+        self.data["awaiting_reset"] = sorted(waiting)[:MAX_PENDING]
         for username in list(self.data["users"]):
             entry = self.data["users"][username]
             mine = entry.get("sealed", {}).get(str(epoch))

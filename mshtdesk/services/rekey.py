@@ -125,5 +125,5 @@ def rekey_database(db: Database, actor: Actor, reason: str) -> RekeyResult:
                 done += 1
             else:
                 skipped.append(backup.path.name)
-    ring.finish_rekey(staged.epoch)
+    ring.finish_rekey(staged.epoch, staged.left_out)
     return RekeyResult(staged.epoch, staged.sealed_for, staged.left_out, done, tuple(skipped))

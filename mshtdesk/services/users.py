@@ -46,6 +46,10 @@ from mshtdesk.store.tables import utcnow as db_now
 
 USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$")
 WRONG = "Wrong user name or password."
+LEFT_OUT = (
+    "The database was given a new key while this account had not logged in since the upgrade, so it "
+    "holds no key for you; ask an administrator to reset your password."
+)
 
 
 class FirstAdministratorNeededError(MshtError):
@@ -273,6 +277,8 @@ def login(
         state = ring.record_failure(username, here, moment)
         if state.locked_until is not None:
             raise AccountLockedError(locked_message(state.locked_until))
+        if username in ring.awaiting_reset():
+            raise AuthenticationError(LEFT_OUT)
         raise AuthenticationError(WRONG)
     if not unlocked.data_keys:
         raise StoreError(

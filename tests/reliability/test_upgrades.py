@@ -207,7 +207,13 @@ def test_each_user_of_an_old_release_gets_key_pairs_at_login_and_a_deactivation_
                 Backend.login(str(path), name, password)
         else:
             Backend.login(str(path), name, password).close()
-    for name in late:
-        with pytest.raises(AuthenticationError):
-            Backend.login(str(path), name, password)
+    for name in late:  # told why, not "wrong password"
+        with pytest.raises(AuthenticationError, match="ask an administrator to reset your password"):
+            Backend.login(str(path), name.upper(), password)
+    monkeypatch.setenv("MSHTDESK_NEW_PASSWORD", "a fresh start for the late one")
+    code, said = cli(manifest["username"], "users", "reset-password", late[0])
+    assert code == 0, said
+    Backend.login(str(path), late[0], "a fresh start for the late one").close()
+    with pytest.raises(AuthenticationError, match="^Wrong user name or password.$"):
+        Backend.login(str(path), leaver, password)  # a leaver is not told more than anyone else
     assert_intact()
