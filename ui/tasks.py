@@ -92,6 +92,7 @@ class _Pending:
     label: str | None
     parent: QWidget | None
     context: str
+    cancellable: bool = True
     started: bool = False
     dialog: QProgressDialog | None = None
     timer: QTimer | None = None
@@ -126,19 +127,21 @@ class TaskRunner(QObject):
         progress: str | None = None,
         parent: QWidget | None = None,
         context: str = "working in the background",
+        cancellable: bool = True,
     ) -> Job:
         """Queue ``fn``; ``done``/``failed`` run on the GUI thread unless ``owner`` was deleted meanwhile.
 
         Without ``failed``, an expected error is shown in a message and a bug is logged with an apology.
         ``progress`` is the text of the progress dialog (none without it); ``context`` names the work in
-        the log if it fails unexpectedly.
+        the log if it fails unexpectedly. ``cancellable=False``: the dialog has no Cancel button, for a
+        job that never reads ``job.cancelled()`` (a Cancel it ignored would mislead).
         """
         if self._closed:
             raise RuntimeError("the task runner has been shut down")
         job = Job(self._next_id, fn, self._worker.job_progress.emit)
         self._next_id += 1
         self._pending[job.id] = _Pending(
-            job, done, failed, owner, progress, parent or _as_widget(owner), context
+            job, done, failed, owner, progress, parent or _as_widget(owner), context, cancellable
         )
         self._worker.put(job)
         return job
@@ -176,6 +179,8 @@ class TaskRunner(QObject):
         dlg.setAutoReset(False)
         dlg.setMinimumWidth(420)
         dlg.canceled.connect(lambda: self._cancel(job_id))
+        if not p.cancellable:
+            dlg.setCancelButton(None)  # Qt accepts None: no button
         p.dialog = dlg
         if p.last is not None:
             self._apply_progress(p)

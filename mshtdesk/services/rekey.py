@@ -23,7 +23,7 @@ from pathlib import Path
 
 from sqlalchemy import select, true
 
-from mshtdesk.errors import StoreError
+from mshtdesk.errors import MshtError, StoreError
 from mshtdesk.security.keypairs import unb64
 from mshtdesk.security.keyring import Keyring, keyring_path, new_data_key
 from mshtdesk.services.actor import Actor
@@ -35,6 +35,20 @@ from mshtdesk.store.database import Database
 from mshtdesk.store.tables import USER
 
 SERVER = "A team database on a server has no data key to change: the server's access rules protect it."
+
+
+class KeyNotChangedError(StoreError):
+    """A user was deactivated (they can no longer log in) but the rekey that follows failed or did not
+    finish; ``cause`` says why (a ``DatabaseLockedError``: another copy of the app has the file open).
+    Structured, so the app can say what was done and what is left without parsing the message."""
+
+    def __init__(self, username: str, cause: MshtError) -> None:
+        self.username = username
+        self.cause = cause
+        super().__init__(
+            f"{username} is deactivated and can no longer log in, but the database key was not changed: "
+            f"{cause} When it can be, run: mshtdesk users rekey."
+        )
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ from mshtdesk.security.keyring import Keyring, Unlocked, keyring_path, new_data_
 from mshtdesk.security.passwords import hash_password, policy_problem, verify_password
 from mshtdesk.services.actor import Actor, workstation
 from mshtdesk.services.audit import AuditAction, record
-from mshtdesk.services.rekey import RekeyResult, rekey_database
+from mshtdesk.services.rekey import KeyNotChangedError, RekeyResult, rekey_database
 from mshtdesk.store.backup import encrypt_in_place
 from mshtdesk.store.database import Database, open_database
 from mshtdesk.store.database_file import check_new_database_file
@@ -551,10 +551,7 @@ class UserService:
             found = environmental(exc)
             if found is None:
                 raise
-            raise StoreError(
-                f"{username} is deactivated and can no longer log in, but the database key was not changed: "
-                f"{found} When it can be, run: mshtdesk users rekey."
-            ) from None
+            raise KeyNotChangedError(username, found) from None
 
     def rekey(self, reason: str = "on request") -> RekeyResult:
         """A new data key for the database and its backups, sealed to every active user (administrators;

@@ -118,6 +118,23 @@ def test_a_slow_job_shows_progress_and_cancel_stops_it(
     assert not find_visible("taskProgress")
 
 
+def test_a_job_that_cannot_be_cancelled_shows_progress_without_a_cancel_button(
+    qtbot: QtBot, tasks: TaskRunner, wait_idle: Callable[..., None]
+) -> None:
+    """A rekey cannot stop half-way: a Cancel button it ignored would mislead."""
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    parent.show()
+    release = threading.Event()
+    tasks.run(lambda _job: release.wait(5), progress="Changing the key", parent=parent, cancellable=False)
+    qtbot.waitUntil(lambda: bool(find_visible("taskProgress")), timeout=3000)
+    dialog = find_visible("taskProgress")[0]
+    assert dialog.findChild(QPushButton) is None
+    release.set()
+    wait_idle()
+    assert not find_visible("taskProgress")
+
+
 def test_a_result_for_a_deleted_owner_is_dropped(
     qtbot: QtBot, tasks: TaskRunner, wait_idle: Callable[..., None]
 ) -> None:
