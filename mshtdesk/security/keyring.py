@@ -390,7 +390,7 @@ class Keyring:
         for slot in [s for s, e in failures.items() if not isinstance(e, dict) or _expired(e, now)]:
             del failures[slot]
 
-    def _queue(self, action: str, username: str, workstation: str, now: datetime) -> None:
+    def _queue(self, action: str, username: str, workstation: str, now: datetime, **about: str) -> None:
         pending = self.data["pending_audit"]
         if len(pending) >= MAX_PENDING:
             self.data["pending_dropped"] = int(self.data.get("pending_dropped", 0)) + 1
@@ -401,8 +401,19 @@ class Keyring:
                 "username": username[:NAME_LIMIT],
                 "workstation": workstation[:120],
                 "at": now.isoformat(),
+                **{k: v[:200] for k, v in about.items()},
             }
         )
+
+    def queue_refusal(
+        self, username: str, workstation: str, entity: str, record_id: str, reason: str
+    ) -> None:
+        """A refusal made while the database could not be written (a damaged file): it waits here, like
+        a failed login, and enters the audit log at the next successful login."""
+        self._queue(
+            "administer", username, workstation, utcnow(), entity=entity, record_id=record_id, reason=reason
+        )
+        self.save()
 
     def take_pending(self) -> list[dict[str, str]]:
         """Failed logins and lockouts waiting to be written into the audit log (then forgotten here);

@@ -364,6 +364,18 @@ class Recovery:
         self._actor = actor
         self._folders = folders
 
+    def _queue_refusal(self) -> None:
+        """The damaged file is never written: the refusal waits in the key file for the next login."""
+        ring = Keyring.load(keyring_path(self._path))
+        if ring is not None:
+            ring.queue_refusal(
+                self._actor.username,
+                self._actor.workstation,
+                "database",
+                "restore-refused",
+                "refused: only an administrator may restore a backup (the database file was damaged)",
+            )
+
     def folder(self) -> Path:
         self._actor.require(Action.READ, Entity.REFERENCE)
         return self._folders[0]
@@ -386,6 +398,7 @@ class Recovery:
     def restore(self, backup: str) -> RestoreResult:
         """Administrators only: the checked backup replaces the damaged file, which is kept aside."""
         if not may_restore(self._actor):
+            self._queue_refusal()
             raise _refused(self._actor)
         source = _checked_source(backup, self._path, self._key)
         try:
@@ -402,6 +415,7 @@ class Recovery:
 
     def restore_latest_good(self) -> RestoreResult:
         if not may_restore(self._actor):
+            self._queue_refusal()
             raise _refused(self._actor)
         for b in _backups_in(self._folders, self._path.stem):
             if files.check_file(b.path, self._key) == "ok":

@@ -190,6 +190,18 @@ def test_an_officer_cannot_restore_a_damaged_file(db_path: Path, template: Templ
     assert db_path.read_bytes() == damaged and not kept_aside(db_path), "nothing changed"
     r = mshtdesk(*db, "backup", "list", env=OFFICER)
     assert r.returncode == 0 and str(backup) in r.stdout
+    # The refusals waited in the key file; once an administrator has restored, the next login logs them.
+    admin = USERS[Role.ADMINISTRATOR]
+    restore_latest_good(str(db_path), admin.username, admin.password)
+    backend = Backend.login(str(db_path), admin.username, admin.password)
+    try:
+        with backend.db.engine.connect() as conn:
+            refused = conn.execute(
+                select(AUDIT.c.username, AUDIT.c.entity).where(AUDIT.c.record_id == "restore-refused")
+            ).all()
+    finally:
+        backend.close()
+    assert refused == [(officer.username, "database")] * 4
 
 
 def test_a_wrong_password_opens_no_damaged_file(db_path: Path, template: Template) -> None:
