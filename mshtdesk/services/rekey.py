@@ -42,11 +42,18 @@ class KeyNotChangedError(StoreError):
     finish; ``cause`` says why (a ``DatabaseLockedError``: another copy of the app has the file open).
     Structured, so the app can say what was done and what is left without parsing the message."""
 
-    def __init__(self, username: str, cause: MshtError) -> None:
+    def __init__(self, username: str, cause: MshtError, *, started: bool = False) -> None:
         self.username = username
         self.cause = cause
+        self.started = started  # the database has its new key; some backups may still have the old one
+        what = (
+            "the change of the database key did not finish (the database has its new key; some backups "
+            "may not)"
+            if started
+            else "the database key was not changed"
+        )
         super().__init__(
-            f"{username} is deactivated and can no longer log in, but the database key was not changed: "
+            f"{username} is deactivated and can no longer log in, but {what}: "
             f"{cause} When it can be, run: mshtdesk users rekey."
         )
 

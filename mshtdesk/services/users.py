@@ -545,13 +545,14 @@ class UserService:
                 ring.remove(username)
         if self._ring() is None:
             return None
+        before = self._db.key
         try:
             return rekey_database(self._db, self._actor, f"{username} deactivated")
         except Exception as exc:  # a full disk, another copy open: said, with what is already done
             found = environmental(exc)
             if found is None:
                 raise
-            raise KeyNotChangedError(username, found) from None
+            raise KeyNotChangedError(username, found, started=self._db.key != before) from None
 
     def rekey(self, reason: str = "on request") -> RekeyResult:
         """A new data key for the database and its backups, sealed to every active user (administrators;
