@@ -353,3 +353,6 @@ def test_the_rekey_wording_for_one_user_no_backups_unreadable_files_and_a_full_d
     assert text.startswith("But the database key could not be changed, because the disk is full.")
     assert NOT_SAVED not in text  # the deactivation was saved
     assert text.endswith("When that is put right, choose Change database key\u2026 on this page.")
+    text = _plain(key_not_changed(full, "vlo", started=True))
+    assert text.startswith("The database has its new key, but the change did not finish, because the disk")
+    assert text.endswith("choose Change database key\u2026 on this page: it finishes the backups.")

@@ -267,9 +267,11 @@ class UsersPage(Page):
         elif isinstance(exc, KeyNotChangedError):  # deactivated; only the new key is still to come
             self._changed(username)
             self._inform(
-                "User deactivated; database key not changed",
+                "User deactivated; database key change not finished"
+                if exc.started
+                else "User deactivated; database key not changed",
                 _deactivated_text(username),
-                key_not_changed(exc.cause, username),
+                key_not_changed(exc.cause, username, started=exc.started),
                 name="deactivatedMessage",
                 icon=QMessageBox.Icon.Warning,
             )
@@ -414,8 +416,8 @@ def rekey_summary(result: RekeyResult, *, on_request: bool = False) -> list[str]
     return parts
 
 
-def key_not_changed(cause: BaseException, username: str) -> str:
-    """Why the rekey after a deactivation did not happen, and how to do it later (rich text)."""
+def key_not_changed(cause: BaseException, username: str, *, started: bool = False) -> str:
+    """Why the rekey after a deactivation did not happen or finish, and how to do it later (rich text)."""
     if isinstance(cause, DatabaseLockedError):
         why = "another copy of MSHT Desk has the database open"
         then = "Once everyone else has closed MSHT Desk"
@@ -423,6 +425,12 @@ def key_not_changed(cause: BaseException, username: str) -> str:
         text = str(cause).replace(NOT_SAVED, "").strip().rstrip(".")
         why = escape(text[:1].lower() + text[1:])
         then = "When that is put right"
+    if started:
+        return (
+            f"The database has its new key, but the change did not finish, because {why}. Until it does, "
+            f"a copy of an old key file may still open some backups with {escape(username)}\u2019s old "
+            f"password.<br><br>{then}, choose {CHANGE_KEY} on this page: it finishes the backups."
+        )
     return (
         f"But the database key could not be changed, because {why}. Until it is, a copy of an old key "
         f"file still opens the database and its backups with {escape(username)}\u2019s old password."
