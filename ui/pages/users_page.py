@@ -9,6 +9,7 @@ on the worker; it is small (a team). The rekey runs on the worker too: with many
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt
@@ -214,30 +215,41 @@ class UsersPage(Page):
         user = self.selected_user()
         if user is None or not user.active or user.username == self._me():
             return None
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
+        username = user.username
+        return self._ask(
+            "deactivateQuestion",
             "Deactivate user",
             f"Deactivate <b>{escape(user.username)}</b> ({escape(user.display_name)})?",
-            QMessageBox.StandardButton.Cancel,
-            self,
-        )
-        box.setObjectName("deactivateQuestion")
-        box.setInformativeText(
             "They will no longer be able to log in, and their copy of the database key is destroyed. "
             "The database and its backups are then given a new key, so no copy of an old key file opens "
             "them; for that, everyone else should have closed MSHT Desk.<br><br>"
             "Users are never deleted, because the audit log refers to them: the record stays, "
-            "marked inactive."
+            "marked inactive.",
+            ("Deactivate", QMessageBox.ButtonRole.DestructiveRole),
+            lambda: self.deactivate_user(username),
         )
-        confirm = box.addButton("Deactivate", QMessageBox.ButtonRole.DestructiveRole)
+
+    def _ask(
+        self,
+        name: str,
+        title: str,
+        text: str,
+        details: str,
+        confirm_as: tuple[str, QMessageBox.ButtonRole],
+        then: Callable[[], None],
+    ) -> QMessageBox:
+        """A question whose default is Cancel; ``then`` runs only when the confirm button is chosen."""
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName(name)
+        box.setInformativeText(details)
+        confirm = box.addButton(*confirm_as)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         _widen(box)
-        username = user.username
 
         def answered(button: QAbstractButton) -> None:
             if button is confirm:
-                self.deactivate_user(username)
+                then()
 
         box.buttonClicked.connect(answered)
         box.open()
@@ -282,34 +294,19 @@ class UsersPage(Page):
         """Ask first; say what it needs (everyone else out of the app) and what it leaves (passwords)."""
         if not self._may_rekey():
             return None
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
+        return self._ask(
+            "rekeyQuestion",
             "Change database key",
             "Give the database and its backups a new key?",
-            QMessageBox.StandardButton.Cancel,
-            self,
-        )
-        box.setObjectName("rekeyQuestion")
-        box.setInformativeText(
             "Everyone else must close MSHT Desk first: the key cannot be changed while another copy "
             "has the database open.<br><br>"
             "The database and every backup are locked with a new key, given to every active user. "
             "Old key files, such as a copy kept by someone who has left, will no longer open them. "
             "Nobody\u2019s password changes.<br><br>"
-            "With many backups this can take a minute."
+            "With many backups this can take a minute.",
+            ("Change key", QMessageBox.ButtonRole.AcceptRole),
+            self.rekey,
         )
-        confirm = box.addButton("Change key", QMessageBox.ButtonRole.AcceptRole)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        _widen(box)
-
-        def answered(button: QAbstractButton) -> None:
-            if button is confirm:
-                self.rekey()
-
-        box.buttonClicked.connect(answered)
-        box.open()
-        return box
 
     def rekey(self) -> None:
         users = self.ctx.backend.users
