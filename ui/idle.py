@@ -68,10 +68,6 @@ class IdleWatcher(QObject):
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._check)
 
-    @property
-    def limit_seconds(self) -> float:
-        return self._limit
-
     def is_running(self) -> bool:
         return self._running
 

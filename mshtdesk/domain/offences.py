@@ -96,10 +96,6 @@ def offence_title(legislation: str, section: str, label: str) -> str:
     return f"{law} - {label}" if law else label
 
 
-def offence_kind(code: str) -> OffenceKind:
-    return next(k for k in OFFENCE_KINDS if k.code == code)
-
-
 @lru_cache(maxsize=4096)  # an export repeats a handful of offence texts thousands of times
 def recognise_offence(text: str) -> str:
     """Map custody offence text (or one of our codes) to an offence type code; OTHER_MS if unrecognised."""

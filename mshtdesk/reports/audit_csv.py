@@ -1,17 +1,45 @@
 """The audit log as CSV, one format for the CLI and the app: times in UTC ISO 8601 so files from any PC
-agree, and free-text cells guarded against spreadsheet formula injection."""
+agree, and free-text cells guarded against spreadsheet formula injection.
+
+Reports sit below services, so the rows are described here by the fields the file needs
+(``services.audit.AuditRow`` has them) rather than imported from the service."""
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Iterable
-from datetime import UTC
-from typing import TextIO
+from datetime import UTC, datetime
+from typing import Protocol, TextIO
 
 from mshtdesk.reports.csv_safety import safe_cell
-from mshtdesk.services.audit import AuditRow
 
-__all__ = ["HEADER", "safe_cell", "write_audit_csv"]
+__all__ = ["HEADER", "AuditEvent", "safe_cell", "write_audit_csv"]
+
+
+class AuditEvent(Protocol):
+    """One audit event as the CSV reads it."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def username(self) -> str: ...
+    @property
+    def workstation(self) -> str: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def entity(self) -> str: ...
+    @property
+    def record_id(self) -> str: ...
+    @property
+    def fields(self) -> str: ...
+    @property
+    def reason(self) -> str: ...
+    @property
+    def recipient(self) -> str: ...
+
 
 HEADER = (
     "Event",
@@ -27,7 +55,7 @@ HEADER = (
 )
 
 
-def write_audit_csv(out: TextIO, rows: Iterable[AuditRow]) -> int:
+def write_audit_csv(out: TextIO, rows: Iterable[AuditEvent]) -> int:
     """Write the header and ``rows``; return how many events were written."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(HEADER)

@@ -59,17 +59,6 @@ OFFICIAL = "OFFICIAL"
 TITLE = "Modern Slavery and Human Trafficking"
 SUBTITLE = "Report to the Community Outcomes Meeting"
 
-TABLE_KEYS = (
-    "headline",
-    "disposals",
-    "arrests_by_month",
-    "nrm_referrals",
-    "nrm_by_exploitation",
-    "nrm_decisions",
-    "navigator",
-    "vlo",
-    "haven_house",
-)
 AGE_COLUMNS = ("Adult (18 or over)", "Child (17 or under)", "Not specified or unknown")
 AGES = (AgeAtExploitation.ADULT, AgeAtExploitation.CHILD, AgeAtExploitation.UNKNOWN)
 TOP_NATIONALITIES = 5

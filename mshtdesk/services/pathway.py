@@ -132,11 +132,6 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, LONDON).astimezone(UTC)
 
 
-def _when(moment: datetime) -> str:
-    local = moment.astimezone(LONDON)
-    return f"{uk(local.date())} {local:%H:%M}"
-
-
 def effective_events() -> ColumnElement[bool]:
     """Disposal events in force: not a void marker and not superseded by a later row."""
     later = EVENT.alias("later_event")

@@ -186,11 +186,6 @@ def _plain_has_users(path: Path) -> bool:
         con.close()
 
 
-def user_count(db: Database) -> int:
-    with db.engine.connect() as conn:
-        return int(conn.execute(select(func.count()).select_from(USER)).scalar_one())
-
-
 def create_database(
     db: str | None, admin_username: str, password: str, *, display_name: str = "", profile: str | None = None
 ) -> tuple[Database, Actor]:
@@ -561,10 +556,6 @@ class UserService:
         if self._ring() is None:
             raise StoreError("A team database on a server has no data key to change.")
         return rekey_database(self._db, self._actor, reason)
-
-
-def key_file_for(db: Database) -> Path | None:
-    return None if db.path is None else keyring_path(db.path)
 
 
 @dataclass(frozen=True)

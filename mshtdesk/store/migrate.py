@@ -123,13 +123,3 @@ def check_models_match(engine: Engine) -> None:
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.check(cfg)
-
-
-def schema_version(engine: Engine) -> str | None:
-    with engine.connect() as conn:
-        return current_revision(conn)
-
-
-def table_counts(engine: Engine, tables: list[str]) -> dict[str, int]:
-    with engine.connect() as conn:
-        return {t: int(conn.execute(text(f'SELECT COUNT(*) FROM "{t}"')).scalar_one()) for t in tables}
