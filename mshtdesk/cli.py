@@ -493,8 +493,8 @@ def _printed_report(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _demo(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """A new demo database at a path that holds nothing yet: never synthetic data in a real one."""
-    from mshtdesk.services.demo import check_demo_location
-    from mshtdesk.services.users import create_demo_database
+    from mshtdesk.demo.database import create_demo_database
+    from mshtdesk.demo.guard import check_demo_location
 
     path = check_demo_location(ns.db)
     database, users = create_demo_database(str(path), seed=ns.seed, arrests=ns.arrests)

@@ -15,11 +15,12 @@ from pathlib import Path
 
 import pytest
 
+from mshtdesk.demo.users import DEMO_USERS, DemoUser
 from mshtdesk.domain.roles import Role
 from mshtdesk.security.keypairs import Signer
 from mshtdesk.security.keyring import keyring_path
 from mshtdesk.services.backend import Backend
-from mshtdesk.services.users import DEMO_USERS, DemoUser, UserService, create_database
+from mshtdesk.services.users import UserService, create_database
 from mshtdesk.store.database import Database, open_database
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

@@ -1,6 +1,6 @@
 """The layering rules hold (the core never imports Qt or the UI; the UI reaches the store only via
-services; each layer imports only the layers below it) and the code is lint-clean. mypy runs in .ci/run,
-not here: an uncached run would add 15-60 s to every test run."""
+services; services never import the demo; each layer imports only the layers below it) and the code is
+lint-clean. mypy runs in .ci/run, not here: an uncached run would add 15-60 s to every test run."""
 
 import re
 import subprocess

@@ -60,8 +60,8 @@ from ui.settings import open_settings
 from ui.tasks import Job, TaskRunner
 
 if TYPE_CHECKING:
+    from mshtdesk.demo.users import DemoUser
     from mshtdesk.services.backend import Backend
-    from mshtdesk.services.users import DemoUser
 
 log = logging.getLogger("ui")
 FILE_TROUBLE = (
@@ -141,7 +141,7 @@ def create_session(
 
 def prepare_demo(folder: Path) -> tuple[str, tuple[DemoUser, ...]]:
     """A throwaway encrypted database with one account per role and made-up arrests (~5 s)."""
-    from mshtdesk.services.users import create_demo_database
+    from mshtdesk.demo.database import create_demo_database
 
     path = str(folder / "demo.db")
     database, users = create_demo_database(path)

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection
 
@@ -37,9 +36,6 @@ from mshtdesk.services.register import RegisterService
 from mshtdesk.services.today import TodayService
 from mshtdesk.services.users import UserService, actor_for, create_database, login, unlock
 from mshtdesk.store.database import Database
-
-if TYPE_CHECKING:
-    from mshtdesk.services.demo_pathway import PathwaySummary
 
 
 class Backend:
@@ -208,45 +204,6 @@ class Backend:
     ) -> NrmImportSummary:
         with open_source(path) as source:
             return self.import_nrm(source, Path(path).name, dry_run=dry_run, progress=progress, cancel=cancel)
-
-    def fill_demo(self, *, seed: int = 1, arrests: int = 130) -> ImportSummary:
-        """Synthetic arrests (demonstrations and training): an import, with the same rights and record."""
-        from mshtdesk.services.demo import fill_demo, require_demo
-
-        self.actor.require(Action.CREATE, Entity.ARREST)
-        require_demo(self.db)  # synthetic data never goes into a real register
-        summary = fill_demo(self.db, seed=seed, arrests=arrests)
-        with self.db.engine.begin() as conn:
-            record(
-                conn,
-                self.actor,
-                AuditAction.COMBINE,
-                "import_batch",
-                summary.batch_id or "",
-                reason=f"synthetic demo data, seed {seed}",
-            )
-        return summary
-
-    def fill_demo_pathway(self, *, seed: int = 1, arrests: int = 130) -> PathwaySummary:
-        """Synthetic victims for the demo arrests (people, referrals, support, stays, contacts), at the
-        scale of ``arrests`` demo arrests: the rights to record people and referrals, and one record."""
-        from mshtdesk.services.demo import require_demo
-        from mshtdesk.services.demo_pathway import fill_pathway, volume_for_arrests
-
-        self.actor.require(Action.CREATE, Entity.PERSON)
-        self.actor.require(Action.CREATE, Entity.NRM_REFERRAL)
-        require_demo(self.db)
-        summary = fill_pathway(self.db, seed=seed, volume=volume_for_arrests(arrests, 395 / 365.25))
-        with self.db.engine.begin() as conn:
-            record(
-                conn,
-                self.actor,
-                AuditAction.COMBINE,
-                Entity.PERSON,
-                "",
-                reason=f"synthetic demo victim pathway, seed {seed}",
-            )
-        return summary
 
     def unlock(self, password: str) -> None:
         """After an idle lock: the same user's password again (AuthenticationError if wrong)."""

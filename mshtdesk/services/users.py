@@ -559,59 +559,6 @@ class UserService:
 
 
 @dataclass(frozen=True)
-class DemoUser:
-    username: str
-    password: str
-    role: Role
-
-
-DEMO_USERS: tuple[DemoUser, ...] = tuple(
-    DemoUser(name, password, role)
-    for name, password, role in (
-        ("admin", "amber-kestrel-lantern", Role.ADMINISTRATOR),
-        ("manager", "copper-heron-meadow", Role.MANAGER),
-        ("officer", "granite-fox-harbour", Role.HTT_OFFICER),
-        ("vlo", "silver-rowan-bridge", Role.VLO),
-        ("navigator", "ember-willow-compass", Role.NAVIGATOR),
-        ("haven", "cobalt-orchid-river", Role.HAVEN_HOUSE),
-        ("auditor", "juniper-tarn-ledger", Role.AUDITOR),
-    )
-)
-
-
-def create_demo_database(
-    db: str, *, seed: int = 1, arrests: int = 130
-) -> tuple[Database, tuple[DemoUser, ...]]:
-    """A new encrypted database with one user per role (passwords shown on the demo's login dialog)
-    and synthetic arrests and victims. Demo data only: never point this at a real database."""
-    from mshtdesk.services.demo import check_demo_location, fill_demo, mark_demo
-    from mshtdesk.services.demo_pathway import fill_pathway, volume_for_arrests
-
-    check_demo_location(db)  # only a database it creates now: never a real one
-    first = DEMO_USERS[0]
-    database, admin = create_database(db, first.username, first.password, display_name="Demo administrator")
-    mark_demo(database)
-    users = UserService(database, admin)
-    for demo in DEMO_USERS[1:]:
-        users._add_user(demo.username, f"Demo {demo.role.label}", demo.role, demo.password, keep_signer=True)
-    summary = fill_demo(database, seed=seed, arrests=arrests)
-    with database.engine.begin() as conn:
-        record(
-            conn,
-            admin,
-            AuditAction.COMBINE,
-            "import_batch",
-            summary.batch_id or "",
-            reason=f"synthetic demo data, seed {seed}",
-        )
-    fill_pathway(database, seed=seed, volume=volume_for_arrests(arrests, 395 / 365.25))
-    with database.engine.begin() as conn:
-        reason = f"synthetic demo victim pathway, seed {seed}"
-        record(conn, admin, AuditAction.COMBINE, Entity.PERSON, "", reason=reason)
-    return database, DEMO_USERS
-
-
-@dataclass(frozen=True)
 class DatabaseState:
     """What ``--db`` names, before anyone logs in: it decides which form the login dialog opens with."""
 

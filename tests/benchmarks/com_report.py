@@ -17,10 +17,10 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from mshtdesk.demo.arrests import demo_csv
 from mshtdesk.domain.roles import Role
 from mshtdesk.services.backend import Backend
 from mshtdesk.services.com_report import ReportKind, ReportRequest
-from mshtdesk.services.demo import demo_csv
 
 YEARS = 8
 
@@ -44,7 +44,7 @@ def main() -> None:
     )
     ap.add_argument("--keep", metavar="DIR", help="build the database in DIR and reuse it when it is there")
     args = ap.parse_args()
-    from mshtdesk.services.demo_pathway import fill_pathway, volume_for_arrests
+    from mshtdesk.demo.pathway import fill_pathway, volume_for_arrests
 
     today = date(2026, 11, 22)
     with tempfile.TemporaryDirectory() as tmp:

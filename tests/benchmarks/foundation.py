@@ -17,9 +17,9 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
+from mshtdesk.demo.arrests import demo_csv
 from mshtdesk.domain.roles import Role
 from mshtdesk.services.backend import Backend
-from mshtdesk.services.demo import demo_csv
 from mshtdesk.store.backup import connect
 
 EFFECTIVE = "e.is_void = 0 AND NOT EXISTS (SELECT 1 FROM disposal_event s WHERE s.supersedes_id = e.id)"

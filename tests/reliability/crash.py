@@ -62,10 +62,10 @@ def import_file_bytes(tag: str, n: int = ARRESTS_PER_FILE) -> bytes:
 def open_as_editor(db_path: str, key: bytes):  # type: ignore[no-untyped-def]
     """The editor's backend on the file opened with ``key``, their signing key unlocked from the key
     file with their password (so their audit events are signed, as after a login)."""
+    from mshtdesk.demo.users import DEMO_USERS
     from mshtdesk.security.keypairs import Signer
     from mshtdesk.security.keyring import Keyring, keyring_path
     from mshtdesk.services.backend import Backend
-    from mshtdesk.services.users import DEMO_USERS
     from mshtdesk.store.database import open_database
 
     password = next(u.password for u in DEMO_USERS if u.username == EDITOR_USER)
@@ -279,7 +279,8 @@ def run(db_path: Path, key: bytes, rounds: int, *, seed: int = 1, max_delay: flo
 
 def make_database(folder: Path) -> tuple[Path, bytes]:
     """A fresh encrypted database with the demo users (the officer imports and edits)."""
-    from mshtdesk.services.users import DEMO_USERS, UserService, create_database
+    from mshtdesk.demo.users import DEMO_USERS
+    from mshtdesk.services.users import UserService, create_database
 
     path = folder / "crash.db"
     first = DEMO_USERS[0]

@@ -19,11 +19,13 @@ import pytest
 from sqlalchemy import func, select
 
 from mshtdesk.cli import parse, run
-from mshtdesk.domain.roles import Role
+from mshtdesk.demo.database import add_demo_arrests, add_demo_pathway, create_demo_database
+from mshtdesk.demo.guard import NotADemoDatabaseError, is_demo
+from mshtdesk.domain.roles import Action, Entity, Role
+from mshtdesk.errors import PermissionDeniedError
 from mshtdesk.security.keyring import keyring_path
 from mshtdesk.services.backend import Backend
-from mshtdesk.services.demo import NotADemoDatabaseError, is_demo
-from mshtdesk.services.users import create_database, create_demo_database, login
+from mshtdesk.services.users import create_database, login
 from mshtdesk.store.database import Database
 from mshtdesk.store.tables import ARREST
 from tests.conftest import USERS
@@ -140,12 +142,38 @@ def test_the_service_adds_demo_data_only_to_a_demo_database(database: Database, 
     before = arrests(database)
     officer = Backend.as_user(database, USERS[Role.HTT_OFFICER].username)
     with pytest.raises(NotADemoDatabaseError, match="not a demo database"):
-        officer.fill_demo(seed=2, arrests=10)
+        add_demo_arrests(officer, seed=2, arrests=10)
     with pytest.raises(NotADemoDatabaseError):
-        officer.fill_demo_pathway(seed=2, arrests=10)
+        add_demo_pathway(officer, seed=2, arrests=10)
     assert arrests(database) == before == 0
     with pytest.raises(NotADemoDatabaseError):
         create_demo_database(str(db_path))
+
+
+def test_only_roles_that_may_record_them_add_demo_arrests_and_victims(tmp_path: Path) -> None:
+    """The matrix decides who may add demo data (once Backend.fill_demo*, now in ``mshtdesk.demo``): a
+    role without the rights is refused and nothing is added; a role with them adds it."""
+    database, users = create_demo_database(str(tmp_path / "demo.db"), arrests=3)
+    try:
+        for user in users:
+            backend = Backend.as_user(database, user.username)
+            people = backend.actor.may(Action.CREATE, Entity.PERSON) and backend.actor.may(
+                Action.CREATE, Entity.NRM_REFERRAL
+            )
+            for add, allowed in (
+                (add_demo_arrests, backend.actor.may(Action.CREATE, Entity.ARREST)),
+                (add_demo_pathway, people),
+            ):
+                before = snapshot(tmp_path)
+                if allowed:
+                    add(backend, seed=5, arrests=2)
+                    assert snapshot(tmp_path) != before, (user.username, add.__name__)
+                else:
+                    with pytest.raises(PermissionDeniedError):
+                        add(backend, seed=5, arrests=2)
+                    assert snapshot(tmp_path) == before, (user.username, add.__name__)
+    finally:
+        database.close()
 
 
 # ----- item 8: init refuses a foreign SQLite file without touching it ----------------------------------

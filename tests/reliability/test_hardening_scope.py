@@ -329,15 +329,6 @@ CASES: list[Case] = [
         (need(C, Entity.NRM_REFERRAL), need(C, Entity.PERSON)),
         lambda e: call(str(DATA / "nrm_register.csv")),
     ),
-    # The demo writes only into a database made for it (item 7): on this one an allowed role may be told so.
-    Case("Backend", "fill_demo", (need(C, Entity.ARREST),), lambda e: call(arrests=3), other_refusals=True),
-    Case(
-        "Backend",
-        "fill_demo_pathway",
-        (need(C, Entity.PERSON), need(C, Entity.NRM_REFERRAL)),
-        lambda e: call(arrests=3),
-        other_refusals=True,
-    ),
     open_to_all(
         "Backend", "unlock", "the same user's own password again", lambda e: call(USERS[e.role].password)
     ),

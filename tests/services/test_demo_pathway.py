@@ -16,6 +16,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Connection, RowMapping, func, select
 
+from mshtdesk.demo.arrests import fill_demo
+from mshtdesk.demo.pathway import PathwaySummary, decision_history, fill_pathway
 from mshtdesk.domain.clocks import (
     LONDON,
     decision_notification_due,
@@ -53,8 +55,6 @@ from mshtdesk.domain.support import (
 )
 from mshtdesk.security.keyring import keyring_path
 from mshtdesk.services.calendar import load_calendar
-from mshtdesk.services.demo import fill_demo
-from mshtdesk.services.demo_pathway import PathwaySummary, decision_history, fill_pathway
 from mshtdesk.services.people import LinkRole
 from mshtdesk.store.database import Database, open_database
 from mshtdesk.store.tables import (
@@ -538,17 +538,18 @@ def test_an_empty_force_gets_beds_but_no_victims_at_zero_volume(template: Templa
 
 
 def test_the_demo_roles_see_their_pathway(template: Template, tmp_path: Path) -> None:
-    """The VLO user's scope holds victims; Backend.fill_demo adds the pathway and records it."""
+    """The VLO user's scope holds victims; add_demo_pathway adds the pathway and records it."""
+    from mshtdesk.demo.database import add_demo_arrests, add_demo_pathway
+    from mshtdesk.demo.guard import mark_demo
     from mshtdesk.domain.roles import Entity
     from mshtdesk.services.backend import Backend
-    from mshtdesk.services.demo import mark_demo
 
     db = _copy(template, tmp_path)
     try:
         mark_demo(db)  # the demo adds data only to a database it made (see tests/reliability)
         officer = Backend.as_user(db, "officer")
-        officer.fill_demo(seed=2, arrests=130)
-        officer.fill_demo_pathway(seed=2, arrests=130)
+        add_demo_arrests(officer, seed=2, arrests=130)
+        add_demo_pathway(officer, seed=2, arrests=130)
         assert len(officer.haven.beds()) == 8
         vlo = Backend.as_user(db, "vlo")
         assert vlo.actor.role is Role.VLO

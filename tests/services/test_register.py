@@ -4,10 +4,10 @@ from datetime import date
 
 import pytest
 
+from mshtdesk.demo.arrests import fill_demo
 from mshtdesk.domain.roles import Role
 from mshtdesk.errors import ConflictError, ValidationError
 from mshtdesk.services.backend import Backend
-from mshtdesk.services.demo import fill_demo
 from mshtdesk.services.register import NO_DISPOSAL, ArrestInput, ArrestQuery
 
 TODAY = date(2026, 11, 22)

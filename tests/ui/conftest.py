@@ -22,9 +22,9 @@ import shiboken6
 from PySide6.QtWidgets import QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
+from mshtdesk.demo.arrests import fill_demo
 from mshtdesk.domain.roles import Role
 from mshtdesk.services.backend import Backend
-from mshtdesk.services.demo import fill_demo
 from ui.context import AppContext, ReferenceData
 from ui.events import AppEvents
 from ui.main_window import MainWindow

@@ -9,10 +9,10 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from mshtdesk.demo.arrests import fill_demo
 from mshtdesk.domain.roles import Role
 from mshtdesk.services.audit import AuditQuery
 from mshtdesk.services.backend import Backend
-from mshtdesk.services.demo import fill_demo
 from tests.conftest import USERS
 from tests.ui.helpers import show_page
 from ui import error_report

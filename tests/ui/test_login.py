@@ -10,10 +10,10 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from mshtdesk.demo.users import DEMO_USERS
 from mshtdesk.domain.roles import Role
 from mshtdesk.services.audit import AuditQuery
 from mshtdesk.services.backend import Backend
-from mshtdesk.services.users import DEMO_USERS
 from tests.conftest import USERS
 from tests.ui.helpers import Track, find_visible, is_closed
 from ui.app import AppController

@@ -9,13 +9,13 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from pytestqt.modeltest import ModelTester
 
+from mshtdesk.demo.arrests import fill_demo
+from mshtdesk.demo.users import DEMO_USERS
 from mshtdesk.domain.roles import Role
 from mshtdesk.errors import RowError
 from mshtdesk.services.audit import AuditQuery, AuditRow
 from mshtdesk.services.backend import Backend
-from mshtdesk.services.demo import fill_demo
 from mshtdesk.services.register import NO_DISPOSAL, ArrestInput, ArrestQuery, ArrestRow
-from mshtdesk.services.users import DEMO_USERS
 from tests.ui.helpers import SEED_EXPORT
 from ui.models.arrests_model import PAGE_SIZE, ROW_ROLE, SORT_ROLE, ArrestsModel, Column
 from ui.models.audit_model import ROW_ROLE as AUDIT_ROW_ROLE

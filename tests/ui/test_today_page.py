@@ -13,13 +13,13 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from mshtdesk.demo.arrests import fill_demo
+from mshtdesk.demo.pathway import fill_pathway, volume_for_arrests
 from mshtdesk.domain.clocks import LONDON
 from mshtdesk.domain.roles import Role
 from mshtdesk.domain.support import ContactMethod, ContactPurpose
 from mshtdesk.services.backend import Backend
 from mshtdesk.services.contacts import ContactFilter, ContactInput
-from mshtdesk.services.demo import fill_demo
-from mshtdesk.services.demo_pathway import fill_pathway, volume_for_arrests
 from mshtdesk.services.pathway import TimelineKind
 from mshtdesk.services.people import PersonInput
 from mshtdesk.services.today import TodayItem, TodayKind

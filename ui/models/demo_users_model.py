@@ -1,6 +1,6 @@
 """The demo's accounts (user name, role, password) for the login dialog of a throwaway database.
 
-These are not database rows: they are the fixed ``DEMO_USERS`` of ``mshtdesk.services.users``, shown only
+These are not database rows: they are the fixed ``DEMO_USERS`` of ``mshtdesk.demo.users``, shown only
 when MSHT Desk runs with ``--demo`` so that each role can be tried.
 """
 
@@ -19,7 +19,7 @@ ROW_ROLE = Qt.ItemDataRole.UserRole
 
 
 class DemoAccount(Protocol):
-    """What the model reads of ``mshtdesk.services.users.DemoUser`` (a frozen dataclass)."""
+    """What the model reads of ``mshtdesk.demo.users.DemoUser`` (a frozen dataclass)."""
 
     @property
     def username(self) -> str: ...

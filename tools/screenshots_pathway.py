@@ -1,5 +1,5 @@
 """Screenshots of the victim-pathway lists and forms: NRM, Navigator, Haven House, contacts, and the
-administrators' beds and calendar. Called by ``ui.screenshots`` with its helpers; the data is made up
+administrators' beds and calendar. Called by ``tools.screenshots`` with its helpers; the data is made up
 (invented names, in a throwaway encrypted database of its own)."""
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ def render_pathway(
 ) -> None:
     from PySide6.QtWidgets import QMessageBox
 
+    from mshtdesk.demo.users import DEMO_USERS
     from mshtdesk.domain.clocks import LONDON
     from mshtdesk.domain.exploitation import ExploitationType
     from mshtdesk.domain.nrm import AgeAtExploitation, AgeAtReferral, DecisionKind, Outcome, Route
@@ -71,7 +72,6 @@ def render_pathway(
     from mshtdesk.services.navigator import NavigatorCaseInput
     from mshtdesk.services.nrm import ExploitationLocation, ReferralInput, ReferralQuery
     from mshtdesk.services.people import PersonInput
-    from mshtdesk.services.users import DEMO_USERS
     from ui.dialogs.beds_dialog import BedsDialog
     from ui.dialogs.calendar_dialog import CalendarDialog
     from ui.dialogs.navigator_dialog import NavigatorCaseDialog

@@ -30,6 +30,22 @@ from typing import Any
 from faker import Faker
 from sqlalchemy import Connection, Table, func, select
 
+from mshtdesk.demo.arrests import OPERATION_WORDS
+from mshtdesk.demo.victims import (
+    ANONYMOUS_DESTINATIONS,
+    ASSESSMENTS,
+    DESTINATIONS,
+    FACTS,
+    KINDS,
+    METHODS,
+    NAVIGATOR_SOURCES,
+    NO_CRIME_REASONS,
+    NOTIFIABLE,
+    PEOPLE,
+    SUMMARIES,
+    Kind,
+    pick,
+)
 from mshtdesk.domain.clocks import (
     LONDON,
     decision_notification_due,
@@ -59,22 +75,6 @@ from mshtdesk.domain.support import (
 )
 from mshtdesk.domain.working_days import WorkingCalendar
 from mshtdesk.services.calendar import load_calendar
-from mshtdesk.services.demo import OPERATION_WORDS
-from mshtdesk.services.demo_victims import (
-    ANONYMOUS_DESTINATIONS,
-    ASSESSMENTS,
-    DESTINATIONS,
-    FACTS,
-    KINDS,
-    METHODS,
-    NAVIGATOR_SOURCES,
-    NO_CRIME_REASONS,
-    NOTIFIABLE,
-    PEOPLE,
-    SUMMARIES,
-    Kind,
-    pick,
-)
 from mshtdesk.services.people import LinkRole
 from mshtdesk.store.bulk import bulk_insert
 from mshtdesk.store.database import Database

@@ -1,6 +1,6 @@
 """Render every page, dialog and empty state to PNG files, for review and for the user guide.
 
-Run offscreen: ``QT_QPA_PLATFORM=offscreen python -m ui.screenshots [out-dir]`` (default ``shots/``).
+Run offscreen: ``QT_QPA_PLATFORM=offscreen python -m tools.screenshots [out-dir]`` (default ``shots/``).
 Everything is made-up demonstration data in encrypted throwaway databases in a temporary folder, with
 the demo accounts; no profile is touched.
 """
@@ -45,10 +45,11 @@ def main(argv: list[str] | None = None) -> int:
 def _render_all(out: Path, work: Path) -> int:
     from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
+    from mshtdesk.demo.database import create_demo_database
+    from mshtdesk.demo.users import DEMO_USERS
     from mshtdesk.domain.roles import Role
     from mshtdesk.services.backend import Backend
     from mshtdesk.services.register import ArrestInput
-    from mshtdesk.services.users import DEMO_USERS, create_demo_database
     from ui.app import Session, create_application, open_session
     from ui.context import AppContext, ReferenceData
     from ui.dialogs.arrest_dialog import ArrestDialog
@@ -392,7 +393,7 @@ def _render_all(out: Path, work: Path) -> int:
         close(w)
 
         # Today, People, a pathway, the person and contact forms.
-        from ui.screenshots_today import render_today_people
+        from tools.screenshots_today import render_today_people
 
         render_today_people(as_role, empty, shot, close, settle, window_for, SIZE)
 
@@ -413,7 +414,7 @@ def _render_all(out: Path, work: Path) -> int:
         close(w)
 
         # Victim pathway lists and forms (NRM, Navigator, Haven House, contacts, administration).
-        from ui.screenshots_pathway import render_demo_pathway, render_empty_pathway, render_pathway
+        from tools.screenshots_pathway import render_demo_pathway, render_empty_pathway, render_pathway
 
         render_demo_pathway(as_role, shot, close, window_for)
         render_empty_pathway(empty, shot, close, window_for)

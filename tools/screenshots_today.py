@@ -1,5 +1,5 @@
 """Screenshots of the Today and People pages, a pathway and the person and contact forms (called by
-``ui.screenshots``, which owns the throwaway databases, the worker and the ``shot`` helper)."""
+``tools.screenshots``, which owns the throwaway databases, the worker and the ``shot`` helper)."""
 
 from __future__ import annotations
 
