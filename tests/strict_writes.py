@@ -41,7 +41,9 @@ SESSION = frozenset(
         ("Backend", "logout"),
     }
 )
-_WRITE = re.compile(r'^\s*(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+"?(\w+)', re.I)
+_WRITE = re.compile(
+    r'^\s*(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+"?(\w+)', re.IGNORECASE
+)
 
 _service: ContextVar[str | None] = ContextVar("strict_writes_service", default=None)
 _installed = False

@@ -2,11 +2,12 @@
 
 A method decorated ``@writes(Data.ARREST, Data.DISPOSAL)`` adds ``Changes`` for those kinds to the
 current collector when it returns (not when it raises: its transaction rolled back). The record ids come
-from the result (``ids=``, for the first kind named) or from the body (:func:`note`, for any kind); a
-kind named without ids means "any record of it". Whoever runs the work (the UI's worker,
-``ui/tasks.py``) wraps it in :func:`collect_changes` and hands the union on; outside a collector the
-decorator only marks that a declared write is in progress, which the test suite's strict mode checks
-(every INSERT/UPDATE/DELETE run inside a service method must run inside a ``@writes`` one).
+from the result (``ids=``, for the first kind named), an argument (``arg=``) or the body
+(:func:`note_changed`, for any kind); a kind named without ids means "any record of it". Whoever runs
+the work (the UI's worker, ``ui/tasks.py``) wraps it in :func:`collect_changes` and hands the union on;
+outside a collector the decorator only marks that a declared write is in progress, which the test
+suite's strict mode checks (tests/strict_writes.py: every INSERT/UPDATE/DELETE run inside a service
+method must run inside a ``@writes`` one).
 """
 
 from __future__ import annotations
@@ -71,9 +72,9 @@ def writes(
 
     The records of the first kind are named by ``ids(result)`` or by the argument called ``arg`` (an
     id); otherwise, and for the other kinds, any record may have changed unless the body calls
-    :func:`note`. ``changed_if(result)`` false: nothing was written after all (a dry run). ``partial``:
-    the method may have changed data before it raised (a restore replaces the file, then upgrades it),
-    so its kinds are reported on failure too.
+    :func:`note_changed`. ``changed_if(result)`` false: nothing was written after all (a dry run).
+    ``partial``: the method may have changed data before it raised (a restore replaces the file, then
+    upgrades it), so its kinds are reported on failure too.
     """
     if not kinds:
         raise ValueError("@writes needs at least one kind of data")
@@ -117,17 +118,12 @@ def returned(result: Any) -> int:
     return int(result)
 
 
-def note(kind: Data, *record_ids: int) -> None:
+def note_changed(kind: Data, *record_ids: int) -> None:
     """From inside a ``@writes`` method: these records of ``kind`` changed (ids the result lacks)."""
     frames = _frames.get()
     if not frames:
-        raise RuntimeError("note() outside a @writes method")
+        raise RuntimeError("note_changed() outside a @writes method")
     frames[-1].noted.append(Changes.of(kind, *record_ids))
-
-
-def changed(changes: Changes) -> None:
-    """Report a change made outside a ``@writes`` method (e.g. logging in as another user)."""
-    _publish(changes)
 
 
 def _publish(changes: Changes) -> None:

@@ -21,7 +21,7 @@ from mshtdesk.domain.text import add_text_problems, text_problems
 from mshtdesk.errors import ConflictError, NotFoundError, ValidationError
 from mshtdesk.services.actor import Actor
 from mshtdesk.services.audit import AuditAction, record
-from mshtdesk.services.changes import note, returned, writes
+from mshtdesk.services.changes import note_changed, returned, writes
 from mshtdesk.store.database import Database
 from mshtdesk.store.queries.arrests import NO_DISPOSAL, SORT_KEYS, ArrestQuery, count_arrests, page_arrests
 from mshtdesk.store.queries.disposals import refresh_current_rank
@@ -564,7 +564,7 @@ class RegisterService:
         event_id = int(conn.execute(insert(EVENT).returning(EVENT.c.id), values).scalar_one())
         arrest_id = conn.execute(select(OFFENCE.c.arrest_id).where(OFFENCE.c.id == offence_id)).scalar_one()
         refresh_current_rank(conn, [arrest_id])
-        note(Data.DISPOSAL, arrest_id)  # views open on an arrest show its disposal history
+        note_changed(Data.DISPOSAL, arrest_id)  # views open on an arrest show its disposal history
         return event_id
 
     @writes(Data.DISPOSAL)

@@ -8,7 +8,7 @@ import pytest
 
 from mshtdesk.domain.changes import NOTHING, Changes, Data
 from mshtdesk.services.backend import Backend
-from mshtdesk.services.changes import collect_changes, declared_writes, note, writes
+from mshtdesk.services.changes import collect_changes, declared_writes, note_changed, writes
 from mshtdesk.services.register import ArrestInput, RegisterService
 
 
@@ -21,7 +21,7 @@ class _Thing:
 
     @writes(Data.PERSON, Data.CONTACT, ids=lambda r: r)
     def by_result(self) -> list[int]:
-        note(Data.CONTACT, 9)
+        note_changed(Data.CONTACT, 9)
         return [1, 2]
 
     @writes(Data.IMPORT_BATCH, changed_if=bool)
@@ -63,13 +63,11 @@ def test_nothing_is_reported_by_a_dry_run_or_a_failed_write() -> None:
 
 def test_writes_that_returned_before_a_failure_are_still_reported() -> None:
     t = _Thing()
-    with collect_changes() as got:
-        with pytest.raises(ValueError):
-            t.outer()  # its first inner write returned; the second raised, so outer did not return
+    with collect_changes() as got, pytest.raises(ValueError):
+        t.outer()  # its first inner write returned; the second raised, so outer did not return
     assert got.changes == Changes.of(Data.ARREST, 5)
-    with collect_changes() as got:
-        with pytest.raises(OSError):
-            t.half()  # partial: the file may have been replaced before the failure
+    with collect_changes() as got, pytest.raises(OSError):
+        t.half()  # partial: the file may have been replaced before the failure
     assert got.changes.data == frozenset(Data)
 
 
@@ -88,7 +86,7 @@ def test_collectors_nest_and_the_signature_is_kept() -> None:
 
 def test_note_outside_a_write_is_a_bug() -> None:
     with pytest.raises(RuntimeError):
-        note(Data.ARREST, 1)
+        note_changed(Data.ARREST, 1)
 
 
 def test_a_real_service_write_carries_its_records(backend: Backend) -> None:
