@@ -11,7 +11,7 @@ It is also the one place the UI learns what changed: every job runs inside ``col
 too: a write that committed before a later step failed still changed data), and :attr:`TaskRunner.changed`
 emits their union on the GUI thread, after ``done``/``failed``. Pages and open views listen to that one
 signal and refresh if they show one of the kinds. Writes made on the GUI thread outside a job (logging
-in as another user) go through :meth:`TaskRunner.announce`.
+in as another user) go through :meth:`TaskRunner.publish`.
 """
 
 from __future__ import annotations
@@ -222,7 +222,7 @@ class TaskRunner(QObject):
         p.dialog.setMaximum(max(total, 0))
         p.dialog.setValue(max(0, min(done, total)))
 
-    def announce(self, changes: Changes) -> None:
+    def publish(self, changes: Changes) -> None:
         """Tell the pages about a change made on the GUI thread (logging in as another user)."""
         if changes:
             self.changed.emit(changes)
@@ -235,7 +235,7 @@ class TaskRunner(QObject):
         try:
             self._deliver(p, ok, result)
         finally:
-            self.announce(changes)  # after done/failed: a dialog closed by its done is not refreshed
+            self.publish(changes)  # after done/failed: a dialog closed by its done is not refreshed
             if not self._pending:
                 self.idle.emit()
 

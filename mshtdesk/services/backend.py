@@ -114,7 +114,7 @@ class Backend:
             )
         return table
 
-    @writes(Data.ARREST, Data.DISPOSAL, Data.IMPORT_BATCH, changed_if=lambda s: s.changed)
+    @writes(*Data, changed_if=lambda s: s.changed)  # a bulk change: every open view re-reads
     def import_custody(
         self,
         data: bytes | CsvSource,
@@ -161,7 +161,7 @@ class Backend:
                 source, Path(path).name, dry_run=dry_run, progress=progress, cancel=cancel
             )
 
-    @writes(Data.PERSON, Data.REFERRAL, Data.DECISION, Data.IMPORT_BATCH, changed_if=lambda s: s.changed)
+    @writes(*Data, changed_if=lambda s: s.changed)
     def import_nrm(
         self,
         data: bytes | CsvSource,

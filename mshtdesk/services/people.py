@@ -214,7 +214,7 @@ class PeopleService:
         return PersonDetail(row[0], row[1], PersonInput(*row[4:]), row[2], row[3])
 
     # ----- writing -------------------------------------------------------------------------------
-    @writes(Data.PERSON, Data.ARREST, ids=returned)
+    @writes(Data.PERSON, ids=returned)
     def create(self, data: PersonInput, *, link: tuple[LinkRole, int | None, str] | None = None) -> int:
         """Add a person, optionally linked at once to an arrest or operation with their role in it."""
         self._actor.require(Action.CREATE, Entity.PERSON)
@@ -307,7 +307,7 @@ class PeopleService:
                 conn.execute(insert(PERSON_SUPPORT).values(person_id=person_id, user_id=found[0]))
             record(conn, self._actor, AuditAction.COMBINE, Entity.PERSON, person_id, fields=("navigator",))
 
-    @writes(Data.PERSON, Data.ARREST, arg="person_id")
+    @writes(Data.PERSON, arg="person_id")  # a link is part of the person (the register shows none)
     def link(self, person_id: int, role: LinkRole, arrest_id: int | None = None, operation: str = "") -> int:
         """Link a person to an arrest or an operation, with their role in it (a combination of records)."""
         with self._db.engine.begin() as conn:

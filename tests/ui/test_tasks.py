@@ -214,5 +214,5 @@ def test_what_a_job_wrote_is_emitted_once_after_its_answer_even_when_it_failed_l
     tasks.run(read, done=lambda _n: order.append("read"))
     wait_idle()
     assert order == ["ValidationError", Changes.of(Data.CALENDAR), "read"]  # a read announces nothing
-    tasks.announce(Changes.everything())
+    tasks.publish(Changes.everything())
     assert order[-1] == Changes.everything()
