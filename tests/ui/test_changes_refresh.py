@@ -187,3 +187,31 @@ def test_a_change_to_what_a_page_does_not_show_leaves_it_alone(
     _run(window, lambda: admin.calendar.add(date(2030, 12, 27), label="Training day"), wait_idle)
     assert [c for n, c in refreshed if n == "TodayPage"] == [Changes.of(Data.CALENDAR)]  # deadlines move
     assert not [n for n, _c in refreshed if n == "ArrestsPage"]
+
+
+def test_a_refresh_keeps_the_selection_and_the_scroll_position(
+    qtbot: QtBot,
+    demo_ctx: Any,
+    demo_backend: Backend,
+    wait_idle: Callable[..., None],
+    refreshed: list[tuple[str, Changes]],
+) -> None:
+    from ui.pages.arrests_page import ArrestsPage
+
+    page = ArrestsPage(demo_ctx)
+    qtbot.addWidget(page)
+    page.resize(1000, 500)
+    page.show()
+    target = page.model.row_at(90)
+    page.table.selectRow(90)
+    page.table.scrollTo(page.model.index(90, 0))
+    bar = page.table.verticalScrollBar()
+    before = bar.value()
+    assert before > 0
+    other = demo_backend.register.get(page.model.row_at(3).id)
+    register = demo_backend.register
+    demo_ctx.tasks.run(lambda _job: register.append_event(other.offences[0].id, "NFA", date.today()))
+    wait_idle()
+    assert [n for n, _c in refreshed if n == "ArrestsPage"] == ["ArrestsPage"]
+    assert page.selected_ids() == [target.id]
+    assert bar.value() == before
