@@ -425,8 +425,9 @@ class NrmService:
             raise ValidationError(problems)
         with self._db.engine.begin() as conn:
             self._require(conn, Action.APPEND, referral_id)
-            route, submitted = q.route_and_date(conn, referral_id)
-            if route == Route.DUTY_TO_NOTIFY.value:
+            referral = q.route_and_date(conn, referral_id)
+            submitted = referral.submitted_date
+            if referral.route == Route.DUTY_TO_NOTIFY.value:
                 raise ValidationError(
                     {
                         "decision_kind": "A Duty to Notify receives no NRM decisions; only referrals "
