@@ -37,7 +37,7 @@ from mshtdesk.services.rekey import KeyNotChangedError, RekeyResult, rekey_datab
 from mshtdesk.store.backup import encrypt_in_place
 from mshtdesk.store.database import Database, open_database
 from mshtdesk.store.database_file import check_new_database_file
-from mshtdesk.store.engine import is_plain_sqlite, resolve_url, sqlite_path
+from mshtdesk.store.engine import is_plain_sqlite, resolve_url, sqlite_path, url_without_password
 from mshtdesk.store.queries import users as q
 from mshtdesk.store.rekey import first_key_that_opens
 from mshtdesk.store.tables import utcnow as db_now
@@ -540,9 +540,7 @@ def database_state(db: str | None) -> DatabaseState:
     url = resolve_url(db)
     path = sqlite_path(url)
     if path is None:
-        from sqlalchemy.engine import make_url
-
-        return DatabaseState(make_url(url).render_as_string(hide_password=True), "server")
+        return DatabaseState(url_without_password(url), "server")
     try:
         if not path.exists() or path.stat().st_size == 0:
             return DatabaseState(str(path), "missing")
