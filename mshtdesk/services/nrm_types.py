@@ -1,5 +1,6 @@
 """The NRM service's vocabulary: what a referral form sends, what a list row and an opened referral
-hold, and the statuses the NRM page filters on. Frozen values; no storage here."""
+hold. Frozen values; no storage here. The statuses are the domain's (``domain.nrm.ReferralStatus``) and
+the filter bar's query is the store's (``store.queries.nrm.ReferralQuery``); both are re-exported."""
 
 from __future__ import annotations
 

@@ -1,8 +1,9 @@
 """Record scope for the victim-support services: whose people a user may see, in SQL and per record.
 
 A victim liaison officer's scope is the people assigned to them, a Victim Navigator's the people they
-support; every other granted role sees the whole force. Lists narrow in SQL with ``person_condition``;
-a single record is checked with ``require_person`` before anything of it is read.
+support; every other granted role sees the whole force. Lists pass ``person_scope`` to their query in
+``store/queries``, which narrows in SQL (``person_condition`` gives the bare condition); a single record
+is checked with ``require_person`` before anything of it is read.
 """
 
 from __future__ import annotations
