@@ -147,14 +147,14 @@ class RegisterService:
         rows = disposal_type_labels(conn)
         return {r.rank: r.code for r in rows}, {r.code: r.label for r in rows}, {r.code: r.rank for r in rows}
 
-    def count(self, q: ArrestQuery) -> int:
+    def count(self, query: ArrestQuery) -> int:
         self._actor.require(Action.READ, Entity.ARREST)
         with self._db.engine.connect() as conn:
-            return count_arrests(conn, q)
+            return count_arrests(conn, query)
 
     def page(
         self,
-        q: ArrestQuery,
+        query: ArrestQuery,
         *,
         sort: str = "arrest_date",
         descending: bool = True,
@@ -164,7 +164,7 @@ class RegisterService:
         self._actor.require(Action.READ, Entity.ARREST)
         with self._db.engine.connect() as conn:
             code_of, label_of, _ = self._labels(conn)
-            rows = page_arrests(conn, q, sort=sort, descending=descending, offset=offset, limit=limit)
+            rows = page_arrests(conn, query, sort=sort, descending=descending, offset=offset, limit=limit)
         out = []
         for r in rows:
             code = None if r.rank is None else code_of[r.rank]
