@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from mshtdesk.domain.changes import Data
 from mshtdesk.domain.disposals import validate_ranking
 from mshtdesk.domain.offences import offence_title
 from mshtdesk.domain.roles import Action, Entity
 from mshtdesk.errors import ValidationError
 from mshtdesk.services.actor import Actor
 from mshtdesk.services.audit import AuditAction, record
+from mshtdesk.services.changes import writes
 from mshtdesk.store.database import Database
 from mshtdesk.store.queries import reference as q
 from mshtdesk.store.queries.disposals import refresh_current_rank
@@ -78,6 +80,7 @@ class ReferenceService:
         with self._db.engine.connect() as conn:
             return [OffenceTypeInfo(**r._asdict()) for r in q.offence_type_list(conn)]
 
+    @writes(*Data)
     def set_ranking(self, codes_highest_first: list[str]) -> None:
         """Reorder the disposal types (an administrator's decision; every report states the ranking)."""
         self._actor.require(Action.ADMINISTER, Entity.REFERENCE)
