@@ -14,10 +14,10 @@ from sqlalchemy import Connection, and_, case, func, or_, select
 
 from mshtdesk.domain.clocks import london_start
 from mshtdesk.domain.nrm import Route
+from mshtdesk.store.queries.haven import active_beds
 from mshtdesk.store.tables import (
     ARREST,
     DISTRICT,
-    HAVEN_BED,
     HAVEN_STAY,
     NAVIGATOR_CASE,
     NRM_DECISION,
@@ -258,10 +258,6 @@ def stays_overlapping(conn: Connection, date_from: date, date_to: date, as_at: d
         or_(s.discharged_at.is_(None), s.discharged_at > start),
     )
     return [StaySpan._make(r) for r in conn.execute(q)]
-
-
-def active_beds(conn: Connection) -> int:
-    return int(conn.execute(select(func.count()).where(HAVEN_BED.c.active.is_(True))).scalar_one())
 
 
 @dataclass(frozen=True)
