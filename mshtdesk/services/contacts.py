@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Connection
 
+from mshtdesk.domain.changes import Data
 from mshtdesk.domain.clocks import (
     DEFAULT_VLO_CONTACT_INTERVAL_DAYS,
     decision_notification_due,
@@ -31,6 +32,7 @@ from mshtdesk.errors import ValidationError
 from mshtdesk.services.actor import Actor
 from mshtdesk.services.audit import AuditAction, record
 from mshtdesk.services.calendar import load_calendar
+from mshtdesk.services.changes import writes
 from mshtdesk.services.support_scope import plain_name, require_person
 from mshtdesk.store.database import Database
 from mshtdesk.store.queries import contacts as queries
@@ -221,6 +223,7 @@ class ContactService:
             for r in rows
         ]
 
+    @writes(Data.CONTACT, ids=lambda saved: saved.id)
     def add(self, data: ContactInput) -> ContactSaved:
         """Log a contact with an assigned victim; refuses an update to a victim who opted out.
 
