@@ -159,9 +159,7 @@ def insert_events(conn: Connection, rows: Sequence[Sequence[Any]]) -> None:
 
 def arrests_above(conn: Connection, after_id: int) -> Iterator[tuple[str, int]]:
     """``(custody_ref, id)`` of the arrests above an id: the new ids read back in one pass (no IN lists)."""
-    return iter(
-        conn.execute(select(ARREST.c.custody_ref, ARREST.c.id).where(ARREST.c.id > after_id))
-    )
+    return iter(conn.execute(select(ARREST.c.custody_ref, ARREST.c.id).where(ARREST.c.id > after_id)))
 
 
 def offences_above(conn: Connection, after_id: int) -> Iterator[tuple[int, str, int]]:
