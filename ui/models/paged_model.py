@@ -1,27 +1,28 @@
-"""One lazily paged table model for the victim-pathway lists (NRM, Navigator, Haven House, contacts).
+"""One lazily paged table model for every SQL-paged list (arrests, people, NRM, Navigator, Haven House,
+contacts).
 
-Each list is a tuple of :class:`Col` (header, how a row reads, its SQL sort key) over a service's
-``count(query)`` and ``list(query, ...)``: rows come 200 at a time as the view scrolls
-(``canFetchMore``/``fetchMore``), and filtering and sorting stay in SQL, as in the arrests model. A page
-is read on the GUI thread: an indexed query of a few milliseconds. Rows are the services' frozen
-dataclasses and must have an ``id``.
+Each list is a tuple of :class:`~ui.models.columns.ColumnSpec` (header, how a row reads, its SQL sort
+key) over a service's ``count(query)`` and ``list(query, ...)``: rows come 200 at a time as the view
+scrolls (``canFetchMore``/``fetchMore``), and filtering and sorting stay in SQL. A page is read on the
+GUI thread: an indexed query of a few milliseconds. Rows are the services' frozen dataclasses and must
+have an ``id``.
 
-:class:`LazyRows` is the paging itself (total, reload, fetchMore), shared with the arrests and people
-models, which show their columns their own way.
+:class:`LazyRows` is the paging itself (total, reload, fetchMore); :class:`PagedModel` adds the query,
+the SQL sort and the columns; :class:`RowsModel` shows a short list held whole through the same specs.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QFont
+
+from ui.models.columns import ROW_ROLE as ROW_ROLE
+from ui.models.columns import SORT_ROLE as SORT_ROLE
+from ui.models.columns import ColumnSpec, cell_data, header_data
 
 PAGE_SIZE = 200
-ROW_ROLE = Qt.ItemDataRole.UserRole  # the row's dataclass
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # the raw value the column sorts by
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 R = TypeVar("R")
@@ -37,31 +38,6 @@ T = TypeVar("T", bound=HasId)
 
 #: fetch(query, sort_key, descending, offset, limit) -> rows
 Fetch = Callable[[Any, str | None, bool, int, int], Sequence[Any]]
-
-_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-MUTED = QColor("#6b6b6b")
-ALERT = QColor("#b00020")
-
-
-@dataclass(frozen=True)
-class Col(Generic[R]):
-    """One column: ``text`` is what the cell shows; ``raw`` what it sorts by (default: the text).
-
-    ``sort_key`` names the service's SQL sort for this column (None: the column does not sort).
-    ``muted`` rows show grey italics (nothing recorded yet); ``alert`` rows show red bold (overdue).
-    """
-
-    header: str
-    text: Callable[[R], str]
-    sample: str = ""
-    sort_key: str | None = None
-    raw: Callable[[R], Any] | None = None
-    right: bool = False
-    tip: str = ""
-    cell_tip: Callable[[R], str] | None = None
-    muted: Callable[[R], bool] | None = None
-    alert: Callable[[R], bool] | None = None
 
 
 class LazyRows(QAbstractTableModel, Generic[T]):
@@ -131,7 +107,7 @@ class LazyRows(QAbstractTableModel, Generic[T]):
 class PagedModel(LazyRows[Any], Generic[Q]):
     def __init__(
         self,
-        columns: Sequence[Col[Any]],
+        columns: Sequence[ColumnSpec[Any]],
         count: Callable[[Q], int],
         fetch: Fetch,
         query: Q,
@@ -147,10 +123,6 @@ class PagedModel(LazyRows[Any], Generic[Q]):
         self._query: Q = query
         self._sort = sort_column
         self._descending = descending
-        self._italic = QFont()
-        self._italic.setItalic(True)
-        self._bold = QFont()
-        self._bold.setBold(True)
 
     # ----- state -----------------------------------------------------------------------------
     @property
@@ -188,38 +160,14 @@ class PagedModel(LazyRows[Any], Generic[Q]):
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.parent().isValid():
             return None
-        r = self._rows[index.row()]
-        col = self.columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return col.text(r)
-        if role == ROW_ROLE:
-            return r
-        if role == SORT_ROLE:
-            return col.raw(r) if col.raw is not None else col.text(r)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if col.right else _LEFT
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return (col.cell_tip(r) or None) if col.cell_tip is not None else None
-        if role in (Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole):
-            if col.alert is not None and col.alert(r):
-                return ALERT if role == Qt.ItemDataRole.ForegroundRole else self._bold
-            if col.muted is not None and col.muted(r):
-                return MUTED if role == Qt.ItemDataRole.ForegroundRole else self._italic
-        return None
+        return cell_data(self.columns[index.column()], self._rows[index.row()], role)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.columns):
             return None
-        col = self.columns[section]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return col.header
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return col.tip or None
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if col.right else _LEFT
-        return None
+        return header_data(self.columns[section], role)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort in SQL: the whole list is reordered, not only the rows fetched so far."""
@@ -241,9 +189,9 @@ def texts(model: PagedModel[Any], column: int) -> list[str]:
 
 
 class RowsModel(QAbstractTableModel):
-    """A short list held whole (beds, calendar changes), shown through the same :class:`Col` specs."""
+    """A short list held whole (beds, calendar changes), shown through the same :class:`ColumnSpec` specs."""
 
-    def __init__(self, columns: Sequence[Col[Any]], parent: Any = None) -> None:
+    def __init__(self, columns: Sequence[ColumnSpec[Any]], parent: Any = None) -> None:
         super().__init__(parent)
         self.columns = tuple(columns)
         self._rows: list[Any] = []
@@ -265,27 +213,11 @@ class RowsModel(QAbstractTableModel):
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.parent().isValid():
             return None
-        r = self._rows[index.row()]
-        col = self.columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return col.text(r)
-        if role == ROW_ROLE:
-            return r
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if col.right else _LEFT
-        if role == Qt.ItemDataRole.ForegroundRole and col.muted is not None and col.muted(r):
-            return MUTED
-        if role == Qt.ItemDataRole.ToolTipRole and col.cell_tip is not None:
-            return col.cell_tip(r) or None
-        return None
+        return cell_data(self.columns[index.column()], self._rows[index.row()], role)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.columns):
             return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.columns[section].header
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if self.columns[section].right else _LEFT
-        return None
+        return header_data(self.columns[section], role)

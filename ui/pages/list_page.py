@@ -298,7 +298,7 @@ class ListPage(Page):
         person_id = self.selected_person() if person_id is None else person_id
         if person_id is None or not self.ctx.may(Action.READ, Entity.PERSON):
             return None
-        from ui.pages.pathway_view import PathwayView
+        from ui.dialogs.pathway_view import PathwayView
 
         return PathwayView.start(self.ctx, person_id, self)
 

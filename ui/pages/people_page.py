@@ -253,7 +253,7 @@ class PeoplePage(Page):
             self._open_index(index)
 
     def _open_index(self, index: QModelIndex) -> None:
-        from ui.pages.pathway_view import PathwayView
+        from ui.dialogs.pathway_view import PathwayView
 
         PathwayView.start(self.ctx, self.model.row_at(index.row()).id, self)
 

@@ -29,12 +29,12 @@ from mshtdesk.domain.clocks import LONDON
 from mshtdesk.domain.roles import Action, Entity, Role
 from mshtdesk.errors import MshtError
 from mshtdesk.services.today import HORIZON_DAYS, TodayItem
-from ui import error_report
+from ui import error_report, palette
 from ui.context import AppContext
+from ui.dialogs.pathway_view import PATHWAY_CHANGES, PathwayView
 from ui.events import DataChanged
 from ui.models.today_model import Group, TodayColumn, TodayModel
 from ui.pages.base import Page
-from ui.pages.pathway_view import PATHWAY_CHANGES, PathwayView
 from ui.widgets.state_panel import StatePanel
 from ui.widgets.tab_order import set_tab_order
 
@@ -182,7 +182,7 @@ class TodayPage(Page):
         haven = self.model.count(Group.HAVEN_HOUSE)
         parts = []
         if overdue:
-            parts.append(f"<span style='color:#b00020; font-weight:600'>{overdue} overdue</span>")
+            parts.append(f"<span style='color:{palette.ALERT_HEX}; font-weight:600'>{overdue} overdue</span>")
         if week:
             parts.append(f"{week} due this week")
         if haven:

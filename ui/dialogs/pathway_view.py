@@ -35,7 +35,7 @@ from mshtdesk.domain.roles import Action, Entity
 from mshtdesk.errors import MshtError, NotFoundError
 from mshtdesk.services.contacts import ContactSaved, describe_saved
 from mshtdesk.services.pathway import DueItem, Pathway, TimelineKind
-from ui import error_report
+from ui import error_report, palette
 from ui.context import AppContext
 from ui.dialogs.person_dialog import may_assign_vlo
 from ui.events import DataChanged
@@ -64,7 +64,6 @@ PATHWAY_CHANGES = frozenset(
         "database",  # a restored backup
     }
 )
-ALERT = "#b00020"
 
 
 def due_status(item: DueItem, today: date) -> str:
@@ -119,7 +118,7 @@ class DueList(QWidget):
             cells[3].setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
             if item.overdue:
                 for c in cells[:3]:
-                    c.setStyleSheet(f"color: {ALERT}; font-weight: 600;")
+                    c.setStyleSheet(f"color: {palette.ALERT_HEX}; font-weight: 600;")
             for col, c in enumerate(cells):
                 c.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
                 self.grid.addWidget(c, row, col, Qt.AlignmentFlag.AlignTop)
@@ -239,8 +238,9 @@ class PathwayView(QDialog):
         self.notice = QLabel("")
         self.notice.setObjectName("savedNotice")
         self.notice.setStyleSheet(
-            "QLabel#savedNotice { background: #e6f4ea; border: 1px solid #7fbf8e; border-radius: 4px;"
-            " padding: 6px 10px; color: #1e5631; }"
+            f"QLabel#savedNotice {{ background: {palette.GOOD_BACKGROUND_HEX};"
+            f" border: 1px solid {palette.GOOD_LINE_HEX}; border-radius: 4px;"
+            f" padding: 6px 10px; color: {palette.GOOD_HEX}; }}"
         )
         self.notice.setWordWrap(True)
         self.notice.hide()
