@@ -162,7 +162,8 @@ class PathwayView(QDialog):
         self.may_refer_to_navigator = may_assign_vlo(ctx)  # who may update anyone may refer anyone
         self._loading = False
         self._reload_again = False
-        self._build()
+        self._build_layout()
+        self._connect()
         PathwayView._open[person_id] = self
         self.finished.connect(lambda _result: self._forget())
         ctx.events.data_changed.connect(self._on_data_changed)
@@ -175,7 +176,7 @@ class PathwayView(QDialog):
             del PathwayView._open[self.person_id]
 
     # ----- layout ------------------------------------------------------------------------------
-    def _build(self) -> None:
+    def _build_layout(self) -> None:
         self.name_label = QLabel("")
         self.name_label.setObjectName("pageTitle")
         self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -194,29 +195,24 @@ class PathwayView(QDialog):
         self.add_contact_button.setToolTip(f"Log a contact with this person ({ADD_CONTACT_KEY})")
         self.add_contact_button.setVisible(self.may_add_contact)
         self.add_contact_button.setAutoDefault(False)
-        self.add_contact_button.clicked.connect(self.add_contact)
         self.details_button = QPushButton("&Details\u2026")
         self.details_button.setToolTip("The person's record: names, languages, contact details, notes")
         self.details_button.setAutoDefault(False)
-        self.details_button.clicked.connect(self.open_details)
         self.refer_button = QPushButton("New &referral\u2026")
         self.refer_button.setToolTip(
             "Refer this person to the NRM, or notify the Home Office (Duty to Notify)"
         )
         self.refer_button.setVisible(self.may_refer)
         self.refer_button.setAutoDefault(False)
-        self.refer_button.clicked.connect(self.new_referral)
         self.navigator_button = QPushButton("Refer to &Navigator\u2026")
         self.navigator_button.setToolTip(
             "Refer this person to a Victim Navigator: the Navigator can then see them and open a case"
         )
         self.navigator_button.setVisible(self.may_refer_to_navigator)
         self.navigator_button.setAutoDefault(False)
-        self.navigator_button.clicked.connect(self.refer_to_navigator)
         self.add_contact_action = QAction("Add contact", self)
         self.add_contact_action.setShortcut(QKeySequence(ADD_CONTACT_KEY))
         self.add_contact_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        self.add_contact_action.triggered.connect(self.add_contact)
         self.add_contact_action.setEnabled(self.may_add_contact)
         self.addAction(self.add_contact_action)
 
@@ -276,7 +272,6 @@ class PathwayView(QDialog):
         timeline_layout.addWidget(self.body)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.buttons.rejected.connect(self.reject)
         close = self.buttons.button(QDialogButtonBox.StandardButton.Close)
         close.setAutoDefault(False)
 
@@ -289,8 +284,17 @@ class PathwayView(QDialog):
         layout.addWidget(due_box)
         layout.addWidget(timeline_box, 1)
         layout.addWidget(self.buttons)
-        self.table.activated.connect(lambda index: self.open_entry(index.row()))
         set_tab_order([self.table, self.add_contact_button, self.details_button, self.refer_button, close])
+
+    def _connect(self) -> None:
+        """Wire the widgets built by :meth:`_build_layout` to what they do."""
+        self.add_contact_button.clicked.connect(self.add_contact)
+        self.details_button.clicked.connect(self.open_details)
+        self.refer_button.clicked.connect(self.new_referral)
+        self.navigator_button.clicked.connect(self.refer_to_navigator)
+        self.add_contact_action.triggered.connect(self.add_contact)
+        self.buttons.rejected.connect(self.reject)
+        self.table.activated.connect(lambda index: self.open_entry(index.row()))
 
     # ----- reading -----------------------------------------------------------------------------
     def reload(self) -> None:

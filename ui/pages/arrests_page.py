@@ -104,9 +104,8 @@ class ArrestsPage(ListPage):
 
     # ----- reading -----------------------------------------------------------------------------
     def _on_data_changed(self, change: DataChanged) -> None:
-        self.refresh()
-        if change.what == "arrest" and len(change.arrest_ids) == 1:  # show the arrest just saved
-            self.select_id(change.arrest_ids[0])
+        saved = change.what == "arrest" and len(change.arrest_ids) == 1
+        self.refresh(select=change.arrest_ids[0] if saved else None)  # show the arrest just saved
 
     # ----- selection and commands --------------------------------------------------------------
     def selected_rows(self) -> list[int]:

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QPushButton, QVBox
 
 from mshtdesk.domain.clocks import london_date
 from mshtdesk.domain.roles import Action, Entity
-from mshtdesk.domain.support import ReceptionDecision, describe_length
+from mshtdesk.domain.support import Occupancy, ReceptionDecision, describe_length
 from mshtdesk.services.haven import BedRow, StayFilter, StayRow
 from ui import palette
 from ui.context import AppContext
@@ -22,6 +22,7 @@ from ui.dialogs.stay_dialogs import CHANGED, DischargeDialog, StayDialog, bed_ca
 from ui.models.columns import ColumnSpec
 from ui.models.paged_model import PagedModel
 from ui.pages.list_page import ListPage
+from ui.tasks import Job
 from ui.widgets.moments import london_text
 from ui.wording import plural
 
@@ -202,10 +203,17 @@ class HavenPage(ListPage):
 
     # ----- the beds --------------------------------------------------------------------------------
     def read_beds(self) -> None:
+        """Read the beds and the recent occupancy on the worker, like the list."""
         haven = self.ctx.backend.haven
-        beds = haven.beds()
-        today = london_date(haven.now)
-        occ = haven.occupancy(today - timedelta(days=OCCUPANCY_DAYS), today - timedelta(days=1))
+
+        def read(_job: Job) -> tuple[list[BedRow], Occupancy]:
+            today = london_date(haven.now)
+            beds = haven.beds()
+            return beds, haven.occupancy(today - timedelta(days=OCCUPANCY_DAYS), today - timedelta(days=1))
+
+        self.ctx.tasks.run(read, done=lambda r: self._show_beds(*r), owner=self, context="reading the beds")
+
+    def _show_beds(self, beds: list[BedRow], occ: Occupancy) -> None:
         text = ""
         if occ.rate is not None:
             text = (
@@ -219,8 +227,8 @@ class HavenPage(ListPage):
             "Admit someone to a free bed (Alt+A)" if self.free_beds else full_message(beds)
         )
 
-    def refresh(self) -> None:
-        super().refresh()
+    def refresh(self, select: int | None = None) -> None:
+        super().refresh(select)
         self.read_beds()
 
     # ----- filters ---------------------------------------------------------------------------------
@@ -270,5 +278,4 @@ class HavenPage(ListPage):
         return dialog
 
     def _show_saved(self, stay_id: int) -> None:
-        self.refresh()
-        self.select_id(stay_id)
+        self.refresh(select=stay_id)

@@ -5,9 +5,16 @@ A subclass builds its filter widgets, calls :meth:`ListPage.add_filter` for each
 are connected here), adds its command buttons with :meth:`ListPage.add_command`, and calls
 :meth:`ListPage.finish`. It says what its filters mean with :meth:`current_query` and
 :meth:`reset_filters`, and what opening a row does with :meth:`open_row`. Every row that names a person
-gets "Pathway" (Alt+H), which opens that person's pathway view for roles that may read people. Like the
-arrests page, rows are read on the GUI thread (an indexed query of a few milliseconds); saves and
-openings go to the worker. Pages re-read when shown, and when a change they ``watch`` is announced.
+gets "Pathway" (Alt+H), which opens that person's pathway view for roles that may read people.
+
+Rows are read on the worker (``ui/tasks.py``), like saves and openings: a query that takes milliseconds
+on a local file may take much longer on a database server across a network, and the window must not
+freeze meanwhile. The page shows the previous rows until the new ones arrive, then updates the count
+and selects again what was selected, at the same scroll position (:meth:`ListPage._on_loaded`). Pages
+re-read when shown, and when a change they ``watch`` is announced.
+
+Layout and wiring are apart: :meth:`ListPage._build_layout` places the widgets, :meth:`ListPage._connect`
+connects their signals.
 """
 
 from __future__ import annotations
@@ -62,7 +69,12 @@ class ListPage(Page):
     def __init__(self, ctx: AppContext, model: PagedModel[Any], parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.model = model
+        model.setParent(self)  # gone with the page: a read still on its way is then dropped
+        model.read_on(ctx.tasks)
         self._unfiltered_total = 0
+        self._reselect_ids: list[int] | None = None  # rows to select again when a refresh arrives
+        self._select_after: int | None = None  # or the record to select (one just saved)
+        self._keep_scroll: tuple[int, int] | None = None
         self._filters: list[QWidget] = []
         self._filter_items: list[tuple[QLabel | None, QWidget, int]] = []  # caption, widget, gap
         self._commands: list[tuple[QAbstractButton, int]] = []  # button, gap before it
@@ -214,6 +226,7 @@ class ListPage(Page):
         set_tab_order([self.search, *self._filters, self.clear_button, self.table, *pathway, *commands])
 
     def _connect(self) -> None:
+        self.model.loaded.connect(self._on_loaded)
         self.pathway_button.clicked.connect(lambda _checked=False: self.open_pathway())
         self.state_changed.connect(self._update_pathway_button)
         self.table.activated.connect(self._open_index)
@@ -244,8 +257,11 @@ class ListPage(Page):
 
     def apply_filters(self) -> None:
         self._text_timer.stop()
-        self.model.set_query(self.current_query())
-        self._update_state()
+        query = self.current_query()
+        if query != self.model.query:
+            self.model.set_query(query)  # the count and the table follow when the rows arrive
+        else:
+            self._update_state()
 
     def clear_filters(self) -> None:
         widgets = [self.search, *self._filters]
@@ -259,20 +275,42 @@ class ListPage(Page):
 
     # ----- reading -----------------------------------------------------------------------------
     def reload(self) -> None:
-        self._unfiltered_total = self.model.count_of(self.total_query())
+        """Read the list afresh from its first page (the rows arrive from the worker)."""
+        self.model.set_total_query(self.total_query())
         query = self.current_query()
         if query != self.model.query:
             self.model.set_query(query)
         else:
             self.model.reload()
-        self._update_state()
 
-    def refresh(self) -> None:
-        keep = self.selected_ids()
-        self._unfiltered_total = self.model.count_of(self.total_query())
+    def refresh(self, select: int | None = None) -> None:
+        """Read the list again, keeping the rows loaded, the selection (or selecting ``select``) and the
+        scroll position: the rows on screen stay until the new ones arrive."""
+        if self._reselect_ids is None:
+            self._reselect_ids = self.selected_ids()
+        if select is not None:
+            self._select_after = select
+        if self._keep_scroll is None:
+            self._keep_scroll = (
+                self.table.verticalScrollBar().value(),
+                self.table.horizontalScrollBar().value(),
+            )
+        self.model.set_total_query(self.total_query())
         self.model.refresh()
+
+    def _on_loaded(self) -> None:
+        """New rows are on screen: the count, which panel shows, and the selection and scroll kept."""
+        self._unfiltered_total = self.model.unfiltered_total
+        keep, scroll, select = self._reselect_ids, self._keep_scroll, self._select_after
+        self._reselect_ids = self._keep_scroll = self._select_after = None
         self._update_state()
-        self._reselect(keep)
+        if scroll is not None:
+            self.table.verticalScrollBar().setValue(scroll[0])
+            self.table.horizontalScrollBar().setValue(scroll[1])
+        if select is not None:
+            self.select_id(select)  # shown, even if it is out of sight
+        elif keep:
+            self._reselect(keep)
 
     def activate(self) -> None:
         self.refresh()  # other pages and dialogs may have changed what this one shows

@@ -134,5 +134,4 @@ class NavigatorPage(ListPage):
         return dialog
 
     def _show_saved(self, case_id: int) -> None:
-        self.refresh()
-        self.select_id(case_id)
+        self.refresh(select=case_id)

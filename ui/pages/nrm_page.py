@@ -219,5 +219,4 @@ class NrmPage(ListPage):
         return dialog
 
     def _show_saved(self, referral_id: int) -> None:
-        self.refresh()
-        self.select_id(referral_id)
+        self.refresh(select=referral_id)

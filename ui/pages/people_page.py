@@ -118,5 +118,4 @@ class PeoplePage(ListPage):
         dialog.saved.connect(self._created)
 
     def _created(self, person_id: int) -> None:
-        self.refresh()
-        self.select_id(person_id)
+        self.refresh(select=person_id)

@@ -49,15 +49,19 @@ class TodayPage(Page):
         self._loading = False
         self._again = False
         self.loaded_once = False
-        self._build()
-        self.tree.activated.connect(self._open_index)
-        self.tree.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
-        self.open_button.clicked.connect(self.open_current)
+        self._build_layout()
+        self._connect()
         ctx.events.data_changed.connect(self._on_data_changed)
         self.reload()
 
+    def _connect(self) -> None:
+        """Wire the widgets built by :meth:`_build_layout` to what they do."""
+        self.tree.activated.connect(self._open_index)
+        self.tree.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
+        self.open_button.clicked.connect(self.open_current)
+
     # ----- layout ------------------------------------------------------------------------------
-    def _build(self) -> None:
+    def _build_layout(self) -> None:
         title = QLabel("Today")
         title.setObjectName("pageTitle")
         self.date_label = QLabel("")
