@@ -13,12 +13,12 @@ from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
+from mshtdesk.domain.changes import Changes, Data
 from mshtdesk.domain.roles import Role
 from mshtdesk.services.backend import Backend
 from tests.ui.helpers import idle
 from tests.ui.test_people_page import add_people
 from ui.context import AppContext
-from ui.events import DataChanged
 from ui.pages.arrests_page import ArrestsPage
 from ui.pages.contacts_page import ContactsPage
 from ui.pages.haven_page import HavenPage
@@ -101,7 +101,7 @@ def test_a_refresh_keeps_rows_selection_and_scroll_with_no_empty_moment(
     shown: list[QWidget] = []
     page.body.currentChanged.connect(lambda _i: shown.append(page.body.currentWidget()))
 
-    ctx.events.announce(DataChanged("person"))
+    ctx.tasks.publish(Changes.of(Data.PERSON))
     assert page.model.rowCount() == 260 and page.selected_id() == target.id  # still the old rows
     idle(qtbot, page)
     assert page.model.rowCount() == 260  # as many rows as were loaded, read again

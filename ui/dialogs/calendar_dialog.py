@@ -25,7 +25,6 @@ from mshtdesk.domain.working_days import bank_holidays
 from mshtdesk.services.calendar import CalendarOverride
 from ui.context import AppContext
 from ui.dialogs.record_form import GrowOnErrors
-from ui.events import DataChanged
 from ui.models.columns import ColumnSpec
 from ui.models.paged_model import RowsModel
 from ui.widgets.dates import DateEdit
@@ -149,7 +148,6 @@ class CalendarDialog(GrowOnErrors):
 
     def _added(self, day: date) -> None:
         self.label.clear()
-        self.ctx.events.announce(DataChanged("calendar"))
         self.reload(select=day)
 
     def remove_selected(self) -> None:
@@ -161,5 +159,4 @@ class CalendarDialog(GrowOnErrors):
         self.save(lambda: calendar.remove(day), lambda _r: self._removed(), context="changing the calendar")
 
     def _removed(self) -> None:
-        self.ctx.events.announce(DataChanged("calendar"))
         self.reload()

@@ -11,12 +11,12 @@ from typing import Any
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QComboBox, QPushButton, QWidget
 
+from mshtdesk.domain.changes import Changes, Data
 from mshtdesk.domain.roles import Action, Entity
 from mshtdesk.reports.csv_safety import to_tsv
 from mshtdesk.services.register import NO_DISPOSAL, ArrestQuery
 from ui import error_report
 from ui.context import AppContext
-from ui.events import DataChanged
 from ui.models.arrests_model import COLUMNS, HEADERS, ArrestsModel, Column
 from ui.models.columns import samples
 from ui.pages.list_page import ListPage
@@ -25,6 +25,7 @@ from ui.wording import plural
 
 
 class ArrestsPage(ListPage):
+    shows = frozenset({Data.ARREST, Data.DISPOSAL, Data.RANKING})
     heading = "Arrests"
     noun = ("arrest", "arrests")
     search_hint = "Reference, detainee or operation"
@@ -103,9 +104,10 @@ class ArrestsPage(ListPage):
         self.date_to.clear_value()
 
     # ----- reading -----------------------------------------------------------------------------
-    def _on_data_changed(self, change: DataChanged) -> None:
-        saved = change.what == "arrest" and len(change.arrest_ids) == 1
-        self.refresh(select=change.arrest_ids[0] if saved else None)  # show the arrest just saved
+    def on_changes(self, changes: Changes) -> None:
+        saved = changes.ids_of(Data.ARREST)
+        one = next(iter(saved)) if saved is not None and len(saved) == 1 else None
+        self.refresh(select=one)  # show the arrest just saved
 
     # ----- selection and commands --------------------------------------------------------------
     def selected_rows(self) -> list[int]:

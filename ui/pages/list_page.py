@@ -11,7 +11,7 @@ Rows are read on the worker (``ui/tasks.py``), like saves and openings: a query 
 on a local file may take much longer on a database server across a network, and the window must not
 freeze meanwhile. The page shows the previous rows until the new ones arrive, then updates the count
 and selects again what was selected, at the same scroll position (:meth:`ListPage._on_loaded`). Pages
-re-read when shown, and when a change they ``watch`` is announced.
+re-read when shown, and when data they ``show`` changed (``Page``).
 
 Layout and wiring are apart: :meth:`ListPage._build_layout` places the widgets, :meth:`ListPage._connect`
 connects their signals.
@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
 
 from mshtdesk.domain.roles import Action, Entity
 from ui.context import AppContext
-from ui.events import DataChanged
 from ui.models.paged_model import PagedModel
 from ui.pages.base import Page
 from ui.widgets.dates import OptionalDateEdit
@@ -57,7 +56,6 @@ class ListPage(Page):
     noun = ("record", "records")  # for the count: "1 referral", "12 referrals"
     search_hint = ""
     search_width = (200, 360)  # the text search's least and most width, in pixels
-    watches: frozenset[str] = frozenset()  # DataChanged.what values that make this page re-read
     no_match_title = "Nothing matches these filters"
     no_match_text = "Try a shorter text or fewer filters."
     empty_name = "emptyList"  # the object name of the empty-list panel
@@ -231,7 +229,6 @@ class ListPage(Page):
         self.state_changed.connect(self._update_pathway_button)
         self.table.activated.connect(self._open_index)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self.state_changed.emit())
-        self.ctx.events.data_changed.connect(self._on_data_changed)
 
     # ----- what the filters mean (subclasses) ---------------------------------------------------
     def current_query(self) -> Any:
@@ -315,10 +312,6 @@ class ListPage(Page):
     def activate(self) -> None:
         self.refresh()  # other pages and dialogs may have changed what this one shows
         self.state_changed.emit()
-
-    def _on_data_changed(self, change: DataChanged) -> None:
-        if change.what in self.watches:
-            self.refresh()
 
     def _update_state(self) -> None:
         shown, total = self.model.total, self._unfiltered_total

@@ -11,6 +11,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QPushButton, QWidget
 
+from mshtdesk.domain.changes import Data
 from mshtdesk.domain.roles import Action, Entity
 from ui.context import AppContext
 from ui.dialogs.person_dialog import may_assign_vlo
@@ -18,18 +19,15 @@ from ui.models.columns import samples
 from ui.models.people_model import COLUMNS, PeopleFilter, PeopleModel
 from ui.pages.list_page import ListPage
 
-#: Changes after which the list may be stale.
-PEOPLE_CHANGES = frozenset(
-    {"person", "import", "contact", "nrm_referral", "haven_stay", "navigator_case", "database"}
-)  # a referral or an admission may add a person; taking a case on widens a Navigator's list
-
 
 class PeoplePage(ListPage):
     heading = "People"
     noun = ("person", "people")
     search_hint = "Name, alias or reference"
     search_width = (240, 380)
-    watches = PEOPLE_CHANGES
+    shows = frozenset(
+        {Data.PERSON, Data.CONTACT, Data.REFERRAL, Data.HAVEN_STAY, Data.NAVIGATOR_CASE}
+    )  # a referral or an admission may add a person; taking a case on widens a Navigator's list
     no_match_title = "Nobody matches these filters"
     no_match_text = (
         "Try part of a surname or an alias, or a reference such as P-000012; "

@@ -25,14 +25,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mshtdesk.domain.changes import Changes
 from mshtdesk.domain.clocks import LONDON
 from mshtdesk.domain.roles import Action, Entity, Role
 from mshtdesk.errors import MshtError
 from mshtdesk.services.today import HORIZON_DAYS, TodayItem
 from ui import error_report, palette
 from ui.context import AppContext
-from ui.dialogs.pathway_view import PATHWAY_CHANGES, PathwayView
-from ui.events import DataChanged
+from ui.dialogs.pathway_view import PATHWAY_SHOWS, PathwayView
 from ui.models.today_model import Group, TodayColumn, TodayModel
 from ui.pages.base import Page
 from ui.widgets.state_panel import StatePanel
@@ -40,6 +40,7 @@ from ui.widgets.tab_order import set_tab_order
 
 
 class TodayPage(Page):
+    shows = PATHWAY_SHOWS
     can_open = True
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -51,7 +52,6 @@ class TodayPage(Page):
         self.loaded_once = False
         self._build_layout()
         self._connect()
-        ctx.events.data_changed.connect(self._on_data_changed)
         self.reload()
 
     def _connect(self) -> None:
@@ -213,9 +213,8 @@ class TodayPage(Page):
         self.failed_panel.set_message("What is due could not be read", error_report.describe(exc))
         self.body.setCurrentWidget(self.failed_panel)
 
-    def _on_data_changed(self, change: DataChanged) -> None:
-        if change.what in PATHWAY_CHANGES:
-            self.reload()
+    def on_changes(self, _changes: Changes) -> None:
+        self.reload()
 
     def _restore(self, keep: TodayItem | None) -> None:
         """Keep the selection on the same item after a reload; else the first item."""
