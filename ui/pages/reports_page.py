@@ -142,12 +142,13 @@ class ReportsPage(Page):
         self.document = QPdfDocument(self)
         self._buffer: QBuffer | None = None
         self.runs = RunsModel(self)
-        self._build()
+        self._build_layout()
+        self._connect()
         self.apply_preset(PRESET_HALF)
         self._update_buttons()
 
     # ----- layout ------------------------------------------------------------------------------
-    def _build(self) -> None:
+    def _build_layout(self) -> None:
         title = QLabel("Printed reports")
         title.setObjectName("pageTitle")
         self.save_button = QPushButton("Save PDF\u2026")
@@ -289,6 +290,9 @@ class ReportsPage(Page):
                 self.regenerate_button,
             ]  # fmt: skip
         )
+
+    def _connect(self) -> None:
+        """Wire the widgets built by :meth:`_build_layout` to what they do, and the keyboard shortcuts."""
         self.preset.activated.connect(self.apply_preset)
         for edit in (self.date_from, self.date_to):
             edit.dateChanged.connect(lambda _d: self._custom())
