@@ -15,6 +15,13 @@ from typing import Any
 from sqlalchemy import Connection
 
 from mshtdesk.domain.changes import Data
+from mshtdesk.domain.nrm import (
+    AgeAtExploitation,
+    AgeAtReferral,
+    ReferralFacts,
+    Route,
+    age_against_referral,
+)
 from mshtdesk.domain.roles import Action, Entity, Role
 from mshtdesk.domain.text import add_text_problems, text_problems
 from mshtdesk.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
@@ -24,6 +31,7 @@ from mshtdesk.services.changes import returned, writes
 from mshtdesk.services.support_scope import person_scope, record_scope
 from mshtdesk.store.database import Database
 from mshtdesk.store.queries import people as q
+from mshtdesk.store.queries.nrm import referral_ages
 from mshtdesk.store.queries.register import arrest_exists
 from mshtdesk.store.queries.users import active_staff, active_user
 from mshtdesk.store.tables import utcnow
@@ -194,6 +202,8 @@ class PeopleService:
             self._require(conn, Action.UPDATE, person_id)
             before = q.person_values(conn, person_id, INPUT_FIELDS)
             values = {f: getattr(data, f) for f in INPUT_FIELDS}
+            if (before["date_of_birth"], before["estimated_age"]) != (data.date_of_birth, data.estimated_age):
+                self._check_age_against_referrals(conn, person_id, data)
             if not q.update_person(
                 conn, person_id, version, {**values, "version": version + 1, "updated_at": utcnow()}
             ):
@@ -204,6 +214,35 @@ class PeopleService:
             changed = [f for f in INPUT_FIELDS if before[f] != values[f]]
             record(conn, self._actor, AuditAction.ALTER, Entity.PERSON, person_id, fields=changed)
         return version + 1
+
+    def _check_age_against_referrals(self, conn: Connection, person_id: int, data: PersonInput) -> None:
+        """A new date of birth or estimated age must agree with the person's referrals (the age rule of
+        ``domain.nrm``): one that makes an adult referral or a Duty to Notify a child's is refused, and
+        the referral is corrected first (which changes a published figure, so it is done on purpose, by
+        someone who may update referrals). Checked only when the age changes, so an old record that
+        breaks the rule does not block an unrelated edit."""
+        problems = []
+        for r in referral_ages(conn, [person_id]):
+            facts = ReferralFacts(
+                route=Route(r.route),
+                age_at_referral=AgeAtReferral(r.age_at_referral),
+                age_at_exploitation=AgeAtExploitation(r.age_at_exploitation),
+                date_of_birth=data.date_of_birth,
+                estimated_age=data.estimated_age,
+                referred_on=r.submitted_date,
+            )
+            found = age_against_referral(r.referral_ref, facts)
+            if found is not None:
+                problems.append(found + ".")
+        if problems:
+            who = (
+                "Correct the referral first"
+                if self._actor.may(Action.UPDATE, Entity.NRM_REFERRAL)
+                else "Ask an HTT officer to correct the referral first"
+            )
+            problems.append(f"{who}, or check the {'date of birth' if data.date_of_birth else 'age'}.")
+            field = "date_of_birth" if data.date_of_birth is not None else "estimated_age"
+            raise ValidationError({field: " ".join(problems)})
 
     @writes(Data.PERSON, arg="person_id")
     def assign_vlo(self, person_id: int, vlo_username: str | None) -> None:

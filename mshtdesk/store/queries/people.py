@@ -44,6 +44,7 @@ class NameKept(NamedTuple):
     aliases: str
     contact_details: str
     date_of_birth: date | None
+    estimated_age: int | None
 
 
 def _filtered(stmt: Select[Any], scope: PersonScope, text: str, vlo: str | None) -> Select[Any]:
@@ -118,6 +119,7 @@ def name_kept(conn: Connection, person_id: int) -> NameKept | None:
             PERSON.c.aliases,
             PERSON.c.contact_details,
             PERSON.c.date_of_birth,
+            PERSON.c.estimated_age,
         ).where(PERSON.c.id == person_id)
     ).one_or_none()
     return None if row is None else NameKept._make(row)
