@@ -190,6 +190,14 @@ def build_parser() -> argparse.ArgumentParser:
         "passwd", parents=[common], help=f"change your own password (new one from {NEW_PASSWORD_ENV})"
     )
 
+    p = sub.add_parser("people", parents=[common], help="people in the victim pathway (within your scope)")
+    what = p.add_subparsers(dest="what", metavar="WHAT", required=True)
+    what.add_parser(
+        "duplicates",
+        parents=[common],
+        help="likely duplicate people: same date of birth, names alike across spellings",
+    )
+
     p = sub.add_parser("audit", parents=[common], help="the audit log (auditors and administrators)")
     what = p.add_subparsers(dest="what", metavar="WHAT", required=True)
     what.add_parser(
@@ -384,6 +392,7 @@ def _dispatch(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         "users": _users,
         "passwd": _passwd,
         "audit": _audit,
+        "people": _people,
         "backup": _backup,
         "calendar": _calendar,
     }
@@ -552,6 +561,34 @@ def _users(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             print(backend.users.rekey().describe(), file=out)
     finally:
         backend.close()
+    return EXIT_OK
+
+
+def _people(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from mshtdesk.domain.text import printable
+
+    backend = _login(ns)
+    try:
+        pairs = backend.people.duplicates()  # ns.what == "duplicates", the only one so far
+    finally:
+        backend.close()
+    if not pairs:
+        print("No likely duplicates among the people you may see.", file=out)
+        return EXIT_OK
+
+    def who(p: Any) -> str:  # as the People page shows them: reference and names, nothing more
+        return printable(f"{p.person_ref} {', '.join(n for n in (p.surname, p.forenames) if n)}")
+
+    for pair in pairs:
+        print(
+            f"{who(pair.first)}  ~  {who(pair.second)}  ({pair.basis}; names {pair.similarity:.0%} alike)",
+            file=out,
+        )
+    n = len(pairs)
+    print(
+        f"{n} likely duplicate pair{'s' if n != 1 else ''}: open both records to check before merging.",
+        file=err,
+    )
     return EXIT_OK
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from mshtdesk.domain.changes import Data
+from mshtdesk.domain.names import NamedPerson, likely_same_person
 from mshtdesk.domain.nrm import (
     AgeAtExploitation,
     AgeAtReferral,
@@ -93,6 +94,29 @@ class PersonRow:
 
 
 @dataclass(frozen=True)
+class PersonName:
+    """A person as a list of possible duplicates shows them: reference and names, nothing more."""
+
+    id: int
+    person_ref: str
+    surname: str
+    forenames: str
+
+
+@dataclass(frozen=True)
+class DuplicatePair:
+    """Two records that are likely one person, for someone to check (merging is a separate step)."""
+
+    first: PersonName  # the older record
+    second: PersonName
+    basis: str  # "same date of birth" or "same estimated age, no date of birth"
+    similarity: float  # how alike the folded names are, 0.85 to 1
+
+
+_BASIS = {"date_of_birth": "same date of birth", "estimated_age": "same estimated age, no date of birth"}
+
+
+@dataclass(frozen=True)
 class PersonDetail:
     id: int
     person_ref: str
@@ -154,6 +178,43 @@ class PeopleService:
         self._actor.require_everywhere(Action.UPDATE, Entity.PERSON, what)
         with self._db.engine.connect() as conn:
             return [(s.id, s.username, s.display_name) for s in active_staff(conn, role.value)]
+
+    def duplicates(self) -> list[DuplicatePair]:
+        """Likely duplicate people among those the user may see: the same date of birth (or none, and the
+        same estimated age), names alike once diacritics, script and case are folded, and no nationality
+        or gender recorded on both that differs (``domain.names``). Most alike first.
+
+        A consultation of every person listed (and one event for the search itself), since it shows
+        their names side by side; nothing is changed.
+        """
+        self._actor.require(Action.READ, Entity.PERSON)
+        scope = person_scope(self._actor, Entity.PERSON)
+        pairs: list[DuplicatePair] = []
+        with self._db.engine.begin() as conn:
+            for c in q.duplicate_candidates(conn, scope):
+                one, two = c.first, c.second
+                score = likely_same_person(
+                    NamedPerson(one.surname, one.forenames, one.nationality, one.gender),
+                    NamedPerson(two.surname, two.forenames, two.nationality, two.gender),
+                )
+                if score is not None:
+                    pairs.append(
+                        DuplicatePair(
+                            PersonName(one.id, one.person_ref, one.surname, one.forenames),
+                            PersonName(two.id, two.person_ref, two.surname, two.forenames),
+                            _BASIS[c.basis],
+                            score,
+                        )
+                    )
+            record(
+                conn, self._actor, AuditAction.CONSULT, Entity.PERSON, "duplicates", fields=("duplicates",)
+            )
+            for person_id in sorted({p.id for pair in pairs for p in (pair.first, pair.second)}):
+                record(
+                    conn, self._actor, AuditAction.CONSULT, Entity.PERSON, person_id, fields=("duplicates",)
+                )
+        pairs.sort(key=lambda p: (-p.similarity, p.first.person_ref, p.second.person_ref))
+        return pairs
 
     def list(
         self, text: str = "", *, vlo: str | None = None, offset: int = 0, limit: int = 200

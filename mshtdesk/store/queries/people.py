@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Select, func, insert, select, update
+from sqlalchemy import Connection, Select, and_, func, insert, literal, select, union_all, update
 
 from mshtdesk.store.queries.filters import contains_text
 from mshtdesk.store.queries.scope import PersonScope, person_in_scope
@@ -168,3 +168,51 @@ def add_support(conn: Connection, person_id: int, user_id: int) -> None:
 
 def insert_link(conn: Connection, values: dict[str, Any]) -> int:
     return int(conn.execute(insert(PERSON_LINK).returning(PERSON_LINK.c.id), values).scalar_one())
+
+
+class PersonBrief(NamedTuple):
+    """One side of a possible duplicate: what is shown (ref and names) and what is only compared."""
+
+    id: int
+    person_ref: str
+    surname: str
+    forenames: str
+    nationality: str
+    gender: str
+
+
+class DuplicateCandidate(NamedTuple):
+    first: PersonBrief  # the older record (lower id)
+    second: PersonBrief
+    basis: str  # "date_of_birth" or "estimated_age": what the two share
+
+
+def duplicate_candidates(conn: Connection, scope: PersonScope) -> list[DuplicateCandidate]:
+    """Pairs of named people in ``scope`` sharing a date of birth, or with none and the same estimated
+    age: the blocking step of duplicate finding, in one statement. The names are compared by the caller
+    (``domain.names``); anonymous people (no surname or forenames, as a Duty to Notify) never pair."""
+    a, b = PERSON.alias("a"), PERSON.alias("b")
+    cols = ("id", "person_ref", "surname", "forenames", "nationality", "gender")
+    named = [func.trim(t.c.surname + t.c.forenames) != "" for t in (a, b)]
+    scoped = [c for c in (person_in_scope(scope, a.c.id), person_in_scope(scope, b.c.id)) if c is not None]
+
+    def pairs(on: Any, basis: str) -> Select[Any]:
+        return (
+            select(*(a.c[c] for c in cols), *(b.c[c] for c in cols), literal(basis))
+            .select_from(a.join(b, and_(on, a.c.id < b.c.id)))
+            .where(*named, *scoped)
+        )
+
+    same_birth = pairs(a.c.date_of_birth == b.c.date_of_birth, "date_of_birth")
+    same_estimate = pairs(
+        and_(
+            a.c.date_of_birth.is_(None),
+            b.c.date_of_birth.is_(None),
+            a.c.estimated_age == b.c.estimated_age,
+        ),
+        "estimated_age",
+    )
+    out = []
+    for row in conn.execute(union_all(same_birth, same_estimate)):
+        out.append(DuplicateCandidate(PersonBrief._make(row[:6]), PersonBrief._make(row[6:12]), str(row[12])))
+    return out
