@@ -1,7 +1,9 @@
 """The Today page: what is overdue or due this week for the logged-in user, within their scope.
 
-Each kind of item comes from one query over the people the user may see; kinds the role may not read
-are skipped (a Navigator has no NRM or contact items). Items are plain rows, soonest first.
+Each kind of item comes from one query over the people the user may see (``store/queries/due.py``, the
+same statements the pathway runs for one person) and reads as ``domain/due.py`` words it, so an item
+reads the same here and on the pathway; kinds the role may not read are skipped (a Navigator has no NRM
+or contact items). Items are plain rows, soonest first.
 """
 
 from __future__ import annotations
