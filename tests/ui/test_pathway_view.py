@@ -27,10 +27,10 @@ from tests.conftest import USERS
 from tests.ui.helpers import Track, close_message_boxes, is_closed, visible_message_boxes
 from ui.context import AppContext
 from ui.dialogs.contact_dialog import ContactDialog
+from ui.dialogs.pathway_view import PATHWAY_SHOWS, PathwayView, due_status
 from ui.dialogs.person_dialog import PersonDialog
 from ui.main_window import MainWindow
 from ui.models.timeline_model import ROW_ROLE, TimelineColumn, TimelineModel
-from ui.pages.pathway_view import PATHWAY_SHOWS, PathwayView, due_status
 from ui.pages.today_page import TodayPage
 
 Backends = Callable[[Role], Backend]

@@ -30,10 +30,11 @@ from tests.ui.helpers import Track, is_closed
 from ui.app import AppController
 from ui.context import AppContext
 from ui.dialogs.contact_dialog import ContactDialog
+from ui.dialogs.pathway_view import PathwayView
 from ui.main_window import MainWindow
-from ui.models.today_model import ALERT, ROW_ROLE, Group, TodayColumn, TodayModel
-from ui.pages.pathway_view import PathwayView
+from ui.models.today_model import ROW_ROLE, Group, TodayColumn, TodayModel
 from ui.pages.today_page import TodayPage
+from ui.palette import ALERT
 from ui.settings import open_settings
 
 Backends = Callable[[Role], Backend]
