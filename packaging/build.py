@@ -86,8 +86,9 @@ def largest_parts(app_dir: Path, count: int = 12) -> list[tuple[int, str]]:
                 for sub in child.rglob("*"):
                     if sub.is_file() and sub.stat().st_size > 2_000_000:
                         parts.append((sub.stat().st_size, str(sub.relative_to(app_dir))))
-                rest = folder_size(child) - sum(s for s, p in parts if p.startswith(f"_internal{os.sep}PySide6"))
-                parts.append((rest, f"_internal{os.sep}PySide6 (the rest)"))
+                prefix = f"_internal{os.sep}PySide6"
+                rest = folder_size(child) - sum(s for s, p in parts if p.startswith(prefix))
+                parts.append((rest, f"{prefix} (the rest)"))
             else:
                 parts.append((folder_size(child), str(child.relative_to(app_dir)) + os.sep))
         elif child.is_file() and not child.is_symlink():  # libraries linked from PySide6/ count there
