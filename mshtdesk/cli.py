@@ -250,8 +250,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    """Parse arguments (exits 2 on a usage error, as argparse does)."""
-    return build_parser().parse_args(argv)
+    """Parse arguments (exits 2 on a usage error, as argparse does); a database the machine's settings
+    lock (``mshtdesk.machine``) replaces ``--db``, with a note on stderr."""
+    ns = build_parser().parse_args(argv)
+    from mshtdesk.machine import machine_settings
+
+    machine = machine_settings()
+    if machine.locked and machine.database:
+        if ns.db and ns.db != machine.database:
+            print(f"--db is ignored: this computer's database is set in {machine.source}.", file=sys.stderr)
+        ns.db = machine.database
+    return ns
 
 
 def run(ns: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:

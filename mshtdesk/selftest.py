@@ -164,10 +164,16 @@ WINDOW_STEP = "open and close the main window"
 # ----- running them -------------------------------------------------------------------------------------
 @contextmanager
 def _isolated(folder: Path) -> Iterator[None]:
-    """Point the config and log folders into ``folder`` while the steps run, and back afterwards."""
+    """Point the config and log folders (and the machine settings file) into ``folder`` while the steps
+    run, and back afterwards."""
     from mshtdesk.logs import LOG_DIR_ENV
+    from mshtdesk.machine import MACHINE_SETTINGS_ENV
 
-    names = {LOG_DIR_ENV: folder / "logs", "MSHTDESK_CONFIG_DIR": folder / "config"}
+    names = {
+        LOG_DIR_ENV: folder / "logs",
+        "MSHTDESK_CONFIG_DIR": folder / "config",
+        MACHINE_SETTINGS_ENV: folder / "no-machine-settings.ini",  # a preset points at real data: never here
+    }
     saved = {name: os.environ.get(name) for name in names}
     os.environ.update({name: str(path) for name, path in names.items()})
     try:
