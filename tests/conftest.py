@@ -22,8 +22,10 @@ from mshtdesk.security.keyring import keyring_path
 from mshtdesk.services.backend import Backend
 from mshtdesk.services.users import UserService, create_database
 from mshtdesk.store.database import Database, open_database
+from tests import strict_writes
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+strict_writes.install()  # every service method that writes must declare its Changes (tests/strict_writes.py)
 
 DATA = Path(__file__).parent / "data"
 SEED_EXPORT = DATA / "seed_000_custody_export.csv"

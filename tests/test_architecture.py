@@ -34,3 +34,29 @@ def test_readme_shows_the_role_matrix_the_code_enforces() -> None:
     from mshtdesk.domain.roles import matrix_markdown
 
     assert matrix_markdown() in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_no_string_change_topics_remain() -> None:
+    """Changes are typed values carried by the services (mshtdesk/domain/changes.py) and emitted in one
+    place (ui/tasks.py): a UI that announces its own string topics must not come back."""
+    pattern = re.compile(r"\bDataChanged\b|\bAppEvents\b|\.announce\(|\bdata_changed\b|\bwatches\s*=")
+    found = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for folder in ("mshtdesk", "ui", "tools", "tests")
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        if path != Path(__file__).resolve()
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if pattern.search(line)
+    ]
+    assert not found, "string change topics are back: " + ", ".join(found)
+    assert not (ROOT / "ui" / "events.py").exists()
+
+
+def test_every_page_says_what_it_shows() -> None:
+    import importlib
+
+    from ui.pages import PAGES
+
+    for spec in PAGES:
+        cls = getattr(importlib.import_module(spec.module), spec.cls)
+        assert cls.shows, f"{spec.cls} shows no kind of data, so no change would refresh it"

@@ -64,7 +64,6 @@ def _render_all(out: Path, work: Path) -> int:
     from ui.dialogs.password_dialog import ChangePasswordDialog
     from ui.dialogs.reason_dialog import ReasonDialog
     from ui.dialogs.user_dialogs import AddUserDialog
-    from ui.events import AppEvents
     from ui.main_window import MainWindow
     from ui.pages import PAGES
     from ui.pages.arrests_page import ArrestsPage
@@ -99,7 +98,7 @@ def _render_all(out: Path, work: Path) -> int:
         written.append(path.name)
 
     def context(backend: Backend) -> AppContext:
-        return AppContext(backend, tasks, AppEvents(), ReferenceData.load(backend), open_settings())
+        return AppContext(backend, tasks, ReferenceData.load(backend), open_settings())
 
     def window_for(backend: Backend) -> MainWindow:
         window = MainWindow(open_settings(), PAGES)

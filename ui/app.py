@@ -30,6 +30,7 @@ import shiboken6
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from mshtdesk.domain.changes import Changes
 from mshtdesk.errors import (
     AccountLockedError,
     CancelledError,
@@ -51,7 +52,6 @@ from ui.dialogs.failure_dialogs import (
     show_failure,
 )
 from ui.dialogs.login_dialog import LoginDialog, Mode
-from ui.events import AppEvents
 from ui.idle import IdleWatcher, idle_lock_minutes
 from ui.main_window import MainWindow
 from ui.pages import PAGES
@@ -275,8 +275,9 @@ class AppController(QObject):
         """Attach the pages of this user's role, and start watching for idleness."""
         self.login = None
         self.session = session
-        ctx = AppContext(session.backend, self.tasks, AppEvents(), session.reference, self.settings)
+        ctx = AppContext(session.backend, self.tasks, session.reference, self.settings)
         self.window.attach(ctx)
+        self.tasks.publish(Changes.everything())  # another user sees other records: every open view re-reads
         self.idle.start()
         log.info("session started")  # no user name: the audit log records who
         self._after_login(session.backend)

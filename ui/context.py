@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSettings
 
 from mshtdesk.domain.roles import Action, Entity
-from ui.events import AppEvents
 from ui.tasks import TaskRunner
 
 if TYPE_CHECKING:  # the services pull in SQLAlchemy, which the start-up path must not import
@@ -34,7 +33,6 @@ class ReferenceData:
 class AppContext:
     backend: Backend
     tasks: TaskRunner
-    events: AppEvents
     reference: ReferenceData
     settings: QSettings
 

@@ -28,10 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mshtdesk.domain.changes import Changes, Data
 from mshtdesk.domain.roles import Action, Entity
 from ui.actions import Actions
 from ui.context import AppContext
-from ui.events import DataChanged
 from ui.pages import PageSpec
 from ui.pages.base import Page
 from ui.widgets.lock_panel import LockPanel
@@ -40,6 +40,7 @@ from ui.wording import plural
 
 MARKING = "OFFICIAL-SENSITIVE"
 PAGE_KEY = "main_window/page"
+COUNTED = frozenset({Data.ARREST, Data.DISPOSAL})  # the register counts in the status bar
 LANDING_PAGE = "TodayPage"  # where a session starts for the roles that have it
 
 
@@ -238,7 +239,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"MSHT Desk \u2014 {actor.username}{self.title_note}")
         self.location.setText(f"Database: {ctx.backend.describe()}")
         self.location.setToolTip(ctx.backend.describe())
-        ctx.events.data_changed.connect(self._on_data_changed)
+        ctx.tasks.changed.connect(self._on_changes)
         self.commands.set_database_ready(True)
         self._apply_role()
         if not self.pages:
@@ -277,7 +278,7 @@ class MainWindow(QMainWindow):
             self._leave_lock(restore=False)
         if self.ctx is not None:
             with contextlib.suppress(RuntimeError, TypeError):  # never connected: nothing to undo
-                self.ctx.events.data_changed.disconnect(self._on_data_changed)
+                self.ctx.tasks.changed.disconnect(self._on_changes)
         self.nav.blockSignals(True)
         self.nav.clear()
         self.nav.blockSignals(False)
@@ -479,8 +480,9 @@ class MainWindow(QMainWindow):
             f"{plural(events, 'disposal event')}"
         )
 
-    def _on_data_changed(self, _change: DataChanged) -> None:
-        self.refresh_counts()
+    def _on_changes(self, changes: Changes) -> None:
+        if changes.touches(COUNTED):
+            self.refresh_counts()
 
     def _about(self) -> None:
         from mshtdesk import __version__

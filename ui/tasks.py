@@ -5,6 +5,13 @@ exception comes back on the GUI thread through the ``done``/``failed`` callbacks
 ``progress`` label gets a progress dialog, but only if it is still running after ``progress_delay_ms``
 (quick jobs never flash a dialog); Cancel sets a flag that the job reads through ``job.cancelled()``,
 which is what the services' ``cancel=`` parameters expect.
+
+It is also the one place the UI learns what changed: every job runs inside ``collect_changes()``, so the
+``Changes`` carried by each ``@writes`` service method it called come back with its result (on failure
+too: a write that committed before a later step failed still changed data), and :attr:`TaskRunner.changed`
+emits their union on the GUI thread, after ``done``/``failed``. Pages and open views listen to that one
+signal and refresh if they show one of the kinds. Writes made on the GUI thread outside a job (logging
+in as another user) go through :meth:`TaskRunner.publish`.
 """
 
 from __future__ import annotations
@@ -20,7 +27,9 @@ import shiboken6
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from mshtdesk.domain.changes import NOTHING, Changes
 from mshtdesk.errors import CancelledError, MshtError, environmental
+from mshtdesk.services.changes import collect_changes
 from ui import error_report
 
 PROGRESS_INTERVAL_S = 0.05  # at most 20 progress updates a second reach the GUI thread
@@ -56,7 +65,7 @@ class _Worker(QThread):
     """Runs queued jobs one after another. Its signals are queued to the GUI thread by Qt."""
 
     job_started = Signal(int)
-    job_finished = Signal(int, bool, object)  # id, succeeded, result or exception
+    job_finished = Signal(int, bool, object, object)  # id, succeeded, result or exception, Changes
     job_progress = Signal(int, str, int, int)
 
     def __init__(self) -> None:
@@ -73,14 +82,15 @@ class _Worker(QThread):
             if job is None:
                 return
             if job.cancelled():  # cancelled while queued: never started, so nothing was done
-                self.job_finished.emit(job.id, False, CancelledError())
+                self.job_finished.emit(job.id, False, CancelledError(), NOTHING)
                 continue
             self.job_started.emit(job.id)
-            try:
-                result, ok = job.fn(job), True
-            except BaseException as exc:  # noqa: BLE001 - every failure goes back to the GUI thread
-                result, ok = _expected(exc), False
-            self.job_finished.emit(job.id, ok, result)
+            with collect_changes() as collected:
+                try:
+                    result, ok = job.fn(job), True
+                except BaseException as exc:  # noqa: BLE001 - every failure goes back to the GUI thread
+                    result, ok = _expected(exc), False
+            self.job_finished.emit(job.id, ok, result, collected.changes)
 
 
 @dataclass
@@ -103,6 +113,7 @@ class TaskRunner(QObject):
     """Submit work with :meth:`run`; call :meth:`shutdown` before the application object goes away."""
 
     idle = Signal()  # emitted when the last pending job has delivered its result
+    changed = Signal(object)  # Changes: what a job's writes changed (never emitted empty)
 
     def __init__(self, parent: QObject | None = None, *, progress_delay_ms: int = 500) -> None:
         super().__init__(parent)
@@ -211,27 +222,36 @@ class TaskRunner(QObject):
         p.dialog.setMaximum(max(total, 0))
         p.dialog.setValue(max(0, min(done, total)))
 
-    def _on_finished(self, job_id: int, ok: bool, result: object) -> None:
+    def publish(self, changes: Changes) -> None:
+        """Tell the pages about a change made on the GUI thread (logging in as another user)."""
+        if changes:
+            self.changed.emit(changes)
+
+    def _on_finished(self, job_id: int, ok: bool, result: object, changes: Changes) -> None:
         p = self._pending.pop(job_id, None)
         if p is None:
             return
         self._close_progress(p)
         try:
-            if p.owner is not None and not shiboken6.isValid(p.owner):
-                return  # the page or dialog that asked has gone; nobody wants the answer
-            if ok:
-                if p.done is not None:
-                    p.done(result)
-            else:
-                assert isinstance(result, BaseException)
-                if p.failed is not None:
-                    p.failed(result)
-                else:
-                    parent = p.parent if p.parent is not None and shiboken6.isValid(p.parent) else None
-                    error_report.report(parent, result, p.context)
+            self._deliver(p, ok, result)
         finally:
+            self.publish(changes)  # after done/failed: a dialog closed by its done is not refreshed
             if not self._pending:
                 self.idle.emit()
+
+    def _deliver(self, p: _Pending, ok: bool, result: object) -> None:
+        if p.owner is not None and not shiboken6.isValid(p.owner):
+            return  # the page or dialog that asked has gone; nobody wants the answer
+        if ok:
+            if p.done is not None:
+                p.done(result)
+            return
+        assert isinstance(result, BaseException)
+        if p.failed is not None:
+            p.failed(result)
+        else:
+            parent = p.parent if p.parent is not None and shiboken6.isValid(p.parent) else None
+            error_report.report(parent, result, p.context)
 
     @staticmethod
     def _close_progress(p: _Pending) -> None:

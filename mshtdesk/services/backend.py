@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection
 
+from mshtdesk.domain.changes import Data
 from mshtdesk.domain.disposal_table import DisposalTable
 from mshtdesk.domain.roles import Action, Entity
 from mshtdesk.services import custody_import, nrm_import
@@ -19,6 +20,7 @@ from mshtdesk.services.actor import Actor
 from mshtdesk.services.audit import AuditAction, AuditService, record
 from mshtdesk.services.backups import BackupService
 from mshtdesk.services.calendar import CalendarService
+from mshtdesk.services.changes import writes
 from mshtdesk.services.com_report import ReportService
 from mshtdesk.services.contacts import ContactService
 from mshtdesk.services.csv_source import CsvSource, open_source
@@ -112,6 +114,7 @@ class Backend:
             )
         return table
 
+    @writes(*Data, changed_if=lambda s: s.changed)  # a bulk change: every open view re-reads
     def import_custody(
         self,
         data: bytes | CsvSource,
@@ -158,6 +161,7 @@ class Backend:
                 source, Path(path).name, dry_run=dry_run, progress=progress, cancel=cancel
             )
 
+    @writes(*Data, changed_if=lambda s: s.changed)
     def import_nrm(
         self,
         data: bytes | CsvSource,

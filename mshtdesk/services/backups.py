@@ -23,6 +23,7 @@ from typing import Protocol
 
 from sqlalchemy import delete, insert, select
 
+from mshtdesk.domain.changes import Data
 from mshtdesk.domain.retention import DEFAULT_POLICY, Dated, RetentionPolicy, to_keep
 from mshtdesk.domain.roles import Action, Entity
 from mshtdesk.errors import (
@@ -42,6 +43,7 @@ from mshtdesk.security.keyring import Keyring, keyring_path, utcnow
 from mshtdesk.security.passwords import verify_password
 from mshtdesk.services.actor import Actor, workstation
 from mshtdesk.services.audit import AuditAction, record
+from mshtdesk.services.changes import writes
 from mshtdesk.services.users import WRONG, UserInfo, ensure_key_recorded, locked_message, login, user_row
 from mshtdesk.store import backup as files
 from mshtdesk.store.backup_folders import FOLDER_SETTING, chosen_folder, default_folder
@@ -136,6 +138,7 @@ class BackupService:
         with self._db.engine.connect() as conn:
             return chosen_folder(conn) or default_folder(path)
 
+    @writes(Data.SETTING)
     def set_folder(self, folder: str) -> Path:
         """Administrators choose where backups go (a different disk is better); checked by writing."""
         self._actor.require(Action.ADMINISTER, Entity.REFERENCE)
@@ -238,6 +241,7 @@ class BackupService:
         return removed
 
     # ----- restoring ---------------------------------------------------------------------------
+    @writes(*Data, partial=True)
     def restore(self, backup: str) -> RestoreResult:
         """Administrators only: check the backup, keep the file as it is (backed up first, or renamed
         aside when it is damaged: the online backup API cannot read it), put the backup in place and say
@@ -257,6 +261,7 @@ class BackupService:
         _record_restore(self._db, self._actor, source, aside, safety)
         return RestoreResult(str(source), str(aside) if aside else safety, aside is not None)
 
+    @writes(*Data, partial=True)
     def restore_latest_good(self) -> RestoreResult:
         """Administrators only: the newest backup in the folder that opens and passes the check."""
         self._require_restore()
@@ -404,6 +409,7 @@ class Recovery:
         self._actor.require(Action.READ, Entity.REFERENCE)
         return files.check_file(Path(backup), self._key)
 
+    @writes(*Data, partial=True)
     def restore(self, backup: str) -> RestoreResult:
         """Administrators only: the checked backup replaces the damaged file, which is kept aside."""
         if not may_restore(self._actor):
@@ -422,6 +428,7 @@ class Recovery:
             database.close()
         return RestoreResult(str(source), str(aside) if aside else None, aside is not None)
 
+    @writes(*Data, partial=True)
     def restore_latest_good(self) -> RestoreResult:
         if not may_restore(self._actor):
             self._queue_refusal()

@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlalchemy import Connection, delete, insert, select
 
+from mshtdesk.domain.changes import Data
 from mshtdesk.domain.dates import uk
 from mshtdesk.domain.roles import Action, Entity
 from mshtdesk.domain.text import text_problem
@@ -15,6 +16,7 @@ from mshtdesk.domain.working_days import WorkingCalendar
 from mshtdesk.errors import NotFoundError, ValidationError
 from mshtdesk.services.actor import Actor
 from mshtdesk.services.audit import AuditAction, record
+from mshtdesk.services.changes import writes
 from mshtdesk.store.database import Database
 from mshtdesk.store.tables import CALENDAR_DAY
 
@@ -66,6 +68,7 @@ class CalendarService:
         with self._db.engine.connect() as conn:
             return load_calendar(conn)
 
+    @writes(Data.CALENDAR)
     def add(self, day: date, *, working: bool = False, label: str = "") -> None:
         """Add a non-working day (``working`` False) or make a bank holiday a working day (True)."""
         self._actor.require(Action.ADMINISTER, Entity.REFERENCE)
@@ -99,6 +102,7 @@ class CalendarService:
                 fields=("working" if working else "non_working", "label"),
             )
 
+    @writes(Data.CALENDAR)
     def remove(self, day: date) -> None:
         """Take a day off the list: it goes back to the England & Wales default."""
         self._actor.require(Action.ADMINISTER, Entity.REFERENCE)

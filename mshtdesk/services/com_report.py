@@ -18,6 +18,7 @@ from enum import StrEnum
 
 from sqlalchemy import func, insert, select
 
+from mshtdesk.domain.changes import Data
 from mshtdesk.domain.dates import uk
 from mshtdesk.domain.forces import PROFILES
 from mshtdesk.domain.roles import Action, Entity, may_everywhere
@@ -27,6 +28,7 @@ from mshtdesk.services import reference
 from mshtdesk.services.actor import Actor
 from mshtdesk.services.audit import AuditAction, record
 from mshtdesk.services.calendar import load_calendar
+from mshtdesk.services.changes import writes
 from mshtdesk.services.disposal_report import check_period, disposal_table
 from mshtdesk.store.database import Database
 from mshtdesk.store.reference import PROFILE_KEY
@@ -246,6 +248,7 @@ class ReportService:
         return RenderedReport(req, data, report.json_bytes(), report, who, produced)
 
     # ----- disclosing -----------------------------------------------------------------------------
+    @writes(Data.REPORT_RUN, ids=lambda run: run.id)
     def disclose(self, rendered: RenderedReport, fmt: OutputFormat, file_name: str, reason: str) -> ReportRun:
         """Record that ``rendered`` is being saved, printed or exported (before the bytes leave)."""
         req = rendered.request

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, and_, exists, func, insert, or_, select
 
+from mshtdesk.domain.changes import Data
 from mshtdesk.domain.clocks import (
     DEFAULT_VLO_CONTACT_INTERVAL_DAYS,
     decision_notification_due,
@@ -32,6 +33,7 @@ from mshtdesk.errors import ValidationError
 from mshtdesk.services.actor import Actor
 from mshtdesk.services.audit import AuditAction, record
 from mshtdesk.services.calendar import load_calendar
+from mshtdesk.services.changes import writes
 from mshtdesk.services.support_scope import person_condition, plain_name, require_person
 from mshtdesk.store.database import Database
 from mshtdesk.store.tables import PERSON, SETTING, USER, VLO_CONTACT, utcnow
@@ -262,6 +264,7 @@ class ContactService:
             for r in rows
         ]
 
+    @writes(Data.CONTACT, ids=lambda saved: saved.id)
     def add(self, data: ContactInput) -> ContactSaved:
         """Log a contact with an assigned victim; refuses an update to a victim who opted out.
 

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, Select, and_, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from mshtdesk.domain.changes import Data
 from mshtdesk.domain.clocks import LONDON
 from mshtdesk.domain.dates import uk
 from mshtdesk.domain.roles import Action, Entity
@@ -33,6 +34,7 @@ from mshtdesk.domain.text import add_text_problems, text_problems
 from mshtdesk.errors import ConflictError, NotFoundError, ValidationError
 from mshtdesk.services.actor import Actor
 from mshtdesk.services.audit import AuditAction, record
+from mshtdesk.services.changes import returned, writes
 from mshtdesk.services.support_scope import like_pattern, plain_name
 from mshtdesk.store.database import Database
 from mshtdesk.store.tables import DISTRICT, HAVEN_BED, HAVEN_STAY, PERSON, utcnow
@@ -229,6 +231,7 @@ class HavenService:
             rows = conn.execute(stmt.order_by(_BED.c.sort_order, _BED.c.label)).all()
         return [BedRow(*r) for r in rows]
 
+    @writes(Data.HAVEN_BED, ids=returned)
     def add_bed(self, label: str, room: str = "", sort_order: int | None = None) -> int:
         """Administrators only: a new bed (label unique)."""
         self._actor.require(Action.ADMINISTER, Entity.REFERENCE)
@@ -273,10 +276,12 @@ class HavenService:
             conn.execute(update(_BED).where(_BED.c.id == bed_id).values(active=active))
             record(conn, self._actor, AuditAction.ADMINISTER, BED_ENTITY, bed_id, fields=("active",))
 
+    @writes(Data.HAVEN_BED, arg="bed_id")
     def retire_bed(self, bed_id: int) -> None:
         """Administrators only: take a free bed out of use; its past stays keep it."""
         self._set_active(bed_id, False)
 
+    @writes(Data.HAVEN_BED, arg="bed_id")
     def restore_bed(self, bed_id: int) -> None:
         """Administrators only: put a retired bed back into use."""
         self._set_active(bed_id, True)
@@ -413,6 +418,7 @@ class HavenService:
             "notes": data.notes,
         }
 
+    @writes(Data.HAVEN_STAY, ids=returned)
     def admit(self, data: StayInput) -> int:
         """Admit into a free bed; refused when the house is full or the chosen bed is taken."""
         self._actor.require(Action.CREATE, Entity.HAVEN_STAY)
@@ -496,6 +502,7 @@ class HavenService:
                 "Reopen the stay to see their version."
             )
 
+    @writes(Data.HAVEN_STAY, arg="stay_id")
     def update(self, stay_id: int, version: int, data: StayInput) -> int:
         """Correct an admission's details (ConflictError if saved by someone else since)."""
         self._actor.require(Action.UPDATE, Entity.HAVEN_STAY)
@@ -544,6 +551,7 @@ class HavenService:
             ) from None
         return version + 1
 
+    @writes(Data.HAVEN_STAY, arg="stay_id")
     def discharge(
         self, stay_id: int, version: int, discharged_at: datetime, destination: DischargeDestination
     ) -> int:

@@ -14,12 +14,14 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, Select, func, insert, or_, select, update
 
+from mshtdesk.domain.changes import Data
 from mshtdesk.domain.roles import Action, Entity, Role
 from mshtdesk.domain.support import NavigatorCloseReason, NavigatorNeed, join_codes, labels_of, split_codes
 from mshtdesk.domain.text import add_text_problems
 from mshtdesk.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from mshtdesk.services.actor import Actor
 from mshtdesk.services.audit import AuditAction, record
+from mshtdesk.services.changes import returned, writes
 from mshtdesk.services.support_scope import (
     like_pattern,
     person_condition,
@@ -284,6 +286,7 @@ class NavigatorService:
             raise ValidationError({"navigator": f"{navigator} is not an active Victim Navigator."})
         return int(found)
 
+    @writes(Data.NAVIGATOR_CASE, Data.PERSON, ids=returned)
     def create(self, person_id: int, data: NavigatorCaseInput, *, navigator: str | None = None) -> int:
         """Open a case; its Navigator (the user, or ``navigator`` by user name) supports the person.
 
@@ -356,6 +359,7 @@ class NavigatorService:
                 "Reopen the case to see their version."
             )
 
+    @writes(Data.NAVIGATOR_CASE, arg="case_id")
     def update(self, case_id: int, version: int, data: NavigatorCaseInput) -> int:
         """Save the case if nobody saved it since ``version`` was read (ConflictError); the new version."""
         problems = _problems(data, self.today)
@@ -373,6 +377,7 @@ class NavigatorService:
             record(conn, self._actor, AuditAction.ALTER, Entity.NAVIGATOR_CASE, case_id, fields=changed)
         return version + 1
 
+    @writes(Data.NAVIGATOR_CASE, arg="case_id")
     def close(
         self, case_id: int, version: int, closed_on: date, reason: NavigatorCloseReason, note: str = ""
     ) -> int:

@@ -29,6 +29,7 @@ from sqlalchemy import (
     update,
 )
 
+from mshtdesk.domain.changes import Data
 from mshtdesk.domain.clocks import (
     rg_decision_expected,
 )
@@ -51,6 +52,7 @@ from mshtdesk.errors import ConflictError, NotFoundError, PermissionDeniedError,
 from mshtdesk.services.actor import Actor
 from mshtdesk.services.audit import AuditAction, record
 from mshtdesk.services.calendar import load_calendar
+from mshtdesk.services.changes import returned, writes
 from mshtdesk.services.nrm_rules import (
     LIMITS,
     NRM_START,
@@ -547,6 +549,7 @@ class NrmService:
             problems["referral_ref"] = f"Another referral already has the reference {ref}."
         return problems, ({} if problems else self._values(data, flags, district))
 
+    @writes(Data.REFERRAL, Data.PERSON, ids=returned)
     def create(self, data: ReferralInput) -> int:
         """Record a referral (creating its person when ``new_person`` is given); ValidationError names
         every problem by field. Returns the referral's id."""
@@ -611,6 +614,7 @@ class NrmService:
             record(conn, self._actor, AuditAction.COLLECT, Entity.NRM_REFERRAL, referral_id, fields=filled)
         return referral_id
 
+    @writes(Data.REFERRAL, Data.PERSON, arg="referral_id")
     def update(self, referral_id: int, version: int, data: ReferralInput) -> int:
         """Save changed details; ConflictError when someone saved since ``version`` was read. Returns
         the new version. The person cannot be changed here (a wrong person is a new referral)."""
@@ -661,6 +665,7 @@ class NrmService:
             record(conn, self._actor, AuditAction.ALTER, Entity.NRM_REFERRAL, referral_id, fields=changed)
         return version + 1
 
+    @writes(Data.REFERRAL, Data.DECISION, arg="referral_id")
     def add_decision(
         self,
         referral_id: int,
@@ -736,6 +741,7 @@ class NrmService:
             record(conn, self._actor, AuditAction.COLLECT, Entity.NRM_REFERRAL, referral_id, fields=fields)
         return decision_id
 
+    @writes(Data.REFERRAL, Data.DECISION)
     def void_decision(self, decision_id: int, reason: str) -> int:
         """Withdraw an entry made in error by appending a void row that supersedes it (reason required).
         Only the latest effective entry may be withdrawn, so the history stays a valid sequence."""

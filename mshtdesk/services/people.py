@@ -14,11 +14,13 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, or_, select, update
 
+from mshtdesk.domain.changes import Data
 from mshtdesk.domain.roles import Action, Entity, Role
 from mshtdesk.domain.text import add_text_problems, text_problems
 from mshtdesk.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from mshtdesk.services.actor import Actor
 from mshtdesk.services.audit import AuditAction, record
+from mshtdesk.services.changes import returned, writes
 from mshtdesk.services.support_scope import person_condition, record_scope
 from mshtdesk.store.database import Database
 from mshtdesk.store.tables import ARREST, PERSON, PERSON_LINK, PERSON_SUPPORT, USER, utcnow
@@ -212,6 +214,7 @@ class PeopleService:
         return PersonDetail(row[0], row[1], PersonInput(*row[4:]), row[2], row[3])
 
     # ----- writing -------------------------------------------------------------------------------
+    @writes(Data.PERSON, ids=returned)
     def create(self, data: PersonInput, *, link: tuple[LinkRole, int | None, str] | None = None) -> int:
         """Add a person, optionally linked at once to an arrest or operation with their role in it."""
         self._actor.require(Action.CREATE, Entity.PERSON)
@@ -232,6 +235,7 @@ class PeopleService:
                 self._link(conn, person_id, *link)
         return person_id
 
+    @writes(Data.PERSON, arg="person_id")
     def update(self, person_id: int, version: int, data: PersonInput) -> int:
         """Save changed details (names of changed fields go to the audit log, never values)."""
         problems = person_problems(data, self._today)
@@ -257,6 +261,7 @@ class PeopleService:
             record(conn, self._actor, AuditAction.ALTER, Entity.PERSON, person_id, fields=changed)
         return version + 1
 
+    @writes(Data.PERSON, arg="person_id")
     def assign_vlo(self, person_id: int, vlo_username: str | None) -> None:
         """Give a victim their liaison officer (or none): it decides whose list the person is on, so it is
         a change of scope, for a role that may update every person (never a VLO for their own victims)."""
@@ -278,6 +283,7 @@ class PeopleService:
             )
             record(conn, self._actor, AuditAction.ALTER, Entity.PERSON, person_id, fields=("vlo",))
 
+    @writes(Data.PERSON, arg="person_id")
     def add_supporter(self, person_id: int, navigator_username: str) -> None:
         """A Victim Navigator starts supporting this person (their "supported" scope): a change of scope,
         for a role that may update every person."""
@@ -301,6 +307,7 @@ class PeopleService:
                 conn.execute(insert(PERSON_SUPPORT).values(person_id=person_id, user_id=found[0]))
             record(conn, self._actor, AuditAction.COMBINE, Entity.PERSON, person_id, fields=("navigator",))
 
+    @writes(Data.PERSON, arg="person_id")  # a link is part of the person (the register shows none)
     def link(self, person_id: int, role: LinkRole, arrest_id: int | None = None, operation: str = "") -> int:
         """Link a person to an arrest or an operation, with their role in it (a combination of records)."""
         with self._db.engine.begin() as conn:

@@ -6,12 +6,14 @@ from dataclasses import dataclass
 
 from sqlalchemy import case, select, update
 
+from mshtdesk.domain.changes import Data
 from mshtdesk.domain.disposals import validate_ranking
 from mshtdesk.domain.offences import offence_title
 from mshtdesk.domain.roles import Action, Entity
 from mshtdesk.errors import ValidationError
 from mshtdesk.services.actor import Actor
 from mshtdesk.services.audit import AuditAction, record
+from mshtdesk.services.changes import writes
 from mshtdesk.store.database import Database
 from mshtdesk.store.queries.disposals import refresh_current_rank
 from mshtdesk.store.reference import PROFILE_KEY
@@ -92,6 +94,7 @@ class ReferenceService:
         with self._db.engine.connect() as conn:
             return [OffenceTypeInfo(*r) for r in conn.execute(q)]
 
+    @writes(*Data)
     def set_ranking(self, codes_highest_first: list[str]) -> None:
         """Reorder the disposal types (an administrator's decision; every report states the ranking)."""
         self._actor.require(Action.ADMINISTER, Entity.REFERENCE)

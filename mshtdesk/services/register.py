@@ -12,6 +12,7 @@ from datetime import date
 
 from sqlalchemy import Connection, func, insert, select, update
 
+from mshtdesk.domain.changes import Data
 from mshtdesk.domain.dates import uk
 from mshtdesk.domain.disposals import Event, offence_disposal_as_at
 from mshtdesk.domain.offences import offence_title, recognise_offence
@@ -20,6 +21,7 @@ from mshtdesk.domain.text import add_text_problems, text_problems
 from mshtdesk.errors import ConflictError, NotFoundError, ValidationError
 from mshtdesk.services.actor import Actor
 from mshtdesk.services.audit import AuditAction, record
+from mshtdesk.services.changes import note_changed, returned, writes
 from mshtdesk.store.database import Database
 from mshtdesk.store.queries.arrests import NO_DISPOSAL, SORT_KEYS, ArrestQuery, count_arrests, page_arrests
 from mshtdesk.store.queries.disposals import refresh_current_rank
@@ -378,6 +380,7 @@ class RegisterService:
         add_text_problems(problems, vars(data), multiline=("notes",))
         return problems, district_id
 
+    @writes(Data.ARREST, ids=returned)
     def create_arrest(self, data: ArrestInput, offences: list[tuple[str, str]]) -> int:
         """Add an arrest with its offences, given as ``(offence_ref, offence text or type code)``."""
         self._actor.require(Action.CREATE, Entity.ARREST)
@@ -422,6 +425,7 @@ class RegisterService:
             )
         return int(arrest_id)
 
+    @writes(Data.ARREST, arg="arrest_id")
     def update_arrest(self, arrest_id: int, version: int, data: ArrestInput) -> int:
         """Save changed arrest details; returns the new version. Refused if someone saved in between."""
         self._actor.require(Action.UPDATE, Entity.ARREST)
@@ -497,6 +501,7 @@ class RegisterService:
             ).scalar_one()
         )
 
+    @writes(Data.ARREST, arg="arrest_id")
     def add_offence(self, arrest_id: int, offence_ref: str, text: str) -> int:
         self._actor.require(Action.APPEND, Entity.ARREST)
         with self._db.engine.begin() as conn:
@@ -559,8 +564,10 @@ class RegisterService:
         event_id = int(conn.execute(insert(EVENT).returning(EVENT.c.id), values).scalar_one())
         arrest_id = conn.execute(select(OFFENCE.c.arrest_id).where(OFFENCE.c.id == offence_id)).scalar_one()
         refresh_current_rank(conn, [arrest_id])
+        note_changed(Data.DISPOSAL, arrest_id)  # views open on an arrest show its disposal history
         return event_id
 
+    @writes(Data.DISPOSAL)
     def append_event(self, offence_id: int, disposal_code: str, on: date | None, note: str = "") -> int:
         self._actor.require(Action.APPEND, Entity.ARREST)
         if problems := text_problems({"note": note}, multiline=("note",)):
@@ -590,6 +597,7 @@ class RegisterService:
             raise ValidationError(problems)
         return int(row[0]), int(row[1]), row[2]
 
+    @writes(Data.DISPOSAL)
     def correct_event(self, event_id: int, disposal_code: str, on: date | None, reason: str) -> int:
         """Replace an event with a corrected one; the original stays on record, marked superseded."""
         self._actor.require(Action.UPDATE, Entity.ARREST)
@@ -610,6 +618,7 @@ class RegisterService:
             )
             return new_id
 
+    @writes(Data.DISPOSAL)
     def retract_event(self, event_id: int, reason: str) -> int:
         """Withdraw an event entered in error; it stays on record, marked superseded by a void event."""
         self._actor.require(Action.UPDATE, Entity.ARREST)

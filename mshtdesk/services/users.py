@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, true, update
 
+from mshtdesk.domain.changes import Data
 from mshtdesk.domain.roles import Action, Entity, Role
 from mshtdesk.domain.text import text_problem
 from mshtdesk.errors import (
@@ -35,6 +36,7 @@ from mshtdesk.security.keyring import Keyring, Unlocked, keyring_path, new_data_
 from mshtdesk.security.passwords import hash_password, policy_problem, verify_password
 from mshtdesk.services.actor import Actor, workstation
 from mshtdesk.services.audit import AuditAction, record
+from mshtdesk.services.changes import returned, writes
 from mshtdesk.services.rekey import KeyNotChangedError, RekeyResult, rekey_database
 from mshtdesk.store.backup import encrypt_in_place
 from mshtdesk.store.database import Database, open_database
@@ -442,6 +444,7 @@ class UserService:
             rows = conn.execute(select(*_USER_INFO).order_by(USER.c.username)).all()
         return [_info(r) for r in rows]
 
+    @writes(Data.USER, ids=returned)
     def add_user(self, username: str, display_name: str, role: Role, password: str) -> int:
         return self._add_user(username, display_name, role, password)
 
@@ -469,11 +472,13 @@ class UserService:
             _record_user_change(conn, self._actor, user_id, ("username", "role"), signer)
         return user_id
 
+    @writes(Data.USER)
     def reset_password(self, username: str, password: str) -> None:
         """An administrator sets a new password; the user must change it at their next login."""
         self._actor.require(Action.ADMINISTER, Entity.USER)
         self._set_password(username, password, must_change=True)
 
+    @writes(Data.USER)
     def change_own_password(self, old: str, new: str) -> None:
         with self._db.engine.connect() as conn:
             current = conn.execute(
@@ -522,6 +527,7 @@ class UserService:
                 ring.clear_failures(username)
             _record_user_change(conn, by, user.id, ("password",), signer)
 
+    @writes(Data.USER, partial=True)
     def deactivate(self, username: str) -> RekeyResult | None:
         """Never delete: the audit log refers to the user. Their copy of the key is destroyed, and the
         database is given a new key (None on a server), so no copy they kept (an old key file, a backup's)
@@ -549,6 +555,7 @@ class UserService:
                 raise
             raise KeyNotChangedError(username, found, started=self._db.key != before) from None
 
+    @writes(Data.USER)
     def rekey(self, reason: str = "on request") -> RekeyResult:
         """A new data key for the database and its backups, sealed to every active user (administrators;
         recorded). Other copies of the app must be closed: their connections would fail."""

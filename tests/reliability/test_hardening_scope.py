@@ -12,9 +12,6 @@ its key file and its folder are exactly as they were.
 
 from __future__ import annotations
 
-import importlib
-import inspect
-import pkgutil
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -25,7 +22,6 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-import mshtdesk.services
 from mshtdesk.domain.exploitation import ExploitationType
 from mshtdesk.domain.nrm import AgeAtReferral, DecisionKind, Outcome, Route
 from mshtdesk.domain.roles import (
@@ -63,6 +59,7 @@ from mshtdesk.services.people import LinkRole, PersonInput
 from mshtdesk.services.register import ArrestInput, ArrestQuery
 from mshtdesk.store.database import Database, open_database
 from tests.conftest import DATA, SEED_EXPORT, USERS, Template
+from tests.service_classes import public_methods, service_classes
 
 D = date(2024, 5, 10)
 HOLIDAY = date(2030, 12, 27)
@@ -818,30 +815,7 @@ CASES: list[Case] = [
 ]
 
 
-# ----- discovery ----------------------------------------------------------------------------------
-def service_classes() -> dict[str, type]:
-    """Every class in mshtdesk.services whose constructor takes the database and the acting user."""
-    found: dict[str, type] = {}
-    for info in pkgutil.iter_modules(mshtdesk.services.__path__):
-        module = importlib.import_module(f"mshtdesk.services.{info.name}")
-        for name, cls in vars(module).items():
-            if not inspect.isclass(cls) or cls.__module__ != module.__name__:
-                continue
-            params = list(inspect.signature(cls.__init__).parameters)  # type: ignore[misc]
-            if params[1:3] == ["db", "actor"]:
-                found[name] = cls
-    return found
-
-
-def public_methods() -> set[tuple[str, str]]:
-    """(class, name) of every public method and property of every service class."""
-    return {
-        (cls_name, name)
-        for cls_name, cls in service_classes().items()
-        for name, member in vars(cls).items()
-        if not name.startswith("_")
-        and (inspect.isfunction(member) or isinstance(member, (classmethod, staticmethod, property)))
-    }
+# ----- discovery: tests/service_classes.py ---------------------------------------------------------
 
 
 def test_every_public_service_method_has_an_expectation() -> None:

@@ -26,7 +26,6 @@ from mshtdesk.demo.arrests import fill_demo
 from mshtdesk.domain.roles import Role
 from mshtdesk.services.backend import Backend
 from ui.context import AppContext, ReferenceData
-from ui.events import AppEvents
 from ui.main_window import MainWindow
 from ui.pages import PAGES
 from ui.settings import open_settings
@@ -88,7 +87,7 @@ def track(qapp: object) -> Iterator[Callable[[QWidget], None]]:
 @pytest.fixture
 def make_ctx(tasks: TaskRunner) -> Callable[[Backend], AppContext]:
     def make(backend: Backend) -> AppContext:
-        return AppContext(backend, tasks, AppEvents(), ReferenceData.load(backend), open_settings())
+        return AppContext(backend, tasks, ReferenceData.load(backend), open_settings())
 
     return make
 

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 
+from mshtdesk.domain.changes import Changes, Data
 from mshtdesk.services.backend import Backend
 from mshtdesk.services.register import ArrestInput
 from tests.ui.helpers import (
@@ -20,7 +21,6 @@ from tests.ui.helpers import (
 from ui.context import AppContext
 from ui.dialogs.arrest_dialog import ArrestDialog
 from ui.dialogs.disposal_dialogs import CorrectEventDialog, RecordDisposalDialog, WithdrawEventDialog
-from ui.events import DataChanged
 from ui.main_window import MainWindow
 from ui.models.history_model import HistoryColumn
 from ui.pages.arrests_page import ArrestsPage
@@ -80,8 +80,8 @@ def test_labels_are_buddies_of_their_fields(
 def test_adding_an_arrest_with_ctrl_s(
     qtbot: QtBot, track: Track, ctx: AppContext, backend: Backend, wait_idle: Callable[..., None]
 ) -> None:
-    changes: list[DataChanged] = []
-    ctx.events.data_changed.connect(changes.append)
+    changes: list[Changes] = []
+    ctx.tasks.changed.connect(changes.append)
     dialog = _open(track, ctx, None, wait_idle)
     qtbot.keyClicks(dialog.custody_ref, "WY/26/000777")
     dialog.arrest_date.set_value(ARRESTED)
@@ -94,7 +94,7 @@ def test_adding_an_arrest_with_ctrl_s(
     wait_idle()
     assert is_closed(dialog)
     assert dialog.saved_id is not None
-    assert changes == [DataChanged("arrest", (dialog.saved_id,))]
+    assert changes == [Changes.of(Data.ARREST, dialog.saved_id)]
     detail = backend.register.get(dialog.saved_id)
     assert (detail.custody_ref, detail.district) == ("WY/26/000777", "KD")
     assert [(o.offence_ref, o.type_code) for o in detail.offences] == [("O1", "MSA-2"), ("O2", "OTHER_MS")]

@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from mshtdesk.domain.changes import Changes, Data
 from mshtdesk.domain.clocks import LONDON
 from mshtdesk.domain.roles import Role
 from mshtdesk.domain.support import ContactMethod, ContactPurpose, NotifiableDecision
@@ -21,7 +22,6 @@ from tests.conftest import USERS
 from tests.ui.helpers import Track, is_closed
 from ui.context import AppContext
 from ui.dialogs.contact_dialog import OPTED_OUT_REFUSAL, ContactDialog
-from ui.events import DataChanged
 
 
 @pytest.fixture
@@ -78,8 +78,8 @@ def test_defaults_and_enter_saves(
     wait_idle: Callable[..., None],
 ) -> None:
     pathway = victim()
-    changes: list[DataChanged] = []
-    vlo_ctx.events.data_changed.connect(changes.append)
+    changes: list[Changes] = []
+    vlo_ctx.tasks.changed.connect(changes.append)
     dialog = _open(track, vlo_ctx, pathway, wait_idle)
     assert dialog.interpreter.text() == "Albanian"  # from the person's record, via the pathway
     now = datetime.now(LONDON)
@@ -93,8 +93,8 @@ def test_defaults_and_enter_saves(
     qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Return)
     wait_idle()
     assert is_closed(dialog)
-    assert changes == [DataChanged("contact")]
     assert dialog.result_saved is not None
+    assert changes == [Changes.of(Data.CONTACT, dialog.result_saved.id)]
     assert dialog.result_saved.next_contact_due == now.date() + timedelta(days=28)
     (row,) = vlo.contacts.list(ContactFilter(person_id=pathway.person_id))
     assert row.purpose == ContactPurpose.INITIAL and row.interpreter_language == "Albanian"

@@ -9,10 +9,10 @@ from pathlib import Path
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
+from mshtdesk.domain.changes import Changes
 from mshtdesk.services.backend import Backend
 from tests.ui.helpers import BAD_CSV, SEED_EXPORT, Track, show_page
 from ui.dialogs.import_dialog import ImportDialog
-from ui.events import DataChanged
 from ui.main_window import MainWindow
 from ui.pages.arrests_page import ArrestsPage
 
@@ -36,14 +36,14 @@ def test_importing_the_seed_export_updates_the_list_and_status_bar(
     assert isinstance(page, ArrestsPage)
     assert page.body.currentWidget() is page.empty_register
     dialog = _dialog(track, window)
-    changes: list[DataChanged] = []
+    changes: list[Changes] = []
     assert window.ctx is not None
-    window.ctx.events.data_changed.connect(changes.append)
+    window.ctx.tasks.changed.connect(changes.append)
     assert dialog.start_import(str(SEED_EXPORT)) is not None
     wait_idle()
     assert dialog.result_title.text() == "Import complete"
     assert dialog.result_text.text().startswith("Imported seed_000_custody_export.csv: 141 new arrests")
-    assert [c.what for c in changes] == ["import"]
+    assert changes == [Changes.everything()]  # an import is a bulk change: every open view re-reads
     counts = backend.register.counts()
     assert counts.arrests == 141
     assert page.model.total == 141

@@ -8,13 +8,13 @@ from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from pytestqt.qtbot import QtBot
 
+from mshtdesk.domain.changes import Changes, Data
 from mshtdesk.domain.roles import Role
 from mshtdesk.services.audit import AuditQuery
 from mshtdesk.services.backend import Backend
 from tests.ui.helpers import find_visible, settle, show_page
 from ui.dialogs.arrest_dialog import ArrestDialog
 from ui.dialogs.reason_dialog import ReasonDialog
-from ui.events import DataChanged
 from ui.main_window import MainWindow
 from ui.models.arrests_model import Column
 from ui.pages import PAGES
@@ -224,5 +224,5 @@ def test_a_saved_arrest_is_selected_in_the_list(
     page = show_page(window, ArrestsPage)
     assert isinstance(page, ArrestsPage) and window.ctx is not None
     target = page.model.row_at(5)
-    window.ctx.events.announce(DataChanged("arrest", (target.id,)))
+    window.ctx.tasks.publish(Changes.of(Data.ARREST, target.id))
     assert page.selected_ids() == [target.id]

@@ -12,11 +12,13 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from mshtdesk.domain.changes import Data
 from mshtdesk.domain.clocks import LONDON
 from mshtdesk.domain.roles import Role
 from mshtdesk.domain.support import ContactMethod, ContactPurpose
 from mshtdesk.services.audit import AuditQuery
 from mshtdesk.services.backend import Backend
+from mshtdesk.services.changes import declared_writes
 from mshtdesk.services.contacts import ContactFilter, ContactInput
 from mshtdesk.services.pathway import DueKind, TimelineKind
 from mshtdesk.services.people import LinkRole, PersonInput
@@ -28,7 +30,7 @@ from ui.dialogs.contact_dialog import ContactDialog
 from ui.dialogs.person_dialog import PersonDialog
 from ui.main_window import MainWindow
 from ui.models.timeline_model import ROW_ROLE, TimelineColumn, TimelineModel
-from ui.pages.pathway_view import PATHWAY_CHANGES, PathwayView, due_status
+from ui.pages.pathway_view import PATHWAY_SHOWS, PathwayView, due_status
 from ui.pages.today_page import TodayPage
 
 Backends = Callable[[Role], Backend]
@@ -291,17 +293,31 @@ def test_an_officer_refers_from_the_pathway_and_opens_a_referral_from_the_timeli
     assert not vlo_view.refer_button.isVisibleTo(vlo_view) and vlo_view.new_referral() is None
 
 
-def test_the_views_refresh_on_every_change_the_pathway_forms_announce() -> None:
-    """The NRM, Navigator and Haven House forms announce their own change names: Today, People and an
-    open pathway must listen for each, or a saved referral would not show until the next opening."""
-    from ui.dialogs.decision_dialog import CHANGED as NRM_CHANGED
-    from ui.dialogs.navigator_dialog import CHANGED as NAVIGATOR_CHANGED
-    from ui.dialogs.stay_dialogs import CHANGED as STAY_CHANGED
-    from ui.pages.people_page import PEOPLE_CHANGES
+def test_the_views_show_what_the_pathway_forms_write() -> None:
+    """The NRM, Navigator, Haven House and contact forms write these kinds: Today, People and an open
+    pathway must show each, or a saved referral would not show until the next opening."""
+    from mshtdesk.services.contacts import ContactService
+    from mshtdesk.services.haven import HavenService
+    from mshtdesk.services.navigator import NavigatorService
+    from mshtdesk.services.nrm import NrmService
+    from mshtdesk.services.people import PeopleService
+    from ui.pages.people_page import PeoplePage
+    from ui.pages.today_page import TodayPage
 
-    for name in (NRM_CHANGED, NAVIGATOR_CHANGED, STAY_CHANGED, "contact", "person", "import"):
-        assert name in PATHWAY_CHANGES
-    assert {NRM_CHANGED, STAY_CHANGED, NAVIGATOR_CHANGED, "person"} <= PEOPLE_CHANGES
+    written = {
+        kind
+        for method in (
+            NrmService.create,
+            NrmService.add_decision,
+            NavigatorService.create,
+            HavenService.admit,
+            ContactService.add,
+            PeopleService.update,
+        )
+        for kind in declared_writes(method) or ()
+    }
+    assert written <= PATHWAY_SHOWS and TodayPage.shows == PATHWAY_SHOWS
+    assert {Data.REFERRAL, Data.HAVEN_STAY, Data.NAVIGATOR_CASE, Data.PERSON} <= PeoplePage.shows
 
 
 def test_an_officer_refers_to_a_navigator_who_can_then_open_a_case(

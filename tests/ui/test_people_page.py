@@ -9,12 +9,12 @@ from PySide6.QtCore import QModelIndex, Qt
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from mshtdesk.domain.changes import Changes, Data
 from mshtdesk.domain.roles import Role
 from mshtdesk.services.backend import Backend
 from mshtdesk.services.people import PersonInput, PersonRow
 from tests.conftest import USERS
 from ui.context import AppContext
-from ui.events import DataChanged
 from ui.models.people_model import NO_VLO, NOT_RECORDED, PAGE_SIZE, ROW_ROLE, PeopleModel, PersonColumn
 from ui.pages.people_page import PeoplePage
 
@@ -130,7 +130,7 @@ def test_a_saved_person_refreshes_the_list(qtbot: QtBot, ctx: AppContext, backen
     qtbot.addWidget(page)
     assert page.model.total == 0
     person_id = backend.people.create(PersonInput(surname="Popescu", forenames="Ion"))
-    ctx.events.announce(DataChanged("person"))
+    ctx.tasks.publish(Changes.of(Data.PERSON, person_id))
     assert page.model.total == 1 and page.body.currentWidget() is page.table
     assert page.select_id(person_id) and page.has_selection()
     assert page.open_button.isEnabled()

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGroupBox, QMessageBox
 from pytestqt.qtbot import QtBot
 
+from mshtdesk.domain.changes import Changes, Data
 from mshtdesk.domain.roles import Role
 from mshtdesk.services.backend import Backend
 from mshtdesk.services.people import PersonInput
@@ -18,7 +19,6 @@ from tests.ui.helpers import Track, find_visible, is_closed
 from ui.context import AppContext
 from ui.dialogs.conflict_dialog import ConflictDialog
 from ui.dialogs.person_dialog import INACTIVE_VLO, PersonDialog
-from ui.events import DataChanged
 
 
 def _open(
@@ -33,8 +33,8 @@ def _open(
 def test_a_new_person_with_every_field(
     qtbot: QtBot, track: Track, ctx: AppContext, backend: Backend, wait_idle: Callable[..., None]
 ) -> None:
-    changes: list[DataChanged] = []
-    ctx.events.data_changed.connect(changes.append)
+    changes: list[Changes] = []
+    ctx.tasks.changed.connect(changes.append)
     dialog = _open(track, ctx, None, wait_idle)
     assert dialog.surname.hasFocus() or dialog.focusWidget() is dialog.surname
     qtbot.keyClicks(dialog.surname, "Dumitru")
@@ -56,7 +56,7 @@ def test_a_new_person_with_every_field(
     wait_idle()
     assert is_closed(dialog)
     assert dialog.saved_id is not None
-    assert changes == [DataChanged("person")]
+    assert changes == [Changes.of(Data.PERSON, dialog.saved_id)]
     detail = backend.people.get(dialog.saved_id)
     assert detail.data == PersonInput(
         surname="Dumitru",

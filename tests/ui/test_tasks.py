@@ -6,13 +6,17 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
+from mshtdesk.domain.changes import Changes, Data
+from mshtdesk.domain.roles import Role
 from mshtdesk.errors import CancelledError, ValidationError
+from mshtdesk.services.backend import Backend
 from tests.ui.helpers import close_message_boxes, find_visible, visible_message_boxes
 from ui.tasks import Job, TaskRunner
 
@@ -189,3 +193,26 @@ def test_bug_log_is_at_error_level(caplog: pytest.LogCaptureFixture) -> None:
     assert "secret detail" not in record.getMessage()
     assert "test_bug_log_is_at_error_level" in record.getMessage()  # the stack is kept
     caplog.clear()
+
+
+def test_what_a_job_wrote_is_emitted_once_after_its_answer_even_when_it_failed_later(
+    tasks: TaskRunner, wait_idle: Callable[..., None], backend_for: Callable[[Role], Backend]
+) -> None:
+    """The one place the UI learns of changes: the Changes carried by the services a job called."""
+    admin = backend_for(Role.ADMINISTRATOR)
+    order: list[object] = []
+    tasks.changed.connect(order.append)
+
+    def save_then_fail(_job: Job) -> None:
+        admin.calendar.add(date(2030, 12, 27), label="Training day")  # commits
+        raise ValidationError({"label": "a later step refused"})
+
+    def read(_job: Job) -> int:
+        return len(admin.calendar.list())
+
+    tasks.run(save_then_fail, failed=lambda e: order.append(type(e).__name__))
+    tasks.run(read, done=lambda _n: order.append("read"))
+    wait_idle()
+    assert order == ["ValidationError", Changes.of(Data.CALENDAR), "read"]  # a read announces nothing
+    tasks.publish(Changes.everything())
+    assert order[-1] == Changes.everything()

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mshtdesk.domain.changes import Changes, Data
 from mshtdesk.domain.dates import uk
 from mshtdesk.domain.roles import Action, Entity
 from mshtdesk.errors import ConflictError, MshtError, NotFoundError
@@ -44,7 +45,6 @@ from ui.dialogs.disposal_dialogs import (
     next_offence_ref,
 )
 from ui.dialogs.form import FormDialog
-from ui.events import DataChanged
 from ui.models.history_model import HistoryColumn, HistoryModel
 from ui.widgets.dates import DateEdit, to_qdate
 from ui.widgets.field_error import FieldError
@@ -121,6 +121,7 @@ class OffencesEditor(QWidget):
         return [(ref.text().strip(), combo.text()) for ref, combo, _ in self.rows]
 
 
+SHOWS = (Data.ARREST, Data.DISPOSAL, Data.RANKING)  # the arrest, its offences and disposal history
 ARREST_FIELDS = (
     ("custody_ref", "Custody ref"),
     ("arrest_date", "Arrest date"),
@@ -186,7 +187,7 @@ class ArrestDialog(FormDialog):
                 self.arrest_date.setReadOnly(True)
 
             self._set_loading(True)
-            ctx.events.data_changed.connect(self._on_data_changed)
+            ctx.tasks.changed.connect(self._on_changes)
             self.reload()
         self.custody_ref.setFocus()
 
@@ -403,11 +404,11 @@ class ArrestDialog(FormDialog):
         self.operation.setText(d.operation)
         self.notes.setPlainText(d.notes)
 
-    def _on_data_changed(self, change: DataChanged) -> None:
-        if not self.isVisible() or self.busy:
+    def _on_changes(self, changes: Changes) -> None:
+        if not self.isVisible() or self.busy or self.arrest_id is None:
             return  # closing, or our own save is in flight
-        if self.arrest_id is not None and (not change.arrest_ids or self.arrest_id in change.arrest_ids):
-            self.reload(overwrite=False)
+        if any(changes.touches_record(kind, self.arrest_id) for kind in SHOWS):
+            self.reload(overwrite=False)  # what the user typed stays
 
     # ----- the details -------------------------------------------------------------------------
     def current_input(self) -> ArrestInput:
@@ -472,14 +473,12 @@ class ArrestDialog(FormDialog):
         self.saved_id = arrest_id
         self.saved.emit(arrest_id)
         self.accept()
-        self.ctx.events.announce(DataChanged("arrest", (arrest_id,)))
 
     def _updated(self, _version: int) -> None:
         assert self.arrest_id is not None
         self.saved_id = self.arrest_id
         self.saved.emit(self.arrest_id)
         self.accept()
-        self.ctx.events.announce(DataChanged("arrest", (self.arrest_id,)))
 
     def has_unsaved_input(self) -> bool:
         if self.arrest_id is not None:

@@ -28,7 +28,6 @@ from mshtdesk.domain.roles import Action, Entity
 from mshtdesk.services.backups import BackupInfo, RestoreResult
 from ui import error_report
 from ui.context import AppContext
-from ui.events import DataChanged
 from ui.models.backups_model import BackupColumn, BackupsModel
 
 EMPTY = (
@@ -258,7 +257,6 @@ class BackupDialog(QDialog):
             if result.damaged
             else f"Restored. The database as it was before is kept as a backup: {result.safety_copy}."
         )
-        self.ctx.events.announce(DataChanged("database"))
         self.reload()
 
     def choose_folder(self) -> None:

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
 from mshtdesk.services.haven import BedRow
 from ui.context import AppContext
 from ui.dialogs.record_form import GrowOnErrors
-from ui.events import DataChanged
 from ui.models.paged_model import Col, RowsModel
 from ui.widgets.field_error import hint_label
 from ui.widgets.tab_order import set_tab_order
@@ -128,7 +127,6 @@ class BedsDialog(GrowOnErrors):
     def _added(self, bed_id: int) -> None:
         self.label.clear()
         self.room.clear()
-        self.ctx.events.announce(DataChanged("haven_bed"))
         self.reload(select=bed_id)
 
     def _set_active(self, active: bool) -> None:
@@ -140,5 +138,4 @@ class BedsDialog(GrowOnErrors):
         self.save(work, lambda _r: self._changed(bed_id), context="changing a bed")
 
     def _changed(self, bed_id: int) -> None:
-        self.ctx.events.announce(DataChanged("haven_bed"))
         self.reload(select=bed_id)

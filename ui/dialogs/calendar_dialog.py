@@ -25,7 +25,6 @@ from mshtdesk.domain.working_days import bank_holidays
 from mshtdesk.services.calendar import CalendarOverride
 from ui.context import AppContext
 from ui.dialogs.record_form import GrowOnErrors
-from ui.events import DataChanged
 from ui.models.paged_model import Col, RowsModel
 from ui.widgets.dates import DateEdit
 from ui.widgets.field_error import hint_label
@@ -148,7 +147,6 @@ class CalendarDialog(GrowOnErrors):
 
     def _added(self, day: date) -> None:
         self.label.clear()
-        self.ctx.events.announce(DataChanged("calendar"))
         self.reload(select=day)
 
     def remove_selected(self) -> None:
@@ -160,5 +158,4 @@ class CalendarDialog(GrowOnErrors):
         self.save(lambda: calendar.remove(day), lambda _r: self._removed(), context="changing the calendar")
 
     def _removed(self) -> None:
-        self.ctx.events.announce(DataChanged("calendar"))
         self.reload()

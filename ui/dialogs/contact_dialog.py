@@ -38,7 +38,6 @@ from mshtdesk.services.contacts import ContactInput, ContactSaved
 from mshtdesk.services.pathway import Pathway, TimelineKind
 from ui.context import AppContext
 from ui.dialogs.form import FormDialog
-from ui.events import DataChanged
 from ui.widgets.dates import DateEdit, OptionalDateEdit, to_qdate
 from ui.widgets.field_error import hint_label
 from ui.widgets.tab_order import set_tab_order
@@ -321,7 +320,6 @@ class ContactDialog(FormDialog):
         self.result_saved = saved
         self.saved.emit(saved)
         self.accept()
-        self.ctx.events.announce(DataChanged("contact"))
 
     def set_busy(self, busy: bool) -> None:
         super().set_busy(busy)

@@ -18,13 +18,11 @@ from mshtdesk.domain.nrm import OUTCOMES, DecisionKind, Outcome
 from mshtdesk.services.nrm import DecisionNeedsConfirmationError, DecisionRow, ReferralDetail
 from ui.context import AppContext
 from ui.dialogs.record_form import GrowOnErrors, grow_to_fit
-from ui.events import DataChanged
 from ui.widgets.choices import enum_data
 from ui.widgets.dates import DateEdit, to_qdate
 from ui.widgets.field_error import hint_label
 from ui.widgets.tab_order import set_tab_order
 
-CHANGED = "nrm_referral"
 WARNING_COLOUR = "#8a5300"  # dark amber: readable, and not the red of a refusal
 
 
@@ -160,7 +158,6 @@ class DecisionDialog(GrowOnErrors):
             error.setStyleSheet("color: #b00020;")
 
     def _done(self, decision_id: int) -> None:
-        self.ctx.events.announce(DataChanged(CHANGED))
         self.recorded.emit(decision_id)
         self.accept()
 
@@ -199,6 +196,5 @@ class VoidDecisionDialog(GrowOnErrors):
         )
 
     def _done(self, _id: int) -> None:
-        self.ctx.events.announce(DataChanged(CHANGED))
         self.voided.emit()
         self.accept()

@@ -15,7 +15,6 @@ from mshtdesk.domain.dates import uk
 from mshtdesk.services.register import ArrestDetail, EventRow, OffenceRow
 from ui.context import AppContext
 from ui.dialogs.form import FormDialog
-from ui.events import DataChanged
 from ui.widgets.dates import DateEdit, to_qdate
 from ui.widgets.offence_combo import OffenceCombo
 
@@ -40,7 +39,6 @@ class _ArrestChild(FormDialog):
         self.setMinimumWidth(560)
 
     def _saved(self, _result: object) -> None:
-        self.ctx.events.announce(DataChanged("event", (self.detail.id,)))
         self.accept()
 
     def _disposal_combo(self, selected: str | None = None) -> QComboBox:

@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
 from mshtdesk.errors import CancelledError, ImportRejectedError, MshtError
 from ui import error_report
 from ui.context import AppContext
-from ui.events import DataChanged
 from ui.models.row_errors_model import RowErrorsModel
 from ui.tasks import Job
 
@@ -175,11 +174,8 @@ class ImportDialog(QDialog):
         self._show_result("", "")
         self.errors.set_errors(())
         self.error_box.hide()
-        events = self.ctx.events
 
-        def imported(summary: ImportSummary) -> None:
-            if summary.changed and not check:  # announced even if this dialog has been closed meanwhile
-                events.announce(DataChanged("import"))
+        def imported(summary: ImportSummary) -> None:  # the task runner tells the pages what changed
             if shiboken6.isValid(self):
                 self._imported(summary, check)
 

@@ -29,14 +29,10 @@ from mshtdesk.services.navigator import NavigatorCaseDetail, NavigatorCaseInput
 from mshtdesk.services.people import PersonRow
 from ui.context import AppContext
 from ui.dialogs.record_form import GrowOnErrors, RecordForm
-from ui.events import DataChanged
 from ui.widgets.choices import FlagGrid, YesNo, enum_combo, enum_data
 from ui.widgets.dates import DateEdit, OptionalDateEdit, to_qdate
 from ui.widgets.field_error import hint_label
 from ui.widgets.tab_order import set_tab_order
-
-CHANGED = "navigator_case"  # DataChanged.what after a case is saved
-
 
 SEARCH_LIMIT = 50  # people added to the chooser per search: enough to pick from, never the whole register
 
@@ -97,7 +93,6 @@ def person_combo(ctx: AppContext, limit: int = 500) -> QComboBox:
 
 class NavigatorCaseDialog(RecordForm):
     record_name = "Navigator case"
-    changed_topic = CHANGED
 
     @classmethod
     def start(
@@ -412,6 +407,5 @@ class CloseCaseDialog(GrowOnErrors):
         )
 
     def _done(self, _version: int) -> None:
-        self.ctx.events.announce(DataChanged(CHANGED))
         self.closed.emit()
         self.accept()

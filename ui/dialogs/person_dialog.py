@@ -40,7 +40,6 @@ from ui import error_report
 from ui.context import AppContext
 from ui.dialogs.conflict_dialog import ConflictDialog, FieldVersions, Outcome
 from ui.dialogs.form import FormDialog
-from ui.events import DataChanged
 from ui.widgets.dates import OptionalDateEdit, to_qdate
 from ui.widgets.field_error import FieldError, hint_label
 from ui.widgets.tab_order import set_tab_order
@@ -600,7 +599,6 @@ class PersonDialog(FormDialog):
         return False
 
     def reload_after_partial_save(self, exc: BaseException) -> None:
-        self.ctx.events.announce(DataChanged("person"))
         self.reload()
         message = str(exc) if isinstance(exc, MshtError) else error_report.APOLOGY
         if isinstance(exc, ValidationError):
@@ -613,7 +611,6 @@ class PersonDialog(FormDialog):
         self.saved_id = person_id
         self.saved.emit(person_id)
         self.accept()
-        self.ctx.events.announce(DataChanged("person"))
 
     # ----- conflicts and closing ---------------------------------------------------------------
     def on_conflict(self, exc: MshtError) -> None:

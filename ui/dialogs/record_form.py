@@ -4,7 +4,7 @@ read-only to a role that may only read it, and never closed over unsaved typing 
 Subclasses implement :meth:`RecordForm.current_input` (what the form holds, comparable) and
 :meth:`RecordForm.fill`; they call :meth:`RecordForm.open_record` with the service's ``get``,
 :meth:`RecordForm.mark_clean` after filling, and :meth:`RecordForm.save_changes` /
-:meth:`RecordForm.saved_record` to save (which announce ``changed_topic``).
+:meth:`RecordForm.saved_record` to save (the task runner tells the open views what changed).
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from mshtdesk.errors import MshtError, NotFoundError, PermissionDeniedError
 from ui import error_report
 from ui.context import AppContext
 from ui.dialogs.form import FormDialog
-from ui.events import DataChanged
 from ui.widgets.choices import set_read_only
 
 
@@ -43,7 +42,6 @@ class GrowOnErrors(FormDialog):
 
 class RecordForm(GrowOnErrors):
     record_name = "record"  # "referral": for the discard question and messages
-    changed_topic = ""  # DataChanged.what announced after a save ("navigator_case")
     saved = Signal(int)  # the record's id, once added or saved
 
     def __init__(
@@ -126,7 +124,6 @@ class RecordForm(GrowOnErrors):
         self.saved_id = record_id
         self.mark_clean()
         self.saved.emit(record_id)
-        self.ctx.events.announce(DataChanged(self.changed_topic))
         self.accept()
 
     # ----- read-only ---------------------------------------------------------------------------

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mshtdesk.domain.changes import Changes, Data
 from mshtdesk.domain.dates import uk
 from mshtdesk.domain.exploitation import (
     DEFAULT_SUB_TYPES,
@@ -51,10 +52,9 @@ from mshtdesk.domain.roles import Action, Entity
 from mshtdesk.services.nrm import ExploitationLocation, ReferralDetail, ReferralInput
 from mshtdesk.services.people import GENDERS, PersonInput
 from ui.context import AppContext
-from ui.dialogs.decision_dialog import CHANGED, DecisionDialog, VoidDecisionDialog
+from ui.dialogs.decision_dialog import DecisionDialog, VoidDecisionDialog
 from ui.dialogs.navigator_dialog import person_combo
 from ui.dialogs.record_form import RecordForm
-from ui.events import DataChanged
 from ui.models.decisions_model import DecisionColumn, DecisionsModel
 from ui.widgets.choices import YesNo, enum_combo, enum_data, select_data, set_read_only
 from ui.widgets.dates import DateEdit, OptionalDateEdit, to_qdate
@@ -111,7 +111,6 @@ def _form() -> QFormLayout:
 
 class ReferralDialog(RecordForm):
     record_name = "referral"
-    changed_topic = CHANGED
 
     @classmethod
     def start(
@@ -166,7 +165,7 @@ class ReferralDialog(RecordForm):
             nrm = ctx.backend.nrm
             assert referral_id is not None
             self.open_record(lambda: nrm.get(referral_id), "opening an NRM referral")
-            ctx.events.data_changed.connect(self._on_data_changed)
+            ctx.tasks.changed.connect(self._on_changes)
         if not self.may_update:
             self.make_read_only(self._inputs())
 
@@ -639,8 +638,10 @@ class ReferralDialog(RecordForm):
         dialog.open()
         return dialog
 
-    def _on_data_changed(self, change: DataChanged) -> None:
-        if change.what != CHANGED or self.busy or self.referral_id is None or not self.isVisible():
+    def _on_changes(self, changes: Changes) -> None:
+        if self.busy or self.referral_id is None or not self.isVisible():
+            return
+        if not any(changes.touches_record(kind, self.referral_id) for kind in (Data.REFERRAL, Data.DECISION)):
             return
         referral_id = self.referral_id
         nrm = self.ctx.backend.nrm

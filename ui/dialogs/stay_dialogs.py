@@ -27,13 +27,10 @@ from mshtdesk.services.haven import BedRow, StayDetail, StayInput, StayRow
 from ui.context import AppContext
 from ui.dialogs.navigator_dialog import person_combo
 from ui.dialogs.record_form import GrowOnErrors, RecordForm
-from ui.events import DataChanged
 from ui.widgets.choices import FlagGrid, enum_combo, enum_data, select_data
 from ui.widgets.field_error import hint_label
 from ui.widgets.moments import MomentEdit, london_text
 from ui.widgets.tab_order import set_tab_order
-
-CHANGED = "haven_stay"
 
 
 def bed_caption(bed: BedRow) -> str:
@@ -54,7 +51,6 @@ class StayDialog(RecordForm):
     """Admit someone (``stay_id`` None), or view and correct an admission."""
 
     record_name = "stay"
-    changed_topic = CHANGED
 
     @classmethod
     def start(
@@ -319,6 +315,5 @@ class DischargeDialog(GrowOnErrors):
         self.general_error.show_error(str(exc))
 
     def _done(self, _version: int) -> None:
-        self.ctx.events.announce(DataChanged(CHANGED))
         self.discharged.emit(self.stay.id)
         self.accept()

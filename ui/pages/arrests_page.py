@@ -15,12 +15,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mshtdesk.domain.changes import Changes, Data
 from mshtdesk.domain.roles import Action, Entity
 from mshtdesk.reports.csv_safety import to_tsv
 from mshtdesk.services.register import NO_DISPOSAL, ArrestQuery
 from ui import error_report
 from ui.context import AppContext
-from ui.events import DataChanged
 from ui.models.arrests_model import HEADERS, ArrestsModel, Column
 from ui.pages.base import Page
 from ui.widgets.dates import OptionalDateEdit
@@ -33,6 +33,7 @@ TEXT_DELAY_MS = 250  # wait for a pause in typing before querying
 
 
 class ArrestsPage(Page):
+    shows = frozenset({Data.ARREST, Data.DISPOSAL, Data.RANKING})
     can_find = True
     can_open = True
 
@@ -58,7 +59,6 @@ class ArrestsPage(Page):
         self.new_button.clicked.connect(self.new_arrest)
         self.table.activated.connect(self._open_index)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self.state_changed.emit())
-        ctx.events.data_changed.connect(self._on_data_changed)
         self.reload()
         self.table.horizontalHeader().setSortIndicator(Column.ARREST_DATE, Qt.SortOrder.DescendingOrder)
         self.table.setSortingEnabled(True)
@@ -233,10 +233,11 @@ class ArrestsPage(Page):
         self._update_state()
         self._select_ids(keep)
 
-    def _on_data_changed(self, change: DataChanged) -> None:
+    def on_changes(self, changes: Changes) -> None:
         self.refresh()
-        if change.what == "arrest" and len(change.arrest_ids) == 1:  # show the arrest just saved
-            row = self.model.row_of_id(change.arrest_ids[0])
+        saved = changes.ids_of(Data.ARREST)
+        if saved is not None and len(saved) == 1:  # show the arrest just saved
+            row = self.model.row_of_id(next(iter(saved)))
             if row >= 0:
                 self.table.selectRow(row)
                 self.table.scrollTo(self.model.index(row, 0))

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mshtdesk.domain.changes import Data
 from mshtdesk.domain.roles import Action, Entity
 from mshtdesk.services.audit import AuditAction, AuditQuery, AuditRow, Verification
 from ui import error_report
@@ -58,6 +59,8 @@ UNENCRYPTED_WARNING = (
 
 
 class AuditPage(Page):
+    shows = frozenset({Data.AUDIT})  # a search shown again after a restore; else re-read on Search
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.setObjectName("auditPage")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
+from mshtdesk.domain.changes import Changes, Data
 from ui.context import AppContext
 
 
@@ -18,10 +19,21 @@ class Page(QWidget):
     can_export = False
     can_find = False
     can_open = False
+    shows: frozenset[Data] = frozenset()  # the kinds of data on the page: a change to one refreshes it
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        ctx.tasks.changed.connect(self._changes_arrived)
+
+    def _changes_arrived(self, changes: Changes) -> None:
+        if changes.touches(self.shows):
+            self.on_changes(changes)
+
+    def on_changes(self, changes: Changes) -> None:
+        """Something the page shows changed (``ctx.tasks.changed``): by default, :meth:`refresh`, which
+        keeps the selection and the scroll position."""
+        self.refresh()
 
     def activate(self) -> None:
         """Called when the page is shown (refresh here what went stale while hidden)."""

@@ -11,6 +11,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QWidget
 
+from mshtdesk.domain.changes import Data
 from mshtdesk.domain.dates import uk
 from mshtdesk.domain.roles import Action, Entity, Role
 from mshtdesk.domain.support import ContactPurpose, NotifiableDecision
@@ -77,7 +78,7 @@ class ContactsPage(ListPage):
     heading = "Contacts"
     noun = ("contact", "contacts")
     can_find = False  # filtered by victim and purpose, not by free text
-    watches = frozenset({"contact", "person"})
+    shows = frozenset({Data.CONTACT, Data.PERSON})
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         service = ctx.backend.contacts

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mshtdesk.domain.changes import Changes, Data
 from mshtdesk.domain.dates import last_complete_financial_year, uk
 from mshtdesk.domain.disposal_table import DisposalTable
 from mshtdesk.domain.roles import Action, Entity
@@ -36,7 +37,6 @@ from mshtdesk.reports.tables import to_csv
 from ui import error_report
 from ui.context import AppContext
 from ui.dialogs.reason_dialog import ReasonDialog
-from ui.events import DataChanged
 from ui.models.disposal_table_model import DisposalTableModel, table_tsv
 from ui.pages.base import Page
 from ui.widgets.dates import DateEdit
@@ -49,6 +49,8 @@ EXPORT_DIR_KEY = "export/last_dir"
 
 
 class DisposalPage(Page):
+    shows = frozenset({Data.ARREST, Data.DISPOSAL, Data.RANKING})
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.setObjectName("disposalPage")
@@ -68,7 +70,6 @@ class DisposalPage(Page):
         self.fy_button.clicked.connect(self.reset_period)
         self.copy_button.clicked.connect(self.copy)
         self.export_button.clicked.connect(self.export_csv)
-        ctx.events.data_changed.connect(self._on_data_changed)
 
     # ----- layout ------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -278,7 +279,7 @@ class DisposalPage(Page):
             header.resizeSection(col, number_width)
         self.view.updateGeometry()
 
-    def _on_data_changed(self, _change: DataChanged) -> None:
+    def on_changes(self, _changes: Changes) -> None:
         self._stale = True
         if self.isVisible():
             self._timer.start()

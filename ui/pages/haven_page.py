@@ -12,12 +12,13 @@ from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from mshtdesk.domain.changes import Data
 from mshtdesk.domain.clocks import london_date
 from mshtdesk.domain.roles import Action, Entity
 from mshtdesk.domain.support import ReceptionDecision, describe_length
 from mshtdesk.services.haven import BedRow, StayFilter, StayRow
 from ui.context import AppContext
-from ui.dialogs.stay_dialogs import CHANGED, DischargeDialog, StayDialog, bed_caption, full_message
+from ui.dialogs.stay_dialogs import DischargeDialog, StayDialog, bed_caption, full_message
 from ui.models.paged_model import Col, PagedModel
 from ui.pages.list_page import ListPage
 from ui.widgets.moments import london_text
@@ -143,7 +144,7 @@ class HavenPage(ListPage):
     heading = "Haven House"
     noun = ("stay", "stays")
     search_hint = "Name, person reference or operation"
-    watches = frozenset({CHANGED, "haven_bed", "person"})
+    shows = frozenset({Data.HAVEN_STAY, Data.HAVEN_BED, Data.PERSON})
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         haven = ctx.backend.haven

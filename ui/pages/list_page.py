@@ -7,7 +7,7 @@ are connected here), adds its command buttons with :meth:`ListPage.add_command`,
 :meth:`reset_filters`, and what opening a row does with :meth:`open_row`. Every row that names a person
 gets "Pathway" (Alt+H), which opens that person's pathway view for roles that may read people. Like the
 arrests page, rows are read on the GUI thread (an indexed query of a few milliseconds); saves and
-openings go to the worker. Pages re-read when shown, and when a change they ``watch`` is announced.
+openings go to the worker. Pages re-read when shown, and when data they ``show`` changed (``Page``).
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 
 from mshtdesk.domain.roles import Action, Entity
 from ui.context import AppContext
-from ui.events import DataChanged
 from ui.models.paged_model import PagedModel
 from ui.pages.base import Page
 from ui.widgets.dates import OptionalDateEdit
@@ -49,7 +48,6 @@ class ListPage(Page):
     heading = ""
     noun = ("record", "records")  # for the count: "1 referral", "12 referrals"
     search_hint = ""
-    watches: frozenset[str] = frozenset()  # DataChanged.what values that make this page re-read
 
     def __init__(self, ctx: AppContext, model: PagedModel[Any], parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -176,7 +174,6 @@ class ListPage(Page):
         )
         self.table.activated.connect(self._open_index)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self.state_changed.emit())
-        self.ctx.events.data_changed.connect(self._on_data_changed)
         self.reload()
         if sort_column is not None and self.model.is_sortable():
             order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
@@ -241,10 +238,6 @@ class ListPage(Page):
     def activate(self) -> None:
         self.refresh()  # other pages and dialogs may have changed what this one shows
         self.state_changed.emit()
-
-    def _on_data_changed(self, change: DataChanged) -> None:
-        if change.what in self.watches:
-            self.refresh()
 
     def _update_state(self) -> None:
         shown, total = self.model.total, self._unfiltered_total

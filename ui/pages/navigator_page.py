@@ -7,11 +7,12 @@ from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QPushButton, QWidget
 
+from mshtdesk.domain.changes import Data
 from mshtdesk.domain.dates import uk
 from mshtdesk.domain.roles import Action, Entity
 from mshtdesk.services.navigator import CaseStatus, NavigatorCaseRow, NavigatorFilter
 from ui.context import AppContext
-from ui.dialogs.navigator_dialog import CHANGED, NavigatorCaseDialog
+from ui.dialogs.navigator_dialog import NavigatorCaseDialog
 from ui.models.paged_model import Col, PagedModel
 from ui.pages.list_page import ListPage
 from ui.widgets.choices import enum_data
@@ -54,7 +55,7 @@ class NavigatorPage(ListPage):
     heading = "Victim Navigator"
     noun = ("case", "cases")
     search_hint = "Name or person reference"
-    watches = frozenset({CHANGED, "person"})
+    shows = frozenset({Data.NAVIGATOR_CASE, Data.PERSON})
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         service = ctx.backend.navigator

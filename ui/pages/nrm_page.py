@@ -13,12 +13,12 @@ from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QPushButton, QWidget
 
+from mshtdesk.domain.changes import Data
 from mshtdesk.domain.dates import uk
 from mshtdesk.domain.nrm import AgeAtReferral, Route
 from mshtdesk.domain.roles import Action, Entity
 from mshtdesk.services.nrm import ReferralQuery, ReferralRow, ReferralStatus
 from ui.context import AppContext
-from ui.dialogs.decision_dialog import CHANGED
 from ui.dialogs.referral_dialog import ReferralDialog
 from ui.models.paged_model import Col, PagedModel
 from ui.pages.list_page import ListPage
@@ -118,7 +118,7 @@ class NrmPage(ListPage):
     heading = "NRM referrals"
     noun = ("referral", "referrals")
     search_hint = "Reference, name, person or crime ref"
-    watches = frozenset({CHANGED, "person", "import", "calendar"})  # a calendar change moves RG dates
+    shows = frozenset({Data.REFERRAL, Data.DECISION, Data.PERSON, Data.CALENDAR})  # calendar: RG dates
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         nrm = ctx.backend.nrm

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mshtdesk.domain.changes import Changes, Data
 from mshtdesk.domain.dates import uk
 from mshtdesk.domain.roles import Action, Entity
 from mshtdesk.errors import MshtError, NotFoundError
@@ -38,7 +39,6 @@ from mshtdesk.services.pathway import DueItem, Pathway, TimelineKind
 from ui import error_report
 from ui.context import AppContext
 from ui.dialogs.person_dialog import may_assign_vlo
-from ui.events import DataChanged
 from ui.models.timeline_model import HEADERS, TimelineColumn, TimelineModel
 from ui.widgets.record_table import record_table
 from ui.widgets.state_panel import StatePanel
@@ -50,18 +50,18 @@ if TYPE_CHECKING:
 
 ADD_CONTACT_KEY = "Ctrl+Shift+N"
 #: Changes that may alter a pathway (anything about people and their support).
-PATHWAY_CHANGES = frozenset(
+PATHWAY_SHOWS = frozenset(
     {
-        "person",
-        "contact",
-        "nrm_referral",  # referrals and their decisions (the NRM forms)
-        "navigator_case",
-        "haven_stay",
-        "arrest",
-        "event",  # disposals: decision notifications owed
-        "import",
-        "calendar",  # working days move RG and notification deadlines
-        "database",  # a restored backup
+        Data.PERSON,
+        Data.CONTACT,
+        Data.REFERRAL,
+        Data.DECISION,
+        Data.NAVIGATOR_CASE,
+        Data.HAVEN_STAY,
+        Data.ARREST,
+        Data.DISPOSAL,  # disposals: decision notifications owed
+        Data.RANKING,
+        Data.CALENDAR,  # working days move RG and notification deadlines
     }
 )
 ALERT = "#b00020"
@@ -166,7 +166,7 @@ class PathwayView(QDialog):
         self._build()
         PathwayView._open[person_id] = self
         self.finished.connect(lambda _result: self._forget())
-        ctx.events.data_changed.connect(self._on_data_changed)
+        ctx.tasks.changed.connect(self._on_changes)
         self.resize(1120, 700)
         self.reload()
 
@@ -344,8 +344,8 @@ class PathwayView(QDialog):
         self.failed_panel.set_message("The pathway could not be opened", error_report.describe(exc))
         self.body.setCurrentWidget(self.failed_panel)
 
-    def _on_data_changed(self, change: DataChanged) -> None:
-        if change.what in PATHWAY_CHANGES and self.isVisible():
+    def _on_changes(self, changes: Changes) -> None:
+        if changes.touches(PATHWAY_SHOWS) and self.isVisible():
             self.reload()
 
     # ----- commands ----------------------------------------------------------------------------
@@ -408,7 +408,6 @@ class PathwayView(QDialog):
     def _referred(self, label: str) -> None:
         self.notice.setText(f"Referred to {label}. They can now see this person and open a case.")
         self.notice.show()
-        self.ctx.events.announce(DataChanged("person"))
 
     def open_entry(self, row: int) -> QDialog | None:
         """Enter on a referral opens it (with its decisions); other entries are read here."""

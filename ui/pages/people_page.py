@@ -18,10 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mshtdesk.domain.changes import Data
 from mshtdesk.domain.roles import Action, Entity
 from ui.context import AppContext
 from ui.dialogs.person_dialog import may_assign_vlo
-from ui.events import DataChanged
 from ui.models.people_model import HEADERS, PeopleModel, PersonColumn
 from ui.pages.base import Page
 from ui.widgets.record_table import record_table
@@ -31,12 +31,12 @@ from ui.wording import plural
 
 TEXT_DELAY_MS = 250
 #: Changes after which the list may be stale.
-PEOPLE_CHANGES = frozenset(
-    {"person", "import", "contact", "nrm_referral", "haven_stay", "navigator_case", "database"}
-)  # a referral or an admission may add a person; taking a case on widens a Navigator's list
 
 
 class PeoplePage(Page):
+    shows = frozenset(
+        {Data.PERSON, Data.CONTACT, Data.REFERRAL, Data.HAVEN_STAY, Data.NAVIGATOR_CASE}
+    )  # a referral or an admission may add a person; taking a case on widens a Navigator's list
     can_find = True
     can_open = True
 
@@ -60,7 +60,6 @@ class PeoplePage(Page):
         self.open_button.clicked.connect(self.open_current)
         self.table.activated.connect(self._open_index)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
-        ctx.events.data_changed.connect(self._on_data_changed)
         self.reload()
 
     # ----- layout ------------------------------------------------------------------------------
@@ -194,10 +193,6 @@ class PeoplePage(Page):
         self._update_state()
         if keep is not None:
             self.select_id(keep)
-
-    def _on_data_changed(self, change: DataChanged) -> None:
-        if change.what in PEOPLE_CHANGES:
-            self.refresh()
 
     def _update_state(self) -> None:
         shown, total = self.model.total, self._unfiltered_total

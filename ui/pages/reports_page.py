@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mshtdesk.domain.changes import Data
 from mshtdesk.domain.dates import last_complete_financial_year, uk
 from mshtdesk.errors import MshtError, ValidationError
 from mshtdesk.services.com_report import (
@@ -129,6 +130,8 @@ class RunsModel(QAbstractTableModel):
 
 
 class ReportsPage(Page):
+    shows = frozenset({Data.REPORT_RUN})
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.setObjectName("reportsPage")

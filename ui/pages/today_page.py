@@ -25,21 +25,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mshtdesk.domain.changes import Changes
 from mshtdesk.domain.clocks import LONDON
 from mshtdesk.domain.roles import Action, Entity, Role
 from mshtdesk.errors import MshtError
 from mshtdesk.services.today import HORIZON_DAYS, TodayItem
 from ui import error_report
 from ui.context import AppContext
-from ui.events import DataChanged
 from ui.models.today_model import Group, TodayColumn, TodayModel
 from ui.pages.base import Page
-from ui.pages.pathway_view import PATHWAY_CHANGES, PathwayView
+from ui.pages.pathway_view import PATHWAY_SHOWS, PathwayView
 from ui.widgets.state_panel import StatePanel
 from ui.widgets.tab_order import set_tab_order
 
 
 class TodayPage(Page):
+    shows = PATHWAY_SHOWS
     can_open = True
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -53,7 +54,6 @@ class TodayPage(Page):
         self.tree.activated.connect(self._open_index)
         self.tree.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
         self.open_button.clicked.connect(self.open_current)
-        ctx.events.data_changed.connect(self._on_data_changed)
         self.reload()
 
     # ----- layout ------------------------------------------------------------------------------
@@ -209,9 +209,8 @@ class TodayPage(Page):
         self.failed_panel.set_message("What is due could not be read", error_report.describe(exc))
         self.body.setCurrentWidget(self.failed_panel)
 
-    def _on_data_changed(self, change: DataChanged) -> None:
-        if change.what in PATHWAY_CHANGES:
-            self.reload()
+    def on_changes(self, _changes: Changes) -> None:
+        self.reload()
 
     def _restore(self, keep: TodayItem | None) -> None:
         """Keep the selection on the same item after a reload; else the first item."""

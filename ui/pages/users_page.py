@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mshtdesk.domain.changes import Data
 from mshtdesk.domain.roles import Action, Entity
 from mshtdesk.errors import NOT_SAVED, DatabaseLockedError, ValidationError
 from mshtdesk.services.rekey import KeyNotChangedError, RekeyResult
@@ -30,7 +31,6 @@ from mshtdesk.services.users import UserInfo
 from ui import error_report
 from ui.context import AppContext
 from ui.dialogs.user_dialogs import AddUserDialog, ResetPasswordDialog
-from ui.events import DataChanged
 from ui.models.users_model import HEADERS, ROW_ROLE, SORT_ROLE, UserColumn, UsersModel
 from ui.pages.base import Page
 from ui.widgets.record_table import record_table
@@ -39,6 +39,8 @@ from ui.wording import plural
 
 
 class UsersPage(Page):
+    shows = frozenset({Data.USER})
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.setObjectName("usersPage")
@@ -55,7 +57,6 @@ class UsersPage(Page):
         self.rekey_button.clicked.connect(self.change_key)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.table.activated.connect(lambda _i: self.reset_password())
-        ctx.events.data_changed.connect(self._on_data_changed)
         self.reload()
 
     # ----- layout ------------------------------------------------------------------------------
@@ -153,10 +154,6 @@ class UsersPage(Page):
     def refresh(self) -> None:
         self.reload()
 
-    def _on_data_changed(self, change: DataChanged) -> None:
-        if change.what == "user":
-            self.reload()
-
     # ----- selection ---------------------------------------------------------------------------
     def selected_user(self) -> UserInfo | None:
         rows = self.table.selectionModel().selectedRows()
@@ -207,8 +204,7 @@ class UsersPage(Page):
         return dialog
 
     def _changed(self, username: str) -> None:
-        self._select_after_load = username
-        self.ctx.events.announce(DataChanged("user"))
+        self._select_after_load = username  # the task runner's change notice reloads the list
 
     def deactivate(self) -> QMessageBox | None:
         """Ask first; say what it means (no log-in, key destroyed, record kept)."""
