@@ -44,7 +44,6 @@ def open_and_close_window(run: SelfTest) -> None:
 
     from ui.app import create_application
     from ui.context import AppContext, ReferenceData
-    from ui.events import AppEvents
     from ui.main_window import MainWindow
     from ui.pages import PAGES
     from ui.settings import open_settings
@@ -60,7 +59,7 @@ def open_and_close_window(run: SelfTest) -> None:
     window = MainWindow(open_settings(), PAGES)
     try:
         window.show()
-        window.attach(AppContext(backend, tasks, AppEvents(), ReferenceData.load(backend), open_settings()))
+        window.attach(AppContext(backend, tasks, ReferenceData.load(backend), open_settings()))
         deadline = time.monotonic() + WINDOW_TIMEOUT_S
         while not tasks.is_idle() and time.monotonic() < deadline:
             app.processEvents()
