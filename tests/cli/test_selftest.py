@@ -65,3 +65,20 @@ def test_the_command_line_runs_it(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.parse(["--self-test"]).self_test
     assert cli.main(["--self-test"]) == EXIT_OK
     assert "Self-test passed." in capsys.readouterr().out
+
+
+def test_the_steps_never_see_the_machines_presets(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A laptop locked to the force's database: the self-test must still use only its temporary folder."""
+    from mshtdesk.machine import MACHINE_SETTINGS_ENV, MachineSettings, machine_settings
+
+    machine = tmp_path / "MSHTDesk.ini"
+    machine.write_text(
+        f"[MSHTDesk]\ndatabase = {tmp_path / 'team.db'}\nbackup_folder = {tmp_path}\nlocked = true\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv(MACHINE_SETTINGS_ENV, str(machine))
+    seen: list[MachineSettings] = []
+    steps = (("look at the machine settings", lambda _run: seen.append(machine_settings())),)
+    assert run_self_test(io.StringIO(), steps=steps) == EXIT_OK
+    assert seen == [MachineSettings()]
+    assert machine_settings().locked  # and back afterwards
