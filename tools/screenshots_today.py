@@ -22,8 +22,8 @@ def render_today_people(
     from mshtdesk.domain.roles import Role
     from mshtdesk.domain.support import ContactPurpose, NotifiableDecision
     from mshtdesk.services.people import PersonInput
+    from ui.dialogs.pathway_view import PathwayView
     from ui.dialogs.person_dialog import PersonDialog
-    from ui.pages.pathway_view import PathwayView
     from ui.pages.people_page import PeoplePage
     from ui.pages.today_page import TodayPage
 

@@ -53,4 +53,17 @@ def show_page(window: Any, cls: type) -> Any:
     page = window.page_of(cls)
     assert page is not None, f"no {cls.__name__} for this role"
     window.go_to(window.pages.index(page))
+    ctx = getattr(window, "ctx", None)
+    if ctx is not None:  # a page re-reads when shown, on the worker: wait for its rows
+        end = time.monotonic() + 10
+        while not ctx.tasks.is_idle() and time.monotonic() < end:
+            QApplication.processEvents()
+            time.sleep(0.005)
     return page
+
+
+def idle(qtbot: QtBot, page: QWidget) -> None:
+    """Wait until the worker has answered every read and write the page asked for (a list page reads
+    its rows on the worker)."""
+    tasks = page.ctx.tasks  # type: ignore[attr-defined]
+    qtbot.waitUntil(tasks.is_idle, timeout=10_000)

@@ -18,7 +18,7 @@ from mshtdesk.services.backend import Backend
 from mshtdesk.services.contacts import ContactInput
 from mshtdesk.services.people import PersonInput
 from tests.conftest import USERS
-from tests.ui.helpers import Track
+from tests.ui.helpers import Track, idle
 from ui.context import AppContext
 from ui.main_window import MainWindow
 from ui.models.paged_model import texts
@@ -49,6 +49,7 @@ def _contact(vlo: Backend, person: int, days_ago: int, purpose: ContactPurpose, 
 def _page(qtbot: QtBot, ctx: AppContext) -> ContactsPage:
     page = ContactsPage(ctx)
     qtbot.addWidget(page)
+    idle(qtbot, page)
     return page
 
 
@@ -70,6 +71,7 @@ def test_model_scope_and_filters(
         decision_date=date.today() - timedelta(days=20),
     )
     page = _page(qtbot, make_ctx(vlo))
+    idle(qtbot, page)
     qtmodeltester.check(page.model, force_py=True)
     assert page.count_label.text() == "2 contacts"
     assert texts(page.model, 1) == ["Assigned, Ana", "Assigned, Ana"]
@@ -83,20 +85,27 @@ def test_model_scope_and_filters(
     first = page.model.index(1, 4)  # the first contact's next date passed long ago
     assert first.data(Qt.ItemDataRole.ForegroundRole) is not None
     page.purpose.setCurrentIndex(page.purpose.findData(ContactPurpose.INITIAL))
+    idle(qtbot, page)
     assert texts(page.model, 2) == ["Initial contact"]
     assert page.count_label.text() == "1 of 2 contacts"
     page.clear_filters()
+    idle(qtbot, page)
     page.person.setCurrentIndex(1)
+    idle(qtbot, page)
     assert page.model.rowCount() == 2
     page.mine.setChecked(True)
+    idle(qtbot, page)
     assert page.model.rowCount() == 2
     # overdue: only the latest contact counts, and its next contact (28 days on) has not passed
     page.clear_filters()
+    idle(qtbot, page)
     assert page.overdue.isVisibleTo(page)
     page.overdue.setChecked(True)
+    idle(qtbot, page)
     assert page.model.rowCount() == 0
 
     manager = _page(qtbot, make_ctx(backend_for(Role.MANAGER)))
+    idle(qtbot, manager)
     assert manager.model.rowCount() == 2 and not manager.mine.isVisibleTo(manager)
     del other
 
@@ -105,6 +114,7 @@ def test_empty_page_tells_a_vlo_how_to_log_a_contact(
     qtbot: QtBot, backend_for: Callable[[Role], Backend], make_ctx: Callable[[Backend], AppContext]
 ) -> None:
     page = _page(qtbot, make_ctx(backend_for(Role.VLO)))
+    idle(qtbot, page)
     assert page.body.currentWidget() is page.empty_panel
     assert "Ctrl+Shift+N" in page.empty_panel.text.text()
 
@@ -120,6 +130,7 @@ def test_the_pathway_opens_from_a_row(
     assigned, _ = _victims(officer)
     _contact(vlo, assigned, 2, ContactPurpose.WELFARE)
     page = _page(qtbot, make_ctx(vlo))
+    idle(qtbot, page)
     assert not page.pathway_button.isEnabled()
     page.table.selectRow(0)
     assert page.pathway_button.isEnabled()

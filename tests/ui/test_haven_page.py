@@ -17,7 +17,7 @@ from mshtdesk.domain.support import DischargeDestination
 from mshtdesk.services.backend import Backend
 from mshtdesk.services.haven import StayFilter, StayInput
 from mshtdesk.services.people import PersonInput
-from tests.ui.helpers import Track, is_closed
+from tests.ui.helpers import Track, idle, is_closed
 from ui.context import AppContext
 from ui.dialogs.beds_dialog import BedsDialog
 from ui.dialogs.stay_dialogs import DischargeDialog, StayDialog
@@ -38,6 +38,7 @@ def _admit(staff: Backend, bed: int, *, hours_ago: int, person: int | None = Non
 def _page(qtbot: QtBot, ctx: AppContext) -> HavenPage:
     page = HavenPage(ctx)
     qtbot.addWidget(page)
+    idle(qtbot, page)
     return page
 
 
@@ -57,6 +58,7 @@ def test_who_is_in_now_the_beds_and_the_history(
     )
     _admit(staff, beds[0], hours_ago=1)
     page = _page(qtbot, make_ctx(staff))
+    idle(qtbot, page)
     qtmodeltester.check(page.model, force_py=True)
     assert page.count_label.text() == "2 stays"
     assert texts(page.model, 0) == ["Anonymous", "Anonymous"]
@@ -69,6 +71,7 @@ def test_who_is_in_now_the_beds_and_the_history(
     ]
     assert "bed nights" in page.beds.summary.text()
     page.show_filter.setCurrentIndex(1)
+    idle(qtbot, page)
     assert page.model.rowCount() == 3 and page.count_label.text() == "3 stays"
     assert page.model.query == StayFilter(in_house=False)
     row = texts(page.model, 0).index("Popescu, Ioana")
@@ -87,6 +90,7 @@ def test_admitting_refuses_a_full_house_in_plain_words(
     admin, staff = backend_for(Role.ADMINISTRATOR), backend_for(Role.HAVEN_HOUSE)
     bed = _beds(admin, 1)[0]
     page = _page(qtbot, make_ctx(staff))
+    idle(qtbot, page)
     assert page.body.currentWidget() is page.empty_panel
     assert "Admit" in page.empty_panel.text.text()
     dialog = page.admit()
@@ -119,6 +123,7 @@ def test_discharge_needs_a_destination(
     admin, staff = backend_for(Role.ADMINISTRATOR), backend_for(Role.HAVEN_HOUSE)
     _admit(staff, _beds(admin, 2)[0], hours_ago=30)
     page = _page(qtbot, make_ctx(staff))
+    idle(qtbot, page)
     assert not page.discharge_button.isEnabled()
     page.table.selectRow(0)
     assert page.discharge_button.isEnabled()
@@ -134,6 +139,7 @@ def test_discharge_needs_a_destination(
     assert page.body.currentWidget() is page.empty_panel  # nobody in now
     assert "0 of 2 beds occupied" in page.beds.summary.text()
     page.show_filter.setCurrentIndex(1)
+    idle(qtbot, page)
     assert page.model.index(0, 9).data() == "Local authority"
 
 
@@ -147,6 +153,7 @@ def test_readers_get_no_commands_and_a_read_only_stay(
     admin, staff = backend_for(Role.ADMINISTRATOR), backend_for(Role.HAVEN_HOUSE)
     _admit(staff, _beds(admin, 1)[0], hours_ago=3)
     page = _page(qtbot, make_ctx(backend_for(Role.MANAGER)))
+    idle(qtbot, page)
     assert not page.admit_button.isVisibleTo(page) and not page.discharge_button.isVisibleTo(page)
     assert page.admit() is None
     page.open_row(page.model.row_at(0))

@@ -15,7 +15,7 @@ from mshtdesk.domain.roles import Role
 from mshtdesk.services.audit import AuditQuery
 from mshtdesk.services.backend import Backend
 from tests.conftest import USERS
-from tests.ui.helpers import show_page
+from tests.ui.helpers import idle, show_page
 from ui import error_report
 from ui.app import AppController, Session, unlock_is_final
 from ui.context import ReferenceData
@@ -59,6 +59,7 @@ def test_idle_lock_hides_everything_and_the_right_password_brings_it_back(
     page = show_page(window, ArrestsPage)
     assert isinstance(page, ArrestsPage)
     page.district.setCurrentIndex(page.district.findData("BD"))
+    idle(qtbot, page)
     filtered = page.model.total
     assert 0 < filtered < 130
     assert window.ctx is not None

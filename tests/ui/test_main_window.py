@@ -12,7 +12,7 @@ from mshtdesk.domain.changes import Changes, Data
 from mshtdesk.domain.roles import Role
 from mshtdesk.services.audit import AuditQuery
 from mshtdesk.services.backend import Backend
-from tests.ui.helpers import find_visible, settle, show_page
+from tests.ui.helpers import find_visible, idle, settle, show_page
 from ui.dialogs.arrest_dialog import ArrestDialog
 from ui.dialogs.reason_dialog import ReasonDialog
 from ui.main_window import MainWindow
@@ -60,14 +60,17 @@ def test_district_filter_narrows_the_list_and_the_count(
 ) -> None:
     window = window_for(demo_backend)
     page = show_page(window, ArrestsPage)
+    idle(qtbot, page)
     assert isinstance(page, ArrestsPage)
     page.district.setCurrentIndex(page.district.findData("BD"))
+    idle(qtbot, page)
     in_bd = page.model.total
     assert 0 < in_bd < 130
     assert page.count_label.text() == f"{in_bd} of 130 arrests"
     assert {page.model.row_at(r).district for r in range(page.model.rowCount())} == {"BD"}
     assert page.clear_button.isEnabled()
     qtbot.mouseClick(page.clear_button, Qt.MouseButton.LeftButton)
+    idle(qtbot, page)
     assert page.model.total == 130
     assert page.count_label.text() == "130 arrests"
 
@@ -77,6 +80,7 @@ def test_text_filter_waits_for_a_pause_then_queries(
 ) -> None:
     window = window_for(demo_backend)
     page = show_page(window, ArrestsPage)
+    idle(qtbot, page)
     assert isinstance(page, ArrestsPage)
     ref = page.model.row_at(0).custody_ref
     qtbot.keyClicks(page.search, ref)
@@ -84,7 +88,9 @@ def test_text_filter_waits_for_a_pause_then_queries(
     qtbot.waitUntil(lambda: page.model.total == 1, timeout=2000)
     assert page.count_label.text() == "1 of 130 arrests"
     page.search.setText("no such reference at all")
+    idle(qtbot, page)
     page.apply_filters()
+    idle(qtbot, page)
     assert page.body.currentWidget() is page.no_match
     assert "No arrests match these filters" in page.no_match.title.text()
 
@@ -94,14 +100,17 @@ def test_sorting_by_a_column_header_reorders(
 ) -> None:
     window = window_for(demo_backend)
     page = show_page(window, ArrestsPage)
+    idle(qtbot, page)
     assert isinstance(page, ArrestsPage)
     header = page.table.horizontalHeader()
     x = header.sectionViewportPosition(Column.CUSTODY_REF) + 10
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    idle(qtbot, page)
     refs = [page.model.row_at(r).custody_ref for r in range(page.model.rowCount())]
     assert refs == sorted(refs) or refs == sorted(refs, reverse=True)
     first = refs
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    idle(qtbot, page)
     refs = [page.model.row_at(r).custody_ref for r in range(page.model.rowCount())]
     assert refs == list(reversed(first))
 
@@ -127,6 +136,7 @@ def test_copy_asks_why_records_it_and_puts_the_rows_on_the_clipboard(
 ) -> None:
     window = window_for(demo_backend)
     page = show_page(window, ArrestsPage)
+    idle(qtbot, page)
     assert isinstance(page, ArrestsPage)
     page.table.selectRow(0)
     QGuiApplication.clipboard().setText("before")
@@ -201,10 +211,13 @@ def test_enter_on_a_row_opens_that_arrest(
 ) -> None:
     window = window_for(demo_backend)
     page = show_page(window, ArrestsPage)
+    idle(qtbot, page)
     assert isinstance(page, ArrestsPage)
     page.table.setFocus()
     page.table.setCurrentIndex(page.model.index(2, 0))
+    idle(qtbot, page)
     qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    idle(qtbot, page)
     wait_idle()
     dialogs = [w for w in find_visible("arrestDialog") if isinstance(w, ArrestDialog)]
     assert len(dialogs) == 1
@@ -218,11 +231,13 @@ def test_enter_on_a_row_opens_that_arrest(
 
 
 def test_a_saved_arrest_is_selected_in_the_list(
-    window_for: Callable[[Backend], MainWindow], demo_backend: Backend
+    qtbot: QtBot, window_for: Callable[[Backend], MainWindow], demo_backend: Backend
 ) -> None:
     window = window_for(demo_backend)
     page = show_page(window, ArrestsPage)
+    idle(qtbot, page)
     assert isinstance(page, ArrestsPage) and window.ctx is not None
     target = page.model.row_at(5)
     window.ctx.tasks.publish(Changes.of(Data.ARREST, target.id))
+    idle(qtbot, page)
     assert page.selected_ids() == [target.id]

@@ -16,7 +16,7 @@ from mshtdesk.services.backend import Backend
 from mshtdesk.services.navigator import CaseStatus, NavigatorCaseInput, NavigatorFilter
 from mshtdesk.services.people import PersonInput
 from tests.conftest import USERS
-from tests.ui.helpers import Track, is_closed
+from tests.ui.helpers import Track, idle, is_closed
 from ui.context import AppContext
 from ui.dialogs.navigator_dialog import CloseCaseDialog, NavigatorCaseDialog
 from ui.main_window import MainWindow
@@ -48,6 +48,7 @@ def _cases(navigator: Backend, people: list[int]) -> list[int]:
 
 
 def test_the_model_passes_qts_tester_and_pages(
+    qtbot: QtBot,
     qtmodeltester: ModelTester,
     backend_for: Callable[[Role], Backend],
     make_ctx: Callable[[Backend], AppContext],
@@ -55,12 +56,15 @@ def test_the_model_passes_qts_tester_and_pages(
     officer, navigator = backend_for(Role.HTT_OFFICER), backend_for(Role.NAVIGATOR)
     _cases(navigator, _people(officer, 5, supported=5))
     page = NavigatorPage(make_ctx(navigator))
+    idle(qtbot, page)
     qtmodeltester.check(page.model, force_py=True)
     assert page.model.rowCount() == 5
     assert page.count_label.text() == "5 cases"
     page.model.set_query(NavigatorFilter(status=CaseStatus.CLOSED))
+    idle(qtbot, page)
     assert page.model.rowCount() == 0
     page.model.set_query(NavigatorFilter(text="surname03", status=CaseStatus.ALL))
+    idle(qtbot, page)
     assert texts(page.model, 0) == ["Surname03, Ana"]
     page.deleteLater()
 
@@ -73,6 +77,7 @@ def test_a_navigator_sees_only_the_people_they_support(
     _cases(navigator, people[:2])
     page = NavigatorPage(make_ctx(navigator))
     qtbot.addWidget(page)
+    idle(qtbot, page)
     assert sorted(texts(page.model, 0)) == ["Surname00, Ana", "Surname01, Ana"]
     assert page.new_button.isVisibleTo(page)
     # the person chooser of a new case lists only people in scope
@@ -95,6 +100,7 @@ def test_roles_that_only_read_get_no_new_button_and_a_read_only_form(
     _cases(navigator, _people(officer, 2, supported=2))
     page = NavigatorPage(make_ctx(officer))
     qtbot.addWidget(page)
+    idle(qtbot, page)
     assert not page.new_button.isVisibleTo(page)
     assert page.model.rowCount() == 2
     page.table.selectRow(0)
@@ -112,6 +118,7 @@ def test_empty_page_says_what_to_do(
 ) -> None:
     page = NavigatorPage(make_ctx(backend_for(Role.NAVIGATOR)))
     qtbot.addWidget(page)
+    idle(qtbot, page)
     assert page.body.currentWidget() is page.empty_panel
     assert "New case" in page.empty_panel.text.text()
 
@@ -127,6 +134,7 @@ def test_open_edit_and_close_a_case(
     people = _people(officer, 1, supported=1)
     page = NavigatorPage(make_ctx(navigator))
     qtbot.addWidget(page)
+    idle(qtbot, page)
     dialog = page.new_case()
     assert dialog is not None and dialog.person is not None
     track(dialog)
@@ -192,6 +200,7 @@ def test_open_edit_and_close_a_case(
     assert page.model.rowCount() == 0  # open cases only, by default
     assert page.table.isColumnHidden(6)
     page.status.setCurrentIndex(page.status.findData(CaseStatus.CLOSED))
+    idle(qtbot, page)
     assert page.current_query().status is CaseStatus.CLOSED
     assert not page.table.isColumnHidden(6)  # the closing date and reason, shown for closed cases
     assert page.model.rowCount() == 1

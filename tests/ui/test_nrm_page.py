@@ -20,7 +20,7 @@ from mshtdesk.services.backend import Backend
 from mshtdesk.services.nrm import ReferralInput, ReferralQuery, ReferralStatus
 from mshtdesk.services.people import PersonInput
 from tests.conftest import USERS
-from tests.ui.helpers import Track, close_message_boxes, is_closed, settle, visible_message_boxes
+from tests.ui.helpers import Track, close_message_boxes, idle, is_closed, settle, visible_message_boxes
 from ui.context import AppContext
 from ui.dialogs.decision_dialog import DecisionDialog, VoidDecisionDialog
 from ui.dialogs.referral_dialog import CHILD_RULE, DTN_RULE, ReferralDialog
@@ -65,6 +65,7 @@ def _several(officer: Backend) -> list[int]:
 def _page(qtbot: QtBot, ctx: AppContext) -> NrmPage:
     page = NrmPage(ctx)
     qtbot.addWidget(page)
+    idle(qtbot, page)
     return page
 
 
@@ -73,36 +74,52 @@ def test_the_model_passes_qts_tester_filters_and_sorts_in_sql(
 ) -> None:
     _several(backend)
     page = _page(qtbot, make_ctx(backend))
+    idle(qtbot, page)
     qtmodeltester.check(page.model, force_py=True)
     assert page.count_label.text() == "4 referrals"
     assert texts(page.model, 1)[0] == "Recent, Ana"  # newest submission first
     assert texts(page.model, 2).count("DtN") == 1 and "Anonymous" in texts(page.model, 1)
     page.show_overdue()
+    idle(qtbot, page)
     assert texts(page.model, 1) == ["Old, Ana"]
     assert page.count_label.text() == "1 of 4 referrals"
     assert page.model.index(0, 7).data() == "RG overdue"
     assert page.model.index(0, 7).data(Qt.ItemDataRole.ForegroundRole) is not None  # shown in red
     assert page.model.index(0, 6).data() == "40 d"
     page.clear_filters()
+    idle(qtbot, page)
     page.route.setCurrentIndex(page.route.findData(Route.DUTY_TO_NOTIFY))
+    idle(qtbot, page)
     assert page.model.rowCount() == 1 and page.model.index(0, 5).data() == "\u2013"  # no RG clock
     page.clear_filters()
+    idle(qtbot, page)
     page.age.setCurrentIndex(page.age.findData(AgeAtReferral.CHILD))
+    idle(qtbot, page)
     assert texts(page.model, 1) == ["Young, Ana"]
     page.clear_filters()
+    idle(qtbot, page)
     page.submitted_from.set_value(TODAY - timedelta(days=5))
+    idle(qtbot, page)
     assert sorted(texts(page.model, 1)) == ["Recent, Ana", "Young, Ana"]
     page.clear_filters()
+    idle(qtbot, page)
     page.search.setText("cr-old")
+    idle(qtbot, page)
     page.apply_filters()
+    idle(qtbot, page)
     assert texts(page.model, 1) == ["Old, Ana"]
     page.search.setText("nobody at all")
+    idle(qtbot, page)
     page.apply_filters()
+    idle(qtbot, page)
     assert page.body.currentWidget() is page.no_match
     page.clear_filters()
+    idle(qtbot, page)
     page.model.sort(1, Qt.SortOrder.AscendingOrder)
+    idle(qtbot, page)
     assert texts(page.model, 1)[-1] == "Young, Ana"
     page.model.set_query(ReferralQuery(status=ReferralStatus.DUTY_TO_NOTIFY))
+    idle(qtbot, page)
     assert page.model.rowCount() == 1
 
 
@@ -110,6 +127,7 @@ def test_empty_page_has_a_hint_and_the_command(
     qtbot: QtBot, backend: Backend, make_ctx: Callable[[Backend], AppContext]
 ) -> None:
     page = _page(qtbot, make_ctx(backend))
+    idle(qtbot, page)
     assert page.body.currentWidget() is page.empty_panel
     assert "New referral" in page.empty_panel.text.text()
 
@@ -126,6 +144,7 @@ def test_a_vlo_sees_only_assigned_victims_read_only(
     assigned = officer.nrm.get(ids[0]).person_id
     officer.people.assign_vlo(assigned, USERS[Role.VLO].username)
     page = _page(qtbot, make_ctx(vlo))
+    idle(qtbot, page)
     assert texts(page.model, 1) == ["Old, Ana"]
     assert not page.new_button.isVisibleTo(page) and page.new_referral() is None
     page.open_row(page.model.row_at(0))
@@ -368,13 +387,16 @@ def test_the_list_pages_in_sql_200_rows_at_a_time(
     for i in range(205):
         _referral(backend, f"Paged{i:03d}", TODAY - timedelta(days=i % 50))
     page = _page(qtbot, make_ctx(backend))
+    idle(qtbot, page)
     assert page.model.total == 205 and page.model.rowCount() == 200
     assert page.count_label.text() == "205 referrals"
     assert page.model.canFetchMore(QModelIndex())
     page.model.fetchMore(QModelIndex())
+    idle(qtbot, page)
     assert page.model.rowCount() == 205 and not page.model.canFetchMore(QModelIndex())
     assert len({page.model.row_at(r).id for r in range(205)}) == 205  # no row twice across pages
     page.model.sort(0, Qt.SortOrder.AscendingOrder)  # the whole list, in SQL
+    idle(qtbot, page)
     assert page.model.row_at(0).referral_ref == "NRM-000001" and page.model.rowCount() == 200
 
 

@@ -80,7 +80,10 @@ def test_cells_show_missing_values_in_words(backend: Backend) -> None:
 
 
 def test_a_liaison_officer_sees_only_the_victims_assigned_to_them(
-    qtbot: QtBot, backend_for: Callable[[Role], Backend], make_ctx: Callable[[Backend], AppContext]
+    qtbot: QtBot,
+    backend_for: Callable[[Role], Backend],
+    make_ctx: Callable[[Backend], AppContext],
+    wait_idle: Callable[..., None],
 ) -> None:
     officer = backend_for(Role.HTT_OFFICER)
     ids = add_people(officer, 12)
@@ -88,6 +91,7 @@ def test_a_liaison_officer_sees_only_the_victims_assigned_to_them(
         officer.people.assign_vlo(person_id, USERS[Role.VLO].username)
     page = PeoplePage(make_ctx(backend_for(Role.VLO)))
     qtbot.addWidget(page)
+    wait_idle()
     assert page.model.total == 3
     assert {page.model.row_at(r).id for r in range(3)} == set(ids[:3])
     assert page.count_label.text() == "3 people"
@@ -95,19 +99,26 @@ def test_a_liaison_officer_sees_only_the_victims_assigned_to_them(
 
 
 def test_an_empty_list_says_why_and_what_to_do(
-    qtbot: QtBot, backend_for: Callable[[Role], Backend], make_ctx: Callable[[Backend], AppContext]
+    qtbot: QtBot,
+    backend_for: Callable[[Role], Backend],
+    make_ctx: Callable[[Backend], AppContext],
+    wait_idle: Callable[..., None],
 ) -> None:
     officer = PeoplePage(make_ctx(backend_for(Role.HTT_OFFICER)))
     qtbot.addWidget(officer)
+    wait_idle()
     assert officer.body.currentWidget() is officer.empty_list
     assert "New person" in officer.empty_list.text.text()
     vlo = PeoplePage(make_ctx(backend_for(Role.VLO)))
     qtbot.addWidget(vlo)
+    wait_idle()
     assert vlo.body.currentWidget() is vlo.empty_list
     assert "assigns them to you" in vlo.empty_list.text.text()
 
 
-def test_filtering_then_clearing_and_no_match(qtbot: QtBot, ctx: AppContext, backend: Backend) -> None:
+def test_filtering_then_clearing_and_no_match(
+    qtbot: QtBot, ctx: AppContext, backend: Backend, wait_idle: Callable[..., None]
+) -> None:
     backend.people.create(PersonInput(surname="Zielinska", forenames="Marta", aliases="Maja"))
     add_people(backend, 5)
     page = PeoplePage(ctx)
@@ -120,24 +131,33 @@ def test_filtering_then_clearing_and_no_match(qtbot: QtBot, ctx: AppContext, bac
     assert page.clear_button.isEnabled()
     page.search.setText("nobody by this name")
     page.apply_filters()
+    wait_idle()
     assert page.body.currentWidget() is page.no_match
     qtbot.mouseClick(page.clear_button, Qt.MouseButton.LeftButton)
+    wait_idle()
     assert page.model.total == 6 and page.body.currentWidget() is page.table
 
 
-def test_a_saved_person_refreshes_the_list(qtbot: QtBot, ctx: AppContext, backend: Backend) -> None:
+def test_a_saved_person_refreshes_the_list(
+    qtbot: QtBot, ctx: AppContext, backend: Backend, wait_idle: Callable[..., None]
+) -> None:
     page = PeoplePage(ctx)
     qtbot.addWidget(page)
+    wait_idle()
     assert page.model.total == 0
     person_id = backend.people.create(PersonInput(surname="Popescu", forenames="Ion"))
     ctx.tasks.publish(Changes.of(Data.PERSON, person_id))
+    wait_idle()
     assert page.model.total == 1 and page.body.currentWidget() is page.table
     assert page.select_id(person_id) and page.has_selection()
     assert page.open_button.isEnabled()
 
 
 def test_an_officer_finds_victims_by_liaison_officer_or_without_one(
-    qtbot: QtBot, backend_for: Callable[[Role], Backend], make_ctx: Callable[[Backend], AppContext]
+    qtbot: QtBot,
+    backend_for: Callable[[Role], Backend],
+    make_ctx: Callable[[Backend], AppContext],
+    wait_idle: Callable[..., None],
 ) -> None:
     officer = backend_for(Role.HTT_OFFICER)
     ids = add_people(officer, 7)
@@ -147,12 +167,15 @@ def test_an_officer_finds_victims_by_liaison_officer_or_without_one(
     qtbot.addWidget(page)
     assert page.vlo_filter.isVisibleTo(page)
     page.vlo_filter.setCurrentIndex(page.vlo_filter.findData(USERS[Role.VLO].username))
+    wait_idle()
     assert page.model.total == 3 and page.count_label.text() == "3 of 7 people"
     assert {page.model.row_at(r).id for r in range(3)} == set(ids[:3])
     page.vlo_filter.setCurrentIndex(page.vlo_filter.findData(""))
+    wait_idle()
     assert page.model.total == 4
     assert all(page.model.row_at(r).vlo == "" for r in range(4))
     page.clear_filters()
+    wait_idle()
     assert page.model.total == 7 and page.vlo_filter.currentData() is None
     manager = PeoplePage(make_ctx(backend_for(Role.MANAGER)))
     qtbot.addWidget(manager)

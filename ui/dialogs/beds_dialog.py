@@ -18,18 +18,20 @@ from PySide6.QtWidgets import (
 from mshtdesk.services.haven import BedRow
 from ui.context import AppContext
 from ui.dialogs.record_form import GrowOnErrors
-from ui.models.paged_model import Col, RowsModel
+from ui.models.columns import ColumnSpec
+from ui.models.paged_model import RowsModel
 from ui.widgets.field_error import hint_label
 from ui.widgets.tab_order import set_tab_order
 from ui.wording import plural
 
-BED_COLUMNS: tuple[Col[BedRow], ...] = (
-    Col("Bed", lambda b: b.label),
-    Col("Room", lambda b: b.room),
-    Col(
+BED_COLUMNS: tuple[ColumnSpec[BedRow], ...] = (
+    ColumnSpec("Bed", lambda b: b.label),
+    ColumnSpec("Room", lambda b: b.room),
+    ColumnSpec(
         "Status",
         lambda b: "retired" if not b.active else ("occupied" if b.stay_id is not None else "free"),
         muted=lambda b: not b.active,
+        muted_italic=False,
     ),
 )
 

@@ -25,7 +25,8 @@ from mshtdesk.domain.working_days import bank_holidays
 from mshtdesk.services.calendar import CalendarOverride
 from ui.context import AppContext
 from ui.dialogs.record_form import GrowOnErrors
-from ui.models.paged_model import Col, RowsModel
+from ui.models.columns import ColumnSpec
+from ui.models.paged_model import RowsModel
 from ui.widgets.dates import DateEdit
 from ui.widgets.field_error import hint_label
 from ui.widgets.tab_order import set_tab_order
@@ -33,11 +34,11 @@ from ui.widgets.tab_order import set_tab_order
 NON_WORKING = "Extra non-working day"
 WORKING = "Bank holiday worked as a normal day"
 
-CALENDAR_COLUMNS: tuple[Col[CalendarOverride], ...] = (
-    Col("Date", lambda o: uk(o.day)),
-    Col("Day", lambda o: f"{o.day:%A}"),
-    Col("Change", lambda o: WORKING if o.working else NON_WORKING),
-    Col("Note", lambda o: o.label),
+CALENDAR_COLUMNS: tuple[ColumnSpec[CalendarOverride], ...] = (
+    ColumnSpec("Date", lambda o: uk(o.day)),
+    ColumnSpec("Day", lambda o: f"{o.day:%A}"),
+    ColumnSpec("Change", lambda o: WORKING if o.working else NON_WORKING),
+    ColumnSpec("Note", lambda o: o.label),
 )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from mshtdesk.services.backups import BackupInfo
+from ui import palette
 
 SORT_ROLE = Qt.ItemDataRole.UserRole
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -99,7 +100,5 @@ class BackupsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and col is BackupColumn.CHECK:
             check = self._checks.get(b.path)
             if check is not None and check != "ok":
-                from PySide6.QtGui import QColor
-
-                return QColor("#b00020")
+                return palette.ALERT
         return None

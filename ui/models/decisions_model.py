@@ -7,10 +7,11 @@ from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QFont
 
 from mshtdesk.domain.dates import uk
 from mshtdesk.services.nrm import DecisionRow
+from ui import palette
 
 ROW_ROLE = Qt.ItemDataRole.UserRole
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -40,7 +41,6 @@ class DecisionsModel(QAbstractTableModel):
         self._struck.setStrikeOut(True)
         self._italic = QFont()
         self._italic.setItalic(True)
-        self._muted = QColor("#6b6b6b")
 
     def set_rows(self, rows: tuple[DecisionRow, ...] | list[DecisionRow]) -> None:
         self.beginResetModel()
@@ -71,7 +71,7 @@ class DecisionsModel(QAbstractTableModel):
             if r.is_void:
                 return self._italic
         if role == Qt.ItemDataRole.ForegroundRole and (r.superseded or r.is_void):
-            return self._muted
+            return palette.MUTED
         if role == Qt.ItemDataRole.ToolTipRole:
             if r.superseded:
                 return "Withdrawn: entered in error (see the withdrawal below)"

@@ -10,10 +10,11 @@ from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QFont
 
 from mshtdesk.domain.dates import uk
 from mshtdesk.services.register import ArrestDetail, EventRow, OffenceRow
+from ui import palette
 
 ROW_ROLE = Qt.ItemDataRole.UserRole  # OffenceRow or EventRow
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -39,7 +40,6 @@ class HistoryModel(QAbstractItemModel):
         super().__init__(parent)
         self._offences: tuple[OffenceRow, ...] = ()
         self._status: dict[int, str] = {}
-        self._muted = QColor("#6b6b6b")
         self._bold = QFont()
         self._bold.setBold(True)
         self._struck = QFont()
@@ -151,7 +151,7 @@ class HistoryModel(QAbstractItemModel):
         if role == SORT_ROLE:
             return e.event_date if col == HistoryColumn.DATE else self._event_text(e, col, status)
         if role == Qt.ItemDataRole.ForegroundRole and (e.superseded or e.is_void):
-            return self._muted
+            return palette.MUTED
         if role == Qt.ItemDataRole.FontRole:
             if e.superseded and col in (HistoryColumn.DATE, HistoryColumn.DISPOSAL):
                 return self._struck

@@ -1,137 +1,57 @@
-"""One lazily paged table model for the victim-pathway lists (NRM, Navigator, Haven House, contacts).
+"""One lazily paged table model for every SQL-paged list (arrests, people, NRM, Navigator, Haven House,
+contacts).
 
-Each list is a tuple of :class:`Col` (header, how a row reads, its SQL sort key) over a service's
-``count(query)`` and ``list(query, ...)``: rows come 200 at a time as the view scrolls
-(``canFetchMore``/``fetchMore``), and filtering and sorting stay in SQL, as in the arrests model. A page
-is read on the GUI thread: an indexed query of a few milliseconds. Rows are the services' frozen
-dataclasses and must have an ``id``.
+Each list is a tuple of :class:`~ui.models.columns.ColumnSpec` (header, how a row reads, its SQL sort
+key) over a service's ``count(query)`` and ``list(query, ...)``: rows come 200 at a time as the view
+scrolls (``canFetchMore``/``fetchMore``), and filtering and sorting stay in SQL. Rows are the services'
+frozen dataclasses and must have an ``id``.
 
-:class:`LazyRows` is the paging itself (total, reload, fetchMore), shared with the arrests and people
-models, which show their columns their own way.
+Where the rows are read: given the task runner (:meth:`PagedModel.read_on`, which every list page
+does), each read runs on the single worker (``ui/tasks.py``), never on the GUI thread: an indexed
+query takes a few milliseconds on a local SQLite file, but not on a database server across a network,
+and a window must not freeze meanwhile. The rows on screen stay until the answer arrives, then change
+in one reset (no empty table in between), and :attr:`PagedModel.loaded` tells the page to update its
+count and select again the rows that were selected; an answer overtaken by a newer read is dropped.
+Without a runner (the models' own tests) a read is done at once on the calling thread.
+
+:class:`RowsModel` shows a short list held whole (beds, calendar changes) through the same specs.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+
+from ui import error_report
+from ui.models.columns import ROW_ROLE as ROW_ROLE
+from ui.models.columns import SORT_ROLE as SORT_ROLE
+from ui.models.columns import ColumnSpec, cell_data, header_data
+
+if TYPE_CHECKING:
+    from ui.tasks import TaskRunner
 
 PAGE_SIZE = 200
-ROW_ROLE = Qt.ItemDataRole.UserRole  # the row's dataclass
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # the raw value the column sorts by
 
 AnyIndex = QModelIndex | QPersistentModelIndex
-R = TypeVar("R")
 Q = TypeVar("Q")
 
 
-class HasId(Protocol):
-    @property
-    def id(self) -> int: ...
-
-
-T = TypeVar("T", bound=HasId)
-
 #: fetch(query, sort_key, descending, offset, limit) -> rows
 Fetch = Callable[[Any, str | None, bool, int, int], Sequence[Any]]
-
-_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-MUTED = QColor("#6b6b6b")
-ALERT = QColor("#b00020")
+#: what one (re)read brings back: the unfiltered total, the filtered total, the first rows
+Read = tuple[int, int, Sequence[Any]]
 
 
-@dataclass(frozen=True)
-class Col(Generic[R]):
-    """One column: ``text`` is what the cell shows; ``raw`` what it sorts by (default: the text).
+class PagedModel(QAbstractTableModel, Generic[Q]):
+    """Rows read from SQL a page at a time as the view scrolls, shown through column specs."""
 
-    ``sort_key`` names the service's SQL sort for this column (None: the column does not sort).
-    ``muted`` rows show grey italics (nothing recorded yet); ``alert`` rows show red bold (overdue).
-    """
+    loaded = Signal()  # a (re)read has arrived and is on screen
 
-    header: str
-    text: Callable[[R], str]
-    sample: str = ""
-    sort_key: str | None = None
-    raw: Callable[[R], Any] | None = None
-    right: bool = False
-    tip: str = ""
-    cell_tip: Callable[[R], str] | None = None
-    muted: Callable[[R], bool] | None = None
-    alert: Callable[[R], bool] | None = None
-
-
-class LazyRows(QAbstractTableModel, Generic[T]):
-    """Rows read from SQL a page at a time as the view scrolls; subclasses say how to count and read.
-
-    Rows must have an ``id``. Subclasses implement :meth:`_count_all` and :meth:`_fetch` (over their
-    current filter and order) and the Qt ``columnCount``/``data``/``headerData``.
-    """
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[T] = []
-        self._total = 0
-
-    def _count_all(self) -> int:
-        """How many records the current filter finds."""
-        raise NotImplementedError
-
-    def _fetch(self, offset: int, limit: int) -> Sequence[T]:
-        """Rows ``offset`` to ``offset + limit`` in the current filter and order."""
-        raise NotImplementedError
-
-    @property
-    def total(self) -> int:
-        """How many records match the filter (rows not yet fetched included)."""
-        return self._total
-
-    def reload(self, keep: int = 0) -> None:
-        """Read the first page again (or as many rows as were loaded, ``keep``, so the view stays put)."""
-        self.beginResetModel()
-        self._total = self._count_all()
-        limit = max(PAGE_SIZE, keep)
-        self._rows = list(self._fetch(0, limit))
-        if len(self._rows) < limit:
-            self._total = len(self._rows)  # the list shrank between the two queries
-        self.endResetModel()
-
-    def refresh(self) -> None:
-        self.reload(keep=len(self._rows))
-
-    def row_at(self, row: int) -> T:
-        return self._rows[row]
-
-    def row_of_id(self, record_id: int) -> int:
-        """The row showing ``record_id`` among those loaded, or -1."""
-        return next((i for i, r in enumerate(self._rows) if r.id == record_id), -1)
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def canFetchMore(self, parent: AnyIndex) -> bool:
-        return not parent.isValid() and len(self._rows) < self._total
-
-    def fetchMore(self, parent: AnyIndex) -> None:
-        if parent.isValid():
-            return
-        more = self._fetch(len(self._rows), PAGE_SIZE)
-        if not more:
-            self._total = len(self._rows)  # records went meanwhile: stop asking
-            return
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
-        self._rows.extend(more)
-        self.endInsertRows()
-
-
-class PagedModel(LazyRows[Any], Generic[Q]):
     def __init__(
         self,
-        columns: Sequence[Col[Any]],
+        columns: Sequence[ColumnSpec[Any]],
         count: Callable[[Q], int],
         fetch: Fetch,
         query: Q,
@@ -145,12 +65,20 @@ class PagedModel(LazyRows[Any], Generic[Q]):
         self._count = count
         self._fetch_fn = fetch
         self._query: Q = query
+        self._total_query: Q | None = None  # what the unfiltered total counts (None: not needed)
         self._sort = sort_column
         self._descending = descending
-        self._italic = QFont()
-        self._italic.setItalic(True)
-        self._bold = QFont()
-        self._bold.setBold(True)
+        self._rows: list[Any] = []
+        self._total = 0
+        self._unfiltered = 0
+        self._runner: TaskRunner | None = None
+        self._generation = 0  # bumped by each (re)read: older answers are dropped
+        self._fetching = False  # a next page is on its way
+        self._loading = False  # a (re)read is on its way
+
+    def read_on(self, runner: TaskRunner) -> None:
+        """Read on the worker from now on (see the module's docstring)."""
+        self._runner = runner
 
     # ----- state -----------------------------------------------------------------------------
     @property
@@ -165,8 +93,22 @@ class PagedModel(LazyRows[Any], Generic[Q]):
     def descending(self) -> bool:
         return self._descending
 
+    @property
+    def total(self) -> int:
+        """How many records match the filter (rows not yet fetched included)."""
+        return self._total
+
+    @property
+    def unfiltered_total(self) -> int:
+        """How many records the :meth:`set_total_query` query found at the last read."""
+        return self._unfiltered
+
+    def set_total_query(self, query: Q | None) -> None:
+        """Count ``query`` too at each read (a page's "of N"), in the same job as the rows."""
+        self._total_query = query
+
     def count_of(self, query: Q) -> int:
-        """How many records another query would find (the page's unfiltered total)."""
+        """How many records another query would find, read now on the calling thread."""
         return self._count(query)
 
     def set_query(self, query: Q) -> None:
@@ -174,12 +116,110 @@ class PagedModel(LazyRows[Any], Generic[Q]):
             self._query = query
             self.reload()
 
-    def _count_all(self) -> int:
-        return self._count(self._query)
+    def _sort_key(self) -> str | None:
+        return self.columns[self._sort].sort_key if 0 <= self._sort < len(self.columns) else None
 
-    def _fetch(self, offset: int, limit: int) -> Sequence[Any]:
-        key = self.columns[self._sort].sort_key if 0 <= self._sort < len(self.columns) else None
-        return self._fetch_fn(self._query, key, self._descending, offset, limit)
+    # ----- reading ---------------------------------------------------------------------------
+    def reload(self, keep: int = 0) -> None:
+        """Read the first page again (or as many rows as were loaded, ``keep``, so the view stays put)."""
+        self._generation += 1
+        self._fetching = False  # a next page asked for before this read belongs to the old list
+        generation, limit = self._generation, max(PAGE_SIZE, keep)
+        count, fetch = self._count, self._fetch_fn
+        query, total_query, key, descending = (
+            self._query,
+            self._total_query,
+            self._sort_key(),
+            self._descending,
+        )
+
+        def read() -> Read:  # on the worker: values only, no Qt object
+            total = count(query)
+            unfiltered = total if total_query is None or total_query == query else count(total_query)
+            return unfiltered, total, fetch(query, key, descending, 0, limit)
+
+        if self._runner is None:
+            self._show(generation, limit, read())
+            return
+        self._loading = True
+        self._runner.run(
+            lambda _job: read(),
+            done=lambda result: self._show(generation, limit, result),
+            failed=lambda exc: self._read_failed(generation, exc),
+            owner=self,
+            context="reading a list",
+        )
+
+    def refresh(self) -> None:
+        self.reload(keep=len(self._rows))
+
+    def _show(self, generation: int, limit: int, result: Read) -> None:
+        if generation != self._generation:
+            return  # a newer read is on its way
+        self._loading = False
+        unfiltered, total, rows = result
+        self.beginResetModel()
+        self._unfiltered, self._total, self._rows = unfiltered, total, list(rows)
+        if len(self._rows) < limit:
+            self._total = len(self._rows)  # the list shrank between the two queries
+        self.endResetModel()
+        self.loaded.emit()
+
+    def row_at(self, row: int) -> Any:
+        return self._rows[row]
+
+    def row_of_id(self, record_id: int) -> int:
+        """The row showing ``record_id`` among those loaded, or -1."""
+        return next((i for i, r in enumerate(self._rows) if r.id == record_id), -1)
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def canFetchMore(self, parent: AnyIndex) -> bool:
+        return not parent.isValid() and len(self._rows) < self._total
+
+    def fetchMore(self, parent: AnyIndex) -> None:
+        if parent.isValid() or self._fetching:
+            return
+        generation, offset = self._generation, len(self._rows)
+        fetch, query, key, descending = self._fetch_fn, self._query, self._sort_key(), self._descending
+        if self._runner is None:
+            self._append(generation, offset, fetch(query, key, descending, offset, PAGE_SIZE))
+            return
+        self._fetching = True
+        self._runner.run(
+            lambda _job: fetch(query, key, descending, offset, PAGE_SIZE),
+            done=lambda rows: self._append(generation, offset, rows),
+            failed=lambda exc: self._fetch_failed(generation, exc),
+            owner=self,
+            context="reading a list",
+        )
+
+    def _append(self, generation: int, offset: int, more: Sequence[Any]) -> None:
+        if generation != self._generation or offset != len(self._rows):
+            return  # the list was read again meanwhile
+        self._fetching = False
+        if not more:
+            self._total = len(self._rows)  # records went meanwhile: stop asking
+            return
+        self.beginInsertRows(QModelIndex(), offset, offset + len(more) - 1)
+        self._rows.extend(more)
+        self.endInsertRows()
+
+    @property
+    def loading(self) -> bool:
+        """Whether a (re)read is on its way (the rows on screen are the previous ones meanwhile)."""
+        return self._loading
+
+    def _read_failed(self, generation: int, exc: BaseException) -> None:
+        if generation == self._generation:
+            self._loading = False
+        error_report.report(None, exc, "reading a list")
+
+    def _fetch_failed(self, generation: int, exc: BaseException) -> None:
+        if generation == self._generation:
+            self._fetching = False
+        error_report.report(None, exc, "reading a list")
 
     # ----- Qt model interface ------------------------------------------------------------------
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
@@ -188,45 +228,21 @@ class PagedModel(LazyRows[Any], Generic[Q]):
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.parent().isValid():
             return None
-        r = self._rows[index.row()]
-        col = self.columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return col.text(r)
-        if role == ROW_ROLE:
-            return r
-        if role == SORT_ROLE:
-            return col.raw(r) if col.raw is not None else col.text(r)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if col.right else _LEFT
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return (col.cell_tip(r) or None) if col.cell_tip is not None else None
-        if role in (Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole):
-            if col.alert is not None and col.alert(r):
-                return ALERT if role == Qt.ItemDataRole.ForegroundRole else self._bold
-            if col.muted is not None and col.muted(r):
-                return MUTED if role == Qt.ItemDataRole.ForegroundRole else self._italic
-        return None
+        return cell_data(self.columns[index.column()], self._rows[index.row()], role)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.columns):
             return None
-        col = self.columns[section]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return col.header
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return col.tip or None
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if col.right else _LEFT
-        return None
+        return header_data(self.columns[section], role)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort in SQL: the whole list is reordered, not only the rows fetched so far."""
         if not 0 <= column < len(self.columns) or self.columns[column].sort_key is None:
             return
         descending = order == Qt.SortOrder.DescendingOrder
-        if (column, descending) == (self._sort, self._descending) and self._rows:
+        if (column, descending) == (self._sort, self._descending) and (self._rows or self._loading):
             return
         self._sort, self._descending = column, descending
         self.reload()
@@ -241,9 +257,9 @@ def texts(model: PagedModel[Any], column: int) -> list[str]:
 
 
 class RowsModel(QAbstractTableModel):
-    """A short list held whole (beds, calendar changes), shown through the same :class:`Col` specs."""
+    """A short list held whole (beds, calendar changes), shown through the same :class:`ColumnSpec` specs."""
 
-    def __init__(self, columns: Sequence[Col[Any]], parent: Any = None) -> None:
+    def __init__(self, columns: Sequence[ColumnSpec[Any]], parent: Any = None) -> None:
         super().__init__(parent)
         self.columns = tuple(columns)
         self._rows: list[Any] = []
@@ -265,27 +281,11 @@ class RowsModel(QAbstractTableModel):
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.parent().isValid():
             return None
-        r = self._rows[index.row()]
-        col = self.columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return col.text(r)
-        if role == ROW_ROLE:
-            return r
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if col.right else _LEFT
-        if role == Qt.ItemDataRole.ForegroundRole and col.muted is not None and col.muted(r):
-            return MUTED
-        if role == Qt.ItemDataRole.ToolTipRole and col.cell_tip is not None:
-            return col.cell_tip(r) or None
-        return None
+        return cell_data(self.columns[index.column()], self._rows[index.row()], role)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.columns):
             return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.columns[section].header
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if self.columns[section].right else _LEFT
-        return None
+        return header_data(self.columns[section], role)

@@ -11,11 +11,11 @@ from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
 
 from mshtdesk.domain.clocks import LONDON
 from mshtdesk.domain.dates import uk
 from mshtdesk.services.pathway import TimelineEntry, TimelineKind
+from ui import palette
 
 ROW_ROLE = Qt.ItemDataRole.UserRole  # the row's TimelineEntry
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -47,13 +47,13 @@ KIND_LABELS = {
 }
 #: A quiet colour per kind, so a long timeline can be scanned by eye (text stays black: contrast).
 KIND_COLOURS = {
-    TimelineKind.LINK: "#5b6b7f",
-    TimelineKind.STAY: "#7a4f9a",
-    TimelineKind.REFERRAL: "#1d5fa8",
-    TimelineKind.DECISION: "#1d5fa8",
-    TimelineKind.NAVIGATOR: "#2e7d4f",
-    TimelineKind.CONTACT: "#9a5b00",
-    TimelineKind.DISPOSAL: "#5b6b7f",
+    TimelineKind.LINK: palette.TIMELINE_ARREST,
+    TimelineKind.STAY: palette.TIMELINE_HAVEN,
+    TimelineKind.REFERRAL: palette.TIMELINE_NRM,
+    TimelineKind.DECISION: palette.TIMELINE_NRM,
+    TimelineKind.NAVIGATOR: palette.TIMELINE_NAVIGATOR,
+    TimelineKind.CONTACT: palette.TIMELINE_CONTACT,
+    TimelineKind.DISPOSAL: palette.TIMELINE_ARREST,
 }
 TIMED = frozenset({TimelineKind.CONTACT, TimelineKind.STAY})
 
@@ -69,7 +69,6 @@ class TimelineModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[TimelineEntry] = []
-        self._colours = {k: QColor(c) for k, c in KIND_COLOURS.items()}
 
     def set_entries(self, entries: list[TimelineEntry]) -> None:
         self.beginResetModel()
@@ -109,7 +108,7 @@ class TimelineModel(QAbstractTableModel):
         if role == SORT_ROLE:
             return e.at if col == TimelineColumn.WHEN else self.data(index)
         if role == Qt.ItemDataRole.ForegroundRole and col == TimelineColumn.KIND:
-            return self._colours.get(e.kind)
+            return KIND_COLOURS.get(e.kind)
         if role == Qt.ItemDataRole.ToolTipRole and col in (TimelineColumn.TITLE, TimelineColumn.DETAIL):
             text = e.detail if col == TimelineColumn.DETAIL else e.title
             return text or None

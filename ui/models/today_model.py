@@ -13,11 +13,13 @@ from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QFont
 
 from mshtdesk.domain.clocks import LONDON
 from mshtdesk.domain.dates import uk
+from mshtdesk.domain.due import due_words
 from mshtdesk.services.today import TodayItem, TodayKind
+from ui import palette
 
 ROW_ROLE = Qt.ItemDataRole.UserRole  # an item row's TodayItem (None on a group row)
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -52,7 +54,6 @@ GROUP_TITLES = {
     Group.THIS_WEEK: "Due this week",
     Group.HAVEN_HOUSE: "In Haven House now",
 }
-ALERT = QColor("#b00020")
 
 
 def group_of(item: TodayItem) -> Group:
@@ -137,7 +138,7 @@ class TodayModel(QAbstractItemModel):
             if role == Qt.ItemDataRole.FontRole:
                 return self._bold
             if role == Qt.ItemDataRole.ForegroundRole and section.group == Group.OVERDUE:
-                return ALERT
+                return palette.ALERT
             if role == SORT_ROLE:
                 return int(section.group)
             return None
@@ -150,7 +151,7 @@ class TodayModel(QAbstractItemModel):
             return item.due if col == TodayColumn.DUE else self._display(item, col)
         if item.overdue and col in (TodayColumn.DUE, TodayColumn.WHAT):
             if role == Qt.ItemDataRole.ForegroundRole:
-                return ALERT
+                return palette.ALERT
             if role == Qt.ItemDataRole.FontRole:
                 return self._bold
         if role == Qt.ItemDataRole.ToolTipRole and col == TodayColumn.DETAIL and item.text:
@@ -176,12 +177,7 @@ class TodayModel(QAbstractItemModel):
             return f"since {uk(local.date())} {local:%H:%M}"
         if item.due is None:
             return ""
-        days = (item.due - self._today).days
-        if days < 0:
-            return f"{uk(item.due)} ({-days} day{'s' if days != -1 else ''} late)"
-        if days == 0:
-            return f"{uk(item.due)} (today)"
-        return uk(item.due)
+        return f"{uk(item.due)} ({due_words(item.due, self._today, overdue=item.overdue)})"
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole

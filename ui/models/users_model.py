@@ -7,9 +7,9 @@ from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
 
 from mshtdesk.services.users import UserInfo
+from ui import palette
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole  # the UserInfo
@@ -37,7 +37,6 @@ class UsersModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._users: list[UserInfo] = []
-        self._muted = QColor("#6b6b6b")
 
     def set_users(self, users: Sequence[UserInfo]) -> None:
         self.beginResetModel()
@@ -78,7 +77,7 @@ class UsersModel(QAbstractTableModel):
         if role == ROW_ROLE:
             return u
         if role == Qt.ItemDataRole.ForegroundRole and not u.active:
-            return self._muted
+            return palette.MUTED
         return None
 
     def headerData(

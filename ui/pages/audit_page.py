@@ -73,7 +73,11 @@ class AuditPage(Page):
         self.searched_query: AuditQuery | None = None
         self.verification: Verification | None = None
         self._generation = 0
-        self._build()
+        self._build_layout()
+        self._connect()
+
+    def _connect(self) -> None:
+        """Wire the widgets built by :meth:`_build_layout` to what they do."""
         self.search_button.clicked.connect(self.search)
         self.clear_button.clicked.connect(self.clear_filters)
         self.verify_button.clicked.connect(self.verify)
@@ -82,7 +86,7 @@ class AuditPage(Page):
             edit.returnPressed.connect(self.search)
 
     # ----- layout ------------------------------------------------------------------------------
-    def _build(self) -> None:
+    def _build_layout(self) -> None:
         title = QLabel("Audit log")
         title.setObjectName("pageTitle")
         self.count_label = QLabel("")

@@ -17,7 +17,8 @@ from mshtdesk.domain.roles import Action, Entity, Role
 from mshtdesk.domain.support import ContactPurpose, NotifiableDecision
 from mshtdesk.services.contacts import ContactFilter, ContactRow
 from ui.context import AppContext
-from ui.models.paged_model import Col, PagedModel
+from ui.models.columns import ColumnSpec
+from ui.models.paged_model import PagedModel
 from ui.pages.list_page import ListPage
 from ui.widgets.choices import enum_data
 from ui.widgets.moments import london_text
@@ -39,13 +40,17 @@ def notified(r: ContactRow) -> str:
     return f"{SHORT_DECISION[r.decision_notified]}{when}{timing}"
 
 
-def columns(today: date) -> tuple[Col[ContactRow], ...]:
+def columns(today: date) -> tuple[ColumnSpec[ContactRow], ...]:
     return (
-        Col("When", lambda r: london_text(r.contact_at), "00/00/0000 00:00", raw=lambda r: r.contact_at),
-        Col("Victim", lambda r: r.person_name, "Kowalczyk, Agnieszka", cell_tip=lambda r: r.person_ref),
-        Col("Purpose", lambda r: r.purpose.label, "Decision notification"),
-        Col("Method", lambda r: r.method.label, "Via Navigator"),
-        Col(
+        ColumnSpec(
+            "When", lambda r: london_text(r.contact_at), "00/00/0000 00:00", raw=lambda r: r.contact_at
+        ),
+        ColumnSpec(
+            "Victim", lambda r: r.person_name, "Kowalczyk, Agnieszka", cell_tip=lambda r: r.person_ref
+        ),
+        ColumnSpec("Purpose", lambda r: r.purpose.label, "Decision notification"),
+        ColumnSpec("Method", lambda r: r.method.label, "Via Navigator"),
+        ColumnSpec(
             "Next due",
             lambda r: uk(r.next_contact_due) if r.next_contact_due else "",
             "00/00/0000",
@@ -53,7 +58,7 @@ def columns(today: date) -> tuple[Col[ContactRow], ...]:
             alert=lambda r: r.next_contact_due is not None and r.next_contact_due < today,
             tip="The next contact this one set (red: the date has passed)",
         ),
-        Col(
+        ColumnSpec(
             "Decision notified",
             notified,
             "Charge 00/00/0000, on time",
@@ -62,15 +67,15 @@ def columns(today: date) -> tuple[Col[ContactRow], ...]:
             tip="The police decision the victim was told of; on time within 1 working day (enhanced "
             "rights) or 5",
         ),
-        Col(
+        ColumnSpec(
             "Safeguarding",
             lambda r: "Concern" if r.safeguarding_concern else "",
             "Safeguarding",
             alert=lambda r: r.safeguarding_concern,
             tip="A safeguarding concern was raised at this contact",
         ),
-        Col("By", lambda r: r.vlo, "vlo.user"),
-        Col("Summary", lambda r: r.summary.replace("\n", " "), cell_tip=lambda r: r.summary),
+        ColumnSpec("By", lambda r: r.vlo, "vlo.user"),
+        ColumnSpec("Summary", lambda r: r.summary.replace("\n", " "), cell_tip=lambda r: r.summary),
     )
 
 

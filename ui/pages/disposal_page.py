@@ -59,11 +59,15 @@ class DisposalPage(Page):
         self._generation = 0
         self._stale = True
         self.computing = False
-        self._build()
+        self._build_layout()
         self.reset_period()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(UPDATE_DELAY_MS)
+        self._connect()
+
+    def _connect(self) -> None:
+        """Wire the widgets built by :meth:`_build_layout` to what they do."""
         self._timer.timeout.connect(self.compute)
         for edit in (self.date_from, self.date_to, self.as_at):
             edit.dateChanged.connect(lambda _d: self._timer.start())
@@ -72,7 +76,7 @@ class DisposalPage(Page):
         self.export_button.clicked.connect(self.export_csv)
 
     # ----- layout ------------------------------------------------------------------------------
-    def _build(self) -> None:
+    def _build_layout(self) -> None:
         title = QLabel("Arrests by disposal and district")
         title.setObjectName("pageTitle")
         self.copy_button = QPushButton("Copy\u2026")

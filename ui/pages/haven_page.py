@@ -15,19 +15,22 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QPushButton, QVBox
 from mshtdesk.domain.changes import Data
 from mshtdesk.domain.clocks import london_date
 from mshtdesk.domain.roles import Action, Entity
-from mshtdesk.domain.support import ReceptionDecision, describe_length
+from mshtdesk.domain.support import Occupancy, ReceptionDecision, describe_length
 from mshtdesk.services.haven import BedRow, StayFilter, StayRow
+from ui import palette
 from ui.context import AppContext
 from ui.dialogs.stay_dialogs import DischargeDialog, StayDialog, bed_caption, full_message
-from ui.models.paged_model import Col, PagedModel
+from ui.models.columns import ColumnSpec
+from ui.models.paged_model import PagedModel
 from ui.pages.list_page import ListPage
+from ui.tasks import Job
 from ui.widgets.moments import london_text
 from ui.wording import plural
 
 OCCUPANCY_DAYS = 30
 _CHIP = "QLabel {{ background: {}; color: {}; border: 1px solid {}; border-radius: 3px; }}"
-FREE_STYLE = _CHIP.format("#e8f3e8", "#1b5e20", "#a5d6a7")
-TAKEN_STYLE = _CHIP.format("#f5f5f5", "#424242", "#bdbdbd")
+FREE_STYLE = _CHIP.format(palette.FREE_BACKGROUND_HEX, palette.FREE_INK_HEX, palette.FREE_LINE_HEX)
+TAKEN_STYLE = _CHIP.format(palette.TAKEN_BACKGROUND_HEX, palette.TAKEN_INK_HEX, palette.TAKEN_LINE_HEX)
 
 
 SHORT_RECEPTION = {
@@ -45,45 +48,49 @@ def party(r: StayRow) -> str:
     return ", ".join(parts)
 
 
-COLUMNS: tuple[Col[StayRow], ...] = (
-    Col(
+COLUMNS: tuple[ColumnSpec[StayRow], ...] = (
+    ColumnSpec(
         "Person",
         lambda r: r.person_name,
         "Kowalczyk, Agnieszka",
         muted=lambda r: r.person_id is None,
         cell_tip=lambda r: r.person_ref,
     ),
-    Col("Bed", lambda r: r.bed, "Bed 00 (Room 0)"),
-    Col("Admitted", lambda r: london_text(r.admitted_at), "00/00/0000 00:00", raw=lambda r: r.admitted_at),
-    Col(
+    ColumnSpec("Bed", lambda r: r.bed, "Bed 00 (Room 0)"),
+    ColumnSpec(
+        "Admitted", lambda r: london_text(r.admitted_at), "00/00/0000 00:00", raw=lambda r: r.admitted_at
+    ),
+    ColumnSpec(
         "Length of stay",
         lambda r: describe_length(r.length_of_stay),
         "00 days 00 h",
         raw=lambda r: r.length_of_stay,
         tip="To discharge, or to now while the person is in the house",
     ),
-    Col("Bed nights", lambda r: str(r.bed_nights), "Bed nights", raw=lambda r: r.bed_nights, right=True),
-    Col("Party", party, "1 adult, 1 child"),
-    Col("District", lambda r: r.referring_district, "District", tip="Referring district"),
-    Col(
+    ColumnSpec(
+        "Bed nights", lambda r: str(r.bed_nights), "Bed nights", raw=lambda r: r.bed_nights, right=True
+    ),
+    ColumnSpec("Party", party, "1 adult, 1 child"),
+    ColumnSpec("District", lambda r: r.referring_district, "District", tip="Referring district"),
+    ColumnSpec(
         "NRM at reception",
         lambda r: SHORT_RECEPTION[r.nrm_decision_at_reception],
         "NRM at reception",
         cell_tip=lambda r: r.nrm_decision_at_reception.label,
     ),
-    Col(
+    ColumnSpec(
         "Discharged",
         lambda r: london_text(r.discharged_at) if r.discharged_at else "in the house",
         "00/00/0000 00:00",
         raw=lambda r: r.discharged_at,
         muted=lambda r: r.discharged_at is None,
     ),
-    Col(
+    ColumnSpec(
         "Destination",
         lambda r: r.discharge_destination.label if r.discharge_destination else "",
         "Returned to previous situation",
     ),
-    Col("Operation", lambda r: r.operation, cell_tip=lambda r: r.operation),
+    ColumnSpec("Operation", lambda r: r.operation, cell_tip=lambda r: r.operation),
 )
 
 
@@ -197,10 +204,17 @@ class HavenPage(ListPage):
 
     # ----- the beds --------------------------------------------------------------------------------
     def read_beds(self) -> None:
+        """Read the beds and the recent occupancy on the worker, like the list."""
         haven = self.ctx.backend.haven
-        beds = haven.beds()
-        today = london_date(haven.now)
-        occ = haven.occupancy(today - timedelta(days=OCCUPANCY_DAYS), today - timedelta(days=1))
+
+        def read(_job: Job) -> tuple[list[BedRow], Occupancy]:
+            today = london_date(haven.now)
+            beds = haven.beds()
+            return beds, haven.occupancy(today - timedelta(days=OCCUPANCY_DAYS), today - timedelta(days=1))
+
+        self.ctx.tasks.run(read, done=lambda r: self._show_beds(*r), owner=self, context="reading the beds")
+
+    def _show_beds(self, beds: list[BedRow], occ: Occupancy) -> None:
         text = ""
         if occ.rate is not None:
             text = (
@@ -214,8 +228,8 @@ class HavenPage(ListPage):
             "Admit someone to a free bed (Alt+A)" if self.free_beds else full_message(beds)
         )
 
-    def refresh(self) -> None:
-        super().refresh()
+    def refresh(self, select: int | None = None) -> None:
+        super().refresh(select)
         self.read_beds()
 
     # ----- filters ---------------------------------------------------------------------------------
@@ -265,5 +279,4 @@ class HavenPage(ListPage):
         return dialog
 
     def _show_saved(self, stay_id: int) -> None:
-        self.refresh()
-        self.select_id(stay_id)
+        self.refresh(select=stay_id)

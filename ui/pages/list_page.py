@@ -5,9 +5,16 @@ A subclass builds its filter widgets, calls :meth:`ListPage.add_filter` for each
 are connected here), adds its command buttons with :meth:`ListPage.add_command`, and calls
 :meth:`ListPage.finish`. It says what its filters mean with :meth:`current_query` and
 :meth:`reset_filters`, and what opening a row does with :meth:`open_row`. Every row that names a person
-gets "Pathway" (Alt+H), which opens that person's pathway view for roles that may read people. Like the
-arrests page, rows are read on the GUI thread (an indexed query of a few milliseconds); saves and
-openings go to the worker. Pages re-read when shown, and when data they ``show`` changed (``Page``).
+gets "Pathway" (Alt+H), which opens that person's pathway view for roles that may read people.
+
+Rows are read on the worker (``ui/tasks.py``), like saves and openings: a query that takes milliseconds
+on a local file may take much longer on a database server across a network, and the window must not
+freeze meanwhile. The page shows the previous rows until the new ones arrive, then updates the count
+and selects again what was selected, at the same scroll position (:meth:`ListPage._on_loaded`). Pages
+re-read when shown, and when data they ``show`` changed (``Page``).
+
+Layout and wiring are apart: :meth:`ListPage._build_layout` places the widgets, :meth:`ListPage._connect`
+connects their signals.
 """
 
 from __future__ import annotations
@@ -48,13 +55,27 @@ class ListPage(Page):
     heading = ""
     noun = ("record", "records")  # for the count: "1 referral", "12 referrals"
     search_hint = ""
+    search_width = (200, 360)  # the text search's least and most width, in pixels
+    no_match_title = "Nothing matches these filters"
+    no_match_text = "Try a shorter text or fewer filters."
+    empty_name = "emptyList"  # the object name of the empty-list panel
+    filters_in_head = False  # one row: the filters beside the search instead of a bar under it
+    has_pathway = True  # rows name a person: offer "Pathway" (Alt+H)
+    multi_select = False
+    table_padding = 24  # pixels added to each column's sample width
 
     def __init__(self, ctx: AppContext, model: PagedModel[Any], parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.model = model
+        model.setParent(self)  # gone with the page: a read still on its way is then dropped
+        model.read_on(ctx.tasks)
         self._unfiltered_total = 0
+        self._reselect_ids: list[int] | None = None  # rows to select again when a refresh arrives
+        self._select_after: int | None = None  # or the record to select (one just saved)
+        self._keep_scroll: tuple[int, int] | None = None
         self._filters: list[QWidget] = []
-        self._commands: list[QAbstractButton] = []
+        self._filter_items: list[tuple[QLabel | None, QWidget, int]] = []  # caption, widget, gap
+        self._commands: list[tuple[QAbstractButton, int]] = []  # button, gap before it
 
         self.title_label = QLabel(self.heading)
         self.title_label.setObjectName("pageTitle")
@@ -64,33 +85,30 @@ class ListPage(Page):
         self.search.setObjectName("searchBox")
         self.search.setPlaceholderText(self.search_hint)
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(200)
-        self.search.setMaximumWidth(360)
+        self.search.setMinimumWidth(self.search_width[0])
+        self.search.setMaximumWidth(self.search_width[1])
+        self.find_label = QLabel("Fi&nd:")
+        self.find_label.setBuddy(self.search)
+        if not self.can_find:  # a list without a text filter (its filters are choices)
+            self.find_label.hide()
+            self.search.hide()
         self.clear_button = QPushButton("Clear filters")
         self.clear_button.setEnabled(False)
-
-        find_label = QLabel("Fi&nd:")
-        find_label.setBuddy(self.search)
-        if not self.can_find:  # a list without a text filter (its filters are choices)
-            find_label.hide()
-            self.search.hide()
+        self.pathway_button = QPushButton("Pat&hway")
+        self.pathway_button.setObjectName("pathwayButton")
+        self.pathway_button.setToolTip(
+            "Open the selected person's pathway: everything on one timeline, what is due next (Alt+H)"
+        )
+        self.pathway_button.setEnabled(False)
+        self.pathway_button.setVisible(self.has_pathway and self.ctx.may(Action.READ, Entity.PERSON))
         self.head = QHBoxLayout()
-        self.head.setSpacing(6)
-        self.head.addWidget(self.title_label)
-        self.head.addSpacing(12)
-        self.head.addWidget(self.count_label, 0, Qt.AlignmentFlag.AlignBottom)
-        self.head.addStretch(1)
-        self.head.addWidget(find_label)
-        self.head.addWidget(self.search, 2)
-        self.head.addSpacing(6)
         self.bar = QHBoxLayout()
-        self.bar.setSpacing(6)
         self.above_table = QVBoxLayout()  # a summary a page may put between the filters and the table
         self.above_table.setSpacing(4)
 
         self.empty_panel = StatePanel()
-        self.empty_panel.setObjectName("emptyList")
-        self.no_match = StatePanel("Nothing matches these filters", "Try a shorter text or fewer filters.")
+        self.empty_panel.setObjectName(self.empty_name)
+        self.no_match = StatePanel(self.no_match_title, self.no_match_text)
         self.no_match.setObjectName("noMatch")
         self.no_match.add_button("Clear filters", self.clear_filters, default=True)
         self.body = QStackedWidget()
@@ -107,15 +125,14 @@ class ListPage(Page):
 
     # ----- building (subclasses) ---------------------------------------------------------------
     def add_filter(self, label: str, widget: QWidget, *, gap: int = 16, chars: int = 12) -> None:
-        """A labelled filter in the bar; a change re-queries at once. A combo box is ``chars`` wide
-        (its list shows every choice in full), so the bar fits a window 1,100 pixels wide."""
-        if self._filters and gap:
-            self.bar.addSpacing(gap)
+        """A labelled filter (``gap`` pixels after the one before); a change re-queries at once. A combo
+        box is ``chars`` wide (its list shows every choice in full), so the bar fits a window 1,100
+        pixels wide."""
+        caption = None
         if label:
             caption = QLabel(label)
             caption.setBuddy(widget)
-            self.bar.addWidget(caption)
-        self.bar.addWidget(widget)
+        self._filter_items.append((caption, widget, gap if self._filters else 0))
         self._filters.append(widget)
         if isinstance(widget, OptionalDateEdit):
             widget.setMinimumWidth(118)
@@ -127,11 +144,10 @@ class ListPage(Page):
         elif isinstance(widget, QCheckBox):
             widget.toggled.connect(lambda _c: self.apply_filters())
 
-    def add_command(self, button: QAbstractButton) -> None:
-        """A command button at the right of the title row (e.g. "New referral…")."""
-        self.head.addSpacing(6)
-        self.head.addWidget(button)
-        self._commands.append(button)
+    def add_command(self, button: QAbstractButton, *, gap: int = 6) -> None:
+        """A command button at the right of the title row (e.g. "New referral…"), ``gap`` pixels after
+        what comes before it."""
+        self._commands.append((button, gap))
 
     def finish(
         self,
@@ -143,42 +159,76 @@ class ListPage(Page):
         sort_column: int | None = None,
         descending: bool = False,
     ) -> None:
-        """Lay the page out, read the first page, and wire selection and opening."""
-        self.pathway_button = QPushButton("Pat&hway")
-        self.pathway_button.setObjectName("pathwayButton")
-        self.pathway_button.setToolTip(
-            "Open the selected person's pathway: everything on one timeline, what is due next (Alt+H)"
-        )
-        self.pathway_button.setEnabled(False)
-        self.pathway_button.setVisible(self.ctx.may(Action.READ, Entity.PERSON))
-        self.pathway_button.clicked.connect(lambda _checked=False: self.open_pathway())
-        self.head.insertWidget(self.head.count() - len(self._commands) * 2, self.pathway_button)
-        self.state_changed.connect(self._update_pathway_button)
-        self.bar.addSpacing(16)
-        self.bar.addWidget(self.clear_button)
-        self.bar.addStretch(1)
-        headers = {i: c.header for i, c in enumerate(self.model.columns)}
-        self.table = record_table(table_name, self.heading, self.model, samples, headers, padding=24)
+        """Lay the page out, wire selection and opening, and read the first page."""
         self.empty_panel.set_message(empty_title, empty_text)
+        self._build_layout(table_name, samples)
+        self._connect()
+        self.reload()
+        if sort_column is not None and self.model.is_sortable():
+            order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+            self.table.horizontalHeader().setSortIndicator(sort_column, order)
+            self.table.setSortingEnabled(True)
+
+    def _build_layout(self, table_name: str, samples: dict[int, str]) -> None:
+        """Row 1: the title and count, the text search, the commands. Row 2: the filters (unless
+        ``filters_in_head``). Then the table, or a panel saying why it is empty."""
+        self.head.setSpacing(6)
+        self.head.addWidget(self.title_label)
+        self.head.addSpacing(12)
+        self.head.addWidget(self.count_label, 0, Qt.AlignmentFlag.AlignBottom)
+        self.head.addStretch(1)
+        self.head.addWidget(self.find_label)
+        self.head.addWidget(self.search, 2)
+        self.bar.setSpacing(6)
+        filters = self.head if self.filters_in_head else self.bar
+        for caption, widget, gap in self._filter_items:
+            if gap:
+                filters.addSpacing(gap)
+            if caption is not None:
+                filters.addWidget(caption)
+            filters.addWidget(widget)
+        if not self.filters_in_head:
+            self.bar.addSpacing(16)
+        filters.addWidget(self.clear_button)
+        self.bar.addStretch(1)
+        if self.has_pathway:
+            self.head.addSpacing(6)
+            self.head.addWidget(self.pathway_button)
+        for button, gap in self._commands:
+            if gap:
+                self.head.addSpacing(gap)
+            self.head.addWidget(button)
+
+        headers = {i: c.header for i, c in enumerate(self.model.columns)}
+        self.table = record_table(
+            table_name,
+            self.heading,
+            self.model,
+            samples,
+            headers,
+            multi_select=self.multi_select,
+            padding=self.table_padding,
+        )
         for w in (self.table, self.empty_panel, self.no_match):
             self.body.addWidget(w)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 8)
         layout.setSpacing(10)
         layout.addLayout(self.head)
-        layout.addLayout(self.bar)
+        if not self.filters_in_head:
+            layout.addLayout(self.bar)
         layout.addLayout(self.above_table)
         layout.addWidget(self.body, 1)
-        set_tab_order(
-            [self.search, *self._filters, self.clear_button, self.table, self.pathway_button, *self._commands]
-        )
+        pathway = [self.pathway_button] if self.has_pathway else []
+        commands = [button for button, _gap in self._commands]
+        set_tab_order([self.search, *self._filters, self.clear_button, self.table, *pathway, *commands])
+
+    def _connect(self) -> None:
+        self.model.loaded.connect(self._on_loaded)
+        self.pathway_button.clicked.connect(lambda _checked=False: self.open_pathway())
+        self.state_changed.connect(self._update_pathway_button)
         self.table.activated.connect(self._open_index)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self.state_changed.emit())
-        self.reload()
-        if sort_column is not None and self.model.is_sortable():
-            order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
-            self.table.horizontalHeader().setSortIndicator(sort_column, order)
-            self.table.setSortingEnabled(True)
 
     # ----- what the filters mean (subclasses) ---------------------------------------------------
     def current_query(self) -> Any:
@@ -204,8 +254,11 @@ class ListPage(Page):
 
     def apply_filters(self) -> None:
         self._text_timer.stop()
-        self.model.set_query(self.current_query())
-        self._update_state()
+        query = self.current_query()
+        if query != self.model.query:
+            self.model.set_query(query)  # the count and the table follow when the rows arrive
+        else:
+            self._update_state()
 
     def clear_filters(self) -> None:
         widgets = [self.search, *self._filters]
@@ -219,21 +272,42 @@ class ListPage(Page):
 
     # ----- reading -----------------------------------------------------------------------------
     def reload(self) -> None:
-        self._unfiltered_total = self.model.count_of(self.total_query())
+        """Read the list afresh from its first page (the rows arrive from the worker)."""
+        self.model.set_total_query(self.total_query())
         query = self.current_query()
         if query != self.model.query:
             self.model.set_query(query)
         else:
             self.model.reload()
-        self._update_state()
 
-    def refresh(self) -> None:
-        keep = self.selected_id()
-        self._unfiltered_total = self.model.count_of(self.total_query())
+    def refresh(self, select: int | None = None) -> None:
+        """Read the list again, keeping the rows loaded, the selection (or selecting ``select``) and the
+        scroll position: the rows on screen stay until the new ones arrive."""
+        if self._reselect_ids is None:
+            self._reselect_ids = self.selected_ids()
+        if select is not None:
+            self._select_after = select
+        if self._keep_scroll is None:
+            self._keep_scroll = (
+                self.table.verticalScrollBar().value(),
+                self.table.horizontalScrollBar().value(),
+            )
+        self.model.set_total_query(self.total_query())
         self.model.refresh()
+
+    def _on_loaded(self) -> None:
+        """New rows are on screen: the count, which panel shows, and the selection and scroll kept."""
+        self._unfiltered_total = self.model.unfiltered_total
+        keep, scroll, select = self._reselect_ids, self._keep_scroll, self._select_after
+        self._reselect_ids = self._keep_scroll = self._select_after = None
         self._update_state()
-        if keep is not None:
-            self.select_id(keep)
+        if scroll is not None:
+            self.table.verticalScrollBar().setValue(scroll[0])
+            self.table.horizontalScrollBar().setValue(scroll[1])
+        if select is not None:
+            self.select_id(select)  # shown, even if it is out of sight
+        elif keep:
+            self._reselect(keep)
 
     def activate(self) -> None:
         self.refresh()  # other pages and dialogs may have changed what this one shows
@@ -270,6 +344,23 @@ class ListPage(Page):
         row = self.selected_row()
         return None if row is None else int(row.id)
 
+    def selected_ids(self) -> list[int]:
+        """The ids of the selected rows, top to bottom."""
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [int(self.model.row_at(r).id) for r in rows]
+
+    def _reselect(self, ids: list[int]) -> None:
+        """Select again, after a re-read, the rows that were selected (those still loaded)."""
+        if not self.multi_select:
+            if ids:
+                self.select_id(ids[0])
+            return
+        sel = self.table.selectionModel()
+        for record_id in ids:
+            row = self.model.row_of_id(record_id)
+            if row >= 0:
+                sel.select(self.model.index(row, 0), sel.SelectionFlag.Select | sel.SelectionFlag.Rows)
+
     def select_id(self, record_id: int) -> bool:
         row = self.model.row_of_id(record_id)
         if row < 0:
@@ -291,7 +382,7 @@ class ListPage(Page):
         person_id = self.selected_person() if person_id is None else person_id
         if person_id is None or not self.ctx.may(Action.READ, Entity.PERSON):
             return None
-        from ui.pages.pathway_view import PathwayView
+        from ui.dialogs.pathway_view import PathwayView
 
         return PathwayView.start(self.ctx, person_id, self)
 

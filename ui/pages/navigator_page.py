@@ -13,7 +13,8 @@ from mshtdesk.domain.roles import Action, Entity
 from mshtdesk.services.navigator import CaseStatus, NavigatorCaseRow, NavigatorFilter
 from ui.context import AppContext
 from ui.dialogs.navigator_dialog import NavigatorCaseDialog
-from ui.models.paged_model import Col, PagedModel
+from ui.models.columns import ColumnSpec
+from ui.models.paged_model import PagedModel
 from ui.pages.list_page import ListPage
 from ui.widgets.choices import enum_data
 
@@ -22,10 +23,10 @@ def yes_no(value: bool | None) -> str:
     return "not known" if value is None else ("Yes" if value else "No")
 
 
-COLUMNS: tuple[Col[NavigatorCaseRow], ...] = (
-    Col("Person", lambda r: r.person_name, "Kowalczyk-Nowak, Anna", cell_tip=lambda r: r.person_ref),
-    Col("Referred", lambda r: uk(r.referral_date), "00/00/0000", raw=lambda r: r.referral_date),
-    Col(
+COLUMNS: tuple[ColumnSpec[NavigatorCaseRow], ...] = (
+    ColumnSpec("Person", lambda r: r.person_name, "Kowalczyk-Nowak, Anna", cell_tip=lambda r: r.person_ref),
+    ColumnSpec("Referred", lambda r: uk(r.referral_date), "00/00/0000", raw=lambda r: r.referral_date),
+    ColumnSpec(
         "Support plan",
         lambda r: uk(r.support_plan_opened) if r.support_plan_opened else "not yet",
         "Support plan",
@@ -33,16 +34,18 @@ COLUMNS: tuple[Col[NavigatorCaseRow], ...] = (
         muted=lambda r: r.support_plan_opened is None,
         tip="The date the support plan was opened",
     ),
-    Col(
+    ColumnSpec(
         "Engaged now",
         lambda r: yes_no(r.engaged_now),
         "Engaged now",
         muted=lambda r: r.engaged_now is None,
         tip="Engaged with the police investigation now",
     ),
-    Col("Needs", lambda r: r.needs, "Accommodation, Health, Mental health", cell_tip=lambda r: r.needs),
-    Col("Navigator", lambda r: r.navigator or "none", "navigator", muted=lambda r: not r.navigator),
-    Col(
+    ColumnSpec(
+        "Needs", lambda r: r.needs, "Accommodation, Health, Mental health", cell_tip=lambda r: r.needs
+    ),
+    ColumnSpec("Navigator", lambda r: r.navigator or "none", "navigator", muted=lambda r: not r.navigator),
+    ColumnSpec(
         "Closed",
         lambda r: f"{uk(r.closed_date)} \u2013 {r.closed_reason}" if r.closed_date else "open",
         raw=lambda r: r.closed_date,
@@ -132,5 +135,4 @@ class NavigatorPage(ListPage):
         return dialog
 
     def _show_saved(self, case_id: int) -> None:
-        self.refresh()
-        self.select_id(case_id)
+        self.refresh(select=case_id)

@@ -20,7 +20,8 @@ from mshtdesk.domain.roles import Action, Entity
 from mshtdesk.services.nrm import ReferralQuery, ReferralRow, ReferralStatus
 from ui.context import AppContext
 from ui.dialogs.referral_dialog import ReferralDialog
-from ui.models.paged_model import Col, PagedModel
+from ui.models.columns import ColumnSpec
+from ui.models.paged_model import PagedModel
 from ui.pages.list_page import ListPage
 from ui.widgets.choices import enum_data
 from ui.widgets.dates import OptionalDateEdit
@@ -39,13 +40,13 @@ def _name(r: ReferralRow) -> str:
     return name or "Anonymous"
 
 
-def columns(today: date) -> tuple[Col[ReferralRow], ...]:
+def columns(today: date) -> tuple[ColumnSpec[ReferralRow], ...]:
     def waiting(r: ReferralRow) -> int | None:
         return (today - r.submitted_date).days if r.status in AWAITING else None
 
     return (
-        Col("Reference", lambda r: r.referral_ref, "NRM-000000", sort_key="referral_ref"),
-        Col(
+        ColumnSpec("Reference", lambda r: r.referral_ref, "NRM-000000", sort_key="referral_ref"),
+        ColumnSpec(
             "Person",
             _name,
             "Kowalczyk-Nowak, Anna",
@@ -53,28 +54,28 @@ def columns(today: date) -> tuple[Col[ReferralRow], ...]:
             muted=lambda r: not (r.surname or r.forenames),
             cell_tip=lambda r: r.person_ref,
         ),
-        Col(
+        ColumnSpec(
             "Route",
             lambda r: "NRM" if r.route is Route.NRM else "DtN",
             "Route",
             sort_key="route",
             cell_tip=lambda r: r.route.label,
         ),
-        Col(
+        ColumnSpec(
             "Age",
             lambda r: SHORT_AGE[r.age_at_referral],
             "Disputed",
             sort_key="age_at_referral",
             tip="Age at referral",
         ),
-        Col(
+        ColumnSpec(
             "Submitted",
             lambda r: uk(r.submitted_date),
             "00/00/0000",
             sort_key="submitted_date",
             raw=lambda r: r.submitted_date,
         ),
-        Col(
+        ColumnSpec(
             "RG expected",
             lambda r: uk(r.rg_expected) if r.rg_expected else "\u2013",
             "RG expected",
@@ -84,7 +85,7 @@ def columns(today: date) -> tuple[Col[ReferralRow], ...]:
             alert=lambda r: r.status is ReferralStatus.RG_OVERDUE,
             muted=lambda r: r.rg_expected is None,
         ),
-        Col(
+        ColumnSpec(
             "Waiting",
             lambda r: "" if (w := waiting(r)) is None else f"{w:,} d",
             "Waiting",
@@ -92,20 +93,20 @@ def columns(today: date) -> tuple[Col[ReferralRow], ...]:
             right=True,
             tip="Days waiting: calendar days since submission, while an RG or CG decision is awaited",
         ),
-        Col(
+        ColumnSpec(
             "Status",
             lambda r: "No decision" if r.status is ReferralStatus.DUTY_TO_NOTIFY else r.status.label,
             "Awaiting RG",
             sort_key="status",
             alert=lambda r: r.status is ReferralStatus.RG_OVERDUE,
         ),
-        Col(
+        ColumnSpec(
             "Last decision",
             lambda r: r.last_decision,
             "Positive RG 00/00/0000",
             cell_tip=lambda r: r.last_decision,
         ),
-        Col(
+        ColumnSpec(
             "Exploitation",
             lambda r: r.exploitation_label,
             sort_key="exploitation",
@@ -218,5 +219,4 @@ class NrmPage(ListPage):
         return dialog
 
     def _show_saved(self, referral_id: int) -> None:
-        self.refresh()
-        self.select_id(referral_id)
+        self.refresh(select=referral_id)

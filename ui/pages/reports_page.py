@@ -142,12 +142,13 @@ class ReportsPage(Page):
         self.document = QPdfDocument(self)
         self._buffer: QBuffer | None = None
         self.runs = RunsModel(self)
-        self._build()
+        self._build_layout()
+        self._connect()
         self.apply_preset(PRESET_HALF)
         self._update_buttons()
 
     # ----- layout ------------------------------------------------------------------------------
-    def _build(self) -> None:
+    def _build_layout(self) -> None:
         title = QLabel("Printed reports")
         title.setObjectName("pageTitle")
         self.save_button = QPushButton("Save PDF\u2026")
@@ -289,6 +290,9 @@ class ReportsPage(Page):
                 self.regenerate_button,
             ]  # fmt: skip
         )
+
+    def _connect(self) -> None:
+        """Wire the widgets built by :meth:`_build_layout` to what they do, and the keyboard shortcuts."""
         self.preset.activated.connect(self.apply_preset)
         for edit in (self.date_from, self.date_to):
             edit.dateChanged.connect(lambda _d: self._custom())
@@ -457,11 +461,10 @@ class ReportsPage(Page):
     def _saved(self, written: Path, run: ReportRun) -> None:
         self.status.setText(
             f"Saved {written.name} (run {run.id}); the disclosure is recorded in the audit log"
-        )
-        self.load_history()
+        )  # the history re-reads on the task runner's change notice (Data.REPORT_RUN)
 
     def _save_failed(self, exc: BaseException) -> None:
-        self.load_history()  # a run recorded before the file failed is still a disclosure: show it
+        # a run recorded before the file failed is still a disclosure: the change notice shows it
         error_report.report(self, exc, "saving a report")
 
     def print_report(self) -> None:
@@ -506,8 +509,7 @@ class ReportsPage(Page):
             painter.end()
         self.status.setText(
             f"Sent to the printer (run {run.id}); the disclosure is recorded in the audit log"
-        )
-        self.load_history()
+        )  # the history re-reads on the task runner's change notice (Data.REPORT_RUN)
 
     # ----- history -----------------------------------------------------------------------------
     def load_history(self) -> None:

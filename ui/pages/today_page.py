@@ -30,11 +30,11 @@ from mshtdesk.domain.clocks import LONDON
 from mshtdesk.domain.roles import Action, Entity, Role
 from mshtdesk.errors import MshtError
 from mshtdesk.services.today import HORIZON_DAYS, TodayItem
-from ui import error_report
+from ui import error_report, palette
 from ui.context import AppContext
+from ui.dialogs.pathway_view import PATHWAY_SHOWS, PathwayView
 from ui.models.today_model import Group, TodayColumn, TodayModel
 from ui.pages.base import Page
-from ui.pages.pathway_view import PATHWAY_SHOWS, PathwayView
 from ui.widgets.state_panel import StatePanel
 from ui.widgets.tab_order import set_tab_order
 
@@ -50,14 +50,18 @@ class TodayPage(Page):
         self._loading = False
         self._again = False
         self.loaded_once = False
-        self._build()
+        self._build_layout()
+        self._connect()
+        self.reload()
+
+    def _connect(self) -> None:
+        """Wire the widgets built by :meth:`_build_layout` to what they do."""
         self.tree.activated.connect(self._open_index)
         self.tree.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
         self.open_button.clicked.connect(self.open_current)
-        self.reload()
 
     # ----- layout ------------------------------------------------------------------------------
-    def _build(self) -> None:
+    def _build_layout(self) -> None:
         title = QLabel("Today")
         title.setObjectName("pageTitle")
         self.date_label = QLabel("")
@@ -182,7 +186,7 @@ class TodayPage(Page):
         haven = self.model.count(Group.HAVEN_HOUSE)
         parts = []
         if overdue:
-            parts.append(f"<span style='color:#b00020; font-weight:600'>{overdue} overdue</span>")
+            parts.append(f"<span style='color:{palette.ALERT_HEX}; font-weight:600'>{overdue} overdue</span>")
         if week:
             parts.append(f"{week} due this week")
         if haven:

@@ -50,17 +50,21 @@ class UsersPage(Page):
         self.proxy.setSortRole(SORT_ROLE)
         self.loading = False
         self._select_after_load: str | None = None
-        self._build()
+        self._build_layout()
+        self._connect()
+        self.reload()
+
+    def _connect(self) -> None:
+        """Wire the widgets built by :meth:`_build_layout` to what they do."""
         self.add_button.clicked.connect(self.add_user)
         self.reset_button.clicked.connect(self.reset_password)
         self.deactivate_button.clicked.connect(self.deactivate)
         self.rekey_button.clicked.connect(self.change_key)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.table.activated.connect(lambda _i: self.reset_password())
-        self.reload()
 
     # ----- layout ------------------------------------------------------------------------------
-    def _build(self) -> None:
+    def _build_layout(self) -> None:
         title = QLabel("Users")
         title.setObjectName("pageTitle")
         self.count_label = QLabel("")

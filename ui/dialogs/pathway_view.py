@@ -32,11 +32,12 @@ from PySide6.QtWidgets import (
 
 from mshtdesk.domain.changes import Changes, Data
 from mshtdesk.domain.dates import uk
+from mshtdesk.domain.due import due_words
 from mshtdesk.domain.roles import Action, Entity
 from mshtdesk.errors import MshtError, NotFoundError
 from mshtdesk.services.contacts import ContactSaved, describe_saved
 from mshtdesk.services.pathway import DueItem, Pathway, TimelineKind
-from ui import error_report
+from ui import error_report, palette
 from ui.context import AppContext
 from ui.dialogs.person_dialog import may_assign_vlo
 from ui.models.timeline_model import HEADERS, TimelineColumn, TimelineModel
@@ -64,20 +65,11 @@ PATHWAY_SHOWS = frozenset(
         Data.CALENDAR,  # working days move RG and notification deadlines
     }
 )
-ALERT = "#b00020"
 
 
 def due_status(item: DueItem, today: date) -> str:
-    """ "overdue by 3 days", "due today", "in 2 days": how far away, in words."""
-    days = (item.due - today).days
-    if days < 0 or item.overdue:
-        late = max(-days, 0)
-        return "overdue" if late == 0 else f"overdue by {late} day{'s' if late != 1 else ''}"
-    if days == 0:
-        return "due today"
-    if days == 1:
-        return "due tomorrow"
-    return f"in {days} days"
+    """ "overdue by 3 days", "due today", "in 2 days": the words the Today page uses too."""
+    return due_words(item.due, today, overdue=item.overdue)
 
 
 class DueList(QWidget):
@@ -119,7 +111,7 @@ class DueList(QWidget):
             cells[3].setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
             if item.overdue:
                 for c in cells[:3]:
-                    c.setStyleSheet(f"color: {ALERT}; font-weight: 600;")
+                    c.setStyleSheet(f"color: {palette.ALERT_HEX}; font-weight: 600;")
             for col, c in enumerate(cells):
                 c.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
                 self.grid.addWidget(c, row, col, Qt.AlignmentFlag.AlignTop)
@@ -163,7 +155,8 @@ class PathwayView(QDialog):
         self.may_refer_to_navigator = may_assign_vlo(ctx)  # who may update anyone may refer anyone
         self._loading = False
         self._reload_again = False
-        self._build()
+        self._build_layout()
+        self._connect()
         PathwayView._open[person_id] = self
         self.finished.connect(lambda _result: self._forget())
         ctx.tasks.changed.connect(self._on_changes)
@@ -176,7 +169,7 @@ class PathwayView(QDialog):
             del PathwayView._open[self.person_id]
 
     # ----- layout ------------------------------------------------------------------------------
-    def _build(self) -> None:
+    def _build_layout(self) -> None:
         self.name_label = QLabel("")
         self.name_label.setObjectName("pageTitle")
         self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -195,29 +188,24 @@ class PathwayView(QDialog):
         self.add_contact_button.setToolTip(f"Log a contact with this person ({ADD_CONTACT_KEY})")
         self.add_contact_button.setVisible(self.may_add_contact)
         self.add_contact_button.setAutoDefault(False)
-        self.add_contact_button.clicked.connect(self.add_contact)
         self.details_button = QPushButton("&Details\u2026")
         self.details_button.setToolTip("The person's record: names, languages, contact details, notes")
         self.details_button.setAutoDefault(False)
-        self.details_button.clicked.connect(self.open_details)
         self.refer_button = QPushButton("New &referral\u2026")
         self.refer_button.setToolTip(
             "Refer this person to the NRM, or notify the Home Office (Duty to Notify)"
         )
         self.refer_button.setVisible(self.may_refer)
         self.refer_button.setAutoDefault(False)
-        self.refer_button.clicked.connect(self.new_referral)
         self.navigator_button = QPushButton("Refer to &Navigator\u2026")
         self.navigator_button.setToolTip(
             "Refer this person to a Victim Navigator: the Navigator can then see them and open a case"
         )
         self.navigator_button.setVisible(self.may_refer_to_navigator)
         self.navigator_button.setAutoDefault(False)
-        self.navigator_button.clicked.connect(self.refer_to_navigator)
         self.add_contact_action = QAction("Add contact", self)
         self.add_contact_action.setShortcut(QKeySequence(ADD_CONTACT_KEY))
         self.add_contact_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        self.add_contact_action.triggered.connect(self.add_contact)
         self.add_contact_action.setEnabled(self.may_add_contact)
         self.addAction(self.add_contact_action)
 
@@ -239,8 +227,9 @@ class PathwayView(QDialog):
         self.notice = QLabel("")
         self.notice.setObjectName("savedNotice")
         self.notice.setStyleSheet(
-            "QLabel#savedNotice { background: #e6f4ea; border: 1px solid #7fbf8e; border-radius: 4px;"
-            " padding: 6px 10px; color: #1e5631; }"
+            f"QLabel#savedNotice {{ background: {palette.GOOD_BACKGROUND_HEX};"
+            f" border: 1px solid {palette.GOOD_LINE_HEX}; border-radius: 4px;"
+            f" padding: 6px 10px; color: {palette.GOOD_HEX}; }}"
         )
         self.notice.setWordWrap(True)
         self.notice.hide()
@@ -276,7 +265,6 @@ class PathwayView(QDialog):
         timeline_layout.addWidget(self.body)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.buttons.rejected.connect(self.reject)
         close = self.buttons.button(QDialogButtonBox.StandardButton.Close)
         close.setAutoDefault(False)
 
@@ -289,8 +277,17 @@ class PathwayView(QDialog):
         layout.addWidget(due_box)
         layout.addWidget(timeline_box, 1)
         layout.addWidget(self.buttons)
-        self.table.activated.connect(lambda index: self.open_entry(index.row()))
         set_tab_order([self.table, self.add_contact_button, self.details_button, self.refer_button, close])
+
+    def _connect(self) -> None:
+        """Wire the widgets built by :meth:`_build_layout` to what they do."""
+        self.add_contact_button.clicked.connect(self.add_contact)
+        self.details_button.clicked.connect(self.open_details)
+        self.refer_button.clicked.connect(self.new_referral)
+        self.navigator_button.clicked.connect(self.refer_to_navigator)
+        self.add_contact_action.triggered.connect(self.add_contact)
+        self.buttons.rejected.connect(self.reject)
+        self.table.activated.connect(lambda index: self.open_entry(index.row()))
 
     # ----- reading -----------------------------------------------------------------------------
     def reload(self) -> None:

@@ -1,0 +1,41 @@
+"""The few colours the pages, views and table models use to carry meaning, named for what they mean.
+
+Models and pages name a colour here (``palette.ALERT``) and never spell one out: a test
+(``tests/ui/test_palette.py``) fails on a colour literal in ``ui/models`` or ``ui/pages``. The values
+match the application's stylesheet (``resources/style.qss``), which fixes a light look on every
+platform, so they are fixed too rather than read from ``QApplication.palette()`` (whose colours the
+stylesheet does not follow); each ink is dark enough for 4.5:1 contrast on white and on the alternate
+row colour.
+
+Each colour exists as a ``QColor`` (for a model's ``ForegroundRole``) and as its ``#rrggbb`` text
+(``*_HEX``, for a style sheet or rich text in a label).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor
+
+# ----- meanings shared by every list -----------------------------------------------------------
+MUTED_HEX = "#6b6b6b"  # nothing recorded yet, a placeholder, an inactive account
+ALERT_HEX = "#b00020"  # overdue, failed: needs action now
+GOOD_HEX = "#1e5631"  # done, on time, saved
+GOOD_BACKGROUND_HEX = "#e6f4ea"
+GOOD_LINE_HEX = "#7fbf8e"
+
+MUTED = QColor(MUTED_HEX)
+ALERT = QColor(ALERT_HEX)
+
+# ----- Haven House bed chips: free and taken -----------------------------------------------------
+FREE_BACKGROUND_HEX = "#e8f3e8"
+FREE_INK_HEX = "#1b5e20"
+FREE_LINE_HEX = "#a5d6a7"
+TAKEN_BACKGROUND_HEX = "#f5f5f5"
+TAKEN_INK_HEX = "#424242"
+TAKEN_LINE_HEX = "#bdbdbd"
+
+# ----- the pathway timeline: a quiet ink per kind of entry, so a long timeline scans by eye -------
+TIMELINE_ARREST = QColor("#5b6b7f")  # arrests, operations and disposals
+TIMELINE_HAVEN = QColor("#7a4f9a")
+TIMELINE_NRM = QColor("#1d5fa8")  # referrals and decisions
+TIMELINE_NAVIGATOR = QColor("#2e7d4f")
+TIMELINE_CONTACT = QColor("#9a5b00")
