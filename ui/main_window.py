@@ -283,6 +283,7 @@ class MainWindow(QMainWindow):
         self.nav.clear()
         self.nav.blockSignals(False)
         for page in self.pages:
+            page.stop_listening()
             for timer in page.findChildren(QTimer):
                 timer.stop()  # no late query through a backend that is about to log out
             self.stack.removeWidget(page)

@@ -15,8 +15,9 @@ from datetime import date, timedelta
 
 from sqlalchemy import bindparam, update
 
+from mshtdesk.imports.custody import COLUMNS, CustodyImport, ImportSummary
+from mshtdesk.imports.pipeline import run_import
 from mshtdesk.services import reference
-from mshtdesk.services.custody_import import COLUMNS, ImportSummary, import_custody
 from mshtdesk.store.database import Database
 from mshtdesk.store.tables import ARREST
 
@@ -125,8 +126,11 @@ def fill_demo(db: Database, *, seed: int = 1, arrests: int = 130, today: date | 
     """Add synthetic arrests to ``db`` through the custody import, then give some an operation name."""
     day = today or date.today()
     districts = [d.code for d in reference.districts(db) if d.active]
-    summary = import_custody(
-        db, demo_csv(seed, arrests, day, districts), f"demo-seed-{seed}.csv", today=day, source="demo"
+    summary = run_import(
+        db,
+        CustodyImport(day, source="demo"),
+        demo_csv(seed, arrests, day, districts),
+        f"demo-seed-{seed}.csv",
     )
     rng = random.Random(seed + 1)
     ops = [f"Op {w}" for w in OPERATION_WORDS]

@@ -8,10 +8,10 @@ from mshtdesk.demo.guard import check_demo_location, mark_demo, require_demo
 from mshtdesk.demo.pathway import PathwaySummary, fill_pathway, volume_for_arrests
 from mshtdesk.demo.users import DEMO_USERS, DemoUser
 from mshtdesk.domain.roles import Action, Entity
+from mshtdesk.imports.custody import ImportSummary
 from mshtdesk.services.actor import Actor
 from mshtdesk.services.audit import AuditAction, record
 from mshtdesk.services.backend import Backend
-from mshtdesk.services.custody_import import ImportSummary
 from mshtdesk.services.users import UserService, create_database
 from mshtdesk.store.database import Database
 

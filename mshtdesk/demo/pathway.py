@@ -78,6 +78,7 @@ from mshtdesk.services.calendar import load_calendar
 from mshtdesk.services.people import LinkRole
 from mshtdesk.store.bulk import bulk_insert
 from mshtdesk.store.database import Database
+from mshtdesk.store.queries.nrm import REFERRAL_STORED
 from mshtdesk.store.reference import PROFILE_KEY
 from mshtdesk.store.tables import (
     ARREST,
@@ -222,27 +223,12 @@ PERSON_COLUMNS = (
     "updated_at",
 )
 LINK_COLUMNS = ("person_id", "arrest_id", "operation", "role", "created_at")
+#: The referral's stored columns are the NRM service's (``REFERRAL_STORED``), framed by keys and times.
 REFERRAL_COLUMNS = (
     "id",
     "referral_ref",
     "person_id",
-    "route",
-    "consents",
-    "cooperates",
-    "first_responder",
-    "first_responder_org",
-    "submitted_date",
-    "age_at_referral",
-    "age_at_exploitation",
-    "exploitation",
-    "exploitation_label",
-    "sub_types",
-    "exploitation_location",
-    "crime_ref",
-    "no_crime_reason",
-    "district_id",
-    "operation",
-    "notes",
+    *REFERRAL_STORED,
     "version",
     "created_at",
     "updated_at",

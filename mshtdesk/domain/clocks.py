@@ -8,7 +8,7 @@ target in law or guidance (the 2023 median wait was 526 days), so the app shows 
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from mshtdesk.domain.working_days import WorkingCalendar, as_calendar_date
@@ -36,6 +36,11 @@ def london_date(moment: datetime) -> date:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError(f"the date-time {moment.isoformat()} has no time zone, so its day is unknown")
     return moment.astimezone(LONDON).date()
+
+
+def london_start(day: date) -> datetime:
+    """The UTC instant at which London's calendar day ``day`` begins (a period of days as instants)."""
+    return datetime.combine(day, time(0), tzinfo=LONDON).astimezone(UTC)
 
 
 def rg_decision_expected(submitted: date, calendar: WorkingCalendar) -> date:

@@ -485,3 +485,28 @@ def check_history(history: Sequence[Decision]) -> Check:
         errors += [Problem(p.field, where + p.message) for p in found.errors]
         warnings += [Problem(p.field, where + p.message) for p in found.warnings]
     return Check(tuple(errors), tuple(warnings))
+
+
+class ReferralStatus(StrEnum):
+    """Where a referral stands today, from its effective decisions (what the NRM page filters on)."""
+
+    AWAITING_RG = "awaiting-rg"
+    RG_OVERDUE = "rg-overdue"  # awaiting RG and past the 5th working day after submission
+    AWAITING_CG = "awaiting-cg"
+    CONCLUDED = "concluded"  # a CG, a negative RG, or a refused reconsideration
+    WITHDRAWN = "withdrawn"
+    DUTY_TO_NOTIFY = "dtn"  # a Duty to Notify: the Home Office makes no decision, no clock runs
+
+    @property
+    def label(self) -> str:
+        return _STATUS_LABELS[self]
+
+
+_STATUS_LABELS = {
+    ReferralStatus.AWAITING_RG: "Awaiting RG",
+    ReferralStatus.RG_OVERDUE: "RG overdue",
+    ReferralStatus.AWAITING_CG: "Awaiting CG",
+    ReferralStatus.CONCLUDED: "Concluded",
+    ReferralStatus.WITHDRAWN: "Withdrawn",
+    ReferralStatus.DUTY_TO_NOTIFY: "Duty to Notify (no decision)",
+}

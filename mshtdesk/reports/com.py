@@ -7,7 +7,8 @@ stood on the as-at date, so the same period and as-at date give the same report 
 is regenerated. The public version applies ``mshtdesk.domain.disclosure`` to the tables about people.
 
 The arrest tables come in ready-made (the service builds them with the published disposal-table
-logic); this module reads the victim-pathway tables in SQL, one query per table, never one per row.
+logic) and the victim-pathway figures as typed rows (``mshtdesk.store.queries.com``, one query per
+table, never one per row): this module only assembles, suppresses and annotates. It runs no SQL.
 """
 
 from __future__ import annotations
@@ -17,12 +18,10 @@ import statistics
 from collections import Counter
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, func, or_, select
-
-from mshtdesk.domain.clocks import LONDON
+from mshtdesk.domain.clocks import london_start
 from mshtdesk.domain.dates import uk
 from mshtdesk.domain.disclosure import (
     RULE_TEXT,
@@ -40,17 +39,8 @@ from mshtdesk.domain.exploitation import HOME_OFFICE_ORDER, ExploitationType, pa
 from mshtdesk.domain.nrm import AgeAtExploitation, Decision, DecisionKind, Outcome, Route, replay
 from mshtdesk.domain.support import ContactPurpose, DischargeDestination, ReceptionDecision, bed_nights
 from mshtdesk.domain.working_days import WorkingCalendar
-from mshtdesk.store.tables import (
-    ARREST,
-    DISTRICT,
-    HAVEN_BED,
-    HAVEN_STAY,
-    NAVIGATOR_CASE,
-    NRM_DECISION,
-    NRM_REFERRAL,
-    PERSON,
-    VLO_CONTACT,
-)
+from mshtdesk.store.queries import com as queries
+from mshtdesk.store.queries.com import ComFigures
 
 Cell = int | float | str | None
 
@@ -165,11 +155,6 @@ def previous_period(date_from: date, date_to: date) -> tuple[date, date]:
     return end - length, end
 
 
-def london_start(d: date) -> datetime:
-    """The UTC instant at which London's calendar day ``d`` begins."""
-    return datetime.combine(d, time(0), tzinfo=LONDON).astimezone(UTC)
-
-
 def _months(date_from: date, date_to: date) -> list[tuple[int, int]]:
     out = []
     y, m = date_from.year, date_from.month
@@ -262,86 +247,27 @@ class _Draft:
         )
 
 
-# ----- queries -------------------------------------------------------------------------------------
-
-
-def _referrals(conn: Connection, date_from: date, date_to: date) -> list[Any]:
-    q = (
-        select(
-            NRM_REFERRAL.c.id,
-            NRM_REFERRAL.c.route,
-            NRM_REFERRAL.c.age_at_exploitation,
-            NRM_REFERRAL.c.exploitation_label,
-            NRM_REFERRAL.c.crime_ref,
-            NRM_REFERRAL.c.submitted_date,
-            PERSON.c.nationality,
-        )
-        .select_from(NRM_REFERRAL.join(PERSON, PERSON.c.id == NRM_REFERRAL.c.person_id))
-        .where(NRM_REFERRAL.c.submitted_date >= date_from, NRM_REFERRAL.c.submitted_date <= date_to)
-        .order_by(NRM_REFERRAL.c.id)
-    )
-    return list(conn.execute(q))
-
-
-def _referral_counts(conn: Connection, date_from: date, date_to: date) -> Counter[tuple[str, str]]:
-    """(route, age at exploitation) -> referrals submitted in the period."""
-    q = (
-        select(NRM_REFERRAL.c.route, NRM_REFERRAL.c.age_at_exploitation, func.count())
-        .where(NRM_REFERRAL.c.submitted_date >= date_from, NRM_REFERRAL.c.submitted_date <= date_to)
-        .group_by(NRM_REFERRAL.c.route, NRM_REFERRAL.c.age_at_exploitation)
-    )
-    return Counter({(r, a): int(n) for r, a, n in conn.execute(q)})
-
+# ----- rows into domain values ---------------------------------------------------------------------
 
 _KINDS = {k.value: k for k in DecisionKind}
 _OUTCOMES = {o.value: o for o in Outcome}
 
 
-def _decisions(conn: Connection, date_from: date, date_to: date, as_at: date) -> dict[int, list[Decision]]:
-    """Effective decisions dated on or before the as-at date, for NRM referrals made in the period.
+def _decisions(rows: Sequence[queries.DecisionRow], as_at: date) -> dict[int, list[Decision]]:
+    """Effective decisions dated on or before the as-at date, by referral.
 
-    Effective: not a retraction and not superseded (as the disposal history's rule). The superseding rows
-    belong to the same referral, so one query fetches both and the rule is applied here, which keeps the
-    plan a range scan whatever statistics the planner has."""
-    d = NRM_DECISION.c
-    q = (
-        select(d.id, d.referral_id, d.kind, d.outcome, d.decided_on, d.supersedes_id, d.is_void)
-        .select_from(NRM_DECISION.join(NRM_REFERRAL, NRM_REFERRAL.c.id == d.referral_id))
-        .where(
-            NRM_REFERRAL.c.submitted_date >= date_from,
-            NRM_REFERRAL.c.submitted_date <= date_to,
-            NRM_REFERRAL.c.route == Route.NRM.value,
-        )
-        .order_by(d.referral_id, d.decided_on, d.id)
-    )
-    # Plain tuples: unpacking is several times cheaper than named access on 10,000 rows.
-    rows = [tuple(r) for r in conn.execute(q)]
-    superseded = {r[5] for r in rows if r[5] is not None}
+    Effective: not a retraction and not superseded (as the disposal history's rule)."""
+    superseded = {r.supersedes_id for r in rows if r.supersedes_id is not None}
     out: dict[int, list[Decision]] = {}
-    for dec_id, referral_id, kind, outcome, decided_on, _supersedes, is_void in rows:
-        if is_void or dec_id in superseded or decided_on > as_at:
+    for r in rows:
+        if r.is_void or r.id in superseded or r.decided_on > as_at:
             continue
-        k = _KINDS.get(kind)
-        o = _OUTCOMES.get(outcome) if outcome else None
-        if k is None or (outcome and o is None):
+        k = _KINDS.get(r.kind)
+        o = _OUTCOMES.get(r.outcome) if r.outcome else None
+        if k is None or (r.outcome and o is None):
             continue  # a value from a newer version: not counted
-        out.setdefault(int(referral_id), []).append(Decision(k, decided_on, o))
+        out.setdefault(int(r.referral_id), []).append(Decision(k, r.decided_on, o))
     return out
-
-
-def _navigator_count(conn: Connection, date_from: date, date_to: date) -> int:
-    q = select(func.count()).where(
-        NAVIGATOR_CASE.c.referral_date >= date_from, NAVIGATOR_CASE.c.referral_date <= date_to
-    )
-    return int(conn.execute(q).scalar_one())
-
-
-def _admissions(conn: Connection, date_from: date, date_to: date) -> int:
-    q = select(func.count()).where(
-        HAVEN_STAY.c.admitted_at >= london_start(date_from),
-        HAVEN_STAY.c.admitted_at < london_start(date_to + timedelta(days=1)),
-    )
-    return int(conn.execute(q).scalar_one())
 
 
 # ----- the tables ----------------------------------------------------------------------------------
@@ -352,11 +278,11 @@ def _period_note(date_from: date, date_to: date, as_at: date) -> str:
 
 
 def _headline(
-    conn: Connection, arrests: ArrestInputs, prev: tuple[date, date], date_from: date, date_to: date
+    figures: ComFigures, arrests: ArrestInputs, prev: tuple[date, date], date_from: date, date_to: date
 ) -> _Draft:
     d = _Draft("headline", "Headline figures", ("Measure", "This period", "Previous period", "Change"), True)
-    this_ref = _referral_counts(conn, date_from, date_to)
-    prev_ref = _referral_counts(conn, *prev)
+    this_ref = Counter(figures.referral_counts)
+    prev_ref = Counter(figures.previous_referral_counts)
 
     def row(label: str, now: int, before: int, bold: bool = False) -> int:
         return d.add(label, now, before, now - before, bold=bold)
@@ -391,10 +317,10 @@ def _headline(
     )
     nav_row = row(
         "Victims referred to the Victim Navigator",
-        _navigator_count(conn, date_from, date_to),
-        _navigator_count(conn, *prev),
+        figures.navigator_referrals,
+        figures.previous_navigator_referrals,
     )
-    haven_row = row("Haven House admissions", _admissions(conn, date_from, date_to), _admissions(conn, *prev))
+    haven_row = row("Haven House admissions", figures.admissions, figures.previous_admissions)
     keys = {
         total: "nrm.route.nrm",
         dtn_row: "nrm.route.dtn",
@@ -435,19 +361,15 @@ def _disposals(arrests: ArrestInputs) -> _Draft:
     return d
 
 
-def _arrests_by_month(conn: Connection, arrests: ArrestInputs, date_from: date, date_to: date) -> _Draft:
+def _arrests_by_month(
+    by_day: Sequence[queries.ArrestDayRow], arrests: ArrestInputs, date_from: date, date_to: date
+) -> _Draft:
     districts = list(arrests.disposals.districts)
-    q = (
-        select(ARREST.c.arrest_date, DISTRICT.c.code, func.count())
-        .select_from(ARREST.join(DISTRICT, DISTRICT.c.id == ARREST.c.district_id))
-        .where(ARREST.c.arrest_date >= date_from, ARREST.c.arrest_date <= date_to)
-        .group_by(ARREST.c.arrest_date, DISTRICT.c.code)
-    )
     grid: Counter[tuple[tuple[int, int], str]] = Counter()
-    for day, code, n in conn.execute(q):
-        grid[((day.year, day.month), code)] += int(n)
-        if code not in districts:
-            districts.append(code)
+    for r in by_day:
+        grid[((r.day.year, r.day.month), r.district)] += r.arrests
+        if r.district not in districts:
+            districts.append(r.district)
     d = _Draft("arrests_by_month", "Arrests by month and district", ("Month", *districts, "Total"), False)
     col_totals = [0] * len(districts)
     for ym in _months(date_from, date_to):
@@ -463,7 +385,9 @@ def _arrests_by_month(conn: Connection, arrests: ArrestInputs, date_from: date, 
     return d
 
 
-def _nrm_referrals(refs: Sequence[Any], date_from: date, date_to: date, as_at: date) -> _Draft:
+def _nrm_referrals(
+    refs: Sequence[queries.ReferralRow], date_from: date, date_to: date, as_at: date
+) -> _Draft:
     cols = ("Referrals", "NRM referral", "Duty to Notify", "Total")
     d = _Draft("nrm_referrals", "NRM referrals and Duty to Notify reports", cols, True)
     counts = Counter((r.route, r.age_at_exploitation) for r in refs)
@@ -527,7 +451,9 @@ def _exploitation_sort_key(label: str) -> tuple[int, int, tuple[int, ...]]:
     return (0 if len(order) == 1 else 1, len(order), order)
 
 
-def _nrm_by_exploitation(refs: Sequence[Any], date_from: date, date_to: date, as_at: date) -> _Draft:
+def _nrm_by_exploitation(
+    refs: Sequence[queries.ReferralRow], date_from: date, date_to: date, as_at: date
+) -> _Draft:
     cols = ("Exploitation type", *AGE_COLUMNS, "Total")
     d = _Draft(
         "nrm_by_exploitation", "NRM referrals by exploitation type and age at exploitation", cols, True
@@ -561,7 +487,7 @@ def _nrm_by_exploitation(refs: Sequence[Any], date_from: date, date_to: date, as
 
 
 def _nrm_decisions(
-    refs: Sequence[Any],
+    refs: Sequence[queries.ReferralRow],
     decisions: dict[int, list[Decision]],
     date_from: date,
     date_to: date,
@@ -577,8 +503,8 @@ def _nrm_decisions(
     within = 0
     bands: Counter[str] = Counter()
     reconsidered = 0
-    for r in nrm:
-        history = decisions.get(r.id, [])
+    for ref in nrm:
+        history = decisions.get(ref.id, [])
         state = replay(history)
         if any(h.kind is DecisionKind.RECONSIDERATION_REQUESTED for h in history):
             reconsidered += 1
@@ -599,13 +525,13 @@ def _nrm_decisions(
                 c["withdrawn-after"] += 1
             else:
                 c["awaiting-cg"] += 1
-                waited = (as_at - r.submitted_date).days
+                waited = (as_at - ref.submitted_date).days
                 band = next(
                     label for lo, hi, label in CG_WAIT_BANDS if waited >= lo and (hi is None or waited <= hi)
                 )
                 bands[band] += 1
         if first_rg is not None and state.rg is not None:
-            days = calendar.working_days_between(r.submitted_date, first_rg.on)
+            days = calendar.working_days_between(ref.submitted_date, first_rg.on)
             rg_days.append(days)
             within += days <= 5
     n = len(nrm)
@@ -664,43 +590,11 @@ def _nrm_decisions(
     return d
 
 
-def _navigator(conn: Connection, date_from: date, date_to: date, as_at: date) -> _Draft:
-    n = NAVIGATOR_CASE.c
-
-    def known(col: Any) -> Any:
-        return case((and_(col.is_not(None), col <= as_at), 1), else_=0)
-
-    def flag(col: Any) -> Any:
-        return case((col.is_(True), 1), else_=0)
-
-    q = select(
-        func.count(),
-        func.coalesce(func.sum(flag(n.consent)), 0),
-        func.coalesce(func.sum(known(n.support_plan_opened)), 0),
-        func.coalesce(func.sum(flag(n.engaged_at_start)), 0),
-        func.coalesce(func.sum(case((n.engaged_at_start.is_not(None), 1), else_=0)), 0),
-        func.coalesce(func.sum(flag(n.engaged_at_charge)), 0),
-        func.coalesce(func.sum(case((n.engaged_at_charge.is_not(None), 1), else_=0)), 0),
-        func.coalesce(func.sum(known(n.statement_date)), 0),
-        func.coalesce(func.sum(flag(n.attended_court)), 0),
-        func.coalesce(func.sum(flag(n.gave_evidence)), 0),
-        func.coalesce(func.sum(flag(n.repatriated)), 0),
-        func.coalesce(func.sum(known(n.closed_date)), 0),
-    ).where(n.referral_date >= date_from, n.referral_date <= date_to)
-    (
-        total,
-        consent,
-        plan,
-        start,
-        start_known,
-        charge,
-        charge_known,
-        statement,
-        court,
-        evidence,
-        repat,
-        closed,
-    ) = (int(v) for v in conn.execute(q).one())
+def _navigator(counts: queries.NavigatorCounts, date_from: date, date_to: date, as_at: date) -> _Draft:
+    total, consent, plan, statement = counts.total, counts.consent, counts.plan, counts.statement
+    start, start_known = counts.engaged_at_start, counts.engaged_at_start_known
+    charge, charge_known = counts.engaged_at_charge, counts.engaged_at_charge_known
+    court, evidence, repat, closed = counts.court, counts.evidence, counts.repatriated, counts.closed
     d = _Draft("navigator", "Victim Navigator", ("Measure", "Value"), True)
     row_r = d.add("Referrals to the Victim Navigator", total, bold=True)
     base = (row_r, 1)
@@ -734,31 +628,15 @@ def _navigator(conn: Connection, date_from: date, date_to: date, as_at: date) ->
     return d
 
 
-def _vlo(conn: Connection, date_from: date, date_to: date, as_at: date) -> _Draft:
-    v = VLO_CONTACT.c
-    end = london_start(min(date_to, as_at) + timedelta(days=1))
-    where = (v.contact_at >= london_start(date_from), v.contact_at < end)
-    # Both read only the covering index on (contact_at, purpose, person_id, ...): no row is visited.
-    q = (
-        select(
-            v.purpose,
-            func.count(),
-            func.sum(case((v.notified_on_time.is_not(None), 1), else_=0)),
-            func.sum(case((v.notified_on_time.is_(True), 1), else_=0)),
-            func.sum(case((v.safeguarding_concern.is_(True), 1), else_=0)),
-        )
-        .where(*where)
-        .group_by(v.purpose)
-    )
+def _vlo(figures: ComFigures, date_from: date, date_to: date, as_at: date) -> _Draft:
     by_purpose: Counter[str] = Counter()
     notices = on_time = concerns = 0
-    for purpose, n, notified, timely, concern in conn.execute(q):
-        by_purpose[purpose] += int(n)
-        notices += int(notified or 0)
-        on_time += int(timely or 0)
-        concerns += int(concern or 0)
-    people = select(v.person_id).where(*where).distinct().subquery()
-    victims = int(conn.execute(select(func.count()).select_from(people)).scalar_one())
+    for p in figures.contacts:
+        by_purpose[p.purpose] += p.contacts
+        notices += p.notified
+        on_time += p.on_time
+        concerns += p.concerns
+    victims = figures.victims_contacted
     d = _Draft("vlo", "Victim liaison officers", ("Measure", "Value"), True)
     d.add("Victims contacted by a VLO", victims)
     d.figure("victims", 0, 1)
@@ -789,34 +667,11 @@ def _vlo(conn: Connection, date_from: date, date_to: date, as_at: date) -> _Draf
     return d
 
 
-def _haven(conn: Connection, date_from: date, date_to: date, as_at: date) -> _Draft:
-    s = HAVEN_STAY.c
-    start, stop = london_start(date_from), london_start(date_to + timedelta(days=1))
+def _haven(figures: ComFigures, date_from: date, date_to: date, as_at: date) -> _Draft:
     cut = london_start(as_at + timedelta(days=1))  # the end of the as-at date
-    admitted = list(
-        conn.execute(
-            select(
-                s.admitted_at,
-                s.discharged_at,
-                s.nrm_decision_at_reception,
-                s.discharge_destination,
-                s.adults,
-                s.children,
-            )
-            .where(s.admitted_at >= start, s.admitted_at < stop, s.admitted_at < cut)
-            .order_by(s.id)
-        )
-    )
-    overlapping = list(
-        conn.execute(
-            select(s.admitted_at, s.discharged_at).where(
-                s.admitted_at < stop,
-                s.admitted_at < cut,
-                or_(s.discharged_at.is_(None), s.discharged_at > start),
-            )
-        )
-    )
-    beds = int(conn.execute(select(func.count()).where(HAVEN_BED.c.active.is_(True))).scalar_one())
+    admitted = figures.stays_admitted
+    overlapping = figures.stays_overlapping
+    beds = figures.active_beds
 
     def out(dis: datetime | None) -> datetime | None:
         return dis if dis is not None and _aware(dis) < cut else None
@@ -902,7 +757,7 @@ def _aware(moment: datetime) -> datetime:
 
 
 def build_com_report(
-    conn: Connection,
+    figures: ComFigures,
     date_from: date,
     date_to: date,
     as_at: date,
@@ -912,20 +767,21 @@ def build_com_report(
     calendar: WorkingCalendar,
     force: str,
 ) -> ComReport:
-    """The whole summary in one read transaction (the caller's ``conn``)."""
+    """The whole summary from the figures read in one transaction (``queries.com_figures`` over the
+    period and ``previous_period``) and the arrest tables."""
     prev = previous_period(date_from, date_to)
-    refs = _referrals(conn, date_from, date_to)
-    decisions = _decisions(conn, date_from, date_to, as_at)
+    refs = figures.referrals
+    decisions = _decisions(figures.decisions, as_at)
     drafts = [
-        _headline(conn, arrests, prev, date_from, date_to),
+        _headline(figures, arrests, prev, date_from, date_to),
         _disposals(arrests),
-        _arrests_by_month(conn, arrests, date_from, date_to),
+        _arrests_by_month(figures.arrests_by_day, arrests, date_from, date_to),
         _nrm_referrals(refs, date_from, date_to, as_at),
         _nrm_by_exploitation(refs, date_from, date_to, as_at),
         _nrm_decisions(refs, decisions, date_from, date_to, as_at, calendar),
-        _navigator(conn, date_from, date_to, as_at),
-        _vlo(conn, date_from, date_to, as_at),
-        _haven(conn, date_from, date_to, as_at),
+        _navigator(figures.navigator, date_from, date_to, as_at),
+        _vlo(figures, date_from, date_to, as_at),
+        _haven(figures, date_from, date_to, as_at),
     ]
     hidden: dict[str, set[tuple[int, int]]] = {d.key: set() for d in drafts}
     if public:

@@ -17,11 +17,11 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection
 
 from mshtdesk.domain.roles import Action, Entity, Role
 from mshtdesk.domain.text import text_problems
@@ -30,7 +30,20 @@ from mshtdesk.security.keypairs import Signer, b64, unb64, verify_signature
 from mshtdesk.security.keyring import KeyFileDamagedError, Keyring, keyring_path
 from mshtdesk.services.actor import Actor
 from mshtdesk.store.database import Database
-from mshtdesk.store.tables import AUDIT, AUDIT_HEAD, USER
+from mshtdesk.store.queries import audit as q
+from mshtdesk.store.queries.audit import AuditQuery
+
+__all__ = [
+    "GENESIS",
+    "AuditAction",
+    "AuditQuery",
+    "AuditRow",
+    "AuditService",
+    "Verification",
+    "compare_with_backups",
+    "record",
+    "verify_chain",
+]
 
 GENESIS = "0" * 64
 SIGNED_PREFIX = b"mshtdesk-audit-v2\n"
@@ -172,8 +185,8 @@ def record(
     problems = text_problems({"reason": reason, "recipient": recipient}, multiline=("reason",))
     if problems:  # typed by a user: a control or bidi character would act on whoever reads the log
         raise ValidationError(problems)
-    conn.execute(update(AUDIT_HEAD).where(AUDIT_HEAD.c.id == 1).values(last_id=AUDIT_HEAD.c.last_id + 1))
-    event_id, prev = conn.execute(select(AUDIT_HEAD.c.last_id, AUDIT_HEAD.c.last_hash)).one()
+    head = q.take_next_id(conn)
+    event_id, prev = head.last_id, head.last_hash
     when = at or datetime.now(UTC)
     signer = signer or (actor.signer if actor else None)
     values: dict[str, Any] = {
@@ -212,29 +225,26 @@ def record(
     if signer is not None:
         values["signature"] = b64(signer.sign(_signed_message(content, signer.user_id, values["bound_key"])))
     values["hash"] = _event_hash(content, values["signer_id"], values["bound_key"], values["signature"])
-    conn.execute(AUDIT.insert().values(**values))
-    conn.execute(update(AUDIT_HEAD).where(AUDIT_HEAD.c.id == 1).values(last_hash=values["hash"]))
+    q.append_event(conn, values)
     return int(event_id)
 
 
-_COLUMNS = (
-    "id",
-    "at",
-    "user_id",
-    "username",
-    "workstation",
-    "action",
-    "entity",
-    "record_id",
-    "fields",
-    "reason",
-    "recipient",
-    "prev_hash",
-    "hash",
-    "signer_id",
-    "signature",
-    "bound_key",
-)
+def _stored_content(row: Any) -> list[object]:
+    """The chain content of a stored event (a row with ``EVENT_COLUMNS``)."""
+    return _content(
+        row.id,
+        row.at,
+        row.user_id,
+        row.username,
+        row.workstation,
+        row.action,
+        row.entity,
+        row.record_id,
+        row.fields,
+        row.reason,
+        row.recipient,
+        row.prev_hash,
+    )
 
 
 @dataclass
@@ -252,7 +262,7 @@ class _Walk:
 
 def _check_event(walk: _Walk, row: Any) -> str | None:
     """Why this event's signature or key binding does not hold, or None."""
-    content = _content(*row[:12])
+    content = _stored_content(row)
     signer_id, signature, bound_key = row.signer_id, row.signature, row.bound_key
     if signer_id is None:
         if signature or bound_key:
@@ -305,12 +315,9 @@ def verify_chain(db: Database) -> Verification:
     expected_id = 1
     checked = 0
     with db.engine.connect() as conn:
-        users = {
-            int(r[0]): (str(r[1]), str(r[2]), str(r[3]))
-            for r in conn.execute(select(USER.c.id, USER.c.username, USER.c.role, USER.c.signing_key))
-        }
+        users = {u.id: (u.username, u.role, u.signing_key) for u in q.user_keys(conn)}
         walk = _Walk(users, {})
-        for row in conn.execute(select(*(AUDIT.c[c] for c in _COLUMNS)).order_by(AUDIT.c.id)).yield_per(5000):
+        for row in q.events_in_order(conn):
             event_id = row.id
             if event_id != expected_id:
                 return Verification(False, checked, event_id, f"event {expected_id} is missing")
@@ -318,15 +325,15 @@ def verify_chain(db: Database) -> Verification:
                 return Verification(
                     False, checked, event_id, "it does not follow on from the event before it"
                 )
-            content = _content(*row[:12])
+            content = _stored_content(row)
             if _event_hash(content, row.signer_id, row.bound_key, row.signature) != row.hash:
                 return Verification(False, checked, event_id, "its content no longer matches its hash")
             problem = _check_event(walk, row)
             if problem:
                 return Verification(False, checked, event_id, problem)
             prev, expected_id, checked = row.hash, expected_id + 1, checked + 1
-        head_id, head_hash = conn.execute(select(AUDIT_HEAD.c.last_id, AUDIT_HEAD.c.last_hash)).one()
-    if head_id != checked or head_hash != prev:
+        head = q.chain_head(conn)
+    if head.last_id != checked or head.last_hash != prev:
         return Verification(False, checked, checked + 1, "events after it have been removed")
     problem, notes = _check_keys(db, walk)
     if problem:
@@ -395,16 +402,12 @@ def compare_with_backups(db: Database, chain: Verification) -> Verification:
     with db.engine.connect() as conn:
 
         def live(event_id: int) -> str | None:
-            return conn.execute(select(AUDIT.c.hash).where(AUDIT.c.id == event_id)).scalar()
+            return q.event_hash(conn, event_id)
 
-        admins = set(conn.execute(select(USER.c.id).where(USER.c.role == Role.ADMINISTRATOR.value)).scalars())
+        admins = q.ids_with_role(conn, Role.ADMINISTRATOR.value)
         restores = [
             event_id
-            for event_id, signer in conn.execute(
-                select(AUDIT.c.id, AUDIT.c.signer_id).where(
-                    AUDIT.c.entity == "database", AUDIT.c.record_id == "restore"
-                )
-            )
+            for event_id, signer in q.restore_signers(conn)
             if signer is None or signer in admins  # unsigned: before signing began, checked as such
         ]
         for folder in backup_folders(db):
@@ -448,16 +451,6 @@ def compare_with_backups(db: Database, chain: Verification) -> Verification:
     )
 
 
-@dataclass(frozen=True)
-class AuditQuery:
-    username: str | None = None
-    entity: str | None = None
-    record_id: str | None = None
-    date_from: date | None = None
-    date_to: date | None = None
-    action: str | None = None
-
-
 class AuditService:
     """Reading the log is itself recorded: an auditor's search is a consultation of the log."""
 
@@ -472,39 +465,13 @@ class AuditService:
             record(conn, self._actor, AuditAction.CONSULT, Entity.AUDIT_LOG, "verify")
         return result
 
-    def list(self, q: AuditQuery, *, limit: int = 10_000, reason: str = "") -> list[AuditRow]:
+    def list(self, query: AuditQuery, *, limit: int = 10_000, reason: str = "") -> list[AuditRow]:
         self._actor.require(Action.READ, Entity.AUDIT_LOG)
         if reason:  # a reason makes the search a disclosure (an export or a print)
             self._actor.require(Action.EXPORT, Entity.AUDIT_LOG)
-        stmt = select(
-            AUDIT.c.id,
-            AUDIT.c.at,
-            AUDIT.c.username,
-            AUDIT.c.workstation,
-            AUDIT.c.action,
-            AUDIT.c.entity,
-            AUDIT.c.record_id,
-            AUDIT.c.fields,
-            AUDIT.c.reason,
-            AUDIT.c.recipient,
-        )
-        if q.username:
-            stmt = stmt.where(AUDIT.c.username == q.username)
-        if q.entity:
-            stmt = stmt.where(AUDIT.c.entity == q.entity)
-        if q.record_id:
-            stmt = stmt.where(AUDIT.c.record_id == q.record_id)
-        if q.action:
-            stmt = stmt.where(AUDIT.c.action == q.action)
-        if q.date_from:
-            stmt = stmt.where(AUDIT.c.at >= datetime.combine(q.date_from, time.min, UTC))
-        if q.date_to:
-            stmt = stmt.where(AUDIT.c.at < datetime.combine(q.date_to + timedelta(days=1), time.min, UTC))
         with self._db.engine.begin() as conn:
-            rows = [
-                AuditRow(**r._mapping) for r in conn.execute(stmt.order_by(AUDIT.c.id.desc()).limit(limit))
-            ]
-            what = ",".join(f"{k}" for k, v in vars(q).items() if v)
+            rows = [AuditRow(**r._asdict()) for r in q.search(conn, query, limit)]
+            what = ",".join(f"{k}" for k, v in vars(query).items() if v)
             action = AuditAction.DISCLOSE if reason else AuditAction.CONSULT
             record(
                 conn,

@@ -6,7 +6,6 @@ writes, and records what it did in the audit log in the same transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -15,7 +14,10 @@ from sqlalchemy import Connection
 from mshtdesk.domain.changes import Data
 from mshtdesk.domain.disposal_table import DisposalTable
 from mshtdesk.domain.roles import Action, Entity
-from mshtdesk.services import custody_import, nrm_import
+from mshtdesk.imports.custody import CustodyImport, ImportSummary
+from mshtdesk.imports.nrm import NrmImport, NrmImportSummary
+from mshtdesk.imports.pipeline import Cancel, ImportFormat, Progress, S, run_import
+from mshtdesk.imports.source import CsvSource, open_source
 from mshtdesk.services.actor import Actor
 from mshtdesk.services.audit import AuditAction, AuditService, record
 from mshtdesk.services.backups import BackupService
@@ -23,14 +25,11 @@ from mshtdesk.services.calendar import CalendarService
 from mshtdesk.services.changes import writes
 from mshtdesk.services.com_report import ReportService
 from mshtdesk.services.contacts import ContactService
-from mshtdesk.services.csv_source import CsvSource, open_source
-from mshtdesk.services.custody_import import ImportSummary, Progress
 from mshtdesk.services.disposal_report import disposal_table
 from mshtdesk.services.exports import ExportFiles
 from mshtdesk.services.haven import HavenService
 from mshtdesk.services.navigator import NavigatorService
 from mshtdesk.services.nrm import NrmService
-from mshtdesk.services.nrm_import import NrmImportSummary
 from mshtdesk.services.pathway import PathwayService
 from mshtdesk.services.people import PeopleService
 from mshtdesk.services.reference import ReferenceService
@@ -122,31 +121,11 @@ class Backend:
         *,
         dry_run: bool = False,
         progress: Progress | None = None,
-        cancel: Callable[[], bool] | None = None,
+        cancel: Cancel | None = None,
     ) -> ImportSummary:
         """A combination of the export with the register: needs create rights, recorded once per file."""
-        self.actor.require(Action.CREATE, Entity.ARREST)
-
-        def audit(conn: Connection, summary: ImportSummary) -> None:
-            record(
-                conn,
-                self.actor,
-                AuditAction.COMBINE,
-                "import_batch",
-                summary.batch_id or "",
-                fields=("arrests", "offences", "disposal_events"),
-                reason=f"custody import of {file_name}",
-            )
-
-        return custody_import.import_custody(
-            self.db,
-            data,
-            file_name,
-            dry_run=dry_run,
-            progress=progress,
-            cancel=cancel,
-            on_commit=None if dry_run else audit,
-        )
+        fmt = CustodyImport(date.today())
+        return self._import(fmt, data, file_name, dry_run=dry_run, progress=progress, cancel=cancel)
 
     def import_file(
         self,
@@ -154,7 +133,7 @@ class Backend:
         *,
         dry_run: bool = False,
         progress: Progress | None = None,
-        cancel: Callable[[], bool] | None = None,
+        cancel: Cancel | None = None,
     ) -> ImportSummary:
         with open_source(path) as source:
             return self.import_custody(
@@ -169,34 +148,12 @@ class Backend:
         *,
         dry_run: bool = False,
         progress: Progress | None = None,
-        cancel: Callable[[], bool] | None = None,
+        cancel: Cancel | None = None,
     ) -> NrmImportSummary:
         """A team's NRM register combined with the database: needs the rights to create referrals and
         people; recorded once per file."""
-        self.actor.require(Action.CREATE, Entity.NRM_REFERRAL)
-        self.actor.require(Action.CREATE, Entity.PERSON)
-
-        def audit(conn: Connection, summary: NrmImportSummary) -> None:
-            record(
-                conn,
-                self.actor,
-                AuditAction.COMBINE,
-                "import_batch",
-                summary.batch_id or "",
-                fields=("people", "nrm_referrals", "nrm_decisions"),
-                reason=f"NRM register import of {file_name}",
-            )
-
-        return nrm_import.import_nrm(
-            self.db,
-            data,
-            file_name,
-            dry_run=dry_run,
-            progress=progress,
-            cancel=cancel,
-            recorded_by=self.actor.user_id,
-            on_commit=None if dry_run else audit,
-        )
+        fmt = NrmImport(date.today(), recorded_by=self.actor.user_id)
+        return self._import(fmt, data, file_name, dry_run=dry_run, progress=progress, cancel=cancel)
 
     def import_nrm_file(
         self,
@@ -204,10 +161,47 @@ class Backend:
         *,
         dry_run: bool = False,
         progress: Progress | None = None,
-        cancel: Callable[[], bool] | None = None,
+        cancel: Cancel | None = None,
     ) -> NrmImportSummary:
         with open_source(path) as source:
             return self.import_nrm(source, Path(path).name, dry_run=dry_run, progress=progress, cancel=cancel)
+
+    def _import(
+        self,
+        fmt: ImportFormat[S],
+        data: bytes | CsvSource,
+        file_name: str,
+        *,
+        dry_run: bool,
+        progress: Progress | None,
+        cancel: Cancel | None,
+    ) -> S:
+        """Every import: the rights its format needs, then the pipeline, with one audit record of a
+        file that changed something, inside the transaction that writes it."""
+        for action, entity in fmt.needs:
+            self.actor.require(action, entity)
+
+        def audit(conn: Connection, summary: S) -> None:
+            record(
+                conn,
+                self.actor,
+                AuditAction.COMBINE,
+                "import_batch",
+                summary.batch_id or "",
+                fields=fmt.audit_fields,
+                reason=fmt.audit_reason.format(file_name=file_name),
+            )
+
+        return run_import(
+            self.db,
+            fmt,
+            data,
+            file_name,
+            dry_run=dry_run,
+            progress=progress,
+            cancel=cancel,
+            on_commit=None if dry_run else audit,
+        )
 
     def unlock(self, password: str) -> None:
         """After an idle lock: the same user's password again (AuthenticationError if wrong)."""

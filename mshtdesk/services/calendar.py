@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection
 
 from mshtdesk.domain.changes import Data
 from mshtdesk.domain.dates import uk
@@ -18,12 +18,12 @@ from mshtdesk.services.actor import Actor
 from mshtdesk.services.audit import AuditAction, record
 from mshtdesk.services.changes import writes
 from mshtdesk.store.database import Database
-from mshtdesk.store.tables import CALENDAR_DAY
+from mshtdesk.store.queries import calendar as q
 
 
 def load_calendar(conn: Connection) -> WorkingCalendar:
     """One query; the overrides are a handful of rows, so callers load it once per operation."""
-    rows = conn.execute(select(CALENDAR_DAY.c.day, CALENDAR_DAY.c.working)).all()
+    rows = q.working_overrides(conn)
     return WorkingCalendar(
         extra_non_working=tuple(d for d, working in rows if not working),
         extra_working=tuple(d for d, working in rows if working),
@@ -55,12 +55,8 @@ class CalendarService:
         """Every override, oldest day first."""
         self._actor.require(Action.READ, Entity.REFERENCE)
         with self._db.engine.connect() as conn:
-            rows = conn.execute(
-                select(CALENDAR_DAY.c.day, CALENDAR_DAY.c.working, CALENDAR_DAY.c.label).order_by(
-                    CALENDAR_DAY.c.day
-                )
-            ).all()
-        return [CalendarOverride(d, bool(w), label) for d, w, label in rows]
+            rows = q.calendar_days(conn)
+        return [CalendarOverride(day=r.day, working=r.working, label=r.label) for r in rows]
 
     def calendar(self) -> WorkingCalendar:
         """The working calendar the clocks use (bank holidays with these overrides)."""
@@ -79,7 +75,7 @@ class CalendarService:
             raise ValidationError({"label": problem})
         with self._db.engine.begin() as conn:
             current = load_calendar(conn)
-            if conn.execute(select(CALENDAR_DAY.c.day).where(CALENDAR_DAY.c.day == day)).first():
+            if q.has_day(conn, day):
                 raise ValidationError(
                     {"day": f"{uk(day)} is already on the list; remove it first to change it."}
                 )
@@ -92,7 +88,7 @@ class CalendarService:
                     raise ValidationError({"day": f"{uk(day)} is already a working day."})
             elif not current.is_working_day(day):
                 raise ValidationError({"day": f"{uk(day)} is already a non-working day."})
-            conn.execute(insert(CALENDAR_DAY).values(day=day, working=working, label=label))
+            q.add_day(conn, day, working, label)
             record(
                 conn,
                 self._actor,
@@ -107,8 +103,7 @@ class CalendarService:
         """Take a day off the list: it goes back to the England & Wales default."""
         self._actor.require(Action.ADMINISTER, Entity.REFERENCE)
         with self._db.engine.begin() as conn:
-            gone = conn.execute(delete(CALENDAR_DAY).where(CALENDAR_DAY.c.day == day)).rowcount
-            if gone != 1:
+            if not q.remove_day(conn, day):
                 raise NotFoundError(f"{uk(day)} is not on the list of calendar changes.")
             record(
                 conn,

@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
-from sqlalchemy import func, insert, select
-
 from mshtdesk.domain.changes import Data
 from mshtdesk.domain.dates import uk
 from mshtdesk.domain.forces import PROFILES
@@ -31,8 +29,10 @@ from mshtdesk.services.calendar import load_calendar
 from mshtdesk.services.changes import writes
 from mshtdesk.services.disposal_report import check_period, disposal_table
 from mshtdesk.store.database import Database
-from mshtdesk.store.reference import PROFILE_KEY
-from mshtdesk.store.tables import REPORT_RUN, SETTING
+from mshtdesk.store.queries import report_runs as runs
+from mshtdesk.store.queries.com import com_figures
+from mshtdesk.store.queries.report_runs import StoredRun
+from mshtdesk.store.reference import force_profile_key
 
 #: A progress callback: what is happening, steps done, steps in all.
 Progress = Callable[[str, int, int], None]
@@ -169,8 +169,7 @@ class ReportService:
 
     def _force(self) -> str:
         with self._db.engine.connect() as conn:
-            key = conn.execute(select(SETTING.c.value).where(SETTING.c.key == PROFILE_KEY)).scalar()
-        profile = PROFILES.get(str(key or ""))
+            profile = PROFILES.get(force_profile_key(conn))
         return profile.name if profile else "Police force"
 
     def build(self, req: ReportRequest) -> ComReport:
@@ -189,16 +188,17 @@ class ReportService:
         force = self._force()
         with self._db.engine.connect() as conn:
             calendar = load_calendar(conn)
-            return build_com_report(
-                conn,
-                req.date_from,
-                req.date_to,
-                req.as_at,
-                public=req.public,
-                arrests=arrests,
-                calendar=calendar,
-                force=force,
-            )
+            figures = com_figures(conn, req.date_from, req.date_to, req.as_at, prev)
+        return build_com_report(
+            figures,
+            req.date_from,
+            req.date_to,
+            req.as_at,
+            public=req.public,
+            arrests=arrests,
+            calendar=calendar,
+            force=force,
+        )
 
     def render(self, req: ReportRequest, *, progress: Progress | None = None) -> RenderedReport:
         """Build and typeset (to preview); nothing is disclosed until ``disclose`` records it."""
@@ -276,8 +276,9 @@ class ReportService:
             params["force"] = rendered.report.force
         now = datetime.now(UTC)
         with self._db.engine.begin() as conn:
-            inserted = conn.execute(
-                insert(REPORT_RUN).values(
+            run_id = runs.insert_run(
+                conn,
+                dict(
                     report=req.kind.value,
                     period_from=req.date_from,
                     period_to=req.date_to,
@@ -293,10 +294,8 @@ class ReportService:
                     user_id=self._actor.user_id,
                     username=self._actor.username,
                     created_at=now,
-                )
-            ).inserted_primary_key
-            assert inserted is not None
-            run_id = inserted[0]
+                ),
+            )
             record(
                 conn,
                 self._actor,
@@ -306,7 +305,7 @@ class ReportService:
                 fields=(req.kind.value, fmt.value, "public" if req.public else "internal"),
                 reason=reason.strip(),
             )
-        return self.get(int(run_id))
+        return self.get(run_id)
 
     def produce(
         self,
@@ -331,19 +330,18 @@ class ReportService:
     def count(self) -> int:
         self._actor.require(Action.READ, Entity.DISPOSAL_REPORT)
         with self._db.engine.connect() as conn:
-            return int(conn.execute(select(func.count()).select_from(REPORT_RUN)).scalar_one())
+            return runs.count_runs(conn)
 
     def history(self, *, offset: int = 0, limit: int = 200) -> list[ReportRun]:
         """Past runs, newest first, one page (their parameters, never their contents)."""
         self._actor.require(Action.READ, Entity.DISPOSAL_REPORT)
-        q = select(REPORT_RUN).order_by(REPORT_RUN.c.created_at.desc(), REPORT_RUN.c.id.desc())
         with self._db.engine.connect() as conn:
-            return [_run(r) for r in conn.execute(q.offset(offset).limit(limit))]
+            return [_run(r) for r in runs.page_runs(conn, offset=offset, limit=limit)]
 
     def get(self, run_id: int) -> ReportRun:
         self._actor.require(Action.READ, Entity.DISPOSAL_REPORT)
         with self._db.engine.connect() as conn:
-            row = conn.execute(select(REPORT_RUN).where(REPORT_RUN.c.id == run_id)).first()
+            row = runs.get_run(conn, run_id)
         if row is None:
             raise NotFoundError(f"There is no report run {run_id}.")
         return _run(row)
@@ -361,29 +359,28 @@ class ReportService:
         return Regeneration(run, original, rendered)
 
 
-def _run(row: object) -> ReportRun:
-    r = row._mapping  # type: ignore[attr-defined]
+def _run(r: StoredRun) -> ReportRun:
     try:
-        params = json.loads(r["parameters"] or "{}")
+        params = json.loads(r.parameters or "{}")
     except ValueError:
         params = {}
-    created = r["created_at"]
+    created = r.created_at
     if created.tzinfo is None:
         created = created.replace(tzinfo=UTC)
     return ReportRun(
-        id=int(r["id"]),
-        kind=ReportKind(r["report"]),
-        date_from=r["period_from"],
-        date_to=r["period_to"],
-        as_at=r["as_at"],
-        public=bool(r["public"]),
-        classification=r["classification"],
-        output_format=r["output_format"],
-        file_name=r["file_name"],
-        sha256=r["sha256"],
-        size_bytes=int(r["size_bytes"]),
+        id=r.id,
+        kind=ReportKind(r.report),
+        date_from=r.period_from,
+        date_to=r.period_to,
+        as_at=r.as_at,
+        public=bool(r.public),
+        classification=r.classification,
+        output_format=r.output_format,
+        file_name=r.file_name,
+        sha256=r.sha256,
+        size_bytes=int(r.size_bytes),
         json_sha256=str(params.get("json_sha256", "")),
-        reason=r["reason"],
-        username=r["username"],
+        reason=r.reason,
+        username=r.username,
         created_at=created,
     )

@@ -13,9 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
-from sqlalchemy import Connection, Select, and_, exists, func, insert, or_, select
+from sqlalchemy import Connection
 
 from mshtdesk.domain.changes import Data
 from mshtdesk.domain.clocks import (
@@ -26,7 +25,7 @@ from mshtdesk.domain.clocks import (
     vlo_next_contact_due,
 )
 from mshtdesk.domain.dates import uk
-from mshtdesk.domain.roles import Action, Entity
+from mshtdesk.domain.roles import PERMISSIONS, Action, Entity
 from mshtdesk.domain.support import ContactMethod, ContactPurpose, NotifiableDecision
 from mshtdesk.domain.text import add_text_problems
 from mshtdesk.errors import ValidationError
@@ -34,9 +33,12 @@ from mshtdesk.services.actor import Actor
 from mshtdesk.services.audit import AuditAction, record
 from mshtdesk.services.calendar import load_calendar
 from mshtdesk.services.changes import writes
-from mshtdesk.services.support_scope import person_condition, plain_name, require_person
+from mshtdesk.services.support_scope import plain_name, require_person
 from mshtdesk.store.database import Database
-from mshtdesk.store.tables import PERSON, SETTING, USER, VLO_CONTACT, utcnow
+from mshtdesk.store.queries import contacts as queries
+from mshtdesk.store.queries.contacts import ContactQuery
+from mshtdesk.store.queries.scope import PersonScope
+from mshtdesk.store.tables import utcnow
 
 #: The Setting key holding the default days between contacts.
 INTERVAL_SETTING = "vlo_contact_interval_days"
@@ -106,14 +108,13 @@ OPTED_OUT = (
     "This victim has opted out of updates, so no investigation update or decision notification is sent "
     "to them; the refusal is recorded. Welfare and safeguarding contacts can still be logged."
 )
-_C = VLO_CONTACT
 
 
 def read_interval(conn: Connection) -> int:
     """The setting's days between contacts; the default when unset or not a whole number of days."""
-    value = conn.execute(select(SETTING.c.value).where(SETTING.c.key == INTERVAL_SETTING)).scalar()
+    value = queries.setting(conn, INTERVAL_SETTING)
     try:
-        days = int(str(value).strip()) if value is not None else DEFAULT_VLO_CONTACT_INTERVAL_DAYS
+        days = int(value.strip()) if value is not None else DEFAULT_VLO_CONTACT_INTERVAL_DAYS
     except ValueError:
         return DEFAULT_VLO_CONTACT_INTERVAL_DAYS
     return days if days >= 1 else DEFAULT_VLO_CONTACT_INTERVAL_DAYS
@@ -162,39 +163,21 @@ class ContactService:
     def now(self) -> datetime:
         return self._now or datetime.now(UTC)
 
-    def _filtered(self, stmt: Select[Any], q: ContactFilter) -> Select[Any]:
-        scope = person_condition(self._actor, Entity.VLO_CONTACT, _C.c.person_id)
-        if scope is not None:
-            stmt = stmt.where(scope)
-        if q.person_id is not None:
-            stmt = stmt.where(_C.c.person_id == q.person_id)
-        if q.mine:
-            stmt = stmt.where(_C.c.vlo_user_id == self._actor.user_id)
-        if q.purpose is not None:
-            stmt = stmt.where(_C.c.purpose == ContactPurpose(q.purpose).value)
-        if q.overdue:
-            later = _C.alias("later_contact")
-            stmt = stmt.where(
-                _C.c.next_contact_due < london_date(self.now),
-                ~exists().where(
-                    later.c.person_id == _C.c.person_id,
-                    or_(
-                        later.c.contact_at > _C.c.contact_at,
-                        and_(later.c.contact_at == _C.c.contact_at, later.c.id > _C.c.id),
-                    ),
-                ),
-            )
-        if q.vlo:
-            logged_by = USER.alias("logged_by")
-            stmt = stmt.where(
-                exists().where(logged_by.c.id == _C.c.vlo_user_id, logged_by.c.username == q.vlo)
-            )
-        return stmt
+    def _query(self, q: ContactFilter) -> ContactQuery:
+        grant = PERMISSIONS[self._actor.role].get(Entity.VLO_CONTACT)
+        return ContactQuery(
+            scope=PersonScope(None if grant is None else grant[1], self._actor.user_id),
+            person_id=q.person_id,
+            logged_by_id=self._actor.user_id if q.mine else None,
+            purpose=ContactPurpose(q.purpose).value if q.purpose is not None else None,
+            logged_by=q.vlo,
+            latest_due_before=london_date(self.now) if q.overdue else None,
+        )
 
     def count(self, q: ContactFilter = ContactFilter()) -> int:
         self._actor.require(Action.READ, Entity.VLO_CONTACT)
         with self._db.engine.connect() as conn:
-            return int(conn.execute(self._filtered(select(func.count()).select_from(_C), q)).scalar_one())
+            return queries.count_contacts(conn, self._query(q))
 
     def list(
         self, q: ContactFilter = ContactFilter(), *, offset: int = 0, limit: int = 200
@@ -202,37 +185,11 @@ class ContactService:
         """One page of contacts in scope, latest first. Listing one person's contacts is a consultation
         of that person's record."""
         self._actor.require(Action.READ, Entity.VLO_CONTACT)
-        stmt = select(
-            _C.c.id,
-            _C.c.person_id,
-            PERSON.c.person_ref,
-            PERSON.c.surname,
-            PERSON.c.forenames,
-            func.coalesce(USER.c.username, ""),
-            _C.c.contact_at,
-            _C.c.method,
-            _C.c.purpose,
-            _C.c.interpreter_language,
-            _C.c.decision_notified,
-            _C.c.decision_date,
-            _C.c.notification_due,
-            _C.c.notified_on_time,
-            _C.c.safeguarding_concern,
-            _C.c.summary,
-            _C.c.next_contact_due,
-        ).select_from(
-            _C.join(PERSON, PERSON.c.id == _C.c.person_id).outerjoin(USER, USER.c.id == _C.c.vlo_user_id)
-        )
-        stmt = (
-            self._filtered(stmt, q)
-            .order_by(_C.c.contact_at.desc(), _C.c.id.desc())
-            .offset(offset)
-            .limit(limit)
-        )
+        query = self._query(q)
         with self._db.engine.begin() as conn:
             if q.person_id is not None:
                 require_person(conn, self._actor, Action.READ, Entity.VLO_CONTACT, q.person_id)
-            rows = conn.execute(stmt).all()
+            rows = queries.page_contacts(conn, query, offset=offset, limit=limit)
             if q.person_id is not None:
                 record(
                     conn,
@@ -244,22 +201,24 @@ class ContactService:
                 )
         return [
             ContactRow(
-                id=r[0],
-                person_id=r[1],
-                person_ref=r[2],
-                person_name=plain_name(r[3], r[4], r[2]),
-                vlo=r[5],
-                contact_at=r[6],
-                method=ContactMethod.parse(r[7]) or ContactMethod.IN_PERSON,
-                purpose=ContactPurpose.parse(r[8]) or ContactPurpose.WELFARE,
-                interpreter_language=r[9],
-                decision_notified=NotifiableDecision.parse(r[10]) if r[10] else None,
-                decision_date=r[11],
-                notification_due=r[12],
-                notified_on_time=r[13],
-                safeguarding_concern=r[14],
-                summary=r[15],
-                next_contact_due=r[16],
+                id=r.id,
+                person_id=r.person_id,
+                person_ref=r.person_ref,
+                person_name=plain_name(r.surname, r.forenames, r.person_ref),
+                vlo=r.vlo,
+                contact_at=r.contact_at,
+                method=ContactMethod.parse(r.method) or ContactMethod.IN_PERSON,
+                purpose=ContactPurpose.parse(r.purpose) or ContactPurpose.WELFARE,
+                interpreter_language=r.interpreter_language,
+                decision_notified=NotifiableDecision.parse(r.decision_notified)
+                if r.decision_notified
+                else None,
+                decision_date=r.decision_date,
+                notification_due=r.notification_due,
+                notified_on_time=r.notified_on_time,
+                safeguarding_concern=r.safeguarding_concern,
+                summary=r.summary,
+                next_contact_due=r.next_contact_due,
             )
             for r in rows
         ]
@@ -279,10 +238,7 @@ class ContactService:
         saved: ContactSaved | None = None
         with self._db.engine.begin() as conn:
             require_person(conn, self._actor, Action.CREATE, Entity.VLO_CONTACT, data.person_id)
-            opted_out = conn.execute(
-                select(PERSON.c.opted_out_of_updates).where(PERSON.c.id == data.person_id)
-            ).scalar()
-            if opted_out and purpose.is_update:
+            if purpose.is_update and queries.opted_out_of_updates(conn, data.person_id):
                 # nothing is written but the record that the opt-out was respected; refused below
                 record(
                     conn,
@@ -333,7 +289,7 @@ class ContactService:
             "version": 1,
             "created_at": utcnow(),
         }
-        contact_id = int(conn.execute(insert(_C).returning(_C.c.id), values).scalar_one())
+        contact_id = queries.insert_contact(conn, values)
         filled = [
             k
             for k in (

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, func, insert, or_, select, update
+from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 from mshtdesk.domain.changes import Data
@@ -35,9 +35,10 @@ from mshtdesk.errors import ConflictError, NotFoundError, ValidationError
 from mshtdesk.services.actor import Actor
 from mshtdesk.services.audit import AuditAction, record
 from mshtdesk.services.changes import returned, writes
-from mshtdesk.services.support_scope import like_pattern, plain_name
+from mshtdesk.services.support_scope import plain_name
 from mshtdesk.store.database import Database
-from mshtdesk.store.tables import DISTRICT, HAVEN_BED, HAVEN_STAY, PERSON, utcnow
+from mshtdesk.store.queries import haven as queries
+from mshtdesk.store.tables import utcnow
 
 ANONYMOUS = "Anonymous"
 
@@ -110,8 +111,6 @@ BED_ENTITY = "haven_bed"
 #: A clock a few minutes ahead on another workstation is not "the future".
 CLOCK_SKEW = timedelta(minutes=5)
 LIMITS = {"operation": 120, "notes": 4000}
-_STAY = HAVEN_STAY
-_BED = HAVEN_BED
 
 
 def _bed_text(label: str, room: str) -> str:
@@ -143,58 +142,30 @@ def _is_open_bed_clash(error: IntegrityError) -> bool:
     return "ux_haven_stay_open_bed" in text or "haven_stay.bed_id" in text
 
 
-def _stay_columns() -> tuple[Any, ...]:
-    return (
-        _STAY.c.id,
-        _STAY.c.person_id,
-        func.coalesce(PERSON.c.person_ref, ""),
-        func.coalesce(PERSON.c.surname, ""),
-        func.coalesce(PERSON.c.forenames, ""),
-        _STAY.c.bed_id,
-        _BED.c.label,
-        _BED.c.room,
-        _STAY.c.admitted_at,
-        _STAY.c.discharged_at,
-        _STAY.c.adults,
-        _STAY.c.children,
-        func.coalesce(DISTRICT.c.code, ""),
-        _STAY.c.operation,
-        _STAY.c.nrm_decision_at_reception,
-        _STAY.c.discharge_destination,
-        _STAY.c.version,
-        _STAY.c.services,
-        _STAY.c.notes,
-    )
-
-
-def _stay_from() -> Any:
-    return (
-        _STAY.join(_BED, _BED.c.id == _STAY.c.bed_id)
-        .outerjoin(PERSON, PERSON.c.id == _STAY.c.person_id)
-        .outerjoin(DISTRICT, DISTRICT.c.id == _STAY.c.referring_district_id)
-    )
-
-
-def _row(r: Any, now: datetime) -> StayRow:
-    person_ref = r[2]
+def _row(r: queries.StayListRow, now: datetime) -> StayRow:
     return StayRow(
-        id=r[0],
-        person_id=r[1],
-        person_ref=person_ref,
-        person_name=plain_name(r[3], r[4], person_ref) if r[1] is not None else ANONYMOUS,
-        bed_id=r[5],
-        bed=_bed_text(r[6], r[7]),
-        admitted_at=r[8],
-        discharged_at=r[9],
-        length_of_stay=length_of_stay(r[8], r[9], now),
-        bed_nights=bed_nights(r[8], r[9], now),
-        adults=r[10],
-        children=r[11],
-        referring_district=r[12],
-        operation=r[13],
-        nrm_decision_at_reception=ReceptionDecision.parse(r[14]) or ReceptionDecision.UNDECIDED,
-        discharge_destination=DischargeDestination.parse(r[15]) if r[15] else None,
-        version=r[16],
+        id=r.id,
+        person_id=r.person_id,
+        person_ref=r.person_ref,
+        person_name=plain_name(r.surname, r.forenames, r.person_ref)
+        if r.person_id is not None
+        else ANONYMOUS,
+        bed_id=r.bed_id,
+        bed=_bed_text(r.bed, r.room),
+        admitted_at=r.admitted_at,
+        discharged_at=r.discharged_at,
+        length_of_stay=length_of_stay(r.admitted_at, r.discharged_at, now),
+        bed_nights=bed_nights(r.admitted_at, r.discharged_at, now),
+        adults=r.adults,
+        children=r.children,
+        referring_district=r.referring_district,
+        operation=r.operation,
+        nrm_decision_at_reception=ReceptionDecision.parse(r.nrm_decision_at_reception)
+        or ReceptionDecision.UNDECIDED,
+        discharge_destination=DischargeDestination.parse(r.discharge_destination)
+        if r.discharge_destination
+        else None,
+        version=r.version,
     )
 
 
@@ -220,16 +191,9 @@ class HavenService:
             or self._actor.may(Action.ADMINISTER, Entity.REFERENCE)
         ):
             self._actor.require(Action.READ, Entity.HAVEN_STAY)
-        stmt = select(
-            _BED.c.id, _BED.c.label, _BED.c.room, _BED.c.active, _BED.c.sort_order, _STAY.c.id
-        ).select_from(
-            _BED.outerjoin(_STAY, and_(_STAY.c.bed_id == _BED.c.id, _STAY.c.discharged_at.is_(None)))
-        )
-        if not include_retired:
-            stmt = stmt.where(_BED.c.active)
         with self._db.engine.connect() as conn:
-            rows = conn.execute(stmt.order_by(_BED.c.sort_order, _BED.c.label)).all()
-        return [BedRow(*r) for r in rows]
+            rows = queries.beds(conn, include_retired=include_retired)
+        return [BedRow(b.id, b.label, b.room, b.active, b.sort_order, b.stay_id) for b in rows]
 
     @writes(Data.HAVEN_BED, ids=returned)
     def add_bed(self, label: str, room: str = "", sort_order: int | None = None) -> int:
@@ -243,37 +207,23 @@ class HavenService:
         if problems := text_problems({"label": label, "room": room}):
             raise ValidationError(problems)
         with self._db.engine.begin() as conn:
-            if conn.execute(select(_BED.c.id).where(func.lower(_BED.c.label) == label.casefold())).first():
+            if queries.bed_labelled(conn, label):
                 raise ValidationError({"label": f"There is already a bed labelled {label}."})
-            if sort_order is None:
-                sort_order = (
-                    int(conn.execute(select(func.coalesce(func.max(_BED.c.sort_order), 0))).scalar_one()) + 1
-                )
-            bed_id = int(
-                conn.execute(
-                    insert(_BED).returning(_BED.c.id),
-                    {"label": label, "room": room, "active": True, "sort_order": sort_order},
-                ).scalar_one()
-            )
+            bed_id = queries.insert_bed(conn, label, room, sort_order)
             record(conn, self._actor, AuditAction.ADMINISTER, BED_ENTITY, bed_id, fields=("label", "room"))
         return bed_id
 
     def _set_active(self, bed_id: int, active: bool) -> None:
         self._actor.require(Action.ADMINISTER, Entity.REFERENCE)
         with self._db.engine.begin() as conn:
-            found = conn.execute(select(_BED.c.label).where(_BED.c.id == bed_id)).scalar()
+            found = queries.bed_label(conn, bed_id)
             if found is None:
                 raise NotFoundError("That bed is no longer configured.")
-            if (
-                not active
-                and conn.execute(
-                    select(_STAY.c.id).where(_STAY.c.bed_id == bed_id, _STAY.c.discharged_at.is_(None))
-                ).first()
-            ):
+            if not active and queries.bed_occupied(conn, bed_id):
                 raise ValidationError(
                     {"bed": f"That bed ({found}) is occupied; it can be retired once its guest has left."}
                 )
-            conn.execute(update(_BED).where(_BED.c.id == bed_id).values(active=active))
+            queries.set_bed_active(conn, bed_id, active)
             record(conn, self._actor, AuditAction.ADMINISTER, BED_ENTITY, bed_id, fields=("active",))
 
     @writes(Data.HAVEN_BED, arg="bed_id")
@@ -287,50 +237,24 @@ class HavenService:
         self._set_active(bed_id, True)
 
     # ----- stays -----------------------------------------------------------------------------------
-    def _filtered(self, stmt: Select[Any], q: StayFilter) -> Select[Any]:
-        if q.in_house:
-            stmt = stmt.where(_STAY.c.discharged_at.is_(None))
-        if q.text.strip():
-            pattern = like_pattern(q.text)
-            stmt = stmt.where(
-                or_(
-                    *(
-                        func.lower(c).like(pattern, escape="\\")
-                        for c in (
-                            PERSON.c.surname,
-                            PERSON.c.forenames,
-                            PERSON.c.person_ref,
-                            _STAY.c.operation,
-                        )
-                    )
-                )
-            )
-        return stmt
-
     def count(self, q: StayFilter = StayFilter()) -> int:
         self._actor.require(Action.READ, Entity.HAVEN_STAY)
-        stmt = self._filtered(
-            select(func.count()).select_from(_STAY.outerjoin(PERSON, PERSON.c.id == _STAY.c.person_id)), q
-        )
         with self._db.engine.connect() as conn:
-            return int(conn.execute(stmt).scalar_one())
+            return queries.count_stays(conn, in_house=q.in_house, text=q.text)
 
     def stays(self, q: StayFilter = StayFilter(), *, offset: int = 0, limit: int = 200) -> list[StayRow]:
         """One page of stays, latest admission first, with derived length of stay and bed nights."""
         self._actor.require(Action.READ, Entity.HAVEN_STAY)
-        stmt = self._filtered(select(*_stay_columns()).select_from(_stay_from()), q)
-        stmt = stmt.order_by(_STAY.c.admitted_at.desc(), _STAY.c.id.desc()).offset(offset).limit(limit)
         now = self.now
         with self._db.engine.connect() as conn:
-            return [_row(r, now) for r in conn.execute(stmt)]
+            rows = queries.page_stays(conn, in_house=q.in_house, text=q.text, offset=offset, limit=limit)
+        return [_row(r, now) for r in rows]
 
     def get(self, stay_id: int) -> StayDetail:
         """Open one stay (a consultation)."""
         self._actor.require(Action.READ, Entity.HAVEN_STAY)
         with self._db.engine.begin() as conn:
-            r = conn.execute(
-                select(*_stay_columns()).select_from(_stay_from()).where(_STAY.c.id == stay_id)
-            ).one_or_none()
+            r = queries.get_stay(conn, stay_id)
             if r is None:
                 raise NotFoundError("That Haven House stay is no longer in the register.")
             record(conn, self._actor, AuditAction.CONSULT, Entity.HAVEN_STAY, stay_id)
@@ -343,66 +267,53 @@ class HavenService:
             operation=row.operation,
             adults=row.adults,
             children=row.children,
-            services=split_codes(HavenServiceGiven, r[17]),
+            services=split_codes(HavenServiceGiven, r.services),
             nrm_decision_at_reception=row.nrm_decision_at_reception,
-            notes=r[18],
+            notes=r.notes,
         )
-        return StayDetail(stay_id, row, data, r[18], row.version)
+        return StayDetail(stay_id, row, data, r.notes, row.version)
 
     def _resolve(self, conn: Connection, data: StayInput) -> int | None:
         """Check the person and the district; the district's id (None when not given)."""
-        if (
-            data.person_id is not None
-            and conn.execute(select(PERSON.c.id).where(PERSON.c.id == data.person_id)).first() is None
-        ):
+        if data.person_id is not None and not queries.person_exists(conn, data.person_id):
             raise NotFoundError("That person is no longer in the register.")
         if not data.referring_district.strip():
             return None
-        text = data.referring_district.strip().casefold()
-        found = conn.execute(
-            select(DISTRICT.c.id).where(
-                or_(func.lower(DISTRICT.c.code) == text, func.lower(DISTRICT.c.name) == text)
-            )
-        ).scalar()
+        found = queries.district_id(conn, data.referring_district)
         if found is None:
             raise ValidationError(
                 {"referring_district": f"{data.referring_district} is not a district of this force."}
             )
-        return int(found)
+        return found
 
     def _check_bed(self, conn: Connection, bed_id: int, own_stay: int | None) -> str:
         """The bed's label, if it can take this stay; a clear refusal when the house or the bed is full."""
-        beds = conn.execute(
-            select(_BED.c.id, _BED.c.label, _BED.c.room, _BED.c.active, _STAY.c.id, _STAY.c.admitted_at)
-            .select_from(
-                _BED.outerjoin(_STAY, and_(_STAY.c.bed_id == _BED.c.id, _STAY.c.discharged_at.is_(None)))
-            )
-            .order_by(_BED.c.sort_order, _BED.c.label)
-        ).all()
-        chosen = next((b for b in beds if b[0] == bed_id), None)
+        beds = queries.beds(conn)
+        chosen = next((b for b in beds if b.id == bed_id), None)
         if chosen is None:
             raise ValidationError({"bed_id": "That bed is no longer configured; choose another."})
-        free = [_bed_text(b[1], b[2]) for b in beds if b[3] and (b[4] is None or b[4] == own_stay)]
-        if not chosen[3]:
-            raise ValidationError({"bed_id": f"That bed ({chosen[1]}) has been retired; choose another."})
-        if chosen[4] is not None and chosen[4] != own_stay:
+        free = [_bed_text(b.label, b.room) for b in beds if b.active and b.stay_id in (None, own_stay)]
+        if not chosen.active:
+            raise ValidationError({"bed_id": f"That bed ({chosen.label}) has been retired; choose another."})
+        if chosen.stay_id is not None and chosen.stay_id != own_stay:
             if not free:
-                active = sum(1 for b in beds if b[3])
+                active = sum(1 for b in beds if b.active)
                 raise ValidationError(
                     {
                         "bed_id": f"Haven House is full: all {active} beds are occupied. Discharge someone "
                         "first, or find the person another place of safety."
                     }
                 )
-            since = chosen[5].astimezone(LONDON)
+            assert chosen.admitted_at is not None  # an open stay has an admission
+            since = chosen.admitted_at.astimezone(LONDON)
             raise ValidationError(
                 {
-                    "bed_id": f"That bed ({chosen[1]}) has been occupied since {uk(since.date())} "
+                    "bed_id": f"That bed ({chosen.label}) has been occupied since {uk(since.date())} "
                     f"{since:%H:%M}. "
                     f"Free: {', '.join(free)}."
                 }
             )
-        return str(chosen[1])
+        return chosen.label
 
     def _values(self, conn: Connection, data: StayInput) -> dict[str, Any]:
         return {
@@ -434,7 +345,7 @@ class HavenService:
                 values.update(
                     discharged_at=None, discharge_destination="", version=1, created_at=now, updated_at=now
                 )
-                stay_id = int(conn.execute(insert(_STAY).returning(_STAY.c.id), values).scalar_one())
+                stay_id = queries.insert_stay(conn, values)
                 filled = [
                     k
                     for k in ("person_id", "referring_district_id", "operation", "services", "notes")
@@ -464,39 +375,14 @@ class HavenService:
             ) from None
         return stay_id
 
-    def _current(self, conn: Connection, stay_id: int) -> Any:
-        found = conn.execute(
-            select(
-                _STAY.c.admitted_at,
-                _STAY.c.discharged_at,
-                _STAY.c.version,
-                *(
-                    _STAY.c[k]
-                    for k in (
-                        "person_id",
-                        "bed_id",
-                        "referring_district_id",
-                        "operation",
-                        "adults",
-                        "children",
-                        "services",
-                        "nrm_decision_at_reception",
-                        "notes",
-                    )
-                ),
-            ).where(_STAY.c.id == stay_id)
-        ).one_or_none()
+    def _current(self, conn: Connection, stay_id: int) -> queries.StayState:
+        found = queries.stay_state(conn, stay_id)
         if found is None:
             raise NotFoundError("That Haven House stay is no longer in the register.")
         return found
 
     def _save(self, conn: Connection, stay_id: int, version: int, values: dict[str, Any]) -> None:
-        result = conn.execute(
-            update(_STAY)
-            .where(_STAY.c.id == stay_id, _STAY.c.version == version)
-            .values(**values, version=version + 1, updated_at=utcnow())
-        )
-        if result.rowcount != 1:
+        if not queries.save_stay(conn, stay_id, version, values, utcnow()):
             raise ConflictError(
                 "Someone else saved this stay after you opened it; your changes were not saved. "
                 "Reopen the stay to see their version."
@@ -513,32 +399,13 @@ class HavenService:
         try:
             with self._db.engine.begin() as conn:
                 before = self._current(conn, stay_id)
-                discharged = before[1]
+                discharged = before.discharged_at
                 if discharged is not None and data.admitted_at > discharged:
                     raise ValidationError({"admitted_at": "The admission cannot be after the discharge."})
-                if discharged is None and data.bed_id != before[4]:
+                if discharged is None and data.bed_id != before.bed_id:
                     label = self._check_bed(conn, data.bed_id, stay_id)
                 values = self._values(conn, data)
-                old = dict(
-                    zip(
-                        (
-                            "admitted_at",
-                            "discharged_at",
-                            "version",
-                            "person_id",
-                            "bed_id",
-                            "referring_district_id",
-                            "operation",
-                            "adults",
-                            "children",
-                            "services",
-                            "nrm_decision_at_reception",
-                            "notes",
-                        ),
-                        before,
-                        strict=True,
-                    )
-                )
+                old = before._asdict()
                 changed = [k for k, v in values.items() if old[k] != v]
                 self._save(conn, stay_id, version, values)
                 record(conn, self._actor, AuditAction.ALTER, Entity.HAVEN_STAY, stay_id, fields=changed)
@@ -567,7 +434,8 @@ class HavenService:
         if problems:
             raise ValidationError(problems)
         with self._db.engine.begin() as conn:
-            admitted, discharged, *_ = self._current(conn, stay_id)
+            current = self._current(conn, stay_id)
+            admitted, discharged = current.admitted_at, current.discharged_at
             if discharged is not None:
                 when = discharged.astimezone(LONDON)
                 raise ValidationError(
@@ -609,11 +477,6 @@ class HavenService:
         first = datetime.combine(start + timedelta(days=1), time.min, LONDON).astimezone(UTC)
         last = datetime.combine(end + timedelta(days=1), time.min, LONDON).astimezone(UTC)
         with self._db.engine.connect() as conn:
-            beds = int(conn.execute(select(func.count()).select_from(_BED).where(_BED.c.active)).scalar_one())
-            stays = conn.execute(
-                select(_STAY.c.admitted_at, _STAY.c.discharged_at).where(
-                    _STAY.c.admitted_at < last,
-                    or_(_STAY.c.discharged_at.is_(None), _STAY.c.discharged_at >= first),
-                )
-            ).all()
-        return occupancy([(a, d) for a, d in stays], start, end, beds, self.now)
+            beds = queries.active_beds(conn)
+            stays = queries.stays_between(conn, first, last)
+        return occupancy(stays, start, end, beds, self.now)

@@ -12,7 +12,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, Row, Select, func, insert, or_, select, update
+from sqlalchemy import Connection
 
 from mshtdesk.domain.changes import Data
 from mshtdesk.domain.roles import Action, Entity, Role
@@ -22,15 +22,12 @@ from mshtdesk.errors import ConflictError, NotFoundError, PermissionDeniedError,
 from mshtdesk.services.actor import Actor
 from mshtdesk.services.audit import AuditAction, record
 from mshtdesk.services.changes import returned, writes
-from mshtdesk.services.support_scope import (
-    like_pattern,
-    person_condition,
-    plain_name,
-    record_scope,
-    require_person,
-)
+from mshtdesk.services.support_scope import person_scope, plain_name, record_scope, require_person
 from mshtdesk.store.database import Database
-from mshtdesk.store.tables import NAVIGATOR_CASE, PERSON, PERSON_SUPPORT, USER, utcnow
+from mshtdesk.store.queries import navigator as q
+from mshtdesk.store.queries.people import add_support, is_supported_by, person_exists
+from mshtdesk.store.queries.users import active_user
+from mshtdesk.store.tables import utcnow
 
 
 class CaseStatus(StrEnum):
@@ -98,7 +95,8 @@ class NavigatorCaseDetail:
 
 INPUT_FIELDS = tuple(f.name for f in fields(NavigatorCaseInput))
 LIMITS = {"referral_source": 120, "notes": 4000}
-_CASE = NAVIGATOR_CASE
+#: Whether a status filter wants closed cases (None: open and closed alike).
+_CLOSED = {CaseStatus.OPEN: False, CaseStatus.CLOSED: True, CaseStatus.ALL: None}
 
 
 def _problems(data: NavigatorCaseInput, today: date) -> dict[str, str]:
@@ -127,13 +125,8 @@ def _values(data: NavigatorCaseInput) -> dict[str, Any]:
     return values
 
 
-_STORED = tuple(_CASE.c[f] for f in INPUT_FIELDS)
-
-
-def _input(row: Row[Any] | tuple[Any, ...]) -> NavigatorCaseInput:
-    values = dict(zip(INPUT_FIELDS, row, strict=True))
-    values["needs"] = split_codes(NavigatorNeed, values["needs"])
-    return NavigatorCaseInput(**values)
+def _input(stored: dict[str, Any]) -> NavigatorCaseInput:
+    return NavigatorCaseInput(**{**stored, "needs": split_codes(NavigatorNeed, stored["needs"])})
 
 
 def _reason(code: str) -> NavigatorCloseReason | None:
@@ -151,122 +144,63 @@ class NavigatorService:
         return self._today or date.today()
 
     # ----- reading ---------------------------------------------------------------------------------
-    def _filtered(self, stmt: Select[Any], q: NavigatorFilter) -> Select[Any]:
-        scope = person_condition(self._actor, Entity.NAVIGATOR_CASE, _CASE.c.person_id)
-        if scope is not None:
-            stmt = stmt.where(scope)
-        if q.status is CaseStatus.OPEN:
-            stmt = stmt.where(_CASE.c.closed_date.is_(None))
-        elif q.status is CaseStatus.CLOSED:
-            stmt = stmt.where(_CASE.c.closed_date.is_not(None))
-        if q.text.strip():
-            pattern = like_pattern(q.text)
-            stmt = stmt.where(
-                or_(
-                    *(
-                        func.lower(c).like(pattern, escape="\\")
-                        for c in (PERSON.c.surname, PERSON.c.forenames, PERSON.c.aliases, PERSON.c.person_ref)
-                    )
-                )
-            )
-        return stmt
-
-    def count(self, q: NavigatorFilter = NavigatorFilter()) -> int:
+    def count(self, query: NavigatorFilter = NavigatorFilter()) -> int:
         """How many cases the filter finds in the user's scope (for the table's row count)."""
         self._actor.require(Action.READ, Entity.NAVIGATOR_CASE)
-        stmt = self._filtered(
-            select(func.count()).select_from(_CASE.join(PERSON, PERSON.c.id == _CASE.c.person_id)), q
-        )
+        scope = person_scope(self._actor, Entity.NAVIGATOR_CASE)
         with self._db.engine.connect() as conn:
-            return int(conn.execute(stmt).scalar_one())
+            return q.count_cases(conn, scope, query.text, _CLOSED[query.status])
 
     def list(
-        self, q: NavigatorFilter = NavigatorFilter(), *, offset: int = 0, limit: int = 200
+        self, query: NavigatorFilter = NavigatorFilter(), *, offset: int = 0, limit: int = 200
     ) -> list[NavigatorCaseRow]:
         """One page of cases in the user's scope, newest referral first; paged in SQL."""
         self._actor.require(Action.READ, Entity.NAVIGATOR_CASE)
-        stmt = select(
-            _CASE.c.id,
-            _CASE.c.person_id,
-            PERSON.c.person_ref,
-            PERSON.c.surname,
-            PERSON.c.forenames,
-            func.coalesce(USER.c.username, ""),
-            _CASE.c.referral_date,
-            _CASE.c.support_plan_opened,
-            _CASE.c.needs,
-            _CASE.c.engaged_now,
-            _CASE.c.closed_date,
-            _CASE.c.closed_reason,
-            _CASE.c.version,
-        ).select_from(
-            _CASE.join(PERSON, PERSON.c.id == _CASE.c.person_id).outerjoin(
-                USER, USER.c.id == _CASE.c.navigator_user_id
-            )
-        )
-        stmt = self._filtered(stmt, q).order_by(_CASE.c.referral_date.desc(), _CASE.c.id.desc())
+        scope = person_scope(self._actor, Entity.NAVIGATOR_CASE)
         with self._db.engine.connect() as conn:
-            rows = conn.execute(stmt.offset(offset).limit(limit)).all()
+            rows = q.page_cases(conn, scope, query.text, _CLOSED[query.status], offset=offset, limit=limit)
         return [
             NavigatorCaseRow(
-                id=r[0],
-                person_id=r[1],
-                person_ref=r[2],
-                person_name=plain_name(r[3], r[4], r[2]),
-                navigator=r[5],
-                referral_date=r[6],
-                support_plan_opened=r[7],
-                needs=labels_of(split_codes(NavigatorNeed, r[8])),
-                engaged_now=r[9],
-                closed_date=r[10],
-                closed_reason=reason.label if (reason := _reason(r[11])) else r[11],
-                version=r[12],
+                id=r.id,
+                person_id=r.person_id,
+                person_ref=r.person_ref,
+                person_name=plain_name(r.surname, r.forenames, r.person_ref),
+                navigator=r.navigator,
+                referral_date=r.referral_date,
+                support_plan_opened=r.support_plan_opened,
+                needs=labels_of(split_codes(NavigatorNeed, r.needs)),
+                engaged_now=r.engaged_now,
+                closed_date=r.closed_date,
+                closed_reason=reason.label if (reason := _reason(r.closed_reason)) else r.closed_reason,
+                version=r.version,
             )
             for r in rows
         ]
 
     def _person_of(self, conn: Connection, case_id: int) -> int:
-        found = conn.execute(select(_CASE.c.person_id).where(_CASE.c.id == case_id)).scalar()
+        found = q.person_of_case(conn, case_id)
         if found is None:
             raise NotFoundError("That Navigator case is no longer in the register.")
-        return int(found)
+        return found
 
     def get(self, case_id: int) -> NavigatorCaseDetail:
         """Open one case (checked against scope, recorded as a consultation)."""
         with self._db.engine.begin() as conn:
             person_id = self._person_of(conn, case_id)
             require_person(conn, self._actor, Action.READ, Entity.NAVIGATOR_CASE, person_id)
-            r = conn.execute(
-                select(
-                    PERSON.c.person_ref,
-                    PERSON.c.surname,
-                    PERSON.c.forenames,
-                    _CASE.c.navigator_user_id,
-                    func.coalesce(USER.c.username, ""),
-                    _CASE.c.closed_date,
-                    _CASE.c.closed_reason,
-                    _CASE.c.version,
-                    *_STORED,
-                )
-                .select_from(
-                    _CASE.join(PERSON, PERSON.c.id == _CASE.c.person_id).outerjoin(
-                        USER, USER.c.id == _CASE.c.navigator_user_id
-                    )
-                )
-                .where(_CASE.c.id == case_id)
-            ).one()
+            r = q.case_record(conn, case_id, INPUT_FIELDS)
             record(conn, self._actor, AuditAction.CONSULT, Entity.NAVIGATOR_CASE, case_id)
         return NavigatorCaseDetail(
             id=case_id,
             person_id=person_id,
-            person_ref=r[0],
-            person_name=plain_name(r[1], r[2], r[0]),
-            navigator_user_id=r[3],
-            navigator=r[4],
-            data=_input(r[8:]),
-            closed_date=r[5],
-            closed_reason=_reason(r[6]),
-            version=r[7],
+            person_ref=r.person_ref,
+            person_name=plain_name(r.surname, r.forenames, r.person_ref),
+            navigator_user_id=r.navigator_user_id,
+            navigator=r.navigator,
+            data=_input(r.values),
+            closed_date=r.closed_date,
+            closed_reason=_reason(r.closed_reason),
+            version=r.version,
         )
 
     # ----- writing ---------------------------------------------------------------------------------
@@ -277,14 +211,10 @@ class NavigatorService:
                     {"navigator": "Name the Victim Navigator who will support this person."}
                 )
             return self._actor.user_id
-        found = conn.execute(
-            select(USER.c.id).where(
-                USER.c.username == navigator, USER.c.role == Role.NAVIGATOR.value, USER.c.active
-            )
-        ).scalar()
-        if found is None:
+        found = active_user(conn, navigator)
+        if found is None or found.role != Role.NAVIGATOR.value:
             raise ValidationError({"navigator": f"{navigator} is not an active Victim Navigator."})
-        return int(found)
+        return found.id
 
     @writes(Data.NAVIGATOR_CASE, Data.PERSON, ids=returned)
     def create(self, person_id: int, data: NavigatorCaseInput, *, navigator: str | None = None) -> int:
@@ -300,23 +230,19 @@ class NavigatorService:
             raise ValidationError(problems)
         now = utcnow()
         with self._db.engine.begin() as conn:
-            if conn.execute(select(PERSON.c.id).where(PERSON.c.id == person_id)).first() is None:
+            if not person_exists(conn, person_id):
                 raise NotFoundError("That person is no longer in the register.")
             if not self._actor.may(Action.CREATE, Entity.NAVIGATOR_CASE, record_scope(conn, person_id)):
                 raise PermissionDeniedError(
                     "This person has not been referred to you. An HTT officer refers a victim to a "
                     "Victim Navigator from their pathway (Refer to Navigator)."
                 )
-            open_case = conn.execute(
-                select(_CASE.c.referral_date).where(
-                    _CASE.c.person_id == person_id, _CASE.c.closed_date.is_(None)
-                )
-            ).first()
-            if open_case is not None:
+            open_since = q.open_case_referral_date(conn, person_id)
+            if open_since is not None:
                 raise ValidationError(
                     {
                         "person": f"This person already has an open Navigator case (referred "
-                        f"{open_case[0]:%d/%m/%Y}); update that case, or close it first."
+                        f"{open_since:%d/%m/%Y}); update that case, or close it first."
                     }
                 )
             navigator_id = self._navigator_id(conn, navigator)
@@ -333,13 +259,9 @@ class NavigatorService:
                 created_at=now,
                 updated_at=now,
             )
-            case_id = int(conn.execute(insert(_CASE).returning(_CASE.c.id), values).scalar_one())
-            if not conn.execute(
-                select(PERSON_SUPPORT.c.person_id).where(
-                    PERSON_SUPPORT.c.person_id == person_id, PERSON_SUPPORT.c.user_id == navigator_id
-                )
-            ).first():
-                conn.execute(insert(PERSON_SUPPORT).values(person_id=person_id, user_id=navigator_id))
+            case_id = q.insert_case(conn, values)
+            if not is_supported_by(conn, person_id, navigator_id):
+                add_support(conn, person_id, navigator_id)
                 record(
                     conn, self._actor, AuditAction.COMBINE, Entity.PERSON, person_id, fields=("navigator",)
                 )
@@ -348,12 +270,7 @@ class NavigatorService:
         return case_id
 
     def _save(self, conn: Connection, case_id: int, version: int, values: dict[str, Any]) -> None:
-        result = conn.execute(
-            update(_CASE)
-            .where(_CASE.c.id == case_id, _CASE.c.version == version)
-            .values(**values, version=version + 1, updated_at=utcnow())
-        )
-        if result.rowcount != 1:
+        if not q.update_case(conn, case_id, version, values, utcnow()):
             raise ConflictError(
                 "Someone else saved this Navigator case after you opened it; your changes were not saved. "
                 "Reopen the case to see their version."
@@ -368,8 +285,8 @@ class NavigatorService:
         with self._db.engine.begin() as conn:
             person_id = self._person_of(conn, case_id)
             require_person(conn, self._actor, Action.UPDATE, Entity.NAVIGATOR_CASE, person_id)
-            before = _input(conn.execute(select(*_STORED).where(_CASE.c.id == case_id)).one())
-            closed = conn.execute(select(_CASE.c.closed_date).where(_CASE.c.id == case_id)).scalar()
+            before = _input(q.case_values(conn, case_id, INPUT_FIELDS))
+            closed = q.closed_date(conn, case_id)
             if closed is not None and data.referral_date > closed:
                 raise ValidationError({"referral_date": "The referral cannot be after the case closed."})
             self._save(conn, case_id, version, _values(data))
@@ -397,9 +314,8 @@ class NavigatorService:
         with self._db.engine.begin() as conn:
             person_id = self._person_of(conn, case_id)
             require_person(conn, self._actor, Action.UPDATE, Entity.NAVIGATOR_CASE, person_id)
-            referral, closed, notes = conn.execute(
-                select(_CASE.c.referral_date, _CASE.c.closed_date, _CASE.c.notes).where(_CASE.c.id == case_id)
-            ).one()
+            case = q.case_closing(conn, case_id)
+            closed, referral = case.closed_date, case.referral_date
             if closed is not None:
                 raise ValidationError({"closed_date": f"This case already closed on {closed:%d/%m/%Y}."})
             if closed_on < referral:
@@ -409,7 +325,7 @@ class NavigatorService:
             values: dict[str, Any] = {"closed_date": closed_on, "closed_reason": reason.value}
             if note.strip():
                 line = f"Closed {closed_on:%d/%m/%Y}: {note.strip()}"
-                values["notes"] = ((notes + "\n") if notes else "") + line
+                values["notes"] = ((case.notes + "\n") if case.notes else "") + line
                 if len(values["notes"]) > LIMITS["notes"]:
                     raise ValidationError({"closed_reason": "The case notes are full; shorten the note."})
             self._save(conn, case_id, version, values)

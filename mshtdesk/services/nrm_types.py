@@ -1,5 +1,6 @@
 """The NRM service's vocabulary: what a referral form sends, what a list row and an opened referral
-hold, and the statuses the NRM page filters on. Frozen values; no storage here."""
+hold. Frozen values; no storage here. The statuses are the domain's (``domain.nrm.ReferralStatus``) and
+the filter bar's query is the store's (``store.queries.nrm.ReferralQuery``); both are re-exported."""
 
 from __future__ import annotations
 
@@ -13,10 +14,25 @@ from mshtdesk.domain.nrm import (
     AgeAtReferral,
     DecisionKind,
     Outcome,
+    ReferralStatus,
     Route,
 )
 from mshtdesk.errors import MshtError
 from mshtdesk.services.people import PersonInput
+from mshtdesk.store.queries.nrm import SORT_KEYS, ReferralQuery
+
+__all__ = [
+    "SORT_KEYS",
+    "DecisionNeedsConfirmationError",
+    "DecisionRow",
+    "ExploitationLocation",
+    "ReferralClocks",
+    "ReferralDetail",
+    "ReferralInput",
+    "ReferralQuery",
+    "ReferralRow",
+    "ReferralStatus",
+]
 
 
 class ExploitationLocation(StrEnum):
@@ -38,42 +54,6 @@ _LOCATION_LABELS = {
     ExploitationLocation.UK_AND_OVERSEAS: "UK and Overseas",
     ExploitationLocation.UNKNOWN: "Unknown",
 }
-
-
-class ReferralStatus(StrEnum):
-    """Where a referral stands today, from its effective decisions (what the NRM page filters on)."""
-
-    AWAITING_RG = "awaiting-rg"
-    RG_OVERDUE = "rg-overdue"  # awaiting RG and past the 5th working day after submission
-    AWAITING_CG = "awaiting-cg"
-    CONCLUDED = "concluded"  # a CG, a negative RG, or a refused reconsideration
-    WITHDRAWN = "withdrawn"
-    DUTY_TO_NOTIFY = "dtn"  # a Duty to Notify: the Home Office makes no decision, no clock runs
-
-    @property
-    def label(self) -> str:
-        return _STATUS_LABELS[self]
-
-
-_STATUS_LABELS = {
-    ReferralStatus.AWAITING_RG: "Awaiting RG",
-    ReferralStatus.RG_OVERDUE: "RG overdue",
-    ReferralStatus.AWAITING_CG: "Awaiting CG",
-    ReferralStatus.CONCLUDED: "Concluded",
-    ReferralStatus.WITHDRAWN: "Withdrawn",
-    ReferralStatus.DUTY_TO_NOTIFY: "Duty to Notify (no decision)",
-}
-
-#: Columns the list may be sorted by.
-SORT_KEYS = (
-    "referral_ref",
-    "person",
-    "route",
-    "submitted_date",
-    "age_at_referral",
-    "exploitation",
-    "status",
-)
 
 
 class DecisionNeedsConfirmationError(MshtError):
@@ -117,19 +97,6 @@ class ReferralInput:
     district: str = ""
     operation: str = ""
     notes: str = ""
-
-
-@dataclass(frozen=True)
-class ReferralQuery:
-    """The NRM page's filter bar. ``text`` matches the referral reference, person reference, names and
-    crime reference; dates are inclusive."""
-
-    text: str = ""
-    route: Route | None = None
-    age_at_referral: AgeAtReferral | None = None
-    status: ReferralStatus | None = None
-    submitted_from: date | None = None
-    submitted_to: date | None = None
 
 
 @dataclass(frozen=True)

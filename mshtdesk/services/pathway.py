@@ -7,18 +7,17 @@ is one consultation of the person's record. The queries are one per table, whate
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, exists, false, func, select
+from sqlalchemy import Connection
 
-from mshtdesk.domain.clocks import LONDON, decision_notification_due, london_date
-from mshtdesk.domain.dates import uk
-from mshtdesk.domain.nrm import DecisionKind, Outcome, Route, replay
+from mshtdesk.domain import due as words
+from mshtdesk.domain.clocks import london_date, london_start
+from mshtdesk.domain.due import FIRST_CONTACT_TEXT, DueItem, DueKind
+from mshtdesk.domain.nrm import DecisionKind, Outcome, replay
 from mshtdesk.domain.roles import Action, Entity
 from mshtdesk.domain.support import (
     ContactMethod,
@@ -34,24 +33,23 @@ from mshtdesk.domain.working_days import WorkingCalendar
 from mshtdesk.services.actor import Actor
 from mshtdesk.services.audit import AuditAction, record
 from mshtdesk.services.calendar import load_calendar
-from mshtdesk.services.nrm import clocks_of, effective
+from mshtdesk.services.nrm_rules import clocks_of, effective
 from mshtdesk.services.support_scope import plain_name, record_scope, require_person
 from mshtdesk.store.database import Database
-from mshtdesk.store.tables import (
-    ARREST,
-    DISPOSAL_TYPE,
-    EVENT,
-    HAVEN_BED,
-    HAVEN_STAY,
-    NAVIGATOR_CASE,
-    NRM_DECISION,
-    NRM_REFERRAL,
-    OFFENCE,
-    PERSON,
-    PERSON_LINK,
-    USER,
-    VLO_CONTACT,
-)
+from mshtdesk.store.queries import due as due_q
+from mshtdesk.store.queries import pathway as q
+from mshtdesk.store.queries.due import VICTIM_ROLES
+
+__all__ = [
+    "FIRST_CONTACT_TEXT",
+    "VICTIM_ROLES",
+    "DueItem",
+    "DueKind",
+    "Pathway",
+    "PathwayService",
+    "TimelineEntry",
+    "TimelineKind",
+]
 
 
 class TimelineKind(StrEnum):
@@ -62,35 +60,6 @@ class TimelineKind(StrEnum):
     NAVIGATOR = "navigator"  # case opened, support plan, statement, closed
     CONTACT = "contact"  # a VLO contact
     DISPOSAL = "disposal"  # charge / NFA / bail / RUI on a linked arrest
-
-
-class DueKind(StrEnum):
-    RG_EXPECTED = "rg-expected"
-    VLO_CONTACT = "vlo-contact"
-    DECISION_NOTIFICATION = "decision-notification"
-    RECONSIDERATION_WINDOW = "reconsideration-window"
-    RECOVERY_PERIOD_END = "recovery-period-end"
-
-    @property
-    def label(self) -> str:
-        return _DUE_LABELS[self]
-
-
-_DUE_LABELS = {
-    DueKind.RG_EXPECTED: "Reasonable Grounds decision expected",
-    DueKind.VLO_CONTACT: "Next VLO contact",
-    DueKind.DECISION_NOTIFICATION: "Decision notification owed",
-    DueKind.RECONSIDERATION_WINDOW: "Reconsideration window closes",
-    DueKind.RECOVERY_PERIOD_END: "Recovery period ends",
-}
-
-
-@dataclass(frozen=True)
-class DueItem:
-    kind: DueKind
-    due: date
-    overdue: bool
-    text: str
 
 
 @dataclass(frozen=True)
@@ -119,109 +88,14 @@ class Pathway:
     interpreter_language: str = ""  # so a contact form opens with it, without a second consultation
 
 
-#: Links in which a person is a victim (witnesses are not owed victims' notifications).
-VICTIM_ROLES = ("potential_victim", "confirmed_victim")
 _LINK_WORDS = {
     "potential_victim": "Potential victim",
     "confirmed_victim": "Confirmed victim",
     "witness": "Witness",
 }
 
-
-def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, LONDON).astimezone(UTC)
-
-
-def effective_events() -> ColumnElement[bool]:
-    """Disposal events in force: not a void marker and not superseded by a later row."""
-    later = EVENT.alias("later_event")
-    return and_(EVENT.c.is_void == false(), ~exists().where(later.c.supersedes_id == EVENT.c.id))
-
-
-def notification_owed_condition() -> ColumnElement[bool]:
-    """No decision-notification contact with the linked person names a decision dated on or after this
-    event: the victim has not yet been told of it (or of anything later)."""
-    told = VLO_CONTACT.alias("told")
-    return ~exists().where(
-        told.c.person_id == PERSON_LINK.c.person_id,
-        told.c.purpose == ContactPurpose.DECISION_NOTIFICATION.value,
-        told.c.decision_date >= EVENT.c.event_date,
-    )
-
-
-@dataclass(frozen=True)
-class OwedNotification:
-    """Charge, NFA, bail or RUI on an arrest linked to a victim, of which they have not been told."""
-
-    person_id: int
-    arrest_id: int
-    custody_ref: str
-    decided: date
-    decisions: tuple[NotifiableDecision, ...]
-    due: date
-
-    def text(self) -> str:
-        what = ", ".join(d.label for d in self.decisions)
-        return (
-            f"Tell the victim of the {what.lower()} decision of {uk(self.decided)} "
-            f"on arrest {self.custody_ref}"
-        )
-
-
-FIRST_CONTACT_TEXT = "First contact with the victim not yet made"
-
-
-def owed_notifications(
-    conn: Connection, calendar: WorkingCalendar, where: Iterable[ColumnElement[bool]]
-) -> list[OwedNotification]:
-    """One query: each (person, arrest, day) with a notifiable decision not yet notified, oldest first.
-
-    ``where`` narrows it (a person, a scope, a period); victims who opted out of updates are left out.
-    """
-    codes = [d.value for d in NotifiableDecision]
-    stmt = (
-        select(
-            PERSON_LINK.c.person_id,
-            ARREST.c.id,
-            ARREST.c.custody_ref,
-            EVENT.c.event_date,
-            DISPOSAL_TYPE.c.code,
-        )
-        .distinct()
-        .select_from(
-            EVENT.join(OFFENCE, OFFENCE.c.id == EVENT.c.offence_id)
-            .join(ARREST, ARREST.c.id == OFFENCE.c.arrest_id)
-            .join(PERSON_LINK, PERSON_LINK.c.arrest_id == ARREST.c.id)
-            .join(PERSON, PERSON.c.id == PERSON_LINK.c.person_id)
-            .join(DISPOSAL_TYPE, DISPOSAL_TYPE.c.id == EVENT.c.disposal_type_id)
-        )
-        .where(
-            effective_events(),
-            DISPOSAL_TYPE.c.code.in_(codes),
-            PERSON_LINK.c.role.in_(VICTIM_ROLES),
-            PERSON.c.opted_out_of_updates == false(),
-            notification_owed_condition(),
-            *where,
-        )
-    )
-    grouped: dict[tuple[int, int, str, date], set[NotifiableDecision]] = defaultdict(set)
-    for person_id, arrest_id, ref, day, code in conn.execute(stmt):
-        grouped[(person_id, arrest_id, ref, day)].add(NotifiableDecision(code))
-    order = list(NotifiableDecision)
-    return sorted(
-        (
-            OwedNotification(
-                p,
-                a,
-                ref,
-                day,
-                tuple(d for d in order if d in found),
-                decision_notification_due(day, calendar),
-            )
-            for (p, a, ref, day), found in grouped.items()
-        ),
-        key=lambda o: (o.decided, o.custody_ref, o.person_id),
-    )
+#: Adds one timeline entry: kind, when (a date-time, or a London day), title, detail, table, record id.
+Add = Callable[[TimelineKind, "datetime | date", str, str, str, int], None]
 
 
 def _decision_text(kind: str, outcome: str) -> str:
@@ -263,76 +137,53 @@ class PathwayService:
             if isinstance(at, datetime):
                 entries.append(TimelineEntry(kind, at, london_date(at), title, detail, entity, rid))
             else:
-                entries.append(TimelineEntry(kind, _day_start(at), at, title, detail, entity, rid))
-
-        def owe(kind: DueKind, on: date, text: str, *, can_be_late: bool = True) -> None:
-            due.append(DueItem(kind, on, can_be_late and on < today, text))
+                entries.append(TimelineEntry(kind, london_start(at), at, title, detail, entity, rid))
 
         with self._db.engine.begin() as conn:
             require_person(conn, actor, Action.READ, Entity.PERSON, person_id)
             scope = record_scope(conn, person_id)
-            person = conn.execute(
-                select(
-                    PERSON.c.person_ref,
-                    PERSON.c.surname,
-                    PERSON.c.forenames,
-                    PERSON.c.opted_out_of_updates,
-                    USER.c.username,
-                    PERSON.c.interpreter_language,
-                    PERSON.c.updated_at,
-                )
-                .select_from(PERSON.outerjoin(USER, USER.c.id == PERSON.c.vlo_user_id))
-                .where(PERSON.c.id == person_id)
-            ).one()
+            person = q.person_head(conn, person_id)
             calendar = load_calendar(conn)
 
             # links to arrests and operations (part of the person's own record)
-            for link_id, role, operation, created, ref, arrest_day in conn.execute(
-                select(
-                    PERSON_LINK.c.id,
-                    PERSON_LINK.c.role,
-                    PERSON_LINK.c.operation,
-                    PERSON_LINK.c.created_at,
-                    ARREST.c.custody_ref,
-                    ARREST.c.arrest_date,
-                )
-                .select_from(PERSON_LINK.outerjoin(ARREST, ARREST.c.id == PERSON_LINK.c.arrest_id))
-                .where(PERSON_LINK.c.person_id == person_id)
-            ):
-                where = f"arrest {ref}" if ref else f"operation {operation}"
-                extra = f" (operation {operation})" if ref and operation else ""
+            for link in q.links(conn, person_id):
+                where = f"arrest {link.custody_ref}" if link.custody_ref else f"operation {link.operation}"
+                extra = f" (operation {link.operation})" if link.custody_ref and link.operation else ""
                 add(
                     TimelineKind.LINK,
-                    arrest_day if arrest_day is not None else created,
-                    f"{_LINK_WORDS.get(role, role)} in {where}{extra}",
+                    link.arrest_date if link.arrest_date is not None else link.created_at,
+                    f"{_LINK_WORDS.get(link.role, link.role)} in {where}{extra}",
                     "",
                     "person_link",
-                    link_id,
+                    link.id,
                 )
 
             if actor.may(Action.READ, Entity.ARREST):
                 self._disposals(conn, person_id, add)
-                if actor.may(Action.READ, Entity.VLO_CONTACT, scope) and not person[3]:
-                    for owed in owed_notifications(conn, calendar, [PERSON_LINK.c.person_id == person_id]):
-                        owe(DueKind.DECISION_NOTIFICATION, owed.due, owed.text())
+                if actor.may(Action.READ, Entity.VLO_CONTACT, scope) and not person.opted_out_of_updates:
+                    untold = due_q.untold_decisions(conn, person_id=person_id)
+                    due += [o.item(today) for o in words.owed_notifications(untold, calendar)]
 
             if actor.may(Action.READ, Entity.HAVEN_STAY, scope):
                 self._stays(conn, person_id, add)
 
             if actor.may(Action.READ, Entity.NRM_REFERRAL, scope):
-                self._referrals(conn, person_id, calendar, today, add, owe)
+                due += self._referrals(conn, person_id, calendar, today, add)
 
             if actor.may(Action.READ, Entity.NAVIGATOR_CASE, scope):
                 self._navigator(conn, person_id, add)
 
             if actor.may(Action.READ, Entity.VLO_CONTACT, scope):
-                contacted, latest = self._contacts(conn, person_id, add)
+                latest = self._contacts(conn, person_id, add)
                 if latest is not None:
-                    owe(DueKind.VLO_CONTACT, latest, f"Next contact with the victim due by {uk(latest)}")
-                elif not contacted and person[4]:
+                    if latest.next_contact_due is not None:
+                        due.append(
+                            words.next_contact(latest.next_contact_due, london_date(latest.contact_at), today)
+                        )
+                elif person.vlo:
                     # Assigned but never contacted: the first contact is owed from the record's last
                     # change (the assignment, at the latest), so nobody waits unseen on a VLO's list.
-                    owe(DueKind.VLO_CONTACT, london_date(person[6]), FIRST_CONTACT_TEXT)
+                    due.append(words.first_contact(london_date(person.updated_at), today))
 
             if consult:
                 record(conn, actor, AuditAction.CONSULT, Entity.PERSON, person_id, fields=("pathway",))
@@ -341,234 +192,148 @@ class PathwayService:
         due.sort(key=lambda d: (d.due, d.kind.value))
         return Pathway(
             person_id=person_id,
-            person_ref=person[0],
-            person_name=plain_name(person[1], person[2], person[0]),
-            vlo=person[4] or "",
-            opted_out_of_updates=bool(person[3]),
+            person_ref=person.person_ref,
+            person_name=plain_name(person.surname, person.forenames, person.person_ref),
+            vlo=person.vlo or "",
+            opted_out_of_updates=bool(person.opted_out_of_updates),
             due=due,
             entries=entries,
-            interpreter_language=person[5] or "",
+            interpreter_language=person.interpreter_language or "",
         )
 
     # ----- one query per section -----------------------------------------------------------------------
-    def _disposals(self, conn: Connection, person_id: int, add: Any) -> None:
-        linked = select(PERSON_LINK.c.arrest_id).where(
-            PERSON_LINK.c.person_id == person_id, PERSON_LINK.c.arrest_id.is_not(None)
-        )
-        for event_id, day, label, offence_ref, ref in conn.execute(
-            select(
-                EVENT.c.id,
-                EVENT.c.event_date,
-                DISPOSAL_TYPE.c.label,
-                OFFENCE.c.offence_ref,
-                ARREST.c.custody_ref,
-            )
-            .select_from(
-                EVENT.join(OFFENCE, OFFENCE.c.id == EVENT.c.offence_id)
-                .join(ARREST, ARREST.c.id == OFFENCE.c.arrest_id)
-                .join(DISPOSAL_TYPE, DISPOSAL_TYPE.c.id == EVENT.c.disposal_type_id)
-            )
-            .where(effective_events(), ARREST.c.id.in_(linked))
-        ):
+    def _disposals(self, conn: Connection, person_id: int, add: Add) -> None:
+        for e in q.disposals(conn, person_id):
             add(
                 TimelineKind.DISPOSAL,
-                day,
-                f"{label} on arrest {ref}",
-                f"Offence {offence_ref}",
+                e.event_date,
+                f"{e.label} on arrest {e.custody_ref}",
+                f"Offence {e.offence_ref}",
                 "disposal_event",
-                event_id,
+                e.event_id,
             )
 
-    def _stays(self, conn: Connection, person_id: int, add: Any) -> None:
+    def _stays(self, conn: Connection, person_id: int, add: Add) -> None:
         now = self.now
-        for stay_id, admitted, discharged, bed, decision, destination in conn.execute(
-            select(
-                HAVEN_STAY.c.id,
-                HAVEN_STAY.c.admitted_at,
-                HAVEN_STAY.c.discharged_at,
-                HAVEN_BED.c.label,
-                HAVEN_STAY.c.nrm_decision_at_reception,
-                HAVEN_STAY.c.discharge_destination,
-            )
-            .select_from(HAVEN_STAY.join(HAVEN_BED, HAVEN_BED.c.id == HAVEN_STAY.c.bed_id))
-            .where(HAVEN_STAY.c.person_id == person_id)
-        ):
+        for stay in q.stays(conn, person_id):
+            decision = stay.nrm_decision_at_reception
             reception = ReceptionDecision.parse(decision)
             add(
                 TimelineKind.STAY,
-                admitted,
+                stay.admitted_at,
                 "Admitted to Haven House",
-                f"{bed}; NRM at reception: {reception.label if reception else decision}",
+                f"{stay.bed}; NRM at reception: {reception.label if reception else decision}",
                 "haven_stay",
-                stay_id,
+                stay.id,
             )
-            if discharged is None:
+            if stay.discharged_at is None:
                 continue
-            length = describe_length(length_of_stay(admitted, discharged, now))
-            where_to = DischargeDestination.parse(destination)
-            place = where_to.label if where_to else destination or "an unrecorded destination"
+            length = describe_length(length_of_stay(stay.admitted_at, stay.discharged_at, now))
+            where_to = DischargeDestination.parse(stay.discharge_destination)
+            place = where_to.label if where_to else stay.discharge_destination or "an unrecorded destination"
             add(
                 TimelineKind.STAY,
-                discharged,
+                stay.discharged_at,
                 "Left Haven House",
                 f"To {place} after {length}",
                 "haven_stay",
-                stay_id,
+                stay.id,
             )
 
     def _referrals(
-        self, conn: Connection, person_id: int, calendar: WorkingCalendar, today: date, add: Any, owe: Any
-    ) -> None:
-        referrals = conn.execute(
-            select(
-                NRM_REFERRAL.c.id,
-                NRM_REFERRAL.c.referral_ref,
-                NRM_REFERRAL.c.route,
-                NRM_REFERRAL.c.submitted_date,
-            ).where(NRM_REFERRAL.c.person_id == person_id)
-        ).all()
-        if not referrals:
-            return
-        history: dict[int, list[tuple[int, str, str, date, bool, int | None]]] = defaultdict(list)
-        for row in conn.execute(
-            select(
-                NRM_DECISION.c.referral_id,
-                NRM_DECISION.c.id,
-                NRM_DECISION.c.kind,
-                NRM_DECISION.c.outcome,
-                NRM_DECISION.c.decided_on,
-                NRM_DECISION.c.is_void,
-                NRM_DECISION.c.supersedes_id,
-            )
-            .where(NRM_DECISION.c.referral_id.in_([r[0] for r in referrals]))
-            .order_by(NRM_DECISION.c.id)
-        ):
-            history[row[0]].append((row[1], row[2], row[3], row[4], bool(row[5]), row[6]))
-        for referral_id, ref, route_code, submitted in referrals:
-            route = Route(route_code)
+        self, conn: Connection, person_id: int, calendar: WorkingCalendar, today: date, add: Add
+    ) -> list[DueItem]:
+        """Add the referrals and their decisions in force; what is due on them."""
+        owed: list[DueItem] = []
+        for r in due_q.referral_histories(conn, person_id=person_id):
             add(
                 TimelineKind.REFERRAL,
-                submitted,
-                f"{route.label} {ref} submitted",
+                r.submitted_date,
+                f"{r.route.label} {r.referral_ref} submitted",
                 "",
                 "nrm_referral",
-                referral_id,
+                r.id,
             )
-            rows = history.get(referral_id, [])
-            withdrawn = {r[5] for r in rows if r[5] is not None}
-            for decision_id, kind, outcome, on, is_void, _ in rows:
-                if not is_void and decision_id not in withdrawn:
+            withdrawn = {d.supersedes_id for d in r.decisions if d.supersedes_id is not None}
+            for d in r.decisions:
+                if not d.is_void and d.id not in withdrawn:
                     add(
                         TimelineKind.DECISION,
-                        on,
-                        _decision_text(kind, outcome),
-                        f"Referral {ref}",
+                        d.decided_on,
+                        _decision_text(d.kind, d.outcome),
+                        f"Referral {r.referral_ref}",
                         "nrm_decision",
-                        decision_id,
+                        d.id,
                     )
-            state = replay(effective(rows))
-            clocks = clocks_of(route, state, submitted, calendar, today)
+            state = replay(effective(r.decisions))
+            clocks = clocks_of(r.route, state, r.submitted_date, calendar, today)
             if clocks.waiting_for == "RG" and clocks.rg_expected is not None:
-                owe(
-                    DueKind.RG_EXPECTED,
-                    clocks.rg_expected,
-                    f"Reasonable Grounds decision on {ref} expected by {uk(clocks.rg_expected)} "
-                    f"(waiting {clocks.days_waiting} days)",
+                owed.append(
+                    words.rg_expected(r.referral_ref, clocks.rg_expected, clocks.days_waiting or 0, today)
                 )
-            if (
-                clocks.waiting_for == "CG"
-                and clocks.recovery_period_end is not None
-                and clocks.recovery_period_end >= today
-            ):
-                owe(
-                    DueKind.RECOVERY_PERIOD_END,
-                    clocks.recovery_period_end,
-                    f"Recovery period on {ref} ends {uk(clocks.recovery_period_end)}",
-                    can_be_late=False,
-                )
+            end = clocks.recovery_period_end
+            if clocks.waiting_for == "CG" and end is not None and end >= today:
+                owed.append(words.recovery_period_end(r.referral_ref, end))
             window = clocks.reconsideration_window_end
             if window is not None and window >= today:
-                owe(
-                    DueKind.RECONSIDERATION_WINDOW,
-                    window,
-                    f"Last day to ask for a reconsideration of the negative decision on {ref}: {uk(window)}",
-                    can_be_late=False,
-                )
+                owed.append(words.reconsideration_window(r.referral_ref, window))
+        return owed
 
-    def _navigator(self, conn: Connection, person_id: int, add: Any) -> None:
-        for case_id, referred, source, plan, statement, closed, reason, username in conn.execute(
-            select(
-                NAVIGATOR_CASE.c.id,
-                NAVIGATOR_CASE.c.referral_date,
-                NAVIGATOR_CASE.c.referral_source,
-                NAVIGATOR_CASE.c.support_plan_opened,
-                NAVIGATOR_CASE.c.statement_date,
-                NAVIGATOR_CASE.c.closed_date,
-                NAVIGATOR_CASE.c.closed_reason,
-                func.coalesce(func.nullif(USER.c.display_name, ""), USER.c.username),
-            )
-            .select_from(NAVIGATOR_CASE.outerjoin(USER, USER.c.id == NAVIGATOR_CASE.c.navigator_user_id))
-            .where(NAVIGATOR_CASE.c.person_id == person_id)
-        ):
-            who = username or ""  # the Navigator's display name
+    def _navigator(self, conn: Connection, person_id: int, add: Add) -> None:
+        for case in q.navigator_cases(conn, person_id):
+            who = case.navigator or ""  # the Navigator's display name
+            source = case.referral_source
             add(
                 TimelineKind.NAVIGATOR,
-                referred,
+                case.referral_date,
                 "Referred to the Victim Navigator",
                 ", ".join(p for p in (f"from {source}" if source else "", who) if p),
                 "navigator_case",
-                case_id,
+                case.id,
             )
-            if plan is not None:
-                add(TimelineKind.NAVIGATOR, plan, "Support plan opened", who, "navigator_case", case_id)
-            if statement is not None:
+            if case.support_plan_opened is not None:
                 add(
                     TimelineKind.NAVIGATOR,
-                    statement,
+                    case.support_plan_opened,
+                    "Support plan opened",
+                    who,
+                    "navigator_case",
+                    case.id,
+                )
+            if case.statement_date is not None:
+                add(
+                    TimelineKind.NAVIGATOR,
+                    case.statement_date,
                     "Statement or ABE interview",
                     who,
                     "navigator_case",
-                    case_id,
+                    case.id,
                 )
-            if closed is not None:
-                why = NavigatorCloseReason.parse(reason)
+            if case.closed_date is not None:
+                why = NavigatorCloseReason.parse(case.closed_reason)
                 add(
                     TimelineKind.NAVIGATOR,
-                    closed,
+                    case.closed_date,
                     "Navigator case closed",
-                    why.label if why else reason,
+                    why.label if why else case.closed_reason,
                     "navigator_case",
-                    case_id,
+                    case.id,
                 )
 
-    def _contacts(self, conn: Connection, person_id: int, add: Any) -> tuple[bool, date | None]:
-        """Add the contacts; whether there were any, and the next contact due set by the latest one."""
-        latest: tuple[datetime, int, date | None] | None = None
-        for cid, at, method, purpose, decision, on_time, summary, next_due, username in conn.execute(
-            select(
-                VLO_CONTACT.c.id,
-                VLO_CONTACT.c.contact_at,
-                VLO_CONTACT.c.method,
-                VLO_CONTACT.c.purpose,
-                VLO_CONTACT.c.decision_notified,
-                VLO_CONTACT.c.notified_on_time,
-                VLO_CONTACT.c.summary,
-                VLO_CONTACT.c.next_contact_due,
-                USER.c.username,
-            )
-            .select_from(VLO_CONTACT.outerjoin(USER, USER.c.id == VLO_CONTACT.c.vlo_user_id))
-            .where(VLO_CONTACT.c.person_id == person_id)
-        ):
+    def _contacts(self, conn: Connection, person_id: int, add: Add) -> q.ContactRow | None:
+        """Add the contacts; the latest one (None when there is none), which sets the next due."""
+        latest: q.ContactRow | None = None
+        for c in q.contacts(conn, person_id):
             p, m, d = (
-                ContactPurpose.parse(purpose),
-                ContactMethod.parse(method),
-                NotifiableDecision.parse(decision),
+                ContactPurpose.parse(c.purpose),
+                ContactMethod.parse(c.method),
+                NotifiableDecision.parse(c.decision_notified),
             )
-            title = (p.label if p else purpose) + f" ({m.label.lower() if m else method})"
+            title = (p.label if p else c.purpose) + f" ({m.label.lower() if m else c.method})"
             if d is not None:
-                title += f": {d.label.lower()}, " + ("on time" if on_time else "late")
-            detail = f"{username}: {summary}" if username else summary
-            add(TimelineKind.CONTACT, at, title, detail[:300], "vlo_contact", cid)
-            if latest is None or (at, cid) > latest[:2]:
-                latest = (at, cid, next_due)
-        return (False, None) if latest is None else (True, latest[2])
+                title += f": {d.label.lower()}, " + ("on time" if c.notified_on_time else "late")
+            detail = f"{c.vlo}: {c.summary}" if c.vlo else c.summary
+            add(TimelineKind.CONTACT, c.contact_at, title, detail[:300], "vlo_contact", c.id)
+            if latest is None or (c.contact_at, c.id) > (latest.contact_at, latest.id):
+                latest = c
+        return latest

@@ -12,7 +12,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, or_, select, update
+from sqlalchemy import Connection
 
 from mshtdesk.domain.changes import Data
 from mshtdesk.domain.roles import Action, Entity, Role
@@ -21,9 +21,12 @@ from mshtdesk.errors import ConflictError, NotFoundError, PermissionDeniedError,
 from mshtdesk.services.actor import Actor
 from mshtdesk.services.audit import AuditAction, record
 from mshtdesk.services.changes import returned, writes
-from mshtdesk.services.support_scope import person_condition, record_scope
+from mshtdesk.services.support_scope import person_scope, record_scope
 from mshtdesk.store.database import Database
-from mshtdesk.store.tables import ARREST, PERSON, PERSON_LINK, PERSON_SUPPORT, USER, utcnow
+from mshtdesk.store.queries import people as q
+from mshtdesk.store.queries.register import arrest_exists
+from mshtdesk.store.queries.users import active_staff, active_user
+from mshtdesk.store.tables import utcnow
 
 
 class LinkRole(StrEnum):
@@ -123,40 +126,11 @@ class PeopleService:
             ) from None
 
     # ----- reading -------------------------------------------------------------------------------
-    def _filtered(self, stmt: Any, text: str, vlo: str | None = None) -> Any:
-        """``stmt`` narrowed to the user's scope, to people whose names, aliases or ref hold ``text``, and
-        to those assigned to the liaison officer ``vlo`` (a user name; "" for nobody; None for any)."""
-        scope = person_condition(self._actor, Entity.PERSON, PERSON.c.id)
-        if scope is not None:
-            stmt = stmt.where(scope)
-        if vlo == "":
-            stmt = stmt.where(PERSON.c.vlo_user_id.is_(None))
-        elif vlo is not None:
-            stmt = stmt.where(
-                PERSON.c.vlo_user_id.in_(select(USER.c.id).where(USER.c.username == vlo).scalar_subquery())
-            )
-        if text.strip():
-            pattern = (
-                "%"
-                + text.strip().casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-                + "%"
-            )
-            stmt = stmt.where(
-                or_(
-                    *(
-                        func.lower(c).like(pattern, escape="\\")
-                        for c in (PERSON.c.surname, PERSON.c.forenames, PERSON.c.aliases, PERSON.c.person_ref)
-                    )
-                )
-            )
-        return stmt
-
     def count(self, text: str = "", *, vlo: str | None = None) -> int:
         """How many people ``list`` would give over all its pages (for a paged table's total)."""
         self._actor.require(Action.READ, Entity.PERSON)
-        stmt = self._filtered(select(func.count()).select_from(PERSON), text, vlo)
         with self._db.engine.connect() as conn:
-            return int(conn.execute(stmt).scalar_one())
+            return q.count_people(conn, person_scope(self._actor, Entity.PERSON), text, vlo)
 
     def vlo_choices(self) -> list[tuple[int, str, str]]:
         """Active victim liaison officers (id, user name, display name), for assigning one to a victim.
@@ -170,48 +144,31 @@ class PeopleService:
 
     def _staff_choices(self, role: Role, what: str) -> list[tuple[int, str, str]]:
         self._actor.require_everywhere(Action.UPDATE, Entity.PERSON, what)
-        stmt = (
-            select(USER.c.id, USER.c.username, USER.c.display_name)
-            .where(USER.c.role == role.value, USER.c.active)
-            .order_by(USER.c.display_name, USER.c.username)
-        )
         with self._db.engine.connect() as conn:
-            return [(int(i), str(u), str(d)) for i, u, d in conn.execute(stmt)]
+            return [(s.id, s.username, s.display_name) for s in active_staff(conn, role.value)]
 
     def list(
         self, text: str = "", *, vlo: str | None = None, offset: int = 0, limit: int = 200
     ) -> list[PersonRow]:
         self._actor.require(Action.READ, Entity.PERSON)
-        officer = USER.alias("vlo")
-        stmt = select(
-            PERSON.c.id,
-            PERSON.c.person_ref,
-            PERSON.c.surname,
-            PERSON.c.forenames,
-            PERSON.c.date_of_birth,
-            PERSON.c.nationality,
-            func.coalesce(officer.c.username, ""),
-        ).select_from(PERSON.outerjoin(officer, officer.c.id == PERSON.c.vlo_user_id))
-        stmt = self._filtered(stmt, text, vlo)
-        stmt = stmt.order_by(PERSON.c.surname, PERSON.c.forenames, PERSON.c.id).offset(offset).limit(limit)
+        scope = person_scope(self._actor, Entity.PERSON)
         with self._db.engine.connect() as conn:
-            return [PersonRow(*r) for r in conn.execute(stmt)]
+            rows = q.page_people(conn, scope, text, vlo, offset=offset, limit=limit)
+        return [PersonRow(**r._asdict()) for r in rows]
 
     def get(self, person_id: int) -> PersonDetail:
         """Open one person's record: checked against the user's scope, recorded as a consultation."""
         with self._db.engine.begin() as conn:
             self._require(conn, Action.READ, person_id)
-            row = conn.execute(
-                select(
-                    PERSON.c.id,
-                    PERSON.c.person_ref,
-                    PERSON.c.vlo_user_id,
-                    PERSON.c.version,
-                    *(PERSON.c[f] for f in INPUT_FIELDS),
-                ).where(PERSON.c.id == person_id)
-            ).one()
+            row = q.person_record(conn, person_id, INPUT_FIELDS)
             record(conn, self._actor, AuditAction.CONSULT, Entity.PERSON, person_id)
-        return PersonDetail(row[0], row[1], PersonInput(*row[4:]), row[2], row[3])
+        return PersonDetail(
+            id=row.id,
+            person_ref=row.person_ref,
+            data=PersonInput(**row.values),
+            vlo_user_id=row.vlo_user_id,
+            version=row.version,
+        )
 
     # ----- writing -------------------------------------------------------------------------------
     @writes(Data.PERSON, ids=returned)
@@ -221,16 +178,8 @@ class PeopleService:
         problems = person_problems(data, self._today)
         if problems:
             raise ValidationError(problems)
-        now = utcnow()
         with self._db.engine.begin() as conn:
-            values: dict[str, Any] = {f: getattr(data, f) for f in INPUT_FIELDS}
-            values.update(person_ref="", version=1, created_at=now, updated_at=now, vlo_user_id=None)
-            person_id = int(conn.execute(insert(PERSON).returning(PERSON.c.id), values).scalar_one())
-            conn.execute(
-                update(PERSON).where(PERSON.c.id == person_id).values(person_ref=f"P-{person_id:06d}")
-            )
-            filled = [f for f in INPUT_FIELDS if getattr(data, f) not in ("", None, False, "unknown")]
-            record(conn, self._actor, AuditAction.COLLECT, Entity.PERSON, person_id, fields=filled)
+            person_id = insert_person(conn, self._actor, data, "")
             if link is not None:
                 self._link(conn, person_id, *link)
         return person_id
@@ -243,21 +192,16 @@ class PeopleService:
             raise ValidationError(problems)
         with self._db.engine.begin() as conn:
             self._require(conn, Action.UPDATE, person_id)
-            before = conn.execute(
-                select(*(PERSON.c[f] for f in INPUT_FIELDS)).where(PERSON.c.id == person_id)
-            ).one()
+            before = q.person_values(conn, person_id, INPUT_FIELDS)
             values = {f: getattr(data, f) for f in INPUT_FIELDS}
-            result = conn.execute(
-                update(PERSON)
-                .where(PERSON.c.id == person_id, PERSON.c.version == version)
-                .values(**values, version=version + 1, updated_at=utcnow())
-            )
-            if result.rowcount != 1:
+            if not q.update_person(
+                conn, person_id, version, {**values, "version": version + 1, "updated_at": utcnow()}
+            ):
                 raise ConflictError(
                     "Someone else saved this person's record after you opened it; your changes were not "
                     "saved. Reopen the record to see their version."
                 )
-            changed = [f for f, old in zip(INPUT_FIELDS, before, strict=True) if old != values[f]]
+            changed = [f for f in INPUT_FIELDS if before[f] != values[f]]
             record(conn, self._actor, AuditAction.ALTER, Entity.PERSON, person_id, fields=changed)
         return version + 1
 
@@ -272,15 +216,11 @@ class PeopleService:
             self._require(conn, Action.UPDATE, person_id)
             vlo_id = None
             if vlo_username:
-                found = conn.execute(
-                    select(USER.c.id, USER.c.role, USER.c.active).where(USER.c.username == vlo_username)
-                ).one_or_none()
-                if found is None or found[1] != "vlo" or not found[2]:
+                found = active_user(conn, vlo_username)
+                if found is None or found.role != Role.VLO.value:
                     raise ValidationError({"vlo": f"{vlo_username} is not an active victim liaison officer."})
-                vlo_id = found[0]
-            conn.execute(
-                update(PERSON).where(PERSON.c.id == person_id).values(vlo_user_id=vlo_id, updated_at=utcnow())
-            )
+                vlo_id = found.id
+            q.set_vlo(conn, person_id, vlo_id, utcnow())
             record(conn, self._actor, AuditAction.ALTER, Entity.PERSON, person_id, fields=("vlo",))
 
     @writes(Data.PERSON, arg="person_id")
@@ -292,19 +232,13 @@ class PeopleService:
         )
         with self._db.engine.begin() as conn:
             self._require(conn, Action.UPDATE, person_id)
-            found = conn.execute(
-                select(USER.c.id, USER.c.role).where(USER.c.username == navigator_username, USER.c.active)
-            ).one_or_none()
-            if found is None or found[1] != "navigator":
+            found = active_user(conn, navigator_username)
+            if found is None or found.role != Role.NAVIGATOR.value:
                 raise ValidationError(
                     {"navigator": f"{navigator_username} is not an active Victim Navigator."}
                 )
-            if not conn.execute(
-                select(PERSON_SUPPORT.c.person_id).where(
-                    PERSON_SUPPORT.c.person_id == person_id, PERSON_SUPPORT.c.user_id == found[0]
-                )
-            ).first():
-                conn.execute(insert(PERSON_SUPPORT).values(person_id=person_id, user_id=found[0]))
+            if not q.is_supported_by(conn, person_id, found.id):
+                q.add_support(conn, person_id, found.id)
             record(conn, self._actor, AuditAction.COMBINE, Entity.PERSON, person_id, fields=("navigator",))
 
     @writes(Data.PERSON, arg="person_id")  # a link is part of the person (the register shows none)
@@ -323,22 +257,31 @@ class PeopleService:
             self._actor.require(Action.READ, Entity.ARREST)  # combining records needs sight of both
         if problems := text_problems({"operation": operation}):
             raise ValidationError(problems)
-        if (
-            arrest_id is not None
-            and conn.execute(select(ARREST.c.id).where(ARREST.c.id == arrest_id)).first() is None
-        ):
+        if arrest_id is not None and not arrest_exists(conn, arrest_id):
             raise NotFoundError("That arrest is no longer in the register.")
-        link_id = int(
-            conn.execute(
-                insert(PERSON_LINK).returning(PERSON_LINK.c.id),
-                {
-                    "person_id": person_id,
-                    "arrest_id": arrest_id,
-                    "operation": operation.strip()[:120],
-                    "role": LinkRole(role).value,
-                    "created_at": utcnow(),
-                },
-            ).scalar_one()
+        link_id = q.insert_link(
+            conn,
+            {
+                "person_id": person_id,
+                "arrest_id": arrest_id,
+                "operation": operation.strip()[:120],
+                "role": LinkRole(role).value,
+                "created_at": utcnow(),
+            },
         )
         record(conn, self._actor, AuditAction.COMBINE, Entity.PERSON, person_id, fields=("link", "role"))
         return link_id
+
+
+def insert_person(conn: Connection, actor: Actor, data: PersonInput, person_ref: str) -> int:
+    """Add a person inside the caller's transaction (``person_ref`` empty: ``P-000123`` is given);
+    recorded as a collection. The caller has checked ``data`` and the right to create people."""
+    now = utcnow()
+    values: dict[str, Any] = {f: getattr(data, f) for f in INPUT_FIELDS}
+    values.update(person_ref=person_ref, version=1, created_at=now, updated_at=now, vlo_user_id=None)
+    person_id = q.insert_person(conn, values)
+    if not person_ref:
+        q.set_person_ref(conn, person_id, f"P-{person_id:06d}")
+    filled = [f for f in INPUT_FIELDS if getattr(data, f) not in ("", None, False, "unknown")]
+    record(conn, actor, AuditAction.COLLECT, Entity.PERSON, person_id, fields=filled)
+    return person_id

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import case, select, update
-
 from mshtdesk.domain.changes import Data
 from mshtdesk.domain.disposals import validate_ranking
 from mshtdesk.domain.offences import offence_title
@@ -15,9 +13,9 @@ from mshtdesk.services.actor import Actor
 from mshtdesk.services.audit import AuditAction, record
 from mshtdesk.services.changes import writes
 from mshtdesk.store.database import Database
+from mshtdesk.store.queries import reference as q
 from mshtdesk.store.queries.disposals import refresh_current_rank
 from mshtdesk.store.reference import PROFILE_KEY
-from mshtdesk.store.tables import DISPOSAL_TYPE, DISTRICT, OFFENCE_TYPE, SETTING
 
 
 @dataclass(frozen=True)
@@ -51,18 +49,14 @@ class OffenceTypeInfo:
 
 
 def districts(db: Database) -> list[DistrictInfo]:
-    q = select(DISTRICT.c.id, DISTRICT.c.code, DISTRICT.c.name, DISTRICT.c.active).order_by(
-        DISTRICT.c.sort_order, DISTRICT.c.code
-    )
     with db.engine.connect() as conn:
-        return [DistrictInfo(*r) for r in conn.execute(q)]
+        return [DistrictInfo(**r._asdict()) for r in q.district_list(conn)]
 
 
 def disposal_types(db: Database) -> list[DisposalTypeInfo]:
     """Highest rank first."""
-    q = select(DISPOSAL_TYPE.c.id, DISPOSAL_TYPE.c.code, DISPOSAL_TYPE.c.label, DISPOSAL_TYPE.c.rank)
     with db.engine.connect() as conn:
-        return [DisposalTypeInfo(*r) for r in conn.execute(q.order_by(DISPOSAL_TYPE.c.rank))]
+        return [DisposalTypeInfo(**r._asdict()) for r in q.disposal_type_list(conn)]
 
 
 class ReferenceService:
@@ -83,16 +77,8 @@ class ReferenceService:
 
     def offence_types(self) -> list[OffenceTypeInfo]:
         self._actor.require(Action.READ, Entity.REFERENCE)
-        q = select(
-            OFFENCE_TYPE.c.id,
-            OFFENCE_TYPE.c.code,
-            OFFENCE_TYPE.c.label,
-            OFFENCE_TYPE.c.legislation,
-            OFFENCE_TYPE.c.section,
-            OFFENCE_TYPE.c.is_msa,
-        ).order_by(OFFENCE_TYPE.c.id)
         with self._db.engine.connect() as conn:
-            return [OffenceTypeInfo(*r) for r in conn.execute(q)]
+            return [OffenceTypeInfo(**r._asdict()) for r in q.offence_type_list(conn)]
 
     @writes(*Data)
     def set_ranking(self, codes_highest_first: list[str]) -> None:
@@ -102,11 +88,8 @@ class ReferenceService:
             validate_ranking(codes_highest_first)
         except ValueError as exc:
             raise ValidationError({"ranking": str(exc)}) from None
-        new_rank = case(
-            {c: i for i, c in enumerate(codes_highest_first, start=1)}, value=DISPOSAL_TYPE.c.code
-        )
-        with self._db.engine.begin() as conn:  # one statement: ranks never collide midway
-            conn.execute(update(DISPOSAL_TYPE).values(rank=new_rank))
+        with self._db.engine.begin() as conn:
+            q.set_ranking(conn, codes_highest_first)
             refresh_current_rank(conn)  # which offence's disposal wins may have changed for any arrest
             record(
                 conn,
@@ -120,5 +103,4 @@ class ReferenceService:
     def force_profile(self) -> str:
         self._actor.require(Action.READ, Entity.REFERENCE)
         with self._db.engine.connect() as conn:
-            value = conn.execute(select(SETTING.c.value).where(SETTING.c.key == PROFILE_KEY)).scalar()
-        return str(value or "")
+            return q.setting(conn, PROFILE_KEY) or ""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection
 
 from mshtdesk.domain.changes import Data
 from mshtdesk.domain.dates import uk
@@ -23,9 +23,11 @@ from mshtdesk.services.actor import Actor
 from mshtdesk.services.audit import AuditAction, record
 from mshtdesk.services.changes import note_changed, returned, writes
 from mshtdesk.store.database import Database
+from mshtdesk.store.queries import register as q
 from mshtdesk.store.queries.arrests import NO_DISPOSAL, SORT_KEYS, ArrestQuery, count_arrests, page_arrests
 from mshtdesk.store.queries.disposals import refresh_current_rank
-from mshtdesk.store.tables import ARREST, DISPOSAL_TYPE, DISTRICT, EVENT, OFFENCE, OFFENCE_TYPE, utcnow
+from mshtdesk.store.queries.reference import disposal_type_labels, district_names
+from mshtdesk.store.tables import utcnow
 
 __all__ = [
     "NO_DISPOSAL",
@@ -144,17 +146,17 @@ class RegisterService:
 
     # ----- reading -----------------------------------------------------------------------------
     def _labels(self, conn: Connection) -> tuple[dict[int, str], dict[str, str], dict[str, int]]:
-        rows = conn.execute(select(DISPOSAL_TYPE.c.rank, DISPOSAL_TYPE.c.code, DISPOSAL_TYPE.c.label)).all()
-        return {r: c for r, c, _ in rows}, {c: lbl for _, c, lbl in rows}, {c: r for r, c, _ in rows}
+        rows = disposal_type_labels(conn)
+        return {r.rank: r.code for r in rows}, {r.code: r.label for r in rows}, {r.code: r.rank for r in rows}
 
-    def count(self, q: ArrestQuery) -> int:
+    def count(self, query: ArrestQuery) -> int:
         self._actor.require(Action.READ, Entity.ARREST)
         with self._db.engine.connect() as conn:
-            return count_arrests(conn, q)
+            return count_arrests(conn, query)
 
     def page(
         self,
-        q: ArrestQuery,
+        query: ArrestQuery,
         *,
         sort: str = "arrest_date",
         descending: bool = True,
@@ -164,21 +166,21 @@ class RegisterService:
         self._actor.require(Action.READ, Entity.ARREST)
         with self._db.engine.connect() as conn:
             code_of, label_of, _ = self._labels(conn)
-            rows = page_arrests(conn, q, sort=sort, descending=descending, offset=offset, limit=limit)
+            rows = page_arrests(conn, query, sort=sort, descending=descending, offset=offset, limit=limit)
         out = []
-        for id_, ref, on, district, detainee, op, n, rank in rows:
-            code = None if rank is None else code_of[rank]
+        for r in rows:
+            code = None if r.rank is None else code_of[r.rank]
             out.append(
                 ArrestRow(
-                    id_,
-                    ref,
-                    on,
-                    district,
-                    detainee,
-                    op,
-                    n,
-                    code,
-                    label_of[code] if code else NO_DISPOSAL_LABEL,
+                    id=r.id,
+                    custody_ref=r.custody_ref,
+                    arrest_date=r.arrest_date,
+                    district=r.district,
+                    detainee_ref=r.detainee_ref,
+                    operation=r.operation,
+                    offences=r.offences,
+                    disposal_code=code,
+                    disposal_label=label_of[code] if code else NO_DISPOSAL_LABEL,
                 )
             )
         return out
@@ -186,19 +188,13 @@ class RegisterService:
     def counts(self) -> RegisterCounts:
         self._actor.require(Action.READ, Entity.ARREST)
         with self._db.engine.connect() as conn:
-            n = [
-                conn.execute(select(func.count()).select_from(t)).scalar_one()
-                for t in (ARREST, OFFENCE, EVENT)
-            ]
-        return RegisterCounts(*n)
+            arrests, offences, events = q.table_counts(conn)
+        return RegisterCounts(arrests=arrests, offences=offences, events=events)
 
     def find_id(self, custody_ref: str) -> int | None:
         self._actor.require(Action.READ, Entity.ARREST)
         with self._db.engine.connect() as conn:
-            found = conn.execute(
-                select(ARREST.c.id).where(ARREST.c.custody_ref == custody_ref.strip())
-            ).scalar()
-        return None if found is None else int(found)
+            return q.arrest_id_of(conn, custody_ref.strip())
 
     def get(self, arrest_id: int, *, consult: bool = True) -> ArrestDetail:
         """Open one arrest: a consultation, recorded once. ``consult=False`` refreshes a record this
@@ -211,110 +207,60 @@ class RegisterService:
 
     def _read(self, arrest_id: int) -> ArrestDetail:
         with self._db.engine.connect() as conn:
-            a = conn.execute(
-                select(
-                    ARREST.c.id,
-                    ARREST.c.custody_ref,
-                    ARREST.c.arrest_date,
-                    DISTRICT.c.code,
-                    ARREST.c.detainee_ref,
-                    ARREST.c.operation,
-                    ARREST.c.notes,
-                    ARREST.c.version,
-                )
-                .select_from(ARREST.join(DISTRICT, DISTRICT.c.id == ARREST.c.district_id))
-                .where(ARREST.c.id == arrest_id)
-            ).one_or_none()
+            a = q.arrest_head(conn, arrest_id)
             if a is None:
                 raise NotFoundError("That arrest is no longer in the register.")
             _, label_of, rank = self._labels(conn)
-            offences = conn.execute(
-                select(
-                    OFFENCE.c.id,
-                    OFFENCE.c.offence_ref,
-                    OFFENCE_TYPE.c.code,
-                    OFFENCE_TYPE.c.legislation,
-                    OFFENCE_TYPE.c.section,
-                    OFFENCE_TYPE.c.label,
-                    OFFENCE.c.offence_text,
-                )
-                .select_from(OFFENCE.join(OFFENCE_TYPE, OFFENCE_TYPE.c.id == OFFENCE.c.offence_type_id))
-                .where(OFFENCE.c.arrest_id == arrest_id)
-                .order_by(OFFENCE.c.offence_ref, OFFENCE.c.id)
-            ).all()
-            later = EVENT.alias("later")
-            superseded = select(func.count()).where(later.c.supersedes_id == EVENT.c.id).scalar_subquery()
-            events = conn.execute(
-                select(
-                    EVENT.c.offence_id,
-                    EVENT.c.id,
-                    DISPOSAL_TYPE.c.code,
-                    EVENT.c.event_date,
-                    EVENT.c.note,
-                    EVENT.c.reason,
-                    EVENT.c.source,
-                    EVENT.c.recorded_at,
-                    EVENT.c.supersedes_id,
-                    superseded,
-                    EVENT.c.is_void,
-                )
-                .select_from(
-                    EVENT.join(DISPOSAL_TYPE, DISPOSAL_TYPE.c.id == EVENT.c.disposal_type_id).join(
-                        OFFENCE, OFFENCE.c.id == EVENT.c.offence_id
-                    )
-                )
-                .where(OFFENCE.c.arrest_id == arrest_id)
-                .order_by(EVENT.c.event_date, EVENT.c.recorded_at, EVENT.c.id)
-            ).all()
+            offences = q.arrest_offences(conn, arrest_id)
+            events = q.arrest_events(conn, arrest_id)
         by_offence: dict[int, list[EventRow]] = {}
-        for off_id, ev_id, code, on, note, reason, source, rec, sup, n_sup, void in events:
-            by_offence.setdefault(off_id, []).append(
+        for e in events:
+            by_offence.setdefault(e.offence_id, []).append(
                 EventRow(
-                    ev_id,
-                    code,
-                    label_of[code],
-                    on,
-                    note,
-                    reason,
-                    source,
-                    rec.strftime("%Y-%m-%d %H:%M UTC"),
-                    sup,
-                    bool(n_sup),
-                    bool(void),
+                    id=e.id,
+                    disposal_code=e.disposal_code,
+                    disposal_label=label_of[e.disposal_code],
+                    event_date=e.event_date,
+                    note=e.note,
+                    reason=e.reason,
+                    source=e.source,
+                    recorded_at_utc=e.recorded_at.strftime("%Y-%m-%d %H:%M UTC"),
+                    supersedes_id=e.supersedes_id,
+                    superseded=bool(e.superseded_by),
+                    is_void=bool(e.is_void),
                 )
             )
         rows = []
-        for off_id, off_ref, type_code, law, section, label, text in offences:
-            evs = tuple(by_offence.get(off_id, []))
+        for o in offences:
+            evs = tuple(by_offence.get(o.id, []))
             live = [Event(e.disposal_code, e.event_date) for e in evs if not (e.superseded or e.is_void)]
             code = offence_disposal_as_at(live, self.today, rank)
-            title = offence_title(law, section, label)
             rows.append(
                 OffenceRow(
-                    off_id,
-                    off_ref,
-                    type_code,
-                    title,
-                    text,
-                    evs,
-                    code,
-                    label_of[code] if code else NO_DISPOSAL_LABEL,
+                    id=o.id,
+                    offence_ref=o.offence_ref,
+                    type_code=o.type_code,
+                    type_title=offence_title(o.legislation, o.section, o.type_label),
+                    offence_text=o.offence_text,
+                    events=evs,
+                    disposal_code=code,
+                    disposal_label=label_of[code] if code else NO_DISPOSAL_LABEL,
                 )
             )
         found = [r.disposal_code for r in rows if r.disposal_code]
         best = min(found, key=lambda c: rank[c]) if found else None
         return ArrestDetail(
-            a[0],
-            a[1],
-            a[2],
-            a[3],
-            a[4],
-            a[5],
-            a[6],
-            a[7],
-            tuple(rows),
-            best,
-            label_of[best] if best else NO_DISPOSAL_LABEL,
+            id=a.id,
+            custody_ref=a.custody_ref,
+            arrest_date=a.arrest_date,
+            district=a.district,
+            detainee_ref=a.detainee_ref,
+            operation=a.operation,
+            notes=a.notes,
+            version=a.version,
+            offences=tuple(rows),
+            disposal_code=best,
+            disposal_label=label_of[best] if best else NO_DISPOSAL_LABEL,
         )
 
     def disclose(self, arrest_ids: list[int], reason: str, recipient: str = "") -> None:
@@ -342,9 +288,9 @@ class RegisterService:
     # ----- writing -----------------------------------------------------------------------------
     def _district_id(self, conn: Connection, text: str) -> int | None:
         t = text.strip().casefold()
-        for id_, code, name in conn.execute(select(DISTRICT.c.id, DISTRICT.c.code, DISTRICT.c.name)):
-            if t in (code.casefold(), name.casefold()):
-                return int(id_)
+        for d in district_names(conn):
+            if t in (d.code.casefold(), d.name.casefold()):
+                return d.id
         return None
 
     def _check_arrest(self, conn: Connection, data: ArrestInput, own_id: int | None) -> int:
@@ -364,7 +310,7 @@ class RegisterService:
         elif len(ref) > 64:
             problems["custody_ref"] = "A custody reference has at most 64 characters."
         else:
-            other = conn.execute(select(ARREST.c.id).where(ARREST.c.custody_ref == ref)).scalar()
+            other = q.arrest_id_of(conn, ref)
             if other is not None and other != own_id:
                 problems["custody_ref"] = f"Custody reference {ref} is already in the register."
         if data.arrest_date is None:
@@ -399,8 +345,8 @@ class RegisterService:
                 raise ValidationError(problems)
             assert district_id is not None
             now = utcnow()
-            arrest_id = conn.execute(
-                insert(ARREST).returning(ARREST.c.id),
+            arrest_id = q.insert_arrest(
+                conn,
                 {
                     "custody_ref": data.custody_ref.strip(),
                     "arrest_date": data.arrest_date,
@@ -412,7 +358,7 @@ class RegisterService:
                     "created_at": now,
                     "updated_at": now,
                 },
-            ).scalar_one()
+            )
             for ref, text in offences:
                 self._insert_offence(conn, arrest_id, ref, text)
             filled = [
@@ -423,7 +369,7 @@ class RegisterService:
             record(
                 conn, self._actor, AuditAction.COLLECT, Entity.ARREST, arrest_id, fields=[*filled, "offences"]
             )
-        return int(arrest_id)
+        return arrest_id
 
     @writes(Data.ARREST, arg="arrest_id")
     def update_arrest(self, arrest_id: int, version: int, data: ArrestInput) -> int:
@@ -431,33 +377,24 @@ class RegisterService:
         self._actor.require(Action.UPDATE, Entity.ARREST)
         with self._db.engine.begin() as conn:
             district_id = self._check_arrest(conn, data, arrest_id)
-            before = conn.execute(
-                select(
-                    ARREST.c.custody_ref,
-                    ARREST.c.arrest_date,
-                    ARREST.c.district_id,
-                    ARREST.c.detainee_ref,
-                    ARREST.c.operation,
-                    ARREST.c.notes,
-                ).where(ARREST.c.id == arrest_id)
-            ).one_or_none()
-            result = conn.execute(
-                update(ARREST)
-                .where(ARREST.c.id == arrest_id, ARREST.c.version == version)
-                .values(
-                    custody_ref=data.custody_ref.strip(),
-                    arrest_date=data.arrest_date,
-                    district_id=district_id,
-                    detainee_ref=data.detainee_ref.strip(),
-                    operation=data.operation.strip(),
-                    notes=data.notes,
-                    version=version + 1,
-                    updated_at=utcnow(),
-                )
+            before = q.arrest_fields(conn, arrest_id)
+            saved = q.update_arrest(
+                conn,
+                arrest_id,
+                version,
+                {
+                    "custody_ref": data.custody_ref.strip(),
+                    "arrest_date": data.arrest_date,
+                    "district_id": district_id,
+                    "detainee_ref": data.detainee_ref.strip(),
+                    "operation": data.operation.strip(),
+                    "notes": data.notes,
+                    "version": version + 1,
+                    "updated_at": utcnow(),
+                },
             )
-            if result.rowcount != 1:
-                exists = conn.execute(select(ARREST.c.id).where(ARREST.c.id == arrest_id)).scalar()
-                if exists is None:
+            if not saved:
+                if not q.arrest_exists(conn, arrest_id):
                     raise NotFoundError("That arrest is no longer in the register.")
                 raise ConflictError(
                     "Someone else saved this arrest after you opened it; your changes were not saved. "
@@ -480,32 +417,28 @@ class RegisterService:
 
     def _insert_offence(self, conn: Connection, arrest_id: int, offence_ref: str, text: str) -> int:
         ref, text = offence_ref.strip(), text.strip()
-        taken = set(
-            conn.execute(select(OFFENCE.c.offence_ref).where(OFFENCE.c.arrest_id == arrest_id)).scalars()
-        )
+        taken = q.offence_refs(conn, arrest_id)
         problems = _offence_problems(ref, text, taken)
         if problems:
             raise ValidationError(problems)
         type_code = recognise_offence(text)
-        type_id = conn.execute(select(OFFENCE_TYPE.c.id).where(OFFENCE_TYPE.c.code == type_code)).scalar_one()
-        return int(
-            conn.execute(
-                insert(OFFENCE).returning(OFFENCE.c.id),
-                {
-                    "arrest_id": arrest_id,
-                    "offence_ref": ref,
-                    "offence_type_id": type_id,
-                    "offence_text": text,
-                    "created_at": utcnow(),
-                },
-            ).scalar_one()
+        type_id = q.offence_type_id(conn, type_code)
+        return q.insert_offence(
+            conn,
+            {
+                "arrest_id": arrest_id,
+                "offence_ref": ref,
+                "offence_type_id": type_id,
+                "offence_text": text,
+                "created_at": utcnow(),
+            },
         )
 
     @writes(Data.ARREST, arg="arrest_id")
     def add_offence(self, arrest_id: int, offence_ref: str, text: str) -> int:
         self._actor.require(Action.APPEND, Entity.ARREST)
         with self._db.engine.begin() as conn:
-            if conn.execute(select(ARREST.c.id).where(ARREST.c.id == arrest_id)).scalar() is None:
+            if not q.arrest_exists(conn, arrest_id):
                 raise NotFoundError("That arrest is no longer in the register.")
             offence_id = self._insert_offence(conn, arrest_id, offence_ref, text)
             record(
@@ -521,29 +454,23 @@ class RegisterService:
     def _event_checks(
         self, conn: Connection, offence_id: int, disposal_code: str, on: date | None
     ) -> tuple[int, date]:
-        row = conn.execute(
-            select(ARREST.c.arrest_date)
-            .select_from(OFFENCE.join(ARREST, ARREST.c.id == OFFENCE.c.arrest_id))
-            .where(OFFENCE.c.id == offence_id)
-        ).one_or_none()
-        if row is None:
+        arrested = q.arrest_date_of_offence(conn, offence_id)
+        if arrested is None:
             raise NotFoundError("That offence is no longer in the register.")
-        type_id = conn.execute(
-            select(DISPOSAL_TYPE.c.id).where(DISPOSAL_TYPE.c.code == disposal_code)
-        ).scalar()
+        type_id = q.disposal_type_id(conn, disposal_code)
         problems = {}
         if type_id is None:
             problems["disposal"] = "Choose a disposal type."
         if on is None:
             problems["event_date"] = "Enter the date of the disposal."
-        elif on < row[0]:
-            problems["event_date"] = f"A disposal cannot be before the arrest ({uk(row[0])})."
+        elif on < arrested:
+            problems["event_date"] = f"A disposal cannot be before the arrest ({uk(arrested)})."
         elif on > self.today:
             problems["event_date"] = "A disposal cannot be in the future."
         if problems:
             raise ValidationError(problems)
         assert on is not None and type_id is not None
-        return int(type_id), on
+        return type_id, on
 
     def _insert_event(
         self, conn: Connection, offence_id: int, type_id: int, on: date, **extra: object
@@ -561,8 +488,8 @@ class RegisterService:
             "recorded_at": utcnow(),
         }
         values.update(extra)
-        event_id = int(conn.execute(insert(EVENT).returning(EVENT.c.id), values).scalar_one())
-        arrest_id = conn.execute(select(OFFENCE.c.arrest_id).where(OFFENCE.c.id == offence_id)).scalar_one()
+        event_id = q.insert_event(conn, values)
+        arrest_id = q.arrest_id_of_offence(conn, offence_id)
         refresh_current_rank(conn, [arrest_id])
         note_changed(Data.DISPOSAL, arrest_id)  # views open on an arrest show its disposal history
         return event_id
@@ -580,22 +507,18 @@ class RegisterService:
             return event_id
 
     def _superseded_target(self, conn: Connection, event_id: int, reason: str) -> tuple[int, int, date]:
-        row = conn.execute(
-            select(EVENT.c.offence_id, EVENT.c.disposal_type_id, EVENT.c.event_date, EVENT.c.is_void).where(
-                EVENT.c.id == event_id
-            )
-        ).one_or_none()
-        if row is None:
+        target = q.event_target(conn, event_id)
+        if target is None:
             raise NotFoundError("That disposal event is no longer in the register.")
-        if row[3]:
+        if target.is_void:
             raise ValidationError({"event": "A retraction cannot itself be corrected."})
-        if conn.execute(select(EVENT.c.id).where(EVENT.c.supersedes_id == event_id)).scalar() is not None:
+        if q.is_superseded(conn, event_id):
             raise ConflictError("That event has already been corrected; correct the latest version instead.")
         if not reason.strip():
             raise ValidationError({"reason": "Give the reason for the correction."})
         if problems := text_problems({"reason": reason}, multiline=("reason",)):
             raise ValidationError(problems)
-        return int(row[0]), int(row[1]), row[2]
+        return target.offence_id, target.disposal_type_id, target.event_date
 
     @writes(Data.DISPOSAL)
     def correct_event(self, event_id: int, disposal_code: str, on: date | None, reason: str) -> int:

@@ -14,10 +14,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from pathlib import Path
-from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, true, update
+from sqlalchemy import Connection
 
 from mshtdesk.domain.changes import Data
 from mshtdesk.domain.roles import Action, Entity, Role
@@ -41,9 +39,9 @@ from mshtdesk.services.rekey import KeyNotChangedError, RekeyResult, rekey_datab
 from mshtdesk.store.backup import encrypt_in_place
 from mshtdesk.store.database import Database, open_database
 from mshtdesk.store.database_file import check_new_database_file
-from mshtdesk.store.engine import is_plain_sqlite, resolve_url, sqlite_path
+from mshtdesk.store.engine import is_plain_sqlite, resolve_url, sqlite_path, url_without_password
+from mshtdesk.store.queries import users as q
 from mshtdesk.store.rekey import first_key_that_opens
-from mshtdesk.store.tables import USER
 from mshtdesk.store.tables import utcnow as db_now
 
 USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$")
@@ -68,35 +66,26 @@ class UserInfo:
     must_change_password: bool
 
 
-_USER_INFO = (
-    USER.c.id,
-    USER.c.username,
-    USER.c.display_name,
-    USER.c.role,
-    USER.c.active,
-    USER.c.must_change_password,
-)
-
-
-def _info(row: Sequence[Any]) -> UserInfo:
-    return UserInfo(row[0], row[1], row[2], Role(row[3]), bool(row[4]), bool(row[5]))
+def _info(row: q.UserLine) -> UserInfo:
+    return UserInfo(
+        id=row.id,
+        username=row.username,
+        display_name=row.display_name,
+        role=Role(row.role),
+        active=bool(row.active),
+        must_change_password=bool(row.must_change_password),
+    )
 
 
 def user_row(conn: Connection, username: str) -> UserInfo | None:
-    row = conn.execute(select(*_USER_INFO).where(USER.c.username == username)).one_or_none()
+    row = q.user_line(conn, username)
     return None if row is None else _info(row)
 
 
 def _same_name(conn: Connection, username: str) -> str | None:
     """The existing user name that ``username`` equals ignoring capitals (user names are
     case-insensitive, so "ADMIN" beside "admin" would be two accounts nobody can tell apart)."""
-    found = conn.execute(
-        select(USER.c.username)
-        .where(func.lower(USER.c.username) == username.lower())
-        .order_by((USER.c.username == username).desc())  # the exact spelling first, where both exist
-        .limit(1)
-    ).scalar()
-    return None if found is None else str(found)
+    return q.same_name(conn, username)
 
 
 def actor_for(db: Database, username: str) -> Actor:
@@ -129,7 +118,7 @@ def _record_user_change(
     (in ``app_user`` and in the event, signed by ``actor``: an administrator, or the user setting up
     their own first key), so that a key swapped in later is caught by ``audit verify``."""
     if signer is not None:
-        conn.execute(update(USER).where(USER.c.id == user_id).values(signing_key=b64(signer.public)))
+        q.set_signing_key(conn, user_id, b64(signer.public))
         fields = (*fields, "signing_key")
     record(
         conn,
@@ -158,34 +147,19 @@ def _check_new_user(username: str, password: str, display_name: str = "") -> Non
 
 def _insert_user(conn: Connection, username: str, display_name: str, role: Role, password: str) -> int:
     now = db_now()
-    return int(
-        conn.execute(
-            insert(USER).returning(USER.c.id),
-            {
-                "username": username,
-                "display_name": display_name.strip()[:120] or username,
-                "role": role.value,
-                "password_hash": hash_password(password),
-                "active": True,
-                "must_change_password": False,
-                "created_at": now,
-                "updated_at": now,
-            },
-        ).scalar_one()
+    return q.insert_user(
+        conn,
+        {
+            "username": username,
+            "display_name": display_name.strip()[:120] or username,
+            "role": role.value,
+            "password_hash": hash_password(password),
+            "active": True,
+            "must_change_password": False,
+            "created_at": now,
+            "updated_at": now,
+        },
     )
-
-
-def _plain_has_users(path: Path) -> bool:
-    import sqlite3
-
-    con = sqlite3.connect(path)
-    try:
-        found = con.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'app_user'"
-        ).fetchone()
-        return bool(found) and con.execute("SELECT COUNT(*) FROM app_user").fetchone()[0] > 0
-    finally:
-        con.close()
 
 
 def create_database(
@@ -216,13 +190,13 @@ def create_database(
         # The key is safe on disk before any data depends on it.
         signing = ring.enrol(admin_username, password, key)
         if exists:
-            if _plain_has_users(path):
+            if q.plain_has_users(path):
                 raise StoreError("That database already has users; log in as its administrator instead.")
             # Encrypted first (after an encrypted backup), migrated after: no plain copy is left behind.
             encrypt_in_place(path, key, path.parent / "backups")
     database = open_database(url, profile=profile, key=key)
     with database.engine.begin() as conn:
-        if conn.execute(select(func.count()).select_from(USER)).scalar_one():
+        if q.user_count(conn):
             raise StoreError("That database already has users; log in as its administrator instead.")
         user_id = _insert_user(conn, admin_username, display_name, Role.ADMINISTRATOR, password)
         signer = Signer(user_id, signing) if signing is not None else None
@@ -287,7 +261,7 @@ def login(
     database = open_database(url, key=key)
     with database.engine.begin() as conn:
         user = user_row(conn, username)
-        row_hash = conn.execute(select(USER.c.password_hash).where(USER.c.username == username)).scalar()
+        row_hash = q.password_hash_of(conn, username)
     if user is None or not user.active or not verify_password(str(row_hash), password):
         database.close()
         ring.record_failure(username, here, moment)
@@ -337,7 +311,7 @@ def _session_signer(
     the recorded key is refused: someone has replaced one of them.
     """
     with db.engine.begin() as conn:
-        recorded = conn.execute(select(USER.c.signing_key).where(USER.c.id == actor.user_id)).scalar() or ""
+        recorded = q.signing_key_of(conn, actor.user_id) or ""
         if unlocked.sign_private is not None and recorded == b64(unlocked.sign_public):
             signer = Signer(actor.user_id, unlocked.sign_private)
         elif recorded:
@@ -361,7 +335,7 @@ def ensure_key_recorded(db: Database, actor: Actor) -> None:
     if actor.signer is None:
         return
     with db.engine.begin() as conn:
-        recorded = conn.execute(select(USER.c.signing_key).where(USER.c.id == actor.user_id)).scalar()
+        recorded = q.signing_key_of(conn, actor.user_id)
         if recorded == "":
             reason = "signing key recorded again: the database did not hold it (restored from a backup?)"
             _record_user_change(conn, actor, actor.user_id, (), actor.signer, reason)
@@ -372,7 +346,7 @@ def _login_server(url: str, username: str, password: str) -> tuple[Database, Act
     with database.engine.begin() as conn:
         username = _same_name(conn, username) or username  # user names ignore capitals
         user = user_row(conn, username)
-        row_hash = conn.execute(select(USER.c.password_hash).where(USER.c.username == username)).scalar()
+        row_hash = q.password_hash_of(conn, username)
         ok = user is not None and user.active and verify_password(str(row_hash), password)
         if not ok:
             record(
@@ -402,9 +376,7 @@ def unlock(db: Database, actor: Actor, password: str, *, now: datetime | None = 
         if locked.locked_until is not None:
             raise AccountLockedError(locked_message(locked.locked_until))
     with db.engine.connect() as conn:
-        hashed = conn.execute(
-            select(USER.c.password_hash).where(USER.c.id == actor.user_id, USER.c.active == true())
-        ).scalar()
+        hashed = q.password_hash_by_id(conn, actor.user_id, active_only=True)
     if hashed is None or not verify_password(str(hashed), password):
         if ring is not None:
             state = ring.record_failure(actor.username, actor.workstation, moment)
@@ -441,7 +413,7 @@ class UserService:
     def list_users(self) -> list[UserInfo]:
         self._actor.require(Action.READ, Entity.USER)
         with self._db.engine.connect() as conn:
-            rows = conn.execute(select(*_USER_INFO).order_by(USER.c.username)).all()
+            rows = q.user_lines(conn)
         return [_info(r) for r in rows]
 
     @writes(Data.USER, ids=returned)
@@ -481,9 +453,7 @@ class UserService:
     @writes(Data.USER)
     def change_own_password(self, old: str, new: str) -> None:
         with self._db.engine.connect() as conn:
-            current = conn.execute(
-                select(USER.c.password_hash).where(USER.c.id == self._actor.user_id)
-            ).scalar()
+            current = q.password_hash_by_id(conn, self._actor.user_id)
         if current is None or not verify_password(str(current), old):
             raise AuthenticationError("The current password is wrong.")
         if new == old:
@@ -505,14 +475,14 @@ class UserService:
             user = user_row(conn, username)
             if user is None or not user.active:
                 raise NotFoundError(f"There is no active user {username}.")
-            conn.execute(
-                update(USER)
-                .where(USER.c.id == user.id)
-                .values(
-                    password_hash=hash_password(password),
-                    must_change_password=must_change,
-                    updated_at=db_now(),
-                )
+            q.set_password(
+                conn,
+                user.id,
+                {
+                    "password_hash": hash_password(password),
+                    "must_change_password": must_change,
+                    "updated_at": db_now(),
+                },
             )
             ring = self._ring()
             signer, by = None, self._actor
@@ -539,7 +509,7 @@ class UserService:
             user = user_row(conn, username)
             if user is None:
                 raise NotFoundError(f"There is no user {username}.")
-            conn.execute(update(USER).where(USER.c.id == user.id).values(active=False, updated_at=db_now()))
+            q.deactivate(conn, user.id, db_now())
             record(conn, self._actor, AuditAction.ADMINISTER, Entity.USER, user.id, fields=("active",))
             ring = self._ring()
             if ring is not None:
@@ -577,9 +547,7 @@ def database_state(db: str | None) -> DatabaseState:
     url = resolve_url(db)
     path = sqlite_path(url)
     if path is None:
-        from sqlalchemy.engine import make_url
-
-        return DatabaseState(make_url(url).render_as_string(hide_password=True), "server")
+        return DatabaseState(url_without_password(url), "server")
     try:
         if not path.exists() or path.stat().st_size == 0:
             return DatabaseState(str(path), "missing")

@@ -87,6 +87,11 @@ def sqlite_path(url: str) -> Path | None:
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
+def url_without_password(url: str) -> str:
+    """The URL to show people: a server's password never appears on screen or in a log."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
 def is_plain_sqlite(path: Path) -> bool:
     """True for an unencrypted SQLite file (an encrypted one starts with random bytes)."""
     try:

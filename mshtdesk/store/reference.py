@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Connection, Engine, func, insert, select
 
 from mshtdesk.domain.disposals import DEFAULT_DISPOSALS
 from mshtdesk.domain.forces import DEFAULT_PROFILE, PROFILES
 from mshtdesk.domain.offences import OFFENCE_KINDS
-from mshtdesk.store.tables import DisposalType, District, OffenceType, Setting
+from mshtdesk.store.tables import SETTING, DisposalType, District, OffenceType, Setting
 
 PROFILE_KEY = "force_profile"
 
@@ -52,3 +52,9 @@ def seed_reference(engine: Engine, profile: str | None = None) -> None:
                 ],
             )
             conn.execute(insert(Setting), [{"key": PROFILE_KEY, "value": key}])
+
+
+def force_profile_key(conn: Connection) -> str:
+    """The key of the force profile chosen at set-up ("" when none was)."""
+    value = conn.execute(select(SETTING.c.value).where(SETTING.c.key == PROFILE_KEY)).scalar()
+    return str(value or "")

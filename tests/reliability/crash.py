@@ -36,7 +36,7 @@ EDITOR_USER = "officer"
 
 def import_file_bytes(tag: str, n: int = ARRESTS_PER_FILE) -> bytes:
     """A custody export of ``n`` arrests, references ``{tag}-{i}``, two events each."""
-    from mshtdesk.services.custody_import import COLUMNS
+    from mshtdesk.imports.custody import COLUMNS
 
     lines = [",".join(COLUMNS)]
     start = date(2022, 1, 3)

@@ -21,8 +21,8 @@ from sqlalchemy import func, select
 
 from mshtdesk.domain.roles import Role
 from mshtdesk.errors import ImportRejectedError, StoreError
+from mshtdesk.imports.source import MAX_BYTES_ENV, MAX_ROW_ENV, Limits, open_source, parse_size
 from mshtdesk.services.backend import Backend
-from mshtdesk.services.csv_source import MAX_BYTES_ENV, MAX_ROW_ENV, Limits, open_source, parse_size
 from mshtdesk.store.tables import ARREST, EVENT, IMPORT_BATCH, NRM_REFERRAL, OFFENCE, PERSON
 from tests.cli.test_cli import mshtdesk
 from tests.conftest import DATA, SEED_EXPORT

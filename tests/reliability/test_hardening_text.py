@@ -21,14 +21,14 @@ from mshtdesk.domain.nrm import AgeAtReferral, Route
 from mshtdesk.domain.roles import Role
 from mshtdesk.domain.support import NavigatorNeed
 from mshtdesk.errors import ImportRejectedError, RowError, ValidationError
+from mshtdesk.imports.custody import COLUMNS
+from mshtdesk.imports.nrm import COLUMNS as NRM_COLUMNS
 from mshtdesk.reports.csv_safety import FORMULA_STARTS, to_tsv
 from mshtdesk.services.backend import Backend
 from mshtdesk.services.contacts import ContactInput, ContactMethod, ContactPurpose
-from mshtdesk.services.custody_import import COLUMNS
 from mshtdesk.services.haven import StayInput
 from mshtdesk.services.navigator import NavigatorCaseInput
 from mshtdesk.services.nrm import ReferralInput
-from mshtdesk.services.nrm_import import COLUMNS as NRM_COLUMNS
 from mshtdesk.services.people import PersonInput
 from mshtdesk.services.register import ArrestInput
 from mshtdesk.store.tables import ARREST, AUDIT, DISTRICT, EVENT, IMPORT_BATCH, NRM_REFERRAL, OFFENCE, PERSON

@@ -16,9 +16,9 @@ from sqlalchemy import func, select
 
 from mshtdesk.domain.roles import Role
 from mshtdesk.errors import ImportRejectedError, MshtError, ValidationError
-from mshtdesk.services import nrm_import
+from mshtdesk.imports import nrm as nrm_import
+from mshtdesk.imports.custody import COLUMNS as CUSTODY_COLUMNS
 from mshtdesk.services.backend import Backend
-from mshtdesk.services.custody_import import COLUMNS as CUSTODY_COLUMNS
 from mshtdesk.services.people import PersonInput
 from mshtdesk.services.register import ArrestInput
 from mshtdesk.store.tables import (

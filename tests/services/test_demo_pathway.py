@@ -541,6 +541,7 @@ def test_the_demo_roles_see_their_pathway(template: Template, tmp_path: Path) ->
     """The VLO user's scope holds victims; add_demo_pathway adds the pathway and records it."""
     from mshtdesk.demo.database import add_demo_arrests, add_demo_pathway
     from mshtdesk.demo.guard import mark_demo
+    from mshtdesk.domain.due import DueKind
     from mshtdesk.domain.roles import Entity
     from mshtdesk.services.backend import Backend
 
@@ -554,8 +555,8 @@ def test_the_demo_roles_see_their_pathway(template: Template, tmp_path: Path) ->
         vlo = Backend.as_user(db, "vlo")
         assert vlo.actor.role is Role.VLO
         assert vlo.people.count() >= 20
-        kinds = {i.kind.value for i in vlo.today.items()}  # the landing page has work on it
-        assert {"vlo-contact", "rg-overdue"} <= kinds
+        kinds = {i.kind for i in vlo.today.items()}  # the landing page has work on it
+        assert {DueKind.VLO_CONTACT, DueKind.RG_EXPECTED} <= kinds
         navigator = Backend.as_user(db, "navigator")
         assert navigator.people.count() >= 5
         with db.engine.connect() as conn:

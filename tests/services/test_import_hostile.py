@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from mshtdesk.errors import ImportRejectedError, MshtError
+from mshtdesk.imports.custody import COLUMNS
 from mshtdesk.services.backend import Backend
-from mshtdesk.services.custody_import import COLUMNS
 from mshtdesk.store.tables import ARREST, EVENT, IMPORT_BATCH, OFFENCE
 
 GOOD = ["A1", "2022-01-10", "BD", "N1", "O1", "MSA s.2", "RUI", "2022-01-10"]

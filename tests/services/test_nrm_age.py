@@ -10,9 +10,9 @@ import pytest
 
 from mshtdesk.domain.nrm import AgeAtReferral, Route
 from mshtdesk.errors import ImportRejectedError, ValidationError
+from mshtdesk.imports.nrm import COLUMNS
 from mshtdesk.services.backend import Backend
 from mshtdesk.services.nrm import ReferralInput
-from mshtdesk.services.nrm_import import COLUMNS
 from mshtdesk.services.people import PersonInput
 
 HEADER = ",".join(COLUMNS) + "\n"

@@ -12,10 +12,10 @@ from sqlalchemy import func, select
 from mshtdesk.domain.nrm import DecisionKind, Outcome, Route
 from mshtdesk.domain.roles import Role
 from mshtdesk.errors import CancelledError, ImportRejectedError, PermissionDeniedError
+from mshtdesk.imports.nrm import COLUMNS
 from mshtdesk.services.audit import AuditQuery
 from mshtdesk.services.backend import Backend
 from mshtdesk.services.nrm import ReferralQuery, ReferralStatus
-from mshtdesk.services.nrm_import import COLUMNS
 from mshtdesk.store.tables import IMPORT_BATCH, NRM_DECISION, NRM_REFERRAL, PERSON
 from tests.conftest import DATA
 

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from mshtdesk.errors import ImportRejectedError, MshtError
+from mshtdesk.imports.nrm import COLUMNS
 from mshtdesk.services.backend import Backend
-from mshtdesk.services.nrm_import import COLUMNS
 from mshtdesk.store.tables import IMPORT_BATCH, NRM_DECISION, NRM_REFERRAL, PERSON
 
 GOOD = {

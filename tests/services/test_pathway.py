@@ -31,7 +31,7 @@ from mshtdesk.services.nrm import ReferralInput
 from mshtdesk.services.pathway import DueKind, PathwayService, TimelineKind
 from mshtdesk.services.people import LinkRole, PersonInput
 from mshtdesk.services.register import ArrestInput
-from mshtdesk.services.today import TodayKind, TodayService
+from mshtdesk.services.today import TodayService
 from mshtdesk.store.database import Database
 from tests.conftest import USERS
 
@@ -306,9 +306,9 @@ def test_victim_support_on_postgresql(monkeypatch: pytest.MonkeyPatch) -> None:
         vlo = make(Role.VLO)
         items = TodayService(vlo.db, vlo.actor, now=datetime(2024, 6, 10, 12, tzinfo=UTC)).items(TODAY)
         assert {i.kind for i in items} == {
-            TodayKind.RG_OVERDUE,
-            TodayKind.VLO_CONTACT,
-            TodayKind.DECISION_NOTIFICATION,
+            DueKind.RG_EXPECTED,
+            DueKind.VLO_CONTACT,
+            DueKind.DECISION_NOTIFICATION,
         }
         assert make(Role.NAVIGATOR).navigator.count() == 1
         staff = make(Role.HAVEN_HOUSE).haven

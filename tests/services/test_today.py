@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from mshtdesk.domain.due import DueKind
 from mshtdesk.domain.nrm import AgeAtReferral, DecisionKind, Outcome, Route
 from mshtdesk.domain.roles import Role
 from mshtdesk.domain.support import ContactMethod, ContactPurpose, NotifiableDecision
@@ -15,6 +16,7 @@ from mshtdesk.services.backend import Backend
 from mshtdesk.services.contacts import ContactInput, ContactService
 from mshtdesk.services.haven import StayInput
 from mshtdesk.services.nrm import ReferralInput
+from mshtdesk.services.pathway import PathwayService
 from mshtdesk.services.people import LinkRole, PersonInput
 from mshtdesk.services.register import ArrestInput
 from mshtdesk.services.today import TodayItem, TodayKind, TodayService
@@ -82,15 +84,44 @@ def test_a_vlo_sees_their_victims_items_overdue_first(backend_for: Backends, wor
     items = today_for(backend_for(Role.VLO))
     got = [(i.kind, i.person_id, i.due, i.overdue) for i in items]
     assert got == [
-        (TodayKind.RG_OVERDUE, world["mine"], date(2024, 5, 28), True),
-        (TodayKind.VLO_CONTACT, world["mine"], date(2024, 5, 29), True),
-        (TodayKind.DECISION_NOTIFICATION, world["mine"], date(2024, 6, 10), False),
-        (TodayKind.RECONSIDERATION_CLOSING, world["also"], date(2024, 6, 14), False),
-        (TodayKind.VLO_CONTACT, world["also"], date(2024, 6, 14), False),  # the latest contact's date
+        (DueKind.RG_EXPECTED, world["mine"], date(2024, 5, 28), True),
+        (DueKind.VLO_CONTACT, world["mine"], date(2024, 5, 29), True),
+        (DueKind.DECISION_NOTIFICATION, world["mine"], date(2024, 6, 10), False),
+        (DueKind.RECONSIDERATION_WINDOW, world["also"], date(2024, 6, 14), False),
+        (DueKind.VLO_CONTACT, world["also"], date(2024, 6, 14), False),  # the latest contact's date
     ]
     assert items[0].person == f"Mazur, Olga (P-{world['mine']:06d})"
     assert items[2].text == "Tell the victim of the charge decision of 07/06/2024 on arrest HT/7"
     assert all(i.person_id != world["other"] for i in items)  # not assigned to this VLO
+
+
+def test_each_item_reads_the_same_on_today_and_in_the_pathway(
+    backend_for: Backends, world: dict[str, int]
+) -> None:
+    vlo = backend_for(Role.VLO)
+    items = today_for(vlo)
+    pathway = PathwayService(vlo.db, vlo.actor, today=TODAY, now=NOW)
+    for pid in (world["mine"], world["also"]):
+        on_pathway = {(d.kind, d.due): d for d in pathway.timeline(pid, consult=False).due}
+        mine = [i for i in items if i.person_id == pid]
+        assert mine
+        for item in mine:
+            due = on_pathway[(item.kind, item.due)]
+            assert (item.text, item.overdue) == (due.text, due.overdue)
+    texts = {i.kind: i.text for i in items if i.person_id == world["mine"]}
+    assert texts[DueKind.RG_EXPECTED] == (
+        f"Reasonable Grounds decision on NRM-{world['late']:06d} expected by 28/05/2024 (waiting 21 days)"
+    )
+    assert (
+        texts[DueKind.VLO_CONTACT]
+        == "Next contact with the victim due by 29/05/2024 (last contact 01/05/2024)"
+    )
+    window = next(i for i in items if i.kind is DueKind.RECONSIDERATION_WINDOW)
+    assert window.text.startswith("Last day to ask for a reconsideration of the negative decision on ")
+    assert window.text.endswith(": 14/06/2024")
+    assert DueKind.RG_EXPECTED.label == "Reasonable Grounds decision expected"
+    assert DueKind.VLO_CONTACT.label == "VLO contact due"
+    assert DueKind.RECONSIDERATION_WINDOW.label == "Reconsideration window closes"
 
 
 def test_notifying_and_contacting_clear_items(backend_for: Backends, world: dict[str, int]) -> None:
@@ -107,17 +138,17 @@ def test_notifying_and_contacting_clear_items(backend_for: Backends, world: dict
         )
     )
     kinds = {(i.kind, i.person_id) for i in today_for(vlo)}
-    assert (TodayKind.DECISION_NOTIFICATION, world["mine"]) not in kinds
-    assert (TodayKind.VLO_CONTACT, world["mine"]) not in kinds  # next due 08/07
+    assert (DueKind.DECISION_NOTIFICATION, world["mine"]) not in kinds
+    assert (DueKind.VLO_CONTACT, world["mine"]) not in kinds  # next due 08/07
 
 
 def test_a_manager_sees_the_force_and_who_is_in_haven_house(
     backend_for: Backends, world: dict[str, int]
 ) -> None:
     items = today_for(backend_for(Role.MANAGER))
-    rg = {i.person_id for i in items if i.kind is TodayKind.RG_OVERDUE}
+    rg = {i.person_id for i in items if i.kind is DueKind.RG_EXPECTED}
     assert rg == {world["mine"], world["other"]}
-    owed = {i.person_id for i in items if i.kind is TodayKind.DECISION_NOTIFICATION}
+    owed = {i.person_id for i in items if i.kind is DueKind.DECISION_NOTIFICATION}
     assert owed == {world["mine"], world["other"]}
     last = items[-1]
     assert (last.kind, last.person, last.person_id, last.due) == (
@@ -134,7 +165,7 @@ def test_other_roles(backend_for: Backends, world: dict[str, int]) -> None:
     assert [i.kind for i in haven] == [TodayKind.IN_HAVEN_HOUSE]
     assert today_for(backend_for(Role.NAVIGATOR)) == []
     officer = {i.kind for i in today_for(backend_for(Role.HTT_OFFICER))}
-    assert officer == {TodayKind.RG_OVERDUE, TodayKind.RECONSIDERATION_CLOSING, TodayKind.IN_HAVEN_HOUSE}
+    assert officer == {DueKind.RG_EXPECTED, DueKind.RECONSIDERATION_WINDOW, TodayKind.IN_HAVEN_HOUSE}
     assert today_for(backend_for(Role.ADMINISTRATOR)) == []
 
 
@@ -143,7 +174,7 @@ def test_a_decided_referral_is_no_longer_overdue(backend_for: Backends, world: d
         world["late"], DecisionKind.RG, Outcome.POSITIVE, date(2024, 6, 3)
     )
     items = today_for(backend_for(Role.VLO))
-    assert TodayKind.RG_OVERDUE not in {i.kind for i in items}
+    assert DueKind.RG_EXPECTED not in {i.kind for i in items}
 
 
 def test_a_victim_assigned_but_never_contacted_is_owed_a_first_contact(backend_for: Backends) -> None:
@@ -153,9 +184,9 @@ def test_a_victim_assigned_but_never_contacted_is_owed_a_first_contact(backend_f
     pid = officer.people.create(PersonInput(surname="Ionescu", forenames="Maria"))
     unassigned = officer.people.create(PersonInput(surname="Nobody", forenames="Yet"))
     vlo = backend_for(Role.VLO)
-    assert [i for i in vlo.today.items() if i.kind is TodayKind.VLO_CONTACT] == []
+    assert [i for i in vlo.today.items() if i.kind is DueKind.VLO_CONTACT] == []
     officer.people.assign_vlo(pid, USERS[Role.VLO].username)
-    first = [i for i in vlo.today.items() if i.kind is TodayKind.VLO_CONTACT]
+    first = [i for i in vlo.today.items() if i.kind is DueKind.VLO_CONTACT]
     assert [(i.person_id, i.text) for i in first] == [(pid, FIRST_CONTACT_TEXT)]
     assert unassigned not in {i.person_id for i in officer.today.items()}
     assert [d.text for d in vlo.pathway.timeline(pid).due] == [FIRST_CONTACT_TEXT]

@@ -107,7 +107,7 @@ def test_the_timeline_is_newest_first_with_what_is_due_above(
     # due next: the VLO contact, overdue by 12 days, in red
     (item,) = [i for i in view.due.items if i.kind == DueKind.VLO_CONTACT]
     assert item.overdue and item.due == TODAY - timedelta(days=12)
-    line = next(t for t in view.due.texts() if "Next VLO contact" in t)
+    line = next(t for t in view.due.texts() if "VLO contact due" in t)
     assert "overdue by 12 days" in line
     date_label = view.due.lines[view.due.items.index(item)][0]
     assert "b00020" in date_label.styleSheet()

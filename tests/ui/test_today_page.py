@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 from mshtdesk.demo.arrests import fill_demo
 from mshtdesk.demo.pathway import fill_pathway, volume_for_arrests
 from mshtdesk.domain.clocks import LONDON
+from mshtdesk.domain.due import DueKind
 from mshtdesk.domain.roles import Role
 from mshtdesk.domain.support import ContactMethod, ContactPurpose
 from mshtdesk.services.backend import Backend
@@ -64,9 +65,9 @@ def victims_with_contacts(backend_for: Backends, days_ago: tuple[int, ...]) -> l
 
 def _items() -> list[TodayItem]:
     return [
-        TodayItem(TodayKind.VLO_CONTACT, 1, "ONE, Ann (P-000001)", TODAY - timedelta(days=3), True, "Call"),
-        TodayItem(TodayKind.RG_OVERDUE, 2, "TWO, Bo (P-000002)", TODAY - timedelta(days=1), True, "RG"),
-        TodayItem(TodayKind.VLO_CONTACT, 3, "THREE, Cy (P-000003)", TODAY + timedelta(days=2), False, "Call"),
+        TodayItem(DueKind.VLO_CONTACT, 1, "ONE, Ann (P-000001)", TODAY - timedelta(days=3), True, "Call"),
+        TodayItem(DueKind.RG_EXPECTED, 2, "TWO, Bo (P-000002)", TODAY - timedelta(days=1), True, "RG"),
+        TodayItem(DueKind.VLO_CONTACT, 3, "THREE, Cy (P-000003)", TODAY + timedelta(days=2), False, "Call"),
         TodayItem(
             TodayKind.IN_HAVEN_HOUSE,
             None,
@@ -104,7 +105,7 @@ def test_items_are_grouped_and_overdue_stands_out() -> None:
     assert overdue.data() == "Overdue (2)"
     assert overdue.data(Qt.ItemDataRole.ForegroundRole) == ALERT
     first = model.index(0, TodayColumn.DUE, overdue)
-    assert first.data() == f"{(TODAY - timedelta(days=3)).strftime('%d/%m/%Y')} (3 days late)"
+    assert first.data() == f"{(TODAY - timedelta(days=3)).strftime('%d/%m/%Y')} (overdue by 3 days)"
     assert first.data(Qt.ItemDataRole.ForegroundRole) == ALERT
     assert isinstance(first.data(ROW_ROLE), TodayItem)
     week = model.group_index(Group.THIS_WEEK)
@@ -128,7 +129,7 @@ def test_a_liaison_officer_sees_their_due_contacts_grouped(
     assert page.body.currentWidget() is page.tree
     assert model.count(Group.OVERDUE) == 1 and model.count(Group.THIS_WEEK) == 1
     (late,) = model.items_of(Group.OVERDUE)
-    assert late.kind == TodayKind.VLO_CONTACT and "victim0" in late.person.lower()
+    assert late.kind == DueKind.VLO_CONTACT and "victim0" in late.person.lower()
     assert "1 overdue" in page.summary.text() and "1 due this week" in page.summary.text()
     assert page.selected_item() == late  # the first item is current: Enter opens it
     assert page.open_button.isEnabled()
@@ -190,7 +191,7 @@ def test_acceptance_a_vlo_logs_a_due_contact_from_today_by_keyboard(
     assert isinstance(page, TodayPage)  # the landing page
     wait_idle()
     (due,) = page.model.items_of(Group.OVERDUE)
-    assert due.person_id == overdue_id and due.kind == TodayKind.VLO_CONTACT
+    assert due.person_id == overdue_id and due.kind == DueKind.VLO_CONTACT
     window.activateWindow()
     page.tree.setFocus()
     qtbot.keyClick(page.tree, Qt.Key.Key_Return)  # open the pathway
@@ -295,7 +296,7 @@ def test_acceptance_on_the_demo_database(
         i
         for g in (Group.OVERDUE, Group.THIS_WEEK)
         for i in page.model.items_of(g)
-        if i.kind == TodayKind.VLO_CONTACT
+        if i.kind == DueKind.VLO_CONTACT
     ]
     assert due, "the demo gives vlo contacts that are due"
     target = due[0]
@@ -329,6 +330,6 @@ def test_acceptance_on_the_demo_database(
         i
         for g in (Group.OVERDUE, Group.THIS_WEEK)
         for i in page.model.items_of(g)
-        if i.kind == TodayKind.VLO_CONTACT and i.person_id == target.person_id
+        if i.kind == DueKind.VLO_CONTACT and i.person_id == target.person_id
     ]
     assert still_due == []

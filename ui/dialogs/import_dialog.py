@@ -36,7 +36,7 @@ from ui.models.row_errors_model import RowErrorsModel
 from ui.tasks import Job
 
 if TYPE_CHECKING:
-    from mshtdesk.services.custody_import import ImportSummary
+    from mshtdesk.imports.custody import ImportSummary
 
 LAST_DIR_KEY = "import/last_dir"
 

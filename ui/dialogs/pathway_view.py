@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from mshtdesk.domain.changes import Changes, Data
 from mshtdesk.domain.dates import uk
+from mshtdesk.domain.due import due_words
 from mshtdesk.domain.roles import Action, Entity
 from mshtdesk.errors import MshtError, NotFoundError
 from mshtdesk.services.contacts import ContactSaved, describe_saved
@@ -67,16 +68,8 @@ PATHWAY_SHOWS = frozenset(
 
 
 def due_status(item: DueItem, today: date) -> str:
-    """ "overdue by 3 days", "due today", "in 2 days": how far away, in words."""
-    days = (item.due - today).days
-    if days < 0 or item.overdue:
-        late = max(-days, 0)
-        return "overdue" if late == 0 else f"overdue by {late} day{'s' if late != 1 else ''}"
-    if days == 0:
-        return "due today"
-    if days == 1:
-        return "due tomorrow"
-    return f"in {days} days"
+    """ "overdue by 3 days", "due today", "in 2 days": the words the Today page uses too."""
+    return due_words(item.due, today, overdue=item.overdue)
 
 
 class DueList(QWidget):

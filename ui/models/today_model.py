@@ -17,6 +17,7 @@ from PySide6.QtGui import QFont
 
 from mshtdesk.domain.clocks import LONDON
 from mshtdesk.domain.dates import uk
+from mshtdesk.domain.due import due_words
 from mshtdesk.services.today import TodayItem, TodayKind
 from ui import palette
 
@@ -176,12 +177,7 @@ class TodayModel(QAbstractItemModel):
             return f"since {uk(local.date())} {local:%H:%M}"
         if item.due is None:
             return ""
-        days = (item.due - self._today).days
-        if days < 0:
-            return f"{uk(item.due)} ({-days} day{'s' if days != -1 else ''} late)"
-        if days == 0:
-            return f"{uk(item.due)} (today)"
-        return uk(item.due)
+        return f"{uk(item.due)} ({due_words(item.due, self._today, overdue=item.overdue)})"
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole

@@ -26,6 +26,10 @@ class Page(QWidget):
         self.ctx = ctx
         ctx.tasks.changed.connect(self._changes_arrived)
 
+    def stop_listening(self) -> None:
+        """At log-out: the task runner outlives the session, so a page on its way out hears no more."""
+        self.ctx.tasks.changed.disconnect(self._changes_arrived)
+
     def _changes_arrived(self, changes: Changes) -> None:
         if changes.touches(self.shows):
             self.on_changes(changes)

@@ -461,11 +461,10 @@ class ReportsPage(Page):
     def _saved(self, written: Path, run: ReportRun) -> None:
         self.status.setText(
             f"Saved {written.name} (run {run.id}); the disclosure is recorded in the audit log"
-        )
-        self.load_history()
+        )  # the history re-reads on the task runner's change notice (Data.REPORT_RUN)
 
     def _save_failed(self, exc: BaseException) -> None:
-        self.load_history()  # a run recorded before the file failed is still a disclosure: show it
+        # a run recorded before the file failed is still a disclosure: the change notice shows it
         error_report.report(self, exc, "saving a report")
 
     def print_report(self) -> None:
@@ -510,8 +509,7 @@ class ReportsPage(Page):
             painter.end()
         self.status.setText(
             f"Sent to the printer (run {run.id}); the disclosure is recorded in the audit log"
-        )
-        self.load_history()
+        )  # the history re-reads on the task runner's change notice (Data.REPORT_RUN)
 
     # ----- history -----------------------------------------------------------------------------
     def load_history(self) -> None:

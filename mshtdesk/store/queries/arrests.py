@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Connection, Select, and_, func, or_, select
 
@@ -22,6 +22,19 @@ class ArrestQuery:
     date_to: date | None = None
     disposal_code: str | None = None  # current disposal as at ``as_at``; NO_DISPOSAL for none yet
     as_at: date | None = None  # None: today
+
+
+class ArrestLine(NamedTuple):
+    """One row of the list."""
+
+    id: int
+    custody_ref: str
+    arrest_date: date
+    district: str  # code
+    detainee_ref: str
+    operation: str
+    offences: int
+    rank: int | None  # of the disposal as at the query's date; None for none yet
 
 
 SORT_KEYS = ("custody_ref", "arrest_date", "district", "detainee_ref", "operation", "offences", "disposal")
@@ -101,8 +114,8 @@ def page_arrests(
     descending: bool = True,
     offset: int = 0,
     limit: int = 200,
-) -> list[tuple[Any, ...]]:
-    """Rows of ``(id, custody_ref, arrest_date, district, detainee_ref, operation, offences, rank)``."""
+) -> list[ArrestLine]:
+    """One page of the list, sorted on ``sort`` (one of ``SORT_KEYS``) with the id breaking ties."""
     if sort not in SORT_KEYS:
         raise ValueError(f"cannot sort arrests by {sort!r}")
     stmt = _base(q)
@@ -110,4 +123,4 @@ def page_arrests(
     order = (key.desc() if descending else key.asc()).nulls_last()
     nulls = ARREST.c.id.desc() if descending else ARREST.c.id.asc()
     stmt = stmt.order_by(order, nulls).offset(offset).limit(limit)
-    return [tuple(r) for r in conn.execute(stmt)]
+    return [ArrestLine._make(r) for r in conn.execute(stmt)]

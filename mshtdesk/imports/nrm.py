@@ -1,4 +1,4 @@
-"""Import of a team's NRM register (the spreadsheet kept before MSHT Desk): one CSV row per referral.
+"""NRM format: a team's NRM register (the spreadsheet kept before MSHT Desk), one CSV row per referral.
 
 Columns (any order, header names case-insensitive): referral_ref, person_ref, surname, forenames,
 date_of_birth, gender, nationality, route, submitted_date, age_at_referral, age_at_exploitation,
@@ -9,17 +9,19 @@ line, column and reason; a referral is identified by its reference and a person 
 file imported twice, or a later cumulative register, adds only what is new. A value that contradicts
 another row or what is stored is an error, never silently overwritten; a person's detail the database
 lacks is filled in. Decisions from the RG and CG columns keep the sequence rules of ``domain.nrm``.
+
+Its row rules are the NRM service's own (``services.nrm_rules``: the referral form's checks), which is
+why ``mshtdesk.imports`` sits in the services layer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy import Connection
 
 from mshtdesk.domain.dates import parse_date, uk
 from mshtdesk.domain.exploitation import ExploitationType, home_office_label, parse_exploitation_type
@@ -33,22 +35,16 @@ from mshtdesk.domain.nrm import (
     Route,
     check_decision,
 )
-from mshtdesk.domain.text import might_be_refused
-from mshtdesk.errors import CancelledError, ImportRejectedError, RowError, StoreError
-from mshtdesk.services.csv_source import CsvSource, UnreadableRowError, cell_problem
-from mshtdesk.services.custody_import import MAX_ERRORS, Progress, _chunks, _clip
-from mshtdesk.services.nrm import (
-    ExploitationLocation,
-    ReferralInput,
-    effective,
-    exploitation_codes,
-    referral_problems,
-)
+from mshtdesk.domain.roles import Action, Entity
+from mshtdesk.imports.pipeline import Batch, ImportFormat, SummaryText, Ticker
+from mshtdesk.imports.pipeline import clip as _clip
+from mshtdesk.services.nrm_rules import effective, exploitation_codes, referral_problems
+from mshtdesk.services.nrm_types import ExploitationLocation, ReferralInput
 from mshtdesk.services.people import GENDERS
-from mshtdesk.store.database import Database
-from mshtdesk.store.tables import IMPORT_BATCH, NRM_DECISION, NRM_REFERRAL, PERSON, utcnow
+from mshtdesk.store.queries import imports as q
+from mshtdesk.store.tables import utcnow
 
-__all__ = ["COLUMNS", "NrmImportSummary", "import_nrm"]
+__all__ = ["COLUMNS", "NrmImport", "NrmImportSummary"]
 
 COLUMNS = (
     "referral_ref",
@@ -115,7 +111,7 @@ CG_OUTCOMES = {
 
 
 @dataclass(frozen=True)
-class NrmImportSummary:
+class NrmImportSummary(SummaryText):
     file_name: str
     rows_read: int
     referrals_added: int
@@ -133,33 +129,23 @@ class NrmImportSummary:
             self.referrals_added or self.people_added or self.people_completed or self.decisions_added
         )
 
-    def describe(self) -> str:
-        """One paragraph for the user; a dry run is worded as what an import would do."""
-        if not self.changed:
-            nothing = " Nothing was written." if self.dry_run else ""
-            return (
-                f"Nothing new in {self.file_name}: all {self.rows_read} rows are already recorded.{nothing}"
-            )
-        counts = (
+    def counts(self) -> str:
+        return (
             f"{self.referrals_added} new referrals, {self.people_added} new people and "
             f"{self.decisions_added} new decisions from {self.rows_read} rows "
             f"({self.referrals_already_present} referrals are already recorded"
             + (f"; {self.people_completed} people given details they lacked" if self.people_completed else "")
             + ")"
         )
-        note = ""
-        if self.warnings:
-            n = len(self.warnings)
-            note = f" {n} decision{'s' if n != 1 else ''} accepted with a warning: " + "; ".join(
-                self.warnings[:5]
-            )
-            note += "." if n <= 5 else f"; and {n - 5} more."
-        if self.dry_run:
-            return (
-                f"{self.file_name} has no problems. Importing it would add {counts}. "
-                f"Nothing was written.{note}"
-            )
-        return f"Imported {self.file_name}: {counts}.{note}"
+
+    def note(self) -> str:
+        if not self.warnings:
+            return ""
+        n = len(self.warnings)
+        note = f" {n} decision{'s' if n != 1 else ''} accepted with a warning: " + "; ".join(
+            self.warnings[:5]
+        )
+        return note + ("." if n <= 5 else f"; and {n - 5} more.")
 
 
 @dataclass
@@ -190,76 +176,34 @@ def _blank(value: Any) -> bool:
     return value in ("", None, "unknown")
 
 
-class _Reader:
-    def __init__(self, today: date) -> None:
-        self.today = today
-        self.errors: list[RowError] = []
-        self.found = 0  # problems found, including any beyond MAX_ERRORS
-        self.rows = 0
+class NrmImport(ImportFormat[NrmImportSummary]):
+    """Checks the rows of one register against each other, then against the database, and writes them."""
+
+    columns = COLUMNS
+    multiline = MULTILINE
+    records = "referrals"
+    cancel_every = 1
+    progress_every = 200
+    errors_by_line = True
+    needs = (
+        (Action.CREATE, Entity.NRM_REFERRAL),
+        (Action.CREATE, Entity.PERSON),
+    )
+    audit_fields = ("people", "nrm_referrals", "nrm_decisions")
+    audit_reason = "NRM register import of {file_name}"
+
+    def __init__(self, today: date, *, recorded_by: int | None = None) -> None:
+        super().__init__(today)
+        self.recorded_by = recorded_by  # the user the imported decisions are recorded by
         self.people: dict[str, _Person] = {}
         self.referrals: dict[str, _Referral] = {}
 
-    def error(self, line: int, column: str, reason: str) -> None:
-        self.found += 1
-        if len(self.errors) < MAX_ERRORS:
-            self.errors.append(RowError(line, column, reason))
+    def check_rows(self, rows: Iterator[tuple[int, list[str]]]) -> None:
+        for line, values in rows:
+            self.row(line, dict(zip(COLUMNS, values, strict=True)))
 
-    def rejected(self) -> ImportRejectedError:
-        return ImportRejectedError(sorted(self.errors, key=lambda e: e.line), self.rows, self.found)
-
-    # ----- the file ------------------------------------------------------------------------------
-    def read(self, source: CsvSource, progress: Progress | None, cancel: Callable[[], bool] | None) -> None:
-        try:
-            self._read(source, progress, cancel)
-        except UnreadableRowError as exc:  # reading stops there: the file is refused
-            self.error(exc.line, exc.column, exc.reason)
-
-    def _read(self, source: CsvSource, progress: Progress | None, cancel: Callable[[], bool] | None) -> None:
-        records = source.records()
-        _, header = next(records, (1, []))
-        if not any(h.strip() for h in header):
-            self.error(1, "header", "the file is empty; expected a header row naming " + ", ".join(COLUMNS))
-            return
-        index: dict[str, int] = {}
-        for i, name in enumerate(header):
-            key = "_".join(name.strip().casefold().replace("-", " ").split())
-            if key in COLUMNS:
-                if key in index:
-                    self.error(1, key, "this column appears twice in the header")
-                index[key] = i
-        for c in COLUMNS:
-            if c not in index:
-                self.error(1, c, "this column is missing from the header")
-        if self.errors:
-            return
-        width = len(header)
-        for line, row in records:
-            if not "".join(row).strip():
-                continue
-            self.rows += 1
-            if cancel is not None and cancel():
-                raise CancelledError()
-            if progress is not None and self.rows % 200 == 0:
-                progress("Reading", source.bytes_read, source.size)
-            if len(row) != width:
-                self.error(line, "row", f"has {len(row)} fields but the header has {width}")
-                continue
-            values = {c: row[index[c]].strip() for c in COLUMNS}
-            if might_be_refused("".join(values.values())) and self._refused_characters(line, values):
-                continue
-            self.row(line, values)
-        if not self.errors and self.rows == 0:
-            self.error(2, "row", "the file has a header but no rows")
+    def finish(self) -> None:
         self.check_anonymity()
-
-    def _refused_characters(self, line: int, values: dict[str, str]) -> bool:
-        """Name each cell holding a control or bidi character; True if any."""
-        n_before = self.found
-        for column, value in values.items():
-            problem = cell_problem(value, multiline=column in MULTILINE)
-            if problem is not None:
-                self.error(line, column, problem)
-        return self.found > n_before
 
     # ----- one row -------------------------------------------------------------------------------
     def _date(self, line: int, column: str, text: str, label: str, earliest: date) -> date | None:
@@ -532,275 +476,153 @@ class _Reader:
                     f"{r.person_ref}",
                 )
 
-
-def import_nrm(
-    db: Database,
-    data: bytes | CsvSource,
-    file_name: str,
-    *,
-    dry_run: bool = False,
-    progress: Progress | None = None,
-    cancel: Callable[[], bool] | None = None,
-    today: date | None = None,
-    recorded_by: int | None = None,
-    on_commit: Callable[[Connection, NrmImportSummary], None] | None = None,
-) -> NrmImportSummary:
-    """Check ``data`` completely, then write what is new in one transaction, or raise ImportRejectedError.
-
-    ``data``: the file's bytes, or an open file (``csv_source.open_source``), which is streamed.
-    ``on_commit`` runs inside that transaction just before it commits (the audit record goes there).
-    """
-    if not isinstance(data, CsvSource):
-        data = CsvSource.from_bytes(data, file_name)
-    reader = _Reader(today or date.today())
-    reader.read(data, progress, cancel)
-    if reader.errors:
-        raise reader.rejected()
-    try:
-        with db.engine.begin() as conn:
-            summary = _write(
-                conn,
-                reader,
-                file_name,
-                data.sha256(),
-                dry_run,
-                progress,
-                cancel,
-                recorded_by,
-            )
-            if reader.errors:
-                raise reader.rejected()
-            if dry_run:
-                conn.rollback()
-            elif on_commit is not None and summary.changed:
-                on_commit(conn, summary)
-            return summary
-    except IntegrityError as exc:
-        raise StoreError(
-            "Another user changed the same referrals while this file was being imported; nothing was "
-            "written. Import the file again."
-        ) from exc
-    except OperationalError as exc:
-        if "locked" in str(exc.orig) or "busy" in str(exc.orig):
-            raise StoreError(
-                "The database is busy with another user's change; nothing was written. Try again in a moment."
-            ) from exc
-        raise
-
-
-def _stored_people(conn: Connection, refs: Iterable[str]) -> dict[str, tuple[int, dict[str, Any], bool]]:
-    """person_ref -> (id, PERSON_FIELDS values, has aliases or contact details)."""
-    out: dict[str, tuple[int, dict[str, Any], bool]] = {}
-    for chunk in _chunks(list(refs)):
-        q = select(
-            PERSON.c.person_ref,
-            PERSON.c.id,
-            *(PERSON.c[f] for f in PERSON_FIELDS),
-            PERSON.c.aliases,
-            PERSON.c.contact_details,
-        ).where(PERSON.c.person_ref.in_(chunk))
-        for ref, id_, *rest in conn.execute(q):
-            values = dict(zip(PERSON_FIELDS, rest[: len(PERSON_FIELDS)], strict=True))
-            out[ref] = (id_, values, bool(str(rest[-2]).strip() or str(rest[-1]).strip()))
-    return out
-
-
-def _write(
-    conn: Connection,
-    reader: _Reader,
-    file_name: str,
-    sha256: str,
-    dry_run: bool,
-    progress: Progress | None,
-    cancel: Callable[[], bool] | None,
-    recorded_by: int | None,
-) -> NrmImportSummary:
-    people = _stored_people(conn, reader.people)
-    # ----- people against the database: fill blanks, refuse changes
-    fills: dict[int, dict[str, Any]] = {}
-    for ref, p in reader.people.items():
-        stored_person = people.get(ref)
-        if stored_person is None:
-            continue
-        person_id, values, _ = stored_person
-        for name in PERSON_FIELDS:
-            mine, theirs = p.values[name], values[name]
-            if _blank(mine):
+    def write(self, conn: Connection, batch: Batch) -> NrmImportSummary:
+        people = q.stored_people(conn, self.people, PERSON_FIELDS)
+        # ----- people against the database: fill blanks, refuse changes
+        fills: dict[int, dict[str, Any]] = {}
+        for ref, p in self.people.items():
+            stored_person = people.get(ref)
+            if stored_person is None:
                 continue
-            if _blank(theirs):
-                fills.setdefault(person_id, {})[name] = mine
-            elif mine != theirs and str(mine).casefold() != str(theirs).casefold():
-                shown = uk(theirs) if isinstance(theirs, date) else _clip(str(theirs))
-                reader.error(
-                    p.lines[name],
-                    name,
-                    f"contradicts the stored {name.replace('_', ' ')} of person {ref} ({shown})",
-                )
-    named = [pid for pid, values in fills.items() if values.get("surname") or values.get("forenames")]
-    ref_of_id = {v[0]: ref for ref, v in people.items()}
-    for chunk in _chunks(named):
-        dtn_q = select(NRM_REFERRAL.c.person_id, NRM_REFERRAL.c.referral_ref).where(
-            NRM_REFERRAL.c.person_id.in_(chunk),
-            NRM_REFERRAL.c.route == Route.DUTY_TO_NOTIFY.value,
-            NRM_REFERRAL.c.cooperates.is_not(True),
-        )
-        for pid, dtn_ref in conn.execute(dtn_q):
-            named_person = reader.people[ref_of_id[pid]]
+            for name in PERSON_FIELDS:
+                mine, theirs = p.values[name], stored_person.values[name]
+                if _blank(mine):
+                    continue
+                if _blank(theirs):
+                    fills.setdefault(stored_person.id, {})[name] = mine
+                elif mine != theirs and str(mine).casefold() != str(theirs).casefold():
+                    shown = uk(theirs) if isinstance(theirs, date) else _clip(str(theirs))
+                    self.error(
+                        p.lines[name],
+                        name,
+                        f"contradicts the stored {name.replace('_', ' ')} of person {ref} ({shown})",
+                    )
+        named = [pid for pid, values in fills.items() if values.get("surname") or values.get("forenames")]
+        ref_of_id = {v.id: ref for ref, v in people.items()}
+        for pid, dtn_ref in q.anonymous_referrals(conn, named):
+            named_person = self.people[ref_of_id[pid]]
             column = "surname" if "surname" in fills[pid] else "forenames"
-            reader.error(
+            self.error(
                 named_person.lines[column],
                 column,
                 f"person {ref_of_id[pid]} has an anonymous Duty to Notify ({dtn_ref}), so no name is kept "
                 "for them unless they agree to co-operate (record that in the app)",
             )
-    # ----- referrals against the database
-    stored_refs: dict[str, tuple[int, str, dict[str, Any]]] = {}
-    for chunk in _chunks(list(reader.referrals)):
-        q = select(
-            NRM_REFERRAL.c.referral_ref,
-            NRM_REFERRAL.c.id,
-            PERSON.c.person_ref,
-            *(NRM_REFERRAL.c[c] for c in COMPARED),
-        ).select_from(NRM_REFERRAL.join(PERSON, PERSON.c.id == NRM_REFERRAL.c.person_id))
-        for ref, id_, person_ref, *rest in conn.execute(q.where(NRM_REFERRAL.c.referral_ref.in_(chunk))):
-            stored_refs[ref] = (id_, person_ref, dict(zip(COMPARED, rest, strict=True)))
-    history: dict[int, list[Decision]] = {}
-    for chunk in _chunks([v[0] for v in stored_refs.values()]):
-        q = select(
-            NRM_DECISION.c.referral_id,
-            NRM_DECISION.c.id,
-            NRM_DECISION.c.kind,
-            NRM_DECISION.c.outcome,
-            NRM_DECISION.c.decided_on,
-            NRM_DECISION.c.is_void,
-            NRM_DECISION.c.supersedes_id,
-        ).where(NRM_DECISION.c.referral_id.in_(chunk))
-        rows: dict[int, list[tuple[int, str, str, date, bool, int | None]]] = {}
-        for rid, *rest in conn.execute(q.order_by(NRM_DECISION.c.id)):
-            rows.setdefault(rid, []).append((rest[0], rest[1], rest[2], rest[3], bool(rest[4]), rest[5]))
-        history.update({rid: effective(r) for rid, r in rows.items()})
-    new_decisions: list[tuple[str, _Decision]] = []
-    warnings: list[str] = []
-    present = 0
-    for ref, r in reader.referrals.items():
-        stored_ref = stored_refs.get(ref)
-        person = people.get(r.person_ref)
-        if r.data.route is Route.DUTY_TO_NOTIFY and person is not None and stored_ref is None:
-            values = person[1]
-            if values["surname"] or values["forenames"] or person[2]:
-                reader.error(
-                    r.line,
-                    "person_ref",
-                    f"person {r.person_ref} is stored with a name or contact details, but a Duty to Notify "
-                    "is anonymous unless the person agrees to co-operate (record that in the app)",
-                )
-                continue
-        past: list[Decision] = []
-        if stored_ref is not None:
-            present += 1
-            rid, owner, stored_values = stored_ref
-            if owner != r.person_ref:
-                reader.error(r.line, "person_ref", f"referral {ref} is stored for person {owner}")
-            for column, value in r.values.items():
-                theirs = stored_values[column]
-                if value != theirs:
-                    shown = uk(theirs) if isinstance(theirs, date) else _clip(str(theirs) or "empty")
-                    reader.error(r.line, column, f"contradicts the stored referral {ref} ({shown})")
-            past = list(history.get(rid, []))
-        for d in r.decisions:
-            mine = Decision(d.kind, d.on, d.outcome)
-            if mine in past:
-                continue
-            same_kind = [p for p in past if p.kind is d.kind]
-            if same_kind:
-                s = same_kind[-1]
-                what = f"{s.outcome.label if s.outcome else ''}, {uk(s.on)}"
-                reader.error(
-                    r.line,
-                    f"{d.column}_outcome",
-                    f"contradicts the stored {d.kind.label} ({what}); record a change in the app",
-                )
-                continue
-            check = check_decision(past, mine)
-            for problem in check.errors:
-                column = f"{d.column}_date" if problem.field == "decision_date" else f"{d.column}_outcome"
-                reader.error(r.line, column, problem.message[:1].lower() + problem.message[1:])
-            warnings += [f"line {r.line}: {w.message}" for w in check.warnings]
-            past.append(mine)
-            new_decisions.append((ref, d))
-    if reader.errors:
-        return NrmImportSummary(file_name, reader.rows, 0, 0, 0, 0, present, (), None, dry_run)
+        # ----- referrals against the database
+        stored_refs = q.stored_referrals(conn, list(self.referrals), COMPARED)
+        decided = q.decision_rows(conn, [v.id for v in stored_refs.values()])
+        history = {rid: effective(rows) for rid, rows in decided.items()}
+        new_decisions: list[tuple[str, _Decision]] = []
+        warnings: list[str] = []
+        present = 0
+        for ref, r in self.referrals.items():
+            stored_ref = stored_refs.get(ref)
+            person = people.get(r.person_ref)
+            if r.data.route is Route.DUTY_TO_NOTIFY and person is not None and stored_ref is None:
+                values = person.values
+                if values["surname"] or values["forenames"] or person.has_aliases_or_contact:
+                    self.error(
+                        r.line,
+                        "person_ref",
+                        f"person {r.person_ref} is stored with a name or contact details, but a Duty to "
+                        "Notify is anonymous unless the person agrees to co-operate (record that in the app)",
+                    )
+                    continue
+            past: list[Decision] = []
+            if stored_ref is not None:
+                present += 1
+                rid, owner, stored_values = stored_ref
+                if owner != r.person_ref:
+                    self.error(r.line, "person_ref", f"referral {ref} is stored for person {owner}")
+                for column, value in r.values.items():
+                    theirs = stored_values[column]
+                    if value != theirs:
+                        shown = uk(theirs) if isinstance(theirs, date) else _clip(str(theirs) or "empty")
+                        self.error(r.line, column, f"contradicts the stored referral {ref} ({shown})")
+                past = list(history.get(rid, []))
+            for d in r.decisions:
+                mine = Decision(d.kind, d.on, d.outcome)
+                if mine in past:
+                    continue
+                same_kind = [p for p in past if p.kind is d.kind]
+                if same_kind:
+                    s = same_kind[-1]
+                    what = f"{s.outcome.label if s.outcome else ''}, {uk(s.on)}"
+                    self.error(
+                        r.line,
+                        f"{d.column}_outcome",
+                        f"contradicts the stored {d.kind.label} ({what}); record a change in the app",
+                    )
+                    continue
+                check = check_decision(past, mine)
+                for problem in check.errors:
+                    column = f"{d.column}_date" if problem.field == "decision_date" else f"{d.column}_outcome"
+                    self.error(r.line, column, problem.message[:1].lower() + problem.message[1:])
+                warnings += [f"line {r.line}: {w.message}" for w in check.warnings]
+                past.append(mine)
+                new_decisions.append((ref, d))
+        if self.errors:
+            return NrmImportSummary(batch.file_name, self.rows, 0, 0, 0, 0, present, (), None, batch.dry_run)
 
-    # ----- write what is new
-    new_people = [ref for ref in reader.people if ref not in people]
-    new_refs = [ref for ref in reader.referrals if ref not in stored_refs]
-    total = len(new_people) + len(fills) + len(new_refs) + len(new_decisions)
-    done = 0
-
-    def tick() -> None:
-        nonlocal done
-        done += 1
-        if cancel is not None and cancel():
-            raise CancelledError()
-        if progress is not None and (done % 50 == 0 or done == total):
-            progress("Writing", done, total)
-
-    now = utcnow()
-    batch_id: int | None = None
-    if total:
-        batch_id = conn.execute(
-            insert(IMPORT_BATCH).returning(IMPORT_BATCH.c.id),
-            {
-                "file_name": file_name[-260:],
-                "sha256": sha256,
-                "imported_at": now,
-                "row_count": reader.rows,
-                "arrests_added": 0,
-                "offences_added": 0,
-                "events_added": 0,
-                "kind": "nrm",
-                "referrals_added": len(new_refs),
-                "decisions_added": len(new_decisions),
-            },
-        ).scalar_one()
-    person_id_of = {ref: v[0] for ref, v in people.items()}
-    for ref in new_people:
-        p = reader.people[ref]
-        person_id_of[ref] = conn.execute(
-            insert(PERSON).returning(PERSON.c.id),
-            {"person_ref": ref, **p.values, "version": 1, "created_at": now, "updated_at": now},
-        ).scalar_one()
-        tick()
-    for person_id, values in fills.items():
-        conn.execute(
-            update(PERSON)
-            .where(PERSON.c.id == person_id)
-            .values(**values, version=PERSON.c.version + 1, updated_at=now)
+        # ----- write what is new
+        new_people = [ref for ref in self.people if ref not in people]
+        new_refs = [ref for ref in self.referrals if ref not in stored_refs]
+        tick = Ticker(
+            len(new_people) + len(fills) + len(new_refs) + len(new_decisions),
+            batch.progress,
+            batch.cancel,
+            50,
         )
-        tick()
-    referral_id_of = {ref: v[0] for ref, v in stored_refs.items()}
-    for ref in new_refs:
-        r = reader.referrals[ref]
-        label_flags = {ExploitationType(c) for c in r.values["exploitation"].split(";")}
-        referral_id_of[ref] = conn.execute(
-            insert(NRM_REFERRAL).returning(NRM_REFERRAL.c.id),
-            {
-                **r.values,
-                "referral_ref": ref,
-                "person_id": person_id_of[r.person_ref],
-                "consents": r.data.consents,
-                "cooperates": r.data.cooperates,
-                "exploitation_label": home_office_label(label_flags),
-                "import_batch_id": batch_id,
-                "version": 1,
-                "created_at": now,
-                "updated_at": now,
-            },
-        ).scalar_one()
-        tick()
-    if new_decisions:
-        conn.execute(
-            insert(NRM_DECISION),
+        now = utcnow()
+        batch_id: int | None = None
+        if tick.total:
+            batch_id = q.insert_batch(
+                conn,
+                {
+                    "file_name": batch.file_name[-260:],
+                    "sha256": batch.sha256,
+                    "imported_at": now,
+                    "row_count": self.rows,
+                    "arrests_added": 0,
+                    "offences_added": 0,
+                    "events_added": 0,
+                    "kind": "nrm",
+                    "referrals_added": len(new_refs),
+                    "decisions_added": len(new_decisions),
+                },
+            )
+        person_id_of = {ref: v.id for ref, v in people.items()}
+        for ref in new_people:
+            p = self.people[ref]
+            person_id_of[ref] = q.insert_person(
+                conn, {"person_ref": ref, **p.values, "version": 1, "created_at": now, "updated_at": now}
+            )
+            tick()
+        for person_id, values in fills.items():
+            q.fill_person(conn, person_id, values, now)
+            tick()
+        referral_id_of = {ref: v.id for ref, v in stored_refs.items()}
+        for ref in new_refs:
+            r = self.referrals[ref]
+            label_flags = {ExploitationType(c) for c in r.values["exploitation"].split(";")}
+            referral_id_of[ref] = q.insert_referral(
+                conn,
+                {
+                    **r.values,
+                    "referral_ref": ref,
+                    "person_id": person_id_of[r.person_ref],
+                    "consents": r.data.consents,
+                    "cooperates": r.data.cooperates,
+                    "exploitation_label": home_office_label(label_flags),
+                    "import_batch_id": batch_id,
+                    "version": 1,
+                    "created_at": now,
+                    "updated_at": now,
+                },
+            )
+            tick()
+        q.insert_decisions(
+            conn,
             [
                 {
                     "referral_id": referral_id_of[ref],
@@ -813,7 +635,7 @@ def _write(
                     "reason": "",
                     "source": "import",
                     "import_batch_id": batch_id,
-                    "recorded_by": recorded_by,
+                    "recorded_by": self.recorded_by,
                     "recorded_at": now,
                 }
                 for ref, d in new_decisions
@@ -821,15 +643,15 @@ def _write(
         )
         for _ in new_decisions:
             tick()
-    return NrmImportSummary(
-        file_name,
-        reader.rows,
-        len(new_refs),
-        len(new_people),
-        len(fills),
-        len(new_decisions),
-        present,
-        tuple(warnings),
-        None if dry_run else batch_id,
-        dry_run,
-    )
+        return NrmImportSummary(
+            batch.file_name,
+            self.rows,
+            len(new_refs),
+            len(new_people),
+            len(fills),
+            len(new_decisions),
+            present,
+            tuple(warnings),
+            None if batch.dry_run else batch_id,
+            batch.dry_run,
+        )

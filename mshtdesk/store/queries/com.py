@@ -1,0 +1,305 @@
+"""The COM summary's victim-pathway and arrest-by-month figures: one statement per table, never one per row.
+
+Periods are London calendar days: stays and contacts (date-times) are selected between the instants at
+which those days begin. Each function returns typed rows; ``mshtdesk.reports.com`` assembles the tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any, NamedTuple
+
+from sqlalchemy import Connection, and_, case, func, or_, select
+
+from mshtdesk.domain.clocks import london_start
+from mshtdesk.domain.nrm import Route
+from mshtdesk.store.queries.haven import active_beds
+from mshtdesk.store.tables import (
+    ARREST,
+    DISTRICT,
+    HAVEN_STAY,
+    NAVIGATOR_CASE,
+    NRM_DECISION,
+    NRM_REFERRAL,
+    PERSON,
+    VLO_CONTACT,
+)
+
+
+class ReferralRow(NamedTuple):
+    id: int
+    route: str
+    age_at_exploitation: str
+    exploitation_label: str | None
+    crime_ref: str | None
+    submitted_date: date
+    nationality: str | None
+
+
+class DecisionRow(NamedTuple):
+    id: int
+    referral_id: int
+    kind: str
+    outcome: str | None
+    decided_on: date
+    supersedes_id: int | None
+    is_void: bool
+
+
+class ArrestDayRow(NamedTuple):
+    day: date
+    district: str  # code
+    arrests: int
+
+
+@dataclass(frozen=True)
+class NavigatorCounts:
+    """Navigator cases referred in the period; dated milestones counted only when on or before as-at."""
+
+    total: int
+    consent: int
+    plan: int
+    engaged_at_start: int
+    engaged_at_start_known: int
+    engaged_at_charge: int
+    engaged_at_charge_known: int
+    statement: int
+    court: int
+    evidence: int
+    repatriated: int
+    closed: int
+
+
+class PurposeRow(NamedTuple):
+    purpose: str
+    contacts: int
+    notified: int  # decision notifications (on time recorded either way)
+    on_time: int
+    concerns: int  # safeguarding concerns raised
+
+
+class AdmittedStay(NamedTuple):
+    admitted_at: datetime
+    discharged_at: datetime | None
+    nrm_decision_at_reception: str
+    discharge_destination: str
+    adults: int
+    children: int
+
+
+class StaySpan(NamedTuple):
+    admitted_at: datetime
+    discharged_at: datetime | None
+
+
+def referrals(conn: Connection, date_from: date, date_to: date) -> list[ReferralRow]:
+    """NRM referrals and Duty to Notify reports submitted in the period, with the person's nationality."""
+    q = (
+        select(
+            NRM_REFERRAL.c.id,
+            NRM_REFERRAL.c.route,
+            NRM_REFERRAL.c.age_at_exploitation,
+            NRM_REFERRAL.c.exploitation_label,
+            NRM_REFERRAL.c.crime_ref,
+            NRM_REFERRAL.c.submitted_date,
+            PERSON.c.nationality,
+        )
+        .select_from(NRM_REFERRAL.join(PERSON, PERSON.c.id == NRM_REFERRAL.c.person_id))
+        .where(NRM_REFERRAL.c.submitted_date >= date_from, NRM_REFERRAL.c.submitted_date <= date_to)
+        .order_by(NRM_REFERRAL.c.id)
+    )
+    return [ReferralRow._make(r) for r in conn.execute(q)]
+
+
+def referral_counts(conn: Connection, date_from: date, date_to: date) -> dict[tuple[str, str], int]:
+    """(route, age at exploitation) -> referrals submitted in the period."""
+    q = (
+        select(NRM_REFERRAL.c.route, NRM_REFERRAL.c.age_at_exploitation, func.count())
+        .where(NRM_REFERRAL.c.submitted_date >= date_from, NRM_REFERRAL.c.submitted_date <= date_to)
+        .group_by(NRM_REFERRAL.c.route, NRM_REFERRAL.c.age_at_exploitation)
+    )
+    return {(route, age): int(n) for route, age, n in conn.execute(q)}
+
+
+def decisions(conn: Connection, date_from: date, date_to: date) -> list[DecisionRow]:
+    """Every decision row (void and superseded ones too) on the NRM referrals submitted in the period,
+    by referral, date and id. The superseding rows belong to the same referral, so the caller applies the
+    rule of which are in force: the plan stays a range scan whatever statistics the planner has."""
+    d = NRM_DECISION.c
+    q = (
+        select(d.id, d.referral_id, d.kind, d.outcome, d.decided_on, d.supersedes_id, d.is_void)
+        .select_from(NRM_DECISION.join(NRM_REFERRAL, NRM_REFERRAL.c.id == d.referral_id))
+        .where(
+            NRM_REFERRAL.c.submitted_date >= date_from,
+            NRM_REFERRAL.c.submitted_date <= date_to,
+            NRM_REFERRAL.c.route == Route.NRM.value,
+        )
+        .order_by(d.referral_id, d.decided_on, d.id)
+    )
+    return [DecisionRow._make(r) for r in conn.execute(q)]
+
+
+def navigator_count(conn: Connection, date_from: date, date_to: date) -> int:
+    q = select(func.count()).where(
+        NAVIGATOR_CASE.c.referral_date >= date_from, NAVIGATOR_CASE.c.referral_date <= date_to
+    )
+    return int(conn.execute(q).scalar_one())
+
+
+def admissions(conn: Connection, date_from: date, date_to: date) -> int:
+    """Haven House stays admitted on the London days of the period."""
+    q = select(func.count()).where(
+        HAVEN_STAY.c.admitted_at >= london_start(date_from),
+        HAVEN_STAY.c.admitted_at < london_start(date_to + timedelta(days=1)),
+    )
+    return int(conn.execute(q).scalar_one())
+
+
+def arrests_by_day(conn: Connection, date_from: date, date_to: date) -> list[ArrestDayRow]:
+    """Arrests dated in the period, by arrest date and district code."""
+    q = (
+        select(ARREST.c.arrest_date, DISTRICT.c.code, func.count())
+        .select_from(ARREST.join(DISTRICT, DISTRICT.c.id == ARREST.c.district_id))
+        .where(ARREST.c.arrest_date >= date_from, ARREST.c.arrest_date <= date_to)
+        .group_by(ARREST.c.arrest_date, DISTRICT.c.code)
+    )
+    return [ArrestDayRow(day, code, int(n)) for day, code, n in conn.execute(q)]
+
+
+def navigator_counts(conn: Connection, date_from: date, date_to: date, as_at: date) -> NavigatorCounts:
+    n = NAVIGATOR_CASE.c
+
+    def known(col: Any) -> Any:
+        return case((and_(col.is_not(None), col <= as_at), 1), else_=0)
+
+    def flag(col: Any) -> Any:
+        return case((col.is_(True), 1), else_=0)
+
+    q = select(
+        func.count(),
+        func.coalesce(func.sum(flag(n.consent)), 0),
+        func.coalesce(func.sum(known(n.support_plan_opened)), 0),
+        func.coalesce(func.sum(flag(n.engaged_at_start)), 0),
+        func.coalesce(func.sum(case((n.engaged_at_start.is_not(None), 1), else_=0)), 0),
+        func.coalesce(func.sum(flag(n.engaged_at_charge)), 0),
+        func.coalesce(func.sum(case((n.engaged_at_charge.is_not(None), 1), else_=0)), 0),
+        func.coalesce(func.sum(known(n.statement_date)), 0),
+        func.coalesce(func.sum(flag(n.attended_court)), 0),
+        func.coalesce(func.sum(flag(n.gave_evidence)), 0),
+        func.coalesce(func.sum(flag(n.repatriated)), 0),
+        func.coalesce(func.sum(known(n.closed_date)), 0),
+    ).where(n.referral_date >= date_from, n.referral_date <= date_to)
+    return NavigatorCounts(*(int(v) for v in conn.execute(q).one()))
+
+
+def _contact_window(date_from: date, date_to: date, as_at: date) -> tuple[Any, ...]:
+    v = VLO_CONTACT.c
+    end = london_start(min(date_to, as_at) + timedelta(days=1))
+    return (v.contact_at >= london_start(date_from), v.contact_at < end)
+
+
+def contacts_by_purpose(conn: Connection, date_from: date, date_to: date, as_at: date) -> list[PurposeRow]:
+    """VLO contacts made on the London days of the period up to the as-at date, by purpose.
+
+    Reads only the covering index on (contact_at, purpose, person_id, ...): no row is visited."""
+    v = VLO_CONTACT.c
+    q = (
+        select(
+            v.purpose,
+            func.count(),
+            func.sum(case((v.notified_on_time.is_not(None), 1), else_=0)),
+            func.sum(case((v.notified_on_time.is_(True), 1), else_=0)),
+            func.sum(case((v.safeguarding_concern.is_(True), 1), else_=0)),
+        )
+        .where(*_contact_window(date_from, date_to, as_at))
+        .group_by(v.purpose)
+    )
+    return [
+        PurposeRow(purpose, int(n), int(notified or 0), int(timely or 0), int(concern or 0))
+        for purpose, n, notified, timely, concern in conn.execute(q)
+    ]
+
+
+def victims_contacted(conn: Connection, date_from: date, date_to: date, as_at: date) -> int:
+    """Distinct people contacted in the same window as ``contacts_by_purpose`` (the same covering index)."""
+    people = select(VLO_CONTACT.c.person_id).where(*_contact_window(date_from, date_to, as_at)).distinct()
+    return int(conn.execute(select(func.count()).select_from(people.subquery())).scalar_one())
+
+
+def stays_admitted(conn: Connection, date_from: date, date_to: date, as_at: date) -> list[AdmittedStay]:
+    """Stays admitted on the London days of the period and by the end of the as-at date, by id."""
+    s = HAVEN_STAY.c
+    start, stop = london_start(date_from), london_start(date_to + timedelta(days=1))
+    cut = london_start(as_at + timedelta(days=1))
+    q = (
+        select(
+            s.admitted_at,
+            s.discharged_at,
+            s.nrm_decision_at_reception,
+            s.discharge_destination,
+            s.adults,
+            s.children,
+        )
+        .where(s.admitted_at >= start, s.admitted_at < stop, s.admitted_at < cut)
+        .order_by(s.id)
+    )
+    return [AdmittedStay._make(r) for r in conn.execute(q)]
+
+
+def stays_overlapping(conn: Connection, date_from: date, date_to: date, as_at: date) -> list[StaySpan]:
+    """Stays admitted before the period's end (and the as-at date's) and not discharged before it began."""
+    s = HAVEN_STAY.c
+    start, stop = london_start(date_from), london_start(date_to + timedelta(days=1))
+    cut = london_start(as_at + timedelta(days=1))
+    q = select(s.admitted_at, s.discharged_at).where(
+        s.admitted_at < stop,
+        s.admitted_at < cut,
+        or_(s.discharged_at.is_(None), s.discharged_at > start),
+    )
+    return [StaySpan._make(r) for r in conn.execute(q)]
+
+
+@dataclass(frozen=True)
+class ComFigures:
+    """Everything the COM summary reads beyond the disposal tables, in one read transaction."""
+
+    referrals: list[ReferralRow]
+    decisions: list[DecisionRow]
+    referral_counts: dict[tuple[str, str], int]
+    previous_referral_counts: dict[tuple[str, str], int]
+    navigator_referrals: int
+    previous_navigator_referrals: int
+    admissions: int
+    previous_admissions: int
+    arrests_by_day: list[ArrestDayRow]
+    navigator: NavigatorCounts
+    contacts: list[PurposeRow]
+    victims_contacted: int
+    stays_admitted: list[AdmittedStay]
+    stays_overlapping: list[StaySpan]
+    active_beds: int
+
+
+def com_figures(
+    conn: Connection, date_from: date, date_to: date, as_at: date, previous: tuple[date, date]
+) -> ComFigures:
+    """The period's figures, and the previous period's headline counts (``previous``: its first and
+    last days), as at ``as_at``."""
+    return ComFigures(
+        referrals=referrals(conn, date_from, date_to),
+        decisions=decisions(conn, date_from, date_to),
+        referral_counts=referral_counts(conn, date_from, date_to),
+        previous_referral_counts=referral_counts(conn, *previous),
+        navigator_referrals=navigator_count(conn, date_from, date_to),
+        previous_navigator_referrals=navigator_count(conn, *previous),
+        admissions=admissions(conn, date_from, date_to),
+        previous_admissions=admissions(conn, *previous),
+        arrests_by_day=arrests_by_day(conn, date_from, date_to),
+        navigator=navigator_counts(conn, date_from, date_to, as_at),
+        contacts=contacts_by_purpose(conn, date_from, date_to, as_at),
+        victims_contacted=victims_contacted(conn, date_from, date_to, as_at),
+        stays_admitted=stays_admitted(conn, date_from, date_to, as_at),
+        stays_overlapping=stays_overlapping(conn, date_from, date_to, as_at),
+        active_beds=active_beds(conn),
+    )

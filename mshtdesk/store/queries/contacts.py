@@ -1,0 +1,131 @@
+"""VLO contacts: the list (filtered and paged in SQL, within the user's scope), a new contact, and the
+setting that spaces them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, NamedTuple
+
+from sqlalchemy import ColumnElement, Connection, and_, exists, func, insert, or_, select
+
+from mshtdesk.store.queries.scope import PersonScope, person_in_scope
+from mshtdesk.store.tables import PERSON, SETTING, USER, VLO_CONTACT
+
+_C = VLO_CONTACT
+
+
+@dataclass(frozen=True)
+class ContactQuery:
+    """``logged_by_id``: only contacts this user logged; ``logged_by``: only those of this user name;
+    ``latest_due_before``: only each person's latest contact, when the next contact it set is before
+    this day."""
+
+    scope: PersonScope
+    person_id: int | None = None
+    logged_by_id: int | None = None
+    purpose: str | None = None
+    logged_by: str = ""
+    latest_due_before: date | None = None
+
+
+class ContactListRow(NamedTuple):
+    id: int
+    person_id: int
+    person_ref: str
+    surname: str
+    forenames: str
+    vlo: str  # user name of the VLO who logged it ("" when gone)
+    contact_at: datetime
+    method: str
+    purpose: str
+    interpreter_language: str
+    decision_notified: str
+    decision_date: date | None
+    notification_due: date | None
+    notified_on_time: bool | None
+    safeguarding_concern: bool
+    summary: str
+    next_contact_due: date | None
+
+
+def _conditions(q: ContactQuery) -> list[ColumnElement[bool]]:
+    conds: list[ColumnElement[bool]] = []
+    scope = person_in_scope(q.scope, _C.c.person_id)
+    if scope is not None:
+        conds.append(scope)
+    if q.person_id is not None:
+        conds.append(_C.c.person_id == q.person_id)
+    if q.logged_by_id is not None:
+        conds.append(_C.c.vlo_user_id == q.logged_by_id)
+    if q.purpose is not None:
+        conds.append(_C.c.purpose == q.purpose)
+    if q.latest_due_before is not None:
+        later = _C.alias("later_contact")
+        conds += [
+            _C.c.next_contact_due < q.latest_due_before,
+            ~exists().where(
+                later.c.person_id == _C.c.person_id,
+                or_(
+                    later.c.contact_at > _C.c.contact_at,
+                    and_(later.c.contact_at == _C.c.contact_at, later.c.id > _C.c.id),
+                ),
+            ),
+        ]
+    if q.logged_by:
+        logged_by = USER.alias("logged_by")
+        conds.append(exists().where(logged_by.c.id == _C.c.vlo_user_id, logged_by.c.username == q.logged_by))
+    return conds
+
+
+def count_contacts(conn: Connection, q: ContactQuery) -> int:
+    return int(conn.execute(select(func.count()).select_from(_C).where(*_conditions(q))).scalar_one())
+
+
+def page_contacts(conn: Connection, q: ContactQuery, *, offset: int, limit: int) -> list[ContactListRow]:
+    """One page, latest contact first."""
+    stmt = (
+        select(
+            _C.c.id,
+            _C.c.person_id,
+            PERSON.c.person_ref,
+            PERSON.c.surname,
+            PERSON.c.forenames,
+            func.coalesce(USER.c.username, ""),
+            _C.c.contact_at,
+            _C.c.method,
+            _C.c.purpose,
+            _C.c.interpreter_language,
+            _C.c.decision_notified,
+            _C.c.decision_date,
+            _C.c.notification_due,
+            _C.c.notified_on_time,
+            _C.c.safeguarding_concern,
+            _C.c.summary,
+            _C.c.next_contact_due,
+        )
+        .select_from(
+            _C.join(PERSON, PERSON.c.id == _C.c.person_id).outerjoin(USER, USER.c.id == _C.c.vlo_user_id)
+        )
+        .where(*_conditions(q))
+        .order_by(_C.c.contact_at.desc(), _C.c.id.desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    return [ContactListRow._make(r) for r in conn.execute(stmt)]
+
+
+def opted_out_of_updates(conn: Connection, person_id: int) -> bool:
+    value = conn.execute(select(PERSON.c.opted_out_of_updates).where(PERSON.c.id == person_id)).scalar()
+    return bool(value)
+
+
+def insert_contact(conn: Connection, values: dict[str, Any]) -> int:
+    """A new contact (``values``: the ``vlo_contact`` columns); its id."""
+    return int(conn.execute(insert(_C).returning(_C.c.id), values).scalar_one())
+
+
+def setting(conn: Connection, key: str) -> str | None:
+    """A setting's stored text; None when unset."""
+    value = conn.execute(select(SETTING.c.value).where(SETTING.c.key == key)).scalar()
+    return None if value is None else str(value)

@@ -1,0 +1,278 @@
+"""The records behind what is due (``mshtdesk.domain.due``), for one person (the pathway) or for everyone
+in a user's scope (the Today page): the same statements, narrowed by ``person_id`` and/or ``scope``.
+
+Each function is one statement (``referral_histories`` two), whatever the number of records.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import NamedTuple
+
+from sqlalchemy import ColumnElement, Connection, and_, exists, false, func, select
+
+from mshtdesk.domain.clocks import RECONSIDERATION_WINDOW_DAYS
+from mshtdesk.domain.nrm import Outcome, Route
+from mshtdesk.domain.support import ContactPurpose, NotifiableDecision
+from mshtdesk.store.queries.scope import PersonScope, person_in_scope
+from mshtdesk.store.tables import (
+    ARREST,
+    DISPOSAL_TYPE,
+    EVENT,
+    NRM_DECISION,
+    NRM_REFERRAL,
+    OFFENCE,
+    PERSON,
+    PERSON_LINK,
+    VLO_CONTACT,
+)
+
+#: Links in which a person is a victim (witnesses are not owed victims' notifications).
+VICTIM_ROLES = ("potential_victim", "confirmed_victim")
+
+
+def _narrowed(
+    person_col: ColumnElement[int], person_id: int | None, scope: PersonScope | None
+) -> list[ColumnElement[bool]]:
+    conds: list[ColumnElement[bool]] = []
+    if person_id is not None:
+        conds.append(person_col == person_id)
+    if scope is not None and (cond := person_in_scope(scope, person_col)) is not None:
+        conds.append(cond)
+    return conds
+
+
+# ----- NRM referrals -------------------------------------------------------------------------------
+
+
+class AwaitingRg(NamedTuple):
+    id: int
+    person_id: int
+    referral_ref: str
+    submitted_date: date
+
+
+def referrals_awaiting_rg(conn: Connection, *, submitted_by: date, scope: PersonScope) -> list[AwaitingRg]:
+    """NRM referrals (not Duty to Notify) submitted by ``submitted_by`` with no decision in force."""
+    r = NRM_REFERRAL
+    d, later = NRM_DECISION.alias("d"), NRM_DECISION.alias("later_decision")
+    q = select(r.c.id, r.c.person_id, r.c.referral_ref, r.c.submitted_date).where(
+        r.c.route == Route.NRM.value,
+        r.c.submitted_date <= submitted_by,
+        ~exists().where(
+            d.c.referral_id == r.c.id,
+            d.c.is_void == false(),
+            ~exists().where(later.c.supersedes_id == d.c.id),
+        ),
+        *_narrowed(r.c.person_id, None, scope),
+    )
+    return [AwaitingRg._make(row) for row in conn.execute(q)]
+
+
+class DecisionEntry(NamedTuple):
+    """In the order ``services.nrm_rules.effective`` takes."""
+
+    id: int
+    kind: str
+    outcome: str
+    decided_on: date
+    is_void: bool
+    supersedes_id: int | None
+
+
+@dataclass(frozen=True)
+class ReferralHistory:
+    id: int
+    person_id: int
+    referral_ref: str
+    route: Route
+    submitted_date: date
+    decisions: tuple[DecisionEntry, ...]  # every row, void and superseded ones too, in id order
+
+
+def referral_histories(
+    conn: Connection,
+    *,
+    person_id: int | None = None,
+    scope: PersonScope | None = None,
+    negative_since: date | None = None,
+) -> list[ReferralHistory]:
+    """Referrals of ``person_id`` (or everyone) in ``scope``, with their decision rows; ``negative_since``:
+    only referrals with a negative decision dated on or after it. Two statements."""
+    r = NRM_REFERRAL
+    conds = _narrowed(r.c.person_id, person_id, scope)
+    if negative_since is not None:
+        conds.append(
+            r.c.id.in_(
+                select(NRM_DECISION.c.referral_id).where(
+                    NRM_DECISION.c.outcome == Outcome.NEGATIVE.value,
+                    NRM_DECISION.c.decided_on >= negative_since,
+                )
+            )
+        )
+    referrals = conn.execute(
+        select(r.c.id, r.c.person_id, r.c.referral_ref, r.c.route, r.c.submitted_date)
+        .where(*conds)
+        .order_by(r.c.id)
+    ).all()
+    if not referrals:
+        return []
+    history: dict[int, list[DecisionEntry]] = defaultdict(list)
+    d = NRM_DECISION.c
+    for row in conn.execute(
+        select(d.referral_id, d.id, d.kind, d.outcome, d.decided_on, d.is_void, d.supersedes_id)
+        .where(d.referral_id.in_([ref.id for ref in referrals]))
+        .order_by(d.id)
+    ):
+        history[row.referral_id].append(
+            DecisionEntry(row.id, row.kind, row.outcome, row.decided_on, bool(row.is_void), row.supersedes_id)
+        )
+    return [
+        ReferralHistory(
+            ref.id,
+            ref.person_id,
+            ref.referral_ref,
+            Route(ref.route),
+            ref.submitted_date,
+            tuple(history[ref.id]),
+        )
+        for ref in referrals
+    ]
+
+
+def recent_negative_since(today: date) -> date:
+    """The earliest decision date whose reconsideration window can still be open today."""
+    return today - timedelta(days=RECONSIDERATION_WINDOW_DAYS)
+
+
+# ----- VLO contacts --------------------------------------------------------------------------------
+
+
+class LatestContact(NamedTuple):
+    id: int
+    person_id: int
+    next_contact_due: date
+    contact_at: datetime
+
+
+def latest_contacts_due(conn: Connection, *, due_by: date, scope: PersonScope) -> list[LatestContact]:
+    """Each person's latest contact in ``scope``, when it set a next contact due on or before ``due_by``."""
+    c = VLO_CONTACT
+    rank = (
+        func.row_number()
+        .over(partition_by=c.c.person_id, order_by=(c.c.contact_at.desc(), c.c.id.desc()))
+        .label("rank")
+    )
+    latest = (
+        select(c.c.id, c.c.person_id, c.c.next_contact_due, c.c.contact_at, rank)
+        .where(*_narrowed(c.c.person_id, None, scope))
+        .subquery()
+    )
+    q = select(latest.c.id, latest.c.person_id, latest.c.next_contact_due, latest.c.contact_at).where(
+        latest.c.rank == 1, latest.c.next_contact_due <= due_by
+    )
+    return [LatestContact._make(row) for row in conn.execute(q)]
+
+
+class NeverContacted(NamedTuple):
+    person_id: int
+    updated_at: datetime  # the record's last change: the assignment, at the latest
+
+
+def never_contacted(conn: Connection, *, scope: PersonScope) -> list[NeverContacted]:
+    """Victims with a VLO assigned and no contact at all, in ``scope``."""
+    q = select(PERSON.c.id, PERSON.c.updated_at).where(
+        PERSON.c.vlo_user_id.is_not(None),
+        ~exists().where(VLO_CONTACT.c.person_id == PERSON.c.id),
+        *_narrowed(PERSON.c.id, None, scope),
+    )
+    return [NeverContacted._make(row) for row in conn.execute(q)]
+
+
+# ----- decisions the victim must be told of --------------------------------------------------------
+
+
+def effective_events() -> ColumnElement[bool]:
+    """Disposal events in force: not a void marker and not superseded by a later row."""
+    later = EVENT.alias("later_event")
+    return and_(EVENT.c.is_void == false(), ~exists().where(later.c.supersedes_id == EVENT.c.id))
+
+
+def _not_yet_told() -> ColumnElement[bool]:
+    """No decision-notification contact with the linked person names a decision dated on or after this
+    event: the victim has not yet been told of it (or of anything later)."""
+    told = VLO_CONTACT.alias("told")
+    return ~exists().where(
+        told.c.person_id == PERSON_LINK.c.person_id,
+        told.c.purpose == ContactPurpose.DECISION_NOTIFICATION.value,
+        told.c.decision_date >= EVENT.c.event_date,
+    )
+
+
+class UntoldDecision(NamedTuple):
+    person_id: int
+    arrest_id: int
+    custody_ref: str
+    event_date: date
+    code: str  # a NotifiableDecision code
+
+
+def untold_decisions(
+    conn: Connection,
+    *,
+    person_id: int | None = None,
+    scope: PersonScope | None = None,
+    since: date | None = None,
+) -> list[UntoldDecision]:
+    """Each (victim, arrest, day, notifiable disposal) not yet told, for ``person_id`` (or everyone) in
+    ``scope``, decided on or after ``since``; victims who opted out of updates are left out. One query."""
+    conds = _narrowed(PERSON_LINK.c.person_id, person_id, scope)
+    if since is not None:
+        conds.append(EVENT.c.event_date >= since)
+    stmt = (
+        select(
+            PERSON_LINK.c.person_id,
+            ARREST.c.id,
+            ARREST.c.custody_ref,
+            EVENT.c.event_date,
+            DISPOSAL_TYPE.c.code,
+        )
+        .distinct()
+        .select_from(
+            EVENT.join(OFFENCE, OFFENCE.c.id == EVENT.c.offence_id)
+            .join(ARREST, ARREST.c.id == OFFENCE.c.arrest_id)
+            .join(PERSON_LINK, PERSON_LINK.c.arrest_id == ARREST.c.id)
+            .join(PERSON, PERSON.c.id == PERSON_LINK.c.person_id)
+            .join(DISPOSAL_TYPE, DISPOSAL_TYPE.c.id == EVENT.c.disposal_type_id)
+        )
+        .where(
+            effective_events(),
+            DISPOSAL_TYPE.c.code.in_([d.value for d in NotifiableDecision]),
+            PERSON_LINK.c.role.in_(VICTIM_ROLES),
+            PERSON.c.opted_out_of_updates == false(),
+            _not_yet_told(),
+            *conds,
+        )
+    )
+    return [UntoldDecision._make(row) for row in conn.execute(stmt)]
+
+
+# ----- names ---------------------------------------------------------------------------------------
+
+
+class PersonName(NamedTuple):
+    id: int
+    surname: str
+    forenames: str
+    person_ref: str
+
+
+def person_names(conn: Connection, person_ids: list[int]) -> list[PersonName]:
+    if not person_ids:
+        return []
+    q = select(PERSON.c.id, PERSON.c.surname, PERSON.c.forenames, PERSON.c.person_ref).where(
+        PERSON.c.id.in_(person_ids)
+    )
+    return [PersonName._make(row) for row in conn.execute(q)]

@@ -1,0 +1,271 @@
+"""The SQL of the imports: what is stored already for the records a file names, and the writes of a
+checked batch. Lookups go in chunks of ``CHUNK`` bound values; bulk writes go through ``store.bulk``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, datetime
+from typing import Any, NamedTuple
+
+from sqlalchemy import Connection, Table, func, insert, select, update
+
+from mshtdesk.domain.nrm import Route
+from mshtdesk.store.bulk import bulk_insert
+from mshtdesk.store.tables import (
+    ARREST,
+    DISPOSAL_TYPE,
+    DISTRICT,
+    EVENT,
+    IMPORT_BATCH,
+    NRM_DECISION,
+    NRM_REFERRAL,
+    OFFENCE,
+    OFFENCE_TYPE,
+    PERSON,
+)
+
+CHUNK = 500  # bound parameters per IN (...) lookup: well under SQLite's and PostgreSQL's limits
+ARREST_COLUMNS = (
+    "custody_ref",
+    "arrest_date",
+    "district_id",
+    "detainee_ref",
+    "operation",
+    "notes",
+    "current_rank",
+    "version",
+    "created_at",
+    "updated_at",
+)
+OFFENCE_COLUMNS = ("arrest_id", "offence_ref", "offence_type_id", "offence_text", "created_at")
+EVENT_COLUMNS = (
+    "offence_id",
+    "disposal_type_id",
+    "event_date",
+    "note",
+    "supersedes_id",
+    "is_void",
+    "reason",
+    "source",
+    "import_batch_id",
+    "recorded_at",
+)
+
+
+def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+# ----- every import ---------------------------------------------------------------------------------
+def insert_batch(conn: Connection, values: dict[str, Any]) -> int:
+    """The ``import_batch`` row the written records point to; its id."""
+    return int(conn.execute(insert(IMPORT_BATCH).returning(IMPORT_BATCH.c.id), values).scalar_one())
+
+
+def set_batch_counts(conn: Connection, batch_id: int, **counts: int) -> None:
+    conn.execute(update(IMPORT_BATCH).where(IMPORT_BATCH.c.id == batch_id).values(**counts))
+
+
+def delete_batch(conn: Connection, batch_id: int) -> None:
+    conn.execute(IMPORT_BATCH.delete().where(IMPORT_BATCH.c.id == batch_id))
+
+
+def max_id(conn: Connection, table: Table) -> int:
+    return int(conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one())
+
+
+def code_column(conn: Connection, table: Table, column: str) -> dict[str, Any]:
+    """``code -> column`` of a reference table (offence or disposal types)."""
+    return dict(conn.execute(select(table.c.code, table.c[column])).all())
+
+
+# ----- custody --------------------------------------------------------------------------------------
+class District(NamedTuple):
+    id: int
+    code: str
+    name: str
+
+
+class StoredArrest(NamedTuple):
+    id: int
+    arrest_date: date
+    district_id: int
+    detainee_ref: str
+
+
+def districts(conn: Connection) -> list[District]:
+    return [District(*r) for r in conn.execute(select(DISTRICT.c.id, DISTRICT.c.code, DISTRICT.c.name))]
+
+
+def offence_type_ids(conn: Connection) -> dict[str, int]:
+    return code_column(conn, OFFENCE_TYPE, "id")
+
+
+def disposal_type_ids(conn: Connection) -> dict[str, int]:
+    return code_column(conn, DISPOSAL_TYPE, "id")
+
+
+def disposal_ranks(conn: Connection) -> dict[str, int]:
+    return code_column(conn, DISPOSAL_TYPE, "rank")
+
+
+def stored_arrests(conn: Connection, refs: Sequence[str]) -> dict[str, StoredArrest]:
+    """custody_ref -> what is stored, for those of ``refs`` that are."""
+    found: dict[str, StoredArrest] = {}
+    q = select(
+        ARREST.c.custody_ref, ARREST.c.id, ARREST.c.arrest_date, ARREST.c.district_id, ARREST.c.detainee_ref
+    )
+    for chunk in chunks(refs):
+        for ref, *rest in conn.execute(q.where(ARREST.c.custody_ref.in_(chunk))):
+            found[ref] = StoredArrest(*rest)
+    return found
+
+
+def stored_offences(conn: Connection, arrest_ids: Sequence[int]) -> Iterator[tuple[int, str, int, int, str]]:
+    """``(arrest_id, offence_ref, id, offence_type_id, offence_text)`` of every offence of those arrests."""
+    q = select(
+        OFFENCE.c.arrest_id,
+        OFFENCE.c.offence_ref,
+        OFFENCE.c.id,
+        OFFENCE.c.offence_type_id,
+        OFFENCE.c.offence_text,
+    )
+    for chunk in chunks(arrest_ids):
+        yield from conn.execute(q.where(OFFENCE.c.arrest_id.in_(chunk)))
+
+
+def stored_events(conn: Connection, offence_ids: Sequence[int]) -> set[tuple[int, int, date]]:
+    """``(offence_id, disposal_type_id, event_date)`` of every event of those offences."""
+    found: set[tuple[int, int, date]] = set()
+    q = select(EVENT.c.offence_id, EVENT.c.disposal_type_id, EVENT.c.event_date)
+    for chunk in chunks(offence_ids):
+        found.update((r[0], r[1], r[2]) for r in conn.execute(q.where(EVENT.c.offence_id.in_(chunk))))
+    return found
+
+
+def insert_arrests(conn: Connection, rows: Sequence[Sequence[Any]]) -> None:
+    """Rows in ``ARREST_COLUMNS`` order. No RETURNING: on SQLite it goes row by row; see ``arrests_above``."""
+    bulk_insert(conn, ARREST, ARREST_COLUMNS, rows)
+
+
+def insert_offences(conn: Connection, rows: Sequence[Sequence[Any]]) -> None:
+    bulk_insert(conn, OFFENCE, OFFENCE_COLUMNS, rows)
+
+
+def insert_events(conn: Connection, rows: Sequence[Sequence[Any]]) -> None:
+    bulk_insert(conn, EVENT, EVENT_COLUMNS, rows)
+
+
+def arrests_above(conn: Connection, after_id: int) -> Iterator[tuple[str, int]]:
+    """``(custody_ref, id)`` of the arrests above an id: the new ids read back in one pass (no IN lists)."""
+    return iter(conn.execute(select(ARREST.c.custody_ref, ARREST.c.id).where(ARREST.c.id > after_id)))
+
+
+def offences_above(conn: Connection, after_id: int) -> Iterator[tuple[int, str, int]]:
+    """``(arrest_id, offence_ref, id)`` of the offences above an id."""
+    q = select(OFFENCE.c.arrest_id, OFFENCE.c.offence_ref, OFFENCE.c.id).where(OFFENCE.c.id > after_id)
+    return iter(conn.execute(q))
+
+
+# ----- NRM register ---------------------------------------------------------------------------------
+class StoredPerson(NamedTuple):
+    id: int
+    values: dict[str, Any]  # the compared fields -> stored value
+    has_aliases_or_contact: bool
+
+
+class StoredReferral(NamedTuple):
+    id: int
+    person_ref: str
+    values: dict[str, Any]  # the compared columns -> stored value
+
+
+def stored_people(conn: Connection, refs: Iterable[str], fields: Sequence[str]) -> dict[str, StoredPerson]:
+    """person_ref -> (id, ``fields`` values, has aliases or contact details)."""
+    out: dict[str, StoredPerson] = {}
+    for chunk in chunks(list(refs)):
+        q = select(
+            PERSON.c.person_ref,
+            PERSON.c.id,
+            *(PERSON.c[f] for f in fields),
+            PERSON.c.aliases,
+            PERSON.c.contact_details,
+        ).where(PERSON.c.person_ref.in_(chunk))
+        for ref, id_, *rest in conn.execute(q):
+            values = dict(zip(fields, rest[: len(fields)], strict=True))
+            out[ref] = StoredPerson(id_, values, bool(str(rest[-2]).strip() or str(rest[-1]).strip()))
+    return out
+
+
+def anonymous_referrals(conn: Connection, person_ids: Sequence[int]) -> Iterator[tuple[int, str]]:
+    """``(person_id, referral_ref)`` of those people's Duty to Notify referrals without co-operation."""
+    for chunk in chunks(person_ids):
+        q = select(NRM_REFERRAL.c.person_id, NRM_REFERRAL.c.referral_ref).where(
+            NRM_REFERRAL.c.person_id.in_(chunk),
+            NRM_REFERRAL.c.route == Route.DUTY_TO_NOTIFY.value,
+            NRM_REFERRAL.c.cooperates.is_not(True),
+        )
+        yield from conn.execute(q)
+
+
+def stored_referrals(
+    conn: Connection, refs: Sequence[str], compared: Sequence[str]
+) -> dict[str, StoredReferral]:
+    """referral_ref -> (id, its person's ref, ``compared`` values), for those of ``refs`` that are stored."""
+    found: dict[str, StoredReferral] = {}
+    q = select(
+        NRM_REFERRAL.c.referral_ref,
+        NRM_REFERRAL.c.id,
+        PERSON.c.person_ref,
+        *(NRM_REFERRAL.c[c] for c in compared),
+    ).select_from(NRM_REFERRAL.join(PERSON, PERSON.c.id == NRM_REFERRAL.c.person_id))
+    for chunk in chunks(refs):
+        for ref, id_, person_ref, *rest in conn.execute(q.where(NRM_REFERRAL.c.referral_ref.in_(chunk))):
+            found[ref] = StoredReferral(id_, person_ref, dict(zip(compared, rest, strict=True)))
+    return found
+
+
+def decision_rows(
+    conn: Connection, referral_ids: Sequence[int]
+) -> dict[int, list[tuple[int, str, str, date, bool, int | None]]]:
+    """referral id -> its decisions in id order, as ``(id, kind, outcome, decided_on, is_void,
+    supersedes_id)`` (what ``nrm_rules.effective`` takes)."""
+    rows: dict[int, list[tuple[int, str, str, date, bool, int | None]]] = {}
+    q = select(
+        NRM_DECISION.c.referral_id,
+        NRM_DECISION.c.id,
+        NRM_DECISION.c.kind,
+        NRM_DECISION.c.outcome,
+        NRM_DECISION.c.decided_on,
+        NRM_DECISION.c.is_void,
+        NRM_DECISION.c.supersedes_id,
+    )
+    for chunk in chunks(referral_ids):
+        for rid, *rest in conn.execute(
+            q.where(NRM_DECISION.c.referral_id.in_(chunk)).order_by(NRM_DECISION.c.id)
+        ):
+            rows.setdefault(rid, []).append((rest[0], rest[1], rest[2], rest[3], bool(rest[4]), rest[5]))
+    return rows
+
+
+def insert_person(conn: Connection, values: dict[str, Any]) -> int:
+    return int(conn.execute(insert(PERSON).returning(PERSON.c.id), values).scalar_one())
+
+
+def fill_person(conn: Connection, person_id: int, values: dict[str, Any], now: datetime) -> None:
+    """Give a stored person details they lacked (a new version of the row)."""
+    conn.execute(
+        update(PERSON)
+        .where(PERSON.c.id == person_id)
+        .values(**values, version=PERSON.c.version + 1, updated_at=now)
+    )
+
+
+def insert_referral(conn: Connection, values: dict[str, Any]) -> int:
+    return int(conn.execute(insert(NRM_REFERRAL).returning(NRM_REFERRAL.c.id), values).scalar_one())
+
+
+def insert_decisions(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        conn.execute(insert(NRM_DECISION), rows)
