@@ -15,14 +15,18 @@ SERVICES = Path(__file__).parent.parent / "mshtdesk" / "services"
 MOVED = (
     "audit",
     "calendar",
+    "com_report",
+    "contacts",
     "navigator",
     "nrm",
     "nrm_rules",
     "nrm_types",
+    "pathway",
     "people",
     "reference",
     "register",
     "support_scope",
+    "today",
     "users",
 )
 TYPES_ONLY = {"Connection", "ColumnElement"}
