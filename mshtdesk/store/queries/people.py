@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Select, and_, func, insert, literal, select, union_all, update
+from sqlalchemy import Connection, Select, and_, func, insert, select, union_all, update
 
 from mshtdesk.store.queries.filters import contains_text
 from mshtdesk.store.queries.scope import PersonScope, person_in_scope
@@ -196,23 +196,26 @@ def duplicate_candidates(conn: Connection, scope: PersonScope) -> list[Duplicate
     named = [func.trim(t.c.surname + t.c.forenames) != "" for t in (a, b)]
     scoped = [c for c in (person_in_scope(scope, a.c.id), person_in_scope(scope, b.c.id)) if c is not None]
 
-    def pairs(on: Any, basis: str) -> Select[Any]:
+    def pairs(on: Any) -> Select[Any]:
         return (
-            select(*(a.c[c] for c in cols), *(b.c[c] for c in cols), literal(basis))
+            select(
+                *(a.c[c].label(f"a_{c}") for c in cols),
+                *(b.c[c].label(f"b_{c}") for c in cols),
+                a.c.date_of_birth.is_not(None).label("dated"),
+            )
             .select_from(a.join(b, and_(on, a.c.id < b.c.id)))
             .where(*named, *scoped)
         )
 
-    same_birth = pairs(a.c.date_of_birth == b.c.date_of_birth, "date_of_birth")
+    same_birth = pairs(a.c.date_of_birth == b.c.date_of_birth)
     same_estimate = pairs(
-        and_(
-            a.c.date_of_birth.is_(None),
-            b.c.date_of_birth.is_(None),
-            a.c.estimated_age == b.c.estimated_age,
-        ),
-        "estimated_age",
+        and_(a.c.date_of_birth.is_(None), b.c.date_of_birth.is_(None), a.c.estimated_age == b.c.estimated_age)
     )
-    out = []
-    for row in conn.execute(union_all(same_birth, same_estimate)):
-        out.append(DuplicateCandidate(PersonBrief._make(row[:6]), PersonBrief._make(row[6:12]), str(row[12])))
-    return out
+    return [
+        DuplicateCandidate(
+            PersonBrief(**{c: row._mapping[f"a_{c}"] for c in cols}),
+            PersonBrief(**{c: row._mapping[f"b_{c}"] for c in cols}),
+            "date_of_birth" if row.dated else "estimated_age",
+        )
+        for row in conn.execute(union_all(same_birth, same_estimate))
+    ]
