@@ -415,11 +415,16 @@ class ReferralDialog(RecordForm):
 
     def show_errors(self, fields: dict[str, str]) -> None:
         """The anonymity rule's message sits under the anonymous note for a new person; for someone
-        already recorded (their name is on their record) it goes under the route, which is on view."""
-        if "name" in fields and not self.anonymous_note.isVisible():
-            fields = dict(fields)
-            message = fields.pop("name")
-            fields["route"] = f"{fields['route']} {message}" if "route" in fields else message
+        already recorded (their name is on their record) it goes under the route, which is on view. So
+        does a recorded person's date of birth after the referral, under the submission date."""
+        fields = dict(fields)
+        for name, shown, beside in (
+            ("name", self.anonymous_note, "route"),
+            ("date_of_birth", self.date_of_birth, "submitted_date"),  # a recorded person's, off the form
+        ):
+            if name in fields and not shown.isVisible():
+                message = fields.pop(name)
+                fields[beside] = f"{fields[beside]} {message}" if beside in fields else message
         super().show_errors(fields)
 
     # ----- the rules, live -----------------------------------------------------------------------
