@@ -100,7 +100,8 @@ def test_the_json_holds_every_section_of_this_person_and_nobody_else(
     consulted = s["who_consulted_the_record"]
     assert any(c["action"] == "Opened" and c["record"] == f"Person's record {ids['ref']}" for c in consulted)
     assert any(c["record"].startswith("NRM referral ") for c in consulted)
-    assert any(c["record"] == f"Navigator case {ids['case']}" and c["username"] == "navigator" for c in consulted)
+    case = f"Navigator case {ids['case']}"
+    assert any(c["record"] == case and c["username"] == "navigator" for c in consulted)
     text = raw.decode("utf-8")
     for absent in ("Zielinska", "Marta", "Second victim", ids["other_ref"], "detainee_ref"):
         assert absent not in text, absent
