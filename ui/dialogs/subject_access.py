@@ -23,8 +23,7 @@ EXPORT_DIR_KEY = "export/last_dir"  # shared with the other exports: the folder 
 BUTTON_TEXT = "Export for subject access\u2026"
 PDF_FILTER, JSON_FILTER = "PDF files (*.pdf)", "JSON files (*.json)"
 WARNING = (
-    "The file is not encrypted and holds everything recorded about this person, marked "
-    "OFFICIAL-SENSITIVE: save it only to an encrypted drive, and check the section 45(4) restrictions "
+    "The file is not encrypted: keep it on an encrypted drive. Check the section 45(4) restrictions "
     "before it is released."
 )
 
