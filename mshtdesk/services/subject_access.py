@@ -7,9 +7,9 @@ section on who consulted the record comes from the audit log; the right to expor
 record carries it, for this person alone.
 
 One method serves the command line and the person form: check the target file (never the database's
-own files or its backups), read every section and record the disclosure with its reason in one
-transaction, then write the file atomically. A file that then fails to be written leaves the
-disclosure recorded: the record errs on the side of having disclosed.
+own files or its backups), read every section in one read transaction, typeset, record the disclosure
+with its reason and the file's SHA-256, then write the file atomically. A file that then fails to be
+written leaves the disclosure recorded: the record errs on the side of having disclosed.
 """
 
 from __future__ import annotations
@@ -102,7 +102,7 @@ class SubjectAccessService:
         exports = ExportFiles(self._db)
         exports.check(target, replace=replace)  # before anything is read or recorded
         produced = datetime.now(UTC)
-        with self._db.engine.begin() as conn:
+        with self._db.engine.connect() as conn:  # one read transaction: one consistent picture
             person_id = q.person_id_of(conn, ref) if ref else None
             if person_id is None:
                 raise NotFoundError(f"There is no person {ref or '(no reference given)'} in the register.")
@@ -111,14 +111,16 @@ class SubjectAccessService:
             if not all(self._actor.may(action, entity, scope) for action, entity in wanted):
                 raise PermissionDeniedError(OUT_OF_SCOPE)
             profile = PROFILES.get(force_profile_key(conn))
-            document = build_subject_access(
-                q.holdings(conn, person_id),
-                force=profile.name if profile else "Police force",
-                prepared_by=self._actor.display_name or self._actor.username,
-                produced=produced,
-            )
-            data = _render(document, fmt)
-            digest = hashlib.sha256(data).hexdigest()
+            holdings = q.holdings(conn, person_id)
+        document = build_subject_access(
+            holdings,
+            force=profile.name if profile else "Police force",
+            prepared_by=self._actor.display_name or self._actor.username,
+            produced=produced,
+        )
+        data = _render(document, fmt)  # typeset outside any transaction: no lock held meanwhile
+        digest = hashlib.sha256(data).hexdigest()
+        with self._db.engine.begin() as conn:  # recorded before the bytes leave
             record(
                 conn,
                 self._actor,
