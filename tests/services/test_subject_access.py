@@ -18,12 +18,14 @@ from pypdf import PdfReader
 
 from mshtdesk.domain.nrm import DecisionKind, Outcome
 from mshtdesk.domain.roles import Role
+from mshtdesk.domain.support import ContactMethod, ContactPurpose
 from mshtdesk.errors import NotFoundError, PermissionDeniedError, ValidationError
 from mshtdesk.services.audit import AuditQuery
 from mshtdesk.services.backend import Backend
+from mshtdesk.services.contacts import ContactInput
 from mshtdesk.services.people import LinkRole, PersonInput
 from mshtdesk.store.output_files import OutputExistsError, UnsafeOutputError
-from tests.services.test_pathway import victim_with_history
+from tests.services.test_pathway import at, counting, victim_with_history
 
 Backends = Callable[[Role], Backend]
 USERS_OFFICER = "officer"
@@ -196,3 +198,23 @@ def test_people_listing_is_scoped_and_recorded_as_a_consultation(backend_for: Ba
     events = backend_for(Role.AUDITOR).audit.list(AuditQuery(entity="person", record_id="list"))
     assert {e.username for e in events} == {"officer", "vlo"}
     assert all(e.action == "consult" and "Zielinska" not in e.fields + e.reason for e in events)
+
+
+def test_one_query_per_section_whatever_the_history_length(backend_for: Backends, tmp_path: Path) -> None:
+    """Ten more contacts and consultations cost no more statements: no query per row."""
+    ids = world(backend_for)
+    officer = backend_for(Role.HTT_OFFICER)
+
+    def statements() -> int:
+        with counting(officer.db) as seen:
+            officer.subject_access.export(ids["ref"], "json", REASON, tmp_path / "sar.json", replace=True)
+        return len(seen)
+
+    before = statements()
+    vlo = backend_for(Role.VLO)
+    for day in range(10):
+        vlo.contacts.add(
+            ContactInput(ids["person"], at(5, 10 + day), ContactMethod.PHONE, ContactPurpose.WELFARE)
+        )
+        officer.people.get(ids["person"])
+    assert statements() == before
