@@ -196,14 +196,6 @@ def build_parser() -> argparse.ArgumentParser:
         "passwd", parents=[common], help=f"change your own password (new one from {NEW_PASSWORD_ENV})"
     )
 
-    p = sub.add_parser("people", parents=[common], help="people in the victim pathway (within your scope)")
-    what = p.add_subparsers(dest="what", metavar="WHAT", required=True)
-    what.add_parser(
-        "duplicates",
-        parents=[common],
-        help="likely duplicate people: same date of birth, names alike across spellings",
-    )
-
     p = sub.add_parser("audit", parents=[common], help="the audit log (auditors and administrators)")
     what = p.add_subparsers(dest="what", metavar="WHAT", required=True)
     what.add_parser(
@@ -219,6 +211,28 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--to", dest="date_to", type=_date, metavar="YYYY-MM-DD")
     a.add_argument("--format", choices=["table", "csv"], default="table")
     a.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    a.add_argument("--force", action="store_true", help="replace FILE if it exists")
+
+    p = sub.add_parser("people", parents=[common], help="people in the victim pathway (within your scope)")
+    what = p.add_subparsers(dest="what", metavar="WHAT", required=True)
+    a = what.add_parser(
+        "list", parents=[common], help="people you may see, by name (recorded as a consultation)"
+    )
+    a.add_argument("--find", default="", metavar="TEXT", help="part of a name, alias or person reference")
+    a.add_argument("--format", choices=["table", "csv"], default="table")
+    what.add_parser(
+        "duplicates",
+        parents=[common],
+        help="likely duplicate people: same date of birth, names alike across spellings",
+    )
+    a = what.add_parser(
+        "export",
+        parents=[common, disclose],
+        help="everything held about one person, for a subject access request (DPA 2018 s.45)",
+    )
+    a.add_argument("ref", metavar="REF", help="the person reference, e.g. P-000123")
+    a.add_argument("--format", choices=["json", "pdf"], default="pdf")
+    a.add_argument("-o", "--output", metavar="FILE", required=True, help="the file to write")
     a.add_argument("--force", action="store_true", help="replace FILE if it exists")
 
     p = sub.add_parser("backup", parents=[common], help="encrypted backups of the database file")
@@ -579,34 +593,6 @@ def _users(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
-def _people(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from mshtdesk.domain.text import printable
-
-    backend = _login(ns)
-    try:
-        pairs = backend.people.duplicates()  # ns.what == "duplicates", the only one so far
-    finally:
-        backend.close()
-    if not pairs:
-        print("No likely duplicates among the people you may see.", file=out)
-        return EXIT_OK
-
-    def who(p: Any) -> str:  # as the People page shows them: reference and names, nothing more
-        return printable(f"{p.person_ref} {', '.join(n for n in (p.surname, p.forenames) if n)}")
-
-    for pair in pairs:
-        print(
-            f"{who(pair.first)}  ~  {who(pair.second)}  ({pair.basis}; names {pair.similarity:.0%} alike)",
-            file=out,
-        )
-    n = len(pairs)
-    print(
-        f"{n} likely duplicate pair{'s' if n != 1 else ''}: open both records to check before merging.",
-        file=err,
-    )
-    return EXIT_OK
-
-
 def _passwd(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     user, password = _credentials()
     from mshtdesk.services.backend import Backend
@@ -671,6 +657,86 @@ def _audit(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             for r in rows
         ]
         _write(ns, "\n".join(lines) + ("\n" if lines else "No events match.\n"), out, f"{len(rows)} events")
+    return EXIT_OK
+
+
+def _people_duplicates(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from mshtdesk.domain.text import printable
+
+    backend = _login(ns)
+    try:
+        pairs = backend.people.duplicates()
+    finally:
+        backend.close()
+    if not pairs:
+        print("No likely duplicates among the people you may see.", file=out)
+        return EXIT_OK
+
+    def who(p: Any) -> str:  # as the People page shows them: reference and names, nothing more
+        return printable(f"{p.person_ref} {', '.join(n for n in (p.surname, p.forenames) if n)}")
+
+    for pair in pairs:
+        print(
+            f"{who(pair.first)}  ~  {who(pair.second)}  ({pair.basis}; names {pair.similarity:.0%} alike)",
+            file=out,
+        )
+    n = len(pairs)
+    print(
+        f"{n} likely duplicate pair{'s' if n != 1 else ''}: open both records to check before merging.",
+        file=err,
+    )
+    return EXIT_OK
+
+
+def _people(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from mshtdesk.domain.text import printable
+
+    if ns.what == "duplicates":
+        return _people_duplicates(ns, out, err)
+    if ns.what == "export":
+        _check_output(ns)
+        reason = _reason(ns)
+        backend = _login(ns)
+        try:
+            done = backend.subject_access.export(ns.ref, ns.format, reason, ns.output, replace=ns.force)
+        finally:
+            backend.close()
+        print(
+            f"Wrote {done.path}: everything held about {done.person_ref} ({done.format.value.upper()}, "
+            f"OFFICIAL-SENSITIVE), SHA-256 {done.sha256}; the disclosure is recorded in the audit log. "
+            "The file is not encrypted: keep it on an encrypted drive.",
+            file=err,
+        )
+        return EXIT_OK
+    backend = _login(ns)
+    try:
+        rows = backend.people.listing(ns.find)
+    finally:
+        backend.close()
+    header = ("person_ref", "surname", "forenames", "date_of_birth", "nationality", "vlo")
+    records = [
+        (
+            r.person_ref,
+            r.surname,
+            r.forenames,
+            r.date_of_birth.isoformat() if r.date_of_birth else "",
+            r.nationality,
+            r.vlo,
+        )
+        for r in rows
+    ]
+    if ns.format == "csv":
+        from mshtdesk.reports.csv_safety import write_rows
+
+        write_rows(out, header, records)
+        return EXIT_OK
+    if not records:
+        print("No people match." if ns.find else "No people in your scope.", file=out)
+        return EXIT_OK
+    cells = [[printable(c) for c in header], *[[printable(c) for c in r] for r in records]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+    for row in cells:  # names are text people typed: shown with controls escaped
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip(), file=out)
     return EXIT_OK
 
 
