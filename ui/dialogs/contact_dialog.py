@@ -36,6 +36,7 @@ from mshtdesk.domain.support import ContactMethod, ContactPurpose, NotifiableDec
 from mshtdesk.domain.working_days import ENGLAND_AND_WALES, WorkingCalendar
 from mshtdesk.services.contacts import ContactInput, ContactSaved
 from mshtdesk.services.pathway import Pathway, TimelineKind
+from ui import palette
 from ui.context import AppContext
 from ui.dialogs.form import FormDialog
 from ui.widgets.dates import DateEdit, OptionalDateEdit, to_qdate
@@ -272,10 +273,10 @@ class ContactDialog(FormDialog):
         due = self.notification_due()
         if is_on_time(self.contact_day(), due):
             self.on_time_hint.setText(f"Due by {uk(due)}: telling them at this contact is on time.")
-            self.on_time_hint.setStyleSheet("color: #1e5631;")
+            self.on_time_hint.setStyleSheet(f"color: {palette.GOOD_HEX};")
         else:
             self.on_time_hint.setText(f"Due by {uk(due)}: this notification is late.")
-            self.on_time_hint.setStyleSheet("color: #b00020; font-weight: 600;")
+            self.on_time_hint.setStyleSheet(f"color: {palette.ALERT_HEX}; font-weight: 600;")
 
     # ----- saving ------------------------------------------------------------------------------
     def current_input(self) -> ContactInput:

@@ -36,7 +36,7 @@ from mshtdesk.domain.nationalities import NATIONALITY_NAMES, parse_nationality
 from mshtdesk.domain.roles import Action, Entity, may_everywhere
 from mshtdesk.errors import MshtError, NotFoundError, ValidationError
 from mshtdesk.services.people import GENDERS, LIMITS, PersonDetail, PersonInput
-from ui import error_report
+from ui import error_report, palette
 from ui.context import AppContext
 from ui.dialogs.conflict_dialog import ConflictDialog, FieldVersions, Outcome
 from ui.dialogs.form import FormDialog
@@ -348,7 +348,12 @@ class PersonDialog(FormDialog):
             box_style.format(name="factsBox", bg="palette(base)", line="palette(mid)", ink="palette(text)")
         )
         safeguarding_box.setStyleSheet(
-            box_style.format(name="safeguardingBox", bg="#fff8e6", line="#e0c36b", ink="#6b4e00")
+            box_style.format(
+                name="safeguardingBox",
+                bg=palette.CAUTION_BACKGROUND_HEX,
+                line=palette.CAUTION_LINE_HEX,
+                ink=palette.CAUTION_INK_HEX,
+            )
         )
         notes = QHBoxLayout()
         notes.setSpacing(16)

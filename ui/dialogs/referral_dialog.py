@@ -51,6 +51,7 @@ from mshtdesk.domain.nrm import AgeAtExploitation, AgeAtReferral, Route, suggest
 from mshtdesk.domain.roles import Action, Entity
 from mshtdesk.services.nrm import ExploitationLocation, ReferralDetail, ReferralInput
 from mshtdesk.services.people import GENDERS, PersonInput
+from ui import palette
 from ui.context import AppContext
 from ui.dialogs.decision_dialog import DecisionDialog, VoidDecisionDialog
 from ui.dialogs.navigator_dialog import person_combo
@@ -677,7 +678,9 @@ def clock_text(detail: ReferralDetail) -> str:
     c = detail.clocks
     parts = [f"<b>{detail.status.label}</b>"]
     if c.rg_expected is not None and (c.waiting_for == "RG" or c.rg_overdue):
-        late = " \u2014 <span style='color:#b00020'><b>overdue</b></span>" if c.rg_overdue else ""
+        late = (
+            f" \u2014 <span style='color:{palette.ALERT_HEX}'><b>overdue</b></span>" if c.rg_overdue else ""
+        )
         parts.append(f"RG expected by {uk(c.rg_expected)}{late}")
     if c.waiting_for and c.days_waiting is not None:
         parts.append(f"waiting {c.days_waiting} days for {c.waiting_for}")

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from mshtdesk.domain.roles import Action, Entity
 from mshtdesk.domain.support import DischargeDestination, HavenServiceGiven, ReceptionDecision
 from mshtdesk.services.haven import BedRow, StayDetail, StayInput, StayRow
+from ui import palette
 from ui.context import AppContext
 from ui.dialogs.navigator_dialog import person_combo
 from ui.dialogs.record_form import GrowOnErrors, RecordForm
@@ -85,7 +86,7 @@ class StayDialog(RecordForm):
         if new:
             if not self.free:
                 self.full.show_error(full_message(self.beds))
-                self.full.setStyleSheet("color: #b00020; font-weight: bold;")
+                self.full.setStyleSheet(f"color: {palette.ALERT_HEX}; font-weight: bold;")
                 self.ok_button.setEnabled(False)
             self.mark_clean()
         else:
