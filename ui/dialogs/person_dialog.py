@@ -250,7 +250,16 @@ class PersonDialog(FormDialog):
         return form
 
     def _build(self) -> None:
-        # Who: names, age, gender, nationalities (left); language, contact and case (right).
+        """Layout only: no field drives another, so there is nothing to wire; what they hold is read
+        when saving (``current_input``), the VLO list arrives from the worker and the record from
+        ``reload``."""
+        self._build_fields()
+        self._build_columns()
+        self._build_notes()
+        self._set_tab_order()
+
+    def _build_fields(self) -> None:
+        """Who: names, age, gender, nationalities (left); language, contact and case (right)."""
         self.surname = QLineEdit()
         self.surname.setMaxLength(LIMITS["surname"])
         self.forenames = QLineEdit()
@@ -291,6 +300,8 @@ class PersonDialog(FormDialog):
         self.review_due = OptionalDateEdit("No date set")
         self.review_due.setMinimumWidth(130)
 
+    def _build_columns(self) -> None:
+        """The fields in two columns, each with its error and hint beneath."""
         left, right = self._new_form(), self._new_form()
         self._add(left, "surname", "&Surname:", self.surname)
         self._add(left, "forenames", "&Forenames:", self.forenames)
@@ -328,7 +339,8 @@ class PersonDialog(FormDialog):
         self.body.removeItem(self.form)  # FormDialog's own form stays unused: two columns instead
         self.body.addLayout(columns)
 
-        # Facts and safeguarding notes side by side, in boxes that say which is which.
+    def _build_notes(self) -> None:
+        """Facts and safeguarding notes side by side, in boxes that say which is which."""
         self.facts = notes_edit(5, self)
         self.facts.setPlaceholderText("What happened, what was found, what they said: facts only")
         self.assessments = notes_edit(5, self)
@@ -375,6 +387,7 @@ class PersonDialog(FormDialog):
         self.read_only_note.hide()
         self.body.addWidget(self.read_only_note)
 
+    def _set_tab_order(self) -> None:
         chain: list[QWidget] = [
             self.surname,
             self.forenames,
