@@ -252,13 +252,17 @@ class PersonDialog(FormDialog):
         return form
 
     def _build(self) -> None:
-        """Layout only: no field drives another, so there is nothing to wire; what they hold is read
-        when saving (``current_input``), the VLO list arrives from the worker and the record from
-        ``reload``."""
         self._build_fields()
         self._build_columns()
         self._build_notes()
+        self._build_subject_access()
         self._set_tab_order()
+        self._connect()
+
+    def _connect(self) -> None:
+        """The one wire: no field drives another; what they hold is read when saving (``current_input``),
+        the VLO list arrives from the worker and the record from ``reload``."""
+        self.export_button.clicked.connect(self.export_for_subject_access)
 
     def _build_fields(self) -> None:
         """Who: names, age, gender, nationalities (left); language, contact and case (right)."""
@@ -388,12 +392,13 @@ class PersonDialog(FormDialog):
         self.read_only_note = hint_label("You may read this record but not change it.")
         self.read_only_note.hide()
         self.body.addWidget(self.read_only_note)
+
+    def _build_subject_access(self) -> None:
+        """Subject access (DPA 2018 s.45): only for a saved record and a role that may answer a request."""
         self.export_note = hint_label("")
         self.export_note.setObjectName("exportNote")
         self.export_note.hide()
         self.body.addWidget(self.export_note)
-
-        # Subject access (DPA 2018 s.45): only for a saved record and a role that may answer a request.
         self.export_button = self.buttons.addButton(BUTTON_TEXT, QDialogButtonBox.ButtonRole.ActionRole)
         self.export_button.setObjectName("subjectAccessButton")
         self.export_button.setToolTip(
@@ -403,7 +408,6 @@ class PersonDialog(FormDialog):
             self.person_id is not None and self.ctx.backend.subject_access.may_export()
         )
         self.export_button.setEnabled(False)  # until the record has been read
-        self.export_button.clicked.connect(self.export_for_subject_access)
 
     def _set_tab_order(self) -> None:
         chain: list[QWidget] = [
