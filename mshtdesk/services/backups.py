@@ -21,8 +21,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
-from sqlalchemy import delete, insert, select
-
 from mshtdesk.domain.changes import Data
 from mshtdesk.domain.retention import DEFAULT_POLICY, Dated, RetentionPolicy, to_keep
 from mshtdesk.domain.roles import Action, Entity
@@ -46,12 +44,12 @@ from mshtdesk.services.audit import AuditAction, record
 from mshtdesk.services.changes import writes
 from mshtdesk.services.users import WRONG, UserInfo, ensure_key_recorded, locked_message, login, user_row
 from mshtdesk.store import backup as files
-from mshtdesk.store.backup_folders import FOLDER_SETTING, chosen_folder, default_folder
+from mshtdesk.store.backup_folders import FOLDER_SETTING, chosen_folder, default_folder, set_chosen_folder
 from mshtdesk.store.database import Database, open_database
 from mshtdesk.store.engine import is_plain_sqlite, resolve_url, sqlite_path
 from mshtdesk.store.location import on_network_share
 from mshtdesk.store.migrate import migrate
-from mshtdesk.store.tables import SETTING, USER
+from mshtdesk.store.queries.users import is_user, password_hash_by_id
 
 SERVER_MESSAGE = (
     "This is a team database on a server: its administrators back it up there (pg_dump); "
@@ -170,8 +168,7 @@ class BackupService:
                 {"folder": f"MSHT Desk cannot write to {target} ({exc.strerror or 'refused'})."}
             ) from None
         with self._db.engine.begin() as conn:
-            conn.execute(delete(SETTING).where(SETTING.c.key == FOLDER_SETTING))
-            conn.execute(insert(SETTING).values(key=FOLDER_SETTING, value=str(target)[:1000]))
+            set_chosen_folder(conn, target)
             record(
                 conn,
                 self._actor,
@@ -326,12 +323,9 @@ def _record_restore(db: Database, actor: Actor, source: Path, aside: Path | None
     else:
         before = "the file it replaced was not kept"
     with db.engine.begin() as conn:
-        known = (
-            conn.execute(
-                select(USER.c.id).where(USER.c.id == actor.user_id, USER.c.username == actor.username)
-            ).scalar()
-            is not None
-        )  # a user added after the backup was taken is named, not linked
+        known = is_user(
+            conn, actor.user_id, actor.username
+        )  # one added after the backup is named, not linked
         record(
             conn,
             actor if known else None,
@@ -547,11 +541,7 @@ def _account(
         try:
             with engine.connect() as conn:
                 user = user_row(conn, username)
-                hashed = (
-                    None
-                    if user is None
-                    else conn.execute(select(USER.c.password_hash).where(USER.c.id == user.id)).scalar()
-                )
+                hashed = None if user is None else password_hash_by_id(conn, user.id)
             return None if user is None or hashed is None else (user, str(hashed))
         except Exception:  # noqa: BLE001 - this copy cannot say: try the next
             continue

@@ -21,8 +21,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select, true
-
 from mshtdesk.errors import MshtError, StoreError
 from mshtdesk.security.keypairs import unb64
 from mshtdesk.security.keyring import Keyring, keyring_path, new_data_key
@@ -32,7 +30,7 @@ from mshtdesk.store import rekey as files
 from mshtdesk.store.backup import list_backups
 from mshtdesk.store.backup_folders import backup_folders
 from mshtdesk.store.database import Database
-from mshtdesk.store.tables import USER
+from mshtdesk.store.queries.users import active_signing_keys
 
 SERVER = "A team database on a server has no data key to change: the server's access rules protect it."
 
@@ -87,13 +85,13 @@ class RekeyResult:
 
 def _signing_keys(db: Database) -> dict[str, bytes]:
     with db.engine.connect() as conn:
-        rows = conn.execute(select(USER.c.username, USER.c.signing_key).where(USER.c.active == true())).all()
+        rows = active_signing_keys(conn)
     found = {}
-    for username, key in rows:
+    for row in rows:
         try:
-            found[str(username)] = unb64(str(key)) if key else b""
+            found[row.username] = unb64(row.signing_key) if row.signing_key else b""
         except ValueError:
-            found[str(username)] = b""
+            found[row.username] = b""
     return found
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, delete, insert, select
 
 from mshtdesk.machine import machine_settings
 from mshtdesk.store.database import Database
@@ -24,6 +24,12 @@ def chosen_folder(conn: Connection) -> Path | None:
     the default."""
     value = conn.execute(select(SETTING.c.value).where(SETTING.c.key == FOLDER_SETTING)).scalar()
     return machine_settings().backup_folder_over(Path(value) if value else None)
+
+
+def set_chosen_folder(conn: Connection, folder: Path) -> None:
+    """Record the administrator's choice (the one writer of the setting; its reader is above)."""
+    conn.execute(delete(SETTING).where(SETTING.c.key == FOLDER_SETTING))
+    conn.execute(insert(SETTING).values(key=FOLDER_SETTING, value=str(folder)[:1000]))
 
 
 def backup_folders(db: Database) -> list[Path]:

@@ -101,6 +101,23 @@ def password_hash_by_id(conn: Connection, user_id: int, *, active_only: bool = F
     return None if found is None else str(found)
 
 
+def is_user(conn: Connection, user_id: int, username: str) -> bool:
+    """Whether this id still names this user (a restored file may predate the account)."""
+    found = conn.execute(select(USER.c.id).where(USER.c.id == user_id, USER.c.username == username)).scalar()
+    return found is not None
+
+
+class SigningKey(NamedTuple):
+    username: str
+    signing_key: str | None
+
+
+def active_signing_keys(conn: Connection) -> list[SigningKey]:
+    """Each active user's recorded public signing key (None or "" for none yet)."""
+    rows = conn.execute(select(USER.c.username, USER.c.signing_key).where(USER.c.active == true()))
+    return [SigningKey(str(r.username), None if r.signing_key is None else str(r.signing_key)) for r in rows]
+
+
 def signing_key_of(conn: Connection, user_id: int) -> str | None:
     """The public signing key recorded for the user ("" for none yet; None when there is no such user)."""
     found = conn.execute(select(USER.c.signing_key).where(USER.c.id == user_id)).scalar()
