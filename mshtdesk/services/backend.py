@@ -25,6 +25,7 @@ from mshtdesk.services.calendar import CalendarService
 from mshtdesk.services.changes import writes
 from mshtdesk.services.com_report import ReportService
 from mshtdesk.services.contacts import ContactService
+from mshtdesk.services.corrections import CorrectionService
 from mshtdesk.services.disposal_report import disposal_table
 from mshtdesk.services.exports import ExportFiles
 from mshtdesk.services.haven import HavenService
@@ -44,6 +45,7 @@ class Backend:
         self.db = db
         self.actor = actor
         self.register = RegisterService(db, actor)
+        self.corrections = CorrectionService(db, actor)
         self.reference = ReferenceService(db, actor)
         self.audit = AuditService(db, actor)
         self.users = UserService(db, actor)
