@@ -99,6 +99,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"MSHT Desk {__version__}")
     parser.add_argument("--db", metavar="PATH|URL", default=None, help=db_help)
     parser.add_argument("--demo", action="store_true", help="open the app on a fresh temporary demo database")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation with made-up data in a temporary folder; "
+        "exit 0, or name the failed step",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser(
@@ -283,8 +289,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    """Parse arguments (exits 2 on a usage error, as argparse does)."""
-    return build_parser().parse_args(argv)
+    """Parse arguments (exits 2 on a usage error, as argparse does); a database the machine's settings
+    lock (``mshtdesk.machine``) replaces ``--db``, with a note on stderr."""
+    ns = build_parser().parse_args(argv)
+    from mshtdesk.machine import machine_settings
+
+    machine = machine_settings()
+    if machine.locked and machine.database:
+        if ns.db and ns.db != machine.database:
+            print(f"--db is ignored: this computer's database is set in {machine.source}.", file=sys.stderr)
+        ns.db = machine.database
+    return ns
 
 
 def run(ns: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
@@ -781,6 +796,10 @@ def _arrests(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m mshtdesk``: the command line alone (the app opens through ``ui.launcher``)."""
     ns = parse(argv)
+    if ns.self_test:
+        from mshtdesk.selftest import run_self_test
+
+        return run_self_test()  # the main window is the app's: 'mshtdesk --self-test' opens it too
     if ns.command is None:
         print("Give a command (see --help); run 'mshtdesk' with no command to open the app.", file=sys.stderr)
         return EXIT_USAGE

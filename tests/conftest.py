@@ -39,6 +39,7 @@ def _isolated_profile(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyt
     monkeypatch.setenv("MSHTDESK_DATA_DIR", str(home / "data"))
     monkeypatch.setenv("MSHTDESK_CONFIG_DIR", str(home / "config"))
     monkeypatch.setenv("MSHTDESK_LOG_DIR", str(home / "logs"))
+    monkeypatch.setenv("MSHTDESK_MACHINE_SETTINGS", str(home / "machine" / "MSHTDesk.ini"))  # none
     for name in ("MSHTDESK_DB", "MSHTDESK_USER", "MSHTDESK_PASSWORD", "MSHTDESK_REASON"):
         monkeypatch.delenv(name, raising=False)
 

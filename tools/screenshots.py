@@ -110,6 +110,7 @@ def _render_all(out: Path, work: Path) -> int:
         page = window.page_of(cls)
         assert page is not None
         window.go_to(window.pages.index(page))
+        settle()  # a page re-reads its rows on the worker when shown
         return page
 
     def close(*widgets: QWidget) -> None:
@@ -158,6 +159,7 @@ def _render_all(out: Path, work: Path) -> int:
         page.district.setCurrentIndex(page.district.findData("BD"))
         page.search.setText("Op")
         page.apply_filters()
+        settle()  # the rows are read on the worker
         page.table.selectRow(1)
         shot(w, "04-arrests-filtered", SIZE)
         page.search.setText("no such reference")

@@ -30,6 +30,7 @@ def render_today_people(
     def go(window: Any, cls: type) -> Any:
         page = window.page_of(cls)
         window.go_to(window.pages.index(page))
+        settle()  # a page re-reads its rows on the worker when shown
         return page
 
     # A liaison officer's landing page, their victim's pathway, and the contact form.

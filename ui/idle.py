@@ -3,7 +3,8 @@
 An application-wide event filter notes the time of each input event (cheap: one clock read), and one
 single-shot timer wakes up when the limit could have been reached, checks, and re-arms for the rest. So
 the timer is not restarted on every mouse move. The limit comes from ``MSHTDESK_IDLE_LOCK_MINUTES``,
-else the ``security/idle_lock_minutes`` setting, else 10 minutes; fractions are allowed (tests use them).
+else the ``security/idle_lock_minutes`` setting, else the machine's preset, else 10 minutes (a locked preset
+comes first); fractions are allowed (tests use them).
 """
 
 from __future__ import annotations
@@ -37,10 +38,17 @@ _INPUT = frozenset(
 
 
 def idle_lock_minutes(settings: QSettings) -> float:
-    """The configured limit; a value that is not a positive number is ignored (with a log note)."""
+    """The configured limit; a value that is not a positive number is ignored (with a log note). The
+    machine's preset (``mshtdesk.machine``) comes first when locked, after the user's own otherwise."""
+    from mshtdesk.machine import machine_settings
+
+    machine = machine_settings()
+    if machine.locked and machine.idle_lock_minutes is not None:
+        return machine.idle_lock_minutes
     for source, raw in (
         (IDLE_ENV, os.environ.get(IDLE_ENV)),
         (IDLE_KEY, settings.value(IDLE_KEY)),
+        ("machine settings", machine.idle_lock_minutes),
     ):
         if raw is None or str(raw).strip() == "":
             continue

@@ -19,6 +19,10 @@ def main(argv: list[str] | None = None) -> int:
     from mshtdesk import cli  # the CLI must keep its heavy imports inside run(), or the app starts slowly
 
     ns = cli.parse(args)
+    if ns.self_test:
+        from ui.selftest import run
+
+        return run()
     if ns.command is None:
         from ui.app import run_app  # Qt is imported only when the window is wanted
 

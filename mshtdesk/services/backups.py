@@ -37,6 +37,7 @@ from mshtdesk.errors import (
     ValidationError,
     environmental,
 )
+from mshtdesk.machine import machine_settings
 from mshtdesk.security.keypairs import Signer
 from mshtdesk.security.keyring import Keyring, keyring_path, utcnow
 from mshtdesk.security.passwords import verify_password
@@ -141,6 +142,14 @@ class BackupService:
     def set_folder(self, folder: str) -> Path:
         """Administrators choose where backups go (a different disk is better); checked by writing."""
         self._actor.require(Action.ADMINISTER, Entity.REFERENCE)
+        machine = machine_settings()
+        if machine.overrides_backup_folder():
+            raise ValidationError(
+                {
+                    "folder": "This computer's backup folder is set by its IT department "
+                    f"({machine.source}); it cannot be changed here."
+                }
+            )
         path = self._path()
         text = folder.strip()
         if not text:

@@ -25,7 +25,7 @@ from mshtdesk.domain.clocks import (
     vlo_next_contact_due,
 )
 from mshtdesk.domain.dates import uk
-from mshtdesk.domain.roles import PERMISSIONS, Action, Entity
+from mshtdesk.domain.roles import Action, Entity
 from mshtdesk.domain.support import ContactMethod, ContactPurpose, NotifiableDecision
 from mshtdesk.domain.text import add_text_problems
 from mshtdesk.errors import ValidationError
@@ -33,11 +33,10 @@ from mshtdesk.services.actor import Actor
 from mshtdesk.services.audit import AuditAction, record
 from mshtdesk.services.calendar import load_calendar
 from mshtdesk.services.changes import writes
-from mshtdesk.services.support_scope import plain_name, require_person
+from mshtdesk.services.support_scope import person_scope, plain_name, require_person
 from mshtdesk.store.database import Database
 from mshtdesk.store.queries import contacts as queries
 from mshtdesk.store.queries.contacts import ContactQuery
-from mshtdesk.store.queries.scope import PersonScope
 from mshtdesk.store.tables import utcnow
 
 #: The Setting key holding the default days between contacts.
@@ -164,9 +163,8 @@ class ContactService:
         return self._now or datetime.now(UTC)
 
     def _query(self, q: ContactFilter) -> ContactQuery:
-        grant = PERMISSIONS[self._actor.role].get(Entity.VLO_CONTACT)
         return ContactQuery(
-            scope=PersonScope(None if grant is None else grant[1], self._actor.user_id),
+            scope=person_scope(self._actor, Entity.VLO_CONTACT),
             person_id=q.person_id,
             logged_by_id=self._actor.user_id if q.mine else None,
             purpose=ContactPurpose(q.purpose).value if q.purpose is not None else None,

@@ -38,6 +38,7 @@ from mshtdesk.services.changes import returned, writes
 from mshtdesk.services.support_scope import plain_name
 from mshtdesk.store.database import Database
 from mshtdesk.store.queries import haven as queries
+from mshtdesk.store.queries.people import person_exists
 from mshtdesk.store.tables import utcnow
 
 ANONYMOUS = "Anonymous"
@@ -275,7 +276,7 @@ class HavenService:
 
     def _resolve(self, conn: Connection, data: StayInput) -> int | None:
         """Check the person and the district; the district's id (None when not given)."""
-        if data.person_id is not None and not queries.person_exists(conn, data.person_id):
+        if data.person_id is not None and not person_exists(conn, data.person_id):
             raise NotFoundError("That person is no longer in the register.")
         if not data.referring_district.strip():
             return None

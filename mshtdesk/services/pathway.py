@@ -2,7 +2,9 @@
 timeline, newest first, with what is due next above it.
 
 Sections the user's role may not read are left out (a VLO sees no Haven House stays). Opening a pathway
-is one consultation of the person's record. The queries are one per table, whatever the history's length.
+is one consultation of the person's record. The queries are one per table, whatever the history's length
+(``store/queries/pathway.py``; what is due from ``store/queries/due.py`` and ``domain/due.py``, as on the
+Today page).
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
 """The Today page: what is overdue or due this week for the logged-in user, within their scope.
 
-Each kind of item comes from one query over the people the user may see; kinds the role may not read
-are skipped (a Navigator has no NRM or contact items). Items are plain rows, soonest first.
+Each kind of item comes from one query over the people the user may see (``store/queries/due.py``, the
+same statements the pathway runs for one person) and reads as ``domain/due.py`` words it, so an item
+reads the same here and on the pathway; kinds the role may not read are skipped (a Navigator has no NRM
+or contact items). Items are plain rows, soonest first.
 """
 
 from __future__ import annotations
@@ -16,14 +18,14 @@ from mshtdesk.domain import due as words
 from mshtdesk.domain.clocks import days_waiting, london_date, rg_decision_expected
 from mshtdesk.domain.due import DueItem, DueKind
 from mshtdesk.domain.nrm import replay
-from mshtdesk.domain.roles import PERMISSIONS, Action, Entity, Role
+from mshtdesk.domain.roles import Action, Entity, Role
 from mshtdesk.domain.support import describe_length, length_of_stay
 from mshtdesk.domain.working_days import WorkingCalendar
 from mshtdesk.services.actor import Actor
 from mshtdesk.services.calendar import load_calendar
 from mshtdesk.services.haven import ANONYMOUS
 from mshtdesk.services.nrm_rules import clocks_of, effective, overdue_cutoff
-from mshtdesk.services.support_scope import display_name
+from mshtdesk.services.support_scope import display_name, person_scope
 from mshtdesk.store.database import Database
 from mshtdesk.store.queries import due as q
 from mshtdesk.store.queries.haven import open_stays
@@ -106,8 +108,7 @@ class TodayService:
 
     # ----- one query per kind ----------------------------------------------------------------------
     def _scope(self, entity: Entity) -> PersonScope:
-        grant = PERMISSIONS[self._actor.role].get(entity)
-        return PersonScope(None if grant is None else grant[1], self._actor.user_id)
+        return person_scope(self._actor, entity)
 
     def _rg_overdue(self, conn: Connection, calendar: WorkingCalendar, today: date) -> list[Found]:
         rows = q.referrals_awaiting_rg(

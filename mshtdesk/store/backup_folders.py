@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, select
 
+from mshtdesk.machine import machine_settings
 from mshtdesk.store.database import Database
 from mshtdesk.store.tables import SETTING
 
@@ -19,9 +20,10 @@ def default_folder(db_path: Path) -> Path:
 
 
 def chosen_folder(conn: Connection) -> Path | None:
-    """The folder an administrator chose, or None for the default."""
+    """The folder an administrator chose (or the machine's preset: ``mshtdesk.machine``), or None for
+    the default."""
     value = conn.execute(select(SETTING.c.value).where(SETTING.c.key == FOLDER_SETTING)).scalar()
-    return Path(value) if value else None
+    return machine_settings().backup_folder_over(Path(value) if value else None)
 
 
 def backup_folders(db: Database) -> list[Path]:

@@ -34,8 +34,12 @@ def data_dir() -> Path:
 
 
 def resolve_url(db: str | None = None) -> str:
-    """Turn a ``--db`` value, ``MSHTDESK_DB`` or the default location into an SQLAlchemy URL."""
-    value = db or os.environ.get(DB_ENV) or str(data_dir() / "mshtdesk.db")
+    """Turn a ``--db`` value, ``MSHTDESK_DB``, the machine's preset (``mshtdesk.machine``) or the default
+    location into an SQLAlchemy URL. A locked preset replaces ``--db`` in the front ends, before this."""
+    from mshtdesk.machine import machine_settings
+
+    chosen = machine_settings().database_for(os.environ.get(DB_ENV))  # the machine's preset, if any
+    value = db or chosen or str(data_dir() / "mshtdesk.db")
     if "://" in value:
         _check_supported(value)
         return value

@@ -23,6 +23,7 @@ from mshtdesk.errors import (
     NewerDatabaseError,
     NotAnMshtDatabaseError,
 )
+from mshtdesk.machine import machine_settings
 from mshtdesk.store.backup import backup_sqlite
 from mshtdesk.store.engine import make_engine, sqlite_path
 
@@ -62,7 +63,7 @@ def _check_sqlite(conn: Connection, where: str) -> None:
 def _configured_backup_folder(conn: Connection) -> Path | None:
     """The folder an administrator chose for backups (``services.backups``), if any."""
     value = conn.execute(text("SELECT value FROM setting WHERE key = 'backup_folder'")).scalar()
-    return Path(value) if value else None
+    return machine_settings().backup_folder_over(Path(value) if value else None)
 
 
 def migrate(url: str, backup_dir: Path | None = None, key: bytes | None = None) -> Path | None:

@@ -202,6 +202,7 @@ def test_a_refresh_keeps_the_selection_and_the_scroll_position(
     qtbot.addWidget(page)
     page.resize(1000, 500)
     page.show()
+    wait_idle()  # the rows are read on the worker
     target = page.model.row_at(90)
     page.table.selectRow(90)
     page.table.scrollTo(page.model.index(90, 0))

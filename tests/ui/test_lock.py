@@ -4,6 +4,7 @@ brings everything back as it was; a wrong one keeps it locked; Lock now and Log 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -171,3 +172,20 @@ def test_only_a_lockout_ends_the_unlock_attempts() -> None:
 
     assert not unlock_is_final(AuthenticationError("Wrong password."))
     assert unlock_is_final(AccountLockedError("This account is locked after 5 failed logins."))
+
+
+def test_the_machine_preset_is_the_default_limit_and_a_locked_one_wins(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from mshtdesk.machine import MACHINE_SETTINGS_ENV
+
+    machine = tmp_path / "MSHTDesk.ini"
+    monkeypatch.setenv(MACHINE_SETTINGS_ENV, str(machine))
+    settings = open_settings()
+    machine.write_text("[MSHTDesk]\nidle_lock_minutes = 3\n", encoding="utf-8")
+    assert idle_lock_minutes(settings) == 3
+    settings.setValue(IDLE_KEY, "20")
+    assert idle_lock_minutes(settings) == 20  # unlocked: the user's own setting comes first
+    machine.write_text("[MSHTDesk]\nidle_lock_minutes = 3\nlocked = true\n", encoding="utf-8")
+    monkeypatch.setenv(IDLE_ENV, "30")
+    assert idle_lock_minutes(settings) == 3

@@ -256,6 +256,7 @@ class ListPage(Page):
         self._text_timer.stop()
         query = self.current_query()
         if query != self.model.query:
+            self._forget_refresh()  # another list: nothing to keep from the one on screen
             self.model.set_query(query)  # the count and the table follow when the rows arrive
         else:
             self._update_state()
@@ -295,11 +296,14 @@ class ListPage(Page):
         self.model.set_total_query(self.total_query())
         self.model.refresh()
 
+    def _forget_refresh(self) -> None:
+        self._reselect_ids = self._keep_scroll = self._select_after = None
+
     def _on_loaded(self) -> None:
         """New rows are on screen: the count, which panel shows, and the selection and scroll kept."""
         self._unfiltered_total = self.model.unfiltered_total
         keep, scroll, select = self._reselect_ids, self._keep_scroll, self._select_after
-        self._reselect_ids = self._keep_scroll = self._select_after = None
+        self._forget_refresh()
         self._update_state()
         if scroll is not None:
             self.table.verticalScrollBar().setValue(scroll[0])

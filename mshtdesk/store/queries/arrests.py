@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Connection, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, and_, func, select
 
 from mshtdesk.store.queries.disposals import arrest_rank_as_at
+from mshtdesk.store.queries.filters import contains_text
 from mshtdesk.store.tables import ARREST, DISPOSAL_TYPE, DISTRICT, OFFENCE
 
 NO_DISPOSAL = "NONE"  # filter value for arrests with no disposal yet
@@ -40,23 +41,11 @@ class ArrestLine(NamedTuple):
 SORT_KEYS = ("custody_ref", "arrest_date", "district", "detainee_ref", "operation", "offences", "disposal")
 
 
-def _escape_like(s: str) -> str:
-    return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _conditions(q: ArrestQuery, rank: ColumnElement[Any]) -> list[ColumnElement[bool]]:
     conds: list[ColumnElement[bool]] = []
-    text = q.text.strip()
-    if text:
-        pattern = f"%{_escape_like(text.casefold())}%"
-        conds.append(
-            or_(
-                *(
-                    func.lower(col).like(pattern, escape="\\")
-                    for col in (ARREST.c.custody_ref, ARREST.c.detainee_ref, ARREST.c.operation)
-                )
-            )
-        )
+    found = contains_text(q.text, (ARREST.c.custody_ref, ARREST.c.detainee_ref, ARREST.c.operation))
+    if found is not None:
+        conds.append(found)
     if q.district_code:
         conds.append(DISTRICT.c.code == q.district_code)
     if q.date_from:

@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, Connection, and_, exists, false, func, sel
 from mshtdesk.domain.clocks import RECONSIDERATION_WINDOW_DAYS
 from mshtdesk.domain.nrm import Outcome, Route
 from mshtdesk.domain.support import ContactPurpose, NotifiableDecision
+from mshtdesk.store.queries.nrm import DecisionEntry
 from mshtdesk.store.queries.scope import PersonScope, person_in_scope
 from mshtdesk.store.tables import (
     ARREST,
@@ -69,17 +70,6 @@ def referrals_awaiting_rg(conn: Connection, *, submitted_by: date, scope: Person
         *_narrowed(r.c.person_id, None, scope),
     )
     return [AwaitingRg._make(row) for row in conn.execute(q)]
-
-
-class DecisionEntry(NamedTuple):
-    """In the order ``services.nrm_rules.effective`` takes."""
-
-    id: int
-    kind: str
-    outcome: str
-    decided_on: date
-    is_void: bool
-    supersedes_id: int | None
 
 
 @dataclass(frozen=True)

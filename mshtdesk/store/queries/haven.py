@@ -215,10 +215,6 @@ def get_stay(conn: Connection, stay_id: int) -> StayListRow | None:
     return None if row is None else StayListRow._make(row)
 
 
-def person_exists(conn: Connection, person_id: int) -> bool:
-    return conn.execute(select(PERSON.c.id).where(PERSON.c.id == person_id)).first() is not None
-
-
 def district_id(conn: Connection, code_or_name: str) -> int | None:
     """The district whose code or name is this text (any case); None when there is none."""
     text = code_or_name.strip().casefold()
