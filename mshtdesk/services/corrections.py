@@ -73,6 +73,21 @@ class CorrectionRow:
         return f"{what}{who} on {self.recorded_at.strftime('%d/%m/%Y %H:%M')} UTC: {self.reason}"
 
 
+def correction_row(r: q.CorrectionLine) -> CorrectionRow:
+    return CorrectionRow(
+        id=r.id,
+        kind=Kind(r.kind),
+        offence_id=r.offence_id,
+        district=r.district,
+        arrest_date=r.arrest_date,
+        offence_type_code=r.offence_type_code,
+        offence_text=r.offence_text,
+        reason=r.reason,
+        recorded_at=r.recorded_at,
+        recorded_by=r.recorded_by,
+    )
+
+
 def _check_reason(reason: str) -> str:
     text = reason.strip()
     if not text:
@@ -100,21 +115,7 @@ class CorrectionService:
         self._actor.require(Action.READ, Entity.ARREST)
         with self._db.engine.connect() as conn:
             rows = q.arrest_corrections(conn, arrest_id)
-        return [
-            CorrectionRow(
-                id=r.id,
-                kind=Kind(r.kind),
-                offence_id=r.offence_id,
-                district=r.district,
-                arrest_date=r.arrest_date,
-                offence_type_code=r.offence_type_code,
-                offence_text=r.offence_text,
-                reason=r.reason,
-                recorded_at=r.recorded_at,
-                recorded_by=r.recorded_by,
-            )
-            for r in rows
-        ]
+        return [correction_row(r) for r in rows]
 
     # ----- writing ----------------------------------------------------------------------------------
     def _arrest(self, conn: Connection, arrest_id: int) -> q.ArrestState:

@@ -22,9 +22,11 @@ from mshtdesk.errors import ConflictError, NotFoundError, ValidationError
 from mshtdesk.services.actor import Actor
 from mshtdesk.services.audit import AuditAction, record
 from mshtdesk.services.changes import note_changed, returned, writes
+from mshtdesk.services.corrections import CorrectionRow, correction_row
 from mshtdesk.store.database import Database
 from mshtdesk.store.queries import register as q
 from mshtdesk.store.queries.arrests import NO_DISPOSAL, SORT_KEYS, ArrestQuery, count_arrests, page_arrests
+from mshtdesk.store.queries.corrections import Kind, arrest_corrections, corrections_of
 from mshtdesk.store.queries.disposals import refresh_current_rank
 from mshtdesk.store.queries.reference import disposal_type_labels, district_names
 from mshtdesk.store.tables import utcnow
@@ -54,6 +56,7 @@ class ArrestRow:
     offences: int
     disposal_code: str | None
     disposal_label: str  # "No disposal recorded" when None
+    withdrawn: str = ""  # who withdrew it, when and why; "" when it counts
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,8 @@ class ArrestDetail:
     offences: tuple[OffenceRow, ...]
     disposal_code: str | None
     disposal_label: str
+    corrections: tuple[CorrectionRow, ...] = ()  # oldest first
+    withdrawn: str = ""  # who withdrew it, when and why; "" when it counts
 
 
 @dataclass(frozen=True)
@@ -167,6 +172,8 @@ class RegisterService:
         with self._db.engine.connect() as conn:
             code_of, label_of, _ = self._labels(conn)
             rows = page_arrests(conn, query, sort=sort, descending=descending, offset=offset, limit=limit)
+            gone = [r.id for r in rows if r.withdrawn]
+            why = {a: correction_row(c).summary for a, c in corrections_of(conn, gone, Kind.WITHDRAW)}
         out = []
         for r in rows:
             code = None if r.rank is None else code_of[r.rank]
@@ -181,6 +188,7 @@ class RegisterService:
                     offences=r.offences,
                     disposal_code=code,
                     disposal_label=label_of[code] if code else NO_DISPOSAL_LABEL,
+                    withdrawn=why.get(r.id, ""),
                 )
             )
         return out
@@ -213,6 +221,7 @@ class RegisterService:
             _, label_of, rank = self._labels(conn)
             offences = q.arrest_offences(conn, arrest_id)
             events = q.arrest_events(conn, arrest_id)
+            fixes = tuple(correction_row(c) for c in arrest_corrections(conn, arrest_id))
         by_offence: dict[int, list[EventRow]] = {}
         for e in events:
             by_offence.setdefault(e.offence_id, []).append(
@@ -261,6 +270,8 @@ class RegisterService:
             offences=tuple(rows),
             disposal_code=best,
             disposal_label=label_of[best] if best else NO_DISPOSAL_LABEL,
+            corrections=fixes,
+            withdrawn=next((c.summary for c in fixes if c.kind is Kind.WITHDRAW), ""),
         )
 
     def disclose(self, arrest_ids: list[int], reason: str, recipient: str = "") -> None:

@@ -141,3 +141,17 @@ def test_only_an_htt_officer_may_correct(
         other.corrections.withdraw_arrest(aid, "duplicate")
     with pytest.raises(PermissionDeniedError):
         other.corrections.correct_arrest(aid, district="LD", reason="r")
+
+
+def test_the_register_shows_who_withdrew_an_arrest_when_and_why(backend: Backend) -> None:
+    from mshtdesk.services.register import ArrestQuery
+
+    kept, gone = arrest(backend, "A1"), arrest(backend, "A2")
+    backend.corrections.withdraw_arrest(gone, "Duplicate of A1")
+    rows = {r.id: r for r in backend.register.page(ArrestQuery())}
+    assert rows[kept].withdrawn == ""
+    assert rows[gone].withdrawn.startswith("Arrest withdrawn by ") and rows[gone].withdrawn.endswith(
+        "UTC: Duplicate of A1"
+    )
+    detail = backend.register.get(gone)
+    assert detail.withdrawn == rows[gone].withdrawn and len(detail.corrections) == 1

@@ -86,9 +86,17 @@ def insert_correction(conn: Connection, values: dict[str, Any]) -> int:
 
 def arrest_corrections(conn: Connection, arrest_id: int) -> list[CorrectionLine]:
     """Every correction of the arrest and its offences, oldest first."""
+    return [line for _, line in corrections_of(conn, [arrest_id])]
+
+
+def corrections_of(
+    conn: Connection, arrest_ids: list[int], kind: Kind | None = None
+) -> list[tuple[int, CorrectionLine]]:
+    """``(arrest_id, correction)`` of these arrests (of one ``kind``, if given), oldest first."""
     c = CORRECTION.c
     q = (
         select(
+            c.arrest_id,
             c.id,
             c.offence_id,
             c.kind,
@@ -106,10 +114,10 @@ def arrest_corrections(conn: Connection, arrest_id: int) -> list[CorrectionLine]
             .outerjoin(OFFENCE_TYPE, OFFENCE_TYPE.c.id == c.offence_type_id)
             .outerjoin(USER, USER.c.id == c.recorded_by)
         )
-        .where(c.arrest_id == arrest_id)
+        .where(c.arrest_id.in_(arrest_ids), *([] if kind is None else [c.kind == kind.value]))
         .order_by(c.recorded_at, c.id)
     )
-    return [CorrectionLine(*r[:9], r[9] or r[10] or "") for r in conn.execute(q)]
+    return [(int(r[0]), CorrectionLine(*r[1:10], r[10] or r[11] or "")) for r in conn.execute(q)]
 
 
 def withdrawn_ids(conn: Connection, arrest_ids: list[int], recorded_at: datetime) -> set[int]:
