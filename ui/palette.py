@@ -22,8 +22,11 @@ GOOD_HEX = "#1e5631"  # done, on time, saved
 GOOD_BACKGROUND_HEX = "#e6f4ea"
 GOOD_LINE_HEX = "#7fbf8e"
 
+WITHDRAWN_HEX = "#7a5c5c"  # a record withdrawn (entered in error, a duplicate): struck through, kept
+
 MUTED = QColor(MUTED_HEX)
 ALERT = QColor(ALERT_HEX)
+WITHDRAWN = QColor(WITHDRAWN_HEX)
 
 # ----- Haven House bed chips: free and taken -----------------------------------------------------
 FREE_BACKGROUND_HEX = "#e8f3e8"

@@ -7,6 +7,7 @@ of any size opens in the same few milliseconds.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from enum import IntEnum
 from typing import Any
 
@@ -79,6 +80,8 @@ COLUMNS: tuple[ColumnSpec[ArrestRow], ...] = (
         muted=lambda r: r.disposal_code is None,
     ),
 )
+# A withdrawn arrest stays in the list, struck through, with who withdrew it, when and why as its tooltip.
+COLUMNS = tuple(replace(c, struck=lambda r: r.withdrawn) for c in COLUMNS)
 HEADERS = headers(COLUMNS)
 
 

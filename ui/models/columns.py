@@ -48,6 +48,7 @@ class ColumnSpec(Generic[R]):
     muted: Callable[[R], bool] | None = None
     alert: Callable[[R], bool] | None = None
     muted_italic: bool = True
+    struck: Callable[[R], str] | None = None
 
     @property
     def alignment(self) -> Qt.AlignmentFlag:
@@ -63,6 +64,7 @@ def _font(*, bold: bool = False, italic: bool = False) -> QFont:
 
 _BOLD: QFont | None = None
 _ITALIC: QFont | None = None
+_STRUCK: QFont | None = None
 
 
 def _fonts() -> tuple[QFont, QFont]:
@@ -71,6 +73,14 @@ def _fonts() -> tuple[QFont, QFont]:
     if _BOLD is None or _ITALIC is None:
         _BOLD, _ITALIC = _font(bold=True), _font(italic=True)
     return _BOLD, _ITALIC
+
+
+def _struck_font() -> QFont:
+    global _STRUCK
+    if _STRUCK is None:
+        _STRUCK = QFont()
+        _STRUCK.setStrikeOut(True)
+    return _STRUCK
 
 
 def cell_data(col: ColumnSpec[Any], row: Any, role: int) -> Any:
@@ -83,10 +93,15 @@ def cell_data(col: ColumnSpec[Any], row: Any, role: int) -> Any:
         return col.raw(row) if col.raw is not None else col.text(row)
     if role == Qt.ItemDataRole.TextAlignmentRole:
         return col.alignment
+    struck = col.struck(row) if col.struck is not None else ""
     if role == Qt.ItemDataRole.ToolTipRole:
+        if struck:
+            return struck
         return (col.cell_tip(row) or None) if col.cell_tip is not None else None
     if role in (Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole):
         foreground = role == Qt.ItemDataRole.ForegroundRole
+        if struck:
+            return palette.WITHDRAWN if foreground else _struck_font()
         bold, italic = _fonts()
         if col.alert is not None and col.alert(row):
             return palette.ALERT if foreground else bold
