@@ -84,6 +84,8 @@ class OffenceRow:
     events: tuple[EventRow, ...]  # oldest first
     disposal_code: str | None  # as at today
     disposal_label: str
+    withdrawn: str = ""  # who withdrew the offence, when and why; "" when it counts
+    corrected: str = ""  # the latest correction of what the offence was; "" when none
 
 
 @dataclass(frozen=True)
@@ -239,6 +241,8 @@ class RegisterService:
                     is_void=bool(e.is_void),
                 )
             )
+        offence_withdrawn = {c.offence_id: c.summary for c in fixes if c.kind is Kind.OFFENCE_WITHDRAW}
+        offence_corrected = {c.offence_id: c.summary for c in fixes if c.kind is Kind.OFFENCE_CORRECT}
         rows = []
         for o in offences:
             evs = tuple(by_offence.get(o.id, []))
@@ -254,9 +258,12 @@ class RegisterService:
                     events=evs,
                     disposal_code=code,
                     disposal_label=label_of[code] if code else NO_DISPOSAL_LABEL,
+                    withdrawn=offence_withdrawn.get(o.id, ""),
+                    corrected=offence_corrected.get(o.id, ""),
                 )
             )
-        found = [r.disposal_code for r in rows if r.disposal_code]
+        # A withdrawn offence has no say in the arrest's disposal, as in every table.
+        found = [r.disposal_code for r in rows if r.disposal_code and not r.withdrawn]
         best = min(found, key=lambda c: rank[c]) if found else None
         return ArrestDetail(
             id=a.id,

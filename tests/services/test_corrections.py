@@ -155,3 +155,15 @@ def test_the_register_shows_who_withdrew_an_arrest_when_and_why(backend: Backend
     )
     detail = backend.register.get(gone)
     assert detail.withdrawn == rows[gone].withdrawn and len(detail.corrections) == 1
+
+
+def test_the_arrest_detail_agrees_with_the_tables_after_an_offence_is_withdrawn(backend: Backend) -> None:
+    aid = arrest(backend, "A1")
+    charged = backend.register.get(aid).offences[0].id
+    assert backend.register.get(aid).disposal_code == "CHARGE"
+    backend.corrections.withdraw_offence(charged, "Wrong arrest")
+    detail = backend.register.get(aid)
+    assert detail.disposal_code == "RUI"
+    assert (
+        detail.offences[0].withdrawn.startswith("Offence withdrawn by ") and not detail.offences[1].withdrawn
+    )
