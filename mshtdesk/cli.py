@@ -252,6 +252,23 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     a.add_argument("--force", action="store_true", help="replace FILE if it exists")
 
+    p = sub.add_parser("people", parents=[common], help="people in the victim pathway (within your scope)")
+    what = p.add_subparsers(dest="what", metavar="WHAT", required=True)
+    a = what.add_parser(
+        "list", parents=[common], help="people you may see, by name (recorded as a consultation)"
+    )
+    a.add_argument("--find", default="", metavar="TEXT", help="part of a name, alias or person reference")
+    a.add_argument("--format", choices=["table", "csv"], default="table")
+    a = what.add_parser(
+        "export",
+        parents=[common, disclose],
+        help="everything held about one person, for a subject access request (DPA 2018 s.45)",
+    )
+    a.add_argument("ref", metavar="REF", help="the person reference, e.g. P-000123")
+    a.add_argument("--format", choices=["json", "pdf"], default="pdf")
+    a.add_argument("-o", "--output", metavar="FILE", required=True, help="the file to write")
+    a.add_argument("--force", action="store_true", help="replace FILE if it exists")
+
     p = sub.add_parser("backup", parents=[common], help="encrypted backups of the database file")
     what = p.add_subparsers(dest="what", metavar="WHAT", required=True)
     what.add_parser("create", parents=[common], help="back up now (then prune by the retention rule)")
@@ -438,6 +455,7 @@ def _dispatch(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         "users": _users,
         "passwd": _passwd,
         "audit": _audit,
+        "people": _people,
         "backup": _backup,
         "calendar": _calendar,
         "arrests": _arrests,
@@ -678,6 +696,56 @@ def _audit(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             for r in rows
         ]
         _write(ns, "\n".join(lines) + ("\n" if lines else "No events match.\n"), out, f"{len(rows)} events")
+    return EXIT_OK
+
+
+def _people(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from mshtdesk.domain.text import printable
+
+    if ns.what == "export":
+        _check_output(ns)
+        reason = _reason(ns)
+        backend = _login(ns)
+        try:
+            done = backend.subject_access.export(ns.ref, ns.format, reason, ns.output, replace=ns.force)
+        finally:
+            backend.close()
+        print(
+            f"Wrote {done.path}: everything held about {done.person_ref} ({done.format.value.upper()}, "
+            f"OFFICIAL-SENSITIVE), SHA-256 {done.sha256}; the disclosure is recorded in the audit log. "
+            "The file is not encrypted: keep it on an encrypted drive.",
+            file=err,
+        )
+        return EXIT_OK
+    backend = _login(ns)
+    try:
+        rows = backend.people.listing(ns.find)
+    finally:
+        backend.close()
+    header = ("person_ref", "surname", "forenames", "date_of_birth", "nationality", "vlo")
+    records = [
+        (
+            r.person_ref,
+            r.surname,
+            r.forenames,
+            r.date_of_birth.isoformat() if r.date_of_birth else "",
+            r.nationality,
+            r.vlo,
+        )
+        for r in rows
+    ]
+    if ns.format == "csv":
+        from mshtdesk.reports.csv_safety import write_rows
+
+        write_rows(out, header, records)
+        return EXIT_OK
+    if not records:
+        print("No people match." if ns.find else "No people in your scope.", file=out)
+        return EXIT_OK
+    cells = [[printable(c) for c in header], *[[printable(c) for c in r] for r in records]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+    for row in cells:  # names are text people typed: shown with controls escaped
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip(), file=out)
     return EXIT_OK
 
 

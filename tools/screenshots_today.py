@@ -99,7 +99,11 @@ def render_today_people(
     if person_id is not None:
         form = PersonDialog(w.ctx, person_id, w)
         settle()
-        shot(form, "66-person")
+        shot(form, "66-person")  # with "Export for subject access..." beside Save
+        if form.detail is not None:
+            asked = form.subject_access.start(form.detail.person_ref)
+            shot(asked, "66b-subject-access-reason")
+            close(asked)
         close(form)
     people.search.setText("no such name")
     people.apply_filters()

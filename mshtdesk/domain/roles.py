@@ -94,7 +94,8 @@ PERMISSIONS: dict[Role, dict[Entity, tuple[frozenset[Action], Scope]]] = {
         Entity.ARREST: (frozenset({R, C, U, A, E}), Scope.ALL),
         Entity.DISPOSAL_REPORT: (frozenset({R, E}), Scope.ALL),
         Entity.REFERENCE: (frozenset({R}), Scope.ALL),
-        Entity.PERSON: (frozenset({R, C, U, A}), Scope.ALL),
+        # export: everything held about a person, for a subject access request (DPA 2018 s.45)
+        Entity.PERSON: (frozenset({R, C, U, A, E}), Scope.ALL),
         Entity.NRM_REFERRAL: (frozenset({R, C, U, A}), Scope.ALL),
         Entity.NAVIGATOR_CASE: (frozenset({R}), Scope.ALL),
         Entity.HAVEN_STAY: (frozenset({R}), Scope.ALL),

@@ -1,5 +1,6 @@
-"""Typesetting with ReportLab: the COM summary and the one-page disposal table. The only module that
-imports ReportLab, so the rest of the app never pays for it or depends on its API.
+"""Typesetting with ReportLab: the COM summary, the one-page disposal table and a subject access
+response. The only module that imports ReportLab, so the rest of the app never pays for it or depends
+on its API.
 
 Every page carries the marking in bold capitals at its head and foot and "Page N of M" (the total is
 known only at the end, so the canvas keeps each page until the document is complete). The text is set
@@ -41,10 +42,13 @@ from reportlab.platypus import (
 from reportlab.platypus.flowables import Flowable
 
 import mshtdesk
+from mshtdesk.domain.clocks import LONDON
 from mshtdesk.domain.dates import uk
 from mshtdesk.domain.disclosure import SUPPRESSED
 from mshtdesk.domain.disposal_table import DisposalTable
+from mshtdesk.reports import subject_access as sa
 from mshtdesk.reports.com import OFFICIAL, SUBTITLE, TITLE, Cell, Chart, ComReport, ReportTable
+from mshtdesk.reports.subject_access import Section, SubjectAccess
 
 FONT, BOLD = "DejaVuSans", "DejaVuSans-Bold"
 PAGE_W, PAGE_H = A4
@@ -527,3 +531,107 @@ def disposals_pdf(
     ]
     doc.build(story, canvasmaker=_canvas_maker(marking, table.caption))
     return buffer.getvalue()
+
+
+# ----- a subject access response -------------------------------------------------------------------
+
+
+def subject_access_pdf(doc: SubjectAccess) -> bytes:
+    """Everything held about one person (DPA 2018 s.45): a cover with the handling note, then each
+    section's records as label and value, and who consulted the record as a table. Marked on every page."""
+    register_fonts()
+    styles = _styles()
+    buffer = io.BytesIO()
+    title = f"{sa.TITLE}: {doc.person_ref}"
+    pdf = _document(buffer, title, doc.marking, doc.force)
+    mark = ParagraphStyle(
+        "mark", parent=styles["body"], fontName=BOLD, fontSize=14, leading=18, textColor=SENSITIVE_INK
+    )
+    facts = [
+        ("Person", f"{doc.name} ({doc.person_ref})" if doc.name != doc.person_ref else doc.person_ref),
+        ("Under", sa.LAW),
+        ("Classification", doc.marking),
+        ("Prepared by", doc.prepared_by),
+        ("Produced", doc.produced.astimezone(LONDON).strftime("%d/%m/%Y %H:%M")),
+    ]
+    story: list[Flowable] = [
+        Paragraph(_escape(doc.force), styles["cover_force"]),
+        Spacer(1, 2 * mm),
+        Paragraph(sa.TITLE, styles["cover_title"]),
+        Spacer(1, 4 * mm),
+        _pairs(facts, styles, label_w=36 * mm),
+        Spacer(1, 5 * mm),
+        Paragraph(doc.marking, mark),
+        Paragraph(_escape(sa.HANDLING), styles["small"]),
+        Spacer(1, 6 * mm),
+    ]
+    for section in doc.sections:
+        story += [CondPageBreak(40 * mm), Paragraph(_escape(section.title), styles["h1"])]
+        if not section.records:
+            story += [Paragraph("Nothing held.", styles["note"]), Spacer(1, 4 * mm)]
+            continue
+        if section.key is sa.SectionKey.CONSULTATIONS:
+            story += [_consultations(section, styles), Spacer(1, 6 * mm)]
+            continue
+        for record in section.records:
+            pairs = [(sa.label_of(k), sa.text_of(k, v)) for k, v in record.values]
+            block: list[Flowable] = [Paragraph(_escape(record.title), styles["h2"]), _pairs(pairs, styles)]
+            story += [KeepTogether(block)] if len(pairs) <= 30 else block  # a long record may span pages
+            story.append(Spacer(1, 4 * mm))
+    pdf.build(story, canvasmaker=_canvas_maker(doc.marking, f"{sa.TITLE} \u2013 {doc.person_ref}"))
+    return buffer.getvalue()
+
+
+def _pairs(
+    pairs: Sequence[tuple[str, str]], styles: dict[str, ParagraphStyle], label_w: float = 52 * mm
+) -> Table:
+    """Label and value, one per row; long text wraps (line breaks kept)."""
+    rows = [
+        [
+            Paragraph(_escape(k), styles["cell_bold"]),
+            Paragraph(_escape(v).replace("\n", "<br/>"), styles["cell"]),
+        ]
+        for k, v in pairs
+    ]
+    return Table(
+        rows,
+        colWidths=[label_w, TEXT_W - label_w],
+        hAlign="LEFT",
+        style=TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
+                ("TOPPADDING", (0, 0), (-1, -1), 2.2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2.2),
+                ("LEFTPADDING", (0, 0), (-1, -1), 3),
+            ]
+        ),
+    )
+
+
+def _consultations(section: Section, styles: dict[str, ParagraphStyle]) -> Table:
+    header = [Paragraph(h, styles["head"]) for _, h in sa.CONSULTATION_COLUMNS]
+    body = []
+    for record in section.records:
+        values = dict(record.values)
+        who = (
+            f"{values['name']} ({values['username']})"
+            if values["name"] != values["username"]
+            else values["name"]
+        )
+        cells = [sa.text_of("at", values["at"]), who, values["action"], values["record"]]
+        body.append([Paragraph(_escape(str(c)), styles["cell"]) for c in cells])
+    t = Table(
+        [header, *body], colWidths=[32 * mm, 58 * mm, 24 * mm, TEXT_W - 114 * mm], repeatRows=1, hAlign="LEFT"
+    )
+    commands: list[tuple[Any, ...]] = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, RULE),
+        ("LINEBELOW", (0, -1), (-1, -1), 0.8, RULE),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.2),
+    ]
+    commands += [("BACKGROUND", (0, r), (-1, r), STRIPE) for r in range(2, len(body) + 1, 2)]
+    t.setStyle(TableStyle(commands))
+    return t

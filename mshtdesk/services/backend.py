@@ -35,6 +35,7 @@ from mshtdesk.services.pathway import PathwayService
 from mshtdesk.services.people import PeopleService
 from mshtdesk.services.reference import ReferenceService
 from mshtdesk.services.register import RegisterService
+from mshtdesk.services.subject_access import SubjectAccessService
 from mshtdesk.services.today import TodayService
 from mshtdesk.services.users import UserService, actor_for, create_database, login, unlock
 from mshtdesk.store.database import Database
@@ -59,6 +60,7 @@ class Backend:
         self.reports = ReportService(db, actor)
         self.nrm = NrmService(db, actor)
         self.calendar = CalendarService(db, actor)
+        self.subject_access = SubjectAccessService(db, actor)
         self.exports = ExportFiles(db)
 
     @classmethod

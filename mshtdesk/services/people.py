@@ -147,6 +147,24 @@ class PeopleService:
         with self._db.engine.connect() as conn:
             return [(s.id, s.username, s.display_name) for s in active_staff(conn, role.value)]
 
+    def listing(self, text: str = "") -> list[PersonRow]:
+        """Every person in scope whose names, aliases or reference hold ``text`` (the command line's
+        list): unlike a page scrolled on screen, the whole list leaves the app at once, so it is recorded
+        as one consultation (never the search text: it may be a name)."""
+        self._actor.require(Action.READ, Entity.PERSON)
+        scope = person_scope(self._actor, Entity.PERSON)
+        with self._db.engine.begin() as conn:
+            rows = q.page_people(conn, scope, text, None, offset=0, limit=None)
+            record(
+                conn,
+                self._actor,
+                AuditAction.CONSULT,
+                Entity.PERSON,
+                "list",
+                fields=("list", "search" if text.strip() else "all", f"{len(rows)} people"),
+            )
+        return [PersonRow(**r._asdict()) for r in rows]
+
     def list(
         self, text: str = "", *, vlo: str | None = None, offset: int = 0, limit: int = 200
     ) -> list[PersonRow]:

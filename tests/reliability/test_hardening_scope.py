@@ -732,6 +732,33 @@ CASES: list[Case] = [
         lambda e: call(e.w.person[OTHER], "navigator"),
         label="unreferred person to the demo Navigator",
     ),
+    Case("PeopleService", "listing", (need(R, Entity.PERSON),), lambda e: call("Scope")),
+    # ----- subject access: exporting a person needs sight of every section of their record ---------
+    open_to_all("SubjectAccessService", "may_export", "answers whether the user may; no data"),
+    *(
+        Case(
+            "SubjectAccessService",
+            "export",
+            (
+                need(E, Entity.PERSON, who),
+                need(R, Entity.ARREST),
+                *(
+                    need(R, entity, who)
+                    for entity in (
+                        Entity.NRM_REFERRAL,
+                        Entity.NAVIGATOR_CASE,
+                        Entity.HAVEN_STAY,
+                        Entity.VLO_CONTACT,
+                    )
+                ),
+            ),
+            lambda e, who=who: call(
+                f"P-{e.w.person[who]:06d}", "json", "Subject access request", e.here / "sar.json"
+            ),
+            label=who,
+        )
+        for who in (OWN, OTHER)
+    ),
     # ----- reference data -------------------------------------------------------------------------
     Case("ReferenceService", "districts", (need(R, Entity.REFERENCE),)),
     Case("ReferenceService", "disposal_types", (need(R, Entity.REFERENCE),)),

@@ -212,7 +212,7 @@ def test_a_refresh_keeps_the_selection_and_the_scroll_position(
     other = demo_backend.register.get(page.model.row_at(3).id)
     register = demo_backend.register
     demo_ctx.tasks.run(lambda _job: register.append_event(other.offences[0].id, "NFA", date.today()))
-    wait_idle()
+    wait_idle()  # the write, then the refresh it caused (queued before the runner fell idle)
     assert [n for n, _c in refreshed if n == "ArrestsPage"] == ["ArrestsPage"]
     assert page.selected_ids() == [target.id]
     assert bar.value() == before

@@ -40,6 +40,7 @@ from ui import error_report
 from ui.context import AppContext
 from ui.dialogs.conflict_dialog import ConflictDialog, FieldVersions, Outcome
 from ui.dialogs.form import FormDialog
+from ui.dialogs.subject_access import BUTTON_TEXT, SubjectAccessFlow
 from ui.widgets.dates import OptionalDateEdit, to_qdate
 from ui.widgets.field_error import FieldError, hint_label
 from ui.widgets.tab_order import set_tab_order
@@ -212,6 +213,7 @@ class PersonDialog(FormDialog):
         self._vlos_ready = False
         self._created_ids: list[int] = []
         self.conflict_dialog: ConflictDialog | None = None
+        self.subject_access = SubjectAccessFlow(ctx, self, self._export_status, self.general_error.show_error)
         self._build()
         self.resize(self.sizeHint())
         if not self.may_edit:
@@ -369,6 +371,22 @@ class PersonDialog(FormDialog):
         self.read_only_note = hint_label("You may read this record but not change it.")
         self.read_only_note.hide()
         self.body.addWidget(self.read_only_note)
+        self.export_note = hint_label("")
+        self.export_note.setObjectName("exportNote")
+        self.export_note.hide()
+        self.body.addWidget(self.export_note)
+
+        # Subject access (DPA 2018 s.45): only for a saved record and a role that may answer a request.
+        self.export_button = self.buttons.addButton(BUTTON_TEXT, QDialogButtonBox.ButtonRole.ActionRole)
+        self.export_button.setObjectName("subjectAccessButton")
+        self.export_button.setToolTip(
+            "Save everything held about this person to a PDF or JSON file, for a subject access request"
+        )
+        self.export_button.setVisible(
+            self.person_id is not None and self.ctx.backend.subject_access.may_export()
+        )
+        self.export_button.setEnabled(False)  # until the record has been read
+        self.export_button.clicked.connect(self.export_for_subject_access)
 
         chain: list[QWidget] = [
             self.surname,
@@ -438,6 +456,19 @@ class PersonDialog(FormDialog):
         self.setWindowTitle(f"Person {detail.person_ref}{read_only}")
         self._fill(detail)
         self._set_loading(self.may_assign and not self._vlos_ready)
+        self.export_button.setEnabled(True)
+
+    # ----- subject access ----------------------------------------------------------------------
+    def export_for_subject_access(self) -> None:
+        """Ask why and where, then export the saved record (not what is typed and unsaved)."""
+        if self.detail is None or not self.export_button.isVisible():
+            return
+        self.general_error.clear()
+        self.subject_access.start(self.detail.person_ref)
+
+    def _export_status(self, text: str) -> None:
+        self.export_note.setText(text)
+        self.export_note.setVisible(bool(text))
 
     def _vlos_loaded(self, vlos: list[tuple[int, str, str]]) -> None:
         self._vlos = vlos

@@ -70,9 +70,9 @@ def count_people(conn: Connection, scope: PersonScope, text: str, vlo: str | Non
 
 
 def page_people(
-    conn: Connection, scope: PersonScope, text: str, vlo: str | None, *, offset: int, limit: int
+    conn: Connection, scope: PersonScope, text: str, vlo: str | None, *, offset: int, limit: int | None
 ) -> list[PersonLine]:
-    """One page of the list, by name."""
+    """One page of the list, by name (``limit`` None: the rest of it)."""
     officer = USER.alias("vlo")
     stmt: Select[Any] = select(
         PERSON.c.id,
