@@ -143,10 +143,15 @@ def main() -> None:
             # then measure again in the same run: the ratio is what corrections cost the table.
             ids = [r[0] for r in con.execute("SELECT id FROM arrest ORDER BY id")]
             step = max(1, len(ids) // args.corrections)
+            leeds = con.execute("SELECT id FROM district WHERE code = 'LD'").fetchone()[0]
             t = time.perf_counter()
             for n, arrest_id in enumerate(ids[::step][: args.corrections]):
                 if n % 2:
-                    backend.corrections.correct_arrest(arrest_id, district="LD", reason="benchmark")
+                    now_in = con.execute(
+                        "SELECT district_id FROM arrest WHERE id = ?", (arrest_id,)
+                    ).fetchone()
+                    to = "LD" if now_in[0] != leeds else "BD"
+                    backend.corrections.correct_arrest(arrest_id, district=to, reason="benchmark")
                 else:
                     backend.corrections.withdraw_arrest(arrest_id, "benchmark")
             took = time.perf_counter() - t
