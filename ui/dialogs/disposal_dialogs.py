@@ -206,7 +206,7 @@ class WithdrawArrestDialog(_ArrestChild):
         self._intro(
             f"Withdrawing arrest <b>{detail.custody_ref}</b> of {uk(detail.arrest_date)}, entered in error "
             "or a duplicate. From now on it leaves every table and report; it stays on record, struck "
-            "through, with your name and reason, and reports run before now keep counting it."
+            "through, with your name and reason."
         )
         self.reason = self._reason("Required: e.g. duplicate of WY/22/001234, keyed twice")
         self.add_field(("reason", "correction"), "&Reason:", self.reason)
