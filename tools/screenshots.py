@@ -226,6 +226,8 @@ def _render_all(out: Path, work: Path) -> int:
         shot(withdraw, "12b-withdraw-arrest")
         withdraw.submit()
         settle()
+        d.reload()  # a dialog never shown ignores change notices: read it again for the picture
+        settle()
         shot(d, "12c-arrest-withdrawn")
         close(d)
         page.search.setText("WY/24/99000")
