@@ -259,6 +259,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     a.add_argument("--find", default="", metavar="TEXT", help="part of a name, alias or person reference")
     a.add_argument("--format", choices=["table", "csv"], default="table")
+    what.add_parser(
+        "duplicates",
+        parents=[common],
+        help="likely duplicate people: same date of birth, names alike across spellings",
+    )
     a = what.add_parser(
         "export",
         parents=[common, disclose],
@@ -699,9 +704,39 @@ def _audit(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def _people_duplicates(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from mshtdesk.domain.text import printable
+
+    backend = _login(ns)
+    try:
+        pairs = backend.people.duplicates()
+    finally:
+        backend.close()
+    if not pairs:
+        print("No likely duplicates among the people you may see.", file=out)
+        return EXIT_OK
+
+    def who(p: Any) -> str:  # as the People page shows them: reference and names, nothing more
+        return printable(f"{p.person_ref} {', '.join(n for n in (p.surname, p.forenames) if n)}")
+
+    for pair in pairs:
+        print(
+            f"{who(pair.first)}  ~  {who(pair.second)}  ({pair.basis}; names {pair.similarity:.0%} alike)",
+            file=out,
+        )
+    n = len(pairs)
+    print(
+        f"{n} likely duplicate pair{'s' if n != 1 else ''}: open both records to check before merging.",
+        file=err,
+    )
+    return EXIT_OK
+
+
 def _people(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from mshtdesk.domain.text import printable
 
+    if ns.what == "duplicates":
+        return _people_duplicates(ns, out, err)
     if ns.what == "export":
         _check_output(ns)
         reason = _reason(ns)

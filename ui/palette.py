@@ -1,8 +1,8 @@
 """The few colours the pages, views and table models use to carry meaning, named for what they mean.
 
-Models and pages name a colour here (``palette.ALERT``) and never spell one out: a test
-(``tests/ui/test_palette.py``) fails on a colour literal in ``ui/models`` or ``ui/pages``. The values
-match the application's stylesheet (``resources/style.qss``), which fixes a light look on every
+Models, pages, dialogs and widgets name a colour here (``palette.ALERT``) and never spell one out: a
+test (``tests/ui/test_palette.py``) fails on a colour literal anywhere in ``ui/`` outside this module.
+The values match the application's stylesheet (``resources/style.qss``), which fixes a light look on every
 platform, so they are fixed too rather than read from ``QApplication.palette()`` (whose colours the
 stylesheet does not follow); each ink is dark enough for 4.5:1 contrast on white and on the alternate
 row colour.
@@ -21,12 +21,12 @@ ALERT_HEX = "#b00020"  # overdue, failed: needs action now
 GOOD_HEX = "#1e5631"  # done, on time, saved
 GOOD_BACKGROUND_HEX = "#e6f4ea"
 GOOD_LINE_HEX = "#7fbf8e"
+QUIET_HEX = "#4a4a4a"  # secondary text beside ordinary text: an empty-state message, "the same in both"
+WARNING_HEX = "#8a5300"  # dark amber: asks the user to confirm; readable, and not the red of a refusal
 
-WITHDRAWN_HEX = "#7a5c5c"  # a record withdrawn (entered in error, a duplicate): struck through, kept
 
 MUTED = QColor(MUTED_HEX)
 ALERT = QColor(ALERT_HEX)
-WITHDRAWN = QColor(WITHDRAWN_HEX)
 
 # ----- Haven House bed chips: free and taken -----------------------------------------------------
 FREE_BACKGROUND_HEX = "#e8f3e8"
@@ -35,6 +35,11 @@ FREE_LINE_HEX = "#a5d6a7"
 TAKEN_BACKGROUND_HEX = "#f5f5f5"
 TAKEN_INK_HEX = "#424242"
 TAKEN_LINE_HEX = "#bdbdbd"
+
+# ----- the person form's safeguarding notes: assessment, not fact, in a box of its own ----------
+CAUTION_BACKGROUND_HEX = "#fff8e6"
+CAUTION_LINE_HEX = "#e0c36b"
+CAUTION_INK_HEX = "#6b4e00"
 
 # ----- the pathway timeline: a quiet ink per kind of entry, so a long timeline scans by eye -------
 TIMELINE_ARREST = QColor("#5b6b7f")  # arrests, operations and disposals

@@ -177,7 +177,8 @@ class ReferralFacts:
     ``consent``: an adult's informed consent to enter the NRM (None: not recorded).
     ``name_or_contact_kept``: a name or contact details are held for the person.
     ``cooperates``: for Duty to Notify, the person agreed to co-operate with the authorities.
-    ``date_of_birth`` and ``referred_on`` (the submission date), when known, let the age be checked.
+    ``date_of_birth`` (or, without one, ``estimated_age``) and ``referred_on`` (the submission date), when
+    known, let the age be checked against the route and both age bands.
     """
 
     route: Route
@@ -190,9 +191,16 @@ class ReferralFacts:
     exploitation: frozenset[ExploitationType] = field(default_factory=frozenset)
     date_of_birth: date | None = None
     referred_on: date | None = None
+    estimated_age: int | None = None
+    age_at_exploitation: AgeAtExploitation = AgeAtExploitation.UNKNOWN
 
 
 ADULT_AGE = 18
+#: The rule, in the words the forms and the import show (Home Office statutory guidance on the NRM).
+CHILD_RULE = (
+    "a child, or anyone who may be under 18, is always referred into the NRM, without needing consent; "
+    "Duty to Notify is for adults only"
+)
 
 
 def age_on(born: date, on: date) -> int:
@@ -200,43 +208,90 @@ def age_on(born: date, on: date) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
-def check_age(facts: ReferralFacts) -> list[Problem]:
-    """The date of birth against the referral: born before it, and a child by it is never an adult.
+def child_when_referred(born: date | None, estimated_age: int | None, on: date) -> str | None:
+    """Why the person was (or may have been) under 18 on ``on``, in words; None when nothing says so.
 
-    Why: the age band and the route are typed separately from the person's date of birth, so a register
+    A known date of birth decides. Without one, an estimated age under 18 does: the record keeps no date
+    for the estimate, so it is the person's age now, and someone under 18 now was under 18 at any earlier
+    referral. An estimate of 18 or more proves nothing about an earlier date, so it never refuses.
+    Who may be under 18 is treated as a child until their age is decided (an age dispute keeps the child
+    route: the band "disputed" is never refused here).
+    """
+    if born is not None:
+        years = age_on(born, on)
+        return (
+            f"Born {uk(born)}, the person was {years} when referred ({uk(on)})" if years < ADULT_AGE else None
+        )
+    if estimated_age is not None and estimated_age < ADULT_AGE:
+        return (
+            f"With an estimated age of {estimated_age}, the person may have been under 18 when referred "
+            f"({uk(on)})"
+        )
+    return None
+
+
+def check_age(facts: ReferralFacts) -> list[Problem]:
+    """The person's age against the referral: nobody is born after it, and a child by it is never an adult.
+
+    Why: the age bands and the route are typed separately from the person's date of birth, so a register
     row said "adult, Duty to Notify" for someone born in 2015. A child at referral goes into the NRM
-    (Duty to Notify is for adults only); a date of birth after the referral is a typing error.
+    (Duty to Notify is for adults only), and was a child when exploited too, since the exploitation came
+    before the referral. The record holds no exploitation date, so the referral date is the one checked:
+    someone exploited as a child and referred as an adult is referred as an adult (with consent), as the
+    statutory guidance says, so a child band at exploitation alone refuses nothing.
     """
     born, on = facts.date_of_birth, facts.referred_on
-    if born is None or on is None:
+    if on is None:
         return []
-    if born > on:
+    if born is not None and born > on:
         return [
             Problem(
                 "date_of_birth",
                 f"The date of birth {uk(born)} is after the referral ({uk(on)}); check the year",
             )
         ]
-    years = age_on(born, on)
-    if years >= ADULT_AGE:
+    why = child_when_referred(born, facts.estimated_age, on)
+    if why is None:
         return []
     problems: list[Problem] = []
     if facts.age_at_referral is AgeAtReferral.ADULT:
-        problems.append(
-            Problem(
-                "age_at_referral",
-                f"Born {uk(born)}, the person was {years} when referred ({uk(on)}): a child, not an adult",
-            )
-        )
+        problems.append(Problem("age_at_referral", f"{why}: a child, not an adult; {CHILD_RULE}"))
     if facts.route is Route.DUTY_TO_NOTIFY and not facts.age_at_referral.may_be_child:
+        problems.append(Problem("route", f"{why}: {CHILD_RULE}"))
+    if facts.age_at_exploitation is AgeAtExploitation.ADULT:
         problems.append(
             Problem(
-                "route",
-                f"Born {uk(born)}, the person was {years} when referred: a child is always referred into "
-                "the NRM; Duty to Notify is for adults only",
+                "age_at_exploitation",
+                f"{why}, so under 18 when exploited too (the exploitation came before the referral): "
+                "a child, not an adult",
             )
         )
     return problems
+
+
+def age_against_referral(ref: str, facts: ReferralFacts) -> str | None:
+    """One sentence when a person's date of birth or estimated age contradicts a referral already stored
+    (``facts`` holding the new age); None when they agree. For a person edit, or an import that gives a
+    stored person a date of birth: the referral says what it says until someone corrects it, so the new
+    age is refused rather than the referral silently turned into a child's."""
+    born, on = facts.date_of_birth, facts.referred_on
+    found = {p.field for p in check_age(facts)}
+    if not found or on is None:
+        return None
+    if "date_of_birth" in found and born is not None:
+        return f"The date of birth {uk(born)} is after referral {ref} ({uk(on)}); check the year"
+    says = [
+        what
+        for name, what in (
+            ("age_at_referral", "an adult at referral"),
+            ("route", "a Duty to Notify"),
+            ("age_at_exploitation", "an adult when exploited"),
+        )
+        if name in found
+    ]
+    listed = says[0] if len(says) == 1 else ", ".join(says[:-1]) + " and " + says[-1]
+    why = child_when_referred(born, facts.estimated_age, on)
+    return f"{why}, but referral {ref} records {listed}: {CHILD_RULE}"
 
 
 def check_route(facts: ReferralFacts) -> list[Problem]:
@@ -248,8 +303,7 @@ def check_route(facts: ReferralFacts) -> list[Problem]:
             problems.append(
                 Problem(
                     "route",
-                    f"A child, or anyone who may be under 18 (age at referral: {age.label}), is always "
-                    "referred into the NRM, without needing consent; Duty to Notify is for adults only",
+                    f"The age at referral is {age.label}: {CHILD_RULE[:1].upper()}{CHILD_RULE[1:]}",
                 )
             )
     elif facts.route is Route.NRM:

@@ -32,7 +32,10 @@ from mshtdesk.domain.nrm import (
     Decision,
     DecisionKind,
     Outcome,
+    ReferralFacts,
     Route,
+    age_against_referral,
+    check_age,
     check_decision,
 )
 from mshtdesk.domain.roles import Action, Entity
@@ -42,6 +45,7 @@ from mshtdesk.services.nrm_rules import effective, exploitation_codes, referral_
 from mshtdesk.services.nrm_types import ExploitationLocation, ReferralInput
 from mshtdesk.services.people import GENDERS
 from mshtdesk.store.queries import imports as q
+from mshtdesk.store.queries.nrm import referral_ages
 from mshtdesk.store.tables import utcnow
 
 __all__ = ["COLUMNS", "NrmImport", "NrmImportSummary"]
@@ -172,6 +176,11 @@ class _Referral:
     decisions: tuple[_Decision, ...]
 
 
+def _sentence(message: str) -> str:
+    """A rule's message as an import reason: after "line N, column:", lower case, no full stop."""
+    return (message[:1].lower() + message[1:]).rstrip(".")
+
+
 def _blank(value: Any) -> bool:
     return value in ("", None, "unknown")
 
@@ -204,6 +213,7 @@ class NrmImport(ImportFormat[NrmImportSummary]):
 
     def finish(self) -> None:
         self.check_anonymity()
+        self.check_ages()
 
     # ----- one row -------------------------------------------------------------------------------
     def _date(self, line: int, column: str, text: str, label: str, earliest: date) -> date | None:
@@ -292,9 +302,8 @@ class NrmImport(ImportFormat[NrmImportSummary]):
             no_crime_reason=v["no_crime_reason"],
         )
         named = bool(v["surname"] or v["forenames"])
-        known = self.people.get(v["person_ref"])
-        born = person.values["date_of_birth"] or (known.values["date_of_birth"] if known else None)
-        problems, normalised = referral_problems(data, today=self.today, name_kept=named, date_of_birth=born)
+        # the age rule waits for the whole file (a date of birth may come on a later row): check_ages
+        problems, normalised = referral_problems(data, today=self.today, name_kept=named)
         for name, message in problems.items():
             column = FIELD_COLUMN.get(name, name)
             if name == "name":
@@ -461,6 +470,78 @@ class NrmImport(ImportFormat[NrmImportSummary]):
                 f"referral {ref} is also on line {seen.line} with a different {', '.join(differ)}",
             )
 
+    def check_ages(self) -> None:
+        """The age rule (``domain.nrm.check_age``) for each referral, with its person's date of birth from
+        whichever row of the file gave it: a child at referral is never an adult nor a Duty to Notify."""
+        for r in self.referrals.values():
+            person = self.people.get(r.person_ref)
+            born = None if person is None else person.values["date_of_birth"]
+            if person is None or born is None:
+                continue
+            born_line = person.lines["date_of_birth"]
+            for p in check_age(self._facts(r, born, None)):
+                if p.field == "date_of_birth":
+                    where = "" if born_line == r.line else f" (referral {r.data.referral_ref}, line {r.line})"
+                    self.error(born_line, p.field, _sentence(p.message) + where)
+                else:
+                    where = "" if born_line == r.line else f" (date of birth on line {born_line})"
+                    self.error(r.line, p.field, _sentence(p.message) + where)
+
+    @staticmethod
+    def _facts(r: _Referral, born: date | None, estimated_age: int | None) -> ReferralFacts:
+        return ReferralFacts(
+            route=r.data.route,
+            age_at_referral=r.data.age_at_referral,
+            age_at_exploitation=r.data.age_at_exploitation,
+            date_of_birth=born,
+            estimated_age=estimated_age,
+            referred_on=r.data.submitted_date,
+        )
+
+    def _check_stored_ages(
+        self,
+        conn: Connection,
+        people: dict[str, q.StoredPerson],
+        fills: dict[int, dict[str, Any]],
+        new: list[str],
+    ) -> None:
+        """The age rule across the file and the database: a new referral of a stored person against the
+        stored date of birth or estimated age (when the file gives none), and a date of birth the file
+        fills in against that person's stored referrals (refused, as a person edit is)."""
+        for ref in new:
+            r = self.referrals[ref]
+            stored = people.get(r.person_ref)
+            if stored is None or self.people[r.person_ref].values["date_of_birth"] is not None:
+                continue
+            born, estimate = stored.values["date_of_birth"], stored.values["estimated_age"]
+            what = "date of birth" if born is not None else "estimated age"
+            for p in check_age(self._facts(r, born, estimate)):
+                column = "submitted_date" if p.field == "date_of_birth" else p.field
+                self.error(
+                    r.line, column, f"{_sentence(p.message)} (the stored {what} of person {r.person_ref})"
+                )
+        filled = {pid: v["date_of_birth"] for pid, v in fills.items() if "date_of_birth" in v}
+        ref_of_id = {v.id: ref for ref, v in people.items()}
+        for s in referral_ages(conn, list(filled)):
+            if s.referral_ref in self.referrals:
+                continue  # in the file too: check_ages has checked it with the file's date of birth
+            facts = ReferralFacts(
+                route=Route(s.route),
+                age_at_referral=AgeAtReferral(s.age_at_referral),
+                age_at_exploitation=AgeAtExploitation(s.age_at_exploitation),
+                date_of_birth=filled[s.person_id],
+                referred_on=s.submitted_date,
+            )
+            found = age_against_referral(s.referral_ref, facts)
+            if found is not None:
+                person_ref = ref_of_id[s.person_id]
+                self.error(
+                    self.people[person_ref].lines["date_of_birth"],
+                    "date_of_birth",
+                    f"{_sentence(found)} (stored for person {person_ref}); correct the referral in the app "
+                    "first",
+                )
+
     def check_anonymity(self) -> None:
         """A Duty to Notify's person keeps no name, even one given on another row of the file."""
         for ref, r in self.referrals.items():
@@ -477,7 +558,7 @@ class NrmImport(ImportFormat[NrmImportSummary]):
                 )
 
     def write(self, conn: Connection, batch: Batch) -> NrmImportSummary:
-        people = q.stored_people(conn, self.people, PERSON_FIELDS)
+        people = q.stored_people(conn, self.people, (*PERSON_FIELDS, "estimated_age"))
         # ----- people against the database: fill blanks, refuse changes
         fills: dict[int, dict[str, Any]] = {}
         for ref, p in self.people.items():
@@ -561,12 +642,13 @@ class NrmImport(ImportFormat[NrmImportSummary]):
                 warnings += [f"line {r.line}: {w.message}" for w in check.warnings]
                 past.append(mine)
                 new_decisions.append((ref, d))
+        new_refs = [ref for ref in self.referrals if ref not in stored_refs]
+        self._check_stored_ages(conn, people, fills, new_refs)
         if self.errors:
             return NrmImportSummary(batch.file_name, self.rows, 0, 0, 0, 0, present, (), None, batch.dry_run)
 
         # ----- write what is new
         new_people = [ref for ref in self.people if ref not in people]
-        new_refs = [ref for ref in self.referrals if ref not in stored_refs]
         tick = Ticker(
             len(new_people) + len(fills) + len(new_refs) + len(new_decisions),
             batch.progress,

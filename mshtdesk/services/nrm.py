@@ -303,10 +303,11 @@ class NrmService:
         data: ReferralInput,
         name_kept: bool,
         own_id: int | None,
-        date_of_birth: date | None = None,
+        age: tuple[date | None, int | None] = (None, None),
     ) -> tuple[dict[str, str], dict[str, Any]]:
+        """``age``: the person's date of birth and estimated age, for the age rule."""
         problems, flags = referral_problems(
-            data, today=self.today, name_kept=name_kept, date_of_birth=date_of_birth
+            data, today=self.today, name_kept=name_kept, date_of_birth=age[0], estimated_age=age[1]
         )
         district = self._district_id(conn, data.district)
         if isinstance(district, str):
@@ -337,14 +338,14 @@ class NrmService:
                 kept = name_or_contact_kept(
                     found.surname, found.forenames, found.aliases, found.contact_details
                 )
-                born = found.date_of_birth
+                age = (found.date_of_birth, found.estimated_age)
             else:
                 assert data.new_person is not None
                 p = data.new_person
                 problems.update(person_problems(p, self.today))
                 kept = name_or_contact_kept(p.surname, p.forenames, p.aliases, p.contact_details)
-                born = p.date_of_birth
-            found_problems, values = self._check(conn, data, kept, None, born)
+                age = (p.date_of_birth, p.estimated_age)
+            found_problems, values = self._check(conn, data, kept, None, age)
             problems.update(found_problems)
             if problems:
                 raise ValidationError(problems)
@@ -383,7 +384,9 @@ class NrmService:
             found = name_kept(conn, person_id)
             assert found is not None  # _require found the person
             kept = name_or_contact_kept(found.surname, found.forenames, found.aliases, found.contact_details)
-            problems, values = self._check(conn, data, kept, referral_id, found.date_of_birth)
+            problems, values = self._check(
+                conn, data, kept, referral_id, (found.date_of_birth, found.estimated_age)
+            )
             decided = q.has_decisions(conn, referral_id)
             if data.route is Route.DUTY_TO_NOTIFY and decided and "route" not in problems:
                 problems["route"] = (

@@ -81,13 +81,19 @@ def last_decision_text(kind: DecisionKind | None, outcome: Outcome | None, on: d
 
 
 def referral_problems(
-    data: ReferralInput, *, today: date, name_kept: bool, date_of_birth: date | None = None
+    data: ReferralInput,
+    *,
+    today: date,
+    name_kept: bool,
+    date_of_birth: date | None = None,
+    estimated_age: int | None = None,
 ) -> tuple[dict[str, str], frozenset[ExploitationType]]:
     """Every rule a referral must keep, by form field, and its exploitation flags (sub-types included).
 
     Pure: the form and the import both ask it. ``name_kept``: the person referred has a name or contact
-    details (a Duty to Notify may keep them only if the person agrees to co-operate). ``date_of_birth``:
-    the person's, if known (a child at referral never goes by Duty to Notify).
+    details (a Duty to Notify may keep them only if the person agrees to co-operate). ``date_of_birth``
+    and ``estimated_age``: the person's, if known (a child at referral is never an adult, on either age
+    band, and never goes by Duty to Notify).
     """
     problems: dict[str, str] = {}
 
@@ -119,6 +125,8 @@ def referral_problems(
         exploitation=flags,
         date_of_birth=date_of_birth,
         referred_on=data.submitted_date,
+        estimated_age=estimated_age,
+        age_at_exploitation=data.age_at_exploitation,
     )
     for p in check_referral(facts):
         if p.field != "exploitation" or "exploitation" not in problems:

@@ -15,6 +15,14 @@ from typing import Any
 from sqlalchemy import Connection
 
 from mshtdesk.domain.changes import Data
+from mshtdesk.domain.names import NamedPerson, likely_same_person
+from mshtdesk.domain.nrm import (
+    AgeAtExploitation,
+    AgeAtReferral,
+    ReferralFacts,
+    Route,
+    age_against_referral,
+)
 from mshtdesk.domain.roles import Action, Entity, Role
 from mshtdesk.domain.text import add_text_problems, text_problems
 from mshtdesk.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
@@ -24,6 +32,7 @@ from mshtdesk.services.changes import returned, writes
 from mshtdesk.services.support_scope import person_scope, record_scope
 from mshtdesk.store.database import Database
 from mshtdesk.store.queries import people as q
+from mshtdesk.store.queries.nrm import referral_ages
 from mshtdesk.store.queries.register import arrest_exists
 from mshtdesk.store.queries.users import active_staff, active_user
 from mshtdesk.store.tables import utcnow
@@ -82,6 +91,29 @@ class PersonRow:
     date_of_birth: date | None
     nationality: str
     vlo: str  # the assigned VLO's user name, or ""
+
+
+@dataclass(frozen=True)
+class PersonName:
+    """A person as a list of possible duplicates shows them: reference and names, nothing more."""
+
+    id: int
+    person_ref: str
+    surname: str
+    forenames: str
+
+
+@dataclass(frozen=True)
+class DuplicatePair:
+    """Two records that are likely one person, for someone to check (merging is a separate step)."""
+
+    first: PersonName  # the older record
+    second: PersonName
+    basis: str  # "same date of birth" or "same estimated age, no date of birth"
+    similarity: float  # how alike the folded names are, 0.85 to 1
+
+
+_BASIS = {"date_of_birth": "same date of birth", "estimated_age": "same estimated age, no date of birth"}
 
 
 @dataclass(frozen=True)
@@ -146,6 +178,43 @@ class PeopleService:
         self._actor.require_everywhere(Action.UPDATE, Entity.PERSON, what)
         with self._db.engine.connect() as conn:
             return [(s.id, s.username, s.display_name) for s in active_staff(conn, role.value)]
+
+    def duplicates(self) -> list[DuplicatePair]:
+        """Likely duplicate people among those the user may see: the same date of birth (or none, and the
+        same estimated age), names alike once diacritics, script and case are folded, and no nationality
+        or gender recorded on both that differs (``domain.names``). Most alike first.
+
+        A consultation of every person listed (and one event for the search itself), since it shows
+        their names side by side; nothing is changed.
+        """
+        self._actor.require(Action.READ, Entity.PERSON)
+        scope = person_scope(self._actor, Entity.PERSON)
+        pairs: list[DuplicatePair] = []
+        with self._db.engine.begin() as conn:
+            for c in q.duplicate_candidates(conn, scope):
+                one, two = c.first, c.second
+                score = likely_same_person(
+                    NamedPerson(one.surname, one.forenames, one.nationality, one.gender),
+                    NamedPerson(two.surname, two.forenames, two.nationality, two.gender),
+                )
+                if score is not None:
+                    pairs.append(
+                        DuplicatePair(
+                            PersonName(one.id, one.person_ref, one.surname, one.forenames),
+                            PersonName(two.id, two.person_ref, two.surname, two.forenames),
+                            _BASIS[c.basis],
+                            score,
+                        )
+                    )
+            record(
+                conn, self._actor, AuditAction.CONSULT, Entity.PERSON, "duplicates", fields=("duplicates",)
+            )
+            for person_id in sorted({p.id for pair in pairs for p in (pair.first, pair.second)}):
+                record(
+                    conn, self._actor, AuditAction.CONSULT, Entity.PERSON, person_id, fields=("duplicates",)
+                )
+        pairs.sort(key=lambda p: (-p.similarity, p.first.person_ref, p.second.person_ref))
+        return pairs
 
     def listing(self, text: str = "") -> list[PersonRow]:
         """Every person in scope whose names, aliases or reference hold ``text`` (the command line's
@@ -212,6 +281,8 @@ class PeopleService:
             self._require(conn, Action.UPDATE, person_id)
             before = q.person_values(conn, person_id, INPUT_FIELDS)
             values = {f: getattr(data, f) for f in INPUT_FIELDS}
+            if (before["date_of_birth"], before["estimated_age"]) != (data.date_of_birth, data.estimated_age):
+                self._check_age_against_referrals(conn, person_id, data)
             if not q.update_person(
                 conn, person_id, version, {**values, "version": version + 1, "updated_at": utcnow()}
             ):
@@ -222,6 +293,35 @@ class PeopleService:
             changed = [f for f in INPUT_FIELDS if before[f] != values[f]]
             record(conn, self._actor, AuditAction.ALTER, Entity.PERSON, person_id, fields=changed)
         return version + 1
+
+    def _check_age_against_referrals(self, conn: Connection, person_id: int, data: PersonInput) -> None:
+        """A new date of birth or estimated age must agree with the person's referrals (the age rule of
+        ``domain.nrm``): one that makes an adult referral or a Duty to Notify a child's is refused, and
+        the referral is corrected first (which changes a published figure, so it is done on purpose, by
+        someone who may update referrals). Checked only when the age changes, so an old record that
+        breaks the rule does not block an unrelated edit."""
+        problems = []
+        for r in referral_ages(conn, [person_id]):
+            facts = ReferralFacts(
+                route=Route(r.route),
+                age_at_referral=AgeAtReferral(r.age_at_referral),
+                age_at_exploitation=AgeAtExploitation(r.age_at_exploitation),
+                date_of_birth=data.date_of_birth,
+                estimated_age=data.estimated_age,
+                referred_on=r.submitted_date,
+            )
+            found = age_against_referral(r.referral_ref, facts)
+            if found is not None:
+                problems.append(found + ".")
+        if problems:
+            who = (
+                "Correct the referral first"
+                if self._actor.may(Action.UPDATE, Entity.NRM_REFERRAL)
+                else "Ask an HTT officer to correct the referral first"
+            )
+            problems.append(f"{who}, or check the {'date of birth' if data.date_of_birth else 'age'}.")
+            field = "date_of_birth" if data.date_of_birth is not None else "estimated_age"
+            raise ValidationError({field: " ".join(problems)})
 
     @writes(Data.PERSON, arg="person_id")
     def assign_vlo(self, person_id: int, vlo_username: str | None) -> None:

@@ -644,6 +644,7 @@ CASES: list[Case] = [
     # ----- people: only a role that may update anyone changes who sees a person ------------------
     Case("PeopleService", "count", (need(R, Entity.PERSON),)),
     Case("PeopleService", "list", (need(R, Entity.PERSON),), lambda e: call(vlo="vlo2")),
+    Case("PeopleService", "duplicates", (need(R, Entity.PERSON),)),
     Case("PeopleService", "vlo_choices", (everywhere(U, Entity.PERSON),)),
     Case("PeopleService", "navigator_choices", (everywhere(U, Entity.PERSON),)),
     Case(

@@ -34,7 +34,9 @@ ROOT = Path(__file__).resolve().parents[2]
 def _fake_cli(monkeypatch: pytest.MonkeyPatch, command: str | None) -> list[Namespace]:
     ran: list[Namespace] = []
     fake = types.ModuleType("mshtdesk.cli")
-    fake.parse = lambda args: Namespace(command=command, db="x.db", demo="--demo" in args)  # type: ignore[attr-defined]
+    fake.parse = lambda args: Namespace(  # type: ignore[attr-defined]
+        command=command, db="x.db", demo="--demo" in args, self_test=False
+    )
     fake.run = lambda ns: ran.append(ns) or 3  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "mshtdesk.cli", fake)
     monkeypatch.setattr(mshtdesk, "cli", fake, raising=False)

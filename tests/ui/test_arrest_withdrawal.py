@@ -67,7 +67,7 @@ def test_withdraw_from_the_dialog_strikes_the_row_through(
     index = page.model.index(rows[gone], 0)
     font = index.data(Qt.ItemDataRole.FontRole)
     assert isinstance(font, QFont) and font.strikeOut()
-    assert index.data(Qt.ItemDataRole.ForegroundRole) == palette.WITHDRAWN
+    assert index.data(Qt.ItemDataRole.ForegroundRole) == palette.MUTED
     tip = index.data(Qt.ItemDataRole.ToolTipRole)
     assert tip.startswith("Arrest withdrawn by ") and tip.endswith("Duplicate of WY/26/000001, keyed twice")
     kept = page.model.index(1 - rows[gone], 0)

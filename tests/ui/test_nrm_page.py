@@ -14,7 +14,7 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from mshtdesk.domain.exploitation import ExploitationType
-from mshtdesk.domain.nrm import AgeAtReferral, DecisionKind, Outcome, Route
+from mshtdesk.domain.nrm import AgeAtExploitation, AgeAtReferral, DecisionKind, Outcome, Route
 from mshtdesk.domain.roles import Role
 from mshtdesk.services.backend import Backend
 from mshtdesk.services.nrm import ReferralInput, ReferralQuery, ReferralStatus
@@ -28,6 +28,7 @@ from ui.main_window import MainWindow
 from ui.models.decisions_model import DecisionsModel
 from ui.models.paged_model import texts
 from ui.pages.nrm_page import NrmPage
+from ui.widgets.choices import select_data
 
 TODAY = date.today()
 
@@ -445,3 +446,40 @@ def test_saving_over_someone_elses_change_is_refused_and_their_version_shown(
     wait_idle()
     assert not is_closed(dialog) and dialog.operation.text() == "Op Theirs"
     assert not dialog.is_dirty()
+
+
+def test_the_age_rule_for_a_recorded_person_shows_on_the_form(
+    qtbot: QtBot,
+    backend: Backend,
+    make_ctx: Callable[[Backend], AppContext],
+    wait_idle: Callable[..., None],
+    track: Track,
+) -> None:
+    """Issue 12 item 6: a recorded person's estimated age or date of birth refuses the adult route; the
+    messages sit beside fields on view (the person's own fields are not on this form)."""
+    young = backend.people.create(PersonInput(surname="Young", forenames="Ana", estimated_age=15))
+    dialog = ReferralDialog.start(make_ctx(backend), None, None, person_id=young, person_name="Young, Ana")
+    track(dialog)
+    dialog.consent.set_value(True)
+    dialog.crime_ref.setText("CR-1")
+    select_data(dialog.age_exploited, AgeAtExploitation.ADULT)
+    dialog.submit()
+    wait_idle()
+    assert dialog.isVisible()
+    assert "estimated age of 15" in dialog.error_text("age_at_referral")
+    assert "under 18 when exploited too" in dialog.error_text("age_at_exploitation")
+    assert dialog._errors["age_at_referral"].isVisible() and dialog._errors["age_at_exploitation"].isVisible()
+    later = backend.people.create(
+        PersonInput(surname="Later", forenames="Ion", date_of_birth=date(2023, 5, 1))
+    )
+    dialog = ReferralDialog.start(make_ctx(backend), None, None, person_id=later, person_name="Later, Ion")
+    track(dialog)
+    dialog.submitted.set_value(date(2023, 3, 1))
+    select_data(dialog.age, AgeAtReferral.CHILD)
+    dialog.crime_ref.setText("CR-2")
+    dialog.submit()
+    wait_idle()
+    assert dialog.isVisible()
+    assert "is after the referral (01/03/2023)" in dialog.error_text("submitted_date")
+    assert dialog._errors["submitted_date"].isVisible()
+    assert backend.nrm.count() == 0

@@ -246,3 +246,34 @@ def test_a_deactivated_liaison_officer_is_named_as_such_and_kept(
     assert is_closed(dialog)
     detail = officer.people.get(person_id)
     assert detail.data.aliases == "Dee" and detail.vlo_user_id is not None  # the assignment untouched
+
+
+def test_an_age_that_makes_an_adult_referral_a_childs_is_refused_beside_the_field(
+    qtbot: QtBot, track: Track, ctx: AppContext, backend: Backend, wait_idle: Callable[..., None]
+) -> None:
+    """Issue 12 item 6: the age rule's words under the date of birth, and nothing saved."""
+    from mshtdesk.domain.nrm import AgeAtReferral, Route
+    from mshtdesk.services.nrm import ReferralInput
+
+    pid = backend.people.create(PersonInput())
+    backend.nrm.create(
+        ReferralInput(
+            Route.DUTY_TO_NOTIFY,
+            AgeAtReferral.ADULT,
+            date(2023, 3, 1),
+            person_id=pid,
+            consents=False,
+            crime_ref="1",
+        )
+    )
+    dialog = _open(track, ctx, pid, wait_idle)
+    dialog.date_of_birth.set_value(date(2015, 6, 1))
+    dialog.submit()
+    wait_idle()
+    assert dialog.isVisible()
+    shown = dialog.error_text("date_of_birth")
+    assert "the person was 7 when referred" in shown and "Duty to Notify is for adults only" in shown
+    error = dialog._errors["date_of_birth"]
+    assert error.isVisible()
+    qtbot.waitUntil(lambda: error.height() >= error.heightForWidth(error.width()))  # not clipped
+    assert backend.people.get(pid).data.date_of_birth is None

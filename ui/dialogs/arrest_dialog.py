@@ -292,7 +292,7 @@ class ArrestDialog(FormDialog):
         self.withdrawn_note = QLabel("")
         self.withdrawn_note.setObjectName("withdrawnNote")
         self.withdrawn_note.setWordWrap(True)
-        self.withdrawn_note.setStyleSheet(f"color: {palette.WITHDRAWN_HEX};")
+        self.withdrawn_note.setStyleSheet(f"color: {palette.MUTED_HEX};")
         self.withdrawn_note.hide()
         self.body.addWidget(self.withdrawn_note)
         for b in (self.withdraw_arrest_button, self.correct_arrest_button):

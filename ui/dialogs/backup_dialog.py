@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from mshtdesk.domain.retention import DEFAULT_POLICY
 from mshtdesk.domain.roles import Action, Entity
 from mshtdesk.services.backups import BackupInfo, RestoreResult
-from ui import error_report
+from ui import error_report, palette
 from ui.context import AppContext
 from ui.models.backups_model import BackupColumn, BackupsModel
 
@@ -79,7 +79,7 @@ class BackupDialog(QDialog):
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setStyleSheet(
             "QLabel { background: palette(base); border: 1px solid palette(mid); padding: 24px; "
-            "color: #4a4a4a; }"
+            f"color: {palette.QUIET_HEX}; }}"
         )
         self.empty.hide()
         self.rule = QLabel(

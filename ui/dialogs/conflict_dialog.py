@@ -29,6 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui import palette
+
 SHOWN_CHARS = 240  # a long note is shown clipped; the whole text is in the tooltip
 
 
@@ -108,7 +110,7 @@ class ConflictDialog(QDialog):
                 same.setAlignment(top)
                 same.setToolTip("The same in both versions")
                 same.setWordWrap(True)
-                same.setStyleSheet("color: #4a4a4a;")
+                same.setStyleSheet(f"color: {palette.QUIET_HEX};")
                 grid.addWidget(same, row, 1, 1, 2)
             row += 1
         grid.setColumnStretch(1, 1)

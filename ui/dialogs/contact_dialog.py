@@ -36,6 +36,7 @@ from mshtdesk.domain.support import ContactMethod, ContactPurpose, NotifiableDec
 from mshtdesk.domain.working_days import ENGLAND_AND_WALES, WorkingCalendar
 from mshtdesk.services.contacts import ContactInput, ContactSaved
 from mshtdesk.services.pathway import Pathway, TimelineKind
+from ui import palette
 from ui.context import AppContext
 from ui.dialogs.form import FormDialog
 from ui.widgets.dates import DateEdit, OptionalDateEdit, to_qdate
@@ -83,6 +84,12 @@ class ContactDialog(FormDialog):
 
     # ----- layout ------------------------------------------------------------------------------
     def _build(self, now: datetime) -> None:
+        self._build_layout(now)
+        self._connect()
+        self._set_next_due_default()
+        self._purpose_changed()
+
+    def _build_layout(self, now: datetime) -> None:
         who = QLabel(f"<b>{_escape(self.pathway.person_name)}</b> ({self.pathway.person_ref})")
         who.setTextFormat(Qt.TextFormat.RichText)
         self.form.addRow(QLabel("Person:"), who)
@@ -118,32 +125,7 @@ class ContactDialog(FormDialog):
         self.interpreter.setPlaceholderText("None: the contact was in a language they speak")
         self.interpreter.setMaxLength(80)
 
-        # A decision notification: which decision, when made, enhanced rights, and the verdict.
-        self.decision = QComboBox()
-        self.decision.setPlaceholderText("Choose the decision")
-        for d in NotifiableDecision:
-            self.decision.addItem(d.label, d)
-        self.decision.setCurrentIndex(-1)
-        self.decision_date = DateEdit(london_date(now))
-        self.decision_date.setMaximumDate(to_qdate(london_date(now)))
-        self.enhanced = QCheckBox("Enhanced rights (1 working day)")
-        self.enhanced.setChecked(True)
-        self.enhanced.setToolTip(
-            "Victims' Code: victims of the most serious crime, including all MSHT victims by default, are "
-            "told within 1 working day; others within 5"
-        )
-        self.on_time = QLabel("")
-        self.on_time.setObjectName("onTime")
-        decision_row = QWidget()
-        row = QHBoxLayout(decision_row)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.decision, 2)
-        date_label = QLabel("ma&de on")
-        date_label.setBuddy(self.decision_date)
-        row.addWidget(date_label)
-        row.addWidget(self.decision_date)
-        row.addWidget(self.enhanced)
-        row.addStretch(1)
+        decision_row = self._build_decision_row(now)
 
         self.safeguarding = QCheckBox("A safeguarding concern was raised")
         self.summary = QPlainTextEdit()
@@ -182,14 +164,44 @@ class ContactDialog(FormDialog):
                 self.next_due,
             ]
         )
+
+    def _build_decision_row(self, now: datetime) -> QWidget:
+        """A decision notification: which decision, when made, enhanced rights (the verdict is a hint)."""
+        self.decision = QComboBox()
+        self.decision.setPlaceholderText("Choose the decision")
+        for d in NotifiableDecision:
+            self.decision.addItem(d.label, d)
+        self.decision.setCurrentIndex(-1)
+        self.decision_date = DateEdit(london_date(now))
+        self.decision_date.setMaximumDate(to_qdate(london_date(now)))
+        self.enhanced = QCheckBox("Enhanced rights (1 working day)")
+        self.enhanced.setChecked(True)
+        self.enhanced.setToolTip(
+            "Victims' Code: victims of the most serious crime, including all MSHT victims by default, are "
+            "told within 1 working day; others within 5"
+        )
+        self.on_time = QLabel("")
+        self.on_time.setObjectName("onTime")
+        decision_row = QWidget()
+        row = QHBoxLayout(decision_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.decision, 2)
+        date_label = QLabel("ma&de on")
+        date_label.setBuddy(self.decision_date)
+        row.addWidget(date_label)
+        row.addWidget(self.decision_date)
+        row.addWidget(self.enhanced)
+        row.addStretch(1)
+        return decision_row
+
+    def _connect(self) -> None:
+        """Wire the fields built by :meth:`_build_layout` to the hints and defaults that follow them."""
         self.purpose.currentIndexChanged.connect(lambda _i: self._purpose_changed())
         self.contact_at.dateTimeChanged.connect(lambda _d: self._contact_time_changed())
         self.decision_date.dateChanged.connect(lambda _d: self._update_on_time())
         self.decision.currentIndexChanged.connect(lambda _i: self._update_on_time())
         self.enhanced.toggled.connect(lambda _b: self._update_on_time())
         self.next_due.value_changed.connect(self._next_due_changed)
-        self._set_next_due_default()
-        self._purpose_changed()
 
     def _on_time_box(self) -> QLabel:
         self.on_time_hint = hint_label("")
@@ -272,10 +284,10 @@ class ContactDialog(FormDialog):
         due = self.notification_due()
         if is_on_time(self.contact_day(), due):
             self.on_time_hint.setText(f"Due by {uk(due)}: telling them at this contact is on time.")
-            self.on_time_hint.setStyleSheet("color: #1e5631;")
+            self.on_time_hint.setStyleSheet(f"color: {palette.GOOD_HEX};")
         else:
             self.on_time_hint.setText(f"Due by {uk(due)}: this notification is late.")
-            self.on_time_hint.setStyleSheet("color: #b00020; font-weight: 600;")
+            self.on_time_hint.setStyleSheet(f"color: {palette.ALERT_HEX}; font-weight: 600;")
 
     # ----- saving ------------------------------------------------------------------------------
     def current_input(self) -> ContactInput:

@@ -16,14 +16,13 @@ from PySide6.QtWidgets import QComboBox, QLabel, QMessageBox, QPlainTextEdit, QW
 from mshtdesk.domain.dates import uk
 from mshtdesk.domain.nrm import OUTCOMES, DecisionKind, Outcome
 from mshtdesk.services.nrm import DecisionNeedsConfirmationError, DecisionRow, ReferralDetail
+from ui import palette
 from ui.context import AppContext
 from ui.dialogs.record_form import GrowOnErrors, grow_to_fit
 from ui.widgets.choices import enum_data
 from ui.widgets.dates import DateEdit, to_qdate
 from ui.widgets.field_error import hint_label
 from ui.widgets.tab_order import set_tab_order
-
-WARNING_COLOUR = "#8a5300"  # dark amber: readable, and not the red of a refusal
 
 
 def kind_label(kind: DecisionKind) -> str:
@@ -149,13 +148,13 @@ class DecisionDialog(GrowOnErrors):
         """A warning, not an error: amber, beside its field."""
         error = self._errors.get(name) or self.general_error
         error.show_error(message)
-        error.setStyleSheet(f"color: {WARNING_COLOUR};")
+        error.setStyleSheet(f"color: {palette.WARNING_HEX};")
         QTimer.singleShot(0, self, lambda: grow_to_fit(self))
 
     def clear_errors(self) -> None:
         super().clear_errors()
         for error in {id(e): e for e in (*self._errors.values(), self.general_error)}.values():
-            error.setStyleSheet("color: #b00020;")
+            error.setStyleSheet(f"color: {palette.ALERT_HEX};")
 
     def _done(self, decision_id: int) -> None:
         self.recorded.emit(decision_id)

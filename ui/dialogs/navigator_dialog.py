@@ -143,7 +143,45 @@ class NavigatorCaseDialog(RecordForm):
 
     # ----- layout ------------------------------------------------------------------------------
     def _build(self, new: bool) -> None:
-        today = self.ctx.backend.navigator.today
+        self._build_layout(new)
+        self.close_button.clicked.connect(self.close_case)  # the only wiring: fields are read on save
+        (self.person or self.referral_date).setFocus()
+
+    def _build_layout(self, new: bool) -> None:
+        self._build_person(new)
+        engagement, outcomes = self._build_fields()
+        self.add_field("referral_date", "&Referred on:", self.referral_date)
+        self.add_field("referral_source", "Referral &source:", self.referral_source)
+        self.add_field("consent", "Consent:", self.consent)
+        self.add_field("support_plan_opened", "Support &plan opened:", self.support_plan)
+        self.add_field("needs", "Nee&ds:", self.needs)
+        self.add_field(
+            ("engaged_at_start", "engaged_now", "engaged_at_charge"),
+            "&Engaged with police:",
+            engagement,
+            hint=hint_label(
+                "Co-operating with the police investigation; \u201cnot known\u201d is not \u201cno\u201d."
+            ),
+        )
+        self.add_field("statement_date", "S&tatement / ABE:", self.statement_date)
+        self.add_field(("attended_court", "gave_evidence", "repatriated"), "Outcomes:", outcomes)
+        self.add_field("notes", "N&otes:", self.notes)
+        self.status = QLabel("")
+        self.status.setObjectName("caseStatus")
+        self.close_button = QPushButton("Close case\u2026")
+        self.close_button.setToolTip("Record that support ended, with the date and the reason")
+        self.close_button.setAutoDefault(False)
+        self.close_button.setVisible(False)
+        if not new:
+            status_row = self._row(("", self.status), ("", self.close_button))
+            self.add_field(("closed_date", "closed_reason"), "Status:", status_row)
+        chain = self._inputs()
+        if not new:
+            chain.append(self.close_button)
+        set_tab_order(chain)
+
+    def _build_person(self, new: bool) -> None:
+        """The person: chosen among those the user may see for a new case, else named."""
         self.person_label = QLabel("")
         self.person_label.setObjectName("personName")
         self.person: QComboBox | None = None
@@ -161,6 +199,10 @@ class NavigatorCaseDialog(RecordForm):
             )
         else:
             self.add_field("person", "Person:", self.person_label)
+
+    def _build_fields(self) -> tuple[QWidget, QWidget]:
+        """The case's fields, and the engagement and outcome rows that group some of them."""
+        today = self.ctx.backend.navigator.today
         self.referral_date = DateEdit(today)
         self.referral_date.setMaximumDate(to_qdate(today))
         self.referral_source = QLineEdit()
@@ -190,37 +232,7 @@ class NavigatorCaseDialog(RecordForm):
         self.notes = QPlainTextEdit()
         self.notes.setTabChangesFocus(True)
         self.notes.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 14)
-        self.add_field("referral_date", "&Referred on:", self.referral_date)
-        self.add_field("referral_source", "Referral &source:", self.referral_source)
-        self.add_field("consent", "Consent:", self.consent)
-        self.add_field("support_plan_opened", "Support &plan opened:", self.support_plan)
-        self.add_field("needs", "Nee&ds:", self.needs)
-        self.add_field(
-            ("engaged_at_start", "engaged_now", "engaged_at_charge"),
-            "&Engaged with police:",
-            engagement,
-            hint=hint_label(
-                "Co-operating with the police investigation; \u201cnot known\u201d is not \u201cno\u201d."
-            ),
-        )
-        self.add_field("statement_date", "S&tatement / ABE:", self.statement_date)
-        self.add_field(("attended_court", "gave_evidence", "repatriated"), "Outcomes:", outcomes)
-        self.add_field("notes", "N&otes:", self.notes)
-        self.status = QLabel("")
-        self.status.setObjectName("caseStatus")
-        self.close_button = QPushButton("Close case\u2026")
-        self.close_button.setToolTip("Record that support ended, with the date and the reason")
-        self.close_button.setAutoDefault(False)
-        self.close_button.clicked.connect(self.close_case)
-        self.close_button.setVisible(False)
-        if not new:
-            status_row = self._row(("", self.status), ("", self.close_button))
-            self.add_field(("closed_date", "closed_reason"), "Status:", status_row)
-        chain = self._inputs()
-        if not new:
-            chain.append(self.close_button)
-        set_tab_order(chain)
-        (self.person or self.referral_date).setFocus()
+        return engagement, outcomes
 
     @staticmethod
     def _row(*pairs: tuple[str, QWidget]) -> QWidget:

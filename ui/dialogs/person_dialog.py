@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -36,7 +36,7 @@ from mshtdesk.domain.nationalities import NATIONALITY_NAMES, parse_nationality
 from mshtdesk.domain.roles import Action, Entity, may_everywhere
 from mshtdesk.errors import MshtError, NotFoundError, ValidationError
 from mshtdesk.services.people import GENDERS, LIMITS, PersonDetail, PersonInput
-from ui import error_report
+from ui import error_report, palette
 from ui.context import AppContext
 from ui.dialogs.conflict_dialog import ConflictDialog, FieldVersions, Outcome
 from ui.dialogs.form import FormDialog
@@ -243,6 +243,16 @@ class PersonDialog(FormDialog):
         finally:
             self.form = keep
 
+    def show_errors(self, fields: dict[str, str]) -> None:
+        """Make room for a long message (the age rule names a referral and says the rule): two form
+        columns side by side do not pass a wrapped label's height on, so each gets its height here."""
+        super().show_errors(fields)
+        QTimer.singleShot(0, self, self._fit_errors)
+
+    def _fit_errors(self) -> None:
+        for error in {id(e): e for e in self._errors.values()}.values():
+            error.setMinimumHeight(error.heightForWidth(error.width()) if error.isVisible() else 0)
+
     @staticmethod
     def _new_form() -> QFormLayout:
         form = QFormLayout()
@@ -252,7 +262,20 @@ class PersonDialog(FormDialog):
         return form
 
     def _build(self) -> None:
-        # Who: names, age, gender, nationalities (left); language, contact and case (right).
+        self._build_fields()
+        self._build_columns()
+        self._build_notes()
+        self._build_subject_access()
+        self._set_tab_order()
+        self._connect()
+
+    def _connect(self) -> None:
+        """The one wire: no field drives another; what they hold is read when saving (``current_input``),
+        the VLO list arrives from the worker and the record from ``reload``."""
+        self.export_button.clicked.connect(self.export_for_subject_access)
+
+    def _build_fields(self) -> None:
+        """Who: names, age, gender, nationalities (left); language, contact and case (right)."""
         self.surname = QLineEdit()
         self.surname.setMaxLength(LIMITS["surname"])
         self.forenames = QLineEdit()
@@ -293,6 +316,8 @@ class PersonDialog(FormDialog):
         self.review_due = OptionalDateEdit("No date set")
         self.review_due.setMinimumWidth(130)
 
+    def _build_columns(self) -> None:
+        """The fields in two columns, each with its error and hint beneath."""
         left, right = self._new_form(), self._new_form()
         self._add(left, "surname", "&Surname:", self.surname)
         self._add(left, "forenames", "&Forenames:", self.forenames)
@@ -330,7 +355,8 @@ class PersonDialog(FormDialog):
         self.body.removeItem(self.form)  # FormDialog's own form stays unused: two columns instead
         self.body.addLayout(columns)
 
-        # Facts and safeguarding notes side by side, in boxes that say which is which.
+    def _build_notes(self) -> None:
+        """Facts and safeguarding notes side by side, in boxes that say which is which."""
         self.facts = notes_edit(5, self)
         self.facts.setPlaceholderText("What happened, what was found, what they said: facts only")
         self.assessments = notes_edit(5, self)
@@ -350,7 +376,12 @@ class PersonDialog(FormDialog):
             box_style.format(name="factsBox", bg="palette(base)", line="palette(mid)", ink="palette(text)")
         )
         safeguarding_box.setStyleSheet(
-            box_style.format(name="safeguardingBox", bg="#fff8e6", line="#e0c36b", ink="#6b4e00")
+            box_style.format(
+                name="safeguardingBox",
+                bg=palette.CAUTION_BACKGROUND_HEX,
+                line=palette.CAUTION_LINE_HEX,
+                ink=palette.CAUTION_INK_HEX,
+            )
         )
         notes = QHBoxLayout()
         notes.setSpacing(16)
@@ -371,12 +402,13 @@ class PersonDialog(FormDialog):
         self.read_only_note = hint_label("You may read this record but not change it.")
         self.read_only_note.hide()
         self.body.addWidget(self.read_only_note)
+
+    def _build_subject_access(self) -> None:
+        """Subject access (DPA 2018 s.45): only for a saved record and a role that may answer a request."""
         self.export_note = hint_label("")
         self.export_note.setObjectName("exportNote")
         self.export_note.hide()
         self.body.addWidget(self.export_note)
-
-        # Subject access (DPA 2018 s.45): only for a saved record and a role that may answer a request.
         self.export_button = self.buttons.addButton(BUTTON_TEXT, QDialogButtonBox.ButtonRole.ActionRole)
         self.export_button.setObjectName("subjectAccessButton")
         self.export_button.setToolTip(
@@ -386,8 +418,8 @@ class PersonDialog(FormDialog):
             self.person_id is not None and self.ctx.backend.subject_access.may_export()
         )
         self.export_button.setEnabled(False)  # until the record has been read
-        self.export_button.clicked.connect(self.export_for_subject_access)
 
+    def _set_tab_order(self) -> None:
         chain: list[QWidget] = [
             self.surname,
             self.forenames,

@@ -51,6 +51,7 @@ from mshtdesk.domain.nrm import AgeAtExploitation, AgeAtReferral, Route, suggest
 from mshtdesk.domain.roles import Action, Entity
 from mshtdesk.services.nrm import ExploitationLocation, ReferralDetail, ReferralInput
 from mshtdesk.services.people import GENDERS, PersonInput
+from ui import palette
 from ui.context import AppContext
 from ui.dialogs.decision_dialog import DecisionDialog, VoidDecisionDialog
 from ui.dialogs.navigator_dialog import person_combo
@@ -171,7 +172,14 @@ class ReferralDialog(RecordForm):
 
     # ----- layout ------------------------------------------------------------------------------
     def _build(self, new: bool) -> None:
-        today = self.ctx.backend.nrm.today
+        self._build_layout(new)
+        self._connect()
+        set_tab_order(self._inputs())
+        self._update_label()
+        QTimer.singleShot(0, self, lambda: (self.person or self.age).setFocus())
+
+    def _build_layout(self, new: bool) -> None:
+        """Two columns of fields: who and the route on the left, what happened on the right."""
         left, right = self.form, _form()
         self.left_form = left
         right.setLabelAlignment(left.labelAlignment())
@@ -181,8 +189,16 @@ class ReferralDialog(RecordForm):
         columns.addSpacing(24)
         columns.addLayout(right, 1)
         self.body.insertLayout(0, columns)
+        self._build_left(new)
+        self.form = right
+        try:
+            self._build_right()
+        finally:
+            self.form = left
 
-        # --- left: who, the route and its rules, the submission ---
+    def _build_left(self, new: bool) -> None:
+        """Who, the route and its rules, the submission."""
+        today = self.ctx.backend.nrm.today
         self.person_mode_existing = QRadioButton("Someone already recorded")
         self.person_mode_new = QRadioButton("A new person")
         self.person_modes = QButtonGroup(self)
@@ -265,8 +281,8 @@ class ReferralDialog(RecordForm):
         self.add_field("first_responder", "First res&ponder:", self.first_responder)
         self.add_field("first_responder_org", "Organisation:", self.first_responder_org)
 
-        # --- right: what happened, where, and the crime record ---
-        self.form = right
+    def _build_right(self) -> None:
+        """What happened, where, and the crime record (``add_field`` adds to ``self.form``: the right)."""
         self.age_exploited = enum_combo(AgeAtExploitation)
         select_data(self.age_exploited, AgeAtExploitation.UNKNOWN)
         self.add_field("age_at_exploitation", "Age when e&xploited:", self.age_exploited)
@@ -274,7 +290,6 @@ class ReferralDialog(RecordForm):
         flags, grid = QWidget(), QGridLayout()
         for i, t in enumerate(ExploitationType):
             box = QCheckBox(t.label)
-            box.toggled.connect(lambda _c, t=t: self._flag_toggled(t))
             if t is ExploitationType.NOT_SPECIFIED:  # stands alone: a row of its own
                 grid.addWidget(box, 2, 0, 1, 3)
             else:
@@ -290,7 +305,6 @@ class ReferralDialog(RecordForm):
         for i, sub in enumerate(DEFAULT_SUB_TYPES):
             box = QCheckBox(sub.label)
             box.setToolTip(f"Counts as {sub.parent.label}. {sub.reason}")
-            box.toggled.connect(lambda _c: self._update_label())
             sub_grid.addWidget(box, i // 2, i % 2)
             self.sub_boxes[sub.code] = box
         _tight(sub_grid, subs)
@@ -322,20 +336,23 @@ class ReferralDialog(RecordForm):
         self.notes.setTabChangesFocus(True)
         self.notes.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 14)
         self.add_field("notes", "N&otes:", self.notes)
-        self.form = left
 
+    def _connect(self) -> None:
+        """Wire the fields built by :meth:`_build_layout` to the rules and the label that follow them."""
+        for t, box in self.flag_boxes.items():
+            box.toggled.connect(lambda _c, t=t: self._flag_toggled(t))
+        for box in self.sub_boxes.values():
+            box.toggled.connect(lambda _c: self._update_label())
         for signal in (
             self.age.currentIndexChanged,
             self.consent.currentIndexChanged,
             self.route_nrm.toggled,
             self.cooperates.toggled,
-            self.person_mode_new.toggled,
         ):
             signal.connect(lambda *_: self._update_rules())
+        if self.person is not None:  # else the person modes were never placed (and are gone)
+            self.person_mode_new.toggled.connect(lambda *_: self._update_rules())
         self.consent.currentIndexChanged.connect(lambda _i: self._follow_consent())
-        set_tab_order(self._inputs())
-        self._update_label()
-        QTimer.singleShot(0, self, lambda: (self.person or self.age).setFocus())
 
     def _build_decisions(self) -> None:
         self.clocks = QLabel("")
@@ -415,11 +432,16 @@ class ReferralDialog(RecordForm):
 
     def show_errors(self, fields: dict[str, str]) -> None:
         """The anonymity rule's message sits under the anonymous note for a new person; for someone
-        already recorded (their name is on their record) it goes under the route, which is on view."""
-        if "name" in fields and not self.anonymous_note.isVisible():
-            fields = dict(fields)
-            message = fields.pop("name")
-            fields["route"] = f"{fields['route']} {message}" if "route" in fields else message
+        already recorded (their name is on their record) it goes under the route, which is on view. So
+        does a recorded person's date of birth after the referral, under the submission date."""
+        fields = dict(fields)
+        for name, shown, beside in (
+            ("name", self.anonymous_note, "route"),
+            ("date_of_birth", self.date_of_birth, "submitted_date"),  # a recorded person's, off the form
+        ):
+            if name in fields and not shown.isVisible():
+                message = fields.pop(name)
+                fields[beside] = f"{fields[beside]} {message}" if beside in fields else message
         super().show_errors(fields)
 
     # ----- the rules, live -----------------------------------------------------------------------
@@ -677,7 +699,9 @@ def clock_text(detail: ReferralDetail) -> str:
     c = detail.clocks
     parts = [f"<b>{detail.status.label}</b>"]
     if c.rg_expected is not None and (c.waiting_for == "RG" or c.rg_overdue):
-        late = " \u2014 <span style='color:#b00020'><b>overdue</b></span>" if c.rg_overdue else ""
+        late = (
+            f" \u2014 <span style='color:{palette.ALERT_HEX}'><b>overdue</b></span>" if c.rg_overdue else ""
+        )
         parts.append(f"RG expected by {uk(c.rg_expected)}{late}")
     if c.waiting_for and c.days_waiting is not None:
         parts.append(f"waiting {c.days_waiting} days for {c.waiting_for}")

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from mshtdesk.domain.roles import Action, Entity
 from mshtdesk.domain.support import DischargeDestination, HavenServiceGiven, ReceptionDecision
 from mshtdesk.services.haven import BedRow, StayDetail, StayInput, StayRow
+from ui import palette
 from ui.context import AppContext
 from ui.dialogs.navigator_dialog import person_combo
 from ui.dialogs.record_form import GrowOnErrors, RecordForm
@@ -85,7 +86,7 @@ class StayDialog(RecordForm):
         if new:
             if not self.free:
                 self.full.show_error(full_message(self.beds))
-                self.full.setStyleSheet("color: #b00020; font-weight: bold;")
+                self.full.setStyleSheet(f"color: {palette.ALERT_HEX}; font-weight: bold;")
                 self.ok_button.setEnabled(False)
             self.mark_clean()
         else:
@@ -96,6 +97,17 @@ class StayDialog(RecordForm):
             self.make_read_only(self._inputs())
 
     def _build(self, new: bool, person_id: int | None) -> None:
+        self._build_layout(new, person_id)
+        self._connect(new)
+        self.bed.setFocus()
+
+    def _connect(self, new: bool) -> None:
+        """Wire the fields built by :meth:`_build_layout`: the person row follows "anonymous"."""
+        self.anonymous.toggled.connect(lambda on: self.form.setRowVisible(self.person_row, not on))
+        if not new:
+            self.discharge_button.clicked.connect(self.discharge)
+
+    def _build_layout(self, new: bool, person_id: int | None) -> None:
         self.bed = QComboBox()
         self.bed.setPlaceholderText("No bed is free" if new and not self.free else "Choose a bed")
         for b in self.free if new else self.beds:
@@ -117,9 +129,8 @@ class StayDialog(RecordForm):
         if person_id is not None:
             select_data(self.person, person_id)
         self.add_field("anonymous", "Person:", self.anonymous)
-        person_row = self.add_field("person", "", self.person)
-        self.anonymous.toggled.connect(lambda on: self.form.setRowVisible(person_row, not on))
-        self.form.setRowVisible(person_row, not self.anonymous.isChecked())
+        self.person_row = self.add_field("person", "", self.person)
+        self.form.setRowVisible(self.person_row, not self.anonymous.isChecked())
         self.district = QComboBox()
         self.district.addItem("Not recorded", "")
         for d in self.ctx.reference.districts:
@@ -129,6 +140,35 @@ class StayDialog(RecordForm):
         self.operation = QLineEdit()
         self.operation.setPlaceholderText("Optional, e.g. Op Kestrel")
         self.add_field("operation", "O&peration:", self.operation)
+        party = self._party_row()
+        self.add_field(("adults", "children"), "Part&y:", party)
+        self.reception = enum_combo(ReceptionDecision)
+        select_data(self.reception, ReceptionDecision.UNDECIDED)
+        self.add_field("nrm_decision_at_reception", "N&RM at reception:", self.reception)
+        self.services = FlagGrid(list(HavenServiceGiven), columns=2)
+        self.add_field("services", "&Services given:", self.services)
+        self.notes = QPlainTextEdit()
+        self.notes.setTabChangesFocus(True)
+        self.notes.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 14)
+        self.add_field("notes", "N&otes:", self.notes)
+        self.status = QLabel("")
+        self.status.setObjectName("stayStatus")
+        if not new:
+            self.discharge_button = QPushButton("D&ischarge\u2026")
+            self.discharge_button.setAutoDefault(False)
+            self.discharge_button.setVisible(False)
+            status_row = QWidget()
+            row = QHBoxLayout(status_row)
+            row.setContentsMargins(0, 0, 0, 0)
+            row.addWidget(self.status)
+            row.addSpacing(12)
+            row.addWidget(self.discharge_button)
+            row.addStretch(1)
+            self.add_field("discharged_at", "Status:", status_row)
+        set_tab_order(self._inputs())
+
+    def _party_row(self) -> QWidget:
+        """The party: so many adults and so many children, on one line."""
         self.adults = QSpinBox()
         self.adults.setRange(0, 20)
         self.adults.setValue(1)
@@ -146,33 +186,7 @@ class StayDialog(RecordForm):
         children_label.setBuddy(self.children_count)
         row.addWidget(children_label)
         row.addStretch(1)
-        self.add_field(("adults", "children"), "Part&y:", party)
-        self.reception = enum_combo(ReceptionDecision)
-        select_data(self.reception, ReceptionDecision.UNDECIDED)
-        self.add_field("nrm_decision_at_reception", "N&RM at reception:", self.reception)
-        self.services = FlagGrid(list(HavenServiceGiven), columns=2)
-        self.add_field("services", "&Services given:", self.services)
-        self.notes = QPlainTextEdit()
-        self.notes.setTabChangesFocus(True)
-        self.notes.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 14)
-        self.add_field("notes", "N&otes:", self.notes)
-        self.status = QLabel("")
-        self.status.setObjectName("stayStatus")
-        if not new:
-            self.discharge_button = QPushButton("D&ischarge\u2026")
-            self.discharge_button.setAutoDefault(False)
-            self.discharge_button.setVisible(False)
-            self.discharge_button.clicked.connect(self.discharge)
-            status_row = QWidget()
-            row = QHBoxLayout(status_row)
-            row.setContentsMargins(0, 0, 0, 0)
-            row.addWidget(self.status)
-            row.addSpacing(12)
-            row.addWidget(self.discharge_button)
-            row.addStretch(1)
-            self.add_field("discharged_at", "Status:", status_row)
-        set_tab_order(self._inputs())
-        self.bed.setFocus()
+        return party
 
     def _inputs(self) -> list[QWidget]:
         """Every field, in tab order (also what a read-only form locks)."""

@@ -80,8 +80,19 @@ COLUMNS: tuple[ColumnSpec[ArrestRow], ...] = (
         muted=lambda r: r.disposal_code is None,
     ),
 )
-# A withdrawn arrest stays in the list, struck through, with who withdrew it, when and why as its tooltip.
-COLUMNS = tuple(replace(c, struck=lambda r: r.withdrawn) for c in COLUMNS)
+
+
+def _withdrawn(column: ColumnSpec[ArrestRow]) -> ColumnSpec[ArrestRow]:
+    """The column, striking a withdrawn arrest through with who withdrew it, when and why as the tip."""
+    tip = column.cell_tip
+
+    def cell_tip(r: ArrestRow) -> str:
+        return r.withdrawn or (tip(r) if tip is not None else "")
+
+    return replace(column, struck=lambda r: bool(r.withdrawn), cell_tip=cell_tip)
+
+
+COLUMNS = tuple(_withdrawn(c) for c in COLUMNS)
 HEADERS = headers(COLUMNS)
 
 

@@ -6,19 +6,17 @@ narrows the filters rather than reading a silently truncated list.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from enum import IntEnum
 from typing import Any, TextIO
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-
 from mshtdesk.reports.audit_csv import write_audit_csv
 from mshtdesk.services.audit import AuditRow
-
-AnyIndex = QModelIndex | QPersistentModelIndex
-ROW_ROLE = Qt.ItemDataRole.UserRole  # the AuditRow
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # the raw value the column sorts by
+from ui.models.columns import ROW_ROLE as ROW_ROLE  # the AuditRow
+from ui.models.columns import SORT_ROLE as SORT_ROLE  # the raw value the column sorts by
+from ui.models.columns import ColumnSpec, headers
+from ui.models.paged_model import RowsModel
 
 
 class AuditColumn(IntEnum):
@@ -31,24 +29,6 @@ class AuditColumn(IntEnum):
     FIELDS = 6
     REASON = 7
     RECIPIENT = 8
-
-
-HEADERS = {
-    AuditColumn.WHEN: "When",
-    AuditColumn.USER: "User",
-    AuditColumn.WORKSTATION: "Workstation",
-    AuditColumn.ACTION: "Action",
-    AuditColumn.ENTITY: "Entity",
-    AuditColumn.RECORD: "Record",
-    AuditColumn.FIELDS: "Fields",
-    AuditColumn.REASON: "Reason",
-    AuditColumn.RECIPIENT: "Recipient",
-}
-TOOLTIPS = {
-    AuditColumn.WHEN: "Local time on this computer",
-    AuditColumn.FIELDS: "The fields collected, altered or disclosed (names only, never values)",
-    AuditColumn.REASON: "The reason given, for disclosures, corrections and withdrawals",
-}
 
 
 def label(code: str) -> str:
@@ -68,82 +48,52 @@ def _record_key(record_id: str) -> str:
     return f"0{int(record_id):020d}" if record_id.isdigit() else f"1{record_id.casefold()}"
 
 
-class AuditModel(QAbstractTableModel):
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[AuditRow] = []
-
-    def set_rows(self, rows: Sequence[AuditRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rows(self) -> list[AuditRow]:
-        return list(self._rows)
-
-    def row_at(self, row: int) -> AuditRow:
-        return self._rows[row]
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(AuditColumn)
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.parent().isValid():
-            return None
-        r = self._rows[index.row()]
-        col = AuditColumn(index.column())
-        if role == Qt.ItemDataRole.DisplayRole:
-            return display(r, col)
-        if role == SORT_ROLE:
-            return _raw(r, col)
-        if role == ROW_ROLE:
-            return r
-        if role == Qt.ItemDataRole.ToolTipRole and col in (AuditColumn.FIELDS, AuditColumn.REASON):
-            return display(r, col) or None
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(AuditColumn):
-            return None
-        col = AuditColumn(section)
-        if role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[col]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return TOOLTIPS.get(col)
-        return None
-
-
-def display(r: AuditRow, col: AuditColumn) -> str:
-    if col == AuditColumn.WHEN:
-        return local_time(r.at)
-    if col == AuditColumn.ACTION:
-        return label(r.action)
-    if col == AuditColumn.ENTITY:
-        return label(r.entity)
-    if col == AuditColumn.FIELDS:
-        return r.fields.replace(",", ", ")
-    return str(
-        {
-            AuditColumn.USER: r.username,
-            AuditColumn.WORKSTATION: r.workstation,
-            AuditColumn.RECORD: r.record_id,
-            AuditColumn.REASON: r.reason,
-            AuditColumn.RECIPIENT: r.recipient,
-        }[col]
+def _text(
+    header: str, text: Any, *, raw: Any = None, tip: str = "", cell_tip: bool = False
+) -> ColumnSpec[AuditRow]:
+    """A column sorted by its text without case unless ``raw`` says otherwise; flat header as before."""
+    return ColumnSpec(
+        header,
+        text,
+        raw=raw if raw is not None else (lambda r: text(r).casefold()),
+        tip=tip,
+        cell_tip=text if cell_tip else None,
+        header_aligned=False,
     )
 
 
-def _raw(r: AuditRow, col: AuditColumn) -> Any:
-    if col == AuditColumn.WHEN:
-        return r.id  # ids follow time and never tie
-    if col == AuditColumn.RECORD:
-        return _record_key(r.record_id)
-    return display(r, col).casefold()
+COLUMNS: tuple[ColumnSpec[AuditRow], ...] = (
+    _text(
+        "When", lambda r: local_time(r.at), raw=lambda r: r.id, tip="Local time on this computer"
+    ),  # ids follow time, never tie
+    _text("User", lambda r: str(r.username)),
+    _text("Workstation", lambda r: str(r.workstation)),
+    _text("Action", lambda r: label(r.action)),
+    _text("Entity", lambda r: label(r.entity)),
+    _text("Record", lambda r: str(r.record_id), raw=lambda r: _record_key(r.record_id)),
+    _text(
+        "Fields",
+        lambda r: r.fields.replace(",", ", "),
+        tip="The fields collected, altered or disclosed (names only, never values)",
+        cell_tip=True,
+    ),
+    _text(
+        "Reason",
+        lambda r: str(r.reason),
+        tip="The reason given, for disclosures, corrections and withdrawals",
+        cell_tip=True,
+    ),
+    _text("Recipient", lambda r: str(r.recipient)),
+)
+HEADERS = headers(COLUMNS)
+
+
+class AuditModel(RowsModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(COLUMNS, parent)
+
+    def rows(self) -> list[AuditRow]:
+        return list(self._rows)
 
 
 def write_csv(out: TextIO, rows: Iterable[AuditRow]) -> int:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QColor, QFont
 
 from ui import palette
 
@@ -33,8 +33,11 @@ class ColumnSpec(Generic[R]):
 
     ``sample`` is a value as wide as the column should be; ``sort_key`` names the service's SQL sort
     for this column (None: the column does not sort in SQL). ``muted`` cells show in grey, and in
-    italics unless ``muted_italic`` is False (nothing recorded yet); ``alert`` cells show red bold
-    (overdue).
+    italics unless ``muted_italic`` is False (nothing recorded yet); ``alert`` cells show red, and bold
+    unless ``alert_bold`` is False (overdue); ``struck`` cells show grey and struck through (an entry
+    withdrawn as made in error); ``strong`` cells show bold (a total); ``ink`` gives a cell a colour of
+    its own from the palette (a kind of entry), when none of those applies. ``header_aligned`` False leaves
+    the header's alignment to the view (centred), as the short tables that predate the specs show it.
     """
 
     header: str
@@ -48,7 +51,11 @@ class ColumnSpec(Generic[R]):
     muted: Callable[[R], bool] | None = None
     alert: Callable[[R], bool] | None = None
     muted_italic: bool = True
-    struck: Callable[[R], str] | None = None
+    alert_bold: bool = True
+    struck: Callable[[R], bool] | None = None
+    strong: Callable[[R], bool] | None = None
+    ink: Callable[[R], QColor | None] | None = None
+    header_aligned: bool = True
 
     @property
     def alignment(self) -> Qt.AlignmentFlag:
@@ -75,7 +82,7 @@ def _fonts() -> tuple[QFont, QFont]:
     return _BOLD, _ITALIC
 
 
-def _struck_font() -> QFont:
+def _struck() -> QFont:
     global _STRUCK
     if _STRUCK is None:
         _STRUCK = QFont()
@@ -93,22 +100,25 @@ def cell_data(col: ColumnSpec[Any], row: Any, role: int) -> Any:
         return col.raw(row) if col.raw is not None else col.text(row)
     if role == Qt.ItemDataRole.TextAlignmentRole:
         return col.alignment
-    struck = col.struck(row) if col.struck is not None else ""
     if role == Qt.ItemDataRole.ToolTipRole:
-        if struck:
-            return struck
         return (col.cell_tip(row) or None) if col.cell_tip is not None else None
     if role in (Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole):
         foreground = role == Qt.ItemDataRole.ForegroundRole
-        if struck:
-            return palette.WITHDRAWN if foreground else _struck_font()
         bold, italic = _fonts()
+        if col.struck is not None and col.struck(row):
+            return palette.MUTED if foreground else _struck()
         if col.alert is not None and col.alert(row):
-            return palette.ALERT if foreground else bold
+            if foreground:
+                return palette.ALERT
+            return bold if col.alert_bold else None
         if col.muted is not None and col.muted(row):
             if foreground:
                 return palette.MUTED
             return italic if col.muted_italic else None
+        if foreground:
+            return col.ink(row) if col.ink is not None else None
+        if col.strong is not None and col.strong(row):
+            return bold
     return None
 
 
@@ -118,7 +128,7 @@ def header_data(col: ColumnSpec[Any], role: int) -> Any:
         return col.header
     if role == Qt.ItemDataRole.ToolTipRole:
         return col.tip or None
-    if role == Qt.ItemDataRole.TextAlignmentRole:
+    if role == Qt.ItemDataRole.TextAlignmentRole and col.header_aligned:
         return col.alignment
     return None
 

@@ -9,13 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-
 from mshtdesk.domain.roles import Role
-
-AnyIndex = QModelIndex | QPersistentModelIndex
-HEADERS = ("User name", "Role", "Password")
-ROW_ROLE = Qt.ItemDataRole.UserRole
+from ui.models.columns import ROW_ROLE as ROW_ROLE
+from ui.models.columns import ColumnSpec
+from ui.models.paged_model import RowsModel
 
 
 class DemoAccount(Protocol):
@@ -29,40 +26,28 @@ class DemoAccount(Protocol):
     def role(self) -> Role: ...
 
 
-class DemoUsersModel(QAbstractTableModel):
+def _tip(user: DemoAccount) -> str:
+    return f"Click to fill in the fields for {user.username}"
+
+
+COLUMNS: tuple[ColumnSpec[DemoAccount], ...] = tuple(
+    ColumnSpec(header, text, cell_tip=_tip, header_aligned=False)
+    for header, text in (
+        ("User name", lambda u: u.username),
+        ("Role", lambda u: u.role.label),
+        ("Password", lambda u: u.password),
+    )
+)
+HEADERS = tuple(c.header for c in COLUMNS)
+
+
+class DemoUsersModel(RowsModel):
     def __init__(self, users: Sequence[DemoAccount] = (), parent: Any = None) -> None:
-        super().__init__(parent)
-        self._users: tuple[DemoAccount, ...] = tuple(users)
+        super().__init__(COLUMNS, parent)
+        self._rows = list(users)
 
     def set_users(self, users: Sequence[DemoAccount]) -> None:
-        self.beginResetModel()
-        self._users = tuple(users)
-        self.endResetModel()
+        self.set_rows(users)
 
     def user_at(self, row: int) -> DemoAccount:
-        return self._users[row]
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._users)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        user = self._users[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.UserRole + 1):
-            return (user.username, user.role.label, user.password)[index.column()]
-        if role == ROW_ROLE:
-            return user
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return f"Click to fill in the fields for {user.username}"
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section] if 0 <= section < len(HEADERS) else None
-        return None
+        return self._rows[row]  # type: ignore[no-any-return]

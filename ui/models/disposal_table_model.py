@@ -2,74 +2,52 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QFont
-
-from mshtdesk.domain.disposal_table import DisposalTable
+from mshtdesk.domain.disposal_table import DisposalTable, TableRow
 from mshtdesk.reports.csv_safety import to_tsv
-
-AnyIndex = QModelIndex | QPersistentModelIndex
-ROW_ROLE = Qt.ItemDataRole.UserRole  # the TableRow
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+from ui.models.columns import ROW_ROLE as ROW_ROLE  # the TableRow
+from ui.models.columns import SORT_ROLE as SORT_ROLE
+from ui.models.columns import ColumnSpec
+from ui.models.paged_model import RowsModel
 
 
-class DisposalTableModel(QAbstractTableModel):
+def _value(row: TableRow, column: int) -> str | int:
+    """The record's cell as in the CSV: label, total, then district counts (``DisposalTable.records``)."""
+    return row.label if column == 0 else row.total if column == 1 else row.by_district[column - 2]
+
+
+def _text(row: TableRow, column: int) -> str:
+    return str(_value(row, column))
+
+
+def table_columns(table: DisposalTable) -> tuple[ColumnSpec[TableRow], ...]:
+    """One column per CSV header: the label left, the counts right (headers too), totals in bold."""
+    return tuple(
+        ColumnSpec[TableRow](
+            header,
+            partial(_text, column=column),  # as in the CSV and the published table
+            raw=partial(_value, column=column),
+            right=column > 0,
+            tip=f"Arrests in district {header}" if column >= 2 else "",
+            strong=lambda r: r.is_total,
+        )
+        for column, header in enumerate(table.header)
+    )
+
+
+class DisposalTableModel(RowsModel):
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
+        super().__init__((), parent)
         self.table: DisposalTable | None = None
-        self._records: list[list[str | int]] = []
-        self._bold = QFont()
-        self._bold.setBold(True)
 
     def set_table(self, table: DisposalTable | None) -> None:
         self.beginResetModel()
         self.table = table
-        self._records = table.records() if table is not None else []
+        self.columns = table_columns(table) if table is not None else ()
+        self._rows = list(table.rows) if table is not None else []
         self.endResetModel()
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._records)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        if parent.isValid() or self.table is None:
-            return 0
-        return len(self.table.header)
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or self.table is None:
-            return None
-        value = self._records[index.row()][index.column()]
-        row = self.table.rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return str(value)  # as in the CSV and the published table
-        if role == SORT_ROLE:
-            return value
-        if role == ROW_ROLE:
-            return row
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _LEFT if index.column() == 0 else _RIGHT
-        if role == Qt.ItemDataRole.FontRole and row.is_total:
-            return self._bold
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or self.table is None:
-            return None
-        if not 0 <= section < len(self.table.header):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.table.header[section]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _LEFT if section == 0 else _RIGHT
-        if role == Qt.ItemDataRole.ToolTipRole and section >= 2:
-            return f"Arrests in district {self.table.header[section]}"
-        return None
 
     def as_tsv(self) -> str:
         return "" if self.table is None else table_tsv(self.table)

@@ -15,9 +15,9 @@ from PySide6.QtGui import QFont
 from mshtdesk.domain.dates import uk
 from mshtdesk.services.register import ArrestDetail, EventRow, OffenceRow
 from ui import palette
-
-ROW_ROLE = Qt.ItemDataRole.UserRole  # OffenceRow or EventRow
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+from ui.models.columns import ROW_ROLE as ROW_ROLE  # OffenceRow or EventRow
+from ui.models.columns import SORT_ROLE as SORT_ROLE
+from ui.models.columns import ColumnSpec, cell_data, header_data
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 _TOP = 0  # internalId of an offence row; an event row stores its offence's row + 1
@@ -35,6 +35,12 @@ HEADERS = ("Date", "Disposal", "Note or reason", "Source", "Status")
 SOURCES = {"manual": "Entered", "import": "Import", "demo": "Demo data"}
 
 
+def _note_text(e: EventRow) -> str:
+    if e.reason and e.note:
+        return f"{e.reason} ({e.note})"
+    return e.reason or e.note
+
+
 class HistoryModel(QAbstractItemModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -42,10 +48,37 @@ class HistoryModel(QAbstractItemModel):
         self._status: dict[int, str] = {}
         self._bold = QFont()
         self._bold.setBold(True)
-        self._struck = QFont()
-        self._struck.setStrikeOut(True)
-        self._italic = QFont()
-        self._italic.setItalic(True)
+        #: an event row's columns (an offence row spans the view and is drawn in ``_offence_data``):
+        #: corrected or withdrawn events in grey, their date and disposal struck through; withdrawals
+        #: in grey italics
+        self.columns: tuple[ColumnSpec[EventRow], ...] = (
+            self._event_column(
+                HEADERS[0], lambda e: uk(e.event_date), raw=lambda e: e.event_date, struck=True
+            ),
+            self._event_column(
+                HEADERS[1],
+                lambda e: f"Withdraws {e.disposal_label}" if e.is_void else e.disposal_label,
+                struck=True,
+            ),
+            self._event_column(HEADERS[2], _note_text),
+            self._event_column(HEADERS[3], lambda e: SOURCES.get(e.source, e.source.capitalize())),
+            self._event_column(HEADERS[4], self.status_of),
+        )
+
+    @staticmethod
+    def _event_column(
+        header: str, text: Any, *, raw: Any = None, struck: bool = False
+    ) -> ColumnSpec[EventRow]:
+        return ColumnSpec(
+            header,
+            text,
+            raw=raw,
+            cell_tip=lambda e: f"Recorded {e.recorded_at_utc}",
+            struck=(lambda e: e.superseded) if struck else None,
+            muted=lambda e: e.is_void,
+            ink=lambda e: palette.MUTED if e.superseded else None,
+            header_aligned=False,
+        )
 
     def set_detail(self, detail: ArrestDetail | None) -> None:
         self.beginResetModel()
@@ -146,45 +179,14 @@ class HistoryModel(QAbstractItemModel):
         return None
 
     def _event_data(self, e: EventRow, col: HistoryColumn, role: int) -> Any:
-        status = self._status.get(e.id, "")
-        if role == ROW_ROLE:
-            return e
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._event_text(e, col, status)
-        if role == SORT_ROLE:
-            return e.event_date if col == HistoryColumn.DATE else self._event_text(e, col, status)
-        if role == Qt.ItemDataRole.ForegroundRole and (e.superseded or e.is_void):
-            return palette.MUTED
-        if role == Qt.ItemDataRole.FontRole:
-            if e.superseded and col in (HistoryColumn.DATE, HistoryColumn.DISPOSAL):
-                return self._struck
-            if e.is_void:
-                return self._italic
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return f"Recorded {e.recorded_at_utc}"
-        return None
-
-    @staticmethod
-    def _event_text(e: EventRow, col: HistoryColumn, status: str) -> str:
-        if col == HistoryColumn.DATE:
-            return uk(e.event_date)
-        if col == HistoryColumn.DISPOSAL:
-            return f"Withdraws {e.disposal_label}" if e.is_void else e.disposal_label
-        if col == HistoryColumn.NOTE:
-            if e.reason and e.note:
-                return f"{e.reason} ({e.note})"
-            return e.reason or e.note
-        if col == HistoryColumn.SOURCE:
-            return SOURCES.get(e.source, e.source.capitalize())
-        return status
+        return cell_data(self.columns[col], e, role)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(HEADERS):
-            return HEADERS[section]
-        return None
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(HEADERS):
+            return None
+        return header_data(self.columns[section], role)
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         if not index.isValid():

@@ -10,17 +10,14 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-
 from mshtdesk.domain.clocks import LONDON
 from mshtdesk.domain.dates import uk
 from mshtdesk.services.pathway import TimelineEntry, TimelineKind
 from ui import palette
-
-ROW_ROLE = Qt.ItemDataRole.UserRole  # the row's TimelineEntry
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-
-AnyIndex = QModelIndex | QPersistentModelIndex
+from ui.models.columns import ROW_ROLE as ROW_ROLE  # the row's TimelineEntry
+from ui.models.columns import SORT_ROLE as SORT_ROLE
+from ui.models.columns import ColumnSpec, headers
+from ui.models.paged_model import RowsModel
 
 
 class TimelineColumn(IntEnum):
@@ -30,12 +27,6 @@ class TimelineColumn(IntEnum):
     DETAIL = 3
 
 
-HEADERS = {
-    TimelineColumn.WHEN: "When",
-    TimelineColumn.KIND: "Type",
-    TimelineColumn.TITLE: "What",
-    TimelineColumn.DETAIL: "Detail",
-}
 KIND_LABELS = {
     TimelineKind.LINK: "Arrest / operation",
     TimelineKind.STAY: "Haven House",
@@ -65,60 +56,31 @@ def when_text(entry: TimelineEntry) -> str:
     return uk(entry.day)
 
 
-class TimelineModel(QAbstractTableModel):
+def kind_text(entry: TimelineEntry) -> str:
+    return KIND_LABELS.get(entry.kind, str(entry.kind))
+
+
+COLUMNS: tuple[ColumnSpec[TimelineEntry], ...] = (
+    ColumnSpec("When", when_text, raw=lambda e: e.at, header_aligned=False),
+    ColumnSpec("Type", kind_text, ink=lambda e: KIND_COLOURS.get(e.kind), header_aligned=False),
+    ColumnSpec("What", lambda e: e.title, cell_tip=lambda e: e.title, header_aligned=False),
+    ColumnSpec("Detail", lambda e: e.detail, cell_tip=lambda e: e.detail, header_aligned=False),
+)
+HEADERS = headers(COLUMNS)
+
+
+class TimelineModel(RowsModel):
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[TimelineEntry] = []
+        super().__init__(COLUMNS, parent)
 
     def set_entries(self, entries: list[TimelineEntry]) -> None:
-        self.beginResetModel()
-        self._rows = list(entries)
-        self.endResetModel()
+        self.set_rows(entries)
 
     def entry_at(self, row: int) -> TimelineEntry:
-        return self._rows[row]
+        return self._rows[row]  # type: ignore[no-any-return]
 
     def entries(self) -> list[TimelineEntry]:
         return list(self._rows)
 
     def row_of(self, kind: TimelineKind, record_id: int) -> int:
         return next((i for i, e in enumerate(self._rows) if e.kind == kind and e.record_id == record_id), -1)
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(TimelineColumn)
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.parent().isValid():
-            return None
-        e = self._rows[index.row()]
-        col = TimelineColumn(index.column())
-        if role == Qt.ItemDataRole.DisplayRole:
-            if col == TimelineColumn.WHEN:
-                return when_text(e)
-            if col == TimelineColumn.KIND:
-                return KIND_LABELS.get(e.kind, str(e.kind))
-            if col == TimelineColumn.TITLE:
-                return e.title
-            return e.detail
-        if role == ROW_ROLE:
-            return e
-        if role == SORT_ROLE:
-            return e.at if col == TimelineColumn.WHEN else self.data(index)
-        if role == Qt.ItemDataRole.ForegroundRole and col == TimelineColumn.KIND:
-            return KIND_COLOURS.get(e.kind)
-        if role == Qt.ItemDataRole.ToolTipRole and col in (TimelineColumn.TITLE, TimelineColumn.DETAIL):
-            text = e.detail if col == TimelineColumn.DETAIL else e.title
-            return text or None
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(TimelineColumn):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[TimelineColumn(section)]
-        return None

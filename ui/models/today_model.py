@@ -20,9 +20,9 @@ from mshtdesk.domain.dates import uk
 from mshtdesk.domain.due import due_words
 from mshtdesk.services.today import TodayItem, TodayKind
 from ui import palette
-
-ROW_ROLE = Qt.ItemDataRole.UserRole  # an item row's TodayItem (None on a group row)
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+from ui.models.columns import ROW_ROLE as ROW_ROLE  # an item row's TodayItem (None on a group row)
+from ui.models.columns import SORT_ROLE as SORT_ROLE
+from ui.models.columns import ColumnSpec, cell_data, header_data
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 _GROUP = 0xFFFF_FFFF  # internal id of a group row; an item's internal id is its group's number
@@ -76,6 +76,21 @@ class TodayModel(QAbstractItemModel):
         self._now: datetime | None = None
         self._bold = QFont()
         self._bold.setBold(True)
+        overdue: dict[str, Any] = {"alert": lambda i: i.overdue, "header_aligned": False}
+        #: an item row's columns (a group row spans the view and is drawn below, in ``data``)
+        self.columns: tuple[ColumnSpec[TodayItem], ...] = (
+            ColumnSpec(HEADERS[TodayColumn.DUE], self.due_text, raw=lambda i: i.due, **overdue),
+            ColumnSpec(
+                HEADERS[TodayColumn.PERSON],
+                lambda i: i.person,
+                cell_tip=lambda i: "Enter opens this person's pathway" if i.person_id is not None else "",
+                header_aligned=False,
+            ),
+            ColumnSpec(HEADERS[TodayColumn.WHAT], lambda i: i.kind.label, **overdue),
+            ColumnSpec(
+                HEADERS[TodayColumn.DETAIL], lambda i: i.text, cell_tip=lambda i: i.text, header_aligned=False
+            ),
+        )
 
     def set_items(self, items: list[TodayItem], today: date, now: datetime) -> None:
         self.beginResetModel()
@@ -143,31 +158,7 @@ class TodayModel(QAbstractItemModel):
                 return int(section.group)
             return None
         item = self._sections[index.internalId()].items[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(item, col)
-        if role == ROW_ROLE:
-            return item
-        if role == SORT_ROLE:
-            return item.due if col == TodayColumn.DUE else self._display(item, col)
-        if item.overdue and col in (TodayColumn.DUE, TodayColumn.WHAT):
-            if role == Qt.ItemDataRole.ForegroundRole:
-                return palette.ALERT
-            if role == Qt.ItemDataRole.FontRole:
-                return self._bold
-        if role == Qt.ItemDataRole.ToolTipRole and col == TodayColumn.DETAIL and item.text:
-            return item.text
-        if role == Qt.ItemDataRole.ToolTipRole and col == TodayColumn.PERSON:
-            return "Enter opens this person's pathway" if item.person_id is not None else None
-        return None
-
-    def _display(self, item: TodayItem, col: TodayColumn) -> str:
-        if col == TodayColumn.DUE:
-            return self.due_text(item)
-        if col == TodayColumn.PERSON:
-            return item.person
-        if col == TodayColumn.WHAT:
-            return item.kind.label
-        return item.text
+        return cell_data(self.columns[col], item, role)
 
     def due_text(self, item: TodayItem) -> str:
         if item.kind == TodayKind.IN_HAVEN_HOUSE:
@@ -184,9 +175,7 @@ class TodayModel(QAbstractItemModel):
     ) -> Any:
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(TodayColumn):
             return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[TodayColumn(section)]
-        return None
+        return header_data(self.columns[section], role)
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         if not index.isValid():

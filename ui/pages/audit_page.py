@@ -3,7 +3,8 @@
 Searching is itself a consultation of the log, recorded by the service, so the page searches only when
 asked (Search, Enter, or "Show recent events"), never on every keystroke. "Verify chain" recomputes the
 hash chain on the worker. Export CSV is a disclosure: it asks for a reason first, and warns that the file
-is not encrypted (it holds user and workstation names).
+is not encrypted (it holds user and workstation names). Every read runs on the worker (``ctx.tasks``):
+the search, the chain check and the export; the last results stay on screen until the next arrive.
 """
 
 from __future__ import annotations

@@ -3,7 +3,9 @@
 Laid out exactly like its CSV (and the force's published table): disposal types in rank order, the row
 total, one column per district, "Total arrests" last and bold, the caption above and footnotes below.
 Showing it on screen is not a disclosure; Copy and Export CSV are: they ask for a reason, which the
-service records in the audit log with the table it hands over (read again for the purpose).
+service records in the audit log with the table it hands over (read again for the purpose). Nothing is
+read on the GUI thread: the table on screen stays until the worker's new one arrives (a late answer to
+an older request is dropped).
 """
 
 from __future__ import annotations

@@ -4,7 +4,9 @@ Choose the report, a period (last half-year, last financial year, or custom) and
 PDF is built on the worker and previewed here (QtPdf). Previewing is not a disclosure. Save, Print and
 Export JSON are: each asks why, and the service records the run (its SHA-256 too) before the bytes
 leave. The history lists every past run; "Regenerate" loads its parameters and builds it again, then
-says whether the figures are identical to the original.
+says whether the figures are identical to the original. The history is read on the worker too, and
+the list on screen stays until it arrives; the one call on the GUI thread, ``may_run``, checks the
+role's permissions in memory and reads nothing.
 """
 
 from __future__ import annotations
@@ -14,12 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QBuffer,
     QByteArray,
     QIODevice,
-    QModelIndex,
-    QPersistentModelIndex,
     Qt,
 )
 from PySide6.QtGui import QKeySequence, QPainter, QShortcut
@@ -44,7 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from mshtdesk.domain.changes import Data
-from mshtdesk.domain.dates import last_complete_financial_year, uk
+from mshtdesk.domain.dates import last_complete_financial_year
 from mshtdesk.errors import MshtError, ValidationError
 from mshtdesk.services.com_report import (
     OutputFormat,
@@ -57,6 +56,7 @@ from mshtdesk.services.com_report import (
 from ui import error_report
 from ui.context import AppContext
 from ui.dialogs.reason_dialog import ReasonDialog
+from ui.models.report_runs_model import RunsModel as RunsModel  # the tests build one alone
 from ui.pages.base import Page
 from ui.widgets.dates import DateEdit
 from ui.widgets.field_error import FieldError
@@ -65,7 +65,6 @@ from ui.widgets.tab_order import set_tab_order
 
 EXPORT_DIR_KEY = "export/last_dir"
 PRESET_HALF, PRESET_YEAR, PRESET_CUSTOM = range(3)
-_ROOT = QModelIndex()
 
 
 def last_half_year(today: date) -> tuple[date, date]:
@@ -75,58 +74,6 @@ def last_half_year(today: date) -> tuple[date, date]:
     if today.month >= 4:
         return date(today.year - 1, 10, 1), date(today.year, 3, 31)
     return date(today.year - 1, 4, 1), date(today.year - 1, 9, 30)
-
-
-class RunsModel(QAbstractTableModel):
-    """Past runs, newest first: one row per ReportRun (``Qt.UserRole`` gives the run)."""
-
-    COLUMNS = ("Produced", "Report", "Period", "As at", "Version", "Format", "By", "Reason")
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.runs: list[ReportRun] = []
-
-    def set_runs(self, runs: list[ReportRun]) -> None:
-        self.beginResetModel()
-        self.runs = list(runs)
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.runs)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
-        return None
-
-    def data(
-        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if not index.isValid():
-            return None
-        run = self.runs[index.row()]
-        if role == Qt.ItemDataRole.UserRole:
-            return run
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return f"SHA-256 {run.sha256}\n{run.file_name}"
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        local = run.created_at.astimezone()
-        return (
-            local.strftime("%d/%m/%Y %H:%M"),
-            run.kind.label,
-            f"{uk(run.date_from)} to {uk(run.date_to)}",
-            uk(run.as_at),
-            "Public" if run.public else "Internal",
-            run.output_format.upper(),
-            run.username,
-            run.reason,
-        )[index.column()]
 
 
 class ReportsPage(Page):

@@ -29,6 +29,7 @@ from sqlalchemy import (
 
 from mshtdesk.domain.nrm import AgeAtReferral, DecisionKind, Outcome, ReferralStatus, Route
 from mshtdesk.store.queries.filters import contains_text
+from mshtdesk.store.queries.imports import chunks
 from mshtdesk.store.queries.scope import PersonScope, person_in_scope
 from mshtdesk.store.tables import DISTRICT, NRM_DECISION, NRM_REFERRAL, PERSON, USER
 
@@ -465,3 +466,30 @@ def decision_target(conn: Connection, decision_id: int) -> DecisionTarget | None
         select(dt.c.referral_id, dt.c.kind, dt.c.outcome, dt.c.decided_on).where(dt.c.id == decision_id)
     ).one_or_none()
     return None if row is None else DecisionTarget._make(row)
+
+
+class ReferralAge(NamedTuple):
+    """What the age rule looks at on a stored referral."""
+
+    person_id: int
+    referral_ref: str
+    route: str
+    age_at_referral: str
+    age_at_exploitation: str
+    submitted_date: date
+
+
+def referral_ages(conn: Connection, person_ids: Sequence[int]) -> list[ReferralAge]:
+    """Those people's referrals, in order of submission, for checking a date of birth against them."""
+    out: list[ReferralAge] = []
+    stmt = select(
+        NRM_REFERRAL.c.person_id,
+        NRM_REFERRAL.c.referral_ref,
+        NRM_REFERRAL.c.route,
+        NRM_REFERRAL.c.age_at_referral,
+        NRM_REFERRAL.c.age_at_exploitation,
+        NRM_REFERRAL.c.submitted_date,
+    ).order_by(NRM_REFERRAL.c.submitted_date, NRM_REFERRAL.c.id)
+    for chunk in chunks(person_ids):
+        out += [ReferralAge._make(r) for r in conn.execute(stmt.where(NRM_REFERRAL.c.person_id.in_(chunk)))]
+    return out

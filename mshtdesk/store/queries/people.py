@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Select, func, insert, select, update
+from sqlalchemy import Connection, Select, and_, func, insert, select, union_all, update
 
 from mshtdesk.store.queries.filters import contains_text
 from mshtdesk.store.queries.scope import PersonScope, person_in_scope
@@ -44,6 +44,7 @@ class NameKept(NamedTuple):
     aliases: str
     contact_details: str
     date_of_birth: date | None
+    estimated_age: int | None
 
 
 def _filtered(stmt: Select[Any], scope: PersonScope, text: str, vlo: str | None) -> Select[Any]:
@@ -118,6 +119,7 @@ def name_kept(conn: Connection, person_id: int) -> NameKept | None:
             PERSON.c.aliases,
             PERSON.c.contact_details,
             PERSON.c.date_of_birth,
+            PERSON.c.estimated_age,
         ).where(PERSON.c.id == person_id)
     ).one_or_none()
     return None if row is None else NameKept._make(row)
@@ -166,3 +168,54 @@ def add_support(conn: Connection, person_id: int, user_id: int) -> None:
 
 def insert_link(conn: Connection, values: dict[str, Any]) -> int:
     return int(conn.execute(insert(PERSON_LINK).returning(PERSON_LINK.c.id), values).scalar_one())
+
+
+class PersonBrief(NamedTuple):
+    """One side of a possible duplicate: what is shown (ref and names) and what is only compared."""
+
+    id: int
+    person_ref: str
+    surname: str
+    forenames: str
+    nationality: str
+    gender: str
+
+
+class DuplicateCandidate(NamedTuple):
+    first: PersonBrief  # the older record (lower id)
+    second: PersonBrief
+    basis: str  # "date_of_birth" or "estimated_age": what the two share
+
+
+def duplicate_candidates(conn: Connection, scope: PersonScope) -> list[DuplicateCandidate]:
+    """Pairs of named people in ``scope`` sharing a date of birth, or with none and the same estimated
+    age: the blocking step of duplicate finding, in one statement. The names are compared by the caller
+    (``domain.names``); anonymous people (no surname or forenames, as a Duty to Notify) never pair."""
+    a, b = PERSON.alias("a"), PERSON.alias("b")
+    cols = ("id", "person_ref", "surname", "forenames", "nationality", "gender")
+    named = [func.trim(t.c.surname + t.c.forenames) != "" for t in (a, b)]
+    scoped = [c for c in (person_in_scope(scope, a.c.id), person_in_scope(scope, b.c.id)) if c is not None]
+
+    def pairs(on: Any) -> Select[Any]:
+        return (
+            select(
+                *(a.c[c].label(f"a_{c}") for c in cols),
+                *(b.c[c].label(f"b_{c}") for c in cols),
+                a.c.date_of_birth.is_not(None).label("dated"),
+            )
+            .select_from(a.join(b, and_(on, a.c.id < b.c.id)))
+            .where(*named, *scoped)
+        )
+
+    same_birth = pairs(a.c.date_of_birth == b.c.date_of_birth)
+    same_estimate = pairs(
+        and_(a.c.date_of_birth.is_(None), b.c.date_of_birth.is_(None), a.c.estimated_age == b.c.estimated_age)
+    )
+    return [
+        DuplicateCandidate(
+            PersonBrief(**{c: row._mapping[f"a_{c}"] for c in cols}),
+            PersonBrief(**{c: row._mapping[f"b_{c}"] for c in cols}),
+            "date_of_birth" if row.dated else "estimated_age",
+        )
+        for row in conn.execute(union_all(same_birth, same_estimate))
+    ]
