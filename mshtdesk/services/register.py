@@ -396,6 +396,7 @@ class RegisterService:
         with self._db.engine.begin() as conn:
             district_id = self._check_arrest(conn, data, arrest_id)
             before = q.arrest_fields(conn, arrest_id)
+            self._check_corrected(conn, arrest_id, before, data.arrest_date, district_id)
             saved = q.update_arrest(
                 conn,
                 arrest_id,
@@ -432,6 +433,29 @@ class RegisterService:
             changed = [n for n, old, new in zip(names, before or (), after, strict=False) if old != new]
             record(conn, self._actor, AuditAction.ALTER, Entity.ARREST, arrest_id, fields=changed)
         return version + 1
+
+    def _check_corrected(
+        self,
+        conn: Connection,
+        arrest_id: int,
+        before: q.ArrestFields | None,
+        arrest_date: date | None,
+        district_id: int,
+    ) -> None:
+        """A withdrawn arrest is not edited; a district or date already corrected changes only by a
+        further correction (an edit of the first value would not show in any table)."""
+        if before is None:
+            return
+        kinds = {c.kind for c in arrest_corrections(conn, arrest_id)}
+        if Kind.WITHDRAW.value in kinds:
+            raise ConflictError("This arrest is withdrawn; its details can no longer be changed.")
+        problems = {}
+        if Kind.DISTRICT.value in kinds and district_id != before.district_id:
+            problems["district"] = "The district was corrected: use Correct arrest\u2026 to change it again."
+        if Kind.DATE.value in kinds and arrest_date != before.arrest_date:
+            problems["arrest_date"] = "The date was corrected: use Correct arrest\u2026 to change it again."
+        if problems:
+            raise ValidationError(problems)
 
     def _insert_offence(self, conn: Connection, arrest_id: int, offence_ref: str, text: str) -> int:
         ref, text = offence_ref.strip(), text.strip()

@@ -167,3 +167,16 @@ def test_the_arrest_detail_agrees_with_the_tables_after_an_offence_is_withdrawn(
     assert (
         detail.offences[0].withdrawn.startswith("Offence withdrawn by ") and not detail.offences[1].withdrawn
     )
+
+
+def test_the_form_cannot_edit_a_withdrawn_arrest_or_undo_a_correction(backend: Backend) -> None:
+    aid = arrest(backend, "A1")
+    backend.corrections.correct_arrest(aid, district="LD", reason="Arrested in Leeds")
+    version = backend.register.get(aid).version
+    with pytest.raises(ValidationError) as info:
+        backend.register.update_arrest(aid, version, ArrestInput("A1", date(2022, 3, 1), "WD"))
+    assert set(info.value.fields) == {"district"}
+    version = backend.register.update_arrest(aid, version, ArrestInput("A1", date(2022, 3, 1), "BD", "N9"))
+    backend.corrections.withdraw_arrest(aid, "Duplicate")
+    with pytest.raises(ConflictError, match="withdrawn"):
+        backend.register.update_arrest(aid, version, ArrestInput("A1", date(2022, 3, 1), "BD", "N8"))

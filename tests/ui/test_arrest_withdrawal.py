@@ -58,6 +58,7 @@ def test_withdraw_from_the_dialog_strikes_the_row_through(
     wait_idle()
     assert is_closed(withdraw)
     assert not dialog.withdraw_arrest_button.isEnabled() and not dialog.correct_arrest_button.isEnabled()
+    assert not dialog.ok_button.isEnabled()
     assert "Arrest withdrawn by" in dialog.withdrawn_note.text()
     dialog.grab().save(str(SHOTS / "arrest_dialog_withdrawn.png"))
     dialog.close()

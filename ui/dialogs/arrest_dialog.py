@@ -625,6 +625,8 @@ class ArrestDialog(FormDialog):
         standing = loaded and not (self.detail and self.detail.withdrawn)
         self.withdraw_arrest_button.setEnabled(standing)
         self.correct_arrest_button.setEnabled(standing)
+        if loaded and not standing:
+            self.ok_button.setEnabled(False)  # a withdrawn arrest's details are no longer edited
 
     def withdraw_arrest(self) -> WithdrawArrestDialog | None:
         if self.detail is None or not self.may_update or self.detail.withdrawn:
