@@ -14,7 +14,7 @@ import os
 import sys
 import time
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
 from mshtdesk import __version__
@@ -47,6 +47,17 @@ def _date(text: str) -> date:
         return parse_date(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _timestamp(text: str) -> datetime:
+    """An ISO 8601 moment (``2026-12-03T16:05``, ``...Z`` or ``...+01:00``); without an offset, UTC."""
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a moment: write it as YYYY-MM-DDTHH:MM (UTC) or add an offset such as +01:00"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _count(text: str) -> int:
@@ -141,6 +152,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", choices=["table", "csv", "pdf"], default="table", help="pdf: one A4 page (needs -o)"
     )
     d.add_argument("--public", action="store_true", help="mark the PDF OFFICIAL, not OFFICIAL-SENSITIVE")
+    d.add_argument(
+        "--recorded-at",
+        dest="recorded_at",
+        type=_timestamp,
+        default=None,
+        metavar="TIMESTAMP",
+        help="the arrests as recorded at this moment (UTC unless an offset is given): corrections "
+        "recorded later are left out (table and csv formats)",
+    )
     d.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     d.add_argument("--force", action="store_true", help="replace FILE if it exists")
     c = what.add_parser(
@@ -158,6 +178,25 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--format", choices=["pdf", "json"], default="pdf")
     c.add_argument("-o", "--output", metavar="FILE", required=True, help="the file to write")
     c.add_argument("--force", action="store_true", help="replace FILE if it exists")
+
+    p = sub.add_parser("arrests", parents=[common], help="withdraw or correct an arrest (HTT officers)")
+    what = p.add_subparsers(dest="what", metavar="WHAT", required=True)
+    a = what.add_parser(
+        "withdraw",
+        parents=[common],
+        help="withdraw an arrest entered in error or a duplicate: it leaves every table from now on",
+    )
+    a.add_argument("ref", metavar="REF", help="the custody reference")
+    a.add_argument("--reason", metavar="TEXT", required=True, help="why; kept with the withdrawal")
+    a = what.add_parser(
+        "correct",
+        parents=[common],
+        help="correct an arrest's district or date (the old value stays on record)",
+    )
+    a.add_argument("ref", metavar="REF", help="the custody reference")
+    a.add_argument("--district", metavar="CODE", default=None, help="the corrected district (code or name)")
+    a.add_argument("--date", dest="arrest_date", type=_date, default=None, metavar="YYYY-MM-DD")
+    a.add_argument("--reason", metavar="TEXT", required=True, help="why; kept with the correction")
 
     p = sub.add_parser(
         "demo",
@@ -424,6 +463,7 @@ def _dispatch(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         "people": _people,
         "backup": _backup,
         "calendar": _calendar,
+        "arrests": _arrests,
     }
     handler = handlers.get(ns.command)
     if handler is None:
@@ -490,13 +530,17 @@ def _report(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from mshtdesk.reports.tables import to_csv, to_text
 
     if ns.what == "com" or ns.format == "pdf":
+        if getattr(ns, "recorded_at", None) is not None:
+            raise UsageError("--recorded-at works with --format table or csv for now; nothing was written.")
         return _printed_report(ns, out, err)
     _check_output(ns)
     reason = _reason(ns)
     backend = _login(ns)
     try:
         _check_output(ns, backend)
-        table = backend.export_disposal_table(ns.date_from, ns.date_to, ns.as_at, reason)
+        table = backend.export_disposal_table(
+            ns.date_from, ns.date_to, ns.as_at, reason, getattr(ns, "recorded_at", None)
+        )
     finally:
         backend.close()
     _write(ns, to_csv(table) if ns.format == "csv" else to_text(table), out, f"{table.total_arrests} arrests")
@@ -820,6 +864,35 @@ def _calendar(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             print(f"{uk(ns.day)} follows the England & Wales calendar again.", file=out)
     finally:
         backend.close()
+    return EXIT_OK
+
+
+def _arrests(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Withdraw or correct one arrest, named by its custody reference."""
+    from mshtdesk.domain.dates import uk
+    from mshtdesk.domain.text import printable
+    from mshtdesk.errors import NotFoundError
+
+    if ns.what == "correct" and ns.district is None and ns.arrest_date is None:
+        raise UsageError("Give --district CODE or --date YYYY-MM-DD (or both); nothing was changed.")
+    backend = _login(ns)
+    try:
+        arrest_id = backend.register.find_id(ns.ref)
+        if arrest_id is None:
+            raise NotFoundError(f"No arrest with custody reference {ns.ref} is in the register.")
+        if ns.what == "withdraw":
+            backend.corrections.withdraw_arrest(arrest_id, ns.reason)
+            done = f"Arrest {ns.ref} withdrawn: it leaves every table from now on, and stays on record."
+        else:
+            backend.corrections.correct_arrest(
+                arrest_id, district=ns.district, arrest_date=ns.arrest_date, reason=ns.reason
+            )
+            parts = [f"district {ns.district}"] if ns.district else []
+            parts += [f"date {uk(ns.arrest_date)}"] if ns.arrest_date else []
+            done = f"Arrest {ns.ref} corrected ({' and '.join(parts)}); the old value stays on record."
+    finally:
+        backend.close()
+    print(printable(done), file=out)
     return EXIT_OK
 
 

@@ -213,6 +213,29 @@ def _render_all(out: Path, work: Path) -> int:
             close(dialog)
         close(d)
 
+        # A duplicate arrest withdrawn: the dialog's reason, then struck through in the register.
+        duplicate = reg.create_arrest(
+            ArrestInput("WY/24/990002", date(today.year - 1, 6, 3), "LD", "N1009999", "Op Kestrel"),
+            [("O1", "Modern Slavery Act 2015 s.2")],
+        )
+        d = ArrestDialog(ctx, duplicate, w)
+        settle()
+        withdraw = d.withdraw_arrest()
+        assert withdraw is not None
+        withdraw.reason.setPlainText("Duplicate of WY/24/990001: the same custody record keyed twice")
+        shot(withdraw, "12b-withdraw-arrest")
+        withdraw.submit()
+        settle()
+        d.reload()  # a dialog never shown ignores change notices: read it again for the picture
+        settle()
+        shot(d, "12c-arrest-withdrawn")
+        close(d)
+        page.search.setText("WY/24/99000")
+        page.apply_filters()
+        settle()
+        shot(w, "12d-register-withdrawn", SIZE)
+        page.clear_filters()
+
         # Import dialog: success and rejection.
         imp = ImportDialog(ctx, w)
         shot(imp, "13-import-empty")

@@ -24,6 +24,7 @@ GOOD_LINE_HEX = "#7fbf8e"
 QUIET_HEX = "#4a4a4a"  # secondary text beside ordinary text: an empty-state message, "the same in both"
 WARNING_HEX = "#8a5300"  # dark amber: asks the user to confirm; readable, and not the red of a refusal
 
+
 MUTED = QColor(MUTED_HEX)
 ALERT = QColor(ALERT_HEX)
 

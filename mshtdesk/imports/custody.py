@@ -69,6 +69,8 @@ class ImportSummary(SummaryText):
     arrests_in_file: int
     batch_id: int | None  # None for a dry run or a file that added nothing
     dry_run: bool = False
+    withdrawn_rows: int = 0  # rows of arrests withdrawn in the register: not imported
+    withdrawn_arrests: int = 0
 
     @property
     def changed(self) -> bool:
@@ -80,6 +82,20 @@ class ImportSummary(SummaryText):
             f"new disposal events from {self.rows_read} rows ({self.events_already_present} events are "
             "already recorded)"
         )
+
+    def note(self) -> str:
+        if not self.withdrawn_rows:
+            return ""
+        rows = "row belongs" if self.withdrawn_rows == 1 else "rows belong"
+        arrests = "arrest" if self.withdrawn_arrests == 1 else "arrests"
+        return (
+            f" {self.withdrawn_rows} {rows} to {self.withdrawn_arrests} {arrests} withdrawn in the register: "
+            "not imported, and they stay withdrawn."
+        )
+
+    def describe(self) -> str:
+        text = super().describe()
+        return text + self.note() if not self.changed else text
 
 
 @dataclass
@@ -127,6 +143,7 @@ class CustodyImport(ImportFormat[ImportSummary]):
         self._dates: dict[str, date | str] = {}
         self._disposals: dict[str, str | None] = {}
         self._arrest_rows: dict[tuple[str, str, str, str], _Arrest] = {}
+        self._rows_of: dict[str, int] = {}  # rows per arrest reference, for those found withdrawn
 
     def prepare(self, db: Database) -> None:
         """A district is named by its code or its name, in any case."""
@@ -143,7 +160,10 @@ class CustodyImport(ImportFormat[ImportSummary]):
         add_event = parsed.events.setdefault
         disposals = self._disposals.get
         dates = self._dates.get
+        rows_of = self._rows_of
+        count_of = rows_of.get
         for line, values in rows:
+            rows_of[values[0]] = count_of(values[0], 0) + 1
             # Fast path: an arrest already checked in this exact form, a plain offence and a disposal
             # already seen valid. Anything else (first sight, errors, no disposal) takes the full check.
             ref, date_text, district_text, detainee, off_ref, off_text, disposal_text, day_text = values
@@ -303,18 +323,27 @@ class CustodyImport(ImportFormat[ImportSummary]):
         refs = list(parsed.arrests)
         tick = Ticker(len(refs) + len(parsed.offences) + len(parsed.events), batch.progress, batch.cancel)
 
-        # What is stored already, for the arrests this file names.
+        # What is stored already, for the arrests this file names. A withdrawn arrest stays withdrawn:
+        # its rows are counted and left out (custody exports are cumulative, so it comes back each time).
         stored_arrest = q.stored_arrests(conn, refs)
+        gone = {ref for ref, stored in stored_arrest.items() if stored.withdrawn}
+        withdrawn_rows = sum(self._rows_of.get(ref, 0) for ref in gone)
+        if gone:
+            refs = [r for r in refs if r not in gone]
+            stored_arrest = {r: v for r, v in stored_arrest.items() if r not in gone}
+            parsed.offences = {k: v for k, v in parsed.offences.items() if k[0] not in gone}
+            parsed.events = {k: v for k, v in parsed.events.items() if k[0] not in gone}
         codes = self.district_codes
         for ref, stored in stored_arrest.items():
             a = parsed.arrests[ref]
-            if a.arrest_date != stored.arrest_date:
+            # A corrected arrest matches the export either as first recorded or as corrected.
+            if a.arrest_date not in (stored.arrest_date, stored.corrected_date):
                 self.error(
                     a.line,
                     "arrest_date",
                     f"{uk(a.arrest_date)} contradicts the stored arrest date {uk(stored.arrest_date)}",
                 )
-            if a.district_id != stored.district_id:
+            if a.district_id not in (stored.district_id, stored.corrected_district_id):
                 self.error(
                     a.line,
                     "district",
@@ -346,7 +375,9 @@ class CustodyImport(ImportFormat[ImportSummary]):
                 )
         stored_events = q.stored_events(conn, list(stored_offence.values()))
         if self.errors:
-            return ImportSummary(batch.file_name, self.rows, 0, 0, 0, 0, len(refs), None, batch.dry_run)
+            return ImportSummary(
+                batch.file_name, self.rows, 0, 0, 0, 0, len(refs) + len(gone), None, batch.dry_run
+            )
 
         # Write what is new.
         new_refs = [r for r in refs if r not in stored_arrest]
@@ -434,9 +465,11 @@ class CustodyImport(ImportFormat[ImportSummary]):
             len(new_offences),
             len(new_events),
             present,
-            len(refs),
+            len(refs) + len(gone),
             None if batch.dry_run else batch_id,
             batch.dry_run,
+            withdrawn_rows,
+            len(gone),
         )
 
 

@@ -6,7 +6,7 @@ writes, and records what it did in the audit log in the same transaction.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlalchemy import Connection
@@ -25,6 +25,7 @@ from mshtdesk.services.calendar import CalendarService
 from mshtdesk.services.changes import writes
 from mshtdesk.services.com_report import ReportService
 from mshtdesk.services.contacts import ContactService
+from mshtdesk.services.corrections import CorrectionService
 from mshtdesk.services.disposal_report import disposal_table
 from mshtdesk.services.exports import ExportFiles
 from mshtdesk.services.haven import HavenService
@@ -45,6 +46,7 @@ class Backend:
         self.db = db
         self.actor = actor
         self.register = RegisterService(db, actor)
+        self.corrections = CorrectionService(db, actor)
         self.reference = ReferenceService(db, actor)
         self.audit = AuditService(db, actor)
         self.users = UserService(db, actor)
@@ -93,9 +95,15 @@ class Backend:
         return disposal_table(self.db, date_from, date_to, as_at)
 
     def export_disposal_table(
-        self, date_from: date, date_to: date, as_at: date, reason: str
+        self,
+        date_from: date,
+        date_to: date,
+        as_at: date,
+        reason: str,
+        recorded_at: datetime | None = None,
     ) -> DisposalTable:
-        """The table for export, print or copy: a disclosure, recorded with its reason."""
+        """The table for export, print or copy: a disclosure, recorded with its reason. With
+        ``recorded_at``, the arrests as they were recorded then (corrections made later left out)."""
         self.actor.require(Action.EXPORT, Entity.DISPOSAL_REPORT)
         from mshtdesk.errors import ValidationError
 
@@ -103,16 +111,12 @@ class Backend:
             raise ValidationError(
                 {"reason": "Give the reason for this disclosure; it is kept in the audit log."}
             )
-        table = disposal_table(self.db, date_from, date_to, as_at)
+        table = disposal_table(self.db, date_from, date_to, as_at, recorded_at)
+        what = f"{date_from.isoformat()}..{date_to.isoformat()}@{as_at.isoformat()}"
+        if recorded_at is not None:
+            what += "#" + recorded_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         with self.db.engine.begin() as conn:
-            record(
-                conn,
-                self.actor,
-                AuditAction.DISCLOSE,
-                Entity.DISPOSAL_REPORT,
-                f"{date_from.isoformat()}..{date_to.isoformat()}@{as_at.isoformat()}",
-                reason=reason,
-            )
+            record(conn, self.actor, AuditAction.DISCLOSE, Entity.DISPOSAL_REPORT, what, reason=reason)
         return table
 
     @writes(*Data, changed_if=lambda s: s.changed)  # a bulk change: every open view re-reads

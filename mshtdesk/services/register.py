@@ -22,9 +22,11 @@ from mshtdesk.errors import ConflictError, NotFoundError, ValidationError
 from mshtdesk.services.actor import Actor
 from mshtdesk.services.audit import AuditAction, record
 from mshtdesk.services.changes import note_changed, returned, writes
+from mshtdesk.services.corrections import CorrectionRow, correction_row
 from mshtdesk.store.database import Database
 from mshtdesk.store.queries import register as q
 from mshtdesk.store.queries.arrests import NO_DISPOSAL, SORT_KEYS, ArrestQuery, count_arrests, page_arrests
+from mshtdesk.store.queries.corrections import Kind, arrest_corrections, corrections_of
 from mshtdesk.store.queries.disposals import refresh_current_rank
 from mshtdesk.store.queries.reference import disposal_type_labels, district_names
 from mshtdesk.store.tables import utcnow
@@ -54,6 +56,7 @@ class ArrestRow:
     offences: int
     disposal_code: str | None
     disposal_label: str  # "No disposal recorded" when None
+    withdrawn: str = ""  # who withdrew it, when and why; "" when it counts
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,8 @@ class OffenceRow:
     events: tuple[EventRow, ...]  # oldest first
     disposal_code: str | None  # as at today
     disposal_label: str
+    withdrawn: str = ""  # who withdrew the offence, when and why; "" when it counts
+    corrected: str = ""  # the latest correction of what the offence was; "" when none
 
 
 @dataclass(frozen=True)
@@ -96,6 +101,8 @@ class ArrestDetail:
     offences: tuple[OffenceRow, ...]
     disposal_code: str | None
     disposal_label: str
+    corrections: tuple[CorrectionRow, ...] = ()  # oldest first
+    withdrawn: str = ""  # who withdrew it, when and why; "" when it counts
 
 
 @dataclass(frozen=True)
@@ -167,6 +174,8 @@ class RegisterService:
         with self._db.engine.connect() as conn:
             code_of, label_of, _ = self._labels(conn)
             rows = page_arrests(conn, query, sort=sort, descending=descending, offset=offset, limit=limit)
+            gone = [r.id for r in rows if r.withdrawn]
+            why = {a: correction_row(c).summary for a, c in corrections_of(conn, gone, Kind.WITHDRAW)}
         out = []
         for r in rows:
             code = None if r.rank is None else code_of[r.rank]
@@ -181,6 +190,7 @@ class RegisterService:
                     offences=r.offences,
                     disposal_code=code,
                     disposal_label=label_of[code] if code else NO_DISPOSAL_LABEL,
+                    withdrawn=why.get(r.id, ""),
                 )
             )
         return out
@@ -213,6 +223,7 @@ class RegisterService:
             _, label_of, rank = self._labels(conn)
             offences = q.arrest_offences(conn, arrest_id)
             events = q.arrest_events(conn, arrest_id)
+            fixes = tuple(correction_row(c) for c in arrest_corrections(conn, arrest_id))
         by_offence: dict[int, list[EventRow]] = {}
         for e in events:
             by_offence.setdefault(e.offence_id, []).append(
@@ -230,6 +241,8 @@ class RegisterService:
                     is_void=bool(e.is_void),
                 )
             )
+        offence_withdrawn = {c.offence_id: c.summary for c in fixes if c.kind is Kind.OFFENCE_WITHDRAW}
+        offence_corrected = {c.offence_id: c.summary for c in fixes if c.kind is Kind.OFFENCE_CORRECT}
         rows = []
         for o in offences:
             evs = tuple(by_offence.get(o.id, []))
@@ -245,9 +258,12 @@ class RegisterService:
                     events=evs,
                     disposal_code=code,
                     disposal_label=label_of[code] if code else NO_DISPOSAL_LABEL,
+                    withdrawn=offence_withdrawn.get(o.id, ""),
+                    corrected=offence_corrected.get(o.id, ""),
                 )
             )
-        found = [r.disposal_code for r in rows if r.disposal_code]
+        # A withdrawn offence has no say in the arrest's disposal, as in every table.
+        found = [r.disposal_code for r in rows if r.disposal_code and not r.withdrawn]
         best = min(found, key=lambda c: rank[c]) if found else None
         return ArrestDetail(
             id=a.id,
@@ -261,6 +277,8 @@ class RegisterService:
             offences=tuple(rows),
             disposal_code=best,
             disposal_label=label_of[best] if best else NO_DISPOSAL_LABEL,
+            corrections=fixes,
+            withdrawn=next((c.summary for c in fixes if c.kind is Kind.WITHDRAW), ""),
         )
 
     def disclose(self, arrest_ids: list[int], reason: str, recipient: str = "") -> None:
@@ -378,6 +396,7 @@ class RegisterService:
         with self._db.engine.begin() as conn:
             district_id = self._check_arrest(conn, data, arrest_id)
             before = q.arrest_fields(conn, arrest_id)
+            self._check_corrected(conn, arrest_id, before, data.arrest_date, district_id)
             saved = q.update_arrest(
                 conn,
                 arrest_id,
@@ -414,6 +433,29 @@ class RegisterService:
             changed = [n for n, old, new in zip(names, before or (), after, strict=False) if old != new]
             record(conn, self._actor, AuditAction.ALTER, Entity.ARREST, arrest_id, fields=changed)
         return version + 1
+
+    def _check_corrected(
+        self,
+        conn: Connection,
+        arrest_id: int,
+        before: q.ArrestFields | None,
+        arrest_date: date | None,
+        district_id: int,
+    ) -> None:
+        """A withdrawn arrest is not edited; a district or date already corrected changes only by a
+        further correction (an edit of the first value would not show in any table)."""
+        if before is None:
+            return
+        kinds = {c.kind for c in arrest_corrections(conn, arrest_id)}
+        if Kind.WITHDRAW.value in kinds:
+            raise ConflictError("This arrest is withdrawn; its details can no longer be changed.")
+        problems = {}
+        if Kind.DISTRICT.value in kinds and district_id != before.district_id:
+            problems["district"] = "The district was corrected: use Correct arrest\u2026 to change it again."
+        if Kind.DATE.value in kinds and arrest_date != before.arrest_date:
+            problems["arrest_date"] = "The date was corrected: use Correct arrest\u2026 to change it again."
+        if problems:
+            raise ValidationError(problems)
 
     def _insert_offence(self, conn: Connection, arrest_id: int, offence_ref: str, text: str) -> int:
         ref, text = offence_ref.strip(), text.strip()

@@ -128,6 +128,31 @@ class DisposalEvent(SQLModel, table=True):
     recorded_at: datetime = Field(default_factory=utcnow)
 
 
+class ArrestCorrection(SQLModel, table=True):
+    """A correction of an arrest or of one of its offences, appended and never edited: the arrest's
+    state as recorded at T is its row plus the corrections recorded at or before T (transaction time).
+
+    ``kind`` is ``withdraw`` (entered in error or a duplicate), ``district`` or ``date`` (the corrected
+    value in ``district_id`` or ``arrest_date``), or for the offence ``offence_id``: ``offence_withdraw``
+    or ``offence_correct`` (``offence_type_id`` and ``offence_text``). One table keyed by the arrest, so
+    a table asks "is this arrest corrected at all by T?" with one probe of a small index."""
+
+    __tablename__ = "arrest_correction"
+    __table_args__ = (Index("ix_arrest_correction_arrest", "arrest_id", "recorded_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    arrest_id: int = Field(foreign_key="arrest.id")
+    offence_id: int | None = Field(default=None, foreign_key="offence.id", index=True)
+    kind: str = Field(max_length=16)
+    district_id: int | None = Field(default=None, foreign_key="district.id")
+    arrest_date: date | None = None
+    offence_type_id: int | None = Field(default=None, foreign_key="offence_type.id")
+    offence_text: str = Field(default="", max_length=400)
+    reason: str = Field(max_length=2000)
+    recorded_at: datetime = Field(default_factory=utcnow)
+    recorded_by: int | None = Field(default=None, foreign_key="app_user.id")
+
+
 class User(SQLModel, table=True):
     """A person who logs in. Never deleted: the audit log refers to users for as long as it is kept."""
 
@@ -434,6 +459,7 @@ def _t(model: type[SQLModel]) -> Table:
 ARREST = _t(Arrest)
 OFFENCE = _t(Offence)
 EVENT = _t(DisposalEvent)
+CORRECTION = _t(ArrestCorrection)
 DISTRICT = _t(District)
 DISPOSAL_TYPE = _t(DisposalType)
 OFFENCE_TYPE = _t(OffenceType)

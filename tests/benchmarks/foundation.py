@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from mshtdesk.demo.arrests import demo_csv
 from mshtdesk.domain.roles import Role
@@ -83,11 +84,30 @@ def startup(runs: int) -> list[tuple[float, float]]:
     return results[1:]  # the first run warms the OS file cache
 
 
+def tables(backend: Backend, con: Any, today: date, runs: int) -> None:
+    """The app's disposal table against the hand-written statements, for one year and for all arrests."""
+    for label, lo in (("one year", today - timedelta(days=365)), ("all arrests", date(2000, 1, 1))):
+        params = {"lo": lo.isoformat(), "hi": today.isoformat(), "as_at": today.isoformat()}
+        app = median_time(lambda lo=lo: backend.disposal_table(lo, today, today), runs)
+        hand = {
+            name: median_time(lambda sql=sql, p=params: con.execute(sql, p).fetchall(), runs)
+            for name, sql in HAND_WRITTEN.items()
+        }
+        best_name = min(hand, key=lambda k: hand[k])
+        n = backend.disposal_table(lo, today, today).total_arrests
+        print(
+            f"disposal table, {label} ({n:,} arrests): app {app * 1000:.0f} ms; hand-written: "
+            + ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in hand.items())
+            + f"; ratio to best ({best_name}) {app / hand[best_name]:.2f} (target <= 2)"
+        )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--arrests", type=int, default=100_000)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--no-startup", action="store_true")
+    ap.add_argument("--corrections", type=int, default=0, help="then record this many and measure again")
     args = ap.parse_args()
     today = date(2026, 11, 22)
     with tempfile.TemporaryDirectory() as tmp:
@@ -117,20 +137,26 @@ def main() -> None:
         )
 
         con = connect(db_file, backend.db.key)  # encrypted, as the app's own connections are
-        for label, lo in (("one year", today - timedelta(days=365)), ("all arrests", date(2000, 1, 1))):
-            params = {"lo": lo.isoformat(), "hi": today.isoformat(), "as_at": today.isoformat()}
-            app = median_time(lambda lo=lo: backend.disposal_table(lo, today, today), args.runs)
-            hand = {
-                name: median_time(lambda sql=sql, p=params: con.execute(sql, p).fetchall(), args.runs)
-                for name, sql in HAND_WRITTEN.items()
-            }
-            best_name = min(hand, key=lambda k: hand[k])
-            n = backend.disposal_table(lo, today, today).total_arrests
-            print(
-                f"disposal table, {label} ({n:,} arrests): app {app * 1000:.0f} ms; hand-written: "
-                + ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in hand.items())
-                + f"; ratio to best ({best_name}) {app / hand[best_name]:.2f} (target <= 2)"
-            )
+        tables(backend, con, today, args.runs)
+        if args.corrections:
+            # Withdraw half of them and correct the district of the others, spread over the register,
+            # then measure again in the same run: the ratio is what corrections cost the table.
+            ids = [r[0] for r in con.execute("SELECT id FROM arrest ORDER BY id")]
+            step = max(1, len(ids) // args.corrections)
+            leeds = con.execute("SELECT id FROM district WHERE code = 'LD'").fetchone()[0]
+            t = time.perf_counter()
+            for n, arrest_id in enumerate(ids[::step][: args.corrections]):
+                if n % 2:
+                    now_in = con.execute(
+                        "SELECT district_id FROM arrest WHERE id = ?", (arrest_id,)
+                    ).fetchone()
+                    to = "LD" if now_in[0] != leeds else "BD"
+                    backend.corrections.correct_arrest(arrest_id, district=to, reason="benchmark")
+                else:
+                    backend.corrections.withdraw_arrest(arrest_id, "benchmark")
+            took = time.perf_counter() - t
+            print(f"{args.corrections:,} corrections recorded in {took:.1f} s; the tables again:")
+            tables(backend, con, today, args.runs)
         con.close()
         from mshtdesk.services.register import ArrestQuery
 

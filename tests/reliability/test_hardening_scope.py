@@ -815,6 +815,33 @@ CASES: list[Case] = [
         (need(U, Entity.ARREST),),
         lambda e: call(e.w.event, "entered in error"),
     ),
+    # ----- corrections of arrests and offences -----------------------------------------------------
+    open_to_all("CorrectionService", "today", "the clock"),
+    Case("CorrectionService", "history", (need(R, Entity.ARREST),), lambda e: call(e.w.arrest)),
+    Case(
+        "CorrectionService",
+        "withdraw_arrest",
+        (need(U, Entity.ARREST),),
+        lambda e: call(e.w.arrest, "duplicate of another arrest"),
+    ),
+    Case(
+        "CorrectionService",
+        "correct_arrest",
+        (need(U, Entity.ARREST),),
+        lambda e: call(e.w.arrest, district="LD", reason="arrested in Leeds"),
+    ),
+    Case(
+        "CorrectionService",
+        "withdraw_offence",
+        (need(U, Entity.ARREST),),
+        lambda e: call(e.w.offence, "entered in error"),
+    ),
+    Case(
+        "CorrectionService",
+        "correct_offence",
+        (need(U, Entity.ARREST),),
+        lambda e: call(e.w.offence, "MSA s.4", "wrong section"),
+    ),
     # ----- Today ----------------------------------------------------------------------------------
     open_to_all("TodayService", "now", "the clock"),
     open_to_all("TodayService", "items", "each list in it is narrowed to what the role may read, inside"),

@@ -238,3 +238,45 @@ def test_person_form_fields(
     after = counts(backend)
     assert after[4] == before[4] + 1 and after[-1] > before[-1], "one person, with its audit record"
     del pid
+
+
+# ----- corrections of an arrest ------------------------------------------------------------------------
+CORRECTION_FIELDS = {"reason", "district", "arrest_date", "correction", "offence"}
+
+
+def _correction_target(backend: Backend) -> tuple[int, int]:
+    found = backend.register.find_id("HOSTILE-1")
+    if found is None:
+        found = backend.register.create_arrest(
+            ArrestInput("HOSTILE-1", date(2022, 3, 1), "BD"), [("O1", "MSA s.2")]
+        )
+    return found, backend.register.get(found, consult=False).offences[0].id
+
+
+@SETTINGS
+@given(
+    reason=HOSTILE,
+    district=st.one_of(st.none(), HOSTILE, st.sampled_from(["LD", "Leeds", "bd"])),
+    on=st.one_of(st.none(), st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 1, 1))),
+    offence=HOSTILE,
+)
+def test_correction_fields(
+    backend: Backend, reason: str, district: str | None, on: date | None, offence: str
+) -> None:
+    arrest_id, offence_id = _correction_target(backend)
+    for attempt in (
+        lambda: backend.corrections.correct_arrest(
+            arrest_id, district=district, arrest_date=on, reason=reason
+        ),
+        lambda: backend.corrections.correct_offence(offence_id, offence, reason),
+    ):
+        before = counts(backend)
+        try:
+            attempt()
+        except ValidationError as exc:
+            assert exc.fields and set(exc.fields) <= CORRECTION_FIELDS, exc.fields
+            assert all(message.strip() for message in exc.fields.values())
+            assert counts(backend) == before, "a refused correction writes nothing"
+            continue
+        fixes = backend.corrections.history(arrest_id)
+        assert fixes[-1].reason == reason.strip()  # kept exactly, formulas as text

@@ -10,6 +10,7 @@ the services would refuse.
 from __future__ import annotations
 
 from datetime import date
+from html import escape
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
@@ -34,13 +35,15 @@ from mshtdesk.domain.dates import uk
 from mshtdesk.domain.roles import Action, Entity
 from mshtdesk.errors import ConflictError, MshtError, NotFoundError
 from mshtdesk.services.register import ArrestDetail, ArrestInput
-from ui import error_report
+from ui import error_report, palette
 from ui.context import AppContext
 from ui.dialogs.conflict_dialog import ConflictDialog, FieldVersions, Outcome
 from ui.dialogs.disposal_dialogs import (
     AddOffenceDialog,
+    CorrectArrestDialog,
     CorrectEventDialog,
     RecordDisposalDialog,
+    WithdrawArrestDialog,
     WithdrawEventDialog,
     next_offence_ref,
 )
@@ -277,6 +280,32 @@ class ArrestDialog(FormDialog):
         self.tree.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
         self.tree.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
 
+        self.withdraw_arrest_button = QPushButton("Withdraw arrest\u2026")
+        self.withdraw_arrest_button.setToolTip(
+            "Withdraw this arrest, entered in error or a duplicate: it leaves every table (a reason is "
+            "required)"
+        )
+        self.correct_arrest_button = QPushButton("Correct arrest\u2026")
+        self.correct_arrest_button.setToolTip(
+            "Correct the arrest's district or date; the first values stay on record (a reason is required)"
+        )
+        self.withdrawn_note = QLabel("")
+        self.withdrawn_note.setObjectName("withdrawnNote")
+        self.withdrawn_note.setWordWrap(True)
+        self.withdrawn_note.setStyleSheet(f"color: {palette.MUTED_HEX};")
+        self.withdrawn_note.hide()
+        self.body.addWidget(self.withdrawn_note)
+        for b in (self.withdraw_arrest_button, self.correct_arrest_button):
+            b.setAutoDefault(False)
+            b.setVisible(self.may_update)
+        self.withdraw_arrest_button.clicked.connect(self.withdraw_arrest)
+        self.correct_arrest_button.clicked.connect(self.correct_arrest)
+        arrest_buttons = QHBoxLayout()
+        arrest_buttons.addStretch(1)
+        arrest_buttons.addWidget(self.correct_arrest_button)
+        arrest_buttons.addWidget(self.withdraw_arrest_button)
+        self.body.addLayout(arrest_buttons)
+
         self.add_offence_button = QPushButton("Add offence\u2026")
         self.record_button = QPushButton("Record disposal\u2026")
         self.correct_button = QPushButton("Correct\u2026")
@@ -374,6 +403,10 @@ class ArrestDialog(FormDialog):
         if not keep_typing:
             self._fill(detail)
         self.current.setText(f"<b>{detail.disposal_label}</b>")
+        fixes = [c.summary for c in detail.corrections]
+        self.withdrawn_note.setText("<br>".join(escape(f) for f in fixes))
+        self.withdrawn_note.setToolTip(detail.withdrawn)
+        self.withdrawn_note.setVisible(bool(fixes))
         self.history.set_detail(detail)
         for row in range(self.history.rowCount()):
             self.tree.setFirstColumnSpanned(row, QModelIndex(), True)
@@ -589,6 +622,25 @@ class ArrestDialog(FormDialog):
         self.record_button.setEnabled(loaded and bool(self.detail and self.detail.offences))
         self.correct_button.setEnabled(loaded and live)
         self.withdraw_button.setEnabled(loaded and live)
+        standing = loaded and not (self.detail and self.detail.withdrawn)
+        self.withdraw_arrest_button.setEnabled(standing)
+        self.correct_arrest_button.setEnabled(standing)
+        if loaded and not standing:
+            self.ok_button.setEnabled(False)  # a withdrawn arrest's details are no longer edited
+
+    def withdraw_arrest(self) -> WithdrawArrestDialog | None:
+        if self.detail is None or not self.may_update or self.detail.withdrawn:
+            return None
+        dialog = WithdrawArrestDialog(self.ctx, self.detail, self)
+        dialog.open()
+        return dialog
+
+    def correct_arrest(self) -> CorrectArrestDialog | None:
+        if self.detail is None or not self.may_update or self.detail.withdrawn:
+            return None
+        dialog = CorrectArrestDialog(self.ctx, self.detail, self)
+        dialog.open()
+        return dialog
 
     def add_offence(self) -> AddOffenceDialog | None:
         if self.detail is None or not self.may_append:

@@ -194,3 +194,68 @@ def next_offence_ref(existing: Iterable[str]) -> str:
     while f"O{n}" in taken:
         n += 1
     return f"O{n}"
+
+
+class WithdrawArrestDialog(_ArrestChild):
+    """Withdraw the whole arrest (entered in error, or a duplicate): it leaves every table from now."""
+
+    def __init__(self, ctx: AppContext, detail: ArrestDetail, parent: QWidget | None = None) -> None:
+        super().__init__(
+            ctx, detail, f"Withdraw arrest \u2014 {detail.custody_ref}", parent, "Withdraw arrest"
+        )
+        self._intro(
+            f"Withdrawing arrest <b>{detail.custody_ref}</b> of {uk(detail.arrest_date)}, entered in error "
+            "or a duplicate. From now on it leaves every table and report; it stays on record, struck "
+            "through, with your name and reason."
+        )
+        self.reason = self._reason("Required: e.g. duplicate of WY/22/001234, keyed twice")
+        self.add_field(("reason", "correction"), "&Reason:", self.reason)
+        self.reason.setFocus()
+
+    def submit(self) -> None:
+        reason = self.reason.toPlainText()
+        corrections, arrest_id = self.ctx.backend.corrections, self.detail.id
+        self.save(
+            lambda: corrections.withdraw_arrest(arrest_id, reason),
+            self._saved,
+            context="withdrawing an arrest",
+        )
+
+
+class CorrectArrestDialog(_ArrestChild):
+    """Correct the arrest's district and/or date; the first values stay on record."""
+
+    def __init__(self, ctx: AppContext, detail: ArrestDetail, parent: QWidget | None = None) -> None:
+        super().__init__(
+            ctx, detail, f"Correct arrest \u2014 {detail.custody_ref}", parent, "Record correction"
+        )
+        self._intro(
+            f"Correcting where or when arrest <b>{detail.custody_ref}</b> was made. Tables use the "
+            "corrected values from now on; the values first recorded stay on record."
+        )
+        self.district = QComboBox()
+        for d in ctx.reference.districts:
+            if d.active:
+                self.district.addItem(f"{d.code} \u2013 {d.name}", d.code)
+        self.district.setCurrentIndex(max(0, self.district.findData(detail.district)))
+        self.event_date = DateEdit()
+        self.event_date.setMaximumDate(to_qdate(ctx.backend.corrections.today))
+        self.event_date.set_value(detail.arrest_date)
+        self.reason = self._reason("Required: why the recorded district or date was wrong")
+        self.add_field("district", "Dis&trict:", self.district)
+        self.add_field("arrest_date", "Arrest &date:", self.event_date)
+        self.add_field(("reason", "correction"), "&Reason:", self.reason)
+        self.reason.setFocus()
+
+    def submit(self) -> None:
+        code = self.district.currentData()
+        district = code if code != self.detail.district else None
+        on = self.event_date.value()
+        day = on if on != self.detail.arrest_date else None
+        reason = self.reason.toPlainText()
+        corrections, arrest_id = self.ctx.backend.corrections, self.detail.id
+        self.save(
+            lambda: corrections.correct_arrest(arrest_id, district=district, arrest_date=day, reason=reason),
+            self._saved,
+            context="correcting an arrest",
+        )

@@ -7,6 +7,7 @@ of any size opens in the same few milliseconds.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from enum import IntEnum
 from typing import Any
 
@@ -79,6 +80,19 @@ COLUMNS: tuple[ColumnSpec[ArrestRow], ...] = (
         muted=lambda r: r.disposal_code is None,
     ),
 )
+
+
+def _withdrawn(column: ColumnSpec[ArrestRow]) -> ColumnSpec[ArrestRow]:
+    """The column, striking a withdrawn arrest through with who withdrew it, when and why as the tip."""
+    tip = column.cell_tip
+
+    def cell_tip(r: ArrestRow) -> str:
+        return r.withdrawn or (tip(r) if tip is not None else "")
+
+    return replace(column, struck=lambda r: bool(r.withdrawn), cell_tip=cell_tip)
+
+
+COLUMNS = tuple(_withdrawn(c) for c in COLUMNS)
 HEADERS = headers(COLUMNS)
 
 

@@ -165,6 +165,8 @@ class HistoryModel(QAbstractItemModel):
         if off.type_code == "OTHER_MS" and off.offence_text:
             text = off.offence_text
         if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
+            if off.withdrawn:
+                return f"{off.offence_ref} \u2014 {text}   \u00b7   Withdrawn: no longer counts"
             return f"{off.offence_ref} \u2014 {text}   \u00b7   Current disposal: {off.disposal_label}"
         if role == Qt.ItemDataRole.FontRole:
             return self._bold
@@ -172,7 +174,8 @@ class HistoryModel(QAbstractItemModel):
             custody = (
                 f"\nAs recorded: {off.offence_text}" if off.offence_text and off.offence_text != text else ""
             )
-            return f"{off.offence_ref}: {off.type_title}{custody}"
+            fixes = "".join(f"\n{t}" for t in (off.corrected, off.withdrawn) if t)
+            return f"{off.offence_ref}: {off.type_title}{custody}{fixes}"
         return None
 
     def _event_data(self, e: EventRow, col: HistoryColumn, role: int) -> Any:

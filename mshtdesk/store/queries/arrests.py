@@ -8,9 +8,10 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Connection, Select, and_, func, select
 
+from mshtdesk.store.queries.corrections import withdrawn
 from mshtdesk.store.queries.disposals import arrest_rank_as_at
 from mshtdesk.store.queries.filters import contains_text
-from mshtdesk.store.tables import ARREST, DISPOSAL_TYPE, DISTRICT, OFFENCE
+from mshtdesk.store.tables import ARREST, DISPOSAL_TYPE, DISTRICT, OFFENCE, utcnow
 
 NO_DISPOSAL = "NONE"  # filter value for arrests with no disposal yet
 
@@ -36,6 +37,7 @@ class ArrestLine(NamedTuple):
     operation: str
     offences: int
     rank: int | None  # of the disposal as at the query's date; None for none yet
+    withdrawn: bool  # withdrawn (entered in error or a duplicate) as recorded now
 
 
 SORT_KEYS = ("custody_ref", "arrest_date", "district", "detainee_ref", "operation", "offences", "disposal")
@@ -84,6 +86,7 @@ def _base(q: ArrestQuery) -> Select[Any]:
         ARREST.c.operation,
         offences,
         rank,
+        withdrawn(ARREST.c.id, utcnow()).label("withdrawn"),
     ).select_from(_FROM)
     conds = _conditions(q, rank)
     return stmt.where(and_(*conds)) if conds else stmt
@@ -112,4 +115,4 @@ def page_arrests(
     order = (key.desc() if descending else key.asc()).nulls_last()
     nulls = ARREST.c.id.desc() if descending else ARREST.c.id.asc()
     stmt = stmt.order_by(order, nulls).offset(offset).limit(limit)
-    return [ArrestLine._make(r) for r in conn.execute(stmt)]
+    return [ArrestLine._make((*r[:-1], bool(r[-1]))) for r in conn.execute(stmt)]

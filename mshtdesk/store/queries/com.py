@@ -14,9 +14,9 @@ from sqlalchemy import Connection, and_, case, func, or_, select
 
 from mshtdesk.domain.clocks import london_start
 from mshtdesk.domain.nrm import Route
+from mshtdesk.store.queries.disposals import period_arrests
 from mshtdesk.store.queries.haven import active_beds
 from mshtdesk.store.tables import (
-    ARREST,
     DISTRICT,
     HAVEN_STAY,
     NAVIGATOR_CASE,
@@ -24,6 +24,7 @@ from mshtdesk.store.tables import (
     NRM_REFERRAL,
     PERSON,
     VLO_CONTACT,
+    utcnow,
 )
 
 
@@ -156,13 +157,16 @@ def admissions(conn: Connection, date_from: date, date_to: date) -> int:
     return int(conn.execute(q).scalar_one())
 
 
-def arrests_by_day(conn: Connection, date_from: date, date_to: date) -> list[ArrestDayRow]:
-    """Arrests dated in the period, by arrest date and district code."""
+def arrests_by_day(
+    conn: Connection, date_from: date, date_to: date, recorded_at: datetime | None = None
+) -> list[ArrestDayRow]:
+    """Arrests dated in the period, by arrest date and district code, as recorded at ``recorded_at``
+    (default: now): withdrawn arrests left out, corrected dates and districts used."""
+    per_arrest = period_arrests(date_from, date_to, recorded_at or utcnow())
     q = (
-        select(ARREST.c.arrest_date, DISTRICT.c.code, func.count())
-        .select_from(ARREST.join(DISTRICT, DISTRICT.c.id == ARREST.c.district_id))
-        .where(ARREST.c.arrest_date >= date_from, ARREST.c.arrest_date <= date_to)
-        .group_by(ARREST.c.arrest_date, DISTRICT.c.code)
+        select(per_arrest.c.arrest_date, DISTRICT.c.code, func.count())
+        .select_from(per_arrest.join(DISTRICT, DISTRICT.c.id == per_arrest.c.district_id))
+        .group_by(per_arrest.c.arrest_date, DISTRICT.c.code)
     )
     return [ArrestDayRow(day, code, int(n)) for day, code, n in conn.execute(q)]
 
@@ -282,10 +286,15 @@ class ComFigures:
 
 
 def com_figures(
-    conn: Connection, date_from: date, date_to: date, as_at: date, previous: tuple[date, date]
+    conn: Connection,
+    date_from: date,
+    date_to: date,
+    as_at: date,
+    previous: tuple[date, date],
+    recorded_at: datetime | None = None,
 ) -> ComFigures:
     """The period's figures, and the previous period's headline counts (``previous``: its first and
-    last days), as at ``as_at``."""
+    last days), as at ``as_at``, the arrests as recorded at ``recorded_at`` (default: now)."""
     return ComFigures(
         referrals=referrals(conn, date_from, date_to),
         decisions=decisions(conn, date_from, date_to),
@@ -295,7 +304,7 @@ def com_figures(
         previous_navigator_referrals=navigator_count(conn, *previous),
         admissions=admissions(conn, date_from, date_to),
         previous_admissions=admissions(conn, *previous),
-        arrests_by_day=arrests_by_day(conn, date_from, date_to),
+        arrests_by_day=arrests_by_day(conn, date_from, date_to, recorded_at),
         navigator=navigator_counts(conn, date_from, date_to, as_at),
         contacts=contacts_by_purpose(conn, date_from, date_to, as_at),
         victims_contacted=victims_contacted(conn, date_from, date_to, as_at),

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Table, func, insert, select, update
 
 from mshtdesk.domain.nrm import Route
 from mshtdesk.store.bulk import bulk_insert
+from mshtdesk.store.queries.corrections import Kind, latest, withdrawn
 from mshtdesk.store.tables import (
     ARREST,
     DISPOSAL_TYPE,
@@ -22,6 +23,7 @@ from mshtdesk.store.tables import (
     OFFENCE,
     OFFENCE_TYPE,
     PERSON,
+    utcnow,
 )
 
 CHUNK = 500  # bound parameters per IN (...) lookup: well under SQLite's and PostgreSQL's limits
@@ -92,6 +94,9 @@ class StoredArrest(NamedTuple):
     arrest_date: date
     district_id: int
     detainee_ref: str
+    corrected_date: date  # as corrected (the stored date when never corrected)
+    corrected_district_id: int
+    withdrawn: bool
 
 
 def districts(conn: Connection) -> list[District]:
@@ -111,14 +116,23 @@ def disposal_ranks(conn: Connection) -> dict[str, int]:
 
 
 def stored_arrests(conn: Connection, refs: Sequence[str]) -> dict[str, StoredArrest]:
-    """custody_ref -> what is stored, for those of ``refs`` that are."""
+    """custody_ref -> what is stored, for those of ``refs`` that are, with the corrections recorded."""
     found: dict[str, StoredArrest] = {}
+    a, now = ARREST.c, utcnow()
     q = select(
-        ARREST.c.custody_ref, ARREST.c.id, ARREST.c.arrest_date, ARREST.c.district_id, ARREST.c.detainee_ref
+        a.custody_ref,
+        a.id,
+        a.arrest_date,
+        a.district_id,
+        a.detainee_ref,
+        func.coalesce(latest("arrest_date", Kind.DATE, a.id, now), a.arrest_date),
+        func.coalesce(latest("district_id", Kind.DISTRICT, a.id, now), a.district_id),
+        withdrawn(a.id, now),
     )
     for chunk in chunks(refs):
-        for ref, *rest in conn.execute(q.where(ARREST.c.custody_ref.in_(chunk))):
-            found[ref] = StoredArrest(*rest)
+        for ref, *rest in conn.execute(q.where(a.custody_ref.in_(chunk))):
+            id_, day, district, detainee, fixed_day, fixed_district, gone = rest
+            found[ref] = StoredArrest(id_, day, district, detainee, fixed_day, fixed_district, bool(gone))
     return found
 
 

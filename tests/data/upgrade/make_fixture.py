@@ -331,6 +331,28 @@ def build(revision: str, out_dir: Path = HERE, seed: int = 3) -> Path:
                 }
             ],
         )
+        put(  # from 0007: an arrest withdrawn, another's district corrected, an offence withdrawn
+            conn,
+            meta,
+            "arrest_correction",
+            [
+                {"arrest_id": arrests[1], "kind": "withdraw", "reason": "duplicate", "recorded_at": now},
+                {
+                    "arrest_id": arrests[2],
+                    "kind": "district",
+                    "district_id": districts[1],
+                    "reason": "custody suite, not district",
+                    "recorded_at": now,
+                },
+                {
+                    "arrest_id": arrests[3],
+                    "offence_id": offences[4],
+                    "kind": "offence_withdraw",
+                    "reason": "keyed in error",
+                    "recorded_at": now,
+                },
+            ],
+        )
         people = put(
             conn,
             meta,

@@ -1,0 +1,84 @@
+"""``mshtdesk arrests withdraw|correct`` and ``report disposals --recorded-at``, run as a user runs them."""
+
+import csv
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from mshtdesk.domain.dates import parse_date
+from mshtdesk.domain.roles import Role
+from tests.cli.test_cli import SEED_PERIOD, as_role, mshtdesk
+from tests.conftest import SEED_EXPORT
+
+
+def _in_period() -> tuple[str, str]:
+    """A custody reference of the seed export dated in the seed period, and its district."""
+    with SEED_EXPORT.open(newline="") as f:
+        for row in csv.DictReader(f):
+            if date(2021, 4, 1) <= parse_date(row["arrest_date"]) <= date(2022, 4, 30):
+                return row["arrest_ref"], row["district"]
+    raise AssertionError("no arrest in the seed period")
+
+
+def _total(stdout: str) -> int:
+    return int(next(r for r in csv.reader(stdout.splitlines()) if r and r[0] == "Total arrests")[1])
+
+
+def test_withdraw_then_the_table_as_recorded_before_and_after(db_path: Path) -> None:
+    db = ["--db", str(db_path)]
+    assert mshtdesk(*db, "import", "arrests", str(SEED_EXPORT)).returncode == 0
+    ref, _ = _in_period()
+    base = _total(mshtdesk(*db, "report", "disposals", *SEED_PERIOD, "--format", "csv").stdout)
+    before = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
+    r = mshtdesk(*db, "arrests", "withdraw", ref, "--reason", "Duplicate of another custody record")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == f"Arrest {ref} withdrawn: it leaves every table from now on, and stays on record.\n"
+    now = mshtdesk(*db, "report", "disposals", *SEED_PERIOD, "--format", "csv")
+    then = mshtdesk(*db, "report", "disposals", *SEED_PERIOD, "--format", "csv", "--recorded-at", before)
+    assert now.returncode == 0 and then.returncode == 0, now.stderr + then.stderr
+    assert _total(then.stdout) == base and _total(now.stdout) == base - 1
+    r = mshtdesk(*db, "arrests", "withdraw", ref, "--reason", "again")
+    assert (r.returncode, r.stderr) == (1, f"Arrest {ref} is already withdrawn; nothing was changed.\n")
+
+
+def test_correct_district_and_date(db_path: Path) -> None:
+    db = ["--db", str(db_path)]
+    assert mshtdesk(*db, "import", "arrests", str(SEED_EXPORT)).returncode == 0
+    ref, district = _in_period()
+    base = _total(mshtdesk(*db, "report", "disposals", *SEED_PERIOD, "--format", "csv").stdout)
+    other = "BD" if district != "BD" else "LD"
+    r = mshtdesk(*db, "arrests", "correct", ref, "--district", other, "--reason", "Wrong district keyed")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith(f"Arrest {ref} corrected (district {other})")
+    r = mshtdesk(*db, "arrests", "correct", ref, "--date", "2019-01-01", "--reason", "Year keyed wrongly")
+    assert r.returncode == 0, r.stderr
+    now = mshtdesk(*db, "report", "disposals", *SEED_PERIOD, "--format", "csv")
+    assert _total(now.stdout) == base - 1  # dated out of the period
+
+
+def test_refusals_are_one_sentence_and_change_nothing(db_path: Path) -> None:
+    db = ["--db", str(db_path)]
+    assert mshtdesk(*db, "import", "arrests", str(SEED_EXPORT)).returncode == 0
+    ref, district = _in_period()
+    base = _total(mshtdesk(*db, "report", "disposals", *SEED_PERIOD, "--format", "csv").stdout)
+    cases = [
+        (["withdraw", "NO/SUCH/REF", "--reason", "x"], 1, "No arrest with custody reference NO/SUCH/REF"),
+        (["withdraw", ref, "--reason", ""], 1, "reason: Give the reason"),
+        (["withdraw", ref, "--reason", "bell\x07"], 1, "reason:"),
+        (["correct", ref, "--district", "ZZ", "--reason", "x"], 1, "There is no district ZZ"),
+        (["correct", ref, "--district", district, "--reason", "x"], 1, f"already recorded in {district}"),
+        (["correct", ref, "--date", "2099-01-01", "--reason", "x"], 1, "cannot be in the future"),
+        (["correct", ref, "--date", "31/02/2022", "--reason", "x"], 2, "not a real calendar date"),
+        (["correct", ref, "--reason", "x"], 2, "Give --district CODE or --date"),
+        (["withdraw", ref], 2, "--reason"),
+    ]
+    for args, code, words in cases:
+        r = mshtdesk(*db, "arrests", *args)
+        assert r.returncode == code and words in r.stderr, (args, r.returncode, r.stderr)
+        if code == 1:
+            assert r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
+    r = mshtdesk(*db, "arrests", "withdraw", ref, "--reason", "x", env=as_role(Role.MANAGER))
+    assert r.returncode == 1 and r.stderr.count("\n") == 1 and "Manager" in r.stderr, r.stderr
+    r = mshtdesk(*db, "report", "disposals", *SEED_PERIOD, "--recorded-at", "yesterday")
+    assert r.returncode == 2 and "is not a moment" in r.stderr
+    now = mshtdesk(*db, "report", "disposals", *SEED_PERIOD, "--format", "csv")
+    assert _total(now.stdout) == base

@@ -1,0 +1,117 @@
+"""Withdrawing and correcting an arrest from its dialog; the register strikes a withdrawn arrest through
+and says who withdrew it, when and why."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+
+from mshtdesk.domain.roles import Role
+from mshtdesk.services.backend import Backend
+from mshtdesk.services.register import ArrestInput
+from tests.ui.helpers import Track, is_closed, show_page
+from ui import palette
+from ui.dialogs.arrest_dialog import ArrestDialog
+from ui.dialogs.disposal_dialogs import CorrectArrestDialog, WithdrawArrestDialog
+from ui.main_window import MainWindow
+from ui.pages.arrests_page import ArrestsPage
+
+ARRESTED = date.today() - timedelta(days=30)
+SHOTS = Path(os.environ.get("MSHTDESK_SHOTS", "/tmp"))
+
+
+def _add(backend: Backend, ref: str) -> int:
+    return backend.register.create_arrest(
+        ArrestInput(ref, ARRESTED, "BD", "N1234567", "Op Heron"), [("O1", "Modern Slavery Act 2015 s.2")]
+    )
+
+
+def test_withdraw_from_the_dialog_strikes_the_row_through(
+    track: Track,
+    window_for: Callable[[Backend], MainWindow],
+    backend: Backend,
+    wait_idle: Callable[..., None],
+) -> None:
+    _add(backend, "WY/26/000001")
+    gone = _add(backend, "WY/26/000002")
+    window = window_for(backend)
+    window.resize(1200, 500)
+    page = show_page(window, ArrestsPage)
+    assert window.ctx is not None
+    dialog = ArrestDialog.start(window.ctx, gone, None)
+    track(dialog)
+    wait_idle()
+    assert dialog.withdraw_arrest_button.isVisible() and dialog.withdraw_arrest_button.isEnabled()
+    withdraw = dialog.withdraw_arrest()
+    assert isinstance(withdraw, WithdrawArrestDialog)
+    track(withdraw)
+    withdraw.submit()  # no reason: refused beside the field
+    wait_idle()
+    assert not is_closed(withdraw) and "reason" in withdraw.error_text("reason").lower()
+    withdraw.reason.setPlainText("Duplicate of WY/26/000001, keyed twice")
+    withdraw.submit()
+    wait_idle()
+    assert is_closed(withdraw)
+    assert not dialog.withdraw_arrest_button.isEnabled() and not dialog.correct_arrest_button.isEnabled()
+    assert not dialog.ok_button.isEnabled()
+    assert "Arrest withdrawn by" in dialog.withdrawn_note.text()
+    dialog.grab().save(str(SHOTS / "arrest_dialog_withdrawn.png"))
+    dialog.close()
+    wait_idle()
+
+    rows = {page.model.row_at(i).id: i for i in range(page.model.rowCount())}
+    index = page.model.index(rows[gone], 0)
+    font = index.data(Qt.ItemDataRole.FontRole)
+    assert isinstance(font, QFont) and font.strikeOut()
+    assert index.data(Qt.ItemDataRole.ForegroundRole) == palette.MUTED
+    tip = index.data(Qt.ItemDataRole.ToolTipRole)
+    assert tip.startswith("Arrest withdrawn by ") and tip.endswith("Duplicate of WY/26/000001, keyed twice")
+    kept = page.model.index(1 - rows[gone], 0)
+    assert kept.data(Qt.ItemDataRole.FontRole) is None
+    window.grab().save(str(SHOTS / "register_withdrawn.png"))
+
+
+def test_correct_from_the_dialog(
+    track: Track,
+    window_for: Callable[[Backend], MainWindow],
+    backend: Backend,
+    wait_idle: Callable[..., None],
+) -> None:
+    aid = _add(backend, "WY/26/000003")
+    window = window_for(backend)
+    assert window.ctx is not None
+    dialog = ArrestDialog.start(window.ctx, aid, None)
+    track(dialog)
+    wait_idle()
+    correct = dialog.correct_arrest()
+    assert isinstance(correct, CorrectArrestDialog)
+    track(correct)
+    correct.district.setCurrentIndex(correct.district.findData("LD"))
+    correct.reason.setPlainText("Arrested in Leeds")
+    correct.submit()
+    wait_idle()
+    assert is_closed(correct)
+    (fix,) = backend.corrections.history(aid)
+    assert fix.district == "LD" and fix.reason == "Arrested in Leeds"
+    assert "District corrected to LD" in dialog.withdrawn_note.text()
+
+
+def test_no_withdraw_or_correct_without_the_right(
+    track: Track,
+    window_as: Callable[[Role], MainWindow],
+    backend: Backend,
+    wait_idle: Callable[..., None],
+) -> None:
+    aid = _add(backend, "WY/26/000004")
+    window = window_as(Role.MANAGER)
+    assert window.ctx is not None
+    dialog = ArrestDialog.start(window.ctx, aid, None)
+    track(dialog)
+    wait_idle()
+    assert not dialog.withdraw_arrest_button.isVisible() and dialog.withdraw_arrest() is None
+    assert not dialog.correct_arrest_button.isVisible() and dialog.correct_arrest() is None
