@@ -482,6 +482,7 @@ class RegisterService:
         with self._db.engine.begin() as conn:
             if not q.arrest_exists(conn, arrest_id):
                 raise NotFoundError("That arrest is no longer in the register.")
+            _refuse_withdrawn(conn, arrest_id)
             offence_id = self._insert_offence(conn, arrest_id, offence_ref, text)
             record(
                 conn,
@@ -499,6 +500,7 @@ class RegisterService:
         arrested = q.arrest_date_of_offence(conn, offence_id)
         if arrested is None:
             raise NotFoundError("That offence is no longer in the register.")
+        _refuse_withdrawn(conn, q.arrest_id_of_offence(conn, offence_id))
         type_id = q.disposal_type_id(conn, disposal_code)
         problems = {}
         if type_id is None:
@@ -602,3 +604,10 @@ class RegisterService:
                 reason=reason,
             )
             return new_id
+
+
+def _refuse_withdrawn(conn: Connection, arrest_id: int) -> None:
+    """A withdrawn arrest (entered in error, a duplicate) takes no new offences or disposals: they would
+    count nowhere, and the import refuses its rows the same way."""
+    if any(c.kind == Kind.WITHDRAW.value for c in arrest_corrections(conn, arrest_id)):
+        raise ConflictError("This arrest is withdrawn; it takes no new offences or disposals.")

@@ -180,3 +180,18 @@ def test_the_form_cannot_edit_a_withdrawn_arrest_or_undo_a_correction(backend: B
     backend.corrections.withdraw_arrest(aid, "Duplicate")
     with pytest.raises(ConflictError, match="withdrawn"):
         backend.register.update_arrest(aid, version, ArrestInput("A1", date(2022, 3, 1), "BD", "N8"))
+
+
+def test_a_withdrawn_arrest_takes_no_new_offences_or_disposals(backend: Backend) -> None:
+    aid = arrest(backend, "A1", rui=False)
+    offence = backend.register.get(aid).offences[1].id
+    backend.corrections.withdraw_arrest(aid, "Entered in error")
+    with backend.db.engine.connect() as conn:
+        events = conn.execute(text("SELECT count(*) FROM disposal_event")).scalar()
+    with pytest.raises(ConflictError, match="withdrawn; it takes no new offences or disposals"):
+        backend.register.append_event(offence, "NFA", date(2022, 4, 1))
+    with pytest.raises(ConflictError, match="withdrawn"):
+        backend.register.add_offence(aid, "O3", "MSA s.1")
+    with backend.db.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM disposal_event")).scalar() == events
+    assert len(backend.register.get(aid).offences) == 2

@@ -618,11 +618,11 @@ class ArrestDialog(FormDialog):
         loaded = self.detail is not None
         event = self.history.event_at(self.tree.currentIndex())
         live = event is not None and self.history.is_live(event)
-        self.add_offence_button.setEnabled(loaded)
-        self.record_button.setEnabled(loaded and bool(self.detail and self.detail.offences))
-        self.correct_button.setEnabled(loaded and live)
-        self.withdraw_button.setEnabled(loaded and live)
         standing = loaded and not (self.detail and self.detail.withdrawn)
+        self.add_offence_button.setEnabled(standing)
+        self.record_button.setEnabled(standing and bool(self.detail and self.detail.offences))
+        self.correct_button.setEnabled(standing and live)
+        self.withdraw_button.setEnabled(standing and live)
         self.withdraw_arrest_button.setEnabled(standing)
         self.correct_arrest_button.setEnabled(standing)
         if loaded and not standing:
