@@ -211,3 +211,26 @@ def test_probe_chooses_the_first_form(tmp_path: Path, db_path: Path) -> None:
     assert probe_database(str(plain)).mode is Mode.CONVERT
     server = probe_database("postgresql://user:secret@db.example:5432/msht")
     assert server.mode is Mode.LOGIN and "secret" not in server.location
+
+
+def test_the_data_layer_waits_for_the_first_paint(qtbot: QtBot) -> None:
+    """Its import on the worker competes with the first paint for the interpreter: it starts after it."""
+    from PySide6.QtWidgets import QWidget
+
+    from ui.app import AfterFirstPaint
+
+    calls: list[str] = []
+    shown = QWidget()
+    qtbot.addWidget(shown)
+    AfterFirstPaint(shown, lambda: calls.append("shown"), fallback_ms=60_000)
+    assert calls == []  # nothing before the window is drawn
+    shown.show()
+    qtbot.waitUntil(lambda: calls == ["shown"], timeout=5000)
+    shown.update()
+    qtbot.wait(50)
+    assert calls == ["shown"]  # once only
+
+    never = QWidget()  # a window that never paints (hidden): the fallback still starts the work
+    qtbot.addWidget(never)
+    AfterFirstPaint(never, lambda: calls.append("fallback"), fallback_ms=50)
+    qtbot.waitUntil(lambda: "fallback" in calls, timeout=5000)
