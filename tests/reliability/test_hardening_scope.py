@@ -90,6 +90,15 @@ def referral(person_id: int | None, **kw: Any) -> ReferralInput:
     return replace(base, **kw)
 
 
+def _contact_of(e: Env, who: str) -> int:
+    """The contact the person's own VLO logged for them (OWN: the demo VLO's; OTHER: vlo2's)."""
+    with e.db.engine.connect() as conn:
+        found = conn.execute(
+            text("SELECT id FROM vlo_contact WHERE person_id = :p"), {"p": e.w.person[who]}
+        ).scalar_one()
+    return int(found)
+
+
 def report(kind: ReportKind) -> ReportRequest:
     return ReportRequest(kind, date(2024, 1, 1), date(2024, 6, 30), date(2024, 7, 1))
 
@@ -467,6 +476,32 @@ CASES: list[Case] = [
                     e.w.person[who], NOW - timedelta(minutes=30), ContactMethod.VIDEO, ContactPurpose.WELFARE
                 )
             ),
+            label=who,
+        )
+        for who in (OWN, OTHER)
+    ),
+    *(
+        Case(
+            "ContactService",
+            "correct",
+            (need(A, Entity.VLO_CONTACT, who),),
+            lambda e, who=who: call(
+                _contact_of(e, who),
+                ContactInput(
+                    e.w.person[who], NOW - timedelta(minutes=40), ContactMethod.VIDEO, ContactPurpose.WELFARE
+                ),
+                "Wrong method typed",
+            ),
+            label=who,
+        )
+        for who in (OWN, OTHER)
+    ),
+    *(
+        Case(
+            "ContactService",
+            "withdraw",
+            (need(A, Entity.VLO_CONTACT, who),),
+            lambda e, who=who: call(_contact_of(e, who), "Logged in error"),
             label=who,
         )
         for who in (OWN, OTHER)
