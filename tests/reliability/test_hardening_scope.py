@@ -768,6 +768,23 @@ CASES: list[Case] = [
         lambda e: call(e.w.person[OTHER], "navigator"),
         label="unreferred person to the demo Navigator",
     ),
+    Case(
+        "PeopleService",
+        "supporters",
+        (everywhere(U, Entity.PERSON),),
+        lambda e: call(e.w.person[OWN]),
+        label="who supports a person, to end a referral",
+    ),
+    *(
+        Case(
+            "PeopleService",
+            "end_support",
+            (everywhere(U, Entity.PERSON),),
+            lambda e, who=who, nav=nav: call(e.w.person[who], nav, "Moved out of the force area"),
+            label=f"{who} person's Navigator referral",
+        )
+        for who, nav in ((OWN, "navigator"), (OTHER, "navigator2"))
+    ),
     Case("PeopleService", "listing", (need(R, Entity.PERSON),), lambda e: call("Scope")),
     # ----- subject access: exporting a person needs sight of every section of their record ---------
     open_to_all("SubjectAccessService", "may_export", "answers whether the user may; no data"),
