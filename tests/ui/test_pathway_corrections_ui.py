@@ -90,3 +90,38 @@ def test_an_officer_ends_a_navigator_referral_from_the_pathway(
     qtbot.waitUntil(lambda: "has ended" in view.notice.text(), timeout=5000)
     with pytest.raises(PermissionDeniedError):
         navigator.people.get(person_id)
+
+
+def test_a_vlo_corrects_their_contact_from_the_pathway(
+    qtbot: QtBot,
+    track: Track,
+    backend_for: Backends,
+    make_ctx: Callable[[Backend], AppContext],
+    wait_idle: Callable[..., None],
+) -> None:
+    from mshtdesk.domain.support import ContactMethod
+    from mshtdesk.services.contacts import ContactFilter
+
+    person_id = victim(backend_for)
+    view = _open(track, make_ctx(backend_for(Role.VLO)), person_id, wait_idle)
+    rows = [r for r in range(view.model.rowCount()) if view.model.entry_at(r).kind == TimelineKind.CONTACT]
+    view.table.setCurrentIndex(view.model.index(rows[0], 0))
+    assert view.correct_contact_button.isEnabled()
+    view.correct_contact_button.click()
+    wait_idle()
+    qtbot.waitUntil(lambda: getattr(view, "correction_dialog", None) is not None, timeout=5000)
+    dialog = view.correction_dialog
+    assert dialog.summary.toPlainText() == "First meeting at the reception centre."  # filled in
+    dialog.method.setCurrentIndex(dialog.method.findData(ContactMethod.VIDEO))
+    dialog.ok_button.click()  # no reason yet: refused on the form
+    wait_idle()
+    assert dialog.isVisible()
+    dialog.reason.setPlainText("It was a video call")
+    _shot(dialog, "correct-contact-dialog.png")
+    dialog.ok_button.click()
+    wait_idle()
+    qtbot.waitUntil(lambda: "corrected" in view.notice.text(), timeout=5000)
+    rows_now = backend_for(Role.VLO).contacts.list(ContactFilter(person_id=person_id))
+    assert [(r.method, r.summary) for r in rows_now] == [
+        (ContactMethod.VIDEO, "First meeting at the reception centre.")
+    ]

@@ -35,7 +35,7 @@ from mshtdesk.domain.dates import uk
 from mshtdesk.domain.due import due_words
 from mshtdesk.domain.roles import Action, Entity
 from mshtdesk.errors import MshtError, NotFoundError
-from mshtdesk.services.contacts import ContactSaved, describe_saved
+from mshtdesk.services.contacts import ContactFilter, ContactRow, ContactSaved, describe_saved
 from mshtdesk.services.pathway import DueItem, Pathway, TimelineKind
 from ui import error_report, palette
 from ui.context import AppContext
@@ -207,14 +207,21 @@ class PathwayView(QDialog):
         )
         self.navigator_button.setVisible(self.may_refer_to_navigator)
         self.navigator_button.setAutoDefault(False)
-        self.end_navigator_button = QPushButton("&End Navigator referral…")
+        self.end_navigator_button = QPushButton("&End Navigator referral\u2026")
         self.end_navigator_button.setObjectName("endNavigatorButton")
         self.end_navigator_button.setToolTip(
             "End a Victim Navigator's referral (with a reason): the person leaves that Navigator's scope"
         )
         self.end_navigator_button.setVisible(self.may_refer_to_navigator)
         self.end_navigator_button.setAutoDefault(False)
-        self.withdraw_contact_button = QPushButton("&Withdraw contact…")
+        self.correct_contact_button = QPushButton("C&orrect contact\u2026")
+        self.correct_contact_button.setObjectName("correctContactButton")
+        self.correct_contact_button.setToolTip(
+            "Correct the selected contact (your own only): the corrected one replaces it, with your reason"
+        )
+        self.correct_contact_button.setEnabled(False)
+        self.correct_contact_button.setAutoDefault(False)
+        self.withdraw_contact_button = QPushButton("&Withdraw contact\u2026")
         self.withdraw_contact_button.setObjectName("withdrawContactButton")
         self.withdraw_contact_button.setToolTip(
             "Withdraw the selected contact, logged in error (your own only; a reason is kept with it)"
@@ -296,7 +303,9 @@ class PathwayView(QDialog):
         layout.addWidget(due_box)
         layout.addWidget(timeline_box, 1)
         self.buttons.addButton(self.withdraw_contact_button, QDialogButtonBox.ButtonRole.ActionRole)
-        self.withdraw_contact_button.setVisible(self.may_correct_contact)  # after: the box shows its buttons
+        self.buttons.addButton(self.correct_contact_button, QDialogButtonBox.ButtonRole.ActionRole)
+        for button in (self.correct_contact_button, self.withdraw_contact_button):
+            button.setVisible(self.may_correct_contact)  # after adding: the box shows its buttons
         layout.addWidget(self.buttons)
         set_tab_order([self.table, self.add_contact_button, self.details_button, self.refer_button, close])
 
@@ -308,6 +317,7 @@ class PathwayView(QDialog):
         self.navigator_button.clicked.connect(self.refer_to_navigator)
         self.end_navigator_button.clicked.connect(self.end_navigator_referral)
         self.withdraw_contact_button.clicked.connect(self.withdraw_contact)
+        self.correct_contact_button.clicked.connect(self.correct_contact)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
         self.add_contact_action.triggered.connect(self.add_contact)
         self.buttons.rejected.connect(self.reject)
@@ -488,7 +498,32 @@ class PathwayView(QDialog):
         return entry.record_id if entry.entity == "vlo_contact" else None
 
     def _selection_changed(self) -> None:
-        self.withdraw_contact_button.setEnabled(self._selected_contact() is not None)
+        selected = self._selected_contact() is not None
+        self.withdraw_contact_button.setEnabled(selected)
+        self.correct_contact_button.setEnabled(selected)
+
+    def correct_contact(self) -> None:
+        """Read the selected contact (on the worker), then open it filled in, to correct."""
+        contact_id = self._selected_contact()
+        if contact_id is None or not self.may_correct_contact or self.pathway is None:
+            return
+        contacts, person_id = self.ctx.backend.contacts, self.person_id
+        self.ctx.tasks.run(
+            lambda _job: next(
+                (c for c in contacts.list(ContactFilter(person_id=person_id)) if c.id == contact_id), None
+            ),
+            done=self._open_correction,
+            owner=self,
+            context="reading a contact to correct",
+        )
+
+    def _open_correction(self, contact: ContactRow | None) -> None:
+        if contact is None or self.pathway is None:
+            return
+        from ui.dialogs.contact_dialog import ContactDialog
+
+        self.correction_dialog = ContactDialog.start_correction(self.ctx, self.pathway, contact, self)
+        self.correction_dialog.saved.connect(lambda _s: self._show_notice("Contact corrected."))
 
     def withdraw_contact(self) -> ReasonDialog | None:
         """Withdraw the selected contact (the VLO's own, logged in error), with a reason."""
