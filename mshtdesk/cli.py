@@ -265,6 +265,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="likely duplicate people: same date of birth, names alike across spellings",
     )
     a = what.add_parser(
+        "end-referral",
+        parents=[common],
+        help="end a Navigator referral: the person leaves that Navigator's scope (HTT officer)",
+    )
+    a.add_argument("ref", metavar="REF", help="the person reference, e.g. P-000123")
+    a.add_argument("--navigator", metavar="USER", required=True, help="the Navigator's user name")
+    a.add_argument("--reason", metavar="TEXT", required=True, help="why; kept in the audit log")
+    a = what.add_parser(
         "export",
         parents=[common, disclose],
         help="everything held about one person, for a subject access request (DPA 2018 s.45)",
@@ -732,11 +740,34 @@ def _people_duplicates(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def _people_end_referral(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from mshtdesk.domain.text import printable
+
+    ref = ns.ref.strip().upper()
+    backend = _login(ns)
+    try:
+        found = [r for r in backend.people.listing(ref) if r.person_ref == ref]
+        if not found:
+            print(f"No person {printable(ref)} in your scope.", file=err)
+            return EXIT_DATA
+        backend.people.end_support(found[0].id, ns.navigator, ns.reason)
+    finally:
+        backend.close()
+    print(
+        f"The referral of {printable(ref)} to {printable(ns.navigator)} has ended: the person has left "
+        "their scope. Recorded in the audit log.",
+        file=err,
+    )
+    return EXIT_OK
+
+
 def _people(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from mshtdesk.domain.text import printable
 
     if ns.what == "duplicates":
         return _people_duplicates(ns, out, err)
+    if ns.what == "end-referral":
+        return _people_end_referral(ns, out, err)
     if ns.what == "export":
         _check_output(ns)
         reason = _reason(ns)

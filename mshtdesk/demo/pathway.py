@@ -302,6 +302,8 @@ CONTACT_COLUMNS = (
     "next_contact_due",
     "version",
     "created_at",
+    "is_void",  # the bulk insert names every column with a default: none is a correction
+    "reason",
 )
 
 
@@ -1046,6 +1048,8 @@ class _Generator:
                     next_due,
                     1,
                     when,
+                    False,
+                    "",
                 )
             )
 

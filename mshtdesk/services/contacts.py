@@ -27,8 +27,8 @@ from mshtdesk.domain.clocks import (
 from mshtdesk.domain.dates import uk
 from mshtdesk.domain.roles import Action, Entity
 from mshtdesk.domain.support import ContactMethod, ContactPurpose, NotifiableDecision
-from mshtdesk.domain.text import add_text_problems
-from mshtdesk.errors import ValidationError
+from mshtdesk.domain.text import add_text_problems, text_problems
+from mshtdesk.errors import NotFoundError, PermissionDeniedError, ValidationError
 from mshtdesk.services.actor import Actor
 from mshtdesk.services.audit import AuditAction, record
 from mshtdesk.services.calendar import load_calendar
@@ -107,6 +107,23 @@ OPTED_OUT = (
     "This victim has opted out of updates, so no investigation update or decision notification is sent "
     "to them; the refusal is recorded. Welfare and safeguarding contacts can still be logged."
 )
+
+
+MAX_REASON = 2000
+NOT_YOURS = "Only the VLO who logged a contact can correct or withdraw it; ask them, or your supervisor."
+SUPERSEDED = "That contact has already been corrected or withdrawn; open its latest version."
+
+
+def _check_reason(reason: str) -> str:
+    """The reason a correction or withdrawal is kept with, stripped; refused when empty or unsafe."""
+    text = reason.strip()
+    if not text:
+        raise ValidationError({"reason": "Give the reason; it is kept with the correction."})
+    if len(text) > MAX_REASON:
+        raise ValidationError({"reason": f"A reason has at most {MAX_REASON:,} characters."})
+    if problems := text_problems({"reason": text}, multiline=("reason",)):
+        raise ValidationError(problems)
+    return text
 
 
 def read_interval(conn: Connection) -> int:
@@ -253,10 +270,71 @@ class ContactService:
             raise ValidationError({"purpose": OPTED_OUT})
         return saved
 
+    def _own_live_contact(self, conn: Connection, contact_id: int) -> dict[str, object]:
+        """The stored contact, refused unless it is in force, in scope and logged by this VLO."""
+        found = queries.stored_contact(conn, contact_id)
+        if found is None:
+            raise NotFoundError("That contact is no longer in the register.")
+        person_id = found.values["person_id"]
+        assert isinstance(person_id, int)
+        require_person(conn, self._actor, Action.APPEND, Entity.VLO_CONTACT, person_id)
+        if found.values["vlo_user_id"] != self._actor.user_id:
+            raise PermissionDeniedError(NOT_YOURS)
+        if not found.live:
+            raise ValidationError({"contact": SUPERSEDED})
+        return found.values
+
+    @writes(Data.CONTACT, ids=lambda saved: saved.id)
+    def correct(self, contact_id: int, data: ContactInput, reason: str) -> ContactSaved:
+        """Correct one of the VLO's own contacts: a new row with the corrected values supersedes it, with
+        the reason; the old row is kept as it was, and every list and figure reads only the new one."""
+        self._actor.require(Action.APPEND, Entity.VLO_CONTACT)
+        why = _check_reason(reason)
+        problems = _problems(data, self.now)
+        if problems:
+            raise ValidationError(problems)
+        purpose = ContactPurpose(data.purpose)
+        with self._db.engine.begin() as conn:
+            old = self._own_live_contact(conn, contact_id)
+            if old["person_id"] != data.person_id:
+                raise ValidationError({"person_id": "A correction keeps the contact with the same victim."})
+            if purpose.is_update and queries.opted_out_of_updates(conn, data.person_id):
+                raise ValidationError({"purpose": OPTED_OUT})
+            return self._insert(conn, data, purpose, london_date(data.contact_at), (contact_id, why))
+
+    @writes(Data.CONTACT, ids=lambda new_id: new_id)
+    def withdraw(self, contact_id: int, reason: str) -> int:
+        """Withdraw one of the VLO's own contacts logged in error: a void row supersedes it, with the
+        reason, so it leaves the lists, the clocks and the COM figures; the old row is kept. The void
+        row's id."""
+        self._actor.require(Action.APPEND, Entity.VLO_CONTACT)
+        why = _check_reason(reason)
+        with self._db.engine.begin() as conn:
+            old = self._own_live_contact(conn, contact_id)
+            values = {k: v for k, v in old.items() if k != "id"}
+            values.update(supersedes_id=contact_id, is_void=True, reason=why, version=1, created_at=utcnow())
+            void_id = queries.insert_contact(conn, values)
+            record(
+                conn,
+                self._actor,
+                AuditAction.ALTER,
+                Entity.VLO_CONTACT,
+                contact_id,
+                fields=("withdrawn",),
+                reason=why,
+            )
+        return void_id
+
     def _insert(
-        self, conn: Connection, data: ContactInput, purpose: ContactPurpose, day: date
+        self,
+        conn: Connection,
+        data: ContactInput,
+        purpose: ContactPurpose,
+        day: date,
+        supersedes: tuple[int, str] | None = None,
     ) -> ContactSaved:
-        """Insert the contact with its computed dates, inside the caller's transaction."""
+        """Insert the contact with its computed dates, inside the caller's transaction; ``supersedes``:
+        the contact it corrects and the reason."""
         due: date | None = None
         on_time: bool | None = None
         if purpose is ContactPurpose.DECISION_NOTIFICATION:
@@ -284,6 +362,8 @@ class ContactService:
             "safeguarding_concern": data.safeguarding_concern,
             "summary": data.summary,
             "next_contact_due": next_due,
+            "supersedes_id": supersedes[0] if supersedes else None,
+            "reason": supersedes[1] if supersedes else "",
             "version": 1,
             "created_at": utcnow(),
         }
@@ -303,7 +383,18 @@ class ContactService:
             )
             if values[k] not in ("", None, False)
         ]
-        record(conn, self._actor, AuditAction.COLLECT, Entity.VLO_CONTACT, contact_id, fields=filled)
+        if supersedes is None:
+            record(conn, self._actor, AuditAction.COLLECT, Entity.VLO_CONTACT, contact_id, fields=filled)
+        else:
+            record(
+                conn,
+                self._actor,
+                AuditAction.ALTER,
+                Entity.VLO_CONTACT,
+                supersedes[0],
+                fields=filled,
+                reason=supersedes[1],
+            )
         return ContactSaved(contact_id, next_due, due, on_time)
 
     def interval_days(self) -> int:

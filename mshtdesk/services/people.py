@@ -7,6 +7,7 @@ record outside someone's scope is never read for them. Every opening is a record
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass, fields
 from datetime import date
 from enum import StrEnum
@@ -358,6 +359,50 @@ class PeopleService:
             if not q.is_supported_by(conn, person_id, found.id):
                 q.add_support(conn, person_id, found.id)
             record(conn, self._actor, AuditAction.COMBINE, Entity.PERSON, person_id, fields=("navigator",))
+
+    def supporters(self, person_id: int) -> builtins.list[tuple[int, str, str]]:
+        """The Victim Navigators now supporting this person (id, user name, display name), for ending a
+        referral: a role that may refer may see who was referred."""
+        self._actor.require_everywhere(
+            Action.UPDATE, Entity.PERSON, "end a Navigator referral; ask an HTT officer"
+        )
+        with self._db.engine.connect() as conn:
+            self._require(conn, Action.UPDATE, person_id)
+            return [(s.user_id, s.username, s.display_name) for s in q.supporters(conn, person_id)]
+
+    @writes(Data.PERSON, Data.NAVIGATOR_CASE, arg="person_id")
+    def end_support(self, person_id: int, navigator_username: str, reason: str) -> None:
+        """End a Navigator referral: the Navigator no longer supports this person, so the person leaves
+        their scope (their case stays, for the figures, but they can no longer open it). Audited with the
+        reason; a change of scope, so only a role that may update every person."""
+        self._actor.require_everywhere(
+            Action.UPDATE, Entity.PERSON, "end a Navigator referral; ask an HTT officer"
+        )
+        why = reason.strip()
+        if not why:
+            raise ValidationError(
+                {"reason": "Give the reason the referral ends; it is kept in the audit log."}
+            )
+        if len(why) > 800:  # the audit log keeps 1,000 characters, with the Navigator named
+            raise ValidationError({"reason": "A reason has at most 800 characters."})
+        if problems := text_problems({"reason": why}, multiline=("reason",)):
+            raise ValidationError(problems)
+        with self._db.engine.begin() as conn:
+            self._require(conn, Action.UPDATE, person_id)
+            found = next((s for s in q.supporters(conn, person_id) if s.username == navigator_username), None)
+            if found is None or not q.end_support(conn, person_id, found.user_id):
+                raise ValidationError(
+                    {"navigator": f"{navigator_username} is not a Victim Navigator supporting this person."}
+                )
+            record(
+                conn,
+                self._actor,
+                AuditAction.ALTER,
+                Entity.PERSON,
+                person_id,
+                fields=("navigator",),
+                reason=f"Navigator referral to {navigator_username} ended: {why}",
+            )
 
     @writes(Data.PERSON, arg="person_id")  # a link is part of the person (the register shows none)
     def link(self, person_id: int, role: LinkRole, arrest_id: int | None = None, operation: str = "") -> int:

@@ -408,6 +408,15 @@ class VloContact(SQLModel, table=True):
     whether it was on time are computed at entry and stored, so reports need no calendar."""
 
     __tablename__ = "vlo_contact"
+    __table_args__ = (
+        # Only corrections point at another contact: a partial index stays tiny and costs logging nothing.
+        Index(
+            "ix_vlo_contact_supersedes",
+            "supersedes_id",
+            sqlite_where=text("supersedes_id IS NOT NULL"),
+            postgresql_where=text("supersedes_id IS NOT NULL"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id", index=True)
@@ -423,6 +432,11 @@ class VloContact(SQLModel, table=True):
     safeguarding_concern: bool = False
     summary: str = Field(default="", max_length=4000)
     next_contact_due: date | None = Field(default=None, index=True)
+    # A correction is a new row superseding the old one, a withdrawal a superseding row marked void;
+    # both carry the author's reason, and ``created_at`` is when they were recorded.
+    supersedes_id: int | None = Field(default=None, foreign_key="vlo_contact.id")
+    is_void: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
+    reason: str = Field(default="", max_length=2000, sa_column_kwargs={"server_default": ""})
     version: int = 1
     created_at: datetime = Field(default_factory=utcnow)
 
@@ -489,6 +503,7 @@ Index(
     VLO_CONTACT.c.person_id,
     VLO_CONTACT.c.notified_on_time,
     VLO_CONTACT.c.safeguarding_concern,
+    VLO_CONTACT.c.is_void,
 )
 
 # The COM summary reads a period's NRM referrals by submitted date (counts by route and age, the labels,

@@ -90,6 +90,15 @@ def referral(person_id: int | None, **kw: Any) -> ReferralInput:
     return replace(base, **kw)
 
 
+def _contact_of(e: Env, who: str) -> int:
+    """The contact the person's own VLO logged for them (OWN: the demo VLO's; OTHER: vlo2's)."""
+    with e.db.engine.connect() as conn:
+        found = conn.execute(
+            text("SELECT id FROM vlo_contact WHERE person_id = :p"), {"p": e.w.person[who]}
+        ).scalar_one()
+    return int(found)
+
+
 def report(kind: ReportKind) -> ReportRequest:
     return ReportRequest(kind, date(2024, 1, 1), date(2024, 6, 30), date(2024, 7, 1))
 
@@ -471,6 +480,32 @@ CASES: list[Case] = [
         )
         for who in (OWN, OTHER)
     ),
+    *(
+        Case(
+            "ContactService",
+            "correct",
+            (need(A, Entity.VLO_CONTACT, who),),
+            lambda e, who=who: call(
+                _contact_of(e, who),
+                ContactInput(
+                    e.w.person[who], NOW - timedelta(minutes=40), ContactMethod.VIDEO, ContactPurpose.WELFARE
+                ),
+                "Wrong method typed",
+            ),
+            label=who,
+        )
+        for who in (OWN, OTHER)
+    ),
+    *(
+        Case(
+            "ContactService",
+            "withdraw",
+            (need(A, Entity.VLO_CONTACT, who),),
+            lambda e, who=who: call(_contact_of(e, who), "Logged in error"),
+            label=who,
+        )
+        for who in (OWN, OTHER)
+    ),
     Case("ContactService", "interval_days", (need(R, Entity.VLO_CONTACT),)),
     # ----- Haven House (beds are reference data an administrator configures) ----------------------
     open_to_all("HavenService", "now", "the clock"),
@@ -732,6 +767,23 @@ CASES: list[Case] = [
         (everywhere(U, Entity.PERSON),),
         lambda e: call(e.w.person[OTHER], "navigator"),
         label="unreferred person to the demo Navigator",
+    ),
+    Case(
+        "PeopleService",
+        "supporters",
+        (everywhere(U, Entity.PERSON),),
+        lambda e: call(e.w.person[OWN]),
+        label="who supports a person, to end a referral",
+    ),
+    *(
+        Case(
+            "PeopleService",
+            "end_support",
+            (everywhere(U, Entity.PERSON),),
+            lambda e, who=who, nav=nav: call(e.w.person[who], nav, "Moved out of the force area"),
+            label=f"{who} person's Navigator referral",
+        )
+        for who, nav in ((OWN, "navigator"), (OTHER, "navigator2"))
     ),
     Case("PeopleService", "listing", (need(R, Entity.PERSON),), lambda e: call("Scope")),
     # ----- subject access: exporting a person needs sight of every section of their record ---------

@@ -34,7 +34,7 @@ from mshtdesk.domain.clocks import (
 from mshtdesk.domain.dates import uk
 from mshtdesk.domain.support import ContactMethod, ContactPurpose, NotifiableDecision
 from mshtdesk.domain.working_days import ENGLAND_AND_WALES, WorkingCalendar
-from mshtdesk.services.contacts import ContactInput, ContactSaved
+from mshtdesk.services.contacts import ContactInput, ContactRow, ContactSaved
 from mshtdesk.services.pathway import Pathway, TimelineKind
 from ui import palette
 from ui.context import AppContext
@@ -67,11 +67,31 @@ class ContactDialog(FormDialog):
         dialog.purpose.setFocus(Qt.FocusReason.ShortcutFocusReason)
         return dialog
 
+    @classmethod
+    def start_correction(
+        cls, ctx: AppContext, pathway: Pathway, contact: ContactRow, parent: QWidget | None
+    ) -> ContactDialog:
+        """The VLO's own contact, filled in, to correct: saving appends the corrected contact with the
+        reason, and the old one leaves every list and figure."""
+        dialog = cls(ctx, pathway, parent, corrects=contact)
+        dialog.open()
+        dialog.reason.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        return dialog
+
     def __init__(
-        self, ctx: AppContext, pathway: Pathway, parent: QWidget | None = None, *, now: datetime | None = None
+        self,
+        ctx: AppContext,
+        pathway: Pathway,
+        parent: QWidget | None = None,
+        *,
+        now: datetime | None = None,
+        corrects: ContactRow | None = None,
     ) -> None:
-        super().__init__(ctx, f"Contact with {pathway.person_name}", parent, ok_text="Save contact")
+        title = f"{'Correct contact' if corrects else 'Contact'} with {pathway.person_name}"
+        ok = "Save correction" if corrects else "Save contact"
+        super().__init__(ctx, title, parent, ok_text=ok)
         self.setObjectName("contactDialog")
+        self.corrects = corrects
         self.pathway = pathway
         self.opted_out = pathway.opted_out_of_updates
         self.interval_days = DEFAULT_VLO_CONTACT_INTERVAL_DAYS
@@ -79,6 +99,8 @@ class ContactDialog(FormDialog):
         self.result_saved: ContactSaved | None = None
         self._next_due_edited = False
         self._build(now or datetime.now(LONDON))
+        if corrects is not None:
+            self._fill(corrects)
         self.resize(self.sizeHint())
         self._load_defaults()
 
@@ -149,6 +171,13 @@ class ContactDialog(FormDialog):
         self.add_field("safeguarding_concern", "Safeguarding:", self.safeguarding)
         self.add_field("summary", "Su&mmary:", self.summary)
         self.add_field("next_contact_due", "Ne&xt contact due:", self.next_due, hint=self.next_due_hint)
+        self.reason = QPlainTextEdit()
+        self.reason.setObjectName("correctionReason")
+        self.reason.setTabChangesFocus(True)
+        self.reason.setPlaceholderText("Why the contact is corrected; kept with the correction")
+        self.reason.setMaximumHeight(self.fontMetrics().lineSpacing() * 3 + 14)
+        if self.corrects is not None:
+            self.add_field("reason", "&Reason:", self.reason)
         self.decision_row = decision_row
         set_tab_order(
             [
@@ -193,6 +222,21 @@ class ContactDialog(FormDialog):
         row.addWidget(self.enhanced)
         row.addStretch(1)
         return decision_row
+
+    def _fill(self, c: ContactRow) -> None:
+        """The contact as logged, to be corrected."""
+        self.contact_at.setDateTime(london_qdatetime(c.contact_at))
+        self.method.setCurrentIndex(self.method.findData(c.method))
+        self.purpose.setCurrentIndex(self.purpose.findData(c.purpose))
+        self.interpreter.setText(c.interpreter_language)
+        if c.decision_notified is not None:
+            self.decision.setCurrentIndex(self.decision.findData(c.decision_notified))
+        if c.decision_date is not None:
+            self.decision_date.setDate(to_qdate(c.decision_date))
+        self.safeguarding.setChecked(c.safeguarding_concern)
+        self.summary.setPlainText(c.summary)
+        self.next_due.set_value(c.next_contact_due)
+        self._next_due_edited = True  # keep the date the VLO set, unless they change it
 
     def _connect(self) -> None:
         """Wire the fields built by :meth:`_build_layout` to the hints and defaults that follow them."""
@@ -326,6 +370,17 @@ class ContactDialog(FormDialog):
             return
         data = self.current_input()
         contacts = self.ctx.backend.contacts
+        if self.corrects is not None:
+            contact_id, reason = self.corrects.id, self.reason.toPlainText()
+            if not reason.strip():
+                self.show_errors({"reason": "Give the reason; it is kept with the correction."})
+                return
+            self.save(
+                lambda: contacts.correct(contact_id, data, reason),
+                self._saved,
+                context="correcting a contact",
+            )
+            return
         self.save(lambda: contacts.add(data), self._saved, context="logging a contact")
 
     def _saved(self, saved: ContactSaved) -> None:

@@ -35,11 +35,12 @@ from mshtdesk.domain.dates import uk
 from mshtdesk.domain.due import due_words
 from mshtdesk.domain.roles import Action, Entity
 from mshtdesk.errors import MshtError, NotFoundError
-from mshtdesk.services.contacts import ContactSaved, describe_saved
+from mshtdesk.services.contacts import ContactFilter, ContactRow, ContactSaved, describe_saved
 from mshtdesk.services.pathway import DueItem, Pathway, TimelineKind
 from ui import error_report, palette
 from ui.context import AppContext
 from ui.dialogs.person_dialog import may_assign_vlo
+from ui.dialogs.reason_dialog import ReasonDialog
 from ui.models.timeline_model import HEADERS, TimelineColumn, TimelineModel
 from ui.widgets.record_table import record_table
 from ui.widgets.state_panel import StatePanel
@@ -153,6 +154,9 @@ class PathwayView(QDialog):
         self.may_add_contact = ctx.may(Action.CREATE, Entity.VLO_CONTACT)
         self.may_refer = ctx.may(Action.CREATE, Entity.NRM_REFERRAL)
         self.may_refer_to_navigator = may_assign_vlo(ctx)  # who may update anyone may refer anyone
+        self.may_correct_contact = ctx.may(
+            Action.APPEND, Entity.VLO_CONTACT
+        )  # the service checks it is theirs
         self._loading = False
         self._reload_again = False
         self._build_layout()
@@ -203,6 +207,27 @@ class PathwayView(QDialog):
         )
         self.navigator_button.setVisible(self.may_refer_to_navigator)
         self.navigator_button.setAutoDefault(False)
+        self.end_navigator_button = QPushButton("&End Navigator referral\u2026")
+        self.end_navigator_button.setObjectName("endNavigatorButton")
+        self.end_navigator_button.setToolTip(
+            "End a Victim Navigator's referral (with a reason): the person leaves that Navigator's scope"
+        )
+        self.end_navigator_button.setVisible(self.may_refer_to_navigator)
+        self.end_navigator_button.setAutoDefault(False)
+        self.correct_contact_button = QPushButton("C&orrect contact\u2026")
+        self.correct_contact_button.setObjectName("correctContactButton")
+        self.correct_contact_button.setToolTip(
+            "Correct the selected contact (your own only): the corrected one replaces it, with your reason"
+        )
+        self.correct_contact_button.setEnabled(False)
+        self.correct_contact_button.setAutoDefault(False)
+        self.withdraw_contact_button = QPushButton("&Withdraw contact\u2026")
+        self.withdraw_contact_button.setObjectName("withdrawContactButton")
+        self.withdraw_contact_button.setToolTip(
+            "Withdraw the selected contact, logged in error (your own only; a reason is kept with it)"
+        )
+        self.withdraw_contact_button.setEnabled(False)
+        self.withdraw_contact_button.setAutoDefault(False)
         self.add_contact_action = QAction("Add contact", self)
         self.add_contact_action.setShortcut(QKeySequence(ADD_CONTACT_KEY))
         self.add_contact_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
@@ -217,6 +242,7 @@ class PathwayView(QDialog):
         head.addWidget(self.details_button)
         head.addWidget(self.refer_button)
         head.addWidget(self.navigator_button)
+        head.addWidget(self.end_navigator_button)
         head.addWidget(self.add_contact_button)
         info = QHBoxLayout()
         info.setSpacing(12)
@@ -276,6 +302,10 @@ class PathwayView(QDialog):
         layout.addWidget(self.notice)
         layout.addWidget(due_box)
         layout.addWidget(timeline_box, 1)
+        self.buttons.addButton(self.withdraw_contact_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.buttons.addButton(self.correct_contact_button, QDialogButtonBox.ButtonRole.ActionRole)
+        for button in (self.correct_contact_button, self.withdraw_contact_button):
+            button.setVisible(self.may_correct_contact)  # after adding: the box shows its buttons
         layout.addWidget(self.buttons)
         set_tab_order([self.table, self.add_contact_button, self.details_button, self.refer_button, close])
 
@@ -285,6 +315,10 @@ class PathwayView(QDialog):
         self.details_button.clicked.connect(self.open_details)
         self.refer_button.clicked.connect(self.new_referral)
         self.navigator_button.clicked.connect(self.refer_to_navigator)
+        self.end_navigator_button.clicked.connect(self.end_navigator_referral)
+        self.withdraw_contact_button.clicked.connect(self.withdraw_contact)
+        self.correct_contact_button.clicked.connect(self.correct_contact)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
         self.add_contact_action.triggered.connect(self.add_contact)
         self.buttons.rejected.connect(self.reject)
         self.table.activated.connect(lambda index: self.open_entry(index.row()))
@@ -405,6 +439,116 @@ class PathwayView(QDialog):
     def _referred(self, label: str) -> None:
         self.notice.setText(f"Referred to {label}. They can now see this person and open a case.")
         self.notice.show()
+
+    def end_navigator_referral(self) -> None:
+        """Choose one of the person's Navigators (listed on the worker), give the reason, end it."""
+        if not self.may_refer_to_navigator:
+            return
+        people, person_id = self.ctx.backend.people, self.person_id
+        self.ctx.tasks.run(
+            lambda _job: people.supporters(person_id),
+            done=self._choose_referral_to_end,
+            owner=self,
+            context="listing this person's Victim Navigators",
+        )
+
+    def _choose_referral_to_end(self, navigators: list[tuple[int, str, str]]) -> None:
+        if not navigators:
+            error_report.show_message(
+                self, "End Navigator referral", "This person is not referred to any Victim Navigator."
+            )
+            return
+        labels = [f"{display} ({username})" if display else username for _i, username, display in navigators]
+        label, ok = (
+            (labels[0], True)
+            if len(labels) == 1
+            else QInputDialog.getItem(self, "End Navigator referral", "Victim &Navigator:", labels, 0, False)
+        )
+        if not ok:
+            return
+        username = navigators[labels.index(label)][1]
+        dialog = ReasonDialog(
+            self,
+            title="End Navigator referral",
+            what=f"{label} will no longer support this person, nor see their record or case.",
+            ok_text="End referral",
+            prompt="Why does the referral end? It is kept in the audit log.",
+        )
+        people, person_id = self.ctx.backend.people, self.person_id
+        dialog.reason_given.connect(
+            lambda reason: self.ctx.tasks.run(
+                lambda _job: people.end_support(person_id, username, reason),
+                done=lambda _r: self._show_notice(f"The referral to {label} has ended."),
+                owner=self,
+                context="ending a Navigator referral",
+            )
+        )
+        dialog.open()
+        self.reason_dialog = dialog  # tests and screenshots reach it here
+
+    def _show_notice(self, text: str) -> None:
+        self.notice.setText(text)
+        self.notice.show()
+
+    def _selected_contact(self) -> int | None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        entry = self.model.entry_at(index.row())
+        return entry.record_id if entry.entity == "vlo_contact" else None
+
+    def _selection_changed(self) -> None:
+        selected = self._selected_contact() is not None
+        self.withdraw_contact_button.setEnabled(selected)
+        self.correct_contact_button.setEnabled(selected)
+
+    def correct_contact(self) -> None:
+        """Read the selected contact (on the worker), then open it filled in, to correct."""
+        contact_id = self._selected_contact()
+        if contact_id is None or not self.may_correct_contact or self.pathway is None:
+            return
+        contacts, person_id = self.ctx.backend.contacts, self.person_id
+        self.ctx.tasks.run(
+            lambda _job: next(
+                (c for c in contacts.list(ContactFilter(person_id=person_id)) if c.id == contact_id), None
+            ),
+            done=self._open_correction,
+            owner=self,
+            context="reading a contact to correct",
+        )
+
+    def _open_correction(self, contact: ContactRow | None) -> None:
+        if contact is None or self.pathway is None:
+            return
+        from ui.dialogs.contact_dialog import ContactDialog
+
+        self.correction_dialog = ContactDialog.start_correction(self.ctx, self.pathway, contact, self)
+        self.correction_dialog.saved.connect(lambda _s: self._show_notice("Contact corrected."))
+
+    def withdraw_contact(self) -> ReasonDialog | None:
+        """Withdraw the selected contact (the VLO's own, logged in error), with a reason."""
+        contact_id = self._selected_contact()
+        if contact_id is None or not self.may_correct_contact:
+            return None
+        dialog = ReasonDialog(
+            self,
+            title="Withdraw contact",
+            what="The selected contact will leave the timeline, the clocks and the figures; it stays on "
+            "record with your reason.",
+            ok_text="Withdraw contact",
+            prompt="Why is this contact withdrawn? It is kept with it.",
+        )
+        contacts = self.ctx.backend.contacts
+        dialog.reason_given.connect(
+            lambda reason: self.ctx.tasks.run(
+                lambda _job: contacts.withdraw(contact_id, reason),
+                done=lambda _r: self._show_notice("Contact withdrawn."),
+                owner=self,
+                context="withdrawing a contact",
+            )
+        )
+        dialog.open()
+        return dialog
 
     def open_entry(self, row: int) -> QDialog | None:
         """Enter on a referral opens it (with its decisions); other entries are read here."""

@@ -35,6 +35,7 @@ class ReasonDialog(QDialog):
         what: str,
         ok_text: str = "OK",
         warning: str = "",
+        prompt: str = PROMPT,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("reasonDialog")
@@ -44,7 +45,7 @@ class ReasonDialog(QDialog):
         self.what = QLabel(what)
         self.what.setObjectName("reasonWhat")
         self.what.setWordWrap(True)
-        self.prompt = QLabel(PROMPT.replace("Why", "&Why", 1))
+        self.prompt = QLabel(prompt.replace("Why", "&Why", 1))
         self.prompt.setWordWrap(True)
         self.text = QPlainTextEdit()
         self.text.setObjectName("reasonText")

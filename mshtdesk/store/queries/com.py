@@ -14,6 +14,7 @@ from sqlalchemy import Connection, and_, case, func, or_, select
 
 from mshtdesk.domain.clocks import london_start
 from mshtdesk.domain.nrm import Route
+from mshtdesk.store.queries.contacts import live as live_contact
 from mshtdesk.store.queries.disposals import period_arrests
 from mshtdesk.store.queries.haven import active_beds
 from mshtdesk.store.tables import (
@@ -200,7 +201,7 @@ def navigator_counts(conn: Connection, date_from: date, date_to: date, as_at: da
 def _contact_window(date_from: date, date_to: date, as_at: date) -> tuple[Any, ...]:
     v = VLO_CONTACT.c
     end = london_start(min(date_to, as_at) + timedelta(days=1))
-    return (v.contact_at >= london_start(date_from), v.contact_at < end)
+    return (v.contact_at >= london_start(date_from), v.contact_at < end, live_contact())
 
 
 def contacts_by_purpose(conn: Connection, date_from: date, date_to: date, as_at: date) -> list[PurposeRow]:

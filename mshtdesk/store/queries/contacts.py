@@ -7,12 +7,21 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Connection, and_, exists, func, insert, or_, select
+from sqlalchemy import ColumnElement, Connection, FromClause, and_, exists, false, func, insert, or_, select
 
 from mshtdesk.store.queries.scope import PersonScope, person_in_scope
 from mshtdesk.store.tables import PERSON, SETTING, USER, VLO_CONTACT
 
 _C = VLO_CONTACT
+
+
+def live(contact: FromClause = VLO_CONTACT, *, name: str = "superseding_contact") -> ColumnElement[bool]:
+    """The condition keeping only contacts in force on ``contact`` (the table or an alias of it): not a
+    withdrawal marker and superseded by no later row. Every reader of contacts applies it, so a
+    corrected or withdrawn contact leaves the lists, the clocks and the COM figures at once. ``name``
+    keeps the inner alias distinct when one statement applies it twice."""
+    later = VLO_CONTACT.alias(name)
+    return and_(contact.c.is_void == false(), ~exists().where(later.c.supersedes_id == contact.c.id))
 
 
 @dataclass(frozen=True)
@@ -50,7 +59,7 @@ class ContactListRow(NamedTuple):
 
 
 def _conditions(q: ContactQuery) -> list[ColumnElement[bool]]:
-    conds: list[ColumnElement[bool]] = []
+    conds: list[ColumnElement[bool]] = [live(_C)]
     scope = person_in_scope(q.scope, _C.c.person_id)
     if scope is not None:
         conds.append(scope)
@@ -66,6 +75,7 @@ def _conditions(q: ContactQuery) -> list[ColumnElement[bool]]:
             _C.c.next_contact_due < q.latest_due_before,
             ~exists().where(
                 later.c.person_id == _C.c.person_id,
+                live(later, name="later_superseding"),
                 or_(
                     later.c.contact_at > _C.c.contact_at,
                     and_(later.c.contact_at == _C.c.contact_at, later.c.id > _C.c.id),
@@ -129,3 +139,18 @@ def setting(conn: Connection, key: str) -> str | None:
     """A setting's stored text; None when unset."""
     value = conn.execute(select(SETTING.c.value).where(SETTING.c.key == key)).scalar()
     return None if value is None else str(value)
+
+
+class StoredContact(NamedTuple):
+    """A contact as stored, for its correction: every column by name, and whether it is still in force."""
+
+    values: dict[str, Any]
+    live: bool
+
+
+def stored_contact(conn: Connection, contact_id: int) -> StoredContact | None:
+    row = conn.execute(select(_C, live(_C).label("in_force")).where(_C.c.id == contact_id)).one_or_none()
+    if row is None:
+        return None
+    values = {c.name: row._mapping[c.name] for c in _C.columns}
+    return StoredContact(values, bool(row._mapping["in_force"]))

@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, Connection, and_, exists, false, func, sel
 from mshtdesk.domain.clocks import RECONSIDERATION_WINDOW_DAYS
 from mshtdesk.domain.nrm import Outcome, Route
 from mshtdesk.domain.support import ContactPurpose, NotifiableDecision
+from mshtdesk.store.queries.contacts import live as live_contact
 from mshtdesk.store.queries.nrm import DecisionEntry
 from mshtdesk.store.queries.scope import PersonScope, person_in_scope
 from mshtdesk.store.tables import (
@@ -157,7 +158,7 @@ def latest_contacts_due(conn: Connection, *, due_by: date, scope: PersonScope) -
     )
     latest = (
         select(c.c.id, c.c.person_id, c.c.next_contact_due, c.c.contact_at, rank)
-        .where(*_narrowed(c.c.person_id, None, scope))
+        .where(live_contact(c), *_narrowed(c.c.person_id, None, scope))
         .subquery()
     )
     q = select(latest.c.id, latest.c.person_id, latest.c.next_contact_due, latest.c.contact_at).where(
@@ -175,7 +176,7 @@ def never_contacted(conn: Connection, *, scope: PersonScope) -> list[NeverContac
     """Victims with a VLO assigned and no contact at all, in ``scope``."""
     q = select(PERSON.c.id, PERSON.c.updated_at).where(
         PERSON.c.vlo_user_id.is_not(None),
-        ~exists().where(VLO_CONTACT.c.person_id == PERSON.c.id),
+        ~exists().where(VLO_CONTACT.c.person_id == PERSON.c.id, live_contact()),
         *_narrowed(PERSON.c.id, None, scope),
     )
     return [NeverContacted._make(row) for row in conn.execute(q)]
@@ -198,6 +199,7 @@ def _not_yet_told() -> ColumnElement[bool]:
         told.c.person_id == PERSON_LINK.c.person_id,
         told.c.purpose == ContactPurpose.DECISION_NOTIFICATION.value,
         told.c.decision_date >= EVENT.c.event_date,
+        live_contact(told, name="told_superseding"),
     )
 
 

@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 from sqlalchemy import Connection, func, select
 
+from mshtdesk.store.queries.contacts import live as live_contact
 from mshtdesk.store.queries.due import effective_events
 from mshtdesk.store.tables import (
     ARREST,
@@ -187,6 +188,6 @@ def contacts(conn: Connection, person_id: int) -> list[ContactRow]:
             USER.c.username,
         )
         .select_from(VLO_CONTACT.outerjoin(USER, USER.c.id == VLO_CONTACT.c.vlo_user_id))
-        .where(VLO_CONTACT.c.person_id == person_id)
+        .where(VLO_CONTACT.c.person_id == person_id, live_contact())
     )
     return [ContactRow._make(r) for r in conn.execute(q)]

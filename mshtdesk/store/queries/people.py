@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Select, and_, func, insert, select, union_all, update
+from sqlalchemy import Connection, Select, and_, delete, func, insert, select, union_all, update
 
 from mshtdesk.store.queries.filters import contains_text
 from mshtdesk.store.queries.scope import PersonScope, person_in_scope
@@ -164,6 +164,33 @@ def is_supported_by(conn: Connection, person_id: int, user_id: int) -> bool:
 
 def add_support(conn: Connection, person_id: int, user_id: int) -> None:
     conn.execute(insert(PERSON_SUPPORT).values(person_id=person_id, user_id=user_id))
+
+
+class Supporter(NamedTuple):
+    user_id: int
+    username: str
+    display_name: str
+
+
+def supporters(conn: Connection, person_id: int) -> list[Supporter]:
+    """The Victim Navigators supporting this person (their scope), by display name."""
+    stmt = (
+        select(USER.c.id, USER.c.username, USER.c.display_name)
+        .select_from(PERSON_SUPPORT.join(USER, USER.c.id == PERSON_SUPPORT.c.user_id))
+        .where(PERSON_SUPPORT.c.person_id == person_id)
+        .order_by(USER.c.display_name, USER.c.username)
+    )
+    return [Supporter(int(r.id), str(r.username), str(r.display_name)) for r in conn.execute(stmt)]
+
+
+def end_support(conn: Connection, person_id: int, user_id: int) -> bool:
+    """The Navigator no longer supports the person; False when they did not."""
+    result = conn.execute(
+        delete(PERSON_SUPPORT).where(
+            PERSON_SUPPORT.c.person_id == person_id, PERSON_SUPPORT.c.user_id == user_id
+        )
+    )
+    return result.rowcount == 1
 
 
 def insert_link(conn: Connection, values: dict[str, Any]) -> int:

@@ -391,6 +391,48 @@ def build(revision: str, out_dir: Path = HERE, seed: int = 3) -> Path:
                 for i, p in enumerate(people)
             ],
         )
+        contact = {
+            "vlo_user_id": users[3],
+            "method": "phone",
+            "purpose": "welfare",
+            "summary": "",
+            "version": 1,
+            "created_at": now,
+        }
+        contacts = put(
+            conn,
+            meta,
+            "vlo_contact",
+            [
+                {**contact, "person_id": p, "contact_at": now - timedelta(days=30 + i)}
+                for i, p in enumerate(people)
+                if i % 2
+            ],
+        )
+        if "vlo_contact" in meta.tables and "supersedes_id" in meta.tables["vlo_contact"].c:
+            put(  # from 0008: a contact corrected, another withdrawn
+                conn,
+                meta,
+                "vlo_contact",
+                [
+                    {
+                        **contact,
+                        "person_id": people[1],
+                        "contact_at": now - timedelta(days=31),
+                        "method": "video",
+                        "supersedes_id": contacts[0],
+                        "reason": "it was a video call",
+                    },
+                    {
+                        **contact,
+                        "person_id": people[3],
+                        "contact_at": now - timedelta(days=33),
+                        "supersedes_id": contacts[1],
+                        "is_void": True,
+                        "reason": "logged in error",
+                    },
+                ],
+            )
         if "audit_head" in meta.tables and not conn.execute(select(meta.tables["audit_head"])).first():
             conn.execute(
                 text("INSERT INTO audit_head (id, last_id, last_hash) VALUES (1, 0, :h)"), {"h": "0" * 64}
