@@ -111,6 +111,7 @@ class ReportRun:
     reason: str
     username: str
     created_at: datetime
+    prepared_by: str = ""
 
     @property
     def request(self) -> ReportRequest:
@@ -172,23 +173,24 @@ class ReportService:
             profile = PROFILES.get(force_profile_key(conn))
         return profile.name if profile else "Police force"
 
-    def build(self, req: ReportRequest) -> ComReport:
-        """The COM summary as data (JSON, tests, the app's figures); reading it is not a disclosure."""
+    def build(self, req: ReportRequest, recorded_at: datetime | None = None) -> ComReport:
+        """The COM summary as data (JSON, tests, the app's figures), as recorded at ``recorded_at``
+        (default: now); reading it is not a disclosure."""
         self._require(ReportKind.COM, Action.READ)
         self._check(req)
-        return self._build(req)
+        return self._build(req, recorded_at)
 
-    def _build(self, req: ReportRequest) -> ComReport:
+    def _build(self, req: ReportRequest, recorded_at: datetime | None = None) -> ComReport:
         prev = previous_period(req.date_from, req.date_to)
         arrests = ArrestInputs(
-            disposal_table(self._db, req.date_from, req.date_to, req.as_at),
-            disposal_table(self._db, prev[0], prev[1], req.as_at),
+            disposal_table(self._db, req.date_from, req.date_to, req.as_at, recorded_at),
+            disposal_table(self._db, prev[0], prev[1], req.as_at, recorded_at),
             {d.code: d.name for d in reference.districts(self._db)},
         )
         force = self._force()
         with self._db.engine.connect() as conn:
             calendar = load_calendar(conn)
-            figures = com_figures(conn, req.date_from, req.date_to, req.as_at, prev)
+            figures = com_figures(conn, req.date_from, req.date_to, req.as_at, prev, recorded_at)
         return build_com_report(
             figures,
             req.date_from,
@@ -200,16 +202,27 @@ class ReportService:
             force=force,
         )
 
-    def render(self, req: ReportRequest, *, progress: Progress | None = None) -> RenderedReport:
-        """Build and typeset (to preview); nothing is disclosed until ``disclose`` records it."""
+    def render(
+        self,
+        req: ReportRequest,
+        *,
+        progress: Progress | None = None,
+        recorded_at: datetime | None = None,
+        produced: datetime | None = None,
+        prepared_by: str | None = None,
+    ) -> RenderedReport:
+        """Build and typeset (to preview); nothing is disclosed until ``disclose`` records it. The records
+        are read as recorded at ``recorded_at`` (default: ``produced``, the time printed on it, now unless
+        given), so a run recorded with its ``produced`` time can be reproduced byte for byte."""
         self._require(req.kind, Action.READ)
         self._check(req)
         from mshtdesk.reports import pdf
 
-        produced = datetime.now(UTC)
-        who = self._actor.display_name or self._actor.username
+        produced = produced or datetime.now(UTC)
+        recorded_at = recorded_at or produced
+        who = prepared_by or self._actor.display_name or self._actor.username
         if req.kind is ReportKind.DISPOSALS:
-            table = disposal_table(self._db, req.date_from, req.date_to, req.as_at)
+            table = disposal_table(self._db, req.date_from, req.date_to, req.as_at, recorded_at)
             if progress:
                 progress("Typesetting the table", 1, 2)
             data = pdf.disposals_pdf(
@@ -237,7 +250,7 @@ class ReportService:
             return RenderedReport(req, data, text, None, who, produced)
         if progress:
             progress("Counting arrests, referrals, stays and contacts", 0, 11)
-        report = self._build(req)
+        report = self._build(req, recorded_at)
         steps = len(report.tables) + 2
 
         def typeset(done: int, _total: int) -> None:
@@ -274,7 +287,7 @@ class ReportService:
             ranking = rendered.report.table("disposals").notes[-1]
             params["ranking"] = ranking
             params["force"] = rendered.report.force
-        now = datetime.now(UTC)
+        now = rendered.produced  # the moment its records were read as recorded at (see ``render``)
         with self._db.engine.begin() as conn:
             run_id = runs.insert_run(
                 conn,
@@ -349,11 +362,18 @@ class ReportService:
     def regenerate(
         self, run_id: int, reason: str, *, fmt: OutputFormat | None = None, progress: Progress | None = None
     ) -> Regeneration:
-        """Produce a past run again from its parameters (a new disclosure, recorded as its own run)."""
+        """Produce a past run again from its parameters, with the records as recorded at its time, so the
+        file is the published one byte for byte whatever was corrected since (a new disclosure, recorded
+        as its own run at that same time)."""
         original = self.get(run_id)
         req = original.request
         self._require(req.kind, Action.EXPORT)
-        rendered = self.render(req, progress=progress)
+        rendered = self.render(
+            req,
+            progress=progress,
+            produced=original.created_at,
+            prepared_by=original.prepared_by or None,
+        )
         out = fmt or OutputFormat(original.output_format)
         run = self.disclose(rendered, out, original.file_name, reason)
         return Regeneration(run, original, rendered)
@@ -383,4 +403,5 @@ def _run(r: StoredRun) -> ReportRun:
         reason=r.reason,
         username=r.username,
         created_at=created,
+        prepared_by=str(params.get("prepared_by", "")),
     )

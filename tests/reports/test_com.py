@@ -22,6 +22,7 @@ from mshtdesk.services.backend import Backend
 from mshtdesk.services.com_report import OutputFormat, ReportKind, ReportRequest, sha256
 from mshtdesk.store.database import Database
 from mshtdesk.store.tables import (
+    ARREST,
     AUDIT,
     HAVEN_BED,
     HAVEN_STAY,
@@ -301,6 +302,39 @@ def test_regenerating_gives_identical_json(com_db: Database, backend_for: Callab
     assert again.identical
     assert again.rendered.json == first.json
     assert again.run.id != run.id and again.run.sha256 == run.sha256  # JSON bytes are the file
+
+
+def _later_corrections(com_db: Database, backend_for: Callable[[Role], Backend]) -> None:
+    """After a run: the period's first arrest withdrawn, a back-dated charge on another one."""
+    officer = backend_for(Role.HTT_OFFICER)
+    with com_db.engine.connect() as conn:
+        first, second = conn.execute(
+            select(ARREST.c.id)
+            .where(ARREST.c.arrest_date >= FROM, ARREST.c.arrest_date <= TO)
+            .order_by(ARREST.c.id)
+            .limit(2)
+        ).scalars()
+    officer.corrections.withdraw_arrest(first, "Duplicate of another custody record")
+    offence = officer.register.get(second).offences[0].id
+    officer.register.append_event(offence, "CHARGE", date(2022, 5, 1))
+
+
+@pytest.mark.parametrize(
+    ("kind", "fmt"), [(ReportKind.COM, OutputFormat.PDF), (ReportKind.DISPOSALS, OutputFormat.PDF)]
+)
+def test_regenerating_after_corrections_reproduces_the_published_file(
+    com_db: Database, backend_for: Callable[[Role], Backend], kind: ReportKind, fmt: OutputFormat
+) -> None:
+    manager = backend_for(Role.MANAGER)
+    run, data = manager.reports.produce(ReportRequest(kind, FROM, TO, AS_AT), fmt, "r.pdf", "COM papers")
+    _later_corrections(com_db, backend_for)
+    now = manager.reports.render(ReportRequest(kind, FROM, TO, AS_AT))
+    assert (
+        now.json != manager.reports.render(ReportRequest(kind, FROM, TO, AS_AT), produced=run.created_at).json
+    )
+    again = manager.reports.regenerate(run.id, "checking the published figures")
+    assert again.rendered.data(fmt) == data
+    assert again.run.sha256 == run.sha256 and again.identical
 
 
 def test_every_run_is_recorded_with_its_hash_and_a_disclosure(

@@ -123,10 +123,13 @@ def referral_counts(conn: Connection, date_from: date, date_to: date) -> dict[tu
     return {(route, age): int(n) for route, age, n in conn.execute(q)}
 
 
-def decisions(conn: Connection, date_from: date, date_to: date) -> list[DecisionRow]:
-    """Every decision row (void and superseded ones too) on the NRM referrals submitted in the period,
-    by referral, date and id. The superseding rows belong to the same referral, so the caller applies the
-    rule of which are in force: the plan stays a range scan whatever statistics the planner has."""
+def decisions(
+    conn: Connection, date_from: date, date_to: date, recorded_at: datetime | None = None
+) -> list[DecisionRow]:
+    """Every decision row recorded by ``recorded_at`` (default: now; void and superseded ones too) on the
+    NRM referrals submitted in the period, by referral, date and id. The superseding rows belong to the
+    same referral, so the caller applies the rule of which are in force: the plan stays a range scan
+    whatever statistics the planner has."""
     d = NRM_DECISION.c
     q = (
         select(d.id, d.referral_id, d.kind, d.outcome, d.decided_on, d.supersedes_id, d.is_void)
@@ -135,6 +138,7 @@ def decisions(conn: Connection, date_from: date, date_to: date) -> list[Decision
             NRM_REFERRAL.c.submitted_date >= date_from,
             NRM_REFERRAL.c.submitted_date <= date_to,
             NRM_REFERRAL.c.route == Route.NRM.value,
+            *([] if recorded_at is None else [d.recorded_at <= recorded_at]),
         )
         .order_by(d.referral_id, d.decided_on, d.id)
     )
@@ -294,10 +298,12 @@ def com_figures(
     recorded_at: datetime | None = None,
 ) -> ComFigures:
     """The period's figures, and the previous period's headline counts (``previous``: its first and
-    last days), as at ``as_at``, the arrests as recorded at ``recorded_at`` (default: now)."""
+    last days), as at ``as_at``, the arrests, disposal events and NRM decisions as recorded at ``recorded_at``
+    (default: now). Referrals, Navigator cases, stays and contacts are edited in place (no transaction
+    time yet), so they are read as they stand."""
     return ComFigures(
         referrals=referrals(conn, date_from, date_to),
-        decisions=decisions(conn, date_from, date_to),
+        decisions=decisions(conn, date_from, date_to, recorded_at),
         referral_counts=referral_counts(conn, date_from, date_to),
         previous_referral_counts=referral_counts(conn, *previous),
         navigator_referrals=navigator_count(conn, date_from, date_to),
