@@ -22,6 +22,7 @@ from mshtdesk.domain.forces import PROFILES
 from mshtdesk.domain.roles import Action, Entity, may_everywhere
 from mshtdesk.errors import NotFoundError, PermissionDeniedError, ValidationError
 from mshtdesk.reports.com import ArrestInputs, ComReport, build_com_report, marking, previous_period
+from mshtdesk.reports.revisions import RevisedCell, TableFigures, revised_cells
 from mshtdesk.services import reference
 from mshtdesk.services.actor import Actor
 from mshtdesk.services.audit import AuditAction, record
@@ -89,6 +90,7 @@ class RenderedReport:
     report: ComReport | None  # None for the disposal table
     prepared_by: str
     produced: datetime
+    recorded_at: datetime | None = None  # the records as recorded then (None: at ``produced``)
 
     def data(self, fmt: OutputFormat) -> bytes:
         return self.pdf if fmt is OutputFormat.PDF else self.json
@@ -112,6 +114,12 @@ class ReportRun:
     username: str
     created_at: datetime
     prepared_by: str = ""
+    recorded_at: datetime | None = None  # when asked for an earlier moment than ``created_at``
+
+    @property
+    def as_recorded_at(self) -> datetime:
+        """The moment whose records the run shows (its own time unless it was asked for another)."""
+        return self.recorded_at or self.created_at
 
     @property
     def request(self) -> ReportRequest:
@@ -219,6 +227,7 @@ class ReportService:
         from mshtdesk.reports import pdf
 
         produced = produced or datetime.now(UTC)
+        asked = recorded_at
         recorded_at = recorded_at or produced
         who = prepared_by or self._actor.display_name or self._actor.username
         if req.kind is ReportKind.DISPOSALS:
@@ -247,7 +256,7 @@ class ReportService:
             text = (json.dumps(payload, ensure_ascii=False, indent=2) + "\n").encode()
             if progress:
                 progress("Done", 2, 2)
-            return RenderedReport(req, data, text, None, who, produced)
+            return RenderedReport(req, data, text, None, who, produced, asked)
         if progress:
             progress("Counting arrests, referrals, stays and contacts", 0, 11)
         report = self._build(req, recorded_at)
@@ -258,7 +267,7 @@ class ReportService:
                 progress("Typesetting", done + 1, steps)
 
         data = pdf.com_pdf(report, prepared_by=who, produced=produced, progress=typeset)
-        return RenderedReport(req, data, report.json_bytes(), report, who, produced)
+        return RenderedReport(req, data, report.json_bytes(), report, who, produced, asked)
 
     # ----- disclosing -----------------------------------------------------------------------------
     @writes(Data.REPORT_RUN, ids=lambda run: run.id)
@@ -283,6 +292,8 @@ class ReportService:
             "json_sha256": json_digest,
             "prepared_by": rendered.prepared_by,
         }
+        if rendered.recorded_at is not None:
+            params["recorded_at"] = rendered.recorded_at.astimezone(UTC).isoformat()
         if rendered.report is not None:
             ranking = rendered.report.table("disposals").notes[-1]
             params["ranking"] = ranking
@@ -328,14 +339,16 @@ class ReportService:
         reason: str,
         *,
         progress: Progress | None = None,
+        recorded_at: datetime | None = None,
     ) -> tuple[ReportRun, bytes]:
-        """Render and record in one call (the command line): the bytes to write and their run."""
+        """Render and record in one call (the command line): the bytes to write and their run; with
+        ``recorded_at``, the records as recorded at that moment (kept with the run, for Regenerate)."""
         self._require(req.kind, Action.EXPORT)
         if not reason.strip():
             raise ValidationError(
                 {"reason": "Give the reason for this disclosure; it is kept in the audit log."}
             )
-        rendered = self.render(req, progress=progress)
+        rendered = self.render(req, progress=progress, recorded_at=recorded_at)
         run = self.disclose(rendered, fmt, file_name, reason)
         return run, rendered.data(fmt)
 
@@ -372,11 +385,43 @@ class ReportService:
             req,
             progress=progress,
             produced=original.created_at,
+            recorded_at=original.recorded_at,
             prepared_by=original.prepared_by or None,
         )
         out = fmt or OutputFormat(original.output_format)
         run = self.disclose(rendered, out, original.file_name, reason)
         return Regeneration(run, original, rendered)
+
+    # ----- revisions ------------------------------------------------------------------------------
+    def _tables(self, req: ReportRequest, recorded_at: datetime) -> list[TableFigures]:
+        if req.kind is ReportKind.DISPOSALS:
+            t = disposal_table(self._db, req.date_from, req.date_to, req.as_at, recorded_at)
+            return [TableFigures(t.caption, t.header, tuple(tuple(r) for r in t.records()))]
+        report = self._build(req, recorded_at)
+        return [TableFigures(t.title, t.columns, t.rows) for t in report.tables]
+
+    def revisions(self, run_id: int) -> Revisions:
+        """The run's tables as published (as recorded at its time) and recomputed with today's records,
+        every changed cell listed, like a statistics office's revisions note. Reading them is a
+        consultation of the run, audited; the figures are aggregates (the public run's suppression
+        applies to both sides)."""
+        original = self.get(run_id)
+        req = original.request
+        self._require(req.kind, Action.READ)
+        now = datetime.now(UTC)
+        cells = revised_cells(self._tables(req, original.as_recorded_at), self._tables(req, now))
+        with self._db.engine.begin() as conn:
+            record(conn, self._actor, AuditAction.CONSULT, "report_run", run_id, fields=("revisions",))
+        return Revisions(original, tuple(cells), now)
+
+
+@dataclass(frozen=True)
+class Revisions:
+    """What changed since a run was published: its tables recomputed with today's records."""
+
+    run: ReportRun
+    cells: tuple[RevisedCell, ...]
+    recomputed: datetime
 
 
 def _run(r: StoredRun) -> ReportRun:
@@ -404,4 +449,14 @@ def _run(r: StoredRun) -> ReportRun:
         username=r.username,
         created_at=created,
         prepared_by=str(params.get("prepared_by", "")),
+        recorded_at=_moment(params.get("recorded_at")),
     )
+
+
+def _moment(text: object) -> datetime | None:
+    if not isinstance(text, str):
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None

@@ -337,6 +337,40 @@ def test_regenerating_after_corrections_reproduces_the_published_file(
     assert again.run.sha256 == run.sha256 and again.identical
 
 
+def test_revisions_list_every_changed_cell_and_are_audited(
+    com_db: Database, backend_for: Callable[[Role], Backend]
+) -> None:
+    manager = backend_for(Role.MANAGER)
+    run, _ = manager.reports.produce(_request(), OutputFormat.JSON, "com.json", "COM papers")
+    assert manager.reports.revisions(run.id).cells == ()
+    published = manager.reports.build(_request())
+    _later_corrections(com_db, backend_for)
+    current = manager.reports.build(_request())
+    cells = manager.reports.revisions(run.id).cells
+    expected = {
+        (t.title, str(row[0]), column, old, new)
+        for t, now in zip(published.tables, current.tables, strict=True)
+        for row, row_now in zip(t.rows, now.rows, strict=True)
+        for column, old, new in zip(t.columns[1:], row[1:], row_now[1:], strict=True)
+        if old != new
+    }
+    assert {(c.table, c.row, c.column, c.published, c.current) for c in cells} == expected
+    arrests = next(
+        c for c in cells if (c.table, c.row, c.column) == ("Headline figures", "Arrests", "This period")
+    )
+    assert (arrests.published, arrests.current) == (129, 128)
+    assert [c.table for c in cells][0] == "Headline figures"  # in the published order
+    with com_db.engine.connect() as conn:
+        consults = conn.execute(
+            select(AUDIT.c.fields).where(
+                AUDIT.c.action == "consult", AUDIT.c.entity == "report_run", AUDIT.c.record_id == str(run.id)
+            )
+        ).all()
+    assert len(consults) == 2
+    with pytest.raises(PermissionDeniedError):
+        backend_for(Role.VLO).reports.revisions(run.id)
+
+
 def test_every_run_is_recorded_with_its_hash_and_a_disclosure(
     com_db: Database, backend_for: Callable[[Role], Backend]
 ) -> None:
