@@ -90,7 +90,7 @@ class RenderedReport:
     report: ComReport | None  # None for the disposal table
     prepared_by: str
     produced: datetime
-    recorded_at: datetime | None = None  # the records as recorded then (None: at ``produced``)
+    recorded_at: datetime  # the moment whose records it shows (``produced`` unless asked otherwise)
 
     def data(self, fmt: OutputFormat) -> bytes:
         return self.pdf if fmt is OutputFormat.PDF else self.json
@@ -114,12 +114,17 @@ class ReportRun:
     username: str
     created_at: datetime
     prepared_by: str = ""
-    recorded_at: datetime | None = None  # when asked for an earlier moment than ``created_at``
+    recorded_at: datetime | None = None  # the moment whose records it shows (None: runs stored before)
+    produced: datetime | None = None  # the time printed on it (None: runs stored before)
 
     @property
     def as_recorded_at(self) -> datetime:
-        """The moment whose records the run shows (its own time unless it was asked for another)."""
+        """The moment whose records the run shows (for runs stored before it was kept: their time)."""
         return self.recorded_at or self.created_at
+
+    @property
+    def printed_time(self) -> datetime:
+        return self.produced or self.created_at
 
     @property
     def request(self) -> ReportRequest:
@@ -227,7 +232,6 @@ class ReportService:
         from mshtdesk.reports import pdf
 
         produced = produced or datetime.now(UTC)
-        asked = recorded_at
         recorded_at = recorded_at or produced
         who = prepared_by or self._actor.display_name or self._actor.username
         if req.kind is ReportKind.DISPOSALS:
@@ -256,7 +260,7 @@ class ReportService:
             text = (json.dumps(payload, ensure_ascii=False, indent=2) + "\n").encode()
             if progress:
                 progress("Done", 2, 2)
-            return RenderedReport(req, data, text, None, who, produced, asked)
+            return RenderedReport(req, data, text, None, who, produced, recorded_at)
         if progress:
             progress("Counting arrests, referrals, stays and contacts", 0, 11)
         report = self._build(req, recorded_at)
@@ -267,7 +271,7 @@ class ReportService:
                 progress("Typesetting", done + 1, steps)
 
         data = pdf.com_pdf(report, prepared_by=who, produced=produced, progress=typeset)
-        return RenderedReport(req, data, report.json_bytes(), report, who, produced, asked)
+        return RenderedReport(req, data, report.json_bytes(), report, who, produced, recorded_at)
 
     # ----- disclosing -----------------------------------------------------------------------------
     @writes(Data.REPORT_RUN, ids=lambda run: run.id)
@@ -291,14 +295,15 @@ class ReportService:
             "format": fmt.value,
             "json_sha256": json_digest,
             "prepared_by": rendered.prepared_by,
+            # Regenerate reads the records as recorded then and prints the same time: the same bytes.
+            "recorded_at": rendered.recorded_at.astimezone(UTC).isoformat(),
+            "produced": rendered.produced.astimezone(UTC).isoformat(),
         }
-        if rendered.recorded_at is not None:
-            params["recorded_at"] = rendered.recorded_at.astimezone(UTC).isoformat()
         if rendered.report is not None:
             ranking = rendered.report.table("disposals").notes[-1]
             params["ranking"] = ranking
             params["force"] = rendered.report.force
-        now = rendered.produced  # the moment its records were read as recorded at (see ``render``)
+        now = datetime.now(UTC)
         with self._db.engine.begin() as conn:
             run_id = runs.insert_run(
                 conn,
@@ -377,15 +382,15 @@ class ReportService:
     ) -> Regeneration:
         """Produce a past run again from its parameters, with the records as recorded at its time, so the
         file is the published one byte for byte whatever was corrected since (a new disclosure, recorded
-        as its own run at that same time)."""
+        as its own run)."""
         original = self.get(run_id)
         req = original.request
         self._require(req.kind, Action.EXPORT)
         rendered = self.render(
             req,
             progress=progress,
-            produced=original.created_at,
-            recorded_at=original.recorded_at,
+            produced=original.printed_time,
+            recorded_at=original.as_recorded_at,
             prepared_by=original.prepared_by or None,
         )
         out = fmt or OutputFormat(original.output_format)
@@ -450,6 +455,7 @@ def _run(r: StoredRun) -> ReportRun:
         created_at=created,
         prepared_by=str(params.get("prepared_by", "")),
         recorded_at=_moment(params.get("recorded_at")),
+        produced=_moment(params.get("produced")),
     )
 
 
