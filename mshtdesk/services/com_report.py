@@ -3,8 +3,9 @@
 Building a report to look at it on screen reads aggregate figures only and is not a disclosure. Saving,
 printing or exporting one is: the user gives a reason, and one transaction records the run (parameters,
 marking, who, when, the SHA-256 of the bytes handed over) and a disclose event in the audit log. A past
-run can be regenerated from its parameters; the figures (the canonical JSON) come out identical as long
-as nothing dated on or before its as-at date has changed since.
+run can be regenerated from its parameters, with the records as recorded at its moment: the same bytes,
+whatever was corrected since (the ranking and districts aside); ``revisions`` lists the cells that
+today's records change.
 """
 
 from __future__ import annotations
