@@ -2,7 +2,7 @@
 from the moment they are recorded (and not before)."""
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import text
@@ -212,6 +212,10 @@ def test_disposal_events_count_from_the_moment_they_were_recorded(backend: Backe
     assert cell(backend, "Charge", "BD", retracted_at) == 1
     assert cell(backend, "Released under investigation", "BD", retracted_at) == 0
     assert cell(backend, "Charge", "BD", before) == 1
+    # The same moment written with another offset is the same moment.
+    east = retracted_at.astimezone(timezone(timedelta(hours=5)))
+    assert cell(backend, "Charge", "BD", east) == 1
+    assert cell(backend, "Released under investigation", "BD", east) == 0
     # An arrest entered after a moment is not in the table as recorded at it.
     arrest(backend, "A2")
     assert cell(backend, "Total arrests", "BD", retracted_at) == 1

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, and_, case, func, or_, select
 
 from mshtdesk.domain.clocks import london_start
 from mshtdesk.domain.nrm import Route
+from mshtdesk.store.queries.corrections import in_utc
 from mshtdesk.store.queries.disposals import period_arrests
 from mshtdesk.store.queries.haven import active_beds
 from mshtdesk.store.tables import (
@@ -138,7 +139,7 @@ def decisions(
             NRM_REFERRAL.c.submitted_date >= date_from,
             NRM_REFERRAL.c.submitted_date <= date_to,
             NRM_REFERRAL.c.route == Route.NRM.value,
-            *([] if recorded_at is None else [d.recorded_at <= recorded_at]),
+            *([] if recorded_at is None else [d.recorded_at <= in_utc(recorded_at)]),
         )
         .order_by(d.referral_id, d.decided_on, d.id)
     )

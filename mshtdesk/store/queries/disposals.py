@@ -37,6 +37,7 @@ from mshtdesk.store.queries.corrections import (
     Kind,
     corrected,
     corrected_ids,
+    in_utc,
     latest,
     offence_withdrawn,
     withdrawn,
@@ -50,6 +51,7 @@ def effective(recorded_at: datetime | None = None) -> ColumnElement[bool]:
     later = EVENT.alias("superseding")
     if recorded_at is None:
         return and_(EVENT.c.is_void == false(), ~exists().where(later.c.supersedes_id == EVENT.c.id))
+    recorded_at = in_utc(recorded_at)
     return and_(
         EVENT.c.is_void == false(),
         EVENT.c.recorded_at <= recorded_at,
@@ -115,6 +117,7 @@ def period_arrests(
     corrected ones (few) are read from the corrections, with their corrected district and date, and
     leave the table when withdrawn."""
     a = ARREST.c
+    recorded_at = in_utc(recorded_at)
     plain: list[Any] = [a.district_id, a.arrest_date]
     if rank_as_at is not None:
         plain.append(arrest_rank_as_at(a.id, rank_as_at, events_at=recorded_at).label("rank"))
