@@ -60,6 +60,24 @@ def _timestamp(text: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def _run_id(text: str) -> int:
+    if not text.strip().isdigit() or not 0 < int(text) < 2**63:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a run number: give the number of a report run")
+    return int(text)
+
+
+def _add_recorded_at(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--recorded-at",
+        dest="recorded_at",
+        type=_timestamp,
+        default=None,
+        metavar="TIMESTAMP",
+        help="the records as recorded at this moment (UTC unless an offset is given): arrests, disposals "
+        "and corrections recorded later are left out",
+    )
+
+
 def _count(text: str) -> int:
     try:
         n = int(text)
@@ -152,15 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", choices=["table", "csv", "pdf"], default="table", help="pdf: one A4 page (needs -o)"
     )
     d.add_argument("--public", action="store_true", help="mark the PDF OFFICIAL, not OFFICIAL-SENSITIVE")
-    d.add_argument(
-        "--recorded-at",
-        dest="recorded_at",
-        type=_timestamp,
-        default=None,
-        metavar="TIMESTAMP",
-        help="the arrests as recorded at this moment (UTC unless an offset is given): corrections "
-        "recorded later are left out (table and csv formats)",
-    )
+    _add_recorded_at(d)
     d.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     d.add_argument("--force", action="store_true", help="replace FILE if it exists")
     c = what.add_parser(
@@ -176,8 +186,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--public", action="store_true", help="OFFICIAL version for publication, small numbers suppressed"
     )
     c.add_argument("--format", choices=["pdf", "json"], default="pdf")
+    _add_recorded_at(c)
     c.add_argument("-o", "--output", metavar="FILE", required=True, help="the file to write")
     c.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    r = what.add_parser(
+        "revisions",
+        parents=[common],
+        help="what changed since a report run was published: every cell whose figure differs today",
+    )
+    r.add_argument("run_id", metavar="RUN_ID", type=_run_id, help="the run's number (its history entry)")
 
     p = sub.add_parser("arrests", parents=[common], help="withdraw or correct an arrest (HTT officers)")
     what = p.add_subparsers(dest="what", metavar="WHAT", required=True)
@@ -537,9 +554,9 @@ def _import(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _report(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from mshtdesk.reports.tables import to_csv, to_text
 
+    if ns.what == "revisions":
+        return _revisions(ns, out)
     if ns.what == "com" or ns.format == "pdf":
-        if getattr(ns, "recorded_at", None) is not None:
-            raise UsageError("--recorded-at works with --format table or csv for now; nothing was written.")
         return _printed_report(ns, out, err)
     _check_output(ns)
     reason = _reason(ns)
@@ -569,7 +586,9 @@ def _printed_report(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     backend = _login(ns)
     try:
         _check_output(ns, backend)
-        run, data = backend.reports.produce(req, fmt, os.path.basename(ns.output), reason)
+        run, data = backend.reports.produce(
+            req, fmt, os.path.basename(ns.output), reason, recorded_at=ns.recorded_at
+        )
     finally:
         backend.close()
     written = _write_file(ns, data)
@@ -579,6 +598,39 @@ def _printed_report(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         file=err,
     )
     return EXIT_OK
+
+
+def _revisions(ns: argparse.Namespace, out: TextIO) -> int:
+    """The revisions note of a run: one line per changed cell (aggregate figures only)."""
+    from mshtdesk.domain.text import printable
+
+    backend = _login(ns)
+    try:
+        revisions = backend.reports.revisions(ns.run_id)
+    finally:
+        backend.close()
+    run = revisions.run
+    print(
+        printable(
+            f"Run {run.id}: {run.request.describe()}, published {run.created_at:%d/%m/%Y %H:%M} UTC by "
+            f"{run.username}."
+        ),
+        file=out,
+    )
+    if not revisions.cells:
+        print("No figures have changed since publication.", file=out)
+        return EXIT_OK
+    print(f"{len(revisions.cells)} figures have changed since publication:", file=out)
+    for c in revisions.cells:
+        print(
+            printable(f"{c.table} | {c.row} | {c.column}: {_shown(c.published)} -> {_shown(c.current)}"),
+            file=out,
+        )
+    return EXIT_OK
+
+
+def _shown(value: object) -> str:
+    return "(none)" if value is None else str(value)
 
 
 def _demo(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:

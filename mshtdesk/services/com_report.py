@@ -3,8 +3,9 @@
 Building a report to look at it on screen reads aggregate figures only and is not a disclosure. Saving,
 printing or exporting one is: the user gives a reason, and one transaction records the run (parameters,
 marking, who, when, the SHA-256 of the bytes handed over) and a disclose event in the audit log. A past
-run can be regenerated from its parameters; the figures (the canonical JSON) come out identical as long
-as nothing dated on or before its as-at date has changed since.
+run can be regenerated from its parameters, with the records as recorded at its moment: the same bytes,
+whatever was corrected since (the ranking and districts aside); ``revisions`` lists the cells that
+today's records change.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from mshtdesk.domain.forces import PROFILES
 from mshtdesk.domain.roles import Action, Entity, may_everywhere
 from mshtdesk.errors import NotFoundError, PermissionDeniedError, ValidationError
 from mshtdesk.reports.com import ArrestInputs, ComReport, build_com_report, marking, previous_period
+from mshtdesk.reports.revisions import RevisedCell, TableFigures, revised_cells
 from mshtdesk.services import reference
 from mshtdesk.services.actor import Actor
 from mshtdesk.services.audit import AuditAction, record
@@ -89,6 +91,7 @@ class RenderedReport:
     report: ComReport | None  # None for the disposal table
     prepared_by: str
     produced: datetime
+    recorded_at: datetime  # the moment whose records it shows (``produced`` unless asked otherwise)
 
     def data(self, fmt: OutputFormat) -> bytes:
         return self.pdf if fmt is OutputFormat.PDF else self.json
@@ -111,6 +114,18 @@ class ReportRun:
     reason: str
     username: str
     created_at: datetime
+    prepared_by: str = ""
+    recorded_at: datetime | None = None  # the moment whose records it shows (None: runs stored before)
+    produced: datetime | None = None  # the time printed on it (None: runs stored before)
+
+    @property
+    def as_recorded_at(self) -> datetime:
+        """The moment whose records the run shows (for runs stored before it was kept: their time)."""
+        return self.recorded_at or self.created_at
+
+    @property
+    def printed_time(self) -> datetime:
+        return self.produced or self.created_at
 
     @property
     def request(self) -> ReportRequest:
@@ -172,23 +187,24 @@ class ReportService:
             profile = PROFILES.get(force_profile_key(conn))
         return profile.name if profile else "Police force"
 
-    def build(self, req: ReportRequest) -> ComReport:
-        """The COM summary as data (JSON, tests, the app's figures); reading it is not a disclosure."""
+    def build(self, req: ReportRequest, recorded_at: datetime | None = None) -> ComReport:
+        """The COM summary as data (JSON, tests, the app's figures), as recorded at ``recorded_at``
+        (default: now); reading it is not a disclosure."""
         self._require(ReportKind.COM, Action.READ)
         self._check(req)
-        return self._build(req)
+        return self._build(req, recorded_at)
 
-    def _build(self, req: ReportRequest) -> ComReport:
+    def _build(self, req: ReportRequest, recorded_at: datetime | None = None) -> ComReport:
         prev = previous_period(req.date_from, req.date_to)
         arrests = ArrestInputs(
-            disposal_table(self._db, req.date_from, req.date_to, req.as_at),
-            disposal_table(self._db, prev[0], prev[1], req.as_at),
+            disposal_table(self._db, req.date_from, req.date_to, req.as_at, recorded_at),
+            disposal_table(self._db, prev[0], prev[1], req.as_at, recorded_at),
             {d.code: d.name for d in reference.districts(self._db)},
         )
         force = self._force()
         with self._db.engine.connect() as conn:
             calendar = load_calendar(conn)
-            figures = com_figures(conn, req.date_from, req.date_to, req.as_at, prev)
+            figures = com_figures(conn, req.date_from, req.date_to, req.as_at, prev, recorded_at)
         return build_com_report(
             figures,
             req.date_from,
@@ -200,16 +216,27 @@ class ReportService:
             force=force,
         )
 
-    def render(self, req: ReportRequest, *, progress: Progress | None = None) -> RenderedReport:
-        """Build and typeset (to preview); nothing is disclosed until ``disclose`` records it."""
+    def render(
+        self,
+        req: ReportRequest,
+        *,
+        progress: Progress | None = None,
+        recorded_at: datetime | None = None,
+        produced: datetime | None = None,
+        prepared_by: str | None = None,
+    ) -> RenderedReport:
+        """Build and typeset (to preview); nothing is disclosed until ``disclose`` records it. The records
+        are read as recorded at ``recorded_at`` (default: ``produced``, the time printed on it, now unless
+        given), so a run recorded with its ``produced`` time can be reproduced byte for byte."""
         self._require(req.kind, Action.READ)
         self._check(req)
         from mshtdesk.reports import pdf
 
-        produced = datetime.now(UTC)
-        who = self._actor.display_name or self._actor.username
+        produced = produced or datetime.now(UTC)
+        recorded_at = recorded_at or produced
+        who = prepared_by or self._actor.display_name or self._actor.username
         if req.kind is ReportKind.DISPOSALS:
-            table = disposal_table(self._db, req.date_from, req.date_to, req.as_at)
+            table = disposal_table(self._db, req.date_from, req.date_to, req.as_at, recorded_at)
             if progress:
                 progress("Typesetting the table", 1, 2)
             data = pdf.disposals_pdf(
@@ -234,10 +261,10 @@ class ReportService:
             text = (json.dumps(payload, ensure_ascii=False, indent=2) + "\n").encode()
             if progress:
                 progress("Done", 2, 2)
-            return RenderedReport(req, data, text, None, who, produced)
+            return RenderedReport(req, data, text, None, who, produced, recorded_at)
         if progress:
             progress("Counting arrests, referrals, stays and contacts", 0, 11)
-        report = self._build(req)
+        report = self._build(req, recorded_at)
         steps = len(report.tables) + 2
 
         def typeset(done: int, _total: int) -> None:
@@ -245,7 +272,7 @@ class ReportService:
                 progress("Typesetting", done + 1, steps)
 
         data = pdf.com_pdf(report, prepared_by=who, produced=produced, progress=typeset)
-        return RenderedReport(req, data, report.json_bytes(), report, who, produced)
+        return RenderedReport(req, data, report.json_bytes(), report, who, produced, recorded_at)
 
     # ----- disclosing -----------------------------------------------------------------------------
     @writes(Data.REPORT_RUN, ids=lambda run: run.id)
@@ -269,6 +296,9 @@ class ReportService:
             "format": fmt.value,
             "json_sha256": json_digest,
             "prepared_by": rendered.prepared_by,
+            # Regenerate reads the records as recorded then and prints the same time: the same bytes.
+            "recorded_at": rendered.recorded_at.astimezone(UTC).isoformat(),
+            "produced": rendered.produced.astimezone(UTC).isoformat(),
         }
         if rendered.report is not None:
             ranking = rendered.report.table("disposals").notes[-1]
@@ -315,14 +345,16 @@ class ReportService:
         reason: str,
         *,
         progress: Progress | None = None,
+        recorded_at: datetime | None = None,
     ) -> tuple[ReportRun, bytes]:
-        """Render and record in one call (the command line): the bytes to write and their run."""
+        """Render and record in one call (the command line): the bytes to write and their run; with
+        ``recorded_at``, the records as recorded at that moment (kept with the run, for Regenerate)."""
         self._require(req.kind, Action.EXPORT)
         if not reason.strip():
             raise ValidationError(
                 {"reason": "Give the reason for this disclosure; it is kept in the audit log."}
             )
-        rendered = self.render(req, progress=progress)
+        rendered = self.render(req, progress=progress, recorded_at=recorded_at)
         run = self.disclose(rendered, fmt, file_name, reason)
         return run, rendered.data(fmt)
 
@@ -349,14 +381,53 @@ class ReportService:
     def regenerate(
         self, run_id: int, reason: str, *, fmt: OutputFormat | None = None, progress: Progress | None = None
     ) -> Regeneration:
-        """Produce a past run again from its parameters (a new disclosure, recorded as its own run)."""
+        """Produce a past run again from its parameters, with the records as recorded at its time, so the
+        file is the published one byte for byte whatever was corrected since (a new disclosure, recorded
+        as its own run)."""
         original = self.get(run_id)
         req = original.request
         self._require(req.kind, Action.EXPORT)
-        rendered = self.render(req, progress=progress)
+        rendered = self.render(
+            req,
+            progress=progress,
+            produced=original.printed_time,
+            recorded_at=original.as_recorded_at,
+            prepared_by=original.prepared_by or None,
+        )
         out = fmt or OutputFormat(original.output_format)
         run = self.disclose(rendered, out, original.file_name, reason)
         return Regeneration(run, original, rendered)
+
+    # ----- revisions ------------------------------------------------------------------------------
+    def _tables(self, req: ReportRequest, recorded_at: datetime) -> list[TableFigures]:
+        if req.kind is ReportKind.DISPOSALS:
+            t = disposal_table(self._db, req.date_from, req.date_to, req.as_at, recorded_at)
+            return [TableFigures(t.caption, t.header, tuple(tuple(r) for r in t.records()))]
+        report = self._build(req, recorded_at)
+        return [TableFigures(t.title, t.columns, t.rows) for t in report.tables]
+
+    def revisions(self, run_id: int) -> Revisions:
+        """The run's tables as published (as recorded at its time) and recomputed with today's records,
+        every changed cell listed, like a statistics office's revisions note. Reading them is a
+        consultation of the run, audited; the figures are aggregates (the public run's suppression
+        applies to both sides)."""
+        original = self.get(run_id)
+        req = original.request
+        self._require(req.kind, Action.READ)
+        now = datetime.now(UTC)
+        cells = revised_cells(self._tables(req, original.as_recorded_at), self._tables(req, now))
+        with self._db.engine.begin() as conn:
+            record(conn, self._actor, AuditAction.CONSULT, "report_run", run_id, fields=("revisions",))
+        return Revisions(original, tuple(cells), now)
+
+
+@dataclass(frozen=True)
+class Revisions:
+    """What changed since a run was published: its tables recomputed with today's records."""
+
+    run: ReportRun
+    cells: tuple[RevisedCell, ...]
+    recomputed: datetime
 
 
 def _run(r: StoredRun) -> ReportRun:
@@ -383,4 +454,16 @@ def _run(r: StoredRun) -> ReportRun:
         reason=r.reason,
         username=r.username,
         created_at=created,
+        prepared_by=str(params.get("prepared_by", "")),
+        recorded_at=_moment(params.get("recorded_at")),
+        produced=_moment(params.get("produced")),
     )
+
+
+def _moment(text: object) -> datetime | None:
+    if not isinstance(text, str):
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None

@@ -82,3 +82,45 @@ def test_refusals_are_one_sentence_and_change_nothing(db_path: Path) -> None:
     assert r.returncode == 2 and "is not a moment" in r.stderr
     now = mshtdesk(*db, "report", "disposals", *SEED_PERIOD, "--format", "csv")
     assert _total(now.stdout) == base
+
+
+def test_revisions_of_a_run_and_com_as_recorded_earlier(db_path: Path, tmp_path: Path) -> None:
+    db = ["--db", str(db_path)]
+    manager = as_role(Role.MANAGER)
+    assert mshtdesk(*db, "import", "arrests", str(SEED_EXPORT)).returncode == 0
+    before = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
+    out = tmp_path / "com.json"
+    r = mshtdesk(*db, "report", "com", *SEED_PERIOD, "--format", "json", "-o", str(out), env=manager)
+    assert r.returncode == 0, r.stderr
+    run_id = r.stderr.split("; run ")[1].split(",")[0]
+    r = mshtdesk(*db, "report", "revisions", run_id, env=manager)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.endswith("\nNo figures have changed since publication.\n")
+    ref, _ = _in_period()
+    assert mshtdesk(*db, "arrests", "withdraw", ref, "--reason", "Duplicate record").returncode == 0
+    r = mshtdesk(*db, "report", "revisions", run_id, env=manager)
+    assert r.returncode == 0, r.stderr
+    assert "figures have changed since publication:" in r.stdout
+    assert "Headline figures | Arrests | This period: 129 -> 128\n" in r.stdout
+    # The COM summary as recorded before the withdrawal gives the published figures again.
+    then = tmp_path / "then.json"
+    r = mshtdesk(
+        *db,
+        "report",
+        "com",
+        *SEED_PERIOD,
+        "--format",
+        "json",
+        "-o",
+        str(then),
+        "--recorded-at",
+        before,
+        env=manager,
+    )
+    assert r.returncode == 0, r.stderr
+    assert then.read_bytes() == out.read_bytes()
+    for bad in ("0", "-3", "x1", "99999999999999999999"):
+        r = mshtdesk(*db, "report", "revisions", bad, env=manager)
+        assert r.returncode == 2 and "Traceback" not in r.stderr, bad
+    r = mshtdesk(*db, "report", "revisions", "4242", env=manager)
+    assert (r.returncode, r.stderr) == (1, "There is no report run 4242.\n")

@@ -447,6 +447,7 @@ CASES: list[Case] = [
                 lambda e: call(report(ReportKind.DISPOSALS), OutputFormat.JSON, "d.json", "COM meeting"),
             ),
             ("regenerate", E, ReportKind.DISPOSALS, lambda e: call(e.w.run, "COM meeting again")),
+            ("revisions", R, ReportKind.DISPOSALS, lambda e: call(e.w.run)),
         )
     ),
     Case("ReportService", "count", (need(R, Entity.DISPOSAL_REPORT),)),

@@ -22,6 +22,7 @@ from mshtdesk.services.backend import Backend
 from mshtdesk.services.com_report import OutputFormat, ReportKind, ReportRequest, sha256
 from mshtdesk.store.database import Database
 from mshtdesk.store.tables import (
+    ARREST,
     AUDIT,
     HAVEN_BED,
     HAVEN_STAY,
@@ -301,6 +302,73 @@ def test_regenerating_gives_identical_json(com_db: Database, backend_for: Callab
     assert again.identical
     assert again.rendered.json == first.json
     assert again.run.id != run.id and again.run.sha256 == run.sha256  # JSON bytes are the file
+
+
+def _later_corrections(com_db: Database, backend_for: Callable[[Role], Backend]) -> None:
+    """After a run: the period's first arrest withdrawn, a back-dated charge on another one."""
+    officer = backend_for(Role.HTT_OFFICER)
+    with com_db.engine.connect() as conn:
+        first, second = conn.execute(
+            select(ARREST.c.id)
+            .where(ARREST.c.arrest_date >= FROM, ARREST.c.arrest_date <= TO)
+            .order_by(ARREST.c.id)
+            .limit(2)
+        ).scalars()
+    officer.corrections.withdraw_arrest(first, "Duplicate of another custody record")
+    offence = officer.register.get(second).offences[0].id
+    officer.register.append_event(offence, "CHARGE", date(2022, 5, 1))
+
+
+@pytest.mark.parametrize(
+    ("kind", "fmt"), [(ReportKind.COM, OutputFormat.PDF), (ReportKind.DISPOSALS, OutputFormat.PDF)]
+)
+def test_regenerating_after_corrections_reproduces_the_published_file(
+    com_db: Database, backend_for: Callable[[Role], Backend], kind: ReportKind, fmt: OutputFormat
+) -> None:
+    manager = backend_for(Role.MANAGER)
+    run, data = manager.reports.produce(ReportRequest(kind, FROM, TO, AS_AT), fmt, "r.pdf", "COM papers")
+    _later_corrections(com_db, backend_for)
+    now = manager.reports.render(ReportRequest(kind, FROM, TO, AS_AT))
+    assert (
+        now.json != manager.reports.render(ReportRequest(kind, FROM, TO, AS_AT), produced=run.created_at).json
+    )
+    again = manager.reports.regenerate(run.id, "checking the published figures")
+    assert again.rendered.data(fmt) == data
+    assert again.run.sha256 == run.sha256 and again.identical
+
+
+def test_revisions_list_every_changed_cell_and_are_audited(
+    com_db: Database, backend_for: Callable[[Role], Backend]
+) -> None:
+    manager = backend_for(Role.MANAGER)
+    run, _ = manager.reports.produce(_request(), OutputFormat.JSON, "com.json", "COM papers")
+    assert manager.reports.revisions(run.id).cells == ()
+    published = manager.reports.build(_request())
+    _later_corrections(com_db, backend_for)
+    current = manager.reports.build(_request())
+    cells = manager.reports.revisions(run.id).cells
+    expected = {
+        (t.title, str(row[0]), column, old, new)
+        for t, now in zip(published.tables, current.tables, strict=True)
+        for row, row_now in zip(t.rows, now.rows, strict=True)
+        for column, old, new in zip(t.columns[1:], row[1:], row_now[1:], strict=True)
+        if old != new
+    }
+    assert {(c.table, c.row, c.column, c.published, c.current) for c in cells} == expected
+    arrests = next(
+        c for c in cells if (c.table, c.row, c.column) == ("Headline figures", "Arrests", "This period")
+    )
+    assert (arrests.published, arrests.current) == (129, 128)
+    assert [c.table for c in cells][0] == "Headline figures"  # in the published order
+    with com_db.engine.connect() as conn:
+        consults = conn.execute(
+            select(AUDIT.c.fields).where(
+                AUDIT.c.action == "consult", AUDIT.c.entity == "report_run", AUDIT.c.record_id == str(run.id)
+            )
+        ).all()
+    assert len(consults) == 2
+    with pytest.raises(PermissionDeniedError):
+        backend_for(Role.VLO).reports.revisions(run.id)
 
 
 def test_every_run_is_recorded_with_its_hash_and_a_disclosure(

@@ -2,7 +2,7 @@
 from the moment they are recorded (and not before)."""
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import text
@@ -195,3 +195,28 @@ def test_a_withdrawn_arrest_takes_no_new_offences_or_disposals(backend: Backend)
     with backend.db.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM disposal_event")).scalar() == events
     assert len(backend.register.get(aid).offences) == 2
+
+
+def test_disposal_events_count_from_the_moment_they_were_recorded(backend: Backend) -> None:
+    aid = arrest(backend, "A1", rui=False)
+    offences = backend.register.get(aid).offences
+    charged = next(e.id for o in offences for e in o.events)
+    before = datetime.now(UTC)
+    # A back-dated disposal, recorded after ``before``, does not count as recorded then.
+    backend.register.append_event(offences[1].id, "RUI", date(2022, 3, 2))
+    assert cell(backend, "Released under investigation", "BD") == 0  # CHARGE ranks higher
+    retracted_at = datetime.now(UTC)
+    # A retraction recorded later does not supersede as recorded before it.
+    backend.register.retract_event(charged, "Charge keyed against the wrong arrest")
+    assert cell(backend, "Released under investigation", "BD") == 1
+    assert cell(backend, "Charge", "BD", retracted_at) == 1
+    assert cell(backend, "Released under investigation", "BD", retracted_at) == 0
+    assert cell(backend, "Charge", "BD", before) == 1
+    # The same moment written with another offset is the same moment.
+    east = retracted_at.astimezone(timezone(timedelta(hours=5)))
+    assert cell(backend, "Charge", "BD", east) == 1
+    assert cell(backend, "Released under investigation", "BD", east) == 0
+    # An arrest entered after a moment is not in the table as recorded at it.
+    arrest(backend, "A2")
+    assert cell(backend, "Total arrests", "BD", retracted_at) == 1
+    assert cell(backend, "Total arrests", "BD") == 2

@@ -4,9 +4,10 @@ Choose the report, a period (last half-year, last financial year, or custom) and
 PDF is built on the worker and previewed here (QtPdf). Previewing is not a disclosure. Save, Print and
 Export JSON are: each asks why, and the service records the run (its SHA-256 too) before the bytes
 leave. The history lists every past run; "Regenerate" loads its parameters and builds it again, then
-says whether the figures are identical to the original. The history is read on the worker too, and
-the list on screen stays until it arrives; the one call on the GUI thread, ``may_run``, checks the
-role's permissions in memory and reads nothing.
+says whether the figures are identical to the original (it reads the records as recorded at the run's
+time); "What changed since publication" lists every figure that today's records would change. The
+history is read on the worker too, and the list on screen stays until it arrives; the one call on the
+GUI thread, ``may_run``, checks the role's permissions in memory and reads nothing.
 """
 
 from __future__ import annotations
@@ -51,11 +52,13 @@ from mshtdesk.services.com_report import (
     ReportKind,
     ReportRequest,
     ReportRun,
+    Revisions,
     sha256,
 )
 from ui import error_report
 from ui.context import AppContext
 from ui.dialogs.reason_dialog import ReasonDialog
+from ui.dialogs.revisions_dialog import RevisionsDialog
 from ui.models.report_runs_model import RunsModel as RunsModel  # the tests build one alone
 from ui.pages.base import Page
 from ui.widgets.dates import DateEdit
@@ -85,6 +88,7 @@ class ReportsPage(Page):
         self.reports = ctx.backend.reports
         self.rendered: RenderedReport | None = None
         self.regenerating: ReportRun | None = None
+        self.revisions_dialog: RevisionsDialog | None = None
         self.building = False
         self.document = QPdfDocument(self)
         self._buffer: QBuffer | None = None
@@ -187,11 +191,16 @@ class ReportsPage(Page):
         self.regenerate_button.setToolTip(
             "Build the selected run again from its parameters and compare the figures"
         )
+        self.revisions_button = QPushButton("What &changed since publication\u2026")
+        self.revisions_button.setToolTip(
+            "Recompute the selected run's tables with today's records and list every figure that differs"
+        )
         hist_head = QHBoxLayout()
         hist_title = QLabel("History of runs")
         hist_title.setObjectName("sectionTitle")
         hist_head.addWidget(hist_title)
         hist_head.addStretch(1)
+        hist_head.addWidget(self.revisions_button)
         hist_head.addWidget(self.regenerate_button)
         hist = QWidget()
         hist_layout = QVBoxLayout(hist)
@@ -234,6 +243,7 @@ class ReportsPage(Page):
                 self.print_button,
                 self.json_button,
                 self.history,
+                self.revisions_button,
                 self.regenerate_button,
             ]  # fmt: skip
         )
@@ -248,6 +258,7 @@ class ReportsPage(Page):
         self.json_button.clicked.connect(lambda: self.ask_and_save(OutputFormat.JSON))
         self.print_button.clicked.connect(self.print_report)
         self.regenerate_button.clicked.connect(self.regenerate_selected)
+        self.revisions_button.clicked.connect(self.show_revisions)
         self.history.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         QShortcut(QKeySequence("Ctrl+Return"), self, self.build)
         QShortcut(QKeySequence.StandardKey.Save, self, lambda: self.ask_and_save(OutputFormat.PDF))
@@ -292,8 +303,18 @@ class ReportsPage(Page):
         self.status.setText(f"Building the {req.kind.label.lower()}\u2026")
         self._update_buttons()
         reports = self.reports
+        run = self.regenerating  # a past run: its records as recorded then, its printed time and author
+        as_then: dict[str, Any] = (
+            {}
+            if run is None
+            else dict(
+                produced=run.printed_time,
+                recorded_at=run.as_recorded_at,
+                prepared_by=run.prepared_by or None,
+            )
+        )
         self.ctx.tasks.run(
-            lambda job: reports.render(req, progress=job.progress),
+            lambda job: reports.render(req, progress=job.progress, **as_then),
             done=self._built,
             failed=self._build_failed,
             owner=self,
@@ -321,7 +342,7 @@ class ReportsPage(Page):
                     "the figures are identical to the original. "
                     if same
                     else "the figures differ from the original "
-                    "(records dated on or before its as-at date have changed since). "
+                    "(the disposal ranking or the districts have changed since). "
                 )  # fmt: skip
                 + text
             )
@@ -348,9 +369,9 @@ class ReportsPage(Page):
         for b in (self.save_button, self.print_button, self.json_button):
             b.setEnabled(bool(may))
         self.build_button.setEnabled(not self.building and self.kind.count() > 0)
-        self.regenerate_button.setEnabled(
-            bool(self.history.selectionModel().selectedRows()) and not self.building
-        )
+        chosen = bool(self.history.selectionModel().selectedRows()) and not self.building
+        self.regenerate_button.setEnabled(chosen)
+        self.revisions_button.setEnabled(chosen)
 
     # ----- disclosing --------------------------------------------------------------------------
     def ask_and_save(self, fmt: OutputFormat) -> None:
@@ -489,6 +510,32 @@ class ReportsPage(Page):
         (self.public if run.public else self.internal).setChecked(True)
         self.regenerating = run
         self.build()
+
+    def show_revisions(self) -> None:
+        """What changed since the selected run was published, in a dialog (read on the worker)."""
+        run = self.selected_run()
+        if run is None:
+            return
+        reports = self.reports
+        self.ctx.tasks.run(
+            lambda _job: reports.revisions(run.id),
+            done=self._revisions_read,
+            failed=self._revisions_failed,
+            owner=self,
+            progress="Recomputing the run's tables with today's records\u2026",
+            parent=self,
+            context="listing what changed since publication",
+        )
+
+    def _revisions_read(self, revisions: Revisions) -> None:
+        self.revisions_dialog = RevisionsDialog(self, revisions)
+        self.revisions_dialog.show()
+
+    def _revisions_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, MshtError):
+            self.period_error.show_error(str(exc))
+        else:
+            error_report.report(self, exc, "listing what changed since publication")
 
     def activate(self) -> None:
         self.load_history()

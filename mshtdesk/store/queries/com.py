@@ -15,6 +15,7 @@ from sqlalchemy import Connection, and_, case, func, or_, select
 from mshtdesk.domain.clocks import london_start
 from mshtdesk.domain.nrm import Route
 from mshtdesk.store.queries.contacts import live as live_contact
+from mshtdesk.store.queries.corrections import in_utc
 from mshtdesk.store.queries.disposals import period_arrests
 from mshtdesk.store.queries.haven import active_beds
 from mshtdesk.store.tables import (
@@ -124,10 +125,13 @@ def referral_counts(conn: Connection, date_from: date, date_to: date) -> dict[tu
     return {(route, age): int(n) for route, age, n in conn.execute(q)}
 
 
-def decisions(conn: Connection, date_from: date, date_to: date) -> list[DecisionRow]:
-    """Every decision row (void and superseded ones too) on the NRM referrals submitted in the period,
-    by referral, date and id. The superseding rows belong to the same referral, so the caller applies the
-    rule of which are in force: the plan stays a range scan whatever statistics the planner has."""
+def decisions(
+    conn: Connection, date_from: date, date_to: date, recorded_at: datetime | None = None
+) -> list[DecisionRow]:
+    """Every decision row recorded by ``recorded_at`` (default: now; void and superseded ones too) on the
+    NRM referrals submitted in the period, by referral, date and id. The superseding rows belong to the
+    same referral, so the caller applies the rule of which are in force: the plan stays a range scan
+    whatever statistics the planner has."""
     d = NRM_DECISION.c
     q = (
         select(d.id, d.referral_id, d.kind, d.outcome, d.decided_on, d.supersedes_id, d.is_void)
@@ -136,6 +140,7 @@ def decisions(conn: Connection, date_from: date, date_to: date) -> list[Decision
             NRM_REFERRAL.c.submitted_date >= date_from,
             NRM_REFERRAL.c.submitted_date <= date_to,
             NRM_REFERRAL.c.route == Route.NRM.value,
+            *([] if recorded_at is None else [d.recorded_at <= in_utc(recorded_at)]),
         )
         .order_by(d.referral_id, d.decided_on, d.id)
     )
@@ -295,10 +300,12 @@ def com_figures(
     recorded_at: datetime | None = None,
 ) -> ComFigures:
     """The period's figures, and the previous period's headline counts (``previous``: its first and
-    last days), as at ``as_at``, the arrests as recorded at ``recorded_at`` (default: now)."""
+    last days), as at ``as_at``, the arrests, disposal events and NRM decisions as recorded at ``recorded_at``
+    (default: now). Referrals, Navigator cases, stays and contacts are edited in place (no transaction
+    time yet), so they are read as they stand."""
     return ComFigures(
         referrals=referrals(conn, date_from, date_to),
-        decisions=decisions(conn, date_from, date_to),
+        decisions=decisions(conn, date_from, date_to, recorded_at),
         referral_counts=referral_counts(conn, date_from, date_to),
         previous_referral_counts=referral_counts(conn, *previous),
         navigator_referrals=navigator_count(conn, date_from, date_to),

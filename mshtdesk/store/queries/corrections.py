@@ -7,7 +7,7 @@ only for those that are.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any, NamedTuple
 
@@ -39,8 +39,14 @@ class CorrectionLine(NamedTuple):
     recorded_by: str  # display name, else user name; "" when unknown
 
 
+def in_utc(moment: datetime) -> datetime:
+    """The moment in UTC: the columns hold UTC without an offset, and SQLite compares the text as given
+    (``10:00+01:00`` would otherwise be read as 10:00 UTC)."""
+    return moment if moment.tzinfo is None else moment.astimezone(UTC)
+
+
 def _upto(recorded_at: datetime) -> ColumnElement[bool]:
-    return CORRECTION.c.recorded_at <= recorded_at
+    return CORRECTION.c.recorded_at <= in_utc(recorded_at)
 
 
 def corrected(arrest_id: ColumnElement[int], recorded_at: datetime) -> Exists:

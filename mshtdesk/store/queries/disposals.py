@@ -7,8 +7,9 @@ index probe on ``(offence_id, event_date)``; plain SQL that SQLite and PostgreSQ
 
 Every table is "as recorded at" a moment (default: now): an arrest withdrawn by then is left out, a
 corrected district or arrest date is used, and an offence withdrawn by then has no say in the arrest's
-disposal. Arrests never corrected by then (nearly all) are counted from their rows as before; the few
-corrected ones are worked out apart and added in the same statement (``UNION ALL``).
+disposal; an arrest, a disposal event, or an event's correction or retraction recorded after that
+moment does not count yet. Arrests never corrected by then (nearly all) are counted from their rows as
+before; the few corrected ones are worked out apart and added in the same statement (``UNION ALL``).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from mshtdesk.store.queries.corrections import (
     Kind,
     corrected,
     corrected_ids,
+    in_utc,
     latest,
     offence_withdrawn,
     withdrawn,
@@ -43,21 +45,32 @@ from mshtdesk.store.queries.corrections import (
 from mshtdesk.store.tables import ARREST, DISPOSAL_TYPE, EVENT, OFFENCE, utcnow
 
 
-def effective() -> ColumnElement[bool]:
-    """The condition on ``EVENT`` that keeps only events still in force."""
+def effective(recorded_at: datetime | None = None) -> ColumnElement[bool]:
+    """The condition on ``EVENT`` that keeps only events in force (as recorded at ``recorded_at``: an
+    event recorded later does not count yet, nor does a correction or retraction recorded later)."""
     later = EVENT.alias("superseding")
-    return and_(EVENT.c.is_void == false(), ~exists().where(later.c.supersedes_id == EVENT.c.id))
+    if recorded_at is None:
+        return and_(EVENT.c.is_void == false(), ~exists().where(later.c.supersedes_id == EVENT.c.id))
+    recorded_at = in_utc(recorded_at)
+    return and_(
+        EVENT.c.is_void == false(),
+        EVENT.c.recorded_at <= recorded_at,
+        ~exists().where(later.c.supersedes_id == EVENT.c.id, later.c.recorded_at <= recorded_at),
+    )
 
 
 def offence_rank_as_at(
-    offence_id: ColumnElement[int] | ColumnClause[int], as_at: date | None
+    offence_id: ColumnElement[int] | ColumnClause[int],
+    as_at: date | None,
+    events_at: datetime | None = None,
 ) -> ScalarSelect[int]:
-    """Rank of the offence's disposal as at ``as_at`` (None: over all events; NULL when it has none)."""
+    """Rank of the offence's disposal as at ``as_at`` (None: over all events; NULL when it has none), from
+    the events as recorded at ``events_at`` (None: every event recorded so far)."""
     dated = [] if as_at is None else [EVENT.c.event_date <= as_at]
     return (
         select(DISPOSAL_TYPE.c.rank)
         .select_from(EVENT.join(DISPOSAL_TYPE, DISPOSAL_TYPE.c.id == EVENT.c.disposal_type_id))
-        .where(EVENT.c.offence_id == offence_id, *dated, effective())
+        .where(EVENT.c.offence_id == offence_id, *dated, effective(events_at))
         .order_by(EVENT.c.event_date.desc(), DISPOSAL_TYPE.c.rank.asc())
         .limit(1)
         .scalar_subquery()
@@ -65,14 +78,18 @@ def offence_rank_as_at(
 
 
 def arrest_rank_as_at(
-    arrest_id: ColumnElement[int], as_at: date | None, recorded_at: datetime | None = None
+    arrest_id: ColumnElement[int],
+    as_at: date | None,
+    recorded_at: datetime | None = None,
+    events_at: datetime | None = None,
 ) -> ScalarSelect[int]:
     """Rank of the arrest's disposal as at ``as_at``: the best of its offences' (NULL when none has one).
-    With ``recorded_at``, offences withdrawn by then are left out (ask only of corrected arrests)."""
+    With ``recorded_at``, offences withdrawn by then are left out (ask only of corrected arrests); with
+    ``events_at``, only the disposal events recorded by then count."""
     o = OFFENCE.alias("o_rank")
     kept = [] if recorded_at is None else [~offence_withdrawn(o.c.id, recorded_at)]
     return (
-        select(func.min(offence_rank_as_at(o.c.id, as_at)))
+        select(func.min(offence_rank_as_at(o.c.id, as_at, events_at)))
         .where(o.c.arrest_id == arrest_id, *kept)
         .scalar_subquery()
     )
@@ -100,11 +117,15 @@ def period_arrests(
     corrected ones (few) are read from the corrections, with their corrected district and date, and
     leave the table when withdrawn."""
     a = ARREST.c
+    recorded_at = in_utc(recorded_at)
     plain: list[Any] = [a.district_id, a.arrest_date]
     if rank_as_at is not None:
-        plain.append(arrest_rank_as_at(a.id, rank_as_at).label("rank"))
+        plain.append(arrest_rank_as_at(a.id, rank_as_at, events_at=recorded_at).label("rank"))
     base = select(*plain).where(
-        a.arrest_date >= date_from, a.arrest_date <= date_to, ~corrected(a.id, recorded_at)
+        a.arrest_date >= date_from,
+        a.arrest_date <= date_to,
+        a.created_at <= recorded_at,
+        ~corrected(a.id, recorded_at),
     )
     fixed = (
         select(
@@ -117,13 +138,13 @@ def period_arrests(
             ),
             withdrawn(a.id, recorded_at).label("withdrawn"),
         )
-        .where(a.id.in_(corrected_ids(recorded_at)))
+        .where(a.id.in_(corrected_ids(recorded_at)), a.created_at <= recorded_at)
         .subquery("fixed")
     )
     f = fixed.c
     kept: list[Any] = [f.district_id, f.arrest_date]
     if rank_as_at is not None:
-        kept.append(arrest_rank_as_at(f.id, rank_as_at, recorded_at).label("rank"))
+        kept.append(arrest_rank_as_at(f.id, rank_as_at, recorded_at, recorded_at).label("rank"))
     others = select(*kept).where(f.arrest_date >= date_from, f.arrest_date <= date_to, f.withdrawn == false())
     return union_all(base, others).subquery("per_arrest")
 
