@@ -100,9 +100,9 @@ class TodayPage(Page):
         bold.setBold(True)  # overdue rows are bold: size the columns for them
         fm = QFontMetrics(bold)
         widths = {
-            TodayColumn.DUE: fm.horizontalAdvance("00/00/0000 (000 days late)") + 40,
+            TodayColumn.DUE: fm.horizontalAdvance("00/00/0000 (overdue by 000 days)") + 40,
             TodayColumn.PERSON: fm.horizontalAdvance("Diaconescu, Suzana (P-000000)") + 28,
-            TodayColumn.WHAT: fm.horizontalAdvance("Reasonable Grounds decision overdue") + 28,
+            TodayColumn.WHAT: fm.horizontalAdvance("Reasonable Grounds decision expected") + 28,
         }
         for col, width in widths.items():
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
