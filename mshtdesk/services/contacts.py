@@ -27,12 +27,13 @@ from mshtdesk.domain.clocks import (
 from mshtdesk.domain.dates import uk
 from mshtdesk.domain.roles import Action, Entity
 from mshtdesk.domain.support import ContactMethod, ContactPurpose, NotifiableDecision
-from mshtdesk.domain.text import add_text_problems, text_problems
+from mshtdesk.domain.text import add_text_problems
 from mshtdesk.errors import NotFoundError, PermissionDeniedError, ValidationError
 from mshtdesk.services.actor import Actor
 from mshtdesk.services.audit import AuditAction, record
 from mshtdesk.services.calendar import load_calendar
 from mshtdesk.services.changes import writes
+from mshtdesk.services.reasons import required_reason
 from mshtdesk.services.support_scope import person_scope, plain_name, require_person
 from mshtdesk.store.database import Database
 from mshtdesk.store.queries import contacts as queries
@@ -115,15 +116,9 @@ SUPERSEDED = "That contact has already been corrected or withdrawn; open its lat
 
 
 def _check_reason(reason: str) -> str:
-    """The reason a correction or withdrawal is kept with, stripped; refused when empty or unsafe."""
-    text = reason.strip()
-    if not text:
-        raise ValidationError({"reason": "Give the reason; it is kept with the correction."})
-    if len(text) > MAX_REASON:
-        raise ValidationError({"reason": f"A reason has at most {MAX_REASON:,} characters."})
-    if problems := text_problems({"reason": text}, multiline=("reason",)):
-        raise ValidationError(problems)
-    return text
+    return required_reason(
+        reason, missing="Give the reason; it is kept with the correction.", limit=MAX_REASON
+    )
 
 
 def read_interval(conn: Connection) -> int:

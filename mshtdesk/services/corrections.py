@@ -23,6 +23,7 @@ from mshtdesk.errors import ConflictError, NotFoundError, ValidationError
 from mshtdesk.services.actor import Actor
 from mshtdesk.services.audit import AuditAction, record
 from mshtdesk.services.changes import note_changed, writes
+from mshtdesk.services.reasons import required_reason
 from mshtdesk.store.database import Database
 from mshtdesk.store.queries import corrections as q
 from mshtdesk.store.queries.corrections import Kind
@@ -89,14 +90,9 @@ def correction_row(r: q.CorrectionLine) -> CorrectionRow:
 
 
 def _check_reason(reason: str) -> str:
-    text = reason.strip()
-    if not text:
-        raise ValidationError({"reason": "Give the reason for the correction; it is kept with it."})
-    if len(text) > MAX_REASON:
-        raise ValidationError({"reason": f"A reason has at most {MAX_REASON:,} characters."})
-    if problems := text_problems({"reason": text}, multiline=("reason",)):
-        raise ValidationError(problems)
-    return text
+    return required_reason(
+        reason, missing="Give the reason for the correction; it is kept with it.", limit=MAX_REASON
+    )
 
 
 class CorrectionService:

@@ -30,6 +30,7 @@ from mshtdesk.errors import ConflictError, NotFoundError, PermissionDeniedError,
 from mshtdesk.services.actor import Actor
 from mshtdesk.services.audit import AuditAction, record
 from mshtdesk.services.changes import returned, writes
+from mshtdesk.services.reasons import required_reason
 from mshtdesk.services.support_scope import person_scope, record_scope
 from mshtdesk.store.database import Database
 from mshtdesk.store.queries import people as q
@@ -378,15 +379,9 @@ class PeopleService:
         self._actor.require_everywhere(
             Action.UPDATE, Entity.PERSON, "end a Navigator referral; ask an HTT officer"
         )
-        why = reason.strip()
-        if not why:
-            raise ValidationError(
-                {"reason": "Give the reason the referral ends; it is kept in the audit log."}
-            )
-        if len(why) > 800:  # the audit log keeps 1,000 characters, with the Navigator named
-            raise ValidationError({"reason": "A reason has at most 800 characters."})
-        if problems := text_problems({"reason": why}, multiline=("reason",)):
-            raise ValidationError(problems)
+        why = required_reason(  # the audit log keeps 1,000 characters, with the Navigator named
+            reason, missing="Give the reason the referral ends; it is kept in the audit log.", limit=800
+        )
         with self._db.engine.begin() as conn:
             self._require(conn, Action.UPDATE, person_id)
             found = next((s for s in q.supporters(conn, person_id) if s.username == navigator_username), None)
