@@ -493,7 +493,26 @@ def _dispatch(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     handler = handlers.get(ns.command)
     if handler is None:
         raise AssertionError(f"unhandled command {ns.command}")
+    _server_password(ns.db)
     return handler(ns, out, err)
+
+
+def _server_password(db: str | None) -> None:
+    """A team server that asks for a password libpq has not found (pgpass, service file): asked for here,
+    in a terminal, and kept in memory only; never an argument, an environment variable we set or a file."""
+    from mshtdesk.services.team import is_team_address, password_needed, use_password
+
+    if not is_team_address(db):
+        return
+    who = password_needed(db)
+    if who is None:
+        return
+    if not _interactive():
+        raise CredentialsMissingError(
+            f"The server asks for the password of {who}: add it to your pgpass file (PGPASSFILE) or "
+            "service file (PGSERVICEFILE), or run in a terminal to type it."
+        )
+    use_password(db, getpass.getpass(f"Database password for {who}: "))
 
 
 def _init(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -1,0 +1,57 @@
+"""Team mode from the command line: a plain ``postgresql://`` address in ``--db`` or ``MSHTDESK_DB``
+works for the commands, as separate processes against a real PostgreSQL server."""
+
+from __future__ import annotations
+
+from mshtdesk.domain.roles import Role
+from tests.cli.test_cli import SEED_PERIOD, as_role, mshtdesk
+from tests.conftest import SEED_EXPORT, USERS
+from tests.postgres import fresh_server, needs_postgres
+from tests.services.test_custody_import import SEED_CSV
+
+pytestmark = needs_postgres
+
+
+def _plain(url: str) -> str:
+    """The address as an administrator writes it: postgresql://, no driver name."""
+    return "postgresql://" + url.split("://", 1)[1]
+
+
+def test_every_command_reaches_the_server_by_a_plain_address() -> None:
+    url = _plain(fresh_server())
+    admin = USERS[Role.ADMINISTRATOR]
+    officer = USERS[Role.HTT_OFFICER]
+    r = mshtdesk(
+        "--db",
+        url,
+        "init",
+        "--admin-user",
+        admin.username,
+        env={"MSHTDESK_PASSWORD": admin.password},
+        login=False,
+    )
+    assert r.returncode == 0, r.stderr
+    r = mshtdesk(
+        "users",
+        "add",
+        officer.username,
+        "--role",
+        "htt-officer",
+        env={"MSHTDESK_DB": url, **as_role(Role.ADMINISTRATOR), "MSHTDESK_NEW_PASSWORD": officer.password},
+    )
+    assert r.returncode == 0, r.stderr
+    r = mshtdesk("import", "arrests", str(SEED_EXPORT), env={"MSHTDESK_DB": url})
+    assert r.returncode == 0 and "141 new arrests" in r.stdout, r.stderr
+    r = mshtdesk("--db", url, "report", "disposals", *SEED_PERIOD, "--format", "csv")
+    assert r.returncode == 0 and r.stdout == SEED_CSV, r.stderr
+    r = mshtdesk("--db", url, "audit", "verify", env=as_role(Role.ADMINISTRATOR))
+    assert r.returncode == 0, r.stderr
+
+
+def test_a_password_in_the_address_is_refused_in_one_sentence() -> None:
+    url = _plain(fresh_server()).replace("://", "://postgres:hunter2-secret@", 1).replace("@postgres@", "@")
+    for args, env in ((("--db", url, "users", "list"), {}), (("users", "list"), {"MSHTDESK_DB": url})):
+        r = mshtdesk(*args, env=env)
+        assert r.returncode == 1
+        assert "holds a password" in r.stderr and "hunter2" not in r.stderr and "Traceback" not in r.stderr
+        assert len(r.stderr.strip().splitlines()) == 1
