@@ -6,35 +6,31 @@ from __future__ import annotations
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import OperationalError
 
-from mshtdesk.errors import StoreError
+from mshtdesk.errors import ServerPasswordNeededError, ValidationError
 from mshtdesk.store.engine import make_engine, resolve_url
-from mshtdesk.store.server import (
-    DRIVER,
-    ServerPasswordNeededError,
-    remember_password,
-    server_problem,
-    server_url,
-)
+from mshtdesk.store.server import DRIVER, remember_password, server_problem, server_url
 
 MAX_PART = 255
 
 
 def team_address(host: str, database: str, *, port: int | None = None, user: str = "") -> str:
-    """The address of a team database from the connect dialog's fields, checked (never with a password)."""
+    """The address of a team database from the connect dialog's fields, checked (never with a password);
+    a ValidationError names the field at fault."""
     host, database, user = host.strip(), database.strip(), user.strip()
+    problems: dict[str, str] = {}
     if not host:
-        raise StoreError("Give the server's name, for example htt-db.force.police.uk.")
+        problems["host"] = "Give the server's name, for example htt-db.force.police.uk."
+    elif len(host) > MAX_PART or not host.isprintable() or any(c in host for c in "/@?#\\ "):
+        problems["host"] = "A server's name is a short name or address without spaces or / @ ? # \\."
     if not database:
-        raise StoreError("Give the database's name on the server, for example mshtdesk.")
-    for part in (host, database, user):
-        if len(part) > MAX_PART or not part.isprintable():
-            raise StoreError("The server, database and user names are short, printable names.")
-    if any(c in part for part in (database, user) for c in "/@?#:\\ "):
-        raise StoreError("The database and user names cannot hold spaces or / @ ? # : \\.")
-    if any(c in host for c in "/@?#\\ "):
-        raise StoreError("The server's name cannot hold spaces or / @ ? # \\.")
+        problems["database"] = "Give the database's name on the server, for example mshtdesk."
+    for name, part in (("database", database), ("user", user)):
+        if part and (len(part) > MAX_PART or not part.isprintable() or any(c in part for c in "/@?#:\\ ")):
+            problems[name] = "A name here is a short name without spaces or / @ ? # : \\."
     if port is not None and not 0 < port < 65536:
-        raise StoreError("The port is a number from 1 to 65535 (PostgreSQL's usual port is 5432).")
+        problems["port"] = "The port is a number from 1 to 65535 (PostgreSQL's usual port is 5432)."
+    if problems:
+        raise ValidationError(problems)
     url = URL.create(DRIVER, username=user or None, host=host, port=port, database=database)
     return server_url(url.render_as_string(hide_password=False))
 
@@ -65,3 +61,13 @@ def password_needed(db: str | None) -> str | None:
 def use_password(db: str | None, password: str) -> None:
     """A database password typed at the prompt: every connection of this process uses it."""
     remember_password(resolve_url(db), password)
+
+
+def address_parts(db: str | None) -> tuple[str, str, str, str]:
+    """Host, port, database and user of a team address (to fill the connect dialog); empty for a file."""
+    from sqlalchemy.engine import make_url
+
+    if not db or not is_team_address(db):
+        return ("", "", "", "")
+    u = make_url(resolve_url(db))
+    return (u.host or "", str(u.port or ""), u.database or "", u.username or "")

@@ -16,7 +16,12 @@ from typing import Any
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
-from mshtdesk.errors import AuthenticationError, DatabaseUnavailableError, StoreError
+from mshtdesk.errors import (
+    AuthenticationError,
+    DatabaseUnavailableError,
+    ServerPasswordNeededError,
+    StoreError,
+)
 
 DRIVER = "postgresql+psycopg"
 SCHEMES = ("postgresql", "postgres", DRIVER)
@@ -29,14 +34,6 @@ PASSWORD_IN_ADDRESS = (
 
 # Passwords typed at a prompt this session, by address (never written anywhere).
 _typed: dict[str, str] = {}
-
-
-class ServerPasswordNeededError(DatabaseUnavailableError):
-    """The server asks for a password and libpq found none: the front end may ask for it."""
-
-    def __init__(self, message: str, who: str) -> None:
-        super().__init__(message)
-        self.who = who  # "user@host/database", for the prompt
 
 
 def is_server_address(value: str) -> bool:
@@ -117,7 +114,7 @@ def server_problem(exc: BaseException, url: str) -> StoreError | AuthenticationE
     if "no password supplied" in text:
         return ServerPasswordNeededError(
             f"The server asks for the password of {whom}: add it to your pgpass file (PGPASSFILE) or "
-            "service file (PGSERVICEFILE), or type it when asked.",
+            "service file (PGSERVICEFILE), or type it in when asked.",
             whom,
         )
     if "password authentication failed" in text or "authentication failed" in text:

@@ -5,10 +5,16 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from mshtdesk.errors import AuthenticationError, DatabaseUnavailableError, StoreError
+from mshtdesk.errors import (
+    AuthenticationError,
+    DatabaseUnavailableError,
+    ServerPasswordNeededError,
+    StoreError,
+    ValidationError,
+)
 from mshtdesk.services.team import team_address
 from mshtdesk.store.engine import resolve_url
-from mshtdesk.store.server import ServerPasswordNeededError, server_problem, who
+from mshtdesk.store.server import server_problem, who
 
 SECRET = "s3cret-Pa55"
 
@@ -76,19 +82,20 @@ def test_the_connect_dialogs_fields_make_a_checked_address() -> None:
         "postgresql+psycopg://j.smith@htt-db.force.example:5432/mshtdesk?sslmode=verify-full"
     )
     assert team_address("localhost", "htt") == "postgresql+psycopg://localhost/htt"
-    for host, database, user, port, said in (
-        ("", "htt", "", None, "server's name"),
-        ("db", "", "", None, "database's name"),
-        ("db", "htt", "j smith", None, "cannot hold"),
-        ("db/evil", "htt", "", None, "cannot hold"),
-        ("db", "htt?password=x", "", None, "cannot hold"),
-        ("db", "htt", "u:pw", None, "cannot hold"),
-        ("db\x00", "htt", "", None, "printable"),
-        ("d" * 300, "htt", "", None, "printable"),
+    for host, database, user, port, field in (
+        ("", "htt", "", None, "host"),
+        ("db", "", "", None, "database"),
+        ("db", "htt", "j smith", None, "user"),
+        ("db/evil", "htt", "", None, "host"),
+        ("db", "htt?password=x", "", None, "database"),
+        ("db", "htt", "u:pw", None, "user"),
+        ("db\x00", "htt", "", None, "host"),
+        ("d" * 300, "htt", "", None, "host"),
         ("db", "htt", "", 70000, "port"),
     ):
-        with pytest.raises(StoreError, match=said):
+        with pytest.raises(ValidationError) as refused:
             team_address(host, database, user=user, port=port)
+        assert list(refused.value.fields) == [field]
 
 
 def _failure(message: str) -> OperationalError:
