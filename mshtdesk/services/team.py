@@ -3,12 +3,9 @@ asked for only when libpq has none (pgpass, service file), kept in memory for th
 
 from __future__ import annotations
 
-from sqlalchemy.engine import URL
-from sqlalchemy.exc import OperationalError
-
-from mshtdesk.errors import ServerPasswordNeededError, ValidationError
-from mshtdesk.store.engine import make_engine, resolve_url
-from mshtdesk.store.server import DRIVER, remember_password, server_problem, server_url
+from mshtdesk.errors import ValidationError
+from mshtdesk.store import server
+from mshtdesk.store.engine import resolve_url, sqlite_path
 
 MAX_PART = 255
 
@@ -31,13 +28,10 @@ def team_address(host: str, database: str, *, port: int | None = None, user: str
         problems["port"] = "The port is a number from 1 to 65535 (PostgreSQL's usual port is 5432)."
     if problems:
         raise ValidationError(problems)
-    url = URL.create(DRIVER, username=user or None, host=host, port=port, database=database)
-    return server_url(url.render_as_string(hide_password=False))
+    return server.address_from_parts(host, database, port, user)
 
 
 def is_team_address(db: str | None) -> bool:
-    from mshtdesk.store.engine import sqlite_path
-
     return sqlite_path(resolve_url(db)) is None
 
 
@@ -45,29 +39,16 @@ def password_needed(db: str | None) -> str | None:
     """``user@host/database`` when the server asks for a password libpq cannot find; else None (also
     when the server cannot be reached: the command that follows says why)."""
     url = resolve_url(db)
-    if not is_team_address(url):
-        return None
-    engine = make_engine(url)
-    try:
-        with engine.connect():
-            return None
-    except OperationalError as exc:
-        problem = server_problem(exc, url)
-        return problem.who if isinstance(problem, ServerPasswordNeededError) else None
-    finally:
-        engine.dispose()
+    return server.password_needed(url) if sqlite_path(url) is None else None
 
 
 def use_password(db: str | None, password: str) -> None:
     """A database password typed at the prompt: every connection of this process uses it."""
-    remember_password(resolve_url(db), password)
+    server.remember_password(resolve_url(db), password)
 
 
 def address_parts(db: str | None) -> tuple[str, str, str, str]:
     """Host, port, database and user of a team address (to fill the connect dialog); empty for a file."""
-    from sqlalchemy.engine import make_url
-
     if not db or not is_team_address(db):
         return ("", "", "", "")
-    u = make_url(resolve_url(db))
-    return (u.host or "", str(u.port or ""), u.database or "", u.username or "")
+    return server.parts_of(resolve_url(db))

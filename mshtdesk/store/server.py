@@ -139,3 +139,33 @@ def server_problem(exc: BaseException, url: str) -> StoreError | AuthenticationE
     return DatabaseUnavailableError(
         "The database server could not be reached. Check the address and your network, then try again."
     )
+
+
+def address_from_parts(host: str, database: str, port: int | None, user: str) -> str:
+    """A checked address (``server_url``) from parts the caller has already checked one by one."""
+    url = URL.create(DRIVER, username=user or None, host=host, port=port, database=database)
+    return server_url(url.render_as_string(hide_password=False))
+
+
+def parts_of(url: str) -> tuple[str, str, str, str]:
+    """Host, port, database and user of a team address."""
+    u = make_url(url)
+    return (u.host or "", str(u.port or ""), u.database or "", u.username or "")
+
+
+def password_needed(url: str) -> str | None:
+    """``user@host/database`` when the server asks for a password libpq cannot find; else None (also when
+    the server cannot be reached: what follows says why)."""
+    from sqlalchemy.exc import OperationalError
+
+    from mshtdesk.store.engine import make_engine
+
+    engine = make_engine(url)
+    try:
+        with engine.connect():
+            return None
+    except OperationalError as exc:
+        problem = server_problem(exc, url)
+        return problem.who if isinstance(problem, ServerPasswordNeededError) else None
+    finally:
+        engine.dispose()
