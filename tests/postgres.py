@@ -24,6 +24,18 @@ def fresh_server() -> str:
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))
-        conn.execute(text("GRANT ALL ON SCHEMA public TO public"))
     engine.dispose()
     return PG_URL
+
+
+def as_login(url: str, login: str, member_of: str) -> str:
+    """The address of ``url`` for a login role that is a member of ``member_of`` (made if missing; the
+    scratch server trusts local connections, so no password is involved)."""
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        if conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": login}).first() is None:
+            conn.execute(text(f'CREATE ROLE "{login}" LOGIN'))
+        conn.execute(text(f'GRANT "{member_of}" TO "{login}"'))
+    engine.dispose()
+    scheme, rest = url.split("://", 1)
+    return f"{scheme}://{login}@{rest.split('@', 1)[1]}"

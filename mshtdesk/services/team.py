@@ -3,9 +3,17 @@ asked for only when libpq has none (pgpass, service file), kept in memory for th
 
 from __future__ import annotations
 
-from mshtdesk.errors import ValidationError
-from mshtdesk.store import server
-from mshtdesk.store.engine import resolve_url, sqlite_path
+import stat
+import tarfile
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from mshtdesk.errors import StoreError, ValidationError
+from mshtdesk.services.users import check_new_user, create_database
+from mshtdesk.store import server, server_roles
+from mshtdesk.store.engine import resolve_url, sqlite_path, url_without_password
+from mshtdesk.store.migrate import head_revision
 
 MAX_PART = 255
 
@@ -52,3 +60,99 @@ def address_parts(db: str | None) -> tuple[str, str, str, str]:
     if not db or not is_team_address(db):
         return ("", "", "", "")
     return server.parts_of(resolve_url(db))
+
+
+# ----- the database administrator's commands ---------------------------------------------------------
+MAX_DUMP_AGE = timedelta(hours=24)
+DUMP_TEXT_MARK = b"PostgreSQL database dump"
+
+
+@dataclass(frozen=True)
+class SetUp:
+    location: str  # the address without a password
+    roles: server_roles.ServerRoles
+
+
+def _server_only(db: str) -> str:
+    url = resolve_url(db)
+    if sqlite_path(url) is not None:
+        raise StoreError(
+            "mshtdesk server commands take a team database address (postgresql://server/database); "
+            "a database file is made with mshtdesk init."
+        )
+    return url
+
+
+def setup_server(
+    db: str,
+    admin_username: str,
+    password: str,
+    *,
+    display_name: str = "",
+    profile: str | None = None,
+    role_prefix: str | None = None,
+) -> SetUp:
+    """Set up an empty team database: roles, schema (as the owner role), grants, then the first
+    application administrator. Every check on the administrator comes before anything is made."""
+    url = _server_only(db)
+    check_new_user(admin_username, password, display_name)
+    database = server.parts_of(url)[2]
+    roles = (
+        server_roles.ServerRoles.named(role_prefix)
+        if role_prefix
+        else server_roles.ServerRoles.for_database(database)
+    )
+    server_roles.prepare_server(url, roles)
+    opened, _actor = create_database(
+        url, admin_username, password, display_name=display_name, profile=profile
+    )
+    opened.close()
+    return SetUp(url_without_password(url), roles)
+
+
+def check_dump(path: Path, *, now: datetime | None = None) -> None:
+    """The backup an administrator names before an upgrade: it must exist, be a pg_dump output (custom,
+    directory, tar or plain format) and have been written in the last 24 hours."""
+    moment = now or datetime.now(UTC)
+    take = "take one with: pg_dump -Fc -f FILE DATABASE, then run the upgrade again with --dump FILE"
+    try:
+        st = path.stat()
+    except OSError:
+        raise StoreError(f"There is no backup at {path}; {take}.") from None
+    head = b""
+    if stat.S_ISDIR(st.st_mode):
+        toc = path / "toc.dat"
+        head = toc.read_bytes()[:5] if toc.is_file() else b""
+        st = toc.stat() if toc.is_file() else st
+    elif stat.S_ISREG(st.st_mode) and st.st_size > 0:
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+        if tarfile.is_tarfile(path):
+            with tarfile.open(path) as tar:
+                head = b"PGDMP" if "toc.dat" in tar.getnames() else b""
+    is_dump = head.startswith(b"PGDMP") or DUMP_TEXT_MARK in head
+    if not is_dump:
+        raise StoreError(f"{path} is not a pg_dump backup; {take}.")
+    age = moment - datetime.fromtimestamp(st.st_mtime, UTC)
+    if age > MAX_DUMP_AGE:
+        hours = int(age.total_seconds() // 3600)
+        raise StoreError(f"The backup {path} is {hours} hours old; {take}.")
+
+
+def upgrade_server(db: str, dump: Path | None) -> server_roles.Upgrade:
+    """Pending migrations, run as the owner role, once the administrator has named a recent pg_dump
+    (MSHT Desk takes no backup of a server itself). A newer schema is refused untouched."""
+    url = _server_only(db)
+    revision = server_roles.server_revision(url)
+    if revision is None:
+        raise StoreError("That database is not set up yet; run mshtdesk server setup first.")
+    server_roles.refuse_newer(revision)
+    if revision == head_revision():
+        return server_roles.Upgrade(revision, revision)  # nothing to do: no backup needed either
+    if dump is None:
+        raise StoreError(
+            "Back up the team database first (pg_dump -Fc -f FILE DATABASE), then run the upgrade "
+            "again with --dump FILE; nothing was changed."
+        )
+    check_dump(dump)
+    return server_roles.upgrade_server(url)

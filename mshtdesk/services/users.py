@@ -132,7 +132,7 @@ def _record_user_change(
     )
 
 
-def _check_new_user(username: str, password: str, display_name: str = "") -> None:
+def check_new_user(username: str, password: str, display_name: str = "") -> None:
     problems = {}
     if not USERNAME.match(username):
         problems["username"] = "A user name has 2 to 64 letters, digits, dots, dashes or underscores."
@@ -166,7 +166,7 @@ def create_database(
     db: str | None, admin_username: str, password: str, *, display_name: str = "", profile: str | None = None
 ) -> tuple[Database, Actor]:
     """A new encrypted database (or an old unencrypted one, encrypted now) with its first administrator."""
-    _check_new_user(admin_username, password, display_name)
+    check_new_user(admin_username, password, display_name)
     url = resolve_url(db)
     path = sqlite_path(url)
     key: bytes | None = None
@@ -427,7 +427,7 @@ class UserService:
         switcher acts as each of them); a real administrator never holds another user's key."""
         self._actor.require(Action.ADMINISTER, Entity.USER)
         username = username.strip()
-        _check_new_user(username, password, display_name)
+        check_new_user(username, password, display_name)
         with self._db.engine.begin() as conn:
             taken = _same_name(conn, username)
             if taken is not None:

@@ -47,7 +47,7 @@ def current_revision(conn: Connection) -> str | None:
     return MigrationContext.configure(conn).get_current_revision()
 
 
-def _known(rev: str) -> bool:
+def known_revision(rev: str) -> bool:
     script = ScriptDirectory.from_config(alembic_config())
     return any(s.revision == rev for s in script.walk_revisions())
 
@@ -102,7 +102,7 @@ def migrate(
             raise NotAnMshtDatabaseError(
                 "That file holds a database that MSHT Desk did not create; choose another file."
             )
-        if current is not None and not _known(current):
+        if current is not None and not known_revision(current):
             raise NewerDatabaseError(
                 "This database was written by a newer version of MSHT Desk. "
                 "Install the newer version to open it; nothing in it has been changed."

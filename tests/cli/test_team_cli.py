@@ -55,3 +55,33 @@ def test_a_password_in_the_address_is_refused_in_one_sentence() -> None:
         assert r.returncode == 1
         assert "holds a password" in r.stderr and "hunter2" not in r.stderr and "Traceback" not in r.stderr
         assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_server_setup_and_upgrade_from_the_command_line() -> None:
+    url = _plain(fresh_server())
+    admin = USERS[Role.ADMINISTRATOR]
+    r = mshtdesk(
+        "server", "setup", url, "--admin-user", admin.username, "--role-prefix", "htt_cli",
+        env={"MSHTDESK_PASSWORD": admin.password}, login=False,
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert "htt_cli_owner (owns the schema), htt_cli_app (the app), htt_cli_auditor (read-only)" in r.stdout
+    r = mshtdesk("server", "upgrade", url, login=False)
+    assert r.returncode == 0 and "up to date (schema" in r.stdout, r.stderr
+    r = mshtdesk(
+        "server",
+        "setup",
+        url,
+        "--admin-user",
+        "chief2",
+        env={"MSHTDESK_PASSWORD": admin.password},
+        login=False,
+    )
+    assert (
+        r.returncode == 1
+        and r.stderr.strip() == "That database is already set up and has users; nothing was changed."
+    )
+    r = mshtdesk(
+        "server", "upgrade", url.replace("://", "://dba:pw-in-url@").replace("@postgres@", "@"), login=False
+    )
+    assert r.returncode == 1 and "holds a password" in r.stderr and "pw-in-url" not in r.stderr
