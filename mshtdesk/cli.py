@@ -357,6 +357,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="the pg_dump backup taken just before (checked: a pg_dump file from the last 24 hours)",
     )
 
+    s = what.add_parser(
+        "import-from",
+        help="copy a laptop's database into an empty team database, all or nothing "
+        f"(as an administrator of the laptop's database: {USER_ENV} and {PASSWORD_ENV}, or asked)",
+    )
+    s.add_argument(
+        "laptop", metavar="LAPTOP.db", help="the laptop's encrypted database file (its key file beside it)"
+    )
+    s.add_argument(
+        "url", metavar="URL", help="the empty team database, e.g. postgresql://dba@server/mshtdesk"
+    )
+    s.add_argument(
+        "--role-prefix",
+        metavar="NAME",
+        default=None,
+        help="database roles NAME_owner, NAME_app and NAME_auditor (default: the database's name)",
+    )
+
     p = sub.add_parser(
         "calendar", parents=[common], help="extra non-working days and worked bank holidays (administrators)"
     )
@@ -584,6 +602,18 @@ def _server(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"Roles: {r.owner} (owns the schema), {r.app} (the app), {r.auditor} (read-only).", file=out)
         print(
             f'Next: give each person a login in {r.app}, e.g. CREATE ROLE "j.smith" LOGIN IN ROLE {r.app};',
+            file=out,
+        )
+        return EXIT_OK
+    if ns.what == "import-from":
+        user, password = _credentials()
+        moved = team.import_from(ns.laptop, user, password, ns.url, role_prefix=ns.role_prefix)
+        r = moved.roles
+        total = sum(moved.copied.values())
+        print(f"Copied {total:,} rows in {len(moved.copied)} tables into {moved.location}.", file=out)
+        print(f"Roles: {r.owner} (owns the schema), {r.app} (the app), {r.auditor} (read-only).", file=out)
+        print(
+            "The laptop's file records the move; keep it as a backup and work on the server from now on.",
             file=out,
         )
         return EXIT_OK

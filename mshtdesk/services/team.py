@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from mshtdesk.domain.roles import Action, Entity
 from mshtdesk.errors import StoreError, ValidationError
-from mshtdesk.services.users import check_new_user, create_database
-from mshtdesk.store import server, server_roles
+from mshtdesk.services.audit import MOVED_ENTITY, MOVED_RECORD, AuditAction, record
+from mshtdesk.services.users import check_new_user, create_database, login
+from mshtdesk.store import server, server_copy, server_roles
 from mshtdesk.store.engine import resolve_url, sqlite_path, url_without_password
 from mshtdesk.store.migrate import head_revision
 
@@ -96,18 +98,19 @@ def setup_server(
     application administrator. Every check on the administrator comes before anything is made."""
     url = _server_only(db)
     check_new_user(admin_username, password, display_name)
-    database = server.parts_of(url)[2]
-    roles = (
-        server_roles.ServerRoles.named(role_prefix)
-        if role_prefix
-        else server_roles.ServerRoles.for_database(database)
-    )
+    roles = _roles_for(url, role_prefix)
     server_roles.prepare_server(url, roles)
     opened, _actor = create_database(
         url, admin_username, password, display_name=display_name, profile=profile
     )
     opened.close()
     return SetUp(url_without_password(url), roles)
+
+
+def _roles_for(url: str, role_prefix: str | None) -> server_roles.ServerRoles:
+    if role_prefix:
+        return server_roles.ServerRoles.named(role_prefix)
+    return server_roles.ServerRoles.for_database(server.parts_of(url)[2])
 
 
 def check_dump(path: Path, *, now: datetime | None = None) -> None:
@@ -156,3 +159,49 @@ def upgrade_server(db: str, dump: Path | None) -> server_roles.Upgrade:
         )
     check_dump(dump)
     return server_roles.upgrade_server(url)
+
+
+@dataclass(frozen=True)
+class Moved:
+    location: str  # the team database, without a password
+    roles: server_roles.ServerRoles
+    copied: dict[str, int]  # rows by table
+
+
+def import_from(
+    laptop: str, username: str, password: str, db: str, *, role_prefix: str | None = None
+) -> Moved:
+    """Copy a laptop's encrypted database (every table, users with their password hashes, the audit log
+    with its hashes and signatures) into an empty team database, all or nothing.
+
+    An administrator of the laptop's database logs in to it; in one write transaction on the laptop
+    (nobody can change it meanwhile) they sign an event recording the move, and the server is set up
+    and filled in one transaction of its own; the laptop's commits only after the server's, so a failure
+    anywhere leaves the server empty and the laptop as it was.
+    """
+    url = _server_only(db)
+    if sqlite_path(resolve_url(laptop)) is None:
+        raise StoreError("import-from copies a laptop's database file: give its path first, then the server.")
+    opened, actor = login(laptop, username, password)
+    try:
+        actor.require(Action.ADMINISTER, Entity.USER)
+        roles = _roles_for(url, role_prefix)
+        where = url_without_password(url)
+        with opened.engine.begin() as source:
+            record(
+                source,
+                actor,
+                AuditAction.ADMINISTER,
+                MOVED_ENTITY,
+                MOVED_RECORD,
+                fields=("database",),
+                reason=f"copied to the team server {where}"[:1000],
+            )
+            copied = server_roles.prepare_server(
+                url, roles, lambda target: server_copy.copy_rows(source, target)
+            )
+        with opened.engine.begin() as source:
+            record(source, actor, AuditAction.LOGOUT, Entity.USER, actor.user_id)
+    finally:
+        opened.close()
+    return Moved(where, roles, copied or {})

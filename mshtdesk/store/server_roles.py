@@ -15,7 +15,9 @@ The grants are applied again after every upgrade, so a table a migration adds is
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from alembic import command
 from sqlalchemy import Connection, inspect, select, text
@@ -25,6 +27,7 @@ from mshtdesk.store.engine import make_engine
 from mshtdesk.store.migrate import alembic_config, current_revision, head_revision, known_revision
 from mshtdesk.store.tables import SETTING, USER
 
+T = TypeVar("T")
 HISTORY = frozenset({"audit_event", "disposal_event", "arrest_correction"})
 HIDDEN_FROM_AUDITOR = {"app_user": frozenset({"password_hash"})}
 ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,50}$")
@@ -74,10 +77,11 @@ def _check_postgresql(conn: Connection) -> None:
         )
 
 
-def prepare_server(url: str, roles: ServerRoles) -> None:
+def prepare_server(url: str, roles: ServerRoles, fill: Callable[[Connection], T] | None = None) -> T | None:
     """As the database administrator, in one transaction: the roles, the schema at head (made by the
-    owner role) and the grants. Refuses a database that holds anything already, apart from an MSHT Desk
-    schema at head with no users yet (a set-up whose first administrator was not made)."""
+    owner role), the grants, and ``fill`` (a laptop's rows, for ``server import-from``), whose result is
+    returned. Refuses a database that holds anything already, apart from an MSHT Desk schema at head
+    with no users yet (a set-up whose first administrator was not made)."""
     engine = make_engine(url)
     try:
         with engine.begin() as conn:
@@ -104,6 +108,7 @@ def prepare_server(url: str, roles: ServerRoles) -> None:
                 _migrate_as_owner(conn, roles, "head")
             apply_grants(conn, roles)
             _remember_roles(conn, roles)
+            return None if fill is None else fill(conn)
     finally:
         engine.dispose()
 

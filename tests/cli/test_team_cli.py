@@ -3,6 +3,8 @@ works for the commands, as separate processes against a real PostgreSQL server."
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from mshtdesk.domain.roles import Role
 from tests.cli.test_cli import SEED_PERIOD, as_role, mshtdesk
 from tests.conftest import SEED_EXPORT, USERS
@@ -85,3 +87,30 @@ def test_server_setup_and_upgrade_from_the_command_line() -> None:
         "server", "upgrade", url.replace("://", "://dba:pw-in-url@").replace("@postgres@", "@"), login=False
     )
     assert r.returncode == 1 and "holds a password" in r.stderr and "pw-in-url" not in r.stderr
+
+
+def test_import_from_a_laptop_on_the_command_line(db_path: Path) -> None:
+    url = _plain(fresh_server())
+    r = mshtdesk(
+        "server",
+        "import-from",
+        str(db_path),
+        url,
+        "--role-prefix",
+        "htt_cli_m",
+        env=as_role(Role.HTT_OFFICER),
+    )
+    assert r.returncode == 1 and "does not allow you to administer" in r.stderr, r.stderr
+    r = mshtdesk(
+        "server",
+        "import-from",
+        str(db_path),
+        url,
+        "--role-prefix",
+        "htt_cli_m",
+        env=as_role(Role.ADMINISTRATOR),
+    )
+    assert r.returncode == 0, r.stderr
+    assert "tables into postgresql+psycopg://" in r.stdout and "keep it as a backup" in r.stdout
+    r = mshtdesk("--db", url, "audit", "verify", env=as_role(Role.ADMINISTRATOR))
+    assert r.returncode == 0, r.stderr
