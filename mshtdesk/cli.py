@@ -66,6 +66,12 @@ def _run_id(text: str) -> int:
     return int(text)
 
 
+def _event_id(text: str) -> int:
+    if not text.strip().isdigit() or not 0 < int(text) < 2**63:
+        raise argparse.ArgumentTypeError(f"'{text}' is not an audit event number: give the merge's event number")
+    return int(text)
+
+
 def _add_recorded_at(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--recorded-at",
@@ -288,6 +294,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     a.add_argument("ref", metavar="REF", help="the person reference, e.g. P-000123")
     a.add_argument("--navigator", metavar="USER", required=True, help="the Navigator's user name")
+    a.add_argument("--reason", metavar="TEXT", required=True, help="why; kept in the audit log")
+    a = what.add_parser(
+        "merge",
+        parents=[common],
+        help="merge two records of one person: every record of OTHER moves to KEEP (reversible)",
+    )
+    a.add_argument("keep", metavar="KEEP_REF", help="the person reference to keep, e.g. P-000123")
+    a.add_argument("other", metavar="OTHER_REF", help="the duplicate, merged into KEEP_REF")
+    a.add_argument("--reason", metavar="TEXT", required=True, help="why; kept in the audit log")
+    a = what.add_parser(
+        "unmerge",
+        parents=[common],
+        help="undo a merge, named by its audit event (as 'people merge' printed it)",
+    )
+    a.add_argument("event", metavar="EVENT_ID", type=_event_id, help="the merge's audit event number")
     a.add_argument("--reason", metavar="TEXT", required=True, help="why; kept in the audit log")
     a = what.add_parser(
         "export",
@@ -813,9 +834,42 @@ def _people_end_referral(ns: argparse.Namespace, out: TextIO, err: TextIO) -> in
     return EXIT_OK
 
 
+def _people_merge(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Merge OTHER_REF into KEEP_REF, or undo a merge by its audit event."""
+    from mshtdesk.domain.text import printable
+    from mshtdesk.errors import NotFoundError
+
+    backend = _login(ns)
+    try:
+        if ns.what == "unmerge":
+            done = backend.people.unmerge(ns.event, ns.reason)
+            text = (
+                f"Merge {ns.event} undone: {done.other_ref} is listed again, with {done.summary()} moved "
+                f"back from {done.keep_ref}. Recorded in the audit log (event {done.event_id})."
+            )
+        else:
+            ids = []
+            for ref in (ns.keep, ns.other):
+                found = backend.people.find_id(ref)
+                if found is None:
+                    raise NotFoundError(f"No person {ref.strip().upper()} is in your scope.")
+                ids.append(found)
+            done = backend.people.merge(ids[0], ids[1], ns.reason)
+            text = (
+                f"{done.other_ref} merged into {done.keep_ref}: {done.summary()} moved. Audit event "
+                f"{done.event_id} records it; 'mshtdesk people unmerge {done.event_id} --reason TEXT' undoes it."
+            )
+    finally:
+        backend.close()
+    print(printable(text), file=out)
+    return EXIT_OK
+
+
 def _people(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from mshtdesk.domain.text import printable
 
+    if ns.what in ("merge", "unmerge"):
+        return _people_merge(ns, out, err)
     if ns.what == "duplicates":
         return _people_duplicates(ns, out, err)
     if ns.what == "end-referral":
