@@ -68,7 +68,9 @@ def _run_id(text: str) -> int:
 
 def _event_id(text: str) -> int:
     if not text.strip().isdigit() or not 0 < int(text) < 2**63:
-        raise argparse.ArgumentTypeError(f"'{text}' is not an audit event number: give the merge's event number")
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not an audit event number: give the merge's event number"
+        )
     return int(text)
 
 
@@ -848,6 +850,10 @@ def _people_merge(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 f"back from {done.keep_ref}. Recorded in the audit log (event {done.event_id})."
             )
         else:
+            from mshtdesk.domain.roles import Action, Entity
+
+            # the role's refusal first: looking the people up would otherwise answer "not in your scope"
+            backend.actor.require_everywhere(Action.MERGE, Entity.PERSON, backend.people.MERGE_WHO)
             ids = []
             for ref in (ns.keep, ns.other):
                 found = backend.people.find_id(ref)
@@ -857,7 +863,8 @@ def _people_merge(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             done = backend.people.merge(ids[0], ids[1], ns.reason)
             text = (
                 f"{done.other_ref} merged into {done.keep_ref}: {done.summary()} moved. Audit event "
-                f"{done.event_id} records it; 'mshtdesk people unmerge {done.event_id} --reason TEXT' undoes it."
+                f"{done.event_id} records it; 'mshtdesk people unmerge {done.event_id} --reason TEXT' "
+                "undoes it."
             )
     finally:
         backend.close()

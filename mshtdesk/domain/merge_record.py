@@ -80,7 +80,12 @@ def part_heading(merge_event_id: int) -> str:
 def part_count(fields: str) -> int:
     """How many events the merge whose event has these (comma-joined) fields was written in."""
     head = fields.split(",")
-    if len(head) < 3 or head[0] != MERGE or not head[1].startswith("from:") or not head[2].startswith("parts:"):
+    if (
+        len(head) < 3
+        or head[0] != MERGE
+        or not head[1].startswith("from:")
+        or not head[2].startswith("parts:")
+    ):
         raise MergeRecordError("not a merge")
     return _int(head[2][6:], "part count")
 

@@ -27,9 +27,9 @@ from mshtdesk.domain.nrm import (
 from mshtdesk.domain.roles import Action, Entity, Role
 from mshtdesk.domain.text import add_text_problems, text_problems
 from mshtdesk.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from mshtdesk.services import person_merge as merging
 from mshtdesk.services.actor import Actor
 from mshtdesk.services.audit import AuditAction, record
-from mshtdesk.services import person_merge as merging
 from mshtdesk.services.changes import returned, writes
 from mshtdesk.services.reasons import required_reason
 from mshtdesk.services.support_scope import person_scope, record_scope
@@ -272,12 +272,12 @@ class PeopleService:
         return found
 
     # ----- merging two records of one person ----------------------------------------------------
-    _MERGE_WHO = "merge two people's records; ask an HTT officer or a manager"
+    MERGE_WHO = "merge two people's records; ask an HTT officer or a manager"
 
     def merge_preview(self, keep_id: int, other_id: int) -> merging.MergePreview:
         """The two people side by side with what each holds, for the merge dialog (a consultation of
         both: their names are shown)."""
-        self._actor.require_everywhere(Action.MERGE, Entity.PERSON, self._MERGE_WHO)
+        self._actor.require_everywhere(Action.MERGE, Entity.PERSON, self.MERGE_WHO)
         merging.same_person(keep_id, other_id)
         with self._db.engine.begin() as conn:
             keep, other = merging.state(conn, keep_id), merging.state(conn, other_id)
@@ -312,7 +312,7 @@ class PeopleService:
         ``keep_id``, in one transaction; the other record stays, marked merged (hidden from lists, its
         scope the kept person's). The audit event (a combination) names every row id moved, so
         ``unmerge`` can put them back. ``*_version``: as the dialog read them (a change since refuses)."""
-        self._actor.require_everywhere(Action.MERGE, Entity.PERSON, self._MERGE_WHO)
+        self._actor.require_everywhere(Action.MERGE, Entity.PERSON, self.MERGE_WHO)
         why = required_reason(
             reason, missing="Give the reason for merging these two records.", limit=merging.REASON_LIMIT
         )
@@ -336,7 +336,7 @@ class PeopleService:
         """Undo the merge that audit event ``audit_event_id`` records: exactly the rows it names go back
         to the other person (with any correction since made of a contact among them), who is listed
         again. Refused if already undone, or if the kept person has since been merged into a third."""
-        self._actor.require_everywhere(Action.MERGE, Entity.PERSON, self._MERGE_WHO)
+        self._actor.require_everywhere(Action.MERGE, Entity.PERSON, self.MERGE_WHO)
         why = required_reason(
             reason, missing="Give the reason for undoing this merge.", limit=merging.REASON_LIMIT
         )

@@ -127,7 +127,9 @@ def check_pair(keep: q.MergeState, other: q.MergeState) -> None:
 
 def same_person(keep_id: int, other_id: int) -> None:
     if keep_id == other_id:
-        raise ValidationError({"other": "Choose two different people: a record cannot be merged into itself."})
+        raise ValidationError(
+            {"other": "Choose two different people: a record cannot be merged into itself."}
+        )
 
 
 def merge(
@@ -236,10 +238,22 @@ def unmerge(
         back[VLO] = int(q.set_vlo_if(conn, keep.id, moved[VLO][0], None))
     fields = (UNMERGE, f"event:{event_id}")
     first = record(
-        conn, actor, AuditAction.ALTER, Entity.PERSON, keep.id, fields=(*fields, f"other:{other.id}"), reason=reason
+        conn,
+        actor,
+        AuditAction.ALTER,
+        Entity.PERSON,
+        keep.id,
+        fields=(*fields, f"other:{other.id}"),
+        reason=reason,
     )
     record(
-        conn, actor, AuditAction.ALTER, Entity.PERSON, other.id, fields=(*fields, f"into:{keep.id}"), reason=reason
+        conn,
+        actor,
+        AuditAction.ALTER,
+        Entity.PERSON,
+        other.id,
+        fields=(*fields, f"into:{keep.id}"),
+        reason=reason,
     )
     now = utcnow()
     if not (

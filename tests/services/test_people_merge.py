@@ -153,7 +153,11 @@ def test_refusals_change_nothing(backend_for: Backends) -> None:
             officer.people.merge(ids["keep"], ids["other"], reason)
     with pytest.raises(ConflictError, match="after you opened it"):
         officer.people.merge(
-            ids["keep"], ids["other"], REASON, keep_version=before[0].version, other_version=before[1].version - 1
+            ids["keep"],
+            ids["other"],
+            REASON,
+            keep_version=before[0].version,
+            other_version=before[1].version - 1,
         )
     for role in (Role.VLO, Role.NAVIGATOR, Role.HAVEN_HOUSE, Role.AUDITOR, Role.ADMINISTRATOR):
         with pytest.raises(PermissionDeniedError, match="merge two people's records"):

@@ -174,9 +174,7 @@ def contacts_superseding(conn: Connection, ids: Iterable[int], person_id: int) -
 
 def set_vlo_if(conn: Connection, person_id: int, expected: int | None, vlo_user_id: int | None) -> bool:
     """Set the person's VLO if it is still ``expected``; False when someone changed it since."""
-    condition = (
-        PERSON.c.vlo_user_id.is_(None) if expected is None else PERSON.c.vlo_user_id == expected
-    )
+    condition = PERSON.c.vlo_user_id.is_(None) if expected is None else PERSON.c.vlo_user_id == expected
     result = conn.execute(
         update(PERSON).where(PERSON.c.id == person_id, condition).values(vlo_user_id=vlo_user_id)
     )
@@ -224,7 +222,6 @@ def audit_events(conn: Connection, first_id: int, count: int) -> list[MergeEvent
         .order_by(AUDIT.c.id)
     )
     return [MergeEvent._make(r) for r in conn.execute(stmt)]
-
 
 
 def person_id_of(conn: Connection, person_ref: str) -> int | None:
