@@ -44,7 +44,21 @@ LABELS = {
     SUPPORT: "Navigators supporting",
     VLO: "liaison officer",
 }
+ONE = {
+    "nrm_referral": "NRM referral",
+    "haven_stay": "Haven House stay",
+    "vlo_contact": "VLO contact",
+    "navigator_case": "Navigator case",
+    "person_link": "link to an arrest or operation",
+    SUPPORT: "Navigator supporting",
+    VLO: "liaison officer",
+}
 REASON_LIMIT = 1000  # the audit log keeps 1,000 characters of a reason
+
+
+def counted(kind: str, n: int) -> str:
+    """ "1 VLO contact", "3 VLO contacts"."""
+    return f"{n} {ONE[kind] if n == 1 else LABELS[kind]}"
 
 
 @dataclass(frozen=True)
@@ -92,7 +106,7 @@ class MergeDone:
     moved: dict[str, int]
 
     def summary(self) -> str:
-        parts = [f"{n} {LABELS[k]}" for k, n in self.moved.items() if n and k != VLO]
+        parts = [counted(k, n) for k, n in self.moved.items() if n and k != VLO]
         if self.moved.get(VLO):
             parts.append("the liaison officer")
         return ", ".join(parts) or "no records"

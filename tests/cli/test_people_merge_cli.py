@@ -48,7 +48,7 @@ def test_merge_and_unmerge_from_the_command_line(db_path: Path, backend_for: Bac
     r = mshtdesk(*base, "merge", keep_ref.lower(), other_ref, "--reason", REASON)
     assert r.returncode == 0, r.stderr
     assert "Nowak" not in r.stdout + r.stderr and "NOWAK" not in r.stdout
-    assert f"{other_ref} merged into {keep_ref}: 1 links to arrests and operations" in r.stdout
+    assert f"{other_ref} merged into {keep_ref}: 1 link to an arrest or operation" in r.stdout
     found = re.search(r"people unmerge (\d+) ", r.stdout)
     assert found, r.stdout
     event = found.group(1)
