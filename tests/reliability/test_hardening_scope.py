@@ -875,7 +875,9 @@ CASES: list[Case] = [
         "RegisterService",
         "update_arrest",
         (need(U, Entity.ARREST),),
-        lambda e: call(e.w.arrest, e.w.version["arrest"], ArrestInput("SCOPE-1", D, "CD")),
+        lambda e: call(
+            e.w.arrest, e.w.version["arrest"], ArrestInput("SCOPE-1", D, "BD", operation="Op Wren")
+        ),
     ),
     Case(
         "RegisterService",

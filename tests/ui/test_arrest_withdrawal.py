@@ -104,6 +104,35 @@ def test_correct_from_the_dialog(
     assert "District corrected to LD" in dialog.withdrawn_note.text()
 
 
+def test_the_forms_district_and_date_show_the_correction_and_change_only_through_it(
+    track: Track,
+    window_for: Callable[[Backend], MainWindow],
+    backend: Backend,
+    wait_idle: Callable[..., None],
+) -> None:
+    aid = _add(backend, "WY/26/000005")
+    backend.corrections.correct_arrest(aid, district="LD", reason="Arrested in Leeds")
+    window = window_for(backend)
+    assert window.ctx is not None
+    dialog = ArrestDialog.start(window.ctx, aid, None)
+    track(dialog)
+    wait_idle()
+    assert dialog.district.currentData() == "LD"  # the value tables count, not the first one keyed
+    assert not dialog.district.isEnabled() and dialog.arrest_date.isReadOnly()
+    assert "Correct arrest" in dialog.district.toolTip()
+    assert not dialog.is_dirty()
+    dialog.operation.setText("Op Wren")
+    dialog.submit()
+    wait_idle()
+    detail = backend.register.get(aid)
+    assert (detail.operation, detail.district) == ("Op Wren", "BD")  # the first value stays in the row
+    assert [c.district for c in backend.corrections.history(aid)] == ["LD"]
+    new = ArrestDialog.start(window.ctx, None, None)
+    track(new)
+    assert new.district.isEnabled() and not new.arrest_date.isReadOnly()
+    new.done(0)
+
+
 def test_no_withdraw_or_correct_without_the_right(
     track: Track,
     window_as: Callable[[Role], MainWindow],

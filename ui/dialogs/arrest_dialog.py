@@ -152,6 +152,17 @@ def merge_arrest(mine: ArrestInput, theirs: ArrestDetail, take_theirs: set[str])
     return ArrestInput(**values)
 
 
+def in_force(d: ArrestDetail) -> tuple[date, str]:
+    """The arrest's date and district with its corrections applied (oldest first): what tables count."""
+    arrest_date, district = d.arrest_date, d.district
+    for c in d.corrections:
+        if c.kind == "date" and c.arrest_date is not None:
+            arrest_date = c.arrest_date
+        elif c.kind == "district" and c.district:
+            district = c.district
+    return arrest_date, district
+
+
 class ArrestDialog(FormDialog):
     saved = Signal(int)  # the arrest's id, after it was added or its details saved
 
@@ -189,6 +200,10 @@ class ArrestDialog(FormDialog):
                 self.notes.setReadOnly(True)
                 self.arrest_date.setReadOnly(True)
 
+            # counted in published tables: changed only by a correction with a reason, never in place
+            self.arrest_date.setReadOnly(True)
+            for field in (self.district, self.arrest_date):
+                field.setToolTip("Use Correct arrest\u2026 to change it, with a reason")
             self._set_loading(True)
             ctx.tasks.changed.connect(self._on_changes)
             self.reload()
@@ -367,7 +382,8 @@ class ArrestDialog(FormDialog):
             self.notes,
         ):
             w.setEnabled(not loading)
-        self.district.setEnabled(not loading and self.may_update)  # a combo box has no read-only mode
+        # a combo box has no read-only mode; a saved arrest's district changes only by correction
+        self.district.setEnabled(not loading and self.may_update and self.arrest_id is None)
         self.ok_button.setEnabled(not loading and not self.busy)
         if self.arrest_id is not None:
             self.tree.setEnabled(not loading)
@@ -427,10 +443,11 @@ class ArrestDialog(FormDialog):
 
     def _fill(self, d: ArrestDetail) -> None:
         self.custody_ref.setText(d.custody_ref)
-        self.arrest_date.set_value(d.arrest_date)
-        index = self.district.findData(d.district)
+        arrest_date, district = in_force(d)
+        self.arrest_date.set_value(arrest_date)
+        index = self.district.findData(district)
         if index < 0:  # a retired district: still show it
-            self.district.addItem(d.district, d.district)
+            self.district.addItem(district, district)
             index = self.district.count() - 1
         self.district.setCurrentIndex(index)
         self.detainee_ref.setText(d.detainee_ref)
@@ -459,7 +476,7 @@ class ArrestDialog(FormDialog):
         d = self.detail
         if d is None:
             return self.arrest_id is None
-        saved = ArrestInput(d.custody_ref, d.arrest_date, d.district, d.detainee_ref, d.operation, d.notes)
+        saved = ArrestInput(d.custody_ref, *in_force(d), d.detainee_ref, d.operation, d.notes)
         now = self.current_input()
         return (
             now.custody_ref.strip(),
