@@ -34,7 +34,7 @@ from mshtdesk.domain.changes import Changes, Data
 from mshtdesk.domain.dates import uk
 from mshtdesk.domain.roles import Action, Entity
 from mshtdesk.errors import ConflictError, MshtError, NotFoundError
-from mshtdesk.services.register import ArrestDetail, ArrestInput
+from mshtdesk.services.register import ArrestDetail, ArrestInput, OffenceRow
 from ui import error_report, palette
 from ui.context import AppContext
 from ui.dialogs.conflict_dialog import ConflictDialog, FieldVersions, Outcome
@@ -42,9 +42,11 @@ from ui.dialogs.disposal_dialogs import (
     AddOffenceDialog,
     CorrectArrestDialog,
     CorrectEventDialog,
+    CorrectOffenceDialog,
     RecordDisposalDialog,
     WithdrawArrestDialog,
     WithdrawEventDialog,
+    WithdrawOffenceDialog,
     next_offence_ref,
 )
 from ui.dialogs.form import FormDialog
@@ -310,13 +312,33 @@ class ArrestDialog(FormDialog):
         self.withdrawn_note.setStyleSheet(f"color: {palette.MUTED_HEX};")
         self.withdrawn_note.hide()
         self.body.addWidget(self.withdrawn_note)
-        for b in (self.withdraw_arrest_button, self.correct_arrest_button):
+        self.correct_offence_button = QPushButton("Correct o&ffence\u2026")
+        self.correct_offence_button.setToolTip(
+            "Correct what the selected offence was; the first wording stays on record (a reason is required)"
+        )
+        self.withdraw_offence_button = QPushButton("W&ithdraw offence\u2026")
+        self.withdraw_offence_button.setToolTip(
+            "Withdraw the selected offence, entered in error: its disposals no longer count (a reason is "
+            "required)"
+        )
+        arrest_level = (
+            self.correct_offence_button,
+            self.withdraw_offence_button,
+            self.withdraw_arrest_button,
+            self.correct_arrest_button,
+        )
+        for b in arrest_level:
             b.setAutoDefault(False)
             b.setVisible(self.may_update)
         self.withdraw_arrest_button.clicked.connect(self.withdraw_arrest)
         self.correct_arrest_button.clicked.connect(self.correct_arrest)
+        self.correct_offence_button.clicked.connect(self.correct_offence)
+        self.withdraw_offence_button.clicked.connect(self.withdraw_offence)
         arrest_buttons = QHBoxLayout()
         arrest_buttons.addStretch(1)
+        arrest_buttons.addWidget(self.correct_offence_button)
+        arrest_buttons.addWidget(self.withdraw_offence_button)
+        arrest_buttons.addSpacing(12)
         arrest_buttons.addWidget(self.correct_arrest_button)
         arrest_buttons.addWidget(self.withdraw_arrest_button)
         self.body.addLayout(arrest_buttons)
@@ -642,6 +664,10 @@ class ArrestDialog(FormDialog):
         self.withdraw_button.setEnabled(standing and live)
         self.withdraw_arrest_button.setEnabled(standing)
         self.correct_arrest_button.setEnabled(standing)
+        offence = self.history.offence_at(self.tree.currentIndex())
+        offence_standing = standing and offence is not None and not offence.withdrawn
+        self.correct_offence_button.setEnabled(offence_standing)
+        self.withdraw_offence_button.setEnabled(offence_standing)
         if loaded and not standing:
             self.ok_button.setEnabled(False)  # a withdrawn arrest's details are no longer edited
 
@@ -656,6 +682,29 @@ class ArrestDialog(FormDialog):
         if self.detail is None or not self.may_update or self.detail.withdrawn:
             return None
         dialog = CorrectArrestDialog(self.ctx, self.detail, self)
+        dialog.open()
+        return dialog
+
+    def _offence_in_force(self) -> OffenceRow | None:
+        """The selected offence (or the selected event's), if it may still be corrected or withdrawn."""
+        if self.detail is None or not self.may_update or self.detail.withdrawn:
+            return None
+        offence = self.history.offence_at(self.tree.currentIndex())
+        return None if offence is None or offence.withdrawn else offence
+
+    def correct_offence(self) -> CorrectOffenceDialog | None:
+        offence = self._offence_in_force()
+        if offence is None or self.detail is None:
+            return None
+        dialog = CorrectOffenceDialog(self.ctx, self.detail, offence, self)
+        dialog.open()
+        return dialog
+
+    def withdraw_offence(self) -> WithdrawOffenceDialog | None:
+        offence = self._offence_in_force()
+        if offence is None or self.detail is None:
+            return None
+        dialog = WithdrawOffenceDialog(self.ctx, self.detail, offence, self)
         dialog.open()
         return dialog
 
