@@ -281,6 +281,8 @@ class MergeDialog(QDialog):
         heights = []
         for i in range(layout.count()):
             item = layout.itemAt(i)
+            if item is None:
+                continue
             widget = item.widget()
             if widget is not None and widget.isHidden():
                 continue
