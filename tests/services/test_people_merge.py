@@ -99,7 +99,10 @@ def test_merge_then_export_shows_everything_under_keep_and_unmerge_restores(
     assert held(keep) == before_other
     assert keep["person"]["vlo"] and keep["person"]["supported_by"]
     assert keep["person"]["surname"] == "NOWAK"  # the kept record's own details are untouched
-    assert set(held(export(officer, ids["other_ref"], tmp_path)).values()) == {0}
+    hollow = export(officer, ids["other_ref"], tmp_path)
+    assert set(held(hollow).values()) == {0}
+    assert hollow["person"]["merged_into"] == ids["keep_ref"] and "merged_into_id" not in hollow["person"]
+    assert keep["person"]["merged_into"] is None
     # the duplicate leaves every list; its scope is the kept person's
     assert ids["other"] not in {p.id for p in officer.people.list()}
     assert officer.people.find_id(ids["other_ref"]) == ids["other"]
@@ -125,7 +128,8 @@ def test_merge_then_export_shows_everything_under_keep_and_unmerge_restores(
         "person_support": 1,
         "vlo": 1,
     }
-    assert held(export(officer, ids["other_ref"], tmp_path)) == before_other
+    back = export(officer, ids["other_ref"], tmp_path)
+    assert held(back) == before_other and back["person"]["merged_into"] is None
     assert set(held(export(officer, ids["keep_ref"], tmp_path)).values()) == {0}
     assert officer.people.get(ids["keep"]).vlo_user_id is None
     assert ids["other"] in {p.id for p in officer.people.list()}
