@@ -10,6 +10,7 @@ string topics: a kind that does not exist here cannot be announced or listened f
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -90,6 +91,35 @@ class Changes:
     def touches_record(self, kind: Data, record_id: int) -> bool:
         """Whether the record ``record_id`` of ``kind`` may have changed."""
         return kind in self.anywhere or (kind, record_id) in self.ids
+
+    def to_payload(self, limit: int = 7000) -> str:
+        """As text for another process (a team server's NOTIFY carries at most 8000 bytes): the kinds
+        and ids, or, past ``limit``, the kinds alone (any record of them)."""
+        body = {
+            "d": sorted(self.data),
+            "a": sorted(self.anywhere),
+            "i": sorted([str(k), i] for k, i in self.ids),
+        }
+        text = json.dumps(body, separators=(",", ":"))
+        if len(text) > limit:
+            text = json.dumps({"d": body["d"], "a": body["d"], "i": []}, separators=(",", ":"))
+        return text
+
+    @classmethod
+    def from_payload(cls, text: str) -> Changes:
+        """What another process said changed. Kinds this version does not know are left out; anything
+        unreadable means everything may have changed (a view re-reads rather than shows stale data)."""
+        known = {d.value: d for d in Data}
+        try:
+            body = json.loads(text)
+            data = frozenset(known[k] for k in body["d"] if k in known)
+            anywhere = frozenset(known[k] for k in body["a"] if k in known)
+            ids = frozenset(
+                (known[k], int(i)) for k, i in body["i"] if k in known and isinstance(i, int) and i > 0
+            )
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return cls.everything()
+        return cls(data, frozenset((k, i) for k, i in ids if k in data), anywhere & data)
 
     def describe(self) -> str:
         """For logs and test failures: kinds only, never ids of people."""

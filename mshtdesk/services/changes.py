@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, ParamSpec, Protocol, TypeVar
 
 from mshtdesk.domain.changes import NOTHING, Changes, Data
+from mshtdesk.errors import MshtError
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -104,7 +105,10 @@ def writes(
                     named = (found,) if isinstance(found, int) else tuple(found)
                     if named:
                         frame.noted.append(Changes.of(kinds[0], *named))
-            _publish(frame.changes())
+            changes = frame.changes()
+            _publish(changes)
+            if not _frames.get() and args:  # the outermost write: committed, so others may hear of it
+                _announce(args[0], changes)
             return result
 
         wrapper.__mshtdesk_writes__ = kinds  # type: ignore[attr-defined]
@@ -124,6 +128,22 @@ def note_changed(kind: Data, *record_ids: int) -> None:
     if not frames:
         raise RuntimeError("note_changed() outside a @writes method")
     frames[-1].noted.append(Changes.of(kind, *record_ids))
+
+
+def _announce(owner: object, changes: Changes) -> None:
+    """On a team server, tell the other users' apps (``store.notify``); nothing to do on a file. The
+    store is imported only then: the UI imports this module while its window first paints."""
+    db = getattr(owner, "_db", None) or getattr(owner, "db", None)
+    url = getattr(db, "url", None)
+    if not (isinstance(url, str) and url.startswith("postgresql")):
+        return
+    from mshtdesk.store.notify import announce
+
+    try:
+        engine = db.engine  # type: ignore[union-attr]
+    except MshtError:  # the session ended inside the call (a log-out): nobody left to announce for
+        return
+    announce(engine, changes)
 
 
 def _publish(changes: Changes) -> None:

@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import stat
 import tarfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Protocol
 
+from mshtdesk.domain.changes import Changes
 from mshtdesk.domain.roles import Action, Entity
 from mshtdesk.errors import StoreError, ValidationError
 from mshtdesk.services.audit import MOVED_ENTITY, MOVED_RECORD, AuditAction, record
 from mshtdesk.services.users import check_new_user, create_database, login
-from mshtdesk.store import server, server_copy, server_roles
+from mshtdesk.store import notify, server, server_copy, server_roles
+from mshtdesk.store.database import Database
 from mshtdesk.store.engine import resolve_url, sqlite_path, url_without_password
 from mshtdesk.store.migrate import head_revision
 
@@ -205,3 +209,23 @@ def import_from(
     finally:
         opened.close()
     return Moved(where, roles, copied or {})
+
+
+class Watch(Protocol):
+    def stop(self) -> None: ...
+
+
+def watch_changes(
+    db: Database,
+    on_changes: Callable[[Changes], None],
+    on_state: Callable[[bool], None] = lambda _ok: None,
+    *,
+    poll_seconds: float = 2.0,
+) -> Watch | None:
+    """On a team server: hear what other users change (NOTIFY, polling while that is down) until
+    ``stop``; the callbacks run on a thread of the watcher's own. None for a file (nobody else)."""
+    if db.path is not None:
+        return None
+    listener = notify.Listener(db.engine, on_changes, on_state, poll_seconds=poll_seconds)
+    listener.start()
+    return listener
