@@ -63,6 +63,7 @@ from ui.tasks import Job, TaskRunner
 if TYPE_CHECKING:
     from mshtdesk.demo.users import DemoUser
     from mshtdesk.services.backend import Backend
+    from mshtdesk.services.team import Watch
 
 log = logging.getLogger("ui")
 FILE_TROUBLE = (
@@ -179,6 +180,9 @@ class AppController(QObject):
     # From the worker, when logging in failed because of the file itself: the error and the
     # credentials typed (a damaged file's backup is unlocked with them). Delivered on the GUI thread.
     store_failed = Signal(object, object)
+    # From the team server's watcher thread: what other users changed, and whether it is listening.
+    others_changed = Signal(object)
+    server_state = Signal(bool)
 
     def __init__(
         self, settings: QSettings, *, db: str | None, demo: bool, idle_minutes: float | None = None
@@ -210,6 +214,10 @@ class AppController(QObject):
         self.window.unlock_requested.connect(self.unlock)
         self.failure_dialog: FailureDialog | None = None  # the last one shown (tests, screenshots)
         self.store_failed.connect(self._store_failed, Qt.ConnectionType.QueuedConnection)
+        self.others_changed.connect(self._others_changed, Qt.ConnectionType.QueuedConnection)
+        self.server_state.connect(self._server_state, Qt.ConnectionType.QueuedConnection)
+        self.watch: Watch | None = None
+        self.server_lost = False
 
     @property
     def backend(self) -> Backend | None:
@@ -344,9 +352,42 @@ class AppController(QObject):
         ctx = AppContext(session.backend, self.tasks, session.reference, self.settings)
         self.window.attach(ctx)
         self.tasks.publish(Changes.everything())  # another user sees other records: every open view re-reads
+        self._watch(session.backend)
         self.idle.start()
         log.info("session started")  # no user name: the audit log records who
         self._after_login(session.backend)
+
+    # ----- team server: other users' changes ----------------------------------------------------
+    def _watch(self, backend: Backend) -> None:
+        """On a team server, open views re-read when someone else saves, imports or corrects."""
+        from mshtdesk.services.team import watch_changes
+
+        self._unwatch()
+        self.watch = watch_changes(backend.db, self.others_changed.emit, self.server_state.emit)
+
+    def _unwatch(self) -> None:
+        watch, self.watch = self.watch, None
+        if watch is not None:
+            watch.stop()
+
+    def _others_changed(self, changes: Changes) -> None:
+        if self.session is not None and self.watch is not None:
+            self.tasks.publish(changes)  # each page re-reads only what it shows, keeping its selection
+
+    def _server_state(self, listening: bool) -> None:
+        if self.session is None:
+            return
+        bar = self.window.statusBar()
+        if listening:
+            if self.server_lost:
+                bar.showMessage("Connected to the team server again; the views are up to date.", 15_000)
+                self.tasks.publish(Changes.everything())  # whatever happened meanwhile
+        else:
+            bar.showMessage(
+                "The connection to the team server was lost: MSHT Desk keeps trying, and keeps what you "
+                "have typed."
+            )
+        self.server_lost = not listening
 
     # ----- the database file's health ----------------------------------------------------------
     def _watched(self, work: Callable[[], Session], username: str, password: str) -> Session:
@@ -497,6 +538,7 @@ class AppController(QObject):
         if session is None:
             return
         self.idle.stop()
+        self._unwatch()
         self.session = None
         self.window.detach()
         self.window.show_opening("Closing the session\u2026", title="Logging out\u2026")
@@ -529,6 +571,7 @@ class AppController(QObject):
         if self.login is not None and shiboken6.isValid(self.login):
             self.login.done(0)
         self.login = None
+        self._unwatch()
         self.tasks.shutdown()
         session, self.session = self.session, None
         if session is not None:

@@ -22,6 +22,7 @@ from mshtdesk.domain.changes import Changes
 from mshtdesk.store.tables import AUDIT_HEAD
 
 CHANNEL = "mshtdesk_changes"
+APPLICATION_NAME = "mshtdesk-listener"
 PROCESS = uuid.uuid4().hex[:12]  # this process: its own announcements are not news to it
 SEPARATOR = "|"
 
@@ -104,6 +105,7 @@ class Listener:
         try:
             driver = raw.driver_connection
             driver.autocommit = True
+            driver.execute(f"SET application_name = '{APPLICATION_NAME}'")  # for the server's administrator
             driver.execute(f"LISTEN {CHANNEL}")
             self._set_state(True)
             while not self._stop.is_set():

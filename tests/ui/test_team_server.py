@@ -3,6 +3,7 @@ real login on the PostgreSQL server it names."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -121,3 +122,67 @@ def test_connect_log_in_and_be_remembered_without_the_password(qtbot: QtBot, tmp
         assert open_settings().value(SERVER_SETTING) is None
     finally:
         again.shutdown()
+
+
+@needs_postgres
+def test_a_list_refreshes_after_another_users_change_and_a_lost_connection_is_said(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    from sqlalchemy import create_engine, text
+
+    from mshtdesk.services.register import ArrestInput
+    from mshtdesk.store import notify
+    from tests.ui.helpers import show_page
+    from ui.pages.arrests_page import ArrestsPage
+
+    url = fresh_server()
+    admin, officer = USERS[Role.ADMINISTRATOR], USERS[Role.HTT_OFFICER]
+    first = Backend.create(url, admin.username, admin.password)
+    first.users.add_user(officer.username, "Officer", Role.HTT_OFFICER, officer.password)
+    first.close()
+    seed = Backend.login(url, officer.username, officer.password)
+    seed.register.create_arrest(ArrestInput("WY/1", date(2022, 5, 1), "LD"), [("O1", "MSA s.2")])
+    seed.close()
+    controller = AppController(open_settings(), db=url, demo=False)
+    qtbot.addWidget(controller.window)
+    try:
+        controller.window.show()
+        controller.open()
+        login = _login(qtbot, controller)
+        login.username.setText(officer.username)
+        login.password.setText(officer.password)
+        qtbot.mouseClick(login.ok_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: controller.session is not None, timeout=30_000)
+        page = show_page(controller.window, ArrestsPage)
+        qtbot.waitUntil(lambda: page.model.total == 1, timeout=10_000)
+        page.table.selectRow(0)
+        watch = controller.watch
+        assert watch is not None
+        qtbot.waitUntil(lambda: getattr(watch, "listening", False), timeout=10_000)
+
+        notify.PROCESS, mine = "another-laptop", notify.PROCESS  # the other user works elsewhere
+        try:
+            other = Backend.login(url, officer.username, officer.password)
+            other.register.create_arrest(ArrestInput("WY/2", date(2022, 5, 2), "LD"), [("O1", "MSA s.2")])
+            other.close()
+        finally:
+            notify.PROCESS = mine
+        qtbot.waitUntil(lambda: page.model.total == 2, timeout=10_000)
+        assert page.table.selectionModel().hasSelection()  # the user's selection survives the re-read
+        controller.window.grab().save(str(tmp_path / "refreshed.png"))
+
+        engine = create_engine(url)  # the server drops the app's listening connection
+        with engine.connect() as conn:
+            conn.execute(
+                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = :n"),
+                {"n": notify.APPLICATION_NAME},
+            )
+        engine.dispose()
+        bar = controller.window.statusBar()
+        qtbot.waitUntil(
+            lambda: "connection to the team server was lost" in bar.currentMessage(), timeout=10_000
+        )
+        controller.window.grab().save(str(tmp_path / "connection-lost.png"))
+        qtbot.waitUntil(lambda: "Connected to the team server again" in bar.currentMessage(), timeout=20_000)
+    finally:
+        controller.shutdown()
