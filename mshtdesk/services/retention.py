@@ -79,6 +79,11 @@ class DueRecord:
     last_kind: str  # the label of the kind with the latest activity, "" when there is none
     review_date: date | None  # when it came up for review
 
+    @property
+    def person_id(self) -> int:
+        """The row is the person (list pages open a row's person by this name)."""
+        return self.id
+
 
 @dataclass(frozen=True)
 class Erasure:
