@@ -154,6 +154,10 @@ class ReviewDialog(QDialog):
             failed=self._failed,
             owner=self,
             context="erasing a record" if self.erase else "keeping a record",
+            # erasing rebuilds the database file (seconds on a large one): say so, with no Cancel
+            progress="Erasing, then rewriting the database file\u2026" if self.erase else None,
+            parent=self,
+            cancellable=False,
         )
 
     def _done(self, _result: object) -> None:

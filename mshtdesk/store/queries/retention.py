@@ -153,14 +153,18 @@ def _past_review(cutoffs: Mapping[RecordKind, date], today: date) -> ColumnEleme
         PERSON.c.erased_at.is_(None),
         or_(PERSON.c.review_due.is_(None), PERSON.c.review_due <= today),
     ]
+    recent: dict[tuple[RecordKind, int], tuple[_Dated, list[ColumnElement[bool]]]] = {}
     for src in _sources():
         cut = cutoffs[src.kind]
         bound: Any = _day_start(cut) if src.is_moment else cut
         if src.source is PERSON:
             conditions.append(or_(src.column.is_(None), src.column < bound))
             continue
+        # one probe per table and kind: any of its dates on or after the cutoff
+        recent.setdefault((src.kind, id(src.source)), (src, []))[1].append(src.column >= bound)
+    for src, found in recent.values():
         conditions.append(
-            not_(exists().select_from(src.source).where(src.person == PERSON.c.id, src.column >= bound))
+            not_(exists().select_from(src.source).where(src.person == PERSON.c.id, or_(*found)))
         )
     return and_(*conditions)
 
