@@ -10,10 +10,10 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
-from mshtdesk.domain.record_retention import ERASED_NAME
+from mshtdesk.domain.record_retention import ERASED_NAME, RecordKind
 from mshtdesk.domain.roles import Role
 from mshtdesk.services.backend import Backend
 from mshtdesk.services.people import PersonInput
@@ -21,6 +21,7 @@ from mshtdesk.services.retention import RetentionService
 from tests.services.test_retention import DUE
 from tests.ui.helpers import idle, is_closed, show_page
 from ui.context import AppContext
+from ui.dialogs.retention_dialog import RetentionDialog
 from ui.dialogs.review_dialog import ReviewDialog
 from ui.main_window import MainWindow
 from ui.models.paged_model import texts
@@ -129,3 +130,26 @@ def test_only_managers_get_the_page(window_as: Callable[[Role], MainWindow]) -> 
     assert page.keep_button.isVisible() and page.erase_button.isVisible()
     for role in (Role.ADMINISTRATOR, Role.HTT_OFFICER, Role.VLO, Role.NAVIGATOR, Role.AUDITOR):
         assert window_as(role).page_of(ReviewPage) is None
+
+
+def test_an_administrator_changes_a_rule_from_the_administration_menu(
+    qtbot: QtBot, window_as: Callable[[Role], MainWindow], backend_for: Backends
+) -> None:
+    window = window_as(Role.ADMINISTRATOR)
+    window.commands.retention_rules.trigger()
+    dialog = next(
+        w for w in QApplication.topLevelWidgets() if isinstance(w, RetentionDialog) and w.isVisible()
+    )
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 6, timeout=10_000)
+    dialog.kind.setCurrentIndex(dialog.kind.findData(RecordKind.STAY.value))
+    assert dialog.years.value() == 6
+    dialog.years.setValue(10)
+    dialog.submit()
+    qtbot.waitUntil(lambda: dialog.model.row_at(3).years == 10, timeout=10_000)
+    assert {r.kind: r.years for r in backend_for(Role.MANAGER).retention.rules()}[RecordKind.STAY] == 10
+    assert "not a period set by law" in " ".join(w.text() for w in dialog.findChildren(QLabel))
+    shot(dialog, "retention-rules")
+    dialog.done(0)
+    manager = window_as(Role.MANAGER)
+    manager.commands.retention_rules.trigger()  # the manager's menu hides it; the slot refuses too
+    assert not any(isinstance(w, RetentionDialog) and w.isVisible() for w in QApplication.topLevelWidgets())

@@ -334,7 +334,9 @@ def erase(conn: Connection, person_id: int, now: datetime) -> dict[str, int]:
 
 def zero_freed_space(conn: Connection) -> None:
     """SQLite: from now on this connection overwrites deleted and replaced content with zeros, so the
-    erasure's own transaction leaves no old cell behind in the pages it writes."""
+    erasure's own transaction leaves no old cell behind in the pages it writes (SQLCipher does this by
+    default; a plain SQLite file does not). The old page images stay in the WAL and the main file until
+    ``scrub_free_space`` checkpoints them away."""
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("PRAGMA secure_delete = ON")
 
