@@ -21,7 +21,7 @@ from mshtdesk.services.backend import Backend
 from mshtdesk.services.com_report import OutputFormat, ReportKind, ReportRequest
 from mshtdesk.services.retention import RetentionService
 from mshtdesk.store.tables import PERSON, RETENTION_REVIEW
-from tests.conftest import Template
+from tests.conftest import DATA, Template
 from tests.services.test_subject_access import world
 from tests.sqlcipher_pages import plaintext
 
@@ -298,3 +298,21 @@ def test_erasing_twice_or_nobody_is_refused_in_words(backend_for: Backends) -> N
         manager.retention.erase(10**9, REASON)
     with pytest.raises(NotFoundError, match="no reference given"):
         manager.retention.erase_ref("  ", REASON)
+
+
+def test_a_later_nrm_register_never_brings_an_erased_person_back(backend_for: Backends) -> None:
+    """The NRM register is exported cumulatively: the next file names the erased person again. Their
+    referrals are left out whole (counted in the summary), the rest of the file imports, and nothing of
+    theirs is filled in again."""
+    officer, manager = backend_for(Role.HTT_OFFICER), backend_for(Role.MANAGER)
+    officer.import_nrm_file(str(DATA / "nrm_register.csv"))
+    with officer.db.engine.connect() as conn:
+        person = conn.execute(select(PERSON.c.id).where(PERSON.c.person_ref == "V-001")).scalar_one()
+    manager.retention.erase(person, REASON)
+    later = officer.import_nrm_file(str(DATA / "nrm_register_later.csv"))
+    assert later.erased_left_out == 1  # NRM-23-001, V-001's referral in the later file
+    assert "1 referral of erased people left out, their data stays erased" in later.describe()
+    assert later.decisions_added > 0  # the other people's news still arrives
+    erased = officer.people.get(person).data
+    assert (erased.surname, erased.forenames, erased.date_of_birth) == (ERASED_NAME, "", None)
+    assert not officer.import_nrm_file(str(DATA / "nrm_register_later.csv")).changed
