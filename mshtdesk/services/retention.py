@@ -55,7 +55,6 @@ ERASE_WRITES = (
     Data.NAVIGATOR_CASE,
     Data.HAVEN_STAY,
     Data.CONTACT,
-    Data.AUDIT,
 )
 
 
@@ -226,7 +225,7 @@ class RetentionService:
             )
         return ref
 
-    @writes(Data.RETENTION, Data.PERSON, Data.AUDIT)
+    @writes(Data.RETENTION, Data.PERSON)
     def keep(self, person_id: int, reason: str, next_review: date) -> date:
         """Keep a record past review until ``next_review``, for ``reason`` (recorded and audited)."""
         self._actor.require(Action.APPEND, Entity.RETENTION_REVIEW)
