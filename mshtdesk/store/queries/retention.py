@@ -182,7 +182,7 @@ def page_due(
     offset: int = 0,
     limit: int | None = None,
 ) -> list[DueLine]:
-    """People past review, longest untouched first is not knowable cheaply: by reference (oldest first)."""
+    """People past review, oldest record first (by id: sorting by last activity would compute it for all)."""
     stmt = (
         select(PERSON.c.id, PERSON.c.person_ref, PERSON.c.surname, PERSON.c.forenames, PERSON.c.review_due)
         .where(_past_review(cutoffs, today))
