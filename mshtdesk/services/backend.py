@@ -35,6 +35,7 @@ from mshtdesk.services.pathway import PathwayService
 from mshtdesk.services.people import PeopleService
 from mshtdesk.services.reference import ReferenceService
 from mshtdesk.services.register import RegisterService
+from mshtdesk.services.retention import RetentionService
 from mshtdesk.services.subject_access import SubjectAccessService
 from mshtdesk.services.today import TodayService
 from mshtdesk.services.users import UserService, actor_for, create_database, login, unlock
@@ -61,6 +62,7 @@ class Backend:
         self.nrm = NrmService(db, actor)
         self.calendar = CalendarService(db, actor)
         self.subject_access = SubjectAccessService(db, actor)
+        self.retention = RetentionService(db, actor)
         self.exports = ExportFiles(db)
 
     @classmethod

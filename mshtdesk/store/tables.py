@@ -240,6 +240,9 @@ class Person(SQLModel, table=True):
     # its scope that person's) so that the merge recorded by audit event ``merge_event_id`` can be undone.
     merged_into_id: int | None = Field(default=None, foreign_key="person.id", index=True)
     merge_event_id: int | None = None
+    # When the person's personal fields were erased (``services/retention.py``); the row stays, so every
+    # count it is part of stays the same.
+    erased_at: datetime | None = None
     version: int = 1
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
@@ -445,6 +448,33 @@ class VloContact(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class RetentionRule(SQLModel, table=True):
+    """How many years after a kind of record's last activity a person's record comes up for review
+    (``domain/record_retention.py``); one row per kind, edited by an administrator."""
+
+    __tablename__ = "retention_rule"
+
+    kind: str = Field(primary_key=True, max_length=24)
+    years: int
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by: int | None = Field(default=None, foreign_key="app_user.id")
+
+
+class RetentionReview(SQLModel, table=True):
+    """A manager's review of a record past its review date: ``keep`` (with the next review date) or
+    ``erase``. Appended, never edited; the reason is blanked when the person is erased."""
+
+    __tablename__ = "retention_review"
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    decision: str = Field(max_length=8)  # keep | erase
+    reason: str = Field(default="", max_length=1000)
+    next_review: date | None = None
+    decided_by: int | None = Field(default=None, foreign_key="app_user.id")
+    decided_at: datetime = Field(default_factory=utcnow)
+
+
 class ReportRun(SQLModel, table=True):
     """One generated report (COM summary or disposal table): its parameters, marking, who ran it and
     when, and the SHA-256 of the file written, so a past report can be regenerated and checked."""
@@ -497,6 +527,8 @@ HAVEN_BED = _t(HavenBed)
 HAVEN_STAY = _t(HavenStay)
 VLO_CONTACT = _t(VloContact)
 REPORT_RUN = _t(ReportRun)
+RETENTION_RULE = _t(RetentionRule)
+RETENTION_REVIEW = _t(RetentionReview)
 
 # The COM summary reads a period's contacts by date; this covering index answers it without visiting
 # the rows (750,000 contacts at the benchmark's scale).

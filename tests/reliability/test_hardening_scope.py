@@ -37,6 +37,7 @@ from mshtdesk.domain.roles import (
     Role,
     Scope,
     U,
+    X,
     may,
 )
 from mshtdesk.domain.support import (
@@ -840,6 +841,40 @@ CASES: list[Case] = [
             label=who,
         )
         for who in (OWN, OTHER)
+    ),
+    # ----- retention: administrators set the rules, managers keep or erase -------------------------
+    open_to_all("RetentionService", "today", "the clock"),
+    Case("RetentionService", "rules", (need(R, Entity.RETENTION_RULE),)),
+    Case("RetentionService", "set_rule", (need(U, Entity.RETENTION_RULE),), lambda e: call("stay", 8)),
+    Case("RetentionService", "count_due", (need(R, Entity.RETENTION_REVIEW), need(R, Entity.PERSON))),
+    Case("RetentionService", "due", (need(R, Entity.RETENTION_REVIEW), need(R, Entity.PERSON))),
+    Case("RetentionService", "find", (need(R, Entity.PERSON),), lambda e: call(f"P-{e.w.person[OTHER]:06d}")),
+    *(
+        case
+        for who in (OWN, OTHER)
+        for case in (
+            Case(
+                "RetentionService",
+                "keep",
+                (need(A, Entity.RETENTION_REVIEW),),
+                lambda e, who=who: call(e.w.person[who], "Trial listed", date.today() + timedelta(days=90)),
+                label=who,
+            ),
+            Case(
+                "RetentionService",
+                "erase",
+                (need(X, Entity.PERSON, who),),
+                lambda e, who=who: call(e.w.person[who], "Erasure request ERA/1"),
+                label=who,
+            ),
+            Case(
+                "RetentionService",
+                "erase_ref",
+                (need(X, Entity.PERSON, who),),
+                lambda e, who=who: call(f"P-{e.w.person[who]:06d}", "Erasure request ERA/1"),
+                label=who,
+            ),
+        )
     ),
     # ----- reference data -------------------------------------------------------------------------
     Case("ReferenceService", "districts", (need(R, Entity.REFERENCE),)),
