@@ -218,12 +218,17 @@ class RetentionService:
         state = q.person_state(conn, person_id)
         if state is None:
             raise NotFoundError("That person is no longer in the register.")
-        ref, erased_at = state
-        if erased_at is not None:
+        if state.erased_at is not None:
             raise ConflictError(
-                f"{ref} was erased on {uk(erased_at.date())}; there is nothing left to review."
+                f"{state.person_ref} was erased on {uk(state.erased_at.date())}; "
+                "there is nothing left to review."
             )
-        return ref
+        if state.merged_into_ref:
+            raise ConflictError(
+                f"{state.person_ref} was merged into {state.merged_into_ref}: review or erase "
+                f"{state.merged_into_ref}, which erases both records."
+            )
+        return state.person_ref
 
     @writes(Data.RETENTION, Data.PERSON)
     def keep(self, person_id: int, reason: str, next_review: date) -> date:
@@ -262,10 +267,16 @@ class RetentionService:
         with self._db.engine.begin() as conn:
             q.zero_freed_space(conn)
             ref = self._live_person(conn, person_id)
-            if self._names_in(text, q.person_names(conn, person_id)):
+            everyone = [person_id, *q.merged_into(conn, person_id)]  # and the duplicates merged into them
+            if any(self._names_in(text, q.person_names(conn, one)) for one in everyone):
                 raise ValidationError({"reason": NAME_IN_REASON})
             q.add_review(conn, person_id, "erase", "", None, self._actor.user_id, now)
-            blanked = q.erase(conn, person_id, now)
+            blanked: dict[str, int] = {}
+            for one in everyone:
+                for kind, n in q.erase(conn, one, now).items():
+                    blanked[kind] = blanked.get(kind, 0) + n
+            if len(everyone) > 1:
+                blanked["merged_records"] = len(everyone) - 1
             counts = tuple(f"{kind}:{n}" for kind, n in blanked.items())
             erased = tuple(sorted(q.ERASED_PERSON))
             record(

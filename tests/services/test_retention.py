@@ -19,6 +19,7 @@ from mshtdesk.errors import ConflictError, NotFoundError, PermissionDeniedError,
 from mshtdesk.services.audit import AuditQuery
 from mshtdesk.services.backend import Backend
 from mshtdesk.services.com_report import OutputFormat, ReportKind, ReportRequest
+from mshtdesk.services.people import PersonInput
 from mshtdesk.services.retention import RetentionService
 from mshtdesk.store.tables import PERSON, RETENTION_REVIEW
 from tests.conftest import DATA, Template
@@ -316,3 +317,30 @@ def test_a_later_nrm_register_never_brings_an_erased_person_back(backend_for: Ba
     erased = officer.people.get(person).data
     assert (erased.surname, erased.forenames, erased.date_of_birth) == (ERASED_NAME, "", None)
     assert not officer.import_nrm_file(str(DATA / "nrm_register_later.csv")).changed
+
+
+def test_erasing_a_person_erases_the_duplicates_merged_into_them(
+    backend_for: Backends, template: Template, db_path: Any
+) -> None:
+    officer, manager = backend_for(Role.HTT_OFFICER), backend_for(Role.MANAGER)
+    keep = officer.people.create(PersonInput(surname="KOWALCZYK", forenames="Marta"))
+    other = officer.people.create(PersonInput(surname="KOWALCZYKOWA", forenames="Marta", aliases="Martusia"))
+    third = officer.people.create(PersonInput(surname="KOVALCHUK", forenames="Marta"))
+    officer.people.merge(other, third, "Same person: one passport, two spellings")
+    officer.people.merge(keep, other, "Same person: one passport, two spellings")
+    with pytest.raises(ConflictError, match="was merged into"):
+        manager.retention.erase(third, REASON)
+    with pytest.raises(ValidationError):  # a duplicate's name in the reason is refused like the kept one's
+        manager.retention.erase(keep, "Asked for by Martusia herself")
+    done = manager.retention.erase(keep, REASON)
+    assert done.blanked["merged_records"] == 2
+    with manager.db.engine.connect() as conn:
+        rows = conn.execute(
+            select(PERSON.c.surname, PERSON.c.forenames, PERSON.c.aliases, PERSON.c.erased_at).where(
+                PERSON.c.id.in_((keep, other, third))
+            )
+        ).all()
+    assert len(rows) == 3
+    assert all((r.surname, r.forenames, r.aliases) == (ERASED_NAME, "", "") and r.erased_at for r in rows)
+    disk = plaintext(db_path, template.key)
+    assert [n for n in (b"KOWALCZYK", b"KOVALCHUK", b"Martusia") if n in disk] == []

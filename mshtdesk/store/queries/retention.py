@@ -151,6 +151,7 @@ def _past_review(cutoffs: Mapping[RecordKind, date], today: date) -> ColumnEleme
     date (if any) has come."""
     conditions: list[ColumnElement[bool]] = [
         PERSON.c.erased_at.is_(None),
+        PERSON.c.merged_into_id.is_(None),  # a merged duplicate is reviewed with the record it went into
         or_(PERSON.c.review_due.is_(None), PERSON.c.review_due <= today),
     ]
     recent: dict[tuple[RecordKind, int], tuple[_Dated, list[ColumnElement[bool]]]] = {}
@@ -218,12 +219,36 @@ def last_activity(conn: Connection, person_ids: Sequence[int]) -> dict[int, dict
 # ----- decisions and erasure -----------------------------------------------------------------------
 
 
-def person_state(conn: Connection, person_id: int) -> tuple[str, datetime | None] | None:
-    """The person's reference and when they were erased (None if not); None if there is no such person."""
+class PersonState(NamedTuple):
+    person_ref: str
+    erased_at: datetime | None
+    merged_into_ref: str  # "" unless the record was merged into another
+
+
+def person_state(conn: Connection, person_id: int) -> PersonState | None:
+    """The person's reference, when they were erased and what they went into; None if no such person."""
+    into = PERSON.alias("into")
     row = conn.execute(
-        select(PERSON.c.person_ref, PERSON.c.erased_at).where(PERSON.c.id == person_id)
+        select(PERSON.c.person_ref, PERSON.c.erased_at, into.c.person_ref.label("merged_into_ref"))
+        .select_from(PERSON.outerjoin(into, into.c.id == PERSON.c.merged_into_id))
+        .where(PERSON.c.id == person_id)
     ).one_or_none()
-    return None if row is None else (row.person_ref, row.erased_at)
+    return None if row is None else PersonState(row.person_ref, row.erased_at, row.merged_into_ref or "")
+
+
+def merged_into(conn: Connection, person_id: int) -> list[int]:
+    """Every record merged into this one, directly or through another merged record: erasing a person
+    erases the duplicates that were folded into them (they still hold the names they were entered with)."""
+    found: list[int] = []
+    wave = [person_id]
+    while wave:
+        wave = [
+            int(i)
+            for i in conn.execute(select(PERSON.c.id).where(PERSON.c.merged_into_id.in_(wave))).scalars()
+            if int(i) != person_id and int(i) not in found
+        ]
+        found.extend(wave)
+    return found
 
 
 def person_names(conn: Connection, person_id: int) -> list[str]:
