@@ -37,6 +37,7 @@ from mshtdesk.domain.disposal_table import DisposalTable
 from mshtdesk.domain.disposals import RANKING_FOOTNOTE
 from mshtdesk.domain.exploitation import HOME_OFFICE_ORDER, ExploitationType, parse_home_office_label
 from mshtdesk.domain.nrm import AgeAtExploitation, Decision, DecisionKind, Outcome, Route, replay
+from mshtdesk.domain.offences import Legislation
 from mshtdesk.domain.support import ContactPurpose, DischargeDestination, ReceptionDecision, bed_nights
 from mshtdesk.domain.working_days import WorkingCalendar
 from mshtdesk.store.queries import com as queries
@@ -381,6 +382,37 @@ def _arrests_by_month(
         _period_note(date_from, date_to, arrests.disposals.as_at),
         "Arrests by the month of the arrest date and the district on the custody record. A month only "
         "partly inside the period counts the days inside it.",
+    ]
+    return d
+
+
+def _legislation(
+    rows: Sequence[queries.LegislationRow], date_from: date, date_to: date, as_at: date
+) -> _Draft:
+    """Offences on the arrests of the period by the legislation they are under: the PCC's question of
+    how the 2015 Act is used, and what share of offences still falls under the law before it."""
+    d = _Draft(
+        "offences_by_legislation",
+        "Offences by legislation",
+        ("Legislation", "Offences", "Arrests", "Share of offences (%)"),
+        False,
+    )
+    by_row = {r.legislation: r for r in rows}
+    total = by_row.get("", queries.LegislationRow("", 0, 0))
+    for leg in Legislation:
+        r = by_row.get(leg.value, queries.LegislationRow(leg.value, 0, 0))
+        d.add(leg.value, r.offences, r.arrests, _pct(r.offences, total.offences))
+    d.add("Total", total.offences, total.arrests, _pct(total.offences, total.offences), bold=True)
+    d.notes += [
+        _period_note(date_from, date_to, as_at),
+        "Offences on the arrests made in the period, by the legislation their offence text or code names; "
+        "corrected offences as corrected, withdrawn ones left out. An arrest counts once in each row where "
+        "it has an offence, so the arrests in the rows can add up to more than the total.",
+        "Earlier legislation: the offences the 2015 Act replaced (Coroners and Justice Act 2009 s.71; "
+        "Asylum and Immigration (Treatment of Claimants, etc.) Act 2004 s.4; Sexual Offences Act 2003 "
+        "ss.57-59A; Nationality, Immigration and Asylum Act 2002 s.145), used for offences committed "
+        "before the Act came into force. Other: breaches of slavery and trafficking prevention or risk "
+        "orders (s.30) and other offences flagged as modern slavery.",
     ]
     return d
 
@@ -776,6 +808,7 @@ def build_com_report(
         _headline(figures, arrests, prev, date_from, date_to),
         _disposals(arrests),
         _arrests_by_month(figures.arrests_by_day, arrests, date_from, date_to),
+        _legislation(figures.legislation, date_from, date_to, as_at),
         _nrm_referrals(refs, date_from, date_to, as_at),
         _nrm_by_exploitation(refs, date_from, date_to, as_at),
         _nrm_decisions(refs, decisions, date_from, date_to, as_at, calendar),

@@ -6,24 +6,28 @@ which those days begin. Each function returns typed rows; ``mshtdesk.reports.com
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, and_, case, func, or_, select
+from sqlalchemy import Connection, Select, and_, case, func, literal, or_, select, union_all
 
 from mshtdesk.domain.clocks import london_start
 from mshtdesk.domain.nrm import Route
+from mshtdesk.domain.offences import LEGISLATION_OF_KIND, OTHER_MS, Legislation, legislation_of
 from mshtdesk.store.queries.contacts import live as live_contact
-from mshtdesk.store.queries.corrections import in_utc
+from mshtdesk.store.queries.corrections import Kind, in_utc, offence_withdrawn
 from mshtdesk.store.queries.disposals import period_arrests
 from mshtdesk.store.queries.haven import active_beds
 from mshtdesk.store.tables import (
+    CORRECTION,
     DISTRICT,
     HAVEN_STAY,
     NAVIGATOR_CASE,
     NRM_DECISION,
     NRM_REFERRAL,
+    OFFENCE,
+    OFFENCE_TYPE,
     PERSON,
     VLO_CONTACT,
     utcnow,
@@ -72,6 +76,12 @@ class NavigatorCounts:
     evidence: int
     repatriated: int
     closed: int
+
+
+class LegislationRow(NamedTuple):
+    legislation: str  # a ``Legislation`` value; "" for all the offences together
+    offences: int
+    arrests: int  # distinct arrests with at least one such offence
 
 
 class PurposeRow(NamedTuple):
@@ -175,6 +185,78 @@ def arrests_by_day(
         .group_by(per_arrest.c.arrest_date, DISTRICT.c.code)
     )
     return [ArrestDayRow(day, code, int(n)) for day, code, n in conn.execute(q)]
+
+
+def _offence_corrected(column: str, offence_id: Any, recorded_at: datetime) -> Any:
+    """The offence's latest correction of what it was (type or text), recorded by then; NULL if none."""
+    c = CORRECTION.c
+    return (
+        select(c[column])
+        .where(
+            c.offence_id == offence_id,
+            c.kind == Kind.OFFENCE_CORRECT.value,
+            c.recorded_at <= in_utc(recorded_at),
+        )
+        .order_by(c.recorded_at.desc(), c.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def _period_offences(date_from: date, date_to: date, recorded_at: datetime) -> Select[Any]:
+    """The offences on the arrests of the period, as recorded at ``recorded_at``: ``(arrest_id, code,
+    text)`` with a corrected offence's type and text, and offences withdrawn by then left out."""
+    arrests = period_arrests(date_from, date_to, recorded_at, with_id=True)
+    o = OFFENCE.c
+    type_id = func.coalesce(_offence_corrected("offence_type_id", o.id, recorded_at), o.offence_type_id)
+    text = func.coalesce(_offence_corrected("offence_text", o.id, recorded_at), o.offence_text)
+    return (
+        select(o.arrest_id, OFFENCE_TYPE.c.code, text.label("text"))
+        .select_from(
+            arrests.join(OFFENCE, o.arrest_id == arrests.c.id).join(
+                OFFENCE_TYPE, OFFENCE_TYPE.c.id == type_id
+            )
+        )
+        .where(o.created_at <= in_utc(recorded_at), ~offence_withdrawn(o.id, recorded_at))
+    )
+
+
+def offences_by_legislation(
+    conn: Connection, date_from: date, date_to: date, recorded_at: datetime | None = None
+) -> list[LegislationRow]:
+    """Offences on the arrests of the period, and the arrests having them, by the legislation their
+    offence names (``domain.offences.legislation_of``), with a row "" for all offences together.
+
+    The counting is one statement: the offence type decides in SQL (a CASE over the codes); an offence
+    stored as "other" is placed by its text, read again by the domain's recogniser (which may know a
+    spelling it did not when the offence was imported): the distinct such texts of the period are
+    read first, a short list, and become IN-lists of the same CASE."""
+    moment = recorded_at or utcnow()
+    offences = _period_offences(date_from, date_to, moment).cte("period_offence")
+    c = offences.c
+    texts = conn.execute(select(c.text).where(c.code == OTHER_MS).distinct()).scalars().all()
+    by_text: dict[Legislation, list[str]] = {}
+    for t in texts:
+        row = legislation_of(OTHER_MS, t or "")
+        if row is not Legislation.OTHER:
+            by_text.setdefault(row, []).append(t)
+    from_text = (
+        case(
+            *[(c.text.in_(sorted(ts)), row.value) for row, ts in sorted(by_text.items())],
+            else_=Legislation.OTHER.value,
+        )
+        if by_text
+        else literal(Legislation.OTHER.value)
+    )
+    row_of = case(
+        {code: row.value for code, row in LEGISLATION_OF_KIND.items()}, value=c.code, else_=from_text
+    ).label("legislation")
+    placed = select(c.arrest_id, row_of).subquery("placed")  # PostgreSQL groups by the name, not a
+    p = placed.c  # copy of the CASE with its own parameters
+    grouped = select(p.legislation, func.count(), func.count(p.arrest_id.distinct())).group_by(p.legislation)
+    everything = select(literal(""), func.count(), func.count(c.arrest_id.distinct()))
+    q = union_all(grouped, everything)
+    return [LegislationRow(str(row), int(n), int(a)) for row, n, a in conn.execute(q)]
 
 
 def navigator_counts(conn: Connection, date_from: date, date_to: date, as_at: date) -> NavigatorCounts:
@@ -289,6 +371,7 @@ class ComFigures:
     stays_admitted: list[AdmittedStay]
     stays_overlapping: list[StaySpan]
     active_beds: int
+    legislation: list[LegislationRow] = field(default_factory=list)
 
 
 def com_figures(
@@ -319,4 +402,5 @@ def com_figures(
         stays_admitted=stays_admitted(conn, date_from, date_to, as_at),
         stays_overlapping=stays_overlapping(conn, date_from, date_to, as_at),
         active_beds=active_beds(conn),
+        legislation=offences_by_legislation(conn, date_from, date_to, recorded_at),
     )
