@@ -22,7 +22,14 @@ from mshtdesk.domain.dates import uk
 from mshtdesk.domain.forces import PROFILES
 from mshtdesk.domain.roles import Action, Entity, may_everywhere
 from mshtdesk.errors import NotFoundError, PermissionDeniedError, ValidationError
-from mshtdesk.reports.com import ArrestInputs, ComReport, build_com_report, marking, previous_period
+from mshtdesk.reports.com import (
+    ArrestInputs,
+    ComReport,
+    build_com_report,
+    marking,
+    previous_period,
+    same_period_last_year,
+)
 from mshtdesk.reports.revisions import RevisedCell, TableFigures, revised_cells
 from mshtdesk.services import reference
 from mshtdesk.services.actor import Actor
@@ -196,15 +203,17 @@ class ReportService:
 
     def _build(self, req: ReportRequest, recorded_at: datetime | None = None) -> ComReport:
         prev = previous_period(req.date_from, req.date_to)
+        year = same_period_last_year(req.date_from, req.date_to)
         arrests = ArrestInputs(
             disposal_table(self._db, req.date_from, req.date_to, req.as_at, recorded_at),
             disposal_table(self._db, prev[0], prev[1], req.as_at, recorded_at),
             {d.code: d.name for d in reference.districts(self._db)},
+            year_ago_disposals=disposal_table(self._db, year[0], year[1], req.as_at, recorded_at),
         )
         force = self._force()
         with self._db.engine.connect() as conn:
             calendar = load_calendar(conn)
-            figures = com_figures(conn, req.date_from, req.date_to, req.as_at, prev, recorded_at)
+            figures = com_figures(conn, req.date_from, req.date_to, req.as_at, prev, recorded_at, year)
         return build_com_report(
             figures,
             req.date_from,

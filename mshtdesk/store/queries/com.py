@@ -42,6 +42,7 @@ class ReferralRow(NamedTuple):
     crime_ref: str | None
     submitted_date: date
     nationality: str | None
+    district: str | None = None  # code of the referral's district
 
 
 class DecisionRow(NamedTuple):
@@ -90,6 +91,7 @@ class PurposeRow(NamedTuple):
     notified: int  # decision notifications (on time recorded either way)
     on_time: int
     concerns: int  # safeguarding concerns raised
+    district: str | None = None  # code of the victim's district (``victim_district``)
 
 
 class AdmittedStay(NamedTuple):
@@ -99,6 +101,7 @@ class AdmittedStay(NamedTuple):
     discharge_destination: str
     adults: int
     children: int
+    district: str | None = None  # code of the referring district
 
 
 class StaySpan(NamedTuple):
@@ -117,8 +120,13 @@ def referrals(conn: Connection, date_from: date, date_to: date) -> list[Referral
             NRM_REFERRAL.c.crime_ref,
             NRM_REFERRAL.c.submitted_date,
             PERSON.c.nationality,
+            DISTRICT.c.code,
         )
-        .select_from(NRM_REFERRAL.join(PERSON, PERSON.c.id == NRM_REFERRAL.c.person_id))
+        .select_from(
+            NRM_REFERRAL.join(PERSON, PERSON.c.id == NRM_REFERRAL.c.person_id).outerjoin(
+                DISTRICT, DISTRICT.c.id == NRM_REFERRAL.c.district_id
+            )
+        )
         .where(NRM_REFERRAL.c.submitted_date >= date_from, NRM_REFERRAL.c.submitted_date <= date_to)
         .order_by(NRM_REFERRAL.c.id)
     )
@@ -291,32 +299,79 @@ def _contact_window(date_from: date, date_to: date, as_at: date) -> tuple[Any, .
     return (v.contact_at >= london_start(date_from), v.contact_at < end, live_contact())
 
 
-def contacts_by_purpose(conn: Connection, date_from: date, date_to: date, as_at: date) -> list[PurposeRow]:
-    """VLO contacts made on the London days of the period up to the as-at date, by purpose.
+def victim_district(person_id: Any, on: date) -> Any:
+    """The district a victim is counted under: that of their latest NRM referral (or Duty to Notify
+    report) with a district, submitted on or before ``on``; NULL when none has one."""
+    r = NRM_REFERRAL.c
+    return (
+        select(r.district_id)
+        .where(r.person_id == person_id, r.submitted_date <= on, r.district_id.is_not(None))
+        .order_by(r.submitted_date.desc(), r.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
 
-    Reads only the covering index on (contact_at, purpose, person_id, ...): no row is visited."""
+
+def contacts_by_purpose(conn: Connection, date_from: date, date_to: date, as_at: date) -> list[PurposeRow]:
+    """VLO contacts made on the London days of the period up to the as-at date, by purpose and the
+    victim's district (``victim_district`` at the end of the period).
+
+    The inner grouping by person reads only the covering index on (contact_at, purpose, person_id,
+    ...); the district is then looked up once per victim, not once per contact."""
     v = VLO_CONTACT.c
-    q = (
+    per_person = (
         select(
+            v.person_id,
             v.purpose,
-            func.count(),
-            func.sum(case((v.notified_on_time.is_not(None), 1), else_=0)),
-            func.sum(case((v.notified_on_time.is_(True), 1), else_=0)),
-            func.sum(case((v.safeguarding_concern.is_(True), 1), else_=0)),
+            func.count().label("contacts"),
+            func.sum(case((v.notified_on_time.is_not(None), 1), else_=0)).label("notified"),
+            func.sum(case((v.notified_on_time.is_(True), 1), else_=0)).label("on_time"),
+            func.sum(case((v.safeguarding_concern.is_(True), 1), else_=0)).label("concerns"),
         )
         .where(*_contact_window(date_from, date_to, as_at))
-        .group_by(v.purpose)
+        .group_by(v.person_id, v.purpose)
+        .subquery("per_person")
+    )
+    p = per_person.c
+    placed = select(
+        p.purpose, p.contacts, p.notified, p.on_time, p.concerns,
+        victim_district(p.person_id, min(date_to, as_at)).label("district_id"),
+    ).subquery("placed")  # fmt: skip
+    c = placed.c
+    q = (
+        select(
+            c.purpose,
+            func.sum(c.contacts),
+            func.sum(c.notified),
+            func.sum(c.on_time),
+            func.sum(c.concerns),
+            DISTRICT.c.code,
+        )
+        .select_from(placed.outerjoin(DISTRICT, DISTRICT.c.id == c.district_id))
+        .group_by(c.purpose, DISTRICT.c.code)
     )
     return [
-        PurposeRow(purpose, int(n), int(notified or 0), int(timely or 0), int(concern or 0))
-        for purpose, n, notified, timely, concern in conn.execute(q)
+        PurposeRow(purpose, int(n), int(notified or 0), int(timely or 0), int(concern or 0), code)
+        for purpose, n, notified, timely, concern, code in conn.execute(q)
     ]
 
 
-def victims_contacted(conn: Connection, date_from: date, date_to: date, as_at: date) -> int:
-    """Distinct people contacted in the same window as ``contacts_by_purpose`` (the same covering index)."""
-    people = select(VLO_CONTACT.c.person_id).where(*_contact_window(date_from, date_to, as_at)).distinct()
-    return int(conn.execute(select(func.count()).select_from(people.subquery())).scalar_one())
+def victims_contacted(conn: Connection, date_from: date, date_to: date, as_at: date) -> dict[str | None, int]:
+    """Distinct people contacted in the same window as ``contacts_by_purpose`` (the same covering index),
+    by the code of their district (each person under one district, so the counts add up)."""
+    people = (
+        select(VLO_CONTACT.c.person_id)
+        .where(*_contact_window(date_from, date_to, as_at))
+        .distinct()
+        .subquery()
+    )
+    placed = select(victim_district(people.c.person_id, min(date_to, as_at)).label("district_id")).subquery()
+    q = (
+        select(DISTRICT.c.code, func.count())
+        .select_from(placed.outerjoin(DISTRICT, DISTRICT.c.id == placed.c.district_id))
+        .group_by(DISTRICT.c.code)
+    )
+    return {code: int(n) for code, n in conn.execute(q)}
 
 
 def stays_admitted(conn: Connection, date_from: date, date_to: date, as_at: date) -> list[AdmittedStay]:
@@ -332,7 +387,9 @@ def stays_admitted(conn: Connection, date_from: date, date_to: date, as_at: date
             s.discharge_destination,
             s.adults,
             s.children,
+            DISTRICT.c.code,
         )
+        .select_from(HAVEN_STAY.outerjoin(DISTRICT, DISTRICT.c.id == s.referring_district_id))
         .where(s.admitted_at >= start, s.admitted_at < stop, s.admitted_at < cut)
         .order_by(s.id)
     )
@@ -367,11 +424,14 @@ class ComFigures:
     arrests_by_day: list[ArrestDayRow]
     navigator: NavigatorCounts
     contacts: list[PurposeRow]
-    victims_contacted: int
+    victims_contacted: dict[str | None, int]  # by district code
     stays_admitted: list[AdmittedStay]
     stays_overlapping: list[StaySpan]
     active_beds: int
     legislation: list[LegislationRow] = field(default_factory=list)
+    year_ago_referral_counts: dict[tuple[str, str], int] = field(default_factory=dict)
+    year_ago_navigator_referrals: int = 0
+    year_ago_admissions: int = 0
 
 
 def com_figures(
@@ -381,11 +441,14 @@ def com_figures(
     as_at: date,
     previous: tuple[date, date],
     recorded_at: datetime | None = None,
+    year_ago: tuple[date, date] | None = None,
 ) -> ComFigures:
     """The period's figures, and the previous period's headline counts (``previous``: its first and
-    last days), as at ``as_at``, the arrests, disposal events and NRM decisions as recorded at ``recorded_at``
-    (default: now). Referrals, Navigator cases, stays and contacts are edited in place (no transaction
-    time yet), so they are read as they stand."""
+    last days), as at ``as_at``, the arrests, disposal events and NRM decisions as recorded at
+    ``recorded_at`` (default: now), and the same headline counts for ``year_ago`` (the same period a
+    year earlier; None: the previous period's). Referrals, Navigator cases, stays and contacts are edited
+    in place (no transaction time yet), so they are read as they stand."""
+    year = year_ago or previous
     return ComFigures(
         referrals=referrals(conn, date_from, date_to),
         decisions=decisions(conn, date_from, date_to, recorded_at),
@@ -403,4 +466,7 @@ def com_figures(
         stays_overlapping=stays_overlapping(conn, date_from, date_to, as_at),
         active_beds=active_beds(conn),
         legislation=offences_by_legislation(conn, date_from, date_to, recorded_at),
+        year_ago_referral_counts=referral_counts(conn, *year),
+        year_ago_navigator_referrals=navigator_count(conn, *year),
+        year_ago_admissions=admissions(conn, *year),
     )
