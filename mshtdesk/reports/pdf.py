@@ -218,7 +218,7 @@ def _column_widths(table: ReportTable) -> list[float]:
 
 
 def table_flowable(table: ReportTable, styles: dict[str, ParagraphStyle]) -> Table:
-    signed = {i for i, c in enumerate(table.columns) if c == "Change"}
+    signed = {i for i, c in enumerate(table.columns) if c.startswith("Change")}
     header = [Paragraph(table.columns[0], styles["head"])] + [
         Paragraph(c, styles["head_r"]) for c in table.columns[1:]
     ]

@@ -14,6 +14,7 @@ from mshtdesk.domain.disclosure import SUPPRESSED, is_small
 from mshtdesk.domain.roles import Role
 from mshtdesk.reports.com import same_period_last_year
 from mshtdesk.services.backend import Backend
+from mshtdesk.services.com_report import ReportKind, ReportRequest
 from mshtdesk.store.database import Database
 from mshtdesk.store.tables import DISTRICT, HAVEN_STAY, NRM_REFERRAL
 from tests.conftest import SEED_EXPORT
@@ -84,6 +85,11 @@ def test_district_columns_in_the_profile_order(
     bed_nights = next(r for r in h["rows"] if r[0].startswith("Bed nights"))
     assert bed_nights[2:] == [None] * 5  # statistics are not split by district
     assert any("referring district" in note for note in h["notes"])
+    # A period without contacts has no victim contacted (not one row of nothing).
+    quiet = backend_for(Role.MANAGER).reports.build(
+        ReportRequest(ReportKind.COM, date(2019, 1, 1), date(2019, 6, 30), date(2019, 7, 1))
+    )
+    assert quiet.table("vlo").rows[0] == ("Victims contacted by a VLO", 0, 0, 0, 0, 0, 0)
 
 
 def test_public_district_cells_cannot_be_worked_out(

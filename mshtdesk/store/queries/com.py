@@ -365,7 +365,11 @@ def victims_contacted(conn: Connection, date_from: date, date_to: date, as_at: d
         .distinct()
         .subquery()
     )
-    placed = select(victim_district(people.c.person_id, min(date_to, as_at)).label("district_id")).subquery()
+    placed = (
+        select(victim_district(people.c.person_id, min(date_to, as_at)).label("district_id"))
+        .select_from(people)
+        .subquery()
+    )
     q = (
         select(DISTRICT.c.code, func.count())
         .select_from(placed.outerjoin(DISTRICT, DISTRICT.c.id == placed.c.district_id))
