@@ -40,10 +40,9 @@ from mshtdesk.domain.nrm import AgeAtExploitation, Decision, DecisionKind, Outco
 from mshtdesk.domain.offences import Legislation
 from mshtdesk.domain.support import ContactPurpose, DischargeDestination, ReceptionDecision, bed_nights
 from mshtdesk.domain.working_days import WorkingCalendar
+from mshtdesk.reports.tables import Cell
 from mshtdesk.store.queries import com as queries
 from mshtdesk.store.queries.com import ComFigures
-
-Cell = int | float | str | None
 
 OFFICIAL_SENSITIVE = "OFFICIAL-SENSITIVE"
 OFFICIAL = "OFFICIAL"
@@ -58,6 +57,19 @@ CG_WAIT_BANDS = ((0, 182, "under 6 months"), (183, 365, "6 to 12 months"), (366,
 
 def marking(public: bool) -> str:
     return OFFICIAL if public else OFFICIAL_SENSITIVE
+
+
+def handling_note(public: bool) -> str:
+    """What the reader of each version may do with it (the cover of the PDF, the top of the HTML)."""
+    if not public:
+        return (
+            "Internal version. Contains figures derived from personal data of victims of modern slavery. "
+            "Need to know only; not for publication. Use the public version for anything published."
+        )
+    return (
+        "Public version for publication with the meeting papers. Small numbers are suppressed "
+        "(shown as [c]) so that no victim can be identified."
+    )
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,16 @@ class ReportKind(StrEnum):
 class OutputFormat(StrEnum):
     PDF = "pdf"
     JSON = "json"
+    HTML = "html"  # the COM summary only: one accessible, self-contained page
+    CSV = "csv"  # the COM summary only: a ZIP of one CSV per table and a metadata sheet
+
+    @property
+    def label(self) -> str:
+        return {"pdf": "PDF", "json": "JSON", "html": "HTML", "csv": "CSV (ZIP)"}[self.value]
+
+    @property
+    def suffix(self) -> str:
+        return ".zip" if self is OutputFormat.CSV else f".{self.value}"
 
 
 @dataclass(frozen=True)
@@ -101,7 +111,26 @@ class RenderedReport:
     recorded_at: datetime  # the moment whose records it shows (``produced`` unless asked otherwise)
 
     def data(self, fmt: OutputFormat) -> bytes:
-        return self.pdf if fmt is OutputFormat.PDF else self.json
+        """The bytes handed over in ``fmt``; HTML and the CSV ZIP are made from the same report data,
+        with the same preparer and time as the PDF, so a regenerated run gives the same bytes."""
+        if fmt is OutputFormat.PDF:
+            return self.pdf
+        if fmt is OutputFormat.JSON:
+            return self.json
+        if self.report is None:
+            raise ValidationError(
+                {
+                    "format": f"The {self.request.kind.label.lower()} is made as a PDF only; {fmt.label} is "
+                    "for the COM summary."
+                }
+            )
+        if fmt is OutputFormat.HTML:
+            from mshtdesk.reports.html import com_html
+
+            return com_html(self.report, prepared_by=self.prepared_by, produced=self.produced)
+        from mshtdesk.reports.opendata import com_csv_zip
+
+        return com_csv_zip(self.report, prepared_by=self.prepared_by, produced=self.produced)
 
 
 @dataclass(frozen=True)
