@@ -46,8 +46,8 @@ def com_csv_zip(report: ComReport, *, prepared_by: str, produced: datetime) -> b
         ["report", "produced", produced.astimezone(LONDON).isoformat(timespec="minutes")],
         ["symbol", "[c]", SUPPRESSED_MEANING],
         ["symbol", "(empty cell)", "Does not apply, or a rate with nothing to divide by."],
-        *(["data_note", str(i), n] for i, n in enumerate(report.data_notes, start=1)),
     ]
+    meta += [["data_note", str(i), n] for i, n in enumerate(report.data_notes, start=1)]
     for i, t in enumerate(report.tables, start=1):
         name = table_file(i, t.key)
         meta.append(["table", name, f"Table {i}. {t.title}"])
