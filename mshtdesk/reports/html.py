@@ -49,6 +49,8 @@ dl.facts dd { margin: 0; }
 .scroll { overflow-x: auto; }
 table { border-collapse: collapse; margin: .5rem 0; font-variant-numeric: tabular-nums; }
 caption { text-align: left; font-weight: 700; padding: .25rem 0; }
+.visually-hidden { position: absolute !important; width: 1px; height: 1px; margin: -1px; padding: 0;
+  overflow: hidden; clip: rect(0 0 0 0); clip-path: inset(50%); border: 0; white-space: nowrap; }
 th, td { padding: .3rem .6rem; border-bottom: 1px solid #9aa5b1; vertical-align: top; }
 thead th { background: #dfe6ee; text-align: right; }
 thead th:first-child, tbody th { text-align: left; font-weight: 400; }
@@ -57,6 +59,7 @@ tr.total th, tr.total td { font-weight: 700; background: #e9edf1; }
 .notes { font-size: .9rem; color: #333; }
 figure { margin: 1rem 0; }
 figcaption { font-size: .9rem; }
+figure table { min-width: 24rem; }
 a { color: #1d4f7a; }
 a:focus, a:hover { outline: 3px solid #fd0; }
 @media print { .scroll { overflow: visible; } }
@@ -80,7 +83,8 @@ def table_html(table: ReportTable, number: int, *, table_id: str) -> str:
         body.append(f'<tr{cls}><th scope="row">{escape(label)}</th>{cells}</tr>')
     return (
         f'<div class="scroll" role="region" aria-labelledby="{table_id}-caption" tabindex="0">'
-        f'<table id="{table_id}"><caption id="{table_id}-caption">Table {number}. {escape(table.title)}'
+        f'<table id="{table_id}"><caption id="{table_id}-caption" class="visually-hidden">'
+        f"Table {number}. {escape(table.title)}"
         f"</caption><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
     )
 
