@@ -1,10 +1,12 @@
-"""The COM summary as plain data: nine tables, their notes, and the figures behind the two charts.
+"""The COM summary as plain data: ten tables, their notes, and the figures behind the two charts.
 
-Population rules: arrests by arrest date in the period; NRM referrals by submitted date; Navigator
+Population rules: arrests (and the offences on them) by arrest date in the period; NRM referrals by
+submitted date; Navigator
 cases by referral date; Haven House stays by admission date and VLO contacts by contact date (both
 London calendar days). Every status (disposal, decision, support milestone, discharge) is taken as it
 stood on the as-at date, so the same period and as-at date give the same report however much later it
-is regenerated. The public version applies ``mshtdesk.domain.disclosure`` to the tables about people.
+is regenerated. The public version applies ``mshtdesk.domain.disclosure`` to the tables about people;
+their district columns are protected like their total column (``_Draft.tie_districts``).
 
 The arrest tables come in ready-made (the service builds them with the published disposal-table
 logic) and the victim-pathway figures as typed rows (``mshtdesk.store.queries.com``, one query per

@@ -439,7 +439,7 @@ def com_pdf(
     produced: datetime,
     progress: Callable[[int, int], None] | None = None,
 ) -> bytes:
-    """The COM summary as an A4 PDF: cover, nine tables with their notes, two charts, data notes."""
+    """The COM summary as an A4 PDF: cover, the tables with their notes, two charts, data notes."""
     register_fonts()
     styles = _styles()
     buffer = io.BytesIO()
