@@ -190,7 +190,9 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     d.add_argument("--force", action="store_true", help="replace FILE if it exists")
     c = what.add_parser(
-        "com", parents=[common, disclose], help="the COM summary (PDF or JSON): internal or public version"
+        "com",
+        parents=[common, disclose],
+        help="the COM summary (PDF, HTML, CSV or JSON): internal or public version",
     )
     _add_period(
         c,
@@ -201,7 +203,12 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument(
         "--public", action="store_true", help="OFFICIAL version for publication, small numbers suppressed"
     )
-    c.add_argument("--format", choices=["pdf", "json"], default="pdf")
+    c.add_argument(
+        "--format",
+        choices=["pdf", "json", "html", "csv"],
+        default="pdf",
+        help="html: one accessible, self-contained page; csv: a ZIP of one CSV per table + metadata",
+    )
     _add_recorded_at(c)
     c.add_argument("-o", "--output", metavar="FILE", required=True, help="the file to write")
     c.add_argument("--force", action="store_true", help="replace FILE if it exists")

@@ -29,6 +29,7 @@ from mshtdesk.services.corrections import CorrectionService
 from mshtdesk.services.disposal_report import disposal_table
 from mshtdesk.services.exports import ExportFiles
 from mshtdesk.services.haven import HavenService
+from mshtdesk.services.list_disclosure import ListDisclosureService
 from mshtdesk.services.navigator import NavigatorService
 from mshtdesk.services.nrm import NrmService
 from mshtdesk.services.pathway import PathwayService
@@ -64,6 +65,7 @@ class Backend:
         self.subject_access = SubjectAccessService(db, actor)
         self.retention = RetentionService(db, actor)
         self.exports = ExportFiles(db)
+        self.list_disclosure = ListDisclosureService(db, actor)
 
     @classmethod
     def login(cls, db: str | None, username: str, password: str) -> Backend:

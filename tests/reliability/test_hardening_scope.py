@@ -54,6 +54,7 @@ from mshtdesk.services.backend import Backend
 from mshtdesk.services.com_report import OutputFormat, RenderedReport, ReportKind, ReportRequest
 from mshtdesk.services.contacts import ContactFilter, ContactInput
 from mshtdesk.services.haven import StayFilter, StayInput
+from mshtdesk.services.list_disclosure import LISTS, ListOutput
 from mshtdesk.services.navigator import NavigatorCaseInput, NavigatorFilter
 from mshtdesk.services.nrm import ReferralInput, ReferralQuery
 from mshtdesk.services.people import LinkRole, PersonInput
@@ -894,6 +895,16 @@ CASES: list[Case] = [
     Case("RegisterService", "counts", (need(R, Entity.ARREST),)),
     Case("RegisterService", "find_id", (need(R, Entity.ARREST),), lambda e: call("SCOPE-1")),
     Case("RegisterService", "get", (need(R, Entity.ARREST),), lambda e: call(e.w.arrest)),
+    *(
+        Case(
+            "ListDisclosureService",
+            "disclose",
+            (need(E, entity),),
+            lambda e, entity=entity: call(entity, [1, 2], ListOutput.CSV, "Case conference"),
+            label=entity.value,
+        )
+        for entity in LISTS
+    ),
     Case(
         "RegisterService",
         "disclose",
