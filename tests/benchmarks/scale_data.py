@@ -93,8 +93,11 @@ def generate(seed: int, arrests: int, today: date, districts: Sequence[str], yea
     detainees = 0
     for n, arrested in enumerate(dates, start=1):
         district = rng.choices(districts, weights)[0]
-        detainees += rng.random() >= 0.12
-        detainee = f"N{1_000_000 + rng.randint(1, detainees):07d}"
+        if detainees and rng.random() < 0.12:  # arrested before
+            detainee = f"N{1_000_000 + rng.randint(1, detainees):07d}"
+        else:
+            detainees += 1
+            detainee = f"N{1_000_000 + detainees:07d}"
         head = f"{district}/{arrested:%y}/{n:07d},{arrested.isoformat()},{district},{detainee},"
         age = (today - arrested).days
         n_offences = rng.choices((1, 2, 3), (45, 40, 15))[0]
