@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.benchmarks.scale_data import build_compact, generate
-from tests.benchmarks.scale_probe import ALL, TODAY, YEAR
+from tests.benchmarks.scale_probe import TODAY, YEAR
 
 PASSWORD = "scale benchmark passphrase"
 USERS = (("officer", "htt-officer"), ("manager", "manager"), ("vlo", "vlo"), ("navigator", "navigator"))
@@ -116,7 +116,9 @@ class Bench:
         )
         took = time.perf_counter() - t
         if proc.returncode != 0:
-            raise SystemExit(f"mshtdesk {argv[0]} {argv[1]} failed ({proc.returncode}): {proc.stderr[-2000:]}")
+            raise SystemExit(
+                f"mshtdesk {argv[0]} {argv[1]} failed ({proc.returncode}): {proc.stderr[-2000:]}"
+            )
         return took, proc.stdout
 
     def probe(self, *argv: str, user: str = "manager") -> dict[str, Any]:
@@ -158,7 +160,9 @@ def record_corrections(db: Path, arrests: int, seed: int) -> int:
     assert officer.db.key is not None
     con = connect(db, officer.db.key)
     ids = [r[0] for r in con.execute("SELECT id FROM arrest ORDER BY id")]
-    events = con.execute("SELECT id, event_date FROM disposal_event WHERE supersedes_id IS NULL ORDER BY id").fetchall()
+    events = con.execute(
+        "SELECT id, event_date FROM disposal_event WHERE supersedes_id IS NULL ORDER BY id"
+    ).fetchall()
     districts = [r[0] for r in con.execute("SELECT code FROM district WHERE active ORDER BY sort_order")]
     rng = random.Random(seed)
     n = max(1, arrests // 500)
@@ -171,7 +175,9 @@ def record_corrections(db: Path, arrests: int, seed: int) -> int:
                 here = con.execute("SELECT d.code FROM arrest a JOIN district d ON d.id = a.district_id "
                                    "WHERE a.id = ?", (arrest_id,)).fetchone()[0]  # fmt: skip
                 officer.corrections.correct_arrest(
-                    arrest_id, district=rng.choice([d for d in districts if d != here]), reason="wrong district"
+                    arrest_id,
+                    district=rng.choice([d for d in districts if d != here]),
+                    reason="wrong district",
                 )
             done += 1
         except MshtError:
@@ -179,7 +185,9 @@ def record_corrections(db: Path, arrests: int, seed: int) -> int:
     for event_id, on in rng.sample(events, min(len(events), 2 * n)):
         try:
             if rng.random() < 0.7:
-                officer.register.correct_event(event_id, "NFA", date.fromisoformat(on), "outcome entered wrongly")
+                officer.register.correct_event(
+                    event_id, "NFA", date.fromisoformat(on), "outcome entered wrongly"
+                )
             else:
                 officer.register.retract_event(event_id, "entered against the wrong offence")
             done += 1
@@ -196,7 +204,9 @@ def fill_victims(db: Path, arrests: int, years: int) -> str:
 
     admin = Backend.login(str(db), "admin", PASSWORD)
     try:
-        summary = fill_pathway(admin.db, seed=7, years=years, volume=volume_for_arrests(arrests, years), today=TODAY)
+        summary = fill_pathway(
+            admin.db, seed=7, years=years, volume=volume_for_arrests(arrests, years), today=TODAY
+        )
     finally:
         admin.close()
     return summary.describe()
@@ -235,7 +245,9 @@ def run(argv: list[str] | None = None) -> Results:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--arrests", type=int, default=100_000)
     ap.add_argument("--years", type=int, default=8)
-    ap.add_argument("--cumulative", type=int, default=2, help="last months imported as whole cumulative exports")
+    ap.add_argument(
+        "--cumulative", type=int, default=2, help="last months imported as whole cumulative exports"
+    )
     ap.add_argument("--months-per-file", type=int, default=1, help="months of new rows per history file")
     ap.add_argument("--cold", type=int, default=3, help="fresh processes per figure")
     ap.add_argument("--runs", type=int, default=5, help="warm repeats in each process")
@@ -310,7 +322,9 @@ def measure(folder: Path, args: argparse.Namespace) -> Results:  # noqa: C901 - 
         res.say(f"import, cumulative export of month {month + 1}: {rows:,} rows in {took:.1f} s = "
                 f"{rows / took:,.0f} rows/s (whole command)")  # fmt: skip
     t = time.perf_counter()
-    res.say(f"victim pathway: {fill_victims(db, args.arrests, args.years)} in {time.perf_counter() - t:.1f} s")
+    res.say(
+        f"victim pathway: {fill_victims(db, args.arrests, args.years)} in {time.perf_counter() - t:.1f} s"
+    )
     if not args.quick:
         first = folder / "first.db"
         create_database(first)
@@ -386,8 +400,26 @@ def measure(folder: Path, args: argparse.Namespace) -> Results:  # noqa: C901 - 
     period = ["--from", YEAR[0].isoformat(), "--to", YEAR[1].isoformat(), "--as-at", TODAY.isoformat()]
     commands = {
         "report disposals (one year, CSV)": ["report", "disposals", *period, "--format", "csv"],
-        "report com --format json": ["report", "com", *period, "--format", "json", "-o", "{out}.json", "--force"],
-        "report com --format pdf": ["report", "com", *period, "--format", "pdf", "-o", "{out}.pdf", "--force"],
+        "report com --format json": [
+            "report",
+            "com",
+            *period,
+            "--format",
+            "json",
+            "-o",
+            "{out}.json",
+            "--force",
+        ],
+        "report com --format pdf": [
+            "report",
+            "com",
+            *period,
+            "--format",
+            "pdf",
+            "-o",
+            "{out}.pdf",
+            "--force",
+        ],
     }
     cli_total = None
     if args.quick:  # the smoke test checks the printed table only
@@ -397,7 +429,9 @@ def measure(folder: Path, args: argparse.Namespace) -> Results:  # noqa: C901 - 
         for _ in range(cold_n):
             for which, path in (("app", db), ("empty", empty))[: 1 if args.quick else 2]:
                 out = str(folder / f"out-{which}")
-                took, said = bench.command("manager", *[a.replace("{out}", out) for a in argv], "--db", str(path))
+                took, said = bench.command(
+                    "manager", *[a.replace("{out}", out) for a in argv], "--db", str(path)
+                )
                 times[which].append(took * 1000)
                 if which == "app" and label.startswith("report disposals"):
                     rows = list(csv.reader(io.StringIO(said)))

@@ -49,7 +49,7 @@ FINAL = (("Charge", 14), ("No further action", 76), ("Other Warrant", 3), ("Othe
 
 @dataclass
 class Register:
-    """The generated register: ``months[i]`` is the rows first exported in month ``i`` (CSV lines, shuffled)."""
+    """The generated register: ``months[i]`` holds the rows first exported in month ``i`` (shuffled)."""
 
     first_month: date
     months: list[list[str]] = field(default_factory=list)
@@ -192,14 +192,20 @@ def build_compact(app_con: Any, path: Path, key: bytes | None) -> None:
     for stmt in COMPACT_SCHEMA:
         con.execute(stmt)
     arrests = []
-    for arrest_id, day, district in app_con.execute("SELECT id, arrest_date, district_id FROM arrest ORDER BY id"):
+    for arrest_id, day, district in app_con.execute(
+        "SELECT id, arrest_date, district_id FROM arrest ORDER BY id"
+    ):
         fix = fixes.get(arrest_id, {})
         if not fix.get("withdrawn"):
             arrests.append((arrest_id, fix.get("arrest_date", day), fix.get("district_id", district)))
     con.executemany("INSERT INTO arrest VALUES (?, ?, ?)", arrests)
     con.executemany(
         "INSERT INTO offence VALUES (?, ?)",
-        (r for r in app_con.execute("SELECT id, arrest_id FROM offence ORDER BY id") if r[0] not in gone_offences),
+        (
+            r
+            for r in app_con.execute("SELECT id, arrest_id FROM offence ORDER BY id")
+            if r[0] not in gone_offences
+        ),
     )
     con.executemany(
         "INSERT INTO event VALUES (?, ?, ?)",

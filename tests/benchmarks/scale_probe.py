@@ -90,7 +90,8 @@ def app_measures(backend: Any, person_id: int) -> dict[str, Callable[[], Any]]:
             lambda: contacts.list(ContactFilter(overdue=True)),
         ),
         "list_navigator_closed": lambda: listed(
-            lambda: nav.count(NavigatorFilter(status=_closed())), lambda: nav.list(NavigatorFilter(status=_closed()))
+            lambda: nav.count(NavigatorFilter(status=_closed())),
+            lambda: nav.list(NavigatorFilter(status=_closed())),
         ),
         "today": lambda: {"items": len(backend.today.items(TODAY))},
         "pathway": lambda: {"entries": len(backend.pathway.timeline(person_id, consult=False).entries)},
