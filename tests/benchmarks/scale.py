@@ -79,6 +79,7 @@ class Results:
 
     arrests: int
     rows: int = 0
+    corrections: int = 0
     imports: list[dict[str, Any]] = field(default_factory=list)
     measures: dict[str, dict[str, Any]] = field(default_factory=dict)
     commands: dict[str, dict[str, float]] = field(default_factory=dict)
@@ -304,8 +305,8 @@ def measure(folder: Path, args: argparse.Namespace) -> Results:  # noqa: C901 - 
         hist_s += took
         if not corrected and stop >= history_end * 3 // 4:  # corrections recorded along the way
             corrected = True
-            n = record_corrections(db, args.arrests, args.seed)
-            res.say(f"recorded {n:,} corrections through the services")
+            res.corrections = record_corrections(db, args.arrests, args.seed)
+            res.say(f"recorded {res.corrections:,} corrections through the services")
     res.imports.append({"what": f"{history_end} months of new rows", "rows": hist_rows, "seconds": hist_s})
     res.say(
         f"import, monthly files of new rows ({history_end // step} commands): {hist_rows:,} rows in "
