@@ -419,6 +419,9 @@ class VloContact(SQLModel, table=True):
 
     __tablename__ = "vlo_contact"
     __table_args__ = (
+        # Each person's latest contact in force, by one probe from the newest entry (Today, the overdue
+        # filter); also every lookup by person.
+        Index("ix_vlo_contact_person_latest", "person_id", "contact_at", "is_void"),
         # Only corrections point at another contact: a partial index stays tiny and costs logging nothing.
         Index(
             "ix_vlo_contact_supersedes",
@@ -429,7 +432,7 @@ class VloContact(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    person_id: int = Field(foreign_key="person.id", index=True)
+    person_id: int = Field(foreign_key="person.id")
     vlo_user_id: int | None = Field(default=None, foreign_key="app_user.id", index=True)
     contact_at: datetime = Field(index=True)
     method: str = Field(max_length=24)

@@ -67,7 +67,7 @@ def app_measures(backend: Any, person_id: int) -> dict[str, Callable[[], Any]]:
         backend.haven,
         backend.contacts,
     )
-    arrests_q = ArrestQuery(district_code="LD", disposal_code="charge")
+    arrests_q = ArrestQuery(district_code="LD", disposal_code="CHARGE")
     nrm_q = ReferralQuery(submitted_from=YEAR[0], submitted_to=YEAR[1])
     return {
         "disposals_year": lambda: table(*YEAR),

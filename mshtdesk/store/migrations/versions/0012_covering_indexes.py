@@ -1,4 +1,4 @@
-"""covering indexes for the as-at probes: the disposal table reads indexes only
+"""covering indexes for the as-at probes (the disposal table reads only indexes), each latest contact
 
 Revision ID: 0012
 Revises: 0008
@@ -17,7 +17,8 @@ depends_on: str | Sequence[str] | None = None
 # Each index replaces the narrower one it starts with (every query that used the old one can use the
 # new one). The arrest index carries what a period's arrests are counted by; the event index carries
 # what the as-at probe tests and ranks by, so neither reads a table row: on an encrypted file whose
-# rows arrived month by month, each row read is a page decrypted somewhere else in the file.
+# rows arrived month by month, each row read is a page decrypted somewhere else in the file. The contact
+# index finds each person's latest contact in force from its newest entry.
 
 
 def upgrade() -> None:
@@ -31,9 +32,17 @@ def upgrade() -> None:
             unique=False,
         )
         batch_op.drop_index("ix_disposal_event_offence_date")
+    with op.batch_alter_table("vlo_contact", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_vlo_contact_person_latest", ["person_id", "contact_at", "is_void"], unique=False
+        )
+        batch_op.drop_index("ix_vlo_contact_person_id")
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("vlo_contact", schema=None) as batch_op:
+        batch_op.create_index("ix_vlo_contact_person_id", ["person_id"], unique=False)
+        batch_op.drop_index("ix_vlo_contact_person_latest")
     with op.batch_alter_table("disposal_event", schema=None) as batch_op:
         batch_op.create_index("ix_disposal_event_offence_date", ["offence_id", "event_date"], unique=False)
         batch_op.drop_index("ix_disposal_event_as_at")
