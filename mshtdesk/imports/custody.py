@@ -384,10 +384,10 @@ class CustodyImport(ImportFormat[ImportSummary]):
         # order): arrests by date, then offences by arrest, then events by offence and date, so that a
         # period's arrests, their offences and their events each sit in neighbouring pages, and each
         # index is appended to rather than written all over.
-        arrests = parsed.arrests
+        first_seen = parsed.arrests
         new_refs = sorted(
             (r for r in refs if r not in stored_arrest),
-            key=lambda r: (arrests[r].arrest_date, arrests[r].line),
+            key=lambda r: (first_seen[r].arrest_date, first_seen[r].line),
         )
         new_offences = [k for k in parsed.offences if k not in stored_offence]
         now = utcnow()
