@@ -255,6 +255,7 @@ def run(argv: list[str] | None = None) -> Results:
     ap.add_argument("--seed", type=int, default=15)
     ap.add_argument("--dir", help="work in this folder and keep it (default: a temporary folder)")
     ap.add_argument("--quick", action="store_true", help="one probe process, no first-import database")
+    ap.add_argument("--reuse", action="store_true", help="measure the --dir run's database again")
     args = ap.parse_args(argv)
     if args.dir:
         folder = Path(args.dir)
@@ -264,15 +265,21 @@ def run(argv: list[str] | None = None) -> Results:
         return measure(Path(tmp), args)
 
 
-def measure(folder: Path, args: argparse.Namespace) -> Results:  # noqa: C901 - one run, step by step
+def measure(folder: Path, args: argparse.Namespace) -> Results:
     res = Results(args.arrests)
     bench = Bench(folder, args)
-    db, empty = folder / "scale.db", folder / "empty.db"
+    db = folder / "scale.db"
+    if args.reuse:  # measure again what an earlier run in this folder imported
+        from mshtdesk.services.backend import Backend
+
+        admin = Backend.login(str(db), "admin", PASSWORD)
+        key, res.db_mb = admin.db.key or b"", db.stat().st_size / 1e6
+        admin.close()
+        res.say(f"reusing {db} ({res.db_mb:,.0f} MB) as imported by an earlier run")
+        return measure_figures(folder, args, bench, res, key)
     for p in folder.glob("*.db*"):
         p.unlink()
     key = create_database(db)
-    if not args.quick:
-        create_database(empty)
     from mshtdesk.services.backend import Backend
 
     reader = Backend.login(str(db), "admin", PASSWORD)
@@ -339,6 +346,18 @@ def measure(folder: Path, args: argparse.Namespace) -> Results:  # noqa: C901 - 
             p.unlink()
     shutil.rmtree(files)
     res.db_mb = db.stat().st_size / 1e6
+    return measure_figures(folder, args, bench, res, key)
+
+
+def measure_figures(  # noqa: C901 - one run, step by step
+    folder: Path, args: argparse.Namespace, bench: Bench, res: Results, key: bytes
+) -> Results:
+    """Steps 3 to 5 on the imported database in ``folder``."""
+    db, empty = folder / "scale.db", folder / "empty.db"
+    if not args.quick and not empty.exists():
+        create_database(empty)
+    for p in folder.glob("compact*.db*"):
+        p.unlink()
 
     # ----- the limit ---------------------------------------------------------------------------------------
     from mshtdesk.store.backup import connect
@@ -376,13 +395,17 @@ def measure(folder: Path, args: argparse.Namespace) -> Results:  # noqa: C901 - 
                 res.measures[name] = {"figures": r["figures"]}
                 if args.quick:
                     for other, r2 in got["results"].items():
-                        if other in cold and other != name and "error" not in r2:
+                        if other not in cold or other == name:
+                            continue
+                        if "error" in r2:
+                            res.measures[other] = r2
+                        else:
                             cold[other].append(r2["cold_ms"])
                             res.measures[other] = {"figures": r2["figures"]}
                     res.peak_rss_mb = max(res.peak_rss_mb, got["peak_rss_mb"])
                     break
         for name in names:
-            if "error" not in res.measures.get(name, {}):
+            if "error" not in res.measures.setdefault(name, {"error": "not measured"}):
                 res.measures[name].update(cold=median(cold[name]), warm=median(warm[name]))
 
     for label, argv in (
