@@ -73,10 +73,12 @@ class ImportBatch(SQLModel, table=True):
 
 class Arrest(SQLModel, table=True):
     __tablename__ = "arrest"
+    # A period's arrests are counted from this index alone (the disposal table never reads the row).
+    __table_args__ = (Index("ix_arrest_period", "arrest_date", "district_id", "created_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     custody_ref: str = Field(max_length=64, unique=True)
-    arrest_date: date = Field(index=True)
+    arrest_date: date
     district_id: int = Field(foreign_key="district.id", index=True)
     detainee_ref: str = Field(default="", max_length=64, index=True)
     operation: str = Field(default="", max_length=120)
@@ -105,7 +107,15 @@ class Offence(SQLModel, table=True):
 class DisposalEvent(SQLModel, table=True):
     __tablename__ = "disposal_event"
     __table_args__ = (
-        Index("ix_disposal_event_offence_date", "offence_id", "event_date"),
+        # The as-at probe (an offence's latest effective event on or before a day) reads this index alone.
+        Index(
+            "ix_disposal_event_as_at",
+            "offence_id",
+            "event_date",
+            "disposal_type_id",
+            "is_void",
+            "recorded_at",
+        ),
         # Only corrections point at another event: a partial index stays tiny and costs imports nothing.
         Index(
             "ix_disposal_event_supersedes",
@@ -416,6 +426,9 @@ class VloContact(SQLModel, table=True):
 
     __tablename__ = "vlo_contact"
     __table_args__ = (
+        # Each person's latest contact in force, by one probe from the newest entry (Today, the overdue
+        # filter); also every lookup by person.
+        Index("ix_vlo_contact_person_latest", "person_id", "contact_at", "is_void"),
         # Only corrections point at another contact: a partial index stays tiny and costs logging nothing.
         Index(
             "ix_vlo_contact_supersedes",
@@ -426,7 +439,7 @@ class VloContact(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    person_id: int = Field(foreign_key="person.id", index=True)
+    person_id: int = Field(foreign_key="person.id")
     vlo_user_id: int | None = Field(default=None, foreign_key="app_user.id", index=True)
     contact_at: datetime = Field(index=True)
     method: str = Field(max_length=24)
