@@ -94,6 +94,11 @@ def rank(search: SearchText, ref: str, name: str) -> Rank:
     q = search.folded
     if ref and ref == q:
         return Rank.EXACT_REFERENCE
-    if (ref and ref.startswith(q)) or (name and (name.startswith(q) or f" {q}" in f" {name}")):
+    if (ref and ref.startswith(q)) or (name and (name.startswith(q) or f" {q}" in f" {_words(name)}")):
         return Rank.PREFIX
     return Rank.PARTIAL
+
+
+def _words(name: str) -> str:
+    """The name with hyphens, apostrophes and other marks as spaces (Al-Amin, O'Neill: two words)."""
+    return "".join(c if c.isalnum() else " " for c in name)

@@ -306,6 +306,7 @@ NOT_ACTOR = {
     ("Backend", "as_user"): "the already-authenticated user on an unlocked database (tests, demo switcher)",
 }
 
+SEARCHED = (Entity.PERSON, Entity.ARREST, Entity.NRM_REFERRAL, Entity.VLO_CONTACT)
 PERSON_CHANGES = PersonInput(surname="Scope own", forenames="Changed")
 NOW = datetime.now(UTC)
 
@@ -787,6 +788,17 @@ CASES: list[Case] = [
         for who, nav in ((OWN, "navigator"), (OTHER, "navigator2"))
     ),
     Case("PeopleService", "listing", (need(R, Entity.PERSON),), lambda e: call("Scope")),
+    # ----- the global search: any kind the role reads, each within its scope ----------------------
+    open_to_all("SearchService", "kinds", "names the kinds of record the role may search; no data"),
+    *(
+        Case(
+            "SearchService",
+            method,
+            (tuple(need(R, entity) for entity in SEARCHED),),
+            lambda e: call("Scope"),
+        )
+        for method in ("find", "listing")
+    ),
     # ----- subject access: exporting a person needs sight of every section of their record ---------
     open_to_all("SubjectAccessService", "may_export", "answers whether the user may; no data"),
     *(
