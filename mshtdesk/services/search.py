@@ -97,17 +97,23 @@ def _checked(text: str) -> SearchText | None:
 
 
 def _result(hit: q.Hit, s: q.Shown) -> SearchResult:
+    """The words of a hit (its kind is shown beside them): enough to tell two hits apart, and to see
+    why one was found (a reference, an operation, a crime reference, the start of a note)."""
     day = "" if s.day is None else s.day.strftime("%d/%m/%Y")
     person = display_name(s.surname, s.forenames, s.person_ref)
+    operation = s.operation and f"operation {s.operation}"
     if hit.kind is Kind.PERSON:
-        title, detail = person, "Person" + (f", born {day}" if day else "")
+        title, detail = person, f"born {day}" if day else "date of birth not recorded"
     elif hit.kind is Kind.ARREST:
         title = s.ref
-        detail = ", ".join(p for p in ("Arrest", day, s.district, s.note and f"detainee {s.note}") if p)
+        detail = ", ".join(
+            p for p in (f"arrested {day}", s.district, s.note and f"detainee {s.note}", operation) if p
+        )
     elif hit.kind is Kind.REFERRAL:
-        title, detail = s.ref, f"NRM referral of {person}" + (f", submitted {day}" if day else "")
+        crime = s.note and f"crime {s.note}"
+        title, detail = s.ref, ", ".join(p for p in (person, f"submitted {day}", crime, operation) if p)
     else:
         line = " ".join(s.note.split())
         note = line if len(line) <= NOTE_CHARS else line[: NOTE_CHARS - 1] + "\u2026"
-        title, detail = person, f"Contact on {day}: {note}"
+        title, detail = person, f"contact {day}: {note}"
     return SearchResult(hit.kind, hit.record_id, hit.person_id, hit.rank, title, detail, s.day)

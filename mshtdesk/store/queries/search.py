@@ -276,7 +276,8 @@ class Shown(NamedTuple):
     person_ref: str
     day: date | None
     district: str
-    note: str
+    note: str  # a contact's note; an arrest's detainee reference
+    operation: str
 
 
 def shown(conn: Connection, hits: Iterable[Hit]) -> dict[tuple[Kind, int], Shown]:
@@ -299,6 +300,7 @@ def shown(conn: Connection, hits: Iterable[Hit]) -> dict[tuple[Kind, int], Shown
                 PERSON.c.date_of_birth.label("day"),
                 literal("").label("district"),
                 literal("").label("note"),
+                literal("").label("operation"),
             ).where(PERSON.c.id.in_(ids[Kind.PERSON]))
         )
     if ids.get(Kind.ARREST):
@@ -314,19 +316,28 @@ def shown(conn: Connection, hits: Iterable[Hit]) -> dict[tuple[Kind, int], Shown
                 ARREST.c.arrest_date.label("day"),
                 DISTRICT.c.name.label("district"),
                 ARREST.c.detainee_ref.label("note"),
+                ARREST.c.operation,
             )
             .select_from(ARREST.join(DISTRICT, DISTRICT.c.id == ARREST.c.district_id))
             .where(ARREST.c.id.in_(ids[Kind.ARREST]))
         )
-    for kind, table, ref, day, note in (
+    for kind, table, ref, day, note, operation in (
         (
             Kind.REFERRAL,
             NRM_REFERRAL,
             NRM_REFERRAL.c.referral_ref,
             NRM_REFERRAL.c.submitted_date,
+            NRM_REFERRAL.c.crime_ref,
+            NRM_REFERRAL.c.operation,
+        ),
+        (
+            Kind.CONTACT,
+            VLO_CONTACT,
+            literal(""),
+            VLO_CONTACT.c.contact_at,
+            VLO_CONTACT.c.summary,
             literal(""),
         ),
-        (Kind.CONTACT, VLO_CONTACT, literal(""), VLO_CONTACT.c.contact_at, VLO_CONTACT.c.summary),
     ):
         if ids.get(kind):
             stmts.append(
@@ -341,6 +352,7 @@ def shown(conn: Connection, hits: Iterable[Hit]) -> dict[tuple[Kind, int], Shown
                     day.label("day"),
                     literal("").label("district"),
                     note.label("note"),
+                    operation.label("operation"),
                 )
                 .select_from(table.join(PERSON, PERSON.c.id == table.c.person_id))
                 .where(table.c.id.in_(ids[kind]))
@@ -360,5 +372,6 @@ def shown(conn: Connection, hits: Iterable[Hit]) -> dict[tuple[Kind, int], Shown
                 day,
                 r.district,
                 r.note,
+                r.operation,
             )
     return out
