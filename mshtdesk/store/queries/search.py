@@ -37,6 +37,7 @@ from sqlalchemy import (
     union_all,
 )
 
+from mshtdesk.domain.clocks import LONDON
 from mshtdesk.domain.names import TRANSLITERATION
 from mshtdesk.domain.search import Kind, Rank, SearchText, rank
 from mshtdesk.store.queries.contacts import live
@@ -360,7 +361,8 @@ def shown(conn: Connection, hits: Iterable[Hit]) -> dict[tuple[Kind, int], Shown
     for stmt in stmts:
         for r in conn.execute(stmt):
             kind = Kind(r.kind)
-            day = r.day.date() if isinstance(r.day, datetime) else r.day
+            moment = r.day
+            on = moment.astimezone(LONDON).date() if isinstance(moment, datetime) else moment
             out[(kind, int(r.id))] = Shown(
                 kind,
                 int(r.id),
@@ -369,7 +371,7 @@ def shown(conn: Connection, hits: Iterable[Hit]) -> dict[tuple[Kind, int], Shown
                 r.surname,
                 r.forenames,
                 r.person_ref,
-                day,
+                on,
                 r.district,
                 r.note,
                 r.operation,
