@@ -73,15 +73,18 @@ def find(conn: Connection, search: SearchText, scopes: Mapping[Kind, PersonScope
 
 
 # ----- SQLite: the index ---------------------------------------------------------------------------
-def _scoped(scopes: Mapping[Kind, PersonScope]) -> ColumnElement[bool]:
-    """Entries of the kinds in ``scopes``, each within its own scope (correlated: for few rows)."""
+def _scoped(scopes: Mapping[Kind, PersonScope]) -> list[ColumnElement[bool]]:
+    """Entries of the kinds in ``scopes``, each within its own scope (correlated: for few rows); no
+    condition at all when every kind is seen force-wide."""
+    if len(scopes) == len(Kind) and all(people_in_scope(s) is None for s in scopes.values()):
+        return []
+    # ``kind || ''``: an expression, so the planner keeps to the reference or name index it was given
+    kind_of = _E.c.kind.op("||")(literal_column("''"))
     parts = []
     for kind, scope in scopes.items():
         condition = person_in_scope(scope, _E.c.person_id)
-        parts.append(
-            _E.c.kind == kind.value if condition is None else and_(_E.c.kind == kind.value, condition)
-        )
-    return or_(*parts)
+        parts.append(kind_of == kind.value if condition is None else and_(kind_of == kind.value, condition))
+    return [or_(*parts)]
 
 
 def _escape(value: str) -> str:
@@ -103,10 +106,11 @@ def _find_sqlite(
     cols = (_E.c.id, _E.c.kind, _E.c.record_id, _E.c.person_id, _E.c.ref, _E.c.name)
     # literal '': the partial indexes (WHERE ref != '') are used only for the very same term
     has_ref, has_name = _E.c.ref != literal_column("''"), _E.c.name != literal_column("''")
+    scoped = _scoped(scopes)
     steps: list[Select[Any]] = [
-        select(*cols).where(has_ref, _E.c.ref == q, _scoped(scopes)).limit(limit),
-        select(*cols).where(has_ref, _E.c.ref >= q, _E.c.ref < upper, _scoped(scopes)).limit(limit),
-        select(*cols).where(has_name, _E.c.name >= q, _E.c.name < upper, _scoped(scopes)).limit(limit),
+        select(*cols).where(has_ref, _E.c.ref == q, *scoped).limit(limit),
+        select(*cols).where(has_ref, _E.c.ref >= q, _E.c.ref < upper, *scoped).limit(limit),
+        select(*cols).where(has_name, _E.c.name >= q, _E.c.name < upper, *scoped).limit(limit),
     ]
     if search.partial:
         wide = [k.value for k, s in scopes.items() if people_in_scope(s) is None]
