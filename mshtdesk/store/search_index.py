@@ -65,19 +65,33 @@ TABLE_DDL = (
     "CREATE INDEX IF NOT EXISTS ix_search_entry_person ON search_entry (person_id, kind)",
     "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5("
     "ref, name, body, content='search_entry', content_rowid='id', tokenize='trigram')",
+    # Contact notes apart: a million notes would otherwise stand between a VLO's search and the arrests
+    "CREATE VIRTUAL TABLE IF NOT EXISTS search_note_fts USING fts5("
+    "body, content='search_entry', content_rowid='id', tokenize='trigram')",
+)
+#: Each FTS table, the entries it holds and its columns.
+FTS_TABLES = (
+    ("search_fts", "kind != 'contact'", ("ref", "name", "body")),
+    ("search_note_fts", "kind = 'contact'", ("body",)),
 )
 
-_FTS_TRIGGERS = {
-    "search_entry_ai": "AFTER INSERT ON search_entry BEGIN "
-    "INSERT INTO search_fts (rowid, ref, name, body) VALUES (new.id, new.ref, new.name, new.body); END",
-    "search_entry_ad": "AFTER DELETE ON search_entry BEGIN "
-    "INSERT INTO search_fts (search_fts, rowid, ref, name, body) "
-    "VALUES ('delete', old.id, old.ref, old.name, old.body); END",
-    "search_entry_au": "AFTER UPDATE ON search_entry BEGIN "
-    "INSERT INTO search_fts (search_fts, rowid, ref, name, body) "
-    "VALUES ('delete', old.id, old.ref, old.name, old.body); "
-    "INSERT INTO search_fts (rowid, ref, name, body) VALUES (new.id, new.ref, new.name, new.body); END",
-}
+
+def _fts_triggers() -> dict[str, str]:
+    triggers: dict[str, str] = {}
+    for table, which, columns in FTS_TABLES:
+        cols = ", ".join(columns)
+        new = ", ".join(f"new.{c}" for c in columns)
+        old = ", ".join(f"old.{c}" for c in columns)
+        add = f"INSERT INTO {table} (rowid, {cols}) VALUES (new.id, {new});"
+        drop = f"INSERT INTO {table} ({table}, rowid, {cols}) VALUES ('delete', old.id, {old});"
+        short = table.removesuffix("_fts")
+        triggers[f"{short}_ai"] = f"AFTER INSERT ON search_entry WHEN new.{which} BEGIN {add} END"
+        triggers[f"{short}_ad"] = f"AFTER DELETE ON search_entry WHEN old.{which} BEGIN {drop} END"
+        triggers[f"{short}_au"] = f"AFTER UPDATE ON search_entry WHEN old.{which} BEGIN {drop} {add} END"
+    return triggers
+
+
+_FTS_TRIGGERS = _fts_triggers()
 
 
 def _folded(expr: str, row: str) -> str:
@@ -131,7 +145,12 @@ def _fill(conn: Connection) -> None:
             f"SELECT '{kind}', t.id, {person.format(r='t')}, {_folded(ref, 't')}, {_folded(name, 't')}, "
             f"{_folded(body, 't')} FROM {table} t{where}"
         )
-    conn.exec_driver_sql("INSERT INTO search_fts (search_fts) VALUES ('rebuild')")
+    for table, which, columns in FTS_TABLES:
+        cols = ", ".join(columns)
+        conn.exec_driver_sql(f"INSERT INTO {table} ({table}) VALUES ('delete-all')")
+        conn.exec_driver_sql(
+            f"INSERT INTO {table} (rowid, {cols}) SELECT id, {cols} FROM search_entry WHERE {which}"
+        )
 
 
 def install(conn: Connection) -> None:
@@ -154,7 +173,7 @@ def ensure(conn: Connection) -> bool:
             "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger') AND name LIKE 'search%'"
         )
     }
-    if {"search_entry", "search_fts", *TRIGGERS} <= present:
+    if {"search_entry", *(t for t, _w, _c in FTS_TABLES), *TRIGGERS} <= present:
         return False
     install(conn)
     return True
@@ -163,5 +182,6 @@ def ensure(conn: Connection) -> bool:
 def uninstall(conn: Connection) -> None:
     for name in TRIGGERS:
         conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
-    conn.exec_driver_sql("DROP TABLE IF EXISTS search_fts")
+    for table, _which, _columns in FTS_TABLES:
+        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {table}")
     conn.exec_driver_sql("DROP TABLE IF EXISTS search_entry")

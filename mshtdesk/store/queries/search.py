@@ -113,21 +113,25 @@ def _find_sqlite(
         select(*cols).where(has_name, _E.c.name >= q, _E.c.name < upper, *scoped).limit(limit),
     ]
     if search.partial:
-        wide = [k.value for k, s in scopes.items() if people_in_scope(s) is None]
-        if wide and search.indexed_words:  # words of two letters alone are prefix-only force-wide
+        wide = [k for k, s in scopes.items() if people_in_scope(s) is None]
+        if search.indexed_words:  # words of two letters alone are prefix-only force-wide
             match = " AND ".join('"' + w.replace('"', '""') + '"' for w in search.indexed_words)
-            found = (
-                text("SELECT rowid AS id FROM search_fts WHERE search_fts MATCH :match")
-                .bindparams(match=match)
-                .columns(column("id", Integer))
-                .subquery("found")
-            )
-            steps.append(
-                select(*cols)
-                .select_from(found.join(_E, _E.c.id == found.c.id))
-                .where(_E.c.kind.in_(wide), *_holds_words(search, only_short=True))
-                .limit(limit)
-            )
+            records = [k.value for k in wide if k is not Kind.CONTACT]
+            for table, kinds in (("search_fts", records), ("search_note_fts", [Kind.CONTACT.value])):
+                if not set(kinds) & {k.value for k in wide}:
+                    continue
+                found = (
+                    text(f"SELECT rowid AS id FROM {table} WHERE {table} MATCH :match")
+                    .bindparams(match=match)
+                    .columns(column("id", Integer))
+                    .subquery("found")
+                )
+                steps.append(
+                    select(*cols)
+                    .select_from(found.join(_E, _E.c.id == found.c.id))
+                    .where(_E.c.kind.in_(kinds), *_holds_words(search, only_short=True))
+                    .limit(limit)
+                )
         for kind, scope in scopes.items():
             people = people_in_scope(scope)
             if people is not None:
