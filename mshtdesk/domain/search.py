@@ -62,9 +62,11 @@ class Rank(IntEnum):
 
 @dataclass(frozen=True)
 class SearchText:
-    """A search as the index sees it: ``folded`` whole (spaces evened), and its words."""
+    """A search as the index sees it: ``folded`` whole (spaces evened), and its words; ``plain``: as
+    typed, controls dropped and spaces evened (for a store that folds otherwise)."""
 
     folded: str
+    plain: str = ""
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -86,7 +88,7 @@ def search_text(text: str) -> SearchText | None:
     controls). Control characters are dropped: they can only come from a paste."""
     cleaned = "".join(c if c.isprintable() else " " for c in text)
     folded = " ".join(fold(cleaned).split())
-    return SearchText(folded) if folded else None
+    return SearchText(folded, " ".join(cleaned.split())) if folded else None
 
 
 def rank(search: SearchText, ref: str, name: str) -> Rank:

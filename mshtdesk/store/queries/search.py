@@ -22,15 +22,17 @@ from typing import Any, NamedTuple
 from sqlalchemy import (
     ColumnElement,
     Connection,
-    FromClause,
     Integer,
     Select,
+    Table,
     and_,
     case,
     column,
+    false,
     func,
     literal,
     literal_column,
+    null,
     or_,
     select,
     text,
@@ -176,90 +178,98 @@ def pg_fold_text(value: str) -> str:
 
 
 def pg_fold(column: ColumnElement[str]) -> ColumnElement[str]:
-    return func.translate(func.lower(column), PG_FOLD_FROM, PG_FOLD_TO)
+    """``lower`` then ``translate`` with the letters as literals, so that the expression in a query is
+    the very one the trigram index was built on (bound values would not match it)."""
+    source, target = (literal_column(f"'{x}'") for x in (PG_FOLD_FROM, PG_FOLD_TO))
+    return func.translate(func.lower(column), source, target)
 
 
 class _Source(NamedTuple):
     kind: Kind
-    table: FromClause
-    person: ColumnElement[Any]
-    ref: ColumnElement[str]
-    name: ColumnElement[str]
-    body: ColumnElement[str]
-    extra: tuple[ColumnElement[bool], ...] = ()
+    table: Table
+    person: ColumnElement[Any] | None
+    ref: ColumnElement[str] | None
+    name: ColumnElement[str] | None
+    text: tuple[ColumnElement[str], ...]  # every searchable column, the reference and name first
 
 
 def pg_sources() -> tuple[_Source, ...]:
-    """Each kind's searchable text as expressions over its table (migration 0013 indexes ``whole``)."""
+    """Each kind's searchable columns (migration 0013 indexes ``whole`` of each)."""
+    person_name = PERSON.c.surname + " " + PERSON.c.forenames
     return (
         _Source(
             Kind.PERSON,
             PERSON,
             PERSON.c.id,
             PERSON.c.person_ref,
-            PERSON.c.surname + " " + PERSON.c.forenames,
-            PERSON.c.aliases,
+            person_name,
+            (PERSON.c.person_ref, PERSON.c.surname, PERSON.c.forenames, PERSON.c.aliases),
         ),
         _Source(
             Kind.ARREST,
             ARREST,
-            literal(None),
+            None,
             ARREST.c.custody_ref,
-            literal(""),
-            ARREST.c.detainee_ref + " " + ARREST.c.operation,
+            None,
+            (ARREST.c.custody_ref, ARREST.c.detainee_ref, ARREST.c.operation),
         ),
         _Source(
             Kind.REFERRAL,
             NRM_REFERRAL,
             NRM_REFERRAL.c.person_id,
             NRM_REFERRAL.c.referral_ref,
-            literal(""),
-            NRM_REFERRAL.c.crime_ref + " " + NRM_REFERRAL.c.operation,
+            None,
+            (NRM_REFERRAL.c.referral_ref, NRM_REFERRAL.c.crime_ref, NRM_REFERRAL.c.operation),
         ),
-        _Source(
-            Kind.CONTACT,
-            VLO_CONTACT,
-            VLO_CONTACT.c.person_id,
-            literal(""),
-            literal(""),
-            VLO_CONTACT.c.summary,
-            (live(),),
-        ),
+        _Source(Kind.CONTACT, VLO_CONTACT, VLO_CONTACT.c.person_id, None, None, (VLO_CONTACT.c.summary,)),
     )
 
 
 def whole(source: _Source) -> ColumnElement[str]:
-    return pg_fold(source.ref + " " + source.name + " " + source.body)
+    """The kind's searchable text in one folded string (columns joined by a space)."""
+    joined = source.text[0]
+    for col in source.text[1:]:
+        joined = joined + literal_column("' '") + col
+    return pg_fold(joined)
 
 
 def _find_tables(
     conn: Connection, search: SearchText, scopes: Mapping[Kind, PersonScope], limit: int
 ) -> list[Hit]:
-    q = pg_fold_text(search.folded)
+    search = SearchText(pg_fold_text(search.plain or search.folded))  # folded as pg_fold folds the tables
+    q = search.folded
     pattern = _escape(q)
     parts = []
     for source in pg_sources():
         scope = scopes.get(source.kind)
         if scope is None:
             continue
-        ref, name = pg_fold(source.ref), pg_fold(source.name)
-        prefix = or_(ref.like(f"{pattern}%", escape="\\"), name.like(f"{pattern}%", escape="\\"))
-        found: ColumnElement[bool] = prefix
-        if search.partial:
-            words = [whole(source).like(f"%{_escape(w)}%", escape="\\") for w in q.split()]
-            found = or_(prefix, and_(*words))
-        conditions = [found, *source.extra]
-        if source.kind is not Kind.ARREST:
+        ref = None if source.ref is None else pg_fold(source.ref)
+        name = None if source.name is None else pg_fold(source.name)
+        starts = [c.like(f"{pattern}%", escape="\\") for c in (ref, name) if c is not None]
+        if name is not None:  # a word of the name (a forename) starting with the text
+            starts.append(name.like(f"% {pattern}%", escape="\\"))
+        prefix: ColumnElement[bool] = or_(*starts) if starts else false()
+        found = prefix
+        if search.partial:  # a reference or name starting with the text holds its words too
+            found = and_(*(whole(source).like(f"%{_escape(w)}%", escape="\\") for w in q.split()))
+        conditions = [found]
+        if source.kind is Kind.CONTACT:
+            conditions.append(live())
+        if source.person is not None:
             narrowed = person_in_scope(scope, source.person)
             if narrowed is not None:
                 conditions.append(narrowed)
-        order = case((ref == q, 0), (prefix, 1), else_=2)
+        order = case(*([(ref == q, 0)] if ref is not None else []), (prefix, 1), else_=2)
+        person = source.person if source.person is not None else null().cast(Integer)
         parts.append(
             select(
                 literal(source.kind.value).label("kind"),
                 source.table.c.id.label("record_id"),
-                source.person.label("person_id"),
+                person.label("person_id"),
                 order.label("tier"),
+                (ref if ref is not None else literal_column("''")).label("ref"),
+                (name if name is not None else literal_column("''")).label("name"),
             )
             .where(*conditions)
             .order_by(order)
@@ -269,7 +279,11 @@ def _find_tables(
         return []
     every = union_all(*(p.subquery().select() for p in parts)).subquery()
     stmt = select(every).order_by(every.c.tier).limit(limit)
-    return [Hit(Kind(r.kind), int(r.record_id), r.person_id, Rank(int(r.tier))) for r in conn.execute(stmt)]
+    folded = SearchText(q)  # ranked as on SQLite, over the same light folding as the tables
+    return [
+        Hit(Kind(r.kind), int(r.record_id), r.person_id, rank(folded, r.ref, r.name))
+        for r in conn.execute(stmt)
+    ]
 
 
 # ----- what a hit shows --------------------------------------------------------------------------------

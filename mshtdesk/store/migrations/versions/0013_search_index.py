@@ -33,7 +33,7 @@ def _pg_trigram_indexes(conn: Connection) -> None:
         return
     for source in pg_sources():
         expression = whole(source).compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True})
-        table = source.table.name  # type: ignore[attr-defined]
+        table = source.table.name
         conn.execute(
             text(
                 f"CREATE INDEX IF NOT EXISTS ix_search_trgm_{source.kind.value} ON {table} "
