@@ -17,6 +17,9 @@ PostgreSQL there is no such table: the search reads the tables themselves (``que
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from sqlalchemy import Connection
 
 FOLD_FUNCTION = "msht_fold"
@@ -95,7 +98,7 @@ _FTS_TRIGGERS = _fts_triggers()
 
 
 def _folded(expr: str, row: str) -> str:
-    return f"{FOLD_FUNCTION}({expr.format(r=row)})"
+    return expr if expr == "''" else f"{FOLD_FUNCTION}({expr.format(r=row)})"
 
 
 def _source_triggers() -> dict[str, str]:
@@ -131,26 +134,66 @@ def _source_triggers() -> dict[str, str]:
 TRIGGERS: dict[str, str] = {**_FTS_TRIGGERS, **_source_triggers()}
 
 
+def _entries_of(conn: Connection, source: tuple[str, str, str, str, str, str], above: int = 0) -> None:
+    """Fold the records of one source above an id into ``search_entry``, in one statement."""
+    kind, table, person, ref, name, body = source
+    where = f" WHERE t.id > {int(above)}"
+    if kind == "contact":
+        where += (
+            " AND t.is_void = 0 AND NOT EXISTS (SELECT 1 FROM vlo_contact s WHERE s.supersedes_id = t.id)"
+        )
+    conn.exec_driver_sql(
+        "INSERT INTO search_entry (kind, record_id, person_id, ref, name, body) "
+        f"SELECT '{kind}', t.id, {person.format(r='t')}, {_folded(ref, 't')}, {_folded(name, 't')}, "
+        f"{_folded(body, 't')} FROM {table} t{where}"
+    )
+
+
+def _index_entries(conn: Connection, above: int = 0) -> None:
+    """Index the entries above an id in the FTS tables, one statement each (not row by row)."""
+    for table, which, columns in FTS_TABLES:
+        cols = ", ".join(columns)
+        conn.exec_driver_sql(
+            f"INSERT INTO {table} (rowid, {cols}) SELECT id, {cols} FROM search_entry "
+            f"WHERE id > {int(above)} AND {which}"
+        )
+
+
 def _fill(conn: Connection) -> None:
     """Every record in force, folded, into the emptied index; the FTS index rebuilt from it at once."""
     conn.exec_driver_sql("DELETE FROM search_entry")
-    for kind, table, person, ref, name, body in _SOURCES:
-        where = (
-            " WHERE t.is_void = 0 AND NOT EXISTS (SELECT 1 FROM vlo_contact s WHERE s.supersedes_id = t.id)"
-            if kind == "contact"
-            else ""
-        )
-        conn.exec_driver_sql(
-            "INSERT INTO search_entry (kind, record_id, person_id, ref, name, body) "
-            f"SELECT '{kind}', t.id, {person.format(r='t')}, {_folded(ref, 't')}, {_folded(name, 't')}, "
-            f"{_folded(body, 't')} FROM {table} t{where}"
-        )
-    for table, which, columns in FTS_TABLES:
-        cols = ", ".join(columns)
+    for source in _SOURCES:
+        _entries_of(conn, source)
+    for table, _which, _columns in FTS_TABLES:
         conn.exec_driver_sql(f"INSERT INTO {table} ({table}) VALUES ('delete-all')")
-        conn.exec_driver_sql(
-            f"INSERT INTO {table} (rowid, {cols}) SELECT id, {cols} FROM search_entry WHERE {which}"
-        )
+    _index_entries(conn)
+
+
+@contextmanager
+def bulk(conn: Connection, table: str) -> Iterator[None]:
+    """Around a bulk insert into ``table`` (a custody import's arrests): the rows are indexed together
+    at the end instead of by a trigger each. A trigger's insert into FTS5 flushes its pending terms row by
+    row, which made an import of 30,000 arrests half as slow again. The triggers are dropped and put
+    back inside the caller's transaction, so a failure rolls them back with everything else; another
+    connection never sees them missing. A no-op on PostgreSQL."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    [source] = [s for s in _SOURCES if s[1] == table]
+    names = [f"search_{source[0]}_ai", *(f"{t.removesuffix('_fts')}_ai" for t, _w, _c in FTS_TABLES)]
+    present = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    if not set(names) <= present:  # no index here (a database being migrated): nothing to keep
+        yield
+        return
+    above_record = conn.exec_driver_sql(f"SELECT COALESCE(MAX(id), 0) FROM {table}").scalar_one()
+    above_entry = conn.exec_driver_sql("SELECT COALESCE(MAX(id), 0) FROM search_entry").scalar_one()
+    for name in names:
+        conn.exec_driver_sql(f"DROP TRIGGER {name}")
+    yield
+    _entries_of(conn, source, above_record)
+    _index_entries(conn, above_entry)
+    for name in names:
+        conn.exec_driver_sql(f"CREATE TRIGGER {name} {TRIGGERS[name]}")
 
 
 def install(conn: Connection) -> None:

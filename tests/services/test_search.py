@@ -25,6 +25,7 @@ from mshtdesk.services.register import ArrestInput
 from mshtdesk.store import search_index
 from mshtdesk.store.database import Database
 from mshtdesk.store.tables import PERSON, VLO_CONTACT
+from tests.conftest import SEED_EXPORT
 
 Backends = Callable[[Role], Backend]
 WHEN = datetime(2024, 5, 1, 10, tzinfo=ZoneInfo("Europe/London"))
@@ -208,3 +209,21 @@ def test_the_command_lines_list_is_one_consultation(backend_for: Backends, world
     assert not any("popescu" in (e.fields + e.reason).lower() for e in events)
     with pytest.raises(ValidationError):
         officer.search.listing("  ")
+
+
+def test_a_custody_import_is_indexed_in_one_go(backend_for: Backends, database: Database) -> None:
+    """The import's arrests reach the index together at the end (``search_index.bulk``), and the
+    triggers are back afterwards: a later correction of an arrest still reaches the index."""
+    officer = backend_for(Role.HTT_OFFICER)
+    officer.import_file(str(SEED_EXPORT))
+    with database.engine.connect() as conn:
+        arrests = conn.execute(text("SELECT COUNT(*) FROM arrest")).scalar_one()
+        entries = conn.execute(text("SELECT COUNT(*) FROM search_entry WHERE kind = 'arrest'")).scalar_one()
+        assert arrests == entries > 0
+        ref = conn.execute(text("SELECT custody_ref FROM arrest ORDER BY id LIMIT 1")).scalar_one()
+        assert not search_index.ensure(conn)  # every trigger is back
+    [hit] = [r for r in officer.search.find(ref) if r.rank is Rank.EXACT_REFERENCE]
+    assert hit.kind is Kind.ARREST
+    with database.engine.begin() as conn:
+        conn.execute(text("UPDATE arrest SET operation = 'Op Nightjar' WHERE custody_ref = :r"), {"r": ref})
+    assert [r.title for r in officer.search.find("nightjar")] == [ref]
