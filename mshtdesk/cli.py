@@ -66,6 +66,14 @@ def _run_id(text: str) -> int:
     return int(text)
 
 
+def _event_id(text: str) -> int:
+    if not text.strip().isdigit() or not 0 < int(text) < 2**63:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not an audit event number: give the merge's event number"
+        )
+    return int(text)
+
+
 def _add_recorded_at(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--recorded-at",
@@ -208,7 +216,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     r.add_argument("run_id", metavar="RUN_ID", type=_run_id, help="the run's number (its history entry)")
 
-    p = sub.add_parser("arrests", parents=[common], help="withdraw or correct an arrest (HTT officers)")
+    p = sub.add_parser(
+        "arrests", parents=[common], help="withdraw or correct an arrest or its offences (HTT officers)"
+    )
     what = p.add_subparsers(dest="what", metavar="WHAT", required=True)
     a = what.add_parser(
         "withdraw",
@@ -225,6 +235,23 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("ref", metavar="REF", help="the custody reference")
     a.add_argument("--district", metavar="CODE", default=None, help="the corrected district (code or name)")
     a.add_argument("--date", dest="arrest_date", type=_date, default=None, metavar="YYYY-MM-DD")
+    a.add_argument("--reason", metavar="TEXT", required=True, help="why; kept with the correction")
+    a = what.add_parser(
+        "offence-withdraw",
+        parents=[common],
+        help="withdraw an offence entered in error: its disposals no longer count (the old one stays)",
+    )
+    a.add_argument("ref", metavar="REF", help="the custody reference")
+    a.add_argument("offence_ref", metavar="OFFENCE_REF", help="the offence's reference on it, e.g. O2")
+    a.add_argument("--reason", metavar="TEXT", required=True, help="why; kept with the withdrawal")
+    a = what.add_parser(
+        "offence-correct",
+        parents=[common],
+        help="correct what an offence was (the old wording stays on record)",
+    )
+    a.add_argument("ref", metavar="REF", help="the custody reference")
+    a.add_argument("offence_ref", metavar="OFFENCE_REF", help="the offence's reference on it, e.g. O2")
+    a.add_argument("--offence", metavar="TEXT", required=True, help="the offence, e.g. 'MSA 2015 s.2'")
     a.add_argument("--reason", metavar="TEXT", required=True, help="why; kept with the correction")
 
     p = sub.add_parser(
@@ -300,6 +327,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     a.add_argument("ref", metavar="REF", help="the person reference, e.g. P-000123")
     a.add_argument("--navigator", metavar="USER", required=True, help="the Navigator's user name")
+    a.add_argument("--reason", metavar="TEXT", required=True, help="why; kept in the audit log")
+    a = what.add_parser(
+        "merge",
+        parents=[common],
+        help="merge two records of one person: every record of OTHER moves to KEEP (reversible)",
+    )
+    a.add_argument("keep", metavar="KEEP_REF", help="the person reference to keep, e.g. P-000123")
+    a.add_argument("other", metavar="OTHER_REF", help="the duplicate, merged into KEEP_REF")
+    a.add_argument("--reason", metavar="TEXT", required=True, help="why; kept in the audit log")
+    a = what.add_parser(
+        "unmerge",
+        parents=[common],
+        help="undo a merge, named by its audit event (as 'people merge' printed it)",
+    )
+    a.add_argument("event", metavar="EVENT_ID", type=_event_id, help="the merge's audit event number")
     a.add_argument("--reason", metavar="TEXT", required=True, help="why; kept in the audit log")
     a = what.add_parser(
         "export",
@@ -838,9 +880,47 @@ def _people_end_referral(ns: argparse.Namespace, out: TextIO, err: TextIO) -> in
     return EXIT_OK
 
 
+def _people_merge(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Merge OTHER_REF into KEEP_REF, or undo a merge by its audit event."""
+    from mshtdesk.domain.text import printable
+    from mshtdesk.errors import NotFoundError
+
+    backend = _login(ns)
+    try:
+        if ns.what == "unmerge":
+            done = backend.people.unmerge(ns.event, ns.reason)
+            text = (
+                f"Merge {ns.event} undone: {done.other_ref} is listed again, with {done.summary()} moved "
+                f"back from {done.keep_ref}. Recorded in the audit log (event {done.event_id})."
+            )
+        else:
+            from mshtdesk.domain.roles import Action, Entity
+
+            # the role's refusal first: looking the people up would otherwise answer "not in your scope"
+            backend.actor.require_everywhere(Action.MERGE, Entity.PERSON, backend.people.MERGE_WHO)
+            ids = []
+            for ref in (ns.keep, ns.other):
+                found = backend.people.find_id(ref)
+                if found is None:
+                    raise NotFoundError(f"No person {ref.strip().upper()} is in your scope.")
+                ids.append(found)
+            done = backend.people.merge(ids[0], ids[1], ns.reason)
+            text = (
+                f"{done.other_ref} merged into {done.keep_ref}: {done.summary()} moved. Audit event "
+                f"{done.event_id} records it; 'mshtdesk people unmerge {done.event_id} --reason TEXT' "
+                "undoes it."
+            )
+    finally:
+        backend.close()
+    print(printable(text), file=out)
+    return EXIT_OK
+
+
 def _people(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from mshtdesk.domain.text import printable
 
+    if ns.what in ("merge", "unmerge"):
+        return _people_merge(ns, out, err)
     if ns.what == "duplicates":
         return _people_duplicates(ns, out, err)
     if ns.what == "end-referral":
@@ -1002,7 +1082,7 @@ def _calendar(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _arrests(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """Withdraw or correct one arrest, named by its custody reference."""
+    """Withdraw or correct one arrest, or one of its offences, named by custody (and offence) reference."""
     from mshtdesk.domain.dates import uk
     from mshtdesk.domain.text import printable
     from mshtdesk.errors import NotFoundError
@@ -1014,7 +1094,28 @@ def _arrests(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         arrest_id = backend.register.find_id(ns.ref)
         if arrest_id is None:
             raise NotFoundError(f"No arrest with custody reference {ns.ref} is in the register.")
-        if ns.what == "withdraw":
+        if ns.what in ("offence-withdraw", "offence-correct"):
+            wanted = ns.offence_ref.strip().upper()
+            offences = backend.register.get(arrest_id).offences
+            found = [o for o in offences if o.offence_ref.strip().upper() == wanted]
+            if not found:
+                refs = ", ".join(o.offence_ref for o in offences)
+                raise NotFoundError(
+                    f"Arrest {ns.ref} has no offence {ns.offence_ref}: its offences are {refs}."
+                )
+            if ns.what == "offence-withdraw":
+                backend.corrections.withdraw_offence(found[0].id, ns.reason)
+                done = (
+                    f"Offence {found[0].offence_ref} of arrest {ns.ref} withdrawn: its disposals no longer "
+                    "count; it stays on record."
+                )
+            else:
+                backend.corrections.correct_offence(found[0].id, ns.offence, ns.reason)
+                done = (
+                    f"Offence {found[0].offence_ref} of arrest {ns.ref} corrected; the old wording stays on "
+                    "record."
+                )
+        elif ns.what == "withdraw":
             backend.corrections.withdraw_arrest(arrest_id, ns.reason)
             done = f"Arrest {ns.ref} withdrawn: it leaves every table from now on, and stays on record."
         else:

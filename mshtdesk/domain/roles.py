@@ -43,6 +43,7 @@ class Action(StrEnum):
     APPEND = "append"
     EXPORT = "export"
     ADMINISTER = "administer"
+    MERGE = "merge"  # two records of one person made one (and undone): it moves every record of theirs
 
 
 class Entity(StrEnum):
@@ -64,13 +65,14 @@ class Scope(StrEnum):
     SUPPORTED = "supported"  # people whose Navigator case this user supports
 
 
-R, C, U, A, E, ADM = (
+R, C, U, A, E, ADM, M = (
     Action.READ,
     Action.CREATE,
     Action.UPDATE,
     Action.APPEND,
     Action.EXPORT,
     Action.ADMINISTER,
+    Action.MERGE,
 )
 
 #: role -> entity -> (actions, scope). Anything not listed is refused.
@@ -84,7 +86,8 @@ PERMISSIONS: dict[Role, dict[Entity, tuple[frozenset[Action], Scope]]] = {
         Entity.ARREST: (frozenset({R, E}), Scope.ALL),
         Entity.DISPOSAL_REPORT: (frozenset({R, E}), Scope.ALL),
         Entity.REFERENCE: (frozenset({R}), Scope.ALL),
-        Entity.PERSON: (frozenset({R, E}), Scope.ALL),
+        # merge: a supervisor may settle that two records are one person (and undo it)
+        Entity.PERSON: (frozenset({R, E, M}), Scope.ALL),
         Entity.NRM_REFERRAL: (frozenset({R, E}), Scope.ALL),
         Entity.NAVIGATOR_CASE: (frozenset({R, E}), Scope.ALL),
         Entity.HAVEN_STAY: (frozenset({R, E}), Scope.ALL),
@@ -95,7 +98,7 @@ PERMISSIONS: dict[Role, dict[Entity, tuple[frozenset[Action], Scope]]] = {
         Entity.DISPOSAL_REPORT: (frozenset({R, E}), Scope.ALL),
         Entity.REFERENCE: (frozenset({R}), Scope.ALL),
         # export: everything held about a person, for a subject access request (DPA 2018 s.45)
-        Entity.PERSON: (frozenset({R, C, U, A, E}), Scope.ALL),
+        Entity.PERSON: (frozenset({R, C, U, A, E, M}), Scope.ALL),
         Entity.NRM_REFERRAL: (frozenset({R, C, U, A}), Scope.ALL),
         Entity.NAVIGATOR_CASE: (frozenset({R}), Scope.ALL),
         Entity.HAVEN_STAY: (frozenset({R}), Scope.ALL),

@@ -236,6 +236,10 @@ class Person(SQLModel, table=True):
     vlo_user_id: int | None = Field(default=None, foreign_key="app_user.id", index=True)
     opted_out_of_updates: bool = False
     review_due: date | None = None
+    # A duplicate merged into another person: their rows moved there, this row stays (hidden from lists,
+    # its scope that person's) so that the merge recorded by audit event ``merge_event_id`` can be undone.
+    merged_into_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    merge_event_id: int | None = None
     version: int = 1
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)

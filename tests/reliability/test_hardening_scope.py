@@ -788,6 +788,34 @@ CASES: list[Case] = [
         for who, nav in ((OWN, "navigator"), (OTHER, "navigator2"))
     ),
     Case("PeopleService", "listing", (need(R, Entity.PERSON),), lambda e: call("Scope")),
+    Case("PeopleService", "find_id", (need(R, Entity.PERSON),), lambda e: call("P-000001")),
+    # Merging moves every record of one person to another: a change of scope, for the whole force's
+    # mergers (HTT officers and managers), never a role scoped to its own people.
+    Case(
+        "PeopleService",
+        "merge_preview",
+        (everywhere(Action.MERGE, Entity.PERSON),),
+        lambda e: call(e.w.person[OWN_FRESH], e.w.person[OTHER_FRESH]),
+    ),
+    *(
+        Case(
+            "PeopleService",
+            "merge",
+            (everywhere(Action.MERGE, Entity.PERSON),),
+            lambda e, keep=keep, other=other: call(e.w.person[keep], e.w.person[other], "Same person"),
+            label=f"{other} into {keep}",
+        )
+        for keep, other in ((OWN, OTHER), (OTHER_FRESH, OWN_FRESH))
+    ),
+    Case(
+        "PeopleService",
+        "unmerge",
+        (everywhere(Action.MERGE, Entity.PERSON),),
+        lambda e: call(
+            e.as_("officer").people.merge(e.w.person[OWN], e.w.person[OTHER], "Same person").event_id,
+            "Not the same person after all",
+        ),
+    ),
     # ----- the global search: any kind the role reads, each within its scope ----------------------
     open_to_all("SearchService", "kinds", "names the kinds of record the role may search; no data"),
     *(
@@ -859,7 +887,9 @@ CASES: list[Case] = [
         "RegisterService",
         "update_arrest",
         (need(U, Entity.ARREST),),
-        lambda e: call(e.w.arrest, e.w.version["arrest"], ArrestInput("SCOPE-1", D, "CD")),
+        lambda e: call(
+            e.w.arrest, e.w.version["arrest"], ArrestInput("SCOPE-1", D, "BD", operation="Op Wren")
+        ),
     ),
     Case(
         "RegisterService",

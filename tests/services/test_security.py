@@ -40,7 +40,7 @@ def operations(b: Backend, setup: Backend) -> dict[tuple[Action, Entity], Callab
         (Action.READ, Entity.ARREST): lambda: b.register.page(ArrestQuery()),
         (Action.CREATE, Entity.ARREST): lambda: b.import_custody(csv, "x.csv"),
         (Action.UPDATE, Entity.ARREST): lambda: b.register.update_arrest(
-            aid, 1, ArrestInput(f"S{b.actor.username}", D, "CD")
+            aid, 1, ArrestInput(f"S{b.actor.username}", D, "BD", operation="Op Wren")
         ),
         (Action.APPEND, Entity.ARREST): lambda: b.register.append_event(offence, "NFA", D),
         (Action.READ, Entity.DISPOSAL_REPORT): lambda: b.disposal_table(D, D, D),
@@ -126,14 +126,14 @@ def test_audit_records_each_access_once(backend: Backend, backend_for: Callable[
     aid = backend.register.create_arrest(ArrestInput("A1", D, "BD", operation="Op X"), [("O1", "MSA s.2")])
     backend.register.get(aid)
     backend.register.get(aid, consult=False)  # the same user refreshing what they have open
-    backend.register.update_arrest(aid, 1, ArrestInput("A1", D, "LD", operation="Op X"))
+    backend.register.update_arrest(aid, 1, ArrestInput("A1", D, "BD", operation="Op Y"))
     backend.export_disposal_table(D, D, D, "COM meeting")
     backend.import_file(str(SEED_EXPORT))
     rows = backend_for(Role.AUDITOR).audit.list(AuditQuery(username="officer"))
     got = [(r.action, r.entity, r.fields, r.reason) for r in reversed(rows)]
     assert ("collect", "arrest", "custody_ref,arrest_date,district,operation,offences", "") in got
     assert ("consult", "arrest", "", "") in got
-    assert ("alter", "arrest", "district", "") in got  # names, never values
+    assert ("alter", "arrest", "operation", "") in got  # names, never values
     assert ("disclose", "disposal_report", "", "COM meeting") in got
     assert any(a == "combine" and "seed_000" in reason for a, _, _, reason in got)
     assert sum(1 for a, e, _, _ in got if a == "consult" and e == "arrest") == 1

@@ -176,6 +176,7 @@ def never_contacted(conn: Connection, *, scope: PersonScope) -> list[NeverContac
     """Victims with a VLO assigned and no contact at all, in ``scope``."""
     q = select(PERSON.c.id, PERSON.c.updated_at).where(
         PERSON.c.vlo_user_id.is_not(None),
+        PERSON.c.merged_into_id.is_(None),  # a merged duplicate's contacts are the other record's
         ~exists().where(VLO_CONTACT.c.person_id == PERSON.c.id, live_contact()),
         *_narrowed(PERSON.c.id, None, scope),
     )

@@ -50,9 +50,19 @@ def people_in_scope(scope: PersonScope) -> Select[tuple[int]] | None:
 
 
 def record_scope(conn: Connection, person_id: int) -> RecordScope | None:
-    """The person's assigned VLO and supporting Navigators; None when the person is not in the register."""
-    vlo = conn.execute(select(PERSON.c.vlo_user_id).where(PERSON.c.id == person_id)).one_or_none()
-    if vlo is None:
-        return None
+    """The person's assigned VLO and supporting Navigators; None when the person is not in the register.
+
+    A person merged into another has that person's scope (their records moved there)."""
+    seen: set[int] = set()
+    while True:
+        vlo = conn.execute(
+            select(PERSON.c.vlo_user_id, PERSON.c.merged_into_id).where(PERSON.c.id == person_id)
+        ).one_or_none()
+        if vlo is None:
+            return None
+        if vlo.merged_into_id is None or person_id in seen:
+            break
+        seen.add(person_id)
+        person_id = vlo.merged_into_id
     navigators = conn.execute(select(PERSON_SUPPORT.c.user_id).where(PERSON_SUPPORT.c.person_id == person_id))
     return RecordScope(frozenset({vlo.vlo_user_id} - {None}), frozenset(n.user_id for n in navigators))

@@ -376,6 +376,24 @@ def build(revision: str, out_dir: Path = HERE, seed: int = 3) -> Path:
             ],
         )
         put(conn, meta, "person_support", [{"person_id": p, "user_id": users[4]} for p in people[:5]])
+        if "merged_into_id" in meta.tables["person"].c:  # from 0009: a duplicate merged into another
+            put(
+                conn,
+                meta,
+                "person",
+                [
+                    {
+                        "person_ref": "P00012",
+                        "surname": "Merged",
+                        "forenames": "Duplicate",
+                        "merged_into_id": people[0],
+                        "merge_event_id": 1,
+                        "version": 2,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                ],
+            )
         put(
             conn,
             meta,
