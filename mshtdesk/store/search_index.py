@@ -108,7 +108,9 @@ def _source_triggers() -> dict[str, str]:
             f"'{kind}', new.id, {person.format(r='new')}, "
             f"{_folded(ref, 'new')}, {_folded(name, 'new')}, {_folded(body, 'new')}"
         )
-        when = " WHEN new.is_void = 0" if kind == "contact" else ""
+        when = {"contact": " WHEN new.is_void = 0", "person": " WHEN new.merged_into_id IS NULL"}.get(
+            kind, ""
+        )
         triggers[f"search_{kind}_ai"] = (
             f"AFTER INSERT ON {table}{when} BEGIN INSERT INTO search_entry "
             f"(kind, record_id, person_id, ref, name, body) VALUES ({values}); END"
@@ -123,6 +125,23 @@ def _source_triggers() -> dict[str, str]:
             f"AFTER DELETE ON {table} BEGIN "
             f"DELETE FROM search_entry WHERE kind = '{kind}' AND record_id = old.id; END"
         )
+    # A person merged into another (``people merge``) is found no more: their records moved to the
+    # other person, whose entry stands for them; undoing the merge brings the entry back.
+    person = _SOURCES[0]
+    triggers["search_person_merged"] = (
+        "AFTER UPDATE OF merged_into_id ON person WHEN new.merged_into_id IS NOT NULL BEGIN "
+        "DELETE FROM search_entry WHERE kind = 'person' AND record_id = new.id; END"
+    )
+    values = (
+        f"'person', new.id, new.id, {_folded(person[3], 'new')}, {_folded(person[4], 'new')}, "
+        f"{_folded(person[5], 'new')}"
+    )
+    triggers["search_person_unmerged"] = (
+        "AFTER UPDATE OF merged_into_id ON person WHEN new.merged_into_id IS NULL "
+        "AND old.merged_into_id IS NOT NULL BEGIN "
+        "DELETE FROM search_entry WHERE kind = 'person' AND record_id = new.id; "
+        f"INSERT INTO search_entry (kind, record_id, person_id, ref, name, body) VALUES ({values}); END"
+    )
     # A correction or a withdrawal supersedes a contact: only the contact in force is found.
     triggers["search_contact_superseded"] = (
         "AFTER INSERT ON vlo_contact WHEN new.supersedes_id IS NOT NULL BEGIN "
@@ -138,6 +157,8 @@ def _entries_of(conn: Connection, source: tuple[str, str, str, str, str, str], a
     """Fold the records of one source above an id into ``search_entry``, in one statement."""
     kind, table, person, ref, name, body = source
     where = f" WHERE t.id > {int(above)}"
+    if kind == "person":
+        where += " AND t.merged_into_id IS NULL"
     if kind == "contact":
         where += (
             " AND t.is_void = 0 AND NOT EXISTS (SELECT 1 FROM vlo_contact s WHERE s.supersedes_id = t.id)"

@@ -227,3 +227,16 @@ def test_a_custody_import_is_indexed_in_one_go(backend_for: Backends, database: 
     with database.engine.begin() as conn:
         conn.execute(text("UPDATE arrest SET operation = 'Op Nightjar' WHERE custody_ref = :r"), {"r": ref})
     assert [r.title for r in officer.search.find("nightjar")] == [ref]
+
+
+def test_a_merged_duplicate_is_found_no_more_until_unmerged(
+    backend_for: Backends, world: dict[str, int]
+) -> None:
+    officer = backend_for(Role.HTT_OFFICER)
+    duplicate = officer.people.create(PersonInput(surname="Popescu", forenames="Stefan"))
+    assert {r.record_id for r in officer.search.find("popescu stefan")} == {world["stefan"], duplicate}
+    merged = officer.people.merge(world["stefan"], duplicate, "Same person")
+    assert [r.record_id for r in officer.search.find("popescu stefan")] == [world["stefan"]]
+    assert [r.person_id for r in officer.search.find("salford")] == [world["stefan"]]
+    officer.people.unmerge(merged.event_id, "Not the same person after all")
+    assert {r.record_id for r in officer.search.find("popescu stefan")} == {world["stefan"], duplicate}
