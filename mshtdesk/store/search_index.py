@@ -127,14 +127,14 @@ def _source_triggers() -> dict[str, str]:
         )
     # A person merged into another (``people merge``) is found no more: their records moved to the
     # other person, whose entry stands for them; undoing the merge brings the entry back.
-    person = _SOURCES[0]
+    person_source = _SOURCES[0]
     triggers["search_person_merged"] = (
         "AFTER UPDATE OF merged_into_id ON person WHEN new.merged_into_id IS NOT NULL BEGIN "
         "DELETE FROM search_entry WHERE kind = 'person' AND record_id = new.id; END"
     )
     values = (
-        f"'person', new.id, new.id, {_folded(person[3], 'new')}, {_folded(person[4], 'new')}, "
-        f"{_folded(person[5], 'new')}"
+        f"'person', new.id, new.id, {_folded(person_source[3], 'new')}, "
+        f"{_folded(person_source[4], 'new')}, {_folded(person_source[5], 'new')}"
     )
     triggers["search_person_unmerged"] = (
         "AFTER UPDATE OF merged_into_id ON person WHEN new.merged_into_id IS NULL "

@@ -180,7 +180,8 @@ def pg_fold_text(value: str) -> str:
 def pg_fold(column: ColumnElement[str]) -> ColumnElement[str]:
     """``lower`` then ``translate`` with the letters as literals, so that the expression in a query is
     the very one the trigram index was built on (bound values would not match it)."""
-    source, target = (literal_column(f"'{x}'") for x in (PG_FOLD_FROM, PG_FOLD_TO))
+    source: ColumnElement[str] = literal_column(f"'{PG_FOLD_FROM}'")
+    target: ColumnElement[str] = literal_column(f"'{PG_FOLD_TO}'")
     return func.translate(func.lower(column), source, target)
 
 
