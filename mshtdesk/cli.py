@@ -104,6 +104,18 @@ def _count(text: str) -> int:
     return n
 
 
+def _limit(text: str) -> int:
+    from mshtdesk.services.search import MOST
+
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if not 0 < n <= MOST:
+        raise argparse.ArgumentTypeError(f"give a number from 1 to {MOST:,}")
+    return n
+
+
 def _add_period(parser: argparse.ArgumentParser, *, first: str, last: str, as_at: str) -> None:
     """--from/--to (default: the last complete financial year) and --as-at (default: today)."""
     start, end = last_complete_financial_year(date.today())
@@ -386,6 +398,18 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--until", type=_date, required=True, metavar="YYYY-MM-DD", help="the next review date")
     r.add_argument("--reason", metavar="TEXT", required=True, help="why it is still needed (no names)")
 
+    p = sub.add_parser(
+        "find",
+        parents=[common],
+        help="search people, arrests, NRM referrals and contact notes you may see, best match first "
+        "(recorded as a consultation)",
+    )
+    p.add_argument(
+        "text", metavar="TEXT", help="a name (any spelling or script), a reference or words of a note"
+    )
+    p.add_argument("--format", choices=["table", "csv"], default="table")
+    p.add_argument("--limit", type=_limit, default=50, metavar="N", help="at most N results (default 50)")
+
     p = sub.add_parser("backup", parents=[common], help="encrypted backups of the database file")
     what = p.add_subparsers(dest="what", metavar="WHAT", required=True)
     what.add_parser("create", parents=[common], help="back up now (then prune by the retention rule)")
@@ -629,6 +653,7 @@ def _dispatch(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         "passwd": _passwd,
         "audit": _audit,
         "people": _people,
+        "find": _find,
         "backup": _backup,
         "calendar": _calendar,
         "arrests": _arrests,
@@ -1174,6 +1199,32 @@ def _people(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
     for row in cells:  # names are text people typed: shown with controls escaped
         print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip(), file=out)
+    return EXIT_OK
+
+
+def _find(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """The global search (the app's Ctrl+K): every kind the user may see, each within their scope."""
+    from mshtdesk.domain.text import printable
+
+    backend = _login(ns)
+    try:
+        results = backend.search.listing(ns.text, limit=ns.limit)
+    finally:
+        backend.close()
+    header = ("kind", "record", "date", "detail")
+    records = [(r.kind.label, r.title, r.day.isoformat() if r.day else "", r.detail) for r in results]
+    if ns.format == "csv":
+        from mshtdesk.reports.csv_safety import write_rows
+
+        write_rows(out, header, records)
+        return EXIT_OK
+    if not records:
+        print("Nothing you may see matches.", file=out)
+        return EXIT_OK
+    cells = [[printable(c) for c in r] for r in records]  # text people typed: controls escaped
+    widths = [max(len(row[i]) for row in cells) for i in range(2)]
+    for kind, title, _day, detail in cells:
+        print(f"{kind.ljust(widths[0])}  {title.ljust(widths[1])}  {detail}".rstrip(), file=out)
     return EXIT_OK
 
 

@@ -167,6 +167,22 @@ def _render_all(out: Path, work: Path) -> int:
         shot(w, "05-arrests-no-match", SIZE)
         page.clear_filters()
 
+        # Search everything (Ctrl+K): a name typed without its diacritics finds every spelling.
+        from ui.dialogs.search_dialog import SearchDialog
+
+        assert w.ctx is not None
+        search = SearchDialog.start(w.ctx, w)
+        shot(search, "05b-search-start")
+        search.search.setText("ana")
+        search.run_search()
+        settle()
+        shot(search, "05c-search-results")
+        search.search.setText("qqzzxx")
+        search.run_search()
+        settle()
+        shot(search, "05d-search-no-match")
+        close(search)
+
         # New arrest dialog, blank and after a failed save.
         ctx = w.ctx
         assert ctx is not None

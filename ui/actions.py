@@ -43,6 +43,11 @@ class Actions:
         self.find = self._make(
             "&Find", Key.Find, "Go to the search box of this page (or of the first page that has one)"
         )
+        self.search_everything = self._make(
+            "&Search everything\u2026",
+            "Ctrl+K",
+            "Find a person, arrest, NRM referral or contact note by name, reference or words, and open it",
+        )
         self.new_arrest = self._make("&New arrest\u2026", Key.New, "Add an arrest with its offences")
         self.open_arrest = self._make(
             "&Open", Key.Open, "Open the selected record: an arrest, a person's pathway, a referral, a case"
@@ -65,6 +70,7 @@ class Actions:
             self.export_csv,
             self.copy,
             self.find,
+            self.search_everything,
             self.new_arrest,
             self.open_arrest,
             self.refresh,

@@ -155,6 +155,7 @@ class MainWindow(QMainWindow):
         self.edit_menu = bar.addMenu("&Edit")
         self.edit_menu.addAction(a.copy)
         self.edit_menu.addAction(a.find)
+        self.edit_menu.addAction(a.search_everything)
         self.arrests_menu = bar.addMenu("&Arrests")
         self.arrests_menu.addAction(a.new_arrest)
         self.arrests_menu.addAction(a.open_arrest)
@@ -174,6 +175,7 @@ class MainWindow(QMainWindow):
         a.export_csv.triggered.connect(lambda: self._current_page_call("export_csv"))
         a.copy.triggered.connect(lambda: self._current_page_call("copy"))
         a.find.triggered.connect(self._find)
+        a.search_everything.triggered.connect(self.search_everything)
         a.new_arrest.triggered.connect(self.new_arrest)
         a.open_arrest.triggered.connect(lambda: self._current_page_call("open_current"))
         a.refresh.triggered.connect(self.refresh)
@@ -347,10 +349,13 @@ class MainWindow(QMainWindow):
         self.arrests_menu.menuAction().setVisible(reads_arrests)
         a.open_arrest.setVisible(reads_arrests)
         a.find.setVisible(any(p.can_find for p in self.pages))
+        a.search_everything.setVisible(bool(self.ctx.backend.search.kinds()))
         a.copy.setVisible(any(p.can_copy for p in self.pages))
         a.export_csv.setVisible(any(p.can_export for p in self.pages))
         a.refresh.setVisible(bool(self.pages))
-        self.edit_menu.menuAction().setVisible(a.find.isVisible() or a.copy.isVisible())  # no empty menus
+        self.edit_menu.menuAction().setVisible(  # no empty menus
+            a.find.isVisible() or a.copy.isVisible() or a.search_everything.isVisible()
+        )
         self.view_menu.menuAction().setVisible(bool(self.pages))
         self.admin_menu.menuAction().setVisible(may(Action.ADMINISTER, Entity.REFERENCE))
         self.nav.setVisible(bool(self.pages))  # the landing panel alone, for a role with no pages yet
@@ -410,6 +415,14 @@ class MainWindow(QMainWindow):
         page.focus_filter()
 
     # ----- commands ----------------------------------------------------------------------------
+    def search_everything(self) -> None:
+        """Ctrl+K: the quick-open search over every kind of record this user may see."""
+        if self.ctx is None or not self.commands.search_everything.isVisible():
+            return
+        from ui.dialogs.search_dialog import SearchDialog
+
+        SearchDialog.start(self.ctx, self)
+
     def import_custody(self) -> None:
         if self.ctx is None or not self.ctx.may(Action.CREATE, Entity.ARREST):
             return

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 from mshtdesk import APP_NAME
+from mshtdesk.domain.names import VARIANTS, fold
 
 DB_ENV = "MSHTDESK_DB"
 DATA_DIR_ENV = "MSHTDESK_DATA_DIR"
@@ -166,6 +167,7 @@ def make_engine(url: str, *, foreign_keys: bool = True, key: bytes | None = None
         cur.execute("PRAGMA journal_mode = WAL")
         cur.execute("PRAGMA synchronous = FULL")
         cur.close()
+        register_functions(dbapi_conn)
         # Let SQLAlchemy, not the sqlite3 module, decide where transactions begin, so that DDL in a
         # migration is rolled back with everything else when a check fails.
         dbapi_conn.isolation_level = None
@@ -176,6 +178,26 @@ def make_engine(url: str, *, foreign_keys: bool = True, key: bytes | None = None
 
     _begin_writes_immediately(engine)
     return engine
+
+
+def _fold(value: object) -> str:
+    """``domain.names.fold`` for SQL; plain ASCII (references, most English text) takes a short way
+    there with the same result, since the triggers fold every reference an import brings."""
+    if value is None:
+        return ""
+    text = str(value)
+    if not text.isascii():
+        return fold(text)
+    text = text.lower()
+    for old, new in VARIANTS:
+        text = text.replace(old, new)
+    return text
+
+
+def register_functions(dbapi_conn: Any) -> None:
+    """The SQL functions the schema's triggers call (``store.search_index``): every connection that may
+    write needs them, so every SQLite engine registers them as it connects."""
+    dbapi_conn.create_function("msht_fold", 1, _fold, deterministic=True)
 
 
 _WRITE = "mshtdesk_write"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import cast
 
-from sqlalchemy import Index, Table, UniqueConstraint, text
+from sqlalchemy import Column, Index, Integer, MetaData, String, Table, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -589,4 +589,20 @@ Index(
     NRM_DECISION.c.outcome,
     NRM_DECISION.c.supersedes_id,
     NRM_DECISION.c.is_void,
+)
+
+# The global search's index on SQLite (``store/search_index.py`` creates it, with the FTS5 table
+# ``search_fts`` over it, and the triggers that fill it; migration 0013). Not on ``SQLModel.metadata``:
+# PostgreSQL has no such table, and ``alembic check`` skips it (migrations/env.py). Declared here for
+# the queries only.
+SEARCH_ENTRY = Table(
+    "search_entry",
+    MetaData(),
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(8), nullable=False),  # person | arrest | referral | contact
+    Column("record_id", Integer, nullable=False),
+    Column("person_id", Integer),
+    Column("ref", Text, nullable=False),  # folded (domain.names.fold), like the two below
+    Column("name", Text, nullable=False),
+    Column("body", Text, nullable=False),
 )

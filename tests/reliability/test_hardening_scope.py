@@ -308,6 +308,7 @@ NOT_ACTOR = {
     ("Backend", "as_user"): "the already-authenticated user on an unlocked database (tests, demo switcher)",
 }
 
+SEARCHED = (Entity.PERSON, Entity.ARREST, Entity.NRM_REFERRAL, Entity.VLO_CONTACT)
 PERSON_CHANGES = PersonInput(surname="Scope own", forenames="Changed")
 NOW = datetime.now(UTC)
 
@@ -816,6 +817,17 @@ CASES: list[Case] = [
             e.as_("officer").people.merge(e.w.person[OWN], e.w.person[OTHER], "Same person").event_id,
             "Not the same person after all",
         ),
+    ),
+    # ----- the global search: any kind the role reads, each within its scope ----------------------
+    open_to_all("SearchService", "kinds", "names the kinds of record the role may search; no data"),
+    *(
+        Case(
+            "SearchService",
+            method,
+            (tuple(need(R, entity) for entity in SEARCHED),),
+            lambda e: call("Scope"),
+        )
+        for method in ("find", "listing")
     ),
     # ----- subject access: exporting a person needs sight of every section of their record ---------
     open_to_all("SubjectAccessService", "may_export", "answers whether the user may; no data"),

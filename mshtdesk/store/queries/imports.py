@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Connection, Table, func, insert, select, update
 
 from mshtdesk.domain.nrm import Route
+from mshtdesk.store import search_index
 from mshtdesk.store.bulk import bulk_insert
 from mshtdesk.store.queries.corrections import Kind, latest, withdrawn
 from mshtdesk.store.tables import (
@@ -167,8 +168,10 @@ def stored_events(conn: Connection, offence_ids: Sequence[int]) -> set[tuple[int
 
 
 def insert_arrests(conn: Connection, rows: Sequence[Sequence[Any]]) -> None:
-    """Rows in ``ARREST_COLUMNS`` order. No RETURNING: on SQLite it goes row by row; see ``arrests_above``."""
-    bulk_insert(conn, ARREST, ARREST_COLUMNS, rows)
+    """Rows in ``ARREST_COLUMNS`` order. No RETURNING: on SQLite it goes row by row; see ``arrests_above``.
+    The search index takes the new arrests in one go (``search_index.bulk``)."""
+    with search_index.bulk(conn, "arrest"):
+        bulk_insert(conn, ARREST, ARREST_COLUMNS, rows)
 
 
 def insert_offences(conn: Connection, rows: Sequence[Sequence[Any]]) -> None:
