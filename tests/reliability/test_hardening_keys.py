@@ -332,6 +332,10 @@ def test_guessed_names_cannot_grow_the_key_file_and_lock_like_real_ones(db_path:
             Backend.login(str(db_path), f"guess{i:02d}" + "Z" * 3000, "not a password at all")
     data = json.loads(keys.read_text())
     assert len(data["failures"]) <= UNKNOWN_BUCKETS and all(s.startswith("?") for s in data["failures"])
+    # A guess whose shared bucket is already locked is refused before it is counted (the bucket is picked by a
+    # keyed hash with a random key, so how many of the 24 that is varies from run to run; usually none).
+    guesses = sum(e["action"] == "failed_login" for e in data["pending_audit"])
+    assert 20 <= guesses <= 24
     assert "Z" * 65 not in keys.read_text()
     assert len(keys.read_bytes()) < size + 24 * 300
     for _ in range(4):
@@ -344,7 +348,7 @@ def test_guessed_names_cannot_grow_the_key_file_and_lock_like_real_ones(db_path:
         from mshtdesk.services.audit import AuditQuery
 
         rows = b.audit.list(AuditQuery(action="failed_login"))
-        assert len(rows) == 29 and all(len(r.username) <= 64 for r in rows)
+        assert len(rows) == guesses + 5 and all(len(r.username) <= 64 for r in rows)
         assert verify_chain(b.db).ok
     finally:
         b.close()
