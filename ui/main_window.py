@@ -165,10 +165,13 @@ class MainWindow(QMainWindow):
         self.admin_menu.addAction(a.haven_beds)
         self.admin_menu.addAction(a.working_calendar)
         help_menu = bar.addMenu("&Help")
+        help_menu.addAction(a.keyboard_shortcuts)
+        help_menu.addSeparator()
         help_menu.addAction(a.about)
 
         a.quit.triggered.connect(self.close)
         a.about.triggered.connect(self._about)
+        a.keyboard_shortcuts.triggered.connect(self.keyboard_shortcuts)
         a.import_custody.triggered.connect(self.import_custody)
         a.export_csv.triggered.connect(lambda: self._current_page_call("export_csv"))
         a.copy.triggered.connect(lambda: self._current_page_call("copy"))
@@ -321,18 +324,13 @@ class MainWindow(QMainWindow):
         self._hidden_windows.clear()
 
     def _build_page_actions(self) -> None:
-        """View > one entry per page this user has, Ctrl+1 to Ctrl+9."""
+        """View > one entry per page this user has, Ctrl+1 to Ctrl+9 (made by the action registry)."""
         for action in self._page_actions:
             self.view_menu.removeAction(action)
-            action.deleteLater()
-        self._page_actions = []
-        for i, spec in enumerate(self.specs):
-            go = QAction(spec.title, self)
-            if i < 9:
-                go.setShortcut(f"Ctrl+{i + 1}")
-            go.triggered.connect(lambda _c=False, row=i: self.go_to(row))
+        self._page_actions = list(self.commands.set_pages([spec.title for spec in self.specs]))
+        for row, go in enumerate(self._page_actions):
+            go.triggered.connect(lambda _c=False, row=row: self.go_to(row))
             self.view_menu.insertAction(self._view_separator, go)
-            self._page_actions.append(go)
 
     def _apply_role(self) -> None:
         """Show only the commands this role may use; the pages hide their own buttons the same way."""
@@ -451,6 +449,11 @@ class MainWindow(QMainWindow):
         from ui.dialogs.calendar_dialog import CalendarDialog
 
         CalendarDialog.start(self.ctx, self)
+
+    def keyboard_shortcuts(self) -> None:
+        from ui.dialogs.shortcuts_dialog import ShortcutsDialog
+
+        ShortcutsDialog.start(self.commands.shortcuts(), self)
 
     def refresh(self) -> None:
         page = self.current_page()
