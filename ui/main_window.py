@@ -259,7 +259,7 @@ class MainWindow(QMainWindow):
             names = [s.cls for s in self.specs]
             if LANDING_PAGE in names:  # what is due comes first, whichever page was open last time
                 saved = LANDING_PAGE
-            self.go_to(names.index(saved) if saved in names else 0)
+            self.go_to(names.index(saved) if saved in names else 0, focus=True)
         self.refresh_counts()
         if actor.must_change_password:  # after an administrator's reset: the user's own, before work
             QTimer.singleShot(0, self, self._require_password_change)
@@ -329,7 +329,7 @@ class MainWindow(QMainWindow):
             self.view_menu.removeAction(action)
         self._page_actions = list(self.commands.set_pages([spec.title for spec in self.specs]))
         for row, go in enumerate(self._page_actions):
-            go.triggered.connect(lambda _c=False, row=row: self.go_to(row))
+            go.triggered.connect(lambda _c=False, row=row: self.go_to(row, focus=True))
             self.view_menu.insertAction(self._view_separator, go)
 
     def _apply_role(self) -> None:
@@ -352,12 +352,17 @@ class MainWindow(QMainWindow):
         self.nav.setVisible(bool(self.pages))  # the landing panel alone, for a role with no pages yet
 
     # ----- pages -------------------------------------------------------------------------------
-    def go_to(self, row: int) -> None:
+    def go_to(self, row: int, *, focus: bool = False) -> None:
+        """Show page ``row``; with ``focus`` (chosen from View or with Ctrl+digit) the keyboard moves to
+        its first control, as a person who chose a page with the keyboard means to use it."""
         if 0 <= row < len(self.pages):
             if self.nav.currentRow() == row:
                 self._show_page(row)
             else:
                 self.nav.setCurrentRow(row)
+            first = self.pages[row].first_control() if focus else None
+            if first is not None:
+                first.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def current_page(self) -> Page | None:
         widget = self.stack.currentWidget()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 Mod = Qt.KeyboardModifier
@@ -16,13 +16,30 @@ ALT = Mod.AltModifier
 
 
 def target() -> QWidget:
-    """Where a key typed now lands: the focus widget, else the active window (or active modal dialog)."""
+    """Where a key typed now lands: an open menu, else the focus widget, else the active window."""
+    popup = QApplication.activePopupWidget()
+    if popup is not None:
+        return popup
+    if QApplication.activeWindow() is None:
+        _window_manager()
     focus = QApplication.focusWidget()
     if focus is not None:
         return focus
     window = QApplication.activeModalWidget() or QApplication.activeWindow()
     assert window is not None, "no window has the keyboard"
     return window
+
+
+def _window_manager() -> None:
+    """What a desktop's window manager does when a dialog closes: give the keyboard back to the window
+    it belonged to. The offscreen platform has no window manager, so nothing is active until told."""
+    shown = [w for w in QApplication.topLevelWidgets() if w.isVisible() and w.isWindow()]
+    dialogs = [w for w in shown if isinstance(w, QDialog)]  # a pathway view left open over the window
+    main = [w for w in shown if w.objectName() == "mainWindow"]
+    owner = QApplication.activeModalWidget() or next(iter(dialogs + main + shown), None)
+    if owner is not None:
+        owner.activateWindow()
+        QApplication.processEvents()
 
 
 def key(qtbot: QtBot, k: Qt.Key, mod: Mod = Mod.NoModifier, *, wait_ms: int = 30) -> None:

@@ -9,6 +9,8 @@ ours to name and is only closed.
 
 from __future__ import annotations
 
+import os
+import sys
 import time
 from collections.abc import Callable
 
@@ -92,6 +94,8 @@ class Walker:
 
     def press(self, click: Callable[[], None], how: str, depth: int) -> None:
         """Click, then check (and explore, ``depth`` levels) and close every window that appeared."""
+        if os.environ.get("MSHTDESK_WALK_TRACE"):
+            print("walk:", how, file=sys.stderr, flush=True)
         before = windows()
         waiting = [True]
         stuck: dict[int, int] = {}
