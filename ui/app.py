@@ -59,6 +59,7 @@ from ui.pages import PAGES
 from ui.paths import resource
 from ui.settings import open_settings
 from ui.tasks import Job, TaskRunner
+from ui.widgets.focus_ring import install_focus_ring
 
 if TYPE_CHECKING:
     from mshtdesk.demo.users import DemoUser
@@ -351,6 +352,7 @@ class AppController(QObject):
         self.session = session
         ctx = AppContext(session.backend, self.tasks, session.reference, self.settings)
         self.window.attach(ctx)
+        self.window.activateWindow()  # the keyboard goes back to the window the login dialog covered
         self.tasks.publish(Changes.everything())  # another user sees other records: every open view re-reads
         self._watch(session.backend)
         self.idle.start()
@@ -629,6 +631,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
         app.setStyleSheet(resource("style.qss").read_text(encoding="utf-8"))
     except OSError:
         log.warning("style sheet not found; using the platform style")
+    install_focus_ring(app)
     return app
 
 

@@ -24,6 +24,7 @@ from mshtdesk.errors import (
     NotAnMshtDatabaseError,
 )
 from mshtdesk.machine import machine_settings
+from mshtdesk.store import search_index
 from mshtdesk.store.backup import backup_sqlite
 from mshtdesk.store.engine import make_engine, sqlite_path
 from mshtdesk.store.server import server_problem
@@ -119,6 +120,8 @@ def migrate(
         with engine.begin() as conn:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
+            if conn.dialect.name == "sqlite":
+                search_index.ensure(conn)  # a later batch migration may have dropped its triggers
             if path is not None:
                 where = "The upgrade was undone" + (f"; a backup is at {backup}" if backup else "")
                 _check_sqlite(conn, where)
