@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 
 from mshtdesk.domain.changes import Changes
 from mshtdesk.errors import (
@@ -219,6 +219,7 @@ class AppController(QObject):
         self.server_state.connect(self._server_state, Qt.ConnectionType.QueuedConnection)
         self.watch: Watch | None = None
         self.server_lost = False
+        self.server_label: QLabel | None = None
 
     @property
     def backend(self) -> Backend | None:
@@ -377,19 +378,29 @@ class AppController(QObject):
             self.tasks.publish(changes)  # each page re-reads only what it shows, keeping its selection
 
     def _server_state(self, listening: bool) -> None:
+        """A lost connection stays said beside the marking (not over it) until the app is back."""
         if self.session is None:
             return
-        bar = self.window.statusBar()
-        if listening:
-            if self.server_lost:
-                bar.showMessage("Connected to the team server again; the views are up to date.", 15_000)
-                self.tasks.publish(Changes.everything())  # whatever happened meanwhile
-        else:
-            bar.showMessage(
-                "The connection to the team server was lost: MSHT Desk keeps trying, and keeps what you "
-                "have typed."
+        label = self._server_label()
+        label.setVisible(not listening)
+        if listening and self.server_lost:
+            self.window.statusBar().showMessage(
+                "Connected to the team server again; the views are up to date.", 15_000
             )
+            self.tasks.publish(Changes.everything())  # whatever happened meanwhile
         self.server_lost = not listening
+
+    def _server_label(self) -> QLabel:
+        if self.server_label is None:
+            from ui import palette
+
+            label = QLabel("Connection to the team server lost: retrying; what you have typed is kept.")
+            label.setObjectName("serverState")
+            label.setStyleSheet(f"color: {palette.ALERT_HEX}; font-weight: bold;")
+            label.setAccessibleName("Team server connection")
+            self.window.statusBar().addPermanentWidget(label)
+            self.server_label = label
+        return self.server_label
 
     # ----- the database file's health ----------------------------------------------------------
     def _watched(self, work: Callable[[], Session], username: str, password: str) -> Session:

@@ -17,8 +17,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import SQLModel
 
 from mshtdesk.errors import StoreError
-from mshtdesk.store.server_roles import ROLE_SETTINGS
-from mshtdesk.store.tables import AUDIT_HEAD, SETTING
+from mshtdesk.store.server_roles import HISTORY, ROLE_SETTINGS
+from mshtdesk.store.tables import SETTING, USER
 
 BATCH = 2000
 LAPTOP_ONLY_SETTINGS = frozenset({"backup_folder"})  # a folder on the laptop means nothing on the server
@@ -28,19 +28,24 @@ def _tables() -> list[Table]:
     return list(SQLModel.metadata.sorted_tables)
 
 
-def check_target_empty(target: Connection) -> None:
-    """Refuse a team database that holds any record (its role settings from set-up, and the empty
-    chain's head that the migrations write, aside)."""
-    for table in _tables():
-        stmt = select(func.count()).select_from(table)
-        if table is SETTING:
-            stmt = stmt.where(SETTING.c.key.not_in(ROLE_SETTINGS))
-        elif table is AUDIT_HEAD:
-            stmt = stmt.where(AUDIT_HEAD.c.last_id != 0)
-        if target.execute(stmt).scalar_one():
+def clear_target(target: Connection) -> None:
+    """Make room for the laptop's rows in a team database nobody has used: refuse one with users or
+    history (someone worked in it), then remove what the migrations and set-up seeded (the empty
+    chain's head, default reference rows), which the laptop's own rows replace. The roles' settings
+    written by the set-up stay."""
+    used = [USER, *(t for t in _tables() if t.name in HISTORY)]
+    for table in used:
+        if target.execute(select(func.count()).select_from(table)).scalar_one():
             raise StoreError(
                 "The team database already holds records; import into an empty database. Nothing was changed."
             )
+    for table in reversed(_tables()):
+        if table.name in HISTORY:
+            continue  # empty, as just checked; its triggers refuse a DELETE anyway
+        stmt = delete(table)
+        if table is SETTING:
+            stmt = stmt.where(SETTING.c.key.not_in(ROLE_SETTINGS))
+        target.execute(stmt)
 
 
 def _rows(source: Connection, table: Table) -> Iterator[list[dict[str, Any]]]:
@@ -55,8 +60,7 @@ def _rows(source: Connection, table: Table) -> Iterator[list[dict[str, Any]]]:
 
 def copy_rows(source: Connection, target: Connection) -> dict[str, int]:
     """Every table's rows from ``source`` into the empty ``target``; the number copied, by table."""
-    check_target_empty(target)
-    target.execute(delete(AUDIT_HEAD))  # the empty chain's head: the laptop's takes its place
+    clear_target(target)
     copied: dict[str, int] = {}
     for table in _tables():
         n = 0

@@ -180,9 +180,12 @@ def test_a_list_refreshes_after_another_users_change_and_a_lost_connection_is_sa
         engine.dispose()
         bar = controller.window.statusBar()
         qtbot.waitUntil(
-            lambda: "connection to the team server was lost" in bar.currentMessage(), timeout=10_000
+            lambda: controller.server_label is not None and controller.server_label.isVisible(),
+            timeout=10_000,
         )
+        assert "lost" in controller.server_label.text()
         controller.window.grab().save(str(tmp_path / "connection-lost.png"))
         qtbot.waitUntil(lambda: "Connected to the team server again" in bar.currentMessage(), timeout=20_000)
+        assert not controller.server_label.isVisible()
     finally:
         controller.shutdown()
