@@ -394,7 +394,11 @@ class AppController(QObject):
         if self.server_label is None:
             from ui import palette
 
-            label = QLabel("Connection to the team server lost: retrying; what you have typed is kept.")
+            label = QLabel("Server connection lost: retrying\u2026")
+            label.setToolTip(
+                "The connection to the team server was lost. MSHT Desk tries again by itself and keeps "
+                "what you have typed; the views re-read once it is back."
+            )
             label.setObjectName("serverState")
             label.setStyleSheet(f"color: {palette.ALERT_HEX}; font-weight: bold;")
             label.setAccessibleName("Team server connection")
