@@ -559,11 +559,13 @@ class NrmImport(ImportFormat[NrmImportSummary]):
 
     def write(self, conn: Connection, batch: Batch) -> NrmImportSummary:
         people = q.stored_people(conn, self.people, (*PERSON_FIELDS, "estimated_age"))
+        # a person since merged into another: their rows, and any new referral, belong to the record kept
+        kept = q.merged_people(conn, [ref for ref in self.people if ref in people])
         # ----- people against the database: fill blanks, refuse changes
         fills: dict[int, dict[str, Any]] = {}
         for ref, p in self.people.items():
             stored_person = people.get(ref)
-            if stored_person is None:
+            if stored_person is None or ref in kept:  # a merged record is no longer completed
                 continue
             for name in PERSON_FIELDS:
                 mine, theirs = p.values[name], stored_person.values[name]
@@ -613,7 +615,9 @@ class NrmImport(ImportFormat[NrmImportSummary]):
             if stored_ref is not None:
                 present += 1
                 rid, owner, stored_values = stored_ref
-                if owner != r.person_ref:
+                if owner != r.person_ref and (
+                    r.person_ref not in kept or owner != kept[r.person_ref].person_ref
+                ):
                     self.error(r.line, "person_ref", f"referral {ref} is stored for person {owner}")
                 for column, value in r.values.items():
                     theirs = stored_values[column]
@@ -674,6 +678,7 @@ class NrmImport(ImportFormat[NrmImportSummary]):
                 },
             )
         person_id_of = {ref: v.id for ref, v in people.items()}
+        person_id_of.update({ref: k.id for ref, k in kept.items()})
         for ref in new_people:
             p = self.people[ref]
             person_id_of[ref] = q.insert_person(
