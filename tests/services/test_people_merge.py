@@ -171,6 +171,16 @@ def test_refusals_change_nothing(backend_for: Backends) -> None:
     assert state() == before
 
     done = officer.people.merge(ids["keep"], ids["other"], REASON)
+    # a form left open on the merged record: nothing more is added to it or changed in it
+    merged = f"has been merged into {ids['keep_ref']}"
+    with pytest.raises(ConflictError, match=merged):
+        officer.people.update(ids["other"], before[1].version + 1, PersonInput(surname="Nowak"))
+    with pytest.raises(ConflictError, match=merged):
+        officer.people.link(ids["other"], LinkRole.WITNESS, None, "Op Heron")
+    with pytest.raises(ConflictError, match=merged):
+        backend_for(Role.VLO).contacts.add(
+            ContactInput(ids["other"], at(6, 3), ContactMethod.PHONE, ContactPurpose.WELFARE)
+        )
     with pytest.raises(ConflictError, match=f"already merged into {ids['keep_ref']}"):
         officer.people.merge(third, ids["other"], REASON)
     with pytest.raises(ConflictError, match=f"itself merged into {ids['keep_ref']}"):
