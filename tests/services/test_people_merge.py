@@ -109,6 +109,8 @@ def test_merge_then_export_shows_everything_under_keep_and_unmerge_restores(
     vlo = backend_for(Role.VLO)
     assert {p.id for p in vlo.people.list()} == {ids["keep"]}
     vlo.people.get(ids["other"])  # in scope through the kept person
+    # Today does not list the merged record (assigned, its contacts gone) as never contacted
+    assert ids["other"] not in {i.person_id for i in vlo.today.items()}
     assert com_json(manager) == com_before
 
     # the audit event names ids only, and undoing it reads them back
