@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, Connection
 
+from mshtdesk.domain.dates import uk
 from mshtdesk.domain.roles import PERMISSIONS, Action, Entity, RecordScope
 from mshtdesk.errors import ConflictError, NotFoundError, PermissionDeniedError
 from mshtdesk.services.actor import Actor
@@ -26,6 +27,7 @@ __all__ = [
     "person_scope",
     "plain_name",
     "record_scope",
+    "refuse_erased",
     "refuse_merged",
     "require_person",
 ]
@@ -65,6 +67,8 @@ def require_person(conn: Connection, actor: Actor, action: Action, entity: Entit
         raise PermissionDeniedError(OUT_OF_SCOPE)
     if action is not Action.READ:
         refuse_merged(conn, person_id)
+    if action in (Action.CREATE, Action.UPDATE, Action.APPEND):
+        refuse_erased(conn, person_id)
 
 
 def refuse_merged(conn: Connection, person_id: int) -> None:
@@ -74,6 +78,17 @@ def refuse_merged(conn: Connection, person_id: int) -> None:
         raise ConflictError(
             f"{state.person_ref} has been merged into {state.merged_into_ref}, which holds everything of "
             f"theirs now; nothing was saved. Open {state.merged_into_ref} instead."
+        )
+
+
+def refuse_erased(conn: Connection, person_id: int) -> None:
+    """ConflictError if the person's personal data was erased: nothing new is written against the record
+    (a form left open meanwhile, or someone who comes back is a new record)."""
+    state = merge_state(conn, person_id)
+    if state is not None and state.erased_at is not None:
+        raise ConflictError(
+            f"{state.person_ref} was erased on {uk(state.erased_at.date())}; nothing was saved. If the "
+            "person is in touch again, create a new record for them."
         )
 
 
