@@ -86,6 +86,14 @@ def _add_recorded_at(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _years(text: str) -> int:
+    if not text.strip().isdigit() or not 0 < int(text) <= 100:
+        raise argparse.ArgumentTypeError(
+            f"'{text[:20]}' is not a number of years: give a whole number from 1 to 100"
+        )
+    return int(text)
+
+
 def _count(text: str) -> int:
     try:
         n = int(text)
@@ -194,7 +202,9 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     d.add_argument("--force", action="store_true", help="replace FILE if it exists")
     c = what.add_parser(
-        "com", parents=[common, disclose], help="the COM summary (PDF or JSON): internal or public version"
+        "com",
+        parents=[common, disclose],
+        help="the COM summary (PDF, HTML, CSV or JSON): internal or public version",
     )
     _add_period(
         c,
@@ -205,7 +215,12 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument(
         "--public", action="store_true", help="OFFICIAL version for publication, small numbers suppressed"
     )
-    c.add_argument("--format", choices=["pdf", "json"], default="pdf")
+    c.add_argument(
+        "--format",
+        choices=["pdf", "json", "html", "csv"],
+        default="pdf",
+        help="html: one accessible, self-contained page; csv: a ZIP of one CSV per table + metadata",
+    )
     _add_recorded_at(c)
     c.add_argument("-o", "--output", metavar="FILE", required=True, help="the file to write")
     c.add_argument("--force", action="store_true", help="replace FILE if it exists")
@@ -344,6 +359,16 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("event", metavar="EVENT_ID", type=_event_id, help="the merge's audit event number")
     a.add_argument("--reason", metavar="TEXT", required=True, help="why; kept in the audit log")
     a = what.add_parser(
+        "erase",
+        parents=[common],
+        help="erase a person's personal data for good, keeping every count (managers; DPA 2018 s.47)",
+    )
+    a.add_argument("ref", metavar="REF", help="the person reference, e.g. P-000123")
+    a.add_argument(
+        "--reason", metavar="TEXT", required=True, help="why (no names); kept in the audit log for good"
+    )
+    a.add_argument("--yes", action="store_true", help="do not ask to confirm in a terminal")
+    a = what.add_parser(
         "export",
         parents=[common, disclose],
         help="everything held about one person, for a subject access request (DPA 2018 s.45)",
@@ -364,6 +389,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--format", choices=["table", "csv"], default="table")
     p.add_argument("--limit", type=_limit, default=50, metavar="N", help="at most N results (default 50)")
+
+    p = sub.add_parser(
+        "retention", parents=[common], help="how long personal records are kept before review, and the queue"
+    )
+    what = p.add_subparsers(dest="what", metavar="WHAT", required=True)
+    what.add_parser("list", parents=[common], help="the review rule of each kind of record")
+    r = what.add_parser(
+        "set",
+        parents=[common],
+        help="review a kind of record N years after its last activity (administrators)",
+    )
+    r.add_argument("kind", metavar="KIND", help="person, referral, navigator_case, stay, contact or arrest")
+    r.add_argument("--years", type=_years, required=True, metavar="N", help="whole years, 1 to 100")
+    what.add_parser("due", parents=[common], help="records past review, by reference (managers)")
+    r = what.add_parser(
+        "keep", parents=[common], help="keep a record past review until a next review date (managers)"
+    )
+    r.add_argument("ref", metavar="REF", help="the person reference, e.g. P-000123")
+    r.add_argument("--until", type=_date, required=True, metavar="YYYY-MM-DD", help="the next review date")
+    r.add_argument("--reason", metavar="TEXT", required=True, help="why it is still needed (no names)")
 
     p = sub.add_parser("backup", parents=[common], help="encrypted backups of the database file")
     what = p.add_subparsers(dest="what", metavar="WHAT", required=True)
@@ -556,6 +601,7 @@ def _dispatch(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         "backup": _backup,
         "calendar": _calendar,
         "arrests": _arrests,
+        "retention": _retention,
     }
     handler = handlers.get(ns.command)
     if handler is None:
@@ -916,6 +962,68 @@ def _people_merge(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def _people_erase(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from mshtdesk.domain.text import printable
+
+    ref = ns.ref.strip().upper()
+    if not ns.yes and _interactive():
+        typed = input(f"Erasing {printable(ref)} cannot be undone. Type the reference to confirm: ")
+        if typed.strip().upper() != ref:
+            raise UsageError("The reference typed differs; nothing was erased.")
+    backend = _login(ns)
+    try:
+        done = backend.retention.erase_ref(ref, ns.reason)
+    finally:
+        backend.close()
+    print(printable(done.describe()), file=out)
+    return EXIT_OK
+
+
+def _retention(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from mshtdesk.domain.dates import uk
+    from mshtdesk.domain.record_retention import DEFAULT_WORDING
+    from mshtdesk.domain.text import printable
+
+    backend = _login(ns)
+    try:
+        if ns.what == "list":
+            for rule in backend.retention.rules():
+                when = rule.updated_at
+                changed = (
+                    f"  set by {rule.updated_by} on {uk(when.date())}" if rule.updated_by and when else ""
+                )
+                text = f"{rule.kind.value:<15} {rule.years:>3} years  {rule.label}{changed}"
+                print(printable(text), file=out)
+            print(DEFAULT_WORDING, file=err)
+        elif ns.what == "set":
+            rule = backend.retention.set_rule(ns.kind, ns.years)
+            print(
+                f"{rule.label}: reviewed {rule.years} years after their last activity from now on.", file=out
+            )
+        elif ns.what == "due":
+            rows = backend.retention.due()
+            for row in rows:
+                last = uk(row.last_activity) if row.last_activity else "none recorded"
+                since = uk(row.review_date) if row.review_date else "-"
+                print(
+                    f"{row.person_ref:<10} last activity {last} ({row.last_kind or '-'}); due {since}",
+                    file=out,
+                )
+            if not rows:
+                print("No records are past review.", file=out)
+        elif ns.what == "keep":
+            person_id = backend.retention.find(ns.ref)
+            until = backend.retention.keep(person_id, ns.reason, ns.until)
+            print(
+                f"{printable(ns.ref.strip().upper())} kept; next review {uk(until)}. "
+                "Recorded in the audit log.",
+                file=out,
+            )
+    finally:
+        backend.close()
+    return EXIT_OK
+
+
 def _people(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from mshtdesk.domain.text import printable
 
@@ -925,6 +1033,8 @@ def _people(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return _people_duplicates(ns, out, err)
     if ns.what == "end-referral":
         return _people_end_referral(ns, out, err)
+    if ns.what == "erase":
+        return _people_erase(ns, out, err)
     if ns.what == "export":
         _check_output(ns)
         reason = _reason(ns)

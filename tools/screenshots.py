@@ -453,6 +453,25 @@ def _render_all(out: Path, work: Path) -> int:
         shot(w, "80-reports-com-public", SIZE)
         close(w)
 
+        # The Review queue as a manager sees it: empty today (the demo's records are recent), and as it
+        # will be once the default six years have passed with no activity.
+        from mshtdesk.domain.record_retention import DEFAULT_YEARS, add_years
+        from mshtdesk.services.retention import RetentionService
+        from ui.pages.review_page import ReviewPage
+
+        w = window_for(as_role[Role.MANAGER])
+        go(w, ReviewPage)
+        shot(w, "85-review-queue-empty", SIZE)
+        close(w)
+        later = Backend.as_user(demo_db, users[Role.MANAGER].username)
+        later.retention = RetentionService(
+            demo_db, later.actor, today=add_years(date.today(), DEFAULT_YEARS + 1)
+        )
+        w = window_for(later)
+        go(w, ReviewPage)
+        shot(w, "86-review-queue", SIZE)
+        close(w)
+
         # Victim pathway lists and forms (NRM, Navigator, Haven House, contacts, administration).
         from tools.screenshots_pathway import render_demo_pathway, render_empty_pathway, render_pathway
 

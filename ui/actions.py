@@ -62,6 +62,9 @@ class Actions:
         self.working_calendar = self._make(
             "Working &calendar\u2026", None, "Extra non-working days and worked bank holidays"
         )
+        self.retention_rules = self._make(
+            "&Retention rules\u2026", None, "How long personal records are kept before a manager reviews them"
+        )
         self.needs_database = (
             self.import_custody,
             self.export_csv,
@@ -77,6 +80,7 @@ class Actions:
             self.back_up_now,
             self.haven_beds,
             self.working_calendar,
+            self.retention_rules,
         )
         self.all = (*self.needs_database, self.quit, self.about)
 

@@ -165,6 +165,7 @@ class MainWindow(QMainWindow):
         self.admin_menu = bar.addMenu("Ad&ministration")
         self.admin_menu.addAction(a.haven_beds)
         self.admin_menu.addAction(a.working_calendar)
+        self.admin_menu.addAction(a.retention_rules)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(a.about)
 
@@ -184,6 +185,7 @@ class MainWindow(QMainWindow):
         a.back_up_now.triggered.connect(self.back_up_now)
         a.haven_beds.triggered.connect(self.haven_beds)
         a.working_calendar.triggered.connect(self.working_calendar)
+        a.retention_rules.triggered.connect(self.retention_rules)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -464,6 +466,13 @@ class MainWindow(QMainWindow):
         from ui.dialogs.calendar_dialog import CalendarDialog
 
         CalendarDialog.start(self.ctx, self)
+
+    def retention_rules(self) -> None:
+        if self.ctx is None or not self.ctx.may(Action.UPDATE, Entity.RETENTION_RULE):
+            return
+        from ui.dialogs.retention_dialog import RetentionDialog
+
+        RetentionDialog.start(self.ctx, self)
 
     def refresh(self) -> None:
         page = self.current_page()

@@ -240,3 +240,22 @@ def test_a_merged_duplicate_is_found_no_more_until_unmerged(
     assert [r.person_id for r in officer.search.find("salford")] == [world["stefan"]]
     officer.people.unmerge(merged.event_id, "Not the same person after all")
     assert {r.record_id for r in officer.search.find("popescu stefan")} == {world["stefan"], duplicate}
+
+
+def test_an_erasure_leaves_nothing_in_the_index(backend_for: Backends, world: dict[str, int]) -> None:
+    """Blanked by the erasure's UPDATEs through the triggers, and the FTS segments rewritten, so not even
+    a trigram of the name or the note is left in the file (read back raw, decrypted)."""
+    backend_for(Role.MANAGER).retention.erase(world["stefan"], "Retention period ended")
+    officer = backend_for(Role.HTT_OFFICER)
+    assert found(officer, "popescu") == [] and found(officer, "stevie") == []
+    assert found(officer, "elena") == [(Kind.PERSON, world["elena"])]  # nobody else's entry is touched
+    assert found(officer, "salford") == []
+    with officer.db.engine.connect() as conn:
+        blobs = b"".join(
+            r[0]
+            for t in ("search_fts_data", "search_note_fts_data")
+            for r in conn.exec_driver_sql(f"SELECT block FROM {t}")
+        )
+    for word in ("stefan", "stevie", "salford"):
+        assert word.encode() not in blobs
+        assert word[:3].encode() not in blobs or word[:3] == "sal"  # "sal" may come from another note

@@ -102,6 +102,7 @@ def _columns(today: date) -> tuple[ColumnSpec[ContactRow], ...]:
 class ContactsPage(ListPage):
     heading = "Contacts"
     noun = ("contact", "contacts")
+    export_entity = Entity.VLO_CONTACT  # Copy and Export CSV of the current filter (managers)
     can_find = False  # filtered by victim and purpose, not by free text
     shows = frozenset({Data.CONTACT, Data.PERSON})
 
