@@ -250,12 +250,11 @@ def test_an_erasure_leaves_nothing_in_the_index(backend_for: Backends, world: di
     assert found(officer, "popescu") == [] and found(officer, "stevie") == []
     assert found(officer, "elena") == [(Kind.PERSON, world["elena"])]  # nobody else's entry is touched
     assert found(officer, "salford") == []
-    with officer.db.engine.connect() as conn:
-        blobs = b"".join(
-            r[0]
-            for t in ("search_fts_data", "search_note_fts_data")
-            for r in conn.exec_driver_sql(f"SELECT block FROM {t}")
-        )
-    for word in ("stefan", "stevie", "salford"):
-        assert word.encode() not in blobs
-        assert word[:3].encode() not in blobs or word[:3] == "sal"  # "sal" may come from another note
+    # Merged already: merging again would change nothing (unmerged segments would still hold the
+    # erased record's trigrams beside the tombstones that hide them from searches).
+    with officer.db.engine.begin() as conn:
+        for table in ("search_fts", "search_note_fts"):
+            data = f"SELECT id, block FROM {table}_data ORDER BY id"
+            before = conn.exec_driver_sql(data).all()
+            conn.exec_driver_sql(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
+            assert conn.exec_driver_sql(data).all() == before, table
