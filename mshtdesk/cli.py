@@ -379,18 +379,6 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--force", action="store_true", help="replace FILE if it exists")
 
     p = sub.add_parser(
-        "find",
-        parents=[common],
-        help="search people, arrests, NRM referrals and contact notes you may see, best match first "
-        "(recorded as a consultation)",
-    )
-    p.add_argument(
-        "text", metavar="TEXT", help="a name (any spelling or script), a reference or words of a note"
-    )
-    p.add_argument("--format", choices=["table", "csv"], default="table")
-    p.add_argument("--limit", type=_limit, default=50, metavar="N", help="at most N results (default 50)")
-
-    p = sub.add_parser(
         "retention", parents=[common], help="how long personal records are kept before review, and the queue"
     )
     what = p.add_subparsers(dest="what", metavar="WHAT", required=True)
@@ -409,6 +397,18 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("ref", metavar="REF", help="the person reference, e.g. P-000123")
     r.add_argument("--until", type=_date, required=True, metavar="YYYY-MM-DD", help="the next review date")
     r.add_argument("--reason", metavar="TEXT", required=True, help="why it is still needed (no names)")
+
+    p = sub.add_parser(
+        "find",
+        parents=[common],
+        help="search people, arrests, NRM referrals and contact notes you may see, best match first "
+        "(recorded as a consultation)",
+    )
+    p.add_argument(
+        "text", metavar="TEXT", help="a name (any spelling or script), a reference or words of a note"
+    )
+    p.add_argument("--format", choices=["table", "csv"], default="table")
+    p.add_argument("--limit", type=_limit, default=50, metavar="N", help="at most N results (default 50)")
 
     p = sub.add_parser("backup", parents=[common], help="encrypted backups of the database file")
     what = p.add_subparsers(dest="what", metavar="WHAT", required=True)
@@ -429,6 +429,62 @@ def build_parser() -> argparse.ArgumentParser:
     )
     b = what.add_parser("folder", parents=[common], help="show or (administrators) set the backup folder")
     b.add_argument("path", nargs="?", metavar="PATH")
+
+    p = sub.add_parser(
+        "server",
+        help="team mode: set up or upgrade the team's PostgreSQL database (its database administrator)",
+        epilog="The address carries no password: libpq finds it in PGPASSFILE or PGSERVICEFILE, or asks.",
+    )
+    what = p.add_subparsers(dest="what", metavar="WHAT", required=True)
+    s = what.add_parser(
+        "setup",
+        help="make the schema, the owner, application and auditor roles, and the first administrator "
+        f"(password from {PASSWORD_ENV} or asked)",
+    )
+    s.add_argument("url", metavar="URL", help="the empty database, e.g. postgresql://dba@server/mshtdesk")
+    s.add_argument("--admin-user", required=True, metavar="NAME", help="the app's first administrator")
+    s.add_argument("--display-name", default="", help="their name as shown in the app")
+    s.add_argument(
+        "--force-profile",
+        dest="profile",
+        choices=["west-yorkshire", "greater-manchester"],
+        default=None,
+        help="districts for the new database (default west-yorkshire)",
+    )
+    s.add_argument(
+        "--role-prefix",
+        metavar="NAME",
+        default=None,
+        help="database roles NAME_owner, NAME_app and NAME_auditor (default: the database's name)",
+    )
+    s = what.add_parser(
+        "upgrade", help="run this version's migrations on the team database, after a pg_dump you name"
+    )
+    s.add_argument("url", metavar="URL", help="the team database, e.g. postgresql://dba@server/mshtdesk")
+    s.add_argument(
+        "--dump",
+        metavar="FILE",
+        default=None,
+        help="the pg_dump backup taken just before (checked: a pg_dump file from the last 24 hours)",
+    )
+
+    s = what.add_parser(
+        "import-from",
+        help="copy a laptop's database into an empty team database, all or nothing "
+        f"(as an administrator of the laptop's database: {USER_ENV} and {PASSWORD_ENV}, or asked)",
+    )
+    s.add_argument(
+        "laptop", metavar="LAPTOP.db", help="the laptop's encrypted database file (its key file beside it)"
+    )
+    s.add_argument(
+        "url", metavar="URL", help="the empty team database, e.g. postgresql://dba@server/mshtdesk"
+    )
+    s.add_argument(
+        "--role-prefix",
+        metavar="NAME",
+        default=None,
+        help="database roles NAME_owner, NAME_app and NAME_auditor (default: the database's name)",
+    )
 
     p = sub.add_parser(
         "calendar", parents=[common], help="extra non-working days and worked bank holidays (administrators)"
@@ -602,11 +658,31 @@ def _dispatch(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         "calendar": _calendar,
         "arrests": _arrests,
         "retention": _retention,
+        "server": _server,
     }
     handler = handlers.get(ns.command)
     if handler is None:
         raise AssertionError(f"unhandled command {ns.command}")
+    _server_password(ns.url if ns.command == "server" else ns.db)
     return handler(ns, out, err)
+
+
+def _server_password(db: str | None) -> None:
+    """A team server that asks for a password libpq has not found (pgpass, service file): asked for here,
+    in a terminal, and kept in memory only; never an argument, an environment variable we set or a file."""
+    from mshtdesk.services.team import is_team_address, password_needed, use_password
+
+    if not is_team_address(db):
+        return
+    who = password_needed(db)
+    if who is None:
+        return
+    if not _interactive():
+        raise CredentialsMissingError(
+            f"The server asks for the password of {who}: add it to your pgpass file (PGPASSFILE) or "
+            "service file (PGSERVICEFILE), or run in a terminal to type it."
+        )
+    use_password(db, getpass.getpass(f"Database password for {who}: "))
 
 
 def _init(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -616,6 +692,50 @@ def _init(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     backend = Backend.create(ns.db, ns.admin_user, password, display_name=ns.display_name, profile=ns.profile)
     print(f"Encrypted database ready: {backend.describe()}; administrator {ns.admin_user}.", file=out)
     backend.close()
+    return EXIT_OK
+
+
+def _server(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from pathlib import Path
+
+    from mshtdesk.services import team
+
+    if ns.what == "setup":
+        password = os.environ.get(PASSWORD_ENV, "") or _new_password(ns.admin_user)
+        done = team.setup_server(
+            ns.url,
+            ns.admin_user,
+            password,
+            display_name=ns.display_name,
+            profile=ns.profile,
+            role_prefix=ns.role_prefix,
+        )
+        r = done.roles
+        print(f"Team database ready: {done.location}; administrator {ns.admin_user}.", file=out)
+        print(f"Roles: {r.owner} (owns the schema), {r.app} (the app), {r.auditor} (read-only).", file=out)
+        print(
+            f'Next: give each person a login in {r.app}, e.g. CREATE ROLE "j.smith" LOGIN IN ROLE {r.app};',
+            file=out,
+        )
+        return EXIT_OK
+    if ns.what == "import-from":
+        user, password = _credentials()
+        moved = team.import_from(ns.laptop, user, password, ns.url, role_prefix=ns.role_prefix)
+        r = moved.roles
+        total = sum(moved.copied.values())
+        print(f"Copied {total:,} rows in {len(moved.copied)} tables into {moved.location}.", file=out)
+        print(f"Roles: {r.owner} (owns the schema), {r.app} (the app), {r.auditor} (read-only).", file=out)
+        print(
+            "The laptop's file records the move; keep it as a backup and work on the server from now on.",
+            file=out,
+        )
+        return EXIT_OK
+    dump = Path(ns.dump) if ns.dump else None
+    upgrade = team.upgrade_server(ns.url, dump)
+    if upgrade.changed:
+        print(f"Team database upgraded from schema {upgrade.before} to {upgrade.after}.", file=out)
+    else:
+        print(f"The team database is up to date (schema {upgrade.after}); nothing was changed.", file=out)
     return EXIT_OK
 
 

@@ -320,8 +320,25 @@ def _render_all(out: Path, work: Path) -> int:
         w = MainWindow(open_settings(), PAGES)
         w.show_waiting("Log in to continue", "MSHT Desk shows the register once you have logged in.")
         shot(w, "21-login-behind", SIZE)
-        login = LoginDialog(tasks, location=demo_path, sign_in=sign_in, create=no_create, parent=w)
+        login = LoginDialog(
+            tasks, location=demo_path, sign_in=sign_in, create=no_create, offer_server=True, parent=w
+        )
         shot(login, "21-login")
+        from mshtdesk.services.team import team_address
+        from ui.dialogs.server_dialog import ServerDialog
+
+        server = ServerDialog(
+            lambda host, database, port, user: team_address(host, database, port=port, user=user),
+            parent=login,
+        )
+        server.host.setText("htt-db.westyorks.police.uk")
+        server.user.setText("j.smith")
+        shot(server, "21-connect-team-server")
+        server.host.setText("htt db")
+        server.database.clear()
+        server.submit()
+        shot(server, "21-connect-team-server-errors")
+        close(server)
         login.username.setText("officer")
         login.password.setText("not-my-password")
         login.submit()

@@ -42,13 +42,17 @@ def resolve_url(db: str | None = None) -> str:
     chosen = machine_settings().database_for(os.environ.get(DB_ENV))  # the machine's preset, if any
     value = db or chosen or str(data_dir() / "mshtdesk.db")
     if "://" in value:
+        from mshtdesk.store.server import is_server_address, server_url
+
+        if is_server_address(value):
+            return server_url(value)  # no password in it; TLS checked for a remote host
         _check_supported(value)
         return value
     return "sqlite:///" + str(Path(value).expanduser().resolve())
 
 
 SUPPORTED_BACKENDS = ("sqlite", "postgresql")
-_SUPPORTED_TEXT = "give a file path, or a team database address such as postgresql+psycopg://server/database"
+_SUPPORTED_TEXT = "give a file path, or a team database address such as postgresql://server/database"
 
 
 def _check_supported(value: str) -> None:
@@ -134,7 +138,9 @@ def make_engine(url: str, *, foreign_keys: bool = True, key: bytes | None = None
     """
     path = sqlite_path(url)
     if path is None:
-        return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+        from mshtdesk.store.server import connect_args
+
+        return create_engine(url, pool_pre_ping=True, hide_parameters=True, connect_args=connect_args(url))
     path.parent.mkdir(parents=True, exist_ok=True)
     extra: dict[str, Any] = {}
     if key is not None:

@@ -512,6 +512,19 @@ class ReportRun(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, index=True)
 
 
+class LoginFailure(SQLModel, table=True):
+    """Failed logins in a row, by user name (or one of a few buckets for names that are not users), on a
+    team server: counted by one atomic statement, so logins on twenty laptops cannot lose a failure.
+    A laptop's encrypted file keeps this count in its key file instead (``security.keyring``)."""
+
+    __tablename__ = "login_failure"
+
+    slot: str = Field(primary_key=True, max_length=64)
+    failures: int
+    last_at: datetime
+    locked_until: datetime | None = None
+
+
 def _t(model: type[SQLModel]) -> Table:
     return cast(Table, model.__table__)  # type: ignore[attr-defined]
 
@@ -542,6 +555,7 @@ VLO_CONTACT = _t(VloContact)
 REPORT_RUN = _t(ReportRun)
 RETENTION_RULE = _t(RetentionRule)
 RETENTION_REVIEW = _t(RetentionReview)
+LOGIN_FAILURE = _t(LoginFailure)
 
 # The COM summary reads a period's contacts by date; this covering index answers it without visiting
 # the rows (750,000 contacts at the benchmark's scale).

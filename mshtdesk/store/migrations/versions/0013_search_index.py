@@ -1,7 +1,7 @@
 """search index: the global search's folded entries and FTS5 trigram index (SQLite), pg_trgm (PostgreSQL)
 
 Revision ID: 0013
-Revises: 0010, 0012
+Revises: 0009
 Create Date: 2026-12-03 18:30:00.000000
 """
 
@@ -13,7 +13,7 @@ from sqlalchemy import Connection, text
 from mshtdesk.store import search_index
 
 revision: str = "0013"
-down_revision: str | tuple[str, ...] | None = ("0010", "0012")  # main's two heads, joined here
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
