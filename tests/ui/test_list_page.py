@@ -126,3 +126,30 @@ def test_an_answer_overtaken_by_a_newer_filter_is_dropped(
     idle(qtbot, page)
     assert loads == [0]  # only the newer answer reached the screen
     assert page.body.currentWidget() is page.no_match
+
+
+def test_a_row_added_above_the_selection_does_not_take_it_over(
+    qtbot: QtBot, ctx: AppContext, backend: Backend
+) -> None:
+    from datetime import date, timedelta
+
+    from mshtdesk.services.register import ArrestInput
+
+    def add(ref: str, days_ago: int) -> int:
+        when = date.today() - timedelta(days=days_ago)
+        return backend.register.create_arrest(
+            ArrestInput(ref, when, "BD", "N1234567", ""), [("O1", "MSA s.2")]
+        )
+
+    first = add("WY/26/000001", 40)
+    add("WY/26/000002", 30)
+    page = ArrestsPage(ctx)
+    qtbot.addWidget(page)
+    idle(qtbot, page)
+    assert page.select_id(first)
+    before = page.model.row_of_id(first)
+    add("WY/26/000003", 1)  # another user's newer arrest: it sorts above, so every row moves down one
+    ctx.tasks.publish(Changes.of(Data.ARREST))
+    idle(qtbot, page)
+    assert page.model.row_of_id(first) != before  # the rows did move
+    assert page.selected_ids() == [first]

@@ -467,12 +467,14 @@ class ListPage(Page):
         return [int(self.model.row_at(r).id) for r in rows]
 
     def _reselect(self, ids: list[int]) -> None:
-        """Select again, after a re-read, the rows that were selected (those still loaded)."""
+        """Select again, after a re-read, the rows that were selected (those still loaded), by record:
+        a row another user added above them must not inherit the selection by position."""
+        sel = self.table.selectionModel()
+        sel.clearSelection()
         if not self.multi_select:
             if ids:
                 self.select_id(ids[0])
             return
-        sel = self.table.selectionModel()
         for record_id in ids:
             row = self.model.row_of_id(record_id)
             if row >= 0:
