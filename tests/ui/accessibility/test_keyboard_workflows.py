@@ -12,8 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from mshtdesk.demo.arrests import fill_demo
@@ -25,9 +25,10 @@ from mshtdesk.store.database import Database
 from tests.conftest import USERS
 from tests.ui.accessibility.focus_ring import focus_contrast
 from tests.ui.accessibility.keys import ALT, CTRL, SHIFT, key, pause, tab_until, type_text
-from tests.ui.helpers import is_closed
+from tests.ui.helpers import SEED_EXPORT, is_closed
 from ui.app import AppController
 from ui.dialogs.contact_dialog import ContactDialog
+from ui.dialogs.import_dialog import ImportDialog
 from ui.dialogs.password_dialog import ChangePasswordDialog
 from ui.dialogs.pathway_view import PathwayView
 from ui.models.today_model import Group
@@ -192,3 +193,52 @@ def test_focus_ring_on_every_kind_of_control(qtbot: QtBot, backend: Backend) -> 
     qtbot.addWidget(line)
     line.show()
     assert_visible_focus(line)
+
+
+def test_import_a_custody_file_typing_its_path(
+    qtbot: QtBot, start: Callable[[str], AppController], db_path: Path, tmp_path: Path
+) -> None:
+    """Ctrl+I, Alt+C opens Qt's own file dialog (the native ones are the platform's), the path is typed
+    into it, Enter; then Alt+I imports and the register has the file's arrests."""
+    QApplication.setAttribute(Qt.ApplicationAttribute.AA_DontUseNativeDialogs, True)
+    export = tmp_path / "custody export.csv"
+    export.write_bytes(SEED_EXPORT.read_bytes())
+    controller = start(str(db_path))
+    log_in(qtbot, controller, Role.HTT_OFFICER)
+    key(qtbot, Qt.Key.Key_I, CTRL)
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeWindow(), ImportDialog), timeout=5_000)
+    dialog = QApplication.activeWindow()
+    assert isinstance(dialog, ImportDialog)
+    assert focused() is dialog.path, "the import starts on the file's path"
+    assert_visible_focus(dialog.path)
+    typed: list[str] = []  # where the file dialog put the keyboard
+
+    def in_the_file_dialog() -> None:  # runs inside the file dialog's own event loop
+        chooser = QApplication.activeModalWidget()
+        if not isinstance(chooser, QFileDialog):
+            QTimer.singleShot(50, in_the_file_dialog)
+            return
+        if QApplication.activeWindow() is not chooser:  # the window manager's part (see keys.py)
+            chooser.activateWindow()
+            QTimer.singleShot(50, in_the_file_dialog)
+            return
+        try:
+            start_on = QApplication.focusWidget()
+            typed.append(f"{type(start_on).__name__} {start_on.objectName() if start_on else ''}")
+            type_text(qtbot, str(export))
+            key(qtbot, Qt.Key.Key_Return)
+        finally:
+            if chooser.isVisible():  # never leave the test blocked in the chooser
+                chooser.reject()
+
+    QTimer.singleShot(50, in_the_file_dialog)
+    key(qtbot, Qt.Key.Key_C, ALT)  # Choose…: returns when the file dialog has closed
+    assert typed == ["QLineEdit fileNameEdit"], "the file dialog starts on the file name"
+    assert dialog.path.text() == str(export)
+    key(qtbot, Qt.Key.Key_I, ALT)  # Import
+    qtbot.waitUntil(lambda: dialog.job is None and controller.tasks.is_idle(), timeout=30_000)
+    backend = controller.backend
+    assert backend is not None
+    assert backend.register.counts().arrests > 0
+    key(qtbot, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: is_closed(dialog), timeout=5_000)
