@@ -3,8 +3,9 @@
 A gap is one of: an interactive widget with neither an accessible name nor a label whose buddy it is
 (a button's own text is its name), a table or tree whose columns have no header, an icon-only button
 without a name, a status said by colour alone (a cell or label in a colour that carries meaning,
-without a word saying the same), or two controls of one window sharing an Alt+letter. Each problem is one line naming the widget by its class, object name
-and the nearest named ancestor, so the fix is easy to find.
+without a word saying the same), or two controls of one window sharing an Alt+letter. Each problem is
+one line naming the widget by its class, object name and the nearest named ancestor, so the fix is
+easy to find.
 """
 
 from __future__ import annotations
@@ -227,9 +228,7 @@ def mnemonic_problems(top: QWidget) -> list[str]:
         if not _visible(widget, top) or _internal(widget) or not widget.isEnabled():
             continue
         text = ""
-        if isinstance(widget, QAbstractButton):
-            text = widget.text()
-        elif isinstance(widget, QLabel) and widget.buddy() is not None:
+        if isinstance(widget, QAbstractButton) or isinstance(widget, QLabel) and widget.buddy() is not None:
             text = widget.text()
         elif isinstance(widget, QGroupBox) and widget.isCheckable():
             text = widget.title()

@@ -13,14 +13,13 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from mshtdesk.demo.arrests import fill_demo
 from mshtdesk.demo.pathway import fill_pathway, volume_for_arrests
 from mshtdesk.domain.due import DueKind
 from mshtdesk.domain.roles import Role
-from mshtdesk.services.backend import Backend
 from mshtdesk.store.database import Database
 from tests.conftest import USERS
 from tests.ui.accessibility.focus_ring import focus_contrast
@@ -184,15 +183,6 @@ def test_today_first_overdue_item_pathway_add_contact(
         i.person_id != target.person_id or i.kind != DueKind.VLO_CONTACT
         for i in page.model.items_of(Group.OVERDUE)
     )
-
-
-def test_focus_ring_on_every_kind_of_control(qtbot: QtBot, backend: Backend) -> None:
-    """The ring shows on a line edit inside a real dialog, not only on the controls the workflows meet."""
-    del backend
-    line = QLineEdit()
-    qtbot.addWidget(line)
-    line.show()
-    assert_visible_focus(line)
 
 
 def test_import_a_custody_file_typing_its_path(
