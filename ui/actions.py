@@ -65,6 +65,11 @@ class Actions:
         self.find = self._make(
             "&Find", Key.Find, "Go to the search box of this page (or of the first page that has one)"
         )
+        self.search_everything = self._make(
+            "&Search everything\u2026",
+            "Ctrl+K",
+            "Find a person, arrest, NRM referral or contact note by name, reference or words, and open it",
+        )
         self.new_arrest = self._make("&New arrest\u2026", Key.New, "Add an arrest with its offences")
         self.open_arrest = self._make(
             "&Open", Key.Open, "Open the selected record: an arrest, a person's pathway, a referral, a case"
@@ -79,6 +84,9 @@ class Actions:
         self.working_calendar = self._make(
             "Working &calendar\u2026", None, "Extra non-working days and worked bank holidays"
         )
+        self.retention_rules = self._make(
+            "&Retention rules\u2026", None, "How long personal records are kept before a manager reviews them"
+        )
         self.keyboard_shortcuts = self._make(
             "&Keyboard shortcuts\u2026", Key.HelpContents, "List every keyboard shortcut of MSHT Desk"
         )
@@ -90,6 +98,7 @@ class Actions:
             self.export_csv,
             self.copy,
             self.find,
+            self.search_everything,
             self.new_arrest,
             self.open_arrest,
             self.refresh,
@@ -99,6 +108,7 @@ class Actions:
             self.back_up_now,
             self.haven_beds,
             self.working_calendar,
+            self.retention_rules,
         )
         self.all = (*self.needs_database, self.quit, self.about, self.keyboard_shortcuts)
 

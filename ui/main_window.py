@@ -155,6 +155,7 @@ class MainWindow(QMainWindow):
         self.edit_menu = bar.addMenu("&Edit")
         self.edit_menu.addAction(a.copy)
         self.edit_menu.addAction(a.find)
+        self.edit_menu.addAction(a.search_everything)
         self.arrests_menu = bar.addMenu("&Arrests")
         self.arrests_menu.addAction(a.new_arrest)
         self.arrests_menu.addAction(a.open_arrest)
@@ -164,6 +165,7 @@ class MainWindow(QMainWindow):
         self.admin_menu = bar.addMenu("Ad&ministration")
         self.admin_menu.addAction(a.haven_beds)
         self.admin_menu.addAction(a.working_calendar)
+        self.admin_menu.addAction(a.retention_rules)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(a.keyboard_shortcuts)
         help_menu.addSeparator()
@@ -176,6 +178,7 @@ class MainWindow(QMainWindow):
         a.export_csv.triggered.connect(lambda: self._current_page_call("export_csv"))
         a.copy.triggered.connect(lambda: self._current_page_call("copy"))
         a.find.triggered.connect(self._find)
+        a.search_everything.triggered.connect(self.search_everything)
         a.new_arrest.triggered.connect(self.new_arrest)
         a.open_arrest.triggered.connect(lambda: self._current_page_call("open_current"))
         a.refresh.triggered.connect(self.refresh)
@@ -185,6 +188,7 @@ class MainWindow(QMainWindow):
         a.back_up_now.triggered.connect(self.back_up_now)
         a.haven_beds.triggered.connect(self.haven_beds)
         a.working_calendar.triggered.connect(self.working_calendar)
+        a.retention_rules.triggered.connect(self.retention_rules)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -343,10 +347,13 @@ class MainWindow(QMainWindow):
         self.arrests_menu.menuAction().setVisible(reads_arrests)
         a.open_arrest.setVisible(reads_arrests)
         a.find.setVisible(any(p.can_find for p in self.pages))
+        a.search_everything.setVisible(bool(self.ctx.backend.search.kinds()))
         a.copy.setVisible(any(p.can_copy for p in self.pages))
         a.export_csv.setVisible(any(p.can_export for p in self.pages))
         a.refresh.setVisible(bool(self.pages))
-        self.edit_menu.menuAction().setVisible(a.find.isVisible() or a.copy.isVisible())  # no empty menus
+        self.edit_menu.menuAction().setVisible(  # no empty menus
+            a.find.isVisible() or a.copy.isVisible() or a.search_everything.isVisible()
+        )
         self.view_menu.menuAction().setVisible(bool(self.pages))
         self.admin_menu.menuAction().setVisible(may(Action.ADMINISTER, Entity.REFERENCE))
         self.nav.setVisible(bool(self.pages))  # the landing panel alone, for a role with no pages yet
@@ -411,6 +418,14 @@ class MainWindow(QMainWindow):
         page.focus_filter()
 
     # ----- commands ----------------------------------------------------------------------------
+    def search_everything(self) -> None:
+        """Ctrl+K: the quick-open search over every kind of record this user may see."""
+        if self.ctx is None or not self.commands.search_everything.isVisible():
+            return
+        from ui.dialogs.search_dialog import SearchDialog
+
+        SearchDialog.start(self.ctx, self)
+
     def import_custody(self) -> None:
         if self.ctx is None or not self.ctx.may(Action.CREATE, Entity.ARREST):
             return
@@ -454,6 +469,13 @@ class MainWindow(QMainWindow):
         from ui.dialogs.calendar_dialog import CalendarDialog
 
         CalendarDialog.start(self.ctx, self)
+
+    def retention_rules(self) -> None:
+        if self.ctx is None or not self.ctx.may(Action.UPDATE, Entity.RETENTION_RULE):
+            return
+        from ui.dialogs.retention_dialog import RetentionDialog
+
+        RetentionDialog.start(self.ctx, self)
 
     def keyboard_shortcuts(self) -> None:
         from ui.dialogs.shortcuts_dialog import ShortcutsDialog

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection
@@ -379,8 +380,15 @@ class CustodyImport(ImportFormat[ImportSummary]):
                 batch.file_name, self.rows, 0, 0, 0, 0, len(refs) + len(gone), None, batch.dry_run
             )
 
-        # Write what is new.
-        new_refs = [r for r in refs if r not in stored_arrest]
+        # Write what is new, in an order that keeps an arrest's rows together (a file's rows come in no
+        # order): arrests by date, then offences by arrest, then events by offence and date, so that a
+        # period's arrests, their offences and their events each sit in neighbouring pages, and each
+        # index is appended to rather than written all over.
+        first_seen = parsed.arrests
+        new_refs = sorted(
+            (r for r in refs if r not in stored_arrest),
+            key=lambda r: (first_seen[r].arrest_date, first_seen[r].line),
+        )
         new_offences = [k for k in parsed.offences if k not in stored_offence]
         now = utcnow()
         batch_id: int | None = None
@@ -415,6 +423,7 @@ class CustodyImport(ImportFormat[ImportSummary]):
         wanted = set(new_refs)
         arrest_id_of.update((ref, id_) for ref, id_ in q.arrests_above(conn, max_arrest_id) if ref in wanted)
         offence_id_of = dict(stored_offence)
+        new_offences.sort(key=lambda k: (arrest_id_of[k[0]], parsed.offences[k].line))
         for chunk in q.chunks(new_offences, WRITE_BATCH):
             offences = [parsed.offences[k] for k in chunk]
             rows = [
@@ -428,20 +437,23 @@ class CustodyImport(ImportFormat[ImportSummary]):
             found = ref_of_arrest.get(arrest_id)
             if found is not None:
                 offence_id_of[(found, off_ref)] = off_id
-        new_events: list[tuple[Any, ...]] = []
+        keyed: list[tuple[int, date, int, tuple[Any, ...]]] = []  # offence, date, line: the order written
         present = 0
         touched: set[int] = set()  # stored arrests given new events: their current rank is recomputed
         source = self.source
-        for ref, off_ref, code, on in parsed.events:
+        for (ref, off_ref, code, on), line in parsed.events.items():
             offence_id = offence_id_of[(ref, off_ref)]
             type_id = disposal_ids[code]
             if (offence_id, type_id, on) in stored_events:
                 present += 1
                 continue
-            new_events.append((offence_id, type_id, on, "", None, False, "", source, batch_id, now))
+            row = (offence_id, type_id, on, "", None, False, "", source, batch_id, now)
+            keyed.append((offence_id, on, line, row))
             if ref in stored_arrest:
                 touched.add(arrest_id_of[ref])
         tick(present, "Writing events")
+        keyed.sort(key=itemgetter(0, 1, 2))
+        new_events = [k[3] for k in keyed]
         for part in q.chunks(new_events, WRITE_BATCH):
             q.insert_events(conn, part)
             tick(len(part), "Writing events")

@@ -32,6 +32,7 @@ from mshtdesk.domain.text import might_be_refused, printable
 from mshtdesk.errors import CancelledError, ImportRejectedError, RowError, StoreError
 from mshtdesk.imports.source import CsvSource, UnreadableRowError, cell_problem
 from mshtdesk.store.database import Database
+from mshtdesk.store.queries.imports import refresh_statistics
 
 __all__ = [
     "MAX_ERRORS",
@@ -225,8 +226,10 @@ def run_import(
                     raise fmt.rejected()
                 if dry_run:
                     conn.rollback()
-                elif on_commit is not None and summary.changed:
-                    on_commit(conn, summary)
+                elif summary.changed:
+                    if on_commit is not None:
+                        on_commit(conn, summary)
+                    refresh_statistics(conn)
                 return summary
         except IntegrityError as exc:
             raise StoreError(

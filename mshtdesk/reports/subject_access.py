@@ -50,6 +50,8 @@ INTERNAL = frozenset(
         "import_batch_id",
         "arrest_id",
         "version",
+        "merged_into_id",  # shown as the reference of the record merged into ("merged_into")
+        "merge_event_id",
     }
 )
 
@@ -105,6 +107,7 @@ LABELS = {
     "decided_on": "Decided on",
     "note": "Note",
     "supersedes_id": "Corrects entry number",
+    "merged_into": "Merged into (the same person's other record, which holds everything since)",
     "is_void": "Withdrawn entry",
     "reason": "Reason for correction",
     "source": "Source",

@@ -37,7 +37,7 @@ from mshtdesk.services.reasons import required_reason
 from mshtdesk.services.support_scope import person_scope, plain_name, require_person
 from mshtdesk.store.database import Database
 from mshtdesk.store.queries import contacts as queries
-from mshtdesk.store.queries.contacts import ContactQuery
+from mshtdesk.store.queries.contacts import ContactQuery, Superseded
 from mshtdesk.store.tables import utcnow
 
 #: The Setting key holding the default days between contacts.
@@ -55,6 +55,7 @@ class ContactFilter:
     purpose: ContactPurpose | None = None
     vlo: str = ""
     overdue: bool = False
+    corrected: bool = False  # also those corrected or withdrawn since, each with ``ContactRow.corrected``
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,18 @@ class ContactRow:
     safeguarding_concern: bool
     summary: str
     next_contact_due: date | None
+    corrected: str = ""  # "Corrected by vlo on 03/12/2026 16:05 UTC: reason"; "" while in force
+
+
+def correction_note(s: Superseded) -> str:
+    """Who corrected or withdrew a contact, when (UTC) and why, as the register says it of an arrest;
+    "" for a contact in force."""
+    if s.void is None:
+        return ""
+    what = "Withdrawn" if s.void else "Corrected"
+    who = f" by {s.by}" if s.by else ""
+    when = f" on {s.at.strftime('%d/%m/%Y %H:%M')} UTC" if s.at is not None else ""
+    return f"{what}{who}{when}: {s.reason or ''}"
 
 
 @dataclass(frozen=True)
@@ -182,6 +195,7 @@ class ContactService:
             purpose=ContactPurpose(q.purpose).value if q.purpose is not None else None,
             logged_by=q.vlo,
             latest_due_before=london_date(self.now) if q.overdue else None,
+            corrected=q.corrected,
         )
 
     def count(self, q: ContactFilter = ContactFilter()) -> int:
@@ -229,6 +243,7 @@ class ContactService:
                 safeguarding_concern=r.safeguarding_concern,
                 summary=r.summary,
                 next_contact_due=r.next_contact_due,
+                corrected=correction_note(r.superseded),
             )
             for r in rows
         ]

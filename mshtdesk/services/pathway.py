@@ -9,10 +9,10 @@ Today page).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
+from typing import Protocol
 
 from sqlalchemy import Connection
 
@@ -35,6 +35,7 @@ from mshtdesk.domain.working_days import WorkingCalendar
 from mshtdesk.services.actor import Actor
 from mshtdesk.services.audit import AuditAction, record
 from mshtdesk.services.calendar import load_calendar
+from mshtdesk.services.contacts import correction_note
 from mshtdesk.services.nrm_rules import clocks_of, effective
 from mshtdesk.services.support_scope import plain_name, record_scope, require_person
 from mshtdesk.store.database import Database
@@ -76,6 +77,7 @@ class TimelineEntry:
     detail: str
     entity: str  # the table the entry comes from, to open it
     record_id: int
+    struck: str = ""  # a contact since corrected or withdrawn: who, when and why; "" while in force
 
 
 @dataclass(frozen=True)
@@ -96,8 +98,23 @@ _LINK_WORDS = {
     "witness": "Witness",
 }
 
-#: Adds one timeline entry: kind, when (a date-time, or a London day), title, detail, table, record id.
-Add = Callable[[TimelineKind, "datetime | date", str, str, str, int], None]
+
+class Add(Protocol):
+    """Adds one timeline entry: kind, when (a date-time, or a London day), title, detail, table, record
+    id; ``struck``: what took it out of force (a corrected contact), "" while it is in force."""
+
+    def __call__(
+        self,
+        kind: TimelineKind,
+        at: datetime | date,
+        title: str,
+        detail: str,
+        entity: str,
+        rid: int,
+        /,
+        *,
+        struck: str = "",
+    ) -> None: ...
 
 
 def _decision_text(kind: str, outcome: str) -> str:
@@ -134,12 +151,20 @@ class PathwayService:
         due: list[DueItem] = []
 
         def add(
-            kind: TimelineKind, at: datetime | date, title: str, detail: str, entity: str, rid: int
+            kind: TimelineKind,
+            at: datetime | date,
+            title: str,
+            detail: str,
+            entity: str,
+            rid: int,
+            /,
+            *,
+            struck: str = "",
         ) -> None:
             if isinstance(at, datetime):
-                entries.append(TimelineEntry(kind, at, london_date(at), title, detail, entity, rid))
+                entries.append(TimelineEntry(kind, at, london_date(at), title, detail, entity, rid, struck))
             else:
-                entries.append(TimelineEntry(kind, london_start(at), at, title, detail, entity, rid))
+                entries.append(TimelineEntry(kind, london_start(at), at, title, detail, entity, rid, struck))
 
         with self._db.engine.begin() as conn:
             require_person(conn, actor, Action.READ, Entity.PERSON, person_id)
@@ -335,7 +360,10 @@ class PathwayService:
             if d is not None:
                 title += f": {d.label.lower()}, " + ("on time" if c.notified_on_time else "late")
             detail = f"{c.vlo}: {c.summary}" if c.vlo else c.summary
-            add(TimelineKind.CONTACT, c.contact_at, title, detail[:300], "vlo_contact", c.id)
+            struck = correction_note(c.superseded)
+            add(TimelineKind.CONTACT, c.contact_at, title, detail[:300], "vlo_contact", c.id, struck=struck)
+            if struck:
+                continue  # a corrected contact sets no next contact: its correction does
             if latest is None or (c.contact_at, c.id) > (latest.contact_at, latest.id):
                 latest = c
         return latest

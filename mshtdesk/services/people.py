@@ -27,6 +27,7 @@ from mshtdesk.domain.nrm import (
 from mshtdesk.domain.roles import Action, Entity, Role
 from mshtdesk.domain.text import add_text_problems, text_problems
 from mshtdesk.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from mshtdesk.services import person_merge as merging
 from mshtdesk.services.actor import Actor
 from mshtdesk.services.audit import AuditAction, record
 from mshtdesk.services.changes import returned, writes
@@ -34,6 +35,7 @@ from mshtdesk.services.reasons import required_reason
 from mshtdesk.services.support_scope import person_scope, record_scope
 from mshtdesk.store.database import Database
 from mshtdesk.store.queries import people as q
+from mshtdesk.store.queries.merges import person_id_of
 from mshtdesk.store.queries.nrm import referral_ages
 from mshtdesk.store.queries.register import arrest_exists
 from mshtdesk.store.queries.users import active_staff, active_user
@@ -258,6 +260,92 @@ class PeopleService:
             vlo_user_id=row.vlo_user_id,
             version=row.version,
         )
+
+    def find_id(self, person_ref: str) -> int | None:
+        """The id of the person with this reference, if the user may see them (a merged record too, so
+        that merging it again is refused in words, not as unknown)."""
+        self._actor.require(Action.READ, Entity.PERSON)
+        with self._db.engine.connect() as conn:
+            found = person_id_of(conn, person_ref.strip().upper())
+            if found is None or not self._actor.may(Action.READ, Entity.PERSON, record_scope(conn, found)):
+                return None
+        return found
+
+    # ----- merging two records of one person ----------------------------------------------------
+    MERGE_WHO = "merge two people's records; ask an HTT officer or a manager"
+
+    def merge_preview(self, keep_id: int, other_id: int) -> merging.MergePreview:
+        """The two people side by side with what each holds, for the merge dialog (a consultation of
+        both: their names are shown)."""
+        self._actor.require_everywhere(Action.MERGE, Entity.PERSON, self.MERGE_WHO)
+        merging.same_person(keep_id, other_id)
+        with self._db.engine.begin() as conn:
+            keep, other = merging.state(conn, keep_id), merging.state(conn, other_id)
+            for person_id in (keep_id, other_id):
+                self._require(conn, Action.MERGE, person_id)
+            merging.check_pair(keep, other)
+            preview = merging.MergePreview(merging.side(conn, keep_id), merging.side(conn, other_id))
+            for person_id in (keep_id, other_id):
+                record(conn, self._actor, AuditAction.CONSULT, Entity.PERSON, person_id, fields=("merge",))
+        return preview
+
+    @writes(
+        Data.PERSON,
+        Data.REFERRAL,
+        Data.DECISION,
+        Data.HAVEN_STAY,
+        Data.CONTACT,
+        Data.NAVIGATOR_CASE,
+        Data.ARREST,
+    )
+    def merge(
+        self,
+        keep_id: int,
+        other_id: int,
+        reason: str,
+        *,
+        keep_version: int | None = None,
+        other_version: int | None = None,
+    ) -> merging.MergeDone:
+        """Make two records of one person one: every referral, stay, contact, Navigator case and
+        supporter, VLO assignment and link to an arrest or operation of ``other_id`` moves to
+        ``keep_id``, in one transaction; the other record stays, marked merged (hidden from lists, its
+        scope the kept person's). The audit event (a combination) names every row id moved, so
+        ``unmerge`` can put them back. ``*_version``: as the dialog read them (a change since refuses)."""
+        self._actor.require_everywhere(Action.MERGE, Entity.PERSON, self.MERGE_WHO)
+        why = required_reason(
+            reason, missing="Give the reason for merging these two records.", limit=merging.REASON_LIMIT
+        )
+        merging.same_person(keep_id, other_id)
+        with self._db.engine.begin() as conn:
+            keep, other = merging.state(conn, keep_id), merging.state(conn, other_id)
+            for person_id in (keep_id, other_id):
+                self._require(conn, Action.MERGE, person_id)
+            return merging.merge(conn, self._actor, keep, other, why, (keep_version, other_version))
+
+    @writes(
+        Data.PERSON,
+        Data.REFERRAL,
+        Data.DECISION,
+        Data.HAVEN_STAY,
+        Data.CONTACT,
+        Data.NAVIGATOR_CASE,
+        Data.ARREST,
+    )
+    def unmerge(self, audit_event_id: int, reason: str) -> merging.MergeDone:
+        """Undo the merge that audit event ``audit_event_id`` records: exactly the rows it names go back
+        to the other person (with any correction since made of a contact among them), who is listed
+        again. Refused if already undone, or if the kept person has since been merged into a third."""
+        self._actor.require_everywhere(Action.MERGE, Entity.PERSON, self.MERGE_WHO)
+        why = required_reason(
+            reason, missing="Give the reason for undoing this merge.", limit=merging.REASON_LIMIT
+        )
+        with self._db.engine.begin() as conn:
+            keep_id, other_id, moved = merging.recorded_merge(conn, audit_event_id)
+            keep, other = merging.state(conn, keep_id), merging.state(conn, other_id)
+            for person_id in (keep_id, other_id):
+                self._require(conn, Action.MERGE, person_id)
+            return merging.unmerge(conn, self._actor, audit_event_id, keep, other, moved, why)
 
     # ----- writing -------------------------------------------------------------------------------
     @writes(Data.PERSON, ids=returned)

@@ -7,7 +7,7 @@ number, so a save based on a stale read is refused rather than silently overwrit
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import Connection
@@ -26,7 +26,7 @@ from mshtdesk.services.corrections import CorrectionRow, correction_row
 from mshtdesk.store.database import Database
 from mshtdesk.store.queries import register as q
 from mshtdesk.store.queries.arrests import NO_DISPOSAL, SORT_KEYS, ArrestQuery, count_arrests, page_arrests
-from mshtdesk.store.queries.corrections import Kind, arrest_corrections, corrections_of
+from mshtdesk.store.queries.corrections import Kind, arrest_corrections, arrest_state, corrections_of
 from mshtdesk.store.queries.disposals import refresh_current_rank
 from mshtdesk.store.queries.reference import disposal_type_labels, district_names
 from mshtdesk.store.tables import utcnow
@@ -397,6 +397,8 @@ class RegisterService:
             district_id = self._check_arrest(conn, data, arrest_id)
             before = q.arrest_fields(conn, arrest_id)
             self._check_corrected(conn, arrest_id, before, data.arrest_date, district_id)
+            if before is not None:  # the district and date as first recorded: they change by correction
+                district_id, data = before.district_id, replace(data, arrest_date=before.arrest_date)
             saved = q.update_arrest(
                 conn,
                 arrest_id,
@@ -442,18 +444,28 @@ class RegisterService:
         arrest_date: date | None,
         district_id: int,
     ) -> None:
-        """A withdrawn arrest is not edited; a district or date already corrected changes only by a
-        further correction (an edit of the first value would not show in any table)."""
+        """A withdrawn arrest is not edited, and the district and date are not edited in place: they
+        count in published tables, so they change only by a correction with its reason (Correct arrest…),
+        which keeps the first value for a report as recorded before it. The form may send either the
+        first value or the one in force now (it shows the latter); any other is refused."""
         if before is None:
             return
         kinds = {c.kind for c in arrest_corrections(conn, arrest_id)}
         if Kind.WITHDRAW.value in kinds:
             raise ConflictError("This arrest is withdrawn; its details can no longer be changed.")
+        now = arrest_state(conn, arrest_id, utcnow())
+        in_force = (now.district_id, now.arrest_date) if now is not None else (None, None)
         problems = {}
-        if Kind.DISTRICT.value in kinds and district_id != before.district_id:
-            problems["district"] = "The district was corrected: use Correct arrest\u2026 to change it again."
-        if Kind.DATE.value in kinds and arrest_date != before.arrest_date:
-            problems["arrest_date"] = "The date was corrected: use Correct arrest\u2026 to change it again."
+        if district_id not in (before.district_id, in_force[0]):
+            problems["district"] = (
+                "The district is changed with Correct arrest\u2026, with a reason; the first value stays on "
+                "record."
+            )
+        if arrest_date not in (before.arrest_date, in_force[1]):
+            problems["arrest_date"] = (
+                "The arrest date is changed with Correct arrest\u2026, with a reason; the first value stays "
+                "on record."
+            )
         if problems:
             raise ValidationError(problems)
 

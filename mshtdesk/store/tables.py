@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import cast
 
-from sqlalchemy import Index, Table, UniqueConstraint, text
+from sqlalchemy import Column, Index, Integer, MetaData, String, Table, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -73,10 +73,12 @@ class ImportBatch(SQLModel, table=True):
 
 class Arrest(SQLModel, table=True):
     __tablename__ = "arrest"
+    # A period's arrests are counted from this index alone (the disposal table never reads the row).
+    __table_args__ = (Index("ix_arrest_period", "arrest_date", "district_id", "created_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     custody_ref: str = Field(max_length=64, unique=True)
-    arrest_date: date = Field(index=True)
+    arrest_date: date
     district_id: int = Field(foreign_key="district.id", index=True)
     detainee_ref: str = Field(default="", max_length=64, index=True)
     operation: str = Field(default="", max_length=120)
@@ -105,7 +107,15 @@ class Offence(SQLModel, table=True):
 class DisposalEvent(SQLModel, table=True):
     __tablename__ = "disposal_event"
     __table_args__ = (
-        Index("ix_disposal_event_offence_date", "offence_id", "event_date"),
+        # The as-at probe (an offence's latest effective event on or before a day) reads this index alone.
+        Index(
+            "ix_disposal_event_as_at",
+            "offence_id",
+            "event_date",
+            "disposal_type_id",
+            "is_void",
+            "recorded_at",
+        ),
         # Only corrections point at another event: a partial index stays tiny and costs imports nothing.
         Index(
             "ix_disposal_event_supersedes",
@@ -236,6 +246,13 @@ class Person(SQLModel, table=True):
     vlo_user_id: int | None = Field(default=None, foreign_key="app_user.id", index=True)
     opted_out_of_updates: bool = False
     review_due: date | None = None
+    # A duplicate merged into another person: their rows moved there, this row stays (hidden from lists,
+    # its scope that person's) so that the merge recorded by audit event ``merge_event_id`` can be undone.
+    merged_into_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    merge_event_id: int | None = None
+    # When the person's personal fields were erased (``services/retention.py``); the row stays, so every
+    # count it is part of stays the same.
+    erased_at: datetime | None = None
     version: int = 1
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
@@ -409,6 +426,9 @@ class VloContact(SQLModel, table=True):
 
     __tablename__ = "vlo_contact"
     __table_args__ = (
+        # Each person's latest contact in force, by one probe from the newest entry (Today, the overdue
+        # filter); also every lookup by person.
+        Index("ix_vlo_contact_person_latest", "person_id", "contact_at", "is_void"),
         # Only corrections point at another contact: a partial index stays tiny and costs logging nothing.
         Index(
             "ix_vlo_contact_supersedes",
@@ -419,7 +439,7 @@ class VloContact(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    person_id: int = Field(foreign_key="person.id", index=True)
+    person_id: int = Field(foreign_key="person.id")
     vlo_user_id: int | None = Field(default=None, foreign_key="app_user.id", index=True)
     contact_at: datetime = Field(index=True)
     method: str = Field(max_length=24)
@@ -439,6 +459,33 @@ class VloContact(SQLModel, table=True):
     reason: str = Field(default="", max_length=2000, sa_column_kwargs={"server_default": ""})
     version: int = 1
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class RetentionRule(SQLModel, table=True):
+    """How many years after a kind of record's last activity a person's record comes up for review
+    (``domain/record_retention.py``); one row per kind, edited by an administrator."""
+
+    __tablename__ = "retention_rule"
+
+    kind: str = Field(primary_key=True, max_length=24)
+    years: int
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by: int | None = Field(default=None, foreign_key="app_user.id")
+
+
+class RetentionReview(SQLModel, table=True):
+    """A manager's review of a record past its review date: ``keep`` (with the next review date) or
+    ``erase``. Appended, never edited; the reason is blanked when the person is erased."""
+
+    __tablename__ = "retention_review"
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    decision: str = Field(max_length=8)  # keep | erase
+    reason: str = Field(default="", max_length=1000)
+    next_review: date | None = None
+    decided_by: int | None = Field(default=None, foreign_key="app_user.id")
+    decided_at: datetime = Field(default_factory=utcnow)
 
 
 class ReportRun(SQLModel, table=True):
@@ -463,6 +510,19 @@ class ReportRun(SQLModel, table=True):
     user_id: int | None = Field(default=None, foreign_key="app_user.id", index=True)
     username: str = Field(max_length=64)
     created_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class LoginFailure(SQLModel, table=True):
+    """Failed logins in a row, by user name (or one of a few buckets for names that are not users), on a
+    team server: counted by one atomic statement, so logins on twenty laptops cannot lose a failure.
+    A laptop's encrypted file keeps this count in its key file instead (``security.keyring``)."""
+
+    __tablename__ = "login_failure"
+
+    slot: str = Field(primary_key=True, max_length=64)
+    failures: int
+    last_at: datetime
+    locked_until: datetime | None = None
 
 
 def _t(model: type[SQLModel]) -> Table:
@@ -493,6 +553,9 @@ HAVEN_BED = _t(HavenBed)
 HAVEN_STAY = _t(HavenStay)
 VLO_CONTACT = _t(VloContact)
 REPORT_RUN = _t(ReportRun)
+RETENTION_RULE = _t(RetentionRule)
+RETENTION_REVIEW = _t(RetentionReview)
+LOGIN_FAILURE = _t(LoginFailure)
 
 # The COM summary reads a period's contacts by date; this covering index answers it without visiting
 # the rows (750,000 contacts at the benchmark's scale).
@@ -526,4 +589,20 @@ Index(
     NRM_DECISION.c.outcome,
     NRM_DECISION.c.supersedes_id,
     NRM_DECISION.c.is_void,
+)
+
+# The global search's index on SQLite (``store/search_index.py`` creates it, with the FTS5 table
+# ``search_fts`` over it, and the triggers that fill it; migration 0013). Not on ``SQLModel.metadata``:
+# PostgreSQL has no such table, and ``alembic check`` skips it (migrations/env.py). Declared here for
+# the queries only.
+SEARCH_ENTRY = Table(
+    "search_entry",
+    MetaData(),
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(8), nullable=False),  # person | arrest | referral | contact
+    Column("record_id", Integer, nullable=False),
+    Column("person_id", Integer),
+    Column("ref", Text, nullable=False),  # folded (domain.names.fold), like the two below
+    Column("name", Text, nullable=False),
+    Column("body", Text, nullable=False),
 )

@@ -1,11 +1,14 @@
 """``mshtdesk arrests withdraw|correct`` and ``report disposals --recorded-at``, run as a user runs them."""
 
 import csv
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from mshtdesk.domain.dates import parse_date
 from mshtdesk.domain.roles import Role
+from mshtdesk.services.backend import Backend
+from mshtdesk.services.register import ArrestInput
 from tests.cli.test_cli import SEED_PERIOD, as_role, mshtdesk
 from tests.conftest import SEED_EXPORT
 
@@ -124,3 +127,46 @@ def test_revisions_of_a_run_and_com_as_recorded_earlier(db_path: Path, tmp_path:
         assert r.returncode == 2 and "Traceback" not in r.stderr, bad
     r = mshtdesk(*db, "report", "revisions", "4242", env=manager)
     assert (r.returncode, r.stderr) == (1, "There is no report run 4242.\n")
+
+
+def test_offence_withdraw_and_correct(db_path: Path, backend_for: Callable[[Role], Backend]) -> None:
+    """``arrests offence-withdraw|offence-correct REF OFFENCE_REF``: as the arrest commands, one sentence
+    per refusal, nothing changed by a refused one."""
+    officer = backend_for(Role.HTT_OFFICER)
+    aid = officer.register.create_arrest(
+        ArrestInput("WY/26/000777", date(2026, 1, 5), "BD"), [("O1", "MSA s.2"), ("O2", "MSA s.1")]
+    )
+    db = ("--db", str(db_path), "arrests")
+
+    def refused(*args: str, code: int = 1, env: dict[str, str] | None = None) -> str:
+        r = mshtdesk(*db, *args, env=env)
+        assert r.returncode == code and r.stdout == "" and "Traceback" not in r.stderr, (args, r.stderr)
+        return r.stderr
+
+    assert "no offence O9: its offences are O1, O2" in refused(
+        "offence-withdraw", "WY/26/000777", "O9", "--reason", "Keyed twice"
+    )
+    assert "No arrest with custody reference NOPE" in refused(
+        "offence-withdraw", "NOPE", "O1", "--reason", "x"
+    )
+    assert "reason" in refused("offence-withdraw", "WY/26/000777", "O2", "--reason", "  ")
+    assert "reason" in refused("offence-withdraw", "WY/26/000777", "O2", "--reason", "x" * 2001)
+    assert "offence" in refused("offence-correct", "WY/26/000777", "O2", "--offence", "", "--reason", "Typo")
+    assert "\x1b" not in refused(
+        "offence-correct", "WY/26/000777", "O2", "--offence", "MSA\x1b[2J", "--reason", "Typo"
+    )
+    assert "does not allow" in refused(
+        "offence-withdraw", "WY/26/000777", "O2", "--reason", "Keyed twice", env=as_role(Role.MANAGER)
+    )
+    refused("offence-correct", "WY/26/000777", "O2", "--reason", "Typo", code=2)  # no --offence
+    assert officer.corrections.history(aid) == []
+
+    r = mshtdesk(*db, "offence-correct", "WY/26/000777", "o1", "--offence", "MSA s.1", "--reason", "Typo")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "Offence O1 of arrest WY/26/000777 corrected; the old wording stays on record.\n"
+    r = mshtdesk(*db, "offence-withdraw", "WY/26/000777", "O2", "--reason", "Keyed twice")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("Offence O2 of arrest WY/26/000777 withdrawn")
+    assert "already withdrawn" in refused("offence-withdraw", "WY/26/000777", "O2", "--reason", "again")
+    kinds = [c.kind.value for c in officer.corrections.history(aid)]
+    assert kinds == ["offence_correct", "offence_withdraw"]

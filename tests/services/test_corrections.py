@@ -182,6 +182,29 @@ def test_the_form_cannot_edit_a_withdrawn_arrest_or_undo_a_correction(backend: B
         backend.register.update_arrest(aid, version, ArrestInput("A1", date(2022, 3, 1), "BD", "N8"))
 
 
+def test_the_forms_own_district_and_date_change_only_by_correction(backend: Backend) -> None:
+    """Item 4: saving the arrest form never edits the district or date in place (a report as recorded
+    before would change under it); the first values stay in the row, the correction carries the new."""
+    aid = arrest(backend, "A1")
+    before = cell(backend, "Total arrests", "BD")
+    version = backend.register.get(aid).version
+    for wrong in (ArrestInput("A1", date(2022, 3, 2), "BD"), ArrestInput("A1", date(2022, 3, 1), "LD")):
+        with pytest.raises(ValidationError) as info:
+            backend.register.update_arrest(aid, version, wrong)
+        assert "Correct arrest" in " ".join(info.value.fields.values())
+    assert backend.corrections.history(aid) == [] and cell(backend, "Total arrests", "BD") == before
+    backend.corrections.correct_arrest(aid, district="LD", arrest_date=date(2022, 2, 28), reason="Leeds")
+    version = backend.register.get(aid).version
+    # the form shows the values in force and sends them back with an edit of another field: accepted,
+    # and the row keeps the first values (the correction is what moves the arrest)
+    version = backend.register.update_arrest(
+        aid, version, ArrestInput("A1", date(2022, 2, 28), "LD", operation="Op Wren")
+    )
+    detail = backend.register.get(aid)
+    assert (detail.district, detail.arrest_date, detail.operation) == ("BD", date(2022, 3, 1), "Op Wren")
+    assert cell(backend, "Total arrests", "LD") == 1 and cell(backend, "Total arrests", "BD") == before - 1
+
+
 def test_a_withdrawn_arrest_takes_no_new_offences_or_disposals(backend: Backend) -> None:
     aid = arrest(backend, "A1", rui=False)
     offence = backend.register.get(aid).offences[1].id

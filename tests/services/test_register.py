@@ -94,11 +94,11 @@ def test_event_dates_are_checked(backend: Backend) -> None:
 
 def test_a_stale_save_is_refused(backend: Backend) -> None:
     aid = new_arrest(backend)
-    v2 = backend.register.update_arrest(aid, 1, ArrestInput("A1", date(2022, 1, 10), "LD", "N1", "Op Rowan"))
-    assert v2 == 2 and backend.register.get(aid).district == "LD"
+    v2 = backend.register.update_arrest(aid, 1, ArrestInput("A1", date(2022, 1, 10), "BD", "N1", "Op Rowan"))
+    assert v2 == 2 and backend.register.get(aid).operation == "Op Rowan"
     with pytest.raises(ConflictError):
-        backend.register.update_arrest(aid, 1, ArrestInput("A1", date(2022, 1, 10), "WD", "N1", ""))
-    assert backend.register.get(aid).district == "LD"
+        backend.register.update_arrest(aid, 1, ArrestInput("A1", date(2022, 1, 10), "BD", "N1", ""))
+    assert backend.register.get(aid).operation == "Op Rowan"
 
 
 def test_page_filter_and_sort_in_sql(backend: Backend) -> None:

@@ -74,3 +74,24 @@ def test_models_and_migrations_agree_on_postgresql(pg_backend: Backend) -> None:
     from mshtdesk.store.migrate import check_models_match
 
     check_models_match(pg_backend.db.engine)
+
+
+def test_merge_and_unmerge_on_postgresql(pg_backend: Backend) -> None:
+    """The merge's moves, its audit events (continued past 1,000 characters: the column's limit is
+    enforced here) and their undoing, on a server."""
+    from mshtdesk.services.people import LinkRole, PersonInput
+
+    people = pg_backend.people
+    keep = people.create(PersonInput(surname="Hoxha", forenames="Arben"))
+    other = people.create(PersonInput(surname="Hoxha", forenames="Arbën"))
+    for n in range(120):
+        people.link(other, LinkRole.WITNESS, None, f"Op Heron {n}")
+        people.link(keep, LinkRole.WITNESS, None, f"Op Kestrel {n}")
+    done = people.merge(keep, other, "Same man")
+    assert done.moved == {"person_link": 120}
+    assert other not in {p.id for p in people.list()}
+    undone = people.unmerge(done.event_id, "Two brothers")
+    assert undone.moved == {"person_link": 120}
+    assert other in {p.id for p in people.list()}
+    admin = Backend.as_user(pg_backend.db, USERS[Role.ADMINISTRATOR].username)
+    assert admin.audit.verify().ok

@@ -17,7 +17,12 @@ from mshtdesk.services.register import ArrestInput
 from tests.ui.helpers import Track, is_closed, show_page
 from ui import palette
 from ui.dialogs.arrest_dialog import ArrestDialog
-from ui.dialogs.disposal_dialogs import CorrectArrestDialog, WithdrawArrestDialog
+from ui.dialogs.disposal_dialogs import (
+    CorrectArrestDialog,
+    CorrectOffenceDialog,
+    WithdrawArrestDialog,
+    WithdrawOffenceDialog,
+)
 from ui.main_window import MainWindow
 from ui.pages.arrests_page import ArrestsPage
 
@@ -104,6 +109,35 @@ def test_correct_from_the_dialog(
     assert "District corrected to LD" in dialog.withdrawn_note.text()
 
 
+def test_the_forms_district_and_date_show_the_correction_and_change_only_through_it(
+    track: Track,
+    window_for: Callable[[Backend], MainWindow],
+    backend: Backend,
+    wait_idle: Callable[..., None],
+) -> None:
+    aid = _add(backend, "WY/26/000005")
+    backend.corrections.correct_arrest(aid, district="LD", reason="Arrested in Leeds")
+    window = window_for(backend)
+    assert window.ctx is not None
+    dialog = ArrestDialog.start(window.ctx, aid, None)
+    track(dialog)
+    wait_idle()
+    assert dialog.district.currentData() == "LD"  # the value tables count, not the first one keyed
+    assert not dialog.district.isEnabled() and dialog.arrest_date.isReadOnly()
+    assert "Correct arrest" in dialog.district.toolTip()
+    assert not dialog.is_dirty()
+    dialog.operation.setText("Op Wren")
+    dialog.submit()
+    wait_idle()
+    detail = backend.register.get(aid)
+    assert (detail.operation, detail.district) == ("Op Wren", "BD")  # the first value stays in the row
+    assert [c.district for c in backend.corrections.history(aid)] == ["LD"]
+    new = ArrestDialog.start(window.ctx, None, None)
+    track(new)
+    assert new.district.isEnabled() and not new.arrest_date.isReadOnly()
+    new.done(0)
+
+
 def test_no_withdraw_or_correct_without_the_right(
     track: Track,
     window_as: Callable[[Role], MainWindow],
@@ -118,3 +152,55 @@ def test_no_withdraw_or_correct_without_the_right(
     wait_idle()
     assert not dialog.withdraw_arrest_button.isVisible() and dialog.withdraw_arrest() is None
     assert not dialog.correct_arrest_button.isVisible() and dialog.correct_arrest() is None
+
+
+def test_correct_and_withdraw_an_offence_from_the_dialog(
+    track: Track,
+    window_for: Callable[[Backend], MainWindow],
+    backend: Backend,
+    wait_idle: Callable[..., None],
+) -> None:
+    aid = backend.register.create_arrest(
+        ArrestInput("WY/26/000006", ARRESTED, "BD"),
+        [("O1", "Modern Slavery Act 2015 s.2"), ("O2", "MSA s.1")],
+    )
+    first, second = (o.id for o in backend.register.get(aid).offences)
+    window = window_for(backend)
+    assert window.ctx is not None
+    dialog = ArrestDialog.start(window.ctx, aid, None)
+    track(dialog)
+    wait_idle()
+    assert dialog.correct_offence_button.isVisible()
+
+    def select(offence_id: int) -> None:
+        dialog.tree.setCurrentIndex(dialog.history.offence_index(offence_id))
+
+    select(first)
+    assert dialog.correct_offence_button.isEnabled() and dialog.withdraw_offence_button.isEnabled()
+    correct = dialog.correct_offence()
+    assert isinstance(correct, CorrectOffenceDialog)
+    track(correct)
+    correct.offence.setEditText("Modern Slavery Act 2015 s.1")
+    correct.submit()  # no reason: refused beside the field
+    wait_idle()
+    assert not is_closed(correct) and "reason" in correct.error_text("reason").lower()
+    correct.reason.setPlainText("Holding in slavery, not trafficking")
+    correct.submit()
+    wait_idle()
+    assert is_closed(correct)
+    select(second)
+    withdraw = dialog.withdraw_offence()
+    assert isinstance(withdraw, WithdrawOffenceDialog)
+    track(withdraw)
+    withdraw.reason.setPlainText("O1 keyed twice")
+    if SHOTS:
+        withdraw.grab().save(str(Path(SHOTS) / "withdraw_offence_dialog.png"))
+    withdraw.submit()
+    wait_idle()
+    assert is_closed(withdraw)
+    kinds = [c.kind.value for c in backend.corrections.history(aid)]
+    assert kinds == ["offence_correct", "offence_withdraw"]
+    select(second)
+    assert not dialog.withdraw_offence_button.isEnabled() and dialog.withdraw_offence() is None
+    if SHOTS:
+        dialog.grab().save(str(Path(SHOTS) / "arrest_dialog_offences_corrected.png"))

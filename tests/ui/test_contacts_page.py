@@ -143,3 +143,43 @@ def test_the_pathway_opens_from_a_row(
 
 def test_the_window_lists_contacts_for_a_vlo(window_as: Callable[[Role], MainWindow]) -> None:
     assert window_as(Role.VLO).page_of(ContactsPage) is not None
+
+
+def test_corrected_and_withdrawn_contacts_are_struck_through_with_who_when_why(
+    qtbot: QtBot,
+    backend_for: Callable[[Role], Backend],
+    make_ctx: Callable[[Backend], AppContext],
+) -> None:
+    import os
+    from pathlib import Path
+
+    from PySide6.QtGui import QFont
+
+    officer, vlo = backend_for(Role.HTT_OFFICER), backend_for(Role.VLO)
+    assigned, _other = _victims(officer)
+    _contact(vlo, assigned, 5, ContactPurpose.WELFARE)
+    _contact(vlo, assigned, 2, ContactPurpose.INITIAL)
+    welfare, initial = sorted(r.id for r in vlo.contacts.list())
+    when = datetime.now(LONDON) - timedelta(days=5)
+    vlo.contacts.correct(
+        welfare,
+        ContactInput(assigned, when, ContactMethod.VIDEO, ContactPurpose.WELFARE, summary="Welfare video"),
+        "It was a video call",
+    )
+    vlo.contacts.withdraw(initial, "Logged against the wrong victim")
+    page = _page(qtbot, make_ctx(vlo))
+    page.resize(1280, 400)
+    rows = [page.model.row_at(i) for i in range(page.model.rowCount())]
+    assert sorted(r.corrected.split(" by ")[0] for r in rows) == ["", "Corrected", "Withdrawn"]
+    assert page.model.total == 3  # the two struck through and the correction in force
+    for i, row in enumerate(rows):
+        index = page.model.index(i, 0)
+        font = index.data(Qt.ItemDataRole.FontRole)
+        assert (isinstance(font, QFont) and font.strikeOut()) == bool(row.corrected)
+        if row.corrected:
+            assert index.data(Qt.ItemDataRole.ToolTipRole) == row.corrected
+            assert f"by {VLO} on " in row.corrected and " UTC: " in row.corrected
+    assert vlo.contacts.count() == 1  # elsewhere (Today, the figures) only the contact in force counts
+    folder = os.environ.get("MSHTDESK_SHOTS")
+    if folder:
+        page.grab().save(str(Path(folder) / "contacts_struck.png"))

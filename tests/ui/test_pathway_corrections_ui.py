@@ -8,6 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
 from pytestqt.qtbot import QtBot
 
 from mshtdesk.domain.roles import Role
@@ -52,8 +54,18 @@ def test_a_vlo_withdraws_their_contact_from_the_pathway(
     wait_idle()
     qtbot.waitUntil(lambda: "withdrawn" in view.notice.text(), timeout=5000)
     wait_idle()
-    kinds = [view.model.entry_at(r).kind for r in range(view.model.rowCount())]
-    assert TimelineKind.CONTACT not in kinds
+    # it stays in view, struck through, with who withdrew it, when and why; it is done with
+    (row,) = [r for r in range(view.model.rowCount()) if view.model.entry_at(r).kind == TimelineKind.CONTACT]
+    entry = view.model.entry_at(row)
+    assert entry.struck.startswith("Withdrawn by vlo on ") and entry.struck.endswith("wrong victim")
+    index = view.model.index(row, 2)
+    font = index.data(Qt.ItemDataRole.FontRole)
+    assert isinstance(font, QFont) and font.strikeOut()
+    assert index.data(Qt.ItemDataRole.ToolTipRole) == entry.struck
+    assert "Withdrawn by vlo" in view.model.index(row, 3).data()
+    view.table.setCurrentIndex(view.model.index(row, 0))
+    assert not view.withdraw_contact_button.isEnabled() and not view.correct_contact_button.isEnabled()
+    _shot(view, "pathway-withdrawn-contact-struck.png")
     # an officer sees no such command (only the VLO who logged a contact may withdraw it)
     view.done(0)
     officer_view = _open(track, make_ctx(backend_for(Role.HTT_OFFICER)), person_id, wait_idle)
@@ -115,8 +127,11 @@ def test_a_vlo_corrects_their_contact_from_the_pathway(
     dialog.method.setCurrentIndex(dialog.method.findData(ContactMethod.VIDEO))
     dialog.ok_button.click()  # no reason yet: refused on the form
     wait_idle()
-    assert dialog.isVisible()
+    assert dialog.isVisible() and dialog.error_text("reason").startswith("Give the reason")
+    dialog.reason.setPlainText("   ")
+    assert dialog.error_text("reason")  # spaces are no reason
     dialog.reason.setPlainText("It was a video call")
+    assert dialog.error_text("reason") == ""  # gone as soon as a reason is typed
     _shot(dialog, "correct-contact-dialog.png")
     dialog.ok_button.click()
     wait_idle()
@@ -125,3 +140,15 @@ def test_a_vlo_corrects_their_contact_from_the_pathway(
     assert [(r.method, r.summary) for r in rows_now] == [
         (ContactMethod.VIDEO, "First meeting at the reception centre.")
     ]
+    # the pathway shows the correction in force and, struck through, the contact it replaced
+    contacts = [
+        view.model.entry_at(r)
+        for r in range(view.model.rowCount())
+        if view.model.entry_at(r).kind == TimelineKind.CONTACT
+    ]
+    assert sorted(bool(e.struck) for e in contacts) == [False, True]
+    (old,) = [e for e in contacts if e.struck]
+    assert old.struck.startswith("Corrected by vlo on ") and old.struck.endswith(": It was a video call")
+    # and so does the Contacts page
+    listed = backend_for(Role.VLO).contacts.list(ContactFilter(person_id=person_id, corrected=True))
+    assert [bool(r.corrected) for r in listed] == [False, True]  # the correction (newer) first

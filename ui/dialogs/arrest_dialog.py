@@ -34,7 +34,7 @@ from mshtdesk.domain.changes import Changes, Data
 from mshtdesk.domain.dates import uk
 from mshtdesk.domain.roles import Action, Entity
 from mshtdesk.errors import ConflictError, MshtError, NotFoundError
-from mshtdesk.services.register import ArrestDetail, ArrestInput
+from mshtdesk.services.register import ArrestDetail, ArrestInput, OffenceRow
 from ui import error_report, palette
 from ui.context import AppContext
 from ui.dialogs.conflict_dialog import ConflictDialog, FieldVersions, Outcome
@@ -42,9 +42,11 @@ from ui.dialogs.disposal_dialogs import (
     AddOffenceDialog,
     CorrectArrestDialog,
     CorrectEventDialog,
+    CorrectOffenceDialog,
     RecordDisposalDialog,
     WithdrawArrestDialog,
     WithdrawEventDialog,
+    WithdrawOffenceDialog,
     next_offence_ref,
 )
 from ui.dialogs.form import FormDialog
@@ -152,6 +154,17 @@ def merge_arrest(mine: ArrestInput, theirs: ArrestDetail, take_theirs: set[str])
     return ArrestInput(**values)
 
 
+def in_force(d: ArrestDetail) -> tuple[date, str]:
+    """The arrest's date and district with its corrections applied (oldest first): what tables count."""
+    arrest_date, district = d.arrest_date, d.district
+    for c in d.corrections:
+        if c.kind == "date" and c.arrest_date is not None:
+            arrest_date = c.arrest_date
+        elif c.kind == "district" and c.district:
+            district = c.district
+    return arrest_date, district
+
+
 class ArrestDialog(FormDialog):
     saved = Signal(int)  # the arrest's id, after it was added or its details saved
 
@@ -189,6 +202,10 @@ class ArrestDialog(FormDialog):
                 self.notes.setReadOnly(True)
                 self.arrest_date.setReadOnly(True)
 
+            # counted in published tables: changed only by a correction with a reason, never in place
+            self.arrest_date.setReadOnly(True)
+            for field in (self.district, self.arrest_date):
+                field.setToolTip("Use Correct arrest\u2026 to change it, with a reason")
             self._set_loading(True)
             ctx.tasks.changed.connect(self._on_changes)
             self.reload()
@@ -295,13 +312,33 @@ class ArrestDialog(FormDialog):
         self.withdrawn_note.setStyleSheet(f"color: {palette.MUTED_HEX};")
         self.withdrawn_note.hide()
         self.body.addWidget(self.withdrawn_note)
-        for b in (self.withdraw_arrest_button, self.correct_arrest_button):
+        self.correct_offence_button = QPushButton("Correct o&ffence\u2026")
+        self.correct_offence_button.setToolTip(
+            "Correct what the selected offence was; the first wording stays on record (a reason is required)"
+        )
+        self.withdraw_offence_button = QPushButton("W&ithdraw offence\u2026")
+        self.withdraw_offence_button.setToolTip(
+            "Withdraw the selected offence, entered in error: its disposals no longer count (a reason is "
+            "required)"
+        )
+        arrest_level = (
+            self.correct_offence_button,
+            self.withdraw_offence_button,
+            self.withdraw_arrest_button,
+            self.correct_arrest_button,
+        )
+        for b in arrest_level:
             b.setAutoDefault(False)
             b.setVisible(self.may_update)
         self.withdraw_arrest_button.clicked.connect(self.withdraw_arrest)
         self.correct_arrest_button.clicked.connect(self.correct_arrest)
+        self.correct_offence_button.clicked.connect(self.correct_offence)
+        self.withdraw_offence_button.clicked.connect(self.withdraw_offence)
         arrest_buttons = QHBoxLayout()
         arrest_buttons.addStretch(1)
+        arrest_buttons.addWidget(self.correct_offence_button)
+        arrest_buttons.addWidget(self.withdraw_offence_button)
+        arrest_buttons.addSpacing(12)
         arrest_buttons.addWidget(self.correct_arrest_button)
         arrest_buttons.addWidget(self.withdraw_arrest_button)
         self.body.addLayout(arrest_buttons)
@@ -367,7 +404,8 @@ class ArrestDialog(FormDialog):
             self.notes,
         ):
             w.setEnabled(not loading)
-        self.district.setEnabled(not loading and self.may_update)  # a combo box has no read-only mode
+        # a combo box has no read-only mode; a saved arrest's district changes only by correction
+        self.district.setEnabled(not loading and self.may_update and self.arrest_id is None)
         self.ok_button.setEnabled(not loading and not self.busy)
         if self.arrest_id is not None:
             self.tree.setEnabled(not loading)
@@ -427,10 +465,11 @@ class ArrestDialog(FormDialog):
 
     def _fill(self, d: ArrestDetail) -> None:
         self.custody_ref.setText(d.custody_ref)
-        self.arrest_date.set_value(d.arrest_date)
-        index = self.district.findData(d.district)
+        arrest_date, district = in_force(d)
+        self.arrest_date.set_value(arrest_date)
+        index = self.district.findData(district)
         if index < 0:  # a retired district: still show it
-            self.district.addItem(d.district, d.district)
+            self.district.addItem(district, district)
             index = self.district.count() - 1
         self.district.setCurrentIndex(index)
         self.detainee_ref.setText(d.detainee_ref)
@@ -459,7 +498,7 @@ class ArrestDialog(FormDialog):
         d = self.detail
         if d is None:
             return self.arrest_id is None
-        saved = ArrestInput(d.custody_ref, d.arrest_date, d.district, d.detainee_ref, d.operation, d.notes)
+        saved = ArrestInput(d.custody_ref, *in_force(d), d.detainee_ref, d.operation, d.notes)
         now = self.current_input()
         return (
             now.custody_ref.strip(),
@@ -625,6 +664,10 @@ class ArrestDialog(FormDialog):
         self.withdraw_button.setEnabled(standing and live)
         self.withdraw_arrest_button.setEnabled(standing)
         self.correct_arrest_button.setEnabled(standing)
+        offence = self.history.offence_at(self.tree.currentIndex())
+        offence_standing = standing and offence is not None and not offence.withdrawn
+        self.correct_offence_button.setEnabled(offence_standing)
+        self.withdraw_offence_button.setEnabled(offence_standing)
         if loaded and not standing:
             self.ok_button.setEnabled(False)  # a withdrawn arrest's details are no longer edited
 
@@ -639,6 +682,29 @@ class ArrestDialog(FormDialog):
         if self.detail is None or not self.may_update or self.detail.withdrawn:
             return None
         dialog = CorrectArrestDialog(self.ctx, self.detail, self)
+        dialog.open()
+        return dialog
+
+    def _offence_in_force(self) -> OffenceRow | None:
+        """The selected offence (or the selected event's), if it may still be corrected or withdrawn."""
+        if self.detail is None or not self.may_update or self.detail.withdrawn:
+            return None
+        offence = self.history.offence_at(self.tree.currentIndex())
+        return None if offence is None or offence.withdrawn else offence
+
+    def correct_offence(self) -> CorrectOffenceDialog | None:
+        offence = self._offence_in_force()
+        if offence is None or self.detail is None:
+            return None
+        dialog = CorrectOffenceDialog(self.ctx, self.detail, offence, self)
+        dialog.open()
+        return dialog
+
+    def withdraw_offence(self) -> WithdrawOffenceDialog | None:
+        offence = self._offence_in_force()
+        if offence is None or self.detail is None:
+            return None
+        dialog = WithdrawOffenceDialog(self.ctx, self.detail, offence, self)
         dialog.open()
         return dialog
 

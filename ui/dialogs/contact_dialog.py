@@ -246,6 +246,10 @@ class ContactDialog(FormDialog):
         self.decision.currentIndexChanged.connect(lambda _i: self._update_on_time())
         self.enhanced.toggled.connect(lambda _b: self._update_on_time())
         self.next_due.value_changed.connect(self._next_due_changed)
+        # "Give the reason" goes as soon as one is typed, not at the next save
+        self.reason.textChanged.connect(
+            lambda: self.clear_error("reason") if self.reason.toPlainText().strip() else None
+        )
 
     def _on_time_box(self) -> QLabel:
         self.on_time_hint = hint_label("")

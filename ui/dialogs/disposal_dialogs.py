@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from html import escape
 
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
@@ -258,4 +259,64 @@ class CorrectArrestDialog(_ArrestChild):
             lambda: corrections.correct_arrest(arrest_id, district=district, arrest_date=day, reason=reason),
             self._saved,
             context="correcting an arrest",
+        )
+
+
+class WithdrawOffenceDialog(_ArrestChild):
+    """Withdraw one offence entered in error: its disposals no longer count towards the arrest's."""
+
+    def __init__(
+        self, ctx: AppContext, detail: ArrestDetail, offence: OffenceRow, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(
+            ctx, detail, f"Withdraw offence \u2014 {detail.custody_ref}", parent, "Withdraw offence"
+        )
+        self.target_offence = offence
+        self._intro(
+            f"Withdrawing offence <b>{escape(offence_caption(offence))}</b>, entered in error. Its "
+            "disposals no longer count towards the arrest\u2019s; it stays on record, struck through, with "
+            "your name and reason."
+        )
+        self.reason = self._reason("Required: e.g. the same offence keyed twice as O1 and O2")
+        self.add_field(("reason", "correction"), "&Reason:", self.reason)
+        self.reason.setFocus()
+
+    def submit(self) -> None:
+        reason = self.reason.toPlainText()
+        corrections, offence_id = self.ctx.backend.corrections, self.target_offence.id
+        self.save(
+            lambda: corrections.withdraw_offence(offence_id, reason),
+            self._saved,
+            context="withdrawing an offence",
+        )
+
+
+class CorrectOffenceDialog(_ArrestChild):
+    """Correct what an offence was; the wording first recorded stays on record."""
+
+    def __init__(
+        self, ctx: AppContext, detail: ArrestDetail, offence: OffenceRow, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(
+            ctx, detail, f"Correct offence \u2014 {detail.custody_ref}", parent, "Record correction"
+        )
+        self.target_offence = offence
+        self._intro(
+            f"Correcting offence <b>{escape(offence_caption(offence))}</b>. Tables use the corrected "
+            "offence from now on; what was first recorded stays on record."
+        )
+        self.offence = OffenceCombo(ctx.reference.offence_types)
+        self.offence.setEditText(offence.offence_text or offence.type_title)
+        self.reason = self._reason("Required: why the recorded offence was wrong")
+        self.add_field("offence", "&Offence:", self.offence)
+        self.add_field(("reason", "correction"), "&Reason:", self.reason)
+        self.offence.setFocus()
+
+    def submit(self) -> None:
+        text, reason = self.offence.text(), self.reason.toPlainText()
+        corrections, offence_id = self.ctx.backend.corrections, self.target_offence.id
+        self.save(
+            lambda: corrections.correct_offence(offence_id, text, reason),
+            self._saved,
+            context="correcting an offence",
         )

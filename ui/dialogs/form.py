@@ -122,6 +122,12 @@ class FormDialog(QDialog):
         if first is not None:
             first.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def clear_error(self, name: str) -> None:
+        """Take down the message under service field ``name`` (the user has since answered it)."""
+        error = self._errors.get(name)
+        if error is not None:
+            error.clear()
+
     def error_text(self, name: str) -> str:
         """The message shown for service field ``name`` (tests and accessibility)."""
         error = self._errors.get(name)

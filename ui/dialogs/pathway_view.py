@@ -495,7 +495,8 @@ class PathwayView(QDialog):
         if not index.isValid():
             return None
         entry = self.model.entry_at(index.row())
-        return entry.record_id if entry.entity == "vlo_contact" else None
+        # a contact since corrected or withdrawn stays in view, struck through, but is done with
+        return entry.record_id if entry.entity == "vlo_contact" and not entry.struck else None
 
     def _selection_changed(self) -> None:
         selected = self._selected_contact() is not None

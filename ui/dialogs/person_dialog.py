@@ -40,6 +40,7 @@ from ui import error_report, palette
 from ui.context import AppContext
 from ui.dialogs.conflict_dialog import ConflictDialog, FieldVersions, Outcome
 from ui.dialogs.form import FormDialog
+from ui.dialogs.merge_dialog import may_merge
 from ui.dialogs.subject_access import BUTTON_TEXT, SubjectAccessFlow
 from ui.widgets.dates import OptionalDateEdit, to_qdate
 from ui.widgets.field_error import FieldError, hint_label
@@ -273,6 +274,7 @@ class PersonDialog(FormDialog):
         """The one wire: no field drives another; what they hold is read when saving (``current_input``),
         the VLO list arrives from the worker and the record from ``reload``."""
         self.export_button.clicked.connect(self.export_for_subject_access)
+        self.merge_button.clicked.connect(self.merge_with)
 
     def _build_fields(self) -> None:
         """Who: names, age, gender, nationalities (left); language, contact and case (right)."""
@@ -418,6 +420,12 @@ class PersonDialog(FormDialog):
             self.person_id is not None and self.ctx.backend.subject_access.may_export()
         )
         self.export_button.setEnabled(False)  # until the record has been read
+        self.merge_button = self.buttons.addButton(
+            "&Merge with\u2026", QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.merge_button.setObjectName("mergeWithButton")
+        self.merge_button.setToolTip("Merge another record of this same person into this one")
+        self.merge_button.setVisible(self.person_id is not None and may_merge(self.ctx))
 
     def _set_tab_order(self) -> None:
         chain: list[QWidget] = [
@@ -489,6 +497,15 @@ class PersonDialog(FormDialog):
         self._fill(detail)
         self._set_loading(self.may_assign and not self._vlos_ready)
         self.export_button.setEnabled(True)
+
+    # ----- merging another record of this person into this one ----------------------------------
+    def merge_with(self) -> None:
+        if self.person_id is None or not may_merge(self.ctx):
+            return
+        from ui.dialogs.merge_dialog import MergeDialog
+
+        self.merge_dialog = MergeDialog(self.ctx, self, keep_id=self.person_id)
+        self.merge_dialog.show()
 
     # ----- subject access ----------------------------------------------------------------------
     def export_for_subject_access(self) -> None:

@@ -7,6 +7,7 @@ holds them all; ``set_pathway`` resets it. Times are shown for things that happe
 
 from __future__ import annotations
 
+from dataclasses import replace
 from enum import IntEnum
 from typing import Any
 
@@ -60,11 +61,29 @@ def kind_text(entry: TimelineEntry) -> str:
     return KIND_LABELS.get(entry.kind, str(entry.kind))
 
 
-COLUMNS: tuple[ColumnSpec[TimelineEntry], ...] = (
-    ColumnSpec("When", when_text, raw=lambda e: e.at, header_aligned=False),
-    ColumnSpec("Type", kind_text, ink=lambda e: KIND_COLOURS.get(e.kind), header_aligned=False),
-    ColumnSpec("What", lambda e: e.title, cell_tip=lambda e: e.title, header_aligned=False),
-    ColumnSpec("Detail", lambda e: e.detail, cell_tip=lambda e: e.detail, header_aligned=False),
+def _struck(column: ColumnSpec[TimelineEntry]) -> ColumnSpec[TimelineEntry]:
+    """A contact since corrected or withdrawn: struck through and greyed, who, when and why as its tip."""
+    tip = column.cell_tip
+
+    def cell_tip(e: TimelineEntry) -> str:
+        return e.struck or (tip(e) if tip is not None else "")
+
+    return replace(column, struck=lambda e: bool(e.struck), cell_tip=cell_tip)
+
+
+COLUMNS: tuple[ColumnSpec[TimelineEntry], ...] = tuple(
+    _struck(c)
+    for c in (
+        ColumnSpec("When", when_text, raw=lambda e: e.at, header_aligned=False),
+        ColumnSpec("Type", kind_text, ink=lambda e: KIND_COLOURS.get(e.kind), header_aligned=False),
+        ColumnSpec("What", lambda e: e.title, cell_tip=lambda e: e.title, header_aligned=False),
+        ColumnSpec(
+            "Detail",
+            lambda e: f"{e.struck} \u2014 {e.detail}" if e.struck else e.detail,
+            cell_tip=lambda e: e.detail,
+            header_aligned=False,
+        ),
+    )
 )
 HEADERS = headers(COLUMNS)
 

@@ -6,6 +6,7 @@ victim's pathway (Pathway, then Ctrl+Shift+N), where what is due next is in view
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -40,6 +41,17 @@ def notified(r: ContactRow) -> str:
     return f"{SHORT_DECISION[r.decision_notified]}{when}{timing}"
 
 
+def _struck(column: ColumnSpec[ContactRow]) -> ColumnSpec[ContactRow]:
+    """The column, striking a corrected or withdrawn contact through with who, when and why as the tip
+    (as the register shows a withdrawn arrest); the correction in force is its own row."""
+    tip = column.cell_tip
+
+    def cell_tip(r: ContactRow) -> str:
+        return r.corrected or (tip(r) if tip is not None else "")
+
+    return replace(column, struck=lambda r: bool(r.corrected), cell_tip=cell_tip)
+
+
 def next_due(r: ContactRow, today: date) -> str:
     """The date, with the word "overdue" once it has passed: the red says it to the eye, the word to all."""
     if r.next_contact_due is None:
@@ -48,6 +60,10 @@ def next_due(r: ContactRow, today: date) -> str:
 
 
 def columns(today: date) -> tuple[ColumnSpec[ContactRow], ...]:
+    return tuple(_struck(c) for c in _columns(today))
+
+
+def _columns(today: date) -> tuple[ColumnSpec[ContactRow], ...]:
     return (
         ColumnSpec(
             "When", lambda r: london_text(r.contact_at), "00/00/0000 00:00", raw=lambda r: r.contact_at
@@ -82,13 +98,18 @@ def columns(today: date) -> tuple[ColumnSpec[ContactRow], ...]:
             tip="A safeguarding concern was raised at this contact",
         ),
         ColumnSpec("By", lambda r: r.vlo, "vlo.user"),
-        ColumnSpec("Summary", lambda r: r.summary.replace("\n", " "), cell_tip=lambda r: r.summary),
+        ColumnSpec(
+            "Summary",
+            lambda r: (f"{r.corrected} \u2014 " if r.corrected else "") + r.summary.replace("\n", " "),
+            cell_tip=lambda r: r.summary,
+        ),
     )
 
 
 class ContactsPage(ListPage):
     heading = "Contacts"
     noun = ("contact", "contacts")
+    export_entity = Entity.VLO_CONTACT  # Copy and Export CSV of the current filter (managers)
     can_find = False  # filtered by victim and purpose, not by free text
     shows = frozenset({Data.CONTACT, Data.PERSON})
 
@@ -99,7 +120,7 @@ class ContactsPage(ListPage):
             cols,
             service.count,
             lambda q, _key, _desc, offset, limit: service.list(q, offset=offset, limit=limit),
-            ContactFilter(),
+            ContactFilter(corrected=True),
         )
         super().__init__(ctx, model, parent)
         self.setObjectName("contactsPage")
@@ -144,10 +165,11 @@ class ContactsPage(ListPage):
             mine=self.mine.isChecked(),
             purpose=enum_data(self.purpose, ContactPurpose),
             overdue=self.overdue.isChecked(),
+            corrected=True,  # struck through, with who corrected or withdrew them, when and why
         )
 
     def default_query(self) -> ContactFilter:
-        return ContactFilter()
+        return ContactFilter(corrected=True)
 
     def reset_filters(self) -> None:
         self.person.setCurrentIndex(0)

@@ -125,6 +125,7 @@ def columns(today: date) -> tuple[ColumnSpec[ReferralRow], ...]:
 class NrmPage(ListPage):
     heading = "NRM referrals"
     noun = ("referral", "referrals")
+    export_entity = Entity.NRM_REFERRAL  # Copy and Export CSV of the current filter (managers)
     search_hint = "Reference, name, person or crime ref"
     shows = frozenset({Data.REFERRAL, Data.DECISION, Data.PERSON, Data.CALENDAR})  # calendar: RG dates
 

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QComboBox, QPushButton, QWidget
 from mshtdesk.domain.changes import Data
 from mshtdesk.domain.roles import Action, Entity
 from ui.context import AppContext
+from ui.dialogs.merge_dialog import may_merge
 from ui.dialogs.person_dialog import may_assign_vlo
 from ui.models.columns import samples
 from ui.models.people_model import COLUMNS, PeopleFilter, PeopleModel
@@ -23,6 +24,7 @@ from ui.pages.list_page import ListPage
 class PeoplePage(ListPage):
     heading = "People"
     noun = ("person", "people")
+    export_entity = Entity.PERSON  # Copy and Export CSV of the current filter (managers)
     search_hint = "Name, alias or reference"
     search_width = (240, 380)
     shows = frozenset(
@@ -55,7 +57,14 @@ class PeoplePage(ListPage):
         self.new_button = QPushButton("Ne&w person\u2026")
         self.new_button.setToolTip("Add a person to the victim pathway")
         self.new_button.setVisible(self.can_create)
-        self.add_command(self.open_button, gap=12)
+        self.duplicates_button = QPushButton("Possible d&uplicates\u2026")
+        self.duplicates_button.setObjectName("duplicatesButton")
+        self.duplicates_button.setToolTip(
+            "Records that are likely one person (same date of birth, names alike): check and merge them"
+        )
+        self.duplicates_button.setVisible(may_merge(ctx))
+        self.add_command(self.duplicates_button, gap=12)
+        self.add_command(self.open_button, gap=6)
         self.add_command(self.new_button, gap=0)
         self.finish(
             "peopleTable", samples(COLUMNS), empty_title="No people yet", empty_text=self._empty_hint()
@@ -65,6 +74,7 @@ class PeoplePage(ListPage):
             self.empty_panel.add_button("New person\u2026", self.new_person, default=True)
         self.new_button.clicked.connect(self.new_person)
         self.open_button.clicked.connect(self.open_current)
+        self.duplicates_button.clicked.connect(self.find_duplicates)
         self.state_changed.connect(lambda: self.open_button.setEnabled(self.has_selection()))
         self.open_button.setEnabled(self.has_selection())
 
@@ -117,3 +127,27 @@ class PeoplePage(ListPage):
 
     def _created(self, person_id: int) -> None:
         self.refresh(select=person_id)
+
+    def find_duplicates(self) -> None:
+        """Find likely duplicates on the worker, then show them in the merge dialog."""
+        if not may_merge(self.ctx):
+            return
+        people = self.ctx.backend.people
+        self.duplicates_button.setEnabled(False)
+
+        def found(pairs: list[Any]) -> None:
+            self.duplicates_button.setEnabled(True)
+            from ui.dialogs.merge_dialog import MergeDialog
+
+            dialog = MergeDialog(self.ctx, self, pairs=pairs)
+            dialog.merged.connect(lambda keep_id: self.refresh(select=keep_id))
+            dialog.show()
+            self.merge_dialog = dialog
+
+        def failed(exc: BaseException) -> None:
+            from ui import error_report
+
+            self.duplicates_button.setEnabled(True)
+            error_report.report(self, exc, "finding possible duplicates")
+
+        self.ctx.tasks.run(lambda _job: people.duplicates(), done=found, failed=failed, owner=self)

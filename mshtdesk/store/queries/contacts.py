@@ -7,7 +7,19 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Connection, FromClause, and_, exists, false, func, insert, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    FromClause,
+    RowMapping,
+    ScalarSelect,
+    and_,
+    exists,
+    false,
+    func,
+    insert,
+    select,
+)
 
 from mshtdesk.store.queries.scope import PersonScope, person_in_scope
 from mshtdesk.store.tables import PERSON, SETTING, USER, VLO_CONTACT
@@ -24,6 +36,54 @@ def live(contact: FromClause = VLO_CONTACT, *, name: str = "superseding_contact"
     return and_(contact.c.is_void == false(), ~exists().where(later.c.supersedes_id == contact.c.id))
 
 
+def latest_live_id(person_id: ColumnElement[int]) -> ScalarSelect[int]:
+    """The id of the person's latest contact in force (NULL when none): one probe of the
+    ``(person_id, contact_at, is_void)`` index, walked from its newest entry. Asked once per person, it
+    replaces asking every contact whether a later one exists, which grows with the square of a busy
+    person's contacts."""
+    mine = VLO_CONTACT.alias("latest_contact")
+    return (
+        select(mine.c.id)
+        .where(mine.c.person_id == person_id, live(mine, name="latest_superseding"))
+        .order_by(mine.c.contact_at.desc(), mine.c.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+#: The row that corrects or withdraws a contact (there is at most one: only a contact in force is
+#: corrected), and who recorded it; a list showing corrected contacts joins them.
+SUPERSEDING = VLO_CONTACT.alias("superseding")
+SUPERSEDED_BY = USER.alias("superseded_by")
+
+
+def with_superseding(contacts: FromClause) -> FromClause:
+    """``contacts`` (the table or a join on it) with the row superseding each contact, if any."""
+    return contacts.outerjoin(SUPERSEDING, SUPERSEDING.c.supersedes_id == _C.c.id).outerjoin(
+        SUPERSEDED_BY, SUPERSEDED_BY.c.id == SUPERSEDING.c.vlo_user_id
+    )
+
+
+def superseding_columns() -> list[ColumnElement[Any]]:
+    """Whether the contact was withdrawn (True) or corrected (False; None: in force), when, by whom and
+    why, as ``Superseded``'s fields."""
+    return [
+        SUPERSEDING.c.is_void.label("superseded_void"),
+        SUPERSEDING.c.created_at.label("superseded_at"),
+        SUPERSEDED_BY.c.username.label("superseded_by"),
+        SUPERSEDING.c.reason.label("superseded_reason"),
+    ]
+
+
+class Superseded(NamedTuple):
+    """How a contact left the figures: ``void`` None while it is in force."""
+
+    void: bool | None
+    at: datetime | None
+    by: str | None
+    reason: str | None
+
+
 @dataclass(frozen=True)
 class ContactQuery:
     """``logged_by_id``: only contacts this user logged; ``logged_by``: only those of this user name;
@@ -36,6 +96,7 @@ class ContactQuery:
     purpose: str | None = None
     logged_by: str = ""
     latest_due_before: date | None = None
+    corrected: bool = False  # also the contacts corrected or withdrawn since (never the void markers)
 
 
 class ContactListRow(NamedTuple):
@@ -56,10 +117,12 @@ class ContactListRow(NamedTuple):
     safeguarding_concern: bool
     summary: str
     next_contact_due: date | None
+    superseded: Superseded
 
 
 def _conditions(q: ContactQuery) -> list[ColumnElement[bool]]:
-    conds: list[ColumnElement[bool]] = [live(_C)]
+    shown = q.corrected and q.latest_due_before is None  # who is overdue: contacts in force only
+    conds: list[ColumnElement[bool]] = [_C.c.is_void == false()] if shown else [live(_C)]
     scope = person_in_scope(q.scope, _C.c.person_id)
     if scope is not None:
         conds.append(scope)
@@ -70,18 +133,10 @@ def _conditions(q: ContactQuery) -> list[ColumnElement[bool]]:
     if q.purpose is not None:
         conds.append(_C.c.purpose == q.purpose)
     if q.latest_due_before is not None:
-        later = _C.alias("later_contact")
-        conds += [
-            _C.c.next_contact_due < q.latest_due_before,
-            ~exists().where(
-                later.c.person_id == _C.c.person_id,
-                live(later, name="later_superseding"),
-                or_(
-                    later.c.contact_at > _C.c.contact_at,
-                    and_(later.c.contact_at == _C.c.contact_at, later.c.id > _C.c.id),
-                ),
-            ),
-        ]
+        latest = select(latest_live_id(PERSON.c.id)).select_from(PERSON)
+        if (in_scope := person_in_scope(q.scope, PERSON.c.id)) is not None:
+            latest = latest.where(in_scope)
+        conds += [_C.c.next_contact_due < q.latest_due_before, _C.c.id.in_(latest)]
     if q.logged_by:
         logged_by = USER.alias("logged_by")
         conds.append(exists().where(logged_by.c.id == _C.c.vlo_user_id, logged_by.c.username == q.logged_by))
@@ -101,7 +156,7 @@ def page_contacts(conn: Connection, q: ContactQuery, *, offset: int, limit: int)
             PERSON.c.person_ref,
             PERSON.c.surname,
             PERSON.c.forenames,
-            func.coalesce(USER.c.username, ""),
+            func.coalesce(USER.c.username, "").label("vlo"),
             _C.c.contact_at,
             _C.c.method,
             _C.c.purpose,
@@ -113,16 +168,32 @@ def page_contacts(conn: Connection, q: ContactQuery, *, offset: int, limit: int)
             _C.c.safeguarding_concern,
             _C.c.summary,
             _C.c.next_contact_due,
+            *superseding_columns(),
         )
         .select_from(
-            _C.join(PERSON, PERSON.c.id == _C.c.person_id).outerjoin(USER, USER.c.id == _C.c.vlo_user_id)
+            with_superseding(
+                _C.join(PERSON, PERSON.c.id == _C.c.person_id).outerjoin(USER, USER.c.id == _C.c.vlo_user_id)
+            )
         )
         .where(*_conditions(q))
         .order_by(_C.c.contact_at.desc(), _C.c.id.desc())
         .offset(offset)
         .limit(limit)
     )
-    return [ContactListRow._make(r) for r in conn.execute(stmt)]
+    return [
+        ContactListRow(
+            **{f: r._mapping[f] for f in ContactListRow._fields if f != "superseded"},
+            superseded=superseded(r._mapping),
+        )
+        for r in conn.execute(stmt)
+    ]
+
+
+def superseded(row: RowMapping) -> Superseded:
+    """The ``superseding_columns`` of a row read with them, by name."""
+    return Superseded(
+        row["superseded_void"], row["superseded_at"], row["superseded_by"], row["superseded_reason"]
+    )
 
 
 def opted_out_of_updates(conn: Connection, person_id: int) -> bool:

@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, Connection, and_, exists, false, func, select
+from sqlalchemy import ColumnElement, Connection, and_, exists, false, select
 
 from mshtdesk.domain.clocks import RECONSIDERATION_WINDOW_DAYS
 from mshtdesk.domain.nrm import Outcome, Route
 from mshtdesk.domain.support import ContactPurpose, NotifiableDecision
+from mshtdesk.store.queries.contacts import latest_live_id
 from mshtdesk.store.queries.contacts import live as live_contact
 from mshtdesk.store.queries.nrm import DecisionEntry
 from mshtdesk.store.queries.scope import PersonScope, person_in_scope
@@ -151,18 +152,13 @@ class LatestContact(NamedTuple):
 def latest_contacts_due(conn: Connection, *, due_by: date, scope: PersonScope) -> list[LatestContact]:
     """Each person's latest contact in ``scope``, when it set a next contact due on or before ``due_by``."""
     c = VLO_CONTACT
-    rank = (
-        func.row_number()
-        .over(partition_by=c.c.person_id, order_by=(c.c.contact_at.desc(), c.c.id.desc()))
-        .label("rank")
-    )
     latest = (
-        select(c.c.id, c.c.person_id, c.c.next_contact_due, c.c.contact_at, rank)
-        .where(live_contact(c), *_narrowed(c.c.person_id, None, scope))
-        .subquery()
+        select(latest_live_id(PERSON.c.id)).select_from(PERSON).where(*_narrowed(PERSON.c.id, None, scope))
     )
-    q = select(latest.c.id, latest.c.person_id, latest.c.next_contact_due, latest.c.contact_at).where(
-        latest.c.rank == 1, latest.c.next_contact_due <= due_by
+    q = (
+        select(c.c.id, c.c.person_id, c.c.next_contact_due, c.c.contact_at)
+        .where(c.c.id.in_(latest), c.c.next_contact_due <= due_by)
+        .order_by(c.c.person_id)
     )
     return [LatestContact._make(row) for row in conn.execute(q)]
 
@@ -176,6 +172,7 @@ def never_contacted(conn: Connection, *, scope: PersonScope) -> list[NeverContac
     """Victims with a VLO assigned and no contact at all, in ``scope``."""
     q = select(PERSON.c.id, PERSON.c.updated_at).where(
         PERSON.c.vlo_user_id.is_not(None),
+        PERSON.c.merged_into_id.is_(None),  # a merged duplicate's contacts are the other record's
         ~exists().where(VLO_CONTACT.c.person_id == PERSON.c.id, live_contact()),
         *_narrowed(PERSON.c.id, None, scope),
     )

@@ -6,9 +6,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, false, func, select
 
-from mshtdesk.store.queries.contacts import live as live_contact
+from mshtdesk.store.queries.contacts import (
+    Superseded,
+    superseded,
+    superseding_columns,
+    with_superseding,
+)
 from mshtdesk.store.queries.due import effective_events
 from mshtdesk.store.tables import (
     ARREST,
@@ -172,9 +177,11 @@ class ContactRow(NamedTuple):
     summary: str
     next_contact_due: date | None
     vlo: str | None  # the VLO's username
+    superseded: Superseded  # how it left the figures, if it was corrected or withdrawn
 
 
 def contacts(conn: Connection, person_id: int) -> list[ContactRow]:
+    """The person's contacts in force, and those since corrected or withdrawn (never the void markers)."""
     q = (
         select(
             VLO_CONTACT.c.id,
@@ -185,9 +192,16 @@ def contacts(conn: Connection, person_id: int) -> list[ContactRow]:
             VLO_CONTACT.c.notified_on_time,
             VLO_CONTACT.c.summary,
             VLO_CONTACT.c.next_contact_due,
-            USER.c.username,
+            USER.c.username.label("vlo"),
+            *superseding_columns(),
         )
-        .select_from(VLO_CONTACT.outerjoin(USER, USER.c.id == VLO_CONTACT.c.vlo_user_id))
-        .where(VLO_CONTACT.c.person_id == person_id, live_contact())
+        .select_from(with_superseding(VLO_CONTACT.outerjoin(USER, USER.c.id == VLO_CONTACT.c.vlo_user_id)))
+        .where(VLO_CONTACT.c.person_id == person_id, VLO_CONTACT.c.is_void == false())
     )
-    return [ContactRow._make(r) for r in conn.execute(q)]
+    return [
+        ContactRow(
+            **{f: r._mapping[f] for f in ContactRow._fields if f != "superseded"},
+            superseded=superseded(r._mapping),
+        )
+        for r in conn.execute(q)
+    ]

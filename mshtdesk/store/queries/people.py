@@ -50,6 +50,7 @@ class NameKept(NamedTuple):
 def _filtered(stmt: Select[Any], scope: PersonScope, text: str, vlo: str | None) -> Select[Any]:
     """``stmt`` narrowed to ``scope``, to people whose names, aliases or ref hold ``text``, and to those
     assigned to the liaison officer ``vlo`` (a user name; "" for nobody; None for any)."""
+    stmt = stmt.where(PERSON.c.merged_into_id.is_(None))  # a merged duplicate lives on in the other
     condition = person_in_scope(scope, PERSON.c.id)
     if condition is not None:
         stmt = stmt.where(condition)
@@ -231,7 +232,7 @@ def duplicate_candidates(conn: Connection, scope: PersonScope) -> list[Duplicate
                 a.c.date_of_birth.is_not(None).label("dated"),
             )
             .select_from(a.join(b, and_(on, a.c.id < b.c.id)))
-            .where(*named, *scoped)
+            .where(*named, *scoped, a.c.merged_into_id.is_(None), b.c.merged_into_id.is_(None))
         )
 
     same_birth = pairs(a.c.date_of_birth == b.c.date_of_birth)

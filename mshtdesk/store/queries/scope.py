@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Connection, exists, false, select
+from sqlalchemy import ColumnElement, Connection, Select, exists, false, select
 
 from mshtdesk.domain.roles import RecordScope, Scope
 from mshtdesk.store.tables import PERSON, PERSON_SUPPORT
@@ -37,10 +37,32 @@ def person_in_scope(scope: PersonScope, person_id: ColumnElement[int]) -> Column
     return exists().where(support.c.person_id == person_id, support.c.user_id == scope.user_id)
 
 
-def record_scope(conn: Connection, person_id: int) -> RecordScope | None:
-    """The person's assigned VLO and supporting Navigators; None when the person is not in the register."""
-    vlo = conn.execute(select(PERSON.c.vlo_user_id).where(PERSON.c.id == person_id)).one_or_none()
-    if vlo is None:
+def people_in_scope(scope: PersonScope) -> Select[tuple[int]] | None:
+    """The ids of the people in a narrowed ``scope``, as a subquery to drive a lookup by person (the
+    search reads a VLO's few people first instead of testing every row); None for the whole force."""
+    if scope.scope is None:
+        return select(PERSON.c.id).where(false())
+    if scope.scope is Scope.ALL:
         return None
+    if scope.scope is Scope.ASSIGNED:
+        return select(PERSON.c.id).where(PERSON.c.vlo_user_id == scope.user_id)
+    return select(PERSON_SUPPORT.c.person_id).where(PERSON_SUPPORT.c.user_id == scope.user_id)
+
+
+def record_scope(conn: Connection, person_id: int) -> RecordScope | None:
+    """The person's assigned VLO and supporting Navigators; None when the person is not in the register.
+
+    A person merged into another has that person's scope (their records moved there)."""
+    seen: set[int] = set()
+    while True:
+        vlo = conn.execute(
+            select(PERSON.c.vlo_user_id, PERSON.c.merged_into_id).where(PERSON.c.id == person_id)
+        ).one_or_none()
+        if vlo is None:
+            return None
+        if vlo.merged_into_id is None or person_id in seen:
+            break
+        seen.add(person_id)
+        person_id = vlo.merged_into_id
     navigators = conn.execute(select(PERSON_SUPPORT.c.user_id).where(PERSON_SUPPORT.c.person_id == person_id))
     return RecordScope(frozenset({vlo.vlo_user_id} - {None}), frozenset(n.user_id for n in navigators))

@@ -66,10 +66,14 @@ def person_id_of(conn: Connection, person_ref: str) -> int | None:
 
 
 def person(conn: Connection, person_id: int) -> Row:
-    vlo = USER.alias("vlo")
+    vlo, into = USER.alias("vlo"), PERSON.alias("merged_into")
     stmt = (
-        select(PERSON, _user_name(vlo).label("vlo"))
-        .select_from(PERSON.outerjoin(vlo, vlo.c.id == PERSON.c.vlo_user_id))
+        select(PERSON, _user_name(vlo).label("vlo"), into.c.person_ref.label("merged_into"))
+        .select_from(
+            PERSON.outerjoin(vlo, vlo.c.id == PERSON.c.vlo_user_id).outerjoin(
+                into, into.c.id == PERSON.c.merged_into_id
+            )
+        )
         .where(PERSON.c.id == person_id)
     )
     return dict(conn.execute(stmt).one()._mapping)

@@ -376,6 +376,24 @@ def build(revision: str, out_dir: Path = HERE, seed: int = 3) -> Path:
             ],
         )
         put(conn, meta, "person_support", [{"person_id": p, "user_id": users[4]} for p in people[:5]])
+        if "merged_into_id" in meta.tables["person"].c:  # from 0009: a duplicate merged into another
+            put(
+                conn,
+                meta,
+                "person",
+                [
+                    {
+                        "person_ref": "P00012",
+                        "surname": "Merged",
+                        "forenames": "Duplicate",
+                        "merged_into_id": people[0],
+                        "merge_event_id": 1,
+                        "version": 2,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                ],
+            )
         put(
             conn,
             meta,
@@ -432,6 +450,28 @@ def build(revision: str, out_dir: Path = HERE, seed: int = 3) -> Path:
                         "reason": "logged in error",
                     },
                 ],
+            )
+        if "retention_review" in meta.tables:  # from 0010: one record kept, one erased (the rules are seeded)
+            put(
+                conn,
+                meta,
+                "retention_review",
+                [
+                    {
+                        "person_id": people[0],
+                        "decision": "keep",
+                        "reason": "witness in a trial",
+                        "next_review": date(2033, 1, 31),
+                        "decided_by": users[1],
+                        "decided_at": now,
+                    },
+                    {"person_id": people[2], "decision": "erase", "decided_by": users[1], "decided_at": now},
+                ],
+            )
+            conn.execute(
+                update(meta.tables["person"])
+                .where(meta.tables["person"].c.id == people[2])
+                .values(surname="Erased record", forenames="", aliases="", date_of_birth=None, erased_at=now)
             )
         if "audit_head" in meta.tables and not conn.execute(select(meta.tables["audit_head"])).first():
             conn.execute(

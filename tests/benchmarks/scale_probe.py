@@ -1,0 +1,169 @@
+"""One measurement in a fresh process, for the scale benchmark (``tests/benchmarks/scale.py``).
+
+    python -m tests.benchmarks.scale_probe --db FILE --measure disposals_year [--runs 5]
+    python -m tests.benchmarks.scale_probe --compact FILE [--encrypted] --measure limit_year
+
+Logs in as ``MSHTDESK_USER`` / ``MSHTDESK_PASSWORD`` the way the command line does (the compact file
+takes its key from ``SCALE_COMPACT_KEY``), then times the measure's first call (``cold``: nothing of the
+database in this process's page cache) and its median over ``--runs`` more (``warm``), and prints one
+JSON line: the times in ms, the figures the call produced (counts only, never personal data) and the
+process's peak RSS. ``--measure all`` runs every app measure once in one process (the memory figure).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+TODAY = date(2026, 11, 22)
+YEAR = (date(2025, 4, 1), date(2026, 3, 31))  # the financial year of the COM summary
+ALL = (date(2000, 1, 1), TODAY)
+
+
+def _cells(table: Any) -> dict[str, int]:
+    """A disposal table's non-zero cells as ``"district/disposal" -> arrests`` (``-``: none yet)."""
+    out: dict[str, int] = {}
+    for row in table.rows:
+        if row.is_total:
+            continue
+        for district, n in zip(table.districts, row.by_district, strict=True):
+            if n:
+                out[f"{district}/{row.code or '-'}"] = n
+    return out
+
+
+def app_measures(backend: Any, person_id: int) -> dict[str, Callable[[], Any]]:
+    """What each page and report reads, through the services the app and the CLI use; each returns
+    its figures (counts)."""
+    from mshtdesk.services.com_report import ReportKind, ReportRequest
+    from mshtdesk.services.contacts import ContactFilter
+    from mshtdesk.services.haven import StayFilter
+    from mshtdesk.services.navigator import NavigatorFilter
+    from mshtdesk.store.queries.arrests import ArrestQuery
+    from mshtdesk.store.queries.nrm import ReferralQuery
+
+    com = ReportRequest(ReportKind.COM, *YEAR, TODAY, False)
+
+    def table(lo: date, hi: date) -> dict[str, Any]:
+        t = backend.disposal_table(lo, hi, TODAY)
+        return {"arrests": t.total_arrests, "cells": _cells(t)}
+
+    def listed(count: Callable[[], int], page: Callable[[], list[Any]]) -> dict[str, int]:
+        return {"count": count(), "rows": len(page())}  # what a list page reads: the total, then 200 rows
+
+    reg, people, nrm, nav, haven, contacts = (
+        backend.register,
+        backend.people,
+        backend.nrm,
+        backend.navigator,
+        backend.haven,
+        backend.contacts,
+    )
+    arrests_q = ArrestQuery(district_code="LD", disposal_code="CHARGE")
+    nrm_q = ReferralQuery(submitted_from=YEAR[0], submitted_to=YEAR[1])
+    return {
+        "disposals_year": lambda: table(*YEAR),
+        "disposals_all": lambda: table(*ALL),
+        "com_json": lambda: {"bytes": len(backend.reports.build(com).json_bytes())},
+        "com_pdf": lambda: {"bytes": len(backend.reports.render(com).pdf)},
+        "list_arrests": lambda: listed(lambda: reg.count(ArrestQuery()), lambda: reg.page(ArrestQuery())),
+        "filter_arrests": lambda: listed(lambda: reg.count(arrests_q), lambda: reg.page(arrests_q)),
+        "list_people": lambda: listed(people.count, people.list),
+        "list_nrm": lambda: listed(nrm.count, nrm.list),
+        "filter_nrm": lambda: listed(lambda: nrm.count(nrm_q), lambda: nrm.list(nrm_q)),
+        "list_navigator": lambda: listed(nav.count, nav.list),
+        "list_haven": lambda: listed(haven.count, haven.stays),
+        "filter_haven": lambda: listed(
+            lambda: haven.count(StayFilter(in_house=False)), lambda: haven.stays(StayFilter(in_house=False))
+        ),
+        "list_contacts": lambda: listed(contacts.count, contacts.list),
+        "filter_contacts": lambda: listed(
+            lambda: contacts.count(ContactFilter(overdue=True)),
+            lambda: contacts.list(ContactFilter(overdue=True)),
+        ),
+        "list_navigator_closed": lambda: listed(
+            lambda: nav.count(NavigatorFilter(status=_closed())),
+            lambda: nav.list(NavigatorFilter(status=_closed())),
+        ),
+        "today": lambda: {"items": len(backend.today.items(TODAY))},
+        "pathway": lambda: {"entries": len(backend.pathway.timeline(person_id, consult=False).entries)},
+    }
+
+
+def _closed() -> Any:
+    from mshtdesk.services.navigator import CaseStatus
+
+    return CaseStatus.CLOSED
+
+
+def limit_measures(path: Path, key: bytes | None) -> tuple[Any, dict[str, Callable[[], Any]]]:
+    from tests.benchmarks.scale_data import LIMIT_SQL, open_compact
+
+    con = open_compact(path, key)
+
+    def limit(lo: date, hi: date) -> dict[str, Any]:
+        params = {"lo": lo.isoformat(), "hi": hi.isoformat(), "as_at": TODAY.isoformat()}
+        rows = con.execute(LIMIT_SQL, params).fetchall()
+        return {"arrests": sum(n for *_, n in rows), "raw": [list(r) for r in rows]}
+
+    return con, {"limit_year": lambda: limit(*YEAR), "limit_all": lambda: limit(*ALL)}
+
+
+def timed(fn: Callable[[], Any], runs: int) -> tuple[float, float | None, Any]:
+    t = time.perf_counter()
+    figures = fn()
+    cold = (time.perf_counter() - t) * 1000
+    warm = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        warm.append((time.perf_counter() - t) * 1000)
+    return cold, (statistics.median(warm) if warm else None), figures
+
+
+def main() -> None:
+    started = time.perf_counter()
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--db")
+    ap.add_argument("--compact")
+    ap.add_argument("--encrypted", action="store_true")
+    ap.add_argument("--measure", required=True)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--person-id", type=int, default=1)
+    args = ap.parse_args()
+    out: dict[str, Any] = {"measure": args.measure}
+    if args.compact:
+        key = bytes.fromhex(os.environ["SCALE_COMPACT_KEY"]) if args.encrypted else None
+        con, measures = limit_measures(Path(args.compact), key)
+    else:
+        from mshtdesk.services.backend import Backend
+
+        t = time.perf_counter()
+        backend = Backend.login(args.db, os.environ["MSHTDESK_USER"], os.environ["MSHTDESK_PASSWORD"])
+        out["login_ms"] = (time.perf_counter() - t) * 1000
+        measures = app_measures(backend, args.person_id)
+    names = list(measures) if args.measure == "all" else [args.measure]
+    results = {}
+    for name in names:
+        try:
+            cold, warm, figures = timed(measures[name], 0 if args.measure == "all" else args.runs)
+        except Exception as exc:  # a role that may not see this page: say so, measure the rest
+            results[name] = {"error": type(exc).__name__}
+            continue
+        results[name] = {"cold_ms": cold, "warm_ms": warm, "figures": figures}
+    out["results"] = results
+    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["process_ms"] = (time.perf_counter() - started) * 1000
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
