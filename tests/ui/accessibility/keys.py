@@ -61,10 +61,15 @@ def pause(qtbot: QtBot, ms: int) -> None:
 
 def tab_until(qtbot: QtBot, wanted: QWidget, *, backwards: bool = False, limit: int = 60) -> None:
     """Press Tab (or Shift+Tab) until ``wanted`` has the focus: it must be reachable by Tab."""
+    path: list[str] = []
     for _ in range(limit):
-        if QApplication.focusWidget() is wanted:
+        now = QApplication.focusWidget()
+        if now is wanted:
             return
+        path.append(f"{type(now).__name__}:{now.objectName() if now else ''}")
         key(
             qtbot, Qt.Key.Key_Backtab if backwards else Qt.Key.Key_Tab, SHIFT if backwards else Mod.NoModifier
         )
-    raise AssertionError(f"Tab never reaches {type(wanted).__name__} {wanted.objectName()!r}")
+    raise AssertionError(
+        f"Tab never reaches {type(wanted).__name__} {wanted.objectName()!r}; it went " + " > ".join(path[:12])
+    )

@@ -26,11 +26,14 @@ from tests.ui.accessibility.focus_ring import focus_contrast
 from tests.ui.accessibility.keys import ALT, CTRL, SHIFT, key, pause, tab_until, type_text
 from tests.ui.helpers import SEED_EXPORT, is_closed
 from ui.app import AppController
+from ui.dialogs.arrest_dialog import ArrestDialog
 from ui.dialogs.contact_dialog import ContactDialog
+from ui.dialogs.disposal_dialogs import RecordDisposalDialog
 from ui.dialogs.import_dialog import ImportDialog
 from ui.dialogs.password_dialog import ChangePasswordDialog
 from ui.dialogs.pathway_view import PathwayView
 from ui.models.today_model import Group
+from ui.pages.arrests_page import ArrestsPage
 from ui.pages.today_page import TodayPage
 from ui.widgets.focus_ring import install_focus_ring
 
@@ -232,3 +235,49 @@ def test_import_a_custody_file_typing_its_path(
     assert backend.register.counts().arrests > 0
     key(qtbot, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: is_closed(dialog), timeout=5_000)
+
+
+def test_find_an_arrest_and_record_a_disposal(
+    qtbot: QtBot, start: Callable[[str], AppController], database: Database, db_path: Path
+) -> None:
+    """Ctrl+digit to Arrests, type a custody ref in its search, Tab to the list, Enter opens the
+    arrest; Tab to Record disposal…, Space; choose a disposal with the arrow keys, Ctrl+S."""
+    fill_demo(database)
+    controller = start(str(db_path))
+    log_in(qtbot, controller, Role.HTT_OFFICER)
+    window = controller.window
+    page = next(p for p in window.pages if isinstance(p, ArrestsPage))
+    key(qtbot, getattr(Qt.Key, f"Key_{window.pages.index(page) + 1}"), CTRL)
+    wait_for(qtbot, controller)
+    assert focused() is page.search
+    backend = controller.backend
+    assert backend is not None
+    wanted = backend.register.get(1)
+    type_text(qtbot, wanted.custody_ref)
+    key(qtbot, Qt.Key.Key_Return)
+    wait_for(qtbot, controller)
+    assert page.model.total == 1
+    tab_until(qtbot, page.table)
+    key(qtbot, Qt.Key.Key_Down)
+    key(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeWindow(), ArrestDialog), timeout=10_000)
+    arrest = QApplication.activeWindow()
+    assert isinstance(arrest, ArrestDialog)
+    wait_for(qtbot, controller)
+    assert arrest.isAncestorOf(focused())
+    events = sum(len(o.events) for o in backend.register.get(1).offences)
+    tab_until(qtbot, arrest.record_button)
+    assert_visible_focus(arrest.record_button)
+    key(qtbot, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), RecordDisposalDialog), timeout=5_000)
+    dialog = QApplication.activeModalWidget()
+    assert isinstance(dialog, RecordDisposalDialog)
+    assert focused() is dialog.disposal, "the disposal is asked first"
+    key(qtbot, Qt.Key.Key_Down)
+    assert dialog.disposal.currentIndex() >= 0
+    key(qtbot, Qt.Key.Key_S, CTRL)
+    qtbot.waitUntil(lambda: is_closed(dialog), timeout=10_000)
+    wait_for(qtbot, controller)
+    assert sum(len(o.events) for o in backend.register.get(1).offences) == events + 1
+    key(qtbot, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: is_closed(arrest), timeout=5_000)
