@@ -32,8 +32,10 @@ from ui.dialogs.disposal_dialogs import RecordDisposalDialog
 from ui.dialogs.import_dialog import ImportDialog
 from ui.dialogs.password_dialog import ChangePasswordDialog
 from ui.dialogs.pathway_view import PathwayView
+from ui.dialogs.reason_dialog import ReasonDialog
 from ui.models.today_model import Group
 from ui.pages.arrests_page import ArrestsPage
+from ui.pages.reports_page import ReportsPage
 from ui.pages.today_page import TodayPage
 from ui.widgets.focus_ring import install_focus_ring
 
@@ -281,3 +283,60 @@ def test_find_an_arrest_and_record_a_disposal(
     assert sum(len(o.events) for o in backend.register.get(1).offences) == events + 1
     key(qtbot, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: is_closed(arrest), timeout=5_000)
+
+
+def test_build_preview_and_save_a_com_pdf_with_its_reason(
+    qtbot: QtBot, start: Callable[[str], AppController], database: Database, db_path: Path, tmp_path: Path
+) -> None:
+    """Ctrl+digit to Reports, Ctrl+Return builds and previews, Ctrl+S asks why; the reason is typed,
+    Tab to Choose file…, Space; the path is typed into Qt's save dialog, Enter: a PDF is written."""
+    QApplication.setAttribute(Qt.ApplicationAttribute.AA_DontUseNativeDialogs, True)
+    _demo(database)
+    target = tmp_path / "com summary.pdf"
+    controller = start(str(db_path))
+    log_in(qtbot, controller, Role.MANAGER)
+    window = controller.window
+    page = next(p for p in window.pages if isinstance(p, ReportsPage))
+    key(qtbot, getattr(Qt.Key, f"Key_{window.pages.index(page) + 1}"), CTRL)
+    wait_for(qtbot, controller)
+    assert page.isAncestorOf(focused())
+    assert "COM" in page.kind.currentText()
+    key(qtbot, Qt.Key.Key_Return, CTRL)
+    qtbot.waitUntil(lambda: page.save_button.isEnabled(), timeout=60_000)
+    assert page.preview.currentWidget() is page.view, "the PDF is previewed"
+    key(qtbot, Qt.Key.Key_S, CTRL)
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), ReasonDialog), timeout=5_000)
+    reason = QApplication.activeModalWidget()
+    assert isinstance(reason, ReasonDialog)
+    assert focused() is reason.text, "the reason is asked first"
+    assert_visible_focus(reason.text)
+    type_text(qtbot, "Quarterly return to the COM board")
+    typed: list[str] = []
+
+    def in_the_file_dialog() -> None:  # runs inside the save dialog's own event loop
+        chooser = QApplication.activeModalWidget()
+        if not isinstance(chooser, QFileDialog):
+            QTimer.singleShot(50, in_the_file_dialog)
+            return
+        if QApplication.activeWindow() is not chooser:
+            chooser.activateWindow()
+            QTimer.singleShot(50, in_the_file_dialog)
+            return
+        try:
+            start_on = QApplication.focusWidget()
+            typed.append(f"{type(start_on).__name__} {start_on.objectName() if start_on else ''}")
+            key(qtbot, Qt.Key.Key_A, CTRL)  # the suggested name is selected: replace it
+            type_text(qtbot, str(target))
+            key(qtbot, Qt.Key.Key_Return)
+        finally:
+            if chooser.isVisible():
+                chooser.reject()
+
+    QTimer.singleShot(50, in_the_file_dialog)
+    tab_until(qtbot, reason.ok_button)
+    key(qtbot, Qt.Key.Key_Space)
+    pause(qtbot, 300)
+    assert typed == ["QLineEdit fileNameEdit"], "the save dialog starts on the file name"
+    qtbot.waitUntil(target.exists, timeout=30_000)
+    wait_for(qtbot, controller)
+    assert target.read_bytes()[:5] == b"%PDF-"
