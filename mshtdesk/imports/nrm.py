@@ -569,11 +569,14 @@ class NrmImport(ImportFormat[NrmImportSummary]):
     def write(self, conn: Connection, batch: Batch) -> NrmImportSummary:
         people = q.stored_people(conn, self.people, (*PERSON_FIELDS, "estimated_age", "erased_at"))
         erased = {ref for ref, v in people.items() if v.values["erased_at"] is not None}
-        # ----- people against the database: fill blanks, refuse changes (an erased person: neither)
+        # a person since merged into another: their rows, and any new referral, belong to the record kept
+        kept = q.merged_people(conn, [ref for ref in self.people if ref in people])
+        # ----- people against the database: fill blanks, refuse changes (an erased or merged person:
+        # neither; a merged record is no longer completed)
         fills: dict[int, dict[str, Any]] = {}
         for ref, p in self.people.items():
             stored_person = people.get(ref)
-            if stored_person is None or ref in erased:
+            if stored_person is None or ref in erased or ref in kept:
                 continue
             for name in PERSON_FIELDS:
                 mine, theirs = p.values[name], stored_person.values[name]
@@ -626,7 +629,9 @@ class NrmImport(ImportFormat[NrmImportSummary]):
             if stored_ref is not None:
                 present += 1
                 rid, owner, stored_values = stored_ref
-                if owner != r.person_ref:
+                if owner != r.person_ref and (
+                    r.person_ref not in kept or owner != kept[r.person_ref].person_ref
+                ):
                     self.error(r.line, "person_ref", f"referral {ref} is stored for person {owner}")
                 for column, value in r.values.items():
                     theirs = stored_values[column]
@@ -689,6 +694,7 @@ class NrmImport(ImportFormat[NrmImportSummary]):
                 },
             )
         person_id_of = {ref: v.id for ref, v in people.items()}
+        person_id_of.update({ref: k.id for ref, k in kept.items()})
         for ref in new_people:
             p = self.people[ref]
             person_id_of[ref] = q.insert_person(

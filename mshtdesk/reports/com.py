@@ -288,7 +288,11 @@ class _Draft:
     ) -> None:
         """The district cells of ``rows`` add up to their ``total_col`` figure. Each district column is a
         block with the same sums as the total column (``vertical``: total row, part rows); each row's
-        sum is a block of copies tied to those cells by key (a figure takes part in two sums at most)."""
+        sum is a block of copies tied to those cells by key (a figure takes part in two sums at most).
+        A column of zeros is left out: a zero is never suppressed and gives nothing away."""
+        district_cols = [c for c in district_cols if any(self.rows[r][c] != 0 for r in rows)]
+        if not district_cols:
+            return
         for c in district_cols:
             for r in rows:
                 self.figure(f"district{c}", r, c, key=f"{self.key}:{r}:{c}")

@@ -237,7 +237,10 @@ class ReportService:
             disposal_table(self._db, req.date_from, req.date_to, req.as_at, recorded_at),
             disposal_table(self._db, prev[0], prev[1], req.as_at, recorded_at),
             {d.code: d.name for d in reference.districts(self._db)},
-            year_ago_disposals=disposal_table(self._db, year[0], year[1], req.as_at, recorded_at),
+            # A financial year's previous period is the same period last year: one table, not two.
+            year_ago_disposals=None
+            if year == prev
+            else disposal_table(self._db, year[0], year[1], req.as_at, recorded_at),
         )
         force = self._force()
         with self._db.engine.connect() as conn:

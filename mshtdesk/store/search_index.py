@@ -243,6 +243,16 @@ def ensure(conn: Connection) -> bool:
     return True
 
 
+def purge(conn: Connection) -> None:
+    """Rewrite the FTS indexes without what was deleted from them (SQLite). An FTS5 delete only records
+    a tombstone: the erased record's trigrams stay in the older segments, from which its words could be
+    pieced together, until the segments are merged. An erasure calls this before the file is rebuilt."""
+    if conn.dialect.name != "sqlite":
+        return
+    for table, _which, _columns in FTS_TABLES:
+        conn.exec_driver_sql(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
+
+
 def uninstall(conn: Connection) -> None:
     for name in TRIGGERS:
         conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")

@@ -19,7 +19,7 @@ from mshtdesk.errors import ConflictError, NotFoundError, PermissionDeniedError,
 from mshtdesk.services.audit import AuditQuery
 from mshtdesk.services.backend import Backend
 from mshtdesk.services.com_report import OutputFormat, ReportKind, ReportRequest
-from mshtdesk.services.people import PersonInput
+from mshtdesk.services.people import LinkRole, PersonInput
 from mshtdesk.services.retention import RetentionService
 from mshtdesk.store.tables import PERSON, RETENTION_REVIEW
 from tests.conftest import DATA, Template
@@ -283,6 +283,20 @@ def test_a_bad_erase_is_refused_and_nothing_is_erased(backend_for: Backends, rea
     assert list(raised.value.fields) == [field]
     assert manager.people.get(ids["person"]).data.surname == "Nowak"
     assert auditor(backend_for).list(AuditQuery(action="erase")) == []
+
+
+def test_nothing_new_is_written_against_an_erased_record(backend_for: Backends) -> None:
+    ids = world(backend_for)
+    officer = backend_for(Role.HTT_OFFICER)
+    left_open = officer.people.get(ids["person"])  # a form opened before the erasure
+    backend_for(Role.MANAGER).retention.erase(ids["person"], REASON)
+    with pytest.raises(ConflictError, match="was erased on .*create a new record"):
+        officer.people.update(
+            ids["person"], left_open.version + 1, PersonInput(surname="NOWAK", forenames="Ewa")
+        )
+    with pytest.raises(ConflictError, match="was erased on"):
+        officer.people.link(ids["person"], LinkRole.WITNESS, operation="Op Lantern")
+    assert officer.people.get(ids["person"]).data.surname == ERASED_NAME
 
 
 def test_erasing_twice_or_nobody_is_refused_in_words(backend_for: Backends) -> None:

@@ -240,3 +240,21 @@ def test_a_merged_duplicate_is_found_no_more_until_unmerged(
     assert [r.person_id for r in officer.search.find("salford")] == [world["stefan"]]
     officer.people.unmerge(merged.event_id, "Not the same person after all")
     assert {r.record_id for r in officer.search.find("popescu stefan")} == {world["stefan"], duplicate}
+
+
+def test_an_erasure_leaves_nothing_in_the_index(backend_for: Backends, world: dict[str, int]) -> None:
+    """Blanked by the erasure's UPDATEs through the triggers, and the FTS segments rewritten, so not even
+    a trigram of the name or the note is left in the file (read back raw, decrypted)."""
+    backend_for(Role.MANAGER).retention.erase(world["stefan"], "Retention period ended")
+    officer = backend_for(Role.HTT_OFFICER)
+    assert found(officer, "popescu") == [] and found(officer, "stevie") == []
+    assert found(officer, "elena") == [(Kind.PERSON, world["elena"])]  # nobody else's entry is touched
+    assert found(officer, "salford") == []
+    # Merged already: merging again would change nothing (unmerged segments would still hold the
+    # erased record's trigrams beside the tombstones that hide them from searches).
+    with officer.db.engine.begin() as conn:
+        for table in ("search_fts", "search_note_fts"):
+            data = f"SELECT id, block FROM {table}_data ORDER BY id"
+            before = conn.exec_driver_sql(data).all()
+            conn.exec_driver_sql(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
+            assert conn.exec_driver_sql(data).all() == before, table

@@ -452,16 +452,27 @@ def com_figures(
     ``recorded_at`` (default: now), and the same headline counts for ``year_ago`` (the same period a
     year earlier; None: the previous period's). Referrals, Navigator cases, stays and contacts are edited
     in place (no transaction time yet), so they are read as they stand."""
-    year = year_ago or previous
+    before = (
+        referral_counts(conn, *previous),
+        navigator_count(conn, *previous),
+        admissions(conn, *previous),
+    )
+    year = before
+    if year_ago is not None and year_ago != previous:  # a financial year's are the previous period's
+        year = (
+            referral_counts(conn, *year_ago),
+            navigator_count(conn, *year_ago),
+            admissions(conn, *year_ago),
+        )
     return ComFigures(
         referrals=referrals(conn, date_from, date_to),
         decisions=decisions(conn, date_from, date_to, recorded_at),
         referral_counts=referral_counts(conn, date_from, date_to),
-        previous_referral_counts=referral_counts(conn, *previous),
+        previous_referral_counts=before[0],
         navigator_referrals=navigator_count(conn, date_from, date_to),
-        previous_navigator_referrals=navigator_count(conn, *previous),
+        previous_navigator_referrals=before[1],
         admissions=admissions(conn, date_from, date_to),
-        previous_admissions=admissions(conn, *previous),
+        previous_admissions=before[2],
         arrests_by_day=arrests_by_day(conn, date_from, date_to, recorded_at),
         navigator=navigator_counts(conn, date_from, date_to, as_at),
         contacts=contacts_by_purpose(conn, date_from, date_to, as_at),
@@ -470,7 +481,7 @@ def com_figures(
         stays_overlapping=stays_overlapping(conn, date_from, date_to, as_at),
         active_beds=active_beds(conn),
         legislation=offences_by_legislation(conn, date_from, date_to, recorded_at),
-        year_ago_referral_counts=referral_counts(conn, *year),
-        year_ago_navigator_referrals=navigator_count(conn, *year),
-        year_ago_admissions=admissions(conn, *year),
+        year_ago_referral_counts=year[0],
+        year_ago_navigator_referrals=year[1],
+        year_ago_admissions=year[2],
     )

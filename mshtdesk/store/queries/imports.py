@@ -223,6 +223,42 @@ def stored_people(conn: Connection, refs: Iterable[str], fields: Sequence[str]) 
     return out
 
 
+class KeptPerson(NamedTuple):
+    """The record a merged person's rows went to (following merges of merges)."""
+
+    id: int
+    person_ref: str
+
+
+def merged_people(conn: Connection, refs: Iterable[str]) -> dict[str, KeptPerson]:
+    """For each of ``refs`` that names a person merged into another: the record kept, where a register
+    row naming the merged reference belongs now."""
+    into = PERSON.alias("kept")
+    step: dict[str, tuple[int, str]] = {}
+    for chunk in chunks(list(refs)):
+        q = (
+            select(PERSON.c.person_ref, into.c.id, into.c.person_ref.label("kept_ref"))
+            .select_from(PERSON.join(into, into.c.id == PERSON.c.merged_into_id))
+            .where(PERSON.c.person_ref.in_(chunk))
+        )
+        for row in conn.execute(q):
+            step[row.person_ref] = (int(row.id), str(row.kept_ref))
+    out: dict[str, KeptPerson] = {}
+    for ref, (kept_id, kept_ref) in step.items():
+        seen = {ref}
+        while True:  # a record kept may itself have been merged on since
+            q = select(into.c.id, into.c.person_ref).select_from(
+                PERSON.join(into, into.c.id == PERSON.c.merged_into_id)
+            )
+            further = conn.execute(q.where(PERSON.c.id == kept_id)).first()
+            if further is None or further.person_ref in seen:
+                break
+            seen.add(kept_ref)
+            kept_id, kept_ref = int(further.id), str(further.person_ref)
+        out[ref] = KeptPerson(kept_id, kept_ref)
+    return out
+
+
 def anonymous_referrals(conn: Connection, person_ids: Sequence[int]) -> Iterator[tuple[int, str]]:
     """``(person_id, referral_ref)`` of those people's Duty to Notify referrals without co-operation."""
     for chunk in chunks(person_ids):

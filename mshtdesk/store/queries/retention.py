@@ -30,6 +30,7 @@ from sqlalchemy import (
 )
 
 from mshtdesk.domain.record_retention import DEFAULT_YEARS, ERASED_NAME, RecordKind
+from mshtdesk.store import search_index
 from mshtdesk.store.queries.corrections import in_utc
 from mshtdesk.store.tables import (
     ARREST,
@@ -354,7 +355,9 @@ def erase(conn: Connection, person_id: int, now: datetime) -> dict[str, int]:
             {"reason": ""},
         ),
     )
-    return {name: conn.execute(stmt.values(**values)).rowcount for name, stmt, values in blanks}
+    counts = {name: conn.execute(stmt.values(**values)).rowcount for name, stmt, values in blanks}
+    search_index.purge(conn)  # the triggers blanked the search entries; this drops their old trigrams
+    return counts
 
 
 def zero_freed_space(conn: Connection) -> None:
