@@ -72,3 +72,8 @@ def focus_hex(colours: QPalette) -> str:
     """The ring's ink for the application's palette: dark on a light window, light on a dark one."""
     window = colours.color(QPalette.ColorRole.Window).name()
     return FOCUS_ON_DARK_HEX if luminance(window) < 0.2 else FOCUS_HEX
+
+
+def focus_colour(colours: QPalette) -> QColor:
+    """:func:`focus_hex` as a ``QColor``, for a painter."""
+    return QColor(focus_hex(colours))

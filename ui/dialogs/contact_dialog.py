@@ -169,7 +169,7 @@ class ContactDialog(FormDialog):
             hint=self._on_time_box(),
         )
         self.add_field("safeguarding_concern", "Safeguarding:", self.safeguarding)
-        self.add_field("summary", "Su&mmary:", self.summary)
+        self.add_field("summary", "Summar&y:", self.summary)
         self.add_field("next_contact_due", "Ne&xt contact due:", self.next_due, hint=self.next_due_hint)
         self.reason = QPlainTextEdit()
         self.reason.setObjectName("correctionReason")

@@ -335,7 +335,7 @@ class PersonDialog(FormDialog):
         self._add(left, "gender", "G&ender:", self.gender)
         self._add(left, "nationality", "&Nationality:", self.nationality)
         self._add(left, "second_nationality", "Se&cond nationality:", self.second_nationality)
-        self._add(right, "first_language", "First lan&guage:", self.first_language)
+        self._add(right, "first_language", "First lang&uage:", self.first_language)
         self._add(right, "interpreter_language", "&Interpreter:", self.interpreter_language)
         self._add(right, "contact_details", "Con&tact details:", self.contact_details)
         if self.may_assign:

@@ -81,7 +81,7 @@ class NavigatorPage(ListPage):
         ):
             self.status.addItem(text, value)
         self.add_filter("&Show:", self.status, chars=12)
-        self.new_button = QPushButton("&New case\u2026")
+        self.new_button = QPushButton("New &case\u2026")
         self.new_button.setToolTip("Open a Navigator case for a person you will support (Alt+N)")
         self.new_button.setVisible(self.can_create)
         self.new_button.clicked.connect(self.new_case)

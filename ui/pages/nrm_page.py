@@ -169,7 +169,7 @@ class NrmPage(ListPage):
         self.add_filter("&Status:", self.status, gap=12, chars=12)
         self.add_filter("S&ubmitted:", self.submitted_from, gap=12)
         self.add_filter("&to", self.submitted_to, gap=0)
-        self.new_button = QPushButton("&New referral\u2026")
+        self.new_button = QPushButton("New r&eferral\u2026")
         self.new_button.setToolTip("Record an NRM referral or a Duty to Notify (Alt+N)")
         self.new_button.setVisible(self.can_create)
         self.new_button.clicked.connect(self.new_referral)

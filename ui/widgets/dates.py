@@ -60,6 +60,13 @@ class OptionalDateEdit(QDateEdit):
     def clear_value(self) -> None:
         self.setDate(_NONE)
 
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: A002 - Qt's name
+        """Tab leaves an empty date: Qt's date edit would move between the sections of "Any date", which
+        has none, and hold the keyboard there for ever (a keyboard trap)."""
+        if self.value() is None:
+            return QWidget.focusNextPrevChild(self, next)
+        return super().focusNextPrevChild(next)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Show and self.value() is None:
             today = QDate.currentDate()

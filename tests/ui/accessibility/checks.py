@@ -2,9 +2,10 @@
 
 A gap is one of: an interactive widget with neither an accessible name nor a label whose buddy it is
 (a button's own text is its name), a table or tree whose columns have no header, an icon-only button
-without a name, or a status said by colour alone (a cell or label in a colour that carries meaning,
-without a word saying the same). Each problem is one line naming the widget by its class, object name
-and the nearest named ancestor, so the fix is easy to find.
+without a name, a status said by colour alone (a cell or label in a colour that carries meaning,
+without a word saying the same), or two controls of one window sharing an Alt+letter. Each problem is
+one line naming the widget by its class, object name and the nearest named ancestor, so the fix is
+easy to find.
 """
 
 from __future__ import annotations
@@ -214,6 +215,33 @@ def label_problems(top: QWidget) -> list[str]:
     return found
 
 
+def mnemonic(text: str) -> str | None:
+    """The letter after a single ``&`` ("&Save" -> "s"), None without one."""
+    found = re.search(r"(?<!&)&([^&\s])", text)
+    return found.group(1).lower() if found else None
+
+
+def mnemonic_problems(top: QWidget) -> list[str]:
+    """Two controls of one window with the same Alt+letter: Alt then only moves between them."""
+    owners: dict[str, list[QWidget]] = {}
+    for widget in top.findChildren(QWidget):
+        if not _visible(widget, top) or _internal(widget) or not widget.isEnabled():
+            continue
+        text = ""
+        if isinstance(widget, QAbstractButton) or isinstance(widget, QLabel) and widget.buddy() is not None:
+            text = widget.text()
+        elif isinstance(widget, QGroupBox) and widget.isCheckable():
+            text = widget.title()
+        letter = mnemonic(text)
+        if letter:
+            owners.setdefault(letter, []).append(widget)
+    return [
+        f"Alt+{letter.upper()} is shared by " + " and ".join(describe(w) for w in ws)
+        for letter, ws in sorted(owners.items())
+        if len(ws) > 1
+    ]
+
+
 def problems(top: QWidget) -> list[str]:
     """Every gap in ``top`` (a window, page or dialog) and its visible children."""
-    return name_problems(top) + header_problems(top) + label_problems(top)
+    return name_problems(top) + header_problems(top) + label_problems(top) + mnemonic_problems(top)

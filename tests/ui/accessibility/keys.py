@@ -43,8 +43,9 @@ def _window_manager() -> None:
 
 
 def key(qtbot: QtBot, k: Qt.Key, mod: Mod = Mod.NoModifier, *, wait_ms: int = 30) -> None:
+    """One key; Alt+letter presses its button as Qt does, shown down for 100 ms before it clicks."""
     qtbot.keyClick(target(), k, mod)
-    pause(qtbot, wait_ms)
+    pause(qtbot, max(wait_ms, 250) if mod & ALT else wait_ms)
 
 
 def type_text(qtbot: QtBot, text: str) -> None:
@@ -60,10 +61,15 @@ def pause(qtbot: QtBot, ms: int) -> None:
 
 def tab_until(qtbot: QtBot, wanted: QWidget, *, backwards: bool = False, limit: int = 60) -> None:
     """Press Tab (or Shift+Tab) until ``wanted`` has the focus: it must be reachable by Tab."""
+    path: list[str] = []
     for _ in range(limit):
-        if QApplication.focusWidget() is wanted:
+        now = QApplication.focusWidget()
+        if now is wanted:
             return
+        path.append(f"{type(now).__name__}:{now.objectName() if now else ''}")
         key(
             qtbot, Qt.Key.Key_Backtab if backwards else Qt.Key.Key_Tab, SHIFT if backwards else Mod.NoModifier
         )
-    raise AssertionError(f"Tab never reaches {type(wanted).__name__} {wanted.objectName()!r}")
+    raise AssertionError(
+        f"Tab never reaches {type(wanted).__name__} {wanted.objectName()!r}; it went " + " > ".join(path[:12])
+    )
