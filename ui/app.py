@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import signal
 import sys
@@ -642,12 +643,21 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv[:1])
     app.setApplicationName("MSHT Desk")
     app.setOrganizationName("MSHT Desk")
+    apply_style(app)
+    return app
+
+
+def apply_style(app: QApplication) -> None:
+    """The style sheet, its ``em`` font sizes made points of the system's text size (which Qt's style
+    sheets cannot do themselves), and the focus ring."""
     try:
-        app.setStyleSheet(resource("style.qss").read_text(encoding="utf-8"))
+        text = resource("style.qss").read_text(encoding="utf-8")
     except OSError:
         log.warning("style sheet not found; using the platform style")
+    else:
+        base = app.font().pointSizeF() if app.font().pointSizeF() > 0 else 9.0
+        app.setStyleSheet(re.sub(r"(\d+(?:\.\d+)?)em\b", lambda m: f"{float(m[1]) * base:.1f}pt", text))
     install_focus_ring(app)
-    return app
 
 
 def run_app(db: str | None = None, demo: bool = False, *, started_at: float | None = None) -> int:

@@ -40,6 +40,7 @@ from ui.wording import plural
 
 MARKING = "OFFICIAL-SENSITIVE"
 PAGE_KEY = "main_window/page"
+NAV_WIDTH = 190  # the page list at an ordinary text size; wider when the titles need it
 COUNTED = frozenset({Data.ARREST, Data.DISPOSAL})  # the register counts in the status bar
 LANDING_PAGE = "TodayPage"  # where a session starts for the roles that have it
 
@@ -100,7 +101,7 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget()
         self.nav.setObjectName("nav")
         self.nav.setAccessibleName("Pages")
-        self.nav.setFixedWidth(190)
+        self.nav.setFixedWidth(NAV_WIDTH)
         self.nav.setFrameShape(QListWidget.Shape.NoFrame)
         self.stack = QStackedWidget()
         self.opening = StatePanel(
@@ -240,6 +241,7 @@ class MainWindow(QMainWindow):
             self.specs.append(spec)
             self.stack.addWidget(page)
             self.nav.addItem(spec.title)
+        self._fit_nav()
         self._build_page_actions()
         actor = ctx.backend.actor
         self.user_label.setText(f"{actor.username} ({actor.role.label})")
@@ -275,6 +277,15 @@ class MainWindow(QMainWindow):
 
         dialog = ChangePasswordDialog.start(self.ctx, self, required=True)
         dialog.logout_requested.connect(self.logout_requested.emit)
+
+    def _fit_nav(self) -> None:
+        """The page list as wide as its longest title at the text size in use (190 pixels at least), so
+        a large system text size does not cut titles off."""
+        self.nav.ensurePolished()
+        metrics = self.nav.fontMetrics()
+        titles = [self.nav.item(i).text() for i in range(self.nav.count())]
+        widest = max((metrics.horizontalAdvance(t) for t in titles), default=0)
+        self.nav.setFixedWidth(max(NAV_WIDTH, widest + 2 * (14 + 6) + metrics.averageCharWidth() * 2))
 
     def detach(self) -> None:
         """Log-out: close the session's dialogs and pages; nothing of the session stays in memory."""

@@ -33,7 +33,8 @@ from ui.context import AppContext
 from ui.dialogs.reason_dialog import ReasonDialog
 from ui.models.audit_model import HEADERS, SORT_ROLE, AuditColumn, AuditModel, label, write_csv
 from ui.pages.base import Page
-from ui.widgets.dates import OptionalDateEdit
+from ui.widgets.dates import OptionalDateEdit, fit_filter_width
+from ui.widgets.flow_layout import FlowLayout
 from ui.widgets.record_table import record_table
 from ui.widgets.state_panel import StatePanel
 from ui.widgets.tab_order import set_tab_order
@@ -132,38 +133,31 @@ class AuditPage(Page):
         self.date_from = OptionalDateEdit("Any date")
         self.date_to = OptionalDateEdit("Any date")
         for edit in (self.date_from, self.date_to):
-            edit.setMinimumWidth(118)
+            fit_filter_width(edit)
         self.search_button = QPushButton("&Search")
         self.search_button.setDefault(True)
         self.clear_button = QPushButton("Clear")
 
-        first = QHBoxLayout()
-        first.setSpacing(6)
-        second = QHBoxLayout()
-        second.setSpacing(6)
-        for bar, text, widget, gap in (
-            (first, "&User:", self.username, 0),
-            (first, "E&ntity:", self.entity, 16),
-            (first, "Re&cord:", self.record_id, 16),
-            (first, "Ac&tion:", self.action, 16),
-            (second, "&From:", self.date_from, 0),
-            (second, "T&o:", self.date_to, 0),
+        # The filters wrap onto more rows at a large text size rather than widen the window.
+        first_box, second_box = QWidget(), QWidget()
+        first = FlowLayout(first_box, spacing=16)
+        second = FlowLayout(second_box, spacing=16)
+        for bar, text, widget in (
+            (first, "&User:", self.username),
+            (first, "E&ntity:", self.entity),
+            (first, "Re&cord:", self.record_id),
+            (first, "Ac&tion:", self.action),
+            (second, "&From:", self.date_from),
+            (second, "T&o:", self.date_to),
         ):
             caption = QLabel(text)
             caption.setBuddy(widget)
-            if gap:
-                bar.addSpacing(gap)
-            bar.addWidget(caption)
-            bar.addWidget(widget)
-        first.addStretch(1)
-        second.addSpacing(16)
-        second.addWidget(self.search_button)
-        second.addWidget(self.clear_button)
-        second.addSpacing(16)
+            bar.add_group(caption, widget)
+        second.add_group(self.search_button, self.clear_button)
         note = QLabel("Each search is itself recorded in the audit log.")
         note.setObjectName("footnote")
+        note.setWordWrap(True)
         second.addWidget(note)
-        second.addStretch(1)
 
         self.verify_panel = QLabel("")
         self.verify_panel.setObjectName("verifyPanel")
@@ -206,8 +200,8 @@ class AuditPage(Page):
         layout.setContentsMargins(16, 12, 16, 8)
         layout.setSpacing(10)
         layout.addLayout(head)
-        layout.addLayout(first)
-        layout.addLayout(second)
+        layout.addWidget(first_box)
+        layout.addWidget(second_box)
         layout.addWidget(self.verify_panel)
         layout.addWidget(self.body, 1)
         set_tab_order(

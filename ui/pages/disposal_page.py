@@ -41,8 +41,9 @@ from ui.context import AppContext
 from ui.dialogs.reason_dialog import ReasonDialog
 from ui.models.disposal_table_model import DisposalTableModel, table_tsv
 from ui.pages.base import Page
-from ui.widgets.dates import DateEdit
+from ui.widgets.dates import DateEdit, fit_filter_width
 from ui.widgets.field_error import FieldError
+from ui.widgets.flow_layout import FlowLayout
 from ui.widgets.state_panel import StatePanel
 from ui.widgets.tab_order import set_tab_order
 
@@ -100,31 +101,25 @@ class DisposalPage(Page):
         self.as_at = DateEdit()
         for edit, name in ((self.date_from, "periodFrom"), (self.date_to, "periodTo"), (self.as_at, "asAt")):
             edit.setObjectName(name)
-            edit.setMinimumWidth(118)
+            fit_filter_width(edit)
         self.fy_button = QPushButton("Last complete financial year")
         self.fy_button.setToolTip(
             "1 April to 31 March of the last financial year that has ended, as at today"
         )
         self.status = QLabel("")
         self.status.setObjectName("resultCount")
-        controls = QHBoxLayout()
-        controls.setSpacing(6)
-        for text, widget, gap in (
-            ("A&rrested from:", self.date_from, 0),
-            ("&to:", self.date_to, 0),
-            ("Disposals a&s at:", self.as_at, 16),
+        controls_box = QWidget()  # wraps onto more rows at a large text size rather than widen the window
+        controls = FlowLayout(controls_box, spacing=16)
+        for text, widget in (
+            ("A&rrested from:", self.date_from),
+            ("&to:", self.date_to),
+            ("Disposals a&s at:", self.as_at),
         ):
             label = QLabel(text)
             label.setBuddy(widget)
-            if gap:
-                controls.addSpacing(gap)
-            controls.addWidget(label)
-            controls.addWidget(widget)
-        controls.addSpacing(16)
+            controls.add_group(label, widget)
         controls.addWidget(self.fy_button)
-        controls.addSpacing(12)
         controls.addWidget(self.status)
-        controls.addStretch(1)
         self.period_error = FieldError(self.date_to)
 
         self.caption = QLabel("")
@@ -177,7 +172,7 @@ class DisposalPage(Page):
         layout.setContentsMargins(16, 12, 16, 8)
         layout.setSpacing(10)
         layout.addLayout(head)
-        layout.addLayout(controls)
+        layout.addWidget(controls_box)
         layout.addWidget(self.period_error)
         layout.addWidget(self.body, 1)
         chain: list[QWidget] = [

@@ -49,7 +49,8 @@ from ui.context import AppContext
 from ui.dialogs.reason_dialog import ReasonDialog
 from ui.models.paged_model import PagedModel
 from ui.pages.base import Page
-from ui.widgets.dates import OptionalDateEdit
+from ui.widgets.dates import OptionalDateEdit, fit_filter_width
+from ui.widgets.flow_layout import FlowLayout
 from ui.widgets.record_table import record_table
 from ui.widgets.state_panel import StatePanel
 from ui.widgets.tab_order import set_tab_order
@@ -149,7 +150,7 @@ class ListPage(Page):
         self._filter_items.append((caption, widget, gap if self._filters else 0))
         self._filters.append(widget)
         if isinstance(widget, OptionalDateEdit):
-            widget.setMinimumWidth(118)
+            fit_filter_width(widget)
             widget.value_changed.connect(self.apply_filters)
         elif isinstance(widget, QComboBox):
             widget.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -187,31 +188,27 @@ class ListPage(Page):
         """Row 1: the title and count, the text search, the commands. Row 2: the filters (unless
         ``filters_in_head``). Then the table, or a panel saying why it is empty."""
         self.head.setSpacing(6)
-        self.head.addWidget(self.title_label)
+        self.head.addWidget(self.title_label, 0, Qt.AlignmentFlag.AlignTop)
         self.head.addSpacing(12)
-        self.head.addWidget(self.count_label, 0, Qt.AlignmentFlag.AlignBottom)
+        self.head.addWidget(self.count_label, 0, Qt.AlignmentFlag.AlignTop)
         self.head.addStretch(1)
-        self.head.addWidget(self.find_label)
-        self.head.addWidget(self.search, 2)
-        self.bar.setSpacing(6)
-        filters = self.head if self.filters_in_head else self.bar
-        for caption, widget, gap in self._filter_items:
-            if gap:
-                filters.addSpacing(gap)
-            if caption is not None:
-                filters.addWidget(caption)
-            filters.addWidget(widget)
-        if not self.filters_in_head:
-            self.bar.addSpacing(16)
+        # What is right of the title, and the filter bar, wrap onto more rows rather than widen the
+        # window when the text is large (200%): a row is as narrow as its widest control.
+        tools_box = QWidget()
+        tools = FlowLayout(tools_box)
+        self.head.addWidget(tools_box, 1 if self.filters_in_head else 0)
+        tools.add_group(self.find_label, self.search)
+        bar_box = QWidget()
+        bar = FlowLayout(bar_box, spacing=16)
+        self.bar.addWidget(bar_box, 1)
+        filters = tools if self.filters_in_head else bar
+        for caption, widget, _gap in self._filter_items:
+            filters.add_group(*([caption] if caption is not None else []), widget)
         filters.addWidget(self.clear_button)
-        self.bar.addStretch(1)
         if self.has_pathway:
-            self.head.addSpacing(6)
-            self.head.addWidget(self.pathway_button)
-        for button, gap in self._commands:
-            if gap:
-                self.head.addSpacing(gap)
-            self.head.addWidget(button)
+            tools.addWidget(self.pathway_button)
+        for button, _gap in self._commands:
+            tools.addWidget(button)
 
         headers = {i: c.header for i, c in enumerate(self.model.columns)}
         self.table = record_table(

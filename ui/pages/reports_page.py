@@ -30,12 +30,12 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QFileDialog,
-    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -61,8 +61,9 @@ from ui.dialogs.reason_dialog import ReasonDialog
 from ui.dialogs.revisions_dialog import RevisionsDialog
 from ui.models.report_runs_model import RunsModel as RunsModel  # the tests build one alone
 from ui.pages.base import Page
-from ui.widgets.dates import DateEdit
+from ui.widgets.dates import DateEdit, fit_filter_width
 from ui.widgets.field_error import FieldError
+from ui.widgets.flow_layout import FlowLayout
 from ui.widgets.state_panel import StatePanel
 from ui.widgets.tab_order import set_tab_order
 
@@ -118,11 +119,15 @@ class ReportsPage(Page):
         )
         self.json_button = QPushButton("Export JSON\u2026")
         self.json_button.setToolTip("Save the figures as JSON for analysts; asks why, for the audit log")
+        # The rows of commands and choices wrap at a large text size rather than widen the window.
         head = QHBoxLayout()
-        head.addWidget(title)
+        head.addWidget(title, 0, Qt.AlignmentFlag.AlignTop)
         head.addStretch(1)
+        outputs_box = QWidget()
+        outputs = FlowLayout(outputs_box)
+        head.addWidget(outputs_box)
         for b in (self.save_button, self.html_button, self.print_button, self.csv_button, self.json_button):
-            head.addWidget(b)
+            outputs.addWidget(b)
 
         self.kind = QComboBox()
         self.kind.setObjectName("reportKind")
@@ -135,7 +140,7 @@ class ReportsPage(Page):
         self.date_from, self.date_to, self.as_at = DateEdit(), DateEdit(), DateEdit()
         for edit, name in ((self.date_from, "periodFrom"), (self.date_to, "periodTo"), (self.as_at, "asAt")):
             edit.setObjectName(name)
-            edit.setMinimumWidth(118)
+            fit_filter_width(edit)
         self.internal = QRadioButton("&Internal (OFFICIAL-SENSITIVE)")
         self.public = QRadioButton("P&ublic (OFFICIAL, small numbers suppressed)")
         self.internal.setChecked(True)
@@ -146,8 +151,8 @@ class ReportsPage(Page):
         self.build_button.setObjectName("buildReport")
         self.build_button.setDefault(True)
         self.build_button.setToolTip("Build and preview the report (Ctrl+Return)")
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(8)
+        grid_box = QWidget()
+        grid = FlowLayout(grid_box, spacing=16)
         row = [
             ("&Report:", self.kind),
             ("&Period:", self.preset),
@@ -155,19 +160,14 @@ class ReportsPage(Page):
             ("&to:", self.date_to),
             ("Data &as at:", self.as_at),
         ]
-        for i, (text, widget) in enumerate(row):
+        for text, widget in row:
             label = QLabel(text)
             label.setBuddy(widget)
-            grid.addWidget(label, 0, 2 * i)
-            grid.addWidget(widget, 0, 2 * i + 1)
-        grid.setColumnStretch(2 * len(row), 1)
-        versions = QHBoxLayout()
-        versions.addWidget(self.internal)
-        versions.addSpacing(12)
-        versions.addWidget(self.public)
-        versions.addSpacing(16)
-        versions.addWidget(self.build_button)
-        versions.addStretch(1)
+            grid.add_group(label, widget)
+        versions_box = QWidget()
+        versions = FlowLayout(versions_box, spacing=16)
+        for widget in (self.internal, self.public, self.build_button):
+            versions.addWidget(widget)
         self.status = QLabel("")
         self.status.setObjectName("resultCount")
         self.status.setWordWrap(True)
@@ -210,8 +210,11 @@ class ReportsPage(Page):
         hist_title.setObjectName("sectionTitle")
         hist_head.addWidget(hist_title)
         hist_head.addStretch(1)
-        hist_head.addWidget(self.revisions_button)
-        hist_head.addWidget(self.regenerate_button)
+        hist_commands = QWidget()
+        hist_flow = FlowLayout(hist_commands)
+        hist_head.addWidget(hist_commands)
+        hist_flow.addWidget(self.revisions_button)
+        hist_flow.addWidget(self.regenerate_button)
         hist = QWidget()
         hist_layout = QVBoxLayout(hist)
         hist_layout.setContentsMargins(0, 0, 0, 0)
@@ -226,7 +229,14 @@ class ReportsPage(Page):
         hist_layout.addWidget(self.history)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.preview)
-        split.addWidget(hist)
+        # In a scroll area: at a large text size the history's hint and table may need more height than
+        # the splitter gives them; they scroll rather than lose their last lines.
+        hist_scroll = QScrollArea()
+        hist_scroll.setObjectName("historyScroll")
+        hist_scroll.setWidgetResizable(True)
+        hist_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        hist_scroll.setWidget(hist)
+        split.addWidget(hist_scroll)
         split.setStretchFactor(0, 4)
         split.setStretchFactor(1, 1)
 
@@ -234,8 +244,8 @@ class ReportsPage(Page):
         layout.setContentsMargins(16, 12, 16, 8)
         layout.setSpacing(8)
         layout.addLayout(head)
-        layout.addLayout(grid)
-        layout.addLayout(versions)
+        layout.addWidget(grid_box)
+        layout.addWidget(versions_box)
         layout.addWidget(self.period_error)
         layout.addWidget(self.status)
         layout.addWidget(split, 1)

@@ -33,6 +33,7 @@ from ui.context import AppContext
 from ui.dialogs.user_dialogs import AddUserDialog, ResetPasswordDialog
 from ui.models.users_model import HEADERS, ROW_ROLE, SORT_ROLE, UserColumn, UsersModel
 from ui.pages.base import Page
+from ui.widgets.flow_layout import FlowLayout
 from ui.widgets.record_table import record_table
 from ui.widgets.tab_order import set_tab_order
 from ui.wording import plural
@@ -88,11 +89,11 @@ class UsersPage(Page):
         head.addSpacing(12)
         head.addWidget(self.count_label, 0, Qt.AlignmentFlag.AlignBottom)
         head.addStretch(1)
-        head.addWidget(self.reset_button)
-        head.addWidget(self.deactivate_button)
-        head.addSpacing(12)
-        head.addWidget(self.rekey_button)
-        head.addWidget(self.add_button)
+        commands_box = QWidget()  # wraps onto two rows at a large text size rather than widen the window
+        commands = FlowLayout(commands_box)
+        head.addWidget(commands_box)
+        for button in (self.reset_button, self.deactivate_button, self.rekey_button, self.add_button):
+            commands.addWidget(button)
 
         samples = {
             UserColumn.USERNAME: "j.smith-admin",

@@ -72,3 +72,10 @@ class OptionalDateEdit(QDateEdit):
             today = QDate.currentDate()
             self.calendarWidget().setCurrentPage(today.year(), today.month())
         return super().eventFilter(watched, event)
+
+
+def fit_filter_width(edit: QDateEdit) -> None:
+    """Wide enough for a whole date and the calendar arrow at the field's own text size (a width in
+    pixels would cut the date off at a large system text size)."""
+    metrics = edit.fontMetrics()
+    edit.setMinimumWidth(metrics.horizontalAdvance("00/00/00000") + 3 * metrics.height())
