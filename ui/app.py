@@ -649,14 +649,19 @@ def create_application(argv: list[str] | None = None) -> QApplication:
 
 def apply_style(app: QApplication) -> None:
     """The style sheet, its ``em`` font sizes made points of the system's text size (which Qt's style
-    sheets cannot do themselves), and the focus ring."""
+    sheets cannot do themselves) and its ``@NAME`` colours from ``ui/palette.py`` in the variant that
+    suits the system's palette (light, or dark and high-contrast), and the focus ring."""
+    from ui import palette
+
+    palette.follow(app.palette())
     try:
         text = resource("style.qss").read_text(encoding="utf-8")
     except OSError:
         log.warning("style sheet not found; using the platform style")
     else:
         base = app.font().pointSizeF() if app.font().pointSizeF() > 0 else 9.0
-        app.setStyleSheet(re.sub(r"(\d+(?:\.\d+)?)em\b", lambda m: f"{float(m[1]) * base:.1f}pt", text))
+        text = re.sub(r"(\d+(?:\.\d+)?)em\b", lambda m: f"{float(m[1]) * base:.1f}pt", text)
+        app.setStyleSheet(re.sub(r"@([A-Z_]+_HEX)\b", lambda m: str(getattr(palette, m[1])), text))
     install_focus_ring(app)
 
 

@@ -29,8 +29,13 @@ from ui.wording import plural
 
 OCCUPANCY_DAYS = 30
 _CHIP = "QLabel {{ background: {}; color: {}; border: 1px solid {}; border-radius: 3px; }}"
-FREE_STYLE = _CHIP.format(palette.FREE_BACKGROUND_HEX, palette.FREE_INK_HEX, palette.FREE_LINE_HEX)
-TAKEN_STYLE = _CHIP.format(palette.TAKEN_BACKGROUND_HEX, palette.TAKEN_INK_HEX, palette.TAKEN_LINE_HEX)
+
+
+def chip_style(free: bool) -> str:
+    """A bed chip's style, read when drawn: the palette's variant follows the system's light or dark."""
+    if free:
+        return _CHIP.format(palette.FREE_BACKGROUND_HEX, palette.FREE_INK_HEX, palette.FREE_LINE_HEX)
+    return _CHIP.format(palette.TAKEN_BACKGROUND_HEX, palette.TAKEN_INK_HEX, palette.TAKEN_LINE_HEX)
 
 
 SHORT_RECEPTION = {
@@ -141,7 +146,7 @@ class BedStrip(QWidget):
             box.setToolTip(bed_caption(b))
             box.setObjectName("bedFree" if free else "bedTaken")
             box.setContentsMargins(6, 2, 6, 2)
-            box.setStyleSheet(FREE_STYLE if free else TAKEN_STYLE)
+            box.setStyleSheet(chip_style(free))
             self.grid.addWidget(box, i // self.PER_ROW, i % self.PER_ROW)
             self.boxes.append(box)
         self.grid.setColumnStretch(self.PER_ROW, 1)

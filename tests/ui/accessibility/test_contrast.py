@@ -11,21 +11,35 @@ from ui import palette
 WHITE = "#ffffff"
 ALTERNATE_ROW = "#f7f7f7"  # Fusion's alternate row colour, the lightest grey a table row is drawn on
 WINDOW = "#efefef"  # Fusion's window colour, behind labels
+LIGHT_GROUNDS = [WHITE, ALTERNATE_ROW, WINDOW]
+# A dark theme's base, alternate row and window (Windows' dark and high-contrast black, Fusion's dark).
+DARK_GROUNDS = ["#000000", "#1e1e1e", "#2d2d2d", "#353535"]
 
-TEXT_ON = [
-    ("MUTED", palette.MUTED_HEX, [WHITE, ALTERNATE_ROW, WINDOW]),
-    ("ALERT", palette.ALERT_HEX, [WHITE, ALTERNATE_ROW, WINDOW]),
-    ("GOOD", palette.GOOD_HEX, [WHITE, ALTERNATE_ROW, WINDOW, palette.GOOD_BACKGROUND_HEX]),
-    ("QUIET", palette.QUIET_HEX, [WHITE, ALTERNATE_ROW, WINDOW]),
-    ("WARNING", palette.WARNING_HEX, [WHITE, ALTERNATE_ROW, WINDOW]),
-    ("FREE_INK", palette.FREE_INK_HEX, [palette.FREE_BACKGROUND_HEX]),
-    ("TAKEN_INK", palette.TAKEN_INK_HEX, [palette.TAKEN_BACKGROUND_HEX]),
-    ("CAUTION_INK", palette.CAUTION_INK_HEX, [palette.CAUTION_BACKGROUND_HEX]),
-    *(
-        (name, getattr(palette, name).name(), [WHITE, ALTERNATE_ROW])
-        for name in dir(palette)
-        if name.startswith("TIMELINE_")
-    ),
+
+def text_on(variant: dict[str, str], grounds: list[str]) -> list[tuple[str, str, list[str]]]:
+    """Each ink of ``variant`` with the backgrounds it is drawn on in that variant."""
+    boxed = {
+        "FREE_INK": "FREE_BACKGROUND",
+        "TAKEN_INK": "TAKEN_BACKGROUND",
+        "CAUTION_INK": "CAUTION_BACKGROUND",
+    }
+    out = []
+    for name, ink in variant.items():
+        short = name.removesuffix("_HEX")
+        if "BACKGROUND" in short or "LINE" in short:
+            continue
+        if short in boxed:
+            backgrounds = [variant[boxed[short] + "_HEX"]]
+        else:
+            backgrounds = list(grounds)
+            if short + "_BACKGROUND_HEX" in variant:  # e.g. GOOD on its own panel
+                backgrounds.append(variant[short + "_BACKGROUND_HEX"])
+        out.append((short, ink, backgrounds))
+    return out
+
+
+TEXT_ON = [("light", *t) for t in text_on(palette.LIGHT, LIGHT_GROUNDS)] + [
+    ("dark", *t) for t in text_on(palette.DARK, DARK_GROUNDS)
 ]
 
 
@@ -35,18 +49,39 @@ def test_the_formula_gives_the_known_ratios() -> None:
     assert palette.contrast("#b00020", "#b00020") == 1.0
 
 
-@pytest.mark.parametrize(("name", "ink", "backgrounds"), TEXT_ON, ids=[t[0] for t in TEXT_ON])
-def test_meaning_colours_pass_4_5_to_1(name: str, ink: str, backgrounds: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("variant", "name", "ink", "backgrounds"), TEXT_ON, ids=[f"{t[0]}-{t[1]}" for t in TEXT_ON]
+)
+def test_meaning_colours_pass_4_5_to_1(variant: str, name: str, ink: str, backgrounds: list[str]) -> None:
     for background in backgrounds:
         ratio = palette.contrast(ink, background)
-        assert ratio >= 4.5, f"{name} {ink} on {background}: {ratio:.2f}:1"
+        assert ratio >= 4.5, f"{variant} {name} {ink} on {background}: {ratio:.2f}:1"
 
 
-def test_every_meaning_colour_is_checked() -> None:
-    inks = {n for n in dir(palette) if n.isupper() and (n.endswith("_HEX") or n.startswith("TIMELINE_"))}
-    inks -= {n for n in inks if "BACKGROUND" in n or "LINE" in n or n.startswith("FOCUS")}
-    checked = {t[0] + ("" if t[0].startswith("TIMELINE_") else "_HEX") for t in TEXT_ON}
-    assert inks <= checked, f"a new colour needs its backgrounds here: {inks - checked}"
+def test_both_variants_name_the_same_colours() -> None:
+    assert palette.LIGHT.keys() == palette.DARK.keys()
+
+
+def test_every_meaning_colour_has_both_variants() -> None:
+    """A colour added to the module by hand, outside the two variants, would not follow the system."""
+    inks = {n for n in dir(palette) if n.isupper() and n.endswith("_HEX") and not n.startswith("FOCUS")}
+    assert inks == set(palette.LIGHT), f"a colour outside LIGHT and DARK: {inks ^ set(palette.LIGHT)}"
+
+
+@pytest.mark.parametrize(
+    ("window", "dark"), [(WHITE, False), (WINDOW, False), ("#000000", True), ("#2d2d2d", True)]
+)
+def test_the_system_palette_picks_the_variant(window: str, dark: bool) -> None:
+    colours = QPalette()
+    colours.setColor(QPalette.ColorRole.Window, QColor(window))
+    try:
+        assert palette.follow(colours) is dark
+        expected = palette.DARK if dark else palette.LIGHT
+        assert expected["ALERT_HEX"] == palette.ALERT_HEX
+        assert palette.ALERT.name() == expected["ALERT_HEX"]
+        assert palette.TIMELINE_NRM.name() == expected["TIMELINE_NRM_HEX"]
+    finally:
+        palette.use(palette.LIGHT)
 
 
 @pytest.mark.parametrize("window", [WHITE, WINDOW, "#000000", "#1e1e1e", "#2d2d2d"])
