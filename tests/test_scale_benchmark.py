@@ -32,4 +32,3 @@ def test_a_disagreeing_limit_is_caught() -> None:
     app = {"LD/CHARGE": 2, "BD/-": 1}
     assert cells_of_limit([[1, 1, 2], [2, None, 1]], districts, ranks) == app
     assert cells_of_limit([[1, 1, 1], [1, 5, 1], [2, None, 1]], districts, ranks) != app
-
