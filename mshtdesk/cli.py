@@ -86,6 +86,14 @@ def _add_recorded_at(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _years(text: str) -> int:
+    if not text.strip().isdigit() or not 0 < int(text) <= 100:
+        raise argparse.ArgumentTypeError(
+            f"'{text[:20]}' is not a number of years: give a whole number from 1 to 100"
+        )
+    return int(text)
+
+
 def _count(text: str) -> int:
     try:
         n = int(text)
@@ -93,6 +101,18 @@ def _count(text: str) -> int:
         raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
     if not 0 < n <= MAX_DEMO_ARRESTS:
         raise argparse.ArgumentTypeError(f"give a number from 1 to {MAX_DEMO_ARRESTS:,}")
+    return n
+
+
+def _limit(text: str) -> int:
+    from mshtdesk.services.search import MOST
+
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if not 0 < n <= MOST:
+        raise argparse.ArgumentTypeError(f"give a number from 1 to {MOST:,}")
     return n
 
 
@@ -182,7 +202,9 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     d.add_argument("--force", action="store_true", help="replace FILE if it exists")
     c = what.add_parser(
-        "com", parents=[common, disclose], help="the COM summary (PDF or JSON): internal or public version"
+        "com",
+        parents=[common, disclose],
+        help="the COM summary (PDF, HTML, CSV or JSON): internal or public version",
     )
     _add_period(
         c,
@@ -193,7 +215,12 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument(
         "--public", action="store_true", help="OFFICIAL version for publication, small numbers suppressed"
     )
-    c.add_argument("--format", choices=["pdf", "json"], default="pdf")
+    c.add_argument(
+        "--format",
+        choices=["pdf", "json", "html", "csv"],
+        default="pdf",
+        help="html: one accessible, self-contained page; csv: a ZIP of one CSV per table + metadata",
+    )
     _add_recorded_at(c)
     c.add_argument("-o", "--output", metavar="FILE", required=True, help="the file to write")
     c.add_argument("--force", action="store_true", help="replace FILE if it exists")
@@ -332,6 +359,16 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("event", metavar="EVENT_ID", type=_event_id, help="the merge's audit event number")
     a.add_argument("--reason", metavar="TEXT", required=True, help="why; kept in the audit log")
     a = what.add_parser(
+        "erase",
+        parents=[common],
+        help="erase a person's personal data for good, keeping every count (managers; DPA 2018 s.47)",
+    )
+    a.add_argument("ref", metavar="REF", help="the person reference, e.g. P-000123")
+    a.add_argument(
+        "--reason", metavar="TEXT", required=True, help="why (no names); kept in the audit log for good"
+    )
+    a.add_argument("--yes", action="store_true", help="do not ask to confirm in a terminal")
+    a = what.add_parser(
         "export",
         parents=[common, disclose],
         help="everything held about one person, for a subject access request (DPA 2018 s.45)",
@@ -340,6 +377,38 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--format", choices=["json", "pdf"], default="pdf")
     a.add_argument("-o", "--output", metavar="FILE", required=True, help="the file to write")
     a.add_argument("--force", action="store_true", help="replace FILE if it exists")
+
+    p = sub.add_parser(
+        "retention", parents=[common], help="how long personal records are kept before review, and the queue"
+    )
+    what = p.add_subparsers(dest="what", metavar="WHAT", required=True)
+    what.add_parser("list", parents=[common], help="the review rule of each kind of record")
+    r = what.add_parser(
+        "set",
+        parents=[common],
+        help="review a kind of record N years after its last activity (administrators)",
+    )
+    r.add_argument("kind", metavar="KIND", help="person, referral, navigator_case, stay, contact or arrest")
+    r.add_argument("--years", type=_years, required=True, metavar="N", help="whole years, 1 to 100")
+    what.add_parser("due", parents=[common], help="records past review, by reference (managers)")
+    r = what.add_parser(
+        "keep", parents=[common], help="keep a record past review until a next review date (managers)"
+    )
+    r.add_argument("ref", metavar="REF", help="the person reference, e.g. P-000123")
+    r.add_argument("--until", type=_date, required=True, metavar="YYYY-MM-DD", help="the next review date")
+    r.add_argument("--reason", metavar="TEXT", required=True, help="why it is still needed (no names)")
+
+    p = sub.add_parser(
+        "find",
+        parents=[common],
+        help="search people, arrests, NRM referrals and contact notes you may see, best match first "
+        "(recorded as a consultation)",
+    )
+    p.add_argument(
+        "text", metavar="TEXT", help="a name (any spelling or script), a reference or words of a note"
+    )
+    p.add_argument("--format", choices=["table", "csv"], default="table")
+    p.add_argument("--limit", type=_limit, default=50, metavar="N", help="at most N results (default 50)")
 
     p = sub.add_parser("backup", parents=[common], help="encrypted backups of the database file")
     what = p.add_subparsers(dest="what", metavar="WHAT", required=True)
@@ -360,6 +429,62 @@ def build_parser() -> argparse.ArgumentParser:
     )
     b = what.add_parser("folder", parents=[common], help="show or (administrators) set the backup folder")
     b.add_argument("path", nargs="?", metavar="PATH")
+
+    p = sub.add_parser(
+        "server",
+        help="team mode: set up or upgrade the team's PostgreSQL database (its database administrator)",
+        epilog="The address carries no password: libpq finds it in PGPASSFILE or PGSERVICEFILE, or asks.",
+    )
+    what = p.add_subparsers(dest="what", metavar="WHAT", required=True)
+    s = what.add_parser(
+        "setup",
+        help="make the schema, the owner, application and auditor roles, and the first administrator "
+        f"(password from {PASSWORD_ENV} or asked)",
+    )
+    s.add_argument("url", metavar="URL", help="the empty database, e.g. postgresql://dba@server/mshtdesk")
+    s.add_argument("--admin-user", required=True, metavar="NAME", help="the app's first administrator")
+    s.add_argument("--display-name", default="", help="their name as shown in the app")
+    s.add_argument(
+        "--force-profile",
+        dest="profile",
+        choices=["west-yorkshire", "greater-manchester"],
+        default=None,
+        help="districts for the new database (default west-yorkshire)",
+    )
+    s.add_argument(
+        "--role-prefix",
+        metavar="NAME",
+        default=None,
+        help="database roles NAME_owner, NAME_app and NAME_auditor (default: the database's name)",
+    )
+    s = what.add_parser(
+        "upgrade", help="run this version's migrations on the team database, after a pg_dump you name"
+    )
+    s.add_argument("url", metavar="URL", help="the team database, e.g. postgresql://dba@server/mshtdesk")
+    s.add_argument(
+        "--dump",
+        metavar="FILE",
+        default=None,
+        help="the pg_dump backup taken just before (checked: a pg_dump file from the last 24 hours)",
+    )
+
+    s = what.add_parser(
+        "import-from",
+        help="copy a laptop's database into an empty team database, all or nothing "
+        f"(as an administrator of the laptop's database: {USER_ENV} and {PASSWORD_ENV}, or asked)",
+    )
+    s.add_argument(
+        "laptop", metavar="LAPTOP.db", help="the laptop's encrypted database file (its key file beside it)"
+    )
+    s.add_argument(
+        "url", metavar="URL", help="the empty team database, e.g. postgresql://dba@server/mshtdesk"
+    )
+    s.add_argument(
+        "--role-prefix",
+        metavar="NAME",
+        default=None,
+        help="database roles NAME_owner, NAME_app and NAME_auditor (default: the database's name)",
+    )
 
     p = sub.add_parser(
         "calendar", parents=[common], help="extra non-working days and worked bank holidays (administrators)"
@@ -528,14 +653,36 @@ def _dispatch(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         "passwd": _passwd,
         "audit": _audit,
         "people": _people,
+        "find": _find,
         "backup": _backup,
         "calendar": _calendar,
         "arrests": _arrests,
+        "retention": _retention,
+        "server": _server,
     }
     handler = handlers.get(ns.command)
     if handler is None:
         raise AssertionError(f"unhandled command {ns.command}")
+    _server_password(ns.url if ns.command == "server" else ns.db)
     return handler(ns, out, err)
+
+
+def _server_password(db: str | None) -> None:
+    """A team server that asks for a password libpq has not found (pgpass, service file): asked for here,
+    in a terminal, and kept in memory only; never an argument, an environment variable we set or a file."""
+    from mshtdesk.services.team import is_team_address, password_needed, use_password
+
+    if not is_team_address(db):
+        return
+    who = password_needed(db)
+    if who is None:
+        return
+    if not _interactive():
+        raise CredentialsMissingError(
+            f"The server asks for the password of {who}: add it to your pgpass file (PGPASSFILE) or "
+            "service file (PGSERVICEFILE), or run in a terminal to type it."
+        )
+    use_password(db, getpass.getpass(f"Database password for {who}: "))
 
 
 def _init(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -545,6 +692,50 @@ def _init(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     backend = Backend.create(ns.db, ns.admin_user, password, display_name=ns.display_name, profile=ns.profile)
     print(f"Encrypted database ready: {backend.describe()}; administrator {ns.admin_user}.", file=out)
     backend.close()
+    return EXIT_OK
+
+
+def _server(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from pathlib import Path
+
+    from mshtdesk.services import team
+
+    if ns.what == "setup":
+        password = os.environ.get(PASSWORD_ENV, "") or _new_password(ns.admin_user)
+        done = team.setup_server(
+            ns.url,
+            ns.admin_user,
+            password,
+            display_name=ns.display_name,
+            profile=ns.profile,
+            role_prefix=ns.role_prefix,
+        )
+        r = done.roles
+        print(f"Team database ready: {done.location}; administrator {ns.admin_user}.", file=out)
+        print(f"Roles: {r.owner} (owns the schema), {r.app} (the app), {r.auditor} (read-only).", file=out)
+        print(
+            f'Next: give each person a login in {r.app}, e.g. CREATE ROLE "j.smith" LOGIN IN ROLE {r.app};',
+            file=out,
+        )
+        return EXIT_OK
+    if ns.what == "import-from":
+        user, password = _credentials()
+        moved = team.import_from(ns.laptop, user, password, ns.url, role_prefix=ns.role_prefix)
+        r = moved.roles
+        total = sum(moved.copied.values())
+        print(f"Copied {total:,} rows in {len(moved.copied)} tables into {moved.location}.", file=out)
+        print(f"Roles: {r.owner} (owns the schema), {r.app} (the app), {r.auditor} (read-only).", file=out)
+        print(
+            "The laptop's file records the move; keep it as a backup and work on the server from now on.",
+            file=out,
+        )
+        return EXIT_OK
+    dump = Path(ns.dump) if ns.dump else None
+    upgrade = team.upgrade_server(ns.url, dump)
+    if upgrade.changed:
+        print(f"Team database upgraded from schema {upgrade.before} to {upgrade.after}.", file=out)
+    else:
+        print(f"The team database is up to date (schema {upgrade.after}); nothing was changed.", file=out)
     return EXIT_OK
 
 
@@ -891,6 +1082,68 @@ def _people_merge(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def _people_erase(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from mshtdesk.domain.text import printable
+
+    ref = ns.ref.strip().upper()
+    if not ns.yes and _interactive():
+        typed = input(f"Erasing {printable(ref)} cannot be undone. Type the reference to confirm: ")
+        if typed.strip().upper() != ref:
+            raise UsageError("The reference typed differs; nothing was erased.")
+    backend = _login(ns)
+    try:
+        done = backend.retention.erase_ref(ref, ns.reason)
+    finally:
+        backend.close()
+    print(printable(done.describe()), file=out)
+    return EXIT_OK
+
+
+def _retention(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from mshtdesk.domain.dates import uk
+    from mshtdesk.domain.record_retention import DEFAULT_WORDING
+    from mshtdesk.domain.text import printable
+
+    backend = _login(ns)
+    try:
+        if ns.what == "list":
+            for rule in backend.retention.rules():
+                when = rule.updated_at
+                changed = (
+                    f"  set by {rule.updated_by} on {uk(when.date())}" if rule.updated_by and when else ""
+                )
+                text = f"{rule.kind.value:<15} {rule.years:>3} years  {rule.label}{changed}"
+                print(printable(text), file=out)
+            print(DEFAULT_WORDING, file=err)
+        elif ns.what == "set":
+            rule = backend.retention.set_rule(ns.kind, ns.years)
+            print(
+                f"{rule.label}: reviewed {rule.years} years after their last activity from now on.", file=out
+            )
+        elif ns.what == "due":
+            rows = backend.retention.due()
+            for row in rows:
+                last = uk(row.last_activity) if row.last_activity else "none recorded"
+                since = uk(row.review_date) if row.review_date else "-"
+                print(
+                    f"{row.person_ref:<10} last activity {last} ({row.last_kind or '-'}); due {since}",
+                    file=out,
+                )
+            if not rows:
+                print("No records are past review.", file=out)
+        elif ns.what == "keep":
+            person_id = backend.retention.find(ns.ref)
+            until = backend.retention.keep(person_id, ns.reason, ns.until)
+            print(
+                f"{printable(ns.ref.strip().upper())} kept; next review {uk(until)}. "
+                "Recorded in the audit log.",
+                file=out,
+            )
+    finally:
+        backend.close()
+    return EXIT_OK
+
+
 def _people(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from mshtdesk.domain.text import printable
 
@@ -900,6 +1153,8 @@ def _people(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return _people_duplicates(ns, out, err)
     if ns.what == "end-referral":
         return _people_end_referral(ns, out, err)
+    if ns.what == "erase":
+        return _people_erase(ns, out, err)
     if ns.what == "export":
         _check_output(ns)
         reason = _reason(ns)
@@ -944,6 +1199,32 @@ def _people(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
     for row in cells:  # names are text people typed: shown with controls escaped
         print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip(), file=out)
+    return EXIT_OK
+
+
+def _find(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """The global search (the app's Ctrl+K): every kind the user may see, each within their scope."""
+    from mshtdesk.domain.text import printable
+
+    backend = _login(ns)
+    try:
+        results = backend.search.listing(ns.text, limit=ns.limit)
+    finally:
+        backend.close()
+    header = ("kind", "record", "date", "detail")
+    records = [(r.kind.label, r.title, r.day.isoformat() if r.day else "", r.detail) for r in results]
+    if ns.format == "csv":
+        from mshtdesk.reports.csv_safety import write_rows
+
+        write_rows(out, header, records)
+        return EXIT_OK
+    if not records:
+        print("Nothing you may see matches.", file=out)
+        return EXIT_OK
+    cells = [[printable(c) for c in r] for r in records]  # text people typed: controls escaped
+    widths = [max(len(row[i]) for row in cells) for i in range(2)]
+    for kind, title, _day, detail in cells:
+        print(f"{kind.ljust(widths[0])}  {title.ljust(widths[1])}  {detail}".rstrip(), file=out)
     return EXIT_OK
 
 

@@ -51,6 +51,14 @@ class DatabaseUnavailableError(StoreError):
     pass
 
 
+class ServerPasswordNeededError(DatabaseUnavailableError):
+    """A team server asks for a password that libpq found nowhere: a front end may ask for it."""
+
+    def __init__(self, message: str, who: str) -> None:
+        super().__init__(message)
+        self.who = who  # "user@host/database", for the prompt
+
+
 class PermissionDeniedError(MshtError):
     """The user's role does not allow the action; nothing was read or written."""
 

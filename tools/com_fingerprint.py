@@ -7,12 +7,14 @@ COM summary of the seed custody export for its published period. Only hashes are
 
     uv run python -m tools.com_fingerprint
     uv run python -m tools.com_fingerprint --arrests 5000
+    uv run python -m tools.com_fingerprint --per-table   # and one hash per table key
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import tempfile
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -20,6 +22,7 @@ from pathlib import Path
 from mshtdesk.demo.arrests import demo_csv
 from mshtdesk.demo.pathway import fill_pathway, volume_for_arrests
 from mshtdesk.domain.roles import Role
+from mshtdesk.reports.com import ComReport
 from mshtdesk.services.backend import Backend
 from mshtdesk.services.com_report import ReportKind, ReportRequest
 
@@ -37,6 +40,15 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _per_table(label: str, report: ComReport) -> list[tuple[str, str]]:
+    """One hash per COM table key, so a change that adds a table shows the others are untouched."""
+    tables = report.as_json()["tables"]
+    return [
+        (f"{label} [{key}]", _digest(json.dumps(tables[key], ensure_ascii=False, sort_keys=True).encode()))
+        for key in sorted(tables)
+    ]
+
+
 def _database(path: Path) -> Backend:
     admin = Backend.create(str(path), "admin", PASSWORD)
     admin.users.add_user("officer", "", Role.HTT_OFFICER, PASSWORD)
@@ -44,7 +56,7 @@ def _database(path: Path) -> Backend:
     return admin
 
 
-def fingerprints(arrests: int, folder: Path) -> list[tuple[str, str]]:
+def fingerprints(arrests: int, folder: Path, per_table: bool = False) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     admin = _database(folder / "demo.db")
     officer = Backend.as_user(admin.db, "officer")
@@ -62,12 +74,11 @@ def fingerprints(arrests: int, folder: Path) -> list[tuple[str, str]]:
     for label, lo, hi in CASES:
         for public in (False, True):
             req = ReportRequest(ReportKind.COM, lo, hi, TODAY, public)
-            out.append(
-                (
-                    f"COM {label} {'public' if public else 'internal'}",
-                    _digest(reports.build(req).json_bytes()),
-                )
-            )
+            report = reports.build(req)
+            name = f"COM {label} {'public' if public else 'internal'}"
+            out.append((name, _digest(report.json_bytes())))
+            if per_table:
+                out += _per_table(name, report)
     admin.close()
 
     seed = _database(folder / "seed.db")
@@ -78,9 +89,11 @@ def fingerprints(arrests: int, folder: Path) -> list[tuple[str, str]]:
     out.append(("seed disposal table", _digest(table)))
     for public in (False, True):
         req = ReportRequest(ReportKind.COM, lo, hi, as_at, public)
-        out.append(
-            (f"COM seed {'public' if public else 'internal'}", _digest(reports.build(req).json_bytes()))
-        )
+        report = reports.build(req)
+        name = f"COM seed {'public' if public else 'internal'}"
+        out.append((name, _digest(report.json_bytes())))
+        if per_table:
+            out += _per_table(name, report)
     seed.close()
     return out
 
@@ -88,9 +101,12 @@ def fingerprints(arrests: int, folder: Path) -> list[tuple[str, str]]:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--arrests", type=int, default=3000)
+    ap.add_argument(
+        "--per-table", action="store_true", help="also one hash per COM table (a new table leaves the rest)"
+    )
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        for name, digest in fingerprints(args.arrests, Path(tmp)):
+        for name, digest in fingerprints(args.arrests, Path(tmp), args.per_table):
             print(f"{digest}  {name}")
 
 

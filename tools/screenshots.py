@@ -167,6 +167,22 @@ def _render_all(out: Path, work: Path) -> int:
         shot(w, "05-arrests-no-match", SIZE)
         page.clear_filters()
 
+        # Search everything (Ctrl+K): a name typed without its diacritics finds every spelling.
+        from ui.dialogs.search_dialog import SearchDialog
+
+        assert w.ctx is not None
+        search = SearchDialog.start(w.ctx, w)
+        shot(search, "05b-search-start")
+        search.search.setText("ana")
+        search.run_search()
+        settle()
+        shot(search, "05c-search-results")
+        search.search.setText("qqzzxx")
+        search.run_search()
+        settle()
+        shot(search, "05d-search-no-match")
+        close(search)
+
         # New arrest dialog, blank and after a failed save.
         ctx = w.ctx
         assert ctx is not None
@@ -304,8 +320,25 @@ def _render_all(out: Path, work: Path) -> int:
         w = MainWindow(open_settings(), PAGES)
         w.show_waiting("Log in to continue", "MSHT Desk shows the register once you have logged in.")
         shot(w, "21-login-behind", SIZE)
-        login = LoginDialog(tasks, location=demo_path, sign_in=sign_in, create=no_create, parent=w)
+        login = LoginDialog(
+            tasks, location=demo_path, sign_in=sign_in, create=no_create, offer_server=True, parent=w
+        )
         shot(login, "21-login")
+        from mshtdesk.services.team import team_address
+        from ui.dialogs.server_dialog import ServerDialog
+
+        server = ServerDialog(
+            lambda host, database, port, user: team_address(host, database, port=port, user=user),
+            parent=login,
+        )
+        server.host.setText("htt-db.westyorks.police.uk")
+        server.user.setText("j.smith")
+        shot(server, "21-connect-team-server")
+        server.host.setText("htt db")
+        server.database.clear()
+        server.submit()
+        shot(server, "21-connect-team-server-errors")
+        close(server)
         login.username.setText("officer")
         login.password.setText("not-my-password")
         login.submit()
@@ -435,6 +468,25 @@ def _render_all(out: Path, work: Path) -> int:
         reports.build()
         settle(60)
         shot(w, "80-reports-com-public", SIZE)
+        close(w)
+
+        # The Review queue as a manager sees it: empty today (the demo's records are recent), and as it
+        # will be once the default six years have passed with no activity.
+        from mshtdesk.domain.record_retention import DEFAULT_YEARS, add_years
+        from mshtdesk.services.retention import RetentionService
+        from ui.pages.review_page import ReviewPage
+
+        w = window_for(as_role[Role.MANAGER])
+        go(w, ReviewPage)
+        shot(w, "85-review-queue-empty", SIZE)
+        close(w)
+        later = Backend.as_user(demo_db, users[Role.MANAGER].username)
+        later.retention = RetentionService(
+            demo_db, later.actor, today=add_years(date.today(), DEFAULT_YEARS + 1)
+        )
+        w = window_for(later)
+        go(w, ReviewPage)
+        shot(w, "86-review-queue", SIZE)
         close(w)
 
         # Victim pathway lists and forms (NRM, Navigator, Haven House, contacts, administration).

@@ -71,7 +71,7 @@ def render_pathway(
     from mshtdesk.services.haven import StayInput
     from mshtdesk.services.navigator import NavigatorCaseInput
     from mshtdesk.services.nrm import ExploitationLocation, ReferralInput, ReferralQuery
-    from mshtdesk.services.people import PersonInput
+    from mshtdesk.services.people import LinkRole, PersonInput
     from ui.dialogs.beds_dialog import BedsDialog
     from ui.dialogs.calendar_dialog import CalendarDialog
     from ui.dialogs.navigator_dialog import NavigatorCaseDialog
@@ -377,6 +377,26 @@ def render_pathway(
         shot(d, "49d-stay")
         close(d)
     close(w)
+
+    # ----- merging a duplicate person ---------------------------------------------------------------
+    from ui.pages.people_page import PeoplePage
+
+    born = date(1994, 7, 12)
+    twin = officer.people.create(
+        PersonInput(surname="Popescu", forenames="Ştefan", date_of_birth=born, nationality="Romanian")
+    )
+    officer.people.create(PersonInput(surname="POPESCU", forenames="Stefan", date_of_birth=born))
+    officer.people.link(twin, LinkRole.POTENTIAL_VICTIM, None, "Op Kestrel")
+    w = window_for(officer)
+    page = w.page_of(PeoplePage)
+    w.go_to(w.pages.index(page))
+    page.find_duplicates()
+    settle()
+    d = page.merge_dialog
+    settle()
+    d.reason.setPlainText("Same man: passport seen, date of birth and photograph match")
+    shot(d, "52-merge-dialog")
+    close(d, w)
 
     # ----- readers and empty lists ------------------------------------------------------------------
     w = window_for(as_role[Role.MANAGER])

@@ -52,12 +52,14 @@ from ui.dialogs.failure_dialogs import (
     show_failure,
 )
 from ui.dialogs.login_dialog import LoginDialog, Mode
+from ui.dialogs.server_dialog import ServerDialog
 from ui.idle import IdleWatcher, idle_lock_minutes
 from ui.main_window import MainWindow
 from ui.pages import PAGES
 from ui.paths import resource
 from ui.settings import open_settings
 from ui.tasks import Job, TaskRunner
+from ui.widgets.focus_ring import install_focus_ring
 
 if TYPE_CHECKING:
     from mshtdesk.demo.users import DemoUser
@@ -154,6 +156,23 @@ def unlock_is_final(exc: BaseException) -> bool:
     return isinstance(exc, AccountLockedError)
 
 
+SERVER_SETTING = "team/server"  # the address of the team server this user chose (no password in it)
+
+
+def team_choice_allowed() -> bool:
+    """Whether a user may choose a team server: not when ``MSHTDESK_DB`` or a locked machine preset
+    (``mshtdesk.machine``) decides the database for them."""
+    from mshtdesk.machine import machine_settings
+
+    machine = machine_settings()
+    return not os.environ.get("MSHTDESK_DB") and not (machine.locked and machine.database)
+
+
+def remembered_server(settings: QSettings) -> str | None:
+    value = settings.value(SERVER_SETTING)
+    return value if isinstance(value, str) and value.strip() else None
+
+
 # ----- GUI side --------------------------------------------------------------------------------------
 class AppController(QObject):
     """Owns the long-lived objects, the session, and their order of creation and shut-down."""
@@ -167,13 +186,16 @@ class AppController(QObject):
     ) -> None:
         super().__init__()
         self.settings = settings
-        self.db = db
+        self.db_given = db
+        self.team = not demo and team_choice_allowed()
+        self.db = db if db or not self.team else remembered_server(settings)
         self.demo = demo
         self.demo_dir: Path | None = None
         self.demo_users: tuple[DemoUser, ...] = ()
         self.location = ""
         self.session: Session | None = None
         self.login: LoginDialog | None = None
+        self.server_dialog: ServerDialog | None = None  # the last one shown (tests, screenshots)
         self.tasks = TaskRunner()
         self.window = MainWindow(settings, PAGES)
         if demo:
@@ -262,14 +284,59 @@ class AppController(QObject):
             create=lambda user, name, password, job: create_session(db, user, name, password, job.cancelled),
             mode=mode,
             demo_users=self.demo_users,
+            offer_server=self.team,
             parent=self.window,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.signed_in.connect(self.start_session)
         dialog.quit_requested.connect(self.quit)
+        dialog.server_requested.connect(self.ask_server)
         self.login = dialog
         dialog.open()
         return dialog
+
+    # ----- team mode: which database ------------------------------------------------------------
+    def ask_server(self) -> ServerDialog:
+        """ "Connect to a team server…": the address is remembered for this user, never a password."""
+        from mshtdesk.services.team import address_parts, is_team_address, team_address
+
+        on_server = bool(self.db) and is_team_address(self.db)
+        parent = self.login if self.login is not None and shiboken6.isValid(self.login) else self.window
+        dialog = ServerDialog(
+            lambda host, database, port, user: team_address(host, database, port=port, user=user),
+            current=address_parts(self.db) if on_server else ("", "", "", ""),
+            on_server=on_server,
+            parent=parent,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.chosen.connect(self._server_chosen)
+        dialog.use_file.connect(self._file_chosen)
+        self.server_dialog = dialog
+        dialog.open()
+        if on_server and self.login is not None and self.login.server_password_needed:
+            dialog.password.setFocus()  # the server asked for one: that is what is missing
+        return dialog
+
+    def _server_chosen(self, address: str, password: str) -> None:
+        if password:
+            from mshtdesk.services.team import use_password
+
+            use_password(address, password)  # this process's memory only
+        self.settings.setValue(SERVER_SETTING, address)
+        self.settings.sync()
+        self._reopen(address)
+
+    def _file_chosen(self) -> None:
+        self.settings.remove(SERVER_SETTING)
+        self.settings.sync()
+        self._reopen(self.db_given)
+
+    def _reopen(self, db: str | None) -> None:
+        if self.login is not None and shiboken6.isValid(self.login):
+            self.login.done(0)
+        self.login = None
+        self.db = db
+        self.open()
 
     def start_session(self, session: Session) -> None:
         """Attach the pages of this user's role, and start watching for idleness."""
@@ -277,6 +344,7 @@ class AppController(QObject):
         self.session = session
         ctx = AppContext(session.backend, self.tasks, session.reference, self.settings)
         self.window.attach(ctx)
+        self.window.activateWindow()  # the keyboard goes back to the window the login dialog covered
         self.tasks.publish(Changes.everything())  # another user sees other records: every open view re-reads
         self.idle.start()
         log.info("session started")  # no user name: the audit log records who
@@ -520,6 +588,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
         app.setStyleSheet(resource("style.qss").read_text(encoding="utf-8"))
     except OSError:
         log.warning("style sheet not found; using the platform style")
+    install_focus_ring(app)
     return app
 
 

@@ -155,6 +155,7 @@ class MainWindow(QMainWindow):
         self.edit_menu = bar.addMenu("&Edit")
         self.edit_menu.addAction(a.copy)
         self.edit_menu.addAction(a.find)
+        self.edit_menu.addAction(a.search_everything)
         self.arrests_menu = bar.addMenu("&Arrests")
         self.arrests_menu.addAction(a.new_arrest)
         self.arrests_menu.addAction(a.open_arrest)
@@ -164,15 +165,20 @@ class MainWindow(QMainWindow):
         self.admin_menu = bar.addMenu("Ad&ministration")
         self.admin_menu.addAction(a.haven_beds)
         self.admin_menu.addAction(a.working_calendar)
+        self.admin_menu.addAction(a.retention_rules)
         help_menu = bar.addMenu("&Help")
+        help_menu.addAction(a.keyboard_shortcuts)
+        help_menu.addSeparator()
         help_menu.addAction(a.about)
 
         a.quit.triggered.connect(self.close)
         a.about.triggered.connect(self._about)
+        a.keyboard_shortcuts.triggered.connect(self.keyboard_shortcuts)
         a.import_custody.triggered.connect(self.import_custody)
         a.export_csv.triggered.connect(lambda: self._current_page_call("export_csv"))
         a.copy.triggered.connect(lambda: self._current_page_call("copy"))
         a.find.triggered.connect(self._find)
+        a.search_everything.triggered.connect(self.search_everything)
         a.new_arrest.triggered.connect(self.new_arrest)
         a.open_arrest.triggered.connect(lambda: self._current_page_call("open_current"))
         a.refresh.triggered.connect(self.refresh)
@@ -182,6 +188,7 @@ class MainWindow(QMainWindow):
         a.back_up_now.triggered.connect(self.back_up_now)
         a.haven_beds.triggered.connect(self.haven_beds)
         a.working_calendar.triggered.connect(self.working_calendar)
+        a.retention_rules.triggered.connect(self.retention_rules)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -256,7 +263,7 @@ class MainWindow(QMainWindow):
             names = [s.cls for s in self.specs]
             if LANDING_PAGE in names:  # what is due comes first, whichever page was open last time
                 saved = LANDING_PAGE
-            self.go_to(names.index(saved) if saved in names else 0)
+            self.go_to(names.index(saved) if saved in names else 0, focus=True)
         self.refresh_counts()
         if actor.must_change_password:  # after an administrator's reset: the user's own, before work
             QTimer.singleShot(0, self, self._require_password_change)
@@ -321,18 +328,13 @@ class MainWindow(QMainWindow):
         self._hidden_windows.clear()
 
     def _build_page_actions(self) -> None:
-        """View > one entry per page this user has, Ctrl+1 to Ctrl+9."""
+        """View > one entry per page this user has, Ctrl+1 to Ctrl+9 (made by the action registry)."""
         for action in self._page_actions:
             self.view_menu.removeAction(action)
-            action.deleteLater()
-        self._page_actions = []
-        for i, spec in enumerate(self.specs):
-            go = QAction(spec.title, self)
-            if i < 9:
-                go.setShortcut(f"Ctrl+{i + 1}")
-            go.triggered.connect(lambda _c=False, row=i: self.go_to(row))
+        self._page_actions = list(self.commands.set_pages([spec.title for spec in self.specs]))
+        for row, go in enumerate(self._page_actions):
+            go.triggered.connect(lambda _c=False, row=row: self.go_to(row, focus=True))
             self.view_menu.insertAction(self._view_separator, go)
-            self._page_actions.append(go)
 
     def _apply_role(self) -> None:
         """Show only the commands this role may use; the pages hide their own buttons the same way."""
@@ -345,21 +347,29 @@ class MainWindow(QMainWindow):
         self.arrests_menu.menuAction().setVisible(reads_arrests)
         a.open_arrest.setVisible(reads_arrests)
         a.find.setVisible(any(p.can_find for p in self.pages))
+        a.search_everything.setVisible(bool(self.ctx.backend.search.kinds()))
         a.copy.setVisible(any(p.can_copy for p in self.pages))
         a.export_csv.setVisible(any(p.can_export for p in self.pages))
         a.refresh.setVisible(bool(self.pages))
-        self.edit_menu.menuAction().setVisible(a.find.isVisible() or a.copy.isVisible())  # no empty menus
+        self.edit_menu.menuAction().setVisible(  # no empty menus
+            a.find.isVisible() or a.copy.isVisible() or a.search_everything.isVisible()
+        )
         self.view_menu.menuAction().setVisible(bool(self.pages))
         self.admin_menu.menuAction().setVisible(may(Action.ADMINISTER, Entity.REFERENCE))
         self.nav.setVisible(bool(self.pages))  # the landing panel alone, for a role with no pages yet
 
     # ----- pages -------------------------------------------------------------------------------
-    def go_to(self, row: int) -> None:
+    def go_to(self, row: int, *, focus: bool = False) -> None:
+        """Show page ``row``; with ``focus`` (chosen from View or with Ctrl+digit) the keyboard moves to
+        its first control, as a person who chose a page with the keyboard means to use it."""
         if 0 <= row < len(self.pages):
             if self.nav.currentRow() == row:
                 self._show_page(row)
             else:
                 self.nav.setCurrentRow(row)
+            first = self.pages[row].first_control() if focus else None
+            if first is not None:
+                first.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def current_page(self) -> Page | None:
         widget = self.stack.currentWidget()
@@ -408,6 +418,14 @@ class MainWindow(QMainWindow):
         page.focus_filter()
 
     # ----- commands ----------------------------------------------------------------------------
+    def search_everything(self) -> None:
+        """Ctrl+K: the quick-open search over every kind of record this user may see."""
+        if self.ctx is None or not self.commands.search_everything.isVisible():
+            return
+        from ui.dialogs.search_dialog import SearchDialog
+
+        SearchDialog.start(self.ctx, self)
+
     def import_custody(self) -> None:
         if self.ctx is None or not self.ctx.may(Action.CREATE, Entity.ARREST):
             return
@@ -451,6 +469,18 @@ class MainWindow(QMainWindow):
         from ui.dialogs.calendar_dialog import CalendarDialog
 
         CalendarDialog.start(self.ctx, self)
+
+    def retention_rules(self) -> None:
+        if self.ctx is None or not self.ctx.may(Action.UPDATE, Entity.RETENTION_RULE):
+            return
+        from ui.dialogs.retention_dialog import RetentionDialog
+
+        RetentionDialog.start(self.ctx, self)
+
+    def keyboard_shortcuts(self) -> None:
+        from ui.dialogs.shortcuts_dialog import ShortcutsDialog
+
+        ShortcutsDialog.start(self.commands.shortcuts(), self)
 
     def refresh(self) -> None:
         page = self.current_page()

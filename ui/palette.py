@@ -13,7 +13,7 @@ Each colour exists as a ``QColor`` (for a model's ``ForegroundRole``) and as its
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QPalette
 
 # ----- meanings shared by every list -----------------------------------------------------------
 MUTED_HEX = "#6b6b6b"  # nothing recorded yet, a placeholder, an inactive account
@@ -47,3 +47,28 @@ TIMELINE_HAVEN = QColor("#7a4f9a")
 TIMELINE_NRM = QColor("#1d5fa8")  # referrals and decisions
 TIMELINE_NAVIGATOR = QColor("#2e7d4f")
 TIMELINE_CONTACT = QColor("#9a5b00")
+
+
+# ----- contrast, as WCAG 2.2 computes it (tests check every meaning colour with it) ---------------
+def luminance(hex_colour: str) -> float:
+    """Relative luminance of ``#rrggbb``: 0 for black, 1 for white."""
+    rgb = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    """The contrast ratio of two ``#rrggbb`` colours, from 1 (the same) to 21 (black on white)."""
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+# ----- the keyboard focus ring (ui/widgets/focus_ring.py) -----------------------------------------
+FOCUS_HEX = "#0b4f9c"  # on a light window: 8:1 on white, 3:1 and more on the greys of borders and rows
+FOCUS_ON_DARK_HEX = "#ffd166"  # on a dark or high-contrast window: 11:1 on black
+
+
+def focus_hex(colours: QPalette) -> str:
+    """The ring's ink for the application's palette: dark on a light window, light on a dark one."""
+    window = colours.color(QPalette.ColorRole.Window).name()
+    return FOCUS_ON_DARK_HEX if luminance(window) < 0.2 else FOCUS_HEX

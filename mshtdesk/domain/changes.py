@@ -36,6 +36,7 @@ class Data(StrEnum):
     USER = "user"
     SETTING = "setting"  # stored settings such as the backup folder
     IMPORT_BATCH = "import_batch"
+    RETENTION = "retention"  # retention rules and keep decisions: what the Review queue lists
     REPORT_RUN = "report_run"  # the COM reports produced, with their reasons
     AUDIT = "audit"  # the audit log itself (every write adds to it; pages showing it listen for this)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import lru_cache
 
 
@@ -80,14 +81,100 @@ OFFENCE_KINDS: tuple[OffenceKind, ...] = (
 )
 
 _CODES = {k.code.casefold(): k.code for k in OFFENCE_KINDS}
-_SECTION = re.compile(r"\b(?:ss?|sec|section)\s*\.?\s*(\d+[a-z]?)\s*(?:\(\s*(\d+)\s*\))?")
+_LABELS = {k.label.casefold(): k.code for k in OFFENCE_KINDS if k.code != OTHER_MS}
+_SECTION = re.compile(r"(?:\b(?:ss?|sec|sect|section)|§)\s*\.?\s*(\d+[a-z]?)\s*(?:\(\s*(\d+)\s*\))?")
 _ACTS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"modern slavery|\bmsa\b"), "MSA"),
-    (re.compile(r"coroners and justice|\bcja\b"), "CJA"),
-    (re.compile(r"asylum and immigration|treatment of claimants|\baia\b"), "AIA"),
-    (re.compile(r"sexual offences|\bsoa\b"), "SOA"),
+    (re.compile(r"modern slavery|\bm\.?s\.?a\.?(?:\s*(?:20)?15)?\b|\bmsa(?:20)?15\b"), "MSA"),
+    (re.compile(r"coroners (?:and|&) justice|\bc\s*(?:&|and)?\s*ja\b|\bcja\s*(?:20)?09\b"), "CJA"),
+    (
+        re.compile(
+            r"asylum (?:and|&) immigration|treatment of claimants|\baia\b|\bai\s*\(?\s*to?c\s*\)?\s*a\b"
+        ),
+        "AIA",
+    ),
+    (re.compile(r"sexual offences|\bsoa\b|\bsoa\s*(?:20)?03\b"), "SOA"),
     (re.compile(r"nationality,? immigration|\bniaa\b"), "NIAA"),
 )
+#: The statutory wording of the offences, as a custody system's offence title gives it without naming
+#: the Act ("Hold person in slavery or servitude"). A conspiracy, attempt or incitement is another
+#: offence (of the Criminal Law Act 1977 and others) and is not read as the substantive one.
+_WORDING: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\bhold(?:s|ing)? (?:a |another )?persons? in slavery(?: or servitude)?"), "MSA-1"),
+    (re.compile(r"\bhold(?:s|ing)? (?:a |another )?persons? in servitude"), "MSA-1"),
+    (
+        re.compile(r"\brequir(?:e|es|ing) (?:a |another )?persons? to perform forced or compulsory labou?r"),
+        "MSA-1",
+    ),
+    (
+        re.compile(r"\barrang(?:e|es|ing) (?:or facilitat(?:e|es|ing) )?(?:the )?travel of (?:an)?other"),
+        "MSA-2",
+    ),
+    (re.compile(r"\bfacilitat(?:e|es|ing) (?:the )?travel of (?:an)?other"), "MSA-2"),
+    (
+        re.compile(
+            r"\boffences? with intent to commit (?:an offence under (?:section|s\.?) ?2|human trafficking)"
+        ),
+        "MSA-4",
+    ),
+    (
+        re.compile(
+            r"\bbreach(?:ing)? (?:of )?(?:an? )?(?:interim )?"
+            r"slavery (?:and|&) trafficking (?:prevention|risk) order"
+        ),
+        "MSA-30-1",
+    ),
+    (re.compile(r"\bbreach(?:ing)? (?:of )?(?:an? )?(?:interim )?(?:stpo|stro)\b"), "MSA-30-1"),
+    (
+        re.compile(
+            r"\btraffic(?:k)?(?:ing)? (?:in|into|within|out of) (?:the )?(?:uk|united kingdom) "
+            r"for sexual exploitation"
+        ),
+        "SOA-57-59A",
+    ),
+    (
+        re.compile(
+            r"\btraffic(?:k)?(?:ing)? (?:people |persons? )?(?:in|into|within|out of) "
+            r"(?:the )?(?:uk|united kingdom) for exploitation"
+        ),
+        "AIA-4",
+    ),
+    (re.compile(r"\btraffic(?:k)?(?:ing)? (?:in|for) prostitution"), "NIAA-145"),
+)
+_INCHOATE = re.compile(r"\b(?:conspir\w*|attempt\w*|incit\w*|encourag\w*|assist\w*)\b")
+
+
+class Legislation(StrEnum):
+    """The rows of the COM table of legislation used: the three offences of the 2015 Act that the PCC
+    asks about, the offences that came before it, and everything else."""
+
+    MSA_1 = "Modern Slavery Act 2015 s.1"
+    MSA_2 = "Modern Slavery Act 2015 s.2"
+    MSA_4 = "Modern Slavery Act 2015 s.4"
+    EARLIER = "Earlier legislation"
+    OTHER = "Other"
+
+
+#: Offence type code -> its row; a code not listed (s.30 breaches, other offences) is Other.
+LEGISLATION_OF_KIND: dict[str, Legislation] = {
+    "MSA-1": Legislation.MSA_1,
+    "MSA-2": Legislation.MSA_2,
+    "MSA-4": Legislation.MSA_4,
+    "CJA-71": Legislation.EARLIER,
+    "AIA-4": Legislation.EARLIER,
+    "SOA-57-59A": Legislation.EARLIER,
+    "NIAA-145": Legislation.EARLIER,
+}
+
+
+def legislation_of(code: str, text: str = "") -> Legislation:
+    """The legislation an offence is under: from its offence type, or, for an "other offence" (a text the
+    import did not recognise when it came in, perhaps before the recogniser knew its spelling), from
+    its text read again now."""
+    if code in LEGISLATION_OF_KIND:
+        return LEGISLATION_OF_KIND[code]
+    if code != OTHER_MS or not text.strip():
+        return Legislation.OTHER
+    return LEGISLATION_OF_KIND.get(recognise_offence(text), Legislation.OTHER)
 
 
 def offence_title(legislation: str, section: str, label: str) -> str:
@@ -102,10 +189,14 @@ def recognise_offence(text: str) -> str:
     s = " ".join(text.casefold().split())
     if s in _CODES:
         return _CODES[s]
+    if s in _LABELS:
+        return _LABELS[s]
     act = next((name for pattern, name in _ACTS if pattern.search(s)), None)
     m = _SECTION.search(s)
     if act is None or m is None:
-        return OTHER_MS
+        if _INCHOATE.search(s):
+            return OTHER_MS
+        return next((code for pattern, code in _WORDING if pattern.search(s)), OTHER_MS)
     section, sub = m.group(1), m.group(2)
     if act == "MSA":
         if section in ("1", "2", "4"):

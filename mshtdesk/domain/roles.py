@@ -44,6 +44,7 @@ class Action(StrEnum):
     EXPORT = "export"
     ADMINISTER = "administer"
     MERGE = "merge"  # two records of one person made one (and undone): it moves every record of theirs
+    ERASE = "erase"  # remove a person's personal fields for good, keeping the counts (DPA 2018 s.47)
 
 
 class Entity(StrEnum):
@@ -57,6 +58,8 @@ class Entity(StrEnum):
     NAVIGATOR_CASE = "navigator_case"
     HAVEN_STAY = "haven_stay"
     VLO_CONTACT = "vlo_contact"
+    RETENTION_RULE = "retention_rule"  # how long each kind of personal record is kept before review
+    RETENTION_REVIEW = "retention_review"  # the queue of records past review, and keep decisions
 
 
 class Scope(StrEnum):
@@ -65,7 +68,7 @@ class Scope(StrEnum):
     SUPPORTED = "supported"  # people whose Navigator case this user supports
 
 
-R, C, U, A, E, ADM, M = (
+R, C, U, A, E, ADM, M, X = (
     Action.READ,
     Action.CREATE,
     Action.UPDATE,
@@ -73,6 +76,7 @@ R, C, U, A, E, ADM, M = (
     Action.EXPORT,
     Action.ADMINISTER,
     Action.MERGE,
+    Action.ERASE,
 )
 
 #: role -> entity -> (actions, scope). Anything not listed is refused.
@@ -81,17 +85,21 @@ PERMISSIONS: dict[Role, dict[Entity, tuple[frozenset[Action], Scope]]] = {
         Entity.USER: (frozenset({R, C, U, ADM}), Scope.ALL),
         Entity.REFERENCE: (frozenset({R, C, U, ADM}), Scope.ALL),
         Entity.AUDIT_LOG: (frozenset({R, E}), Scope.ALL),
+        Entity.RETENTION_RULE: (frozenset({R, U}), Scope.ALL),  # the rules only: no victim's record
     },
     Role.MANAGER: {
         Entity.ARREST: (frozenset({R, E}), Scope.ALL),
         Entity.DISPOSAL_REPORT: (frozenset({R, E}), Scope.ALL),
         Entity.REFERENCE: (frozenset({R}), Scope.ALL),
-        # merge: a supervisor may settle that two records are one person (and undo it)
-        Entity.PERSON: (frozenset({R, E, M}), Scope.ALL),
+        # merge: a supervisor may settle that two records are one person (and undo it);
+        # erase: a record past review, from the Review queue or the command line (DPA 2018 s.47)
+        Entity.PERSON: (frozenset({R, E, M, X}), Scope.ALL),
         Entity.NRM_REFERRAL: (frozenset({R, E}), Scope.ALL),
         Entity.NAVIGATOR_CASE: (frozenset({R, E}), Scope.ALL),
         Entity.HAVEN_STAY: (frozenset({R, E}), Scope.ALL),
         Entity.VLO_CONTACT: (frozenset({R, E}), Scope.ALL),
+        Entity.RETENTION_RULE: (frozenset({R}), Scope.ALL),
+        Entity.RETENTION_REVIEW: (frozenset({R, A}), Scope.ALL),  # append: keep a record, with a reason
     },
     Role.HTT_OFFICER: {
         Entity.ARREST: (frozenset({R, C, U, A, E}), Scope.ALL),

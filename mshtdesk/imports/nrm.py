@@ -126,6 +126,9 @@ class NrmImportSummary(SummaryText):
     warnings: tuple[str, ...]  # accepted as recorded (e.g. a CG inside the recovery period)
     batch_id: int | None  # None for a dry run or a file that added nothing
     dry_run: bool = False
+    # referrals of people erased since (``services/retention.py``): left out whole, so an NRM register
+    # exported again never brings an erased name back, and never a reason to refuse the file
+    erased_left_out: int = 0
 
     @property
     def changed(self) -> bool:
@@ -139,6 +142,12 @@ class NrmImportSummary(SummaryText):
             f"{self.decisions_added} new decisions from {self.rows_read} rows "
             f"({self.referrals_already_present} referrals are already recorded"
             + (f"; {self.people_completed} people given details they lacked" if self.people_completed else "")
+            + (
+                f"; {self.erased_left_out} referral{'s' if self.erased_left_out != 1 else ''} of erased "
+                "people left out, their data stays erased"
+                if self.erased_left_out
+                else ""
+            )
             + ")"
         )
 
@@ -558,12 +567,16 @@ class NrmImport(ImportFormat[NrmImportSummary]):
                 )
 
     def write(self, conn: Connection, batch: Batch) -> NrmImportSummary:
-        people = q.stored_people(conn, self.people, (*PERSON_FIELDS, "estimated_age"))
-        # ----- people against the database: fill blanks, refuse changes
+        people = q.stored_people(conn, self.people, (*PERSON_FIELDS, "estimated_age", "erased_at"))
+        erased = {ref for ref, v in people.items() if v.values["erased_at"] is not None}
+        # a person since merged into another: their rows, and any new referral, belong to the record kept
+        kept = q.merged_people(conn, [ref for ref in self.people if ref in people])
+        # ----- people against the database: fill blanks, refuse changes (an erased or merged person:
+        # neither; a merged record is no longer completed)
         fills: dict[int, dict[str, Any]] = {}
         for ref, p in self.people.items():
             stored_person = people.get(ref)
-            if stored_person is None:
+            if stored_person is None or ref in erased or ref in kept:
                 continue
             for name in PERSON_FIELDS:
                 mine, theirs = p.values[name], stored_person.values[name]
@@ -596,7 +609,10 @@ class NrmImport(ImportFormat[NrmImportSummary]):
         new_decisions: list[tuple[str, _Decision]] = []
         warnings: list[str] = []
         present = 0
+        left_out = {ref for ref, r in self.referrals.items() if r.person_ref in erased}
         for ref, r in self.referrals.items():
+            if ref in left_out:
+                continue
             stored_ref = stored_refs.get(ref)
             person = people.get(r.person_ref)
             if r.data.route is Route.DUTY_TO_NOTIFY and person is not None and stored_ref is None:
@@ -613,7 +629,9 @@ class NrmImport(ImportFormat[NrmImportSummary]):
             if stored_ref is not None:
                 present += 1
                 rid, owner, stored_values = stored_ref
-                if owner != r.person_ref:
+                if owner != r.person_ref and (
+                    r.person_ref not in kept or owner != kept[r.person_ref].person_ref
+                ):
                     self.error(r.line, "person_ref", f"referral {ref} is stored for person {owner}")
                 for column, value in r.values.items():
                     theirs = stored_values[column]
@@ -642,10 +660,12 @@ class NrmImport(ImportFormat[NrmImportSummary]):
                 warnings += [f"line {r.line}: {w.message}" for w in check.warnings]
                 past.append(mine)
                 new_decisions.append((ref, d))
-        new_refs = [ref for ref in self.referrals if ref not in stored_refs]
+        new_refs = [ref for ref in self.referrals if ref not in stored_refs and ref not in left_out]
         self._check_stored_ages(conn, people, fills, new_refs)
         if self.errors:
-            return NrmImportSummary(batch.file_name, self.rows, 0, 0, 0, 0, present, (), None, batch.dry_run)
+            return NrmImportSummary(
+                batch.file_name, self.rows, 0, 0, 0, 0, present, (), None, batch.dry_run, len(left_out)
+            )
 
         # ----- write what is new
         new_people = [ref for ref in self.people if ref not in people]
@@ -674,6 +694,7 @@ class NrmImport(ImportFormat[NrmImportSummary]):
                 },
             )
         person_id_of = {ref: v.id for ref, v in people.items()}
+        person_id_of.update({ref: k.id for ref, k in kept.items()})
         for ref in new_people:
             p = self.people[ref]
             person_id_of[ref] = q.insert_person(
@@ -736,4 +757,5 @@ class NrmImport(ImportFormat[NrmImportSummary]):
             tuple(warnings),
             None if batch.dry_run else batch_id,
             batch.dry_run,
+            len(left_out),
         )

@@ -1,10 +1,12 @@
-"""The COM summary as plain data: nine tables, their notes, and the figures behind the two charts.
+"""The COM summary as plain data: ten tables, their notes, and the figures behind the two charts.
 
-Population rules: arrests by arrest date in the period; NRM referrals by submitted date; Navigator
+Population rules: arrests (and the offences on them) by arrest date in the period; NRM referrals by
+submitted date; Navigator
 cases by referral date; Haven House stays by admission date and VLO contacts by contact date (both
 London calendar days). Every status (disposal, decision, support milestone, discharge) is taken as it
 stood on the as-at date, so the same period and as-at date give the same report however much later it
-is regenerated. The public version applies ``mshtdesk.domain.disclosure`` to the tables about people.
+is regenerated. The public version applies ``mshtdesk.domain.disclosure`` to the tables about people;
+their district columns are protected like their total column (``_Draft.tie_districts``).
 
 The arrest tables come in ready-made (the service builds them with the published disposal-table
 logic) and the victim-pathway figures as typed rows (``mshtdesk.store.queries.com``, one query per
@@ -17,7 +19,7 @@ import json
 import statistics
 from collections import Counter
 from collections.abc import Hashable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -37,12 +39,12 @@ from mshtdesk.domain.disposal_table import DisposalTable
 from mshtdesk.domain.disposals import RANKING_FOOTNOTE
 from mshtdesk.domain.exploitation import HOME_OFFICE_ORDER, ExploitationType, parse_home_office_label
 from mshtdesk.domain.nrm import AgeAtExploitation, Decision, DecisionKind, Outcome, Route, replay
+from mshtdesk.domain.offences import Legislation
 from mshtdesk.domain.support import ContactPurpose, DischargeDestination, ReceptionDecision, bed_nights
 from mshtdesk.domain.working_days import WorkingCalendar
+from mshtdesk.reports.tables import Cell
 from mshtdesk.store.queries import com as queries
 from mshtdesk.store.queries.com import ComFigures
-
-Cell = int | float | str | None
 
 OFFICIAL_SENSITIVE = "OFFICIAL-SENSITIVE"
 OFFICIAL = "OFFICIAL"
@@ -57,6 +59,19 @@ CG_WAIT_BANDS = ((0, 182, "under 6 months"), (183, 365, "6 to 12 months"), (366,
 
 def marking(public: bool) -> str:
     return OFFICIAL if public else OFFICIAL_SENSITIVE
+
+
+def handling_note(public: bool) -> str:
+    """What the reader of each version may do with it (the cover of the PDF, the top of the HTML)."""
+    if not public:
+        return (
+            "Internal version. Contains figures derived from personal data of victims of modern slavery. "
+            "Need to know only; not for publication. Use the public version for anything published."
+        )
+    return (
+        "Public version for publication with the meeting papers. Small numbers are suppressed "
+        "(shown as [c]) so that no victim can be identified."
+    )
 
 
 @dataclass(frozen=True)
@@ -137,6 +152,7 @@ class ArrestInputs:
     disposals: DisposalTable
     previous_disposals: DisposalTable
     district_names: dict[str, str] = field(default_factory=dict)  # code -> name
+    year_ago_disposals: DisposalTable | None = None  # the same period a year earlier (None: previous)
 
 
 # ----- periods -------------------------------------------------------------------------------------
@@ -155,6 +171,19 @@ def previous_period(date_from: date, date_to: date) -> tuple[date, date]:
     return end - length, end
 
 
+def _year_earlier(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def same_period_last_year(date_from: date, date_to: date) -> tuple[date, date]:
+    """The same days a year earlier (a period ending on 29 February ends on the 28th), so a half-year
+    compares with the same half-year, whatever the seasons do to the figures."""
+    return _year_earlier(date_from), _year_earlier(date_to)
+
+
 def _months(date_from: date, date_to: date) -> list[tuple[int, int]]:
     out = []
     y, m = date_from.year, date_from.month
@@ -166,6 +195,24 @@ def _months(date_from: date, date_to: date) -> list[tuple[int, int]]:
 
 def _pct(part: int, base: int) -> float | None:
     return None if base == 0 else round(100.0 * part / base, 1)
+
+
+NOT_RECORDED = "Not recorded"
+
+
+def _district_codes(profile: Sequence[str], seen: Iterable[str | None]) -> list[str | None]:
+    """District columns: the force profile's, then any other district met (an inactive one), then
+    None ("Not recorded") when some record has no district."""
+    met = set(seen)
+    codes: list[str | None] = list(profile)
+    codes += sorted(c for c in met if c is not None and c not in profile)
+    if None in met:
+        codes.append(None)
+    return codes
+
+
+def _headers(codes: Sequence[str | None]) -> tuple[str, ...]:
+    return tuple(NOT_RECORDED if c is None else c for c in codes)
 
 
 # ----- a table under construction ------------------------------------------------------------------
@@ -220,6 +267,47 @@ class _Draft:
     def statistic(self, row: int, col: int, group: int, group_cell: tuple[int, int] | None = None) -> None:
         """Cell (row, col) is an average, median or rate over ``group`` people or stays."""
         self.stats.append((row, col, group, group_cell))
+
+    def _key_of(self, row: int, col: int) -> str:
+        """The key tying the figure at (row, col) to its copies, given one if it has none."""
+        for figures, _ in self.blocks.values():
+            fig = figures.get((row, col))
+            if fig is not None:
+                if not fig.key:
+                    fig = replace(fig, key=f"{self.key}:{row}:{col}")
+                    figures[(row, col)] = fig
+                return fig.key
+        raise KeyError((self.key, row, col))
+
+    def tie_districts(
+        self,
+        rows: Sequence[int],
+        total_col: int,
+        district_cols: Sequence[int],
+        vertical: Sequence[tuple[int, Sequence[int]]] = (),
+    ) -> None:
+        """The district cells of ``rows`` add up to their ``total_col`` figure. Each district column is a
+        block with the same sums as the total column (``vertical``: total row, part rows); each row's
+        sum is a block of copies tied to those cells by key (a figure takes part in two sums at most).
+        A column of zeros is left out: a zero is never suppressed and gives nothing away."""
+        district_cols = [c for c in district_cols if any(self.rows[r][c] != 0 for r in rows)]
+        if not district_cols:
+            return
+        for c in district_cols:
+            for r in rows:
+                self.figure(f"district{c}", r, c, key=f"{self.key}:{r}:{c}")
+            for total, parts in vertical:
+                self.equation(f"district{c}", (total, c), [(p, c) for p in parts])
+        figures, equations = self.blocks.setdefault("district-rows", ({}, []))
+        for r in rows:
+            value = self.rows[r][total_col]
+            assert isinstance(value, int)
+            figures[("row", r, total_col)] = Figure(value, key=self._key_of(r, total_col))
+            for c in district_cols:
+                cell = self.rows[r][c]
+                assert isinstance(cell, int)
+                figures[("row", r, c)] = Figure(cell, key=f"{self.key}:{r}:{c}")
+            equations.append(Equation(("row", r, total_col), tuple(("row", r, c) for c in district_cols)))
 
     def layouts(self) -> dict[str, Layout]:
         return {f"{self.key}/{name}": Layout(figs, tuple(eqs)) for name, (figs, eqs) in self.blocks.items()}
@@ -280,30 +368,52 @@ def _period_note(date_from: date, date_to: date, as_at: date) -> str:
 def _headline(
     figures: ComFigures, arrests: ArrestInputs, prev: tuple[date, date], date_from: date, date_to: date
 ) -> _Draft:
-    d = _Draft("headline", "Headline figures", ("Measure", "This period", "Previous period", "Change"), True)
+    columns = (
+        "Measure",
+        "This period",
+        "Previous period",
+        "Change",
+        "Same period last year",
+        "Change on last year",
+    )
+    d = _Draft("headline", "Headline figures", columns, True)
     this_ref = Counter(figures.referral_counts)
     prev_ref = Counter(figures.previous_referral_counts)
+    year_ref = Counter(figures.year_ago_referral_counts)
+    year_arrests = arrests.year_ago_disposals or arrests.previous_disposals
 
-    def row(label: str, now: int, before: int, bold: bool = False) -> int:
-        return d.add(label, now, before, now - before, bold=bold)
+    def row(label: str, now: int, before: int, year: int, bold: bool = False) -> int:
+        return d.add(label, now, before, now - before, year, now - year, bold=bold)
 
     def charges(table: DisposalTable) -> int:
         return sum(r.total for r in table.rows if r.code == "CHARGE")
 
-    row("Arrests", arrests.disposals.total_arrests, arrests.previous_disposals.total_arrests)
-    row("Arrests resulting in charge", charges(arrests.disposals), charges(arrests.previous_disposals))
+    row(
+        "Arrests",
+        arrests.disposals.total_arrests,
+        arrests.previous_disposals.total_arrests,
+        year_arrests.total_arrests,
+    )
+    row(
+        "Arrests resulting in charge",
+        charges(arrests.disposals),
+        charges(arrests.previous_disposals),
+        charges(year_arrests),
+    )
     nrm = Route.NRM.value
+
+    def routed(counts: Counter[tuple[str, str]], route: str) -> int:
+        return sum(n for (r, _), n in counts.items() if r == route)
+
     total = row(
-        "NRM referrals",
-        sum(n for (r, _), n in this_ref.items() if r == nrm),
-        sum(n for (r, _), n in prev_ref.items() if r == nrm),
-        bold=True,
+        "NRM referrals", routed(this_ref, nrm), routed(prev_ref, nrm), routed(year_ref, nrm), bold=True
     )
     ages = [
         row(
             f"NRM referrals: {label[:1].lower()}{label[1:]}",
             this_ref[(nrm, age.value)],
             prev_ref[(nrm, age.value)],
+            year_ref[(nrm, age.value)],
         )
         for age, label in zip(
             AGES, ("Adult (18 or over)", "Child (17 or under)", "Age not specified or unknown"), strict=True
@@ -311,16 +421,17 @@ def _headline(
     ]
     dtn = Route.DUTY_TO_NOTIFY.value
     dtn_row = row(
-        "Duty to Notify reports",
-        sum(n for (r, _), n in this_ref.items() if r == dtn),
-        sum(n for (r, _), n in prev_ref.items() if r == dtn),
+        "Duty to Notify reports", routed(this_ref, dtn), routed(prev_ref, dtn), routed(year_ref, dtn)
     )
     nav_row = row(
         "Victims referred to the Victim Navigator",
         figures.navigator_referrals,
         figures.previous_navigator_referrals,
+        figures.year_ago_navigator_referrals,
     )
-    haven_row = row("Haven House admissions", figures.admissions, figures.previous_admissions)
+    haven_row = row(
+        "Haven House admissions", figures.admissions, figures.previous_admissions, figures.year_ago_admissions
+    )
     keys = {
         total: "nrm.route.nrm",
         dtn_row: "nrm.route.dtn",
@@ -336,11 +447,23 @@ def _headline(
             d.figure(block, r, 3, floor=None),
         )
         d.equation(block, this, (before, change))
+        # The year's comparison: its own block, "this period" a copy tied by key (two sums at most).
+        figs, eqs = d.blocks.setdefault(f"year-{block}", ({}, []))
+        value = d.rows[r][1]
+        assert isinstance(value, int)
+        figs[("this", r)] = Figure(value, key=keys[r])
+        year, change_year = d.figure(f"year-{block}", r, 4), d.figure(f"year-{block}", r, 5, floor=None)
+        eqs.append(Equation(("this", r), (year, change_year)))
     for col in (1, 2, 3):
         d.equation("nrm", (total, col), [(r, col) for r in ages])
+    for col in (4, 5):
+        d.equation("year-nrm", (total, col), [(r, col) for r in ages])
+    d.blocks["year-nrm"][1].append(Equation(("this", total), tuple(("this", r) for r in ages)))
+    last_year = same_period_last_year(date_from, date_to)
     d.notes += [
         _period_note(date_from, date_to, arrests.disposals.as_at),
-        f"Previous period {uk(prev[0])} to {uk(prev[1])}, counted the same way and as at the same date.",
+        f"Previous period {uk(prev[0])} to {uk(prev[1])}; same period last year {uk(last_year[0])} to "
+        f"{uk(last_year[1])}; both counted the same way and as at the same date.",
         "Charges: arrests whose highest-ranked disposal is Charge. NRM referrals exclude Duty to Notify "
         "reports; ages are ages at exploitation.",
     ]
@@ -385,19 +508,60 @@ def _arrests_by_month(
     return d
 
 
-def _nrm_referrals(
-    refs: Sequence[queries.ReferralRow], date_from: date, date_to: date, as_at: date
+def _legislation(
+    rows: Sequence[queries.LegislationRow], date_from: date, date_to: date, as_at: date
 ) -> _Draft:
-    cols = ("Referrals", "NRM referral", "Duty to Notify", "Total")
+    """Offences on the arrests of the period by the legislation they are under: the PCC's question of
+    how the 2015 Act is used, and what share of offences still falls under the law before it."""
+    d = _Draft(
+        "offences_by_legislation",
+        "Offences by legislation",
+        ("Legislation", "Offences", "Arrests", "Share of offences (%)"),
+        False,
+    )
+    by_row = {r.legislation: r for r in rows}
+    total = by_row.get("", queries.LegislationRow("", 0, 0))
+    for leg in Legislation:
+        r = by_row.get(leg.value, queries.LegislationRow(leg.value, 0, 0))
+        d.add(leg.value, r.offences, r.arrests, _pct(r.offences, total.offences))
+    d.add("Total", total.offences, total.arrests, _pct(total.offences, total.offences), bold=True)
+    d.notes += [
+        _period_note(date_from, date_to, as_at),
+        "Offences on the arrests made in the period, by the legislation their offence text or code names; "
+        "corrected offences as corrected, withdrawn ones left out. An arrest counts once in each row where "
+        "it has an offence, so the arrests in the rows can add up to more than the total.",
+        "Earlier legislation: the offences the 2015 Act replaced (Coroners and Justice Act 2009 s.71; "
+        "Asylum and Immigration (Treatment of Claimants, etc.) Act 2004 s.4; Sexual Offences Act 2003 "
+        "ss.57-59A; Nationality, Immigration and Asylum Act 2002 s.145), used for offences committed "
+        "before the Act came into force. Other: breaches of slavery and trafficking prevention or risk "
+        "orders (s.30) and other offences flagged as modern slavery.",
+    ]
+    return d
+
+
+def _nrm_referrals(
+    refs: Sequence[queries.ReferralRow],
+    districts: Sequence[str],
+    date_from: date,
+    date_to: date,
+    as_at: date,
+) -> _Draft:
+    codes = _district_codes(districts, (r.district for r in refs))
+    cols = ("Referrals", "NRM referral", "Duty to Notify", "Total", *_headers(codes))
     d = _Draft("nrm_referrals", "NRM referrals and Duty to Notify reports", cols, True)
     counts = Counter((r.route, r.age_at_exploitation) for r in refs)
+    by_district = Counter((r.age_at_exploitation, r.district) for r in refs)
     routes = (Route.NRM.value, Route.DUTY_TO_NOTIFY.value)
     age_rows = []
     for age, label in zip(AGES, AGE_COLUMNS, strict=True):
         cells = [counts[(route, age.value)] for route in routes]
-        age_rows.append(d.add(label, *cells, sum(cells)))
+        spread = [by_district[(age.value, c)] for c in codes]
+        age_rows.append(d.add(label, *cells, sum(cells), *spread))
     route_totals = [sum(counts[(route, a.value)] for a in AGES) for route in routes]
-    all_row = d.add("All referrals", *route_totals, sum(route_totals), bold=True)
+    all_spread = [sum(by_district[(a.value, c)] for a in AGES) for c in codes]
+    all_row = d.add("All referrals", *route_totals, sum(route_totals), *all_spread, bold=True)
+    district_cols = range(4, 4 + len(codes))
+    none = [None] * len(codes)
     keys = {(all_row, 1): "nrm.route.nrm", (all_row, 2): "nrm.route.dtn", (all_row, 3): "nrm.all"}
     keys.update({(r, 1): f"nrm.nrm.{a.value}" for r, a in zip(age_rows, AGES, strict=True)})
     keys.update({(r, 3): f"nrm.age.{a.value}" for r, a in zip(age_rows, AGES, strict=True)})
@@ -407,21 +571,31 @@ def _nrm_referrals(
         d.equation("age", (r, 3), [(r, 1), (r, 2)])
     for c in (1, 2, 3):
         d.equation("age", (all_row, c), [(r, c) for r in age_rows])
+    d.tie_districts([*age_rows, all_row], 3, district_cols, [(all_row, age_rows)])
     total = len(refs)
     with_ref = sum(1 for r in refs if (r.crime_ref or "").strip())
-    r1 = d.add("With a crime reference", None, None, with_ref)
-    r2 = d.add("With a crime reference (%)", None, None, _pct(with_ref, total))
+    ref_by = Counter(r.district for r in refs if (r.crime_ref or "").strip())
+    r1 = d.add("With a crime reference", None, None, with_ref, *(ref_by[c] for c in codes))
+    r2 = d.add(
+        "With a crime reference (%)",
+        None,
+        None,
+        _pct(with_ref, total),
+        *(_pct(ref_by[c], all_spread[i]) for i, c in enumerate(codes)),
+    )
     for r in (r1, r2):
         d.share(r, 3, with_ref, total, base_cell=(all_row, 3))
+        for i, (col, code) in enumerate(zip(district_cols, codes, strict=True)):
+            d.share(r, col, ref_by[code], all_spread[i], base_cell=(all_row, col))
     nat = Counter((r.nationality or "").strip() for r in refs)
     known = sorted(((n, name) for name, n in nat.items() if name), key=lambda x: (-x[0], x[1]))
     top = known[:TOP_NATIONALITIES]
-    nat_rows = [d.add(f"Nationality: {name}", None, None, n) for n, name in top]
+    nat_rows = [d.add(f"Nationality: {name}", None, None, n, *none) for n, name in top]
     other = sum(n for n, _ in known[TOP_NATIONALITIES:])
     if other:
-        nat_rows.append(d.add("Nationality: other", None, None, other))
+        nat_rows.append(d.add("Nationality: other", None, None, other, *none))
     if nat[""]:
-        nat_rows.append(d.add("Nationality: not recorded", None, None, nat[""]))
+        nat_rows.append(d.add("Nationality: not recorded", None, None, nat[""], *none))
     if nat_rows:
         # The nationality breakdown adds up to all referrals: its own block, tied to the same figure by key.
         d.blocks.setdefault("nationality", ({}, []))
@@ -436,6 +610,8 @@ def _nrm_referrals(
         "Notify: adults who do not consent (anonymous). Ages are ages at exploitation, as the Home Office "
         "reports them.",
         f"Nationality: the {TOP_NATIONALITIES} most frequent, then all others together.",
+        "Districts: the district recorded on the referral, in the force's order"
+        + ("; Not recorded: referrals without one." if None in codes else "."),
     ]
     return d
 
@@ -628,46 +804,76 @@ def _navigator(counts: queries.NavigatorCounts, date_from: date, date_to: date, 
     return d
 
 
-def _vlo(figures: ComFigures, date_from: date, date_to: date, as_at: date) -> _Draft:
-    by_purpose: Counter[str] = Counter()
-    notices = on_time = concerns = 0
+def _vlo(
+    figures: ComFigures, districts: Sequence[str], date_from: date, date_to: date, as_at: date
+) -> _Draft:
+    codes = _district_codes(districts, [*figures.victims_contacted, *(p.district for p in figures.contacts)])
+    by_purpose: Counter[tuple[str, str | None]] = Counter()
+    notices: Counter[str | None] = Counter()
+    on_time: Counter[str | None] = Counter()
+    concerns: Counter[str | None] = Counter()
     for p in figures.contacts:
-        by_purpose[p.purpose] += p.contacts
-        notices += p.notified
-        on_time += p.on_time
-        concerns += p.concerns
-    victims = figures.victims_contacted
-    d = _Draft("vlo", "Victim liaison officers", ("Measure", "Value"), True)
-    d.add("Victims contacted by a VLO", victims)
+        by_purpose[(p.purpose, p.district)] += p.contacts
+        notices[p.district] += p.notified
+        on_time[p.district] += p.on_time
+        concerns[p.district] += p.concerns
+
+    def spread(counter: Counter[str | None]) -> list[int]:
+        return [counter[c] for c in codes]
+
+    victims: Counter[str | None] = Counter(figures.victims_contacted)
+    d = _Draft("vlo", "Victim liaison officers", ("Measure", "Value", *_headers(codes)), True)
+    district_cols = range(2, 2 + len(codes))
+    d.add("Victims contacted by a VLO", sum(victims.values()), *spread(victims))
     d.figure("victims", 0, 1)
-    total = sum(by_purpose.values())
-    row_c = d.add("Contacts", total, bold=True)
-    purpose_rows = [d.add(f"Contacts: {p.label}", by_purpose[p.value]) for p in ContactPurpose]
-    other = total - sum(by_purpose[p.value] for p in ContactPurpose)
-    if other:
-        purpose_rows.append(d.add("Contacts: other purposes", other))
+    contacts: Counter[str | None] = Counter()
+    for (_, c), n in by_purpose.items():
+        contacts[c] += n
+    row_c = d.add("Contacts", sum(contacts.values()), *spread(contacts), bold=True)
+    purpose_rows = []
+    known: Counter[str | None] = Counter()
+    for purpose in ContactPurpose:
+        cells = Counter({c: by_purpose[(purpose.value, c)] for c in codes})
+        known.update(cells)
+        purpose_rows.append(d.add(f"Contacts: {purpose.label}", sum(cells.values()), *spread(cells)))
+    other = contacts - known
+    if sum(other.values()):
+        purpose_rows.append(d.add("Contacts: other purposes", sum(other.values()), *spread(other)))
     for r in (row_c, *purpose_rows):
         d.figure("contacts", r, 1)
     d.equation("contacts", (row_c, 1), [(r, 1) for r in purpose_rows])
-    row_n = d.add("Decisions notified to victims", notices)
+    row_n = d.add("Decisions notified to victims", sum(notices.values()), *spread(notices))
     d.figure("notices", row_n, 1)
-    for label, value in (
-        ("Decisions notified on time", on_time),
-        ("Decisions notified on time (%)", _pct(on_time, notices)),
+    all_on_time, all_notices = sum(on_time.values()), sum(notices.values())
+    for label, value, per_district in (
+        ("Decisions notified on time", all_on_time, spread(on_time)),
+        (
+            "Decisions notified on time (%)",
+            _pct(all_on_time, all_notices),
+            [_pct(on_time[c], notices[c]) for c in codes],
+        ),
     ):
-        d.share(d.add(label, value), 1, on_time, notices, base_cell=(row_n, 1))
-    d.add("Safeguarding concerns raised", concerns)
-    d.figure("concerns", len(d.rows) - 1, 1)
+        r = d.add(label, value, *per_district)
+        d.share(r, 1, all_on_time, all_notices, base_cell=(row_n, 1))
+        for col, c in zip(district_cols, codes, strict=True):
+            d.share(r, col, on_time[c], notices[c], base_cell=(row_n, col))
+    row_s = d.add("Safeguarding concerns raised", sum(concerns.values()), *spread(concerns))
+    d.figure("concerns", row_s, 1)
+    d.tie_districts([0, row_c, *purpose_rows, row_n, row_s], 1, district_cols, [(row_c, purpose_rows)])
     d.notes += [
         _period_note(date_from, date_to, as_at),
         "Contacts by their date (London time). On time: the victim was told of a charge, no further action, "
         "bail or release under investigation within 1 working day (enhanced rights, the default for victims "
         "of modern slavery) or 5 working days otherwise, as the Victims' Code requires.",
+        "Districts: the victim's, from their latest NRM referral or Duty to Notify report with a district "
+        "made by the end of the period" + ("; Not recorded: victims with none." if None in codes else "."),
     ]
     return d
 
 
-def _haven(figures: ComFigures, date_from: date, date_to: date, as_at: date) -> _Draft:
+def _haven(
+    figures: ComFigures, districts: Sequence[str], date_from: date, date_to: date, as_at: date
+) -> _Draft:
     cut = london_start(as_at + timedelta(days=1))  # the end of the as-at date
     admitted = figures.stays_admitted
     overlapping = figures.stays_overlapping
@@ -676,38 +882,58 @@ def _haven(figures: ComFigures, date_from: date, date_to: date, as_at: date) -> 
     def out(dis: datetime | None) -> datetime | None:
         return dis if dis is not None and _aware(dis) < cut else None
 
-    d = _Draft("haven_house", "Haven House reception centre", ("Measure", "Value"), True)
+    codes = _district_codes(districts, (r.district for r in admitted))
+    d = _Draft("haven_house", "Haven House reception centre", ("Measure", "Value", *_headers(codes)), True)
+    district_cols = range(2, 2 + len(codes))
+    none = [None] * len(codes)
+
+    def add(label: str, stays: Sequence[queries.AdmittedStay], bold: bool = False) -> int:
+        by = Counter(r.district for r in stays)
+        return d.add(label, len(stays), *(by[c] for c in codes), bold=bold)
+
     a = len(admitted)
-    row_a = d.add("Admissions", a, bold=True)
-    reception = Counter(r.nrm_decision_at_reception for r in admitted)
-    rec_rows = [d.add(f"NRM decision at reception: {x.label}", reception[x.value]) for x in ReceptionDecision]
-    other_rec = a - sum(reception[x.value] for x in ReceptionDecision)
-    if other_rec:
-        rec_rows.append(d.add("NRM decision at reception: other", other_rec))
-    gone = [r for r in admitted if out(r.discharged_at) is not None]
-    row_d = d.add("Discharged by the as-at date", len(gone))
-    row_i = d.add("Still at Haven House on the as-at date", a - len(gone))
-    dest = Counter(r.discharge_destination for r in gone)
-    dest_rows = [
-        d.add(f"Discharged to: {x.label}", dest[x.value]) for x in DischargeDestination if dest[x.value]
+    row_a = add("Admissions", admitted, bold=True)
+    decisions = {x.value for x in ReceptionDecision}
+    rec_rows = [
+        add(
+            f"NRM decision at reception: {x.label}",
+            [r for r in admitted if r.nrm_decision_at_reception == x.value],
+        )
+        for x in ReceptionDecision
     ]
-    other_dest = len(gone) - sum(dest[x.value] for x in DischargeDestination)
+    other_rec = [r for r in admitted if r.nrm_decision_at_reception not in decisions]
+    if other_rec:
+        rec_rows.append(add("NRM decision at reception: other", other_rec))
+    gone = [r for r in admitted if out(r.discharged_at) is not None]
+    row_d = add("Discharged by the as-at date", gone)
+    row_i = add(
+        "Still at Haven House on the as-at date", [r for r in admitted if out(r.discharged_at) is None]
+    )
+    destinations = {x.value for x in DischargeDestination}
+    dest_rows = [
+        add(f"Discharged to: {x.label}", [r for r in gone if r.discharge_destination == x.value])
+        for x in DischargeDestination
+        if any(r.discharge_destination == x.value for r in gone)
+    ]
+    other_dest = [r for r in gone if r.discharge_destination not in destinations]
     if other_dest:
-        dest_rows.append(d.add("Discharged to: not recorded", other_dest))
+        dest_rows.append(add("Discharged to: not recorded", other_dest))
     for r in (row_a, *rec_rows, row_d, row_i, *dest_rows):
         d.figure("stays", r, 1, key="haven.admissions" if r == row_a else "")
     d.equation("stays", (row_a, 1), [(r, 1) for r in rec_rows])
     d.equation("stays", (row_a, 1), [(row_d, 1), (row_i, 1)])
     if dest_rows:
         d.equation("stays", (row_d, 1), [(r, 1) for r in dest_rows])
+    vertical = [(row_a, rec_rows), (row_a, [row_d, row_i])] + ([(row_d, dest_rows)] if dest_rows else [])
+    d.tie_districts([row_a, *rec_rows, row_d, row_i, *dest_rows], 1, district_cols, vertical)
     for label, value in (
         ("Adults in the parties admitted", sum(int(r.adults) for r in admitted)),
         ("Children in the parties admitted", sum(int(r.children) for r in admitted)),
     ):
-        row = d.add(label, value)
+        row = d.add(label, value, *none)
         d.figure(f"party{row}", row, 1)
     nights = sum(bed_nights(_aware(r.admitted_at), out(r.discharged_at), cut) for r in admitted)
-    d.statistic(d.add("Bed nights of the stays admitted", nights), 1, a, (row_a, 1))
+    d.statistic(d.add("Bed nights of the stays admitted", nights, *none), 1, a, (row_a, 1))
     from mshtdesk.domain.support import occupancy
 
     occ = (
@@ -722,18 +948,22 @@ def _haven(figures: ComFigures, date_from: date, date_to: date, as_at: date) -> 
         else None
     )
     rate = None if occ is None or occ.rate is None else round(100 * occ.rate, 1)
-    d.statistic(d.add(f"Occupancy of {beds} beds in the period (%)", rate), 1, len(overlapping))
+    d.statistic(d.add(f"Occupancy of {beds} beds in the period (%)", rate, *none), 1, len(overlapping))
     lengths = [
         (_aware(out(r.discharged_at) or cut) - _aware(r.admitted_at)).total_seconds() / 86400 for r in gone
     ]
     d.statistic(
-        d.add("Average length of stay (days)", round(statistics.fmean(lengths), 1) if lengths else None),
+        d.add(
+            "Average length of stay (days)", round(statistics.fmean(lengths), 1) if lengths else None, *none
+        ),
         1,
         len(gone),
         (row_d, 1),
     )
     d.statistic(
-        d.add("Median length of stay (days)", round(statistics.median(lengths), 1) if lengths else None),
+        d.add(
+            "Median length of stay (days)", round(statistics.median(lengths), 1) if lengths else None, *none
+        ),
         1,
         len(gone),
         (row_d, 1),
@@ -744,6 +974,8 @@ def _haven(figures: ComFigures, date_from: date, date_to: date, as_at: date) -> 
         "as at the end of the as-at date. A bed night is a night spent in the house; occupancy is bed "
         "nights used of those available in the beds now in use. Length of stay is of the stays that "
         "had ended by the as-at date.",
+        "Districts: the referring district of the stay, shown for the counts of stays"
+        + ("; Not recorded: stays without one." if None in codes else "."),
     ]
     return d
 
@@ -776,12 +1008,13 @@ def build_com_report(
         _headline(figures, arrests, prev, date_from, date_to),
         _disposals(arrests),
         _arrests_by_month(figures.arrests_by_day, arrests, date_from, date_to),
-        _nrm_referrals(refs, date_from, date_to, as_at),
+        _legislation(figures.legislation, date_from, date_to, as_at),
+        _nrm_referrals(refs, arrests.disposals.districts, date_from, date_to, as_at),
         _nrm_by_exploitation(refs, date_from, date_to, as_at),
         _nrm_decisions(refs, decisions, date_from, date_to, as_at, calendar),
         _navigator(figures.navigator, date_from, date_to, as_at),
-        _vlo(figures, date_from, date_to, as_at),
-        _haven(figures, date_from, date_to, as_at),
+        _vlo(figures, arrests.disposals.districts, date_from, date_to, as_at),
+        _haven(figures, arrests.disposals.districts, date_from, date_to, as_at),
     ]
     hidden: dict[str, set[tuple[int, int]]] = {d.key: set() for d in drafts}
     if public:

@@ -47,8 +47,9 @@ from mshtdesk.domain.dates import uk
 from mshtdesk.domain.disclosure import SUPPRESSED
 from mshtdesk.domain.disposal_table import DisposalTable
 from mshtdesk.reports import subject_access as sa
-from mshtdesk.reports.com import OFFICIAL, SUBTITLE, TITLE, Cell, Chart, ComReport, ReportTable
+from mshtdesk.reports.com import OFFICIAL, SUBTITLE, TITLE, Chart, ComReport, ReportTable, handling_note
 from mshtdesk.reports.subject_access import Section, SubjectAccess
+from mshtdesk.reports.tables import format_cell
 
 FONT, BOLD = "DejaVuSans", "DejaVuSans-Bold"
 PAGE_W, PAGE_H = A4
@@ -113,18 +114,6 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 
 # ----- numbers -------------------------------------------------------------------------------------
-
-
-def format_cell(value: Cell, *, signed: bool = False, percent: bool = False) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, float):
-        return f"{value:,.1f}%" if percent else f"{value:,.1f}"
-    if signed:
-        return f"+{value:,}" if value > 0 else (f"\u2212{-value:,}" if value < 0 else "0")
-    return f"{value:,}"
 
 
 # ----- page furniture ------------------------------------------------------------------------------
@@ -218,14 +207,16 @@ def _column_widths(table: ReportTable) -> list[float]:
 
 
 def table_flowable(table: ReportTable, styles: dict[str, ParagraphStyle]) -> Table:
-    signed = {i for i, c in enumerate(table.columns) if c == "Change"}
-    header = [Paragraph(table.columns[0], styles["head"])] + [
-        Paragraph(c, styles["head_r"]) for c in table.columns[1:]
+    signed = {i for i, c in enumerate(table.columns) if c.startswith("Change")}
+    # Labels and headings hold text from the database (a nationality, a district): markup to ReportLab
+    # unless escaped (an "<img src=...>" nationality would otherwise be fetched, or stop the report).
+    header = [Paragraph(_escape(table.columns[0]), styles["head"])] + [
+        Paragraph(_escape(c), styles["head_r"]) for c in table.columns[1:]
     ]
     body: list[list[Any]] = []
     for i, row in enumerate(table.rows):
         bold = i in table.emphasis
-        label = Paragraph(str(row[0]), styles["cell_bold" if bold else "cell"])
+        label = Paragraph(_escape(str(row[0])), styles["cell_bold" if bold else "cell"])
         percent = str(row[0]).endswith("(%)")
         body.append(
             [label, *(format_cell(v, signed=j + 1 in signed, percent=percent) for j, v in enumerate(row[1:]))]
@@ -394,13 +385,7 @@ def _cover(
             ]
         ),
     )
-    handling = (
-        "Internal version. Contains figures derived from personal data of victims of modern slavery. "
-        "Need to know only; not for publication. Use the public version for anything published."
-        if sensitive
-        else "Public version for publication with the meeting papers. Small numbers are suppressed "
-        "(shown as [c]) so that no victim can be identified."
-    )
+    handling = handling_note(report.public)
     items = [
         ("Period", f"{uk(report.date_from)} to {uk(report.date_to)}"),
         ("Data as at", uk(report.as_at)),
@@ -454,7 +439,7 @@ def com_pdf(
     produced: datetime,
     progress: Callable[[int, int], None] | None = None,
 ) -> bytes:
-    """The COM summary as an A4 PDF: cover, nine tables with their notes, two charts, data notes."""
+    """The COM summary as an A4 PDF: cover, the tables with their notes, two charts, data notes."""
     register_fonts()
     styles = _styles()
     buffer = io.BytesIO()

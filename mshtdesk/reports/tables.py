@@ -1,4 +1,5 @@
-"""Plain-text renderings of a report table: CSV for spreadsheets, aligned text for a terminal."""
+"""Renderings of a report table: a cell as printed (PDF and HTML), CSV for spreadsheets, aligned text
+for a terminal."""
 
 from __future__ import annotations
 
@@ -7,6 +8,20 @@ import io
 from mshtdesk.domain.disposal_table import DisposalTable
 from mshtdesk.domain.text import printable
 from mshtdesk.reports.csv_safety import write_rows
+
+Cell = int | float | str | None
+
+
+def format_cell(value: Cell, *, signed: bool = False, percent: bool = False) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float):
+        return f"{value:,.1f}%" if percent else f"{value:,.1f}"
+    if signed:
+        return f"+{value:,}" if value > 0 else (f"\u2212{-value:,}" if value < 0 else "0")
+    return f"{value:,}"
 
 
 def to_csv(table: DisposalTable) -> str:

@@ -29,12 +29,15 @@ from mshtdesk.services.corrections import CorrectionService
 from mshtdesk.services.disposal_report import disposal_table
 from mshtdesk.services.exports import ExportFiles
 from mshtdesk.services.haven import HavenService
+from mshtdesk.services.list_disclosure import ListDisclosureService
 from mshtdesk.services.navigator import NavigatorService
 from mshtdesk.services.nrm import NrmService
 from mshtdesk.services.pathway import PathwayService
 from mshtdesk.services.people import PeopleService
 from mshtdesk.services.reference import ReferenceService
 from mshtdesk.services.register import RegisterService
+from mshtdesk.services.retention import RetentionService
+from mshtdesk.services.search import SearchService
 from mshtdesk.services.subject_access import SubjectAccessService
 from mshtdesk.services.today import TodayService
 from mshtdesk.services.users import UserService, actor_for, create_database, login, unlock
@@ -51,6 +54,7 @@ class Backend:
         self.audit = AuditService(db, actor)
         self.users = UserService(db, actor)
         self.people = PeopleService(db, actor)
+        self.search = SearchService(db, actor)
         self.backups = BackupService(db, actor)
         self.navigator = NavigatorService(db, actor)
         self.haven = HavenService(db, actor)
@@ -61,7 +65,9 @@ class Backend:
         self.nrm = NrmService(db, actor)
         self.calendar = CalendarService(db, actor)
         self.subject_access = SubjectAccessService(db, actor)
+        self.retention = RetentionService(db, actor)
         self.exports = ExportFiles(db)
+        self.list_disclosure = ListDisclosureService(db, actor)
 
     @classmethod
     def login(cls, db: str | None, username: str, password: str) -> Backend:

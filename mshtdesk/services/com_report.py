@@ -22,7 +22,14 @@ from mshtdesk.domain.dates import uk
 from mshtdesk.domain.forces import PROFILES
 from mshtdesk.domain.roles import Action, Entity, may_everywhere
 from mshtdesk.errors import NotFoundError, PermissionDeniedError, ValidationError
-from mshtdesk.reports.com import ArrestInputs, ComReport, build_com_report, marking, previous_period
+from mshtdesk.reports.com import (
+    ArrestInputs,
+    ComReport,
+    build_com_report,
+    marking,
+    previous_period,
+    same_period_last_year,
+)
 from mshtdesk.reports.revisions import RevisedCell, TableFigures, revised_cells
 from mshtdesk.services import reference
 from mshtdesk.services.actor import Actor
@@ -54,6 +61,16 @@ class ReportKind(StrEnum):
 class OutputFormat(StrEnum):
     PDF = "pdf"
     JSON = "json"
+    HTML = "html"  # the COM summary only: one accessible, self-contained page
+    CSV = "csv"  # the COM summary only: a ZIP of one CSV per table and a metadata sheet
+
+    @property
+    def label(self) -> str:
+        return {"pdf": "PDF", "json": "JSON", "html": "HTML", "csv": "CSV (ZIP)"}[self.value]
+
+    @property
+    def suffix(self) -> str:
+        return ".zip" if self is OutputFormat.CSV else f".{self.value}"
 
 
 @dataclass(frozen=True)
@@ -94,7 +111,26 @@ class RenderedReport:
     recorded_at: datetime  # the moment whose records it shows (``produced`` unless asked otherwise)
 
     def data(self, fmt: OutputFormat) -> bytes:
-        return self.pdf if fmt is OutputFormat.PDF else self.json
+        """The bytes handed over in ``fmt``; HTML and the CSV ZIP are made from the same report data,
+        with the same preparer and time as the PDF, so a regenerated run gives the same bytes."""
+        if fmt is OutputFormat.PDF:
+            return self.pdf
+        if fmt is OutputFormat.JSON:
+            return self.json
+        if self.report is None:
+            raise ValidationError(
+                {
+                    "format": f"The {self.request.kind.label.lower()} is made as a PDF only; {fmt.label} is "
+                    "for the COM summary."
+                }
+            )
+        if fmt is OutputFormat.HTML:
+            from mshtdesk.reports.html import com_html
+
+            return com_html(self.report, prepared_by=self.prepared_by, produced=self.produced)
+        from mshtdesk.reports.opendata import com_csv_zip
+
+        return com_csv_zip(self.report, prepared_by=self.prepared_by, produced=self.produced)
 
 
 @dataclass(frozen=True)
@@ -196,15 +232,20 @@ class ReportService:
 
     def _build(self, req: ReportRequest, recorded_at: datetime | None = None) -> ComReport:
         prev = previous_period(req.date_from, req.date_to)
+        year = same_period_last_year(req.date_from, req.date_to)
         arrests = ArrestInputs(
             disposal_table(self._db, req.date_from, req.date_to, req.as_at, recorded_at),
             disposal_table(self._db, prev[0], prev[1], req.as_at, recorded_at),
             {d.code: d.name for d in reference.districts(self._db)},
+            # A financial year's previous period is the same period last year: one table, not two.
+            year_ago_disposals=None
+            if year == prev
+            else disposal_table(self._db, year[0], year[1], req.as_at, recorded_at),
         )
         force = self._force()
         with self._db.engine.connect() as conn:
             calendar = load_calendar(conn)
-            figures = com_figures(conn, req.date_from, req.date_to, req.as_at, prev, recorded_at)
+            figures = com_figures(conn, req.date_from, req.date_to, req.as_at, prev, recorded_at, year)
         return build_com_report(
             figures,
             req.date_from,

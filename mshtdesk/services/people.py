@@ -32,7 +32,7 @@ from mshtdesk.services.actor import Actor
 from mshtdesk.services.audit import AuditAction, record
 from mshtdesk.services.changes import returned, writes
 from mshtdesk.services.reasons import required_reason
-from mshtdesk.services.support_scope import person_scope, record_scope
+from mshtdesk.services.support_scope import person_scope, record_scope, refuse_erased, refuse_merged
 from mshtdesk.store.database import Database
 from mshtdesk.store.queries import people as q
 from mshtdesk.store.queries.merges import person_id_of
@@ -160,6 +160,9 @@ class PeopleService:
             raise PermissionDeniedError(
                 "This person's record is not one you have been assigned or support; ask your supervisor."
             ) from None
+        if action is Action.UPDATE:  # a merged record is changed through the one it went into
+            refuse_merged(conn, person_id)
+            refuse_erased(conn, person_id)
 
     # ----- reading -------------------------------------------------------------------------------
     def count(self, text: str = "", *, vlo: str | None = None) -> int:

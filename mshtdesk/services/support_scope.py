@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, Connection
 
+from mshtdesk.domain.dates import uk
 from mshtdesk.domain.roles import PERMISSIONS, Action, Entity, RecordScope
-from mshtdesk.errors import NotFoundError, PermissionDeniedError
+from mshtdesk.errors import ConflictError, NotFoundError, PermissionDeniedError
 from mshtdesk.services.actor import Actor
 from mshtdesk.store.queries import scope as q
 from mshtdesk.store.queries.filters import like_pattern
+from mshtdesk.store.queries.merges import merge_state
 from mshtdesk.store.queries.scope import PersonScope
 
 __all__ = [
@@ -25,6 +27,8 @@ __all__ = [
     "person_scope",
     "plain_name",
     "record_scope",
+    "refuse_erased",
+    "refuse_merged",
     "require_person",
 ]
 
@@ -56,10 +60,36 @@ def record_scope(conn: Connection, person_id: int) -> RecordScope:
 
 
 def require_person(conn: Connection, actor: Actor, action: Action, entity: Entity, person_id: int) -> None:
-    """Refuse unless the role may do ``action`` to ``entity`` for this person (in scope)."""
+    """Refuse unless the role may do ``action`` to ``entity`` for this person (in scope); and refuse
+    adding to or changing a person since merged into another (a form left open meanwhile)."""
     actor.require(action, entity)  # the role's own refusal first: it names what the role lacks
     if not actor.may(action, entity, record_scope(conn, person_id)):
         raise PermissionDeniedError(OUT_OF_SCOPE)
+    if action is not Action.READ:
+        refuse_merged(conn, person_id)
+    if action in (Action.CREATE, Action.UPDATE, Action.APPEND):
+        refuse_erased(conn, person_id)
+
+
+def refuse_merged(conn: Connection, person_id: int) -> None:
+    """ConflictError if the person was merged into another record: what is added belongs there."""
+    state = merge_state(conn, person_id)
+    if state is not None and state.merged_into_id is not None:
+        raise ConflictError(
+            f"{state.person_ref} has been merged into {state.merged_into_ref}, which holds everything of "
+            f"theirs now; nothing was saved. Open {state.merged_into_ref} instead."
+        )
+
+
+def refuse_erased(conn: Connection, person_id: int) -> None:
+    """ConflictError if the person's personal data was erased: nothing new is written against the record
+    (a form left open meanwhile, or someone who comes back is a new record)."""
+    state = merge_state(conn, person_id)
+    if state is not None and state.erased_at is not None:
+        raise ConflictError(
+            f"{state.person_ref} was erased on {uk(state.erased_at.date())}; nothing was saved. If the "
+            "person is in touch again, create a new record for them."
+        )
 
 
 def display_name(surname: str, forenames: str, person_ref: str) -> str:

@@ -10,6 +10,7 @@ password hash in ``app_user`` is the check there, and the server's grants guard 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -30,7 +31,16 @@ from mshtdesk.errors import (
     environmental,
 )
 from mshtdesk.security.keypairs import Signer, b64
-from mshtdesk.security.keyring import Keyring, Unlocked, keyring_path, new_data_key, utcnow
+from mshtdesk.security.keyring import (
+    LOCKOUT,
+    MAX_FAILURES,
+    UNKNOWN_BUCKETS,
+    Keyring,
+    Unlocked,
+    keyring_path,
+    new_data_key,
+    utcnow,
+)
 from mshtdesk.security.passwords import hash_password, policy_problem, verify_password
 from mshtdesk.services.actor import Actor, workstation
 from mshtdesk.services.audit import AuditAction, record
@@ -40,6 +50,7 @@ from mshtdesk.store.backup import encrypt_in_place
 from mshtdesk.store.database import Database, open_database
 from mshtdesk.store.database_file import check_new_database_file
 from mshtdesk.store.engine import is_plain_sqlite, resolve_url, sqlite_path, url_without_password
+from mshtdesk.store.queries import logins
 from mshtdesk.store.queries import users as q
 from mshtdesk.store.rekey import first_key_that_opens
 from mshtdesk.store.tables import utcnow as db_now
@@ -132,7 +143,7 @@ def _record_user_change(
     )
 
 
-def _check_new_user(username: str, password: str, display_name: str = "") -> None:
+def check_new_user(username: str, password: str, display_name: str = "") -> None:
     problems = {}
     if not USERNAME.match(username):
         problems["username"] = "A user name has 2 to 64 letters, digits, dots, dashes or underscores."
@@ -166,7 +177,7 @@ def create_database(
     db: str | None, admin_username: str, password: str, *, display_name: str = "", profile: str | None = None
 ) -> tuple[Database, Actor]:
     """A new encrypted database (or an old unencrypted one, encrypted now) with its first administrator."""
-    _check_new_user(admin_username, password, display_name)
+    check_new_user(admin_username, password, display_name)
     url = resolve_url(db)
     path = sqlite_path(url)
     key: bytes | None = None
@@ -224,7 +235,7 @@ def login(
     url = resolve_url(db)
     path = sqlite_path(url)
     if path is None:
-        return _login_server(url, username, password)
+        return _login_server(url, username, password, moment)
     if not path.exists():
         raise StoreError(f"There is no database at {path}. Create one with: mshtdesk init --admin-user NAME")
     if is_plain_sqlite(path):
@@ -341,35 +352,90 @@ def ensure_key_recorded(db: Database, actor: Actor) -> None:
             _record_user_change(conn, actor, actor.user_id, (), actor.signer, reason)
 
 
-def _login_server(url: str, username: str, password: str) -> tuple[Database, Actor]:
+def _server_slot(conn: Connection, username: str) -> str:
+    """A user's own failure count on a server; names that are not users share a few buckets, so
+    guessing names cannot grow the table (as in the key file of a laptop)."""
+    if user_row(conn, username) is not None:
+        return username
+    digest = hashlib.sha256(username.casefold().encode("utf-8")).digest()
+    return f"?{digest[0] % UNKNOWN_BUCKETS}"
+
+
+def _server_failure(
+    conn: Connection,
+    actor: Actor | None,
+    slot: str,
+    username: str,
+    moment: datetime,
+    record_id: int | str = "",
+    reason: str = "",
+) -> datetime | None:
+    """Count a failed login on the server and record it (and the lockout it causes); the lock's end."""
+    run = logins.count_failure(conn, slot, moment, LOCKOUT, MAX_FAILURES)
+    here = actor.workstation if actor is not None else workstation()
+    for action in (AuditAction.FAILED_LOGIN, AuditAction.LOCKOUT):
+        if action is AuditAction.LOCKOUT and run.failures != MAX_FAILURES:
+            break
+        record(
+            conn, actor, action, Entity.USER, record_id, username=username, workstation=here, reason=reason
+        )
+    return run.locked_until
+
+
+def _login_server(url: str, username: str, password: str, moment: datetime) -> tuple[Database, Actor]:
+    """The password hash in ``app_user`` is the check; failures are counted on the server, atomically
+    (``login_failure``), and recorded in the audit log at once (there is no key file to queue them in)."""
     database = open_database(url)
-    with database.engine.begin() as conn:
-        username = _same_name(conn, username) or username  # user names ignore capitals
-        user = user_row(conn, username)
-        row_hash = q.password_hash_of(conn, username)
-        ok = user is not None and user.active and verify_password(str(row_hash), password)
-        if not ok:
-            record(
-                conn,
-                None,
-                AuditAction.FAILED_LOGIN,
-                Entity.USER,
-                "",
-                username=username,
-                workstation=workstation(),
-            )
-    if not ok or user is None:
+    locked: datetime | None = None
+    user: UserInfo | None = None
+    try:
+        with database.engine.begin() as conn:
+            username = _same_name(conn, username) or username  # user names ignore capitals
+            slot = _server_slot(conn, username)
+            locked = logins.current_run(conn, slot, moment, LOCKOUT).locked_until
+            if locked is None:
+                user = user_row(conn, username)
+                row_hash = q.password_hash_of(conn, username)
+                if user is not None and user.active and verify_password(str(row_hash), password):
+                    logins.clear_failures(conn, slot)
+                else:
+                    user = None
+                    locked = _server_failure(conn, None, slot, username, moment)
+    except BaseException:
         database.close()
-        raise AuthenticationError(WRONG)
+        raise
+    if locked is not None or user is None:
+        database.close()
+        raise AccountLockedError(locked_message(locked)) if locked is not None else AuthenticationError(WRONG)
     actor = Actor(user.id, user.username, user.display_name, user.role, workstation())
     with database.engine.begin() as conn:
         record(conn, actor, AuditAction.LOGIN, Entity.USER, user.id)
     return database, actor
 
 
+def _unlock_server(db: Database, actor: Actor, password: str, moment: datetime) -> None:
+    with db.engine.begin() as conn:
+        locked = logins.current_run(conn, actor.username, moment, LOCKOUT).locked_until
+        if locked is None:
+            hashed = q.password_hash_by_id(conn, actor.user_id, active_only=True)
+            if hashed is not None and verify_password(str(hashed), password):
+                logins.clear_failures(conn, actor.username)
+                record(conn, actor, AuditAction.LOGIN, Entity.USER, actor.user_id, reason="unlock")
+                return
+            locked = _server_failure(
+                conn, actor, actor.username, actor.username, moment, actor.user_id, reason="unlock"
+            )
+    if locked is not None:
+        raise AccountLockedError(locked_message(locked))
+    raise AuthenticationError("Wrong password.")
+
+
 def unlock(db: Database, actor: Actor, password: str, *, now: datetime | None = None) -> None:
     """Unlock an idle-locked session: the same user's password, counted like a login; raises if wrong."""
     moment = now or utcnow()
+    if db.path is None:
+        _unlock_server(db, actor, password, moment)
+        return
     ring = Keyring.load(keyring_path(db.path)) if db.path is not None else None
     if ring is not None:
         locked = ring.lockout(actor.username, moment)
@@ -427,7 +493,7 @@ class UserService:
         switcher acts as each of them); a real administrator never holds another user's key."""
         self._actor.require(Action.ADMINISTER, Entity.USER)
         username = username.strip()
-        _check_new_user(username, password, display_name)
+        check_new_user(username, password, display_name)
         with self._db.engine.begin() as conn:
             taken = _same_name(conn, username)
             if taken is not None:

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 from mshtdesk import APP_NAME
+from mshtdesk.domain.names import VARIANTS, fold
 
 DB_ENV = "MSHTDESK_DB"
 DATA_DIR_ENV = "MSHTDESK_DATA_DIR"
@@ -41,13 +42,17 @@ def resolve_url(db: str | None = None) -> str:
     chosen = machine_settings().database_for(os.environ.get(DB_ENV))  # the machine's preset, if any
     value = db or chosen or str(data_dir() / "mshtdesk.db")
     if "://" in value:
+        from mshtdesk.store.server import is_server_address, server_url
+
+        if is_server_address(value):
+            return server_url(value)  # no password in it; TLS checked for a remote host
         _check_supported(value)
         return value
     return "sqlite:///" + str(Path(value).expanduser().resolve())
 
 
 SUPPORTED_BACKENDS = ("sqlite", "postgresql")
-_SUPPORTED_TEXT = "give a file path, or a team database address such as postgresql+psycopg://server/database"
+_SUPPORTED_TEXT = "give a file path, or a team database address such as postgresql://server/database"
 
 
 def _check_supported(value: str) -> None:
@@ -133,7 +138,9 @@ def make_engine(url: str, *, foreign_keys: bool = True, key: bytes | None = None
     """
     path = sqlite_path(url)
     if path is None:
-        return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+        from mshtdesk.store.server import connect_args
+
+        return create_engine(url, pool_pre_ping=True, hide_parameters=True, connect_args=connect_args(url))
     path.parent.mkdir(parents=True, exist_ok=True)
     extra: dict[str, Any] = {}
     if key is not None:
@@ -160,6 +167,7 @@ def make_engine(url: str, *, foreign_keys: bool = True, key: bytes | None = None
         cur.execute("PRAGMA journal_mode = WAL")
         cur.execute("PRAGMA synchronous = FULL")
         cur.close()
+        register_functions(dbapi_conn)
         # Let SQLAlchemy, not the sqlite3 module, decide where transactions begin, so that DDL in a
         # migration is rolled back with everything else when a check fails.
         dbapi_conn.isolation_level = None
@@ -170,6 +178,26 @@ def make_engine(url: str, *, foreign_keys: bool = True, key: bytes | None = None
 
     _begin_writes_immediately(engine)
     return engine
+
+
+def _fold(value: object) -> str:
+    """``domain.names.fold`` for SQL; plain ASCII (references, most English text) takes a short way
+    there with the same result, since the triggers fold every reference an import brings."""
+    if value is None:
+        return ""
+    text = str(value)
+    if not text.isascii():
+        return fold(text)
+    text = text.lower()
+    for old, new in VARIANTS:
+        text = text.replace(old, new)
+    return text
+
+
+def register_functions(dbapi_conn: Any) -> None:
+    """The SQL functions the schema's triggers call (``store.search_index``): every connection that may
+    write needs them, so every SQLite engine registers them as it connects."""
+    dbapi_conn.create_function("msht_fold", 1, _fold, deterministic=True)
 
 
 _WRITE = "mshtdesk_write"

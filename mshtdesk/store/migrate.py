@@ -24,8 +24,10 @@ from mshtdesk.errors import (
     NotAnMshtDatabaseError,
 )
 from mshtdesk.machine import machine_settings
+from mshtdesk.store import search_index
 from mshtdesk.store.backup import backup_sqlite
 from mshtdesk.store.engine import make_engine, sqlite_path
+from mshtdesk.store.server import server_problem
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -46,7 +48,7 @@ def current_revision(conn: Connection) -> str | None:
     return MigrationContext.configure(conn).get_current_revision()
 
 
-def _known(rev: str) -> bool:
+def known_revision(rev: str) -> bool:
     script = ScriptDirectory.from_config(alembic_config())
     return any(s.revision == rev for s in script.walk_revisions())
 
@@ -66,8 +68,14 @@ def _configured_backup_folder(conn: Connection) -> Path | None:
     return machine_settings().backup_folder_over(Path(value) if value else None)
 
 
-def migrate(url: str, backup_dir: Path | None = None, key: bytes | None = None) -> Path | None:
-    """Bring the database at ``url`` to the current schema; return the backup taken, if any."""
+def migrate(
+    url: str, backup_dir: Path | None = None, key: bytes | None = None, *, server_upgrade: bool = False
+) -> Path | None:
+    """Bring the database at ``url`` to the current schema; return the backup taken, if any.
+
+    A server database is created here when empty, but upgraded only by ``server_upgrade``
+    (``mshtdesk server upgrade``: the administrator's owner role, after a pg_dump), never by a user's app.
+    """
     engine = make_engine(url, foreign_keys=False, key=key)
     path = sqlite_path(url)
     backup: Path | None = None
@@ -80,10 +88,7 @@ def migrate(url: str, backup_dir: Path | None = None, key: bytes | None = None) 
                 configured = _configured_backup_folder(conn) if "setting" in tables else None
         except DatabaseError as exc:
             if isinstance(exc, OperationalError) and path is None:
-                raise DatabaseUnavailableError(
-                    "The database server could not be reached. "
-                    "Check the address and your network, then try again."
-                ) from exc
+                raise server_problem(exc, url) from exc
             damaged = any(sign in str(exc.orig) for sign in ("not a database", "malformed"))
             if path is not None and damaged:
                 raise CorruptDatabaseError(
@@ -98,10 +103,15 @@ def migrate(url: str, backup_dir: Path | None = None, key: bytes | None = None) 
             raise NotAnMshtDatabaseError(
                 "That file holds a database that MSHT Desk did not create; choose another file."
             )
-        if current is not None and not _known(current):
+        if current is not None and not known_revision(current):
             raise NewerDatabaseError(
                 "This database was written by a newer version of MSHT Desk. "
                 "Install the newer version to open it; nothing in it has been changed."
+            )
+        if current is not None and path is None and not server_upgrade:
+            raise MigrationError(
+                "This team database is of an earlier version than this app: ask its database administrator "
+                "to run mshtdesk server upgrade (after a pg_dump); nothing was changed."
             )
         if current is not None and path is not None:
             folder = backup_dir or configured or path.parent / "backups"
@@ -110,6 +120,8 @@ def migrate(url: str, backup_dir: Path | None = None, key: bytes | None = None) 
         with engine.begin() as conn:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
+            if conn.dialect.name == "sqlite":
+                search_index.ensure(conn)  # a later batch migration may have dropped its triggers
             if path is not None:
                 where = "The upgrade was undone" + (f"; a backup is at {backup}" if backup else "")
                 _check_sqlite(conn, where)

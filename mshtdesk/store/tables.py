@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import cast
 
-from sqlalchemy import Index, Table, UniqueConstraint, text
+from sqlalchemy import Column, Index, Integer, MetaData, String, Table, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -250,6 +250,9 @@ class Person(SQLModel, table=True):
     # its scope that person's) so that the merge recorded by audit event ``merge_event_id`` can be undone.
     merged_into_id: int | None = Field(default=None, foreign_key="person.id", index=True)
     merge_event_id: int | None = None
+    # When the person's personal fields were erased (``services/retention.py``); the row stays, so every
+    # count it is part of stays the same.
+    erased_at: datetime | None = None
     version: int = 1
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
@@ -458,6 +461,33 @@ class VloContact(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class RetentionRule(SQLModel, table=True):
+    """How many years after a kind of record's last activity a person's record comes up for review
+    (``domain/record_retention.py``); one row per kind, edited by an administrator."""
+
+    __tablename__ = "retention_rule"
+
+    kind: str = Field(primary_key=True, max_length=24)
+    years: int
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by: int | None = Field(default=None, foreign_key="app_user.id")
+
+
+class RetentionReview(SQLModel, table=True):
+    """A manager's review of a record past its review date: ``keep`` (with the next review date) or
+    ``erase``. Appended, never edited; the reason is blanked when the person is erased."""
+
+    __tablename__ = "retention_review"
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    decision: str = Field(max_length=8)  # keep | erase
+    reason: str = Field(default="", max_length=1000)
+    next_review: date | None = None
+    decided_by: int | None = Field(default=None, foreign_key="app_user.id")
+    decided_at: datetime = Field(default_factory=utcnow)
+
+
 class ReportRun(SQLModel, table=True):
     """One generated report (COM summary or disposal table): its parameters, marking, who ran it and
     when, and the SHA-256 of the file written, so a past report can be regenerated and checked."""
@@ -480,6 +510,19 @@ class ReportRun(SQLModel, table=True):
     user_id: int | None = Field(default=None, foreign_key="app_user.id", index=True)
     username: str = Field(max_length=64)
     created_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class LoginFailure(SQLModel, table=True):
+    """Failed logins in a row, by user name (or one of a few buckets for names that are not users), on a
+    team server: counted by one atomic statement, so logins on twenty laptops cannot lose a failure.
+    A laptop's encrypted file keeps this count in its key file instead (``security.keyring``)."""
+
+    __tablename__ = "login_failure"
+
+    slot: str = Field(primary_key=True, max_length=64)
+    failures: int
+    last_at: datetime
+    locked_until: datetime | None = None
 
 
 def _t(model: type[SQLModel]) -> Table:
@@ -510,6 +553,9 @@ HAVEN_BED = _t(HavenBed)
 HAVEN_STAY = _t(HavenStay)
 VLO_CONTACT = _t(VloContact)
 REPORT_RUN = _t(ReportRun)
+RETENTION_RULE = _t(RetentionRule)
+RETENTION_REVIEW = _t(RetentionReview)
+LOGIN_FAILURE = _t(LoginFailure)
 
 # The COM summary reads a period's contacts by date; this covering index answers it without visiting
 # the rows (750,000 contacts at the benchmark's scale).
@@ -543,4 +589,20 @@ Index(
     NRM_DECISION.c.outcome,
     NRM_DECISION.c.supersedes_id,
     NRM_DECISION.c.is_void,
+)
+
+# The global search's index on SQLite (``store/search_index.py`` creates it, with the FTS5 table
+# ``search_fts`` over it, and the triggers that fill it; migration 0013). Not on ``SQLModel.metadata``:
+# PostgreSQL has no such table, and ``alembic check`` skips it (migrations/env.py). Declared here for
+# the queries only.
+SEARCH_ENTRY = Table(
+    "search_entry",
+    MetaData(),
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(8), nullable=False),  # person | arrest | referral | contact
+    Column("record_id", Integer, nullable=False),
+    Column("person_id", Integer),
+    Column("ref", Text, nullable=False),  # folded (domain.names.fold), like the two below
+    Column("name", Text, nullable=False),
+    Column("body", Text, nullable=False),
 )

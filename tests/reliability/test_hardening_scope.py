@@ -37,6 +37,7 @@ from mshtdesk.domain.roles import (
     Role,
     Scope,
     U,
+    X,
     may,
 )
 from mshtdesk.domain.support import (
@@ -53,6 +54,7 @@ from mshtdesk.services.backend import Backend
 from mshtdesk.services.com_report import OutputFormat, RenderedReport, ReportKind, ReportRequest
 from mshtdesk.services.contacts import ContactFilter, ContactInput
 from mshtdesk.services.haven import StayFilter, StayInput
+from mshtdesk.services.list_disclosure import LISTS, ListOutput
 from mshtdesk.services.navigator import NavigatorCaseInput, NavigatorFilter
 from mshtdesk.services.nrm import ReferralInput, ReferralQuery
 from mshtdesk.services.people import LinkRole, PersonInput
@@ -306,6 +308,7 @@ NOT_ACTOR = {
     ("Backend", "as_user"): "the already-authenticated user on an unlocked database (tests, demo switcher)",
 }
 
+SEARCHED = (Entity.PERSON, Entity.ARREST, Entity.NRM_REFERRAL, Entity.VLO_CONTACT)
 PERSON_CHANGES = PersonInput(surname="Scope own", forenames="Changed")
 NOW = datetime.now(UTC)
 
@@ -815,6 +818,17 @@ CASES: list[Case] = [
             "Not the same person after all",
         ),
     ),
+    # ----- the global search: any kind the role reads, each within its scope ----------------------
+    open_to_all("SearchService", "kinds", "names the kinds of record the role may search; no data"),
+    *(
+        Case(
+            "SearchService",
+            method,
+            (tuple(need(R, entity) for entity in SEARCHED),),
+            lambda e: call("Scope"),
+        )
+        for method in ("find", "listing")
+    ),
     # ----- subject access: exporting a person needs sight of every section of their record ---------
     open_to_all("SubjectAccessService", "may_export", "answers whether the user may; no data"),
     *(
@@ -841,6 +855,40 @@ CASES: list[Case] = [
         )
         for who in (OWN, OTHER)
     ),
+    # ----- retention: administrators set the rules, managers keep or erase -------------------------
+    open_to_all("RetentionService", "today", "the clock"),
+    Case("RetentionService", "rules", (need(R, Entity.RETENTION_RULE),)),
+    Case("RetentionService", "set_rule", (need(U, Entity.RETENTION_RULE),), lambda e: call("stay", 8)),
+    Case("RetentionService", "count_due", (need(R, Entity.RETENTION_REVIEW), need(R, Entity.PERSON))),
+    Case("RetentionService", "due", (need(R, Entity.RETENTION_REVIEW), need(R, Entity.PERSON))),
+    Case("RetentionService", "find", (need(R, Entity.PERSON),), lambda e: call(f"P-{e.w.person[OTHER]:06d}")),
+    *(
+        case
+        for who in (OWN, OTHER)
+        for case in (
+            Case(
+                "RetentionService",
+                "keep",
+                (need(A, Entity.RETENTION_REVIEW),),
+                lambda e, who=who: call(e.w.person[who], "Trial listed", date.today() + timedelta(days=90)),
+                label=who,
+            ),
+            Case(
+                "RetentionService",
+                "erase",
+                (need(X, Entity.PERSON, who),),
+                lambda e, who=who: call(e.w.person[who], "Erasure request ERA/1"),
+                label=who,
+            ),
+            Case(
+                "RetentionService",
+                "erase_ref",
+                (need(X, Entity.PERSON, who),),
+                lambda e, who=who: call(f"P-{e.w.person[who]:06d}", "Erasure request ERA/1"),
+                label=who,
+            ),
+        )
+    ),
     # ----- reference data -------------------------------------------------------------------------
     Case("ReferenceService", "districts", (need(R, Entity.REFERENCE),)),
     Case("ReferenceService", "disposal_types", (need(R, Entity.REFERENCE),)),
@@ -859,6 +907,16 @@ CASES: list[Case] = [
     Case("RegisterService", "counts", (need(R, Entity.ARREST),)),
     Case("RegisterService", "find_id", (need(R, Entity.ARREST),), lambda e: call("SCOPE-1")),
     Case("RegisterService", "get", (need(R, Entity.ARREST),), lambda e: call(e.w.arrest)),
+    *(
+        Case(
+            "ListDisclosureService",
+            "disclose",
+            (need(E, entity),),
+            lambda e, entity=entity: call(entity, [1, 2], ListOutput.CSV, "Case conference"),
+            label=entity.value,
+        )
+        for entity in LISTS
+    ),
     Case(
         "RegisterService",
         "disclose",

@@ -181,8 +181,8 @@ def test_every_table_on_the_fixture(com_db: Database, backend_for: Callable[[Rol
     report = backend_for(Role.MANAGER).reports.build(_request())
     t = report.as_json()["tables"]
     assert list(t) == [
-        "headline", "disposals", "arrests_by_month", "nrm_referrals", "nrm_by_exploitation",
-        "nrm_decisions", "navigator", "vlo", "haven_house",
+        "headline", "disposals", "arrests_by_month", "offences_by_legislation", "nrm_referrals",
+        "nrm_by_exploitation", "nrm_decisions", "navigator", "vlo", "haven_house",
     ]  # fmt: skip
     assert t["disposals"]["columns"] == ["Disposal Type", "Disposals", "BD", "CD", "KD", "LD", "WD"]
     assert t["disposals"]["rows"] == SEED_ROWS
@@ -201,12 +201,14 @@ def test_every_table_on_the_fixture(com_db: Database, backend_for: Callable[[Rol
     assert len(months["rows"]) == 14 and months["rows"][-1][0] == "Total" and months["rows"][-1][-1] == 129
     assert months["rows"][-1][1:-1] == [34, 29, 16, 34, 16]
     n = t["nrm_referrals"]
-    assert n["columns"] == ["Referrals", "NRM referral", "Duty to Notify", "Total"]
+    # No referral of the fixture records its district: every one is under "Not recorded".
+    assert n["columns"] == ["Referrals", "NRM referral", "Duty to Notify", "Total",
+                            "BD", "CD", "KD", "LD", "WD", "Not recorded"]  # fmt: skip
     assert n["rows"][:4] == [
-        ["Adult (18 or over)", 4, 1, 5],
-        ["Child (17 or under)", 1, 0, 1],
-        ["Not specified or unknown", 1, 0, 1],
-        ["All referrals", 6, 1, 7],
+        ["Adult (18 or over)", 4, 1, 5, 0, 0, 0, 0, 0, 5],
+        ["Child (17 or under)", 1, 0, 1, 0, 0, 0, 0, 0, 1],
+        ["Not specified or unknown", 1, 0, 1, 0, 0, 0, 0, 0, 1],
+        ["All referrals", 6, 1, 7, 0, 0, 0, 0, 0, 7],
     ]
     assert _value(n, "With a crime reference", 3) == 5
     assert _value(n, "With a crime reference (%)", 3) == 71.4

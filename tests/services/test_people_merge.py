@@ -109,6 +109,8 @@ def test_merge_then_export_shows_everything_under_keep_and_unmerge_restores(
     vlo = backend_for(Role.VLO)
     assert {p.id for p in vlo.people.list()} == {ids["keep"]}
     vlo.people.get(ids["other"])  # in scope through the kept person
+    # Today does not list the merged record (assigned, its contacts gone) as never contacted
+    assert ids["other"] not in {i.person_id for i in vlo.today.items()}
     assert com_json(manager) == com_before
 
     # the audit event names ids only, and undoing it reads them back
@@ -171,6 +173,16 @@ def test_refusals_change_nothing(backend_for: Backends) -> None:
     assert state() == before
 
     done = officer.people.merge(ids["keep"], ids["other"], REASON)
+    # a form left open on the merged record: nothing more is added to it or changed in it
+    merged = f"has been merged into {ids['keep_ref']}"
+    with pytest.raises(ConflictError, match=merged):
+        officer.people.update(ids["other"], before[1].version + 1, PersonInput(surname="Nowak"))
+    with pytest.raises(ConflictError, match=merged):
+        officer.people.link(ids["other"], LinkRole.WITNESS, None, "Op Heron")
+    with pytest.raises(ConflictError, match=merged):
+        backend_for(Role.VLO).contacts.add(
+            ContactInput(ids["other"], at(6, 3), ContactMethod.PHONE, ContactPurpose.WELFARE)
+        )
     with pytest.raises(ConflictError, match=f"already merged into {ids['keep_ref']}"):
         officer.people.merge(third, ids["other"], REASON)
     with pytest.raises(ConflictError, match=f"itself merged into {ids['keep_ref']}"):
@@ -252,3 +264,33 @@ def test_the_record_of_a_merge_reads_back_and_refuses_what_it_did_not_write() ->
     ):
         with pytest.raises(MergeRecordError):
             read_merge(100, bad)
+
+
+def test_a_cumulative_nrm_register_meets_a_merged_person_again(backend_for: Backends) -> None:
+    """The NRM register is cumulative: its next import names the merged reference again. Its stored
+    referrals are the kept record's now (not a contradiction), and a new referral for it goes there too;
+    the merged record is never completed or revived."""
+    from tests.services.test_nrm_import import REGISTER, counts
+
+    officer = backend_for(Role.HTT_OFFICER)
+    officer.import_nrm_file(str(REGISTER))
+    nrm = officer.nrm
+    other = nrm.get(nrm.find_id("NRM-23-001") or 0).person_id
+    keep = officer.people.create(PersonInput(surname="Nowicki", forenames="Tomasz"))
+    officer.people.merge(keep, other, REASON)
+    before = counts(officer)
+    again = officer.import_nrm_file(str(REGISTER))
+    assert not again.changed and again.referrals_already_present == 6 and counts(officer) == before
+    header, *lines = REGISTER.read_text().splitlines()
+    line = next(x for x in lines if x.startswith("NRM-23-001,"))
+    for old, new in (
+        ("NRM-23-001", "NRM-24-031"),
+        ("2023-02-06", "2024-02-06"),
+        ("2023-02-13", "2024-02-13"),
+    ):
+        line = line.replace(old, new)
+    line = line.replace("2023-11-20", "2024-11-20")
+    later = officer.import_nrm(f"{header}\n{line}\n".encode(), "register.csv")
+    assert later.referrals_added == 1 and later.people_added == 0, later.describe()
+    assert nrm.get(nrm.find_id("NRM-24-031") or 0).person_id == keep
+    assert other not in {p.id for p in officer.people.list()}

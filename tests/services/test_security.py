@@ -1,4 +1,8 @@
-"""Security: the role matrix through the services, encryption at rest, logins, lockout, the audit chain."""
+"""Security: the role matrix through the services, encryption at rest, logins, lockout, the audit chain.
+
+Every rule that is not about the laptop's file runs on both engines (the ``site`` fixture): the encrypted
+SQLite file and a team server on PostgreSQL (skipped, with the reason, when none is configured).
+"""
 
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ from mshtdesk.services.backend import Backend
 from mshtdesk.services.register import ArrestInput, ArrestQuery
 from mshtdesk.services.users import FirstAdministratorNeededError
 from mshtdesk.store.database import open_database
-from tests.conftest import SEED_EXPORT, USERS, Template
+from tests.conftest import SEED_EXPORT, USERS, Site, Template
 
 HEADER = "arrest_ref,arrest_date,district,detainee_ref,offence_ref,offence,disposal,disposal_date\n"
 D = date(2022, 1, 10)
@@ -56,9 +60,9 @@ def operations(b: Backend, setup: Backend) -> dict[tuple[Action, Entity], Callab
 
 
 @pytest.mark.parametrize("role", list(Role))
-def test_role_matrix_is_enforced_by_the_services(role: Role, backend_for: Callable[[Role], Backend]) -> None:
-    setup = backend_for(Role.HTT_OFFICER)
-    b = backend_for(role)
+def test_role_matrix_is_enforced_by_the_services(role: Role, site: Site) -> None:
+    setup = site.backend_for(Role.HTT_OFFICER)
+    b = site.backend_for(role)
     for (action, entity), call in operations(b, setup).items():
         if allowed(role, action, entity):
             try:
@@ -88,41 +92,46 @@ def test_nothing_readable_on_disk(db_path: Path, template: Template, backend: Ba
     assert not db_path.read_bytes().startswith(b"SQLite format 3")
 
 
-def test_a_wrong_password_opens_nothing(db_path: Path) -> None:
+def test_a_wrong_password_opens_nothing(site: Site) -> None:
     officer = USERS[Role.HTT_OFFICER]
     with pytest.raises(AuthenticationError, match="^Wrong user name or password.$"):
-        Backend.login(str(db_path), officer.username, "not the password at all")
+        Backend.login(site.address, officer.username, "not the password at all")
     with pytest.raises(AuthenticationError, match="^Wrong user name or password.$"):
-        Backend.login(str(db_path), "no-such-user", officer.password)
-    import sqlite3
+        Backend.login(site.address, "no-such-user", officer.password)
+    if site.engine == "sqlite":
+        import sqlite3
 
-    with pytest.raises(sqlite3.DatabaseError):
-        sqlite3.connect(db_path).execute("SELECT * FROM arrest").fetchall()
-    b = Backend.login(str(db_path), officer.username, officer.password)
+        with pytest.raises(sqlite3.DatabaseError):
+            sqlite3.connect(site.address).execute("SELECT * FROM arrest").fetchall()
+    b = Backend.login(site.address, officer.username, officer.password)
     assert b.actor.role is Role.HTT_OFFICER
     b.close()
 
 
-def test_five_failures_lock_the_account_for_fifteen_minutes(db_path: Path) -> None:
+def test_five_failures_lock_the_account_for_fifteen_minutes(site: Site) -> None:
     from mshtdesk.services.users import login
 
     vlo = USERS[Role.VLO]
     start = utcnow()
     for _ in range(4):
         with pytest.raises(AuthenticationError, match="Wrong"):
-            login(str(db_path), vlo.username, "guessing wrongly again", now=start)
+            login(site.address, vlo.username, "guessing wrongly again", now=start)
     with pytest.raises(AuthenticationError, match="locked"):
-        login(str(db_path), vlo.username, "guessing wrongly again", now=start)
+        login(site.address, vlo.username, "guessing wrongly again", now=start)
     with pytest.raises(AuthenticationError, match="locked"):  # even the right password, while locked
-        login(str(db_path), vlo.username, vlo.password, now=start + timedelta(minutes=14))
-    db, actor = login(str(db_path), vlo.username, vlo.password, now=start + timedelta(minutes=16))
+        login(site.address, vlo.username, vlo.password, now=start + timedelta(minutes=14))
+    with pytest.raises(AuthenticationError, match="locked"):  # in other capitals: the same account
+        login(site.address, vlo.username.upper(), vlo.password, now=start + timedelta(minutes=14))
+    db, actor = login(site.address, vlo.username, vlo.password, now=start + timedelta(minutes=16))
     auditor = Backend.as_user(db, USERS[Role.AUDITOR].username)
     actions = [r.action for r in auditor.audit.list(AuditQuery(username=vlo.username))]
     assert actions.count("failed_login") == 5 and actions.count("lockout") == 1 and "login" in actions
     db.close()
 
 
-def test_audit_records_each_access_once(backend: Backend, backend_for: Callable[[Role], Backend]) -> None:
+def test_audit_records_each_access_once(site: Site) -> None:
+    backend_for = site.backend_for
+    backend = backend_for(Role.HTT_OFFICER)
     aid = backend.register.create_arrest(ArrestInput("A1", D, "BD", operation="Op X"), [("O1", "MSA s.2")])
     backend.register.get(aid)
     backend.register.get(aid, consult=False)  # the same user refreshing what they have open
@@ -139,11 +148,10 @@ def test_audit_records_each_access_once(backend: Backend, backend_for: Callable[
     assert sum(1 for a, e, _, _ in got if a == "consult" and e == "arrest") == 1
 
 
-def test_the_log_refuses_changes_and_detects_tampering(
-    db_path: Path, template: Template, backend: Backend
-) -> None:
+def test_the_log_refuses_changes_and_detects_tampering(site: Site) -> None:
     from sqlalchemy.exc import DatabaseError
 
+    backend = site.backend_for(Role.HTT_OFFICER)
     backend.register.create_arrest(ArrestInput("A1", D, "BD"), [("O1", "MSA s.2")])
     auditor = Backend.as_user(backend.db, USERS[Role.AUDITOR].username)
     assert auditor.audit.verify().ok
@@ -152,35 +160,37 @@ def test_the_log_refuses_changes_and_detects_tampering(
     with backend.db.engine.begin() as conn, pytest.raises(DatabaseError, match="append-only"):
         conn.execute(text("DELETE FROM audit_event WHERE id = 3"))
     # Someone with the key drops the trigger and rewrites history: verify names the event.
+    drop = {"sqlite": "DROP TRIGGER audit_event_no_update"}.get(
+        site.engine,
+        "DROP TRIGGER audit_event_append_only ON audit_event",  # a superuser, on a server
+    )
     with backend.db.engine.begin() as conn:
-        conn.execute(text("DROP TRIGGER audit_event_no_update"))
+        conn.execute(text(drop))
         conn.execute(text("UPDATE audit_event SET username = 'someone-else' WHERE id = 3"))
     result = auditor.audit.verify()
     assert not result.ok and result.first_broken_id == 3 and "event 3" in result.describe()
 
 
-def test_deactivated_users_cannot_log_in(db_path: Path, backend_for: Callable[[Role], Backend]) -> None:
-    admin = backend_for(Role.ADMINISTRATOR)
+def test_deactivated_users_cannot_log_in(site: Site) -> None:
+    admin = site.backend_for(Role.ADMINISTRATOR)
     admin.users.deactivate("navigator")
     with pytest.raises(AuthenticationError):
-        Backend.login(str(db_path), "navigator", USERS[Role.NAVIGATOR].password)
+        Backend.login(site.address, "navigator", USERS[Role.NAVIGATOR].password)
     assert "navigator" in [u.username for u in admin.users.list_users() if not u.active]
     with pytest.raises(Exception, match="own account"):
         admin.users.deactivate("admin")
 
 
-def test_a_reset_or_changed_password_rewraps_the_key(
-    db_path: Path, backend_for: Callable[[Role], Backend]
-) -> None:
-    admin = backend_for(Role.ADMINISTRATOR)
+def test_a_reset_or_changed_password_rewraps_the_key(site: Site) -> None:
+    admin = site.backend_for(Role.ADMINISTRATOR)
     admin.users.reset_password("manager", "temporary passphrase 1")
-    b = Backend.login(str(db_path), "manager", "temporary passphrase 1")
+    b = Backend.login(site.address, "manager", "temporary passphrase 1")
     assert [u for u in admin.users.list_users() if u.username == "manager"][0].must_change_password
     b.users.change_own_password("temporary passphrase 1", "my own new passphrase")
     b.close()
     with pytest.raises(AuthenticationError):
-        Backend.login(str(db_path), "manager", "temporary passphrase 1")
-    Backend.login(str(db_path), "manager", "my own new passphrase").close()
+        Backend.login(site.address, "manager", "temporary passphrase 1")
+    Backend.login(site.address, "manager", "my own new passphrase").close()
 
 
 def test_an_unencrypted_database_is_encrypted_on_first_login(tmp_path: Path) -> None:
@@ -205,18 +215,26 @@ def test_an_unencrypted_database_is_encrypted_on_first_login(tmp_path: Path) -> 
     again.close()
 
 
-def test_unlock_after_idle_lock(db_path: Path) -> None:
-    b = Backend.login(str(db_path), "officer", USERS[Role.HTT_OFFICER].password)
+def test_unlock_after_idle_lock(site: Site) -> None:
+    b = Backend.login(site.address, "officer", USERS[Role.HTT_OFFICER].password)
     b.lock()
     with pytest.raises(AuthenticationError, match="Wrong password"):
         b.unlock("not it at all")
-    b.unlock(USERS[Role.HTT_OFFICER].password)
+    b.unlock(USERS[Role.HTT_OFFICER].password)  # the run of failures ends here
+    for _ in range(4):
+        with pytest.raises(AuthenticationError, match="Wrong password"):
+            b.unlock("not it at all")
+    with pytest.raises(AuthenticationError, match="locked after 5 failed logins"):
+        b.unlock("not it at all")
+    with pytest.raises(AuthenticationError, match="locked"):  # the right one, while locked
+        b.unlock(USERS[Role.HTT_OFFICER].password)
     b.close()
 
 
-def test_copying_arrest_rows_is_a_recorded_disclosure(backend_for: Callable[[Role], Backend]) -> None:
+def test_copying_arrest_rows_is_a_recorded_disclosure(site: Site) -> None:
     from mshtdesk.errors import ValidationError
 
+    backend_for = site.backend_for
     officer = backend_for(Role.HTT_OFFICER)
     aid = officer.register.create_arrest(ArrestInput("A1", D, "BD"), [("O1", "MSA s.2")])
     with pytest.raises(ValidationError):
@@ -230,9 +248,53 @@ def test_copying_arrest_rows_is_a_recorded_disclosure(backend_for: Callable[[Rol
     assert [(r.username, r.reason) for r in rows] == [("officer", "CPS file build")]
 
 
-def test_a_closed_session_cannot_reconnect(backend: Backend) -> None:
+def test_a_closed_session_cannot_reconnect(site: Site) -> None:
     from mshtdesk.errors import StoreError
 
+    backend = Backend.login(site.address, "officer", USERS[Role.HTT_OFFICER].password)
     backend.close()
     with pytest.raises(StoreError, match="log in again"):
         backend.register.counts()
+
+
+def test_failures_at_the_same_moment_are_all_counted_on_the_server() -> None:
+    """Twenty laptops, one server: failures made at once are each counted (one atomic statement per
+    failure), each recorded, and the account locks on the fifth, however the attempts interleave."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.postgres import fresh_server
+
+    url = fresh_server()
+    admin = USERS[Role.ADMINISTRATOR]
+    Backend.create(url, admin.username, admin.password).close()
+    start = utcnow()
+
+    def attempt(_n: int) -> str:
+        from mshtdesk.services.users import login
+
+        try:
+            login(url, admin.username, "a wrong guess, again", now=start)
+        except AuthenticationError as exc:
+            return "locked" if "locked" in str(exc) else "wrong"
+        return "in"
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        outcomes = list(pool.map(attempt, range(8)))
+    assert "in" not in outcomes and "locked" in outcomes
+    with pytest.raises(AuthenticationError, match="locked"):
+        Backend.login(url, admin.username, admin.password)
+    db = open_database(url)
+    try:
+        with db.engine.connect() as conn:
+            failures = conn.execute(text("SELECT failures FROM login_failure WHERE slot = 'admin'")).scalar()
+            logged = conn.execute(
+                text("SELECT count(*) FROM audit_event WHERE action = 'failed_login' AND username = 'admin'")
+            ).scalar()
+            lockouts = conn.execute(
+                text("SELECT count(*) FROM audit_event WHERE action = 'lockout'")
+            ).scalar()
+    finally:
+        db.close()
+    # Failures 1 to 4 say "wrong"; the fifth (and any counted beside it) locks; later ones are refused.
+    assert outcomes.count("wrong") == 4
+    assert failures is not None and failures >= 5 and failures == logged and lockouts == 1

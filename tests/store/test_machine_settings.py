@@ -68,7 +68,7 @@ def test_a_locked_database_replaces_the_users_choice_with_a_note(
 ) -> None:
     path = machine_file("[MSHTDesk]\ndatabase = postgresql+psycopg://htt-server/htt\nlocked = true\n")
     monkeypatch.setenv("MSHTDESK_DB", str(tmp_path / "mine.db"))
-    assert resolve_url(None) == "postgresql+psycopg://htt-server/htt"
+    assert resolve_url(None) == "postgresql+psycopg://htt-server/htt?sslmode=verify-full"
     assert cli.parse(["--db", str(tmp_path / "given.db"), "users", "list"]).db == (
         "postgresql+psycopg://htt-server/htt"
     )

@@ -209,8 +209,11 @@ def test_probe_chooses_the_first_form(tmp_path: Path, db_path: Path) -> None:
     plain = tmp_path / "plain.db"
     sqlite3.connect(plain).execute("CREATE TABLE t (x)").connection.close()
     assert probe_database(str(plain)).mode is Mode.CONVERT
-    server = probe_database("postgresql://user:secret@db.example:5432/msht")
-    assert server.mode is Mode.LOGIN and "secret" not in server.location
+    server = probe_database("postgresql://user@db.example:5432/msht")
+    assert server.mode is Mode.LOGIN and server.location.startswith("postgresql+psycopg://user@db.example")
+    with pytest.raises(StoreError, match="holds a password") as refused:
+        probe_database("postgresql://user:secret@db.example:5432/msht")
+    assert "secret" not in str(refused.value)
 
 
 def test_the_data_layer_waits_for_the_first_paint(qtbot: QtBot) -> None:

@@ -116,6 +116,8 @@ def test_merge_with_from_the_person_form_and_its_refusals(
     wait_idle()
     assert dialog.preview is not None and dialog.preview.other.id == other and not dialog.error.text()
     assert not dialog.swap_button.isEnabled()  # the form's own record is the one kept
+    if SHOTS:
+        dialog.grab().save(str(Path(SHOTS) / "merge_dialog_from_form.png"))
     officer.people.update(other, dialog.preview.other.version, PersonInput(surname="Popescu"))
     dialog.reason.setPlainText("Same man")
     dialog.submit()
@@ -144,3 +146,22 @@ def test_no_merging_without_the_right(
     form.done(0)
     wait_idle()
     assert is_closed(form)
+
+
+def test_no_duplicates_says_what_to_do_instead(
+    qtbot: QtBot, track: Track, ctx: AppContext, backend: Backend, wait_idle: Callable[..., None]
+) -> None:
+    backend.people.create(PersonInput(surname="Rusu", forenames="Ion", date_of_birth=BORN))
+    page = PeoplePage(ctx)
+    qtbot.addWidget(page)
+    wait_idle()
+    page.find_duplicates()
+    wait_idle()
+    dialog = page.merge_dialog
+    track(dialog)
+    assert dialog.pair_combo.count() == 0 and dialog.empty_hint.isVisibleTo(dialog)
+    assert "Merge with" in dialog.empty_hint.text() and not dialog.merge_button.isEnabled()
+    dialog.submit()  # nothing chosen: nothing happens
+    assert dialog.done_result is None
+    if SHOTS:
+        dialog.grab().save(str(Path(SHOTS) / "merge_dialog_empty.png"))

@@ -47,6 +47,7 @@ def _nav(window: MainWindow) -> list[str]:
                 "Navigator",
                 "Haven House",
                 "Contacts",
+                "Review queue",
             ],
         ),
         (

@@ -3,11 +3,10 @@ opening a pathway, and the acceptance flow of a liaison officer logging a due co
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.modeltest import ModelTester
@@ -35,7 +34,6 @@ from ui.main_window import MainWindow
 from ui.models.today_model import ROW_ROLE, Group, TodayColumn, TodayModel
 from ui.pages.today_page import TodayPage
 from ui.palette import ALERT
-from ui.settings import open_settings
 
 Backends = Callable[[Role], Backend]
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
@@ -252,25 +250,6 @@ def test_today_model_index_parent_round_trip() -> None:
             child = model.index(r, 2, group)
             assert model.parent(child) == group
             assert model.rowCount(child) == 0
-
-
-@pytest.fixture
-def start(qtbot: QtBot) -> Iterator[Callable[[str], AppController]]:
-    """The app as at start-up over a database file, its login dialog showing; shut down afterwards."""
-    made: list[AppController] = []
-
-    def make(db: str) -> AppController:
-        controller = AppController(open_settings(), db=db, demo=False)
-        qtbot.addWidget(controller.window)
-        made.append(controller)
-        controller.window.show()
-        controller.open()
-        qtbot.waitUntil(lambda: controller.login is not None and controller.login.isVisible(), timeout=30_000)
-        return controller
-
-    yield make
-    for controller in made:
-        controller.shutdown()
 
 
 def test_acceptance_on_the_demo_database(

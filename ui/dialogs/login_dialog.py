@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mshtdesk.errors import AuthenticationError, MshtError, ValidationError
+from mshtdesk.errors import AuthenticationError, MshtError, ServerPasswordNeededError, ValidationError
 from ui import error_report
 from ui.models.demo_users_model import DemoAccount, DemoUsersModel
 from ui.tasks import Job, TaskRunner
@@ -62,6 +62,7 @@ Create = Callable[[str, str, str, Job], Closable]
 class LoginDialog(QDialog):
     signed_in = Signal(object)  # the session returned by ``sign_in`` or ``create``
     quit_requested = Signal()
+    server_requested = Signal()  # "Connect to a team server…"
 
     def __init__(
         self,
@@ -72,6 +73,7 @@ class LoginDialog(QDialog):
         create: Create,
         mode: Mode = Mode.LOGIN,
         demo_users: Sequence[DemoAccount] = (),
+        offer_server: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -83,6 +85,7 @@ class LoginDialog(QDialog):
         self._create = create
         self.busy = False
         self.demo = bool(demo_users)
+        self.server_password_needed = False  # the last failure: the team server wants a password
 
         title = QLabel("MSHT Desk")
         title.setObjectName("pageTitle")
@@ -128,6 +131,17 @@ class LoginDialog(QDialog):
         self.buttons.addButton(self.quit_button, QDialogButtonBox.ButtonRole.RejectRole)
         self.ok_button.clicked.connect(self.submit)
         self.quit_button.clicked.connect(self._quit)
+        # Team mode: the choice of a shared server, on both forms (a new laptop first sees "create").
+        self.server_button = QPushButton("Connect to a &team server\u2026")
+        self.server_button.setObjectName("serverButton")
+        self.server_button.setAutoDefault(False)
+        self.server_button.setToolTip("Work on your team's shared PostgreSQL server instead of a file here")
+        self.server_button.setVisible(offer_server and not self.demo)
+        self.server_button.clicked.connect(self._ask_server)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.server_button)
+        bottom.addStretch(1)
+        bottom.addWidget(self.buttons)
 
         layout = QVBoxLayout(self)
         layout.setSpacing(8)
@@ -136,7 +150,7 @@ class LoginDialog(QDialog):
         layout.addSpacing(4)
         layout.addWidget(self.pages, 1)
         layout.addWidget(self.busy_box)
-        layout.addWidget(self.buttons)
+        layout.addLayout(bottom)
         self.set_mode(mode)
 
     # ----- layout ------------------------------------------------------------------------------
@@ -346,6 +360,7 @@ class LoginDialog(QDialog):
         self.pages.setEnabled(not busy)
         self.ok_button.setEnabled(not busy)
         self.quit_button.setEnabled(not busy)
+        self.server_button.setEnabled(not busy)
 
     def _failed(self, exc: BaseException) -> None:
         self.set_busy(False)
@@ -362,6 +377,9 @@ class LoginDialog(QDialog):
                 message = error_report.APOLOGY
             self.login_error.show_error(message)
             self.password.clear()
+            self.server_password_needed = isinstance(exc, ServerPasswordNeededError)
+            if self.server_password_needed and self.server_button.isVisible():
+                self.server_requested.emit()  # the connect dialog has the field for it
             if isinstance(exc, AuthenticationError):
                 self.password.setFocus()
             return
@@ -398,6 +416,10 @@ class LoginDialog(QDialog):
             return self.login_error.text() if self.login_error.isVisibleTo(self) else ""
         texts = [e.text() for e in (*self._create_errors.values(), self.create_error) if e.isVisibleTo(self)]
         return " ".join(texts)
+
+    def _ask_server(self) -> None:
+        if not self.busy:
+            self.server_requested.emit()
 
     # ----- leaving -----------------------------------------------------------------------------
     def _quit(self) -> None:

@@ -139,6 +139,7 @@ class MergeDialog(QDialog):
         self.swap_button.setObjectName("mergeSwap")
         self.swap_button.setToolTip("Keep the second record and merge the first into it")
         self.swap_button.setEnabled(False)
+        self.swap_button.setVisible(self.fixed_keep is None)  # from a form: that record is the one kept
         choose.addWidget(self.swap_button)
         layout.addLayout(choose)
         self.empty_hint = hint_label(

@@ -126,6 +126,7 @@ class StayDialog(RecordForm):
         self.anonymous = QCheckBox("Anonymous (no name recorded)")
         self.anonymous.setChecked(person_id is None)
         self.person = person_combo(self.ctx)
+        self.person.setAccessibleName("Person")  # its row's caption is on the checkbox above it
         if person_id is not None:
             select_data(self.person, person_id)
         self.add_field("anonymous", "Person:", self.anonymous)

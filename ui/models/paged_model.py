@@ -119,6 +119,21 @@ class PagedModel(QAbstractTableModel, Generic[Q]):
     def _sort_key(self) -> str | None:
         return self.columns[self._sort].sort_key if 0 <= self._sort < len(self.columns) else None
 
+    def reader(self, chunk: int = 1000) -> Callable[[], list[Any]]:
+        """A function reading every row of the current query, in the order shown, through the same
+        service (so within the user's scope): for Copy and Export CSV, run on the worker."""
+        fetch, query, key, descending = self._fetch_fn, self._query, self._sort_key(), self._descending
+
+        def read_all() -> list[Any]:
+            rows: list[Any] = []
+            while True:
+                page = fetch(query, key, descending, len(rows), chunk)
+                rows.extend(page)
+                if len(page) < chunk:
+                    return rows
+
+        return read_all
+
     # ----- reading ---------------------------------------------------------------------------
     def reload(self, keep: int = 0) -> None:
         """Read the first page again (or as many rows as were loaded, ``keep``, so the view stays put)."""

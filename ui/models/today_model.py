@@ -152,7 +152,7 @@ class TodayModel(QAbstractItemModel):
                 return f"{GROUP_TITLES[section.group]} ({len(section.items)})" if col == 0 else ""
             if role == Qt.ItemDataRole.FontRole:
                 return self._bold
-            if role == Qt.ItemDataRole.ForegroundRole and section.group == Group.OVERDUE:
+            if role == Qt.ItemDataRole.ForegroundRole and section.group == Group.OVERDUE and col == 0:
                 return palette.ALERT
             if role == SORT_ROLE:
                 return int(section.group)

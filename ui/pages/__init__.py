@@ -31,6 +31,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("Navigator", "ui.pages.navigator_page", "NavigatorPage", (Action.READ, Entity.NAVIGATOR_CASE)),
     PageSpec("Haven House", "ui.pages.haven_page", "HavenPage", (Action.READ, Entity.HAVEN_STAY)),
     PageSpec("Contacts", "ui.pages.contacts_page", "ContactsPage", (Action.READ, Entity.VLO_CONTACT)),
+    PageSpec("Review queue", "ui.pages.review_page", "ReviewPage", (Action.READ, Entity.RETENTION_REVIEW)),
     PageSpec("Audit log", "ui.pages.audit_page", "AuditPage", (Action.READ, Entity.AUDIT_LOG)),
     PageSpec("Users", "ui.pages.users_page", "UsersPage", (Action.ADMINISTER, Entity.USER)),
 )

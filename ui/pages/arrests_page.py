@@ -28,6 +28,7 @@ class ArrestsPage(ListPage):
     shows = frozenset({Data.ARREST, Data.DISPOSAL, Data.RANKING})
     heading = "Arrests"
     noun = ("arrest", "arrests")
+    export_entity = Entity.ARREST  # Copy and Export CSV of the current filter (managers)
     search_hint = "Reference, detainee or operation"
     no_match_title = "No arrests match these filters"
     no_match_text = "Try a shorter reference or a wider period."

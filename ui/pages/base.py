@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QWidget
 
 from mshtdesk.domain.changes import Changes, Data
@@ -59,3 +59,18 @@ class Page(QWidget):
 
     def has_selection(self) -> bool:
         return False
+
+    def first_control(self) -> QWidget | None:
+        """Where the keyboard lands when the page is chosen with Ctrl+digit: by default the first control
+        that Tab reaches on the page (a list page: its search; Today: its list)."""
+        widget = self.nextInFocusChain()
+        while widget is not None and widget is not self:
+            if (
+                self.isAncestorOf(widget)
+                and widget.isVisibleTo(self)
+                and widget.isEnabled()
+                and widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+            ):
+                return widget
+            widget = widget.nextInFocusChain()
+        return None

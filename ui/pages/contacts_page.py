@@ -52,6 +52,13 @@ def _struck(column: ColumnSpec[ContactRow]) -> ColumnSpec[ContactRow]:
     return replace(column, struck=lambda r: bool(r.corrected), cell_tip=cell_tip)
 
 
+def next_due(r: ContactRow, today: date) -> str:
+    """The date, with the word "overdue" once it has passed: the red says it to the eye, the word to all."""
+    if r.next_contact_due is None:
+        return ""
+    return uk(r.next_contact_due) + (" (overdue)" if r.next_contact_due < today else "")
+
+
 def columns(today: date) -> tuple[ColumnSpec[ContactRow], ...]:
     return tuple(_struck(c) for c in _columns(today))
 
@@ -68,11 +75,11 @@ def _columns(today: date) -> tuple[ColumnSpec[ContactRow], ...]:
         ColumnSpec("Method", lambda r: r.method.label, "Via Navigator"),
         ColumnSpec(
             "Next due",
-            lambda r: uk(r.next_contact_due) if r.next_contact_due else "",
-            "00/00/0000",
+            lambda r: next_due(r, today),
+            "00/00/0000 (overdue)",
             raw=lambda r: r.next_contact_due,
             alert=lambda r: r.next_contact_due is not None and r.next_contact_due < today,
-            tip="The next contact this one set (red: the date has passed)",
+            tip="The next contact this one set (overdue, in red: the date has passed)",
         ),
         ColumnSpec(
             "Decision notified",
@@ -102,6 +109,7 @@ def _columns(today: date) -> tuple[ColumnSpec[ContactRow], ...]:
 class ContactsPage(ListPage):
     heading = "Contacts"
     noun = ("contact", "contacts")
+    export_entity = Entity.VLO_CONTACT  # Copy and Export CSV of the current filter (managers)
     can_find = False  # filtered by victim and purpose, not by free text
     shows = frozenset({Data.CONTACT, Data.PERSON})
 

@@ -150,6 +150,7 @@ class BedStrip(QWidget):
 class HavenPage(ListPage):
     heading = "Haven House"
     noun = ("stay", "stays")
+    export_entity = Entity.HAVEN_STAY  # Copy and Export CSV of the current filter (managers)
     search_hint = "Name, person reference or operation"
     shows = frozenset({Data.HAVEN_STAY, Data.HAVEN_BED, Data.PERSON})
 

@@ -19,13 +19,19 @@ connects their signals.
 
 from __future__ import annotations
 
+import io
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractButton,
     QCheckBox,
     QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -36,7 +42,11 @@ from PySide6.QtWidgets import (
 )
 
 from mshtdesk.domain.roles import Action, Entity
+from mshtdesk.reports.csv_safety import to_tsv, write_rows
+from mshtdesk.services.list_disclosure import ListOutput
+from ui import error_report
 from ui.context import AppContext
+from ui.dialogs.reason_dialog import ReasonDialog
 from ui.models.paged_model import PagedModel
 from ui.pages.base import Page
 from ui.widgets.dates import OptionalDateEdit
@@ -46,6 +56,7 @@ from ui.widgets.tab_order import set_tab_order
 from ui.wording import plural
 
 TEXT_DELAY_MS = 250  # wait for a pause in typing before querying
+EXPORT_DIR_KEY = "export/last_dir"  # shared with the other exports: the folder last used
 
 
 class ListPage(Page):
@@ -63,6 +74,7 @@ class ListPage(Page):
     has_pathway = True  # rows name a person: offer "Pathway" (Alt+H)
     multi_select = False
     table_padding = 24  # pixels added to each column's sample width
+    export_entity: Entity | None = None  # what a row is: Copy and Export CSV of the filter, if allowed
 
     def __init__(self, ctx: AppContext, model: PagedModel[Any], parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -76,6 +88,8 @@ class ListPage(Page):
         self._filters: list[QWidget] = []
         self._filter_items: list[tuple[QLabel | None, QWidget, int]] = []  # caption, widget, gap
         self._commands: list[tuple[QAbstractButton, int]] = []  # button, gap before it
+        entity = self.export_entity
+        self.can_copy = self.can_export = entity is not None and ctx.may(Action.EXPORT, entity)
 
         self.title_label = QLabel(self.heading)
         self.title_label.setObjectName("pageTitle")
@@ -229,6 +243,105 @@ class ListPage(Page):
         self.state_changed.connect(self._update_pathway_button)
         self.table.activated.connect(self._open_index)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self.state_changed.emit())
+
+    # ----- Copy and Export CSV of the current filter: disclosures, each with its reason ----------
+    def _filter_words(self) -> str:
+        what = plural(self.model.total, *self.noun)
+        return f"{what} ({'the current filter' if self.filters_active() else 'the whole list'})"
+
+    def copy(self) -> None:
+        """Ask why, then copy every row of the current filter (tab-separated, with the header)."""
+        if not self.can_copy or not self.model.total:
+            return
+        dialog = ReasonDialog(
+            self,
+            title=f"Copy {self.heading}",
+            what=f"{self._filter_words()} will be copied to the clipboard, as the columns show them.",
+            ok_text="Copy",
+        )
+        dialog.reason_given.connect(self.copy_all_with_reason)
+        dialog.open()
+
+    def copy_all_with_reason(self, reason: str) -> None:
+        rows = self._disclosed_rows(ListOutput.COPY, reason)
+        self.ctx.tasks.run(
+            lambda _job: to_tsv(rows()),
+            done=self._copied,
+            failed=self._output_failed,
+            owner=self,
+            context=f"copying {self.noun[1]}",
+        )
+
+    def _copied(self, text: str) -> None:
+        QGuiApplication.clipboard().setText(text)
+        self.count_label.setText("Copied; the disclosure is recorded in the audit log")
+
+    def export_csv(self) -> None:
+        """Ask why first, then where; the file is written once the disclosure is recorded."""
+        if not self.can_export or not self.model.total:
+            return
+        dialog = ReasonDialog(
+            self,
+            title=f"Export {self.heading}",
+            what=f"{self._filter_words()} will be saved as a CSV file, as the columns show them.",
+            ok_text="Choose file\u2026",
+            warning="The file is not encrypted: keep it on an encrypted drive.",
+        )
+        dialog.reason_given.connect(lambda reason: QTimer.singleShot(0, lambda: self._choose_file(reason)))
+        dialog.open()
+
+    def _choose_file(self, reason: str) -> None:
+        folder = str(self.ctx.settings.value(EXPORT_DIR_KEY, "") or str(Path.home()))
+        name = f"{self.heading.lower().replace(' ', '-')}-{date.today():%Y-%m-%d}.csv"
+        path, _ = QFileDialog.getSaveFileName(
+            self, f"Export {self.heading}", str(Path(folder) / name), "CSV files (*.csv)"
+        )
+        if path:
+            self.ctx.settings.setValue(EXPORT_DIR_KEY, str(Path(path).parent))
+            self.export_to(path, reason)
+
+    def export_to(self, path: str, reason: str) -> None:
+        """On the worker: refuse an unsafe path first (the database's own files, its backups), read the
+        rows, record the disclosure, then write the file whole (``backend.exports``)."""
+        exports = self.ctx.backend.exports
+        rows = self._disclosed_rows(ListOutput.CSV, reason)
+
+        def work(_job: object) -> Path:
+            exports.check(path, replace=True)  # the Save dialog has asked about replacing
+            header, *body = rows()
+            out = io.StringIO()
+            write_rows(out, header, body)
+            return exports.write(path, out.getvalue().encode("utf-8-sig"), replace=True)
+
+        self.ctx.tasks.run(
+            work,
+            done=self._exported,
+            failed=self._output_failed,
+            owner=self,
+            context=f"exporting {self.noun[1]}",
+        )
+
+    def _exported(self, written: Path) -> None:
+        self.count_label.setText(f"Saved {written.name}; the disclosure is recorded in the audit log")
+
+    def _disclosed_rows(self, how: ListOutput, reason: str) -> Callable[[], list[list[str]]]:
+        """For the worker: every row of the filter as shown (header first), once its disclosure is
+        recorded (one event per record, with the reason)."""
+        read_all = self.model.reader()
+        columns = self.model.columns
+        entity = self.export_entity
+        assert entity is not None
+        disclosure = self.ctx.backend.list_disclosure
+
+        def rows() -> list[list[str]]:
+            records = read_all()
+            disclosure.disclose(entity, [int(r.id) for r in records], how, reason)
+            return [[c.header for c in columns], *([c.text(r) for c in columns] for r in records)]
+
+        return rows
+
+    def _output_failed(self, exc: BaseException) -> None:
+        error_report.report(self, exc, f"copying or exporting {self.noun[1]}")
 
     # ----- what the filters mean (subclasses) ---------------------------------------------------
     def current_query(self) -> Any:

@@ -57,6 +57,7 @@ COLUMNS: tuple[ColumnSpec[NavigatorCaseRow], ...] = (
 class NavigatorPage(ListPage):
     heading = "Victim Navigator"
     noun = ("case", "cases")
+    export_entity = Entity.NAVIGATOR_CASE  # Copy and Export CSV of the current filter (managers)
     search_hint = "Name or person reference"
     shows = frozenset({Data.NAVIGATOR_CASE, Data.PERSON})
 

@@ -35,6 +35,13 @@ SHORT_AGE = {
 }
 
 
+def rg_expected(r: ReferralRow) -> str:
+    """The date, and the word "overdue" while the decision is late: not said by the red alone."""
+    if r.rg_expected is None:
+        return "\u2013"
+    return uk(r.rg_expected) + (" (overdue)" if r.status is ReferralStatus.RG_OVERDUE else "")
+
+
 def _name(r: ReferralRow) -> str:
     name = ", ".join(p for p in (r.surname, r.forenames) if p)
     return name or "Anonymous"
@@ -77,8 +84,8 @@ def columns(today: date) -> tuple[ColumnSpec[ReferralRow], ...]:
         ),
         ColumnSpec(
             "RG expected",
-            lambda r: uk(r.rg_expected) if r.rg_expected else "\u2013",
-            "RG expected",
+            rg_expected,
+            "00/00/0000 (overdue)",
             sort_key="submitted_date",
             raw=lambda r: r.rg_expected,
             tip="Reasonable Grounds decision expected by the 5th working day after submission",
@@ -118,6 +125,7 @@ def columns(today: date) -> tuple[ColumnSpec[ReferralRow], ...]:
 class NrmPage(ListPage):
     heading = "NRM referrals"
     noun = ("referral", "referrals")
+    export_entity = Entity.NRM_REFERRAL  # Copy and Export CSV of the current filter (managers)
     search_hint = "Reference, name, person or crime ref"
     shows = frozenset({Data.REFERRAL, Data.DECISION, Data.PERSON, Data.CALENDAR})  # calendar: RG dates
 

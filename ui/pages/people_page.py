@@ -24,6 +24,7 @@ from ui.pages.list_page import ListPage
 class PeoplePage(ListPage):
     heading = "People"
     noun = ("person", "people")
+    export_entity = Entity.PERSON  # Copy and Export CSV of the current filter (managers)
     search_hint = "Name, alias or reference"
     search_width = (240, 380)
     shows = frozenset(

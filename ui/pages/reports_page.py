@@ -106,12 +106,22 @@ class ReportsPage(Page):
         self.save_button.setToolTip("Save the PDF (Ctrl+S); asks why, for the audit log")
         self.print_button = QPushButton("Print\u2026")
         self.print_button.setToolTip("Print the report (Ctrl+P); asks why, for the audit log")
+        self.html_button = QPushButton("Save as HTML\u2026")
+        self.html_button.setToolTip(
+            "Save the COM summary as one accessible web page (no scripts, charts with their figures); "
+            "asks why, for the audit log"
+        )
+        self.csv_button = QPushButton("Export CSV (ZIP)\u2026")
+        self.csv_button.setToolTip(
+            "Save the COM summary as open data: one CSV per table and a metadata sheet, in a ZIP; "
+            "asks why, for the audit log"
+        )
         self.json_button = QPushButton("Export JSON\u2026")
         self.json_button.setToolTip("Save the figures as JSON for analysts; asks why, for the audit log")
         head = QHBoxLayout()
         head.addWidget(title)
         head.addStretch(1)
-        for b in (self.save_button, self.print_button, self.json_button):
+        for b in (self.save_button, self.html_button, self.print_button, self.csv_button, self.json_button):
             head.addWidget(b)
 
         self.kind = QComboBox()
@@ -240,7 +250,9 @@ class ReportsPage(Page):
                 self.public,
                 self.build_button,
                 self.save_button,
+                self.html_button,
                 self.print_button,
+                self.csv_button,
                 self.json_button,
                 self.history,
                 self.revisions_button,
@@ -256,6 +268,8 @@ class ReportsPage(Page):
         self.build_button.clicked.connect(self.build)
         self.save_button.clicked.connect(lambda: self.ask_and_save(OutputFormat.PDF))
         self.json_button.clicked.connect(lambda: self.ask_and_save(OutputFormat.JSON))
+        self.html_button.clicked.connect(lambda: self.ask_and_save(OutputFormat.HTML))
+        self.csv_button.clicked.connect(lambda: self.ask_and_save(OutputFormat.CSV))
         self.print_button.clicked.connect(self.print_report)
         self.regenerate_button.clicked.connect(self.regenerate_selected)
         self.revisions_button.clicked.connect(self.show_revisions)
@@ -368,6 +382,9 @@ class ReportsPage(Page):
         may = ready and self.rendered is not None and self.reports.may_run(self.rendered.request.kind)
         for b in (self.save_button, self.print_button, self.json_button):
             b.setEnabled(bool(may))
+        com = may and self.rendered is not None and self.rendered.report is not None
+        for b in (self.html_button, self.csv_button):  # the COM summary only
+            b.setEnabled(bool(com))
         self.build_button.setEnabled(not self.building and self.kind.count() > 0)
         chosen = bool(self.history.selectionModel().selectedRows()) and not self.building
         self.regenerate_button.setEnabled(chosen)
@@ -378,7 +395,11 @@ class ReportsPage(Page):
         if self.rendered is None or not self.save_button.isEnabled():
             return
         rendered = self.rendered
-        what = "the figures as JSON" if fmt is OutputFormat.JSON else "the PDF"
+        what = {
+            OutputFormat.JSON: "the figures as JSON",
+            OutputFormat.HTML: "the report as an HTML page",
+            OutputFormat.CSV: "the tables as CSV files in a ZIP",
+        }.get(fmt, "the PDF")
         dialog = ReasonDialog(
             self,
             title=f"Save the {rendered.request.kind.label}",
@@ -391,12 +412,11 @@ class ReportsPage(Page):
 
     def _choose_file(self, rendered: RenderedReport, fmt: OutputFormat, reason: str) -> None:
         folder = str(self.ctx.settings.value(EXPORT_DIR_KEY, "") or str(Path.home()))
-        suffix = fmt.value
         path, _ = QFileDialog.getSaveFileName(
             self,
             f"Save the {rendered.request.kind.label}",
-            str(Path(folder) / f"{rendered.request.file_stem()}.{suffix}"),
-            "PDF files (*.pdf)" if fmt is OutputFormat.PDF else "JSON files (*.json)",
+            str(Path(folder) / f"{rendered.request.file_stem()}{fmt.suffix}"),
+            f"{fmt.label} files (*{fmt.suffix})",
         )
         if path:
             self.ctx.settings.setValue(EXPORT_DIR_KEY, str(Path(path).parent))

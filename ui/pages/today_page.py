@@ -50,6 +50,7 @@ class TodayPage(Page):
         self._loading = False
         self._again = False
         self.loaded_once = False
+        self._focus_when_loaded = False  # the list gets the keyboard once it is read (see activate)
         self._build_layout()
         self._connect()
         self.reload()
@@ -200,6 +201,9 @@ class TodayPage(Page):
         else:
             self.body.setCurrentWidget(self.tree)
             self._restore(keep)
+            if self._focus_when_loaded and self.isVisible():
+                self.tree.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._focus_when_loaded = False
         self._selection_changed()
         if self._again:
             self._again = False
@@ -252,6 +256,7 @@ class TodayPage(Page):
         if self.loaded_once:
             self.reload()
         self.tree.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._focus_when_loaded = not self.tree.isVisible()  # at log-in the list is still being read
         self.state_changed.emit()
 
     def open_current(self) -> None:

@@ -6,24 +6,28 @@ which those days begin. Each function returns typed rows; ``mshtdesk.reports.com
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, and_, case, func, or_, select
+from sqlalchemy import Connection, Select, and_, case, func, literal, or_, select, union_all
 
 from mshtdesk.domain.clocks import london_start
 from mshtdesk.domain.nrm import Route
+from mshtdesk.domain.offences import LEGISLATION_OF_KIND, OTHER_MS, Legislation, legislation_of
 from mshtdesk.store.queries.contacts import live as live_contact
-from mshtdesk.store.queries.corrections import in_utc
+from mshtdesk.store.queries.corrections import Kind, in_utc, offence_withdrawn
 from mshtdesk.store.queries.disposals import period_arrests
 from mshtdesk.store.queries.haven import active_beds
 from mshtdesk.store.tables import (
+    CORRECTION,
     DISTRICT,
     HAVEN_STAY,
     NAVIGATOR_CASE,
     NRM_DECISION,
     NRM_REFERRAL,
+    OFFENCE,
+    OFFENCE_TYPE,
     PERSON,
     VLO_CONTACT,
     utcnow,
@@ -38,6 +42,7 @@ class ReferralRow(NamedTuple):
     crime_ref: str | None
     submitted_date: date
     nationality: str | None
+    district: str | None = None  # code of the referral's district
 
 
 class DecisionRow(NamedTuple):
@@ -74,12 +79,19 @@ class NavigatorCounts:
     closed: int
 
 
+class LegislationRow(NamedTuple):
+    legislation: str  # a ``Legislation`` value; "" for all the offences together
+    offences: int
+    arrests: int  # distinct arrests with at least one such offence
+
+
 class PurposeRow(NamedTuple):
     purpose: str
     contacts: int
     notified: int  # decision notifications (on time recorded either way)
     on_time: int
     concerns: int  # safeguarding concerns raised
+    district: str | None = None  # code of the victim's district (``victim_district``)
 
 
 class AdmittedStay(NamedTuple):
@@ -89,6 +101,7 @@ class AdmittedStay(NamedTuple):
     discharge_destination: str
     adults: int
     children: int
+    district: str | None = None  # code of the referring district
 
 
 class StaySpan(NamedTuple):
@@ -107,8 +120,13 @@ def referrals(conn: Connection, date_from: date, date_to: date) -> list[Referral
             NRM_REFERRAL.c.crime_ref,
             NRM_REFERRAL.c.submitted_date,
             PERSON.c.nationality,
+            DISTRICT.c.code,
         )
-        .select_from(NRM_REFERRAL.join(PERSON, PERSON.c.id == NRM_REFERRAL.c.person_id))
+        .select_from(
+            NRM_REFERRAL.join(PERSON, PERSON.c.id == NRM_REFERRAL.c.person_id).outerjoin(
+                DISTRICT, DISTRICT.c.id == NRM_REFERRAL.c.district_id
+            )
+        )
         .where(NRM_REFERRAL.c.submitted_date >= date_from, NRM_REFERRAL.c.submitted_date <= date_to)
         .order_by(NRM_REFERRAL.c.id)
     )
@@ -177,6 +195,78 @@ def arrests_by_day(
     return [ArrestDayRow(day, code, int(n)) for day, code, n in conn.execute(q)]
 
 
+def _offence_corrected(column: str, offence_id: Any, recorded_at: datetime) -> Any:
+    """The offence's latest correction of what it was (type or text), recorded by then; NULL if none."""
+    c = CORRECTION.c
+    return (
+        select(c[column])
+        .where(
+            c.offence_id == offence_id,
+            c.kind == Kind.OFFENCE_CORRECT.value,
+            c.recorded_at <= in_utc(recorded_at),
+        )
+        .order_by(c.recorded_at.desc(), c.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def _period_offences(date_from: date, date_to: date, recorded_at: datetime) -> Select[Any]:
+    """The offences on the arrests of the period, as recorded at ``recorded_at``: ``(arrest_id, code,
+    text)`` with a corrected offence's type and text, and offences withdrawn by then left out."""
+    arrests = period_arrests(date_from, date_to, recorded_at, with_id=True)
+    o = OFFENCE.c
+    type_id = func.coalesce(_offence_corrected("offence_type_id", o.id, recorded_at), o.offence_type_id)
+    text = func.coalesce(_offence_corrected("offence_text", o.id, recorded_at), o.offence_text)
+    return (
+        select(o.arrest_id, OFFENCE_TYPE.c.code, text.label("text"))
+        .select_from(
+            arrests.join(OFFENCE, o.arrest_id == arrests.c.id).join(
+                OFFENCE_TYPE, OFFENCE_TYPE.c.id == type_id
+            )
+        )
+        .where(o.created_at <= in_utc(recorded_at), ~offence_withdrawn(o.id, recorded_at))
+    )
+
+
+def offences_by_legislation(
+    conn: Connection, date_from: date, date_to: date, recorded_at: datetime | None = None
+) -> list[LegislationRow]:
+    """Offences on the arrests of the period, and the arrests having them, by the legislation their
+    offence names (``domain.offences.legislation_of``), with a row "" for all offences together.
+
+    The counting is one statement: the offence type decides in SQL (a CASE over the codes); an offence
+    stored as "other" is placed by its text, read again by the domain's recogniser (which may know a
+    spelling it did not when the offence was imported): the distinct such texts of the period are
+    read first, a short list, and become IN-lists of the same CASE."""
+    moment = recorded_at or utcnow()
+    offences = _period_offences(date_from, date_to, moment).cte("period_offence")
+    c = offences.c
+    texts = conn.execute(select(c.text).where(c.code == OTHER_MS).distinct()).scalars().all()
+    by_text: dict[Legislation, list[str]] = {}
+    for t in texts:
+        row = legislation_of(OTHER_MS, t or "")
+        if row is not Legislation.OTHER:
+            by_text.setdefault(row, []).append(t)
+    from_text = (
+        case(
+            *[(c.text.in_(sorted(ts)), row.value) for row, ts in sorted(by_text.items())],
+            else_=Legislation.OTHER.value,
+        )
+        if by_text
+        else literal(Legislation.OTHER.value)
+    )
+    row_of = case(
+        {code: row.value for code, row in LEGISLATION_OF_KIND.items()}, value=c.code, else_=from_text
+    ).label("legislation")
+    placed = select(c.arrest_id, row_of).subquery("placed")  # PostgreSQL groups by the name, not a
+    p = placed.c  # copy of the CASE with its own parameters
+    grouped = select(p.legislation, func.count(), func.count(p.arrest_id.distinct())).group_by(p.legislation)
+    everything = select(literal(""), func.count(), func.count(c.arrest_id.distinct()))
+    q = union_all(grouped, everything)
+    return [LegislationRow(str(row), int(n), int(a)) for row, n, a in conn.execute(q)]
+
+
 def navigator_counts(conn: Connection, date_from: date, date_to: date, as_at: date) -> NavigatorCounts:
     n = NAVIGATOR_CASE.c
 
@@ -209,32 +299,83 @@ def _contact_window(date_from: date, date_to: date, as_at: date) -> tuple[Any, .
     return (v.contact_at >= london_start(date_from), v.contact_at < end, live_contact())
 
 
-def contacts_by_purpose(conn: Connection, date_from: date, date_to: date, as_at: date) -> list[PurposeRow]:
-    """VLO contacts made on the London days of the period up to the as-at date, by purpose.
+def victim_district(person_id: Any, on: date) -> Any:
+    """The district a victim is counted under: that of their latest NRM referral (or Duty to Notify
+    report) with a district, submitted on or before ``on``; NULL when none has one."""
+    r = NRM_REFERRAL.c
+    return (
+        select(r.district_id)
+        .where(r.person_id == person_id, r.submitted_date <= on, r.district_id.is_not(None))
+        .order_by(r.submitted_date.desc(), r.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
 
-    Reads only the covering index on (contact_at, purpose, person_id, ...): no row is visited."""
+
+def contacts_by_purpose(conn: Connection, date_from: date, date_to: date, as_at: date) -> list[PurposeRow]:
+    """VLO contacts made on the London days of the period up to the as-at date, by purpose and the
+    victim's district (``victim_district`` at the end of the period).
+
+    The inner grouping by person reads only the covering index on (contact_at, purpose, person_id,
+    ...); the district is then looked up once per victim, not once per contact."""
     v = VLO_CONTACT.c
-    q = (
+    per_person = (
         select(
+            v.person_id,
             v.purpose,
-            func.count(),
-            func.sum(case((v.notified_on_time.is_not(None), 1), else_=0)),
-            func.sum(case((v.notified_on_time.is_(True), 1), else_=0)),
-            func.sum(case((v.safeguarding_concern.is_(True), 1), else_=0)),
+            func.count().label("contacts"),
+            func.sum(case((v.notified_on_time.is_not(None), 1), else_=0)).label("notified"),
+            func.sum(case((v.notified_on_time.is_(True), 1), else_=0)).label("on_time"),
+            func.sum(case((v.safeguarding_concern.is_(True), 1), else_=0)).label("concerns"),
         )
         .where(*_contact_window(date_from, date_to, as_at))
-        .group_by(v.purpose)
+        .group_by(v.person_id, v.purpose)
+        .subquery("per_person")
+    )
+    p = per_person.c
+    placed = select(
+        p.purpose, p.contacts, p.notified, p.on_time, p.concerns,
+        victim_district(p.person_id, min(date_to, as_at)).label("district_id"),
+    ).subquery("placed")  # fmt: skip
+    c = placed.c
+    q = (
+        select(
+            c.purpose,
+            func.sum(c.contacts),
+            func.sum(c.notified),
+            func.sum(c.on_time),
+            func.sum(c.concerns),
+            DISTRICT.c.code,
+        )
+        .select_from(placed.outerjoin(DISTRICT, DISTRICT.c.id == c.district_id))
+        .group_by(c.purpose, DISTRICT.c.code)
     )
     return [
-        PurposeRow(purpose, int(n), int(notified or 0), int(timely or 0), int(concern or 0))
-        for purpose, n, notified, timely, concern in conn.execute(q)
+        PurposeRow(purpose, int(n), int(notified or 0), int(timely or 0), int(concern or 0), code)
+        for purpose, n, notified, timely, concern, code in conn.execute(q)
     ]
 
 
-def victims_contacted(conn: Connection, date_from: date, date_to: date, as_at: date) -> int:
-    """Distinct people contacted in the same window as ``contacts_by_purpose`` (the same covering index)."""
-    people = select(VLO_CONTACT.c.person_id).where(*_contact_window(date_from, date_to, as_at)).distinct()
-    return int(conn.execute(select(func.count()).select_from(people.subquery())).scalar_one())
+def victims_contacted(conn: Connection, date_from: date, date_to: date, as_at: date) -> dict[str | None, int]:
+    """Distinct people contacted in the same window as ``contacts_by_purpose`` (the same covering index),
+    by the code of their district (each person under one district, so the counts add up)."""
+    people = (
+        select(VLO_CONTACT.c.person_id)
+        .where(*_contact_window(date_from, date_to, as_at))
+        .distinct()
+        .subquery()
+    )
+    placed = (
+        select(victim_district(people.c.person_id, min(date_to, as_at)).label("district_id"))
+        .select_from(people)
+        .subquery()
+    )
+    q = (
+        select(DISTRICT.c.code, func.count())
+        .select_from(placed.outerjoin(DISTRICT, DISTRICT.c.id == placed.c.district_id))
+        .group_by(DISTRICT.c.code)
+    )
+    return {code: int(n) for code, n in conn.execute(q)}
 
 
 def stays_admitted(conn: Connection, date_from: date, date_to: date, as_at: date) -> list[AdmittedStay]:
@@ -250,7 +391,9 @@ def stays_admitted(conn: Connection, date_from: date, date_to: date, as_at: date
             s.discharge_destination,
             s.adults,
             s.children,
+            DISTRICT.c.code,
         )
+        .select_from(HAVEN_STAY.outerjoin(DISTRICT, DISTRICT.c.id == s.referring_district_id))
         .where(s.admitted_at >= start, s.admitted_at < stop, s.admitted_at < cut)
         .order_by(s.id)
     )
@@ -285,10 +428,14 @@ class ComFigures:
     arrests_by_day: list[ArrestDayRow]
     navigator: NavigatorCounts
     contacts: list[PurposeRow]
-    victims_contacted: int
+    victims_contacted: dict[str | None, int]  # by district code
     stays_admitted: list[AdmittedStay]
     stays_overlapping: list[StaySpan]
     active_beds: int
+    legislation: list[LegislationRow] = field(default_factory=list)
+    year_ago_referral_counts: dict[tuple[str, str], int] = field(default_factory=dict)
+    year_ago_navigator_referrals: int = 0
+    year_ago_admissions: int = 0
 
 
 def com_figures(
@@ -298,20 +445,34 @@ def com_figures(
     as_at: date,
     previous: tuple[date, date],
     recorded_at: datetime | None = None,
+    year_ago: tuple[date, date] | None = None,
 ) -> ComFigures:
     """The period's figures, and the previous period's headline counts (``previous``: its first and
-    last days), as at ``as_at``, the arrests, disposal events and NRM decisions as recorded at ``recorded_at``
-    (default: now). Referrals, Navigator cases, stays and contacts are edited in place (no transaction
-    time yet), so they are read as they stand."""
+    last days), as at ``as_at``, the arrests, disposal events and NRM decisions as recorded at
+    ``recorded_at`` (default: now), and the same headline counts for ``year_ago`` (the same period a
+    year earlier; None: the previous period's). Referrals, Navigator cases, stays and contacts are edited
+    in place (no transaction time yet), so they are read as they stand."""
+    before = (
+        referral_counts(conn, *previous),
+        navigator_count(conn, *previous),
+        admissions(conn, *previous),
+    )
+    year = before
+    if year_ago is not None and year_ago != previous:  # a financial year's are the previous period's
+        year = (
+            referral_counts(conn, *year_ago),
+            navigator_count(conn, *year_ago),
+            admissions(conn, *year_ago),
+        )
     return ComFigures(
         referrals=referrals(conn, date_from, date_to),
         decisions=decisions(conn, date_from, date_to, recorded_at),
         referral_counts=referral_counts(conn, date_from, date_to),
-        previous_referral_counts=referral_counts(conn, *previous),
+        previous_referral_counts=before[0],
         navigator_referrals=navigator_count(conn, date_from, date_to),
-        previous_navigator_referrals=navigator_count(conn, *previous),
+        previous_navigator_referrals=before[1],
         admissions=admissions(conn, date_from, date_to),
-        previous_admissions=admissions(conn, *previous),
+        previous_admissions=before[2],
         arrests_by_day=arrests_by_day(conn, date_from, date_to, recorded_at),
         navigator=navigator_counts(conn, date_from, date_to, as_at),
         contacts=contacts_by_purpose(conn, date_from, date_to, as_at),
@@ -319,4 +480,8 @@ def com_figures(
         stays_admitted=stays_admitted(conn, date_from, date_to, as_at),
         stays_overlapping=stays_overlapping(conn, date_from, date_to, as_at),
         active_beds=active_beds(conn),
+        legislation=offences_by_legislation(conn, date_from, date_to, recorded_at),
+        year_ago_referral_counts=year[0],
+        year_ago_navigator_referrals=year[1],
+        year_ago_admissions=year[2],
     )

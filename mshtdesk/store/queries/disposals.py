@@ -108,17 +108,23 @@ def refresh_current_rank(conn: Connection, arrest_ids: Iterable[int] | None = No
 
 
 def period_arrests(
-    date_from: date, date_to: date, recorded_at: datetime, rank_as_at: date | None = None
+    date_from: date,
+    date_to: date,
+    recorded_at: datetime,
+    rank_as_at: date | None = None,
+    *,
+    with_id: bool = False,
 ) -> Subquery:
     """The arrests dated in [date_from, date_to] as recorded at ``recorded_at``: ``(district_id,
-    arrest_date)``, and with ``rank_as_at`` the ``rank`` of each one's disposal as at that date.
+    arrest_date)``, with ``rank_as_at`` the ``rank`` of each one's disposal as at that date, and with
+    ``with_id`` the arrest's ``id`` (for a table that goes on to its offences).
 
     Arrests not corrected by then come through the ``arrest_date`` index with one extra probe each; the
     corrected ones (few) are read from the corrections, with their corrected district and date, and
     leave the table when withdrawn."""
     a = ARREST.c
     recorded_at = in_utc(recorded_at)
-    plain: list[Any] = [a.district_id, a.arrest_date]
+    plain: list[Any] = [a.district_id, a.arrest_date, *([a.id] if with_id else [])]
     if rank_as_at is not None:
         plain.append(arrest_rank_as_at(a.id, rank_as_at, events_at=recorded_at).label("rank"))
     base = select(*plain).where(
@@ -142,7 +148,7 @@ def period_arrests(
         .subquery("fixed")
     )
     f = fixed.c
-    kept: list[Any] = [f.district_id, f.arrest_date]
+    kept: list[Any] = [f.district_id, f.arrest_date, *([f.id] if with_id else [])]
     if rank_as_at is not None:
         kept.append(arrest_rank_as_at(f.id, rank_as_at, recorded_at, recorded_at).label("rank"))
     others = select(*kept).where(f.arrest_date >= date_from, f.arrest_date <= date_to, f.withdrawn == false())

@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Connection, Table, func, insert, select, update
 
 from mshtdesk.domain.nrm import Route
+from mshtdesk.store import search_index
 from mshtdesk.store.bulk import bulk_insert
 from mshtdesk.store.queries.corrections import Kind, latest, withdrawn
 from mshtdesk.store.tables import (
@@ -167,8 +168,10 @@ def stored_events(conn: Connection, offence_ids: Sequence[int]) -> set[tuple[int
 
 
 def insert_arrests(conn: Connection, rows: Sequence[Sequence[Any]]) -> None:
-    """Rows in ``ARREST_COLUMNS`` order. No RETURNING: on SQLite it goes row by row; see ``arrests_above``."""
-    bulk_insert(conn, ARREST, ARREST_COLUMNS, rows)
+    """Rows in ``ARREST_COLUMNS`` order. No RETURNING: on SQLite it goes row by row; see ``arrests_above``.
+    The search index takes the new arrests in one go (``search_index.bulk``)."""
+    with search_index.bulk(conn, "arrest"):
+        bulk_insert(conn, ARREST, ARREST_COLUMNS, rows)
 
 
 def insert_offences(conn: Connection, rows: Sequence[Sequence[Any]]) -> None:
@@ -217,6 +220,42 @@ def stored_people(conn: Connection, refs: Iterable[str], fields: Sequence[str]) 
         for ref, id_, *rest in conn.execute(q):
             values = dict(zip(fields, rest[: len(fields)], strict=True))
             out[ref] = StoredPerson(id_, values, bool(str(rest[-2]).strip() or str(rest[-1]).strip()))
+    return out
+
+
+class KeptPerson(NamedTuple):
+    """The record a merged person's rows went to (following merges of merges)."""
+
+    id: int
+    person_ref: str
+
+
+def merged_people(conn: Connection, refs: Iterable[str]) -> dict[str, KeptPerson]:
+    """For each of ``refs`` that names a person merged into another: the record kept, where a register
+    row naming the merged reference belongs now."""
+    into = PERSON.alias("kept")
+    step: dict[str, tuple[int, str]] = {}
+    for chunk in chunks(list(refs)):
+        q = (
+            select(PERSON.c.person_ref, into.c.id, into.c.person_ref.label("kept_ref"))
+            .select_from(PERSON.join(into, into.c.id == PERSON.c.merged_into_id))
+            .where(PERSON.c.person_ref.in_(chunk))
+        )
+        for row in conn.execute(q):
+            step[row.person_ref] = (int(row.id), str(row.kept_ref))
+    out: dict[str, KeptPerson] = {}
+    for ref, (kept_id, kept_ref) in step.items():
+        seen = {ref}
+        while True:  # a record kept may itself have been merged on since
+            q = select(into.c.id, into.c.person_ref).select_from(
+                PERSON.join(into, into.c.id == PERSON.c.merged_into_id)
+            )
+            further = conn.execute(q.where(PERSON.c.id == kept_id)).first()
+            if further is None or further.person_ref in seen:
+                break
+            seen.add(kept_ref)
+            kept_id, kept_ref = int(further.id), str(further.person_ref)
+        out[ref] = KeptPerson(kept_id, kept_ref)
     return out
 
 

@@ -42,6 +42,7 @@ class MergeState(NamedTuple):
     merged_into_id: int | None
     merge_event_id: int | None
     merged_into_ref: str  # "" when not merged
+    erased_at: datetime | None  # when the person's personal data was erased (services/retention.py)
 
 
 class MergeSide(NamedTuple):
@@ -79,6 +80,7 @@ def merge_state(conn: Connection, person_id: int) -> MergeState | None:
             PERSON.c.merged_into_id,
             PERSON.c.merge_event_id,
             func.coalesce(into.c.person_ref, ""),
+            PERSON.c.erased_at,
         )
         .select_from(PERSON.outerjoin(into, into.c.id == PERSON.c.merged_into_id))
         .where(PERSON.c.id == person_id)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Connection, exists, false, select
+from sqlalchemy import ColumnElement, Connection, Select, exists, false, select
 
 from mshtdesk.domain.roles import RecordScope, Scope
 from mshtdesk.store.tables import PERSON, PERSON_SUPPORT
@@ -35,6 +35,18 @@ def person_in_scope(scope: PersonScope, person_id: ColumnElement[int]) -> Column
         return exists().where(assigned.c.id == person_id, assigned.c.vlo_user_id == scope.user_id)
     support = PERSON_SUPPORT.alias("scope_support")
     return exists().where(support.c.person_id == person_id, support.c.user_id == scope.user_id)
+
+
+def people_in_scope(scope: PersonScope) -> Select[tuple[int]] | None:
+    """The ids of the people in a narrowed ``scope``, as a subquery to drive a lookup by person (the
+    search reads a VLO's few people first instead of testing every row); None for the whole force."""
+    if scope.scope is None:
+        return select(PERSON.c.id).where(false())
+    if scope.scope is Scope.ALL:
+        return None
+    if scope.scope is Scope.ASSIGNED:
+        return select(PERSON.c.id).where(PERSON.c.vlo_user_id == scope.user_id)
+    return select(PERSON_SUPPORT.c.person_id).where(PERSON_SUPPORT.c.user_id == scope.user_id)
 
 
 def record_scope(conn: Connection, person_id: int) -> RecordScope | None:

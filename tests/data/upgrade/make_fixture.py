@@ -451,6 +451,28 @@ def build(revision: str, out_dir: Path = HERE, seed: int = 3) -> Path:
                     },
                 ],
             )
+        if "retention_review" in meta.tables:  # from 0010: one record kept, one erased (the rules are seeded)
+            put(
+                conn,
+                meta,
+                "retention_review",
+                [
+                    {
+                        "person_id": people[0],
+                        "decision": "keep",
+                        "reason": "witness in a trial",
+                        "next_review": date(2033, 1, 31),
+                        "decided_by": users[1],
+                        "decided_at": now,
+                    },
+                    {"person_id": people[2], "decision": "erase", "decided_by": users[1], "decided_at": now},
+                ],
+            )
+            conn.execute(
+                update(meta.tables["person"])
+                .where(meta.tables["person"].c.id == people[2])
+                .values(surname="Erased record", forenames="", aliases="", date_of_birth=None, erased_at=now)
+            )
         if "audit_head" in meta.tables and not conn.execute(select(meta.tables["audit_head"])).first():
             conn.execute(
                 text("INSERT INTO audit_head (id, last_id, last_hash) VALUES (1, 0, :h)"), {"h": "0" * 64}

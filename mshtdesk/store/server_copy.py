@@ -1,0 +1,89 @@
+"""Copy every row of a laptop's database into an empty team database, inside the caller's transactions.
+
+Rows keep their ids (the audit log names records by id, and the chain's hashes cover them), so the
+copy is table by table in dependency order, each by ascending id (a correction points at an earlier
+row of its own table), and the server's id sequences are moved past the copied ids afterwards. Nothing
+is transformed: password hashes, public signing keys, the audit events with their hashes and
+signatures, and ``audit_head`` arrive as they were, so ``audit verify`` walks the same chain there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import Connection, Table, delete, func, insert, select, text
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import SQLModel
+
+from mshtdesk.errors import StoreError
+from mshtdesk.store.server_roles import ROLE_SETTINGS
+from mshtdesk.store.tables import AUDIT_HEAD, SETTING
+
+BATCH = 2000
+LAPTOP_ONLY_SETTINGS = frozenset({"backup_folder"})  # a folder on the laptop means nothing on the server
+
+
+def _tables() -> list[Table]:
+    return list(SQLModel.metadata.sorted_tables)
+
+
+def check_target_empty(target: Connection) -> None:
+    """Refuse a team database that holds any record (its role settings from set-up, and the empty
+    chain's head that the migrations write, aside)."""
+    for table in _tables():
+        stmt = select(func.count()).select_from(table)
+        if table is SETTING:
+            stmt = stmt.where(SETTING.c.key.not_in(ROLE_SETTINGS))
+        elif table is AUDIT_HEAD:
+            stmt = stmt.where(AUDIT_HEAD.c.last_id != 0)
+        if target.execute(stmt).scalar_one():
+            raise StoreError(
+                "The team database already holds records; import into an empty database. Nothing was changed."
+            )
+
+
+def _rows(source: Connection, table: Table) -> Iterator[list[dict[str, Any]]]:
+    order = [c for c in table.primary_key.columns]
+    stmt = select(table).order_by(*order)
+    if table is SETTING:
+        stmt = stmt.where(SETTING.c.key.not_in(LAPTOP_ONLY_SETTINGS | set(ROLE_SETTINGS)))
+    result = source.execute(stmt)
+    while batch := result.fetchmany(BATCH):
+        yield [dict(row._mapping) for row in batch]
+
+
+def copy_rows(source: Connection, target: Connection) -> dict[str, int]:
+    """Every table's rows from ``source`` into the empty ``target``; the number copied, by table."""
+    check_target_empty(target)
+    target.execute(delete(AUDIT_HEAD))  # the empty chain's head: the laptop's takes its place
+    copied: dict[str, int] = {}
+    for table in _tables():
+        n = 0
+        for batch in _rows(source, table):
+            try:
+                target.execute(insert(table), batch)
+            except DBAPIError as exc:  # a value the laptop's SQLite took but the server's types refuse
+                raise StoreError(
+                    f"Rows of the laptop's {table.name} table do not fit the team database "
+                    f"({type(exc.orig).__name__}); nothing was copied."
+                ) from None
+            n += len(batch)
+        copied[table.name] = n
+    _move_sequences(target)
+    return copied
+
+
+def _move_sequences(target: Connection) -> None:
+    """Each serial id's sequence past the largest id copied, so the next row the app adds is new."""
+    for table in _tables():
+        if "id" not in table.c:
+            continue
+        sequence = target.execute(text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": table.name}).scalar()
+        if sequence is None:  # an id the app assigns itself (the audit log's, from audit_head)
+            continue
+        top = target.execute(select(func.max(table.c.id))).scalar()
+        if top is not None:
+            target.execute(
+                text("SELECT setval(CAST(:s AS regclass), :v, true)"), {"s": sequence, "v": int(top)}
+            )

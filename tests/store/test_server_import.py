@@ -1,0 +1,147 @@
+"""``mshtdesk server import-from``: a laptop's encrypted database moved onto an empty team server whole
+(every table, users with their password hashes, an audit chain that still verifies), or not at all."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, func, select, text
+from sqlmodel import SQLModel
+
+from mshtdesk.domain.roles import Role
+from mshtdesk.errors import PermissionDeniedError, StoreError
+from mshtdesk.reports.tables import to_csv
+from mshtdesk.services.backend import Backend
+from mshtdesk.services.register import ArrestInput
+from mshtdesk.services.team import import_from
+from mshtdesk.store.database import Database
+from tests.conftest import SEED_EXPORT, USERS
+from tests.postgres import fresh_server, needs_postgres
+
+pytestmark = needs_postgres
+
+ADMIN, OFFICER = USERS[Role.ADMINISTRATOR], USERS[Role.HTT_OFFICER]
+PERIOD = (date(2021, 4, 1), date(2022, 4, 30), date(2022, 5, 24))
+
+
+def _counts(engine: Engine) -> dict[str, int]:
+    with engine.connect() as conn:
+        return {
+            t.name: int(conn.execute(select(func.count()).select_from(t)).scalar_one())
+            for t in SQLModel.metadata.sorted_tables
+        }
+
+
+def _server_tables(url: str) -> int:
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        n = conn.execute(
+            text("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'")
+        ).scalar_one()
+    engine.dispose()
+    return int(n)
+
+
+def test_a_laptop_moves_onto_the_server_whole(
+    db_path: Path, database: Database, backend_for: Callable[[Role], Backend]
+) -> None:
+    officer = backend_for(Role.HTT_OFFICER)
+    officer.import_file(str(SEED_EXPORT))
+    aid = officer.register.find_id("WY/22/000001") or 1
+    officer.corrections.withdraw_arrest(aid, "entered twice")
+    table = to_csv(officer.disposal_table(*PERIOD))
+    before = _counts(database.engine)
+
+    url = fresh_server()
+    moved = import_from(str(db_path), ADMIN.username, ADMIN.password, url, role_prefix="htt_m")
+    after = _counts(database.engine)  # the laptop: its move and the log-out recorded, nothing else
+    assert after["audit_event"] == before["audit_event"] + 3  # login, the move, logout
+    assert {k: v for k, v in after.items() if k not in ("audit_event", "audit_head")} == {
+        k: v for k, v in before.items() if k not in ("audit_event", "audit_head")
+    }
+    server = create_engine(url)
+    on_server = _counts(server)
+    server.dispose()
+    assert on_server["audit_event"] == after["audit_event"] - 1  # all but the laptop's log-out
+    assert on_server["arrest"] == before["arrest"] > 100 and on_server["app_user"] == 7
+    assert on_server["setting"] == before["setting"] + 3  # the server's roles, recorded
+    assert moved.copied["arrest_correction"] == 1 and moved.roles.app == "htt_m_app"
+
+    there = Backend.login(url, OFFICER.username, OFFICER.password)  # the password hash came along
+    try:
+        assert to_csv(there.disposal_table(*PERIOD)) == table
+        there.register.create_arrest(ArrestInput("TEAM-1", date(2022, 6, 1), "LD"), [("O1", "MSA s.2")])
+    finally:
+        there.close()
+    admin = Backend.login(url, ADMIN.username, ADMIN.password)
+    try:
+        checked = admin.audit.verify()  # signed laptop events, the signed move, unsigned server events
+        assert checked.ok, checked.describe()
+        assert checked.signed > 0
+    finally:
+        admin.close()
+    assert backend_for(Role.AUDITOR).audit.verify().ok  # the laptop's own chain is whole too
+
+
+def test_a_failure_half_way_leaves_the_server_empty_and_the_laptop_unmoved(
+    db_path: Path, database: Database, backend_for: Callable[[Role], Backend]
+) -> None:
+    backend_for(Role.HTT_OFFICER).import_file(str(SEED_EXPORT))
+    with database.engine.begin() as conn:  # SQLite keeps a value longer than the server's column
+        conn.execute(text("UPDATE arrest SET operation = :long WHERE id = 7"), {"long": "Op " + "x" * 200})
+    url = fresh_server()
+    with pytest.raises(StoreError, match="arrest table do not fit the team database .*; nothing was copied"):
+        import_from(str(db_path), ADMIN.username, ADMIN.password, url, role_prefix="htt_half")
+    assert _server_tables(url) == 0
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        assert (
+            conn.execute(text("SELECT count(*) FROM pg_roles WHERE rolname LIKE 'htt_half%'")).scalar() == 0
+        )
+    engine.dispose()
+    with database.engine.connect() as conn:
+        moves = conn.execute(
+            text("SELECT count(*) FROM audit_event WHERE record_id = 'team-server'")
+        ).scalar()
+    assert moves == 0
+
+
+def test_only_an_administrator_moves_a_laptop_and_only_into_an_empty_database(db_path: Path) -> None:
+    url = fresh_server()
+    with pytest.raises(PermissionDeniedError):
+        import_from(str(db_path), OFFICER.username, OFFICER.password, url, role_prefix="htt_m")
+    assert _server_tables(url) == 0
+    Backend.create(url, "teamadmin", "a long team passphrase").close()
+    with pytest.raises(StoreError, match="already set up and has users"):
+        import_from(str(db_path), ADMIN.username, ADMIN.password, url, role_prefix="htt_m")
+    with pytest.raises(StoreError, match="give its path first"):
+        import_from(url, ADMIN.username, ADMIN.password, url)
+
+
+def test_on_the_laptop_every_event_after_the_move_must_still_be_signed(
+    db_path: Path, backend_for: Callable[[Role], Backend]
+) -> None:
+    """The move lets a server's unsigned events follow the laptop's signed ones; it gives the laptop
+    itself no such licence: an insider stripping a later signature there is still named."""
+    from tests.reliability.test_hardening_audit import Insider, Rows
+
+    url = fresh_server()
+    import_from(str(db_path), ADMIN.username, ADMIN.password, url, role_prefix="htt_m")
+    backend_for(Role.HTT_OFFICER).register.create_arrest(
+        ArrestInput("AFTER-1", date(2022, 6, 1), "LD"), [("O1", "MSA s.2")]
+    )
+    insider = Insider(db_path, OFFICER.username, OFFICER.password)
+    last = insider.rows()[-1]
+
+    def strip(rows: Rows) -> Rows:
+        rows[-1].update(signer_id=None, signature="")
+        return rows
+
+    insider.rewrite(strip)
+    insider.close()
+    result = backend_for(Role.AUDITOR).audit.verify()
+    assert not result.ok and result.first_broken_id == last["id"]
+    assert result.problem == "it is not signed, though signing had begun before it"

@@ -1,0 +1,194 @@
+"""``mshtdesk server setup`` and ``server upgrade`` on a real PostgreSQL server: least-privilege roles, the
+app working through its role, and history that neither the app's role nor the owner can rewrite."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from alembic import command
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import DBAPIError
+
+from mshtdesk.domain.roles import Role
+from mshtdesk.errors import (
+    MigrationError,
+    NewerDatabaseError,
+    NotAnMshtDatabaseError,
+    StoreError,
+    ValidationError,
+)
+from mshtdesk.services.backend import Backend
+from mshtdesk.services.register import ArrestQuery
+from mshtdesk.services.team import check_dump, setup_server, upgrade_server
+from mshtdesk.store.migrate import alembic_config, head_revision
+from mshtdesk.store.server_roles import ServerRoles
+from tests.conftest import SEED_EXPORT, USERS
+from tests.postgres import as_login, fresh_server, needs_postgres
+
+pytestmark = needs_postgres
+
+ADMIN = USERS[Role.ADMINISTRATOR]
+OFFICER = USERS[Role.HTT_OFFICER]
+HISTORY = ("audit_event", "disposal_event", "arrest_correction")
+
+
+@pytest.fixture
+def team() -> Iterator[tuple[str, ServerRoles]]:
+    """A freshly set-up team database (as the administrator's address) and its roles."""
+    url = fresh_server()
+    done = setup_server(url, ADMIN.username, ADMIN.password, role_prefix="htt_t")
+    yield url, done.roles
+
+
+def _refused(url: str, statement: str, *, role: str | None = None) -> str:
+    """Run ``statement`` on ``url`` (as ``role`` if given); it must fail; the server's reason."""
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            if role:
+                conn.execute(text(f'SET ROLE "{role}"'))
+            conn.execute(text(statement))
+    except DBAPIError as exc:
+        return str(exc.orig)
+    finally:
+        engine.dispose()
+    raise AssertionError(f"allowed: {statement}")
+
+
+def _scalar(url: str, statement: str) -> object:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text(statement)).scalar()
+    finally:
+        engine.dispose()
+
+
+def test_the_app_works_through_its_role_and_cannot_rewrite_history(team: tuple[str, ServerRoles]) -> None:
+    url, roles = team
+    clerk = as_login(url, "htt_t_clerk", roles.app)
+    admin = Backend.login(clerk, ADMIN.username, ADMIN.password)
+    admin.users.add_user(OFFICER.username, "Officer", Role.HTT_OFFICER, OFFICER.password)
+    admin.calendar.add(date(2031, 1, 2), label="closure")
+    admin.calendar.remove(date(2031, 1, 2))  # a DELETE the app needs: allowed
+    admin.close()
+    officer = Backend.login(clerk, OFFICER.username, OFFICER.password)
+    officer.import_file(str(SEED_EXPORT))
+    arrest_id = (
+        officer.register.find_id("WY/22/000001") or officer.register.page(ArrestQuery(), limit=1)[0].id
+    )
+    officer.corrections.withdraw_arrest(arrest_id, "entered twice")  # an arrest correction: INSERT only
+    officer.close()
+    assert int(str(_scalar(url, "SELECT count(*) FROM arrest_correction"))) == 1
+
+    for table in HISTORY:
+        for statement in (f"DELETE FROM {table}", f"UPDATE {table} SET id = id", f"TRUNCATE {table} CASCADE"):
+            assert "permission denied" in _refused(clerk, statement)
+            # The owner may not either: the triggers refuse whoever asks.
+            reason = _refused(url, statement, role=roles.owner)
+            assert "history" in reason or "append-only" in reason, reason
+    for statement in (
+        "CREATE TABLE smuggled (x int)",
+        "ALTER TABLE audit_event DISABLE TRIGGER ALL",
+        "DROP TRIGGER audit_event_append_only ON audit_event",
+        "UPDATE alembic_version SET version_num = '0001'",
+    ):
+        assert "permission denied" in _refused(clerk, statement) or "must be owner" in _refused(
+            clerk, statement
+        )
+
+    reader = as_login(url, "htt_t_reader", roles.auditor)
+    assert int(str(_scalar(reader, "SELECT count(*) FROM audit_event"))) > 0
+    assert _scalar(reader, "SELECT count(username) FROM app_user") == 2
+    assert "permission denied" in _refused(reader, "SELECT password_hash FROM app_user")
+    assert "permission denied" in _refused(reader, "INSERT INTO setting (key, value) VALUES ('x', 'y')")
+
+    auditor_view = Backend.login(clerk, ADMIN.username, ADMIN.password)
+    try:
+        assert auditor_view.audit.verify().ok  # every refused attempt left the chain as it was
+    finally:
+        auditor_view.close()
+
+
+def test_setup_refuses_what_is_not_an_empty_database() -> None:
+    url = fresh_server()
+    with pytest.raises(ValidationError):  # a weak password: refused before anything is made
+        setup_server(url, ADMIN.username, "short", role_prefix="htt_t")
+    assert _scalar(url, "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'") == 0
+    setup_server(url, ADMIN.username, ADMIN.password, role_prefix="htt_t")
+    with pytest.raises(StoreError, match="already set up and has users"):
+        setup_server(url, ADMIN.username, ADMIN.password, role_prefix="htt_t")
+    other = fresh_server()
+    engine = create_engine(other)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE payroll (x int)"))
+    engine.dispose()
+    with pytest.raises(NotAnMshtDatabaseError):
+        setup_server(other, ADMIN.username, ADMIN.password, role_prefix="htt_t")
+    with pytest.raises(StoreError, match="role prefix"):
+        setup_server(other, ADMIN.username, ADMIN.password, role_prefix='x"; DROP ROLE postgres; --')
+    with pytest.raises(StoreError, match="server commands take a team database address"):
+        setup_server("some-file.db", ADMIN.username, ADMIN.password)
+
+
+def _dump(url: str, path: Path) -> Path:
+    pg_dump = shutil.which("pg_dump")
+    if pg_dump is None:
+        pytest.skip("pg_dump is not installed")
+    plain = "postgresql://" + url.split("://", 1)[1]
+    subprocess.run([pg_dump, "-Fc", "-f", str(path), plain], check=True, capture_output=True, timeout=120)
+    return path
+
+
+def test_upgrade_needs_a_recent_dump_refuses_newer_and_grants_new_tables(
+    team: tuple[str, ServerRoles], tmp_path: Path
+) -> None:
+    url, roles = team
+    assert not upgrade_server(url, None).changed  # at head: nothing to do, no backup asked for
+    head = head_revision()
+    engine = create_engine(url)
+    with engine.begin() as conn:  # the schema of the previous release, made by its owner
+        conn.execute(text(f'SET ROLE "{roles.owner}"'))
+        cfg = alembic_config()
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "-1")
+    engine.dispose()
+    clerk = as_login(url, "htt_t_clerk", roles.app)
+    with pytest.raises(MigrationError, match="server upgrade"):
+        Backend.login(clerk, ADMIN.username, ADMIN.password)
+
+    with pytest.raises(StoreError, match="pg_dump -Fc"):
+        upgrade_server(url, None)
+    not_a_dump = tmp_path / "notes.txt"
+    not_a_dump.write_text("hello", encoding="utf-8")
+    with pytest.raises(StoreError, match="is not a pg_dump backup"):
+        upgrade_server(url, not_a_dump)
+    with pytest.raises(StoreError, match="There is no backup"):
+        upgrade_server(url, tmp_path / "missing.dump")
+    dump = _dump(url, tmp_path / "before.dump")
+    os.utime(dump, (dump.stat().st_atime, dump.stat().st_mtime - 3 * 86400))
+    with pytest.raises(StoreError, match="72 hours old"):
+        upgrade_server(url, dump)
+    assert _scalar(url, "SELECT version_num FROM alembic_version") != head  # every refusal changed nothing
+
+    fresh = _dump(url, tmp_path / "today.dump")
+    check_dump(fresh)
+    done = upgrade_server(url, fresh)
+    assert done.changed and done.after == head
+    backend = Backend.login(clerk, ADMIN.username, ADMIN.password)  # the app's role reaches new tables
+    backend.close()
+    assert _scalar(url, "SELECT tableowner FROM pg_tables WHERE tablename = 'login_failure'") == roles.owner
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    engine.dispose()
+    with pytest.raises(NewerDatabaseError):
+        upgrade_server(url, fresh)
+    assert _scalar(url, "SELECT version_num FROM alembic_version") == "9999"
