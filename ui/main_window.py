@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QMainWindow,
     QMessageBox,
+    QSizePolicy,
     QStackedWidget,
     QWidget,
 )
@@ -202,6 +203,8 @@ class MainWindow(QMainWindow):
         self.location = QLabel("")
         self.location.setObjectName("dbLocation")
         self.location.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # A long path gives way (it is whole in the tooltip) rather than widen the window past the screen.
+        self.location.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.counts = QLabel("")
         self.counts.setObjectName("counts")
         bar.addWidget(self.marking)

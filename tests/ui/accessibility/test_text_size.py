@@ -52,7 +52,7 @@ def _past_right_edge(page: QWidget) -> list[str]:
 
 
 # The manager sees the most pages; the administrator the audit log and users.
-@pytest.mark.parametrize("role", [Role.MANAGER, Role.ADMINISTRATOR])
+@pytest.mark.parametrize("role", [Role.MANAGER, Role.ADMINISTRATOR, Role.HTT_OFFICER])
 def test_every_page_fits_1280_by_800_at_200_percent_text(
     role: Role,
     large_text: float,
