@@ -133,7 +133,10 @@ class DisposalPage(Page):
         self.view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.verticalHeader().hide()
-        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Whole when it fits; at a large text size with many districts it scrolls sideways rather than
+        # widen the window past the screen (its minimum is a few columns, not all of them).
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.view.setMinimumWidth(self.fontMetrics().averageCharWidth() * 40)
         self.view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.view.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
         self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 12)
@@ -148,7 +151,8 @@ class DisposalPage(Page):
         table_row.addWidget(self.view)
         table_row.addStretch(1)
         content = QWidget()
-        content.setMaximumWidth(900)
+        # Footnotes keep a readable line length, in characters so that it holds at any text size.
+        self.footnotes.setMaximumWidth(self.fontMetrics().averageCharWidth() * 130)
         content_layout = QVBoxLayout(content)
         content_layout.setContentsMargins(0, 8, 0, 0)
         content_layout.setSpacing(8)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from mshtdesk.domain.changes import Data
 from mshtdesk.domain.clocks import london_date
@@ -24,6 +24,7 @@ from ui.models.columns import ColumnSpec
 from ui.models.paged_model import PagedModel
 from ui.pages.list_page import ListPage
 from ui.tasks import Job
+from ui.widgets.flow_layout import FlowLayout
 from ui.widgets.moments import london_text
 from ui.wording import plural
 
@@ -105,9 +106,7 @@ DESTINATION = DISCHARGED + 1
 
 class BedStrip(QWidget):
     """The totals and occupancy on one line; under it one small box per bed in use, free or taken,
-    ``PER_ROW`` to a row so a large house still fits the window."""
-
-    PER_ROW = 8
+    as many to a row as the width holds, so a large house or a large text size still fits the window."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -117,11 +116,10 @@ class BedStrip(QWidget):
         layout.setSpacing(4)
         self.summary = QLabel("")
         self.summary.setObjectName("bedSummary")
+        self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
-        self.grid = QGridLayout()
-        self.grid.setContentsMargins(0, 0, 0, 0)
-        self.grid.setHorizontalSpacing(6)
-        self.grid.setVerticalSpacing(4)
+        # The chips wrap onto as many rows as the width needs (many beds, or a large text size).
+        self.grid = FlowLayout(spacing=6, row_spacing=4)
         layout.addLayout(self.grid)
         self.boxes: list[QLabel] = []
 
@@ -140,16 +138,15 @@ class BedStrip(QWidget):
             )
             + (f" \u00b7 {occupancy}" if occupancy else "")
         )
-        for i, b in enumerate(beds):
+        for b in beds:
             free = b.stay_id is None
             box = QLabel(f"{b.label}: {'free' if free else 'taken'}")
             box.setToolTip(bed_caption(b))
             box.setObjectName("bedFree" if free else "bedTaken")
             box.setContentsMargins(6, 2, 6, 2)
             box.setStyleSheet(chip_style(free))
-            self.grid.addWidget(box, i // self.PER_ROW, i % self.PER_ROW)
+            self.grid.addWidget(box)
             self.boxes.append(box)
-        self.grid.setColumnStretch(self.PER_ROW, 1)
 
 
 class HavenPage(ListPage):

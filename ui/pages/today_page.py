@@ -69,6 +69,7 @@ class TodayPage(Page):
         self.date_label.setObjectName("resultCount")
         self.summary = QLabel("")
         self.summary.setObjectName("todaySummary")
+        self.summary.setWordWrap(True)  # wraps at a large text size rather than widen the window
         self.open_button = QPushButton("&Open pathway")
         self.open_button.setToolTip("Show the selected person's pathway (Enter)")
         self.open_button.setEnabled(False)
