@@ -16,6 +16,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from mshtdesk.demo.arrests import fill_demo
+from mshtdesk.demo.database import DEMO_YEARS
+from mshtdesk.demo.pathway import fill_pathway, volume_for_arrests
 from mshtdesk.domain.roles import Role
 from mshtdesk.services.backend import Backend
 from ui.app import apply_style
@@ -52,7 +54,7 @@ def _past_right_edge(page: QWidget) -> list[str]:
 
 
 # The manager sees the most pages; the administrator the audit log and users.
-@pytest.mark.parametrize("role", [Role.MANAGER, Role.ADMINISTRATOR, Role.HTT_OFFICER])
+@pytest.mark.parametrize("role", [Role.MANAGER, Role.ADMINISTRATOR, Role.HTT_OFFICER, Role.VLO])
 def test_every_page_fits_1280_by_800_at_200_percent_text(
     role: Role,
     large_text: float,
@@ -62,7 +64,8 @@ def test_every_page_fits_1280_by_800_at_200_percent_text(
     qtbot: QtBot,
 ) -> None:
     backend = backend_for(role)
-    fill_demo(backend.db)
+    fill_demo(backend.db)  # the demo's arrests, people, referrals, stays and contacts: real widths
+    fill_pathway(backend.db, volume=volume_for_arrests(130, DEMO_YEARS))
     window = window_for(backend)
     assert window.font().pointSizeF() == pytest.approx(large_text)
     window.resize(*SCREEN)
