@@ -16,6 +16,8 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from mshtdesk.demo.arrests import fill_demo
+from mshtdesk.demo.database import DEMO_YEARS
+from mshtdesk.demo.pathway import fill_pathway, volume_for_arrests
 from mshtdesk.domain.roles import Role
 from mshtdesk.services.backend import Backend
 from ui import palette
@@ -76,6 +78,7 @@ def test_pages_keep_the_dark_theme(
     )
     backend = backend_for(Role.MANAGER)
     fill_demo(backend.db)
+    fill_pathway(backend.db, volume=volume_for_arrests(130, DEMO_YEARS))  # overdue items, stays: colours
     window = window_for(backend)
     window.resize(1280, 800)
     shots = os.environ.get("MSHTDESK_SHOTS")
