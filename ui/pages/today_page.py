@@ -9,6 +9,7 @@ overdue contact can be logged at once. Read on the worker whenever the page is s
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
@@ -194,6 +195,12 @@ class TodayPage(Page):
         if haven:
             parts.append(f"{haven} in Haven House")
         self.summary.setText(" \u00b7 ".join(parts))
+        # One line while it fits in 280 px (the usual "9 overdue · 13 due this week" does at normal text
+        # size); a large text size wraps it instead of widening the window (a word-wrapped label would
+        # otherwise break even a short summary).
+        plain = " \u00b7 ".join(re.sub("<[^>]+>", "", p) for p in parts)
+        wide = QFontMetrics(self.summary.font()).horizontalAdvance(plain) + 8
+        self.summary.setMinimumWidth(min(wide, 280))
         empty = overdue + week + haven == 0
         self.open_button.setVisible(not empty)
         self.footnote.setVisible(not empty)
