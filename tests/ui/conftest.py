@@ -159,3 +159,4 @@ def start(qtbot: QtBot) -> Iterator[Callable[[str], AppController]]:
     yield make
     for controller in made:
         controller.shutdown()
+        assert not controller.tasks.is_running()

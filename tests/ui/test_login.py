@@ -3,10 +3,9 @@ changing one's own password, and logging out (real encrypted files; argon2 runs,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -22,30 +21,9 @@ from ui.dialogs.login_dialog import LoginDialog, Mode
 from ui.dialogs.password_dialog import ChangePasswordDialog
 from ui.pages.today_page import TodayPage
 from ui.pages.users_page import UsersPage
-from ui.settings import open_settings
 from ui.tasks import TaskRunner
 
 GOOD_PASSWORD = "heather-moor-lantern-42"
-
-
-@pytest.fixture
-def start(qtbot: QtBot) -> Iterator[Callable[[str], AppController]]:
-    """A controller over ``db``, opened as at start-up, shut down after the test."""
-    made: list[AppController] = []
-
-    def make(db: str) -> AppController:
-        controller = AppController(open_settings(), db=db, demo=False)
-        qtbot.addWidget(controller.window)
-        made.append(controller)
-        controller.window.show()
-        controller.open()
-        qtbot.waitUntil(lambda: controller.login is not None and controller.login.isVisible(), timeout=30_000)
-        return controller
-
-    yield make
-    for controller in made:
-        controller.shutdown()
-        assert not controller.tasks.is_running()
 
 
 def _dialog(controller: AppController) -> LoginDialog:

@@ -5,7 +5,7 @@ its rule. Six years is the default (common police practice, not law); each chang
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QComboBox, QDialogButtonBox, QSpinBox, QTableView, QWidget
+from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QSpinBox, QWidget
 
 from mshtdesk.domain.dates import uk
 from mshtdesk.domain.record_retention import DEFAULT_WORDING, MAX_YEARS, MIN_YEARS, RecordKind
@@ -15,6 +15,7 @@ from ui.dialogs.record_form import GrowOnErrors
 from ui.models.columns import ColumnSpec
 from ui.models.paged_model import RowsModel
 from ui.widgets.field_error import hint_label
+from ui.widgets.record_table import record_table
 from ui.widgets.tab_order import set_tab_order
 
 RULE_COLUMNS: tuple[ColumnSpec[RetentionRuleView], ...] = (
@@ -42,19 +43,15 @@ class RetentionDialog(GrowOnErrors):
         self.setObjectName("retentionDialog")
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.model = RowsModel(RULE_COLUMNS, self)
-        self.table = QTableView()
-        self.table.setObjectName("retentionTable")
-        self.table.setAccessibleName("Retention rules")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = record_table(
+            "retentionTable",
+            "Retention rules",
+            self.model,
+            {0: "Linked arrests and disposals", 1: "Review after"},
+            {i: c.header for i, c in enumerate(RULE_COLUMNS)},
+            padding=24,
+        )
         fm = self.fontMetrics()
-        self.table.setColumnWidth(0, fm.horizontalAdvance("Linked arrests and disposals") + 24)
-        self.table.setColumnWidth(1, fm.horizontalAdvance("Review after") + 24)
         self.table.setMinimumHeight(fm.lineSpacing() * 9)
         intro = hint_label(
             "A person's record comes up in the managers' Review queue once every kind of record about them "
