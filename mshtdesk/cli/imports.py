@@ -1,0 +1,78 @@
+"""Importing custody exports and NRM registers, with progress on stderr."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from typing import Any, TextIO
+
+from mshtdesk.cli.args import Parents, Subparsers
+from mshtdesk.cli.common import EXIT_OK, Handler, login
+
+
+def add_commands(sub: Subparsers, parents: Parents) -> None:
+    common = parents.common
+    p = sub.add_parser(
+        "import",
+        parents=[common],
+        help="import a file",
+        epilog="A file may be at most 2 GB, and one row at most 1,000,000 characters; "
+        "MSHTDESK_IMPORT_MAX_BYTES and MSHTDESK_IMPORT_MAX_ROW change that (e.g. 4G).",
+    )
+    what = p.add_subparsers(dest="what", metavar="WHAT", required=True)
+    a = what.add_parser(
+        "arrests", parents=[common], help="import a custody export (CSV, one row per disposal event)"
+    )
+    a.add_argument("file", metavar="FILE.csv")
+    a.add_argument("--dry-run", action="store_true", help="check the file and report, writing nothing")
+    a = what.add_parser("nrm", parents=[common], help="import an NRM register (CSV, one row per referral)")
+    a.add_argument("file", metavar="FILE.csv")
+    a.add_argument("--dry-run", action="store_true", help="check the file and report, writing nothing")
+
+
+class Progress:
+    """Progress on stderr, only once a job has taken more than a second."""
+
+    def __init__(self, err: TextIO) -> None:
+        self.err = err
+        self.start = time.monotonic()
+        self.shown = False
+        self.last = ""
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        if time.monotonic() - self.start < 1.0:
+            return
+        pct = 100 * done // max(total, 1)
+        text = f"{phase}: {pct}%"
+        if text == self.last:
+            return
+        self.last = text
+        self.shown = True
+        if self.err.isatty():
+            print(f"\r{text:<40}", end="", file=self.err, flush=True)
+        elif pct % 25 == 0:
+            print(text, file=self.err, flush=True)
+
+    def finish(self) -> None:
+        if self.shown and self.err.isatty():
+            print(file=self.err)
+
+
+def _import(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from mshtdesk.domain.text import printable
+
+    backend = login(ns)
+    progress = Progress(err)
+    try:
+        if ns.what == "nrm":
+            summary: Any = backend.import_nrm_file(ns.file, dry_run=ns.dry_run, progress=progress)
+        else:
+            summary = backend.import_file(ns.file, dry_run=ns.dry_run, progress=progress)
+    finally:
+        progress.finish()
+        backend.close()
+    print(printable(summary.describe()), file=out)
+    return EXIT_OK
+
+
+HANDLERS: dict[str, Handler] = {"import": _import}
