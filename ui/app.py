@@ -218,6 +218,7 @@ class AppController(QObject):
         self.store_failed.connect(self._store_failed, Qt.ConnectionType.QueuedConnection)
         self.others_changed.connect(self._others_changed, Qt.ConnectionType.QueuedConnection)
         self.server_state.connect(self._server_state, Qt.ConnectionType.QueuedConnection)
+        self.tasks.connection.connect(self._server_state)  # a job that met the lost connection first
         self.watch: Watch | None = None
         self.server_lost = False
         self.server_label: QLabel | None = None
