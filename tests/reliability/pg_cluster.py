@@ -8,6 +8,7 @@ Skips with the reason when the PostgreSQL server programs are not installed.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -75,10 +76,8 @@ class Cluster:
         self.start()
 
     def remove(self) -> None:
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError):  # already stopped
             self.stop("immediate")
-        except subprocess.CalledProcessError:
-            pass  # already stopped
         shutil.rmtree(self.root, ignore_errors=True)
 
 
