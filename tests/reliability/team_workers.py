@@ -75,15 +75,25 @@ def outcome_of(work: Any, log: Log) -> tuple[str, Any]:
 
 
 def importer(
-    address: str, username: str, folder: str, files: int, per_file: int, events_for: list[str]
+    address: str,
+    username: str,
+    folder: str,
+    files: int,
+    per_file: int,
+    events_for: list[str],
+    start: Any = None,
+    pause: float = 0.0,
 ) -> None:
     """Import ``files`` custody files one after another (until ``folder/stop`` appears), each with new
-    arrests and, if given, a disposal event on existing arrests; log each file's outcome."""
+    arrests and, if given, a disposal event on existing arrests; log each file's outcome. With
+    ``start`` (a barrier), begin when the other workers have logged in too; ``pause`` between files."""
     from mshtdesk.services.backend import Backend
 
     out = Path(folder)
     log = Log(out / f"importer-{username}.jsonl")
     backend = Backend.login(address, username, os.environ["MSHTDESK_PASSWORD"])
+    if start is not None:
+        start.wait()
     try:
         for i in range(files):
             if (out / STOP_FILE).exists():
@@ -93,6 +103,7 @@ def importer(
             path.write_bytes(custody_file(f"IMP{i:03d}", per_file, events_for=tuple(events_for), day=i))
             status, summary = outcome_of(lambda p=path: backend.import_file(str(p)), log)
             log.write(kind="import", file=name, status=status, added=getattr(summary, "arrests_added", None))
+            time.sleep(pause)
     finally:
         backend.close()
     log.write(kind="end")
@@ -130,13 +141,15 @@ def client(address: str, username: str, folder: str, seconds: float) -> None:
     log.write(kind="end")
 
 
-def editor(address: str, username: str, folder: str, shared: list[int], rounds: int, barrier: Any) -> None:
+def editor(
+    address: str, username: str, folder: str, shared: list[int], rounds: int, barrier: Any, start: Any
+) -> None:
     """Append this editor's token to a shared arrest's notes each round, saving against the version read.
 
     Every editor reads, waits at ``barrier`` and saves at the same moment: one wins and the others get
     the conflict (what the conflict dialog shows: what they typed, and the record as it now stands).
     The loser does what the dialog lets a user do, keeping both: their token added to the winner's
-    notes, saved against the winner's version, until it lands.
+    notes, saved against the winner's version, until it lands. ``start``: a barrier of all the writers.
     """
     from mshtdesk.errors import ConflictError
     from mshtdesk.services.backend import Backend
@@ -145,6 +158,7 @@ def editor(address: str, username: str, folder: str, shared: list[int], rounds: 
 
     log = Log(Path(folder) / f"editor-{username}.jsonl")
     backend = Backend.login(address, username, os.environ["MSHTDESK_PASSWORD"])
+    start.wait()  # every writer logged in: the work starts together
     try:
         for r in range(rounds):
             aid = shared[r % len(shared)]
