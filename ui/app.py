@@ -377,7 +377,9 @@ class AppController(QObject):
 
     def _others_changed(self, changes: Changes) -> None:
         if self.session is not None and self.watch is not None:
-            self.tasks.publish(changes)  # each page re-reads only what it shows, keeping its selection
+            self.tasks.publish(
+                changes, elsewhere=True
+            )  # each page re-reads what it shows, keeping its selection
 
     def _server_state(self, listening: bool) -> None:
         """A lost connection stays said beside the marking (not over it) until the app is back."""
@@ -389,7 +391,7 @@ class AppController(QObject):
             self.window.statusBar().showMessage(
                 "Connected to the team server again; the views are up to date.", 15_000
             )
-            self.tasks.publish(Changes.everything())  # whatever happened meanwhile
+            self.tasks.publish(Changes.everything(), elsewhere=True)  # whatever happened meanwhile
         self.server_lost = not listening
 
     def _server_label(self) -> QLabel:

@@ -139,6 +139,7 @@ class TaskRunner(QObject):
         self._worker.connection.connect(self.connection, Qt.ConnectionType.QueuedConnection)
         self._worker.start()
         self._closed = False
+        self.elsewhere = False  # true while ``changed`` carries another user's change (``publish``)
 
     # ----- submitting ------------------------------------------------------------------------------
     def run(
@@ -235,10 +236,16 @@ class TaskRunner(QObject):
         p.dialog.setMaximum(max(total, 0))
         p.dialog.setValue(max(0, min(done, total)))
 
-    def publish(self, changes: Changes) -> None:
-        """Tell the pages about a change made on the GUI thread (logging in as another user)."""
+    def publish(self, changes: Changes, *, elsewhere: bool = False) -> None:
+        """Tell the pages about a change made on the GUI thread (logging in as another user), or, with
+        ``elsewhere``, by another user of a team server: a page then re-reads without moving the
+        selection to the record named (that is for the user's own save)."""
         if changes:
-            self.changed.emit(changes)
+            self.elsewhere = elsewhere
+            try:
+                self.changed.emit(changes)
+            finally:
+                self.elsewhere = False
 
     def _on_finished(self, job_id: int, ok: bool, result: object, changes: Changes) -> None:
         p = self._pending.pop(job_id, None)
