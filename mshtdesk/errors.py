@@ -51,6 +51,47 @@ class DatabaseUnavailableError(StoreError):
     pass
 
 
+class ServerConnectionLostError(DatabaseUnavailableError):
+    """The team server stopped answering and did not come back while MSHT Desk retried; nothing was
+    committed, so the user may simply try again (``services/reconnect.py``)."""
+
+
+class SaveOutcomeUnknownError(DatabaseUnavailableError):
+    """The connection dropped after a COMMIT was sent: the change may or may not be saved, so it is never
+    retried by itself; the user checks the record (``services/reconnect.py``)."""
+
+
+CONNECTION_LOST = (
+    "The connection to the team server was lost; if you were saving, check whether your change was "
+    "saved before saving it again."
+)
+_LOST_STATES = ("57P01", "57P02", "57P03")  # the server shutting down, crashed, or still starting
+
+
+def connection_lost(exc: BaseException) -> bool:
+    """Whether ``exc`` means the team server's connection dropped or could not be made (a restart, the
+    network), as opposed to an error in the statement. Read from psycopg's SQLSTATE (class 08, or a
+    shutdown) or its absence (no answer from the server at all), and SQLAlchemy's invalidation flag."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if getattr(current, "connection_invalidated", False) is True:
+            return True
+        for candidate in (current, getattr(current, "orig", None)):
+            if not isinstance(candidate, BaseException):
+                continue
+            if type(candidate).__module__.split(".")[0] != "psycopg":
+                continue
+            if not any(k.__name__ == "OperationalError" for k in type(candidate).__mro__):
+                continue
+            state = getattr(candidate, "sqlstate", None)
+            if state is None or str(state).startswith("08") or state in _LOST_STATES:
+                return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
 class ServerPasswordNeededError(DatabaseUnavailableError):
     """A team server asks for a password that libpq found nowhere: a front end may ask for it."""
 
@@ -202,6 +243,8 @@ def environmental(exc: BaseException) -> MshtError | None:
     """
     if isinstance(exc, MshtError):
         return exc
+    if connection_lost(exc):  # outside services/reconnect.py's guard, which tells saved from not
+        return DatabaseUnavailableError(CONNECTION_LOST)
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:

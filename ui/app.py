@@ -218,6 +218,7 @@ class AppController(QObject):
         self.store_failed.connect(self._store_failed, Qt.ConnectionType.QueuedConnection)
         self.others_changed.connect(self._others_changed, Qt.ConnectionType.QueuedConnection)
         self.server_state.connect(self._server_state, Qt.ConnectionType.QueuedConnection)
+        self.tasks.connection.connect(self._server_state)  # a job that met the lost connection first
         self.watch: Watch | None = None
         self.server_lost = False
         self.server_label: QLabel | None = None
@@ -376,7 +377,9 @@ class AppController(QObject):
 
     def _others_changed(self, changes: Changes) -> None:
         if self.session is not None and self.watch is not None:
-            self.tasks.publish(changes)  # each page re-reads only what it shows, keeping its selection
+            self.tasks.publish(
+                changes, elsewhere=True
+            )  # each page re-reads what it shows, keeping its selection
 
     def _server_state(self, listening: bool) -> None:
         """A lost connection stays said beside the marking (not over it) until the app is back."""
@@ -388,7 +391,7 @@ class AppController(QObject):
             self.window.statusBar().showMessage(
                 "Connected to the team server again; the views are up to date.", 15_000
             )
-            self.tasks.publish(Changes.everything())  # whatever happened meanwhile
+            self.tasks.publish(Changes.everything(), elsewhere=True)  # whatever happened meanwhile
         self.server_lost = not listening
 
     def _server_label(self) -> QLabel:

@@ -12,6 +12,10 @@ too: a write that committed before a later step failed still changed data), and 
 emits their union on the GUI thread, after ``done``/``failed``. Pages and open views listen to that one
 signal and refresh if they show one of the kinds. Writes made on the GUI thread outside a job (logging
 in as another user) go through :meth:`TaskRunner.publish`.
+
+On a team server each job runs through ``mshtdesk.services.reconnect.guarded``: a job cut off by a lost
+connection before it sent a COMMIT runs again once the server answers, and :attr:`TaskRunner.connection`
+tells the window (its status bar) that the connection was lost and is back.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import shiboken6
@@ -30,6 +35,7 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 from mshtdesk.domain.changes import NOTHING, Changes
 from mshtdesk.errors import CancelledError, MshtError, environmental
 from mshtdesk.services.changes import collect_changes
+from mshtdesk.services.reconnect import guarded
 from ui import error_report
 
 PROGRESS_INTERVAL_S = 0.05  # at most 20 progress updates a second reach the GUI thread
@@ -67,6 +73,7 @@ class _Worker(QThread):
     job_started = Signal(int)
     job_finished = Signal(int, bool, object, object)  # id, succeeded, result or exception, Changes
     job_progress = Signal(int, str, int, int)
+    connection = Signal(bool)  # a team server's connection lost (False) or back (True) under a job
 
     def __init__(self) -> None:
         super().__init__()
@@ -87,7 +94,11 @@ class _Worker(QThread):
             self.job_started.emit(job.id)
             with collect_changes() as collected:
                 try:
-                    result, ok = job.fn(job), True
+                    # On a team server, work cut off by a lost connection is retried when that is safe.
+                    result, ok = (
+                        guarded(partial(job.fn, job), on_state=self.connection.emit, cancelled=job.cancelled),
+                        True,
+                    )
                 except BaseException as exc:  # noqa: BLE001 - every failure goes back to the GUI thread
                     result, ok = _expected(exc), False
             self.job_finished.emit(job.id, ok, result, collected.changes)
@@ -114,6 +125,7 @@ class TaskRunner(QObject):
 
     idle = Signal()  # emitted when the last pending job has delivered its result
     changed = Signal(object)  # Changes: what a job's writes changed (never emitted empty)
+    connection = Signal(bool)  # a team server's connection lost under a job (False), or back (True)
 
     def __init__(self, parent: QObject | None = None, *, progress_delay_ms: int = 500) -> None:
         super().__init__(parent)
@@ -124,8 +136,10 @@ class TaskRunner(QObject):
         self._worker.job_started.connect(self._on_started, Qt.ConnectionType.QueuedConnection)
         self._worker.job_finished.connect(self._on_finished, Qt.ConnectionType.QueuedConnection)
         self._worker.job_progress.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
+        self._worker.connection.connect(self.connection, Qt.ConnectionType.QueuedConnection)
         self._worker.start()
         self._closed = False
+        self.elsewhere = False  # true while ``changed`` carries another user's change (``publish``)
 
     # ----- submitting ------------------------------------------------------------------------------
     def run(
@@ -222,10 +236,16 @@ class TaskRunner(QObject):
         p.dialog.setMaximum(max(total, 0))
         p.dialog.setValue(max(0, min(done, total)))
 
-    def publish(self, changes: Changes) -> None:
-        """Tell the pages about a change made on the GUI thread (logging in as another user)."""
+    def publish(self, changes: Changes, *, elsewhere: bool = False) -> None:
+        """Tell the pages about a change made on the GUI thread (logging in as another user), or, with
+        ``elsewhere``, by another user of a team server: a page then re-reads without moving the
+        selection to the record named (that is for the user's own save)."""
         if changes:
-            self.changed.emit(changes)
+            self.elsewhere = elsewhere
+            try:
+                self.changed.emit(changes)
+            finally:
+                self.elsewhere = False
 
     def _on_finished(self, job_id: int, ok: bool, result: object, changes: Changes) -> None:
         p = self._pending.pop(job_id, None)

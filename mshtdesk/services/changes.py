@@ -60,6 +60,7 @@ class _Decorator(Protocol):
 
 _frames: ContextVar[tuple[_Frame, ...]] = ContextVar("mshtdesk_writes", default=())
 _collectors: ContextVar[tuple[Collected, ...]] = ContextVar("mshtdesk_collectors", default=())
+_started: ContextVar[int] = ContextVar("mshtdesk_writes_started", default=0)
 
 
 def writes(
@@ -86,6 +87,7 @@ def writes(
         @functools.wraps(fn)
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
             frame = _Frame(kinds)
+            _started.set(_started.get() + 1)
             if signature is not None and arg is not None:
                 frame.noted.append(Changes.of(kinds[0], int(signature.bind(*args, **kwargs).arguments[arg])))
             token = _frames.set((*_frames.get(), frame))
@@ -154,6 +156,12 @@ def _publish(changes: Changes) -> None:
 def writing() -> bool:
     """Whether a ``@writes`` method is running in this thread (the strict mode asks)."""
     return bool(_frames.get())
+
+
+def writes_started() -> int:
+    """How many ``@writes`` calls this thread has begun (``services/reconnect.py`` tells a save from a
+    read by whether the count moved)."""
+    return _started.get()
 
 
 def declared_writes(method: object) -> tuple[Data, ...] | None:

@@ -138,9 +138,13 @@ def make_engine(url: str, *, foreign_keys: bool = True, key: bytes | None = None
     """
     path = sqlite_path(url)
     if path is None:
+        from mshtdesk.store.commits import count_commits
         from mshtdesk.store.server import connect_args
 
-        return create_engine(url, pool_pre_ping=True, hide_parameters=True, connect_args=connect_args(url))
+        # pool_pre_ping: a connection the server dropped while idle (a restart) is replaced on check-out.
+        server = create_engine(url, pool_pre_ping=True, hide_parameters=True, connect_args=connect_args(url))
+        count_commits(server)  # services/reconnect.py: a retry only when no COMMIT was sent
+        return server
     path.parent.mkdir(parents=True, exist_ok=True)
     extra: dict[str, Any] = {}
     if key is not None:

@@ -106,9 +106,9 @@ class ArrestsPage(ListPage):
 
     # ----- reading -----------------------------------------------------------------------------
     def on_changes(self, changes: Changes) -> None:
-        saved = changes.ids_of(Data.ARREST)
+        saved = None if self.ctx.tasks.elsewhere else changes.ids_of(Data.ARREST)
         one = next(iter(saved)) if saved is not None and len(saved) == 1 else None
-        self.refresh(select=one)  # show the arrest just saved
+        self.refresh(select=one)  # show the arrest this user just saved; another user's leaves it be
 
     # ----- selection and commands --------------------------------------------------------------
     def selected_rows(self) -> list[int]:
