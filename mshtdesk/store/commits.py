@@ -10,15 +10,18 @@ piece of work: unchanged means nothing it did can have been saved.
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, event
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 _local = threading.local()
 
 
 def count_commits(engine: Engine) -> None:
     """Count every COMMIT ``engine`` sends from now on, in the thread that sends it."""
+    from sqlalchemy import event  # here, not at the top: the window's start-up path reads commits_sent()
+
     event.listen(engine, "commit", _sent)
 
 
