@@ -33,6 +33,7 @@ from mshtdesk.services.list_disclosure import ListDisclosureService
 from mshtdesk.services.navigator import NavigatorService
 from mshtdesk.services.nrm import NrmService
 from mshtdesk.services.pathway import PathwayService
+from mshtdesk.services.pathway_print import PathwayPrintService
 from mshtdesk.services.people import PeopleService
 from mshtdesk.services.reference import ReferenceService
 from mshtdesk.services.register import RegisterService
@@ -68,6 +69,7 @@ class Backend:
         self.retention = RetentionService(db, actor)
         self.exports = ExportFiles(db)
         self.list_disclosure = ListDisclosureService(db, actor)
+        self.pathway_print = PathwayPrintService(db, actor)
 
     @classmethod
     def login(cls, db: str | None, username: str, password: str) -> Backend:
