@@ -1,4 +1,5 @@
-"""People in the victim pathway: listing, duplicates, merges, erasure and subject access."""
+"""People in the victim pathway: listing, duplicates, merges, erasure, subject access and printing a
+pathway."""
 
 from __future__ import annotations
 
@@ -74,6 +75,15 @@ def add_commands(sub: Subparsers, parents: Parents) -> None:
     a.add_argument("--format", choices=["json", "pdf"], default="pdf")
     a.add_argument("-o", "--output", metavar="FILE", required=True, help="the file to write")
     a.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    a = what.add_parser(
+        "pathway",
+        parents=[common, disclose],
+        help="print one person's pathway as a PDF: details, NRM, Navigator, stays, contacts, arrests "
+        "(managers, HTT officers)",
+    )
+    a.add_argument("ref", metavar="REF", help="the person reference, e.g. P-000123")
+    a.add_argument("-o", "--output", metavar="FILE", required=True, help="the PDF file to write")
+    a.add_argument("--force", action="store_true", help="replace FILE if it exists")
 
 
 def _people(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -102,6 +112,8 @@ def _people(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             file=err,
         )
         return EXIT_OK
+    if ns.what == "pathway":
+        return _people_pathway(ns, out, err)
     backend = login(ns)
     try:
         rows = backend.people.listing(ns.find)
@@ -131,6 +143,27 @@ def _people(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
     for row in cells:  # names are text people typed: shown with controls escaped
         print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip(), file=out)
+    return EXIT_OK
+
+
+def _people_pathway(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Print the pathway to ``-o``: the same service method as the pathway view's Print pathway."""
+    from mshtdesk.domain.text import printable
+
+    check_output(ns)  # before the password is asked for
+    reason = ask_reason(ns)
+    backend = login(ns)
+    try:
+        done = backend.pathway_print.print_pathway(ns.ref, reason, ns.output, replace=ns.force)
+    finally:
+        backend.close()
+    pages = f"{done.pages} page{'s' if done.pages != 1 else ''}"
+    print(
+        f"Wrote {printable(done.path)}: the pathway of {done.person_ref} ({pages}, OFFICIAL-SENSITIVE), "
+        f"SHA-256 {done.sha256}; the disclosure is recorded in the audit log. The file is not encrypted: "
+        "keep it on an encrypted drive.",
+        file=err,
+    )
     return EXIT_OK
 
 

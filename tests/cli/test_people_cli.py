@@ -79,3 +79,46 @@ def test_people_export_refusals(db_path: Path, backend_for: Backends, tmp_path: 
     assert r.returncode == 2
     assert not out.exists()
     assert not backend_for(Role.AUDITOR).audit.list(AuditQuery(entity="person", action="disclose"))
+
+
+def test_people_pathway_prints_the_pdf_and_records_the_disclosure(
+    db_path: Path, backend_for: Backends, tmp_path: Path
+) -> None:
+    from pypdf import PdfReader
+
+    ref, other = two_people(backend_for)
+    out = tmp_path / "pathway.pdf"
+    args = ["--db", str(db_path), "people", "pathway", ref, "-o", str(out)]
+    r = mshtdesk(*args, "--reason", "Case conference 12 June", env=as_role(Role.MANAGER))
+    assert r.returncode == 0, r.stderr
+    assert "OFFICIAL-SENSITIVE" in r.stderr and "not encrypted" in r.stderr and "Nowak" not in r.stderr
+    pages = [p.extract_text() for p in PdfReader(out).pages]
+    whole = "\n".join(pages)
+    assert "Nowak, Ewa" in whole and "Met at the station" in whole and other not in whole
+    assert all("OFFICIAL-SENSITIVE" in p and f"of {len(pages)}" in p for p in pages)
+    (event,) = backend_for(Role.AUDITOR).audit.list(AuditQuery(entity="person", action="disclose"))
+    assert (event.username, event.reason) == ("manager", "Case conference 12 June")
+    assert event.fields.startswith("pathway_print,pdf,sha256:")
+    r = mshtdesk(*args, "--reason", "again")
+    assert r.returncode == 1 and "already exists" in r.stderr  # --force to replace
+    r = mshtdesk(*args, "--reason", "again", "--force")
+    assert r.returncode == 0 and out.read_bytes().startswith(b"%PDF")
+
+
+def test_people_pathway_refusals(db_path: Path, backend_for: Backends, tmp_path: Path) -> None:
+    ref, _ = two_people(backend_for)
+    out = tmp_path / "pathway.pdf"
+    base = ["--db", str(db_path), "people", "pathway"]
+    r = mshtdesk(*base, ref, "-o", str(out))  # no reason, no terminal to ask in
+    assert r.returncode == 2 and "reason" in r.stderr
+    r = mshtdesk(*base, "P-999999", "-o", str(out), "--reason", "Conference")
+    assert r.returncode == 1 and "no person P-999999" in r.stderr
+    r = mshtdesk(*base, ref, "-o", str(out), "--reason", "Conference", env=as_role(Role.VLO))
+    assert r.returncode == 1 and r.stderr.strip().count(".") == 1 and "Victim liaison officer" in r.stderr
+    for target in (db_path, Path(f"{db_path}.keys")):
+        r = mshtdesk(*base, ref, "-o", str(target), "--reason", "Conference", "--force")
+        assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+    r = mshtdesk(*base, ref, "-o", str(out), "--reason", "why\x07")
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert not out.exists()
+    assert not backend_for(Role.AUDITOR).audit.list(AuditQuery(entity="person", action="disclose"))
