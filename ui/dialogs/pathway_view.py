@@ -39,6 +39,7 @@ from mshtdesk.services.contacts import ContactFilter, ContactRow, ContactSaved, 
 from mshtdesk.services.pathway import DueItem, Pathway, TimelineKind
 from ui import error_report, palette
 from ui.context import AppContext
+from ui.dialogs.pathway_print import PathwayPrintFlow
 from ui.dialogs.person_dialog import may_assign_vlo
 from ui.dialogs.reason_dialog import ReasonDialog
 from ui.models.timeline_model import HEADERS, TimelineColumn, TimelineModel
@@ -159,6 +160,7 @@ class PathwayView(QDialog):
         )  # the service checks it is theirs
         self._loading = False
         self._reload_again = False
+        self.printing = PathwayPrintFlow(ctx, self, self._show_notice)  # Print pathway… (Ctrl+P)
         self._build_layout()
         self._connect()
         PathwayView._open[person_id] = self
@@ -233,6 +235,7 @@ class PathwayView(QDialog):
         self.add_contact_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.add_contact_action.setEnabled(self.may_add_contact)
         self.addAction(self.add_contact_action)
+        self.print_button, self.print_action = self.printing.controls()
 
         head = QHBoxLayout()
         head.setSpacing(10)
@@ -302,10 +305,12 @@ class PathwayView(QDialog):
         layout.addWidget(self.notice)
         layout.addWidget(due_box)
         layout.addWidget(timeline_box, 1)
+        self.buttons.addButton(self.print_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.addButton(self.withdraw_contact_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.addButton(self.correct_contact_button, QDialogButtonBox.ButtonRole.ActionRole)
         for button in (self.correct_contact_button, self.withdraw_contact_button):
             button.setVisible(self.may_correct_contact)  # after adding: the box shows its buttons
+        self.print_button.setVisible(self.printing.allowed)
         layout.addWidget(self.buttons)
         set_tab_order([self.table, self.add_contact_button, self.details_button, self.refer_button, close])
 
@@ -320,6 +325,8 @@ class PathwayView(QDialog):
         self.correct_contact_button.clicked.connect(self.correct_contact)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
         self.add_contact_action.triggered.connect(self.add_contact)
+        self.print_button.clicked.connect(self.print_pathway)
+        self.print_action.triggered.connect(self.print_pathway)
         self.buttons.rejected.connect(self.reject)
         self.table.activated.connect(lambda index: self.open_entry(index.row()))
 
@@ -559,6 +566,12 @@ class PathwayView(QDialog):
 
             return ReferralDialog.start(self.ctx, entry.record_id, self)
         return None
+
+    def print_pathway(self) -> ReasonDialog | None:
+        """Ask why, then where; the PDF is written on the worker (Ctrl+P)."""
+        if self.pathway is None:
+            return None
+        return self.printing.start(self.person_id, self.pathway.person_ref)
 
     def open_details(self) -> PersonDialog:
         from ui.dialogs.person_dialog import PersonDialog
