@@ -855,6 +855,30 @@ CASES: list[Case] = [
         )
         for who in (OWN, OTHER)
     ),
+    # ----- printing a pathway: a disclosure like subject access, needing sight of every section ------
+    open_to_all("PathwayPrintService", "may_print", "answers whether the user may; no data"),
+    *(
+        Case(
+            "PathwayPrintService",
+            "print_pathway",
+            (
+                need(E, Entity.PERSON, who),
+                need(R, Entity.ARREST),
+                *(
+                    need(R, entity, who)
+                    for entity in (
+                        Entity.NRM_REFERRAL,
+                        Entity.NAVIGATOR_CASE,
+                        Entity.HAVEN_STAY,
+                        Entity.VLO_CONTACT,
+                    )
+                ),
+            ),
+            lambda e, who=who: call(e.w.person[who], "Case conference", e.here / "pathway.pdf"),
+            label=who,
+        )
+        for who in (OWN, OTHER)
+    ),
     # ----- retention: administrators set the rules, managers keep or erase -------------------------
     open_to_all("RetentionService", "today", "the clock"),
     Case("RetentionService", "rules", (need(R, Entity.RETENTION_RULE),)),
