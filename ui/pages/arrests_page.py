@@ -115,9 +115,13 @@ class ArrestsPage(ListPage):
         return sorted({i.row() for i in self.table.selectionModel().selectedRows()})
 
     def copy(self) -> None:
-        """Ask why, record the disclosure, then copy the selected rows (tab-separated, with a header)."""
+        """Ask why, record the disclosure, then copy the selected rows (tab-separated, with a header);
+        with no row selected, every row of the current filter, as on the other list pages."""
         rows = self.selected_rows()
-        if not rows or not self.can_copy:
+        if not self.can_copy:
+            return
+        if not rows:
+            super().copy()
             return
         from ui.dialogs.reason_dialog import ReasonDialog
 
