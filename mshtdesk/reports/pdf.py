@@ -1,5 +1,6 @@
 """Typesetting with ReportLab: the COM summary, the one-page disposal table and a subject access
-response. The only module that imports ReportLab, so the rest of the app never pays for it or depends
+response. With ``reports/pathway_print.py`` (a printed pathway, on this module's page template and
+styles), the only modules that import ReportLab, so the rest of the app never pays for it or depends
 on its API.
 
 Every page carries the marking in bold capitals at its head and foot and "Page N of M" (the total is

@@ -4,6 +4,7 @@ and Ctrl+P does nothing; the database as the target is refused in words and noth
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from ui.dialogs.pathway_view import PathwayView
 from ui.dialogs.reason_dialog import ReasonDialog
 
 Backends = Callable[[Role], Backend]
-SCREENSHOT_DIR = Path("/tmp/pp")
+SHOTS = os.environ.get("MSHTDESK_SHOTS", "")  # a folder to save the screenshots in, when looking at them
 
 
 def _open(
@@ -63,8 +64,8 @@ def test_ctrl_p_prints_the_pathway_after_asking_why_and_where(
     view = _open(qtbot, track, make_ctx(backend_for(Role.MANAGER)), person_id, wait_idle)
     assert view.print_button.isVisible() and view.print_button.isEnabled()
     assert view.print_button.text().replace("&", "") == "Print pathway\u2026"
-    if SCREENSHOT_DIR.is_dir():
-        view.grab().save(str(SCREENSHOT_DIR / "pathway_view_print.png"))
+    if SHOTS:
+        view.grab().save(str(Path(SHOTS) / "pathway_view_print.png"))
     out = tmp_path / "pathway.pdf"
     asked: list[str] = []
 
@@ -76,8 +77,8 @@ def test_ctrl_p_prints_the_pathway_after_asking_why_and_where(
     qtbot.keyClick(view, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     dialog = _reason_dialog(qtbot)
     assert "pathway of P-" in dialog.what.text() and dialog.warning.isVisible()
-    if SCREENSHOT_DIR.is_dir():
-        dialog.grab().save(str(SCREENSHOT_DIR / "pathway_print_reason.png"))
+    if SHOTS:
+        dialog.grab().save(str(Path(SHOTS) / "pathway_print_reason.png"))
     assert not dialog.ok_button.isEnabled()  # no reason yet
     dialog.text.setPlainText("Case conference with the local authority")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
@@ -104,6 +105,8 @@ def test_the_database_as_the_target_is_refused_and_nothing_is_disclosed(
 ) -> None:
     person_id = victim(backend_for)
     view = _open(qtbot, track, make_ctx(backend_for(Role.HTT_OFFICER)), person_id, wait_idle)
+    if SHOTS:
+        view.grab().save(str(Path(SHOTS) / "pathway_view_print_officer.png"))
     before = db_path.read_bytes()[:4096]
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a: (str(db_path), "PDF files (*.pdf)"))
     view.print_button.click()
