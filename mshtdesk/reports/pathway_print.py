@@ -326,6 +326,7 @@ def build_pathway(
     ref = str(person["person_ref"])
     name = ", ".join(p for p in (str(person["surname"]).strip(), str(person["forenames"]).strip()) if p)
     details = {**person, "supported_by": "; ".join(str(r["navigator"]) for r in sections.supporters)}
+    person_fields = PERSON_FIELDS + (("merged_into",) if person.get("merged_into") else ())
     cases = tuple(
         Block(
             f"Navigator case {c['id']}, referred {text_of('referral_date', c['referral_date'])}",
@@ -340,7 +341,7 @@ def build_pathway(
         prepared_by=prepared_by,
         produced=produced,
         sections=(
-            Section("The person", (Block("", _pairs(details, PERSON_FIELDS)),)),
+            Section("The person", (Block("", _pairs(details, person_fields)),)),
             _referrals(sections),
             Section("Victim Navigator case", cases),
             _stays(sections, produced),

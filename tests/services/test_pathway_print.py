@@ -263,3 +263,17 @@ def test_one_query_per_table_whatever_the_history_length(backend_for: Backends, 
             ContactInput(ids["person"], at(5, 10 + day), ContactMethod.PHONE, ContactPurpose.WELFARE)
         )
     assert statements() == before
+
+
+def test_a_record_merged_into_another_names_the_record_that_holds_everything(
+    backend_for: Backends, tmp_path: Path
+) -> None:
+    officer = backend_for(Role.HTT_OFFICER)
+    keep = officer.people.create(PersonInput(surname="Nowak", forenames="Ewa"))
+    other = officer.people.create(PersonInput(surname="Nowak", forenames="E."))
+    officer.people.merge(keep, other, "Same person")
+    out = tmp_path / "merged.pdf"
+    officer.pathway_print.print_pathway(other, REASON, out)
+    whole = flat("\n".join(pages_of(out)))
+    keep_ref = officer.people.get(keep).person_ref
+    assert f"Merged into (the same person's other record, which holds everything since) {keep_ref}" in whole
