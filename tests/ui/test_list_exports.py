@@ -118,14 +118,17 @@ def test_every_other_list_exports_its_filter_guarded_and_disclosed(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Navigator cases, Haven House stays, contacts and arrests: Export CSV asks why, writes every row
-    of the filter with a formula-like cell shown as text, and records one disclose event per record."""
+    """NRM referrals, Navigator cases, Haven House stays, contacts and arrests: Export CSV asks why,
+    writes every row of the filter with a formula-like cell shown as text, and records one disclose
+    event per record."""
     from datetime import UTC, date, datetime, timedelta
 
+    from mshtdesk.domain.nrm import AgeAtReferral, Route
     from mshtdesk.domain.support import ContactMethod, ContactPurpose
     from mshtdesk.services.contacts import ContactInput
     from mshtdesk.services.haven import StayInput
     from mshtdesk.services.navigator import NavigatorCaseInput
+    from mshtdesk.services.nrm import ReferralInput
     from mshtdesk.services.people import LinkRole
     from mshtdesk.services.register import ArrestInput
     from ui.pages.arrests_page import ArrestsPage
@@ -143,6 +146,16 @@ def test_every_other_list_exports_its_filter_guarded_and_disclosed(
     officer.people.assign_vlo(pid, "vlo")
     officer.people.add_supporter(pid, "navigator")
     backend_for(Role.NAVIGATOR).navigator.create(pid, NavigatorCaseInput(referral_date=date(2024, 5, 3)))
+    officer.nrm.create(
+        ReferralInput(
+            Route.NRM,
+            AgeAtReferral.ADULT,
+            date(2024, 5, 2),
+            person_id=pid,
+            consents=True,
+            crime_ref="13/77/24",
+        )
+    )
     bed = backend_for(Role.ADMINISTRATOR).haven.add_bed("Bed A")
     now = datetime.now(UTC)
     backend_for(Role.HAVEN_HOUSE).haven.admit(StayInput(bed, now - timedelta(days=1), person_id=pid))
@@ -153,7 +166,7 @@ def test_every_other_list_exports_its_filter_guarded_and_disclosed(
     )
     window = window_for(backend_for(Role.MANAGER))
     auditor = backend_for(Role.AUDITOR)
-    for n, cls in enumerate((NavigatorPage, HavenPage, ContactsPage, ArrestsPage)):
+    for n, cls in enumerate((NrmPage, NavigatorPage, HavenPage, ContactsPage, ArrestsPage)):
         page = show_page(window, cls)
         wait_idle()
         assert page.model.total == 1 and page.can_export and window.commands.export_csv.isEnabled(), cls
