@@ -29,6 +29,8 @@ from mshtdesk.store.tables import SETTING, USER
 
 T = TypeVar("T")
 HISTORY = frozenset({"audit_event", "disposal_event", "arrest_correction"})
+# Appended and withdrawn in place, never deleted: no DELETE for the application role.
+KEPT = frozenset({"engagement_milestone"})
 HIDDEN_FROM_AUDITOR = {"app_user": frozenset({"password_hash"})}
 ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,50}$")
 ROLE_SETTINGS = ("server_owner_role", "server_app_role", "server_auditor_role")
@@ -190,6 +192,8 @@ def _grant_tables(conn: Connection, app: str, auditor: str) -> None:
             rights = "SELECT"
         elif table in HISTORY:
             rights = "SELECT, INSERT"
+        elif table in KEPT:
+            rights = "SELECT, INSERT, UPDATE"
         else:
             rights = "SELECT, INSERT, UPDATE, DELETE"
         conn.execute(text(f"GRANT {rights} ON {t} TO {app}"))
