@@ -174,6 +174,6 @@ class EngagementService:
                 AuditAction.ALTER,
                 Entity.ENGAGEMENT,
                 milestone_id,
-                fields=("withdrawn",),
-                reason=why,
+                # the reason stays on the row, where erasure can blank it; the log is kept for good
+                fields=("withdrawn", "withdraw_reason"),
             )

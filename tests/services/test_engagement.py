@@ -119,6 +119,11 @@ def test_withdraw_own_only_once_with_a_reason(backend_for: Backends, database: D
         row = conn.execute(select(ENGAGEMENT).where(ENGAGEMENT.c.id == saved.id)).one()
     assert row.withdrawn_at is not None and row.withdraw_reason == "Entered on the wrong victim"
     assert row.milestone == "engaged_at_charge"  # kept as it was
+    events = backend_for(Role.ADMINISTRATOR).audit.list(
+        AuditQuery(entity="engagement", record_id=str(saved.id))
+    )
+    assert any("withdrawn" in e.fields for e in events)
+    assert not any("wrong victim" in e.reason for e in events)  # kept on the row, which erasure blanks
     entry = next(e for e in officer.pathway.timeline(person).entries if e.kind is TimelineKind.ENGAGEMENT)
     assert entry.struck.startswith("Withdrawn on ") and "wrong victim" in entry.struck
 
