@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, and_, exists, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, case, exists, func, insert, or_, select, update
 
 from mshtdesk.domain.clocks import london_date, london_start
 from mshtdesk.domain.engagement import DecisionVictim, Milestone, MilestoneFact
@@ -237,3 +237,48 @@ def decision_victims(
 def _aware(moment: datetime) -> datetime:
     """UTC, aware: SQLite hands some UTCDateTime values back naive."""
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+class UnrecordedLink(NamedTuple):
+    link_id: int
+    arrest_date: date
+    decided_on: date | None  # the first Charge or NFA event, None while there is none
+    charged: bool
+    with_navigator: bool  # a Navigator case open on the decision day (or, undecided, referred at all)
+
+
+def unrecorded_victim_links(conn: Connection) -> list[UnrecordedLink]:
+    """Victims' links to arrests that have no milestone yet (the demo gives them a history)."""
+    ev, link, n = EVENT.c, PERSON_LINK.c, NAVIGATOR_CASE.c
+    decided = (
+        select(
+            OFFENCE.c.arrest_id,
+            func.min(ev.event_date).label("decided_on"),
+            func.max(case((DISPOSAL_TYPE.c.code == "CHARGE", 1), else_=0)).label("charged"),
+        )
+        .select_from(
+            EVENT.join(OFFENCE, OFFENCE.c.id == ev.offence_id).join(
+                DISPOSAL_TYPE, DISPOSAL_TYPE.c.id == ev.disposal_type_id
+            )
+        )
+        .where(DISPOSAL_TYPE.c.code.in_(DECISION_CODES), effective())
+        .group_by(OFFENCE.c.arrest_id)
+        .subquery("decided")
+    )
+    on_day = func.coalesce(decided.c.decided_on, ARREST.c.arrest_date)
+    navigator = exists().where(
+        n.person_id == link.person_id,
+        or_(decided.c.decided_on.is_(None), n.referral_date <= on_day),
+        or_(n.closed_date.is_(None), n.closed_date >= on_day),
+    )
+    q = (
+        select(link.id, ARREST.c.arrest_date, decided.c.decided_on, decided.c.charged, navigator)
+        .select_from(
+            PERSON_LINK.join(ARREST, ARREST.c.id == link.arrest_id).outerjoin(
+                decided, decided.c.arrest_id == link.arrest_id
+            )
+        )
+        .where(link.role.in_(VICTIM_ROLES), ~exists().where(ENGAGEMENT.c.link_id == link.id))
+        .order_by(link.id)
+    )
+    return [UnrecordedLink(int(r[0]), r[1], r[2], bool(r[3]), bool(r[4])) for r in conn.execute(q)]
