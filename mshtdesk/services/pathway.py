@@ -18,7 +18,6 @@ from sqlalchemy import Connection
 
 from mshtdesk.domain import due as words
 from mshtdesk.domain.clocks import london_date, london_start
-from mshtdesk.domain.dates import uk
 from mshtdesk.domain.due import FIRST_CONTACT_TEXT, DueItem, DueKind
 from mshtdesk.domain.engagement import Milestone
 from mshtdesk.domain.nrm import DecisionKind, Outcome, replay
@@ -242,9 +241,10 @@ class PathwayService:
             where = f"arrest {m.custody_ref}" if m.custody_ref else f"operation {m.operation}"
             detail = f"{where}; {m.reason}" if m.reason else where
             struck = ""
-            if m.withdrawn_at is not None:
-                when = uk(london_date(_aware(m.withdrawn_at)))
-                struck = f"Withdrawn on {when}: {m.withdraw_reason}"
+            if m.withdrawn_at is not None:  # as a withdrawn contact says it (only its author withdraws)
+                who = f" by {m.recorded_by_name}" if m.recorded_by_name else ""
+                when = _aware(m.withdrawn_at).strftime("%d/%m/%Y %H:%M")
+                struck = f"Withdrawn{who} on {when} UTC: {m.withdraw_reason}"
             add(
                 TimelineKind.ENGAGEMENT,
                 m.milestone_date,

@@ -125,7 +125,7 @@ def test_withdraw_own_only_once_with_a_reason(backend_for: Backends, database: D
     assert any("withdrawn" in e.fields for e in events)
     assert not any("wrong victim" in e.reason for e in events)  # kept on the row, which erasure blanks
     entry = next(e for e in officer.pathway.timeline(person).entries if e.kind is TimelineKind.ENGAGEMENT)
-    assert entry.struck.startswith("Withdrawn on ") and "wrong victim" in entry.struck
+    assert entry.struck.startswith("Withdrawn by ") and entry.struck.endswith("wrong victim")
 
 
 def test_by_references_for_the_command_line(backend_for: Backends) -> None:

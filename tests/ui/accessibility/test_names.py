@@ -85,6 +85,7 @@ def test_every_page_and_dialog_is_named_for_every_role(
     hand = {"LoginDialog", "FailureDialog", "ConflictDialog", "ResetPasswordDialog", "CorrectEventDialog"}
     hand |= {"ServerDialog"}
     hand |= {"WithdrawEventDialog"}
+    hand |= {"EngagementDialog"}
     missing = ours - seen - hand - set(NOT_REACHED)
     assert not missing, f"dialogs the walk never opened (reach them, or build them in this file): {missing}"
 
@@ -153,6 +154,27 @@ def test_arrest_and_user_dialogs_are_named(
         track(dialog)
         dialog.show()
         assert problems(dialog) == []
+
+
+def test_the_engagement_dialog_is_named(
+    qtbot: QtBot,
+    track: Track,
+    backend_for: Callable[[Role], Backend],
+    make_ctx: Callable[[Backend], AppContext],
+    wait_idle: Callable[..., None],
+) -> None:
+    from mshtdesk.services.people import PersonInput
+    from ui.dialogs.engagement_dialog import EngagementDialog
+
+    officer = make_ctx(backend_for(Role.HTT_OFFICER))
+    person = officer.backend.people.create(PersonInput(surname="Named", forenames="Test"))
+    officer.backend.people.link(person, "potential_victim", None, "Op Named")
+    dialog = EngagementDialog(officer, person, "Named, Test")
+    track(dialog)
+    dialog.show()
+    wait_idle()
+    qtbot.waitUntil(lambda: dialog.link.count() == 1, timeout=5000)
+    assert problems(dialog) == []
 
 
 def _an_event(backend: Backend) -> tuple[object, object, object]:
