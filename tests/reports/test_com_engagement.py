@@ -5,16 +5,18 @@ after it)."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import insert, select
 
 from mshtdesk.domain.roles import Role
 from mshtdesk.services.backend import Backend
-from mshtdesk.services.com_report import ReportKind, ReportRequest
+from mshtdesk.services.com_report import OutputFormat, ReportKind, ReportRequest
 from mshtdesk.store.database import Database
 from mshtdesk.store.tables import ARREST, ENGAGEMENT, NAVIGATOR_CASE, PERSON, PERSON_LINK
 
@@ -174,3 +176,16 @@ def test_public_version_suppresses_the_small_counts(
     nav = tables["navigator"]
     assert _row(nav, "Engaged at the charge decision, with a Navigator") == ["[c]"]
     assert _row(nav, "Engaged at the charge decision, with a Navigator (%)") == ["[c]"]
+
+
+def test_the_table_renders_in_the_pdf_and_the_html(
+    crafted: Database, backend_for: Callable[[Role], Backend]
+) -> None:
+    rendered = backend_for(Role.MANAGER).reports.render(ReportRequest(ReportKind.COM, FROM, TO, AS_AT))
+    pages = [" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(rendered.pdf)).pages]
+    (flat,) = [p for p in pages if "Table 11. Engagement with the investigation" in p and "55.6%" in p]
+    assert "Victims in investigations with a charge decision 5 4 9" in flat, flat
+    assert "Engaged at the charge decision (%) 60.0% 50.0% 55.6%" in flat
+    html = rendered.data(OutputFormat.HTML).decode("utf-8")
+    assert ">Table 11. Engagement with the investigation at the charge decision</caption>" in html
+    assert '<th scope="col">Without a Navigator</th>' in html
