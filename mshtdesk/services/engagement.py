@@ -137,8 +137,14 @@ class EngagementService:
         """The command line's way in: the person by reference, their link by the arrest's custody
         reference (needed only when they have more than one link)."""
         self._actor.require(Action.CREATE, Entity.ENGAGEMENT)
+        ref = person_ref.strip().upper()
         with self._db.engine.connect() as conn:
-            found = q.link_by_refs(conn, person_ref.strip(), custody_ref.strip() if custody_ref else None)
+            person_id = q.person_id_by_ref(conn, ref)
+            if person_id is None:
+                raise NotFoundError(f"There is no person {ref or '(no reference given)'} in the register.")
+            # the scope first: nothing of a person outside it is told, not even their links
+            require_person(conn, self._actor, Action.CREATE, Entity.ENGAGEMENT, person_id)
+            found = q.link_by_refs(conn, ref, custody_ref.strip() if custody_ref else None)
         if not found:
             where = f" to arrest {custody_ref}" if custody_ref else ""
             raise NotFoundError(f"No link of {person_ref}{where} was found.")
@@ -146,7 +152,7 @@ class EngagementService:
             raise ValidationError(
                 {"arrest": f"{person_ref} has {len(found)} links; name the arrest with --arrest CUSTODY_REF."}
             )
-        link_id, person_id = found[0]
+        link_id, _person = found[0]
         return self.record(person_id, link_id, milestone, milestone_date, reason)
 
     @writes(Data.ENGAGEMENT, arg="milestone_id")

@@ -143,3 +143,8 @@ def test_by_references_for_the_command_line(backend_for: Backends) -> None:
         officer.engagement.record_by_refs(ref, "engaged_at_charge", D, custody_ref="LD/24/NOPE")
     with pytest.raises(NotFoundError):
         officer.engagement.record_by_refs("P-999999", "engaged_at_charge", D)
+    # out of a VLO's scope: refused before anything of the person (their links) is looked at
+    stranger = officer.people.create(PersonInput(surname="Stranger"))
+    stranger_ref = officer.people.get(stranger).person_ref
+    with pytest.raises(PermissionDeniedError):  # not "no link of ...": that would tell them something
+        backend_for(Role.VLO).engagement.record_by_refs(stranger_ref, "engaged_at_charge", D)

@@ -103,6 +103,11 @@ def person_links(conn: Connection, person_id: int) -> list[LinkChoice]:
     return [LinkChoice._make(r) for r in conn.execute(q)]
 
 
+def person_id_by_ref(conn: Connection, person_ref: str) -> int | None:
+    found = conn.execute(select(PERSON.c.id).where(PERSON.c.person_ref == person_ref)).scalar()
+    return None if found is None else int(found)
+
+
 def link_by_refs(conn: Connection, person_ref: str, custody_ref: str | None) -> list[tuple[int, int]]:
     """``(link id, person id)`` of the person's links (to that arrest, with ``custody_ref``)."""
     link = PERSON_LINK.c
