@@ -74,8 +74,13 @@ def test_checks_on_the_values(backend_for: Backends) -> None:
     with pytest.raises(ValidationError) as unknown:
         officer.engagement.record(person, link, "engaged-somewhat", D)
     assert "milestone" in unknown.value.fields
+    for hostile in ("=cmd|' /C calc'!A0\x00", "moved \u202eaway", "bell\x07"):
+        with pytest.raises(ValidationError):
+            officer.engagement.record(person, link, Milestone.DISENGAGED, D, hostile)
     with pytest.raises(ValidationError):
-        officer.engagement.record(person, link, Milestone.DISENGAGED, D, "=cmd|' /C calc'!A0\x00")
+        officer.engagement.withdraw(
+            officer.engagement.record(person, link, "engaged_first_account", D).id, "\x1b[2J"
+        )
 
 
 def test_another_persons_link_and_out_of_scope_people_are_refused(backend_for: Backends) -> None:
