@@ -7,6 +7,8 @@ Three roles, none of which can log in; people's login roles are made members of 
 * the **application** role, which the app's users connect through: SELECT, INSERT, UPDATE and DELETE
   on the working tables, but only SELECT and INSERT on the history (the audit log, disposal events,
   arrest corrections), which the triggers of migration 0011 also keep from UPDATE, DELETE and TRUNCATE;
+  engagement milestones are appended and withdrawn in place (``withdrawn_*``), never deleted: SELECT,
+  INSERT and UPDATE only;
 * the **auditor** role, read-only, for an auditor's own tools: every table, but not the password hashes.
 
 The grants are applied again after every upgrade, so a table a migration adds is covered at once.
