@@ -58,6 +58,11 @@ def render_today_people(
         view = PathwayView.start(w.ctx, item.person_id, w)
         settle()
         shot(view, "61c-pathway-officer")
+        engagement = view.record_engagement()  # the victim's engagement with the investigation
+        if engagement is not None:
+            settle()
+            shot(engagement, "61d-engagement")
+            close(engagement)
         close(view, w)
 
     # A victim who opted out of updates: the form refuses an investigation update beside the field.

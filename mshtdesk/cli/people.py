@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import Any, TextIO
 
-from mshtdesk.cli.args import Parents, Subparsers, event_id_arg
+from mshtdesk.cli.args import Parents, Subparsers, date_arg, event_id_arg
 from mshtdesk.cli.common import (
     EXIT_DATA,
     EXIT_OK,
@@ -84,6 +84,28 @@ def add_commands(sub: Subparsers, parents: Parents) -> None:
     a.add_argument("ref", metavar="REF", help="the person reference, e.g. P-000123")
     a.add_argument("-o", "--output", metavar="FILE", required=True, help="the PDF file to write")
     a.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    a = what.add_parser(
+        "engagement",
+        parents=[common],
+        help="record a dated engagement milestone of a victim with an investigation",
+    )
+    a.add_argument("ref", metavar="REF", help="the person reference, e.g. P-000123")
+    a.add_argument(
+        "--milestone",
+        metavar="CODE",
+        required=True,
+        help="engaged_first_account, engaged_at_charge, engaged_at_court or disengaged",
+    )
+    a.add_argument(
+        "--date", metavar="DATE", type=date_arg, required=True, help="when (YYYY-MM-DD or DD/MM/YYYY)"
+    )
+    a.add_argument(
+        "--arrest",
+        metavar="CUSTODY_REF",
+        default=None,
+        help="the arrest the milestone is about (needed when the person has more than one link)",
+    )
+    a.add_argument("--reason", metavar="TEXT", default="", help="why (required for disengaged)")
 
 
 def _people(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -97,6 +119,8 @@ def _people(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return _people_end_referral(ns, out, err)
     if ns.what == "erase":
         return _people_erase(ns, out, err)
+    if ns.what == "engagement":
+        return _people_engagement(ns, out, err)
     if ns.what == "export":
         check_output(ns)
         reason = ask_reason(ns)
@@ -266,6 +290,26 @@ def _people_erase(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     finally:
         backend.close()
     print(printable(done.describe()), file=out)
+    return EXIT_OK
+
+
+def _people_engagement(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from mshtdesk.domain.dates import uk
+    from mshtdesk.domain.text import printable
+
+    ref = ns.ref.strip().upper()
+    backend = login(ns)
+    try:
+        saved = backend.engagement.record_by_refs(
+            ref, ns.milestone, ns.date, custody_ref=ns.arrest, reason=ns.reason
+        )
+    finally:
+        backend.close()
+    print(
+        f"Recorded for {printable(ref)}: {saved.milestone.label.lower()} on {uk(saved.milestone_date)} "
+        f"(milestone {saved.id}).",
+        file=err,
+    )
     return EXIT_OK
 
 

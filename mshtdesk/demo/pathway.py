@@ -54,6 +54,7 @@ from mshtdesk.domain.clocks import (
     recovery_period_end,
     rg_decision_expected,
 )
+from mshtdesk.domain.engagement import Milestone
 from mshtdesk.domain.exploitation import (
     ExploitationType,
     flags_with_sub_types,
@@ -78,12 +79,14 @@ from mshtdesk.services.calendar import load_calendar
 from mshtdesk.services.people import LinkRole
 from mshtdesk.store.bulk import bulk_insert
 from mshtdesk.store.database import Database
+from mshtdesk.store.queries import engagement as engagement_q
 from mshtdesk.store.queries.nrm import REFERRAL_STORED
 from mshtdesk.store.reference import PROFILE_KEY
 from mshtdesk.store.tables import (
     ARREST,
     DISPOSAL_TYPE,
     DISTRICT,
+    ENGAGEMENT,
     EVENT,
     HAVEN_BED,
     HAVEN_STAY,
@@ -120,6 +123,7 @@ class PathwaySummary:
     stays: int
     contacts: int
     seconds: float
+    milestones: int = 0  # engagement milestones on victims' links to arrests
 
     @property
     def rows(self) -> int:
@@ -133,6 +137,7 @@ class PathwaySummary:
             + self.beds_added
             + self.stays
             + self.contacts
+            + self.milestones
         )
 
     @property
@@ -1159,6 +1164,77 @@ def _bump_sequence(conn: Connection, table: Table) -> None:
         )
 
 
+#: Why demo victims disengage (synthetic, no names).
+DISENGAGE_REASONS = (
+    "Afraid of reprisals against family",
+    "Moved out of the area; not in touch",
+    "Does not want to give evidence",
+    "Returned to the exploiters",
+    "Left the country",
+)
+
+
+def engagement_milestones(
+    conn: Connection, *, seed: int, today: date, now: datetime, officer: int | None
+) -> int:
+    """Dated engagement milestones for every victim linked to an arrest who has none yet, so the COM
+    table shows the seeds' comparison: engaged at the charge decision over 90% with a Navigator, about
+    44% without (domain.md). Its own random stream, so the rest of the demo is the same as before."""
+    rng = random.Random(f"engagement-{seed}")
+    rows: list[tuple[Any, ...]] = []
+
+    def moment(day: date) -> datetime:
+        noon = datetime(day.year, day.month, day.day, 12, tzinfo=LONDON).astimezone(UTC)
+        return min(noon + timedelta(minutes=5 * rng.randint(-40, 80)), now)
+
+    for link in engagement_q.unrecorded_victim_links(conn):
+        first = link.arrest_date + timedelta(days=rng.randint(0, 3))
+        if first > today:
+            continue
+        decided = link.decided_on
+        engaged = rng.random() < (0.93 if link.with_navigator else 0.44)
+        if engaged or rng.random() < 0.6:  # most who later disengage did give a first account
+            rows.append(
+                (link.link_id, Milestone.ENGAGED_FIRST_ACCOUNT.value, first, "", moment(first), officer)
+            )
+        if decided is None or decided > today:
+            continue
+        if engaged:
+            on = max(decided, first)
+            rows.append((link.link_id, Milestone.ENGAGED_AT_CHARGE.value, on, "", moment(on), officer))
+            trial = decided + timedelta(days=rng.randint(120, 300))
+            if link.charged and trial <= today and rng.random() < 0.7:
+                rows.append(
+                    (link.link_id, Milestone.ENGAGED_AT_COURT.value, trial, "", moment(trial), officer)
+                )
+        else:
+            gap = max(0, (decided - first).days)
+            gone = first + timedelta(days=rng.randint(0, gap)) if gap else decided
+            rows.append(
+                (
+                    link.link_id,
+                    Milestone.DISENGAGED.value,
+                    gone,
+                    rng.choice(DISENGAGE_REASONS),
+                    moment(gone),
+                    officer,
+                )
+            )
+    bulk_insert(conn, ENGAGEMENT, MILESTONE_COLUMNS, [(*r, "") for r in rows])
+    return len(rows)
+
+
+MILESTONE_COLUMNS = (
+    "link_id",
+    "milestone",
+    "milestone_date",
+    "reason",
+    "recorded_at",
+    "recorded_by",
+    "withdraw_reason",
+)
+
+
 def fill_pathway(
     db: Database,
     *,
@@ -1209,6 +1285,7 @@ def fill_pathway(
                     progress(phase, done, total)
         for table in (PERSON, NRM_REFERRAL, HAVEN_BED):
             _bump_sequence(conn, table)
+        milestones = engagement_milestones(conn, seed=seed, today=day, now=moment, officer=gen.officer)
     return PathwaySummary(
         persons=len(rows.persons),
         links=len(rows.links),
@@ -1220,6 +1297,7 @@ def fill_pathway(
         stays=len(rows.stays),
         contacts=len(rows.contacts),
         seconds=time.perf_counter() - started,
+        milestones=milestones,
     )
 
 

@@ -40,6 +40,7 @@ class Data(StrEnum):
     RETENTION = "retention"  # retention rules and keep decisions: what the Review queue lists
     REPORT_RUN = "report_run"  # the COM reports produced, with their reasons
     AUDIT = "audit"  # the audit log itself (every write adds to it; pages showing it listen for this)
+    ENGAGEMENT = "engagement"  # victims' dated engagement milestones with investigations
 
 
 @dataclass(frozen=True)

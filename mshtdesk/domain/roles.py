@@ -60,6 +60,7 @@ class Entity(StrEnum):
     VLO_CONTACT = "vlo_contact"
     RETENTION_RULE = "retention_rule"  # how long each kind of personal record is kept before review
     RETENTION_REVIEW = "retention_review"  # the queue of records past review, and keep decisions
+    ENGAGEMENT = "engagement"  # dated engagement milestones of a victim with an investigation
 
 
 class Scope(StrEnum):
@@ -100,6 +101,7 @@ PERMISSIONS: dict[Role, dict[Entity, tuple[frozenset[Action], Scope]]] = {
         Entity.VLO_CONTACT: (frozenset({R, E}), Scope.ALL),
         Entity.RETENTION_RULE: (frozenset({R}), Scope.ALL),
         Entity.RETENTION_REVIEW: (frozenset({R, A}), Scope.ALL),  # append: keep a record, with a reason
+        Entity.ENGAGEMENT: (frozenset({R, E}), Scope.ALL),
     },
     Role.HTT_OFFICER: {
         Entity.ARREST: (frozenset({R, C, U, A, E}), Scope.ALL),
@@ -111,6 +113,7 @@ PERMISSIONS: dict[Role, dict[Entity, tuple[frozenset[Action], Scope]]] = {
         Entity.NAVIGATOR_CASE: (frozenset({R}), Scope.ALL),
         Entity.HAVEN_STAY: (frozenset({R}), Scope.ALL),
         Entity.VLO_CONTACT: (frozenset({R}), Scope.ALL),
+        Entity.ENGAGEMENT: (frozenset({R, C, A}), Scope.ALL),  # the officer in the case records it
     },
     Role.VLO: {
         Entity.ARREST: (frozenset({R}), Scope.ALL),  # to tell their victims of charge, NFA, bail or RUI
@@ -118,11 +121,13 @@ PERMISSIONS: dict[Role, dict[Entity, tuple[frozenset[Action], Scope]]] = {
         Entity.PERSON: (frozenset({R, U}), Scope.ASSIGNED),
         Entity.NRM_REFERRAL: (frozenset({R}), Scope.ASSIGNED),
         Entity.VLO_CONTACT: (frozenset({R, C, A}), Scope.ASSIGNED),
+        Entity.ENGAGEMENT: (frozenset({R, C, A}), Scope.ASSIGNED),
     },
     Role.NAVIGATOR: {
         Entity.REFERENCE: (frozenset({R}), Scope.ALL),
         Entity.PERSON: (frozenset({R}), Scope.SUPPORTED),
         Entity.NAVIGATOR_CASE: (frozenset({R, C, U, A}), Scope.SUPPORTED),
+        Entity.ENGAGEMENT: (frozenset({R, C, A}), Scope.SUPPORTED),
     },
     Role.HAVEN_HOUSE: {
         Entity.REFERENCE: (frozenset({R}), Scope.ALL),

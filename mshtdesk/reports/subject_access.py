@@ -18,6 +18,7 @@ from typing import Any
 
 from mshtdesk.domain.clocks import LONDON
 from mshtdesk.domain.dates import uk
+from mshtdesk.domain.engagement import Milestone
 from mshtdesk.domain.nrm import AgeAtExploitation, AgeAtReferral, DecisionKind, Outcome, Route
 from mshtdesk.domain.support import (
     ContactMethod,
@@ -64,6 +65,12 @@ HANDLING = (
 )
 
 LABELS = {
+    "milestone": "Milestone",
+    "milestone_date": "Date",
+    "milestone_reason": "Reason given",
+    "withdrawn_at": "Withdrawn",
+    "withdrawn_by_name": "Withdrawn by",
+    "withdraw_reason": "Reason for withdrawal",
     "person_ref": "Person reference",
     "surname": "Surname",
     "forenames": "Forenames",
@@ -190,6 +197,7 @@ CODES: dict[str, Callable[[str], str]] = {
     "nrm_decision_at_reception": _enum_label(ReceptionDecision),
     "discharge_destination": _enum_label(DischargeDestination),
     "closed_reason": _enum_label(NavigatorCloseReason),
+    "milestone": _enum_label(Milestone),
     "needs": _needs,
     "role": lambda c: _LINK_ROLES.get(c, c),
     "gender": lambda c: _GENDERS.get(c, c),
@@ -205,6 +213,7 @@ class SectionKey(StrEnum):
     VLO_CONTACTS = "vlo_contacts"
     LINKS = "links_to_arrests_and_operations"
     CONSULTATIONS = "who_consulted_the_record"
+    ENGAGEMENT = "engagement_with_investigations"
 
 
 SECTION_TITLES = {
@@ -216,6 +225,7 @@ SECTION_TITLES = {
     SectionKey.VLO_CONTACTS: "Contacts with the victim liaison officer",
     SectionKey.LINKS: "Links to arrests and operations",
     SectionKey.CONSULTATIONS: "Who consulted or disclosed the record, and when",
+    SectionKey.ENGAGEMENT: "Engagement with investigations (every milestone, withdrawn ones included)",
 }
 
 #: The consultation table's columns: (key, heading).
@@ -382,6 +392,13 @@ def build_subject_access(
     refs.update({("navigator_case", str(c["id"])): str(c["id"]) for c in holdings.navigator_cases})
     refs.update({("haven_stay", str(s["id"])): str(s["id"]) for s in holdings.stays})
     consultations = tuple(_consultation(row, refs) for row in holdings.consultations)
+    milestones = tuple(
+        Record(
+            f"{text_of('milestone', m['milestone'])} on {text_of('milestone_date', m['milestone_date'])}",
+            _shown(m),
+        )
+        for m in holdings.milestones
+    )
     return SubjectAccess(
         person_ref=ref,
         name=name or ref,
@@ -396,6 +413,7 @@ def build_subject_access(
             Section(SectionKey.HAVEN_STAYS, stays),
             Section(SectionKey.VLO_CONTACTS, contacts),
             Section(SectionKey.LINKS, links),
+            Section(SectionKey.ENGAGEMENT, milestones),
             Section(SectionKey.CONSULTATIONS, consultations),
         ),
     )

@@ -27,6 +27,7 @@ from mshtdesk.services.com_report import ReportService
 from mshtdesk.services.contacts import ContactService
 from mshtdesk.services.corrections import CorrectionService
 from mshtdesk.services.disposal_report import disposal_table
+from mshtdesk.services.engagement import EngagementService
 from mshtdesk.services.exports import ExportFiles
 from mshtdesk.services.haven import HavenService
 from mshtdesk.services.list_disclosure import ListDisclosureService
@@ -60,6 +61,7 @@ class Backend:
         self.navigator = NavigatorService(db, actor)
         self.haven = HavenService(db, actor)
         self.contacts = ContactService(db, actor)
+        self.engagement = EngagementService(db, actor)
         self.pathway = PathwayService(db, actor)
         self.today = TodayService(db, actor)
         self.reports = ReportService(db, actor)

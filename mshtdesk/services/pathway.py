@@ -19,6 +19,7 @@ from sqlalchemy import Connection
 from mshtdesk.domain import due as words
 from mshtdesk.domain.clocks import london_date, london_start
 from mshtdesk.domain.due import FIRST_CONTACT_TEXT, DueItem, DueKind
+from mshtdesk.domain.engagement import Milestone
 from mshtdesk.domain.nrm import DecisionKind, Outcome, replay
 from mshtdesk.domain.roles import Action, Entity
 from mshtdesk.domain.support import (
@@ -40,6 +41,7 @@ from mshtdesk.services.nrm_rules import clocks_of, effective
 from mshtdesk.services.support_scope import plain_name, record_scope, require_person
 from mshtdesk.store.database import Database
 from mshtdesk.store.queries import due as due_q
+from mshtdesk.store.queries import engagement as engagement_q
 from mshtdesk.store.queries import pathway as q
 from mshtdesk.store.queries.due import VICTIM_ROLES
 
@@ -63,6 +65,7 @@ class TimelineKind(StrEnum):
     NAVIGATOR = "navigator"  # case opened, support plan, statement, closed
     CONTACT = "contact"  # a VLO contact
     DISPOSAL = "disposal"  # charge / NFA / bail / RUI on a linked arrest
+    ENGAGEMENT = "engagement"  # a dated engagement milestone on a link
 
 
 @dataclass(frozen=True)
@@ -185,6 +188,9 @@ class PathwayService:
                     link.id,
                 )
 
+            if actor.may(Action.READ, Entity.ENGAGEMENT, scope):
+                self._engagement(conn, person_id, add)
+
             if actor.may(Action.READ, Entity.ARREST):
                 self._disposals(conn, person_id, add)
                 if actor.may(Action.READ, Entity.VLO_CONTACT, scope) and not person.opted_out_of_updates:
@@ -229,6 +235,26 @@ class PathwayService:
         )
 
     # ----- one query per section -----------------------------------------------------------------------
+    def _engagement(self, conn: Connection, person_id: int, add: Add) -> None:
+        for m in engagement_q.person_milestones(conn, person_id):
+            code = Milestone.parse(m.milestone)
+            where = f"arrest {m.custody_ref}" if m.custody_ref else f"operation {m.operation}"
+            detail = f"{where}; {m.reason}" if m.reason else where
+            struck = ""
+            if m.withdrawn_at is not None:  # as a withdrawn contact says it (only its author withdraws)
+                who = f" by {m.recorded_by_name}" if m.recorded_by_name else ""
+                when = _aware(m.withdrawn_at).strftime("%d/%m/%Y %H:%M")
+                struck = f"Withdrawn{who} on {when} UTC: {m.withdraw_reason}"
+            add(
+                TimelineKind.ENGAGEMENT,
+                m.milestone_date,
+                code.label if code is not None else m.milestone,
+                detail + (f" (recorded by {m.recorded_by_name})" if m.recorded_by_name else ""),
+                "engagement_milestone",
+                m.id,
+                struck=struck,
+            )
+
     def _disposals(self, conn: Connection, person_id: int, add: Add) -> None:
         for e in q.disposals(conn, person_id):
             add(
@@ -367,3 +393,8 @@ class PathwayService:
             if latest is None or (c.contact_at, c.id) > (latest.contact_at, latest.id):
                 latest = c
         return latest
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands some UTCDateTime values back naive (UTC)."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

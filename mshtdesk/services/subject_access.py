@@ -34,7 +34,13 @@ from mshtdesk.store.queries import subject_access as q
 from mshtdesk.store.reference import force_profile_key
 
 #: Besides exporting the person, the sections need sight of each kind of record in them.
-SECTIONS = (Entity.NRM_REFERRAL, Entity.NAVIGATOR_CASE, Entity.HAVEN_STAY, Entity.VLO_CONTACT)
+SECTIONS = (
+    Entity.NRM_REFERRAL,
+    Entity.NAVIGATOR_CASE,
+    Entity.HAVEN_STAY,
+    Entity.VLO_CONTACT,
+    Entity.ENGAGEMENT,
+)
 AUDIT_TAG = "subject_access"
 REASON_LIMIT = 1000
 

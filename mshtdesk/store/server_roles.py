@@ -7,6 +7,8 @@ Three roles, none of which can log in; people's login roles are made members of 
 * the **application** role, which the app's users connect through: SELECT, INSERT, UPDATE and DELETE
   on the working tables, but only SELECT and INSERT on the history (the audit log, disposal events,
   arrest corrections), which the triggers of migration 0011 also keep from UPDATE, DELETE and TRUNCATE;
+  engagement milestones are appended and withdrawn in place (``withdrawn_*``), never deleted: SELECT,
+  INSERT and UPDATE only;
 * the **auditor** role, read-only, for an auditor's own tools: every table, but not the password hashes.
 
 The grants are applied again after every upgrade, so a table a migration adds is covered at once.
@@ -29,6 +31,8 @@ from mshtdesk.store.tables import SETTING, USER
 
 T = TypeVar("T")
 HISTORY = frozenset({"audit_event", "disposal_event", "arrest_correction"})
+# Appended and withdrawn in place, never deleted: no DELETE for the application role.
+KEPT = frozenset({"engagement_milestone"})
 HIDDEN_FROM_AUDITOR = {"app_user": frozenset({"password_hash"})}
 ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,50}$")
 ROLE_SETTINGS = ("server_owner_role", "server_app_role", "server_auditor_role")
@@ -190,6 +194,8 @@ def _grant_tables(conn: Connection, app: str, auditor: str) -> None:
             rights = "SELECT"
         elif table in HISTORY:
             rights = "SELECT, INSERT"
+        elif table in KEPT:
+            rights = "SELECT, INSERT, UPDATE"
         else:
             rights = "SELECT, INSERT, UPDATE, DELETE"
         conn.execute(text(f"GRANT {rights} ON {t} TO {app}"))

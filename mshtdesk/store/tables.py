@@ -280,6 +280,25 @@ class PersonLink(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class EngagementMilestone(SQLModel, table=True):
+    """A dated milestone of a victim's engagement with one investigation (``domain/engagement.py``), on
+    their link to the arrest or operation, whether or not they have a Navigator. Appended, never edited
+    or deleted: a mistaken entry is withdrawn (who, when, why), so an as-at figure can be reproduced."""
+
+    __tablename__ = "engagement_milestone"
+
+    id: int | None = Field(default=None, primary_key=True)
+    link_id: int = Field(foreign_key="person_link.id", index=True)
+    milestone: str = Field(max_length=32)  # see mshtdesk.domain.engagement.Milestone
+    milestone_date: date
+    reason: str = Field(default="", max_length=1000)  # required for ``disengaged``
+    recorded_at: datetime = Field(default_factory=utcnow)
+    recorded_by: int | None = Field(default=None, foreign_key="app_user.id")
+    withdrawn_at: datetime | None = None
+    withdrawn_by: int | None = Field(default=None, foreign_key="app_user.id")
+    withdraw_reason: str = Field(default="", max_length=1000)
+
+
 class CalendarDay(SQLModel, table=True):
     """An administrator's change to the England & Wales working calendar: an extra non-working day
     (``working`` false) or a bank holiday worked as normal (``working`` true)."""
@@ -545,6 +564,7 @@ AUDIT_HEAD = _t(AuditHead)
 PERSON = _t(Person)
 PERSON_SUPPORT = _t(PersonSupport)
 PERSON_LINK = _t(PersonLink)
+ENGAGEMENT = _t(EngagementMilestone)
 CALENDAR_DAY = _t(CalendarDay)
 NRM_REFERRAL = _t(NrmReferral)
 NRM_DECISION = _t(NrmDecision)

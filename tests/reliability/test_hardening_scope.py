@@ -101,6 +101,43 @@ def _contact_of(e: Env, who: str) -> int:
     return int(found)
 
 
+def _link_of(e: Env, who: str) -> int:
+    """A link of the person to the world's arrest, made on this call's copy."""
+    with e.db.engine.begin() as conn:
+        found = conn.execute(
+            text(
+                "INSERT INTO person_link (person_id, arrest_id, operation, role, created_at) "
+                "VALUES (:p, :a, '', 'confirmed_victim', :t) RETURNING id"
+            ),
+            {"p": e.w.person[who], "a": e.w.arrest, "t": NOW.replace(tzinfo=None)},
+        ).scalar_one()
+    return int(found)
+
+
+def _milestone_of(e: Env, who: str) -> int:
+    """A milestone on a link of the person, recorded by the caller (so only the matrix can refuse)."""
+    link = _link_of(e, who)
+    with e.db.engine.begin() as conn:
+        found = conn.execute(
+            text(
+                "INSERT INTO engagement_milestone (link_id, milestone, milestone_date, reason, recorded_at, "
+                "recorded_by, withdraw_reason) VALUES (:l, 'engaged_at_charge', :d, '', :t, :u, '') "
+                "RETURNING id"
+            ),
+            {"l": link, "d": D, "t": NOW.replace(tzinfo=None), "u": e.w.user[USERS[e.role].username]},
+        ).scalar_one()
+    return int(found)
+
+
+def _person_ref(e: Env, who: str) -> str:
+    with e.db.engine.connect() as conn:
+        return str(
+            conn.execute(
+                text("SELECT person_ref FROM person WHERE id = :p"), {"p": e.w.person[who]}
+            ).scalar_one()
+        )
+
+
 def report(kind: ReportKind) -> ReportRequest:
     return ReportRequest(kind, date(2024, 1, 1), date(2024, 6, 30), date(2024, 7, 1))
 
@@ -511,6 +548,51 @@ CASES: list[Case] = [
         for who in (OWN, OTHER)
     ),
     Case("ContactService", "interval_days", (need(R, Entity.VLO_CONTACT),)),
+    # ----- engagement milestones -------------------------------------------------------------------
+    open_to_all("EngagementService", "now", "the clock"),
+    *(
+        Case(
+            "EngagementService",
+            "links",
+            (need(R, Entity.ENGAGEMENT, who),),
+            lambda e, who=who: call(e.w.person[who]),
+            label=who,
+        )
+        for who in (OWN, OTHER)
+    ),
+    *(
+        Case(
+            "EngagementService",
+            "record",
+            (need(C, Entity.ENGAGEMENT, who),),
+            lambda e, who=who: call(e.w.person[who], _link_of(e, who), "engaged_first_account", D),
+            label=who,
+        )
+        for who in (OWN, OTHER)
+    ),
+    *(
+        Case(
+            "EngagementService",
+            "record_by_refs",
+            (need(C, Entity.ENGAGEMENT, who),),
+            lambda e, who=who: (
+                _link_of(e, who),
+                call(_person_ref(e, who), "disengaged", D, custody_ref="SCOPE-1", reason="Moved away"),
+            )[1],
+            label=who,
+        )
+        for who in (OWN, OTHER)
+    ),
+    *(
+        Case(
+            "EngagementService",
+            "withdraw",
+            (need(A, Entity.ENGAGEMENT, who),),
+            lambda e, who=who: call(_milestone_of(e, who), "Entered in error"),
+            label=who,
+        )
+        for who in (OWN, OTHER)
+    ),
     # ----- Haven House (beds are reference data an administrator configures) ----------------------
     open_to_all("HavenService", "now", "the clock"),
     Case("HavenService", "beds", ((need(R, Entity.HAVEN_STAY), need(ADM, Entity.REFERENCE)),)),

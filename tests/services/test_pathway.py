@@ -189,6 +189,9 @@ def test_a_notified_decision_is_no_longer_owed(backend_for: Backends) -> None:
 
 def test_each_role_sees_its_sections_only(backend_for: Backends) -> None:
     ids = victim_with_history(backend_for)
+    officer = backend_for(Role.HTT_OFFICER)
+    link = officer.engagement.links(ids["person"])[0].id
+    officer.engagement.record(ids["person"], link, "engaged_first_account", date(2024, 5, 3))
     kinds = {
         role: {e.kind for e in pathway(backend_for(role)).timeline(ids["person"]).entries}
         for role in (Role.VLO, Role.NAVIGATOR, Role.HAVEN_HOUSE, Role.HTT_OFFICER)
@@ -199,8 +202,9 @@ def test_each_role_sees_its_sections_only(backend_for: Backends) -> None:
         TimelineKind.REFERRAL,
         TimelineKind.DECISION,
         TimelineKind.CONTACT,
+        TimelineKind.ENGAGEMENT,
     }
-    assert kinds[Role.NAVIGATOR] == {TimelineKind.LINK, TimelineKind.NAVIGATOR}
+    assert kinds[Role.NAVIGATOR] == {TimelineKind.LINK, TimelineKind.NAVIGATOR, TimelineKind.ENGAGEMENT}
     assert kinds[Role.HAVEN_HOUSE] == {TimelineKind.LINK, TimelineKind.STAY}
     assert kinds[Role.HTT_OFFICER] == set(TimelineKind)
     nav_due = pathway(backend_for(Role.NAVIGATOR)).timeline(ids["person"]).due

@@ -226,6 +226,7 @@ def test_erase_keeps_every_published_figure_and_leaves_no_name_in_the_file(
         "stays": 1,
         "contacts": 2,
         "links": 1,
+        "milestones": 2,  # Ewa's two (the withdrawn one's reasons name re-trafficking and Leeds Road)
     }
     assert figures(manager) == published
     again = manager.reports.regenerate(run.id, "Checking the published return")

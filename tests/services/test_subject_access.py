@@ -55,7 +55,14 @@ def world(backend_for: Backends) -> dict[str, Any]:
     other = officer.people.create(
         PersonInput(surname="Zielinska", forenames="Marta", facts="Second victim, Op Birch"),
     )
-    officer.people.link(other, LinkRole.WITNESS, ids["arrest"])
+    other_link = officer.people.link(other, LinkRole.WITNESS, ids["arrest"])
+    own_link = officer.engagement.links(ids["person"])[0].id
+    officer.engagement.record(ids["person"], own_link, "engaged_first_account", date(2024, 5, 2))
+    gone = officer.engagement.record(
+        ids["person"], own_link, "disengaged", date(2024, 5, 25), "Afraid of re-trafficking"
+    )
+    officer.engagement.withdraw(gone.id, "Entered before the Leeds Road visit")
+    officer.engagement.record(other, other_link, "disengaged", date(2024, 5, 25), "Second victim moved")
     officer.nrm.get(ids["referral"])  # consultations of the person's own records
     backend_for(Role.NAVIGATOR).navigator.get(ids["case"])
     officer.people.get(other)  # a consultation of someone else: not in Ewa's export
@@ -99,6 +106,14 @@ def test_the_json_holds_every_section_of_this_person_and_nobody_else(
     (link,) = s["links_to_arrests_and_operations"]
     assert (link["custody_ref"], link["role"], link["operation"]) == ("HT/1", "potential_victim", "Op Birch")
     assert link["offences"].startswith("O1: ") and "s.2" in link["offences"], link["offences"]
+    milestones = s["engagement_with_investigations"]
+    assert [(m["milestone"], m["custody_ref"]) for m in milestones] == [
+        ("engaged_first_account", "HT/1"),
+        ("disengaged", "HT/1"),
+    ]
+    assert milestones[1]["milestone_reason"] == "Afraid of re-trafficking"
+    assert milestones[1]["withdraw_reason"] == "Entered before the Leeds Road visit"
+    assert milestones[1]["withdrawn_at"] and milestones[1]["recorded_by_name"]
     consulted = s["who_consulted_the_record"]
     assert any(c["action"] == "Opened" and c["record"] == f"Person's record {ids['ref']}" for c in consulted)
     assert any(c["record"].startswith("NRM referral ") for c in consulted)
@@ -121,7 +136,10 @@ def test_the_pdf_is_marked_on_every_page_and_names_the_person(backend_for: Backe
         assert page.count("OFFICIAL-SENSITIVE") >= 2, f"page {n} lacks its head and foot marking"
         assert f"Page {n} of {len(pages)}" in page
     whole = "\n".join(pages)
-    for present in ("Nowak, Ewa", ids["ref"], "HT/1", "Found at the car wash", "Bed A", "Opened"):
+    for present in (
+        "Nowak, Ewa", ids["ref"], "HT/1", "Found at the car wash", "Bed A", "Opened",
+        "Engagement with investigations", "Engaged at first account", "Reason for withdrawal",
+    ):  # fmt: skip
         assert present in whole, present
     assert "Zielinska" not in whole
     assert reader.metadata is not None and reader.metadata.subject == "OFFICIAL-SENSITIVE"

@@ -65,6 +65,7 @@ PATHWAY_SHOWS = frozenset(
         Data.DISPOSAL,  # disposals: decision notifications owed
         Data.RANKING,
         Data.CALENDAR,  # working days move RG and notification deadlines
+        Data.ENGAGEMENT,
     }
 )
 
@@ -158,6 +159,8 @@ class PathwayView(QDialog):
         self.may_correct_contact = ctx.may(
             Action.APPEND, Entity.VLO_CONTACT
         )  # the service checks it is theirs
+        self.may_record_engagement = ctx.may(Action.CREATE, Entity.ENGAGEMENT)
+        self.may_withdraw_milestone = ctx.may(Action.APPEND, Entity.ENGAGEMENT)  # their own: the service
         self._loading = False
         self._reload_again = False
         self.printing = PathwayPrintFlow(ctx, self, self._show_notice)  # Print pathway… (Ctrl+P)
@@ -230,6 +233,21 @@ class PathwayView(QDialog):
         )
         self.withdraw_contact_button.setEnabled(False)
         self.withdraw_contact_button.setAutoDefault(False)
+        self.engagement_button = QPushButton("Record en&gagement\u2026")
+        self.engagement_button.setObjectName("recordEngagementButton")
+        self.engagement_button.setToolTip(
+            "Record a dated milestone of this victim's engagement with an investigation (Alt+G)"
+        )
+        self.engagement_button.setVisible(self.may_record_engagement)
+        self.engagement_button.setAutoDefault(False)
+        self.withdraw_milestone_button = QPushButton("Withdraw mi&lestone\u2026")
+        self.withdraw_milestone_button.setObjectName("withdrawMilestoneButton")
+        self.withdraw_milestone_button.setToolTip(
+            "Withdraw the selected engagement milestone, recorded in error (your own only; a reason is "
+            "kept with it)"
+        )
+        self.withdraw_milestone_button.setEnabled(False)
+        self.withdraw_milestone_button.setAutoDefault(False)
         self.add_contact_action = QAction("Add contact", self)
         self.add_contact_action.setShortcut(QKeySequence(ADD_CONTACT_KEY))
         self.add_contact_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
@@ -246,6 +264,7 @@ class PathwayView(QDialog):
         head.addWidget(self.refer_button)
         head.addWidget(self.navigator_button)
         head.addWidget(self.end_navigator_button)
+        head.addWidget(self.engagement_button)
         head.addWidget(self.add_contact_button)
         info = QHBoxLayout()
         info.setSpacing(12)
@@ -278,8 +297,8 @@ class PathwayView(QDialog):
         self.table = record_table("timelineTable", "Timeline, newest first", self.model, samples, HEADERS)
         self.empty_timeline = StatePanel(
             "Nothing recorded yet",
-            "Links to arrests, NRM referrals and decisions, Haven House stays, Navigator milestones and "
-            "contacts appear here, newest first."
+            "Links to arrests, engagement milestones, NRM referrals and decisions, Haven House stays, "
+            "Navigator milestones and contacts appear here, newest first."
             + (f" Log a contact with {ADD_CONTACT_KEY}." if self.may_add_contact else ""),
         )
         self.empty_timeline.setObjectName("emptyTimeline")
@@ -306,6 +325,8 @@ class PathwayView(QDialog):
         layout.addWidget(due_box)
         layout.addWidget(timeline_box, 1)
         self.buttons.addButton(self.print_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.buttons.addButton(self.withdraw_milestone_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.withdraw_milestone_button.setVisible(self.may_withdraw_milestone)
         self.buttons.addButton(self.withdraw_contact_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.addButton(self.correct_contact_button, QDialogButtonBox.ButtonRole.ActionRole)
         for button in (self.correct_contact_button, self.withdraw_contact_button):
@@ -323,6 +344,8 @@ class PathwayView(QDialog):
         self.end_navigator_button.clicked.connect(self.end_navigator_referral)
         self.withdraw_contact_button.clicked.connect(self.withdraw_contact)
         self.correct_contact_button.clicked.connect(self.correct_contact)
+        self.engagement_button.clicked.connect(self.record_engagement)
+        self.withdraw_milestone_button.clicked.connect(self.withdraw_milestone)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
         self.add_contact_action.triggered.connect(self.add_contact)
         self.print_button.clicked.connect(self.print_pathway)
@@ -505,10 +528,58 @@ class PathwayView(QDialog):
         # a contact since corrected or withdrawn stays in view, struck through, but is done with
         return entry.record_id if entry.entity == "vlo_contact" and not entry.struck else None
 
+    def _selected_milestone(self) -> int | None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        entry = self.model.entry_at(index.row())
+        return entry.record_id if entry.entity == "engagement_milestone" and not entry.struck else None
+
     def _selection_changed(self) -> None:
         selected = self._selected_contact() is not None
         self.withdraw_contact_button.setEnabled(selected)
         self.correct_contact_button.setEnabled(selected)
+        self.withdraw_milestone_button.setEnabled(self._selected_milestone() is not None)
+
+    def record_engagement(self) -> QDialog | None:
+        """The engagement form for this person (None if the role may not record one)."""
+        if not self.may_record_engagement or self.pathway is None:
+            return None
+        from ui.dialogs.engagement_dialog import EngagementDialog
+
+        dialog = EngagementDialog.start(self.ctx, self.person_id, self.pathway.person_name, self)
+        dialog.saved.connect(
+            lambda saved: self._show_notice(
+                f"Recorded: {saved.milestone.label.lower()} on {uk(saved.milestone_date)}."
+            )
+        )
+        self.engagement_dialog = dialog  # tests and screenshots reach it here
+        return dialog
+
+    def withdraw_milestone(self) -> ReasonDialog | None:
+        """Withdraw the selected milestone (the user's own, recorded in error), with a reason."""
+        milestone_id = self._selected_milestone()
+        if milestone_id is None or not self.may_withdraw_milestone:
+            return None
+        dialog = ReasonDialog(
+            self,
+            title="Withdraw milestone",
+            what="The selected engagement milestone will no longer count, from today; it stays on record, "
+            "struck through, with your reason.",
+            ok_text="Withdraw milestone",
+            prompt="Why is this milestone withdrawn? It is kept with it.",
+        )
+        engagement = self.ctx.backend.engagement
+        dialog.reason_given.connect(
+            lambda reason: self.ctx.tasks.run(
+                lambda _job: engagement.withdraw(milestone_id, reason),
+                done=lambda _r: self._show_notice("Milestone withdrawn."),
+                owner=self,
+                context="withdrawing an engagement milestone",
+            )
+        )
+        dialog.open()
+        return dialog
 
     def correct_contact(self) -> None:
         """Read the selected contact (on the worker), then open it filled in, to correct."""

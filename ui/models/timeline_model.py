@@ -36,6 +36,7 @@ KIND_LABELS = {
     TimelineKind.NAVIGATOR: "Navigator",
     TimelineKind.CONTACT: "VLO contact",
     TimelineKind.DISPOSAL: "Disposal",
+    TimelineKind.ENGAGEMENT: "Engagement",
 }
 #: A quiet colour per kind, so a long timeline can be scanned by eye (text stays black: contrast).
 KIND_COLOURS = {
@@ -46,6 +47,7 @@ KIND_COLOURS = {
     TimelineKind.NAVIGATOR: palette.TIMELINE_NAVIGATOR,
     TimelineKind.CONTACT: palette.TIMELINE_CONTACT,
     TimelineKind.DISPOSAL: palette.TIMELINE_ARREST,
+    TimelineKind.ENGAGEMENT: palette.TIMELINE_ARREST,
 }
 TIMED = frozenset({TimelineKind.CONTACT, TimelineKind.STAY})
 

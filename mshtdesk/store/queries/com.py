@@ -13,11 +13,13 @@ from typing import Any, NamedTuple
 from sqlalchemy import Connection, Select, and_, case, func, literal, or_, select, union_all
 
 from mshtdesk.domain.clocks import london_start
+from mshtdesk.domain.engagement import EngagementCounts, engagement_counts
 from mshtdesk.domain.nrm import Route
 from mshtdesk.domain.offences import LEGISLATION_OF_KIND, OTHER_MS, Legislation, legislation_of
 from mshtdesk.store.queries.contacts import live as live_contact
 from mshtdesk.store.queries.corrections import Kind, in_utc, offence_withdrawn
 from mshtdesk.store.queries.disposals import period_arrests
+from mshtdesk.store.queries.engagement import decision_victims
 from mshtdesk.store.queries.haven import active_beds
 from mshtdesk.store.tables import (
     CORRECTION,
@@ -436,6 +438,7 @@ class ComFigures:
     year_ago_referral_counts: dict[tuple[str, str], int] = field(default_factory=dict)
     year_ago_navigator_referrals: int = 0
     year_ago_admissions: int = 0
+    engagement: EngagementCounts = field(default_factory=EngagementCounts)
 
 
 def com_figures(
@@ -484,4 +487,5 @@ def com_figures(
         year_ago_referral_counts=year[0],
         year_ago_navigator_referrals=year[1],
         year_ago_admissions=year[2],
+        engagement=engagement_counts(decision_victims(conn, date_from, date_to, as_at, recorded_at), as_at),
     )

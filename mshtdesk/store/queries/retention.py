@@ -34,6 +34,7 @@ from mshtdesk.store import search_index
 from mshtdesk.store.queries.corrections import in_utc
 from mshtdesk.store.tables import (
     ARREST,
+    ENGAGEMENT,
     EVENT,
     HAVEN_STAY,
     NAVIGATOR_CASE,
@@ -81,6 +82,7 @@ def _sources() -> list[_Dated]:
     r, d, n, s, c, p = NRM_REFERRAL.c, NRM_DECISION.c, NAVIGATOR_CASE.c, HAVEN_STAY.c, VLO_CONTACT.c, PERSON.c
     decisions = NRM_DECISION.join(NRM_REFERRAL, NRM_REFERRAL.c.id == d.referral_id)
     linked = PERSON_LINK.join(ARREST, ARREST.c.id == PERSON_LINK.c.arrest_id)
+    milestones = PERSON_LINK.join(ENGAGEMENT, ENGAGEMENT.c.link_id == PERSON_LINK.c.id)
     events = linked.join(OFFENCE, OFFENCE.c.arrest_id == ARREST.c.id).join(
         EVENT, EVENT.c.offence_id == OFFENCE.c.id
     )
@@ -89,6 +91,8 @@ def _sources() -> list[_Dated]:
         _Dated(k.PERSON, PERSON, p.id, p.created_at, True),
         _Dated(k.PERSON, PERSON, p.id, p.updated_at, True),
         _Dated(k.PERSON, PERSON_LINK, PERSON_LINK.c.person_id, PERSON_LINK.c.created_at, True),
+        _Dated(k.PERSON, milestones, PERSON_LINK.c.person_id, ENGAGEMENT.c.milestone_date, False),
+        _Dated(k.PERSON, milestones, PERSON_LINK.c.person_id, ENGAGEMENT.c.recorded_at, True),
         _Dated(k.REFERRAL, NRM_REFERRAL, r.person_id, r.submitted_date, False),
         _Dated(k.REFERRAL, NRM_REFERRAL, r.person_id, r.updated_at, True),
         _Dated(k.REFERRAL, decisions, r.person_id, d.decided_on, False),
@@ -348,6 +352,15 @@ def erase(conn: Connection, person_id: int, now: datetime) -> dict[str, int]:
             "links",
             update(PERSON_LINK).where(PERSON_LINK.c.person_id == person_id),
             {"operation": ""},
+        ),
+        (
+            "milestones",
+            update(ENGAGEMENT).where(
+                ENGAGEMENT.c.link_id.in_(
+                    select(PERSON_LINK.c.id).where(PERSON_LINK.c.person_id == person_id).scalar_subquery()
+                )
+            ),
+            {"reason": "", "withdraw_reason": ""},
         ),
         (
             "reviews",

@@ -17,6 +17,7 @@ from mshtdesk.store.tables import (
     ARREST,
     AUDIT,
     DISTRICT,
+    ENGAGEMENT,
     HAVEN_BED,
     HAVEN_STAY,
     NAVIGATOR_CASE,
@@ -50,6 +51,7 @@ class Holdings(NamedTuple):
     links: list[Row]
     offences: list[Row]
     consultations: list[Row]
+    milestones: list[Row]
 
 
 def _user_name(alias: Any) -> Any:
@@ -176,6 +178,36 @@ def links(conn: Connection, person_id: int) -> list[Row]:
     return _rows(conn, stmt)
 
 
+def milestones(conn: Connection, person_id: int) -> list[Row]:
+    """The engagement milestones on the person's links, withdrawn ones included (with who and why)."""
+    recorder, withdrawer = USER.alias("milestone_by"), USER.alias("milestone_withdrawn_by")
+    e = ENGAGEMENT.c
+    stmt = (
+        select(
+            e.id,
+            ARREST.c.custody_ref,
+            PERSON_LINK.c.operation,
+            e.milestone,
+            e.milestone_date,
+            e.reason.label("milestone_reason"),
+            e.recorded_at,
+            _user_name(recorder).label("recorded_by_name"),
+            e.withdrawn_at,
+            _user_name(withdrawer).label("withdrawn_by_name"),
+            e.withdraw_reason,
+        )
+        .select_from(
+            ENGAGEMENT.join(PERSON_LINK, PERSON_LINK.c.id == e.link_id)
+            .outerjoin(ARREST, ARREST.c.id == PERSON_LINK.c.arrest_id)
+            .outerjoin(recorder, recorder.c.id == e.recorded_by)
+            .outerjoin(withdrawer, withdrawer.c.id == e.withdrawn_by)
+        )
+        .where(PERSON_LINK.c.person_id == person_id)
+        .order_by(e.milestone_date, e.id)
+    )
+    return _rows(conn, stmt)
+
+
 def offences(conn: Connection, person_id: int) -> list[Row]:
     """The offences of every arrest the person is linked to (type and legislation, not the wording)."""
     linked = select(PERSON_LINK.c.arrest_id).where(
@@ -246,4 +278,5 @@ def holdings(conn: Connection, person_id: int) -> Holdings:
         links=links(conn, person_id),
         offences=offences(conn, person_id),
         consultations=consultations(conn, person_id),
+        milestones=milestones(conn, person_id),
     )

@@ -155,6 +155,27 @@ def test_arrest_and_user_dialogs_are_named(
         assert problems(dialog) == []
 
 
+def test_the_engagement_dialog_is_named(
+    qtbot: QtBot,
+    track: Track,
+    backend_for: Callable[[Role], Backend],
+    make_ctx: Callable[[Backend], AppContext],
+    wait_idle: Callable[..., None],
+) -> None:
+    from mshtdesk.services.people import PersonInput
+    from ui.dialogs.engagement_dialog import EngagementDialog
+
+    officer = make_ctx(backend_for(Role.HTT_OFFICER))
+    person = officer.backend.people.create(PersonInput(surname="Named", forenames="Test"))
+    officer.backend.people.link(person, "potential_victim", None, "Op Named")
+    dialog = EngagementDialog(officer, person, "Named, Test")
+    track(dialog)
+    dialog.show()
+    wait_idle()
+    qtbot.waitUntil(lambda: dialog.link.count() == 1, timeout=5000)
+    assert problems(dialog) == []
+
+
 def _an_event(backend: Backend) -> tuple[object, object, object]:
     """The first arrest of the demo register with a disposal in force, its offence and that event."""
     register = backend.register
