@@ -19,6 +19,12 @@ from mshtdesk.store.queries.contacts import live as live_contact
 from mshtdesk.store.queries.corrections import Kind, in_utc, offence_withdrawn
 from mshtdesk.store.queries.disposals import period_arrests
 from mshtdesk.store.queries.haven import active_beds
+from mshtdesk.store.queries.outcomes import (
+    OutcomeDistrictRow,
+    PeopleCharged,
+    outcomes_by_district,
+    people_charged,
+)
 from mshtdesk.store.tables import (
     CORRECTION,
     DISTRICT,
@@ -436,6 +442,8 @@ class ComFigures:
     year_ago_referral_counts: dict[tuple[str, str], int] = field(default_factory=dict)
     year_ago_navigator_referrals: int = 0
     year_ago_admissions: int = 0
+    outcomes: list[OutcomeDistrictRow] = field(default_factory=list)
+    people_charged: PeopleCharged = PeopleCharged(0, 0, 0)
 
 
 def com_figures(
@@ -484,4 +492,6 @@ def com_figures(
         year_ago_referral_counts=year[0],
         year_ago_navigator_referrals=year[1],
         year_ago_admissions=year[2],
+        outcomes=outcomes_by_district(conn, date_from, date_to, as_at, recorded_at),
+        people_charged=people_charged(conn, date_from, date_to, as_at, recorded_at),
     )
