@@ -85,6 +85,7 @@ class OutcomeImport(ImportFormat[OutcomeImportSummary]):
     """Checks each row, then the file against the register, and appends the new outcomes."""
 
     columns = COLUMNS
+    optional = frozenset({"sentence_months", "custodial"})
     aliases = ALIASES
     records = "offences"
     cancel_every = 1000
