@@ -72,5 +72,6 @@ def test_no_sentence_without_a_conviction() -> None:
 
 def test_describe() -> None:
     assert describe(Outcome.CONVICTED, 18, True) == "Convicted, 18 months, custodial"
-    assert describe(Outcome.CONVICTED_LESSER, 1, False) == "Convicted of a lesser offence, 1 month, non-custodial"
+    lesser = describe(Outcome.CONVICTED_LESSER, 1, False)
+    assert lesser == "Convicted of a lesser offence, 1 month, non-custodial"
     assert describe(Outcome.DISCONTINUED, None, None) == "Discontinued"
