@@ -22,8 +22,11 @@ from sqlalchemy import (
     false,
     func,
     insert,
+    literal,
+    or_,
     select,
     true,
+    union_all,
 )
 
 from mshtdesk.store.queries.corrections import Kind, in_utc, latest, offence_withdrawn, withdrawn
@@ -41,7 +44,6 @@ from mshtdesk.store.tables import (
 )
 
 CHARGE = "CHARGE"  # the disposal type whose first event dates an offence's charge
-EARLIEST = date(1900, 1, 1)
 
 
 class OutcomeLine(NamedTuple):
@@ -322,33 +324,69 @@ def _count(cond: ColumnElement[bool]) -> Any:
     return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
 
 
+def _per_offence(as_at: date, recorded_at: datetime) -> Any:
+    """One row per offence charged or with an outcome as at ``as_at``: ``offence_id, charged_on,
+    outcome, outcome_date, sentence_months, custodial`` (custodial as 1/0/NULL). The charge events and
+    the outcomes are stacked (UNION ALL) and folded by offence in one GROUP BY, rather than joined as
+    two derived tables (which the planner would scan once per row of the other)."""
+    e = EVENT.c
+    charge_id = select(DISPOSAL_TYPE.c.id).where(DISPOSAL_TYPE.c.code == CHARGE).scalar_subquery()
+    nothing = literal(None)
+    charges = select(
+        e.offence_id.label("offence_id"),
+        e.event_date.label("charged_on"),
+        nothing.label("outcome"),
+        nothing.label("outcome_date"),
+        nothing.label("sentence_months"),
+        nothing.label("custodial"),
+    ).where(e.disposal_type_id == charge_id, e.event_date <= as_at, effective(recorded_at))
+    outs = _outcomes_as_at(as_at, recorded_at).subquery("outcome_as_at")
+    o = outs.c
+    outcomes = select(
+        o.offence_id,
+        nothing,
+        o.outcome,
+        o.outcome_date,
+        o.sentence_months,
+        case((o.custodial == true(), 1), (o.custodial == false(), 0), else_=None),
+    )
+    both = union_all(charges, outcomes).subquery("charge_or_outcome")
+    b = both.c
+    return (
+        select(
+            b.offence_id,
+            func.min(b.charged_on).label("charged_on"),
+            func.max(b.outcome).label("outcome"),
+            func.max(b.outcome_date).label("outcome_date"),
+            func.max(b.sentence_months).label("sentence_months"),
+            func.max(b.custodial).label("custodial"),
+        )
+        .group_by(b.offence_id)
+        .subquery("per_offence_outcome")
+    )
+
+
 def outcomes_by_district(
     conn: Connection, date_from: date, date_to: date, as_at: date, recorded_at: datetime | None = None
 ) -> list[OutcomeDistrictRow]:
     """The ``outcomes`` table's figures by district code (the arrest's district, as corrected), one
     grouped statement: offences charged or with an outcome, as at ``as_at``, as recorded at
-    ``recorded_at`` (default: now); withdrawn arrests and offences left out."""
+    ``recorded_at`` (default: now); withdrawn arrests and offences left out. An offence has at most one
+    outcome as at a day (``_outcomes_as_at``), so folding its rows with MAX keeps that outcome whole."""
     moment = in_utc(recorded_at or utcnow())
-    charged = _charged(as_at, moment).cte("charged")
-    outs = _outcomes_as_at(as_at, moment).cte("outcome_as_at")
-    ids = select(charged.c.offence_id).union(select(outs.c.offence_id)).subquery("outcome_offence")
-    o, a = OFFENCE.c, ARREST.c
+    per = _per_offence(as_at, moment)
+    p, o, a = per.c, OFFENCE.c, ARREST.c
     district_id = func.coalesce(latest("district_id", Kind.DISTRICT, a.id, moment), a.district_id)
-    per = (
+    rows = (
         select(
             district_id.label("district_id"),
-            charged.c.charged_on,
-            outs.c.outcome,
-            outs.c.outcome_date,
-            outs.c.sentence_months,
-            outs.c.custodial,
+            p.charged_on,
+            p.outcome,
+            p.outcome_date,
+            p.sentence_months,
+            p.custodial,
         )
-        .select_from(
-            ids.join(OFFENCE, o.id == ids.c.offence_id)
-            .join(ARREST, a.id == o.arrest_id)
-            .outerjoin(charged, charged.c.offence_id == o.id)
-            .outerjoin(outs, outs.c.offence_id == o.id)
-        )
+        .select_from(per.join(OFFENCE, o.id == p.offence_id).join(ARREST, a.id == o.arrest_id))
         .where(
             a.created_at <= moment,
             o.created_at <= moment,
@@ -357,52 +395,57 @@ def outcomes_by_district(
         )
         .subquery("per_offence")
     )
-    p = per.c
-    in_period = and_(p.outcome_date >= date_from, p.outcome_date <= date_to)
-    custodial = and_(in_period, p.custodial == true())
+    r = rows.c
+    in_period = and_(r.outcome_date >= date_from, r.outcome_date <= date_to)
+    custodial = and_(in_period, r.custodial == 1)
 
     def outcome_is(code: str) -> Any:
-        return _count(and_(in_period, p.outcome == code))
+        return _count(and_(in_period, r.outcome == code))
 
     q = (
         select(
             DISTRICT.c.code,
-            _count(and_(p.charged_on >= date_from, p.charged_on <= date_to)),
+            _count(and_(r.charged_on >= date_from, r.charged_on <= date_to)),
             _count(in_period),
             outcome_is("convicted"),
             outcome_is("convicted-lesser"),
             outcome_is("acquitted"),
             outcome_is("discontinued"),
             outcome_is("other"),
-            _count(and_(p.charged_on.is_not(None), p.outcome.is_(None))),
+            _count(and_(r.charged_on.is_not(None), r.outcome.is_(None))),
             _count(custodial),
-            func.coalesce(func.sum(case((custodial, func.coalesce(p.sentence_months, 0)), else_=0)), 0),
+            func.coalesce(func.sum(case((custodial, func.coalesce(r.sentence_months, 0)), else_=0)), 0),
         )
-        .select_from(per.join(DISTRICT, DISTRICT.c.id == p.district_id))
+        .select_from(rows.join(DISTRICT, DISTRICT.c.id == r.district_id))
         .group_by(DISTRICT.c.code)
     )
-    return [OutcomeDistrictRow(str(r[0]), *(int(v) for v in r[1:])) for r in conn.execute(q)]
+    return [OutcomeDistrictRow(str(x[0]), *(int(v) for v in x[1:])) for x in conn.execute(q)]
 
 
 def people_charged(
     conn: Connection, date_from: date, date_to: date, as_at: date, recorded_at: datetime | None = None
 ) -> PeopleCharged:
-    """Distinct detainee references (an empty one names nobody): arrested in the period, charged in the
-    period (an offence's first Charge dated in it, whenever arrested), and, of those arrested in the
-    period, those with another arrest on record dated before the period ended. One statement."""
+    """Distinct detainee references (an empty one names nobody): arrested in the period; charged in the
+    period (an offence's first Charge dated in it, whenever arrested); and, of those arrested in the
+    period, those with another arrest on record dated on or before the period's end (a probe of the
+    detainee-reference index for each person). One statement."""
     moment = in_utc(recorded_at or utcnow())
-    arrests = period_arrests(EARLIEST, date_to, moment, with_id=True)
+    arrests = period_arrests(date_from, date_to, moment, with_id=True)
     a = ARREST.c
     person = (
-        select(
-            a.detainee_ref.label("ref"),
-            func.max(case((arrests.c.arrest_date >= date_from, 1), else_=0)).label("in_period"),
-            func.count().label("arrests"),
-        )
+        select(a.detainee_ref.label("ref"), func.count().label("arrests"))
         .select_from(arrests.join(ARREST, a.id == arrests.c.id))
         .where(a.detainee_ref != "")
         .group_by(a.detainee_ref)
         .subquery("person")
+    )
+    pc = person.c
+    other = ARREST.alias("other_arrest")
+    before = exists().where(
+        other.c.detainee_ref == pc.ref,
+        other.c.arrest_date < date_from,
+        other.c.created_at <= moment,
+        ~withdrawn(other.c.id, moment),
     )
     charged = _charged(as_at, moment).subquery("charged")
     o = OFFENCE.c
@@ -420,12 +463,25 @@ def people_charged(
         )
         .scalar_subquery()
     )
-    pc = person.c
     row = conn.execute(
-        select(
-            _count(pc.in_period == 1),
-            charged_people,
-            _count(and_(pc.in_period == 1, pc.arrests >= 2)),
-        ).select_from(person)
+        select(func.count(), charged_people, _count(or_(pc.arrests >= 2, before))).select_from(person)
     ).one()
     return PeopleCharged(int(row[0]), int(row[1] or 0), int(row[2]))
+
+
+class ChargedOffence(NamedTuple):
+    custody_ref: str
+    offence_ref: str
+    charged_on: date
+
+
+def charged_offences(conn: Connection) -> list[ChargedOffence]:
+    """Every offence's first Charge date in force, with its references (the demo gives some outcomes)."""
+    charged = _charged(date.max, utcnow()).subquery("charged")
+    o, a = OFFENCE.c, ARREST.c
+    q = (
+        select(a.custody_ref, o.offence_ref, charged.c.charged_on)
+        .select_from(charged.join(OFFENCE, o.id == charged.c.offence_id).join(ARREST, a.id == o.arrest_id))
+        .order_by(a.custody_ref, o.offence_ref)
+    )
+    return [ChargedOffence._make(r) for r in conn.execute(q)]
