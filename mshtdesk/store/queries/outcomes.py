@@ -15,14 +15,18 @@ from typing import Any, NamedTuple
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Date,
+    Integer,
     Select,
+    String,
     and_,
     case,
+    cast,
     exists,
     false,
     func,
     insert,
-    literal,
+    null,
     or_,
     select,
     true,
@@ -331,24 +335,23 @@ def _per_offence(as_at: date, recorded_at: datetime) -> Any:
     two derived tables (which the planner would scan once per row of the other)."""
     e = EVENT.c
     charge_id = select(DISPOSAL_TYPE.c.id).where(DISPOSAL_TYPE.c.code == CHARGE).scalar_subquery()
-    nothing = literal(None)
     charges = select(
         e.offence_id.label("offence_id"),
         e.event_date.label("charged_on"),
-        nothing.label("outcome"),
-        nothing.label("outcome_date"),
-        nothing.label("sentence_months"),
-        nothing.label("custodial"),
+        cast(null(), String).label("outcome"),  # typed: PostgreSQL will not guess a NULL's type
+        cast(null(), Date).label("outcome_date"),
+        cast(null(), Integer).label("sentence_months"),
+        cast(null(), Integer).label("custodial"),
     ).where(e.disposal_type_id == charge_id, e.event_date <= as_at, effective(recorded_at))
     outs = _outcomes_as_at(as_at, recorded_at).subquery("outcome_as_at")
     o = outs.c
     outcomes = select(
         o.offence_id,
-        nothing,
+        cast(null(), Date),
         o.outcome,
         o.outcome_date,
         o.sentence_months,
-        case((o.custodial == true(), 1), (o.custodial == false(), 0), else_=None),
+        case((o.custodial == true(), 1), (o.custodial == false(), 0), else_=cast(null(), Integer)),
     )
     both = union_all(charges, outcomes).subquery("charge_or_outcome")
     b = both.c
