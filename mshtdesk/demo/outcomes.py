@@ -30,13 +30,13 @@ WEIGHTS = (
 def demo_outcomes_csv(db: Database, seed: int, today: date) -> bytes:
     with db.engine.connect() as conn:
         charged = charged_offences(conn)
-    rng = random.Random(seed + 16)
     kinds = [k for k, _ in WEIGHTS]
     weights = [w for _, w in WEIGHTS]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     for c in charged:
+        rng = random.Random(f"{seed}:{c.custody_ref}:{c.offence_ref}")  # the same offence, the same draw
         if (today - c.charged_on).days < 30 or rng.random() > 0.6:
             continue
         outcome = rng.choices(kinds, weights)[0]

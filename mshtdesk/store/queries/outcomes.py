@@ -479,12 +479,14 @@ class ChargedOffence(NamedTuple):
 
 
 def charged_offences(conn: Connection) -> list[ChargedOffence]:
-    """Every offence's first Charge date in force, with its references (the demo gives some outcomes)."""
+    """The offences charged and with no court outcome in force yet, with their first Charge date and
+    references (the demo gives some of them an outcome)."""
     charged = _charged(date.max, utcnow()).subquery("charged")
-    o, a = OFFENCE.c, ARREST.c
+    o, a, c = OFFENCE.c, ARREST.c, COURT_OUTCOME.c
     q = (
         select(a.custody_ref, o.offence_ref, charged.c.charged_on)
         .select_from(charged.join(OFFENCE, o.id == charged.c.offence_id).join(ARREST, a.id == o.arrest_id))
+        .where(~exists().where(c.offence_id == o.id, in_force()))
         .order_by(a.custody_ref, o.offence_ref)
     )
     return [ChargedOffence._make(r) for r in conn.execute(q)]
