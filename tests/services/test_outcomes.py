@@ -245,3 +245,20 @@ def test_an_empty_register_gives_zeros(backend_for: Callable[[Role], Backend]) -
     tables = _tables(backend_for(Role.MANAGER))
     assert [r[1] for r in tables["outcomes"]["rows"]] == [0, 0, 0, 0, 0, 0, 0, 0, 0, 0.0]
     assert [r[1] for r in tables["people_charged"]["rows"]] == [0, 0, 0]
+
+
+def test_an_outcome_recorded_after_the_reports_moment_is_not_counted(backend: Backend) -> None:
+    """Bitemporal: a report as recorded at T (a published run, regenerated) leaves out outcomes recorded
+    after T, even when they are dated in the period."""
+    [o1] = arrest(backend, "A1", date(2022, 2, 1), "BD", "P1", [("O1", "CHARGE", date(2022, 2, 3))])
+    published = datetime.now(UTC)
+    backend.outcomes.record_outcome(o1, "convicted", date(2022, 5, 1), sentence_months=12, custodial=True)
+    manager = backend_for_manager(backend)
+    then = {r[0]: r[1] for r in _tables(manager, published)["outcomes"]["rows"]}
+    now = {r[0]: r[1] for r in _tables(manager)["outcomes"]["rows"]}
+    assert (then["Convicted"], then["Awaiting outcome on the as-at date"]) == (0, 1)
+    assert (now["Convicted"], now["Awaiting outcome on the as-at date"], now["Custodial years"]) == (
+        1,
+        0,
+        1.0,
+    )
