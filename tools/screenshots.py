@@ -61,6 +61,7 @@ def _render_all(out: Path, work: Path) -> int:
     )
     from ui.dialogs.import_dialog import ImportDialog
     from ui.dialogs.login_dialog import LoginDialog, Mode
+    from ui.dialogs.outcome_dialogs import CourtOutcomeDialog, WithdrawOutcomeDialog
     from ui.dialogs.password_dialog import ChangePasswordDialog
     from ui.dialogs.reason_dialog import ReasonDialog
     from ui.dialogs.user_dialogs import AddUserDialog
@@ -226,6 +227,25 @@ def _render_all(out: Path, work: Path) -> int:
                 dialog.submit()  # no reason given: the error shows beside the field
                 settle()
                 shot(dialog, "10b-correct-event-errors")
+            close(dialog)
+        close(d)
+
+        # The court outcome of the charged offence: recorded, then the dialogs that correct and withdraw it.
+        record = CourtOutcomeDialog(ctx, detail, o1, None, None)
+        shot(record, "11b-record-court-outcome")
+        close(record)
+        demo.outcomes.record_outcome(
+            o1.id, "convicted", date(today.year, 1, 15), sentence_months=30, custodial=True, note="Leeds CC"
+        )
+        d = ArrestDialog(ctx, arrest_id, w)
+        settle()
+        shot(d, "11c-arrest-court-outcome")
+        current = next(r for r in demo.outcomes.history(arrest_id) if r.in_force)
+        for dialog, name in (
+            (CourtOutcomeDialog(ctx, detail, o1, current, d), "11d-correct-court-outcome"),
+            (WithdrawOutcomeDialog(ctx, detail, o1, current, d), "11e-withdraw-court-outcome"),
+        ):
+            shot(dialog, name)
             close(dialog)
         close(d)
 

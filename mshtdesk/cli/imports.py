@@ -1,4 +1,4 @@
-"""Importing custody exports and NRM registers, with progress on stderr."""
+"""Importing custody exports, NRM registers and court outcomes, with progress on stderr."""
 
 from __future__ import annotations
 
@@ -26,6 +26,11 @@ def add_commands(sub: Subparsers, parents: Parents) -> None:
     a.add_argument("file", metavar="FILE.csv")
     a.add_argument("--dry-run", action="store_true", help="check the file and report, writing nothing")
     a = what.add_parser("nrm", parents=[common], help="import an NRM register (CSV, one row per referral)")
+    a.add_argument("file", metavar="FILE.csv")
+    a.add_argument("--dry-run", action="store_true", help="check the file and report, writing nothing")
+    a = what.add_parser(
+        "outcomes", parents=[common], help="import court outcomes (CSV, one row per offence charged)"
+    )
     a.add_argument("file", metavar="FILE.csv")
     a.add_argument("--dry-run", action="store_true", help="check the file and report, writing nothing")
 
@@ -66,6 +71,8 @@ def _import(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         if ns.what == "nrm":
             summary: Any = backend.import_nrm_file(ns.file, dry_run=ns.dry_run, progress=progress)
+        elif ns.what == "outcomes":
+            summary = backend.import_outcomes_file(ns.file, dry_run=ns.dry_run, progress=progress)
         else:
             summary = backend.import_file(ns.file, dry_run=ns.dry_run, progress=progress)
     finally:

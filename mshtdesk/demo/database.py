@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from mshtdesk.demo.arrests import fill_demo
 from mshtdesk.demo.guard import check_demo_location, mark_demo, require_demo
+from mshtdesk.demo.outcomes import fill_outcomes
 from mshtdesk.demo.pathway import PathwaySummary, fill_pathway, volume_for_arrests
 from mshtdesk.demo.users import DEMO_USERS, DemoUser
 from mshtdesk.domain.roles import Action, Entity
@@ -53,6 +54,7 @@ def add_demo_pathway(backend: Backend, *, seed: int = 1, arrests: int = 130) -> 
 
 def _fill_arrests(db: Database, actor: Actor, seed: int, arrests: int) -> ImportSummary:
     summary = fill_demo(db, seed=seed, arrests=arrests)
+    fill_outcomes(db, seed=seed)  # some of the charged offences have been to court
     with db.engine.begin() as conn:
         record(
             conn,

@@ -46,6 +46,7 @@ from mshtdesk.domain.working_days import WorkingCalendar
 from mshtdesk.reports.tables import Cell
 from mshtdesk.store.queries import com as queries
 from mshtdesk.store.queries.com import ComFigures
+from mshtdesk.store.queries.outcomes import OutcomeDistrictRow, PeopleCharged
 
 OFFICIAL_SENSITIVE = "OFFICIAL-SENSITIVE"
 OFFICIAL = "OFFICIAL"
@@ -1031,6 +1032,58 @@ def _engagement(counts: EngagementCounts, date_from: date, date_to: date, as_at:
     return d
 
 
+OUTCOME_ROWS = (
+    ("convicted", "Convicted"),
+    ("convicted_lesser", "Convicted of a lesser offence"),
+    ("acquitted", "Acquitted"),
+    ("discontinued", "Discontinued"),
+    ("other", "Other outcome"),
+)
+
+
+def _outcomes(
+    rows: Sequence[OutcomeDistrictRow],
+    districts: Sequence[str],
+    date_from: date,
+    date_to: date,
+    as_at: date,
+) -> _Draft:
+    """What happened after charge, per offence: the PCC's question of charges to convictions. Offences
+    and court outcomes, like arrests and disposals, are published as they are (no victim is counted)."""
+    codes = _district_codes(districts, (r.district for r in rows))
+    d = _Draft(
+        "outcomes", "Court outcomes of offences charged", ("Measure", "Total", *_headers(codes)), False
+    )
+    by = {r.district: r for r in rows}
+    empty = OutcomeDistrictRow("", *([0] * 10))
+
+    def add(label: str, field_name: str, bold: bool = False) -> None:
+        cells = [int(getattr(by.get(c or "", empty), field_name)) for c in codes]
+        d.add(label, sum(cells), *cells, bold=bold)
+
+    add("Offences charged in the period", "charged", bold=True)
+    add("Outcomes in the period", "outcomes", bold=True)
+    for name, label in OUTCOME_ROWS:
+        add(label, name)
+    add("Awaiting outcome on the as-at date", "awaiting")
+    add("Custodial sentences", "custodial")
+    months = [by.get(c or "", empty).custodial_months for c in codes]
+    d.add("Custodial years", round(sum(months) / 12, 1), *(round(m / 12, 1) for m in months))
+    d.notes += [
+        _period_note(date_from, date_to, as_at),
+        "Unit counted: the offence. Charged in the period: the offence's first Charge disposal is dated in "
+        "the period, whenever the arrest was. Outcomes (and the outcome rows below them): the offence's "
+        f"court outcome as at {uk(as_at)} is dated in the period.",
+        f"Awaiting outcome: offences charged on or before {uk(as_at)} with no court outcome dated by then, "
+        "whenever arrested or charged.",
+        "Custodial sentences and years: outcomes dated in the period with a custodial sentence; years are "
+        "the sum of their sentences in months divided by 12.",
+        "Districts: the district on the custody record of the offence's arrest, in the force's order. "
+        "Withdrawn arrests and offences, and withdrawn or superseded outcomes, are left out.",
+    ]
+    return d
+
+
 def _with_engagement(d: _Draft, counts: EngagementCounts) -> _Draft:
     """The Navigator table's closing rows: the engagement table's comparison, the same figures."""
     victims, engaged = _engagement_cells(counts)
@@ -1045,6 +1098,23 @@ def _with_engagement(d: _Draft, counts: EngagementCounts) -> _Draft:
         "The last six rows are of victims in investigations with a charge decision, whether or not they "
         "were referred in the period, as in the engagement table."
     )
+    return d
+
+
+def _people_charged(figures: PeopleCharged, date_from: date, date_to: date, as_at: date) -> _Draft:
+    """Persons rather than arrests: how many people were arrested and charged, and how many come back."""
+    d = _Draft("people_charged", "Persons arrested and charged", ("Measure", "Value"), False)
+    d.add("Persons arrested in the period", figures.arrested)
+    d.add("Persons charged in the period", figures.charged)
+    d.add("Repeat arrestees", figures.repeat)
+    d.notes += [
+        _period_note(date_from, date_to, as_at),
+        "Persons are counted by the detainee reference on the custody record; an arrest without one "
+        "is not counted here.",
+        "Persons charged: with an offence whose first Charge disposal is dated in the period, whenever "
+        "arrested. Repeat arrestees: persons arrested in the period who have another arrest on record, "
+        "before the period or within it.",
+    ]
     return d
 
 
@@ -1084,6 +1154,8 @@ def build_com_report(
         _vlo(figures, arrests.disposals.districts, date_from, date_to, as_at),
         _haven(figures, arrests.disposals.districts, date_from, date_to, as_at),
         _engagement(figures.engagement, date_from, date_to, as_at),
+        _outcomes(figures.outcomes, arrests.disposals.districts, date_from, date_to, as_at),
+        _people_charged(figures.people_charged, date_from, date_to, as_at),
     ]
     hidden: dict[str, set[tuple[int, int]]] = {d.key: set() for d in drafts}
     if public:

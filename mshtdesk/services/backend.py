@@ -16,6 +16,7 @@ from mshtdesk.domain.disposal_table import DisposalTable
 from mshtdesk.domain.roles import Action, Entity
 from mshtdesk.imports.custody import CustodyImport, ImportSummary
 from mshtdesk.imports.nrm import NrmImport, NrmImportSummary
+from mshtdesk.imports.outcomes import OutcomeImport, OutcomeImportSummary
 from mshtdesk.imports.pipeline import Cancel, ImportFormat, Progress, S, run_import
 from mshtdesk.imports.source import CsvSource, open_source
 from mshtdesk.services.actor import Actor
@@ -33,6 +34,7 @@ from mshtdesk.services.haven import HavenService
 from mshtdesk.services.list_disclosure import ListDisclosureService
 from mshtdesk.services.navigator import NavigatorService
 from mshtdesk.services.nrm import NrmService
+from mshtdesk.services.outcomes import OutcomeService
 from mshtdesk.services.pathway import PathwayService
 from mshtdesk.services.pathway_print import PathwayPrintService
 from mshtdesk.services.people import PeopleService
@@ -52,6 +54,7 @@ class Backend:
         self.actor = actor
         self.register = RegisterService(db, actor)
         self.corrections = CorrectionService(db, actor)
+        self.outcomes = OutcomeService(db, actor)
         self.reference = ReferenceService(db, actor)
         self.audit = AuditService(db, actor)
         self.users = UserService(db, actor)
@@ -181,6 +184,34 @@ class Backend:
     ) -> NrmImportSummary:
         with open_source(path) as source:
             return self.import_nrm(source, Path(path).name, dry_run=dry_run, progress=progress, cancel=cancel)
+
+    @writes(*Data, changed_if=lambda s: s.changed)
+    def import_outcomes(
+        self,
+        data: bytes | CsvSource,
+        file_name: str,
+        *,
+        dry_run: bool = False,
+        progress: Progress | None = None,
+        cancel: Cancel | None = None,
+    ) -> OutcomeImportSummary:
+        """Court outcomes appended to offences already in the register: needs the right to append to
+        arrests (as a disposal does); recorded once per file."""
+        fmt = OutcomeImport(date.today(), recorded_by=self.actor.user_id)
+        return self._import(fmt, data, file_name, dry_run=dry_run, progress=progress, cancel=cancel)
+
+    def import_outcomes_file(
+        self,
+        path: str,
+        *,
+        dry_run: bool = False,
+        progress: Progress | None = None,
+        cancel: Cancel | None = None,
+    ) -> OutcomeImportSummary:
+        with open_source(path) as source:
+            return self.import_outcomes(
+                source, Path(path).name, dry_run=dry_run, progress=progress, cancel=cancel
+            )
 
     def _import(
         self,

@@ -6,9 +6,9 @@ Three roles, none of which can log in; people's login roles are made members of 
   by ``mshtdesk server setup`` and ``mshtdesk server upgrade`` with ``SET ROLE``);
 * the **application** role, which the app's users connect through: SELECT, INSERT, UPDATE and DELETE
   on the working tables, but only SELECT and INSERT on the history (the audit log, disposal events,
-  arrest corrections), which the triggers of migration 0011 also keep from UPDATE, DELETE and TRUNCATE;
-  engagement milestones are appended and withdrawn in place (``withdrawn_*``), never deleted: SELECT,
-  INSERT and UPDATE only;
+  arrest corrections, court outcomes), which the triggers of migrations 0011 and 0014 also keep from
+  UPDATE, DELETE and TRUNCATE; engagement milestones are appended and withdrawn in place
+  (``withdrawn_*``), never deleted: SELECT, INSERT and UPDATE only;
 * the **auditor** role, read-only, for an auditor's own tools: every table, but not the password hashes.
 
 The grants are applied again after every upgrade, so a table a migration adds is covered at once.
@@ -30,7 +30,7 @@ from mshtdesk.store.migrate import alembic_config, current_revision, head_revisi
 from mshtdesk.store.tables import SETTING, USER
 
 T = TypeVar("T")
-HISTORY = frozenset({"audit_event", "disposal_event", "arrest_correction"})
+HISTORY = frozenset({"audit_event", "disposal_event", "arrest_correction", "court_outcome"})
 # Appended and withdrawn in place, never deleted: no DELETE for the application role.
 KEPT = frozenset({"engagement_milestone"})
 HIDDEN_FROM_AUDITOR = {"app_user": frozenset({"password_hash"})}

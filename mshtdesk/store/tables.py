@@ -163,6 +163,39 @@ class ArrestCorrection(SQLModel, table=True):
     recorded_by: int | None = Field(default=None, foreign_key="app_user.id")
 
 
+class CourtOutcome(SQLModel, table=True):
+    """An offence's outcome at court after charge, and the sentence: appended like a disposal event. A
+    correction is a new row that ``supersedes`` the old one, with a reason; a withdrawal (entered in
+    error) a superseding row marked ``is_void``. ``outcome`` is a ``domain.outcomes.Outcome`` value."""
+
+    __tablename__ = "court_outcome"
+    __table_args__ = (
+        # The as-at probe (an offence's outcome in force on a day, as recorded at T) reads this index alone.
+        Index("ix_court_outcome_as_at", "offence_id", "outcome_date", "is_void", "recorded_at"),
+        Index(
+            "ix_court_outcome_supersedes",
+            "supersedes_id",
+            sqlite_where=text("supersedes_id IS NOT NULL"),
+            postgresql_where=text("supersedes_id IS NOT NULL"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    offence_id: int = Field(foreign_key="offence.id")
+    outcome: str = Field(max_length=24)
+    outcome_date: date
+    sentence_months: int | None = None
+    custodial: bool | None = None
+    note: str = Field(default="", max_length=2000)
+    supersedes_id: int | None = Field(default=None, foreign_key="court_outcome.id")
+    is_void: bool = False
+    reason: str = Field(default="", max_length=2000)
+    source: str = Field(default="manual", max_length=16)  # manual | import | demo
+    import_batch_id: int | None = Field(default=None, foreign_key="import_batch.id")
+    recorded_at: datetime = Field(default_factory=utcnow)
+    recorded_by: int | None = Field(default=None, foreign_key="app_user.id")
+
+
 class User(SQLModel, table=True):
     """A person who logs in. Never deleted: the audit log refers to users for as long as it is kept."""
 
@@ -576,6 +609,7 @@ REPORT_RUN = _t(ReportRun)
 RETENTION_RULE = _t(RetentionRule)
 RETENTION_REVIEW = _t(RetentionReview)
 LOGIN_FAILURE = _t(LoginFailure)
+COURT_OUTCOME = _t(CourtOutcome)
 
 # The COM summary reads a period's contacts by date; this covering index answers it without visiting
 # the rows (750,000 contacts at the benchmark's scale).

@@ -345,6 +345,20 @@ NOT_ACTOR = {
     ("Backend", "as_user"): "the already-authenticated user on an unlocked database (tests, demo switcher)",
 }
 
+OUTCOMES_CSV = f"custody_ref,offence_ref,outcome,outcome_date\nSCOPE-1,O1,convicted,{D.isoformat()}\n"
+
+
+def _outcomes_file(here: Path) -> Path:
+    path = here / "outcomes.csv"
+    path.write_text(OUTCOMES_CSV, encoding="utf-8")
+    return path
+
+
+def _outcome(e: Env) -> int:
+    """An outcome of the shared offence, recorded by the officer before the call."""
+    return e.as_("officer").outcomes.record_outcome(e.w.offence, "convicted", D)
+
+
 SEARCHED = (Entity.PERSON, Entity.ARREST, Entity.NRM_REFERRAL, Entity.VLO_CONTACT)
 PERSON_CHANGES = PersonInput(surname="Scope own", forenames="Changed")
 NOW = datetime.now(UTC)
@@ -374,6 +388,18 @@ CASES: list[Case] = [
         "import_nrm_file",
         (need(C, Entity.NRM_REFERRAL), need(C, Entity.PERSON)),
         lambda e: call(str(DATA / "nrm_register.csv")),
+    ),
+    Case(
+        "Backend",
+        "import_outcomes",
+        (need(A, Entity.ARREST),),
+        lambda e: call(OUTCOMES_CSV.encode(), "outcomes.csv"),
+    ),
+    Case(
+        "Backend",
+        "import_outcomes_file",
+        (need(A, Entity.ARREST),),
+        lambda e: call(str(_outcomes_file(e.here))),
     ),
     open_to_all(
         "Backend", "unlock", "the same user's own password again", lambda e: call(USERS[e.role].password)
@@ -1088,6 +1114,27 @@ CASES: list[Case] = [
         "correct_offence",
         (need(U, Entity.ARREST),),
         lambda e: call(e.w.offence, "MSA s.4", "wrong section"),
+    ),
+    # ----- court outcomes -----------------------------------------------------------------------------
+    open_to_all("OutcomeService", "today", "the clock"),
+    Case("OutcomeService", "history", (need(R, Entity.ARREST),), lambda e: call(e.w.arrest)),
+    Case(
+        "OutcomeService",
+        "record_outcome",
+        (need(A, Entity.ARREST),),
+        lambda e: call(e.w.offence, "convicted", D, sentence_months=12, custodial=True),
+    ),
+    Case(
+        "OutcomeService",
+        "correct_outcome",
+        (need(U, Entity.ARREST),),
+        lambda e: call(_outcome(e), "acquitted", D, reason="misread the court result"),
+    ),
+    Case(
+        "OutcomeService",
+        "withdraw_outcome",
+        (need(U, Entity.ARREST),),
+        lambda e: call(_outcome(e), "entered in error"),
     ),
     # ----- Today ----------------------------------------------------------------------------------
     open_to_all("TodayService", "now", "the clock"),

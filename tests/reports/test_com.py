@@ -183,7 +183,7 @@ def test_every_table_on_the_fixture(com_db: Database, backend_for: Callable[[Rol
     assert list(t) == [
         "headline", "disposals", "arrests_by_month", "offences_by_legislation", "nrm_referrals",
         "nrm_by_exploitation", "nrm_decisions", "navigator", "vlo", "haven_house",
-        "engagement",
+        "engagement", "outcomes", "people_charged",
     ]  # fmt: skip
     assert t["disposals"]["columns"] == ["Disposal Type", "Disposals", "BD", "CD", "KD", "LD", "WD"]
     assert t["disposals"]["rows"] == SEED_ROWS

@@ -28,14 +28,14 @@ from mshtdesk.services.register import ArrestQuery
 from mshtdesk.services.team import check_dump, setup_server, upgrade_server
 from mshtdesk.store.migrate import alembic_config, head_revision
 from mshtdesk.store.server_roles import ServerRoles
-from tests.conftest import SEED_EXPORT, USERS
+from tests.conftest import DATA, SEED_EXPORT, USERS
 from tests.postgres import as_login, fresh_server, needs_postgres
 
 pytestmark = needs_postgres
 
 ADMIN = USERS[Role.ADMINISTRATOR]
 OFFICER = USERS[Role.HTT_OFFICER]
-HISTORY = ("audit_event", "disposal_event", "arrest_correction")
+HISTORY = ("audit_event", "disposal_event", "arrest_correction", "court_outcome")
 
 
 @pytest.fixture
@@ -80,12 +80,14 @@ def test_the_app_works_through_its_role_and_cannot_rewrite_history(team: tuple[s
     admin.close()
     officer = Backend.login(clerk, OFFICER.username, OFFICER.password)
     officer.import_file(str(SEED_EXPORT))
+    officer.import_outcomes_file(str(DATA / "outcomes_seed.csv"))  # court outcomes: INSERT only
     arrest_id = (
         officer.register.find_id("WY/22/000001") or officer.register.page(ArrestQuery(), limit=1)[0].id
     )
     officer.corrections.withdraw_arrest(arrest_id, "entered twice")  # an arrest correction: INSERT only
     officer.close()
     assert int(str(_scalar(url, "SELECT count(*) FROM arrest_correction"))) == 1
+    assert int(str(_scalar(url, "SELECT count(*) FROM court_outcome"))) == 4
 
     for table in HISTORY:
         for statement in (f"DELETE FROM {table}", f"UPDATE {table} SET id = id", f"TRUNCATE {table} CASCADE"):

@@ -34,6 +34,7 @@ from mshtdesk.domain.changes import Changes, Data
 from mshtdesk.domain.dates import uk
 from mshtdesk.domain.roles import Action, Entity
 from mshtdesk.errors import ConflictError, MshtError, NotFoundError
+from mshtdesk.services.outcomes import OutcomeRow
 from mshtdesk.services.register import ArrestDetail, ArrestInput, OffenceRow
 from ui import error_report, palette
 from ui.context import AppContext
@@ -50,6 +51,7 @@ from ui.dialogs.disposal_dialogs import (
     next_offence_ref,
 )
 from ui.dialogs.form import FormDialog
+from ui.dialogs.outcome_dialogs import CourtOutcomeDialog, WithdrawOutcomeDialog, outcome_caption
 from ui.models.history_model import HistoryColumn, HistoryModel
 from ui.widgets.dates import DateEdit, to_qdate
 from ui.widgets.field_error import FieldError
@@ -126,7 +128,7 @@ class OffencesEditor(QWidget):
         return [(ref.text().strip(), combo.text()) for ref, combo, _ in self.rows]
 
 
-SHOWS = (Data.ARREST, Data.DISPOSAL, Data.RANKING)  # the arrest, its offences and disposal history
+SHOWS = (Data.ARREST, Data.DISPOSAL, Data.RANKING)  # the arrest, its offences, disposals and court outcomes
 ARREST_FIELDS = (
     ("custody_ref", "Custody ref"),
     ("arrest_date", "Arrest date"),
@@ -184,6 +186,7 @@ class ArrestDialog(FormDialog):
         self.may_update = new or ctx.may(Action.UPDATE, Entity.ARREST)
         self.may_append = ctx.may(Action.APPEND, Entity.ARREST)
         self.detail: ArrestDetail | None = None
+        self.outcomes: list[OutcomeRow] = []  # the court outcomes of its offences, every row
         self.saved_id: int | None = None
         self._build_fields()
         if new:
@@ -354,8 +357,31 @@ class ArrestDialog(FormDialog):
         self.withdraw_button.setToolTip(
             "Mark the selected disposal event as recorded in error (a reason is required)"
         )
-        for b in (self.add_offence_button, self.record_button, self.correct_button, self.withdraw_button):
+        self.outcome_button = QPushButton("Court o&utcome\u2026")
+        self.outcome_button.setToolTip(
+            "Record the selected offence's outcome at court and the sentence, or correct the one recorded "
+            "(a reason is required for a correction)"
+        )
+        self.withdraw_outcome_button = QPushButton("Withdraw outcome\u2026")
+        self.withdraw_outcome_button.setToolTip(
+            "Mark the selected offence's court outcome as recorded in error (a reason is required)"
+        )
+        for b in (
+            self.add_offence_button,
+            self.record_button,
+            self.correct_button,
+            self.withdraw_button,
+            self.outcome_button,
+            self.withdraw_outcome_button,
+        ):
             b.setAutoDefault(False)
+        self.outcome_button.setVisible(self.may_append or self.may_update)
+        self.withdraw_outcome_button.setVisible(self.may_update)
+        self.outcome_button.clicked.connect(self.court_outcome)
+        self.withdraw_outcome_button.clicked.connect(self.withdraw_outcome)
+        self.outcome_note = QLabel("")
+        self.outcome_note.setObjectName("courtOutcome")
+        self.outcome_note.setWordWrap(True)
         self.add_offence_button.setVisible(self.may_append)
         self.record_button.setVisible(self.may_append)
         self.correct_button.setVisible(self.may_update)
@@ -369,6 +395,9 @@ class ArrestDialog(FormDialog):
         buttons.addWidget(self.record_button)
         buttons.addWidget(self.correct_button)
         buttons.addWidget(self.withdraw_button)
+        buttons.addSpacing(12)
+        buttons.addWidget(self.outcome_button)
+        buttons.addWidget(self.withdraw_outcome_button)
         buttons.addStretch(1)
         buttons.addWidget(self.add_offence_button)
         self.history_note = QLabel(
@@ -380,6 +409,7 @@ class ArrestDialog(FormDialog):
         box = QGroupBox("Offences and disposal history")
         layout = QVBoxLayout(box)
         layout.addWidget(self.tree, 1)
+        layout.addWidget(self.outcome_note)
         layout.addLayout(buttons)
         layout.addWidget(self.history_note)
         self.body.addWidget(box, 1)
@@ -389,6 +419,8 @@ class ArrestDialog(FormDialog):
             self.record_button,
             self.correct_button,
             self.withdraw_button,
+            self.outcome_button,
+            self.withdraw_outcome_button,
             self.add_offence_button,
         ]
         set_tab_order(chain)
@@ -415,6 +447,8 @@ class ArrestDialog(FormDialog):
                     self.record_button,
                     self.correct_button,
                     self.withdraw_button,
+                    self.outcome_button,
+                    self.withdraw_outcome_button,
                 ):
                     b.setEnabled(False)
 
@@ -451,6 +485,18 @@ class ArrestDialog(FormDialog):
         self.tree.expandAll()
         self._restore_selection(selected)
         self._set_loading(False)
+        self._update_buttons()
+        outcomes, arrest_id = self.ctx.backend.outcomes, detail.id
+        self.ctx.tasks.run(
+            lambda _job: outcomes.history(arrest_id),
+            done=self._outcomes_loaded,
+            failed=self._load_failed,
+            owner=self,
+            context="reading court outcomes",
+        )
+
+    def _outcomes_loaded(self, rows: list[OutcomeRow]) -> None:
+        self.outcomes = rows
         self._update_buttons()
 
     def _load_failed(self, exc: BaseException) -> None:
@@ -668,8 +714,48 @@ class ArrestDialog(FormDialog):
         offence_standing = standing and offence is not None and not offence.withdrawn
         self.correct_offence_button.setEnabled(offence_standing)
         self.withdraw_offence_button.setEnabled(offence_standing)
+        current = self.outcome_in_force(offence.id) if offence is not None else None
+        may_outcome = self.may_update if current is not None else self.may_append
+        self.outcome_button.setEnabled(offence_standing and may_outcome)
+        self.withdraw_outcome_button.setEnabled(offence_standing and current is not None and self.may_update)
+        if offence is None:
+            self.outcome_note.setText("Court outcome: select an offence to see or record its outcome.")
+        elif current is None:
+            self.outcome_note.setText(
+                f"Court outcome of offence {escape(offence.offence_ref)}: none recorded."
+            )
+        else:
+            said = escape(outcome_caption(current))
+            self.outcome_note.setText(
+                f"Court outcome of offence {escape(offence.offence_ref)}: <b>{said}</b>"
+            )
         if loaded and not standing:
             self.ok_button.setEnabled(False)  # a withdrawn arrest's details are no longer edited
+
+    def outcome_in_force(self, offence_id: int) -> OutcomeRow | None:
+        live = [o for o in self.outcomes if o.offence_id == offence_id and o.in_force]
+        return max(live, key=lambda o: (o.outcome_date, o.id)) if live else None
+
+    def court_outcome(self) -> CourtOutcomeDialog | None:
+        """Record the selected offence's court outcome, or correct the one in force."""
+        offence = self.history.offence_at(self.tree.currentIndex())
+        if self.detail is None or self.detail.withdrawn or offence is None or offence.withdrawn:
+            return None
+        current = self.outcome_in_force(offence.id)
+        if not (self.may_update if current is not None else self.may_append):
+            return None
+        dialog = CourtOutcomeDialog(self.ctx, self.detail, offence, current, self)
+        dialog.open()
+        return dialog
+
+    def withdraw_outcome(self) -> WithdrawOutcomeDialog | None:
+        offence = self._offence_in_force()
+        current = self.outcome_in_force(offence.id) if offence is not None else None
+        if offence is None or current is None or self.detail is None:
+            return None
+        dialog = WithdrawOutcomeDialog(self.ctx, self.detail, offence, current, self)
+        dialog.open()
+        return dialog
 
     def withdraw_arrest(self) -> WithdrawArrestDialog | None:
         if self.detail is None or not self.may_update or self.detail.withdrawn:

@@ -21,6 +21,12 @@ from mshtdesk.store.queries.corrections import Kind, in_utc, offence_withdrawn
 from mshtdesk.store.queries.disposals import period_arrests
 from mshtdesk.store.queries.engagement import decision_victims
 from mshtdesk.store.queries.haven import active_beds
+from mshtdesk.store.queries.outcomes import (
+    OutcomeDistrictRow,
+    PeopleCharged,
+    outcomes_by_district,
+    people_charged,
+)
 from mshtdesk.store.tables import (
     CORRECTION,
     DISTRICT,
@@ -439,6 +445,8 @@ class ComFigures:
     year_ago_navigator_referrals: int = 0
     year_ago_admissions: int = 0
     engagement: EngagementCounts = field(default_factory=EngagementCounts)
+    outcomes: list[OutcomeDistrictRow] = field(default_factory=list)
+    people_charged: PeopleCharged = PeopleCharged(0, 0, 0)
 
 
 def com_figures(
@@ -488,4 +496,6 @@ def com_figures(
         year_ago_navigator_referrals=year[1],
         year_ago_admissions=year[2],
         engagement=engagement_counts(decision_victims(conn, date_from, date_to, as_at, recorded_at), as_at),
+        outcomes=outcomes_by_district(conn, date_from, date_to, as_at, recorded_at),
+        people_charged=people_charged(conn, date_from, date_to, as_at, recorded_at),
     )

@@ -57,6 +57,7 @@ NOT_REACHED = {
     "RevisionsDialog": "needs a published run revised afterwards (tests/ui/test_reports_page.py opens it)",
     "VoidDecisionDialog": "needs a recorded NRM decision selected in the referral dialog",
     "ReviewDialog": "the demo data has no record due for review yet (the Review page's own tests open it)",
+    "WithdrawOutcomeDialog": "needs an offence with a court outcome (test_outcome_dialogs.py checks it)",
 }
 
 
