@@ -46,7 +46,7 @@ from mshtdesk.services.nrm_types import ExploitationLocation, ReferralInput
 from mshtdesk.services.people import GENDERS
 from mshtdesk.store.queries import imports as q
 from mshtdesk.store.queries.nrm import referral_ages
-from mshtdesk.store.tables import utcnow
+from mshtdesk.store.tables import NRM_REFERRAL, PERSON, utcnow
 
 __all__ = ["COLUMNS", "NrmImport", "NrmImportSummary"]
 
@@ -93,6 +93,33 @@ COMPARED = (
     "no_crime_reason",
 )
 PERSON_FIELDS = ("surname", "forenames", "date_of_birth", "gender", "nationality")
+#: What an import writes on a new referral (the other columns take their defaults) and a decision.
+REFERRAL_COLUMNS = (
+    "referral_ref",
+    "person_id",
+    *COMPARED,
+    "consents",
+    "cooperates",
+    "exploitation_label",
+    "import_batch_id",
+    "version",
+    "created_at",
+    "updated_at",
+)
+DECISION_COLUMNS = (
+    "referral_id",
+    "kind",
+    "outcome",
+    "decided_on",
+    "note",
+    "supersedes_id",
+    "is_void",
+    "reason",
+    "source",
+    "import_batch_id",
+    "recorded_by",
+    "recorded_at",
+)
 #: Columns whose cells may hold line breaks and tabs (a reason written in a spreadsheet cell).
 MULTILINE = frozenset({"no_crime_reason"})
 EARLIEST_BIRTH = date(1900, 1, 1)
@@ -693,59 +720,64 @@ class NrmImport(ImportFormat[NrmImportSummary]):
                     "decisions_added": len(new_decisions),
                 },
             )
+        # In bulk: each table in one executemany of plain tuples, the new ids read back in one pass over
+        # what is above the old maximum (rows another writer added meanwhile fail the membership test).
         person_id_of = {ref: v.id for ref, v in people.items()}
         person_id_of.update({ref: k.id for ref, k in kept.items()})
-        for ref in new_people:
-            p = self.people[ref]
-            person_id_of[ref] = q.insert_person(
-                conn, {"person_ref": ref, **p.values, "version": 1, "created_at": now, "updated_at": now}
-            )
-            tick()
-        for person_id, values in fills.items():
-            q.fill_person(conn, person_id, values, now)
-            tick()
+        above = q.max_id(conn, PERSON)
+        q.insert_people(
+            conn,
+            ("person_ref", *PERSON_FIELDS, "version", "created_at", "updated_at"),
+            [
+                (ref, *(self.people[ref].values[f] for f in PERSON_FIELDS), 1, now, now)
+                for ref in new_people
+            ],
+        )
+        wanted = set(new_people)
+        person_id_of.update((ref, pid) for ref, pid in q.people_above(conn, above) if ref in wanted)
+        tick(len(new_people))
+        q.fill_people(conn, fills, now)
+        tick(len(fills))
         referral_id_of = {ref: v.id for ref, v in stored_refs.items()}
+        labels: dict[str, str] = {}  # exploitation codes -> the Home Office label
+        rows: list[tuple[Any, ...]] = []
         for ref in new_refs:
             r = self.referrals[ref]
-            label_flags = {ExploitationType(c) for c in r.values["exploitation"].split(";")}
-            referral_id_of[ref] = q.insert_referral(
-                conn,
-                {
-                    **r.values,
-                    "referral_ref": ref,
-                    "person_id": person_id_of[r.person_ref],
-                    "consents": r.data.consents,
-                    "cooperates": r.data.cooperates,
-                    "exploitation_label": home_office_label(label_flags),
-                    "import_batch_id": batch_id,
-                    "version": 1,
-                    "created_at": now,
-                    "updated_at": now,
-                },
+            codes = r.values["exploitation"]
+            label = labels.get(codes)
+            if label is None:
+                label = labels[codes] = home_office_label({ExploitationType(c) for c in codes.split(";")})
+            v = r.values
+            rows.append(
+                (
+                    ref,
+                    person_id_of[r.person_ref],
+                    *(v[c] for c in COMPARED),
+                    r.data.consents,
+                    r.data.cooperates,
+                    label,
+                    batch_id,
+                    1,
+                    now,
+                    now,
+                )
             )
-            tick()
+        above = q.max_id(conn, NRM_REFERRAL)
+        q.insert_referrals(conn, REFERRAL_COLUMNS, rows)
+        wanted = set(new_refs)
+        referral_id_of.update((ref, rid) for ref, rid in q.referrals_above(conn, above) if ref in wanted)
+        tick(len(new_refs))
+        recorded_by = self.recorded_by
         q.insert_decisions(
             conn,
+            DECISION_COLUMNS,
             [
-                {
-                    "referral_id": referral_id_of[ref],
-                    "kind": d.kind.value,
-                    "outcome": d.outcome.value,
-                    "decided_on": d.on,
-                    "note": "",
-                    "supersedes_id": None,
-                    "is_void": False,
-                    "reason": "",
-                    "source": "import",
-                    "import_batch_id": batch_id,
-                    "recorded_by": self.recorded_by,
-                    "recorded_at": now,
-                }
+                (referral_id_of[ref], d.kind.value, d.outcome.value, d.on, "", None, False, "", "import",
+                 batch_id, recorded_by, now)  # fmt: skip
                 for ref, d in new_decisions
             ],
         )
-        for _ in new_decisions:
-            tick()
+        tick(len(new_decisions))
         return NrmImportSummary(
             batch.file_name,
             self.rows,

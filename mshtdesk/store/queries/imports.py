@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Table, func, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, func, insert, select, update
 
 from mshtdesk.domain.nrm import Route
 from mshtdesk.store import search_index
@@ -310,23 +310,46 @@ def decision_rows(
     return rows
 
 
-def insert_person(conn: Connection, values: dict[str, Any]) -> int:
-    return int(conn.execute(insert(PERSON).returning(PERSON.c.id), values).scalar_one())
+def insert_people(conn: Connection, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """New people in one executemany (the other columns take their defaults); the search index takes
+    them in one go (``search_index.bulk``). Their ids: ``people_above``."""
+    with search_index.bulk(conn, "person"):
+        bulk_insert(conn, PERSON, columns, rows)
 
 
-def fill_person(conn: Connection, person_id: int, values: dict[str, Any], now: datetime) -> None:
-    """Give a stored person details they lacked (a new version of the row)."""
-    conn.execute(
-        update(PERSON)
-        .where(PERSON.c.id == person_id)
-        .values(**values, version=PERSON.c.version + 1, updated_at=now)
-    )
+def people_above(conn: Connection, after_id: int) -> Iterator[tuple[str, int]]:
+    """``(person_ref, id)`` of the people above an id: new ids read back in one pass."""
+    return iter(conn.execute(select(PERSON.c.person_ref, PERSON.c.id).where(PERSON.c.id > after_id)))
 
 
-def insert_referral(conn: Connection, values: dict[str, Any]) -> int:
-    return int(conn.execute(insert(NRM_REFERRAL).returning(NRM_REFERRAL.c.id), values).scalar_one())
+def fill_people(conn: Connection, fills: dict[int, dict[str, Any]], now: datetime) -> None:
+    """Give stored people details they lacked (a new version of each row), one executemany per set of
+    columns filled."""
+    by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for person_id, values in fills.items():
+        by_columns.setdefault(tuple(sorted(values)), []).append({**values, "pid": person_id})
+    for columns, params in by_columns.items():
+        stmt = (
+            update(PERSON)
+            .where(PERSON.c.id == bindparam("pid"))
+            .values(
+                {**{c: bindparam(c) for c in columns}, "version": PERSON.c.version + 1, "updated_at": now}
+            )
+        )
+        conn.execute(stmt, params)
 
 
-def insert_decisions(conn: Connection, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        conn.execute(insert(NRM_DECISION), rows)
+def insert_referrals(conn: Connection, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """New referrals in one executemany, indexed for search together; their ids: ``referrals_above``."""
+    with search_index.bulk(conn, "nrm_referral"):
+        bulk_insert(conn, NRM_REFERRAL, columns, rows)
+
+
+def referrals_above(conn: Connection, after_id: int) -> Iterator[tuple[str, int]]:
+    """``(referral_ref, id)`` of the referrals above an id."""
+    q = select(NRM_REFERRAL.c.referral_ref, NRM_REFERRAL.c.id).where(NRM_REFERRAL.c.id > after_id)
+    return iter(conn.execute(q))
+
+
+def insert_decisions(conn: Connection, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    bulk_insert(conn, NRM_DECISION, columns, rows)
