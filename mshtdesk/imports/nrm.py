@@ -728,10 +728,7 @@ class NrmImport(ImportFormat[NrmImportSummary]):
         q.insert_people(
             conn,
             ("person_ref", *PERSON_FIELDS, "version", "created_at", "updated_at"),
-            [
-                (ref, *(self.people[ref].values[f] for f in PERSON_FIELDS), 1, now, now)
-                for ref in new_people
-            ],
+            [(ref, *(self.people[ref].values[f] for f in PERSON_FIELDS), 1, now, now) for ref in new_people],
         )
         wanted = set(new_people)
         person_id_of.update((ref, pid) for ref, pid in q.people_above(conn, above) if ref in wanted)
@@ -772,8 +769,20 @@ class NrmImport(ImportFormat[NrmImportSummary]):
             conn,
             DECISION_COLUMNS,
             [
-                (referral_id_of[ref], d.kind.value, d.outcome.value, d.on, "", None, False, "", "import",
-                 batch_id, recorded_by, now)  # fmt: skip
+                (
+                    referral_id_of[ref],
+                    d.kind.value,
+                    d.outcome.value,
+                    d.on,
+                    "",
+                    None,
+                    False,
+                    "",
+                    "import",
+                    batch_id,
+                    recorded_by,
+                    now,
+                )  # fmt: skip
                 for ref, d in new_decisions
             ],
         )

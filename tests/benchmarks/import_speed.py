@@ -10,13 +10,14 @@ and checking the file, the comparison with what is stored, the writes, the audit
      import.
   2. ``monthly``: the same database grown to all but the last ``--months`` months, then each of those
      months as the custody system sends it, the whole cumulative export so far (nearly every row already
-     stored: the comparison is the work), and the same export again (nothing new: idempotence).
+     stored: the comparison is the work). The first import's file imported again shows idempotence.
   3. ``nrm``: an NRM register of ``--referrals`` referrals (about 1.25 per person, four in five with an
      RG decision, half of those with a CG) into a new database, then the same register again.
 The commands run from compiled bytecode, as an installed app does (PYTHONDONTWRITEBYTECODE is dropped
-for them, and the first command writes it). Also the floor every command pays: ``mshtdesk --version`` (start-up) and an import of a one-row file
-(start-up + login + one tiny transaction). Rows/s are rows in the file over the whole command's seconds;
-``net`` leaves out that one-row command's time, to show what the rows themselves cost.
+for them, and the first command writes it). Also the floor every command pays: ``mshtdesk --version``
+(start-up) and an import of a one-row file (start-up + login + one tiny transaction). Rows/s are rows
+in the file over the whole command's seconds; ``net`` leaves out that one-row command's time, to show
+what the rows themselves cost.
 """
 
 from __future__ import annotations
@@ -147,9 +148,9 @@ def measure(folder: Path, args: argparse.Namespace, skip: set[str]) -> None:
         data = reg.cumulative(months - 1)
         path.write_bytes(data)
         db = new_db("first")
-        say("custody, first import (whole export)", data.count(b"\n") - 1, run_cmd(bench, db, "arrests", path),
-            floor)  # fmt: skip
-        say("custody, the same export again", data.count(b"\n") - 1, run_cmd(bench, db, "arrests", path), floor)
+        rows = data.count(b"\n") - 1
+        say("custody, first import (whole export)", rows, run_cmd(bench, db, "arrests", path), floor)
+        say("custody, the same export again", rows, run_cmd(bench, db, "arrests", path), floor)
         path.unlink()
     if "monthly" not in skip:
         db = new_db("grown")
