@@ -4,6 +4,7 @@ checked batch. Lookups go in chunks of ``CHUNK`` bound values; bulk writes go th
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
@@ -76,6 +77,29 @@ def refresh_statistics(conn: Connection) -> None:
     small part of the register. Milliseconds when nothing changed much; PostgreSQL analyses by itself."""
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("PRAGMA optimize=0x10002")
+
+
+IMPORT_CACHE_KIB = 256 * 1024
+
+
+@contextmanager
+def import_cache(conn: Connection) -> Iterator[None]:
+    """A page cache big enough for an import's transaction (SQLite): with the everyday cache (a few MiB
+    for a small file) a first import of 100,000 arrests spills its dirty pages to the WAL and reads and
+    decrypts its own index pages again, page by page. SQLite takes the memory only as pages are used;
+    the connection's own size is put back after."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    # On the driver's connection: a pragma needs no transaction, and after a dry run's rollback the
+    # restore must not start one.
+    raw: Any = conn.connection.driver_connection
+    before = int(raw.execute("PRAGMA cache_size").fetchone()[0])
+    raw.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        raw.execute(f"PRAGMA cache_size = {before}")
 
 
 def delete_batch(conn: Connection, batch_id: int) -> None:
