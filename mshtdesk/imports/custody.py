@@ -432,7 +432,7 @@ class CustodyImport(ImportFormat[ImportSummary]):
             ]
             q.insert_offences(conn, rows)
             tick(len(chunk), "Writing offences")
-        ref_of_arrest = {arrest_id_of[ref]: ref for ref in {ref for ref, _ in new_offences}}
+        ref_of_arrest = {id_: ref for ref, id_ in arrest_id_of.items()}
         for arrest_id, off_ref, off_id in q.offences_above(conn, max_offence_id):
             found = ref_of_arrest.get(arrest_id)
             if found is not None:

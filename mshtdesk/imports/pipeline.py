@@ -319,7 +319,8 @@ def _rows(
     suspect = might_be_refused
     rows = 0
     for line, row in records:
-        if not "".join(row).strip():
+        joined = "".join(row)
+        if not joined or joined.isspace():
             continue
         rows += 1
         fmt.rows = rows
@@ -333,7 +334,9 @@ def _rows(
         if pad:
             row.append("")
         values = list(map(strip, pick(row)))
-        if suspect("".join(values)) and _refused_characters(fmt, line, values):
+        # the whole row's text at once (what ``fmt.columns`` leaves out too): only a suspect row has its
+        # cells checked one by one
+        if suspect(joined) and _refused_characters(fmt, line, values):
             continue
         yield line, values
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, insert
+from sqlalchemy import Connection, Select, Table, bindparam, insert
 
 
 def _convert(values: tuple[Any, ...], proc: Any) -> Sequence[Any]:
@@ -62,3 +62,14 @@ def bulk_insert(
     else:
         params = [dict(zip(columns, values, strict=True)) for values in zip(*by_column, strict=True)]
     conn.exec_driver_sql(compiled.string, params)
+
+
+def fetch_plain(conn: Connection, stmt: Select[Any]) -> Sequence[Any]:
+    """The rows of a lookup as the driver returns them, without SQLAlchemy's per-value result
+    processing (on SQLite a date comes back as its ISO text): for lookups of tens of thousands of rows
+    whose values are compared in bulk. The statement is compiled for the connection's dialect, its IN
+    lists expanded."""
+    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.params
+    args: Any = tuple(params[name] for name in compiled.positiontup or ()) if compiled.positional else params
+    return conn.exec_driver_sql(compiled.string, args).all()

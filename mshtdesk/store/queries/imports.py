@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Table, bindparam, func, insert, select, updat
 
 from mshtdesk.domain.nrm import Route
 from mshtdesk.store import search_index
-from mshtdesk.store.bulk import bulk_insert
+from mshtdesk.store.bulk import bulk_insert, fetch_plain
 from mshtdesk.store.queries.corrections import Kind, latest, withdrawn
 from mshtdesk.store.tables import (
     ARREST,
@@ -179,15 +179,21 @@ def stored_offences(conn: Connection, arrest_ids: Sequence[int]) -> Iterator[tup
         OFFENCE.c.offence_text,
     )
     for chunk in chunks(arrest_ids):
-        yield from conn.execute(q.where(OFFENCE.c.arrest_id.in_(chunk)))
+        yield from fetch_plain(conn, q.where(OFFENCE.c.arrest_id.in_(chunk)))
 
 
 def stored_events(conn: Connection, offence_ids: Sequence[int]) -> set[tuple[int, int, date]]:
-    """``(offence_id, disposal_type_id, event_date)`` of every event of those offences."""
+    """``(offence_id, disposal_type_id, event_date)`` of every event of those offences (the rows as the
+    driver gives them; each distinct date converted once)."""
     found: set[tuple[int, int, date]] = set()
+    days: dict[Any, date] = {}
     q = select(EVENT.c.offence_id, EVENT.c.disposal_type_id, EVENT.c.event_date)
     for chunk in chunks(offence_ids):
-        found.update((r[0], r[1], r[2]) for r in conn.execute(q.where(EVENT.c.offence_id.in_(chunk))))
+        for offence_id, type_id, raw in fetch_plain(conn, q.where(EVENT.c.offence_id.in_(chunk))):
+            day = days.get(raw)
+            if day is None:
+                day = days[raw] = raw if isinstance(raw, date) else date.fromisoformat(str(raw)[:10])
+            found.add((offence_id, type_id, day))
     return found
 
 
