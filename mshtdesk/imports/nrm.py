@@ -133,6 +133,9 @@ ROUTES = {"nrm": Route.NRM, "dtn": Route.DUTY_TO_NOTIFY, "duty to notify": Route
 LOCATIONS = {_key(loc.label): loc for loc in ExploitationLocation} | {
     _key(loc.value): loc for loc in ExploitationLocation
 }
+GENDER_CHOICES = {g: g for g in GENDERS}
+AGES_AT_REFERRAL = {a.value: a for a in AgeAtReferral}
+AGES_AT_EXPLOITATION = {a.value: a for a in AgeAtExploitation}
 RG_OUTCOMES = {"positive": Outcome.POSITIVE, "negative": Outcome.NEGATIVE}
 CG_OUTCOMES = {
     "positive trafficking": Outcome.POSITIVE_TRAFFICKING,
@@ -242,6 +245,10 @@ class NrmImport(ImportFormat[NrmImportSummary]):
         self.recorded_by = recorded_by  # the user the imported decisions are recorded by
         self.people: dict[str, _Person] = {}
         self.referrals: dict[str, _Referral] = {}
+        self._dates: dict[str, date | str] = {}  # text -> the date, or why it is not one
+        self._keys: dict[str, str] = {}  # text -> ``_key(text)``
+        self._nationalities: dict[str, str] = {}  # text -> code ("" when not a nationality)
+        self._flag_sets: dict[str, tuple[frozenset[ExploitationType], tuple[str, ...]]] = {}
 
     def check_rows(self, rows: Iterator[tuple[int, list[str]]]) -> None:
         for line, values in rows:
@@ -253,10 +260,15 @@ class NrmImport(ImportFormat[NrmImportSummary]):
 
     # ----- one row -------------------------------------------------------------------------------
     def _date(self, line: int, column: str, text: str, label: str, earliest: date) -> date | None:
-        try:
-            day = parse_date(text)
-        except ValueError as exc:
-            self.error(line, column, str(exc))
+        # a register repeats the same few thousand dates: each text is parsed once
+        day = self._dates.get(text)
+        if day is None:
+            try:
+                day = self._dates[text] = parse_date(text)
+            except ValueError as exc:
+                day = self._dates[text] = str(exc)
+        if isinstance(day, str):
+            self.error(line, column, day)
             return None
         if day > self.today:
             self.error(line, column, f"{label} {uk(day)} is in the future")
@@ -267,7 +279,10 @@ class NrmImport(ImportFormat[NrmImportSummary]):
         return day
 
     def _choice(self, line: int, column: str, text: str, choices: dict[str, Any], words: str) -> Any:
-        found = choices.get(_key(text))
+        key = self._keys.get(text)
+        if key is None:
+            key = self._keys[text] = _key(text)
+        found = choices.get(key)
         if found is None:
             what = f"'{_clip(text)}' is not" if text else "is empty; it must be"
             self.error(line, column, f"{what} one of {words}")
@@ -287,7 +302,7 @@ class NrmImport(ImportFormat[NrmImportSummary]):
             line,
             "age_at_referral",
             v["age_at_referral"],
-            {a.value: a for a in AgeAtReferral},
+            AGES_AT_REFERRAL,
             "adult, child, unknown or disputed",
         )
         age_exp = (
@@ -295,7 +310,7 @@ class NrmImport(ImportFormat[NrmImportSummary]):
                 line,
                 "age_at_exploitation",
                 v["age_at_exploitation"],
-                {a.value: a for a in AgeAtExploitation},
+                AGES_AT_EXPLOITATION,
                 "adult, child or unknown",
             )
             if v["age_at_exploitation"]
@@ -339,7 +354,8 @@ class NrmImport(ImportFormat[NrmImportSummary]):
         )
         named = bool(v["surname"] or v["forenames"])
         # the age rule waits for the whole file (a date of birth may come on a later row): check_ages
-        problems, normalised = referral_problems(data, today=self.today, name_kept=named)
+        # every cell's characters were checked as the row was read (a refused one stops the row there)
+        problems, normalised = referral_problems(data, today=self.today, name_kept=named, texts_checked=True)
         for name, message in problems.items():
             column = FIELD_COLUMN.get(name, name)
             if name == "name":
@@ -378,11 +394,15 @@ class NrmImport(ImportFormat[NrmImportSummary]):
         gender = "unknown"
         if v["gender"]:
             gender = self._choice(
-                line, "gender", v["gender"], {g: g for g in GENDERS}, "female, male, other or unknown"
+                line, "gender", v["gender"], GENDER_CHOICES, "female, male, other or unknown"
             )
         nationality = ""
         if v["nationality"]:
-            nationality = parse_nationality(v["nationality"]) or ""
+            text = v["nationality"]
+            known = self._nationalities.get(text)
+            if known is None:
+                known = self._nationalities[text] = parse_nationality(text) or ""
+            nationality = known
             if not nationality:
                 self.error(
                     line,
@@ -402,21 +422,27 @@ class NrmImport(ImportFormat[NrmImportSummary]):
         return _Person(line, values, {k: line for k, val in values.items() if not _blank(val)})
 
     def _flags(self, line: int, text: str) -> frozenset[ExploitationType]:
-        found: set[ExploitationType] = set()
-        for part in (p.strip() for p in text.split(";")):
-            if not part:
-                continue
-            flag = parse_exploitation_type(part)
-            if flag is None:
-                self.error(
-                    line,
-                    "exploitation",
-                    f"'{_clip(part)}' is not an exploitation type (use Sexual, Labour, Domestic, Criminal, "
-                    "Organ harvesting or Not specified, separated by ';')",
-                )
-            else:
-                found.add(flag)
-        return frozenset(found)
+        known = self._flag_sets.get(text)
+        if known is None:  # each distinct cell read once: (the flags, the parts that are not one)
+            found: set[ExploitationType] = set()
+            unknown: list[str] = []
+            for part in (p.strip() for p in text.split(";")):
+                if not part:
+                    continue
+                flag = parse_exploitation_type(part)
+                if flag is None:
+                    unknown.append(part)
+                else:
+                    found.add(flag)
+            known = self._flag_sets[text] = (frozenset(found), tuple(unknown))
+        for part in known[1]:
+            self.error(
+                line,
+                "exploitation",
+                f"'{_clip(part)}' is not an exploitation type (use Sexual, Labour, Domestic, Criminal, "
+                "Organ harvesting or Not specified, separated by ';')",
+            )
+        return known[0]
 
     def _decisions(
         self, line: int, v: dict[str, str], route: Route, submitted: date | None
