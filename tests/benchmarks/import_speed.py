@@ -121,7 +121,9 @@ def measure(folder: Path, args: argparse.Namespace, skip: set[str]) -> None:
     lines: list[str] = []
 
     def say(what: str, rows: int, took: float, floor: float = 0.0) -> None:
-        net = f" net {rows / max(took - floor, 1e-9):>9,.0f}" if floor else ""
+        # the rows' own rate: what the command took beyond the one-row command (not shown when the
+        # machine's load made this command quicker than that one)
+        net = f" net {rows / (took - floor):>9,.0f}" if floor and took > 1.05 * floor else ""
         cpu = CPU[0]
         text = (
             f"{what:<42} {rows:>8,} rows {took:6.2f} s {rows / took:>8,.0f} rows/s{net} | "
