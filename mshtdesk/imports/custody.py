@@ -326,7 +326,9 @@ class CustodyImport(ImportFormat[ImportSummary]):
 
         # What is stored already, for the arrests this file names. A withdrawn arrest stays withdrawn:
         # its rows are counted and left out (custody exports are cumulative, so it comes back each time).
-        stored_arrest = q.stored_arrests(conn, refs)
+        # (a first import into an empty register has nothing to look up: no queries for 100,000 refs)
+        max_arrest_id = q.max_id(conn, ARREST)
+        stored_arrest = q.stored_arrests(conn, refs) if max_arrest_id else {}
         gone = {ref for ref, stored in stored_arrest.items() if stored.withdrawn}
         withdrawn_rows = sum(self._rows_of.get(ref, 0) for ref in gone)
         if gone:
@@ -406,7 +408,6 @@ class CustodyImport(ImportFormat[ImportSummary]):
                 },
             )
         arrest_id_of = {ref: v.id for ref, v in stored_arrest.items()}
-        max_arrest_id = q.max_id(conn, ARREST)
         max_offence_id = q.max_id(conn, OFFENCE)
         rank_of = q.disposal_ranks(conn)
         current = _current_ranks(parsed, set(new_refs), rank_of)
