@@ -248,6 +248,7 @@ class NrmImport(ImportFormat[NrmImportSummary]):
         self._dates: dict[str, date | str] = {}  # text -> the date, or why it is not one
         self._keys: dict[str, str] = {}  # text -> ``_key(text)``
         self._nationalities: dict[str, str] = {}  # text -> code ("" when not a nationality)
+        self._codes: dict[frozenset[ExploitationType], str] = {}  # flags -> ``exploitation_codes``
         self._flag_sets: dict[str, tuple[frozenset[ExploitationType], tuple[str, ...]]] = {}
 
     def check_rows(self, rows: Iterator[tuple[int, list[str]]]) -> None:
@@ -368,6 +369,9 @@ class NrmImport(ImportFormat[NrmImportSummary]):
         if self.found > n_before or decisions is None:
             return
         self._merge_person(v["person_ref"], person)
+        codes = self._codes.get(normalised)
+        if codes is None:
+            codes = self._codes[normalised] = exploitation_codes(normalised)
         referral = _Referral(
             line,
             v["person_ref"],
@@ -377,7 +381,7 @@ class NrmImport(ImportFormat[NrmImportSummary]):
                 "submitted_date": submitted,
                 "age_at_referral": age.value,
                 "age_at_exploitation": age_exp.value,
-                "exploitation": exploitation_codes(normalised),
+                "exploitation": codes,
                 "exploitation_location": location.value,
                 "crime_ref": v["crime_ref"],
                 "no_crime_reason": v["no_crime_reason"],
