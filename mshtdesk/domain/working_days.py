@@ -17,8 +17,6 @@ from datetime import date, datetime, timedelta
 from functools import cache
 from types import MappingProxyType
 
-import holidays
-
 _SATURDAY = 5
 
 
@@ -38,6 +36,10 @@ def as_calendar_date(value: date) -> date:
 @cache
 def _bank_holidays_of(year: int) -> Mapping[date, str]:
     # One immutable mapping per year: the calendar stays a frozen value and is safe to share across threads.
+    # Imported here: the package takes a tenth of a second to load, and most commands (an import, a
+    # report) never ask for a bank holiday.
+    import holidays
+
     return MappingProxyType(dict(holidays.country_holidays("GB", subdiv="ENG", years=year).items()))
 
 

@@ -105,6 +105,7 @@ class _Arrest:
     arrest_date: date
     district_id: int
     detainee_ref: str
+    rows: int = 0  # rows of this arrest in the file (counted for an arrest found withdrawn)
 
 
 @dataclass
@@ -144,7 +145,6 @@ class CustodyImport(ImportFormat[ImportSummary]):
         self._dates: dict[str, date | str] = {}
         self._disposals: dict[str, str | None] = {}
         self._arrest_rows: dict[tuple[str, str, str, str], _Arrest] = {}
-        self._rows_of: dict[str, int] = {}  # rows per arrest reference, for those found withdrawn
 
     def prepare(self, db: Database) -> None:
         """A district is named by its code or its name, in any case."""
@@ -161,14 +161,13 @@ class CustodyImport(ImportFormat[ImportSummary]):
         add_event = parsed.events.setdefault
         disposals = self._disposals.get
         dates = self._dates.get
-        rows_of = self._rows_of
-        count_of = rows_of.get
         for line, values in rows:
-            rows_of[values[0]] = count_of(values[0], 0) + 1
             # Fast path: an arrest already checked in this exact form, a plain offence and a disposal
             # already seen valid. Anything else (first sight, errors, no disposal) takes the full check.
             ref, date_text, district_text, detainee, off_ref, off_text, disposal_text, day_text = values
             arrest = seen_arrest((ref, date_text, district_text, detainee))
+            if arrest is not None:
+                arrest.rows += 1
             if arrest is not None and off_ref and off_text and len(off_ref) <= 64 and len(off_text) <= 400:
                 code = disposals(disposal_text)
                 day = dates(day_text)
@@ -219,8 +218,10 @@ class CustodyImport(ImportFormat[ImportSummary]):
         ref, date_text, district_text, detainee, off_ref, off_text = values[:6]
         n_before = self.found
         seen = self._arrest_rows.get((ref, date_text, district_text, detainee))
-        if seen is None:
+        if seen is None:  # (a row whose arrest was seen was counted by check_rows)
             seen = self._check_arrest(parsed, line, values)
+            if seen is not None:
+                seen.rows += 1
         if not off_ref or not off_text or len(off_ref) > 64 or len(off_text) > 400:
             for col, val, limit in (("offence_ref", off_ref, 64), ("offence", off_text, 400)):
                 if not val:
@@ -326,9 +327,11 @@ class CustodyImport(ImportFormat[ImportSummary]):
 
         # What is stored already, for the arrests this file names. A withdrawn arrest stays withdrawn:
         # its rows are counted and left out (custody exports are cumulative, so it comes back each time).
-        stored_arrest = q.stored_arrests(conn, refs)
+        # (a first import into an empty register has nothing to look up: no queries for 100,000 refs)
+        max_arrest_id = q.max_id(conn, ARREST)
+        stored_arrest = q.stored_arrests(conn, refs) if max_arrest_id else {}
         gone = {ref for ref, stored in stored_arrest.items() if stored.withdrawn}
-        withdrawn_rows = sum(self._rows_of.get(ref, 0) for ref in gone)
+        withdrawn_rows = sum(parsed.arrests[ref].rows for ref in gone)
         if gone:
             refs = [r for r in refs if r not in gone]
             stored_arrest = {r: v for r, v in stored_arrest.items() if r not in gone}
@@ -406,7 +409,6 @@ class CustodyImport(ImportFormat[ImportSummary]):
                 },
             )
         arrest_id_of = {ref: v.id for ref, v in stored_arrest.items()}
-        max_arrest_id = q.max_id(conn, ARREST)
         max_offence_id = q.max_id(conn, OFFENCE)
         rank_of = q.disposal_ranks(conn)
         current = _current_ranks(parsed, set(new_refs), rank_of)
@@ -432,7 +434,7 @@ class CustodyImport(ImportFormat[ImportSummary]):
             ]
             q.insert_offences(conn, rows)
             tick(len(chunk), "Writing offences")
-        ref_of_arrest = {arrest_id_of[ref]: ref for ref in {ref for ref, _ in new_offences}}
+        ref_of_arrest = {id_: ref for ref, id_ in arrest_id_of.items()}
         for arrest_id, off_ref, off_id in q.offences_above(conn, max_offence_id):
             found = ref_of_arrest.get(arrest_id)
             if found is not None:

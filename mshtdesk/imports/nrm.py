@@ -46,7 +46,7 @@ from mshtdesk.services.nrm_types import ExploitationLocation, ReferralInput
 from mshtdesk.services.people import GENDERS
 from mshtdesk.store.queries import imports as q
 from mshtdesk.store.queries.nrm import referral_ages
-from mshtdesk.store.tables import utcnow
+from mshtdesk.store.tables import NRM_REFERRAL, PERSON, utcnow
 
 __all__ = ["COLUMNS", "NrmImport", "NrmImportSummary"]
 
@@ -93,6 +93,33 @@ COMPARED = (
     "no_crime_reason",
 )
 PERSON_FIELDS = ("surname", "forenames", "date_of_birth", "gender", "nationality")
+#: What an import writes on a new referral (the other columns take their defaults) and a decision.
+REFERRAL_COLUMNS = (
+    "referral_ref",
+    "person_id",
+    *COMPARED,
+    "consents",
+    "cooperates",
+    "exploitation_label",
+    "import_batch_id",
+    "version",
+    "created_at",
+    "updated_at",
+)
+DECISION_COLUMNS = (
+    "referral_id",
+    "kind",
+    "outcome",
+    "decided_on",
+    "note",
+    "supersedes_id",
+    "is_void",
+    "reason",
+    "source",
+    "import_batch_id",
+    "recorded_by",
+    "recorded_at",
+)
 #: Columns whose cells may hold line breaks and tabs (a reason written in a spreadsheet cell).
 MULTILINE = frozenset({"no_crime_reason"})
 EARLIEST_BIRTH = date(1900, 1, 1)
@@ -106,6 +133,9 @@ ROUTES = {"nrm": Route.NRM, "dtn": Route.DUTY_TO_NOTIFY, "duty to notify": Route
 LOCATIONS = {_key(loc.label): loc for loc in ExploitationLocation} | {
     _key(loc.value): loc for loc in ExploitationLocation
 }
+GENDER_CHOICES = {g: g for g in GENDERS}
+AGES_AT_REFERRAL = {a.value: a for a in AgeAtReferral}
+AGES_AT_EXPLOITATION = {a.value: a for a in AgeAtExploitation}
 RG_OUTCOMES = {"positive": Outcome.POSITIVE, "negative": Outcome.NEGATIVE}
 CG_OUTCOMES = {
     "positive trafficking": Outcome.POSITIVE_TRAFFICKING,
@@ -215,6 +245,11 @@ class NrmImport(ImportFormat[NrmImportSummary]):
         self.recorded_by = recorded_by  # the user the imported decisions are recorded by
         self.people: dict[str, _Person] = {}
         self.referrals: dict[str, _Referral] = {}
+        self._dates: dict[str, date | str] = {}  # text -> the date, or why it is not one
+        self._keys: dict[str, str] = {}  # text -> ``_key(text)``
+        self._nationalities: dict[str, str] = {}  # text -> code ("" when not a nationality)
+        self._codes: dict[frozenset[ExploitationType], str] = {}  # flags -> ``exploitation_codes``
+        self._flag_sets: dict[str, tuple[frozenset[ExploitationType], tuple[str, ...]]] = {}
 
     def check_rows(self, rows: Iterator[tuple[int, list[str]]]) -> None:
         for line, values in rows:
@@ -226,10 +261,15 @@ class NrmImport(ImportFormat[NrmImportSummary]):
 
     # ----- one row -------------------------------------------------------------------------------
     def _date(self, line: int, column: str, text: str, label: str, earliest: date) -> date | None:
-        try:
-            day = parse_date(text)
-        except ValueError as exc:
-            self.error(line, column, str(exc))
+        # a register repeats the same few thousand dates: each text is parsed once
+        day = self._dates.get(text)
+        if day is None:
+            try:
+                day = self._dates[text] = parse_date(text)
+            except ValueError as exc:
+                day = self._dates[text] = str(exc)
+        if isinstance(day, str):
+            self.error(line, column, day)
             return None
         if day > self.today:
             self.error(line, column, f"{label} {uk(day)} is in the future")
@@ -240,7 +280,10 @@ class NrmImport(ImportFormat[NrmImportSummary]):
         return day
 
     def _choice(self, line: int, column: str, text: str, choices: dict[str, Any], words: str) -> Any:
-        found = choices.get(_key(text))
+        key = self._keys.get(text)
+        if key is None:
+            key = self._keys[text] = _key(text)
+        found = choices.get(key)
         if found is None:
             what = f"'{_clip(text)}' is not" if text else "is empty; it must be"
             self.error(line, column, f"{what} one of {words}")
@@ -260,7 +303,7 @@ class NrmImport(ImportFormat[NrmImportSummary]):
             line,
             "age_at_referral",
             v["age_at_referral"],
-            {a.value: a for a in AgeAtReferral},
+            AGES_AT_REFERRAL,
             "adult, child, unknown or disputed",
         )
         age_exp = (
@@ -268,7 +311,7 @@ class NrmImport(ImportFormat[NrmImportSummary]):
                 line,
                 "age_at_exploitation",
                 v["age_at_exploitation"],
-                {a.value: a for a in AgeAtExploitation},
+                AGES_AT_EXPLOITATION,
                 "adult, child or unknown",
             )
             if v["age_at_exploitation"]
@@ -312,7 +355,8 @@ class NrmImport(ImportFormat[NrmImportSummary]):
         )
         named = bool(v["surname"] or v["forenames"])
         # the age rule waits for the whole file (a date of birth may come on a later row): check_ages
-        problems, normalised = referral_problems(data, today=self.today, name_kept=named)
+        # every cell's characters were checked as the row was read (a refused one stops the row there)
+        problems, normalised = referral_problems(data, today=self.today, name_kept=named, texts_checked=True)
         for name, message in problems.items():
             column = FIELD_COLUMN.get(name, name)
             if name == "name":
@@ -325,6 +369,9 @@ class NrmImport(ImportFormat[NrmImportSummary]):
         if self.found > n_before or decisions is None:
             return
         self._merge_person(v["person_ref"], person)
+        codes = self._codes.get(normalised)
+        if codes is None:
+            codes = self._codes[normalised] = exploitation_codes(normalised)
         referral = _Referral(
             line,
             v["person_ref"],
@@ -334,7 +381,7 @@ class NrmImport(ImportFormat[NrmImportSummary]):
                 "submitted_date": submitted,
                 "age_at_referral": age.value,
                 "age_at_exploitation": age_exp.value,
-                "exploitation": exploitation_codes(normalised),
+                "exploitation": codes,
                 "exploitation_location": location.value,
                 "crime_ref": v["crime_ref"],
                 "no_crime_reason": v["no_crime_reason"],
@@ -351,11 +398,15 @@ class NrmImport(ImportFormat[NrmImportSummary]):
         gender = "unknown"
         if v["gender"]:
             gender = self._choice(
-                line, "gender", v["gender"], {g: g for g in GENDERS}, "female, male, other or unknown"
+                line, "gender", v["gender"], GENDER_CHOICES, "female, male, other or unknown"
             )
         nationality = ""
         if v["nationality"]:
-            nationality = parse_nationality(v["nationality"]) or ""
+            text = v["nationality"]
+            known = self._nationalities.get(text)
+            if known is None:
+                known = self._nationalities[text] = parse_nationality(text) or ""
+            nationality = known
             if not nationality:
                 self.error(
                     line,
@@ -375,21 +426,27 @@ class NrmImport(ImportFormat[NrmImportSummary]):
         return _Person(line, values, {k: line for k, val in values.items() if not _blank(val)})
 
     def _flags(self, line: int, text: str) -> frozenset[ExploitationType]:
-        found: set[ExploitationType] = set()
-        for part in (p.strip() for p in text.split(";")):
-            if not part:
-                continue
-            flag = parse_exploitation_type(part)
-            if flag is None:
-                self.error(
-                    line,
-                    "exploitation",
-                    f"'{_clip(part)}' is not an exploitation type (use Sexual, Labour, Domestic, Criminal, "
-                    "Organ harvesting or Not specified, separated by ';')",
-                )
-            else:
-                found.add(flag)
-        return frozenset(found)
+        known = self._flag_sets.get(text)
+        if known is None:  # each distinct cell read once: (the flags, the parts that are not one)
+            found: set[ExploitationType] = set()
+            unknown: list[str] = []
+            for part in (p.strip() for p in text.split(";")):
+                if not part:
+                    continue
+                flag = parse_exploitation_type(part)
+                if flag is None:
+                    unknown.append(part)
+                else:
+                    found.add(flag)
+            known = self._flag_sets[text] = (frozenset(found), tuple(unknown))
+        for part in known[1]:
+            self.error(
+                line,
+                "exploitation",
+                f"'{_clip(part)}' is not an exploitation type (use Sexual, Labour, Domestic, Criminal, "
+                "Organ harvesting or Not specified, separated by ';')",
+            )
+        return known[0]
 
     def _decisions(
         self, line: int, v: dict[str, str], route: Route, submitted: date | None
@@ -693,59 +750,73 @@ class NrmImport(ImportFormat[NrmImportSummary]):
                     "decisions_added": len(new_decisions),
                 },
             )
+        # In bulk: each table in one executemany of plain tuples, the new ids read back in one pass over
+        # what is above the old maximum (rows another writer added meanwhile fail the membership test).
         person_id_of = {ref: v.id for ref, v in people.items()}
         person_id_of.update({ref: k.id for ref, k in kept.items()})
-        for ref in new_people:
-            p = self.people[ref]
-            person_id_of[ref] = q.insert_person(
-                conn, {"person_ref": ref, **p.values, "version": 1, "created_at": now, "updated_at": now}
-            )
-            tick()
-        for person_id, values in fills.items():
-            q.fill_person(conn, person_id, values, now)
-            tick()
+        above = q.max_id(conn, PERSON)
+        q.insert_people(
+            conn,
+            ("person_ref", *PERSON_FIELDS, "version", "created_at", "updated_at"),
+            [(ref, *(self.people[ref].values[f] for f in PERSON_FIELDS), 1, now, now) for ref in new_people],
+        )
+        wanted = set(new_people)
+        person_id_of.update((ref, pid) for ref, pid in q.people_above(conn, above) if ref in wanted)
+        tick(len(new_people))
+        q.fill_people(conn, fills, now)
+        tick(len(fills))
         referral_id_of = {ref: v.id for ref, v in stored_refs.items()}
+        labels: dict[str, str] = {}  # exploitation codes -> the Home Office label
+        rows: list[tuple[Any, ...]] = []
         for ref in new_refs:
             r = self.referrals[ref]
-            label_flags = {ExploitationType(c) for c in r.values["exploitation"].split(";")}
-            referral_id_of[ref] = q.insert_referral(
-                conn,
-                {
-                    **r.values,
-                    "referral_ref": ref,
-                    "person_id": person_id_of[r.person_ref],
-                    "consents": r.data.consents,
-                    "cooperates": r.data.cooperates,
-                    "exploitation_label": home_office_label(label_flags),
-                    "import_batch_id": batch_id,
-                    "version": 1,
-                    "created_at": now,
-                    "updated_at": now,
-                },
+            codes = r.values["exploitation"]
+            label = labels.get(codes)
+            if label is None:
+                label = labels[codes] = home_office_label({ExploitationType(c) for c in codes.split(";")})
+            v = r.values
+            rows.append(
+                (
+                    ref,
+                    person_id_of[r.person_ref],
+                    *(v[c] for c in COMPARED),
+                    r.data.consents,
+                    r.data.cooperates,
+                    label,
+                    batch_id,
+                    1,
+                    now,
+                    now,
+                )
             )
-            tick()
+        above = q.max_id(conn, NRM_REFERRAL)
+        q.insert_referrals(conn, REFERRAL_COLUMNS, rows)
+        wanted = set(new_refs)
+        referral_id_of.update((ref, rid) for ref, rid in q.referrals_above(conn, above) if ref in wanted)
+        tick(len(new_refs))
+        recorded_by = self.recorded_by
         q.insert_decisions(
             conn,
+            DECISION_COLUMNS,
             [
-                {
-                    "referral_id": referral_id_of[ref],
-                    "kind": d.kind.value,
-                    "outcome": d.outcome.value,
-                    "decided_on": d.on,
-                    "note": "",
-                    "supersedes_id": None,
-                    "is_void": False,
-                    "reason": "",
-                    "source": "import",
-                    "import_batch_id": batch_id,
-                    "recorded_by": self.recorded_by,
-                    "recorded_at": now,
-                }
+                (
+                    referral_id_of[ref],
+                    d.kind.value,
+                    d.outcome.value,
+                    d.on,
+                    "",
+                    None,
+                    False,
+                    "",
+                    "import",
+                    batch_id,
+                    recorded_by,
+                    now,
+                )  # fmt: skip
                 for ref, d in new_decisions
             ],
         )
-        for _ in new_decisions:
-            tick()
+        tick(len(new_decisions))
         return NrmImportSummary(
             batch.file_name,
             self.rows,

@@ -32,7 +32,7 @@ from mshtdesk.domain.text import might_be_refused, printable
 from mshtdesk.errors import CancelledError, ImportRejectedError, RowError, StoreError
 from mshtdesk.imports.source import CsvSource, UnreadableRowError, cell_problem
 from mshtdesk.store.database import Database
-from mshtdesk.store.queries.imports import refresh_statistics
+from mshtdesk.store.queries.imports import import_cache, refresh_statistics
 
 __all__ = [
     "MAX_ERRORS",
@@ -220,7 +220,7 @@ def run_import(
         if fmt.errors:
             raise fmt.rejected()
         try:
-            with db.engine.begin() as conn:
+            with db.engine.begin() as conn, import_cache(conn):
                 summary = fmt.write(conn, Batch(file_name, data.sha256(), dry_run, progress, cancel))
                 if fmt.errors:
                     raise fmt.rejected()
@@ -319,7 +319,8 @@ def _rows(
     suspect = might_be_refused
     rows = 0
     for line, row in records:
-        if not "".join(row).strip():
+        joined = "".join(row)
+        if not joined or joined.isspace():
             continue
         rows += 1
         fmt.rows = rows
@@ -333,7 +334,9 @@ def _rows(
         if pad:
             row.append("")
         values = list(map(strip, pick(row)))
-        if suspect("".join(values)) and _refused_characters(fmt, line, values):
+        # the whole row's text at once (what ``fmt.columns`` leaves out too): only a suspect row has its
+        # cells checked one by one
+        if suspect(joined) and _refused_characters(fmt, line, values):
             continue
         yield line, values
 

@@ -87,13 +87,15 @@ def referral_problems(
     name_kept: bool,
     date_of_birth: date | None = None,
     estimated_age: int | None = None,
+    texts_checked: bool = False,
 ) -> tuple[dict[str, str], frozenset[ExploitationType]]:
     """Every rule a referral must keep, by form field, and its exploitation flags (sub-types included).
 
     Pure: the form and the import both ask it. ``name_kept``: the person referred has a name or contact
     details (a Duty to Notify may keep them only if the person agrees to co-operate). ``date_of_birth``
     and ``estimated_age``: the person's, if known (a child at referral is never an adult, on either age
-    band, and never goes by Duty to Notify).
+    band, and never goes by Duty to Notify). ``texts_checked``: the caller has refused control and bidi
+    characters in every text already (an import checks each cell as it reads it).
     """
     problems: dict[str, str] = {}
 
@@ -131,7 +133,8 @@ def referral_problems(
     for p in check_referral(facts):
         if p.field != "exploitation" or "exploitation" not in problems:
             add(p.field, p.message + ".")
-    add_text_problems(problems, vars(data), multiline=MULTILINE)
+    if not texts_checked:
+        add_text_problems(problems, vars(data), multiline=MULTILINE)
     return problems, flags
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, insert
+from sqlalchemy import Connection, Select, Table, bindparam, insert
 
 
 def _convert(values: tuple[Any, ...], proc: Any) -> Sequence[Any]:
@@ -22,12 +22,31 @@ def _convert(values: tuple[Any, ...], proc: Any) -> Sequence[Any]:
     return list(map(table.__getitem__, values))
 
 
+def _scalar_defaults(table: Table, columns: Sequence[str]) -> dict[str, Any]:
+    """The constant Python-side defaults of the columns not given (a Core insert would apply them; the
+    driver's executemany does not). A column with a computed default (a timestamp) must be given."""
+    out: dict[str, Any] = {}
+    for col in table.c:
+        if col.name in columns or col.primary_key:
+            continue
+        default = col.default
+        if default is not None and getattr(default, "is_scalar", False):
+            out[col.name] = getattr(default, "arg", None)
+    return out
+
+
 def bulk_insert(
     conn: Connection, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
 ) -> None:
-    """Insert ``rows`` (values in ``columns`` order) into ``table`` in the connection's transaction."""
+    """Insert ``rows`` (values in ``columns`` order) into ``table`` in the connection's transaction;
+    the columns left out take their constant defaults."""
     if not rows:
         return
+    defaults = _scalar_defaults(table, columns)
+    if defaults:
+        columns = (*columns, *defaults)
+        extra = tuple(defaults.values())
+        rows = [(*r, *extra) for r in rows]
     stmt = insert(table).values({c: bindparam(c, type_=table.c[c].type) for c in columns})
     compiled = stmt.compile(dialect=conn.dialect)
     by_column: list[Sequence[Any]] = list(zip(*rows, strict=True))
@@ -43,3 +62,14 @@ def bulk_insert(
     else:
         params = [dict(zip(columns, values, strict=True)) for values in zip(*by_column, strict=True)]
     conn.exec_driver_sql(compiled.string, params)
+
+
+def fetch_plain(conn: Connection, stmt: Select[Any]) -> Sequence[Any]:
+    """The rows of a lookup as the driver returns them, without SQLAlchemy's per-value result
+    processing (on SQLite a date comes back as its ISO text): for lookups of tens of thousands of rows
+    whose values are compared in bulk. The statement is compiled for the connection's dialect, its IN
+    lists expanded."""
+    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.params
+    args: Any = tuple(params[name] for name in compiled.positiontup or ()) if compiled.positional else params
+    return conn.exec_driver_sql(compiled.string, args).all()

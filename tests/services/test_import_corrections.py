@@ -76,3 +76,21 @@ def test_a_corrected_arrest_matches_either_its_first_or_its_corrected_details(ba
     assert summary.events_added == 1 and summary.withdrawn_rows == 0
     table = disposal_table(backend.db, date(2022, 1, 1), date(2022, 12, 31), date(2022, 12, 31))
     assert table.rows[-1].by_district[table.districts.index("WD")] == 2  # C2 (corrected) and C3
+
+
+def test_every_row_of_a_withdrawn_arrest_is_counted_whatever_its_form(backend: Backend) -> None:
+    """The rows of one arrest come in several forms (the detainee left out, the district in lower case,
+    an offence with no disposal yet, the same row twice): each is one row of that arrest."""
+    run(backend, FIRST)
+    c1 = backend.register.find_id("C1")
+    assert c1 is not None
+    backend.corrections.withdraw_arrest(c1, "Duplicate of C2")
+    later = FIRST + (
+        "C1,01/03/2022,BD,,O1,MSA s.2,Charge,01/04/2022\n"
+        "C1,01/03/2022,bd,N1,O4,MSA s.2,,\n"
+        "C1,01/03/2022,BD,N1,O1,MSA s.2,RUI,02/03/2022\n"
+        "C2,05/03/2022,LD,,O1,MSA s.2,Bail,06/03/2022\n"
+    )
+    summary = run(backend, later)
+    assert (summary.withdrawn_rows, summary.withdrawn_arrests) == (5, 1)
+    assert not summary.changed

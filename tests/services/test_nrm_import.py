@@ -246,3 +246,21 @@ def test_errors_found_across_rows_are_listed_in_line_order(backend: Backend) -> 
             "A-3,X3,,,,robot,,NRM,2023-03-01,adult,adult,Labour,UK,13/3/23,,,,,\n",
         )
     assert [(x.line, x.column) for x in e.value.errors] == [(2, "person_ref"), (4, "gender")]
+
+
+def test_imported_people_and_referrals_are_found_by_the_search_once(backend: Backend) -> None:
+    """The import writes in bulk and indexes the new rows together: each is found, and only once, also
+    after the same register and a later one are imported again."""
+    backend.import_nrm_file(str(REGISTER))
+    backend.import_nrm_file(str(REGISTER))
+    people_found = [r for r in backend.search.find("Dervishi") if r.kind.value == "person"]
+    assert len(people_found) == 1 and "V-002" in people_found[0].title, people_found
+    refs = [r for r in backend.search.find("NRM-23-002") if r.kind.value == "referral"]
+    assert len(refs) == 1 and refs[0].record_id == backend.nrm.find_id("NRM-23-002")
+    with backend.db.engine.connect() as conn:
+        entries = conn.exec_driver_sql(
+            "SELECT kind, COUNT(*), COUNT(DISTINCT record_id) FROM search_entry "
+            "WHERE kind IN ('person', 'referral') GROUP BY kind ORDER BY kind"
+        ).all()
+    people, referrals, *_ = counts(backend)
+    assert [tuple(e) for e in entries] == [("person", people, people), ("referral", referrals, referrals)]

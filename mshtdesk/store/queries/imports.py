@@ -4,14 +4,15 @@ checked batch. Lookups go in chunks of ``CHUNK`` bound values; bulk writes go th
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Table, func, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, func, insert, select, update
 
 from mshtdesk.domain.nrm import Route
 from mshtdesk.store import search_index
-from mshtdesk.store.bulk import bulk_insert
+from mshtdesk.store.bulk import bulk_insert, fetch_plain
 from mshtdesk.store.queries.corrections import Kind, latest, withdrawn
 from mshtdesk.store.tables import (
     ARREST,
@@ -76,6 +77,29 @@ def refresh_statistics(conn: Connection) -> None:
     small part of the register. Milliseconds when nothing changed much; PostgreSQL analyses by itself."""
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("PRAGMA optimize=0x10002")
+
+
+IMPORT_CACHE_KIB = 256 * 1024
+
+
+@contextmanager
+def import_cache(conn: Connection) -> Iterator[None]:
+    """A page cache big enough for an import's transaction (SQLite): with the everyday cache (a few MiB
+    for a small file) a first import of 100,000 arrests spills its dirty pages to the WAL and reads and
+    decrypts its own index pages again, page by page. SQLite takes the memory only as pages are used;
+    the connection's own size is put back after."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    # On the driver's connection: a pragma needs no transaction, and after a dry run's rollback the
+    # restore must not start one.
+    raw: Any = conn.connection.driver_connection
+    before = int(raw.execute("PRAGMA cache_size").fetchone()[0])
+    raw.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        raw.execute(f"PRAGMA cache_size = {before}")
 
 
 def delete_batch(conn: Connection, batch_id: int) -> None:
@@ -155,15 +179,21 @@ def stored_offences(conn: Connection, arrest_ids: Sequence[int]) -> Iterator[tup
         OFFENCE.c.offence_text,
     )
     for chunk in chunks(arrest_ids):
-        yield from conn.execute(q.where(OFFENCE.c.arrest_id.in_(chunk)))
+        yield from fetch_plain(conn, q.where(OFFENCE.c.arrest_id.in_(chunk)))
 
 
 def stored_events(conn: Connection, offence_ids: Sequence[int]) -> set[tuple[int, int, date]]:
-    """``(offence_id, disposal_type_id, event_date)`` of every event of those offences."""
+    """``(offence_id, disposal_type_id, event_date)`` of every event of those offences (the rows as the
+    driver gives them; each distinct date converted once)."""
     found: set[tuple[int, int, date]] = set()
+    days: dict[Any, date] = {}
     q = select(EVENT.c.offence_id, EVENT.c.disposal_type_id, EVENT.c.event_date)
     for chunk in chunks(offence_ids):
-        found.update((r[0], r[1], r[2]) for r in conn.execute(q.where(EVENT.c.offence_id.in_(chunk))))
+        for offence_id, type_id, raw in fetch_plain(conn, q.where(EVENT.c.offence_id.in_(chunk))):
+            day = days.get(raw)
+            if day is None:
+                day = days[raw] = raw if isinstance(raw, date) else date.fromisoformat(str(raw)[:10])
+            found.add((offence_id, type_id, day))
     return found
 
 
@@ -310,23 +340,46 @@ def decision_rows(
     return rows
 
 
-def insert_person(conn: Connection, values: dict[str, Any]) -> int:
-    return int(conn.execute(insert(PERSON).returning(PERSON.c.id), values).scalar_one())
+def insert_people(conn: Connection, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """New people in one executemany (the other columns take their defaults); the search index takes
+    them in one go (``search_index.bulk``). Their ids: ``people_above``."""
+    with search_index.bulk(conn, "person"):
+        bulk_insert(conn, PERSON, columns, rows)
 
 
-def fill_person(conn: Connection, person_id: int, values: dict[str, Any], now: datetime) -> None:
-    """Give a stored person details they lacked (a new version of the row)."""
-    conn.execute(
-        update(PERSON)
-        .where(PERSON.c.id == person_id)
-        .values(**values, version=PERSON.c.version + 1, updated_at=now)
-    )
+def people_above(conn: Connection, after_id: int) -> Iterator[tuple[str, int]]:
+    """``(person_ref, id)`` of the people above an id: new ids read back in one pass."""
+    return iter(conn.execute(select(PERSON.c.person_ref, PERSON.c.id).where(PERSON.c.id > after_id)))
 
 
-def insert_referral(conn: Connection, values: dict[str, Any]) -> int:
-    return int(conn.execute(insert(NRM_REFERRAL).returning(NRM_REFERRAL.c.id), values).scalar_one())
+def fill_people(conn: Connection, fills: dict[int, dict[str, Any]], now: datetime) -> None:
+    """Give stored people details they lacked (a new version of each row), one executemany per set of
+    columns filled."""
+    by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for person_id, values in fills.items():
+        by_columns.setdefault(tuple(sorted(values)), []).append({**values, "pid": person_id})
+    for columns, params in by_columns.items():
+        stmt = (
+            update(PERSON)
+            .where(PERSON.c.id == bindparam("pid"))
+            .values(
+                {**{c: bindparam(c) for c in columns}, "version": PERSON.c.version + 1, "updated_at": now}
+            )
+        )
+        conn.execute(stmt, params)
 
 
-def insert_decisions(conn: Connection, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        conn.execute(insert(NRM_DECISION), rows)
+def insert_referrals(conn: Connection, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """New referrals in one executemany, indexed for search together; their ids: ``referrals_above``."""
+    with search_index.bulk(conn, "nrm_referral"):
+        bulk_insert(conn, NRM_REFERRAL, columns, rows)
+
+
+def referrals_above(conn: Connection, after_id: int) -> Iterator[tuple[str, int]]:
+    """``(referral_ref, id)`` of the referrals above an id."""
+    q = select(NRM_REFERRAL.c.referral_ref, NRM_REFERRAL.c.id).where(NRM_REFERRAL.c.id > after_id)
+    return iter(conn.execute(q))
+
+
+def insert_decisions(conn: Connection, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    bulk_insert(conn, NRM_DECISION, columns, rows)
