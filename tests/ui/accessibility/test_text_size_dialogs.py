@@ -1,0 +1,151 @@
+"""At 200% text every dialog the names walk reaches fits a 1,280 × 800 screen and cuts off no words
+(WCAG 2.2, 1.4.4 Resize text, 1.4.10 Reflow): its minimum size fits the screen, and at the size it opens
+with (no larger than the screen) no label or button is narrower than its own text. The walk
+(``walker.py``) reaches the dialogs; the style sheet is applied as the app applies it. ``MSHTDESK_SHOTS=dir``
+keeps a PNG of each dialog for a person to look at."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import Qt as GuiQt  # Qt.mightBeRichText lives in QtGui's Qt
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QPushButton, QWidget
+
+from mshtdesk.demo.arrests import fill_demo
+from mshtdesk.demo.pathway import fill_pathway, volume_for_arrests
+from mshtdesk.domain.roles import Role
+from mshtdesk.store.database import Database
+from tests.ui.accessibility.walker import Walker
+from ui import theme
+from ui.app import apply_style
+from ui.main_window import MainWindow
+from ui.widgets import reflow
+
+SCREEN = QSize(1280, 800)
+
+
+@pytest.fixture
+def large_text(qapp: QApplication) -> Iterator[float]:
+    """Twice the system's text size, the style sheet made for it, and a 1,280 × 800 screen."""
+    before = QApplication.font()
+    font = QApplication.font()
+    font.setPointSizeF(font.pointSizeF() * 2)
+    qapp.setFont(font)
+    apply_style(qapp)
+    theme.install(qapp, apply_style)  # as the app does: it fits each dialog to the screen
+    reflow.SCREEN_OVERRIDE = SCREEN
+    yield font.pointSizeF()
+    reflow.SCREEN_OVERRIDE = None
+    theme.uninstall(qapp)
+    qapp.setStyleSheet("")
+    qapp.setFont(before)
+
+
+def _text(widget: QWidget) -> str:
+    if isinstance(widget, QLabel):
+        if widget.wordWrap() or widget.textFormat() == Qt.TextFormat.RichText:
+            return ""
+        if widget.textFormat() != Qt.TextFormat.PlainText and GuiQt.mightBeRichText(widget.text()):
+            return ""
+        return _shown(widget.text()) if widget.buddy() is not None else widget.text()
+    if isinstance(widget, QAbstractButton):
+        return _shown(widget.text())
+    return ""
+
+
+def _shown(text: str) -> str:
+    """The text as drawn: a mnemonic's "&" is an underline, "&&" one ampersand."""
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
+
+
+def clipped(top: QWidget) -> list[str]:
+    """Visible labels and buttons of ``top`` narrower than their longest line of text."""
+    out = []
+    for widget in [top, *top.findChildren(QWidget)]:
+        if not isinstance(widget, QLabel | QAbstractButton) or not widget.isVisibleTo(top):
+            continue
+        text = _text(widget)
+        if not text.strip():
+            continue
+        need = max(widget.fontMetrics().horizontalAdvance(line) for line in text.splitlines() or [""])
+        if isinstance(widget, QAbstractButton) and not widget.icon().isNull():
+            need += widget.iconSize().width()
+        room = widget.contentsRect().width()
+        if isinstance(widget, QPushButton):
+            room -= 4  # the bevel: Fusion's text never touches it
+        if need > room:
+            out.append(f"{type(widget).__name__} {text[:40]!r}: text {need} px in {room} px")
+    return out
+
+
+class SizeWalker(Walker):
+    """The names walk, measuring each dialog's size and text instead of its names."""
+
+    def __init__(self, wait_idle: Callable[..., None], label: str, shots: str | None) -> None:
+        super().__init__(wait_idle, label)
+        self.shots = shots
+
+    def check(self, widget: QWidget, how: str) -> None:
+        name = type(widget).__name__
+        if name in self.seen or name.startswith("Q"):  # Qt's own boxes and choosers are not ours
+            self.seen.add(name)
+            return
+        self.seen.add(name)
+        QApplication.processEvents()
+        hint = widget.minimumSizeHint()
+        where = f"{self.label} \u203a {how} ({name})"
+        if hint.width() > SCREEN.width() or hint.height() > SCREEN.height():
+            self.found.append(f"{where}: needs at least {hint.width()} × {hint.height()}")
+        widget.resize(widget.size().boundedTo(SCREEN))
+        QApplication.processEvents()
+        if widget.width() > SCREEN.width() or widget.height() > SCREEN.height():
+            self.found.append(f"{where}: opens at {widget.width()} × {widget.height()}")
+        self.found += [f"{where}: cut off: {c}" for c in clipped(widget)]
+        if self.shots:
+            Path(self.shots).mkdir(parents=True, exist_ok=True)
+            widget.grab().save(str(Path(self.shots) / f"200pc-dialog-{self.label}-{name}.png"))
+
+
+# The manager and the officers reach nearly every dialog; the administrator the users' and backups'.
+ROLES = [Role.MANAGER, Role.HTT_OFFICER, Role.VLO, Role.ADMINISTRATOR]
+
+
+def test_every_dialog_fits_1280_by_800_at_200_percent_text(
+    large_text: float,
+    database: Database,
+    window_as: Callable[[Role], MainWindow],
+    wait_idle: Callable[..., None],
+) -> None:
+    fill_demo(database)
+    fill_pathway(database, seed=1, volume=volume_for_arrests(130, 395 / 365.25))
+    found: list[str] = []
+    seen: set[str] = set()
+    for role in ROLES:
+        window = window_as(role)
+        assert window.font().pointSizeF() == pytest.approx(large_text)
+        walker = SizeWalker(wait_idle, role.value, os.environ.get("MSHTDESK_SHOTS"))
+        walker.seen |= seen  # each dialog measured once, by the first role that reaches it
+        walker.walk_window(window)
+        found += walker.found
+        seen |= walker.seen
+        window.close()
+    ours = {n for n in seen if not n.startswith("Q")}
+    assert len(ours) >= 20, f"the walk reached too few dialogs to prove anything: {sorted(ours)}"
+    assert not found, "\n".join(found)
+
+
+def test_the_measure_finds_cut_off_text(qtbot: object, large_text: float) -> None:
+    top = QWidget()
+    label = QLabel("A long caption that cannot fit", top)
+    button = QPushButton("&A long button text", top)
+    label.setGeometry(0, 0, 60, 30)
+    button.setGeometry(0, 40, 60, 30)
+    top.show()
+    found = "\n".join(clipped(top))
+    top.close()
+    assert "QLabel 'A long caption" in found
+    assert "QPushButton 'A long button text'" in found

@@ -1,0 +1,144 @@
+"""A dialog larger than the screen scrolls instead of running off it (WCAG 2.2, 1.4.10 Reflow).
+
+At 200% text a long form (the NRM referral, a navigator case) needs more than a 1,280 × 800 screen. When
+a dialog is about to be shown and its minimum size exceeds the screen's free area, :func:`fit_screen`
+first lets every form put long labels above their fields (``QFormLayout.WrapLongRows``), then moves the
+dialog's content into a scroll area, leaving its row of buttons (the last ``QDialogButtonBox`` of its
+layout) below it, always in view; the dialog is then no larger than the screen, and stays so when it
+later asks for more (a table filled, an error shown). Applied to every dialog by
+:class:`ui.theme.Theme`, so no dialog does it by hand; a dialog that fits is left untouched.
+"""
+
+from __future__ import annotations
+
+import shiboken6
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QLayout,
+    QMessageBox,
+    QProgressDialog,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+SCREEN_OVERRIDE: QSize | None = None  # tests: measure against a given screen rather than the real one
+WINDOW_FRAME = QSize(16, 48)  # the title bar and borders the window manager adds around a dialog
+REFLOWED = "reflowed"  # property set on a dialog whose content scrolls
+
+
+def room_for(widget: QWidget) -> QSize:
+    """The largest a window's contents can be on the screen it opens on (its frame left out)."""
+    if SCREEN_OVERRIDE is not None:
+        return SCREEN_OVERRIDE
+    screen = widget.screen() or QApplication.primaryScreen()
+    if screen is None:
+        return QSize(1280, 800)
+    return screen.availableGeometry().size() - WINDOW_FRAME
+
+
+def too_big(dialog: QWidget, room: QSize) -> bool:
+    hint = dialog.minimumSizeHint().expandedTo(dialog.minimumSize())
+    return hint.width() > room.width() or hint.height() > room.height()
+
+
+def ours(dialog: QWidget) -> bool:
+    """Qt's own boxes lay themselves out for the screen; only our dialogs are reflowed."""
+    return isinstance(dialog, QDialog) and not isinstance(dialog, QMessageBox | QFileDialog | QProgressDialog)
+
+
+def fit_screen(dialog: QDialog) -> bool:
+    """Make ``dialog`` fit the screen it opens on; True if it had to change."""
+    room = room_for(dialog)
+    layout = dialog.layout()
+    if layout is None or not too_big(dialog, room):
+        _bound(dialog, room)
+        return False
+    for form in dialog.findChildren(QFormLayout):
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+    layout.activate()
+    if too_big(dialog, room) and not dialog.property(REFLOWED):
+        _scroll(dialog, layout)
+    _bound(dialog, room)
+    if not dialog.property(REFLOWED):
+        dialog.setProperty(REFLOWED, "wrapped")
+    keeper = dialog.findChild(_KeepInside, "keepInside")
+    if keeper is None:
+        dialog.installEventFilter(_KeepInside(dialog))
+    return True
+
+
+def _scroll(dialog: QDialog, layout: QLayout) -> None:
+    buttons = _last_button_box(layout)
+    if buttons is not None:
+        layout.removeWidget(buttons)
+    content = QWidget()
+    content.setObjectName("reflowContent")
+    content.setLayout(layout)  # Qt takes the layout (and its widgets) from the dialog
+    scroll = QScrollArea()
+    scroll.setObjectName("reflowScroll")
+    scroll.setAccessibleName(dialog.windowTitle() or "Form")
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+    scroll.setWidget(content)
+    outer = QVBoxLayout(dialog)
+    outer.setContentsMargins(0, 0, 0, 0)
+    outer.addWidget(scroll, 1)
+    if buttons is not None:
+        margins = layout.contentsMargins()
+        row = QVBoxLayout()
+        row.setContentsMargins(margins.left(), 0, margins.right(), margins.bottom())
+        row.addWidget(buttons)
+        outer.addLayout(row)
+    dialog.setProperty(REFLOWED, "scrolls")
+
+
+def _last_button_box(layout: QLayout) -> QDialogButtonBox | None:
+    for i in range(layout.count() - 1, -1, -1):
+        item = layout.itemAt(i)
+        widget = item.widget() if item is not None else None
+        if isinstance(widget, QDialogButtonBox):
+            return widget
+        if widget is not None and not widget.isHidden():
+            return None  # something else is last: the buttons are not a row of their own
+    return None
+
+
+def _bound(dialog: QWidget, room: QSize) -> None:
+    """No explicit minimum beyond the screen, and no size beyond it."""
+    minimum = dialog.minimumSize()
+    if minimum.width() > room.width() or minimum.height() > room.height():
+        dialog.setMinimumSize(minimum.boundedTo(room))
+    if dialog.width() > room.width() or dialog.height() > room.height():
+        dialog.resize(dialog.size().boundedTo(room))
+
+
+class _KeepInside(QObject):
+    """A reflowed dialog that later asks for more than the screen (its own minimum height raised
+    after its rows load) is held to the screen."""
+
+    def __init__(self, dialog: QDialog) -> None:
+        super().__init__(dialog)
+        self.setObjectName("keepInside")
+        self._busy = False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            not self._busy
+            and event.type() in (QEvent.Type.Resize, QEvent.Type.LayoutRequest)
+            and isinstance(watched, QWidget)
+            and shiboken6.isValid(watched)
+        ):
+            self._busy = True
+            try:
+                _bound(watched, room_for(watched))
+            finally:
+                self._busy = False
+        return False
