@@ -58,6 +58,7 @@ def fit_screen(dialog: QDialog) -> bool:
     room = room_for(dialog)
     layout = dialog.layout()
     if layout is None or not too_big(dialog, room):
+        _not_below_layout(dialog, room)
         _bound(dialog, room)
         return False
     for form in dialog.findChildren(QFormLayout):
@@ -109,6 +110,18 @@ def _last_button_box(layout: QLayout) -> QDialogButtonBox | None:
         if widget is not None and not widget.isHidden():
             return None  # something else is last: the buttons are not a row of their own
     return None
+
+
+def _not_below_layout(dialog: QWidget, room: QSize) -> None:
+    """A minimum set in pixels for normal text (``setMinimumWidth(520)``) replaces the layout's own, so
+    at larger text the dialog could open narrower than its labels: hold it to what the layout needs."""
+    needed = dialog.minimumSizeHint().boundedTo(room)
+    minimum = dialog.minimumSize()
+    if minimum.width() < needed.width() or minimum.height() < needed.height():
+        if minimum.width() or minimum.height():  # an explicit minimum; none means the layout's applies
+            dialog.setMinimumSize(minimum.expandedTo(needed))
+    if dialog.width() < needed.width() or dialog.height() < needed.height():
+        dialog.resize(dialog.size().expandedTo(needed))
 
 
 def _bound(dialog: QWidget, room: QSize) -> None:
