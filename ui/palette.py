@@ -87,6 +87,7 @@ TIMELINE_ARREST = TIMELINE_HAVEN = TIMELINE_NRM = TIMELINE_NAVIGATOR = TIMELINE_
 
 
 _current: dict[str, str] = {}
+_made: set[str] = set()  # the QColor objects use() has made (then changed in place)
 
 
 def current() -> dict[str, str]:
@@ -102,7 +103,12 @@ def use(variant: dict[str, str]) -> None:
     names.update(variant)
     for name, value in variant.items():
         if name.startswith("TIMELINE_") or name in ("MUTED_HEX", "ALERT_HEX"):
-            names[name.removesuffix("_HEX")] = QColor(value)
+            short = name.removesuffix("_HEX")
+            if short in _made:  # change the colour in place: a table made at import time holds it
+                names[short].setRgba(QColor(value).rgba())
+            else:
+                names[short] = QColor(value)
+                _made.add(short)
 
 
 use(LIGHT)
@@ -152,7 +158,9 @@ def focus_colour(colours: QPalette) -> QColor:
 # ----- system palettes to try the app in (tests, tools/screenshots.py --set) ----------------------
 # Window, base, alternate base, text, button, highlight, highlighted text, placeholder, link.
 SYSTEM_THEMES: dict[str, tuple[str, ...]] = {
-    "dark": ("#2d2d2d", "#1e1e1e", "#262626", "#e6e6e6", "#3a3a3a", "#3d7fc4", "#ffffff", "#a0a0a0", "#8ab8f0"),
+    "dark": (
+        "#2d2d2d", "#1e1e1e", "#262626", "#e6e6e6", "#3a3a3a", "#2f6db3", "#ffffff", "#a0a0a0", "#8ab8f0"
+    ),
     # Windows' "High Contrast Black"/"Night sky": black, white text, cyan selection, yellow links.
     "high-contrast": (
         "#000000", "#000000", "#000000", "#ffffff", "#000000", "#1aebff", "#000000", "#a0a0a0", "#ffff00"

@@ -117,9 +117,9 @@ def _not_below_layout(dialog: QWidget, room: QSize) -> None:
     at larger text the dialog could open narrower than its labels: hold it to what the layout needs."""
     needed = dialog.minimumSizeHint().boundedTo(room)
     minimum = dialog.minimumSize()
-    if minimum.width() < needed.width() or minimum.height() < needed.height():
-        if minimum.width() or minimum.height():  # an explicit minimum; none means the layout's applies
-            dialog.setMinimumSize(minimum.expandedTo(needed))
+    explicit = minimum.width() or minimum.height()  # none: the layout's own minimum applies anyway
+    if explicit and (minimum.width() < needed.width() or minimum.height() < needed.height()):
+        dialog.setMinimumSize(minimum.expandedTo(needed))
     if dialog.width() < needed.width() or dialog.height() < needed.height():
         dialog.resize(dialog.size().expandedTo(needed))
 
