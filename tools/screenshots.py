@@ -79,10 +79,12 @@ _PLATFORM: dict[str, object] = {}  # the platform's own font and palette, before
 
 def use_set(app: QApplication, name: str) -> None:
     """Give the application the text size or palette of set ``name``, and the style that follows it."""
+    from PySide6.QtCore import QSize
     from PySide6.QtGui import QFont, QPalette
 
     from ui import palette, theme
     from ui.app import apply_style
+    from ui.widgets import reflow
 
     if not _PLATFORM:
         _PLATFORM.update(font=app.font(), palette=app.palette())
@@ -96,6 +98,7 @@ def use_set(app: QApplication, name: str) -> None:
         app.setPalette(QPalette(_PLATFORM["palette"]))  # type: ignore[call-overload]
     apply_style(app)
     theme.install(app, apply_style)
+    reflow.SCREEN_OVERRIDE = QSize(*SIZE)  # dialogs fit the laptop screen the shots are made for
 
 
 def _render_all(out: Path, work: Path, set_name: str = "normal") -> int:

@@ -12,14 +12,16 @@ later asks for more (a table filled, an error shown). Applied to every dialog by
 from __future__ import annotations
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtWidgets import (
     QApplication,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QFrame,
+    QLabel,
     QLayout,
     QMessageBox,
     QProgressDialog,
@@ -30,6 +32,7 @@ from PySide6.QtWidgets import (
 
 SCREEN_OVERRIDE: QSize | None = None  # tests: measure against a given screen rather than the real one
 WINDOW_FRAME = QSize(16, 48)  # the title bar and borders the window manager adds around a dialog
+COMBO_CHARACTERS = 24  # a long list's box, when it would be too wide, shows this many and drops down whole
 REFLOWED = "reflowed"  # property set on a dialog whose content scrolls
 
 
@@ -54,24 +57,45 @@ def ours(dialog: QWidget) -> bool:
 
 
 def fit_screen(dialog: QDialog) -> bool:
-    """Make ``dialog`` fit the screen it opens on; True if it had to change."""
+    """Make ``dialog`` fit the screen it opens on, tall enough for its wrapped text; True if its
+    content had to be rearranged (labels above fields, or a scroll area)."""
     room = room_for(dialog)
     layout = dialog.layout()
-    if layout is None or not too_big(dialog, room):
-        _not_below_layout(dialog, room)
+    if layout is None:
+        return False
+    if dialog.findChild(_KeepInside, "keepInside") is None:
+        dialog.installEventFilter(_KeepInside(dialog))
+    QTimer.singleShot(0, dialog, lambda: _open_wrapped_labels(dialog))
+    _not_below_layout(dialog, room)
+    if not too_big(dialog, room) and _tall_enough(dialog, layout, room):
         _bound(dialog, room)
         return False
     for form in dialog.findChildren(QFormLayout):
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+    for combo in dialog.findChildren(QComboBox):  # a list of long offence names: as wide as the screen
+        if combo.sizeHint().width() > room.width() // 2:
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(COMBO_CHARACTERS)
     layout.activate()
-    if too_big(dialog, room) and not dialog.property(REFLOWED):
+    if (too_big(dialog, room) or not _tall_enough(dialog, layout, room)) and not dialog.property(REFLOWED):
         _scroll(dialog, layout)
+        dialog.resize(_wanted(dialog).boundedTo(room))
     _bound(dialog, room)
     if not dialog.property(REFLOWED):
         dialog.setProperty(REFLOWED, "wrapped")
-    keeper = dialog.findChild(_KeepInside, "keepInside")
-    if keeper is None:
-        dialog.installEventFilter(_KeepInside(dialog))
+    return True
+
+
+def _tall_enough(dialog: QDialog, layout: QLayout, room: QSize) -> bool:
+    """Grow ``dialog`` to the height its wrapped text needs at its width (a window is not told by
+    itself); False if that is more than the screen has."""
+    width = min(max(dialog.width(), dialog.minimumSizeHint().width()), room.width())
+    taller = _height_for(layout, width)
+    if taller > room.height():
+        return False
+    if taller > dialog.height():
+        dialog.setMinimumHeight(max(dialog.minimumHeight(), taller))
+        dialog.resize(width, taller)
     return True
 
 
@@ -88,6 +112,7 @@ def _scroll(dialog: QDialog, layout: QLayout) -> None:
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QFrame.Shape.NoFrame)
     scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+    scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)  # no width change once laid out
     scroll.setWidget(content)
     outer = QVBoxLayout(dialog)
     outer.setContentsMargins(0, 0, 0, 0)
@@ -99,6 +124,24 @@ def _scroll(dialog: QDialog, layout: QLayout) -> None:
         row.addWidget(buttons)
         outer.addLayout(row)
     dialog.setProperty(REFLOWED, "scrolls")
+
+
+def _height_for(layout: QLayout, width: int) -> int:
+    """The height ``layout`` needs at ``width`` counting text that wraps, or 0 if none wraps."""
+    return layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else 0
+
+
+def _wanted(dialog: QDialog) -> QSize:
+    """The size a scrolling dialog would like: its content whole, plus the buttons below."""
+    scroll = dialog.findChild(QScrollArea, "reflowScroll")
+    hint = dialog.sizeHint()
+    inner = scroll.widget() if isinstance(scroll, QScrollArea) else None
+    if not isinstance(scroll, QScrollArea) or inner is None:
+        return hint
+    content = inner.sizeHint()
+    bar = scroll.verticalScrollBar().sizeHint().width()
+    extra = hint.height() - scroll.sizeHint().height()  # the buttons and margins outside the scroll area
+    return QSize(max(hint.width(), content.width() + bar), content.height() + max(extra, 0))
 
 
 def _last_button_box(layout: QLayout) -> QDialogButtonBox | None:
@@ -122,6 +165,18 @@ def _not_below_layout(dialog: QWidget, room: QSize) -> None:
         dialog.setMinimumSize(minimum.expandedTo(needed))
     if dialog.width() < needed.width() or dialog.height() < needed.height():
         dialog.resize(dialog.size().expandedTo(needed))
+
+
+def _open_wrapped_labels(dialog: QWidget) -> None:
+    """A form whose labels now sit above their fields does not always give a wrapped hint the lines it
+    needs at its new width: hold each such label to its height for its width."""
+    if not shiboken6.isValid(dialog):
+        return
+    for label in dialog.findChildren(QLabel):
+        if label.wordWrap() and label.isVisibleTo(dialog) and label.text():
+            need = label.heightForWidth(label.width())
+            if need > label.height() and need != label.minimumHeight():
+                label.setMinimumHeight(need)
 
 
 def _bound(dialog: QWidget, room: QSize) -> None:
@@ -152,6 +207,8 @@ class _KeepInside(QObject):
             self._busy = True
             try:
                 _bound(watched, room_for(watched))
+                if event.type() == QEvent.Type.Resize:
+                    QTimer.singleShot(0, watched, lambda: _open_wrapped_labels(watched))
             finally:
                 self._busy = False
         return False

@@ -63,10 +63,16 @@ def _shown(text: str) -> str:
 
 
 def clipped(top: QWidget) -> list[str]:
-    """Visible labels and buttons of ``top`` narrower than their longest line of text."""
+    """Visible labels and buttons of ``top`` narrower than their longest line of text, and wrapped
+    labels shorter than their lines."""
     out = []
     for widget in [top, *top.findChildren(QWidget)]:
         if not isinstance(widget, QLabel | QAbstractButton) or not widget.isVisibleTo(top):
+            continue
+        if isinstance(widget, QLabel) and widget.wordWrap() and widget.text().strip():
+            tall = widget.heightForWidth(widget.width())
+            if tall > widget.height() + 1:  # wrapped into more lines than it is given: the last cut off
+                out.append(f"QLabel {widget.text()[:40]!r}: {tall} px of lines in {widget.height()} px")
             continue
         text = _text(widget)
         if not text.strip():
@@ -146,6 +152,9 @@ def test_the_measure_finds_cut_off_text(qtbot: object, large_text: float) -> Non
     button.setGeometry(0, 40, 60, 30)
     top.show()
     found = "\n".join(clipped(top))
-    top.close()
     assert "QLabel 'A long caption" in found
     assert "QPushButton 'A long button text'" in found
+    label.setWordWrap(True)
+    found = "\n".join(clipped(top))
+    assert "px of lines in 30 px" in found
+    top.close()
