@@ -2,7 +2,8 @@
 
 Models, pages, dialogs and widgets name a colour here (``palette.ALERT``) and never spell one out: a
 test (``tests/ui/test_palette.py``) fails on a colour literal anywhere in ``ui/`` outside this module.
-The system's palette decides only light or dark (:func:`follow`, at start-up); the inks of each variant
+The system's palette decides only light or dark (:func:`follow`, at start-up and again on each change of
+it, ``ui/theme.py``); the inks of each variant
 are fixed here, chosen and tested (``tests/ui/accessibility/test_contrast.py``) for 4.5:1 on the
 backgrounds of that variant. The style sheet (``resources/style.qss``) takes its few colours from here
 too (``@NAME`` in it), and otherwise the system's palette roles.

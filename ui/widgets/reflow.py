@@ -1,12 +1,17 @@
 """A dialog larger than the screen scrolls instead of running off it (WCAG 2.2, 1.4.10 Reflow).
 
 At 200% text a long form (the NRM referral, a navigator case) needs more than a 1,280 × 800 screen. When
-a dialog is about to be shown and its minimum size exceeds the screen's free area, :func:`fit_screen`
-first lets every form put long labels above their fields (``QFormLayout.WrapLongRows``), then moves the
-dialog's content into a scroll area, leaving its row of buttons (the last ``QDialogButtonBox`` of its
-layout) below it, always in view; the dialog is then no larger than the screen, and stays so when it
-later asks for more (a table filled, an error shown). Applied to every dialog by
-:class:`ui.theme.Theme`, so no dialog does it by hand; a dialog that fits is left untouched.
+a dialog is about to be shown, :func:`fit_screen` checks it against the screen's free area:
+
+- a minimum set in pixels for normal text (``setMinimumWidth(520)``) is raised to what the layout needs,
+  and the dialog is made as tall as its wrapped text needs at its width (Qt does not do that for a
+  window by itself; a wrapped label is also held to its lines when the dialog is resized);
+- if it is still larger than the screen, long labels go above their fields (``WrapLongRows``), a combo
+  box of long entries shows 24 characters, and the dialog's content moves into a scroll area with its
+  row of buttons (the last ``QDialogButtonBox`` of its layout) left below it, always in view; the dialog
+  is then no larger than the screen, and stays so when it later asks for more (rows loaded).
+
+Applied to every dialog by :class:`ui.theme.Theme`, so no dialog does it by hand.
 """
 
 from __future__ import annotations

@@ -13,7 +13,20 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import Qt as GuiQt  # Qt.mightBeRichText lives in QtGui's Qt
-from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+from pytestqt.qtbot import QtBot
 
 from mshtdesk.demo.arrests import fill_demo
 from mshtdesk.demo.pathway import fill_pathway, volume_for_arrests
@@ -163,7 +176,7 @@ def test_every_dialog_fits_1280_by_800_at_200_percent_text(
     assert not found, "\n".join(found)
 
 
-def test_the_measure_finds_cut_off_text(qtbot: object, large_text: float) -> None:
+def test_the_measure_finds_cut_off_text(qtbot: QtBot, large_text: float) -> None:
     top = QWidget()
     label = QLabel("A long caption that cannot fit", top)
     button = QPushButton("&A long button text", top)
@@ -177,3 +190,47 @@ def test_the_measure_finds_cut_off_text(qtbot: object, large_text: float) -> Non
     found = "\n".join(clipped(top))
     assert "px of lines in 30 px" in found
     top.close()
+
+
+def test_a_dialog_taller_than_the_screen_scrolls_with_its_buttons_in_view(qtbot: QtBot) -> None:
+    """The reflow itself, on a plain dialog: forty fields on a 600 × 400 screen."""
+    dialog = QDialog()
+    qtbot.addWidget(dialog)
+    outer = QVBoxLayout(dialog)
+    form = QFormLayout()
+    fields = [QLineEdit() for _ in range(40)]
+    for n, field in enumerate(fields):
+        form.addRow(f"Field number {n}:", field)
+    outer.addLayout(form)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    outer.addWidget(buttons)
+    dialog.setMinimumWidth(100)  # set in pixels for normal text: must not let labels be cut
+    reflow.SCREEN_OVERRIDE = QSize(600, 400)
+    try:
+        assert reflow.fit_screen(dialog) is True
+    finally:
+        reflow.SCREEN_OVERRIDE = None
+    dialog.show()
+    QApplication.processEvents()
+    scroll = dialog.findChild(QScrollArea, "reflowScroll")
+    assert scroll is not None and scroll.isAncestorOf(fields[-1])
+    assert not scroll.isAncestorOf(buttons), "the buttons scrolled away with the form"
+    assert dialog.width() <= 600 and dialog.height() <= 400
+    assert not clipped(scroll.widget())
+    fields[-1].setFocus()  # the keyboard still reaches the last field, and it is scrolled into view
+    scroll.ensureWidgetVisible(fields[-1])
+    assert fields[-1].visibleRegion().boundingRect().height() > 0
+
+
+def test_a_dialog_that_fits_keeps_its_layout(qtbot: QtBot) -> None:
+    dialog = QDialog()
+    qtbot.addWidget(dialog)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(QLabel("Short"))
+    reflow.SCREEN_OVERRIDE = SCREEN
+    try:
+        assert reflow.fit_screen(dialog) is False
+    finally:
+        reflow.SCREEN_OVERRIDE = None
+    assert dialog.layout() is layout
+    assert dialog.findChild(QScrollArea) is None
