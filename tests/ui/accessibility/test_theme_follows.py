@@ -14,7 +14,6 @@ from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from mshtdesk.demo.arrests import fill_demo
-from mshtdesk.demo.pathway import fill_pathway, volume_for_arrests
 from mshtdesk.domain.roles import Role
 from mshtdesk.services.backend import Backend
 from ui import palette, theme
@@ -55,8 +54,7 @@ def test_a_page_and_the_meaning_colours_follow_a_live_change(
     qtbot: QtBot,
 ) -> None:
     backend = backend_for(Role.MANAGER)
-    fill_demo(backend.db)
-    fill_pathway(backend.db, seed=1, volume=volume_for_arrests(130, 395 / 365.25))
+    fill_demo(backend.db)  # rows in the lists, some in the alert colour
     window = window_for(backend)
     window.resize(1280, 800)
     title = window.findChild(QLabel, "pageTitle")
