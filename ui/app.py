@@ -654,7 +654,8 @@ def create_application(argv: list[str] | None = None) -> QApplication:
 def apply_style(app: QApplication) -> None:
     """The style sheet, its ``em`` font sizes made points of the system's text size (which Qt's style
     sheets cannot do themselves) and its ``@NAME`` colours from ``ui/palette.py`` in the variant that
-    suits the system's palette (light, or dark and high-contrast), and the focus ring."""
+    suits the system's palette (light, or dark and high-contrast, which also gets ``style_dark.qss``: edges
+    for fields and tables), and the focus ring. ``ui/theme.py`` calls it again when the system changes."""
     from ui import palette
 
     dark = palette.follow(app.palette())
