@@ -43,7 +43,7 @@ def with_error(field: QWidget, hint: QLabel | None = None) -> tuple[QWidget, Fie
     last, in the same column (a wrapped label in a form row of its own is laid out too narrow).
     """
     box = QWidget()
-    box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
+    box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
     layout = QVBoxLayout(box)
     layout.setContentsMargins(0, 0, 0, 0)
     layout.setSpacing(2)

@@ -111,6 +111,7 @@ def _scroll(dialog: QDialog, layout: QLayout) -> None:
     content = QWidget()
     content.setObjectName("reflowContent")
     content.setLayout(layout)  # Qt takes the layout (and its widgets) from the dialog
+    content.installEventFilter(dialog.findChild(_KeepInside, "keepInside") or _KeepInside(dialog))
     scroll = QScrollArea()
     scroll.setObjectName("reflowScroll")
     scroll.setAccessibleName(dialog.windowTitle() or "Form")
@@ -173,11 +174,16 @@ def _not_below_layout(dialog: QWidget, room: QSize) -> None:
 
 
 def _open_wrapped_labels(dialog: QWidget) -> None:
-    """A form whose labels now sit above their fields does not always give a wrapped hint the lines it
-    needs at its new width: hold each such label to its height for its width."""
+    """A scrolled form whose labels now sit above their fields does not always give a wrapped hint the
+    lines it needs at its new width: hold each such label to its height for its width (the scrolled
+    content grows with it; outside a scroll area a fixed panel would not, and lines would overlap)."""
     if not shiboken6.isValid(dialog):
         return
-    for label in dialog.findChildren(QLabel):
+    scroll = dialog.findChild(QScrollArea, "reflowScroll")
+    content = scroll.widget() if isinstance(scroll, QScrollArea) else None
+    if content is None:
+        return
+    for label in content.findChildren(QLabel):
         if label.wordWrap() and label.isVisibleTo(dialog) and label.text():
             need = label.heightForWidth(label.width())
             if need > label.height() and need != label.minimumHeight():
@@ -194,8 +200,8 @@ def _bound(dialog: QWidget, room: QSize) -> None:
 
 
 class _KeepInside(QObject):
-    """A reflowed dialog that later asks for more than the screen (its own minimum height raised
-    after its rows load) is held to the screen."""
+    """A dialog whose wrapped text grows after it opened (its rows loaded) grows with it, and one that
+    later asks for more than the screen (its own minimum height raised) is held to the screen."""
 
     def __init__(self, dialog: QDialog) -> None:
         super().__init__(dialog)
@@ -203,6 +209,11 @@ class _KeepInside(QObject):
         self._busy = False
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched.objectName() == "reflowContent":  # the scrolled form took a new width
+            if event.type() == QEvent.Type.Resize and isinstance(watched, QWidget):
+                window = watched.window()
+                QTimer.singleShot(0, window, lambda: _open_wrapped_labels(window))
+            return False
         if (
             not self._busy
             and event.type() in (QEvent.Type.Resize, QEvent.Type.LayoutRequest)
@@ -211,7 +222,13 @@ class _KeepInside(QObject):
         ):
             self._busy = True
             try:
-                _bound(watched, room_for(watched))
+                room = room_for(watched)
+                layout = watched.layout()
+                if event.type() == QEvent.Type.LayoutRequest and layout is not None:
+                    grown = _height_for(layout, watched.width())  # text filled in after it opened
+                    if watched.height() < grown <= room.height():
+                        watched.resize(watched.width(), grown)
+                _bound(watched, room)
                 if event.type() == QEvent.Type.Resize:
                     QTimer.singleShot(0, watched, lambda: _open_wrapped_labels(watched))
             finally:

@@ -32,7 +32,7 @@ from mshtdesk.demo.arrests import fill_demo
 from mshtdesk.demo.pathway import fill_pathway, volume_for_arrests
 from mshtdesk.domain.roles import Role
 from mshtdesk.store.database import Database
-from tests.ui.accessibility.walker import ELLIPSIS, Walker
+from tests.ui.accessibility.walker import ELLIPSIS, Walker, settle
 from ui import theme
 from ui.app import apply_style
 from ui.main_window import MainWindow
@@ -86,6 +86,7 @@ def clipped(top: QWidget) -> list[str]:
             tall = widget.heightForWidth(widget.width())
             if tall > widget.height() + 1:  # wrapped into more lines than it is given: the last cut off
                 out.append(f"QLabel {widget.text()[:40]!r}: {tall} px of lines in {widget.height()} px")
+            out += [f"QLabel {widget.text()[:40]!r} overlaps {o}" for o in _overlapping(widget)]
             continue
         text = _text(widget)
         if not text.strip():
@@ -99,6 +100,18 @@ def clipped(top: QWidget) -> list[str]:
         if need > room:
             out.append(f"{type(widget).__name__} {text[:40]!r}: text {need} px in {room} px")
     return out
+
+
+def _overlapping(label: QLabel) -> list[str]:
+    """Visible siblings drawn over ``label`` (lines given more height than their row has)."""
+    parent = label.parentWidget()
+    if parent is None:
+        return []
+    return [
+        f"{type(w).__name__} {_text(w)[:30]!r}"
+        for w in parent.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
+        if w is not label and w.isVisible() and w.geometry().intersected(label.geometry()).height() > 4
+    ]
 
 
 class SizeWalker(Walker):
@@ -138,10 +151,12 @@ class SizeWalker(Walker):
         if hint.width() > SCREEN.width() or hint.height() > SCREEN.height():
             self.found.append(f"{where}: needs at least {hint.width()} × {hint.height()}")
         widget.resize(widget.size().boundedTo(SCREEN))
-        QApplication.processEvents()
+        settle(self.wait_idle, 50)  # as a person sees it: the layout's deferred passes done
+        widget.grab()  # as painting does: pending layouts are carried out first
         if widget.width() > SCREEN.width() or widget.height() > SCREEN.height():
             self.found.append(f"{where}: opens at {widget.width()} × {widget.height()}")
-        self.found += [f"{where}: cut off: {c}" for c in clipped(widget)]
+        size = f"{widget.width()} × {widget.height()}"
+        self.found += [f"{where}: cut off at {size}: {c}" for c in clipped(widget)]
         if self.shots:
             Path(self.shots).mkdir(parents=True, exist_ok=True)
             widget.grab().save(str(Path(self.shots) / f"200pc-dialog-{self.label}-{name}.png"))
