@@ -1,12 +1,17 @@
 """Render every page, dialog and empty state to PNG files, for review and for the user guide.
 
-Run offscreen: ``QT_QPA_PLATFORM=offscreen python -m tools.screenshots [out-dir]`` (default ``shots/``).
+Run offscreen: ``QT_QPA_PLATFORM=offscreen python -m tools.screenshots [out-dir] [--set SET]`` (default
+``shots/``). ``--set`` renders the same pictures at the system's normal text size (``normal``, the
+default), at 200% text (``200``), in a dark palette (``dark``), in a Windows-like high-contrast palette
+(``high-contrast``), or all four (``all``, each set in a folder of its own under the out-dir), the way the
+app itself follows the system (``ui/theme.py``).
 Everything is made-up demonstration data in encrypted throwaway databases in a temporary folder, with
 the demo accounts; no profile is touched.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import sys
@@ -14,6 +19,10 @@ import tempfile
 import time
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
 
 SIZE = (1280, 800)
 SEED_EXPORT = Path(__file__).resolve().parent.parent / "tests" / "data" / "seed_000_custody_export.csv"
@@ -28,21 +37,71 @@ BAD_CSV = (
 )
 
 
+SETS = ("normal", "200", "dark", "high-contrast")
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m tools.screenshots", description=__doc__.split("\n")[0])
+    parser.add_argument("out", nargs="?", default="shots", help="folder for the PNG files (default shots/)")
+    parser.add_argument(
+        "--set",
+        dest="sets",
+        choices=[*SETS, "all"],
+        default="normal",
+        help="text size or palette to render in; all: every set, each in a folder of its own",
+    )
+    return parser.parse_args(argv)
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    out = Path(args[0] if args else "shots").resolve()
-    out.mkdir(parents=True, exist_ok=True)
+    args = parse(sys.argv[1:] if argv is None else argv)
+    out = Path(args.out).resolve()
+    sets = SETS if args.sets == "all" else (args.sets,)
     work = Path(tempfile.mkdtemp(prefix="mshtdesk-shots-"))
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ["MSHTDESK_CONFIG_DIR"] = str(work / "config")
     os.environ["MSHTDESK_DATA_DIR"] = str(work / "data")
     try:
-        return _render_all(out, work)
+        for name in sets:
+            folder = out / name if args.sets == "all" else out
+            folder.mkdir(parents=True, exist_ok=True)
+            (work / name).mkdir()
+            status = _render_all(folder, work / name, name)
+            if status:
+                return status
+        return 0
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _render_all(out: Path, work: Path) -> int:
+_PLATFORM: dict[str, object] = {}  # the platform's own font and palette, before any set changed them
+
+
+def use_set(app: QApplication, name: str) -> None:
+    """Give the application the text size or palette of set ``name``, and the style that follows it."""
+    from PySide6.QtCore import QSize
+    from PySide6.QtGui import QFont, QPalette
+
+    from ui import palette, theme
+    from ui.app import apply_style
+    from ui.widgets import reflow
+
+    if not _PLATFORM:
+        _PLATFORM.update(font=app.font(), palette=app.palette())
+    font = QFont(_PLATFORM["font"])  # type: ignore[call-overload]
+    if name == "200":
+        font.setPointSizeF(font.pointSizeF() * 2)
+    app.setFont(font)
+    if name in palette.SYSTEM_THEMES:
+        app.setPalette(palette.system_theme(name))
+    else:
+        app.setPalette(QPalette(_PLATFORM["palette"]))  # type: ignore[call-overload]
+    apply_style(app)
+    theme.install(app, apply_style)
+    reflow.SCREEN_OVERRIDE = QSize(*SIZE)  # dialogs fit the laptop screen the shots are made for
+
+
+def _render_all(out: Path, work: Path, set_name: str = "normal") -> int:
     from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
     from mshtdesk.demo.database import create_demo_database
@@ -75,6 +134,7 @@ def _render_all(out: Path, work: Path) -> int:
     from ui.tasks import Job, TaskRunner
 
     app = create_application()
+    use_set(app, set_name)
     tasks = TaskRunner()
     written: list[str] = []
 

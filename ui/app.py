@@ -43,7 +43,7 @@ from mshtdesk.errors import (
     ReadOnlyDatabaseError,
     environmental,
 )
-from ui import error_report
+from ui import error_report, theme
 from ui.context import AppContext, ReferenceData
 from ui.dialogs.failure_dialogs import (
     Failure,
@@ -647,18 +647,22 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("MSHT Desk")
     app.setOrganizationName("MSHT Desk")
     apply_style(app)
+    theme.install(app, apply_style)  # follows the system's text size and colours from now on
     return app
 
 
 def apply_style(app: QApplication) -> None:
     """The style sheet, its ``em`` font sizes made points of the system's text size (which Qt's style
     sheets cannot do themselves) and its ``@NAME`` colours from ``ui/palette.py`` in the variant that
-    suits the system's palette (light, or dark and high-contrast), and the focus ring."""
+    suits the system's palette (light, or dark and high-contrast, which also gets ``style_dark.qss``: edges
+    for fields and tables), and the focus ring. ``ui/theme.py`` calls it again when the system changes."""
     from ui import palette
 
-    palette.follow(app.palette())
+    dark = palette.follow(app.palette())
     try:
         text = resource("style.qss").read_text(encoding="utf-8")
+        if dark:  # edges for fields and tables, which the platform style draws in the window's black
+            text += resource("style_dark.qss").read_text(encoding="utf-8")
     except OSError:
         log.warning("style sheet not found; using the platform style")
     else:

@@ -2,7 +2,8 @@
 
 Models, pages, dialogs and widgets name a colour here (``palette.ALERT``) and never spell one out: a
 test (``tests/ui/test_palette.py``) fails on a colour literal anywhere in ``ui/`` outside this module.
-The system's palette decides only light or dark (:func:`follow`, at start-up); the inks of each variant
+The system's palette decides only light or dark (:func:`follow`, at start-up and again on each change of
+it, ``ui/theme.py``); the inks of each variant
 are fixed here, chosen and tested (``tests/ui/accessibility/test_contrast.py``) for 4.5:1 on the
 backgrounds of that variant. The style sheet (``resources/style.qss``) takes its few colours from here
 too (``@NAME`` in it), and otherwise the system's palette roles.
@@ -46,6 +47,8 @@ LIGHT: dict[str, str] = {
     "TIMELINE_NRM_HEX": "#1d5fa8",  # referrals and decisions
     "TIMELINE_NAVIGATOR_HEX": "#2e7d4f",
     "TIMELINE_CONTACT_HEX": "#9a5b00",
+    # ----- the edge of a field or table, drawn only on a dark window (Fusion draws none on black) -----
+    "FIELD_LINE_HEX": "#767676",
 }
 DARK: dict[str, str] = {
     "MUTED_HEX": "#ababab",
@@ -71,6 +74,7 @@ DARK: dict[str, str] = {
     "TIMELINE_NRM_HEX": "#8ab8f0",
     "TIMELINE_NAVIGATOR_HEX": "#8fd4a8",
     "TIMELINE_CONTACT_HEX": "#f0b766",
+    "FIELD_LINE_HEX": "#9a9a9a",  # 3:1 and more on black and the dark greys (WCAG 1.4.11)
 }
 
 MUTED_HEX = ALERT_HEX = ALERT_BACKGROUND_HEX = ALERT_LINE_HEX = ""
@@ -78,17 +82,34 @@ GOOD_HEX = GOOD_BACKGROUND_HEX = GOOD_LINE_HEX = QUIET_HEX = WARNING_HEX = ""
 FREE_BACKGROUND_HEX = FREE_INK_HEX = FREE_LINE_HEX = ""
 TAKEN_BACKGROUND_HEX = TAKEN_INK_HEX = TAKEN_LINE_HEX = ""
 CAUTION_BACKGROUND_HEX = CAUTION_LINE_HEX = CAUTION_INK_HEX = ""
+FIELD_LINE_HEX = ""
 MUTED = ALERT = QColor()
 TIMELINE_ARREST = TIMELINE_HAVEN = TIMELINE_NRM = TIMELINE_NAVIGATOR = TIMELINE_CONTACT = QColor()
 
 
+_current: dict[str, str] = {}
+_made: set[str] = set()  # the QColor objects use() has made (then changed in place)
+
+
+def current() -> dict[str, str]:
+    """The variant in use (:data:`LIGHT` or :data:`DARK`)."""
+    return _current
+
+
 def use(variant: dict[str, str]) -> None:
     """Make ``variant`` (:data:`LIGHT` or :data:`DARK`) the colours every ``palette.X`` reads."""
+    global _current
+    _current = variant
     names = globals()
     names.update(variant)
     for name, value in variant.items():
         if name.startswith("TIMELINE_") or name in ("MUTED_HEX", "ALERT_HEX"):
-            names[name.removesuffix("_HEX")] = QColor(value)
+            short = name.removesuffix("_HEX")
+            if short in _made:  # change the colour in place: a table made at import time holds it
+                names[short].setRgba(QColor(value).rgba())
+            else:
+                names[short] = QColor(value)
+                _made.add(short)
 
 
 use(LIGHT)
@@ -133,3 +154,48 @@ def focus_hex(colours: QPalette) -> str:
 def focus_colour(colours: QPalette) -> QColor:
     """:func:`focus_hex` as a ``QColor``, for a painter."""
     return QColor(focus_hex(colours))
+
+
+# ----- system palettes to try the app in (tests, tools/screenshots.py --set) ----------------------
+# Window, base, alternate base, text, button, highlight, highlighted text, placeholder, link.
+SYSTEM_THEMES: dict[str, tuple[str, ...]] = {
+    "dark": (
+        "#2d2d2d", "#1e1e1e", "#262626", "#e6e6e6", "#3a3a3a", "#2f6db3", "#ffffff", "#a0a0a0", "#8ab8f0"
+    ),
+    # Windows' "High Contrast Black"/"Night sky": black, white text, cyan selection, yellow links.
+    "high-contrast": (
+        "#000000", "#000000", "#000000", "#ffffff", "#000000", "#1aebff", "#000000", "#a0a0a0", "#ffff00"
+    ),
+}  # fmt: skip
+
+
+def system_theme(name: str) -> QPalette:
+    """A system palette like a dark or a Windows high-contrast theme, as Qt would hand it to the app."""
+    window, base, alternate, text, button, highlight, on_highlight, placeholder, link = (
+        QColor(c) for c in SYSTEM_THEMES[name]
+    )
+    r = QPalette.ColorRole
+    colours = QPalette()
+    for role, colour in (
+        (r.Window, window),
+        (r.Base, base),
+        (r.AlternateBase, alternate),
+        (r.Button, button),
+        (r.WindowText, text),
+        (r.Text, text),
+        (r.ButtonText, text),
+        (r.BrightText, text),
+        (r.ToolTipBase, base),
+        (r.ToolTipText, text),
+        (r.PlaceholderText, placeholder),
+        (r.Highlight, highlight),
+        (r.HighlightedText, on_highlight),
+        (r.Link, link),
+        (r.Light, text),
+        (r.Mid, placeholder),
+        (r.Dark, placeholder),
+        (r.Midlight, placeholder),
+        (r.Shadow, text),
+    ):
+        colours.setColor(role, colour)
+    return colours

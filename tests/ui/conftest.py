@@ -54,6 +54,20 @@ def _no_ui_bugs(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
     assert not bugs, "UI logged a bug: " + "; ".join(r.getMessage().splitlines()[0] for r in bugs)
 
 
+@pytest.fixture(autouse=True)
+def _no_theme_left() -> Iterator[None]:
+    """A test that started the app as a whole (``create_application``) leaves no theme follower behind
+    in the shared application: it would re-apply the style sheet and reflow the next tests' dialogs."""
+    yield
+    from PySide6.QtWidgets import QApplication
+
+    from ui import theme
+
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        theme.uninstall(app)
+
+
 @pytest.fixture
 def tasks(qapp: object) -> Iterator[TaskRunner]:
     """The background worker; shut down after the test, and its thread must then be gone."""

@@ -43,7 +43,10 @@ def with_error(field: QWidget, hint: QLabel | None = None) -> tuple[QWidget, Fie
     last, in the same column (a wrapped label in a form row of its own is laid out too narrow).
     """
     box = QWidget()
-    box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
+    # With a hint, as tall as the hint's lines at the field's width (at large text they are more than
+    # its preferred height counts); without one, no taller than its contents.
+    tall = QSizePolicy.Policy.Preferred if hint is not None else QSizePolicy.Policy.Maximum
+    box.setSizePolicy(QSizePolicy.Policy.Expanding, tall)
     layout = QVBoxLayout(box)
     layout.setContentsMargins(0, 0, 0, 0)
     layout.setSpacing(2)

@@ -8,6 +8,8 @@ from PySide6.QtGui import QColor, QPalette
 
 from ui import palette
 
+R = QPalette.ColorRole
+
 WHITE = "#ffffff"
 ALTERNATE_ROW = "#f7f7f7"  # Fusion's alternate row colour, the lightest grey a table row is drawn on
 WINDOW = "#efefef"  # Fusion's window colour, behind labels
@@ -90,3 +92,27 @@ def test_the_focus_ring_passes_3_to_1_on_light_and_dark_windows(window: str) -> 
     colours.setColor(QPalette.ColorRole.Window, QColor(window))
     ring = palette.focus_hex(colours)
     assert palette.contrast(ring, window) >= 3.0
+
+
+# ----- on the system palettes themselves: dark and Windows-like high contrast ----------------------
+@pytest.mark.parametrize("theme", list(palette.SYSTEM_THEMES))
+def test_meaning_colours_pass_on_the_palette_actually_used(theme: str) -> None:
+    """Follow the theme's palette as the app does, then measure every ink in use against that
+    palette's own window, base and alternate-row colours."""
+    colours = palette.system_theme(theme)
+    try:
+        assert palette.follow(colours) is True
+        grounds = [colours.color(r).name() for r in (R.Window, R.Base, R.AlternateBase, R.Button)]
+        for short, ink, backgrounds in text_on(palette.current(), grounds):
+            for background in backgrounds:
+                ratio = palette.contrast(ink, background)
+                assert ratio >= 4.5, f"{theme} {short} {ink} on {background}: {ratio:.2f}:1"
+        for ground in grounds:  # edges of fields and tables, and the focus ring: 3:1 (1.4.11)
+            assert palette.contrast(palette.FIELD_LINE_HEX, ground) >= 3.0, f"{theme} edge on {ground}"
+            assert palette.contrast(palette.focus_hex(colours), ground) >= 3.0
+        text = colours.color(R.Text).name()
+        assert palette.contrast(text, colours.color(R.Base).name()) >= 4.5
+        selected = colours.color(R.HighlightedText).name()
+        assert palette.contrast(selected, colours.color(R.Highlight).name()) >= 4.5
+    finally:
+        palette.use(palette.LIGHT)

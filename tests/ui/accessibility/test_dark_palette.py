@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLineEdit, QTableView, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
 from mshtdesk.demo.arrests import fill_demo
@@ -24,31 +24,11 @@ from ui import palette
 from ui.app import apply_style
 from ui.main_window import MainWindow
 
-R = QPalette.ColorRole
-# Window, base, alternate base, text, button: a dark theme, and Windows' high contrast (black).
-THEMES = {
-    "dark": ("#2d2d2d", "#1e1e1e", "#262626", "#e6e6e6", "#3a3a3a"),
-    "high-contrast": ("#000000", "#000000", "#000000", "#ffffff", "#000000"),
-}
+THEMES = palette.SYSTEM_THEMES  # a dark theme, and Windows' high contrast (black, white, cyan, yellow)
 
 
 def themed(name: str) -> QPalette:
-    window, base, alternate, text, button = (QColor(c) for c in THEMES[name])
-    colours = QPalette()
-    for role, colour in (
-        (R.Window, window),
-        (R.Base, base),
-        (R.AlternateBase, alternate),
-        (R.Button, button),
-        (R.WindowText, text),
-        (R.Text, text),
-        (R.ButtonText, text),
-        (R.PlaceholderText, QColor("#a0a0a0")),
-        (R.Highlight, QColor("#ffd166" if name == "high-contrast" else "#3d7fc4")),
-        (R.HighlightedText, QColor("#000000" if name == "high-contrast" else "#ffffff")),
-    ):
-        colours.setColor(role, colour)
-    return colours
+    return palette.system_theme(name)
 
 
 @pytest.fixture(params=list(THEMES))
@@ -94,3 +74,24 @@ def test_pages_keep_the_dark_theme(
         if shots:
             Path(shots).mkdir(parents=True, exist_ok=True)
             image.save(str(Path(shots) / f"{theme}-{row:02d}.png"))
+
+
+def test_fields_and_tables_show_their_edges_on_black(theme: str, qtbot: QtBot) -> None:
+    """The platform style draws a field's edge a shade darker than the window: none at all on black.
+    The dark part of the style sheet draws one of 3:1 or more (WCAG 2.2, 1.4.11)."""
+    top = QWidget()
+    qtbot.addWidget(top)
+    layout = QVBoxLayout(top)
+    field, table = QLineEdit(), QTableView()
+    field.setAccessibleName("Search")
+    layout.addWidget(field)
+    layout.addWidget(table)
+    top.resize(300, 200)
+    top.show()
+    qtbot.waitExposed(top)
+    window = QColor(THEMES[theme][0]).name()
+    for widget in (field, table):
+        image = widget.grab().toImage()
+        middle = image.height() // 2
+        edge = image.pixelColor(0, middle).name()
+        assert palette.contrast(edge, window) >= 3.0, f"{theme} {type(widget).__name__}: {edge} on {window}"
