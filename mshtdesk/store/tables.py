@@ -73,8 +73,11 @@ class ImportBatch(SQLModel, table=True):
 
 class Arrest(SQLModel, table=True):
     __tablename__ = "arrest"
-    # A period's arrests are counted from this index alone (the disposal table never reads the row).
-    __table_args__ = (Index("ix_arrest_period", "arrest_date", "district_id", "created_at"),)
+    # A period's arrests are counted from this index alone (the disposal table never reads the row); as
+    # at today, with each one's disposal from ``current_rank``.
+    __table_args__ = (
+        Index("ix_arrest_period_rank", "arrest_date", "district_id", "created_at", "current_rank"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     custody_ref: str = Field(max_length=64, unique=True)
@@ -128,14 +131,16 @@ class DisposalEvent(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     offence_id: int = Field(foreign_key="offence.id")
     disposal_type_id: int = Field(foreign_key="disposal_type.id")
-    event_date: date
+    # Is any event dated after a table's as-at day? (If not, and none was recorded after its moment,
+    # the arrests' stored ``current_rank`` is the table's answer.)
+    event_date: date = Field(index=True)
     note: str = Field(default="", max_length=2000)
     supersedes_id: int | None = Field(default=None, foreign_key="disposal_event.id")
     is_void: bool = False
     reason: str = Field(default="", max_length=2000)
     source: str = Field(default="manual", max_length=16)  # manual | import | demo
     import_batch_id: int | None = Field(default=None, foreign_key="import_batch.id")
-    recorded_at: datetime = Field(default_factory=utcnow)
+    recorded_at: datetime = Field(default_factory=utcnow, index=True)
 
 
 class ArrestCorrection(SQLModel, table=True):
