@@ -24,7 +24,8 @@ depends_on: str | Sequence[str] | None = None
 # when none is, the stored rank is the answer. The indexes on mostly-NULL columns probed by equality
 # become partial (as the event and contact ones already are): ANALYZE (here, and the imports' PRAGMA
 # optimize) counts a full index's NULLs as one value matching every row, after which SQLite scans the
-# table for each probe. ANALYZE gives the planner the sizes it chooses by.
+# table for each probe. The contact index carries the next contact due, so Today and the overdue filter
+# find each person's latest due date from the index alone. ANALYZE gives the planner the sizes it chooses by.
 
 
 def upgrade() -> None:
@@ -56,10 +57,22 @@ def upgrade() -> None:
             postgresql_where=text("offence_id IS NOT NULL"),
         )
         batch_op.drop_index("ix_arrest_correction_offence_id")
+    with op.batch_alter_table("vlo_contact", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_vlo_contact_person_due",
+            ["person_id", "contact_at", "is_void", "next_contact_due"],
+            unique=False,
+        )
+        batch_op.drop_index("ix_vlo_contact_person_latest")
     op.get_bind().execute(text("ANALYZE"))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("vlo_contact", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_vlo_contact_person_latest", ["person_id", "contact_at", "is_void"], unique=False
+        )
+        batch_op.drop_index("ix_vlo_contact_person_due")
     with op.batch_alter_table("arrest_correction", schema=None) as batch_op:
         batch_op.create_index("ix_arrest_correction_offence_id", ["offence_id"], unique=False)
         batch_op.drop_index("ix_arrest_correction_offence")
