@@ -22,6 +22,7 @@ from sqlalchemy import (
     select,
 )
 
+from mshtdesk.store.queries.filters import count_rows
 from mshtdesk.store.queries.scope import PersonScope, person_in_scope
 from mshtdesk.store.tables import PERSON, SETTING, USER, VLO_CONTACT
 
@@ -157,8 +158,8 @@ def _conditions(q: ContactQuery) -> list[ColumnElement[bool]]:
     return conds
 
 
-def count_contacts(conn: Connection, q: ContactQuery) -> int:
-    return int(conn.execute(select(func.count()).select_from(_C).where(*_conditions(q))).scalar_one())
+def count_contacts(conn: Connection, q: ContactQuery, at_most: int | None = None) -> int:
+    return count_rows(conn, select(func.count()).select_from(_C).where(*_conditions(q)), at_most)
 
 
 def page_contacts(conn: Connection, q: ContactQuery, *, offset: int, limit: int) -> list[ContactListRow]:
