@@ -25,7 +25,14 @@ depends_on: str | Sequence[str] | None = None
 # become partial (as the event and contact ones already are): ANALYZE (here, and the imports' PRAGMA
 # optimize) counts a full index's NULLs as one value matching every row, after which SQLite scans the
 # table for each probe. The contact index carries the next contact due, so Today and the overdue filter
-# find each person's latest due date from the index alone. ANALYZE gives the planner the sizes it chooses by.
+# find each person's latest due date from the index alone. ANALYZE gives the planner the sizes it chooses
+# by, for the tables named below.
+
+
+#: The register's tables, whose plans were checked with statistics. Not the contacts: with statistics
+#: SQLite skip-scans ``ix_vlo_contact_person_due`` for the COM's period of contacts (reading each row)
+#: instead of the covering ``ix_vlo_contact_report``: 0.3 s against 0.1 s at 160,000 contacts.
+ANALYZED = ("arrest", "offence", "disposal_event", "arrest_correction", "nrm_referral", "nrm_decision")
 
 
 def upgrade() -> None:
@@ -64,7 +71,8 @@ def upgrade() -> None:
             unique=False,
         )
         batch_op.drop_index("ix_vlo_contact_person_latest")
-    op.get_bind().execute(text("ANALYZE"))
+    for table in ANALYZED:
+        op.get_bind().execute(text(f"ANALYZE {table}"))
 
 
 def downgrade() -> None:
