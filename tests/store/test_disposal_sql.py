@@ -117,10 +117,12 @@ def either_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
 
 
 def _write_history(conn: Connection, arrests: list) -> None:
-    """The arrests, offences, events and corrections, each recorded a minute after the one before."""
+    """The arrests, offences and events, each recorded a minute after the one before; the corrections
+    later, from T0 + 300 minutes (so a moment can fall after every event and before a correction)."""
     type_id = dict(conn.execute(select(DISPOSAL_TYPE.c.code, DISPOSAL_TYPE.c.id)).all())
     offence_type = conn.execute(select(OFFENCE_TYPE.c.id)).scalars().first()
     clock = iter(T0 + timedelta(minutes=i) for i in range(10_000))
+    later = iter(T0 + timedelta(minutes=300 + i) for i in range(10_000))
     touched = []
     for n, (day, district, offences, fate) in enumerate(arrests):
         aid = conn.execute(
@@ -141,15 +143,15 @@ def _write_history(conn: Connection, arrests: list) -> None:
                     insert(EVENT).returning(EVENT.c.id), {**values, "recorded_at": next(clock)}
                 ).scalar_one()
                 if then != "keep":
-                    later = {"disposal_type_id": type_id["NFA"]} if then == "correct" else {"is_void": True}
+                    fix = {"disposal_type_id": type_id["NFA"]} if then == "correct" else {"is_void": True}
                     conn.execute(
-                        insert(EVENT), {**values, **later, "supersedes_id": eid, "recorded_at": next(clock)}
+                        insert(EVENT), {**values, **fix, "supersedes_id": eid, "recorded_at": next(clock)}
                     )
             if offence_withdrawn:
                 conn.execute(
                     insert(CORRECTION),
                     {"arrest_id": aid, "offence_id": oid, "kind": "offence_withdraw", "reason": "r",
-                     "recorded_at": next(clock)},
+                     "recorded_at": next(later)},
                 )  # fmt: skip
         if fate != "none":
             conn.execute(
@@ -159,7 +161,7 @@ def _write_history(conn: Connection, arrests: list) -> None:
                     "kind": fate,
                     "district_id": district % 5 + 1 if fate == "district" else None,
                     "reason": "r",
-                    "recorded_at": next(clock),
+                    "recorded_at": next(later),
                 },
             )
     refresh_current_rank(conn, touched)
@@ -170,7 +172,7 @@ def _write_history(conn: Connection, arrests: list) -> None:
     arrests=st.lists(arrest_ops, max_size=10),
     window=st.tuples(days, days),
     as_at=st.integers(min_value=0, max_value=40),
-    moment=st.integers(min_value=0, max_value=200),
+    moment=st.integers(min_value=0, max_value=400),
 )
 def test_stored_rank_plan_matches_probe(
     either_db: Database, arrests: list, window: tuple[int, int], as_at: int, moment: int
@@ -202,4 +204,14 @@ def test_the_statement_switches_plan(either_db: Database) -> None:
         assert disposal_counts(conn, *window, early) == [(1, None, 1)]  # an event after as-at: probe
         before_event = T0 + timedelta(seconds=30)  # the arrest recorded, its event not yet
         assert disposal_counts(conn, *window, late, before_event) == [(1, None, 1)]
+        # a correction recorded after the moment (an offence withdrawn since changes the stored rank)
+        after_event = T0 + timedelta(minutes=1, seconds=30)
+        assert disposal_counts(conn, *window, late, after_event) == [(1, 99, 1)]
+        oid = conn.execute(select(OFFENCE.c.id)).scalars().first()
+        conn.execute(
+            insert(CORRECTION),
+            {"arrest_id": conn.execute(select(ARREST.c.id)).scalar_one(), "offence_id": oid,
+             "kind": "offence_withdraw", "reason": "r", "recorded_at": T0 + timedelta(minutes=5)},
+        )  # fmt: skip
+        assert disposal_counts(conn, *window, late, after_event) != [(1, 99, 1)]
         tx.rollback()

@@ -11,8 +11,8 @@ disposal; an arrest, a disposal event, or an event's correction or retraction re
 moment does not count yet. Arrests never corrected by then (nearly all) are counted from their rows as
 before; the few corrected ones are worked out apart and added in the same statement (``UNION ALL``).
 
-When no event is dated after the as-at day nor recorded after the moment (a table as at today, the
-usual case), an uncorrected arrest's disposal is its stored ``current_rank``, which every writer of
+When no event is dated after the as-at day nor recorded after the moment, nor any correction recorded
+after it (a table as at today, the usual case), an uncorrected arrest's disposal is its stored ``current_rank``, which every writer of
 events keeps: the statement then reads the ``ix_arrest_period_rank`` index alone instead of probing
 each offence's events. The statement checks that condition itself (two index probes, once), so the
 answer stays the probe's whenever the condition fails, on both SQLite and PostgreSQL.
@@ -50,7 +50,7 @@ from mshtdesk.store.queries.corrections import (
     offence_withdrawn,
     withdrawn,
 )
-from mshtdesk.store.tables import ARREST, DISPOSAL_TYPE, EVENT, OFFENCE, utcnow
+from mshtdesk.store.tables import ARREST, CORRECTION, DISPOSAL_TYPE, EVENT, OFFENCE, utcnow
 
 
 def effective(recorded_at: datetime | None = None) -> ColumnElement[bool]:
@@ -124,12 +124,16 @@ class Plan(StrEnum):
 
 
 def stored_rank_answers(as_at: date, recorded_at: datetime) -> ColumnElement[bool]:
-    """True when no disposal event is dated after ``as_at`` nor recorded after ``recorded_at``: then an
-    arrest's stored ``current_rank`` (over all its events, as recorded now) is its rank as at ``as_at``
-    as recorded then. One probe of each event index; uncorrelated, so evaluated once per statement."""
+    """True when no disposal event is dated after ``as_at`` nor recorded after ``recorded_at``, and no
+    correction recorded after it (a withdrawn offence leaves the stored rank): then an arrest's stored
+    ``current_rank`` (over its offences' events, as recorded now) is its rank as at ``as_at`` as recorded
+    then. One probe of each event index and of the (small) corrections; uncorrelated, so evaluated once
+    per statement."""
+    moment = in_utc(recorded_at)
     return and_(
         ~exists().where(EVENT.c.event_date > as_at),
-        ~exists().where(EVENT.c.recorded_at > in_utc(recorded_at)),
+        ~exists().where(EVENT.c.recorded_at > moment),
+        ~exists().where(CORRECTION.c.recorded_at > moment),
     )
 
 
