@@ -12,10 +12,11 @@ moment does not count yet. Arrests never corrected by then (nearly all) are coun
 before; the few corrected ones are worked out apart and added in the same statement (``UNION ALL``).
 
 When no event is dated after the as-at day nor recorded after the moment, nor any correction recorded
-after it (a table as at today, the usual case), an uncorrected arrest's disposal is its stored ``current_rank``, which every writer of
-events keeps: the statement then reads the ``ix_arrest_period_rank`` index alone instead of probing
-each offence's events. The statement checks that condition itself (two index probes, once), so the
-answer stays the probe's whenever the condition fails, on both SQLite and PostgreSQL.
+after it (a table as at today, the usual case), an uncorrected arrest's disposal is its stored
+``current_rank``, which every writer of events and corrections keeps: the statement then reads the
+``ix_arrest_period_rank`` index alone instead of probing each offence's events. The statement checks
+that condition itself (three probes, once), so the answer stays the probe's whenever the condition
+fails, on both SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
