@@ -7,6 +7,12 @@ def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n:,} {one if n == 1 else (many or one + 's')}"
 
 
+def plural_upto(n: int, cap: int | None, one: str, many: str | None = None) -> str:
+    """A count that stopped at ``cap``: "10,000+ contacts" when it reached it (there may be more);
+    ``cap`` None: the count is exact."""
+    return f"{cap:,}+ {many or one + 's'}" if cap is not None and n >= cap else plural(n, one, many)
+
+
 #: What each role may do, in a sentence, for the Add user dialog (the matrix itself is in the core).
 ROLE_SUMMARY = {
     "administrator": "Adds and deactivates users; manages reference lists, Haven House beds and the working "

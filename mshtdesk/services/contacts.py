@@ -198,10 +198,10 @@ class ContactService:
             corrected=q.corrected,
         )
 
-    def count(self, q: ContactFilter = ContactFilter()) -> int:
+    def count(self, q: ContactFilter = ContactFilter(), at_most: int | None = None) -> int:
         self._actor.require(Action.READ, Entity.VLO_CONTACT)
         with self._db.engine.connect() as conn:
-            return queries.count_contacts(conn, self._query(q))
+            return queries.count_contacts(conn, self._query(q), at_most)
 
     def list(
         self, q: ContactFilter = ContactFilter(), *, offset: int = 0, limit: int = 200

@@ -238,10 +238,10 @@ class HavenService:
         self._set_active(bed_id, True)
 
     # ----- stays -----------------------------------------------------------------------------------
-    def count(self, q: StayFilter = StayFilter()) -> int:
+    def count(self, q: StayFilter = StayFilter(), at_most: int | None = None) -> int:
         self._actor.require(Action.READ, Entity.HAVEN_STAY)
         with self._db.engine.connect() as conn:
-            return queries.count_stays(conn, in_house=q.in_house, text=q.text)
+            return queries.count_stays(conn, in_house=q.in_house, text=q.text, at_most=at_most)
 
     def stays(self, q: StayFilter = StayFilter(), *, offset: int = 0, limit: int = 200) -> list[StayRow]:
         """One page of stays, latest admission first, with derived length of stay and bed nights."""

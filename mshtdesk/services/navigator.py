@@ -144,12 +144,13 @@ class NavigatorService:
         return self._today or date.today()
 
     # ----- reading ---------------------------------------------------------------------------------
-    def count(self, query: NavigatorFilter = NavigatorFilter()) -> int:
-        """How many cases the filter finds in the user's scope (for the table's row count)."""
+    def count(self, query: NavigatorFilter = NavigatorFilter(), at_most: int | None = None) -> int:
+        """How many cases the filter finds in the user's scope (for the table's row count; no more than
+        ``at_most``)."""
         self._actor.require(Action.READ, Entity.NAVIGATOR_CASE)
         scope = person_scope(self._actor, Entity.NAVIGATOR_CASE)
         with self._db.engine.connect() as conn:
-            return q.count_cases(conn, scope, query.text, _CLOSED[query.status])
+            return q.count_cases(conn, scope, query.text, _CLOSED[query.status], at_most)
 
     def list(
         self, query: NavigatorFilter = NavigatorFilter(), *, offset: int = 0, limit: int = 200

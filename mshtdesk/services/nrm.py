@@ -129,13 +129,14 @@ class NrmService:
         return person_id
 
     # ----- reading -------------------------------------------------------------------------------
-    def count(self, query: ReferralQuery | None = None) -> int:
-        """How many referrals ``list`` would give without paging (within the user's scope)."""
+    def count(self, query: ReferralQuery | None = None, at_most: int | None = None) -> int:
+        """How many referrals ``list`` would give without paging (within the user's scope; no more than
+        ``at_most``)."""
         self._actor.require(Action.READ, Entity.NRM_REFERRAL)
         scope = person_scope(self._actor, Entity.NRM_REFERRAL)
         with self._db.engine.connect() as conn:
             cutoff = overdue_cutoff(load_calendar(conn), self.today)
-            return q.count_referrals(conn, query or ReferralQuery(), scope, cutoff)
+            return q.count_referrals(conn, query or ReferralQuery(), scope, cutoff, at_most)
 
     def list(
         self,

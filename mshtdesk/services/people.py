@@ -165,11 +165,12 @@ class PeopleService:
             refuse_erased(conn, person_id)
 
     # ----- reading -------------------------------------------------------------------------------
-    def count(self, text: str = "", *, vlo: str | None = None) -> int:
-        """How many people ``list`` would give over all its pages (for a paged table's total)."""
+    def count(self, text: str = "", *, vlo: str | None = None, at_most: int | None = None) -> int:
+        """How many people ``list`` would give over all its pages (for a paged table's total; no more
+        than ``at_most``)."""
         self._actor.require(Action.READ, Entity.PERSON)
         with self._db.engine.connect() as conn:
-            return q.count_people(conn, person_scope(self._actor, Entity.PERSON), text, vlo)
+            return q.count_people(conn, person_scope(self._actor, Entity.PERSON), text, vlo, at_most)
 
     def vlo_choices(self) -> list[tuple[int, str, str]]:
         """Active victim liaison officers (id, user name, display name), for assigning one to a victim.

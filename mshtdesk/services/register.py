@@ -156,10 +156,11 @@ class RegisterService:
         rows = disposal_type_labels(conn)
         return {r.rank: r.code for r in rows}, {r.code: r.label for r in rows}, {r.code: r.rank for r in rows}
 
-    def count(self, query: ArrestQuery) -> int:
+    def count(self, query: ArrestQuery, at_most: int | None = None) -> int:
+        """How many arrests ``page`` would give over all its pages (no more than ``at_most``)."""
         self._actor.require(Action.READ, Entity.ARREST)
         with self._db.engine.connect() as conn:
-            return count_arrests(conn, query)
+            return count_arrests(conn, query, at_most)
 
     def page(
         self,

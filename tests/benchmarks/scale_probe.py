@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 TODAY = date(2026, 11, 22)
+COUNT_CAP = 10_000  # what a list page counts up to (ui.models.paged_model.COUNT_CAP; no Qt import here)
 YEAR = (date(2025, 4, 1), date(2026, 3, 31))  # the financial year of the COM summary
 ALL = (date(2000, 1, 1), TODAY)
 
@@ -56,8 +57,9 @@ def app_measures(backend: Any, person_id: int) -> dict[str, Callable[[], Any]]:
         t = backend.disposal_table(lo, hi, TODAY)
         return {"arrests": t.total_arrests, "cells": _cells(t)}
 
-    def listed(count: Callable[[], int], page: Callable[[], list[Any]]) -> dict[str, int]:
-        return {"count": count(), "rows": len(page())}  # what a list page reads: the total, then 200 rows
+    def listed(count: Callable[[int], int], page: Callable[[], list[Any]]) -> dict[str, int]:
+        # what a list page reads: the total, up to the page's cap ("10,000+"), then 200 rows
+        return {"count": count(COUNT_CAP), "rows": len(page())}
 
     reg, people, nrm, nav, haven, contacts = (
         backend.register,
@@ -74,23 +76,26 @@ def app_measures(backend: Any, person_id: int) -> dict[str, Callable[[], Any]]:
         "disposals_all": lambda: table(*ALL),
         "com_json": lambda: {"bytes": len(backend.reports.build(com).json_bytes())},
         "com_pdf": lambda: {"bytes": len(backend.reports.render(com).pdf)},
-        "list_arrests": lambda: listed(lambda: reg.count(ArrestQuery()), lambda: reg.page(ArrestQuery())),
-        "filter_arrests": lambda: listed(lambda: reg.count(arrests_q), lambda: reg.page(arrests_q)),
-        "list_people": lambda: listed(people.count, people.list),
-        "list_nrm": lambda: listed(nrm.count, nrm.list),
-        "filter_nrm": lambda: listed(lambda: nrm.count(nrm_q), lambda: nrm.list(nrm_q)),
-        "list_navigator": lambda: listed(nav.count, nav.list),
-        "list_haven": lambda: listed(haven.count, haven.stays),
-        "filter_haven": lambda: listed(
-            lambda: haven.count(StayFilter(in_house=False)), lambda: haven.stays(StayFilter(in_house=False))
+        "list_arrests": lambda: listed(
+            lambda m: reg.count(ArrestQuery(), m), lambda: reg.page(ArrestQuery())
         ),
-        "list_contacts": lambda: listed(contacts.count, contacts.list),
+        "filter_arrests": lambda: listed(lambda m: reg.count(arrests_q, m), lambda: reg.page(arrests_q)),
+        "list_people": lambda: listed(lambda m: people.count(at_most=m), people.list),
+        "list_nrm": lambda: listed(lambda m: nrm.count(None, m), nrm.list),
+        "filter_nrm": lambda: listed(lambda m: nrm.count(nrm_q, m), lambda: nrm.list(nrm_q)),
+        "list_navigator": lambda: listed(lambda m: nav.count(NavigatorFilter(), m), nav.list),
+        "list_haven": lambda: listed(lambda m: haven.count(StayFilter(), m), haven.stays),
+        "filter_haven": lambda: listed(
+            lambda m: haven.count(StayFilter(in_house=False), m),
+            lambda: haven.stays(StayFilter(in_house=False)),
+        ),
+        "list_contacts": lambda: listed(lambda m: contacts.count(ContactFilter(), m), contacts.list),
         "filter_contacts": lambda: listed(
-            lambda: contacts.count(ContactFilter(overdue=True)),
+            lambda m: contacts.count(ContactFilter(overdue=True), m),
             lambda: contacts.list(ContactFilter(overdue=True)),
         ),
         "list_navigator_closed": lambda: listed(
-            lambda: nav.count(NavigatorFilter(status=_closed())),
+            lambda m: nav.count(NavigatorFilter(status=_closed()), m),
             lambda: nav.list(NavigatorFilter(status=_closed())),
         ),
         "today": lambda: {"items": len(backend.today.items(TODAY))},

@@ -47,9 +47,9 @@ def _spy_threads(page: ListPage) -> list[threading.Thread]:
     model: Any = page.model
     count, fetch = model._count, model._fetch_fn
 
-    def counting(query: Any) -> int:
+    def counting(query: Any, at_most: int | None) -> int:
         seen.append(threading.current_thread())
-        return int(count(query))
+        return int(count(query, at_most))
 
     def fetching(*args: Any) -> Sequence[Any]:
         seen.append(threading.current_thread())

@@ -33,11 +33,16 @@ if TYPE_CHECKING:
     from ui.tasks import TaskRunner
 
 PAGE_SIZE = 200
+#: A list counts its rows up to this many and then says "10,000+": an exact count of a million rows
+#: reads a million index entries each time the page opens or its filter changes.
+COUNT_CAP = 10_000
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 Q = TypeVar("Q")
 
 
+#: count(query, at_most) -> rows, counted no further than ``at_most`` (None: all)
+Count = Callable[[Any, int | None], int]
 #: fetch(query, sort_key, descending, offset, limit) -> rows
 Fetch = Callable[[Any, str | None, bool, int, int], Sequence[Any]]
 #: what one (re)read brings back: the unfiltered total, the filtered total, the first rows
@@ -52,7 +57,7 @@ class PagedModel(QAbstractTableModel, Generic[Q]):
     def __init__(
         self,
         columns: Sequence[ColumnSpec[Any]],
-        count: Callable[[Q], int],
+        count: Count,
         fetch: Fetch,
         query: Q,
         *,
@@ -69,8 +74,9 @@ class PagedModel(QAbstractTableModel, Generic[Q]):
         self._sort = sort_column
         self._descending = descending
         self._rows: list[Any] = []
-        self._total = 0
+        self._total = 0  # COUNT_CAP or more: at least that many (rows are fetched until a page is short)
         self._unfiltered = 0
+        self._more = False  # the count stopped at COUNT_CAP and no short page has come yet
         self._runner: TaskRunner | None = None
         self._generation = 0  # bumped by each (re)read: older answers are dropped
         self._fetching = False  # a next page is on its way
@@ -95,8 +101,15 @@ class PagedModel(QAbstractTableModel, Generic[Q]):
 
     @property
     def total(self) -> int:
-        """How many records match the filter (rows not yet fetched included)."""
+        """How many records match the filter (rows not yet fetched included), counted up to
+        ``COUNT_CAP`` (see :attr:`capped`)."""
         return self._total
+
+    @property
+    def capped(self) -> bool:
+        """Whether :attr:`total` is only "at least": the count stopped at ``COUNT_CAP`` and the rows
+        have not all been read since (then it is exact)."""
+        return self._more
 
     @property
     def unfiltered_total(self) -> int:
@@ -108,8 +121,8 @@ class PagedModel(QAbstractTableModel, Generic[Q]):
         self._total_query = query
 
     def count_of(self, query: Q) -> int:
-        """How many records another query would find, read now on the calling thread."""
-        return self._count(query)
+        """How many records another query would find (exactly), read now on the calling thread."""
+        return self._count(query, None)
 
     def set_query(self, query: Q) -> None:
         if query != self._query:
@@ -149,8 +162,9 @@ class PagedModel(QAbstractTableModel, Generic[Q]):
         )
 
         def read() -> Read:  # on the worker: values only, no Qt object
-            total = count(query)
-            unfiltered = total if total_query is None or total_query == query else count(total_query)
+            total = count(query, COUNT_CAP)
+            same = total_query is None or total_query == query
+            unfiltered = total if same else count(total_query, COUNT_CAP)
             return unfiltered, total, fetch(query, key, descending, 0, limit)
 
         if self._runner is None:
@@ -175,8 +189,10 @@ class PagedModel(QAbstractTableModel, Generic[Q]):
         unfiltered, total, rows = result
         self.beginResetModel()
         self._unfiltered, self._total, self._rows = unfiltered, total, list(rows)
+        self._more = total >= COUNT_CAP
         if len(self._rows) < limit:
-            self._total = len(self._rows)  # the list shrank between the two queries
+            self._total = len(self._rows)  # the list shrank between the two queries (or was all read)
+            self._more = False
         self.endResetModel()
         self.loaded.emit()
 
@@ -191,7 +207,7 @@ class PagedModel(QAbstractTableModel, Generic[Q]):
         return 0 if parent.isValid() else len(self._rows)
 
     def canFetchMore(self, parent: AnyIndex) -> bool:
-        return not parent.isValid() and len(self._rows) < self._total
+        return not parent.isValid() and (len(self._rows) < self._total or self._more)
 
     def fetchMore(self, parent: AnyIndex) -> None:
         if parent.isValid() or self._fetching:
@@ -215,11 +231,15 @@ class PagedModel(QAbstractTableModel, Generic[Q]):
             return  # the list was read again meanwhile
         self._fetching = False
         if not more:
-            self._total = len(self._rows)  # records went meanwhile: stop asking
+            self._total = len(self._rows)  # records went meanwhile (or the capped count's end): stop
+            self._more = False
             return
         self.beginInsertRows(QModelIndex(), offset, offset + len(more) - 1)
         self._rows.extend(more)
         self.endInsertRows()
+        if self._more:  # past the capped count: a short page is the end
+            self._total = max(self._total, len(self._rows))
+            self._more = len(more) == PAGE_SIZE
 
     @property
     def loading(self) -> bool:

@@ -84,7 +84,7 @@ class PeopleModel(PagedModel[PeopleFilter]):
     def __init__(self, people: PeopleService, parent: Any = None) -> None:
         super().__init__(
             COLUMNS,
-            lambda q: people.count(q.text, vlo=q.vlo),
+            lambda q, at_most: people.count(q.text, vlo=q.vlo, at_most=at_most),
             lambda q, _key, _desc, offset, limit: people.list(q.text, vlo=q.vlo, offset=offset, limit=limit),
             PeopleFilter(),
             parent=parent,

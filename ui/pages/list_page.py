@@ -47,14 +47,14 @@ from mshtdesk.services.list_disclosure import ListOutput
 from ui import error_report
 from ui.context import AppContext
 from ui.dialogs.reason_dialog import ReasonDialog
-from ui.models.paged_model import PagedModel
+from ui.models.paged_model import COUNT_CAP, PagedModel
 from ui.pages.base import Page
 from ui.widgets.dates import OptionalDateEdit, fit_filter_width
 from ui.widgets.flow_layout import FlowLayout
 from ui.widgets.record_table import record_table
 from ui.widgets.state_panel import StatePanel
 from ui.widgets.tab_order import set_tab_order
-from ui.wording import plural
+from ui.wording import plural_upto
 
 TEXT_DELAY_MS = 250  # wait for a pause in typing before querying
 EXPORT_DIR_KEY = "export/last_dir"  # shared with the other exports: the folder last used
@@ -243,7 +243,7 @@ class ListPage(Page):
 
     # ----- Copy and Export CSV of the current filter: disclosures, each with its reason ----------
     def _filter_words(self) -> str:
-        what = plural(self.model.total, *self.noun)
+        what = plural_upto(self.model.total, COUNT_CAP if self.model.capped else None, *self.noun)
         return f"{what} ({'the current filter' if self.filters_active() else 'the whole list'})"
 
     def copy(self) -> None:
@@ -435,13 +435,14 @@ class ListPage(Page):
             self.count_label.setText("")
             self.body.setCurrentWidget(self.empty_panel)
         elif shown == 0:
-            self.count_label.setText(f"0 of {plural(total, one, many)}")
+            self.count_label.setText(f"0 of {plural_upto(total, COUNT_CAP, one, many)}")
             self.body.setCurrentWidget(self.no_match)
         else:
+            found = plural_upto(shown, COUNT_CAP if self.model.capped else None, one, many)
             self.count_label.setText(
-                f"{shown:,} of {plural(total, one, many)}"
+                f"{found.split(' ')[0]} of {plural_upto(total, COUNT_CAP, one, many)}"
                 if active and shown < total
-                else plural(shown, one, many)
+                else found
             )
             self.body.setCurrentWidget(self.table)
         self.clear_button.setEnabled(active)

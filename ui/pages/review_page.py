@@ -65,7 +65,7 @@ class ReviewPage(ListPage):
         service = ctx.backend.retention
         model: PagedModel[QueueQuery] = PagedModel(
             COLUMNS,
-            lambda _q: service.count_due(),
+            lambda _q, _at_most: service.count_due(),
             lambda _q, _key, _desc, offset, limit: service.due(offset=offset, limit=limit),
             QueueQuery(),
         )

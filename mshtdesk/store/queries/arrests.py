@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, Connection, Select, and_, func, select
 
 from mshtdesk.store.queries.corrections import withdrawn
 from mshtdesk.store.queries.disposals import arrest_rank_as_at
-from mshtdesk.store.queries.filters import contains_text
+from mshtdesk.store.queries.filters import contains_text, count_rows
 from mshtdesk.store.tables import ARREST, DISPOSAL_TYPE, DISTRICT, OFFENCE, utcnow
 
 NO_DISPOSAL = "NONE"  # filter value for arrests with no disposal yet
@@ -92,10 +92,10 @@ def _base(q: ArrestQuery) -> Select[Any]:
     return stmt.where(and_(*conds)) if conds else stmt
 
 
-def count_arrests(conn: Connection, q: ArrestQuery) -> int:
+def count_arrests(conn: Connection, q: ArrestQuery, at_most: int | None = None) -> int:
     stmt = select(func.count()).select_from(_FROM)
     conds = _conditions(q, _rank(q))
-    return int(conn.execute(stmt.where(and_(*conds)) if conds else stmt).scalar_one())
+    return count_rows(conn, stmt.where(and_(*conds)) if conds else stmt, at_most)
 
 
 def page_arrests(

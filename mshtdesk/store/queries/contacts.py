@@ -13,6 +13,7 @@ from sqlalchemy import (
     FromClause,
     RowMapping,
     ScalarSelect,
+    Select,
     and_,
     exists,
     false,
@@ -21,6 +22,7 @@ from sqlalchemy import (
     select,
 )
 
+from mshtdesk.store.queries.filters import count_rows
 from mshtdesk.store.queries.scope import PersonScope, person_in_scope
 from mshtdesk.store.tables import PERSON, SETTING, USER, VLO_CONTACT
 
@@ -36,19 +38,35 @@ def live(contact: FromClause = VLO_CONTACT, *, name: str = "superseding_contact"
     return and_(contact.c.is_void == false(), ~exists().where(later.c.supersedes_id == contact.c.id))
 
 
-def latest_live_id(person_id: ColumnElement[int]) -> ScalarSelect[int]:
-    """The id of the person's latest contact in force (NULL when none): one probe of the
-    ``(person_id, contact_at, is_void)`` index, walked from its newest entry. Asked once per person, it
-    replaces asking every contact whether a later one exists, which grows with the square of a busy
-    person's contacts."""
+def latest_live_id(person_id: ColumnElement[int], column: str = "id") -> ScalarSelect[Any]:
+    """The id (or another ``column``) of the person's latest contact in force (NULL when none): one probe
+    of the ``(person_id, contact_at, is_void, next_contact_due)`` index, walked from its newest entry.
+    Asked once per person, it replaces asking every contact whether a later one exists, which grows
+    with the square of a busy person's contacts."""
     mine = VLO_CONTACT.alias("latest_contact")
     return (
-        select(mine.c.id)
+        select(mine.c[column])
         .where(mine.c.person_id == person_id, live(mine, name="latest_superseding"))
         .order_by(mine.c.contact_at.desc(), mine.c.id.desc())
         .limit(1)
         .scalar_subquery()
     )
+
+
+def latest_ids_due(before: date, scope: PersonScope, *, inclusive: bool = False) -> Select[tuple[Any]]:
+    """The ids of each person's latest contact in force in ``scope`` when the next contact it set is
+    before ``before`` (``inclusive``: on or before), as a subquery.
+
+    Each person's latest due date comes from the index alone (it carries ``next_contact_due``); only
+    the people found due are probed again for the contact's id. Reading the id for everyone and then
+    each contact's row for its due date costs a page of the table per person, far apart in a file
+    whose contacts were logged over years."""
+    due = latest_live_id(PERSON.c.id, "next_contact_due")
+    people = select(PERSON.c.id.label("person_id")).where(due <= before if inclusive else due < before)
+    if (in_scope := person_in_scope(scope, PERSON.c.id)) is not None:
+        people = people.where(in_scope)
+    found = people.subquery("due_people")
+    return select(latest_live_id(found.c.person_id)).select_from(found)
 
 
 #: The row that corrects or withdraws a contact (there is at most one: only a contact in force is
@@ -133,18 +151,15 @@ def _conditions(q: ContactQuery) -> list[ColumnElement[bool]]:
     if q.purpose is not None:
         conds.append(_C.c.purpose == q.purpose)
     if q.latest_due_before is not None:
-        latest = select(latest_live_id(PERSON.c.id)).select_from(PERSON)
-        if (in_scope := person_in_scope(q.scope, PERSON.c.id)) is not None:
-            latest = latest.where(in_scope)
-        conds += [_C.c.next_contact_due < q.latest_due_before, _C.c.id.in_(latest)]
+        conds.append(_C.c.id.in_(latest_ids_due(q.latest_due_before, q.scope)))
     if q.logged_by:
         logged_by = USER.alias("logged_by")
         conds.append(exists().where(logged_by.c.id == _C.c.vlo_user_id, logged_by.c.username == q.logged_by))
     return conds
 
 
-def count_contacts(conn: Connection, q: ContactQuery) -> int:
-    return int(conn.execute(select(func.count()).select_from(_C).where(*_conditions(q))).scalar_one())
+def count_contacts(conn: Connection, q: ContactQuery, at_most: int | None = None) -> int:
+    return count_rows(conn, select(func.count()).select_from(_C).where(*_conditions(q)), at_most)
 
 
 def page_contacts(conn: Connection, q: ContactQuery, *, offset: int, limit: int) -> list[ContactListRow]:

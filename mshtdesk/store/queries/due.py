@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, Connection, and_, exists, false, select
 from mshtdesk.domain.clocks import RECONSIDERATION_WINDOW_DAYS
 from mshtdesk.domain.nrm import Outcome, Route
 from mshtdesk.domain.support import ContactPurpose, NotifiableDecision
-from mshtdesk.store.queries.contacts import latest_live_id
+from mshtdesk.store.queries.contacts import latest_ids_due
 from mshtdesk.store.queries.contacts import live as live_contact
 from mshtdesk.store.queries.nrm import DecisionEntry
 from mshtdesk.store.queries.scope import PersonScope, person_in_scope
@@ -152,12 +152,9 @@ class LatestContact(NamedTuple):
 def latest_contacts_due(conn: Connection, *, due_by: date, scope: PersonScope) -> list[LatestContact]:
     """Each person's latest contact in ``scope``, when it set a next contact due on or before ``due_by``."""
     c = VLO_CONTACT
-    latest = (
-        select(latest_live_id(PERSON.c.id)).select_from(PERSON).where(*_narrowed(PERSON.c.id, None, scope))
-    )
     q = (
         select(c.c.id, c.c.person_id, c.c.next_contact_due, c.c.contact_at)
-        .where(c.c.id.in_(latest), c.c.next_contact_due <= due_by)
+        .where(c.c.id.in_(latest_ids_due(due_by, scope, inclusive=True)))
         .order_by(c.c.person_id)
     )
     return [LatestContact._make(row) for row in conn.execute(q)]

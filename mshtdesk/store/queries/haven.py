@@ -7,7 +7,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Connection, and_, func, insert, or_, select, update
 
-from mshtdesk.store.queries.filters import contains_text
+from mshtdesk.store.queries.filters import contains_text, count_rows
 from mshtdesk.store.tables import DISTRICT, HAVEN_BED, HAVEN_STAY, PERSON
 
 
@@ -186,13 +186,13 @@ def _stay_conditions(in_house: bool, text: str) -> list[ColumnElement[bool]]:
     return conds
 
 
-def count_stays(conn: Connection, *, in_house: bool, text: str) -> int:
+def count_stays(conn: Connection, *, in_house: bool, text: str, at_most: int | None = None) -> int:
     """Stays (only those not yet discharged when ``in_house``) whose names, reference or operation hold
     ``text``."""
     stmt = select(func.count()).select_from(
         HAVEN_STAY.outerjoin(PERSON, PERSON.c.id == HAVEN_STAY.c.person_id)
     )
-    return int(conn.execute(stmt.where(*_stay_conditions(in_house, text))).scalar_one())
+    return count_rows(conn, stmt.where(*_stay_conditions(in_house, text)), at_most)
 
 
 def page_stays(conn: Connection, *, in_house: bool, text: str, offset: int, limit: int) -> list[StayListRow]:

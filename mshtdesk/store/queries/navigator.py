@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Select, func, insert, select, update
 
-from mshtdesk.store.queries.filters import contains_text
+from mshtdesk.store.queries.filters import contains_text, count_rows
 from mshtdesk.store.queries.scope import PersonScope, person_in_scope
 from mshtdesk.store.tables import NAVIGATOR_CASE, PERSON, USER
 
@@ -67,14 +67,16 @@ def _filtered(stmt: Select[Any], scope: PersonScope, text: str, closed: bool | N
     return stmt
 
 
-def count_cases(conn: Connection, scope: PersonScope, text: str, closed: bool | None) -> int:
+def count_cases(
+    conn: Connection, scope: PersonScope, text: str, closed: bool | None, at_most: int | None = None
+) -> int:
     stmt = _filtered(
         select(func.count()).select_from(_CASE.join(PERSON, PERSON.c.id == _CASE.c.person_id)),
         scope,
         text,
         closed,
     )
-    return int(conn.execute(stmt).scalar_one())
+    return count_rows(conn, stmt, at_most)
 
 
 def page_cases(

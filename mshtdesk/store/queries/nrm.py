@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 
 from mshtdesk.domain.nrm import AgeAtReferral, DecisionKind, Outcome, ReferralStatus, Route
-from mshtdesk.store.queries.filters import contains_text
+from mshtdesk.store.queries.filters import contains_text, count_rows
 from mshtdesk.store.queries.imports import chunks
 from mshtdesk.store.queries.scope import PersonScope, person_in_scope
 from mshtdesk.store.tables import DISTRICT, NRM_DECISION, NRM_REFERRAL, PERSON, USER
@@ -251,11 +251,13 @@ def _referrals(
     return stmt, status
 
 
-def count_referrals(conn: Connection, q: ReferralQuery, scope: PersonScope, overdue_cutoff: date) -> int:
-    """How many referrals the list holds over all its pages. ``overdue_cutoff``: the latest submission
-    date whose RG decision is overdue (``nrm_rules.overdue_cutoff``)."""
+def count_referrals(
+    conn: Connection, q: ReferralQuery, scope: PersonScope, overdue_cutoff: date, at_most: int | None = None
+) -> int:
+    """How many referrals the list holds over all its pages (no more than ``at_most``). ``overdue_cutoff``:
+    the latest submission date whose RG decision is overdue (``nrm_rules.overdue_cutoff``)."""
     stmt, _ = _referrals(q, scope, overdue_cutoff, [func.count()])
-    return int(conn.execute(stmt).scalar_one())
+    return count_rows(conn, stmt, at_most)
 
 
 def page_referrals(

@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Select, and_, delete, func, insert, select, union_all, update
 
-from mshtdesk.store.queries.filters import contains_text
+from mshtdesk.store.queries.filters import contains_text, count_rows
 from mshtdesk.store.queries.scope import PersonScope, person_in_scope
 from mshtdesk.store.tables import PERSON, PERSON_LINK, PERSON_SUPPORT, USER
 
@@ -66,9 +66,11 @@ def _filtered(stmt: Select[Any], scope: PersonScope, text: str, vlo: str | None)
     return stmt
 
 
-def count_people(conn: Connection, scope: PersonScope, text: str, vlo: str | None) -> int:
+def count_people(
+    conn: Connection, scope: PersonScope, text: str, vlo: str | None, at_most: int | None = None
+) -> int:
     stmt = _filtered(select(func.count()).select_from(PERSON), scope, text, vlo)
-    return int(conn.execute(stmt).scalar_one())
+    return count_rows(conn, stmt, at_most)
 
 
 def page_people(
