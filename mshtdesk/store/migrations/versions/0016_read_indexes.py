@@ -2,7 +2,7 @@
 by the moment they were recorded (whether the stored rank still answers a table); statistics
 
 Revision ID: 0016
-Revises: 0013
+Revises: 0015
 Create Date: 2026-12-04 14:40:00.000000
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy import text
 
 revision: str = "0016"
-down_revision: str | None = "0013"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
