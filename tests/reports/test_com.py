@@ -462,7 +462,7 @@ def test_disposal_table_pdf_is_one_page_with_the_published_numbers(
 
 
 def test_cli_writes_both_versions(
-    com_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_path: Path
+    com_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_address: str
 ) -> None:
     from mshtdesk.cli import main
     from tests.conftest import USERS
@@ -470,7 +470,7 @@ def test_cli_writes_both_versions(
     com_db.close()
     monkeypatch.setenv("MSHTDESK_USER", USERS[Role.MANAGER].username)
     monkeypatch.setenv("MSHTDESK_PASSWORD", USERS[Role.MANAGER].password)
-    common = ["--db", str(db_path), "report", "com", "--from", "2021-04-01", "--to", "2022-04-30",
+    common = ["--db", db_address, "report", "com", "--from", "2021-04-01", "--to", "2022-04-30",
               "--as-at", "2022-05-24", "--reason", "COM papers"]  # fmt: skip
     assert main([*common, "--public", "--format", "json", "-o", str(tmp_path / "public.json")]) == 0
     assert main([*common, "-o", str(tmp_path / "internal.pdf")]) == 0
@@ -483,7 +483,7 @@ def test_cli_writes_both_versions(
     assert data["tables"]["disposals"]["rows"] == SEED_ROWS
     assert (tmp_path / "internal.pdf").read_bytes().startswith(b"%PDF")
     out = tmp_path / "disposals.pdf"
-    args = ["--db", str(db_path), "report", "disposals", "--from", "2021-04-01", "--to", "2022-04-30",
+    args = ["--db", db_address, "report", "disposals", "--from", "2021-04-01", "--to", "2022-04-30",
             "--as-at", "2022-05-24", "--format", "pdf", "--reason", "x", "-o", str(out)]  # fmt: skip
     assert main(args) == 0
     assert "Total arrests 129 34 29 16 34 16" in _flat(_pages(out.read_bytes())[0])
