@@ -91,6 +91,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=15)
     ap.add_argument("--dir", help="work in this folder and keep it (default: a temporary folder)")
     ap.add_argument("--reuse", action="store_true", help="measure --dir's databases again (no import)")
+    ap.add_argument(
+        "--no-pathway", action="store_true", help="no victim pathway (quicker to fill; COM JSON lighter)"
+    )
     ap.add_argument("--probe", nargs=2, metavar=("DB", "MEASURE"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.probe:
@@ -129,7 +132,7 @@ def load(folder: Path, base: str, args: argparse.Namespace, bench: Bench) -> str
     print(f"SQLite: imported the whole export in {took:.1f} s")
     t = time.perf_counter()
     done = record_corrections(db, args.arrests, args.seed)
-    victims = fill_victims(db, args.arrests, args.years)
+    victims = "no victim pathway" if args.no_pathway else fill_victims(db, args.arrests, args.years)
     print(f"SQLite: {done} corrections, {victims} in {time.perf_counter() - t:.1f} s")
     url = bench_url(base)
     t = time.perf_counter()
