@@ -36,12 +36,6 @@ def sqlite_only(reason: str) -> Callable[[F], F]:
     return mark
 
 
-def engine_of(request: pytest.FixtureRequest) -> str:
-    """The engine this test runs on (``sqlite`` when it is not parametrised)."""
-    callspec = getattr(request.node, "callspec", None)
-    return str(callspec.params.get("database", "sqlite")) if callspec else "sqlite"
-
-
 @pytest.fixture(params=ENGINES)
 def database(request: pytest.FixtureRequest, template: Template) -> Iterator[Database]:
     """The test's database on each engine in turn (see the module's docstring)."""
@@ -51,7 +45,7 @@ def database(request: pytest.FixtureRequest, template: Template) -> Iterator[Dat
     else:
         mark = request.node.get_closest_marker("sqlite_only")
         if mark is not None:
-            pytest.skip(f"about the encrypted file: {mark.args[0]}")
+            pytest.skip(f"SQLite only: {mark.args[0]}")
         if "db_path" in request.fixturenames:
             pytest.fail("this test uses db_path (the SQLite file): mark it @sqlite_only(reason)")
         snapshot: PgSnapshot = request.getfixturevalue("pg_snapshot")
