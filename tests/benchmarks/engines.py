@@ -94,6 +94,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument(
         "--no-pathway", action="store_true", help="no victim pathway (quicker to fill; COM JSON lighter)"
     )
+    ap.add_argument("--only", default="", help="comma-separated measures (default: all), e.g. list_arrests")
     ap.add_argument("--probe", nargs=2, metavar=("DB", "MEASURE"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.probe:
@@ -154,7 +155,10 @@ def run(folder: Path, base: str, args: argparse.Namespace) -> None:
     sites = {"sqlite": str(folder / "scale.db"), "postgresql": url}
     rows: list[tuple[str, dict[str, tuple[float, float]]]] = []
     problems: list[str] = []
+    only = {m for m in args.only.split(",") if m}
     for name, label in MEASURES:
+        if only and name not in only:
+            continue
         times: dict[str, tuple[float, float]] = {}
         figures: dict[str, Any] = {}
         for site, db in sites.items():

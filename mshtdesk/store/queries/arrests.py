@@ -93,7 +93,9 @@ def _base(q: ArrestQuery) -> Select[Any]:
 
 
 def count_arrests(conn: Connection, q: ArrestQuery) -> int:
-    stmt = select(func.count()).select_from(_FROM)
+    # Every arrest has its district (NOT NULL, a foreign key): the join only matters to filter on it,
+    # and PostgreSQL does not drop an unneeded inner join (15 ms a count at 100,000 arrests, against 5).
+    stmt = select(func.count()).select_from(_FROM if q.district_code else ARREST)
     conds = _conditions(q, _rank(q))
     return int(conn.execute(stmt.where(and_(*conds)) if conds else stmt).scalar_one())
 
