@@ -12,6 +12,7 @@ import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -23,6 +24,9 @@ from mshtdesk.services.backend import Backend
 from mshtdesk.services.users import UserService, create_database
 from mshtdesk.store.database import Database, open_database
 from tests import strict_writes
+
+if TYPE_CHECKING:
+    from tests.postgres import PgSnapshot
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 strict_writes.install()  # every service method that writes must declare its Changes (tests/strict_writes.py)
@@ -122,6 +126,26 @@ class Site:
         return Backend.as_user(self.database, USERS[role].username)
 
 
+@pytest.fixture(scope="session")
+def pg_snapshot() -> Iterator[PgSnapshot]:
+    """The session's PostgreSQL database (``mshtdesk_test_site``), migrated once with one demo user per
+    role and snapshotted; each test that asks for it puts it back first (``reset``, a few milliseconds).
+    Skips with the reason when ``MSHTDESK_TEST_PG_URL`` is not set."""
+    from tests.postgres import PgSnapshot, site_database
+
+    address = site_database()
+    admin = USERS[Role.ADMINISTRATOR]
+    db, actor = create_database(address, admin.username, admin.password, display_name="Test administrator")
+    users = UserService(db, actor)
+    for user in DEMO_USERS[1:]:
+        users._add_user(user.username, f"Test {user.role.label.lower()}", user.role, user.password)
+    db.close()
+    snapshot = PgSnapshot(address)
+    snapshot.take()
+    yield snapshot
+    snapshot.close()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def site(request: pytest.FixtureRequest, tmp_path: Path, template: Template) -> Iterator[Site]:
     """The same test on the laptop's encrypted file and on a team server; the PostgreSQL half skips
@@ -133,15 +157,9 @@ def site(request: pytest.FixtureRequest, tmp_path: Path, template: Template) -> 
         db = template.open(path)
         address = str(path)
     else:
-        from tests.postgres import fresh_server
-
-        address = fresh_server()
-        admin = USERS[Role.ADMINISTRATOR]
-        db, actor = create_database(
-            address, admin.username, admin.password, display_name="Test administrator"
-        )
-        users = UserService(db, actor)
-        for user in DEMO_USERS[1:]:
-            users._add_user(user.username, f"Test {user.role.label.lower()}", user.role, user.password)
+        snapshot: PgSnapshot = request.getfixturevalue("pg_snapshot")
+        snapshot.reset()
+        address = snapshot.url
+        db = Database(address)
     yield Site(str(request.param), address, db)
     db.close()

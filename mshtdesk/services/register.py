@@ -17,7 +17,7 @@ from mshtdesk.domain.dates import uk
 from mshtdesk.domain.disposals import Event, offence_disposal_as_at
 from mshtdesk.domain.offences import offence_title, recognise_offence
 from mshtdesk.domain.roles import Action, Entity
-from mshtdesk.domain.text import add_text_problems, text_problems
+from mshtdesk.domain.text import add_text_problems, text_problem, text_problems
 from mshtdesk.errors import ConflictError, NotFoundError, ValidationError
 from mshtdesk.services.actor import Actor
 from mshtdesk.services.audit import AuditAction, record
@@ -328,7 +328,8 @@ class RegisterService:
             problems["custody_ref"] = "Enter the custody reference."
         elif len(ref) > 64:
             problems["custody_ref"] = "A custody reference has at most 64 characters."
-        else:
+        elif text_problem(ref) is None:  # a refused character is said below, never sent to the database
+            # (PostgreSQL refuses a NUL in any text, so the look-up itself would fail there)
             other = q.arrest_id_of(conn, ref)
             if other is not None and other != own_id:
                 problems["custody_ref"] = f"Custody reference {ref} is already in the register."

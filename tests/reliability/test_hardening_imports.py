@@ -24,6 +24,7 @@ from mshtdesk.errors import ImportRejectedError, StoreError
 from mshtdesk.imports.source import MAX_BYTES_ENV, MAX_ROW_ENV, Limits, open_source, parse_size
 from mshtdesk.services.backend import Backend
 from mshtdesk.store.tables import ARREST, EVENT, IMPORT_BATCH, NRM_REFERRAL, OFFENCE, PERSON
+from tests import both_engines
 from tests.cli.test_cli import mshtdesk
 from tests.conftest import DATA, SEED_EXPORT
 
@@ -31,6 +32,8 @@ HEADER = "arrest_ref,arrest_date,district,detainee_ref,offence_ref,offence,dispo
 ROW = "A{n},2022-01-10,BD,N1,O1,MSA s.2,RUI,2022-01-10\n"
 NRM_HEADER = (DATA / "nrm_register.csv").read_text(encoding="utf-8").splitlines()[0] + "\n"
 TABLES = (ARREST, OFFENCE, EVENT, IMPORT_BATCH, PERSON, NRM_REFERRAL)
+
+database, db_address = both_engines.database, both_engines.db_address  # every test on both engines
 
 
 def counts(b: Backend) -> tuple[int, ...]:
@@ -81,9 +84,9 @@ def test_dev_zero_is_refused_as_a_device(backend: Backend, measured: Callable[[]
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
-def test_the_cli_refuses_dev_zero_at_once(db_path: Path) -> None:
+def test_the_cli_refuses_dev_zero_at_once(db_address: str) -> None:
     start = time.monotonic()
-    r = mshtdesk("--db", str(db_path), "import", "arrests", "/dev/zero")
+    r = mshtdesk("--db", db_address, "import", "arrests", "/dev/zero")
     assert r.returncode == 1 and time.monotonic() - start < 60
     assert r.stderr.strip() == (
         "/dev/zero is a device, not a file; nothing was read. Save the export as a .csv file and import that."
@@ -255,10 +258,10 @@ def test_six_thousand_problems_are_counted_and_the_first_thousand_listed(
         assert exc.errors[0].line == 2 and exc.errors[-1].line == 1001
 
 
-def test_the_cli_says_the_list_is_cut_and_gives_the_total(db_path: Path, tmp_path: Path) -> None:
+def test_the_cli_says_the_list_is_cut_and_gives_the_total(db_address: str, tmp_path: Path) -> None:
     custody, nrm = _six_thousand_bad_rows(tmp_path)
     for what, path in (("arrests", custody), ("nrm", nrm)):
-        r = mshtdesk("--db", str(db_path), "import", what, str(path))
+        r = mshtdesk("--db", db_address, "import", what, str(path))
         assert r.returncode == 1
         lines = r.stderr.splitlines()
         assert "6,000 problems found in 6,000 rows" in lines[0]

@@ -31,6 +31,7 @@ from mshtdesk.store.tables import (
     OFFENCE,
     PERSON,
 )
+from tests import both_engines
 from tests.conftest import DATA
 
 TABLES = (ARREST, OFFENCE, EVENT, IMPORT_BATCH, PERSON, NRM_REFERRAL, NRM_DECISION, AUDIT)
@@ -58,6 +59,8 @@ HOSTILE = st.one_of(
 SETTINGS = settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
+
+database = both_engines.database  # every test on both engines
 
 
 def counts(b: Backend) -> tuple[int, ...]:

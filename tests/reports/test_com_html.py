@@ -25,6 +25,7 @@ from mshtdesk.services.backend import Backend
 from mshtdesk.services.com_report import OutputFormat, ReportKind, ReportRequest
 from mshtdesk.store.database import Database
 from mshtdesk.store.tables import DISTRICT, NRM_REFERRAL, PERSON
+from tests.both_engines import reopen
 from tests.conftest import SEED_EXPORT, Template
 from tests.reports.test_com import FROM, TO, _request, fill_victims
 
@@ -296,7 +297,7 @@ def test_cli_writes_html_and_csv_as_recorded_runs(
     com_db: Database,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
-    db_path: Path,
+    db_address: str,
     template: Template,
 ) -> None:
     from mshtdesk.cli import main
@@ -305,7 +306,7 @@ def test_cli_writes_html_and_csv_as_recorded_runs(
     com_db.close()
     monkeypatch.setenv("MSHTDESK_USER", USERS[Role.MANAGER].username)
     monkeypatch.setenv("MSHTDESK_PASSWORD", USERS[Role.MANAGER].password)
-    common = ["--db", str(db_path), "report", "com", "--from", "2021-04-01", "--to", "2022-04-30",
+    common = ["--db", db_address, "report", "com", "--from", "2021-04-01", "--to", "2022-04-30",
               "--as-at", "2022-05-24", "--reason", "COM papers"]  # fmt: skip
     html = tmp_path / "com.html"
     assert main([*common, "--public", "--format", "html", "-o", str(html)]) == 0
@@ -315,7 +316,7 @@ def test_cli_writes_html_and_csv_as_recorded_runs(
     assert _markings(tree) == ("OFFICIAL", "OFFICIAL")
     assert _markings(check_accessible((tmp_path / "internal.html").read_bytes()))[0] == "OFFICIAL-SENSITIVE"
     assert "00-metadata.csv" in _zip((tmp_path / "com.zip").read_bytes())
-    reopened = template.open(db_path)
+    reopened = reopen(template, db_address)
     reports = Backend.as_user(reopened, USERS[Role.MANAGER].username).reports
     runs = reports.history()
     assert [r.output_format for r in runs] == ["csv", "html", "html"]

@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
+from sqlalchemy import text
 
 from mshtdesk.domain.nrm import AgeAtExploitation, AgeAtReferral, Route
 from mshtdesk.domain.roles import Role
@@ -215,7 +216,7 @@ def test_an_unchanged_age_does_not_block_another_edit(backend: Backend) -> None:
     pid = backend.people.create(PersonInput(estimated_age=30))
     backend.nrm.create(dtn(person_id=pid))
     with backend.db.engine.begin() as conn:  # a record from before the rule: estimate typed as 16
-        conn.exec_driver_sql("UPDATE person SET estimated_age = 16 WHERE id = ?", (pid,))
+        conn.execute(text("UPDATE person SET estimated_age = 16 WHERE id = :p"), {"p": pid})
     version = backend.people.get(pid).version
     backend.people.update(pid, version, PersonInput(estimated_age=16, facts="Seen at the car wash"))
     assert backend.people.get(pid).data.facts == "Seen at the car wash"

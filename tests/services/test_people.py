@@ -15,6 +15,7 @@ from mshtdesk.services.audit import AuditQuery
 from mshtdesk.services.backend import Backend
 from mshtdesk.services.people import LinkRole, PersonInput
 from mshtdesk.services.register import ArrestInput
+from tests.both_engines import sqlite_only
 
 Backends = Callable[[Role], Backend]
 
@@ -84,6 +85,7 @@ def test_validation(backend_for: Backends) -> None:
         officer.people.link(pid, LinkRole.WITNESS)
 
 
+@sqlite_only("reads the file raw: names must be encrypted at rest")
 def test_names_never_reach_the_disk_in_clear(db_path: Path, backend_for: Backends) -> None:
     officer = backend_for(Role.HTT_OFFICER)
     officer.people.create(

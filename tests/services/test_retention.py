@@ -22,6 +22,7 @@ from mshtdesk.services.com_report import OutputFormat, ReportKind, ReportRequest
 from mshtdesk.services.people import LinkRole, PersonInput
 from mshtdesk.services.retention import RetentionService
 from mshtdesk.store.tables import PERSON, RETENTION_REVIEW
+from tests.both_engines import sqlite_only
 from tests.conftest import DATA, Template
 from tests.services.test_subject_access import world
 from tests.sqlcipher_pages import plaintext
@@ -199,6 +200,7 @@ def figures(manager: Backend) -> dict[str, bytes]:
     return out
 
 
+@sqlite_only("reads the decrypted file's pages for the erased names")
 def test_erase_keeps_every_published_figure_and_leaves_no_name_in_the_file(
     backend_for: Backends, template: Template, db_path: Any
 ) -> None:
@@ -335,7 +337,7 @@ def test_a_later_nrm_register_never_brings_an_erased_person_back(backend_for: Ba
 
 
 def test_erasing_a_person_erases_the_duplicates_merged_into_them(
-    backend_for: Backends, template: Template, db_path: Any
+    backend_for: Backends, template: Template
 ) -> None:
     officer, manager = backend_for(Role.HTT_OFFICER), backend_for(Role.MANAGER)
     keep = officer.people.create(PersonInput(surname="KOWALCZYK", forenames="Marta"))
@@ -357,5 +359,6 @@ def test_erasing_a_person_erases_the_duplicates_merged_into_them(
         ).all()
     assert len(rows) == 3
     assert all((r.surname, r.forenames, r.aliases) == (ERASED_NAME, "", "") and r.erased_at for r in rows)
-    disk = plaintext(db_path, template.key)
-    assert [n for n in (b"KOWALCZYK", b"KOVALCHUK", b"Martusia") if n in disk] == []
+    if manager.db.path is not None:  # the laptop's file read back raw (a server's disk is the server's)
+        disk = plaintext(manager.db.path, template.key)
+        assert [n for n in (b"KOWALCZYK", b"KOVALCHUK", b"Martusia") if n in disk] == []

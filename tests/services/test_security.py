@@ -21,6 +21,7 @@ from mshtdesk.services.backend import Backend
 from mshtdesk.services.register import ArrestInput, ArrestQuery
 from mshtdesk.services.users import FirstAdministratorNeededError
 from mshtdesk.store.database import open_database
+from tests.both_engines import sqlite_only
 from tests.conftest import SEED_EXPORT, USERS, Site, Template
 
 HEADER = "arrest_ref,arrest_date,district,detainee_ref,offence_ref,offence,disposal,disposal_date\n"
@@ -76,6 +77,7 @@ def test_role_matrix_is_enforced_by_the_services(role: Role, site: Site) -> None
                 call()
 
 
+@sqlite_only("reads the file raw: nothing readable without the key")
 def test_nothing_readable_on_disk(db_path: Path, template: Template, backend: Backend) -> None:
     secrets = ["ZEBRAFINCH-REF-77", "Op Quokkamarsh", "Detainee GRYPHONWING", "Xylophone Nightjar notes"]
     backend.register.create_arrest(

@@ -37,6 +37,6 @@ def test_set_up_outside_a_service_and_the_audit_log_are_not_checked(backend: Bac
     with backend.db.engine.begin() as conn:  # test set-up: not a service call
         conn.execute(text("UPDATE setting SET value = value WHERE key = 'nothing'"))
     with in_service("SomeService.read"), backend.db.engine.begin() as conn:
-        conn.execute(text("DELETE FROM audit_head WHERE 0"))  # the audit log: exempt
+        conn.execute(text("DELETE FROM audit_head WHERE 1 = 0"))  # the audit log: exempt
         with pytest.raises(UndeclaredWriteError):
-            conn.execute(text("DELETE FROM calendar_day WHERE 0"))
+            conn.execute(text("DELETE FROM calendar_day WHERE 1 = 0"))

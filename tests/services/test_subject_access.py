@@ -25,6 +25,7 @@ from mshtdesk.services.backend import Backend
 from mshtdesk.services.contacts import ContactInput
 from mshtdesk.services.people import LinkRole, PersonInput
 from mshtdesk.store.output_files import OutputExistsError, UnsafeOutputError
+from tests.both_engines import sqlite_only
 from tests.services.test_pathway import at, counting, victim_with_history
 
 Backends = Callable[[Role], Backend]
@@ -179,6 +180,7 @@ def test_other_roles_are_refused_in_one_sentence_and_nothing_is_written(
     assert not disclosures(backend_for(Role.AUDITOR), ids["person"])
 
 
+@sqlite_only("refuses writing over the database file and its key file")
 def test_refusals_write_nothing_and_disclose_nothing(
     backend_for: Backends, tmp_path: Path, db_path: Path
 ) -> None:

@@ -93,7 +93,9 @@ def _base(q: ArrestQuery) -> Select[Any]:
 
 
 def count_arrests(conn: Connection, q: ArrestQuery, at_most: int | None = None) -> int:
-    stmt = select(func.count()).select_from(_FROM)
+    # Every arrest has its district (NOT NULL, a foreign key): the join only matters to filter on it,
+    # and PostgreSQL does not drop an unneeded inner join (15 ms a count at 100,000 arrests, against 5).
+    stmt = select(func.count()).select_from(_FROM if q.district_code else ARREST)
     conds = _conditions(q, _rank(q))
     return count_rows(conn, stmt.where(and_(*conds)) if conds else stmt, at_most)
 
@@ -112,7 +114,13 @@ def page_arrests(
         raise ValueError(f"cannot sort arrests by {sort!r}")
     stmt = _base(q)
     key = stmt.selected_columns["rank" if sort == "disposal" else sort]
-    order = (key.desc() if descending else key.asc()).nulls_last()
+    order = key.desc() if descending else key.asc()
+    column = ARREST.c.get(sort)
+    if sort == "disposal" or (column is not None and column.nullable):
+        # Said only where a NULL can occur: PostgreSQL sorts NULLs first when descending, and
+        # ``NULLS LAST`` on a NOT NULL column would keep it from reading the list from an index
+        # (the first page of 100,000 arrests sorted whole instead of 200 rows read).
+        order = order.nulls_last()
     nulls = ARREST.c.id.desc() if descending else ARREST.c.id.asc()
     stmt = stmt.order_by(order, nulls).offset(offset).limit(limit)
     return [ArrestLine._make((*r[:-1], bool(r[-1]))) for r in conn.execute(stmt)]

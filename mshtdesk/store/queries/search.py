@@ -257,6 +257,8 @@ def _find_tables(
         conditions = [found]
         if source.kind is Kind.CONTACT:
             conditions.append(live())
+        if source.kind is Kind.PERSON:  # merged into another: that person's entry stands for them
+            conditions.append(PERSON.c.merged_into_id.is_(None))
         if source.person is not None:
             narrowed = person_in_scope(scope, source.person)
             if narrowed is not None:
