@@ -257,6 +257,8 @@ def test_imported_people_and_referrals_are_found_by_the_search_once(backend: Bac
     assert len(people_found) == 1 and "V-002" in people_found[0].title, people_found
     refs = [r for r in backend.search.find("NRM-23-002") if r.kind.value == "referral"]
     assert len(refs) == 1 and refs[0].record_id == backend.nrm.find_id("NRM-23-002")
+    if backend.db.engine.dialect.name != "sqlite":
+        return  # a team server searches the tables themselves: there is no index table to count
     with backend.db.engine.connect() as conn:
         entries = conn.exec_driver_sql(
             "SELECT kind, COUNT(*), COUNT(DISTINCT record_id) FROM search_entry "

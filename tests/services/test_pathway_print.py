@@ -26,6 +26,7 @@ from mshtdesk.services.people import PersonInput
 from mshtdesk.services.support_scope import OUT_OF_SCOPE
 from mshtdesk.store.output_files import OutputExistsError, UnsafeOutputError
 from mshtdesk.store.tables import PERSON
+from tests.both_engines import sqlite_only
 from tests.services.test_pathway import at, counting
 from tests.services.test_subject_access import disclosures, world
 
@@ -221,9 +222,7 @@ def test_a_record_out_of_the_users_scope_is_refused(
     assert not disclosures(backend_for(Role.AUDITOR), theirs)
 
 
-def test_refusals_write_nothing_and_disclose_nothing(
-    backend_for: Backends, tmp_path: Path, db_path: Path
-) -> None:
+def test_refusals_write_nothing_and_disclose_nothing(backend_for: Backends, tmp_path: Path) -> None:
     ids = world(backend_for)
     pp = backend_for(Role.MANAGER).pathway_print
     out = tmp_path / "p.pdf"
@@ -234,10 +233,8 @@ def test_refusals_write_nothing_and_disclose_nothing(
     for reason in ("", "   ", "why\x1b[2J", "x" * 2001):
         with pytest.raises(ValidationError):
             pp.print_pathway(ids["person"], reason, out)
-    for target in (db_path, Path(f"{db_path}.keys"), db_path.parent / "backups" / "x.pdf", tmp_path):
-        with pytest.raises(UnsafeOutputError):
-            pp.print_pathway(ids["person"], REASON, target, replace=True)
-    assert db_path.stat().st_size > 0
+    with pytest.raises(UnsafeOutputError):
+        pp.print_pathway(ids["person"], REASON, tmp_path, replace=True)
     out.write_text("keep me", encoding="utf-8")
     with pytest.raises(OutputExistsError):
         pp.print_pathway(ids["person"], REASON, out)
@@ -245,6 +242,17 @@ def test_refusals_write_nothing_and_disclose_nothing(
     assert not disclosures(backend_for(Role.AUDITOR), ids["person"])
     pp.print_pathway(ids["person"], REASON, out, replace=True)
     assert out.read_bytes().startswith(b"%PDF")
+
+
+@sqlite_only("the database file, its key file and its backups are the outputs refused")
+def test_the_database_file_is_never_the_output(backend_for: Backends, db_path: Path) -> None:
+    ids = world(backend_for)
+    pp = backend_for(Role.MANAGER).pathway_print
+    for target in (db_path, Path(f"{db_path}.keys"), db_path.parent / "backups" / "x.pdf"):
+        with pytest.raises(UnsafeOutputError):
+            pp.print_pathway(ids["person"], REASON, target, replace=True)
+    assert db_path.stat().st_size > 0
+    assert not disclosures(backend_for(Role.AUDITOR), ids["person"])
 
 
 def test_one_query_per_table_whatever_the_history_length(backend_for: Backends, tmp_path: Path) -> None:
