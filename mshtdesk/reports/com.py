@@ -1,4 +1,4 @@
-"""The COM summary as plain data: ten tables, their notes, and the figures behind the two charts.
+"""The COM summary as plain data: thirteen tables, their notes, and the figures behind the two charts.
 
 Population rules: arrests (and the offences on them) by arrest date in the period; NRM referrals by
 submitted date; Navigator
