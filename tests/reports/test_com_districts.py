@@ -122,7 +122,9 @@ def test_same_period_last_year_in_the_headline(
     # The 13-month period's year-earlier span (01/04/2020-30/04/2021) overlaps it: a referral of
     # 15/04/2021 is in this period and the year's, not in the previous period (to 31/03/2021).
     with com_db.engine.begin() as conn:
-        person = conn.execute(select(NRM_REFERRAL.c.person_id).limit(1)).scalar_one()
+        person = conn.execute(
+            select(NRM_REFERRAL.c.person_id).where(NRM_REFERRAL.c.referral_ref == "NRM-1")
+        ).scalar_one()
         conn.execute(
             insert(NRM_REFERRAL).values(
                 referral_ref="NRM-YEAR",

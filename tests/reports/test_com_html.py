@@ -39,7 +39,9 @@ def com_db(database: Database, backend_for: Callable[[Role], Backend]) -> Databa
     backend_for(Role.HTT_OFFICER).import_file(str(SEED_EXPORT))
     fill_victims(database)
     with database.engine.begin() as conn:
-        person = conn.execute(select(NRM_REFERRAL.c.person_id).limit(1)).scalar_one()
+        person = conn.execute(
+            select(NRM_REFERRAL.c.person_id).where(NRM_REFERRAL.c.referral_ref == "NRM-1")
+        ).scalar_one()
         conn.execute(update(PERSON).where(PERSON.c.id == person).values(nationality=HOSTILE))
     return database
 
