@@ -41,9 +41,9 @@ class Actions:
     def __init__(self, parent: QWidget) -> None:
         self._parent = parent
         self.import_custody = self._make(
-            "&Import custody export\u2026",
+            "&Import a file\u2026",
             "Ctrl+I",
-            "Add arrests and disposals from a custody system CSV export",
+            "Add arrests and disposals, NRM referrals or court outcomes from a CSV file",
         )
         self.export_csv = self._make(
             "&Export CSV\u2026", "Ctrl+E", "Save the table on this page as a CSV file for a spreadsheet"

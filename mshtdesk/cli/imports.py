@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import time
-from typing import Any, TextIO
+from typing import TextIO
 
 from mshtdesk.cli.args import Parents, Subparsers
 from mshtdesk.cli.common import EXIT_OK, Handler, login
@@ -69,12 +69,9 @@ def _import(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     backend = login(ns)
     progress = Progress(err)
     try:
-        if ns.what == "nrm":
-            summary: Any = backend.import_nrm_file(ns.file, dry_run=ns.dry_run, progress=progress)
-        elif ns.what == "outcomes":
-            summary = backend.import_outcomes_file(ns.file, dry_run=ns.dry_run, progress=progress)
-        else:
-            summary = backend.import_file(ns.file, dry_run=ns.dry_run, progress=progress)
+        summary = backend.import_kind_file(
+            "custody" if ns.what == "arrests" else ns.what, ns.file, dry_run=ns.dry_run, progress=progress
+        )
     finally:
         progress.finish()
         backend.close()

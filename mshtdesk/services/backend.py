@@ -47,6 +47,14 @@ from mshtdesk.services.today import TodayService
 from mshtdesk.services.users import UserService, actor_for, create_database, login, unlock
 from mshtdesk.store.database import Database
 
+#: The rights each kind of import needs, by the name the command line and the window give the kind.
+IMPORT_KINDS: dict[str, tuple[tuple[Action, Entity], ...]] = {
+    "custody": CustodyImport.needs,
+    "nrm": NrmImport.needs,
+    "outcomes": OutcomeImport.needs,
+}
+AnySummary = ImportSummary | NrmImportSummary | OutcomeImportSummary
+
 
 class Backend:
     def __init__(self, db: Database, actor: Actor) -> None:
@@ -212,6 +220,30 @@ class Backend:
             return self.import_outcomes(
                 source, Path(path).name, dry_run=dry_run, progress=progress, cancel=cancel
             )
+
+    def may_import(self, kind: str) -> bool:
+        """Whether this user holds every right an import of ``kind`` (see ``IMPORT_KINDS``) needs, so a
+        window offers only the imports its user may run."""
+        return all(self.actor.may(action, entity) for action, entity in IMPORT_KINDS[kind])
+
+    def import_kind_file(
+        self,
+        kind: str,
+        path: str,
+        *,
+        dry_run: bool = False,
+        progress: Progress | None = None,
+        cancel: Cancel | None = None,
+    ) -> AnySummary:
+        """Import ``path`` as ``kind`` ("custody", "nrm" or "outcomes"): the one entry point the window
+        and the command line share."""
+        if kind == "nrm":
+            return self.import_nrm_file(path, dry_run=dry_run, progress=progress, cancel=cancel)
+        if kind == "outcomes":
+            return self.import_outcomes_file(path, dry_run=dry_run, progress=progress, cancel=cancel)
+        if kind == "custody":
+            return self.import_file(path, dry_run=dry_run, progress=progress, cancel=cancel)
+        raise ValueError(f"unknown import kind {kind!r}")
 
     def _import(
         self,

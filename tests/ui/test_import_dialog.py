@@ -6,15 +6,19 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QPushButton
 from pytestqt.qtbot import QtBot
 
 from mshtdesk.domain.changes import Changes
+from mshtdesk.domain.roles import Role
 from mshtdesk.services.backend import Backend
-from tests.ui.helpers import BAD_CSV, SEED_EXPORT, Track, show_page
+from tests.ui.helpers import BAD_CSV, DATA, SEED_EXPORT, Track, show_page
 from ui.dialogs.import_dialog import ImportDialog
 from ui.main_window import MainWindow
 from ui.pages.arrests_page import ArrestsPage
+from ui.pages.nrm_page import NrmPage
 
 
 def _dialog(track: Track, window: MainWindow) -> ImportDialog:
@@ -181,3 +185,58 @@ def test_a_file_with_more_problems_than_listed_says_how_many(
     assert "6,000 problems found in 6,000 rows" in dialog.result_text.text()
     assert "Showing the first 1,000 of 6,000 problems." in dialog.result_text.text()
     assert dialog.errors.rowCount() == 1000
+
+
+def test_the_kind_of_file_chooses_the_import_and_the_nrm_page_opens_it_for_the_register(
+    qtbot: QtBot,
+    track: Track,
+    window_for: Callable[[Backend], MainWindow],
+    backend: Backend,
+    wait_idle: Callable[..., None],
+) -> None:
+    window = window_for(backend)
+    dialog = _dialog(track, window)
+    assert [dialog.kind.itemData(i) for i in range(dialog.kind.count())] == ["custody", "nrm", "outcomes"]
+    assert dialog.windowTitle() == "Import custody export"
+    # A court-outcomes file needs its offences in the register: read as custody it is refused by column.
+    dialog.start_import(str(DATA / "outcomes_seed.csv"))
+    wait_idle()
+    assert dialog.result_title.text() == "File not imported"
+    dialog.start_import(str(SEED_EXPORT))
+    wait_idle()
+    assert dialog.result_title.text() == "Import complete"
+    # The kind is chosen from the keyboard (Down on the combo box), and the window says what it imports.
+    dialog.kind.setFocus()
+    qtbot.keyClick(dialog.kind, Qt.Key.Key_Down)
+    qtbot.keyClick(dialog.kind, Qt.Key.Key_Down)
+    assert dialog.kind.currentData() == "outcomes"
+    assert dialog.windowTitle() == "Import court outcomes" and "offence_ref" in dialog.intro.text()
+    assert not dialog.result_title.isVisible()  # the custody result does not stand under the new kind
+    dialog.start_import(str(DATA / "outcomes_seed.csv"))
+    wait_idle()
+    assert dialog.result_title.text() == "Import complete"
+    assert dialog.result_text.text().startswith("Imported outcomes_seed.csv: 4 new court outcomes")
+
+    page = show_page(window, NrmPage)
+    assert isinstance(page, NrmPage)
+    assert page.body.currentWidget() is page.empty_panel
+    button = next(b for b in page.empty_panel.findChildren(QPushButton) if "Import NRM" in b.text())
+    button.click()
+    nrm = next(w for w in QApplication.topLevelWidgets() if isinstance(w, ImportDialog) and w is not dialog)
+    track(nrm)
+    assert nrm.kind.currentData() == "nrm" and nrm.windowTitle() == "Import NRM register"
+    nrm.start_import(str(DATA / "nrm_register.csv"))
+    wait_idle()
+    assert nrm.result_title.text() == "Import complete"
+    assert backend.nrm.count() > 0
+
+
+def test_only_the_officer_may_import(
+    window_for: Callable[[Backend], MainWindow], backend_for: Callable[[Role], Backend]
+) -> None:
+    for role in (Role.VLO, Role.MANAGER):
+        window = window_for(backend_for(role))
+        assert not window.commands.import_custody.isVisible()
+        page = show_page(window, NrmPage)
+        if page is not None:
+            assert not [b for b in page.empty_panel.findChildren(QPushButton) if "Import" in b.text()]

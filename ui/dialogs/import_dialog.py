@@ -1,4 +1,5 @@
-"""Import a custody export: choose the file, check or import it on the worker, show what happened.
+"""Import a file (a custody export, an NRM register or court outcomes): choose the kind and the file,
+check or import it on the worker, show what happened.
 
 The import is all-or-nothing, so a rejected file is reported as a list of problems (line, column,
 reason) that can be copied into an e-mail to whoever produced the export, with the assurance that
@@ -8,7 +9,7 @@ nothing was written.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import shiboken6
 from PySide6.QtCore import Qt
@@ -16,6 +17,7 @@ from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -36,33 +38,80 @@ from ui.models.row_errors_model import RowErrorsModel
 from ui.tasks import Job
 
 if TYPE_CHECKING:
-    from mshtdesk.imports.custody import ImportSummary
+    from mshtdesk.services.backend import AnySummary
 
 LAST_DIR_KEY = "import/last_dir"
 
 
+class ImportKind(NamedTuple):
+    """One kind of file the window imports; ``key`` is the name the command line uses for it too."""
+
+    key: str
+    label: str
+    title: str
+    intro: str
+
+
+KINDS = (
+    ImportKind(
+        "custody",
+        "Custody export (arrests, offences, disposals)",
+        "Import custody export",
+        "Add arrests, offences and disposal events from the custody system\u2019s CSV export "
+        "(one row per disposal event).",
+    ),
+    ImportKind(
+        "nrm",
+        "NRM register (referrals and decisions)",
+        "Import NRM register",
+        "Add NRM referrals, the people referred and the Reasonable and Conclusive Grounds decisions from "
+        "the team\u2019s NRM register (CSV, one row per referral).",
+    ),
+    ImportKind(
+        "outcomes",
+        "Court outcomes (per offence charged)",
+        "Import court outcomes",
+        "Add court outcomes to offences already in the register (CSV: custody_ref, offence_ref, outcome, "
+        "outcome_date, sentence_months, custodial).",
+    ),
+)
+ALL_OF_FILE = (
+    " The whole file is checked first: if any row has a problem, nothing is imported. Rows already in "
+    "the register are skipped, so a file can be imported again."
+)
+
+
 class ImportDialog(QDialog):
     @classmethod
-    def start(cls, ctx: AppContext, parent: QWidget | None) -> ImportDialog:
-        dialog = cls(ctx, parent)
+    def start(cls, ctx: AppContext, parent: QWidget | None, kind: str = "custody") -> ImportDialog:
+        dialog = cls(ctx, parent, kind)
         dialog.open()
         return dialog
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, kind: str = "custody") -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("importDialog")
-        self.setWindowTitle("Import custody export")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.summary: ImportSummary | None = None
+        self.summary: AnySummary | None = None
         self.job: Job | None = None
 
-        intro = QLabel(
-            "Add arrests, offences and disposal events from the custody system\u2019s CSV export "
-            "(one row per disposal event). The whole file is checked first: if any row has a problem, "
-            "nothing is imported. Rows already in the register are skipped, so a file can be imported again."
-        )
-        intro.setWordWrap(True)
+        # Only the kinds this user may import are offered (an officer imports all three; a VLO none).
+        self.kinds = [k for k in KINDS if ctx.backend.may_import(k.key)] or [KINDS[0]]
+        self.kind = QComboBox()
+        self.kind.setObjectName("importKind")
+        for k in self.kinds:
+            self.kind.addItem(k.label, k.key)
+        kind_label = QLabel("&Kind of file:")
+        kind_label.setBuddy(self.kind)
+        self.kind.setAccessibleName("Kind of file")
+        kind_row = QHBoxLayout()
+        kind_row.addWidget(kind_label)
+        kind_row.addWidget(self.kind, 1)
+        self.intro = QLabel()
+        self.intro.setObjectName("importIntro")
+        self.intro.setWordWrap(True)
+        intro = self.intro
         self.path = QLineEdit()
         self.path.setPlaceholderText("Choose the exported .csv file")
         self.path.setObjectName("importPath")
@@ -135,9 +184,13 @@ class ImportDialog(QDialog):
         self.copy_button.clicked.connect(self.copy_errors)
         self.path.textChanged.connect(self._update_buttons)
         self.check_only.toggled.connect(self._update_buttons)
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        self.kind.setCurrentIndex(max(0, self.kind.findData(kind)))
+        self._kind_changed()
 
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
+        layout.addLayout(kind_row)
         layout.addWidget(intro)
         layout.addLayout(file_row)
         layout.addWidget(self.check_only)
@@ -150,11 +203,26 @@ class ImportDialog(QDialog):
         self.resize(760, 300)
         self._update_buttons()
 
+    @property
+    def current_kind(self) -> ImportKind:
+        return self.kinds[max(0, self.kind.currentIndex())]
+
+    def _kind_changed(self) -> None:
+        kind = self.current_kind
+        self.setWindowTitle(kind.title)
+        self.intro.setText(kind.intro + ALL_OF_FILE)
+        self._show_result("", "")
+        self.errors.set_errors(())
+        self.error_box.hide()
+
     # ----- commands ----------------------------------------------------------------------------
     def choose_file(self) -> None:
         start = str(self.ctx.settings.value(LAST_DIR_KEY, "") or "")
         path, _ = QFileDialog.getOpenFileName(
-            self, "Choose a custody export", start, "CSV files (*.csv);;Text files (*.txt);;All files (*)"
+            self,
+            f"Choose the file: {self.current_kind.label}",
+            start,
+            "CSV files (*.csv);;Text files (*.txt);;All files (*)",
         )
         if path:
             self.path.setText(path)
@@ -171,11 +239,12 @@ class ImportDialog(QDialog):
             return None
         check = self.check_only.isChecked()
         backend = self.ctx.backend
+        kind = self.current_kind
         self._show_result("", "")
         self.errors.set_errors(())
         self.error_box.hide()
 
-        def imported(summary: ImportSummary) -> None:  # the task runner tells the pages what changed
+        def imported(summary: AnySummary) -> None:  # the task runner tells the pages what changed
             if shiboken6.isValid(self):
                 self._imported(summary, check)
 
@@ -183,22 +252,22 @@ class ImportDialog(QDialog):
             if shiboken6.isValid(self):
                 self._failed(exc)
             elif not isinstance(exc, MshtError):
-                error_report.log_bug(exc, "importing a custody export")
+                error_report.log_bug(exc, f"importing a file ({kind.key})")
 
         self.job = self.ctx.tasks.run(
-            lambda job: backend.import_file(
-                target, dry_run=check, progress=job.progress, cancel=job.cancelled
+            lambda job: backend.import_kind_file(
+                kind.key, target, dry_run=check, progress=job.progress, cancel=job.cancelled
             ),
             done=imported,
             failed=failed,
             progress=f"{'Checking' if check else 'Importing'} {Path(target).name}",
             parent=self,
-            context="importing a custody export",
+            context=f"importing a file ({kind.key})",
         )
         self._update_buttons()
         return self.job
 
-    def _imported(self, summary: ImportSummary, check: bool) -> None:
+    def _imported(self, summary: AnySummary, check: bool) -> None:
         self.job = None
         self.summary = summary
         if check:
@@ -221,7 +290,7 @@ class ImportDialog(QDialog):
         elif isinstance(exc, MshtError):
             self._show_result("File not imported", str(exc))
         else:
-            error_report.log_bug(exc, "importing a custody export")
+            error_report.log_bug(exc, f"importing a file ({self.current_kind.key})")
             self._show_result("File not imported", error_report.APOLOGY)
         self._update_buttons()
 
@@ -247,3 +316,4 @@ class ImportDialog(QDialog):
         self.import_button.setEnabled(idle and bool(self.path.text().strip()))
         self.choose_button.setEnabled(idle)
         self.check_only.setEnabled(idle)
+        self.kind.setEnabled(idle and len(self.kinds) > 1)

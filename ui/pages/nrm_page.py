@@ -192,6 +192,8 @@ class NrmPage(ListPage):
         )
         if self.can_create:
             self.empty_panel.add_button("New referral\u2026", self.new_referral, default=True)
+        if ctx.backend.may_import("nrm"):
+            self.empty_panel.add_button("Import NRM register\u2026", self.import_register)
 
     def current_query(self) -> ReferralQuery:
         return ReferralQuery(
@@ -225,6 +227,14 @@ class NrmPage(ListPage):
         dialog = ReferralDialog.start(self.ctx, None, self, person_id=person_id)
         dialog.saved.connect(self._show_saved)
         return dialog
+
+    def import_register(self) -> None:
+        """The import window, set to the NRM register: a team moving from its spreadsheet starts here."""
+        if not self.ctx.backend.may_import("nrm"):
+            return
+        from ui.dialogs.import_dialog import ImportDialog
+
+        ImportDialog.start(self.ctx, self, "nrm")
 
     def _show_saved(self, referral_id: int) -> None:
         self.refresh(select=referral_id)
