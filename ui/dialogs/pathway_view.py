@@ -99,7 +99,7 @@ class DueList(QWidget):
         if not items:
             none = QLabel("Nothing due for this person.")
             none.setObjectName("footnote")
-            self.grid.addWidget(none, 0, 0, 1, 4)
+            self.grid.addWidget(none, 0, 0, 1, 3)
             self.lines.append((none,))
             return
         for row, item in enumerate(items):
@@ -115,11 +115,15 @@ class DueList(QWidget):
             if item.overdue:
                 for c in cells[:3]:
                     c.setStyleSheet(f"color: {palette.ALERT_HEX}; font-weight: 600;")
-            for col, c in enumerate(cells):
+            # Date, what and status on one line, the explanation under them across the width: at 200%
+            # text a fourth column left the explanation a word wide and cut off.
+            for col, c in enumerate(cells[:3]):
+                self.grid.addWidget(c, 2 * row, col, Qt.AlignmentFlag.AlignTop)
+            self.grid.addWidget(cells[3], 2 * row + 1, 1, 1, 2, Qt.AlignmentFlag.AlignTop)
+            for c in cells:
                 c.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-                self.grid.addWidget(c, row, col, Qt.AlignmentFlag.AlignTop)
             self.lines.append(cells)
-        self.grid.setColumnStretch(3, 1)
+        self.grid.setColumnStretch(2, 1)
 
     def texts(self) -> list[str]:
         """Each line as read aloud (tests, accessibility)."""
