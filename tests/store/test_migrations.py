@@ -1,4 +1,7 @@
-"""Opening databases: new, current, newer, foreign and damaged files; models and migrations agree."""
+"""Opening databases: new, current, newer, foreign and damaged files; models and migrations agree.
+
+Mostly about the laptop's file itself; a force's district profile is a rule, so it runs on a server too.
+tests/store/test_migrations_postgres.py covers the rest on a server (head, models, a newer schema)."""
 
 import sqlite3
 from pathlib import Path
@@ -37,14 +40,25 @@ def test_new_database_is_migrated_to_head_with_reference_data(db_path: Path) -> 
     db.close()
 
 
-def test_greater_manchester_profile_has_ten_districts(db_path: Path) -> None:
-    db = open_database(str(db_path), profile="greater-manchester")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_address(request: pytest.FixtureRequest, db_path: Path) -> str:
+    """Where a new database is made: a file not yet there, or an emptied server database (skips with the
+    reason without ``MSHTDESK_TEST_PG_URL``)."""
+    if request.param == "sqlite":
+        return str(db_path)
+    from tests.postgres import fresh_server
+
+    return fresh_server()
+
+
+def test_greater_manchester_profile_has_ten_districts(empty_address: str) -> None:
+    db = open_database(empty_address, profile="greater-manchester")
     with db.engine.connect() as conn:
         names = [r[0] for r in conn.execute(text("SELECT name FROM district ORDER BY sort_order"))]
     assert names[0] == "Bolton" and names[-1] == "Wigan" and len(names) == 10
     db.close()
     # An existing force is never changed by asking for another profile.
-    db = open_database(str(db_path), profile="west-yorkshire")
+    db = open_database(empty_address, profile="west-yorkshire")
     with db.engine.connect() as conn:
         assert conn.execute(text("SELECT COUNT(*) FROM district")).scalar() == 10
     db.close()

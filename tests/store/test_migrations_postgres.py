@@ -53,6 +53,8 @@ def test_an_empty_server_database_is_migrated_to_head(server: Engine) -> None:
     with server.connect() as conn:
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == head_revision()
         assert conn.execute(text("SELECT COUNT(*) FROM disposal_type")).scalar() == 7
+        districts = conn.execute(text("SELECT code FROM district ORDER BY sort_order")).scalars().all()
+        assert districts == ["BD", "CD", "KD", "LD", "WD"]  # the default profile, as on the laptop
         # the history is kept on the server by triggers, not only by grants
         assert conn.execute(
             text("SELECT COUNT(*) FROM pg_trigger WHERE tgname LIKE '%_not_truncated'")
