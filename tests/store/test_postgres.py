@@ -3,7 +3,7 @@
 The rest of what this file once ran on a server alone (the seed table and a second import, the register's
 list and sorts, a long merge and its undoing, models against migrations) now runs on both engines in
 tests/services (test_custody_import, test_register, test_people_merge) and
-tests/store/test_migrations_postgres.py. Runs when MSHTDESK_TEST_PG_URL names a scratch database.
+tests/store/test_migrations.py. Runs when MSHTDESK_TEST_PG_URL names a scratch database.
 """
 
 from tests.postgres import PG_URL, needs_postgres

@@ -1,6 +1,7 @@
-"""The migrations on PostgreSQL: from an empty database to head, the models agree, and every step down
-and up again (each revision's ``downgrade`` undone by its ``upgrade``) leaves the same schema; that round
-trip runs on the laptop's SQLite too (its batch migrations copy tables, and can lose what a copy drops)."""
+"""Every revision's step down and up again (its ``downgrade`` undone by its ``upgrade``) leaves the same
+schema, on PostgreSQL and on the laptop's SQLite (whose batch migrations copy tables, and can lose what a
+copy drops: triggers). A new database, models against migrations and a newer schema, on both engines:
+tests/store/test_migrations.py."""
 
 from __future__ import annotations
 
@@ -9,24 +10,14 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import Engine, create_engine, inspect, text
+from sqlalchemy import Engine, inspect, text
 
-from mshtdesk.errors import NewerDatabaseError
 from mshtdesk.store import search_index
-from mshtdesk.store.database import open_database
 from mshtdesk.store.engine import make_engine
-from mshtdesk.store.migrate import alembic_config, check_models_match, head_revision
+from mshtdesk.store.migrate import alembic_config
 from tests.postgres import fresh_server
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def server() -> Iterator[Engine]:
-    """The scratch database emptied; an engine on it (skips with the reason without a server)."""
-    engine = create_engine(fresh_server())
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -77,21 +68,6 @@ def _move(engine: Engine, *steps: tuple[str, str]) -> None:
             search_index.ensure(conn)
 
 
-def test_an_empty_server_database_is_migrated_to_head(server: Engine) -> None:
-    db = open_database(str(server.url.render_as_string(hide_password=False)))
-    db.close()
-    with server.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == head_revision()
-        assert conn.execute(text("SELECT COUNT(*) FROM disposal_type")).scalar() == 7
-        districts = conn.execute(text("SELECT code FROM district ORDER BY sort_order")).scalars().all()
-        assert districts == ["BD", "CD", "KD", "LD", "WD"]  # the default profile, as on the laptop
-        # the history is kept on the server by triggers, not only by grants
-        assert conn.execute(
-            text("SELECT COUNT(*) FROM pg_trigger WHERE tgname LIKE '%_not_truncated'")
-        ).scalar()
-    check_models_match(server)
-
-
 def test_every_revision_goes_down_and_up_again(empty: Engine) -> None:
     _move(empty, ("upgrade", "head"))
     at_head = schema(empty)
@@ -109,17 +85,6 @@ def test_every_revision_goes_down_and_up_again(empty: Engine) -> None:
         _move(empty, ("downgrade", "-1"))
     _move(empty, ("upgrade", "head"))
     assert schema(empty) == at_head
-
-
-def test_a_newer_server_schema_is_refused_without_harm(server: Engine) -> None:
-    url = server.url.render_as_string(hide_password=False)
-    open_database(url).close()
-    with server.begin() as conn:
-        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
-    with pytest.raises(NewerDatabaseError):
-        open_database(url)
-    with server.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "9999"
 
 
 def _revisions() -> list[str]:
