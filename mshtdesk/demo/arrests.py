@@ -138,7 +138,10 @@ def fill_demo(db: Database, *, seed: int = 1, arrests: int = 130, today: date | 
         ids = [
             i
             for (i,) in conn.execute(
-                ARREST.select().with_only_columns(ARREST.c.id).where(ARREST.c.operation == "")
+                ARREST.select()
+                .with_only_columns(ARREST.c.id)
+                .where(ARREST.c.operation == "")
+                .order_by(ARREST.c.id)  # the same arrests named for a seed on every engine
             )
         ]
         chosen = [{"aid": i, "op": rng.choice(ops)} for i in ids if rng.random() < 0.45]

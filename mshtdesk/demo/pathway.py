@@ -400,7 +400,9 @@ class _Generator:
             self.events[int(arrest_id)].append((on, str(code)))
         for evs in self.events.values():
             evs.sort()
-        beds = conn.execute(select(HAVEN_BED.c.id, HAVEN_BED.c.label).where(HAVEN_BED.c.active)).all()
+        beds = conn.execute(  # by id, as SQLite reads them: a seed picks the same beds on every engine
+            select(HAVEN_BED.c.id, HAVEN_BED.c.label).where(HAVEN_BED.c.active).order_by(HAVEN_BED.c.id)
+        ).all()
         self.bed_ids = [int(i) for i, _ in beds]
         labels = {str(label) for _, label in beds}
         labels |= {str(x) for x in conn.execute(select(HAVEN_BED.c.label)).scalars()}

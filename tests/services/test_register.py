@@ -115,6 +115,12 @@ def test_page_filter_and_sort_in_sql(backend: Backend) -> None:
     charged = ArrestQuery(disposal_code="CHARGE", as_at=TODAY)
     rows = reg.page(charged, limit=500)
     assert rows and all(r.disposal_code == "CHARGE" for r in rows) and len(rows) == reg.count(charged)
+    for key in ("custody_ref", "arrest_date", "district", "offences"):  # each sort, ties broken by id
+        up = reg.page(everything, sort=key, descending=False, limit=500)
+        assert len(up) == 200, key
+        assert [r.id for r in up] == [r.id for r in sorted(up, key=lambda r: (getattr(r, key), r.id))], key
+        down = reg.page(everything, sort=key, descending=True, limit=500)
+        assert [r.id for r in down] == [r.id for r in reversed(up)], key
     by_rank = [r.disposal_code for r in reg.page(everything, sort="disposal", descending=False, limit=500)]
     ranks = {t.code: t.rank for t in backend.reference.disposal_types()}
     assert [ranks[c] for c in by_rank if c] == sorted(ranks[c] for c in by_rank if c)

@@ -22,7 +22,6 @@ from mshtdesk.services.com_report import OutputFormat, ReportKind, ReportRequest
 from mshtdesk.services.people import LinkRole, PersonInput
 from mshtdesk.services.retention import RetentionService
 from mshtdesk.store.tables import PERSON, RETENTION_REVIEW
-from tests.both_engines import sqlite_only
 from tests.conftest import DATA, Template
 from tests.services.test_subject_access import world
 from tests.sqlcipher_pages import plaintext
@@ -200,12 +199,14 @@ def figures(manager: Backend) -> dict[str, bytes]:
     return out
 
 
-@sqlite_only("reads the decrypted file's pages for the erased names")
 def test_erase_keeps_every_published_figure_and_leaves_no_name_in_the_file(
-    backend_for: Backends, template: Template, db_path: Any
+    backend_for: Backends, template: Template
 ) -> None:
+    """On both engines; the decrypted file's pages are read for the erased names on the laptop only
+    (a server keeps old row versions until its own VACUUM: its disk is the server's to protect)."""
     ids = world(backend_for)
     manager = backend_for(Role.MANAGER)
+    db_path = manager.db.path
     published = figures(manager)
     assert not any(name in data for data in published.values() for name in NAMES)  # runs hold no names
     run, _ = manager.reports.produce(
@@ -214,9 +215,10 @@ def test_erase_keeps_every_published_figure_and_leaves_no_name_in_the_file(
         "com.json",
         "Quarterly return",
     )
-    with manager.db.engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    assert all(name in plaintext(db_path, template.key) for name in NAMES)  # the reader can see them
+    if db_path is not None:
+        with manager.db.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        assert all(name in plaintext(db_path, template.key) for name in NAMES)  # the reader can see them
 
     done = manager.retention.erase_ref(ids["ref"].lower(), REASON)
 
@@ -233,9 +235,10 @@ def test_erase_keeps_every_published_figure_and_leaves_no_name_in_the_file(
     assert figures(manager) == published
     again = manager.reports.regenerate(run.id, "Checking the published return")
     assert again.identical and again.run.sha256 == run.sha256
-    disk = plaintext(db_path, template.key)
-    assert [name for name in NAMES if name in disk] == []
-    assert b"Zielinska" in disk  # the other victim is untouched
+    if db_path is not None:
+        disk = plaintext(db_path, template.key)
+        assert [name for name in NAMES if name in disk] == []
+        assert b"Zielinska" in disk  # the other victim is untouched
     officer = backend_for(Role.HTT_OFFICER)
     shown = officer.people.get(ids["person"])
     assert (shown.data.surname, shown.data.forenames, shown.data.date_of_birth, shown.data.facts) == (

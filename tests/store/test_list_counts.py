@@ -1,5 +1,6 @@
 """Capped list counts (a list says "10,000+" instead of counting a million rows) and the overdue filter
-read from the contact index, against a plain-Python reading of the same rows."""
+read from the contact index, against a plain-Python reading of the same rows; on both engines
+(tests/both_engines.py)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,9 @@ from mshtdesk.services.navigator import NavigatorFilter
 from mshtdesk.services.register import ArrestQuery
 from mshtdesk.store.database import Database
 from mshtdesk.store.tables import VLO_CONTACT
+from tests.both_engines import database, db_address
+
+__all__ = ["database", "db_address"]
 
 
 @pytest.fixture

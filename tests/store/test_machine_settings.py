@@ -1,5 +1,6 @@
 """Machine-wide settings (issue 14): an administrator's presets for every user of a computer, which users
-cannot override when the file says ``locked``; a missing or broken file changes nothing."""
+cannot override when the file says ``locked``; a missing or broken file changes nothing. The tests that
+open a database run on both engines (tests/both_engines.py)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,14 @@ import pytest
 
 from mshtdesk import cli
 from mshtdesk.domain.roles import Role
-from mshtdesk.errors import ValidationError
+from mshtdesk.errors import StoreError, ValidationError
 from mshtdesk.machine import MACHINE_SETTINGS_ENV, MachineSettings, machine_settings
 from mshtdesk.services.backend import Backend
+from mshtdesk.store.database import Database
 from mshtdesk.store.engine import resolve_url
+from tests.both_engines import database, db_address, sqlite_only
+
+__all__ = ["database", "db_address"]
 
 
 @pytest.fixture
@@ -75,6 +80,7 @@ def test_a_locked_database_replaces_the_users_choice_with_a_note(
     assert f"--db is ignored: this computer's database is set in {path}." in capsys.readouterr().err
 
 
+@sqlite_only("backups are copies of the laptop's file; a server's administrators back it up with pg_dump")
 def test_the_backup_folder_preset_and_its_lock(
     machine_file: Callable[[str], Path], backend_for: Callable[[Role], Backend], tmp_path: Path
 ) -> None:
@@ -92,3 +98,19 @@ def test_the_backup_folder_preset_and_its_lock(
         admin.backups.set_folder(str(tmp_path / "other"))
     assert str(path) in str(refused.value)
     assert default != tmp_path / "preset"
+
+
+def test_a_locked_backup_folder_never_makes_a_server_back_itself_up(
+    machine_file: Callable[[str], Path], backend_for: Callable[[Role], Backend], database: Database,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    machine_file(f"[MSHTDesk]\nbackup_folder = {tmp_path / 'preset'}\nlocked = 1\n")
+    officer = backend_for(Role.HTT_OFFICER)
+    if database.path is not None:  # the laptop's file: backed up into the preset folder
+        assert officer.backups.available() and officer.backups.folder() == tmp_path / "preset"
+        assert Path(officer.backups.create().path).parent == tmp_path / "preset"
+        return
+    assert not officer.backups.available()
+    with pytest.raises(StoreError, match="pg_dump"):
+        officer.backups.create()
+    assert not (tmp_path / "preset").exists()

@@ -1,4 +1,7 @@
-"""Two engines on one file (two app instances): read-then-write transactions queue, never fail busy."""
+"""Two engines on one file (two app instances): read-then-write transactions queue, never fail busy.
+
+About SQLite's file lock (``BEGIN IMMEDIATE`` for writes), so SQLite only: on a team server concurrent
+saves are checked by version, and tests/reliability/test_four_writers.py runs four writers there."""
 
 from __future__ import annotations
 

@@ -47,5 +47,12 @@ def downgrade() -> None:
         batch_op.drop_column("bound_key")
         batch_op.drop_column("signature")
         batch_op.drop_column("signer_id")
+    if op.get_bind().dialect.name == "sqlite":
+        # Dropping columns copies the table on SQLite, which drops its triggers: the log stays append-only.
+        for verb in ("UPDATE", "DELETE"):
+            op.execute(
+                f"CREATE TRIGGER IF NOT EXISTS audit_event_no_{verb.lower()} BEFORE {verb} ON audit_event "
+                "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
+            )
     with op.batch_alter_table("app_user", schema=None) as batch_op:
         batch_op.drop_column("signing_key")
