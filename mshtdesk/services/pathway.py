@@ -222,7 +222,7 @@ class PathwayService:
                 record(conn, actor, AuditAction.CONSULT, Entity.PERSON, person_id, fields=("pathway",))
 
         entries.sort(key=lambda e: (e.at, e.kind.value, e.record_id), reverse=True)
-        due.sort(key=lambda d: (d.due, d.kind.value))
+        due.sort(key=lambda d: (d.due, d.kind.value, d.text))  # the same order on every engine
         return Pathway(
             person_id=person_id,
             person_ref=person.person_ref,
