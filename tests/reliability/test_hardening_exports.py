@@ -434,5 +434,19 @@ def test_the_apps_report_save_uses_the_same_check(backend: Backend, tmp_path: Pa
         with pytest.raises(UnsafeOutputError):
             backend.exports.write(target, b"%PDF-1.7", replace=True)
         assert target.read_bytes() == before
+
+
+def test_the_apps_report_save_writes_a_new_file_whole_and_keeps_an_existing_one(
+    backend: Backend, tmp_path: Path
+) -> None:
+    """The same service on either engine: a new file is written; one that exists needs ``replace``; a
+    folder is refused."""
     written = backend.exports.write(tmp_path / "com.pdf", b"%PDF-1.7", replace=False)
     assert written.read_bytes() == b"%PDF-1.7"
+    with pytest.raises(OutputExistsError):
+        backend.exports.write(written, b"%PDF-2.0 someone else's", replace=False)
+    assert written.read_bytes() == b"%PDF-1.7"
+    with pytest.raises(UnsafeOutputError, match="is a folder"):
+        backend.exports.check(tmp_path, replace=True)
+    assert backend.exports.write(written, b"%PDF-2.0", replace=True).read_bytes() == b"%PDF-2.0"
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("register.db")) == ["com.pdf"]
