@@ -6,6 +6,13 @@ hash exactly as the code does, re-sign every event that was theirs with their ow
 the head and restore the triggers. What they cannot do is sign as anyone else. Each test says what
 ``audit verify`` then reports, including the limit the README states (the insider's own latest events,
 written after the last backup and after anyone else's event, can be dropped unseen).
+
+That insider, and the backups that show them, are the laptop's: the data key and each user's signing key
+live in the key file beside the encrypted file. A team server has neither (its events are chained, not
+signed per user, and it has no file backups): there the application's database role cannot UPDATE,
+DELETE or TRUNCATE the log (tests/store/test_server_setup.py), so those tests are ``sqlite_only``. What the
+chain itself catches (an edited event, a cut tail) is tested here on both engines, through ``audit verify``
+on the command line.
 """
 
 from __future__ import annotations
@@ -32,8 +39,11 @@ from mshtdesk.services.audit import (
 )
 from mshtdesk.services.backend import Backend
 from mshtdesk.services.register import ArrestInput
+from mshtdesk.store.database import Database
 from mshtdesk.store.engine import make_engine, resolve_url
 from mshtdesk.store.tables import AUDIT, AUDIT_HEAD, USER
+from tests import both_engines
+from tests.both_engines import sqlite_only
 from tests.conftest import USERS
 from tests.reliability.test_upgrades import FIXTURES
 
@@ -46,6 +56,11 @@ TRIGGERS = [
 ]
 
 Rows = list[dict[str, Any]]
+INSIDER = "the insider unwraps the data key and their signing key from the laptop's key file"
+BACKUPS = "compares the log with the chain heads kept in the laptop's file backups"
+FILE = "an SQLite file made by hand (an upgraded copy, or a plain file encrypted at first login)"
+
+database, db_address = both_engines.database, both_engines.db_address  # every test on both engines
 
 
 class Insider:
@@ -123,6 +138,7 @@ def _verify(db_path: Path, backend_for: Callable[[Role], Backend]) -> Verificati
     return backend_for(Role.AUDITOR).audit.verify()
 
 
+@sqlite_only(INSIDER)
 def test_the_attack_from_the_issue_is_now_named(
     db_path: Path, backend_for: Callable[[Role], Backend]
 ) -> None:
@@ -148,6 +164,7 @@ def test_the_attack_from_the_issue_is_now_named(
     )
 
 
+@sqlite_only(INSIDER)
 def test_rewriting_another_users_event_is_named(
     db_path: Path, backend_for: Callable[[Role], Backend]
 ) -> None:
@@ -167,6 +184,7 @@ def test_rewriting_another_users_event_is_named(
     assert not result.ok and result.first_broken_id == consult and "not manager's" in result.problem
 
 
+@sqlite_only(INSIDER)
 def test_an_unsigned_event_after_signing_began_is_named(
     db_path: Path, backend_for: Callable[[Role], Backend]
 ) -> None:
@@ -188,6 +206,7 @@ def test_an_unsigned_event_after_signing_began_is_named(
     assert result.problem == "it is not signed, though signing had begun before it"
 
 
+@sqlite_only(INSIDER)
 def test_a_swapped_public_key_is_caught(db_path: Path, backend_for: Callable[[Role], Backend]) -> None:
     """The insider puts a key of their own in the manager's row and forges a new event as the manager:
     the log bound another key to the manager, so the forgery and the swap are both named; and the
@@ -226,6 +245,7 @@ def test_a_swapped_public_key_is_caught(db_path: Path, backend_for: Callable[[Ro
         Backend.login(str(db_path), "manager", USERS[Role.MANAGER].password)
 
 
+@sqlite_only(INSIDER)
 def test_a_key_bound_by_someone_who_is_not_an_administrator_is_named(
     db_path: Path, backend_for: Callable[[Role], Backend]
 ) -> None:
@@ -255,6 +275,7 @@ def test_a_key_bound_by_someone_who_is_not_an_administrator_is_named(
     assert result.problem == "it gives manager a signing key, but officer is not an administrator"
 
 
+@sqlite_only(BACKUPS)
 def test_the_stated_limit_dropping_your_own_latest_events_after_the_last_backup_is_not_seen(
     db_path: Path, backend_for: Callable[[Role], Backend]
 ) -> None:
@@ -274,6 +295,7 @@ def test_the_stated_limit_dropping_your_own_latest_events_after_the_last_backup_
     assert result.backups == 1
 
 
+@sqlite_only(BACKUPS)
 def test_a_backup_shows_the_insiders_own_events_cut_short(
     db_path: Path, backend_for: Callable[[Role], Backend]
 ) -> None:
@@ -298,6 +320,7 @@ def test_a_backup_shows_the_insiders_own_events_cut_short(
     )
 
 
+@sqlite_only(BACKUPS)
 def test_a_backup_shows_the_insiders_own_events_rewritten(
     db_path: Path, backend_for: Callable[[Role], Backend]
 ) -> None:
@@ -318,6 +341,7 @@ def test_a_backup_shows_the_insiders_own_events_rewritten(
     assert "the log has been rewritten" in result.problem
 
 
+@sqlite_only(BACKUPS)
 def test_backups_taken_before_a_restore_are_not_taken_for_tampering(
     db_path: Path, backend_for: Callable[[Role], Backend]
 ) -> None:
@@ -333,6 +357,7 @@ def test_backups_taken_before_a_restore_are_not_taken_for_tampering(
     assert result.backups == 1  # the restored one agrees; the later two diverge after the restore point
 
 
+@sqlite_only(INSIDER)
 def test_audit_verify_on_the_command_line_names_the_event(
     db_path: Path,
     backend_for: Callable[[Role], Backend],
@@ -361,6 +386,55 @@ def test_audit_verify_on_the_command_line_names_the_event(
     assert f"The audit log has been tampered with at event {consult}: its signature is not manager's." in err
 
 
+# ----- both engines: what the chain itself catches ------------------------------------------------------
+def _without_append_only(database: Database, *statements: str) -> None:
+    """Run ``statements`` against the log as someone who can switch its triggers off: the key holder on a
+    laptop, a superuser on a server (the test server's snapshot makes the trigger again afterwards)."""
+    if database.path is not None:
+        off = ["DROP TRIGGER audit_event_no_update", "DROP TRIGGER audit_event_no_delete"]
+        on = TRIGGERS
+    else:
+        off, on = ["DROP TRIGGER IF EXISTS audit_event_append_only ON audit_event"], []
+    with database.engine.begin() as conn:
+        for sql in (*off, *statements, *on):
+            conn.execute(text(sql))
+
+
+def test_audit_verify_names_an_edited_event_and_a_cut_tail_on_either_engine(
+    database: Database,
+    db_address: str,
+    backend_for: Callable[[Role], Backend],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Whoever can switch the log's triggers off and does not recompute the chain is named: events removed
+    from the end (the auditor's own login is written after the gap) and an event edited in place."""
+    _work(backend_for)
+    monkeypatch.setenv("MSHTDESK_USER", "auditor")
+    monkeypatch.setenv("MSHTDESK_PASSWORD", USERS[Role.AUDITOR].password)
+    assert main(["--db", db_address, "audit", "verify"]) == 0, capsys.readouterr().err
+    capsys.readouterr()
+    with database.engine.connect() as conn:
+        consult = conn.execute(
+            select(AUDIT.c.id)
+            .where(AUDIT.c.username == "manager", AUDIT.c.action == "consult")
+            .order_by(AUDIT.c.id)
+            .limit(1)
+        ).scalar_one()
+        last = conn.execute(select(AUDIT.c.id).order_by(AUDIT.c.id.desc()).limit(1)).scalar_one()
+    _without_append_only(database, f"DELETE FROM audit_event WHERE id > {last - 2}")
+    assert main(["--db", db_address, "audit", "verify"]) == 1
+    err = capsys.readouterr().err
+    assert "The audit log has been tampered with at event" in err and f"event {last - 1} is missing" in err, (
+        err
+    )
+    _without_append_only(database, f"UPDATE audit_event SET reason = 'x' WHERE id = {consult}")
+    assert main(["--db", db_address, "audit", "verify"]) == 1
+    err = capsys.readouterr().err
+    assert f"tampered with at event {consult}: its content no longer matches its hash" in err, err
+
+
+@sqlite_only(FILE)
 def test_an_upgraded_log_counts_its_unsigned_events_and_keeps_its_triggers(tmp_path: Path) -> None:
     import json
     import shutil
@@ -381,6 +455,7 @@ def test_an_upgraded_log_counts_its_unsigned_events_and_keeps_its_triggers(tmp_p
         b.close()
 
 
+@sqlite_only(INSIDER)
 def test_a_log_rewritten_wholesale_without_any_signature_is_caught(
     db_path: Path, backend_for: Callable[[Role], Backend]
 ) -> None:
@@ -406,6 +481,7 @@ def test_a_log_rewritten_wholesale_without_any_signature_is_caught(
     assert result.problem.startswith("admin holds a signing key in the key file that the log never bound")
 
 
+@sqlite_only(FILE)
 def test_a_backup_taken_before_the_first_event_agrees(tmp_path: Path) -> None:
     """The copy taken before an old unencrypted database is encrypted holds an empty log: no mismatch."""
     from mshtdesk.store.database import open_database

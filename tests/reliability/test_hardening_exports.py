@@ -5,6 +5,11 @@ files or anything in a backup folder is refused before anything is disclosed or 
 file needs --force; folders, devices and missing folders are refused in one sentence; and a write
 that fails leaves the old file as it was and no partial file behind. The app's exports share the
 same check (``backend.exports``).
+
+The rules about what may be written (``--force``, folders, devices, whole files, no disclosure recorded for
+a refused export) run on both engines (tests/both_engines.py). The refusals of the database's own files
+are about the laptop: a team server's database has no file on this machine to overwrite, so those tests
+are ``sqlite_only``.
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ from mshtdesk.security.keyring import keyring_path
 from mshtdesk.services.audit import AuditQuery
 from mshtdesk.services.backend import Backend
 from mshtdesk.store.output_files import OutputExistsError, ProtectedFiles, UnsafeOutputError, write_output
+from tests import both_engines
+from tests.both_engines import sqlite_only
 from tests.conftest import USERS
 from tests.ui.conftest import window_for
 from tests.ui.helpers import find_visible, show_page, visible_message_boxes
@@ -38,6 +45,10 @@ from ui.pages.disposal_page import DisposalPage
 __all__ = ["window_for"]  # a fixture, used by the app's test below
 
 SHOTS = Path(__file__).resolve().parents[2] / "shots"
+OWN_FILES = (
+    "the database file, its key file and its backup folder are the outputs refused (a server has none)"
+)
+database, db_address = both_engines.database, both_engines.db_address  # every test on both engines
 PERIOD = ["--from", "2021-04-01", "--to", "2022-04-30", "--as-at", "2022-05-24", "--reason", "hostile test"]
 
 
@@ -69,11 +80,11 @@ def cli(*args: str) -> tuple[int, str]:
     return code, err.getvalue()
 
 
-def export(db: Path, target: Path | str, *extra: str) -> tuple[int, str]:
+def export(db: Path | str, target: Path | str, *extra: str) -> tuple[int, str]:
     return cli("--db", str(db), "report", "disposals", *PERIOD, "--format", "csv", "-o", str(target), *extra)
 
 
-def disclosures(db: Path) -> int:
+def disclosures(db: Path | str) -> int:
     from mshtdesk.services.users import login
 
     admin = USERS[Role.AUDITOR]
@@ -87,6 +98,8 @@ def disclosures(db: Path) -> int:
 # ----- the database's own files, under every name -----------------------------------------------------
 
 
+@sqlite_only(OWN_FILES)
+@pytest.mark.usefixtures("database")
 @pytest.mark.parametrize(
     "name",
     ["register.db", "REGISTER.DB", "Register.db", "register.db.keys", "register.db-wal", "register.db-shm"],
@@ -104,6 +117,8 @@ def test_an_export_over_the_database_or_its_files_is_refused_and_nothing_changes
     assert snapshot(folder) == before  # byte for byte: not even a login was recorded
 
 
+@sqlite_only(OWN_FILES)
+@pytest.mark.usefixtures("database")
 def test_a_symlink_to_the_database_is_refused(db_path: Path, tmp_path: Path, as_officer: None) -> None:
     elsewhere = tmp_path / "exports"
     elsewhere.mkdir()
@@ -115,6 +130,8 @@ def test_a_symlink_to_the_database_is_refused(db_path: Path, tmp_path: Path, as_
     assert snapshot(tmp_path) == before and link.is_symlink()
 
 
+@sqlite_only(OWN_FILES)
+@pytest.mark.usefixtures("database")
 def test_a_hard_link_to_the_database_or_its_key_file_is_refused(
     db_path: Path, tmp_path: Path, as_officer: None
 ) -> None:
@@ -129,6 +146,8 @@ def test_a_hard_link_to_the_database_or_its_key_file_is_refused(
     assert snapshot(tmp_path) == before
 
 
+@sqlite_only(OWN_FILES)
+@pytest.mark.usefixtures("database")
 def test_the_default_backup_folder_is_refused(db_path: Path, as_officer: None) -> None:
     backups = db_path.parent / "backups"
     backups.mkdir()
@@ -140,6 +159,7 @@ def test_the_default_backup_folder_is_refused(db_path: Path, as_officer: None) -
     assert snapshot(db_path.parent) == before
 
 
+@sqlite_only(OWN_FILES)
 def test_the_configured_backup_folder_is_refused_before_anything_is_disclosed(
     db_path: Path, tmp_path: Path, backend_for: Callable[[Role], Backend], as_officer: None
 ) -> None:
@@ -169,6 +189,8 @@ def test_the_configured_backup_folder_is_refused_before_anything_is_disclosed(
     assert disclosures(db_path) == 0  # refused before the disclosure was recorded
 
 
+@sqlite_only(OWN_FILES)
+@pytest.mark.usefixtures("database")
 def test_a_hard_link_to_a_backup_is_refused(db_path: Path, tmp_path: Path) -> None:
     backups = db_path.parent / "backups"
     backups.mkdir()
@@ -184,6 +206,8 @@ def test_a_hard_link_to_a_backup_is_refused(db_path: Path, tmp_path: Path) -> No
 # ----- audit list and the PDF / JSON reports go through the same check ---------------------------------
 
 
+@sqlite_only(OWN_FILES)
+@pytest.mark.usefixtures("database")
 @pytest.mark.parametrize("name", ["register.db", "register.db.keys", "REGISTER.DB-WAL"])
 def test_audit_list_cannot_overwrite_the_database(
     db_path: Path, name: str, monkeypatch: pytest.MonkeyPatch
@@ -209,6 +233,8 @@ def test_audit_list_cannot_overwrite_the_database(
     assert snapshot(db_path.parent) == before
 
 
+@sqlite_only(OWN_FILES)
+@pytest.mark.usefixtures("database")
 @pytest.mark.parametrize("fmt", ["pdf", "json"])
 def test_report_com_cannot_overwrite_the_database(db_path: Path, fmt: str, as_officer: None) -> None:
     before = snapshot(db_path.parent)
@@ -220,10 +246,10 @@ def test_report_com_cannot_overwrite_the_database(db_path: Path, fmt: str, as_of
 
 
 def test_a_pdf_is_written_whole_and_an_existing_one_needs_force(
-    db_path: Path, tmp_path: Path, as_officer: None
+    db_address: str, tmp_path: Path, as_officer: None
 ) -> None:
     out = tmp_path / "table.pdf"
-    args = ["--db", str(db_path), "report", "disposals", *PERIOD, "--format", "pdf", "-o", str(out)]
+    args = ["--db", db_address, "report", "disposals", *PERIOD, "--format", "pdf", "-o", str(out)]
     code, said = cli(*args)
     assert code == 0, said
     first = out.read_bytes()
@@ -238,45 +264,48 @@ def test_a_pdf_is_written_whole_and_an_existing_one_needs_force(
 
 
 def test_an_existing_file_needs_force_and_is_then_replaced_whole(
-    db_path: Path, tmp_path: Path, as_officer: None
+    db_address: str, tmp_path: Path, as_officer: None
 ) -> None:
     out_dir = tmp_path / "exports"
     out_dir.mkdir()
     out = out_dir / "table.csv"
     out.write_text("my notes, not to be lost\n", encoding="utf-8")
-    code, said = export(db_path, out)
+    code, said = export(db_address, out)
     assert code == 1 and "already exists and was left as it was" in said and "--force" in said
     assert out.read_text(encoding="utf-8") == "my notes, not to be lost\n"
-    code, said = export(db_path, out, "--force")
+    assert disclosures(db_address) == 0  # refused before the disclosure was recorded
+    code, said = export(db_address, out, "--force")
     assert code == 0, said
+    assert disclosures(db_address) == 1  # the one export written, with its reason
     assert out.read_text(encoding="utf-8").startswith("Disposal Type,")
     assert [p.name for p in out_dir.iterdir()] == ["table.csv"]  # no temporary file left behind
     assert out.stat().st_mode & 0o077 == 0  # an export of personal data is readable by its owner only
 
 
 def test_a_new_file_is_written_without_force(
-    db_path: Path, tmp_path: Path, as_officer: None, capsys: pytest.CaptureFixture[str]
+    db_address: str, tmp_path: Path, as_officer: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "new.csv"
-    code, _said = export(db_path, out)
+    code, _said = export(db_address, out)
     assert code == 0 and f"Wrote {out} (0 arrests)" in capsys.readouterr().err
     assert out.read_text(encoding="utf-8").startswith("Disposal Type,")
 
 
 def test_a_folder_a_missing_folder_and_a_device_are_refused_in_one_sentence(
-    db_path: Path, tmp_path: Path, as_officer: None
+    db_address: str, tmp_path: Path, as_officer: None
 ) -> None:
     before = snapshot(tmp_path)
-    code, said = export(db_path, tmp_path, "--force")
+    code, said = export(db_address, tmp_path, "--force")
     assert code == 1 and said.strip() == f"{tmp_path} is a folder; name a file inside it."
-    code, said = export(db_path, tmp_path / "missing" / "table.csv")
+    code, said = export(db_address, tmp_path / "missing" / "table.csv")
     missing = tmp_path / "missing"
     assert code == 1 and said.strip() == (
         f"The folder {missing} does not exist; create it first or choose a file in another folder."
     )
-    code, said = export(db_path, "/dev/null", "--force")
+    code, said = export(db_address, "/dev/null", "--force")
     assert code == 1 and "not an ordinary file" in said
     assert snapshot(tmp_path) == before
+    assert disclosures(db_address) == 0
 
 
 # ----- the atomic write itself --------------------------------------------------------------------------
@@ -331,6 +360,7 @@ def test_a_file_that_appears_meanwhile_is_not_replaced(
 # ----- the app: the same refusal, shown in a message ----------------------------------------------------
 
 
+@sqlite_only(OWN_FILES)
 def test_the_apps_disposal_export_refuses_the_database_and_discloses_nothing(
     qtbot: QtBot,
     window_for: Callable[[Backend], MainWindow],
@@ -367,6 +397,7 @@ def test_the_apps_disposal_export_refuses_the_database_and_discloses_nothing(
     assert "Saved" not in page.status.text()
 
 
+@sqlite_only(OWN_FILES)
 def test_the_apps_audit_export_refuses_the_key_file(
     qtbot: QtBot,
     window_for: Callable[[Backend], MainWindow],
@@ -392,6 +423,7 @@ def test_the_apps_audit_export_refuses_the_key_file(
     assert auditor.audit.list(AuditQuery(action="disclose")) == []
 
 
+@sqlite_only(OWN_FILES)
 def test_the_apps_report_save_uses_the_same_check(backend: Backend, tmp_path: Path) -> None:
     """The Reports page saves through ``backend.exports`` on its worker: the service refuses the files."""
     assert backend.db.path is not None
@@ -402,5 +434,19 @@ def test_the_apps_report_save_uses_the_same_check(backend: Backend, tmp_path: Pa
         with pytest.raises(UnsafeOutputError):
             backend.exports.write(target, b"%PDF-1.7", replace=True)
         assert target.read_bytes() == before
+
+
+def test_the_apps_report_save_writes_a_new_file_whole_and_keeps_an_existing_one(
+    backend: Backend, tmp_path: Path
+) -> None:
+    """The same service on either engine: a new file is written; one that exists needs ``replace``; a
+    folder is refused."""
     written = backend.exports.write(tmp_path / "com.pdf", b"%PDF-1.7", replace=False)
     assert written.read_bytes() == b"%PDF-1.7"
+    with pytest.raises(OutputExistsError):
+        backend.exports.write(written, b"%PDF-2.0 someone else's", replace=False)
+    assert written.read_bytes() == b"%PDF-1.7"
+    with pytest.raises(UnsafeOutputError, match="is a folder"):
+        backend.exports.check(tmp_path, replace=True)
+    assert backend.exports.write(written, b"%PDF-2.0", replace=True).read_bytes() == b"%PDF-2.0"
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("register.db")) == ["com.pdf"]

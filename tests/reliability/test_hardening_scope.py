@@ -8,6 +8,13 @@ scope, or over every record of the force. Each call runs as each role on its own
 (a VLO and a Navigator with their people, and a second VLO and Navigator with theirs): where the matrix
 allows it the call succeeds; where it refuses, the call raises PermissionDeniedError and the database,
 its key file and its folder are exactly as they were.
+
+Every call runs on both engines: the laptop's encrypted file (each call on its own copy) and a team
+server (a database of its own, ``mshtdesk_test_scope``, built once and put back to its snapshot before
+each call: tests/postgres.py). Without ``MSHTDESK_TEST_PG_URL`` the server half skips with the reason. A
+server has no file backups and no data key: the calls about those, where the matrix allows them, meet
+the refusal their ``on_server`` names (checked after the permission, so a refused role still learns
+nothing but that it is refused).
 """
 
 from __future__ import annotations
@@ -20,8 +27,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 
+from mshtdesk.demo.users import DEMO_USERS
 from mshtdesk.domain.exploitation import ExploitationType
 from mshtdesk.domain.nrm import AgeAtReferral, DecisionKind, Outcome, Route
 from mshtdesk.domain.roles import (
@@ -59,7 +67,10 @@ from mshtdesk.services.navigator import NavigatorCaseInput, NavigatorFilter
 from mshtdesk.services.nrm import ReferralInput, ReferralQuery
 from mshtdesk.services.people import LinkRole, PersonInput
 from mshtdesk.services.register import ArrestInput, ArrestQuery
+from mshtdesk.services.users import UserService, create_database
 from mshtdesk.store.database import Database, open_database
+from tests import postgres
+from tests.both_engines import ENGINES
 from tests.conftest import DATA, SEED_EXPORT, USERS, Template
 from tests.service_classes import public_methods, service_classes
 
@@ -147,7 +158,8 @@ def report(kind: ReportKind) -> ReportRequest:
 class World:
     """What the shared database holds, by name: ids of people in and out of each scoped user's scope."""
 
-    path: Path
+    engine: str  # "sqlite" or "postgresql"
+    path: Path | None  # the file every call copies (SQLite)
     key: bytes
     user: dict[str, int]  # user name -> id
     person: dict[str, int]  # OWN / OWN_FRESH: the demo VLO's and Navigator's; OTHER*: vlo2's, navigator2's
@@ -167,13 +179,26 @@ class World:
     rendered: dict[ReportKind, RenderedReport]
     ranking: list[str]
 
+    snapshot: postgres.PgSnapshot | None = field(default=None, repr=False, compare=False)
+
+    def open_copy(self, folder: Path) -> Database:
+        """This call's own copy: the file copied into ``folder``, or the server put back to its snapshot."""
+        if self.snapshot is not None:
+            self.snapshot.reset()
+            return Database(self.snapshot.url)
+        assert self.path is not None
+        path = folder / "scope.db"
+        shutil.copyfile(self.path, path)
+        shutil.copyfile(keyring_path(self.path), keyring_path(path))
+        return open_database(str(path), key=self.key)
+
     def scope(self, person: str) -> RecordScope:
         mine = person in (OWN, OWN_FRESH)
         vlo, navigator = ("vlo", "navigator") if mine else ("vlo2", "navigator2")
         return RecordScope(frozenset({self.user[vlo]}), frozenset({self.user[navigator]}))
 
 
-def _build(db: Database, template: Template, path: Path) -> World:
+def _build(db: Database, key: bytes, path: Path | None) -> World:
     as_ = {u: Backend.as_user(db, u) for u in ("admin", "officer", "manager")}
     admin, officer, manager = as_["admin"], as_["officer"], as_["manager"]
     admin.users.add_user("vlo2", "Second liaison officer", Role.VLO, SECOND)
@@ -227,8 +252,9 @@ def _build(db: Database, template: Template, path: Path) -> World:
         "person:other": officer.people.get(person[OTHER]).version,
     }
     return World(
+        engine="sqlite" if path is not None else "postgresql",
         path=path,
-        key=template.key,
+        key=key,
         user=user,
         person=person,
         version=version,
@@ -249,20 +275,60 @@ def _build(db: Database, template: Template, path: Path) -> World:
     )
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory, template: Template) -> Iterator[World]:
-    """Built once for the module through the services themselves; each call gets a copy."""
-    path = tmp_path_factory.mktemp("scope-world") / "world.db"
-    shutil.copyfile(template.path, path)
-    shutil.copyfile(keyring_path(template.path), keyring_path(path))
-    db = open_database(str(path), key=template.key)
+SCOPE_DB = "mshtdesk_test_scope"
+
+
+def _server_world() -> tuple[str, Database]:
+    """A database of its own on the scratch server (so the shared site snapshot is left alone), migrated
+    with one demo user per role, as ``pg_snapshot`` makes it; skips with the reason without a server."""
+    if not postgres.PG_URL:
+        pytest.skip(postgres.SKIP_REASON)
+    engine = create_engine(postgres.PG_URL, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        if not conn.execute(text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")).scalar_one():
+            pytest.skip("the scope world's snapshot needs a superuser on the scratch server")
+        conn.execute(text(f"DROP DATABASE IF EXISTS {SCOPE_DB} WITH (FORCE)"))
+        conn.execute(text(f"CREATE DATABASE {SCOPE_DB}"))
+    engine.dispose()
+    address = postgres._with_database(postgres.PG_URL, SCOPE_DB)
+    admin = USERS[Role.ADMINISTRATOR]
+    db, actor = create_database(address, admin.username, admin.password, display_name="Test administrator")
+    users = UserService(db, actor)
+    for user in DEMO_USERS[1:]:
+        users._add_user(user.username, f"Test {user.role.label.lower()}", user.role, user.password)
+    return address, db
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def world(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, template: Template
+) -> Iterator[World]:
+    """Built once per engine for the module through the services themselves; each call gets a copy (a
+    copied file, or the server put back to the snapshot taken here)."""
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("scope-world") / "world.db"
+        shutil.copyfile(template.path, path)
+        shutil.copyfile(keyring_path(template.path), keyring_path(path))
+        db = open_database(str(path), key=template.key)
+        try:
+            built = _build(db, template.key, path)
+            with db.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            db.close()
+        yield built
+        return
+    address, db = _server_world()
     try:
-        built = _build(db, template, path)
-        with db.engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        built = _build(db, b"", None)
     finally:
         db.close()
-    yield built
+    snapshot = postgres.PgSnapshot(address)
+    snapshot.take()
+    try:
+        yield replace(built, snapshot=snapshot)
+    finally:
+        snapshot.close()
 
 
 @dataclass
@@ -321,6 +387,7 @@ class Case:
     label: str = ""
     why: str = ""  # with no needs: why any logged-in user may
     other_refusals: bool = False  # allowed roles may still meet a refusal that is not about permission
+    on_server: str = ""  # on a team server, allowed roles meet this refusal instead (not about permission)
 
     @property
     def id(self) -> str:
@@ -357,6 +424,16 @@ def _outcomes_file(here: Path) -> Path:
 def _outcome(e: Env) -> int:
     """An outcome of the shared offence, recorded by the officer before the call."""
     return e.as_("officer").outcomes.record_outcome(e.w.offence, "convicted", D)
+
+
+NO_BACKUPS = "This is a team database on a server: its administrators back it up there (pg_dump)"
+
+
+def _a_backup(e: Env) -> str:
+    """A backup the administrator took before the call; a server has none (the call is refused first)."""
+    if e.w.engine != "sqlite":
+        return str(e.here / "no-such-backup.db")
+    return e.as_("admin").backups.create("setup").path
 
 
 SEARCHED = (Entity.PERSON, Entity.ARREST, Entity.NRM_REFERRAL, Entity.VLO_CONTACT)
@@ -420,35 +497,44 @@ CASES: list[Case] = [
     # ----- backups (any user takes one: the copy is as encrypted as the file) ---------------------
     open_to_all("BackupService", "network_warning", "advice about where the file is; no data"),
     open_to_all("BackupService", "available", "whether the database is a file; no data"),
-    Case("BackupService", "folder", (need(R, Entity.REFERENCE),)),
+    Case("BackupService", "folder", (need(R, Entity.REFERENCE),), on_server=NO_BACKUPS),
     Case(
         "BackupService",
         "set_folder",
         (need(ADM, Entity.REFERENCE),),
         lambda e: call(str(e.here / "elsewhere")),
+        on_server=NO_BACKUPS,
     ),
-    Case("BackupService", "create", (need(R, Entity.REFERENCE),), lambda e: call("manual")),
-    Case("BackupService", "due_today", (need(R, Entity.REFERENCE),)),
-    Case("BackupService", "daily", (need(R, Entity.REFERENCE),)),
-    Case("BackupService", "list", (need(R, Entity.REFERENCE),)),
+    Case(
+        "BackupService",
+        "create",
+        (need(R, Entity.REFERENCE),),
+        lambda e: call("manual"),
+        on_server=NO_BACKUPS,
+    ),
+    Case("BackupService", "due_today", (need(R, Entity.REFERENCE),)),  # a server: never due, nothing made
+    Case("BackupService", "daily", (need(R, Entity.REFERENCE),)),  # a server: never due, nothing made
+    Case("BackupService", "list", (need(R, Entity.REFERENCE),), on_server=NO_BACKUPS),
     Case(
         "BackupService",
         "verify",
         (need(R, Entity.REFERENCE),),
-        lambda e: call(e.as_("admin").backups.create("setup").path),
+        lambda e: call(_a_backup(e)),  # a server: checks the file it is given, and says what is wrong
     ),
-    Case("BackupService", "prune", (need(R, Entity.REFERENCE),)),
+    Case("BackupService", "prune", (need(R, Entity.REFERENCE),), on_server=NO_BACKUPS),
     Case(
         "BackupService",
         "restore",
         (need(ADM, Entity.REFERENCE),),
-        lambda e: call(e.as_("admin").backups.create("setup").path),
+        lambda e: call(_a_backup(e)),
+        on_server=NO_BACKUPS,
     ),
     Case(
         "BackupService",
         "restore_latest_good",
         (need(ADM, Entity.REFERENCE),),
-        lambda e: (e.as_("admin").backups.create("setup"), call())[1],
+        lambda e: (_a_backup(e), call())[1],
+        on_server=NO_BACKUPS,
     ),
     # ----- calendar -------------------------------------------------------------------------------
     Case("CalendarService", "list", (need(R, Entity.REFERENCE),)),
@@ -1160,7 +1246,13 @@ CASES: list[Case] = [
         lambda e: call(USERS[e.role].password, "a fresh passphrase of mine"),
     ),
     Case("UserService", "deactivate", (need(ADM, Entity.USER),), lambda e: call("navigator2")),
-    Case("UserService", "rekey", (need(ADM, Entity.USER),), lambda e: call("scope test")),
+    Case(
+        "UserService",
+        "rekey",
+        (need(ADM, Entity.USER),),
+        lambda e: call("scope test"),
+        on_server="A team database on a server has no data key to change.",
+    ),
 ]
 
 
@@ -1183,24 +1275,33 @@ def test_every_public_service_method_has_an_expectation() -> None:
 
 
 # ----- calling ------------------------------------------------------------------------------------
-def _state(db: Database, path: Path, folder: Path) -> tuple[object, ...]:
-    """Every row of every table (of the log, every event but a recorded refusal), the key file and the
-    files in the database's folder."""
+def _tables(db: Database) -> list[str]:
+    """Every table of the database (on a server, of its schema ``public``)."""
+    if db.path is None:
+        sql = "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
+    else:
+        sql = "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
     with db.engine.connect() as conn:
-        tables = [
-            r[0]
-            for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-        ]
+        return [r[0] for r in conn.exec_driver_sql(sql)]
+
+
+def _state(db: Database, folder: Path) -> tuple[object, ...]:
+    """Every row of every table (of the log, every event but a recorded refusal), the key file (a server
+    has none) and the files in the call's folder."""
+    with db.engine.connect() as conn:
         rows = {
             t: sorted(map(repr, conn.execute(text(f'SELECT * FROM "{t}"')).all()))
-            for t in tables
+            for t in _tables(db)
             if t not in ("audit_event", "audit_head")
         }
         # A refusal may be recorded (that is a good thing); nothing else may reach the log.
         rows["audit_event"] = [
             repr(r)
             for r in conn.execute(
-                text("SELECT id, action, entity, record_id FROM audit_event WHERE reason NOT LIKE 'refused%'")
+                text(
+                    "SELECT id, action, entity, record_id FROM audit_event WHERE reason NOT LIKE 'refused%' "
+                    "ORDER BY id"
+                )
             )
         ]
     files = sorted(
@@ -1208,7 +1309,8 @@ def _state(db: Database, path: Path, folder: Path) -> tuple[object, ...]:
         for p in folder.rglob("*")
         if p.is_file() and not p.name.endswith(("-wal", "-shm", "-journal"))
     )
-    return rows, keyring_path(path).read_bytes(), files
+    keys = keyring_path(db.path).read_bytes() if db.path is not None else b""
+    return rows, keys, files
 
 
 def _service(backend: Backend, name: str) -> object:
@@ -1224,20 +1326,24 @@ def _service(backend: Backend, name: str) -> object:
 def test_each_service_method_as_each_role_does_what_the_matrix_says(
     case: Case, role: Role, world: World, tmp_path: Path
 ) -> None:
-    path = tmp_path / "scope.db"
-    shutil.copyfile(world.path, path)
-    shutil.copyfile(keyring_path(world.path), keyring_path(path))
-    db = open_database(str(path), key=world.key)
+    db = world.open_copy(tmp_path)
     try:
         env = Env(world, db, tmp_path, role)
         args, kwargs = case.args(env)
         target = getattr(_service(Backend.as_user(db, USERS[role].username), case.service), case.method)
-        before = _state(db, path, tmp_path)
+        before = _state(db, tmp_path)
 
         def run() -> object:
             return target(*args, **kwargs) if callable(target) else target
 
         if case.allowed(role, world):
+            if world.engine == "postgresql" and case.on_server:
+                with pytest.raises(MshtError) as other:
+                    run()
+                assert not isinstance(other.value, PermissionDeniedError), str(other.value)
+                assert str(other.value).startswith(case.on_server), str(other.value)
+                assert _state(db, tmp_path) == before
+                return
             try:
                 run()
             except PermissionDeniedError as exc:
@@ -1250,17 +1356,17 @@ def test_each_service_method_as_each_role_does_what_the_matrix_says(
             run()
         message = str(refused.value)
         assert message.endswith(".") and "\n" not in message and len(message) < 300, message
-        assert _state(db, path, tmp_path) == before, (
+        assert _state(db, tmp_path) == before, (
             f"{role.label} was refused {case.id}, yet something was written"
         )
     finally:
         db.close()
 
 
-def test_the_world_has_people_in_and_out_of_each_scope(world: World) -> None:
-    """The premise of the out-of-scope calls, read from the file itself rather than through the services
-    under test: the second VLO's and Navigator's people are not the demo VLO's and Navigator's."""
-    db = open_database(str(world.path), key=world.key)
+def test_the_world_has_people_in_and_out_of_each_scope(world: World, tmp_path: Path) -> None:
+    """The premise of the out-of-scope calls, read from the database itself rather than through the
+    services under test: the second VLO's and Navigator's people are not the demo VLO's and Navigator's."""
+    db = world.open_copy(tmp_path)
     try:
         with db.engine.connect() as conn:
             for name, pid in world.person.items():
@@ -1278,13 +1384,10 @@ def test_the_world_has_people_in_and_out_of_each_scope(world: World) -> None:
 def test_a_vlo_cannot_widen_scope_through_the_service_layer(world: World, tmp_path: Path) -> None:
     """The attack as reported: a VLO giving their victim to another VLO and to a Navigator of their choice.
     Refused in words, with nothing written; an HTT officer may do both."""
-    path = tmp_path / "scope.db"
-    shutil.copyfile(world.path, path)
-    shutil.copyfile(keyring_path(world.path), keyring_path(path))
-    db = open_database(str(path), key=world.key)
+    db = world.open_copy(tmp_path)
     try:
         vlo, pid = Backend.as_user(db, "vlo"), world.person[OWN]
-        before = _state(db, path, tmp_path)
+        before = _state(db, tmp_path)
         with pytest.raises(PermissionDeniedError) as refused:
             vlo.people.assign_vlo(pid, "vlo2")
         assert str(refused.value) == (
@@ -1293,7 +1396,7 @@ def test_a_vlo_cannot_widen_scope_through_the_service_layer(world: World, tmp_pa
         )
         with pytest.raises(PermissionDeniedError, match="refer a person to a Victim Navigator"):
             vlo.people.add_supporter(pid, "navigator2")
-        assert _state(db, path, tmp_path) == before
+        assert _state(db, tmp_path) == before
         assert vlo.people.get(pid).vlo_user_id == world.user["vlo"]
         officer = Backend.as_user(db, "officer")
         officer.people.assign_vlo(pid, "vlo2")
