@@ -144,16 +144,17 @@ class PgSnapshot:
         self._engine.dispose()
 
 
-def site_database() -> str:
-    """``mshtdesk_test_site`` made afresh (dropped first, with any connection left by a crashed run); its
-    address. Skips with the reason when there is no scratch server."""
+def site_database(name: str = SITE_DB) -> str:
+    """The database ``name`` (default ``mshtdesk_test_site``) made afresh on the scratch server (dropped
+    first, with any connection left by a crashed run); its address. Skips with the reason when there is
+    no scratch server."""
     if not PG_URL:
         pytest.skip(SKIP_REASON)
     engine = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         if not conn.execute(text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")).scalar_one():
-            pytest.skip("the shared PostgreSQL snapshot needs a superuser on the scratch server")
-        conn.execute(text(f"DROP DATABASE IF EXISTS {SITE_DB} WITH (FORCE)"))
-        conn.execute(text(f"CREATE DATABASE {SITE_DB}"))
+            pytest.skip("a PostgreSQL snapshot needs a superuser on the scratch server")
+        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        conn.execute(text(f"CREATE DATABASE {name}"))
     engine.dispose()
-    return _with_database(PG_URL, SITE_DB)
+    return _with_database(PG_URL, name)

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from mshtdesk.demo.users import DEMO_USERS
 from mshtdesk.domain.exploitation import ExploitationType
@@ -281,16 +281,7 @@ SCOPE_DB = "mshtdesk_test_scope"
 def _server_world() -> tuple[str, Database]:
     """A database of its own on the scratch server (so the shared site snapshot is left alone), migrated
     with one demo user per role, as ``pg_snapshot`` makes it; skips with the reason without a server."""
-    if not postgres.PG_URL:
-        pytest.skip(postgres.SKIP_REASON)
-    engine = create_engine(postgres.PG_URL, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        if not conn.execute(text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")).scalar_one():
-            pytest.skip("the scope world's snapshot needs a superuser on the scratch server")
-        conn.execute(text(f"DROP DATABASE IF EXISTS {SCOPE_DB} WITH (FORCE)"))
-        conn.execute(text(f"CREATE DATABASE {SCOPE_DB}"))
-    engine.dispose()
-    address = postgres._with_database(postgres.PG_URL, SCOPE_DB)
+    address = postgres.site_database(SCOPE_DB)
     admin = USERS[Role.ADMINISTRATOR]
     db, actor = create_database(address, admin.username, admin.password, display_name="Test administrator")
     users = UserService(db, actor)
