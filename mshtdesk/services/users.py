@@ -561,6 +561,10 @@ class UserService:
                     signer = Signer(user.id, ring.enrol(username, password, self._db.key))
                     by = self._actor if old is None else replace(self._actor, signer=signer)
                 ring.clear_failures(username)
+            elif self._db.path is None:
+                # A server counts failures in ``login_failure``: a new password ends the lockout there
+                # too, so "ask an administrator" (the locked message) is advice that works.
+                logins.clear_failures(conn, user.username)
             _record_user_change(conn, by, user.id, ("password",), signer)
 
     @writes(Data.USER, partial=True)
