@@ -407,7 +407,10 @@ def _login_server(url: str, username: str, password: str, moment: datetime) -> t
     if locked is not None or user is None:
         database.close()
         raise AccountLockedError(locked_message(locked)) if locked is not None else AuthenticationError(WRONG)
-    actor = Actor(user.id, user.username, user.display_name, user.role, workstation())
+    # As on a laptop: after an administrator's reset the app asks for a new password before anything else.
+    actor = Actor(
+        user.id, user.username, user.display_name, user.role, workstation(), user.must_change_password
+    )
     with database.engine.begin() as conn:
         record(conn, actor, AuditAction.LOGIN, Entity.USER, user.id)
     return database, actor
