@@ -407,7 +407,10 @@ def _login_server(url: str, username: str, password: str, moment: datetime) -> t
     if locked is not None or user is None:
         database.close()
         raise AccountLockedError(locked_message(locked)) if locked is not None else AuthenticationError(WRONG)
-    actor = Actor(user.id, user.username, user.display_name, user.role, workstation())
+    # As on a laptop: after an administrator's reset the app asks for a new password before anything else.
+    actor = Actor(
+        user.id, user.username, user.display_name, user.role, workstation(), user.must_change_password
+    )
     with database.engine.begin() as conn:
         record(conn, actor, AuditAction.LOGIN, Entity.USER, user.id)
     return database, actor
@@ -561,6 +564,10 @@ class UserService:
                     signer = Signer(user.id, ring.enrol(username, password, self._db.key))
                     by = self._actor if old is None else replace(self._actor, signer=signer)
                 ring.clear_failures(username)
+            elif self._db.path is None:
+                # A server counts failures in ``login_failure``: a new password ends the lockout there
+                # too, so "ask an administrator" (the locked message) is advice that works.
+                logins.clear_failures(conn, user.username)
             _record_user_change(conn, by, user.id, ("password",), signer)
 
     @writes(Data.USER, partial=True)

@@ -26,8 +26,8 @@ def _total(stdout: str) -> int:
     return int(next(r for r in csv.reader(stdout.splitlines()) if r and r[0] == "Total arrests")[1])
 
 
-def test_withdraw_then_the_table_as_recorded_before_and_after(db_path: Path) -> None:
-    db = ["--db", str(db_path)]
+def test_withdraw_then_the_table_as_recorded_before_and_after(db_address: str) -> None:
+    db = ["--db", db_address]
     assert mshtdesk(*db, "import", "arrests", str(SEED_EXPORT)).returncode == 0
     ref, _ = _in_period()
     base = _total(mshtdesk(*db, "report", "disposals", *SEED_PERIOD, "--format", "csv").stdout)
@@ -43,8 +43,8 @@ def test_withdraw_then_the_table_as_recorded_before_and_after(db_path: Path) -> 
     assert (r.returncode, r.stderr) == (1, f"Arrest {ref} is already withdrawn; nothing was changed.\n")
 
 
-def test_correct_district_and_date(db_path: Path) -> None:
-    db = ["--db", str(db_path)]
+def test_correct_district_and_date(db_address: str) -> None:
+    db = ["--db", db_address]
     assert mshtdesk(*db, "import", "arrests", str(SEED_EXPORT)).returncode == 0
     ref, district = _in_period()
     base = _total(mshtdesk(*db, "report", "disposals", *SEED_PERIOD, "--format", "csv").stdout)
@@ -58,8 +58,8 @@ def test_correct_district_and_date(db_path: Path) -> None:
     assert _total(now.stdout) == base - 1  # dated out of the period
 
 
-def test_refusals_are_one_sentence_and_change_nothing(db_path: Path) -> None:
-    db = ["--db", str(db_path)]
+def test_refusals_are_one_sentence_and_change_nothing(db_address: str) -> None:
+    db = ["--db", db_address]
     assert mshtdesk(*db, "import", "arrests", str(SEED_EXPORT)).returncode == 0
     ref, district = _in_period()
     base = _total(mshtdesk(*db, "report", "disposals", *SEED_PERIOD, "--format", "csv").stdout)
@@ -87,8 +87,8 @@ def test_refusals_are_one_sentence_and_change_nothing(db_path: Path) -> None:
     assert _total(now.stdout) == base
 
 
-def test_revisions_of_a_run_and_com_as_recorded_earlier(db_path: Path, tmp_path: Path) -> None:
-    db = ["--db", str(db_path)]
+def test_revisions_of_a_run_and_com_as_recorded_earlier(db_address: str, tmp_path: Path) -> None:
+    db = ["--db", db_address]
     manager = as_role(Role.MANAGER)
     assert mshtdesk(*db, "import", "arrests", str(SEED_EXPORT)).returncode == 0
     before = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
@@ -129,14 +129,14 @@ def test_revisions_of_a_run_and_com_as_recorded_earlier(db_path: Path, tmp_path:
     assert (r.returncode, r.stderr) == (1, "There is no report run 4242.\n")
 
 
-def test_offence_withdraw_and_correct(db_path: Path, backend_for: Callable[[Role], Backend]) -> None:
+def test_offence_withdraw_and_correct(db_address: str, backend_for: Callable[[Role], Backend]) -> None:
     """``arrests offence-withdraw|offence-correct REF OFFENCE_REF``: as the arrest commands, one sentence
     per refusal, nothing changed by a refused one."""
     officer = backend_for(Role.HTT_OFFICER)
     aid = officer.register.create_arrest(
         ArrestInput("WY/26/000777", date(2026, 1, 5), "BD"), [("O1", "MSA s.2"), ("O2", "MSA s.1")]
     )
-    db = ("--db", str(db_path), "arrests")
+    db = ("--db", db_address, "arrests")
 
     def refused(*args: str, code: int = 1, env: dict[str, str] | None = None) -> str:
         r = mshtdesk(*db, *args, env=env)

@@ -6,8 +6,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from mshtdesk.domain.roles import Role
+from mshtdesk.store.database import Database
+from tests.both_engines import sqlite_only
 from tests.conftest import SEED_EXPORT, USERS
 from tests.services.test_custody_import import SEED_CSV
 
@@ -45,19 +48,19 @@ def mshtdesk(
     )
 
 
-def test_import_then_report_reproduces_the_seed_table(db_path: Path) -> None:
-    r = mshtdesk("--db", str(db_path), "import", "arrests", str(SEED_EXPORT))
+def test_import_then_report_reproduces_the_seed_table(db_address: str) -> None:
+    r = mshtdesk("--db", db_address, "import", "arrests", str(SEED_EXPORT))
     assert r.returncode == 0, r.stderr
     assert "141 new arrests" in r.stdout
-    r = mshtdesk("--db", str(db_path), "report", "disposals", *SEED_PERIOD, "--format", "csv")
+    r = mshtdesk("--db", db_address, "report", "disposals", *SEED_PERIOD, "--format", "csv")
     assert r.returncode == 0, r.stderr
     assert r.stdout == SEED_CSV
-    r = mshtdesk("report", "disposals", "--db", str(db_path), *SEED_PERIOD)
+    r = mshtdesk("report", "disposals", "--db", db_address, *SEED_PERIOD)
     assert r.returncode == 0 and "Total arrests" in r.stdout and "highest ranked disposal" in r.stdout
 
 
-def test_database_from_the_environment_and_output_file(db_path: Path, tmp_path: Path) -> None:
-    env = {"MSHTDESK_DB": str(db_path)}
+def test_database_from_the_environment_and_output_file(db_address: str, tmp_path: Path) -> None:
+    env = {"MSHTDESK_DB": db_address}
     assert mshtdesk("import", "arrests", str(SEED_EXPORT), env=env).returncode == 0
     out = tmp_path / "table.csv"
     r = mshtdesk("report", "disposals", *SEED_PERIOD, "--format", "csv", "-o", str(out), env=env)
@@ -65,7 +68,7 @@ def test_database_from_the_environment_and_output_file(db_path: Path, tmp_path: 
     assert out.read_text(encoding="utf-8") == SEED_CSV
 
 
-def test_a_bad_file_gets_a_numbered_list_and_writes_nothing(db_path: Path, tmp_path: Path) -> None:
+def test_a_bad_file_gets_a_numbered_list_and_writes_nothing(db_address: str, tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text(
         "arrest_ref,arrest_date,district,detainee_ref,offence_ref,offence,disposal,disposal_date\n"
@@ -73,11 +76,11 @@ def test_a_bad_file_gets_a_numbered_list_and_writes_nothing(db_path: Path, tmp_p
         "A2,10/13/2022,BD,N2,O1,MSA s.2,RUI,2022-01-10\n",
         encoding="utf-8",
     )
-    r = mshtdesk("--db", str(db_path), "import", "arrests", str(bad))
+    r = mshtdesk("--db", db_address, "import", "arrests", str(bad))
     assert r.returncode == 1
     assert "line 3, arrest_date" in r.stderr and "nothing was written" in r.stderr
     assert "Traceback" not in r.stderr
-    r = mshtdesk("--db", str(db_path), "report", "disposals", *SEED_PERIOD)
+    r = mshtdesk("--db", db_address, "report", "disposals", *SEED_PERIOD)
     assert "Total arrests  " in r.stdout and r.stdout.count("  0") >= 7  # nothing was imported
 
 
@@ -93,37 +96,38 @@ def test_a_bad_file_gets_a_numbered_list_and_writes_nothing(db_path: Path, tmp_p
         ["audit", "list", "--format", "csv"],
     ],
 )
-def test_usage_errors_exit_2(args: list[str], db_path: Path) -> None:
-    r = mshtdesk("--db", str(db_path), *args)
+def test_usage_errors_exit_2(args: list[str], db_address: str) -> None:
+    r = mshtdesk("--db", db_address, *args)
     assert r.returncode == 2 and "Traceback" not in r.stderr
 
 
-def test_data_errors_are_one_sentence_not_a_traceback(db_path: Path, tmp_path: Path) -> None:
-    r = mshtdesk("--db", str(db_path), "import", "arrests", str(tmp_path / "missing.csv"))
+def test_data_errors_are_one_sentence_not_a_traceback(db_address: str, tmp_path: Path) -> None:
+    r = mshtdesk("--db", db_address, "import", "arrests", str(tmp_path / "missing.csv"))
     assert r.returncode == 1 and r.stderr.strip() == f"There is no file at {tmp_path / 'missing.csv'}."
     r = mshtdesk(
-        "--db", str(db_path), "report", "disposals", *SEED_PERIOD, "-o", str(tmp_path / "no" / "dir.csv")
+        "--db", db_address, "report", "disposals", *SEED_PERIOD, "-o", str(tmp_path / "no" / "dir.csv")
     )
     assert r.returncode == 1 and "Traceback" not in r.stderr
+
+
+@sqlite_only("a damaged database file")
+@pytest.mark.usefixtures("database")
+def test_a_damaged_file_is_one_sentence_not_a_traceback(db_path: Path) -> None:
     db_path.write_bytes(b"garbage" * 1000)
     r = mshtdesk("--db", str(db_path), "report", "disposals", *SEED_PERIOD)
     assert r.returncode == 1 and "Restore it from a backup" in r.stderr and "Traceback" not in r.stderr
 
 
-def test_newer_database_is_refused(db_path: Path, template) -> None:
-    from mshtdesk.store.backup import connect
-
-    con = connect(db_path, template.key)
-    con.execute("UPDATE alembic_version SET version_num = 'ffff'")
-    con.commit()
-    con.close()
-    r = mshtdesk("--db", str(db_path), "report", "disposals", *SEED_PERIOD)
+def test_newer_database_is_refused(db_address: str, database: Database) -> None:
+    with database.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = 'ffff'"))
+    r = mshtdesk("--db", db_address, "report", "disposals", *SEED_PERIOD)
     assert r.returncode == 1 and "newer version of MSHT Desk" in r.stderr
 
 
+@sqlite_only("the demo makes a database file of its own and never writes to a server")
+@pytest.mark.usefixtures("database")
 def test_demo_creates_a_database_at_the_seed_scale(tmp_path: Path) -> None:
-    from sqlalchemy import text
-
     from mshtdesk.services.users import login
 
     path = tmp_path / "demo.db"
@@ -143,16 +147,28 @@ def test_demo_creates_a_database_at_the_seed_scale(tmp_path: Path) -> None:
     assert arrests == 130 and 130 < offences <= 390 and districts == 5
 
 
-def test_ranking_can_be_shown_and_set_by_an_administrator(db_path: Path) -> None:
-    r = mshtdesk("--db", str(db_path), "ranking")
+def test_demo_never_writes_into_an_existing_database(db_address: str, database: Database) -> None:
+    """Synthetic people must never reach a real register: the team server and an existing file are both
+    refused in one sentence, and nothing is added to either."""
+    r = mshtdesk("--db", db_address, "demo", "--seed", "7", login=False)
+    assert r.returncode == 1 and r.stderr.count("\n") == 1 and "Traceback" not in r.stderr, r.stderr
+    said = "never writes to a server" if database.path is None else "already exists"
+    assert said in r.stderr
+    with database.engine.connect() as conn:
+        assert conn.execute(text("SELECT COUNT(*) FROM arrest")).scalar() == 0
+        assert conn.execute(text("SELECT COUNT(*) FROM person")).scalar() == 0
+
+
+def test_ranking_can_be_shown_and_set_by_an_administrator(db_address: str) -> None:
+    r = mshtdesk("--db", db_address, "ranking")
     assert r.stdout.splitlines()[0] == "1. Charge (CHARGE)"
     new = "NFA,CHARGE,OTHER_WARRANT,OTHER_TRANSFER,OTHER,BAIL,RUI"
-    r = mshtdesk("--db", str(db_path), "ranking", "--set", new)
+    r = mshtdesk("--db", db_address, "ranking", "--set", new)
     assert r.returncode == 1 and "does not allow" in r.stderr  # an HTT officer may not
     admin = as_role(Role.ADMINISTRATOR)
-    r = mshtdesk("--db", str(db_path), "ranking", "--set", new, env=admin)
+    r = mshtdesk("--db", db_address, "ranking", "--set", new, env=admin)
     assert r.returncode == 0 and r.stdout.splitlines()[0] == "1. No further action (NFA)"
-    r = mshtdesk("--db", str(db_path), "ranking", "--set", "NFA,CHARGE", env=admin)
+    r = mshtdesk("--db", db_address, "ranking", "--set", "NFA,CHARGE", env=admin)
     assert r.returncode == 1 and "exactly once" in r.stderr
 
 
@@ -169,83 +185,56 @@ def test_internal_errors_are_logged_without_their_message(tmp_path: Path) -> Non
     assert "KeyError" in text and "test_cli.py" in text and secret not in text
 
 
-def test_authentication_failures_exit_3(db_path: Path) -> None:
-    r = mshtdesk("--db", str(db_path), "ranking", login=False)
+def test_authentication_failures_exit_3(db_address: str) -> None:
+    r = mshtdesk("--db", db_address, "ranking", login=False)
     assert r.returncode == 3 and "MSHTDESK_USER" in r.stderr
-    r = mshtdesk("--db", str(db_path), "ranking", env={"MSHTDESK_PASSWORD": "not-the-right-one"})
+    r = mshtdesk("--db", db_address, "ranking", env={"MSHTDESK_PASSWORD": "not-the-right-one"})
     assert r.returncode == 3 and r.stderr.strip() == "Wrong user name or password."
-    r = mshtdesk("--db", str(db_path), "ranking", env={"MSHTDESK_USER": "nobody"})
+    r = mshtdesk("--db", db_address, "ranking", env={"MSHTDESK_USER": "nobody"})
     assert r.returncode == 3 and r.stderr.strip() == "Wrong user name or password."
 
 
-def test_init_creates_an_encrypted_database_with_its_administrator(tmp_path: Path) -> None:
-    path = tmp_path / "new.db"
+def test_init_creates_an_encrypted_database_with_its_administrator(empty_address: str) -> None:
     r = mshtdesk(
-        "--db",
-        str(path),
-        "init",
-        "--admin-user",
-        "chief",
-        login=False,
-        env={"MSHTDESK_PASSWORD": "a long enough passphrase"},
-    )
+        "--db", empty_address, "init", "--admin-user", "chief",
+        login=False, env={"MSHTDESK_PASSWORD": "short"},
+    )  # fmt: skip
+    assert r.returncode == 1 and "12 characters" in r.stderr  # and the address is still empty:
+    r = mshtdesk(
+        "--db", empty_address, "init", "--admin-user", "chief",
+        login=False, env={"MSHTDESK_PASSWORD": "a long enough passphrase"},
+    )  # fmt: skip
     assert r.returncode == 0, r.stderr
-    assert not path.read_bytes().startswith(b"SQLite format 3")
+    if not empty_address.startswith("postgresql"):  # a server has no data key: its grants are the guard
+        assert not Path(empty_address).read_bytes().startswith(b"SQLite format 3")
     admin = {"MSHTDESK_USER": "chief", "MSHTDESK_PASSWORD": "a long enough passphrase"}
     r = mshtdesk(
-        "--db",
-        str(path),
-        "users",
-        "add",
-        "pc1234",
-        "--role",
-        "htt-officer",
-        login=False,
-        env={**admin, "MSHTDESK_NEW_PASSWORD": "another long passphrase"},
-    )
+        "--db", empty_address, "users", "add", "pc1234", "--role", "htt-officer",
+        login=False, env={**admin, "MSHTDESK_NEW_PASSWORD": "another long passphrase"},
+    )  # fmt: skip
     assert r.returncode == 0, r.stderr
     r = mshtdesk(
-        "--db",
-        str(path),
-        "import",
-        "arrests",
-        str(SEED_EXPORT),
-        login=False,
-        env={"MSHTDESK_USER": "pc1234", "MSHTDESK_PASSWORD": "another long passphrase"},
-    )
+        "--db", empty_address, "import", "arrests", str(SEED_EXPORT),
+        login=False, env={"MSHTDESK_USER": "pc1234", "MSHTDESK_PASSWORD": "another long passphrase"},
+    )  # fmt: skip
     assert r.returncode == 0, r.stderr
     r = mshtdesk(
-        "--db",
-        str(path),
-        "init",
-        "--admin-user",
-        "other",
-        login=False,
-        env={"MSHTDESK_PASSWORD": "a long enough passphrase"},
-    )
+        "--db", empty_address, "init", "--admin-user", "other",
+        login=False, env={"MSHTDESK_PASSWORD": "a long enough passphrase"},
+    )  # fmt: skip
     assert r.returncode == 1 and "already" in r.stderr
-    r = mshtdesk(
-        "--db",
-        str(tmp_path / "weak.db"),
-        "init",
-        "--admin-user",
-        "chief",
-        login=False,
-        env={"MSHTDESK_PASSWORD": "short"},
-    )
-    assert r.returncode == 1 and "12 characters" in r.stderr
 
 
-def test_audit_list_answers_who_looked_at_a_record(db_path: Path) -> None:
-    assert mshtdesk("--db", str(db_path), "import", "arrests", str(SEED_EXPORT)).returncode == 0
+def test_audit_list_answers_who_looked_at_a_record(db_address: str) -> None:
+    assert mshtdesk("--db", db_address, "import", "arrests", str(SEED_EXPORT)).returncode == 0
     auditor = as_role(Role.AUDITOR)
-    r = mshtdesk("--db", str(db_path), "audit", "list", "--user", "officer", env=auditor)
+    r = mshtdesk("--db", db_address, "audit", "list", "--user", "officer", env=auditor)
     assert r.returncode == 0 and "combine" in r.stdout and "login" in r.stdout
     r = mshtdesk(
-        "--db", str(db_path), "audit", "list", "--format", "csv", "--reason", "DPO request", env=auditor
+        "--db", db_address, "audit", "list", "--format", "csv", "--reason", "DPO request", env=auditor
     )
     assert r.returncode == 0 and r.stdout.startswith("Event,When (UTC),User,")
-    r = mshtdesk("--db", str(db_path), "audit", "verify", env=auditor)
+    r = mshtdesk("--db", db_address, "audit", "verify", env=auditor)
     assert r.returncode == 0 and "intact" in r.stdout
-    r = mshtdesk("--db", str(db_path), "audit", "list")  # an HTT officer may not read the log
+    r = mshtdesk("--db", db_address, "audit", "list")  # an HTT officer may not read the log
     assert r.returncode == 1 and "does not allow" in r.stderr

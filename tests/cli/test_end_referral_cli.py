@@ -4,7 +4,6 @@ input and other roles are refused in one sentence, and nothing changes."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 from mshtdesk.domain.roles import Role
 from mshtdesk.services.backend import Backend
@@ -14,12 +13,12 @@ from tests.cli.test_cli import as_role, mshtdesk
 Backends = Callable[[Role], Backend]
 
 
-def test_end_referral_from_the_command_line(db_path: Path, backend_for: Backends) -> None:
+def test_end_referral_from_the_command_line(db_address: str, backend_for: Backends) -> None:
     officer = backend_for(Role.HTT_OFFICER)
     person = officer.people.create(PersonInput(surname="Nowak", forenames="Ewa"))
     officer.people.add_supporter(person, "navigator")
     ref = f"P-{person:06d}"
-    base = ("--db", str(db_path), "people", "end-referral")
+    base = ("--db", db_address, "people", "end-referral")
     r = mshtdesk(*base, ref, "--navigator", "navigator", "--reason", "x" * 801)
     assert r.returncode == 1 and "reason" in r.stderr
     r = mshtdesk(*base, ref, "--navigator", "navigator", "--reason", "Moved", env=as_role(Role.MANAGER))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 
 from sqlalchemy import select
 
@@ -20,7 +19,7 @@ from tests.cli.test_cli import as_role, mshtdesk
 Backends = Callable[[Role], Backend]
 
 
-def test_engagement_from_the_command_line(db_path: Path, backend_for: Backends, database: Database) -> None:
+def test_engagement_from_the_command_line(db_address: str, backend_for: Backends, database: Database) -> None:
     officer = backend_for(Role.HTT_OFFICER)
     arrests = [
         officer.register.create_arrest(ArrestInput(ref, date(2024, 5, 1), "LD"), [("O1", "MSA s.2")])
@@ -29,7 +28,7 @@ def test_engagement_from_the_command_line(db_path: Path, backend_for: Backends, 
     person = officer.people.create(PersonInput(surname="Nowak", forenames="Ewa"))
     officer.people.link(person, LinkRole.CONFIRMED_VICTIM, arrests[0])
     ref = officer.people.get(person).person_ref
-    base = ("--db", str(db_path), "people", "engagement", ref.lower())
+    base = ("--db", db_address, "people", "engagement", ref.lower())
     r = mshtdesk(*base, "--milestone", "engaged-at-charge", "--date", "01/06/2024")
     assert r.returncode == 0, r.stderr
     assert "still engaged at the charge decision on 01/06/2024" in r.stderr and "Nowak" not in r.stderr

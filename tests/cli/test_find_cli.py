@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
-from pathlib import Path
 
 from mshtdesk.domain.roles import Role
 from mshtdesk.services.audit import AuditQuery
@@ -17,12 +16,12 @@ from tests.cli.test_cli import as_role, mshtdesk
 Backends = Callable[[Role], Backend]
 
 
-def test_find_ranks_scopes_and_records(db_path: Path, backend_for: Backends) -> None:
+def test_find_ranks_scopes_and_records(db_address: str, backend_for: Backends) -> None:
     officer = backend_for(Role.HTT_OFFICER)
     own = officer.people.create(PersonInput(surname="Dumitrescu", forenames="Ştefan"))
     officer.people.assign_vlo(own, "vlo")
     officer.people.create(PersonInput(surname="=Stefanescu", forenames="Ioana"))  # a name like a formula
-    r = mshtdesk("--db", str(db_path), "find", "stefan", "--format", "csv")
+    r = mshtdesk("--db", db_address, "find", "stefan", "--format", "csv")
     assert r.returncode == 0, r.stderr
     rows = list(csv.reader(io.StringIO(r.stdout)))
     assert rows[0] == ["kind", "record", "date", "detail"]
@@ -30,15 +29,15 @@ def test_find_ranks_scopes_and_records(db_path: Path, backend_for: Backends) -> 
         "Dumitrescu, Ştefan (P-000001)",  # both names start with the text (a word of each): by record
         "'=Stefanescu, Ioana (P-000002)",
     ]
-    r = mshtdesk("--db", str(db_path), "find", "STEFAN", env=as_role(Role.VLO))
+    r = mshtdesk("--db", db_address, "find", "STEFAN", env=as_role(Role.VLO))
     assert r.returncode == 0 and "Dumitrescu" in r.stdout and "Stefanescu" not in r.stdout
-    r = mshtdesk("--db", str(db_path), "find", "nobody-here")
+    r = mshtdesk("--db", db_address, "find", "nobody-here")
     assert r.returncode == 0 and r.stdout.strip() == "Nothing you may see matches."
-    r = mshtdesk("--db", str(db_path), "find", "stefan", env=as_role(Role.AUDITOR))
+    r = mshtdesk("--db", db_address, "find", "stefan", env=as_role(Role.AUDITOR))
     assert r.returncode == 1 and r.stderr.count("\n") == 1 and "Auditor" in r.stderr
-    r = mshtdesk("--db", str(db_path), "find", "x" * 500)
+    r = mshtdesk("--db", db_address, "find", "x" * 500)
     assert r.returncode != 0 and "at most 200" in r.stderr and "Traceback" not in r.stderr
-    r = mshtdesk("--db", str(db_path), "find", "stefan", "--limit", "0")
+    r = mshtdesk("--db", db_address, "find", "stefan", "--limit", "0")
     assert r.returncode == 2 and "from 1 to" in r.stderr
     events = backend_for(Role.AUDITOR).audit.list(AuditQuery(action="consult"))
     searches = [e for e in events if e.record_id == "search"]

@@ -12,45 +12,45 @@ from tests.conftest import DATA
 ADMIN = as_role(Role.ADMINISTRATOR)
 
 
-def test_import_nrm_dry_run_then_import_then_again(db_path: Path) -> None:
+def test_import_nrm_dry_run_then_import_then_again(db_address: str) -> None:
     register = str(DATA / "nrm_register.csv")
-    r = mshtdesk("--db", str(db_path), "import", "nrm", register, "--dry-run")
+    r = mshtdesk("--db", db_address, "import", "nrm", register, "--dry-run")
     assert r.returncode == 0, r.stderr
     assert "would add 6 new referrals, 5 new people and 5 new decisions" in r.stdout
     assert "Nothing was written" in r.stdout
-    r = mshtdesk("--db", str(db_path), "import", "nrm", register)
+    r = mshtdesk("--db", db_address, "import", "nrm", register)
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith("Imported nrm_register.csv: 6 new referrals")
-    r = mshtdesk("--db", str(db_path), "import", "nrm", register)
+    r = mshtdesk("--db", db_address, "import", "nrm", register)
     assert r.returncode == 0 and "Nothing new in nrm_register.csv: all 6 rows" in r.stdout
 
 
-def test_a_bad_register_lists_every_problem_and_exits_1(db_path: Path) -> None:
-    r = mshtdesk("--db", str(db_path), "import", "nrm", str(DATA / "nrm_bad.csv"))
+def test_a_bad_register_lists_every_problem_and_exits_1(db_address: str) -> None:
+    r = mshtdesk("--db", db_address, "import", "nrm", str(DATA / "nrm_bad.csv"))
     assert r.returncode == 1
     assert "20 problems found in 21 rows, and nothing was written" in r.stderr
     assert "  line 4, route: 'Taxi' is not one of NRM or DtN" in r.stderr
     assert "  line 25, cg_outcome:" in r.stderr
     assert "Traceback" not in r.stderr and r.stdout == ""
     # nothing was written: the good register still adds everything
-    r = mshtdesk("--db", str(db_path), "import", "nrm", str(DATA / "nrm_register.csv"), "--dry-run")
+    r = mshtdesk("--db", db_address, "import", "nrm", str(DATA / "nrm_register.csv"), "--dry-run")
     assert "6 new referrals" in r.stdout
 
 
-def test_import_nrm_refusals(db_path: Path, tmp_path: Path) -> None:
+def test_import_nrm_refusals(db_address: str, tmp_path: Path) -> None:
     register = str(DATA / "nrm_register.csv")
-    r = mshtdesk("--db", str(db_path), "import", "nrm", register, env=as_role(Role.MANAGER))
+    r = mshtdesk("--db", db_address, "import", "nrm", register, env=as_role(Role.MANAGER))
     assert r.returncode == 1 and "does not allow you to create nrm referral records" in r.stderr
-    r = mshtdesk("--db", str(db_path), "import", "nrm", str(tmp_path / "missing.csv"))
+    r = mshtdesk("--db", db_address, "import", "nrm", str(tmp_path / "missing.csv"))
     assert r.returncode == 1 and "There is no file at" in r.stderr
-    r = mshtdesk("--db", str(db_path), "import", "nrm", register, login=False)
+    r = mshtdesk("--db", db_address, "import", "nrm", register, login=False)
     assert r.returncode == 3
-    r = mshtdesk("--db", str(db_path), "import", "nrm")
+    r = mshtdesk("--db", db_address, "import", "nrm")
     assert r.returncode == 2
 
 
-def test_calendar_list_add_remove(db_path: Path) -> None:
-    db = ["--db", str(db_path)]
+def test_calendar_list_add_remove(db_address: str) -> None:
+    db = ["--db", db_address]
     r = mshtdesk(*db, "calendar", "list", env=ADMIN)
     assert r.returncode == 0 and "No changes" in r.stdout
     r = mshtdesk(*db, "calendar", "add", "2024-05-08", "--label", "Force closure day", env=ADMIN)

@@ -8,22 +8,22 @@ from tests.conftest import DATA, SEED_EXPORT
 OUTCOMES = DATA / "outcomes_seed.csv"
 
 
-def test_import_outcomes_dry_run_then_for_real_then_again(db_path: Path) -> None:
-    assert mshtdesk("--db", str(db_path), "import", "arrests", str(SEED_EXPORT)).returncode == 0
-    r = mshtdesk("--db", str(db_path), "import", "outcomes", str(OUTCOMES), "--dry-run")
+def test_import_outcomes_dry_run_then_for_real_then_again(db_address: str) -> None:
+    assert mshtdesk("--db", db_address, "import", "arrests", str(SEED_EXPORT)).returncode == 0
+    r = mshtdesk("--db", db_address, "import", "outcomes", str(OUTCOMES), "--dry-run")
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == (
         "outcomes_seed.csv has no problems. Importing it would add 4 new court outcomes from 4 rows "
         "(0 are already recorded). Nothing was written."
     )
-    r = mshtdesk("--db", str(db_path), "import", "outcomes", str(OUTCOMES))
+    r = mshtdesk("--db", db_address, "import", "outcomes", str(OUTCOMES))
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip().startswith("Imported outcomes_seed.csv: 4 new court outcomes")
-    r = mshtdesk("--db", str(db_path), "import", "outcomes", str(OUTCOMES))
+    r = mshtdesk("--db", db_address, "import", "outcomes", str(OUTCOMES))
     assert r.returncode == 0 and "Nothing new in outcomes_seed.csv" in r.stdout
 
 
-def test_a_bad_file_is_refused_by_line_and_column(db_path: Path, tmp_path: Path) -> None:
+def test_a_bad_file_is_refused_by_line_and_column(db_address: str, tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text(
         "custody_ref,offence_ref,outcome,outcome_date,sentence_months,custodial\n"
@@ -31,9 +31,9 @@ def test_a_bad_file_is_refused_by_line_and_column(db_path: Path, tmp_path: Path)
         "WY/21/000352,O1,hanged,2022-03-14,,\n",
         encoding="utf-8",
     )
-    assert mshtdesk("--db", str(db_path), "import", "arrests", str(SEED_EXPORT)).returncode == 0
-    r = mshtdesk("--db", str(db_path), "import", "outcomes", str(bad))
+    assert mshtdesk("--db", db_address, "import", "arrests", str(SEED_EXPORT)).returncode == 0
+    r = mshtdesk("--db", db_address, "import", "outcomes", str(bad))
     assert r.returncode != 0
     assert "line 3" in r.stderr and "outcome" in r.stderr and "hanged" in r.stderr
-    r = mshtdesk("--db", str(db_path), "import", "outcomes", str(bad), "--dry-run")
+    r = mshtdesk("--db", db_address, "import", "outcomes", str(bad), "--dry-run")
     assert r.returncode != 0

@@ -4,7 +4,6 @@ names people by reference and name only (never a date of birth or a nationality)
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 from mshtdesk.domain.roles import Role
 from mshtdesk.services.backend import Backend
@@ -14,7 +13,7 @@ from tests.cli.test_cli import as_role, mshtdesk
 from tests.conftest import USERS
 
 
-def test_people_duplicates_lists_refs_and_names_only(db_path: Path, database: Database) -> None:
+def test_people_duplicates_lists_refs_and_names_only(db_address: str, database: Database) -> None:
     officer = Backend.as_user(database, USERS[Role.HTT_OFFICER].username)
     born = date(1994, 7, 12)
     officer.people.create(
@@ -24,7 +23,7 @@ def test_people_duplicates_lists_refs_and_names_only(db_path: Path, database: Da
     officer.people.create(PersonInput(surname="Rusu", forenames="Ion", date_of_birth=born))
     refs = [p.person_ref for p in officer.people.list()]
     database.close()
-    db = ["--db", str(db_path)]
+    db = ["--db", db_address]
     r = mshtdesk(*db, "people", "duplicates")
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()

@@ -50,15 +50,6 @@ def test_every_command_reaches_the_server_by_a_plain_address() -> None:
     assert r.returncode == 0, r.stderr
 
 
-def test_a_password_in_the_address_is_refused_in_one_sentence() -> None:
-    url = _plain(fresh_server()).replace("://", "://postgres:hunter2-secret@", 1).replace("@postgres@", "@")
-    for args, env in ((("--db", url, "users", "list"), {}), (("users", "list"), {"MSHTDESK_DB": url})):
-        r = mshtdesk(*args, env=env)
-        assert r.returncode == 1
-        assert "holds a password" in r.stderr and "hunter2" not in r.stderr and "Traceback" not in r.stderr
-        assert len(r.stderr.strip().splitlines()) == 1
-
-
 def test_server_setup_and_upgrade_from_the_command_line() -> None:
     url = _plain(fresh_server())
     admin = USERS[Role.ADMINISTRATOR]

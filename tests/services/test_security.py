@@ -131,6 +131,24 @@ def test_five_failures_lock_the_account_for_fifteen_minutes(site: Site) -> None:
     db.close()
 
 
+def test_an_administrators_password_reset_ends_a_lockout(site: Site) -> None:
+    """The locked message says "or ask an administrator": on a server as on a laptop, a reset ends the
+    lock at once (the server's count is in ``login_failure``, the laptop's in the key file)."""
+    from mshtdesk.errors import AccountLockedError
+    from mshtdesk.services.users import login
+
+    vlo, new = USERS[Role.VLO], "a new passphrase after the lockout"
+    for _ in range(5):
+        with pytest.raises(AuthenticationError):
+            login(site.address, vlo.username, "guessing wrongly again")
+    with pytest.raises(AccountLockedError):
+        login(site.address, vlo.username, vlo.password)
+    site.backend_for(Role.ADMINISTRATOR).users.reset_password(vlo.username, new)
+    db, actor = login(site.address, vlo.username, new)
+    assert actor.username == vlo.username and actor.must_change_password
+    db.close()
+
+
 def test_audit_records_each_access_once(site: Site) -> None:
     backend_for = site.backend_for
     backend = backend_for(Role.HTT_OFFICER)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy.exc import OperationalError
 
@@ -117,3 +119,38 @@ def test_libpqs_failures_become_one_sentence_each() -> None:
     assert "encrypted connection" in str(plain)
     other = server_problem(_failure("Connection refused"), url)
     assert "could not be reached" in str(other)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql+psycopg_async://officer@db.example/htt",
+        f"postgresql+psycopg_async://officer:{SECRET}@localhost/htt",
+        "postgresql+asyncpg://officer@localhost/htt",
+        "postgresql+psycopg2://officer@localhost/htt",
+        "postgresql+pg8000://officer@localhost/htt",
+        "sqlite+aiosqlite:////tmp/register.db",
+        "sqlite+pysqlcipher:////tmp/register.db",
+        "SQLite:////tmp/register.db",
+    ],
+)
+def test_an_address_naming_a_driver_the_app_does_not_use_is_refused(
+    url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An async driver imports, then fails at the first connection (an internal error before): the
+    address is refused by its scheme alone, saying what to give instead, and never repeats the rest."""
+    scheme = url.split("://", 1)[0]
+    said = (
+        f"Database addresses starting {scheme}:// are not supported: give a file path, or a team database "
+        "address such as postgresql://server/database."
+    )
+    for given in (url, None):
+        monkeypatch.setenv("MSHTDESK_DB", url)
+        with pytest.raises(StoreError) as refused:
+            resolve_url(given)
+        assert str(refused.value) == said and SECRET not in str(refused.value)
+
+
+def test_the_plain_sqlite_driver_is_the_file_it_names(tmp_path: Path) -> None:
+    for url in (f"sqlite:///{tmp_path / 'a.db'}", f"sqlite+pysqlite:///{tmp_path / 'a.db'}"):
+        assert resolve_url(url) == url
