@@ -538,6 +538,19 @@ class VloContact(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class LatestContact(SQLModel, table=True):
+    """Derived: each person's latest contact in force (``store/latest_contact.py``, migration 0017), kept
+    in step by triggers on ``vlo_contact``, so Today and the overdue filter read one row per person
+    instead of walking every person's contacts. Never written by the app; rebuilt, never copied."""
+
+    __tablename__ = "latest_contact"
+
+    person_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    contact_id: int
+    contact_at: datetime
+    next_contact_due: date | None = Field(default=None, index=True)
+
+
 class RetentionRule(SQLModel, table=True):
     """How many years after a kind of record's last activity a person's record comes up for review
     (``domain/record_retention.py``); one row per kind, edited by an administrator."""
@@ -630,6 +643,7 @@ NAVIGATOR_CASE = _t(NavigatorCase)
 HAVEN_BED = _t(HavenBed)
 HAVEN_STAY = _t(HavenStay)
 VLO_CONTACT = _t(VloContact)
+LATEST_CONTACT = _t(LatestContact)
 REPORT_RUN = _t(ReportRun)
 RETENTION_RULE = _t(RetentionRule)
 RETENTION_REVIEW = _t(RetentionReview)
