@@ -30,6 +30,9 @@ only reads the table (``server_roles.DERIVED``).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from sqlalchemy import Connection
 
 TABLE = "latest_contact"
@@ -193,6 +196,24 @@ def uninstall_triggers(conn: Connection) -> None:
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql("DROP FUNCTION IF EXISTS latest_contact_sync()")
         conn.exec_driver_sql("DROP FUNCTION IF EXISTS latest_contact_refresh(integer)")
+
+
+@contextmanager
+def paused(conn: Connection) -> Iterator[None]:
+    """Around a bulk copy into ``vlo_contact`` that ``rebuild`` follows (PostgreSQL, the laptop's rows
+    into a new team database): the triggers are disabled inside the caller's transaction, so a million
+    contacts do not each re-derive their person's row (a million dead row versions, for nothing), and a
+    failure rolls the change back with everything else. Needs the table's owner (the set-up's
+    administrator is a member of the owner role); no other connection can write meanwhile (the
+    ``ALTER TABLE`` locks the table until the commit)."""
+    if conn.dialect.name != "postgresql":
+        yield
+        return
+    for name in TRIGGERS:
+        conn.exec_driver_sql(f"ALTER TABLE vlo_contact DISABLE TRIGGER {name}")
+    yield
+    for name in TRIGGERS:
+        conn.exec_driver_sql(f"ALTER TABLE vlo_contact ENABLE TRIGGER {name}")
 
 
 def rebuild(conn: Connection) -> int:
