@@ -504,7 +504,8 @@ class VloContact(SQLModel, table=True):
     __tablename__ = "vlo_contact"
     __table_args__ = (
         # Each person's latest contact in force and the next contact it set, by one probe from the
-        # newest entry, without reading the row (Today, the overdue filter); also every lookup by person.
+        # newest entry, without reading the row (``latest_contact``'s triggers re-derive a person's row
+        # with it after each write); also every lookup by person.
         Index("ix_vlo_contact_person_due", "person_id", "contact_at", "is_void", "next_contact_due"),
         # Only corrections point at another contact: a partial index stays tiny and costs logging nothing.
         Index(
