@@ -100,7 +100,19 @@ class TodayService:
             }
             if actor.may(Action.READ, Entity.HAVEN_STAY):
                 staying = self._in_house(conn, now)
-        found.sort(key=lambda f: (not f[1].overdue, f[1].due, f[1].kind.value, names.get(f[0], "")))
+        # A total order: items alike up to the name (two people of one name, one person's two items of
+        # a kind and day) come in the same order on every engine, whatever order the rows arrived in.
+        found.sort(
+            key=lambda f: (
+                not f[1].overdue,
+                f[1].due,
+                f[1].kind.value,
+                names.get(f[0], ""),
+                f[0],
+                f[1].text,
+                -1 if f[2] is None else f[2],
+            )
+        )
         return [
             TodayItem(item.kind, pid, names.get(pid, ""), item.due, item.overdue, item.text, rid)
             for pid, item, rid in found

@@ -24,7 +24,7 @@ from mshtdesk.errors import (
     NotAnMshtDatabaseError,
 )
 from mshtdesk.machine import machine_settings
-from mshtdesk.store import search_index
+from mshtdesk.store import latest_contact, search_index
 from mshtdesk.store.backup import backup_sqlite
 from mshtdesk.store.engine import make_engine, sqlite_path
 from mshtdesk.store.server import server_problem
@@ -122,6 +122,7 @@ def migrate(
             command.upgrade(cfg, "head")
             if conn.dialect.name == "sqlite":
                 search_index.ensure(conn)  # a later batch migration may have dropped its triggers
+            latest_contact.ensure(conn)  # likewise, and a derived table checked against its source
             if path is not None:
                 where = "The upgrade was undone" + (f"; a backup is at {backup}" if backup else "")
                 _check_sqlite(conn, where)

@@ -17,7 +17,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import SQLModel
 
 from mshtdesk.errors import StoreError
-from mshtdesk.store.server_roles import HISTORY, ROLE_SETTINGS
+from mshtdesk.store import latest_contact
+from mshtdesk.store.server_roles import DERIVED, HISTORY, ROLE_SETTINGS
 from mshtdesk.store.tables import SETTING, USER
 
 BATCH = 2000
@@ -62,18 +63,22 @@ def copy_rows(source: Connection, target: Connection) -> dict[str, int]:
     """Every table's rows from ``source`` into the empty ``target``; the number copied, by table."""
     clear_target(target)
     copied: dict[str, int] = {}
-    for table in _tables():
-        n = 0
-        for batch in _rows(source, table):
-            try:
-                target.execute(insert(table), batch)
-            except DBAPIError as exc:  # a value the laptop's SQLite took but the server's types refuse
-                raise StoreError(
-                    f"Rows of the laptop's {table.name} table do not fit the team database "
-                    f"({type(exc.orig).__name__}); nothing was copied."
-                ) from None
-            n += len(batch)
-        copied[table.name] = n
+    with latest_contact.paused(target):  # derived from the copied rows at the end, in one statement
+        for table in _tables():
+            if table.name in DERIVED:
+                continue  # never copied: the laptop's could disagree with its rows; rebuilt below
+            n = 0
+            for batch in _rows(source, table):
+                try:
+                    target.execute(insert(table), batch)
+                except DBAPIError as exc:  # a value the laptop's SQLite took but the server's types refuse
+                    raise StoreError(
+                        f"Rows of the laptop's {table.name} table do not fit the team database "
+                        f"({type(exc.orig).__name__}); nothing was copied."
+                    ) from None
+                n += len(batch)
+            copied[table.name] = n
+        latest_contact.rebuild(target)
     _move_sequences(target)
     return copied
 

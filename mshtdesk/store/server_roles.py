@@ -8,7 +8,8 @@ Three roles, none of which can log in; people's login roles are made members of 
   on the working tables, but only SELECT and INSERT on the history (the audit log, disposal events,
   arrest corrections, court outcomes), which the triggers of migrations 0011 and 0014 also keep from
   UPDATE, DELETE and TRUNCATE; engagement milestones are appended and withdrawn in place
-  (``withdrawn_*``), never deleted: SELECT, INSERT and UPDATE only;
+  (``withdrawn_*``), never deleted: SELECT, INSERT and UPDATE only; the derived tables
+  (``latest_contact``) only SELECT: their triggers' ``SECURITY DEFINER`` functions, the owner's, write them;
 * the **auditor** role, read-only, for an auditor's own tools: every table, but not the password hashes.
 
 The grants are applied again after every upgrade, so a table a migration adds is covered at once.
@@ -25,6 +26,7 @@ from alembic import command
 from sqlalchemy import Connection, inspect, select, text
 
 from mshtdesk.errors import MigrationError, NewerDatabaseError, NotAnMshtDatabaseError, StoreError
+from mshtdesk.store import latest_contact
 from mshtdesk.store.engine import make_engine
 from mshtdesk.store.migrate import alembic_config, current_revision, head_revision, known_revision
 from mshtdesk.store.tables import SETTING, USER
@@ -33,6 +35,9 @@ T = TypeVar("T")
 HISTORY = frozenset({"audit_event", "disposal_event", "arrest_correction", "court_outcome"})
 # Appended and withdrawn in place, never deleted: no DELETE for the application role.
 KEPT = frozenset({"engagement_milestone"})
+# Derived from other tables by triggers running as the owner (store/latest_contact.py): read-only for the
+# application role, so no user can make them disagree with their source; never copied, rebuilt.
+DERIVED = frozenset({"latest_contact"})
 HIDDEN_FROM_AUDITOR = {"app_user": frozenset({"password_hash"})}
 ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,50}$")
 ROLE_SETTINGS = ("server_owner_role", "server_app_role", "server_auditor_role")
@@ -164,6 +169,7 @@ def _migrate_as_owner(conn: Connection, roles: ServerRoles, target: str) -> None
         cfg = alembic_config()
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, target)
+        latest_contact.ensure(conn)
     except Exception as exc:
         raise MigrationError(
             f"The schema could not be brought up to date ({type(exc).__name__}); nothing was changed."
@@ -194,6 +200,8 @@ def _grant_tables(conn: Connection, app: str, auditor: str) -> None:
             rights = "SELECT"
         elif table in HISTORY:
             rights = "SELECT, INSERT"
+        elif table in DERIVED:
+            rights = "SELECT"
         elif table in KEPT:
             rights = "SELECT, INSERT, UPDATE"
         else:

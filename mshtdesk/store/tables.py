@@ -504,7 +504,8 @@ class VloContact(SQLModel, table=True):
     __tablename__ = "vlo_contact"
     __table_args__ = (
         # Each person's latest contact in force and the next contact it set, by one probe from the
-        # newest entry, without reading the row (Today, the overdue filter); also every lookup by person.
+        # newest entry, without reading the row (``latest_contact``'s triggers re-derive a person's row
+        # with it after each write); also every lookup by person.
         Index("ix_vlo_contact_person_due", "person_id", "contact_at", "is_void", "next_contact_due"),
         # Only corrections point at another contact: a partial index stays tiny and costs logging nothing.
         Index(
@@ -536,6 +537,19 @@ class VloContact(SQLModel, table=True):
     reason: str = Field(default="", max_length=2000, sa_column_kwargs={"server_default": ""})
     version: int = 1
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class LatestContact(SQLModel, table=True):
+    """Derived: each person's latest contact in force (``store/latest_contact.py``, migration 0017), kept
+    in step by triggers on ``vlo_contact``, so Today and the overdue filter read one row per person
+    instead of walking every person's contacts. Never written by the app; rebuilt, never copied."""
+
+    __tablename__ = "latest_contact"
+
+    person_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    contact_id: int
+    contact_at: datetime
+    next_contact_due: date | None = Field(default=None, index=True)
 
 
 class RetentionRule(SQLModel, table=True):
@@ -630,6 +644,7 @@ NAVIGATOR_CASE = _t(NavigatorCase)
 HAVEN_BED = _t(HavenBed)
 HAVEN_STAY = _t(HavenStay)
 VLO_CONTACT = _t(VloContact)
+LATEST_CONTACT = _t(LatestContact)
 REPORT_RUN = _t(ReportRun)
 RETENTION_RULE = _t(RetentionRule)
 RETENTION_REVIEW = _t(RetentionReview)

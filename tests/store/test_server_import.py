@@ -145,3 +145,54 @@ def test_on_the_laptop_every_event_after_the_move_must_still_be_signed(
     result = backend_for(Role.AUDITOR).audit.verify()
     assert not result.ok and result.first_broken_id == last["id"]
     assert result.problem == "it is not signed, though signing had begun before it"
+
+
+def test_the_latest_contacts_are_derived_on_the_server_not_copied(
+    db_path: Path, database: Database, backend_for: Callable[[Role], Backend]
+) -> None:
+    """``latest_contact`` is derived: not among the copied tables, made from the copied contacts (with
+    its triggers off during the copy), and kept in step by them on the server afterwards."""
+    from datetime import UTC, datetime
+
+    from mshtdesk.domain.support import ContactMethod, ContactPurpose
+    from mshtdesk.services.contacts import ContactInput
+    from mshtdesk.services.people import PersonInput
+    from mshtdesk.store import latest_contact
+    from mshtdesk.store.tables import LATEST_CONTACT
+
+    officer, vlo = backend_for(Role.HTT_OFFICER), backend_for(Role.VLO)
+    people = [officer.people.create(PersonInput(surname=f"Moved{i}", forenames="Test")) for i in range(3)]
+    for person in people:
+        officer.people.assign_vlo(person, "vlo")
+
+    def welfare(person: int, day: int) -> ContactInput:
+        when = datetime(2026, 3, day, 10, tzinfo=UTC)
+        return ContactInput(person, when, ContactMethod.PHONE, ContactPurpose.WELFARE)
+
+    first = vlo.contacts.add(welfare(people[0], 2)).id
+    latest = vlo.contacts.add(welfare(people[0], 9)).id
+    vlo.contacts.withdraw(latest, "wrong victim")
+    vlo.contacts.correct(vlo.contacts.add(welfare(people[1], 3)).id, welfare(people[1], 4), "wrong day")
+
+    def rows(engine: Engine) -> set[tuple[int, int]]:
+        with engine.connect() as conn:
+            return {(r.person_id, r.contact_id) for r in conn.execute(select(LATEST_CONTACT))}
+
+    on_laptop = rows(database.engine)
+    assert len(on_laptop) == 2 and (people[0], first) in on_laptop
+    url = fresh_server()
+    moved = import_from(str(db_path), ADMIN.username, ADMIN.password, url, role_prefix="htt_lc")
+    assert "latest_contact" not in moved.copied
+    server = create_engine(url)
+    try:
+        assert rows(server) == on_laptop
+        with server.connect() as conn:
+            assert latest_contact.disagreements(conn) == 0
+        there = Backend.login(url, "vlo", USERS[Role.VLO].password)
+        try:
+            added = there.contacts.add(welfare(people[2], 5)).id  # the triggers were put back on
+        finally:
+            there.close()
+        assert rows(server) == on_laptop | {(people[2], added)}
+    finally:
+        server.dispose()

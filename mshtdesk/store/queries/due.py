@@ -16,7 +16,6 @@ from sqlalchemy import ColumnElement, Connection, and_, exists, false, select
 from mshtdesk.domain.clocks import RECONSIDERATION_WINDOW_DAYS
 from mshtdesk.domain.nrm import Outcome, Route
 from mshtdesk.domain.support import ContactPurpose, NotifiableDecision
-from mshtdesk.store.queries.contacts import latest_ids_due
 from mshtdesk.store.queries.contacts import live as live_contact
 from mshtdesk.store.queries.nrm import DecisionEntry
 from mshtdesk.store.queries.scope import PersonScope, person_in_scope
@@ -24,6 +23,7 @@ from mshtdesk.store.tables import (
     ARREST,
     DISPOSAL_TYPE,
     EVENT,
+    LATEST_CONTACT,
     NRM_DECISION,
     NRM_REFERRAL,
     OFFENCE,
@@ -150,12 +150,13 @@ class LatestContact(NamedTuple):
 
 
 def latest_contacts_due(conn: Connection, *, due_by: date, scope: PersonScope) -> list[LatestContact]:
-    """Each person's latest contact in ``scope``, when it set a next contact due on or before ``due_by``."""
-    c = VLO_CONTACT
+    """Each person's latest contact in ``scope``, when it set a next contact due on or before ``due_by``:
+    the rows of ``latest_contact`` (kept in step with the contacts by triggers) from its due-date index."""
+    lc = LATEST_CONTACT.c
     q = (
-        select(c.c.id, c.c.person_id, c.c.next_contact_due, c.c.contact_at)
-        .where(c.c.id.in_(latest_ids_due(due_by, scope, inclusive=True)))
-        .order_by(c.c.person_id)
+        select(lc.contact_id, lc.person_id, lc.next_contact_due, lc.contact_at)
+        .where(lc.next_contact_due <= due_by, *_narrowed(lc.person_id, None, scope))
+        .order_by(lc.person_id)
     )
     return [LatestContact._make(row) for row in conn.execute(q)]
 
@@ -170,7 +171,7 @@ def never_contacted(conn: Connection, *, scope: PersonScope) -> list[NeverContac
     q = select(PERSON.c.id, PERSON.c.updated_at).where(
         PERSON.c.vlo_user_id.is_not(None),
         PERSON.c.merged_into_id.is_(None),  # a merged duplicate's contacts are the other record's
-        ~exists().where(VLO_CONTACT.c.person_id == PERSON.c.id, live_contact()),
+        ~exists().where(LATEST_CONTACT.c.person_id == PERSON.c.id),  # a row: some contact in force
         *_narrowed(PERSON.c.id, None, scope),
     )
     return [NeverContacted._make(row) for row in conn.execute(q)]
