@@ -446,6 +446,10 @@ CASES: list[Case] = [
     ),
     Case("Backend", "import_file", (need(C, Entity.ARREST),), lambda e: call(str(SEED_EXPORT))),
     Case(
+        "Backend", "import_kind_file", (need(C, Entity.ARREST),), lambda e: call("custody", str(SEED_EXPORT))
+    ),
+    open_to_all("Backend", "may_import", "answers whether the user may; no data", lambda e: call("nrm")),
+    Case(
         "Backend",
         "import_nrm",
         (need(C, Entity.NRM_REFERRAL), need(C, Entity.PERSON)),

@@ -5,7 +5,7 @@ read from the contact index, against a plain-Python reading of the same rows; on
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -28,8 +28,11 @@ __all__ = ["database", "db_address"]
 
 @pytest.fixture
 def filled(database: Database) -> Database:
-    fill_demo(database)
-    fill_pathway(database, seed=1, volume=volume_for_arrests(130, 395 / 365.25))
+    """The demo made as if four months ago, so many victims' next contacts are overdue today whatever
+    the date (made up to today, how many are overdue varies with the day the test runs: once only two)."""
+    day = date.today() - timedelta(days=120)
+    fill_demo(database, today=day)
+    fill_pathway(database, seed=1, volume=volume_for_arrests(130, 395 / 365.25), today=day)
     return database
 
 

@@ -202,6 +202,8 @@ class ImportDialog(QDialog):
         layout.addWidget(self.buttons)
         self.resize(760, 300)
         self._update_buttons()
+        # The kind is already the one the user came for (menu or empty state): the file is what they type.
+        self.path.setFocus()
 
     @property
     def current_kind(self) -> ImportKind:
