@@ -87,6 +87,7 @@ class Verification:
     legacy: int = 0  # events written before signing began: protected by the chain alone
     backups: int = 0  # backups whose record of the chain agrees with the log
     notes: tuple[str, ...] = ()  # what could not be compared (a backup under another key), not tampering
+    on_server: bool = False  # a team server keeps no per-user keys: its events are chained, never signed
 
     def describe(self) -> str:
         if not self.ok:
@@ -95,7 +96,12 @@ class Verification:
         text = f"The audit log is intact: {self.checked} events, each chained to the one before"
         if self.signed:
             text += f"; {self.signed} signed by their authors"
-        if self.legacy:
+        if self.legacy and self.on_server:
+            text += (
+                f"; {self.legacy} are unsigned, as every event written on a team server is (it keeps no "
+                "per-user signing keys), so the chain and the server's append-only rules protect them"
+            )
+        elif self.legacy:
             text += (
                 f"; {self.legacy} older events were written before signing began, "
                 "so only the chain protects them"
@@ -353,7 +359,9 @@ def verify_chain(db: Database) -> Verification:
     problem, notes = _check_keys(db, walk)
     if problem:
         return Verification(False, checked, None, problem, walk.signed, walk.legacy)
-    return Verification(True, checked, None, "", walk.signed, walk.legacy, notes=notes)
+    return Verification(
+        True, checked, None, "", walk.signed, walk.legacy, notes=notes, on_server=db.path is None
+    )
 
 
 def _check_keys(db: Database, walk: _Walk) -> tuple[str | None, tuple[str, ...]]:

@@ -413,7 +413,10 @@ def test_audit_verify_names_an_edited_event_and_a_cut_tail_on_either_engine(
     monkeypatch.setenv("MSHTDESK_USER", "auditor")
     monkeypatch.setenv("MSHTDESK_PASSWORD", USERS[Role.AUDITOR].password)
     assert main(["--db", db_address, "audit", "verify"]) == 0, capsys.readouterr().err
-    capsys.readouterr()
+    said = capsys.readouterr().out
+    on_server = database.path is None  # a server's events are never signed: said as such, not as "older"
+    assert ("as every event written on a team server is" in said) == on_server, said
+    assert ("written before signing began" in said) is False, said
     with database.engine.connect() as conn:
         consult = conn.execute(
             select(AUDIT.c.id)
