@@ -72,14 +72,19 @@ def probe(db: str, measure: str, runs: int) -> None:
     print(json.dumps({"cold_ms": cold, "warm_ms": warm, "figures": figures}))
 
 
-def bench_url(base: str) -> str:
-    """A new, empty ``mshtdesk_bench`` database on the scratch server; its address."""
+def bench_url(base: str, name: str = BENCH_DB) -> str:
+    """A new, empty database ``name`` on the scratch server ``base`` names; its address."""
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)"))
-        conn.execute(text(f"CREATE DATABASE {BENCH_DB}"))
+        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        conn.execute(text(f"CREATE DATABASE {name}"))
     admin.dispose()
-    return base.partition("?")[0].rsplit("/", 1)[0] + "/" + BENCH_DB
+    return sibling_url(base, name)
+
+
+def sibling_url(base: str, name: str) -> str:
+    """The address of database ``name`` on the server ``base`` names (its query left off)."""
+    return base.partition("?")[0].rsplit("/", 1)[0] + "/" + name
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -40,6 +40,8 @@ from typing import Any
 
 from sqlalchemy import create_engine, exists, false, insert, select, text
 
+from tests.benchmarks.engines import bench_url, sibling_url
+
 PASSWORD = "today benchmark passphrase"
 CONTACTS_PER_VICTIM = 8
 VLOS = 12
@@ -231,15 +233,6 @@ def probe(db: str, which: str, runs: int) -> None:
     )
 
 
-def bench_url(base: str) -> str:
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)"))
-        conn.execute(text(f"CREATE DATABASE {BENCH_DB}"))
-    admin.dispose()
-    return base.partition("?")[0].rsplit("/", 1)[0] + "/" + BENCH_DB
-
-
 def measure(sites: dict[str, str], args: argparse.Namespace, env: dict[str, str]) -> None:
     print(f"\nToday for a manager, {args.contacts:,} contacts; ms, cold: median of {args.cold} fresh "
           f"processes, warm: median of {args.runs} repeats")  # fmt: skip
@@ -297,11 +290,11 @@ def run(folder: Path, args: argparse.Namespace) -> None:
         build(db, args.contacts, args.seed)
     sites = {"sqlite": str(db)}
     if args.pg:
-        url = args.pg.partition("?")[0].rsplit("/", 1)[0] + "/" + BENCH_DB
+        url = sibling_url(args.pg, BENCH_DB)
         if not args.reuse_pg:
             from mshtdesk.services import team
 
-            url = bench_url(args.pg)
+            url = bench_url(args.pg, BENCH_DB)
             t = time.perf_counter()
             moved = team.import_from(str(db), "admin", PASSWORD, url)
             print(
