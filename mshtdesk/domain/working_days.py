@@ -34,10 +34,27 @@ def as_calendar_date(value: date) -> date:
 
 
 @cache
+def _table() -> dict[int, dict[date, str]]:
+    from mshtdesk.domain.bank_holidays_table import DAYS
+
+    years: dict[int, dict[date, str]] = {}
+    for line in DAYS.splitlines():
+        iso, name = line.split("|", 1)
+        day = date.fromisoformat(iso)
+        years.setdefault(day.year, {})[day] = name
+    return years
+
+
+@cache
 def _bank_holidays_of(year: int) -> Mapping[date, str]:
     # One immutable mapping per year: the calendar stays a frozen value and is safe to share across threads.
-    # Imported here: the package takes a tenth of a second to load, and most commands (an import, a
-    # report) never ask for a bank holiday.
+    # The years the app meets come from a table generated from the package (tools/bank_holidays.py; a
+    # test holds the two equal): importing the package costs a tenth of a second, paid by the first page
+    # with a deadline on it. Other years ask the package itself.
+    from mshtdesk.domain.bank_holidays_table import FIRST, LAST
+
+    if FIRST <= year <= LAST:
+        return MappingProxyType(dict(_table().get(year, {})))
     import holidays
 
     return MappingProxyType(dict(holidays.country_holidays("GB", subdiv="ENG", years=year).items()))
