@@ -77,6 +77,7 @@ from mshtdesk.domain.support import (
 from mshtdesk.domain.working_days import WorkingCalendar
 from mshtdesk.services.calendar import load_calendar
 from mshtdesk.services.people import LinkRole
+from mshtdesk.store import latest_contact, search_index
 from mshtdesk.store.bulk import bulk_insert
 from mshtdesk.store.database import Database
 from mshtdesk.store.queries import engagement as engagement_q
@@ -1279,12 +1280,14 @@ def fill_pathway(
         total = sum(len(r) for *_, r in steps)
         done = 0
         chunk = 20_000
-        for phase, table, columns, values in steps:
-            for i in range(0, len(values), chunk):
-                bulk_insert(conn, table, columns, values[i : i + chunk])
-                done += len(values[i : i + chunk])
-                if progress is not None:
-                    progress(phase, done, total)
+        # the search index and each person's latest contact are made once at the end, not row by row
+        with search_index.bulk(conn, "person", "nrm_referral", "vlo_contact"), latest_contact.bulk(conn):
+            for phase, table, columns, values in steps:
+                for i in range(0, len(values), chunk):
+                    bulk_insert(conn, table, columns, values[i : i + chunk])
+                    done += len(values[i : i + chunk])
+                    if progress is not None:
+                        progress(phase, done, total)
         for table in (PERSON, NRM_REFERRAL, HAVEN_BED):
             _bump_sequence(conn, table)
         milestones = engagement_milestones(conn, seed=seed, today=day, now=moment, officer=gen.officer)

@@ -191,27 +191,32 @@ def _fill(conn: Connection) -> None:
 
 
 @contextmanager
-def bulk(conn: Connection, table: str) -> Iterator[None]:
-    """Around a bulk insert into ``table`` (a custody import's arrests): the rows are indexed together
-    at the end instead of by a trigger each. A trigger's insert into FTS5 flushes its pending terms row by
-    row, which made an import of 30,000 arrests half as slow again. The triggers are dropped and put
-    back inside the caller's transaction, so a failure rolls them back with everything else; another
-    connection never sees them missing. A no-op on PostgreSQL."""
+def bulk(conn: Connection, *tables: str) -> Iterator[None]:
+    """Around a bulk insert into ``tables`` (a custody import's arrests; the demo's people, referrals and
+    contacts): the rows are indexed together at the end instead of by a trigger each. A trigger's insert
+    into FTS5 flushes its pending terms row by row, which made an import of 30,000 arrests half as slow
+    again. The triggers are dropped and put back inside the caller's transaction, so a failure rolls them
+    back with everything else; another connection never sees them missing. A no-op on PostgreSQL."""
     if conn.dialect.name != "sqlite":
         yield
         return
-    [source] = [s for s in _SOURCES if s[1] == table]
-    names = [f"search_{source[0]}_ai", *(f"{t.removesuffix('_fts')}_ai" for t, _w, _c in FTS_TABLES)]
+    sources = [s for s in _SOURCES if s[1] in tables]
+    assert len(sources) == len(set(tables)), f"no search source among {tables}"
+    names = [f"search_{s[0]}_ai" for s in sources]
+    names += [f"{t.removesuffix('_fts')}_ai" for t, _w, _c in FTS_TABLES]
     present = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
     if not set(names) <= present:  # no index here (a database being migrated): nothing to keep
         yield
         return
-    above_record = conn.exec_driver_sql(f"SELECT COALESCE(MAX(id), 0) FROM {table}").scalar_one()
+    above_record = {
+        s[1]: conn.exec_driver_sql(f"SELECT COALESCE(MAX(id), 0) FROM {s[1]}").scalar_one() for s in sources
+    }
     above_entry = conn.exec_driver_sql("SELECT COALESCE(MAX(id), 0) FROM search_entry").scalar_one()
     for name in names:
         conn.exec_driver_sql(f"DROP TRIGGER {name}")
     yield
-    _entries_of(conn, source, above_record)
+    for source in sources:
+        _entries_of(conn, source, above_record[source[1]])
     _index_entries(conn, above_entry)
     for name in names:
         conn.exec_driver_sql(f"CREATE TRIGGER {name} {TRIGGERS[name]}")

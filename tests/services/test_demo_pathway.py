@@ -589,3 +589,55 @@ def test_engagement_milestones_show_the_navigator_comparison(
     assert all(r["reason"] for r in rows if r["milestone"] == "disengaged")
     assert all(r["milestone_date"] <= TODAY and r["recorded_at"].replace(tzinfo=UTC) <= NOW for r in rows)
     assert {r["milestone"] for r in rows} <= {m.value for m in Milestone}
+
+
+def test_the_bulk_fill_leaves_search_and_latest_contacts_as_row_by_row_writes_would(
+    template: Template, tmp_path: Path
+) -> None:
+    """The fill drops the search and latest-contact triggers for its inserts and derives both at the end;
+    afterwards each must equal a derivation from scratch, with every trigger back for the next write."""
+    from mshtdesk.store import latest_contact, search_index
+
+    db = _copy(template, tmp_path)
+    entries = "SELECT kind, record_id, person_id, ref, name, body FROM search_entry ORDER BY kind, record_id"
+    try:
+        fill_demo(db, seed=5, arrests=130, today=TODAY)
+        for seed in (5, 6):  # the second fill adds to what the first left
+            fill_pathway(db, seed=seed, today=TODAY, now=NOW)
+            with db.engine.begin() as conn:
+                filled = conn.exec_driver_sql(entries).fetchall()
+                assert {r[0] for r in filled} >= {"person", "referral", "contact", "arrest"}
+                assert latest_contact.disagreements(conn) == 0
+                assert not latest_contact.ensure(conn), "the triggers are back"
+                assert not search_index.ensure(conn), "the triggers are back"
+                for table, _which, _cols in search_index.FTS_TABLES:
+                    conn.exec_driver_sql(f"INSERT INTO {table} ({table}) VALUES ('integrity-check')")
+                search_index.install(conn)  # from scratch
+                assert conn.exec_driver_sql(entries).fetchall() == filled
+        officer = _user_id(_read_users(db), "vlo")
+        with db.engine.begin() as conn:  # a later row-by-row write still reaches both
+            person = conn.execute(select(func.max(PERSON.c.id))).scalar_one()
+            notes = "SELECT count(*) FROM search_entry WHERE kind = 'contact'"
+            before = conn.exec_driver_sql(notes).scalar_one()
+            conn.execute(
+                VLO_CONTACT.insert().values(
+                    person_id=person,
+                    vlo_user_id=officer,
+                    contact_at=NOW,
+                    method=ContactMethod.PHONE.value,
+                    purpose=ContactPurpose.WELFARE.value,
+                    summary="checked in after the hearing",
+                )
+            )
+            assert conn.exec_driver_sql(notes).scalar_one() == before + 1
+            latest = conn.exec_driver_sql(
+                "SELECT contact_at FROM latest_contact WHERE person_id = ?", (person,)
+            ).scalar_one()
+            assert str(latest).startswith(NOW.strftime("%Y-%m-%d %H:%M"))
+    finally:
+        db.close()
+
+
+def _read_users(db: Database) -> dict[str, list[RowMapping]]:
+    with db.engine.connect() as conn:
+        return {"user": list(conn.execute(select(USER)).mappings())}
