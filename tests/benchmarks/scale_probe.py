@@ -170,7 +170,7 @@ def main() -> None:
         out["login_ms"] = (time.perf_counter() - t) * 1000
         measures = app_measures(backend, args.person_id)
     names = list(measures) if args.measure == "all" else [args.measure]
-    results = {}
+    results: dict[str, dict[str, Any]] = {}
     for name in names:
         try:
             cold, warm, figures = timed(measures[name], 0 if args.measure == "all" else args.runs)
