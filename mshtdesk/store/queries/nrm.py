@@ -168,25 +168,19 @@ def _referrals(
 ) -> tuple[Select[Any], ColumnElement[str]]:
     """The filtered statement over ``columns`` (the names "status", "last_kind", "last_outcome" and
     "last_on" stand for the computed columns), and the status column to sort on."""
+    # Each referral's latest decision in force, found by a probe of its few decisions: a page (200 rows
+    # in submission order, read from the index) probes 200 referrals. A window over every decision made
+    # each page cost the whole register: 0.13 s at 50,000 referrals.
     d = NRM_DECISION.alias("d")
-    ranked = (
-        select(
-            d.c.referral_id,
-            d.c.kind,
-            d.c.outcome,
-            d.c.decided_on,
-            func.row_number()
-            .over(partition_by=d.c.referral_id, order_by=(d.c.decided_on.desc(), d.c.id.desc()))
-            .label("rn"),
-        )
-        .where(_effective_sql(d))
-        .subquery("ranked")
+    last_id = (
+        select(d.c.id)
+        .where(d.c.referral_id == NRM_REFERRAL.c.id, _effective_sql(d))
+        .order_by(d.c.decided_on.desc(), d.c.id.desc())
+        .limit(1)
+        .correlate(NRM_REFERRAL)
+        .scalar_subquery()
     )
-    last = (
-        select(ranked.c.referral_id, ranked.c.kind, ranked.c.outcome, ranked.c.decided_on)
-        .where(ranked.c.rn == 1)
-        .subquery("last")
-    )
+    last = NRM_DECISION.alias("last")
     cg = NRM_DECISION.alias("cg")
     has_cg = exists().where(
         cg.c.referral_id == NRM_REFERRAL.c.id, cg.c.kind == DecisionKind.CG.value, _effective_sql(cg)
@@ -221,7 +215,7 @@ def _referrals(
     base = NRM_REFERRAL.join(PERSON, PERSON.c.id == NRM_REFERRAL.c.person_id)
     if q.status is not None or any(isinstance(c, str) for c in columns):
         # Only a page or a status filter needs each referral's latest decision.
-        base = base.outerjoin(last, last.c.referral_id == NRM_REFERRAL.c.id)
+        base = base.outerjoin(last, last.c.id == last_id)
     stmt = select(*cols).select_from(base)
     condition = person_in_scope(scope, NRM_REFERRAL.c.person_id)
     if condition is not None:
