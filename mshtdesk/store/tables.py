@@ -275,6 +275,24 @@ class Person(SQLModel, table=True):
     kept in separate fields (DPA 2018 s.38(2)); the role a person plays is on their links, not here."""
 
     __tablename__ = "person"
+    __table_args__ = (
+        # Today's victims never contacted from the index alone: the people not merged away (0018).
+        Index(
+            "ix_person_open_vlo",
+            "vlo_user_id",
+            "updated_at",
+            "merged_into_id",
+            sqlite_where=text("merged_into_id IS NULL"),
+            postgresql_where=text("merged_into_id IS NULL"),
+        ),
+        # Partial: a full index of a mostly-NULL column misleads the planner once ANALYZE has run.
+        Index(
+            "ix_person_merged_into",
+            "merged_into_id",
+            sqlite_where=text("merged_into_id IS NOT NULL"),
+            postgresql_where=text("merged_into_id IS NOT NULL"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     person_ref: str = Field(max_length=16, unique=True)
@@ -296,7 +314,7 @@ class Person(SQLModel, table=True):
     review_due: date | None = None
     # A duplicate merged into another person: their rows moved there, this row stays (hidden from lists,
     # its scope that person's) so that the merge recorded by audit event ``merge_event_id`` can be undone.
-    merged_into_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    merged_into_id: int | None = Field(default=None, foreign_key="person.id")
     merge_event_id: int | None = None
     # When the person's personal fields were erased (``services/retention.py``); the row stays, so every
     # count it is part of stays the same.
@@ -364,6 +382,10 @@ class NrmReferral(SQLModel, table=True):
     ``exploitation_label`` the Home Office label derived from them, stored so reports group in SQL."""
 
     __tablename__ = "nrm_referral"
+    __table_args__ = (
+        # Today's referrals awaiting an RG decision from the index alone (migration 0018).
+        Index("ix_nrm_referral_route_submitted", "route", "submitted_date", "person_id", "referral_ref"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     referral_ref: str = Field(max_length=32, unique=True)
@@ -513,6 +535,16 @@ class VloContact(SQLModel, table=True):
             "supersedes_id",
             sqlite_where=text("supersedes_id IS NOT NULL"),
             postgresql_where=text("supersedes_id IS NOT NULL"),
+        ),
+        # Whether a victim was told of a decision, without reading their other contacts (0018). Queries
+        # name the purpose as a literal: SQLite matches a partial index's condition only to one.
+        Index(
+            "ix_vlo_contact_told",
+            "person_id",
+            "decision_date",
+            "is_void",
+            sqlite_where=text("purpose = 'decision-notification'"),
+            postgresql_where=text("purpose = 'decision-notification'"),
         ),
     )
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, Connection, and_, exists, false, select
+from sqlalchemy import ColumnElement, Connection, and_, exists, false, literal, select
 
 from mshtdesk.domain.clocks import RECONSIDERATION_WINDOW_DAYS
 from mshtdesk.domain.nrm import Outcome, Route
@@ -192,7 +192,8 @@ def _not_yet_told() -> ColumnElement[bool]:
     told = VLO_CONTACT.alias("told")
     return ~exists().where(
         told.c.person_id == PERSON_LINK.c.person_id,
-        told.c.purpose == ContactPurpose.DECISION_NOTIFICATION.value,
+        # a literal, not a parameter: so SQLite uses the partial index ``ix_vlo_contact_told``
+        told.c.purpose == literal(ContactPurpose.DECISION_NOTIFICATION.value, literal_execute=True),
         told.c.decision_date >= EVENT.c.event_date,
         live_contact(told, name="told_superseding"),
     )
