@@ -285,6 +285,14 @@ class Person(SQLModel, table=True):
             sqlite_where=text("merged_into_id IS NULL"),
             postgresql_where=text("merged_into_id IS NULL"),
         ),
+        # The people list's first page in name order without sorting everyone (0018).
+        Index(
+            "ix_person_name",
+            "surname",
+            "forenames",
+            sqlite_where=text("merged_into_id IS NULL"),
+            postgresql_where=text("merged_into_id IS NULL"),
+        ),
         # Partial: a full index of a mostly-NULL column misleads the planner once ANALYZE has run.
         Index(
             "ix_person_merged_into",

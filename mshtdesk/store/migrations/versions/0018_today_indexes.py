@@ -1,4 +1,5 @@
-"""today indexes: Today's three whole-register questions answered from indexes alone
+"""today and list indexes: Today's three whole-register questions answered from indexes alone; the
+people and Navigator lists' first pages read in order from an index
 
 Revision ID: 0018
 Revises: 0017
@@ -23,9 +24,13 @@ depends_on: str | Sequence[str] | None = None
 #   for others): with ANALYZE's statistics SQLite chose it for "IS NULL", a table probe per person;
 # * decisions not yet told read every contact of each victim for its purpose and decision date: a partial
 #   index of decision notifications, 114 -> 53 ms.
+# * the people list's first page sorted every person by name: a partial index by name, 78 -> 5 ms;
+# * the Navigator list's first page scanned every person to join their cases, then sorted: with
+#   statistics SQLite reads the cases in referral-date order instead, 58 -> 11 ms.
 # Index builds only: no row is rewritten and no table copied (so no trigger is lost).
 
 TOLD = "purpose = 'decision-notification'"
+ANALYZED = ("person", "nrm_referral", "navigator_case")
 
 
 def upgrade() -> None:
@@ -60,11 +65,20 @@ def upgrade() -> None:
         sqlite_where=text(TOLD),
         postgresql_where=text(TOLD),
     )
-    op.get_bind().execute(text("ANALYZE person"))
-    op.get_bind().execute(text("ANALYZE nrm_referral"))
+    op.create_index(
+        "ix_person_name",
+        "person",
+        ["surname", "forenames"],
+        unique=False,
+        sqlite_where=text("merged_into_id IS NULL"),
+        postgresql_where=text("merged_into_id IS NULL"),
+    )
+    for table in ANALYZED:
+        op.get_bind().execute(text(f"ANALYZE {table}"))
 
 
 def downgrade() -> None:
+    op.drop_index("ix_person_name", table_name="person")
     op.drop_index("ix_vlo_contact_told", table_name="vlo_contact")
     op.create_index("ix_person_merged_into_id", "person", ["merged_into_id"], unique=False)
     op.drop_index("ix_person_merged_into", table_name="person")
