@@ -239,3 +239,57 @@ def test_the_overdue_filter_keeps_each_victims_latest_contact_whose_next_date_ha
     assert [(r.person_id, r.id) for r in overdue] == [(late, newest_late.id)]
     assert vlo.contacts.count(ContactFilter(overdue=True)) == 1
     assert vlo.contacts.count() == 4
+
+
+def test_the_overdue_filter_pages_and_combines_with_the_other_filters_as_the_full_list_says(
+    backend_for: Backends,
+) -> None:
+    """The overdue filter chooses its page from ``latest_contact``; whatever the filters and the page,
+    it must list exactly what the full list says: each victim's latest contact, when overdue, that
+    matches the other filters, latest first."""
+    officer = backend_for(Role.HTT_OFFICER)
+    people = [officer.people.create(PersonInput(surname=f"Victim{i}", forenames="Test")) for i in range(6)]
+    for pid in people:
+        officer.people.assign_vlo(pid, "vlo")
+    vlo = backend_for(Role.VLO)
+    today = date.today()
+    start = datetime.now(LONDON) - timedelta(days=90)
+    purposes = (ContactPurpose.WELFARE, ContactPurpose.SAFEGUARDING)
+    for i, pid in enumerate(people):
+        for k in range(i % 3 + 1):
+            # each person's latest contact at the same time as another's: the page breaks ties by id
+            when = start + timedelta(days=10 * (k - i % 3) + i // 2)
+            due = today + timedelta(days=5) if (i, k) == (4, 1) else today - timedelta(days=30 - k - i)
+            vlo.contacts.add(
+                ContactInput(pid, when, ContactMethod.PHONE, purposes[(i + k) % 2], next_contact_due=due)
+            )
+    officer.people.assign_vlo(people[5], None)  # their contacts stay, out of the VLO's sight
+    manager = backend_for(Role.MANAGER).contacts
+    every = manager.list(limit=1000)
+    latest: dict[int, int] = {}
+    for r in every:  # latest first: each person's first row is their latest contact
+        latest.setdefault(r.person_id, r.id)
+    for f in (
+        ContactFilter(overdue=True),
+        ContactFilter(overdue=True, purpose=ContactPurpose.WELFARE),
+        ContactFilter(overdue=True, purpose=ContactPurpose.SAFEGUARDING, vlo="vlo"),
+        ContactFilter(overdue=True, vlo="officer"),
+        ContactFilter(overdue=True, person_id=people[2]),
+    ):
+        expected = [
+            r.id
+            for r in every
+            if latest[r.person_id] == r.id
+            and r.next_contact_due is not None
+            and r.next_contact_due < today
+            and (f.purpose is None or r.purpose is f.purpose)
+            and (not f.vlo or r.vlo == f.vlo)
+            and (f.person_id is None or r.person_id == f.person_id)
+        ]
+        assert [r.id for r in manager.list(f)] == expected, f
+        assert manager.count(f) == len(expected), f
+        paged = [r.id for offset in range(0, 8, 2) for r in manager.list(f, offset=offset, limit=2)]
+        assert paged == expected, f
+    assert len(manager.list(ContactFilter(overdue=True))) == 5  # person 4's latest is not overdue
+    # the VLO sees the overdue contacts of their own victims only, and no longer person 5's
+    assert {r.person_id for r in vlo.contacts.list(ContactFilter(overdue=True))} == set(people[:4])
