@@ -20,6 +20,8 @@ def test_the_benchmark_runs_and_its_figures_agree_with_the_app(tmp_path: Path) -
     assert 0 < year["arrests"] < every["arrests"] <= 150
     for variant in ("plain", "sqlcipher"):
         assert res.measures[f"limit_all limit {variant}"]["figures"]["arrests"] == every["arrests"]
+        floor = res.measures[f"limit_com limit {variant}"]["figures"]  # the COM floor: the year's table too
+        assert floor["arrests"] == year["arrests"] and floor["floor_0"] > 0 and floor["floor_1"] > 0
     assert res.commands["report disposals (one year, CSV)"]["app"] > 0
     assert res.imports[0]["rows"] + sum(i["rows"] for i in res.imports[1:]) > res.rows  # cumulative re-read
     for name in ("com_json", "com_pdf", "list_arrests", "list_contacts", "today", "pathway"):

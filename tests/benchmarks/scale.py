@@ -15,7 +15,9 @@ What it does, in one run (nothing is reused from an earlier run unless ``--dir``
      retracted) and, after, the victim pathway in proportion (people, referrals, stays, contacts).
      Then the last export imported whole into another new database: the first import of a new user.
   3. Builds the limit itself: a compact plain SQLite file with only what the disposal table needs and
-     the indexes issue 15 names, and the same file under SQLCipher (``scale_data.build_compact``).
+     the indexes issue 15 names, and the same file under SQLCipher (``scale_data.build_compact``); the
+     same files hold the COM summary's floor, what a year's summary must read at the least, beside
+     which the COM figures are set.
   4. Measures every figure from fresh processes (``scale_probe``): ``cold`` is a call's first run in a
      new process after logging in (the median over ``--cold`` processes), ``warm`` the median of
      ``--runs`` repeats in that process. The operating system's file cache is warm in both (dropping it
@@ -55,8 +57,8 @@ APP_MEASURES = (
     # (measure, label, target ms at 1M, compared with the limit)
     ("disposals_year", "disposal table, one year", None, "limit_year"),
     ("disposals_all", "disposal table, all years", None, "limit_all"),
-    ("com_json", "COM JSON, financial year", 1000, None),
-    ("com_pdf", "COM PDF, financial year", 2000, None),
+    ("com_json", "COM JSON, financial year", 1000, "limit_com"),
+    ("com_pdf", "COM PDF, financial year", 2000, "limit_com"),
     ("list_arrests", "arrests list, first page", 100, None),
     ("filter_arrests", "arrests list, district + disposal filter", 200, None),
     ("list_people", "people list, first page", 100, None),
@@ -434,8 +436,8 @@ def measure_figures(  # noqa: C901 - one run, step by step
         ("limit plain", ["--compact", str(folder / "compact.db")]),
         ("limit sqlcipher", ["--compact", str(folder / "compact-sqlcipher.db"), "--encrypted"]),
     ):
-        gather(argv, ["limit_year", "limit_all"])
-        for name in ("limit_year", "limit_all"):
+        gather(argv, ["limit_year", "limit_all", "limit_com"])
+        for name in ("limit_year", "limit_all", "limit_com"):
             res.measures[f"{name} {label}"] = res.measures.pop(name)
     gather(["--db", str(db), "--person-id", str(person)], [m for m, *_ in APP_MEASURES])
     if not args.quick:
@@ -517,13 +519,15 @@ def report(res: Results, args: argparse.Namespace) -> None:
         if limit:
             lim = m[f"{limit} limit sqlcipher"]
             rc, rw = cold / lim["cold"], warm / lim["warm"] if lim["warm"] == lim["warm"] else float("nan")
+            goal = "<= 2x" if target is None else f"< {target} at 1M (floor)"
             say(f"{label:44} {cold:8.0f} {warm:8.0f} {lim['cold']:15.0f} {lim['warm']:7.0f} {rc:11.1f} "
-                f"{rw:6.1f}  <= 2x")  # fmt: skip
+                f"{rw:6.1f}  {goal}")  # fmt: skip
         else:
             say(f"{label:44} {cold:8.0f} {warm:8.0f} {'':15} {'':7} {'':11} {'':6}  < {target} at 1M")
-    for name in ("limit_year", "limit_all"):
+    for name in ("limit_year", "limit_all", "limit_com"):
         p, s = m[f"{name} limit plain"], m[f"{name} limit sqlcipher"]
-        say(f"{'limit ' + name[6:] + ': plain / SQLCipher compact':44} {p['cold']:8.0f} {p['warm']:8.0f} "
+        what = "COM floor" if name == "limit_com" else "limit " + name[6:]
+        say(f"{what + ': plain / SQLCipher compact':44} {p['cold']:8.0f} {p['warm']:8.0f} "
             f"{s['cold']:15.0f} {s['warm']:7.0f}")  # fmt: skip
     say("")
     say(f"{'whole command (spawn to exit), ms':44} {'big db':>8} {'empty db':>9} {'cost':>8}")

@@ -11,6 +11,13 @@ The compact limit file (:func:`build_compact`) holds only what the disposal tabl
 and district; offence id and arrest; each effective event's offence, date and rank), copied from the
 app's database as recorded now (corrections applied), in the app's own row order, with the three indexes
 issue 15 names. One hand-written statement over it (:data:`LIMIT_SQL`) is the yardstick.
+
+The same file also holds the COM summary's floor (:data:`COM_FLOOR_SQL`): the rows a financial year's
+summary cannot avoid reading, each in the narrowest table and covering index a hand-made schema can give
+it (the year's contacts with their district already placed, the year's referrals and their decisions in
+force, every charged offence with its latest outcome). It is a lower bound, not the report: it leaves out
+the report's other tables, its as-at and as-recorded questions (everything is as recorded now) and its
+words, so its figures are not compared with the report's.
 """
 
 from __future__ import annotations
@@ -139,11 +146,38 @@ COMPACT_SCHEMA = (
     "CREATE TABLE arrest (id INTEGER PRIMARY KEY, arrest_date TEXT NOT NULL, district_id INTEGER NOT NULL)",
     "CREATE TABLE offence (id INTEGER PRIMARY KEY, arrest_id INTEGER NOT NULL)",
     "CREATE TABLE event (offence_id INTEGER NOT NULL, event_date TEXT NOT NULL, rank INTEGER NOT NULL)",
+    # the COM floor's
+    "CREATE TABLE contact (contact_at TEXT NOT NULL, purpose TEXT NOT NULL, district_id INTEGER, "
+    "notified INTEGER NOT NULL, on_time INTEGER NOT NULL, concern INTEGER NOT NULL)",
+    "CREATE TABLE referral (id INTEGER PRIMARY KEY, submitted_date TEXT NOT NULL, route TEXT NOT NULL, "
+    "age TEXT NOT NULL, label TEXT NOT NULL, district_id INTEGER)",
+    "CREATE TABLE decision (referral_id INTEGER NOT NULL, kind TEXT NOT NULL, outcome TEXT, "
+    "decided_on TEXT NOT NULL)",
+    "CREATE TABLE charge (offence_id INTEGER PRIMARY KEY, charged_on TEXT NOT NULL, district_id INTEGER)",
+    "CREATE TABLE outcome (offence_id INTEGER PRIMARY KEY, outcome_date TEXT NOT NULL, "
+    "outcome TEXT NOT NULL)",
 )
 COMPACT_INDEXES = (
     "CREATE INDEX ix_arrest_date ON arrest (arrest_date, district_id)",
     "CREATE INDEX ix_offence_arrest ON offence (arrest_id)",
     "CREATE INDEX ix_event ON event (offence_id, event_date, rank)",
+    "CREATE INDEX ix_contact ON contact (contact_at, purpose, district_id, notified, on_time, concern)",
+    "CREATE INDEX ix_referral ON referral (submitted_date, route, age, label, district_id)",
+    "CREATE INDEX ix_decision ON decision (referral_id, kind, outcome, decided_on)",
+    "CREATE INDEX ix_charge ON charge (district_id, charged_on)",
+)
+#: The COM summary's floor for a financial year (``:lo``/``:hi``; ``:lo_at``/``:hi_at`` the same as
+#: timestamps), run after :data:`LIMIT_SQL` for the year: what the summary must read at the least.
+COM_FLOOR_SQL = (
+    """SELECT purpose, district_id, COUNT(*), SUM(notified), SUM(on_time), SUM(concern) FROM contact
+       WHERE contact_at >= :lo_at AND contact_at < :hi_at GROUP BY purpose, district_id""",
+    """SELECT route, age, label, district_id, COUNT(*) FROM referral
+       WHERE submitted_date BETWEEN :lo AND :hi GROUP BY route, age, label, district_id""",
+    """SELECT r.route, d.kind, d.outcome, COUNT(*) FROM referral r JOIN decision d ON d.referral_id = r.id
+       WHERE r.submitted_date BETWEEN :lo AND :hi GROUP BY r.route, d.kind, d.outcome""",
+    """SELECT c.district_id, SUM(c.charged_on BETWEEN :lo AND :hi), SUM(o.outcome_date BETWEEN :lo AND :hi),
+              SUM(o.offence_id IS NULL)
+       FROM charge c LEFT JOIN outcome o ON o.offence_id = c.offence_id GROUP BY c.district_id""",
 )
 #: The yardstick: each arrest by the date index, each offence's latest event on or before the day (a
 #: same-day tie to the higher rank) by one probe of the event index, the best offence per arrest.
@@ -215,9 +249,57 @@ def build_compact(app_con: Any, path: Path, key: bytes | None) -> None:
             "(SELECT 1 FROM disposal_event s WHERE s.supersedes_id = e.id) ORDER BY e.id"
         ),
     )
+    _copy_com_floor(app_con, con)
     for stmt in COMPACT_INDEXES:
         con.execute(stmt)
     con.commit()
     con.execute("ANALYZE")
     con.commit()
     con.close()
+
+
+def _copy_com_floor(app_con: Any, con: Any) -> None:
+    """The COM floor's tables, from the app's rows in force now. A contact carries the district of its
+    person's latest referral that names one (the report places it so, as at the period's end)."""
+    live = "x.is_void = 0 AND NOT EXISTS (SELECT 1 FROM {t} s WHERE s.supersedes_id = x.id)"
+    con.executemany(
+        "INSERT INTO contact VALUES (?, ?, ?, ?, ?, ?)",
+        app_con.execute(
+            "SELECT x.contact_at, x.purpose, (SELECT r.district_id FROM nrm_referral r "
+            "WHERE r.person_id = x.person_id AND r.district_id IS NOT NULL "
+            "ORDER BY r.submitted_date DESC, r.id DESC LIMIT 1), x.notified_on_time IS NOT NULL, "
+            "coalesce(x.notified_on_time, 0), x.safeguarding_concern FROM vlo_contact x "
+            f"WHERE {live.format(t='vlo_contact')} ORDER BY x.id"
+        ),
+    )
+    con.executemany(
+        "INSERT INTO referral VALUES (?, ?, ?, ?, ?, ?)",
+        app_con.execute(
+            "SELECT id, submitted_date, route, age_at_exploitation, exploitation_label, district_id "
+            "FROM nrm_referral ORDER BY id"
+        ),
+    )
+    con.executemany(
+        "INSERT INTO decision VALUES (?, ?, ?, ?)",
+        app_con.execute(
+            "SELECT x.referral_id, x.kind, x.outcome, x.decided_on FROM nrm_decision x "
+            f"WHERE {live.format(t='nrm_decision')} ORDER BY x.id"
+        ),
+    )
+    con.executemany(
+        "INSERT INTO charge VALUES (?, ?, ?)",
+        app_con.execute(
+            "SELECT x.offence_id, MIN(x.event_date), a.district_id FROM disposal_event x "
+            "JOIN disposal_type t ON t.id = x.disposal_type_id JOIN offence o ON o.id = x.offence_id "
+            "JOIN arrest a ON a.id = o.arrest_id "
+            f"WHERE t.code = 'CHARGE' AND {live.format(t='disposal_event')} "
+            "GROUP BY x.offence_id"
+        ),
+    )
+    con.executemany(
+        "INSERT INTO outcome VALUES (?, ?, ?)",
+        app_con.execute(
+            "SELECT x.offence_id, MAX(x.outcome_date), x.outcome FROM court_outcome x "
+            f"WHERE {live.format(t='court_outcome')} GROUP BY x.offence_id"
+        ),
+    )

@@ -19,7 +19,7 @@ import resource
 import statistics
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -110,7 +110,7 @@ def _closed() -> Any:
 
 
 def limit_measures(path: Path, key: bytes | None) -> tuple[Any, dict[str, Callable[[], Any]]]:
-    from tests.benchmarks.scale_data import LIMIT_SQL, open_compact
+    from tests.benchmarks.scale_data import COM_FLOOR_SQL, LIMIT_SQL, open_compact
 
     con = open_compact(path, key)
 
@@ -119,7 +119,25 @@ def limit_measures(path: Path, key: bytes | None) -> tuple[Any, dict[str, Callab
         rows = con.execute(LIMIT_SQL, params).fetchall()
         return {"arrests": sum(n for *_, n in rows), "raw": [list(r) for r in rows]}
 
-    return con, {"limit_year": lambda: limit(*YEAR), "limit_all": lambda: limit(*ALL)}
+    def com_floor() -> dict[str, Any]:
+        lo, hi = YEAR
+        params = {
+            "lo": lo.isoformat(),
+            "hi": hi.isoformat(),
+            "lo_at": lo.isoformat(),
+            "hi_at": (hi + timedelta(days=1)).isoformat(),
+        }
+        figures = limit(lo, hi)
+        for n, sql in enumerate(COM_FLOOR_SQL):
+            figures[f"floor_{n}"] = len(con.execute(sql, params).fetchall())  # groups, not people
+        del figures["raw"]
+        return figures
+
+    return con, {
+        "limit_year": lambda: limit(*YEAR),
+        "limit_all": lambda: limit(*ALL),
+        "limit_com": com_floor,
+    }
 
 
 def peak_rss_mb() -> float:

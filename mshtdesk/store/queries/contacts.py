@@ -14,7 +14,6 @@ from sqlalchemy import (
     RowMapping,
     Select,
     and_,
-    exists,
     false,
     func,
     insert,
@@ -22,6 +21,7 @@ from sqlalchemy import (
 )
 
 from mshtdesk.store.queries.filters import count_rows
+from mshtdesk.store.queries.probe import row_exists
 from mshtdesk.store.queries.scope import PersonScope, person_in_scope
 from mshtdesk.store.tables import LATEST_CONTACT, PERSON, SETTING, USER, VLO_CONTACT
 
@@ -34,7 +34,7 @@ def live(contact: FromClause = VLO_CONTACT, *, name: str = "superseding_contact"
     corrected or withdrawn contact leaves the lists, the clocks and the COM figures at once. ``name``
     keeps the inner alias distinct when one statement applies it twice."""
     later = VLO_CONTACT.alias(name)
-    return and_(contact.c.is_void == false(), ~exists().where(later.c.supersedes_id == contact.c.id))
+    return and_(contact.c.is_void == false(), ~row_exists().where(later.c.supersedes_id == contact.c.id))
 
 
 def latest_due(before: date, scope: PersonScope) -> Select[tuple[Any]]:
@@ -129,7 +129,9 @@ def _row_conditions(q: ContactQuery) -> list[ColumnElement[bool]]:
         conds.append(_C.c.purpose == q.purpose)
     if q.logged_by:
         logged_by = USER.alias("logged_by")
-        conds.append(exists().where(logged_by.c.id == _C.c.vlo_user_id, logged_by.c.username == q.logged_by))
+        conds.append(
+            row_exists().where(logged_by.c.id == _C.c.vlo_user_id, logged_by.c.username == q.logged_by)
+        )
     return conds
 
 

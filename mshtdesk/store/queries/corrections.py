@@ -11,8 +11,9 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Connection, Exists, ScalarSelect, exists, func, insert, select
+from sqlalchemy import ColumnElement, Connection, Exists, ScalarSelect, func, insert, select
 
+from mshtdesk.store.queries.probe import row_exists
 from mshtdesk.store.tables import ARREST, CORRECTION, DISTRICT, EVENT, OFFENCE, OFFENCE_TYPE, USER
 
 
@@ -51,7 +52,7 @@ def _upto(recorded_at: datetime) -> ColumnElement[bool]:
 
 def corrected(arrest_id: ColumnElement[int], recorded_at: datetime) -> Exists:
     """Has the arrest (or one of its offences) any correction recorded at or before ``recorded_at``?"""
-    return exists().where(CORRECTION.c.arrest_id == arrest_id, _upto(recorded_at))
+    return row_exists().where(CORRECTION.c.arrest_id == arrest_id, _upto(recorded_at))
 
 
 def corrected_ids(recorded_at: datetime) -> Any:
@@ -60,13 +61,13 @@ def corrected_ids(recorded_at: datetime) -> Any:
 
 
 def withdrawn(arrest_id: ColumnElement[int], recorded_at: datetime) -> Exists:
-    return exists().where(
+    return row_exists().where(
         CORRECTION.c.arrest_id == arrest_id, CORRECTION.c.kind == Kind.WITHDRAW.value, _upto(recorded_at)
     )
 
 
 def offence_withdrawn(offence_id: ColumnElement[int], recorded_at: datetime) -> Exists:
-    return exists().where(
+    return row_exists().where(
         CORRECTION.c.offence_id == offence_id,
         CORRECTION.c.kind == Kind.OFFENCE_WITHDRAW.value,
         _upto(recorded_at),

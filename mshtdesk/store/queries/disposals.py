@@ -33,7 +33,6 @@ from sqlalchemy import (
     Subquery,
     and_,
     case,
-    exists,
     false,
     func,
     select,
@@ -51,6 +50,7 @@ from mshtdesk.store.queries.corrections import (
     offence_withdrawn,
     withdrawn,
 )
+from mshtdesk.store.queries.probe import row_exists
 from mshtdesk.store.tables import ARREST, CORRECTION, DISPOSAL_TYPE, EVENT, OFFENCE, utcnow
 
 
@@ -59,12 +59,12 @@ def effective(recorded_at: datetime | None = None) -> ColumnElement[bool]:
     event recorded later does not count yet, nor does a correction or retraction recorded later)."""
     later = EVENT.alias("superseding")
     if recorded_at is None:
-        return and_(EVENT.c.is_void == false(), ~exists().where(later.c.supersedes_id == EVENT.c.id))
+        return and_(EVENT.c.is_void == false(), ~row_exists().where(later.c.supersedes_id == EVENT.c.id))
     recorded_at = in_utc(recorded_at)
     return and_(
         EVENT.c.is_void == false(),
         EVENT.c.recorded_at <= recorded_at,
-        ~exists().where(later.c.supersedes_id == EVENT.c.id, later.c.recorded_at <= recorded_at),
+        ~row_exists().where(later.c.supersedes_id == EVENT.c.id, later.c.recorded_at <= recorded_at),
     )
 
 
@@ -132,9 +132,9 @@ def stored_rank_answers(as_at: date, recorded_at: datetime) -> ColumnElement[boo
     per statement."""
     moment = in_utc(recorded_at)
     return and_(
-        ~exists().where(EVENT.c.event_date > as_at),
-        ~exists().where(EVENT.c.recorded_at > moment),
-        ~exists().where(CORRECTION.c.recorded_at > moment),
+        ~row_exists().where(EVENT.c.event_date > as_at),
+        ~row_exists().where(EVENT.c.recorded_at > moment),
+        ~row_exists().where(CORRECTION.c.recorded_at > moment),
     )
 
 

@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, Connection, and_, exists, false, literal, select
+from sqlalchemy import ColumnElement, Connection, and_, false, literal, select
 
 from mshtdesk.domain.clocks import RECONSIDERATION_WINDOW_DAYS
 from mshtdesk.domain.nrm import Outcome, Route
 from mshtdesk.domain.support import ContactPurpose, NotifiableDecision
 from mshtdesk.store.queries.contacts import live as live_contact
 from mshtdesk.store.queries.nrm import DecisionEntry
+from mshtdesk.store.queries.probe import row_exists
 from mshtdesk.store.queries.scope import PersonScope, person_in_scope
 from mshtdesk.store.tables import (
     ARREST,
@@ -64,10 +65,10 @@ def referrals_awaiting_rg(conn: Connection, *, submitted_by: date, scope: Person
     q = select(r.c.id, r.c.person_id, r.c.referral_ref, r.c.submitted_date).where(
         r.c.route == Route.NRM.value,
         r.c.submitted_date <= submitted_by,
-        ~exists().where(
+        ~row_exists().where(
             d.c.referral_id == r.c.id,
             d.c.is_void == false(),
-            ~exists().where(later.c.supersedes_id == d.c.id),
+            ~row_exists().where(later.c.supersedes_id == d.c.id),
         ),
         *_narrowed(r.c.person_id, None, scope),
     )
@@ -171,7 +172,7 @@ def never_contacted(conn: Connection, *, scope: PersonScope) -> list[NeverContac
     q = select(PERSON.c.id, PERSON.c.updated_at).where(
         PERSON.c.vlo_user_id.is_not(None),
         PERSON.c.merged_into_id.is_(None),  # a merged duplicate's contacts are the other record's
-        ~exists().where(LATEST_CONTACT.c.person_id == PERSON.c.id),  # a row: some contact in force
+        ~row_exists().where(LATEST_CONTACT.c.person_id == PERSON.c.id),  # a row: some contact in force
         *_narrowed(PERSON.c.id, None, scope),
     )
     return [NeverContacted._make(row) for row in conn.execute(q)]
@@ -183,14 +184,14 @@ def never_contacted(conn: Connection, *, scope: PersonScope) -> list[NeverContac
 def effective_events() -> ColumnElement[bool]:
     """Disposal events in force: not a void marker and not superseded by a later row."""
     later = EVENT.alias("later_event")
-    return and_(EVENT.c.is_void == false(), ~exists().where(later.c.supersedes_id == EVENT.c.id))
+    return and_(EVENT.c.is_void == false(), ~row_exists().where(later.c.supersedes_id == EVENT.c.id))
 
 
 def _not_yet_told() -> ColumnElement[bool]:
     """No decision-notification contact with the linked person names a decision dated on or after this
     event: the victim has not yet been told of it (or of anything later)."""
     told = VLO_CONTACT.alias("told")
-    return ~exists().where(
+    return ~row_exists().where(
         told.c.person_id == PERSON_LINK.c.person_id,
         # a literal, not a parameter: so SQLite uses the partial index ``ix_vlo_contact_told``
         told.c.purpose == literal(ContactPurpose.DECISION_NOTIFICATION.value, literal_execute=True),

@@ -7,12 +7,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, and_, case, exists, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, case, func, insert, or_, select, update
 
 from mshtdesk.domain.clocks import london_date, london_start
 from mshtdesk.domain.engagement import DecisionVictim, Milestone, MilestoneFact
 from mshtdesk.store.queries.corrections import in_utc
 from mshtdesk.store.queries.disposals import effective, period_arrests
+from mshtdesk.store.queries.probe import row_exists
 from mshtdesk.store.tables import (
     ARREST,
     DISPOSAL_TYPE,
@@ -204,7 +205,7 @@ def decision_rows(
         .where(link.role.in_(VICTIM_ROLES), link.created_at <= in_utc(recorded_at))
         .subquery("linked")
     )
-    navigator = exists().where(
+    navigator = row_exists().where(
         n.person_id == linked.c.person_id,
         n.referral_date <= linked.c.decided_on,
         or_(n.closed_date.is_(None), n.closed_date >= linked.c.decided_on),
@@ -284,7 +285,7 @@ def unrecorded_victim_links(conn: Connection) -> list[UnrecordedLink]:
         .subquery("decided")
     )
     on_day = func.coalesce(decided.c.decided_on, ARREST.c.arrest_date)
-    navigator = exists().where(
+    navigator = row_exists().where(
         n.person_id == link.person_id,
         or_(decided.c.decided_on.is_(None), n.referral_date <= on_day),
         or_(n.closed_date.is_(None), n.closed_date >= on_day),
@@ -296,7 +297,7 @@ def unrecorded_victim_links(conn: Connection) -> list[UnrecordedLink]:
                 decided, decided.c.arrest_id == link.arrest_id
             )
         )
-        .where(link.role.in_(VICTIM_ROLES), ~exists().where(ENGAGEMENT.c.link_id == link.id))
+        .where(link.role.in_(VICTIM_ROLES), ~row_exists().where(ENGAGEMENT.c.link_id == link.id))
         .order_by(link.id)
     )
     return [UnrecordedLink(int(r[0]), r[1], r[2], bool(r[3]), bool(r[4])) for r in conn.execute(q)]

@@ -70,12 +70,11 @@ def _filtered(stmt: Select[Any], scope: PersonScope, text: str, closed: bool | N
 def count_cases(
     conn: Connection, scope: PersonScope, text: str, closed: bool | None, at_most: int | None = None
 ) -> int:
-    stmt = _filtered(
-        select(func.count()).select_from(_CASE.join(PERSON, PERSON.c.id == _CASE.c.person_id)),
-        scope,
-        text,
-        closed,
-    )
+    # Every case has its person (a required foreign key), so only the text filter needs the join: a
+    # count that joins each case to its person row read 116 ms of pages for the first 10,000 open cases
+    # at a million arrests, 66 ms without.
+    cases = _CASE.join(PERSON, PERSON.c.id == _CASE.c.person_id) if text.strip() else _CASE
+    stmt = _filtered(select(func.count()).select_from(cases), scope, text, closed)
     return count_rows(conn, stmt, at_most)
 
 

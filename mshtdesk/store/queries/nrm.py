@@ -19,7 +19,6 @@ from sqlalchemy import (
     Select,
     and_,
     case,
-    exists,
     false,
     func,
     insert,
@@ -30,6 +29,7 @@ from sqlalchemy import (
 from mshtdesk.domain.nrm import AgeAtReferral, DecisionKind, Outcome, ReferralStatus, Route
 from mshtdesk.store.queries.filters import contains_text, count_rows
 from mshtdesk.store.queries.imports import chunks
+from mshtdesk.store.queries.probe import row_exists
 from mshtdesk.store.queries.scope import PersonScope, person_in_scope
 from mshtdesk.store.tables import DISTRICT, NRM_DECISION, NRM_REFERRAL, PERSON, USER
 
@@ -182,7 +182,7 @@ def _referrals(
     )
     last = NRM_DECISION.alias("last")
     cg = NRM_DECISION.alias("cg")
-    has_cg = exists().where(
+    has_cg = row_exists().where(
         cg.c.referral_id == NRM_REFERRAL.c.id, cg.c.kind == DecisionKind.CG.value, _effective_sql(cg)
     )
     status = case(

@@ -22,7 +22,6 @@ from sqlalchemy import (
     and_,
     case,
     cast,
-    exists,
     false,
     func,
     insert,
@@ -36,6 +35,7 @@ from sqlalchemy import (
 from mshtdesk.store.queries.corrections import Kind, in_utc, latest, offence_withdrawn, withdrawn
 from mshtdesk.store.queries.disposals import effective, period_arrests
 from mshtdesk.store.queries.imports import chunks
+from mshtdesk.store.queries.probe import row_exists
 from mshtdesk.store.tables import (
     ARREST,
     COURT_OUTCOME,
@@ -134,12 +134,12 @@ def in_force(recorded_at: datetime | None = None) -> ColumnElement[bool]:
     c = COURT_OUTCOME.c
     later = COURT_OUTCOME.alias("superseding_outcome")
     if recorded_at is None:
-        return and_(c.is_void == false(), ~exists().where(later.c.supersedes_id == c.id))
+        return and_(c.is_void == false(), ~row_exists().where(later.c.supersedes_id == c.id))
     moment = in_utc(recorded_at)
     return and_(
         c.is_void == false(),
         c.recorded_at <= moment,
-        ~exists().where(later.c.supersedes_id == c.id, later.c.recorded_at <= moment),
+        ~row_exists().where(later.c.supersedes_id == c.id, later.c.recorded_at <= moment),
     )
 
 
@@ -224,7 +224,7 @@ def outcome_target(conn: Connection, outcome_id: int) -> OutcomeTarget | None:
             c.sentence_months,
             c.custodial,
             c.is_void,
-            exists().where(later.c.supersedes_id == c.id),
+            row_exists().where(later.c.supersedes_id == c.id),
         )
         .select_from(COURT_OUTCOME.join(OFFENCE, OFFENCE.c.id == c.offence_id))
         .where(c.id == outcome_id)
@@ -444,7 +444,7 @@ def people_charged(
     )
     pc = person.c
     other = ARREST.alias("other_arrest")
-    before = exists().where(
+    before = row_exists().where(
         other.c.detainee_ref == pc.ref,
         other.c.arrest_date < date_from,
         other.c.created_at <= moment,
@@ -486,7 +486,7 @@ def charged_offences(conn: Connection) -> list[ChargedOffence]:
     q = (
         select(a.custody_ref, o.offence_ref, charged.c.charged_on)
         .select_from(charged.join(OFFENCE, o.id == charged.c.offence_id).join(ARREST, a.id == o.arrest_id))
-        .where(~exists().where(c.offence_id == o.id, in_force()))
+        .where(~row_exists().where(c.offence_id == o.id, in_force()))
         .order_by(a.custody_ref, o.offence_ref)
     )
     return [ChargedOffence._make(r) for r in conn.execute(q)]

@@ -20,7 +20,6 @@ from sqlalchemy import (
     Connection,
     FromClause,
     and_,
-    exists,
     func,
     insert,
     not_,
@@ -32,6 +31,7 @@ from sqlalchemy import (
 from mshtdesk.domain.record_retention import DEFAULT_YEARS, ERASED_NAME, RecordKind
 from mshtdesk.store import search_index
 from mshtdesk.store.queries.corrections import in_utc
+from mshtdesk.store.queries.probe import row_exists
 from mshtdesk.store.tables import (
     ARREST,
     ENGAGEMENT,
@@ -170,7 +170,7 @@ def _past_review(cutoffs: Mapping[RecordKind, date], today: date) -> ColumnEleme
         recent.setdefault((src.kind, id(src.source)), (src, []))[1].append(src.column >= bound)
     for src, found in recent.values():
         conditions.append(
-            not_(exists().select_from(src.source).where(src.person == PERSON.c.id, or_(*found)))
+            not_(row_exists().select_from(src.source).where(src.person == PERSON.c.id, or_(*found)))
         )
     return and_(*conditions)
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Connection, Select, exists, false, select
+from sqlalchemy import ColumnElement, Connection, Select, false, select
 
 from mshtdesk.domain.roles import RecordScope, Scope
+from mshtdesk.store.queries.probe import row_exists
 from mshtdesk.store.tables import PERSON, PERSON_SUPPORT
 
 
@@ -32,9 +33,9 @@ def person_in_scope(scope: PersonScope, person_id: ColumnElement[int]) -> Column
     if scope.scope is Scope.ASSIGNED:
         # an alias: the outer query often joins PERSON itself, and would swallow the correlation
         assigned = PERSON.alias("scope_person")
-        return exists().where(assigned.c.id == person_id, assigned.c.vlo_user_id == scope.user_id)
+        return row_exists().where(assigned.c.id == person_id, assigned.c.vlo_user_id == scope.user_id)
     support = PERSON_SUPPORT.alias("scope_support")
-    return exists().where(support.c.person_id == person_id, support.c.user_id == scope.user_id)
+    return row_exists().where(support.c.person_id == person_id, support.c.user_id == scope.user_id)
 
 
 def people_in_scope(scope: PersonScope) -> Select[tuple[int]] | None:
