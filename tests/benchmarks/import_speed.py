@@ -13,6 +13,9 @@ and checking the file, the comparison with what is stored, the writes, the audit
      stored: the comparison is the work). The first import's file imported again shows idempotence.
   3. ``nrm``: an NRM register of ``--referrals`` referrals (about 1.25 per person, four in five with an
      RG decision, half of those with a CG) into a new database, then the same register again.
+After the first custody import and the first NRM import, the same file through the physical limit
+(``import_limit``: a hand-written loader into a compact SQLCipher file, also a fresh process timed from
+spawn to exit), and the app's time as a multiple of it.
 The commands run from compiled bytecode, as an installed app does (PYTHONDONTWRITEBYTECODE is dropped
 for them, and the first command writes it). Also the floor every command pays: ``mshtdesk --version``
 (start-up) and an import of a one-row file (start-up + login + one tiny transaction). Rows/s are rows
@@ -96,6 +99,24 @@ def run_cmd(bench: Bench, db: Path, what: str, path: Path) -> float:
     return took
 
 
+def run_limit(kind: str, path: Path, folder: Path) -> float:
+    """Seconds from spawn to exit of the hand-written loader (``import_limit``) on ``path``; its CPU
+    seconds go to ``CPU``."""
+    before = child_cpu()
+    t = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "tests.benchmarks.import_limit", kind, str(path), str(folder / "limit.db")],
+        cwd=Path(__file__).resolve().parents[2],
+        check=True,
+        capture_output=True,
+    )
+    took = time.perf_counter() - t
+    CPU[0] = child_cpu() - before
+    for p in folder.glob("limit.db*"):
+        p.unlink()
+    return took
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--arrests", type=int, default=20_000)
@@ -167,8 +188,12 @@ def measure(folder: Path, args: argparse.Namespace, skip: set[str]) -> None:
         path.write_bytes(data)
         db = new_db("first")
         rows = data.count(b"\n") - 1
-        say("custody, first import (whole export)", rows, run_cmd(bench, db, "arrests", path), floor)
+        app = run_cmd(bench, db, "arrests", path)
+        say("custody, first import (whole export)", rows, app, floor)
         say("custody, the same export again", rows, run_cmd(bench, db, "arrests", path), floor)
+        limit = run_limit("custody", path, folder)
+        say("custody, the limit (hand-written loader)", rows, limit)
+        print(f"  the first import takes {app / limit:.1f}x the limit's time", flush=True)
         path.unlink()
     if "monthly" not in skip:
         db = new_db("grown")
@@ -192,8 +217,12 @@ def measure(folder: Path, args: argparse.Namespace, skip: set[str]) -> None:
         path = folder / "nrm.csv"
         path.write_bytes(data)
         db = new_db("nrm")
-        say("NRM register, first import", referrals, run_cmd(bench, db, "nrm", path), floor)
+        app = run_cmd(bench, db, "nrm", path)
+        say("NRM register, first import", referrals, app, floor)
         say("NRM register, the same again", referrals, run_cmd(bench, db, "nrm", path), floor)
+        limit = run_limit("nrm", path, folder)
+        say("NRM register, the limit (hand-written loader)", referrals, limit)
+        print(f"  the first import takes {app / limit:.1f}x the limit's time", flush=True)
         path.unlink()
     print()
     print(f"floor: one-row command {floor:.2f} s, {floor_cpu:.2f} s CPU; start-up alone {start_up:.2f} s")
