@@ -7,6 +7,8 @@ transaction, so a failed check leaves the file as it was.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -68,6 +70,24 @@ def _configured_backup_folder(conn: Connection) -> Path | None:
     return machine_settings().backup_folder_over(Path(value) if value else None)
 
 
+@contextmanager
+def _upgrade_lock(engine: Engine, path: Path | None) -> Iterator[Connection]:
+    """The upgrade's transaction. On a file it begins by taking the write lock (``engine.begin``), before
+    the backup: two windows opening a file that needs upgrading take turns, and the second finds it
+    done instead of copying the whole file again and failing half-way. A lock still held after the
+    busy timeout (an upgrade of a large file takes minutes) is said as such; nothing was changed."""
+    try:
+        with engine.begin() as conn:
+            yield conn
+    except OperationalError as exc:
+        if path is None or "locked" not in str(exc.orig):
+            raise
+        raise DatabaseUnavailableError(
+            f"{path.name} is being upgraded or written to by another copy of MSHT Desk. Wait for it to "
+            "finish, then open the database again; nothing was changed."
+        ) from exc
+
+
 def migrate(
     url: str, backup_dir: Path | None = None, key: bytes | None = None, *, server_upgrade: bool = False
 ) -> Path | None:
@@ -113,11 +133,15 @@ def migrate(
                 "This team database is of an earlier version than this app: ask its database administrator "
                 "to run mshtdesk server upgrade (after a pg_dump); nothing was changed."
             )
-        if current is not None and path is not None:
-            folder = backup_dir or configured or path.parent / "backups"
-            backup = backup_sqlite(path, folder, f"before-{head}", key)
         cfg = alembic_config()
-        with engine.begin() as conn:
+        with _upgrade_lock(engine, path) as conn:
+            if path is not None:
+                # Another window may have upgraded the file while this one waited for the lock.
+                if current_revision(conn) == head:
+                    return None
+                if current is not None:
+                    folder = backup_dir or configured or path.parent / "backups"
+                    backup = backup_sqlite(path, folder, f"before-{head}", key)
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
             if conn.dialect.name == "sqlite":

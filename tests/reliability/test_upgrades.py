@@ -217,3 +217,57 @@ def test_each_user_of_an_old_release_gets_key_pairs_at_login_and_a_deactivation_
     with pytest.raises(AuthenticationError, match="^Wrong user name or password.$"):
         Backend.login(str(path), leaver, password)  # a leaver is not told more than anyone else
     assert_intact()
+
+
+def test_two_windows_opening_a_file_that_needs_upgrading_take_turns(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first window upgrades (one backup); a second one waits for it and finds the work done, or,
+    when the first takes longer than the wait, says so and changes nothing. Before the lock was taken
+    first, each window backed up the whole file and the second then failed "database is locked"."""
+    import threading
+
+    from mshtdesk.errors import DatabaseUnavailableError
+    from mshtdesk.store import migrate as migrating
+
+    manifest = next(
+        m
+        for m in (json.loads(p.read_text(encoding="utf-8")) for p in reversed(MANIFESTS))
+        if m["revision"] != head_revision()
+    )
+    source = FIXTURES / f"schema_{manifest['revision']}.db"
+    path = tmp_path / "register.db"
+    shutil.copyfile(source, path)
+    shutil.copyfile(keyring_path(source), keyring_path(path))
+    ring = Keyring.load(keyring_path(path))
+    assert ring is not None
+    key = ring.unwrap(manifest["username"], manifest["password"])
+    assert key is not None
+    url = f"sqlite:///{path}"
+    backing_up, go_on = threading.Event(), threading.Event()
+    real_backup = migrating.backup_sqlite
+
+    def held_backup(*args: Any, **kwargs: Any) -> Path:  # the real backup, once the test says so
+        backing_up.set()
+        assert go_on.wait(30)
+        return real_backup(*args, **kwargs)
+
+    monkeypatch.setattr(migrating, "backup_sqlite", held_backup)
+    results: dict[str, Path | None] = {}
+    first = threading.Thread(target=lambda: results.setdefault("first", migrating.migrate(url, key=key)))
+    first.start()
+    assert backing_up.wait(30)  # the first window holds the lock, about to back up
+    monkeypatch.setattr("mshtdesk.store.engine.BUSY_TIMEOUT_MS", 500)
+    with pytest.raises(DatabaseUnavailableError, match="another copy of MSHT Desk"):
+        migrating.migrate(url, key=key)
+    assert schema_revision(path, key) == manifest["revision"]  # nothing changed by the refusal
+    monkeypatch.setattr("mshtdesk.store.engine.BUSY_TIMEOUT_MS", 60_000)
+    second = threading.Thread(target=lambda: results.setdefault("second", migrating.migrate(url, key=key)))
+    second.start()
+    go_on.set()
+    first.join(60)
+    second.join(60)
+    assert results["first"] is not None and results["second"] is None  # the second found it done
+    assert schema_revision(path, key) == head_revision()
+    copies = list_backups(path.parent / "backups", path.stem)
+    assert [c.label for c in copies] == [f"before-{head_revision()}"]
