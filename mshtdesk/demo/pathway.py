@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import random
 import time
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -511,7 +511,11 @@ class _Generator:
                 i = min(bisect_left(dates, target), len(dates) - 1)
                 if i > 0 and target - dates[i - 1] < dates[i] - target:
                     i -= 1
-                arrest = by_date[i]  # the arrest nearest the date
+                # an arrest of the nearest day, any of them: a large register has hundreds a day, and
+                # always taking the day's first put a day's every victim on one arrest (at a million
+                # arrests, 430,000 victims on 2,900 arrests)
+                lo, hi = bisect_left(dates, dates[i]), bisect_right(dates, dates[i])
+                arrest = by_date[lo if hi - lo == 1 else rng.randrange(lo, hi)]
             if arrest is not None:
                 found = arrest[1]
                 district = arrest[3]
