@@ -6,6 +6,7 @@ which those days begin. Each function returns typed rows; ``mshtdesk.reports.com
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
@@ -320,12 +321,20 @@ def victim_district(person_id: Any, on: date) -> Any:
     )
 
 
-def contacts_by_purpose(conn: Connection, date_from: date, date_to: date, as_at: date) -> list[PurposeRow]:
-    """VLO contacts made on the London days of the period up to the as-at date, by purpose and the
-    victim's district (``victim_district`` at the end of the period).
+class ContactFigures(NamedTuple):
+    by_purpose: list[PurposeRow]
+    victims: dict[str | None, int]  # distinct people contacted, by the code of their district
 
-    The inner grouping by person reads only the covering index on (contact_at, purpose, person_id,
-    ...); the district is then looked up once per victim, not once per contact."""
+
+def contact_figures(conn: Connection, date_from: date, date_to: date, as_at: date) -> ContactFigures:
+    """VLO contacts made on the London days of the period up to the as-at date, by purpose and the
+    victim's district (``victim_district`` at the end of the period), and the distinct victims contacted
+    by district (each person under one district, so the counts add up).
+
+    One pass over the window's contacts: grouped by victim and purpose from the covering index on
+    (contact_at, purpose, person_id, ...), each victim's district looked up once, then summed both ways
+    in one statement. (Two statements, each reading the window and looking districts up per row, took
+    6.8 s of a COM summary at a million arrests.)"""
     v = VLO_CONTACT.c
     per_person = (
         select(
@@ -338,52 +347,54 @@ def contacts_by_purpose(conn: Connection, date_from: date, date_to: date, as_at:
         )
         .where(*_contact_window(date_from, date_to, as_at))
         .group_by(v.person_id, v.purpose)
-        .subquery("per_person")
+        .cte("per_person")
     )
     p = per_person.c
-    placed = select(
-        p.purpose, p.contacts, p.notified, p.on_time, p.concerns,
-        victim_district(p.person_id, min(date_to, as_at)).label("district_id"),
-    ).subquery("placed")  # fmt: skip
-    c = placed.c
-    q = (
+    people = (
+        select(p.person_id, victim_district(p.person_id, min(date_to, as_at)).label("district_id"))
+        .group_by(p.person_id)
+        .cte("contacted")
+    )
+    by_purpose = (
         select(
-            c.purpose,
-            func.sum(c.contacts),
-            func.sum(c.notified),
-            func.sum(c.on_time),
-            func.sum(c.concerns),
+            literal(0).label("victims"),
+            p.purpose,
+            func.sum(p.contacts).label("contacts"),
+            func.sum(p.notified).label("notified"),
+            func.sum(p.on_time).label("on_time"),
+            func.sum(p.concerns).label("concerns"),
             DISTRICT.c.code,
         )
-        .select_from(placed.outerjoin(DISTRICT, DISTRICT.c.id == c.district_id))
-        .group_by(c.purpose, DISTRICT.c.code)
+        .select_from(
+            per_person.join(people, people.c.person_id == p.person_id).outerjoin(
+                DISTRICT, DISTRICT.c.id == people.c.district_id
+            )
+        )
+        .group_by(p.purpose, DISTRICT.c.code)
     )
-    return [
-        PurposeRow(purpose, int(n), int(notified or 0), int(timely or 0), int(concern or 0), code)
-        for purpose, n, notified, timely, concern, code in conn.execute(q)
-    ]
-
-
-def victims_contacted(conn: Connection, date_from: date, date_to: date, as_at: date) -> dict[str | None, int]:
-    """Distinct people contacted in the same window as ``contacts_by_purpose`` (the same covering index),
-    by the code of their district (each person under one district, so the counts add up)."""
-    people = (
-        select(VLO_CONTACT.c.person_id)
-        .where(*_contact_window(date_from, date_to, as_at))
-        .distinct()
-        .subquery()
-    )
-    placed = (
-        select(victim_district(people.c.person_id, min(date_to, as_at)).label("district_id"))
-        .select_from(people)
-        .subquery()
-    )
-    q = (
-        select(DISTRICT.c.code, func.count())
-        .select_from(placed.outerjoin(DISTRICT, DISTRICT.c.id == placed.c.district_id))
+    victims = (
+        select(
+            literal(1),
+            literal(""),
+            func.count(),
+            literal(0),
+            literal(0),
+            literal(0),
+            DISTRICT.c.code,
+        )
+        .select_from(people.outerjoin(DISTRICT, DISTRICT.c.id == people.c.district_id))
         .group_by(DISTRICT.c.code)
     )
-    return {code: int(n) for code, n in conn.execute(q)}
+    rows: list[PurposeRow] = []
+    contacted: dict[str | None, int] = {}
+    for kind, purpose, n, notified, timely, concern, code in conn.execute(union_all(by_purpose, victims)):
+        if kind:
+            contacted[code] = int(n)
+        else:
+            rows.append(
+                PurposeRow(purpose, int(n), int(notified or 0), int(timely or 0), int(concern or 0), code)
+            )
+    return ContactFigures(rows, contacted)
 
 
 def stays_admitted(conn: Connection, date_from: date, date_to: date, as_at: date) -> list[AdmittedStay]:
@@ -475,10 +486,13 @@ def com_figures(
             navigator_count(conn, *year_ago),
             admissions(conn, *year_ago),
         )
+    contacted = contact_figures(conn, date_from, date_to, as_at)
+    period_referrals = referrals(conn, date_from, date_to)
     return ComFigures(
-        referrals=referrals(conn, date_from, date_to),
+        referrals=period_referrals,
         decisions=decisions(conn, date_from, date_to, recorded_at),
-        referral_counts=referral_counts(conn, date_from, date_to),
+        # the period's counts from its rows, already read, not a second reading of the period
+        referral_counts=dict(Counter((r.route, r.age_at_exploitation) for r in period_referrals)),
         previous_referral_counts=before[0],
         navigator_referrals=navigator_count(conn, date_from, date_to),
         previous_navigator_referrals=before[1],
@@ -486,8 +500,8 @@ def com_figures(
         previous_admissions=before[2],
         arrests_by_day=arrests_by_day(conn, date_from, date_to, recorded_at),
         navigator=navigator_counts(conn, date_from, date_to, as_at),
-        contacts=contacts_by_purpose(conn, date_from, date_to, as_at),
-        victims_contacted=victims_contacted(conn, date_from, date_to, as_at),
+        contacts=contacted.by_purpose,
+        victims_contacted=contacted.victims,
         stays_admitted=stays_admitted(conn, date_from, date_to, as_at),
         stays_overlapping=stays_overlapping(conn, date_from, date_to, as_at),
         active_beds=active_beds(conn),
