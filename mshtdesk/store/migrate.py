@@ -20,6 +20,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 
 from mshtdesk.errors import (
     CorruptDatabaseError,
+    DatabaseLockedError,
     DatabaseUnavailableError,
     MigrationError,
     NewerDatabaseError,
@@ -82,7 +83,7 @@ def _upgrade_lock(engine: Engine, path: Path | None) -> Iterator[Connection]:
     except OperationalError as exc:
         if path is None or "locked" not in str(exc.orig):
             raise
-        raise DatabaseUnavailableError(
+        raise DatabaseLockedError(
             f"{path.name} is being upgraded or written to by another copy of MSHT Desk. Wait for it to "
             "finish, then open the database again; nothing was changed."
         ) from exc

@@ -227,7 +227,7 @@ def test_two_windows_opening_a_file_that_needs_upgrading_take_turns(
     first, each window backed up the whole file and the second then failed "database is locked"."""
     import threading
 
-    from mshtdesk.errors import DatabaseUnavailableError
+    from mshtdesk.errors import DatabaseLockedError
     from mshtdesk.store import migrate as migrating
 
     manifest = next(
@@ -258,7 +258,7 @@ def test_two_windows_opening_a_file_that_needs_upgrading_take_turns(
     first.start()
     assert backing_up.wait(30)  # the first window holds the lock, about to back up
     monkeypatch.setattr("mshtdesk.store.engine.BUSY_TIMEOUT_MS", 500)
-    with pytest.raises(DatabaseUnavailableError, match="another copy of MSHT Desk"):
+    with pytest.raises(DatabaseLockedError, match="another copy of MSHT Desk"):
         migrating.migrate(url, key=key)
     assert schema_revision(path, key) == manifest["revision"]  # nothing changed by the refusal
     monkeypatch.setattr("mshtdesk.store.engine.BUSY_TIMEOUT_MS", 60_000)
