@@ -63,17 +63,23 @@ def rows_by_table(path: Path, key: bytes, columns: dict[str, list[str]] | None =
         con.close()
 
 
-@pytest.fixture(params=MANIFESTS, ids=[m.stem for m in MANIFESTS])
-def fixture_db(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Path, dict[str, Any], bytes]:
-    manifest = json.loads(Path(request.param).read_text(encoding="utf-8"))
+def copy_fixture(manifest: dict[str, Any], folder: Path) -> tuple[Path, bytes]:
+    """The fixture of ``manifest``'s revision copied into ``folder`` with its key file; the data key."""
     source = FIXTURES / f"schema_{manifest['revision']}.db"
-    path = tmp_path / "register.db"
+    path = folder / "register.db"
     shutil.copyfile(source, path)
     shutil.copyfile(keyring_path(source), keyring_path(path))
     ring = Keyring.load(keyring_path(path))
     assert ring is not None
     key = ring.unwrap(manifest["username"], manifest["password"])
     assert key is not None
+    return path, key
+
+
+@pytest.fixture(params=MANIFESTS, ids=[m.stem for m in MANIFESTS])
+def fixture_db(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Path, dict[str, Any], bytes]:
+    manifest = json.loads(Path(request.param).read_text(encoding="utf-8"))
+    path, key = copy_fixture(manifest, tmp_path)
     return path, manifest, key
 
 
@@ -235,14 +241,7 @@ def test_two_windows_opening_a_file_that_needs_upgrading_take_turns(
         for m in (json.loads(p.read_text(encoding="utf-8")) for p in reversed(MANIFESTS))
         if m["revision"] != head_revision()
     )
-    source = FIXTURES / f"schema_{manifest['revision']}.db"
-    path = tmp_path / "register.db"
-    shutil.copyfile(source, path)
-    shutil.copyfile(keyring_path(source), keyring_path(path))
-    ring = Keyring.load(keyring_path(path))
-    assert ring is not None
-    key = ring.unwrap(manifest["username"], manifest["password"])
-    assert key is not None
+    path, key = copy_fixture(manifest, tmp_path)
     url = f"sqlite:///{path}"
     backing_up, go_on = threading.Event(), threading.Event()
     real_backup = migrating.backup_sqlite
