@@ -42,11 +42,8 @@ class Milestone(StrEnum):
     @classmethod
     def parse(cls, value: str) -> Milestone | None:
         """A code, its label or the code with hyphens or spaces, case-insensitive; None if unknown."""
-        folded = value.strip().lower().replace("-", "_").replace(" ", "_")
-        for m in cls:
-            if folded == m.value or value.strip().lower() == m.label.lower():
-                return m
-        return None
+        plain = value.strip().lower()
+        return _BY_CODE.get(plain.replace("-", "_").replace(" ", "_")) or _BY_LABEL.get(plain)
 
 
 LABELS = {
@@ -55,6 +52,9 @@ LABELS = {
     Milestone.ENGAGED_AT_COURT: "Engaged at court",
     Milestone.DISENGAGED: "Disengaged",
 }
+# Lookups for ``Milestone.parse``: the COM summary parses every stored milestone of the year's victims.
+_BY_CODE = {m.value: m for m in Milestone}
+_BY_LABEL = {label.lower(): m for m, label in LABELS.items()}
 
 #: Most characters kept of a reason (disengagement or withdrawal).
 REASON_LIMIT = 1000

@@ -119,6 +119,11 @@ class DisposalEvent(SQLModel, table=True):
             "is_void",
             "recorded_at",
         ),
+        # The COM figures' first charge of each offence (and the cases awaiting an outcome) from the
+        # charges alone, not a scan of every event of the register (0019).
+        Index(
+            "ix_disposal_event_type", "disposal_type_id", "offence_id", "event_date", "is_void", "recorded_at"
+        ),
         # Only corrections point at another event: a partial index stays tiny and costs imports nothing.
         Index(
             "ix_disposal_event_supersedes",
@@ -393,11 +398,14 @@ class NrmReferral(SQLModel, table=True):
     __table_args__ = (
         # Today's referrals awaiting an RG decision from the index alone (migration 0018).
         Index("ix_nrm_referral_route_submitted", "route", "submitted_date", "person_id", "referral_ref"),
+        # A victim's district (their latest referral with one, as at a day) from the index alone, in
+        # order: the COM summary asks it of every victim contacted in the year (0019).
+        Index("ix_nrm_referral_person_district", "person_id", "submitted_date", "id", "district_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     referral_ref: str = Field(max_length=32, unique=True)
-    person_id: int = Field(foreign_key="person.id", index=True)
+    person_id: int = Field(foreign_key="person.id")
     route: str = Field(max_length=8)  # nrm | dtn
     consents: bool | None = None
     cooperates: bool | None = None  # DtN only: agreed to co-operate, so name and contact may be kept

@@ -203,7 +203,10 @@ def decision_rows(
         select(link.id, link.person_id, first_decision.label("decided_on"))
         .select_from(PERSON_LINK.join(arrests, arrests.c.id == link.arrest_id))
         .where(link.role.in_(VICTIM_ROLES), link.created_at <= in_utc(recorded_at))
-        .subquery("linked")
+        # Materialized: inlined, SQLite copied the first-decision probe into each of the four places
+        # that read ``decided_on`` (1.87 -> 1.43 s at a million arrests, once per link).
+        .cte("linked")
+        .prefix_with("MATERIALIZED")
     )
     navigator = row_exists().where(
         n.person_id == linked.c.person_id,
