@@ -124,11 +124,15 @@ def _session(backend: Backend, cancelled: Callable[[], bool]) -> Session:
 
 
 def open_session(
-    db: str | None, username: str, password: str, cancelled: Callable[[], bool] = lambda: False
+    db: str | None,
+    username: str,
+    password: str,
+    cancelled: Callable[[], bool] = lambda: False,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> Session:
     from mshtdesk.services.backend import Backend
 
-    return _session(Backend.login(db, username, password), cancelled)
+    return _session(Backend.login(db, username, password, progress=progress), cancelled)
 
 
 def create_session(
@@ -290,7 +294,7 @@ class AppController(QObject):
             self.tasks,
             location=self.location,
             sign_in=lambda user, password, job: self._watched(
-                lambda: open_session(db, user, password, job.cancelled), user, password
+                lambda: open_session(db, user, password, job.cancelled, job.progress), user, password
             ),
             create=lambda user, name, password, job: create_session(db, user, name, password, job.cancelled),
             mode=mode,

@@ -118,6 +118,7 @@ class _Pending:
     dialog: QProgressDialog | None = None
     timer: QTimer | None = None
     last: tuple[str, int, int] | None = field(default=None)
+    on_progress: Callable[[str, int, int], None] | None = None
 
 
 class TaskRunner(QObject):
@@ -153,13 +154,15 @@ class TaskRunner(QObject):
         parent: QWidget | None = None,
         context: str = "working in the background",
         cancellable: bool = True,
+        on_progress: Callable[[str, int, int], None] | None = None,
     ) -> Job:
         """Queue ``fn``; ``done``/``failed`` run on the GUI thread unless ``owner`` was deleted meanwhile.
 
         Without ``failed``, an expected error is shown in a message and a bug is logged with an apology.
         ``progress`` is the text of the progress dialog (none without it); ``context`` names the work in
         the log if it fails unexpectedly. ``cancellable=False``: the dialog has no Cancel button, for a
-        job that never reads ``job.cancelled()`` (a Cancel it ignored would mislead).
+        job that never reads ``job.cancelled()`` (a Cancel it ignored would mislead). ``on_progress``
+        hears the job's progress on the GUI thread, for a window that shows it in its own way.
         """
         if self._closed:
             raise RuntimeError("the task runner has been shut down")
@@ -168,6 +171,7 @@ class TaskRunner(QObject):
         self._pending[job.id] = _Pending(
             job, done, failed, owner, progress, parent or _as_widget(owner), context, cancellable
         )
+        self._pending[job.id].on_progress = on_progress
         self._worker.put(job)
         return job
 
@@ -225,6 +229,8 @@ class TaskRunner(QObject):
         if p is None:
             return
         p.last = (phase, done, total)
+        if p.on_progress is not None and (p.owner is None or shiboken6.isValid(p.owner)):
+            p.on_progress(phase, done, total)
         if p.dialog is not None and not p.job.cancelled():
             self._apply_progress(p)
 

@@ -85,9 +85,12 @@ class Backend:
         self.pathway_print = PathwayPrintService(db, actor)
 
     @classmethod
-    def login(cls, db: str | None, username: str, password: str) -> Backend:
-        """Open the database named by ``--db``/``MSHTDESK_DB`` as this user (AuthenticationError if not)."""
-        return cls(*login(db, username, password))
+    def login(
+        cls, db: str | None, username: str, password: str, *, progress: Progress | None = None
+    ) -> Backend:
+        """Open the database named by ``--db``/``MSHTDESK_DB`` as this user (AuthenticationError if not);
+        ``progress`` hears the steps of an upgrade, if the file needs one."""
+        return cls(*login(db, username, password, progress=progress))
 
     @classmethod
     def create(

@@ -46,7 +46,7 @@ from mshtdesk.services.actor import Actor, workstation
 from mshtdesk.services.audit import AuditAction, record
 from mshtdesk.services.changes import returned, writes
 from mshtdesk.services.rekey import KeyNotChangedError, RekeyResult, rekey_database
-from mshtdesk.store.backup import encrypt_in_place
+from mshtdesk.store.backup import Progress, encrypt_in_place
 from mshtdesk.store.database import Database, open_database
 from mshtdesk.store.database_file import check_new_database_file
 from mshtdesk.store.engine import is_plain_sqlite, resolve_url, sqlite_path, url_without_password
@@ -228,9 +228,15 @@ def create_database(
 
 
 def login(
-    db: str | None, username: str, password: str, *, now: datetime | None = None
+    db: str | None,
+    username: str,
+    password: str,
+    *,
+    now: datetime | None = None,
+    progress: Progress | None = None,
 ) -> tuple[Database, Actor]:
-    """Check the password, unlock the data key and open the database; every outcome is audited."""
+    """Check the password, unlock the data key and open the database; every outcome is audited.
+    ``progress`` hears the steps of an upgrade the file needs (minutes on a large one)."""
     moment = now or utcnow()
     url = resolve_url(db)
     path = sqlite_path(url)
@@ -269,7 +275,7 @@ def login(
         )
     # After a rekey interrupted half-way the file holds two copies: the one that opens the database.
     key = first_key_that_opens(path, unlocked.data_keys) or unlocked.data_keys[0]
-    database = open_database(url, key=key)
+    database = open_database(url, key=key, progress=progress)
     with database.engine.begin() as conn:
         user = user_row(conn, username)
         row_hash = q.password_hash_of(conn, username)

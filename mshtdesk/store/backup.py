@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -63,7 +64,16 @@ def refuse_own_file(db_path: Path, dest_dir: Path) -> None:
         raise ValueError(f"{dest_dir} is a file, not a folder; choose a folder for the backups.")
 
 
-def backup_sqlite(db_path: Path, dest_dir: Path, label: str, key: bytes | None = None) -> Path:
+#: (what is being done, done, total): what a long step reports, for a window to show.
+Progress = Callable[[str, int, int], None]
+BACKING_UP = "Backing up before the upgrade"
+#: Pages a stepped backup copies between progress reports (16 MB of 4 KB pages).
+BACKUP_STEP_PAGES = 4096
+
+
+def backup_sqlite(
+    db_path: Path, dest_dir: Path, label: str, key: bytes | None = None, progress: Progress | None = None
+) -> Path:
     """Copy ``db_path`` into ``dest_dir`` as a timestamped file and return its path.
 
     The backup API copies a consistent snapshot even while other connections write, unlike a file copy
@@ -84,7 +94,14 @@ def backup_sqlite(db_path: Path, dest_dir: Path, label: str, key: bytes | None =
         try:
             dst = connect(partial, key)
             try:
-                src.backup(dst)
+                if progress is None:
+                    src.backup(dst)
+                else:  # in steps, so a window can show how far a copy of gigabytes has got
+                    src.backup(
+                        dst,
+                        pages=BACKUP_STEP_PAGES,
+                        progress=lambda _status, left, total: progress(BACKING_UP, total - left, total),
+                    )
                 dst.execute("PRAGMA journal_mode = DELETE")  # a backup is one self-contained file
             finally:
                 dst.close()

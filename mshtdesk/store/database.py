@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from mshtdesk.errors import StoreError
+from mshtdesk.store.backup import Progress
 from mshtdesk.store.engine import make_engine, resolve_url, sqlite_path
 from mshtdesk.store.migrate import migrate
 from mshtdesk.store.reference import seed_reference
@@ -64,13 +65,20 @@ class Database:
         self.signers.clear()
 
 
-def open_database(db: str | None = None, *, profile: str | None = None, key: bytes | None = None) -> Database:
+def open_database(
+    db: str | None = None,
+    *,
+    profile: str | None = None,
+    key: bytes | None = None,
+    progress: Progress | None = None,
+) -> Database:
     """Resolve, migrate (backing up first), seed reference data and return a ready database.
 
     ``key`` opens an encrypted SQLite file; None opens an unencrypted one or a server database.
+    ``progress`` hears the steps of an upgrade, if one is needed.
     """
     url = resolve_url(db)
-    migrate(url, key=key)
+    migrate(url, key=key, progress=progress)
     database = Database(url, key)
     seed_reference(database.engine, profile)
     return database

@@ -28,7 +28,7 @@ from mshtdesk.errors import (
 )
 from mshtdesk.machine import machine_settings
 from mshtdesk.store import latest_contact, search_index
-from mshtdesk.store.backup import backup_sqlite
+from mshtdesk.store.backup import Progress, backup_sqlite
 from mshtdesk.store.engine import make_engine, sqlite_path
 from mshtdesk.store.server import server_problem
 
@@ -71,6 +71,10 @@ def _configured_backup_folder(conn: Connection) -> Path | None:
     return machine_settings().backup_folder_over(Path(value) if value else None)
 
 
+UPGRADING = "Upgrading the database"
+CHECKING = "Checking the upgraded database"
+
+
 @contextmanager
 def _upgrade_lock(engine: Engine, path: Path | None) -> Iterator[Connection]:
     """The upgrade's transaction. On a file it begins by taking the write lock (``engine.begin``), before
@@ -90,9 +94,15 @@ def _upgrade_lock(engine: Engine, path: Path | None) -> Iterator[Connection]:
 
 
 def migrate(
-    url: str, backup_dir: Path | None = None, key: bytes | None = None, *, server_upgrade: bool = False
+    url: str,
+    backup_dir: Path | None = None,
+    key: bytes | None = None,
+    *,
+    server_upgrade: bool = False,
+    progress: Progress | None = None,
 ) -> Path | None:
-    """Bring the database at ``url`` to the current schema; return the backup taken, if any.
+    """Bring the database at ``url`` to the current schema; return the backup taken, if any. Each step
+    is said to ``progress``: on a large file the backup, the upgrade and the check take minutes.
 
     A server database is created here when empty, but upgraded only by ``server_upgrade``
     (``mshtdesk server upgrade``: the administrator's owner role, after a pg_dump), never by a user's app.
@@ -142,7 +152,9 @@ def migrate(
                     return None
                 if current is not None:
                     folder = backup_dir or configured or path.parent / "backups"
-                    backup = backup_sqlite(path, folder, f"before-{head}", key)
+                    backup = backup_sqlite(path, folder, f"before-{head}", key, progress)
+            if progress is not None:
+                progress(UPGRADING, 0, 0)
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
             if conn.dialect.name == "sqlite":
@@ -150,6 +162,8 @@ def migrate(
             latest_contact.ensure(conn)  # likewise, and a derived table checked against its source
             if path is not None:
                 where = "The upgrade was undone" + (f"; a backup is at {backup}" if backup else "")
+                if progress is not None:
+                    progress(CHECKING, 0, 0)
                 _check_sqlite(conn, where)
         return backup
     finally:

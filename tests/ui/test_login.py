@@ -3,6 +3,7 @@ changing one's own password, and logging out (real encrypted files; argon2 runs,
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,11 +18,11 @@ from tests.conftest import USERS
 from tests.ui.helpers import Track, find_visible, is_closed
 from ui.app import AppController
 from ui.context import AppContext
-from ui.dialogs.login_dialog import LoginDialog, Mode
+from ui.dialogs.login_dialog import LoginDialog, Mode, step_text
 from ui.dialogs.password_dialog import ChangePasswordDialog
 from ui.pages.today_page import TodayPage
 from ui.pages.users_page import UsersPage
-from ui.tasks import TaskRunner
+from ui.tasks import Job, TaskRunner
 
 GOOD_PASSWORD = "heather-moor-lantern-42"
 
@@ -162,6 +163,42 @@ def test_empty_fields_are_explained_without_a_round_trip(tasks: TaskRunner, trac
     dialog.submit()
     assert dialog.error_text() == "Enter your user name and password."
     assert not dialog.busy
+
+
+def test_the_window_says_the_steps_of_an_upgrade_while_logging_in(
+    qtbot: QtBot, tasks: TaskRunner, track: Track, tmp_path: Path
+) -> None:
+    """An upgrade of a large file takes minutes after the password is checked: the busy line says which
+    step and how far, not "Checking the password" throughout. Driven by the real upgrade's steps."""
+    import threading
+
+    from mshtdesk.errors import AuthenticationError
+    from mshtdesk.store.backup import BACKING_UP
+    from mshtdesk.store.migrate import UPGRADING
+
+    go_on = threading.Event()
+
+    def upgrading(_user: str, _password: str, job: Job) -> object:
+        job.progress(BACKING_UP, 3_000, 4_000)
+        assert go_on.wait(30)
+        job.progress(UPGRADING, 0, 0)
+        assert go_on.wait(30)
+        raise AuthenticationError("Wrong user name or password.")
+
+    dialog = LoginDialog(tasks, location="big.db", sign_in=upgrading, create=upgrading)
+    track(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.username, "officer")
+    qtbot.keyClicks(dialog.password, "a-password")
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "75%" in dialog.busy_text.text(), timeout=10_000)
+    assert dialog.busy_text.text() == "Backing up before the upgrade\u2026 75%"
+    if shots := os.environ.get("MSHTDESK_SHOTS"):
+        dialog.grab().save(str(Path(shots) / "login_upgrading.png"))
+    go_on.set()
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=10_000)
+    assert dialog.error_text() == "Wrong user name or password."
+    assert step_text(UPGRADING, 0, 0) == "Upgrading the database\u2026"
 
 
 def test_log_out_returns_to_the_login_and_records_it(

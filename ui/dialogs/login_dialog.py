@@ -59,6 +59,14 @@ SignIn = Callable[[str, str, Job], Closable]
 Create = Callable[[str, str, str, Job], Closable]
 
 
+def step_text(phase: str, done: int, total: int) -> str:
+    """The busy line for a step of the work: "Backing up before the upgrade… 42%", or the
+    phase alone when its size is unknown."""
+    if total > 0:
+        return f"{phase}\u2026 {min(100, done * 100 // total)}%"
+    return f"{phase}\u2026"
+
+
 class LoginDialog(QDialog):
     signed_in = Signal(object)  # the session returned by ``sign_in`` or ``create``
     quit_requested = Signal()
@@ -114,6 +122,7 @@ class LoginDialog(QDialog):
         self.busy_bar.setAccessibleName("Working")
         self.busy_text = QLabel("")
         self.busy_text.setObjectName("resultCount")
+        self.busy_text.setWordWrap(True)  # an upgrade's steps are longer than "Checking the password"
         busy_row = QHBoxLayout()
         busy_row.addWidget(self.busy_bar)
         busy_row.addWidget(self.busy_text, 1)
@@ -351,7 +360,11 @@ class LoginDialog(QDialog):
             if shiboken6.isValid(self):
                 self._failed(exc)
 
-        self._tasks.run(work, done=done, failed=failed, context="logging in")
+        def step(phase: str, done_: int, total: int) -> None:  # an upgrade the file needs: minutes
+            if shiboken6.isValid(self) and self.busy:
+                self.busy_text.setText(step_text(phase, done_, total))
+
+        self._tasks.run(work, done=done, failed=failed, context="logging in", on_progress=step)
 
     def set_busy(self, busy: bool, text: str = "") -> None:
         self.busy = busy
