@@ -6,6 +6,7 @@ import argparse
 import getpass
 import os
 import sys
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
 
@@ -76,11 +77,48 @@ def ask_reason(ns: argparse.Namespace) -> str:
     return reason
 
 
+#: A job quicker than this says nothing of its progress.
+PROGRESS_AFTER_S = 1.0
+
+
+class Progress:
+    """Progress on stderr, only once a job has taken more than a second: "phase: 42%", or the phase alone
+    when its size is unknown. On a terminal one line is rewritten; in a log, each phase and each quarter."""
+
+    def __init__(self, err: TextIO) -> None:
+        self.err = err
+        self.start = time.monotonic()
+        self.shown = False
+        self.last = ""
+        self.phase = ""
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        if time.monotonic() - self.start < PROGRESS_AFTER_S:
+            return
+        pct = 100 * done // total if total > 0 else 0
+        text = f"{phase}: {pct}%" if total > 0 else f"{phase}\u2026"
+        if text == self.last:
+            return
+        new_phase, self.phase, self.last, self.shown = phase != self.phase, phase, text, True
+        if self.err.isatty():
+            print(f"\r{text:<50}", end="", file=self.err, flush=True)
+        elif new_phase or pct % 25 == 0:
+            print(text, file=self.err, flush=True)
+
+    def finish(self) -> None:
+        if self.shown and self.err.isatty():
+            print(file=self.err)
+
+
 def login(ns: argparse.Namespace) -> Backend:
     from mshtdesk.services.backend import Backend
 
     user, password = credentials()
-    return Backend.login(ns.db, user, password)
+    steps = Progress(sys.stderr)  # an upgrade the file needs: minutes on a large one
+    try:
+        return Backend.login(ns.db, user, password, progress=steps)
+    finally:
+        steps.finish()
 
 
 def check_output(ns: argparse.Namespace, backend: Backend | None = None) -> None:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import time
 from typing import TextIO
 
 from mshtdesk.cli.args import Parents, Subparsers
-from mshtdesk.cli.common import EXIT_OK, Handler, login
+from mshtdesk.cli.common import EXIT_OK, Handler, Progress, login
 
 
 def add_commands(sub: Subparsers, parents: Parents) -> None:
@@ -33,34 +32,6 @@ def add_commands(sub: Subparsers, parents: Parents) -> None:
     )
     a.add_argument("file", metavar="FILE.csv")
     a.add_argument("--dry-run", action="store_true", help="check the file and report, writing nothing")
-
-
-class Progress:
-    """Progress on stderr, only once a job has taken more than a second."""
-
-    def __init__(self, err: TextIO) -> None:
-        self.err = err
-        self.start = time.monotonic()
-        self.shown = False
-        self.last = ""
-
-    def __call__(self, phase: str, done: int, total: int) -> None:
-        if time.monotonic() - self.start < 1.0:
-            return
-        pct = 100 * done // max(total, 1)
-        text = f"{phase}: {pct}%"
-        if text == self.last:
-            return
-        self.last = text
-        self.shown = True
-        if self.err.isatty():
-            print(f"\r{text:<40}", end="", file=self.err, flush=True)
-        elif pct % 25 == 0:
-            print(text, file=self.err, flush=True)
-
-    def finish(self) -> None:
-        if self.shown and self.err.isatty():
-            print(file=self.err)
 
 
 def _import(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:

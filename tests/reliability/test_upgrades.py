@@ -293,3 +293,32 @@ def test_an_upgrade_says_each_step_with_the_backups_progress(tmp_path: Path) -> 
     assert said.index((UPGRADING, 0, 0)) > max(i for i, s in enumerate(said) if s[0] == BACKING_UP)
     assert migrate(f"sqlite:///{path}", key=key, progress=lambda *step: said.append(step)) is None
     assert said[-1] == (CHECKING, 0, 0), "a file already upgraded says nothing more"
+
+
+def test_a_command_that_upgrades_the_file_says_its_steps_on_stderr(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A command on a file of an older release upgrades it first: minutes on a large file, said on
+    stderr (here without the one second a quick job waits before saying anything); stdout stays the
+    command's own output."""
+    from mshtdesk.cli import common
+
+    manifest = next(
+        m
+        for m in (json.loads(p.read_text(encoding="utf-8")) for p in reversed(MANIFESTS))
+        if m["revision"] != head_revision()
+    )
+    path, key = copy_fixture(manifest, tmp_path)
+    monkeypatch.setattr(common, "PROGRESS_AFTER_S", 0.0)
+    monkeypatch.setenv("MSHTDESK_USER", manifest["officer"])
+    monkeypatch.setenv("MSHTDESK_PASSWORD", manifest["password"])
+    argv = ["--db", str(path), "report", "disposals", "--format", "csv", "--reason", "upgrade test"]
+    assert main(argv) == 0
+    said = capsys.readouterr()
+    assert said.err.splitlines()[-3:] == [
+        "Backing up before the upgrade: 100%",
+        "Upgrading the database\u2026",
+        "Checking the upgraded database\u2026",
+    ]
+    assert "Backing up" not in said.out and said.out.count(",") > 3  # the table, as CSV
+    assert schema_revision(path, key) == head_revision()
