@@ -213,6 +213,9 @@ class _Referral:
     data: ReferralInput
     values: dict[str, Any]  # what is stored on the referral row, for comparisons
     decisions: tuple[_Decision, ...]
+    #: What checking ``decisions`` in order warned of (a CG inside the recovery period, say): for a
+    #: referral not stored yet, the whole check the write would repeat
+    warnings: tuple[str, ...] = ()
 
 
 def _sentence(message: str) -> str:
@@ -365,9 +368,10 @@ class NrmImport(ImportFormat[NrmImportSummary]):
                     "for a person who agrees to co-operate; record that in the app)"
                 )
             self.error(line, column if column in COLUMNS else "row", message.rstrip("."))
-        decisions = self._decisions(line, v, route, submitted)
-        if self.found > n_before or decisions is None:
+        checked = self._decisions(line, v, route, submitted)
+        if self.found > n_before or checked is None:
             return
+        decisions, warnings = checked
         self._merge_person(v["person_ref"], person)
         codes = self._codes.get(normalised)
         if codes is None:
@@ -387,6 +391,7 @@ class NrmImport(ImportFormat[NrmImportSummary]):
                 "no_crime_reason": v["no_crime_reason"],
             },
             decisions,
+            warnings,
         )
         self._merge_referral(v, referral)
 
@@ -450,7 +455,8 @@ class NrmImport(ImportFormat[NrmImportSummary]):
 
     def _decisions(
         self, line: int, v: dict[str, str], route: Route, submitted: date | None
-    ) -> tuple[_Decision, ...] | None:
+    ) -> tuple[tuple[_Decision, ...], tuple[str, ...]] | None:
+        """The row's RG and CG, checked in order as a new referral's history; with the check's warnings."""
         n_before = self.found
         found: list[_Decision] = []
         for prefix, kind, choices, words in (
@@ -484,13 +490,15 @@ class NrmImport(ImportFormat[NrmImportSummary]):
         if self.found > n_before:
             return None
         history: list[Decision] = []
+        warnings: list[str] = []
         for d in found:
             check = check_decision(history, Decision(d.kind, d.on, d.outcome))
             for p in check.errors:
                 column = f"{d.column}_date" if p.field == "decision_date" else f"{d.column}_outcome"
                 self.error(line, column, p.message[:1].lower() + p.message[1:])
+            warnings += [f"line {line}: {w.message}" for w in check.warnings]
             history.append(Decision(d.kind, d.on, d.outcome))
-        return None if self.found > n_before else tuple(found)
+        return None if self.found > n_before else (tuple(found), tuple(warnings))
 
     # ----- across rows ---------------------------------------------------------------------------
     def _merge_person(self, ref: str, new: _Person) -> None:
@@ -682,20 +690,20 @@ class NrmImport(ImportFormat[NrmImportSummary]):
                         "Notify is anonymous unless the person agrees to co-operate (record that in the app)",
                     )
                     continue
-            past: list[Decision] = []
-            if stored_ref is not None:
-                present += 1
-                rid, owner, stored_values = stored_ref
-                if owner != r.person_ref and (
-                    r.person_ref not in kept or owner != kept[r.person_ref].person_ref
-                ):
-                    self.error(r.line, "person_ref", f"referral {ref} is stored for person {owner}")
-                for column, value in r.values.items():
-                    theirs = stored_values[column]
-                    if value != theirs:
-                        shown = uk(theirs) if isinstance(theirs, date) else _clip(str(theirs) or "empty")
-                        self.error(r.line, column, f"contradicts the stored referral {ref} ({shown})")
-                past = list(history.get(rid, []))
+            if stored_ref is None:  # its decisions were checked as its history when the row was read
+                new_decisions += [(ref, d) for d in r.decisions]
+                warnings += r.warnings
+                continue
+            present += 1
+            rid, owner, stored_values = stored_ref
+            if owner != r.person_ref and (r.person_ref not in kept or owner != kept[r.person_ref].person_ref):
+                self.error(r.line, "person_ref", f"referral {ref} is stored for person {owner}")
+            for column, value in r.values.items():
+                theirs = stored_values[column]
+                if value != theirs:
+                    shown = uk(theirs) if isinstance(theirs, date) else _clip(str(theirs) or "empty")
+                    self.error(r.line, column, f"contradicts the stored referral {ref} ({shown})")
+            past: list[Decision] = list(history.get(rid, []))
             for d in r.decisions:
                 mine = Decision(d.kind, d.on, d.outcome)
                 if mine in past:
@@ -766,6 +774,10 @@ class NrmImport(ImportFormat[NrmImportSummary]):
         q.fill_people(conn, fills, now)
         tick(len(fills))
         referral_id_of = {ref: v.id for ref, v in stored_refs.items()}
+        # in submission order (a register's rows come in no order): a period's referrals then sit in
+        # neighbouring pages, and the date-led indexes are appended to rather than written all over
+        referrals = self.referrals
+        new_refs.sort(key=lambda ref: (referrals[ref].values["submitted_date"], referrals[ref].line))
         labels: dict[str, str] = {}  # exploitation codes -> the Home Office label
         rows: list[tuple[Any, ...]] = []
         for ref in new_refs:
@@ -795,6 +807,8 @@ class NrmImport(ImportFormat[NrmImportSummary]):
         referral_id_of.update((ref, rid) for ref, rid in q.referrals_above(conn, above) if ref in wanted)
         tick(len(new_refs))
         recorded_by = self.recorded_by
+        # by referral (a stable sort: each referral's decisions keep their order, which their ids record)
+        new_decisions.sort(key=lambda pair: referral_id_of[pair[0]])
         q.insert_decisions(
             conn,
             DECISION_COLUMNS,

@@ -100,7 +100,7 @@ class Offence(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("arrest_id", "offence_ref", name="uq_offence_arrest_ref"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    arrest_id: int = Field(foreign_key="arrest.id", index=True)
+    arrest_id: int = Field(foreign_key="arrest.id")  # looked up by the unique index above (0020)
     offence_ref: str = Field(max_length=64)
     offence_type_id: int = Field(foreign_key="offence_type.id")
     offence_text: str = Field(default="", max_length=400)
@@ -411,7 +411,7 @@ class NrmReferral(SQLModel, table=True):
     cooperates: bool | None = None  # DtN only: agreed to co-operate, so name and contact may be kept
     first_responder: str = Field(default="", max_length=120)
     first_responder_org: str = Field(default="", max_length=120)
-    submitted_date: date = Field(index=True)
+    submitted_date: date  # by date: ``ix_nrm_referral_report`` leads with it (0020)
     age_at_referral: str = Field(max_length=16)  # adult | child | unknown | disputed
     age_at_exploitation: str = Field(max_length=16)  # adult | child | unknown
     exploitation: str = Field(default="", max_length=200)
@@ -446,7 +446,7 @@ class NrmDecision(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    referral_id: int = Field(foreign_key="nrm_referral.id", index=True)
+    referral_id: int = Field(foreign_key="nrm_referral.id")  # ``ix_nrm_decision_report`` leads with it
     kind: str = Field(max_length=32)  # see mshtdesk.domain.nrm.DecisionKind
     outcome: str = Field(default="", max_length=32)  # see mshtdesk.domain.nrm.Outcome
     decided_on: date = Field(index=True)

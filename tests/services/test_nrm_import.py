@@ -205,6 +205,41 @@ def test_a_cg_inside_the_recovery_period_is_accepted_with_a_warning(backend: Bac
     assert "accepted with a warning" in s.describe()
 
 
+def test_a_cg_added_to_a_stored_referral_warns_on_its_line(backend: Backend) -> None:
+    first = "W-1,W1,Stan,Ana,,,,NRM,2024-01-02,adult,adult,Labour,UK,13/1/24,,positive,2024-01-05,,\n"
+    assert run(backend, first).warnings == ()
+    later = "X-1,X1,,,,,,NRM,2024-01-03,adult,adult,Labour,UK,13/2/24,,,,,\n" + first.replace(
+        ",,\n", ",positive-trafficking,2024-01-20\n"
+    )
+    s = run(backend, later)
+    assert s.decisions_added == 1 and len(s.warnings) == 1
+    assert s.warnings[0].startswith("line 3: ") and "recovery period" in s.warnings[0]
+
+
+def test_a_register_in_no_order_is_written_in_submission_order(backend: Backend) -> None:
+    rows = [
+        "C-3,P3,,,,,,NRM,2024-03-01,adult,adult,Labour,UK,13/3/24,,positive,2024-03-04,negative,2024-06-20\n",
+        "A-1,P1,,,,,,NRM,2024-01-01,adult,adult,Labour,UK,13/1/24,,positive,2024-01-04,negative,2024-04-20\n",
+        "B-2,P2,,,,,,NRM,2024-02-01,adult,adult,Labour,UK,13/2/24,,positive,2024-02-04,,\n",
+    ]
+    assert run(backend, "".join(rows)).decisions_added == 5
+    with backend.db.engine.connect() as conn:
+        refs = conn.execute(select(NRM_REFERRAL.c.referral_ref).order_by(NRM_REFERRAL.c.id)).scalars()
+        assert list(refs) == ["A-1", "B-2", "C-3"]
+        kinds = conn.execute(
+            select(NRM_REFERRAL.c.referral_ref, NRM_DECISION.c.kind)
+            .join(NRM_REFERRAL, NRM_REFERRAL.c.id == NRM_DECISION.c.referral_id)
+            .order_by(NRM_DECISION.c.id)
+        ).all()
+    assert [tuple(k) for k in kinds] == [
+        ("A-1", "rg"),
+        ("A-1", "cg"),
+        ("B-2", "rg"),
+        ("C-3", "rg"),
+        ("C-3", "cg"),
+    ]
+
+
 def test_dry_run_cancel_header_and_rights(backend_for: Backends) -> None:
     officer = backend_for(Role.HTT_OFFICER)
     s = officer.import_nrm_file(str(REGISTER), dry_run=True)
