@@ -7,7 +7,9 @@ writes, and records what it did in the audit log in the same transaction.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection
 
@@ -24,7 +26,6 @@ from mshtdesk.services.audit import AuditAction, AuditService, record
 from mshtdesk.services.backups import BackupService
 from mshtdesk.services.calendar import CalendarService
 from mshtdesk.services.changes import writes
-from mshtdesk.services.com_report import ReportService
 from mshtdesk.services.contacts import ContactService
 from mshtdesk.services.corrections import CorrectionService
 from mshtdesk.services.disposal_report import disposal_table
@@ -46,6 +47,9 @@ from mshtdesk.services.subject_access import SubjectAccessService
 from mshtdesk.services.today import TodayService
 from mshtdesk.services.users import UserService, actor_for, create_database, login, unlock
 from mshtdesk.store.database import Database
+
+if TYPE_CHECKING:
+    from mshtdesk.services.com_report import ReportService
 
 #: The rights each kind of import needs, by the name the command line and the window give the kind.
 IMPORT_KINDS: dict[str, tuple[tuple[Action, Entity], ...]] = {
@@ -75,7 +79,6 @@ class Backend:
         self.engagement = EngagementService(db, actor)
         self.pathway = PathwayService(db, actor)
         self.today = TodayService(db, actor)
-        self.reports = ReportService(db, actor)
         self.nrm = NrmService(db, actor)
         self.calendar = CalendarService(db, actor)
         self.subject_access = SubjectAccessService(db, actor)
@@ -83,6 +86,14 @@ class Backend:
         self.exports = ExportFiles(db)
         self.list_disclosure = ListDisclosureService(db, actor)
         self.pathway_print = PathwayPrintService(db, actor)
+
+    @cached_property
+    def reports(self) -> ReportService:
+        """The COM reports, loaded on first use: a command or window that makes none (an import, a list)
+        starts without their queries and layouts."""
+        from mshtdesk.services.com_report import ReportService
+
+        return ReportService(self.db, self.actor)
 
     @classmethod
     def login(

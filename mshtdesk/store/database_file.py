@@ -69,11 +69,9 @@ def _contents(path: Path) -> _Contents:
 
 
 def _known(revision: str) -> bool:
-    from alembic.script import ScriptDirectory
+    from mshtdesk.store.migrate import known_revision
 
-    from mshtdesk.store.migrate import alembic_config
-
-    return any(s.revision == revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions())
+    return known_revision(revision)
 
 
 def check_new_database_file(path: Path) -> bool:

@@ -22,7 +22,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from alembic import command
 from sqlalchemy import Connection, inspect, select, text
 
 from mshtdesk.errors import MigrationError, NewerDatabaseError, NotAnMshtDatabaseError, StoreError
@@ -168,6 +167,8 @@ def _migrate_as_owner(conn: Connection, roles: ServerRoles, target: str) -> None
     try:
         cfg = alembic_config()
         cfg.attributes["connection"] = conn
+        from alembic import command  # loaded only to upgrade (see store.migrate.HEAD_REVISION)
+
         command.upgrade(cfg, target)
         latest_contact.ensure(conn)
     except Exception as exc:

@@ -59,6 +59,21 @@ def test_import_then_report_reproduces_the_seed_table(db_address: str) -> None:
     assert r.returncode == 0 and "Total arrests" in r.stdout and "highest ranked disposal" in r.stdout
 
 
+def test_a_command_on_an_up_to_date_database_loads_no_migrations_or_com_report(db_address: str) -> None:
+    """Every command pays for what it imports: Alembic (to upgrade) and the COM report are loaded only
+    by what uses them. (Python lists each module it imports on stderr with PYTHONPROFILEIMPORTTIME.)"""
+    for args in (
+        ["import", "arrests", str(SEED_EXPORT)],
+        ["report", "disposals", *SEED_PERIOD, "--format", "csv"],
+    ):
+        r = mshtdesk("--db", db_address, *args, env={"PYTHONPROFILEIMPORTTIME": "1"})
+        assert r.returncode == 0, r.stderr
+        loaded = {line.rsplit("|", 1)[-1].strip() for line in r.stderr.splitlines() if "|" in line}
+        assert "mshtdesk.services.backend" in loaded  # the listing is there
+        assert not {m for m in loaded if m.split(".")[0] == "alembic"}, args
+        assert "mshtdesk.services.com_report" not in loaded, args
+
+
 def test_database_from_the_environment_and_output_file(db_address: str, tmp_path: Path) -> None:
     env = {"MSHTDESK_DB": db_address}
     assert mshtdesk("import", "arrests", str(SEED_EXPORT), env=env).returncode == 0

@@ -10,11 +10,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from mshtdesk.errors import CorruptDatabaseError, NewerDatabaseError, NotAnMshtDatabaseError
+from mshtdesk.errors import (
+    CorruptDatabaseError,
+    MigrationError,
+    NewerDatabaseError,
+    NotAnMshtDatabaseError,
+)
 from mshtdesk.store.backup import backup_sqlite
 from mshtdesk.store.database import open_database
 from mshtdesk.store.engine import make_engine, resolve_url
-from mshtdesk.store.migrate import check_models_match, head_revision
+from mshtdesk.store.migrate import check_models_match, current_revision, head_revision, script_head
 
 
 @pytest.fixture
@@ -70,6 +75,29 @@ def test_models_and_migrations_agree(empty_address: str) -> None:
     engine = make_engine(resolve_url(empty_address))
     try:
         check_models_match(engine)  # raises if autogenerate would produce a migration
+    finally:
+        engine.dispose()
+
+
+def test_the_head_written_in_the_code_is_the_newest_script() -> None:
+    """``HEAD_REVISION`` saves loading Alembic at every login; a new migration must be named there."""
+    assert head_revision() == script_head(), (
+        "A migration was added: set HEAD_REVISION in mshtdesk/store/migrate.py to its revision"
+    )
+
+
+def test_the_recorded_revision_is_read_without_alembic(db_path: Path) -> None:
+    engine = create_engine(resolve_url(str(db_path)))
+    try:
+        with engine.begin() as conn:
+            assert current_revision(conn) is None  # a new file: never migrated
+            conn.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)"))
+            assert current_revision(conn) is None  # the table, but no row yet
+            conn.execute(text("INSERT INTO alembic_version VALUES ('0007'), ('0012')"))
+            with pytest.raises(MigrationError, match="2 schema versions at once"):
+                current_revision(conn)
+            conn.execute(text("DELETE FROM alembic_version WHERE version_num = '0007'"))
+            assert current_revision(conn) == "0012"
     finally:
         engine.dispose()
 
