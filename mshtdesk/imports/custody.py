@@ -395,7 +395,9 @@ class CustodyImport(ImportFormat[ImportSummary]):
         new_offences = [k for k in parsed.offences if k not in stored_offence]
         now = utcnow()
         batch_id: int | None = None
-        if new_refs or new_offences or parsed.events:
+        # A batch row only for a file that adds something: a file imported again adds nothing, and
+        # deleting a batch row afterwards would scan every table that points at batches.
+        if new_refs or new_offences or _adds_events(parsed, stored_offence, disposal_ids, stored_events):
             batch_id = q.insert_batch(
                 conn,
                 {
@@ -461,17 +463,13 @@ class CustodyImport(ImportFormat[ImportSummary]):
             tick(len(part), "Writing events")
         refresh_current_rank(conn, touched)
         if batch_id is not None:
-            if not (new_refs or new_offences or new_events):
-                q.delete_batch(conn, batch_id)
-                batch_id = None
-            else:
-                q.set_batch_counts(
-                    conn,
-                    batch_id,
-                    arrests_added=len(new_refs),
-                    offences_added=len(new_offences),
-                    events_added=len(new_events),
-                )
+            q.set_batch_counts(
+                conn,
+                batch_id,
+                arrests_added=len(new_refs),
+                offences_added=len(new_offences),
+                events_added=len(new_events),
+            )
         return ImportSummary(
             batch.file_name,
             self.rows,
@@ -485,6 +483,20 @@ class CustodyImport(ImportFormat[ImportSummary]):
             withdrawn_rows,
             len(gone),
         )
+
+
+def _adds_events(
+    parsed: _Parsed,
+    stored_offence: dict[tuple[str, str], int],
+    disposal_ids: dict[str, int],
+    stored_events: set[tuple[int, int, date]],
+) -> bool:
+    """Whether any event of the file is not stored yet (asked when every offence it names is stored)."""
+    for ref, off_ref, code, on in parsed.events:
+        offence_id = stored_offence.get((ref, off_ref))
+        if offence_id is None or (offence_id, disposal_ids[code], on) not in stored_events:
+            return True
+    return False
 
 
 def _current_ranks(parsed: _Parsed, refs: set[str], rank_of: dict[str, int]) -> dict[str, int]:

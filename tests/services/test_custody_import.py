@@ -3,7 +3,7 @@
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from mshtdesk.errors import ImportRejectedError
 from mshtdesk.reports.tables import to_csv
@@ -45,9 +45,21 @@ def test_seed_table_is_reproduced_cell_for_cell(backend: Backend) -> None:
 def test_importing_the_same_file_twice_changes_nothing(backend: Backend) -> None:
     backend.import_file(str(SEED_EXPORT))
     before = counts(backend)
-    again = backend.import_file(str(SEED_EXPORT))
+    writes: list[str] = []
+
+    def seen(conn: object, cursor: object, statement: str, *args: object) -> None:
+        if not statement.lstrip().upper().startswith("SELECT"):
+            writes.append(statement)
+
+    event.listen(backend.db.engine, "before_cursor_execute", seen)
+    try:
+        again = backend.import_file(str(SEED_EXPORT))
+    finally:
+        event.remove(backend.db.engine, "before_cursor_execute", seen)
     assert not again.changed and again.events_already_present == 274
     assert counts(backend) == before
+    # no batch row written and deleted again (the delete scans every table pointing at batches)
+    assert not [w for w in writes if "import_batch" in w and "INSERT INTO audit" not in w]
     with backend.db.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(IMPORT_BATCH)).scalar_one() == 1
 

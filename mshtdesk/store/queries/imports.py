@@ -102,10 +102,6 @@ def import_cache(conn: Connection) -> Iterator[None]:
         raw.execute(f"PRAGMA cache_size = {before}")
 
 
-def delete_batch(conn: Connection, batch_id: int) -> None:
-    conn.execute(IMPORT_BATCH.delete().where(IMPORT_BATCH.c.id == batch_id))
-
-
 def max_id(conn: Connection, table: Table) -> int:
     return int(conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one())
 
