@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection
@@ -441,7 +440,9 @@ class CustodyImport(ImportFormat[ImportSummary]):
             found = ref_of_arrest.get(arrest_id)
             if found is not None:
                 offence_id_of[(found, off_ref)] = off_id
-        keyed: list[tuple[int, date, int, tuple[Any, ...]]] = []  # offence, date, line: the order written
+        # (offence, date, line, disposal type): sorted, the order written (a line is one event's, so no
+        # two are equal); each batch's rows are made as it is written, not all at once
+        new_events: list[tuple[int, date, int, int]] = []
         present = 0
         touched: set[int] = set()  # stored arrests given new events: their current rank is recomputed
         source = self.source
@@ -451,15 +452,16 @@ class CustodyImport(ImportFormat[ImportSummary]):
             if (offence_id, type_id, on) in stored_events:
                 present += 1
                 continue
-            row = (offence_id, type_id, on, "", None, False, "", source, batch_id, now)
-            keyed.append((offence_id, on, line, row))
+            new_events.append((offence_id, on, line, type_id))
             if ref in stored_arrest:
                 touched.add(arrest_id_of[ref])
         tick(present, "Writing events")
-        keyed.sort(key=itemgetter(0, 1, 2))
-        new_events = [k[3] for k in keyed]
+        new_events.sort()
         for part in q.chunks(new_events, WRITE_BATCH):
-            q.insert_events(conn, part)
+            q.insert_events(
+                conn,
+                [(o, t, on, "", None, False, "", source, batch_id, now) for o, on, _, t in part],
+            )
             tick(len(part), "Writing events")
         refresh_current_rank(conn, touched)
         if batch_id is not None:

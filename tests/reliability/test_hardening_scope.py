@@ -23,6 +23,7 @@ import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
@@ -1311,7 +1312,9 @@ def _state(db: Database, folder: Path) -> tuple[object, ...]:
 def _service(backend: Backend, name: str) -> object:
     if name == "Backend":
         return backend
-    found = [s for s in vars(backend).values() if type(s).__name__ == name]
+    # the services it holds, and those it builds on first use (``Backend.reports``)
+    held = [*vars(backend), *(n for n, v in vars(Backend).items() if isinstance(v, cached_property))]
+    found = [s for s in map(partial(getattr, backend), held) if type(s).__name__ == name]
     assert len(found) == 1, f"Backend holds no {name}"
     return found[0]
 

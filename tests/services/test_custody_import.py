@@ -64,6 +64,36 @@ def test_importing_the_same_file_twice_changes_nothing(backend: Backend) -> None
         assert conn.execute(select(func.count()).select_from(IMPORT_BATCH)).scalar_one() == 1
 
 
+def test_rows_in_no_order_are_written_arrest_by_arrest(backend: Backend) -> None:
+    """A register's rows come in no order; the import writes arrests by date, offences by arrest and
+    events by offence and date, so that one arrest's rows sit together (the tables' reads rely on it)."""
+    rows = [
+        "A3,2022-03-01,BD,N3,O1,MSA s.2,Charge,2022-05-02",
+        "A1,2022-01-10,BD,N1,O2,MSA s.1,RUI,2022-01-10",
+        "A2,2022-02-01,KD,N2,O1,MSA s.2,Bail,2022-02-01",
+        "A1,2022-01-10,BD,N1,O1,MSA s.2,Charge,2022-04-01",
+        "A3,2022-03-01,BD,N3,O1,MSA s.2,RUI,2022-03-01",
+        "A1,2022-01-10,BD,N1,O1,MSA s.2,RUI,2022-01-10",
+        "A2,2022-02-01,KD,N2,O1,MSA s.2,NFA,2022-03-15",
+    ]
+    run(backend, HEADER + "\n".join(rows) + "\n")
+    with backend.db.engine.connect() as conn:
+        arrests = conn.execute(select(ARREST.c.custody_ref).order_by(ARREST.c.id)).scalars().all()
+        offences = conn.execute(
+            select(ARREST.c.custody_ref, OFFENCE.c.offence_ref)
+            .join(ARREST, ARREST.c.id == OFFENCE.c.arrest_id)
+            .order_by(OFFENCE.c.id)
+        ).all()
+        events = conn.execute(
+            select(OFFENCE.c.id, EVENT.c.event_date)
+            .join(OFFENCE, OFFENCE.c.id == EVENT.c.offence_id)
+            .order_by(EVENT.c.id)
+        ).all()
+    assert arrests == ["A1", "A2", "A3"]
+    assert [tuple(o) for o in offences] == [("A1", "O2"), ("A1", "O1"), ("A2", "O1"), ("A3", "O1")]
+    assert len(events) == 7 and [tuple(e) for e in events] == sorted(tuple(e) for e in events)
+
+
 def test_a_later_cumulative_export_adds_only_new_events(backend: Backend) -> None:
     first = HEADER + "A1,2022-01-10,BD,N1,O1,MSA s.2,RUI,2022-01-10\n"
     later = first + "A1,2022-01-10,BD,N1,O1,MSA s.2,Charge,2022-03-01\nA1,2022-01-10,BD,N1,O2,MSA s.1,,\n"
