@@ -63,12 +63,12 @@ AnySummary = ImportSummary | NrmImportSummary | OutcomeImportSummary
 
 @cache
 def freeze_start_up() -> None:
-    """Once a process, at the first login: put what start-up made (modules, classes, the tables'
-    metadata: about 100,000 objects, all kept for the life of the process) out of the garbage
-    collector's full passes. Such a pass scanned them all again, 55-75 ms, and fell in whatever came
-    first after logging in: the Today page's first call went from about 0.22 to 0.29-0.41 s once
-    Alembic stopped being imported at login (its import had happened to take that pass). Only once:
-    what a later session makes must stay collectable after it logs out."""
+    """Once a process, at the first login or database creation: put what start-up made (modules,
+    classes, the tables' metadata: about 100,000 objects, all kept for the life of the process) out of
+    the garbage collector's full passes. Such a pass scanned them all again, 55-75 ms, and fell in
+    whatever came first after logging in: the Today page's first call went from about 0.22 to
+    0.29-0.41 s once Alembic stopped being imported at login (its import had happened to take that
+    pass). Only once: what a later session makes must stay collectable after it logs out."""
     gc.freeze()
 
 
@@ -126,7 +126,9 @@ class Backend:
         display_name: str = "",
         profile: str | None = None,
     ) -> Backend:
-        """Create an encrypted database (or encrypt an old one) with its first administrator."""
+        """Create an encrypted database (or encrypt an old one) with its first administrator: like a login,
+        the first in a process freezes what start-up made."""
+        freeze_start_up()
         return cls(*create_database(db, admin_username, password, display_name=display_name, profile=profile))
 
     @classmethod

@@ -33,3 +33,26 @@ def test_the_first_login_puts_start_up_objects_out_of_full_collections(db_path: 
     assert before == 0
     assert first > 20_000  # modules, classes and the tables' metadata
     assert second == first
+
+
+def test_creating_a_database_freezes_start_up_too(tmp_path: Path) -> None:
+    """The first administrator's session starts with ``Backend.create``, not a login: it must not meet the
+    full pass either, and logging in afterwards in the same process freezes nothing more."""
+    path = tmp_path / "new.db"
+    code = "\n".join(
+        [
+            "import gc",
+            "from mshtdesk.services.backend import Backend",
+            "print(gc.get_freeze_count())",
+            f"Backend.create({str(path)!r}, 'admin', 'correct horse battery staple 1').close()",
+            "print(gc.get_freeze_count())",
+            f"Backend.login({str(path)!r}, 'admin', 'correct horse battery staple 1').close()",
+            "print(gc.get_freeze_count())",
+        ]
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    before, created, logged_in = map(int, r.stdout.split())
+    assert before == 0
+    assert created > 20_000
+    assert logged_in == created
