@@ -219,8 +219,10 @@ class BackupService:
         return [_info(b) for b in self._files()]
 
     def verify(self, backup: str) -> str:
-        """ "ok", or what is wrong: the copy must open with this database's key and pass integrity_check."""
+        """ "ok", or what is wrong: the copy must open with this database's key and pass integrity_check.
+        A team database has no key and no backup files of ours: refused as ``list`` is, not "BAD"."""
         self._actor.require(Action.READ, Entity.REFERENCE)
+        self._path()
         return files.check_file(Path(backup), self._db.key)
 
     def prune(self, now: datetime | None = None) -> builtins.list[str]:

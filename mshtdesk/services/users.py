@@ -390,8 +390,9 @@ def _server_failure(
 
 def _login_server(url: str, username: str, password: str, moment: datetime) -> tuple[Database, Actor]:
     """The password hash in ``app_user`` is the check; failures are counted on the server, atomically
-    (``login_failure``), and recorded in the audit log at once (there is no key file to queue them in)."""
-    database = open_database(url)
+    (``login_failure``), and recorded in the audit log at once (there is no key file to queue them in).
+    An empty database is refused, not given the schema: that is ``server setup``'s, as its owner role."""
+    database = open_database(url, create=False)
     locked: datetime | None = None
     user: UserInfo | None = None
     try:

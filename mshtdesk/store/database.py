@@ -71,14 +71,16 @@ def open_database(
     profile: str | None = None,
     key: bytes | None = None,
     progress: Progress | None = None,
+    create: bool = True,
 ) -> Database:
     """Resolve, migrate (backing up first), seed reference data and return a ready database.
 
     ``key`` opens an encrypted SQLite file; None opens an unencrypted one or a server database.
-    ``progress`` hears the steps of an upgrade, if one is needed.
+    ``progress`` hears the steps of an upgrade, if one is needed. Without ``create`` an empty database
+    is refused rather than given the schema (a login: see ``migrate``).
     """
     url = resolve_url(db)
-    migrate(url, key=key, progress=progress)
+    migrate(url, key=key, progress=progress, create=create)
     database = Database(url, key)
     seed_reference(database.engine, profile)
     return database

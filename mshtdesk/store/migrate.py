@@ -118,19 +118,32 @@ def _upgrade_lock(engine: Engine, path: Path | None) -> Iterator[Connection]:
         ) from exc
 
 
+def _not_set_up(path: Path | None) -> str:
+    if path is None:
+        return (
+            "This team database has not been set up for MSHT Desk yet: its database administrator sets it "
+            "up with mshtdesk server setup. Nothing was changed."
+        )
+    return f"{path.name} holds no MSHT Desk database yet. Create one with: mshtdesk init --admin-user NAME"
+
+
 def migrate(
     url: str,
     backup_dir: Path | None = None,
     key: bytes | None = None,
     *,
     server_upgrade: bool = False,
+    create: bool = True,
     progress: Progress | None = None,
 ) -> Path | None:
     """Bring the database at ``url`` to the current schema; return the backup taken, if any. Each step
     is said to ``progress``: on a large file the backup, the upgrade and the check take minutes.
 
-    A server database is created here when empty, but upgraded only by ``server_upgrade``
-    (``mshtdesk server upgrade``: the administrator's owner role, after a pg_dump), never by a user's app.
+    An empty database is given the schema only with ``create`` (``init`` and ``server setup``): a login
+    on an empty team database is refused, since its tables would belong to whoever logged in and
+    ``server setup`` could then give the app's roles no rights on them. A server database is upgraded
+    only by ``server_upgrade`` (``mshtdesk server upgrade``: the administrator's owner role, after a
+    pg_dump), never by a user's app.
     """
     engine = make_engine(url, foreign_keys=False, key=key)
     path = sqlite_path(url)
@@ -155,6 +168,8 @@ def migrate(
         head = head_revision()
         if current == head:
             return None
+        if current is None and not has_tables and not create:
+            raise NotAnMshtDatabaseError(_not_set_up(path))
         if current is None and has_tables:
             raise NotAnMshtDatabaseError(
                 "That file holds a database that MSHT Desk did not create; choose another file."

@@ -106,6 +106,7 @@ def prepare_server(url: str, roles: ServerRoles, fill: Callable[[Connection], T]
                     raise StoreError("That database is already set up; run mshtdesk server upgrade instead.")
                 if conn.execute(select(USER.c.id).limit(1)).first() is not None:
                     raise StoreError("That database is already set up and has users; nothing was changed.")
+                _refuse_other_owners(conn, roles)
             for role in roles.all():
                 exists = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).first()
                 if exists is None:
@@ -119,6 +120,24 @@ def prepare_server(url: str, roles: ServerRoles, fill: Callable[[Connection], T]
             return None if fill is None else fill(conn)
     finally:
         engine.dispose()
+
+
+def _refuse_other_owners(conn: Connection, roles: ServerRoles) -> None:
+    """A schema at head with no users is taken as a set-up whose first administrator was not made; only
+    if the owner role owns its tables (made otherwise, by an older app's login or by hand, the grants
+    would fail half-way and the app's role could not use them)."""
+    owners = sorted(
+        str(o)
+        for (o,) in conn.execute(
+            text("SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'")
+        )
+        if o != roles.owner
+    )
+    if owners:
+        raise NotAnMshtDatabaseError(
+            f"That database holds MSHT Desk's tables, but they belong to {', '.join(owners)}, not to "
+            f"{roles.owner}: server setup did not make them. Set up an empty database; nothing was changed."
+        )
 
 
 def upgrade_server(url: str) -> Upgrade:
@@ -175,8 +194,7 @@ def _migrate_as_owner(conn: Connection, roles: ServerRoles, target: str) -> None
         raise MigrationError(
             f"The schema could not be brought up to date ({type(exc).__name__}); nothing was changed."
         ) from exc
-    finally:
-        conn.execute(text("RESET ROLE"))
+    _reset_role(conn)
 
 
 def apply_grants(conn: Connection, roles: ServerRoles) -> None:
@@ -186,10 +204,15 @@ def apply_grants(conn: Connection, roles: ServerRoles) -> None:
     conn.execute(text(f"GRANT USAGE ON SCHEMA public TO {app}, {auditor}"))
     conn.execute(text(f"REVOKE CREATE ON SCHEMA public FROM PUBLIC, {app}, {auditor}"))
     conn.execute(text(f'SET ROLE "{roles.owner}"'))
-    try:
-        _grant_tables(conn, app, auditor)
-    finally:
-        conn.execute(text("RESET ROLE"))
+    _grant_tables(conn, app, auditor)
+    _reset_role(conn)
+
+
+def _reset_role(conn: Connection) -> None:
+    """Back to the administrator's own role, after the owner's work succeeded. Not in a ``finally``: a
+    failed statement aborts the transaction, where RESET ROLE fails too and would hide the first error;
+    the rollback that follows undoes the SET ROLE anyway (a plain SET is transactional in PostgreSQL)."""
+    conn.execute(text("RESET ROLE"))
 
 
 def _grant_tables(conn: Connection, app: str, auditor: str) -> None:

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 
 from mshtdesk.domain.roles import Role
 from mshtdesk.store.database import Database
@@ -207,6 +207,32 @@ def test_authentication_failures_exit_3(db_address: str) -> None:
     assert r.returncode == 3 and r.stderr.strip() == "Wrong user name or password."
     r = mshtdesk("--db", db_address, "ranking", env={"MSHTDESK_USER": "nobody"})
     assert r.returncode == 3 and r.stderr.strip() == "Wrong user name or password."
+
+
+def test_a_command_on_an_address_with_no_database_changes_nothing(empty_address: str) -> None:
+    """Before init (or a team database's set-up) a login is refused in a sentence. On a server it used to
+    give the empty database the whole schema, owned by whoever logged in, then say "wrong password"; and
+    server setup failed on those tables with an internal error."""
+    for command in (["ranking"], ["backup", "list"]):
+        r = mshtdesk("--db", empty_address, *command)
+        assert r.returncode == 1, r.stderr
+        if empty_address.startswith("postgresql"):
+            assert r.stderr.strip() == (
+                "This team database has not been set up for MSHT Desk yet: its database administrator "
+                "sets it up with mshtdesk server setup. Nothing was changed."
+            )
+        else:
+            assert r.stderr.startswith("There is no database at ")
+    if empty_address.startswith("postgresql"):
+        engine = create_engine(empty_address)
+        with engine.connect() as conn:
+            tables = conn.execute(
+                text("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'")
+            ).scalar()
+        engine.dispose()
+        assert tables == 0
+    else:
+        assert not Path(empty_address).exists()
 
 
 def test_init_creates_an_encrypted_database_with_its_administrator(empty_address: str) -> None:

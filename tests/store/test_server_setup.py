@@ -26,6 +26,7 @@ from mshtdesk.errors import (
 from mshtdesk.services.backend import Backend
 from mshtdesk.services.register import ArrestQuery
 from mshtdesk.services.team import check_dump, setup_server, upgrade_server
+from mshtdesk.store.database import open_database
 from mshtdesk.store.migrate import alembic_config, head_revision
 from mshtdesk.store.server_roles import ServerRoles
 from tests.conftest import DATA, SEED_EXPORT, USERS
@@ -137,6 +138,33 @@ def test_setup_refuses_what_is_not_an_empty_database() -> None:
         setup_server(other, ADMIN.username, ADMIN.password, role_prefix='x"; DROP ROLE postgres; --')
     with pytest.raises(StoreError, match="server commands take a team database address"):
         setup_server("some-file.db", ADMIN.username, ADMIN.password)
+
+
+def test_a_login_before_setup_leaves_the_database_for_setup() -> None:
+    url = fresh_server()
+    with pytest.raises(NotAnMshtDatabaseError, match="has not been set up"):
+        Backend.login(url, ADMIN.username, ADMIN.password)
+    assert _scalar(url, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == 0
+    done = setup_server(url, ADMIN.username, ADMIN.password, role_prefix="htt_t")
+    clerk = as_login(url, "htt_t_clerk", done.roles.app)
+    Backend.login(clerk, ADMIN.username, ADMIN.password).close()
+
+
+def test_setup_refuses_a_schema_its_owner_role_did_not_make() -> None:
+    """MSHT Desk's tables at head with no users pass for a set-up whose first administrator was not made,
+    but only when the owner role owns them: made by another role (by hand, or by an older app's login on
+    the empty database), granting the app's role its rights failed half-way, and the reset of the role
+    after it hid that failure behind an internal error."""
+    url = fresh_server()
+    open_database(url).close()  # the schema, made by the administrator's own login role
+    who = str(_scalar(url, "SELECT current_user"))
+    with pytest.raises(NotAnMshtDatabaseError) as refused:
+        setup_server(url, ADMIN.username, ADMIN.password, role_prefix="htt_t")
+    assert str(refused.value) == (
+        f"That database holds MSHT Desk's tables, but they belong to {who}, not to htt_t_owner: server "
+        "setup did not make them. Set up an empty database; nothing was changed."
+    )
+    assert _scalar(url, "SELECT count(*) FROM app_user") == 0
 
 
 def _dump(url: str, path: Path) -> Path:
