@@ -39,7 +39,8 @@ def _init(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     password = os.environ.get(PASSWORD_ENV, "") or new_password(ns.admin_user)
     backend = Backend.create(ns.db, ns.admin_user, password, display_name=ns.display_name, profile=ns.profile)
-    print(f"Encrypted database ready: {backend.describe()}; administrator {ns.admin_user}.", file=out)
+    kind = "Encrypted database" if backend.db.path is not None else "Team database"  # a server has no key
+    print(f"{kind} ready: {backend.describe()}; administrator {ns.admin_user}.", file=out)
     backend.close()
     return EXIT_OK
 

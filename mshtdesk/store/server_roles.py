@@ -18,16 +18,19 @@ The grants are applied again after every upgrade, so a table a migration adds is
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TypeVar
 
 from sqlalchemy import Connection, inspect, select, text
+from sqlalchemy.exc import OperationalError
 
 from mshtdesk.errors import MigrationError, NewerDatabaseError, NotAnMshtDatabaseError, StoreError
 from mshtdesk.store import latest_contact
 from mshtdesk.store.engine import make_engine
 from mshtdesk.store.migrate import alembic_config, current_revision, head_revision, known_revision
+from mshtdesk.store.server import server_problem
 from mshtdesk.store.tables import SETTING, USER
 
 T = TypeVar("T")
@@ -90,36 +93,32 @@ def prepare_server(url: str, roles: ServerRoles, fill: Callable[[Connection], T]
     owner role), the grants, and ``fill`` (a laptop's rows, for ``server import-from``), whose result is
     returned. Refuses a database that holds anything already, apart from an MSHT Desk schema at head
     with no users yet (a set-up whose first administrator was not made)."""
-    engine = make_engine(url)
-    try:
-        with engine.begin() as conn:
-            _check_postgresql(conn)
-            current = current_revision(conn)
-            tables = set(inspect(conn).get_table_names())
-            if current is None and tables:
-                raise NotAnMshtDatabaseError(
-                    "That database already holds tables MSHT Desk did not make; set up an empty database."
-                )
-            if current is not None:
-                refuse_newer(current)
-                if current != head_revision():
-                    raise StoreError("That database is already set up; run mshtdesk server upgrade instead.")
-                if conn.execute(select(USER.c.id).limit(1)).first() is not None:
-                    raise StoreError("That database is already set up and has users; nothing was changed.")
-                _refuse_other_owners(conn, roles)
-            for role in roles.all():
-                exists = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).first()
-                if exists is None:
-                    conn.execute(text(f'CREATE ROLE "{role}" NOLOGIN'))
-            conn.execute(text(f'GRANT "{roles.owner}" TO CURRENT_USER'))
-            conn.execute(text(f'GRANT USAGE, CREATE ON SCHEMA public TO "{roles.owner}"'))
-            if current is None:
-                _migrate_as_owner(conn, roles, "head")
-            apply_grants(conn, roles)
-            _remember_roles(conn, roles)
-            return None if fill is None else fill(conn)
-    finally:
-        engine.dispose()
+    with _administrator(url) as conn:
+        _check_postgresql(conn)
+        current = current_revision(conn)
+        tables = set(inspect(conn).get_table_names())
+        if current is None and tables:
+            raise NotAnMshtDatabaseError(
+                "That database already holds tables MSHT Desk did not make; set up an empty database."
+            )
+        if current is not None:
+            refuse_newer(current)
+            if current != head_revision():
+                raise StoreError("That database is already set up; run mshtdesk server upgrade instead.")
+            if conn.execute(select(USER.c.id).limit(1)).first() is not None:
+                raise StoreError("That database is already set up and has users; nothing was changed.")
+            _refuse_other_owners(conn, roles)
+        for role in roles.all():
+            exists = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).first()
+            if exists is None:
+                conn.execute(text(f'CREATE ROLE "{role}" NOLOGIN'))
+        conn.execute(text(f'GRANT "{roles.owner}" TO CURRENT_USER'))
+        conn.execute(text(f'GRANT USAGE, CREATE ON SCHEMA public TO "{roles.owner}"'))
+        if current is None:
+            _migrate_as_owner(conn, roles, "head")
+        apply_grants(conn, roles)
+        _remember_roles(conn, roles)
+        return None if fill is None else fill(conn)
 
 
 def _refuse_other_owners(conn: Connection, roles: ServerRoles) -> None:
@@ -143,30 +142,43 @@ def _refuse_other_owners(conn: Connection, roles: ServerRoles) -> None:
 def upgrade_server(url: str) -> Upgrade:
     """As the database administrator: pending migrations run by the owner role, then the grants again.
     A newer schema is refused untouched; the backup (pg_dump) is the administrator's, taken before."""
-    engine = make_engine(url)
-    try:
-        with engine.begin() as conn:
-            _check_postgresql(conn)
-            current = current_revision(conn)
-            if current is None:
-                raise StoreError("That database is not set up yet; run mshtdesk server setup first.")
-            refuse_newer(current)
-            head = head_revision()
-            if current == head:
-                return Upgrade(current, head)
-            roles = recorded_roles(conn)
-            _migrate_as_owner(conn, roles, "head")
-            apply_grants(conn, roles)
+    with _administrator(url) as conn:
+        _check_postgresql(conn)
+        current = current_revision(conn)
+        if current is None:
+            raise StoreError("That database is not set up yet; run mshtdesk server setup first.")
+        refuse_newer(current)
+        head = head_revision()
+        if current == head:
             return Upgrade(current, head)
-    finally:
-        engine.dispose()
+        roles = recorded_roles(conn)
+        _migrate_as_owner(conn, roles, "head")
+        apply_grants(conn, roles)
+        return Upgrade(current, head)
 
 
 def server_revision(url: str) -> str | None:
+    with _administrator(url, transaction=False) as conn:
+        return current_revision(conn)
+
+
+@contextmanager
+def _administrator(url: str, *, transaction: bool = True) -> Iterator[Connection]:
+    """The database administrator's connection (in one transaction unless told), for one command. A
+    failure to connect is said as a login's is (``server_problem``: no such database, a refused
+    password, an unreachable host), not as a connection lost part-way."""
     engine = make_engine(url)
     try:
-        with engine.connect() as conn:
-            return current_revision(conn)
+        try:
+            conn = engine.connect()
+        except OperationalError as exc:
+            raise server_problem(exc, url) from exc
+        with conn:
+            if not transaction:
+                yield conn
+                return
+            with conn.begin():
+                yield conn
     finally:
         engine.dispose()
 

@@ -247,7 +247,10 @@ def test_init_creates_an_encrypted_database_with_its_administrator(empty_address
     )  # fmt: skip
     assert r.returncode == 0, r.stderr
     if not empty_address.startswith("postgresql"):  # a server has no data key: its grants are the guard
+        assert r.stdout.startswith("Encrypted database ready: ")
         assert not Path(empty_address).read_bytes().startswith(b"SQLite format 3")
+    else:
+        assert r.stdout.startswith("Team database ready: ")  # it said "Encrypted" of a server too
     admin = {"MSHTDESK_USER": "chief", "MSHTDESK_PASSWORD": "a long enough passphrase"}
     r = mshtdesk(
         "--db", empty_address, "users", "add", "pc1234", "--role", "htt-officer",

@@ -17,6 +17,7 @@ from sqlalchemy.exc import DBAPIError
 
 from mshtdesk.domain.roles import Role
 from mshtdesk.errors import (
+    DatabaseUnavailableError,
     MigrationError,
     NewerDatabaseError,
     NotAnMshtDatabaseError,
@@ -148,6 +149,15 @@ def test_a_login_before_setup_leaves_the_database_for_setup() -> None:
     done = setup_server(url, ADMIN.username, ADMIN.password, role_prefix="htt_t")
     clerk = as_login(url, "htt_t_clerk", done.roles.app)
     Backend.login(clerk, ADMIN.username, ADMIN.password).close()
+
+
+def test_setup_and_upgrade_of_a_database_the_server_does_not_have_say_so() -> None:
+    """Not "the connection to the team server was lost", which a failure to connect used to read as."""
+    url = fresh_server().rsplit("/", 1)[0] + "/no_such_htt_database"
+    with pytest.raises(DatabaseUnavailableError, match="There is no database .*no_such_htt_database"):
+        setup_server(url, ADMIN.username, ADMIN.password, role_prefix="htt_t")
+    with pytest.raises(DatabaseUnavailableError, match="There is no database .*no_such_htt_database"):
+        upgrade_server(url, None)
 
 
 def test_setup_refuses_a_schema_its_owner_role_did_not_make() -> None:
