@@ -273,3 +273,69 @@ def test_a_reset_password_must_be_changed_after_login(
     qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)  # no work on a temporary password
     assert controller.session is None
     qtbot.waitUntil(lambda: controller.login is not None and controller.login.isVisible(), timeout=30_000)
+
+
+def _whole(label: object) -> bool:
+    from PySide6.QtWidgets import QLabel
+
+    assert isinstance(label, QLabel) and label.isVisible()
+    return label.height() >= label.heightForWidth(label.width())
+
+
+def test_a_long_refusal_shows_whole_on_each_page(qtbot: QtBot, tasks: TaskRunner, track: Track) -> None:
+    """The window grows for a message that wraps: the lockout (two lines) and an empty team database's
+    refusal (three) were cut through their lines, and on the first administrator's page so were the
+    password's message and the rule under it."""
+    from mshtdesk.errors import NotAnMshtDatabaseError
+
+    def not_set_up(_user: str, _password: str, _job: Job) -> object:
+        raise NotAnMshtDatabaseError(
+            "This team database has not been set up for MSHT Desk yet: its database administrator sets it "
+            "up with mshtdesk server setup. Nothing was changed."
+        )
+
+    team = "postgresql://htt-db/mshtdesk"
+    dialog = LoginDialog(tasks, location=team, sign_in=not_set_up, create=not_set_up)
+    track(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.username, "j.smith")
+    qtbot.keyClicks(dialog.password, "a-password")
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=10_000)
+    assert dialog.error_text().startswith("This team database has not been set up")
+    qtbot.waitUntil(lambda: _whole(dialog.login_error), timeout=2_000)
+    assert dialog.login_error.geometry().bottom() < dialog.buttons.geometry().top()
+
+    dialog.set_mode(Mode.CREATE)
+    dialog.show_create_errors(
+        {
+            "password": "A password needs at least 12 characters; a phrase of three or four unrelated words "
+            "is easy to remember and hard to guess.",
+            "folder": "The folder C:\\Users\\j.smith\\AppData\\Local\\MSHTDesk could not be created: "
+            "Access is denied. Choose another place for the database, or ask IT.",
+        }
+    )
+    wrapped = [dialog._create_errors["password"], dialog.create_error]
+    qtbot.waitUntil(lambda: all(_whole(label) for label in wrapped), timeout=2_000)
+    if shots := os.environ.get("MSHTDESK_SHOTS"):
+        dialog.grab().save(str(Path(shots) / "login_create_errors.png"))
+
+
+def test_the_password_dialog_shows_long_messages_whole(qtbot: QtBot, track: Track, ctx: AppContext) -> None:
+    """Every form dialog grows for its wrapped messages (the change of password said the lockout in one
+    cut line)."""
+    dialog = ChangePasswordDialog(ctx)
+    track(dialog)
+    dialog.show()
+    dialog.show_errors(
+        {
+            "old": "This account is locked after 5 failed logins; try again after 20:07, or ask an "
+            "administrator.",
+            "password": "A password needs at least 12 characters; a phrase of three or four unrelated "
+            "words is easy to remember and hard to guess.",
+        }
+    )
+    labels = [dialog._errors["old"], dialog._errors["password"]]
+    qtbot.waitUntil(lambda: all(_whole(label) for label in labels), timeout=2_000)
+    if shots := os.environ.get("MSHTDESK_SHOTS"):
+        dialog.grab().save(str(Path(shots) / "password_errors.png"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractScrollArea, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from ui import palette
 
@@ -25,6 +25,40 @@ class FieldError(QLabel):
 
     def clear(self) -> None:
         self.show_error("")
+
+
+def show_wrapped_text(window: QWidget) -> None:
+    """Grow ``window`` (never past its screen) until every wrapped label in it shows all its lines: a
+    window does not grow by itself when a message appears and wraps, and a stacked page does not pass
+    the label's height on, so the message would be cut through (the login window's, at two lines).
+    Stops when growing no longer helps (a label inside a scroll area)."""
+    layout = window.layout()
+    if layout is None:
+        return
+    screen = window.screen()
+    room = screen.availableGeometry().height() if screen is not None else window.height() * 2
+    last = -1
+    for _ in range(6):
+        layout.activate()
+        short = sum(
+            max(0, label.heightForWidth(label.width()) - label.height())
+            for label in window.findChildren(QLabel)
+            if label.wordWrap() and label.width() > 0 and label.isVisibleTo(window) and not _scrolled(label)
+        )
+        if short == 0 or short == last or window.height() >= room:
+            return
+        last = short
+        window.resize(window.width(), min(room, window.height() + short))
+
+
+def _scrolled(widget: QWidget) -> bool:
+    """Inside a scroll area, whose page grows on its own: growing the window would not help it."""
+    parent = widget.parentWidget()
+    while parent is not None and not parent.isWindow():
+        if isinstance(parent, QAbstractScrollArea):
+            return True
+        parent = parent.parentWidget()
+    return False
 
 
 def hint_label(text: str) -> QLabel:
