@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from mshtdesk.errors import ConflictError, MshtError, NotFoundError, ValidationError
 from ui import error_report
 from ui.context import AppContext
-from ui.widgets.field_error import FieldError, show_wrapped_text, with_error
+from ui.widgets.field_error import FieldError, with_error
 
 
 class FormDialog(QDialog):
@@ -118,7 +118,6 @@ class FormDialog(QDialog):
             error.show_error(" ".join(texts[key]))
         if general:
             self.general_error.show_error(" ".join(general))
-        QTimer.singleShot(0, self, lambda: show_wrapped_text(self))
         first = next((self._fields[n] for n in fields if n in self._fields), None)
         if first is not None:
             first.setFocus(Qt.FocusReason.OtherFocusReason)

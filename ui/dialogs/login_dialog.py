@@ -14,7 +14,7 @@ from enum import Enum
 from typing import Protocol
 
 import shiboken6
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -38,7 +38,7 @@ from mshtdesk.errors import AuthenticationError, MshtError, ServerPasswordNeeded
 from ui import error_report
 from ui.models.demo_users_model import DemoAccount, DemoUsersModel
 from ui.tasks import Job, TaskRunner
-from ui.widgets.field_error import FieldError, hint_label, show_wrapped_text, with_error
+from ui.widgets.field_error import FieldError, hint_label, with_error
 from ui.widgets.password import MISMATCH, POLICY_HINT, password_edit
 from ui.widgets.tab_order import set_tab_order
 
@@ -389,7 +389,6 @@ class LoginDialog(QDialog):
                 error_report.log_bug(exc, "logging in")
                 message = error_report.APOLOGY
             self.login_error.show_error(message)
-            QTimer.singleShot(0, self, lambda: show_wrapped_text(self))
             self.password.clear()
             self.server_password_needed = isinstance(exc, ServerPasswordNeededError)
             if self.server_password_needed and self.server_button.isVisible():
@@ -404,7 +403,6 @@ class LoginDialog(QDialog):
         else:
             error_report.log_bug(exc, "creating the first administrator")
             self.create_error.show_error(error_report.APOLOGY)
-        QTimer.singleShot(0, self, lambda: show_wrapped_text(self))
 
     def _clear_create_errors(self) -> None:
         for error in self._create_errors.values():
@@ -421,7 +419,6 @@ class LoginDialog(QDialog):
                 general.append(message)
         if general:
             self.create_error.show_error(" ".join(general))
-        QTimer.singleShot(0, self, lambda: show_wrapped_text(self))
         first = next((self._create_fields[n] for n in fields if n in self._create_fields), None)
         if first is not None:
             first.setFocus()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QIntValidator
 from PySide6.QtWidgets import (
     QDialog,
@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from mshtdesk.errors import MshtError, ValidationError
-from ui.widgets.field_error import FieldError, hint_label, show_wrapped_text, with_error
+from ui.widgets.field_error import FieldError, hint_label, with_error
 from ui.widgets.password import password_edit
 from ui.widgets.tab_order import set_tab_order
 
@@ -144,11 +144,9 @@ class ServerDialog(QDialog):
             first = next((self.fields[n] for n in self.fields if n in exc.fields), None)
             if first is not None:
                 first.setFocus()
-            QTimer.singleShot(0, self, lambda: show_wrapped_text(self))
             return
         except MshtError as exc:
             self.error.show_error(str(exc))
-            QTimer.singleShot(0, self, lambda: show_wrapped_text(self))
             return
         self.accept()
         self.chosen.emit(address, self.password.text())

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractScrollArea, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QAbstractScrollArea, QDialog, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from ui import palette
 
@@ -22,6 +22,8 @@ class FieldError(QLabel):
         self.setVisible(bool(text))
         if self._field is not None:
             self._field.setAccessibleDescription(text)
+        if text and isinstance(self.window(), QDialog):  # a page of the main window has room to spare
+            QTimer.singleShot(0, self, lambda: show_wrapped_text(self.window()))
 
     def clear(self) -> None:
         self.show_error("")
