@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import Connection
+from sqlalchemy.exc import DBAPIError
 
 from mshtdesk.domain.changes import Data
 from mshtdesk.domain.roles import Action, Entity, Role
@@ -53,6 +54,7 @@ from mshtdesk.store.engine import is_plain_sqlite, resolve_url, sqlite_path, url
 from mshtdesk.store.queries import logins
 from mshtdesk.store.queries import users as q
 from mshtdesk.store.rekey import first_key_that_opens
+from mshtdesk.store.server import lacks_rights
 from mshtdesk.store.tables import utcnow as db_now
 
 USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$")
@@ -408,6 +410,12 @@ def _login_server(url: str, username: str, password: str, moment: datetime) -> t
                 else:
                     user = None
                     locked = _server_failure(conn, None, slot, username, moment)
+    except DBAPIError as exc:
+        database.close()
+        refused = lacks_rights(exc, url)
+        if refused is not None:
+            raise refused from exc
+        raise
     except BaseException:
         database.close()
         raise

@@ -27,7 +27,7 @@ from mshtdesk.machine import machine_settings
 from mshtdesk.store import latest_contact, search_index
 from mshtdesk.store.backup import Progress, backup_sqlite
 from mshtdesk.store.engine import make_engine, sqlite_path
-from mshtdesk.store.server import server_problem
+from mshtdesk.store.server import lacks_rights, no_rights, server_problem
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -152,12 +152,20 @@ def migrate(
         try:
             with engine.connect() as conn:
                 current = current_revision(conn)
+                # A login without the schema's USAGE sees no tables at all, set up or not.
+                blind = (
+                    path is None
+                    and not conn.execute(text("SELECT has_schema_privilege('public', 'USAGE')")).scalar()
+                )
                 tables = inspect(conn).get_table_names()
                 has_tables = bool(tables)
                 configured = _configured_backup_folder(conn) if "setting" in tables else None
         except DatabaseError as exc:
             if isinstance(exc, OperationalError) and path is None:
                 raise server_problem(exc, url) from exc
+            refused = lacks_rights(exc, url) if path is None else None
+            if refused is not None:
+                raise refused from exc
             damaged = any(sign in str(exc.orig) for sign in ("not a database", "malformed"))
             if path is not None and damaged:
                 raise CorruptDatabaseError(
@@ -169,7 +177,7 @@ def migrate(
         if current == head:
             return None
         if current is None and not has_tables and not create:
-            raise NotAnMshtDatabaseError(_not_set_up(path))
+            raise no_rights(url) if blind else NotAnMshtDatabaseError(_not_set_up(path))
         if current is None and has_tables:
             raise NotAnMshtDatabaseError(
                 "That file holds a database that MSHT Desk did not create; choose another file."

@@ -26,6 +26,7 @@ from mshtdesk.errors import (
 DRIVER = "postgresql+psycopg"
 SCHEMES = ("postgresql", "postgres", DRIVER)
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+INSUFFICIENT_PRIVILEGE = "42501"  # PostgreSQL's SQLSTATE for "permission denied"
 DEFAULT_SSLMODE = "verify-full"
 PASSWORD_IN_ADDRESS = (
     "The database address holds a password; remove it from the address and keep the password in your "
@@ -153,6 +154,22 @@ def server_problem(exc: BaseException, url: str) -> StoreError | AuthenticationE
         )
     return DatabaseUnavailableError(
         "The database server could not be reached. Check the address and your network, then try again."
+    )
+
+
+def lacks_rights(exc: BaseException, url: str) -> DatabaseUnavailableError | None:
+    """The refusal for a login the server gives no rights on our tables (not a member of the application
+    role, or a member of the auditor's, which may not read the password hashes); None for other errors."""
+    orig = getattr(exc, "orig", None) or exc
+    return no_rights(url) if getattr(orig, "sqlstate", None) == INSUFFICIENT_PRIVILEGE else None
+
+
+def no_rights(url: str) -> DatabaseUnavailableError:
+    """What a login without the application role's rights is told (see ``lacks_rights``)."""
+    return DatabaseUnavailableError(
+        f"The database login {who(url)} may not work through MSHT Desk: ask the team database's "
+        "administrator to make it a member of the application role that server setup made (its name ends "
+        "in _app; the auditor role is for an auditor's own SQL tools). Nothing was changed."
     )
 
 

@@ -120,6 +120,28 @@ def test_the_app_works_through_its_role_and_cannot_rewrite_history(team: tuple[s
         auditor_view.close()
 
 
+def test_a_login_the_server_gives_no_rights_is_refused_in_a_sentence(team: tuple[str, ServerRoles]) -> None:
+    """A database login outside the application role (step 4 of the README's set-up forgotten) read
+    "could not be opened: permission denied for table alembic_version"; one in the auditor's role, which
+    may not read the password hashes, met an internal error."""
+    url, roles = team
+    for login, member_of in (("htt_t_stranger", None), ("htt_t_reader", roles.auditor)):
+        if member_of is None:
+            engine = create_engine(url)
+            with engine.begin() as conn:
+                conn.execute(text(f'DROP ROLE IF EXISTS "{login}"'))
+                conn.execute(text(f'CREATE ROLE "{login}" LOGIN'))
+            engine.dispose()
+            address = f"{url.split('://', 1)[0]}://{login}@{url.split('@', 1)[1]}"
+        else:
+            address = as_login(url, login, member_of)
+        with pytest.raises(DatabaseUnavailableError) as refused:
+            Backend.login(address, ADMIN.username, ADMIN.password)
+        assert str(refused.value).startswith(f"The database login {login}@")
+        assert "member of the application role" in str(refused.value)
+    assert _scalar(url, "SELECT count(*) FROM login_failure") == 0  # nothing was written
+
+
 def test_setup_refuses_what_is_not_an_empty_database() -> None:
     url = fresh_server()
     with pytest.raises(ValidationError):  # a weak password: refused before anything is made
