@@ -155,6 +155,7 @@ def migrate(
                 # A login without the schema's USAGE sees no tables at all, set up or not.
                 blind = (
                     path is None
+                    and current is None
                     and not conn.execute(text("SELECT has_schema_privilege('public', 'USAGE')")).scalar()
                 )
                 tables = inspect(conn).get_table_names()
