@@ -28,6 +28,17 @@ def fresh_server() -> str:
     return PG_URL
 
 
+def server_tables(url: str) -> int:
+    """How many tables the database at ``url`` holds in its schema ``public``."""
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        n = conn.execute(
+            text("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'")
+        ).scalar_one()
+    engine.dispose()
+    return int(n)
+
+
 def as_login(url: str, login: str, member_of: str) -> str:
     """The address of ``url`` for a login role that is a member of ``member_of`` (made if missing; the
     scratch server trusts local connections, so no password is involved)."""

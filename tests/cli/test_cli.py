@@ -6,12 +6,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from mshtdesk.domain.roles import Role
 from mshtdesk.store.database import Database
 from tests.both_engines import sqlite_only
 from tests.conftest import SEED_EXPORT, USERS
+from tests.postgres import server_tables
 from tests.services.test_custody_import import SEED_CSV
 
 SEED_PERIOD = [
@@ -224,13 +225,7 @@ def test_a_command_on_an_address_with_no_database_changes_nothing(empty_address:
         else:
             assert r.stderr.startswith("There is no database at ")
     if empty_address.startswith("postgresql"):
-        engine = create_engine(empty_address)
-        with engine.connect() as conn:
-            tables = conn.execute(
-                text("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'")
-            ).scalar()
-        engine.dispose()
-        assert tables == 0
+        assert server_tables(empty_address) == 0
     else:
         assert not Path(empty_address).exists()
 

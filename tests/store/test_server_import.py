@@ -19,7 +19,7 @@ from mshtdesk.services.register import ArrestInput
 from mshtdesk.services.team import import_from
 from mshtdesk.store.database import Database
 from tests.conftest import SEED_EXPORT, USERS
-from tests.postgres import fresh_server, needs_postgres
+from tests.postgres import fresh_server, needs_postgres, server_tables
 
 pytestmark = needs_postgres
 
@@ -33,16 +33,6 @@ def _counts(engine: Engine) -> dict[str, int]:
             t.name: int(conn.execute(select(func.count()).select_from(t)).scalar_one())
             for t in SQLModel.metadata.sorted_tables
         }
-
-
-def _server_tables(url: str) -> int:
-    engine = create_engine(url)
-    with engine.connect() as conn:
-        n = conn.execute(
-            text("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'")
-        ).scalar_one()
-    engine.dispose()
-    return int(n)
 
 
 def test_a_laptop_moves_onto_the_server_whole(
@@ -95,7 +85,7 @@ def test_a_failure_half_way_leaves_the_server_empty_and_the_laptop_unmoved(
     url = fresh_server()
     with pytest.raises(StoreError, match="arrest table do not fit the team database .*; nothing was copied"):
         import_from(str(db_path), ADMIN.username, ADMIN.password, url, role_prefix="htt_half")
-    assert _server_tables(url) == 0
+    assert server_tables(url) == 0
     engine = create_engine(url)
     with engine.connect() as conn:
         assert (
@@ -113,7 +103,7 @@ def test_only_an_administrator_moves_a_laptop_and_only_into_an_empty_database(db
     url = fresh_server()
     with pytest.raises(PermissionDeniedError):
         import_from(str(db_path), OFFICER.username, OFFICER.password, url, role_prefix="htt_m")
-    assert _server_tables(url) == 0
+    assert server_tables(url) == 0
     Backend.create(url, "teamadmin", "a long team passphrase").close()
     with pytest.raises(StoreError, match="already set up and has users"):
         import_from(str(db_path), ADMIN.username, ADMIN.password, url, role_prefix="htt_m")

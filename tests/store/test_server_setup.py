@@ -31,7 +31,7 @@ from mshtdesk.store.database import open_database
 from mshtdesk.store.migrate import alembic_config, head_revision
 from mshtdesk.store.server_roles import ServerRoles
 from tests.conftest import DATA, SEED_EXPORT, USERS
-from tests.postgres import as_login, fresh_server, needs_postgres
+from tests.postgres import as_login, fresh_server, needs_postgres, server_tables
 
 pytestmark = needs_postgres
 
@@ -167,7 +167,7 @@ def test_a_login_before_setup_leaves_the_database_for_setup() -> None:
     url = fresh_server()
     with pytest.raises(NotAnMshtDatabaseError, match="has not been set up"):
         Backend.login(url, ADMIN.username, ADMIN.password)
-    assert _scalar(url, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == 0
+    assert server_tables(url) == 0
     done = setup_server(url, ADMIN.username, ADMIN.password, role_prefix="htt_t")
     clerk = as_login(url, "htt_t_clerk", done.roles.app)
     Backend.login(clerk, ADMIN.username, ADMIN.password).close()
