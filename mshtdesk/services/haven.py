@@ -114,6 +114,18 @@ CLOCK_SKEW = timedelta(minutes=5)
 LIMITS = {"operation": 120, "notes": 4000}
 
 
+def full_house(beds: int) -> str:
+    """The refusal of an admission when every bed in use is taken (said by the form and the service)."""
+    taken = "its one bed is occupied" if beds == 1 else f"all {beds} beds are occupied"
+    return (
+        f"Haven House is full: {taken}. Discharge someone first, or find the person another place of safety."
+    )
+
+
+def beds_free(free: int, beds: int) -> str:
+    return f"{free} of {beds} {'bed' if beds == 1 else 'beds'} free"
+
+
 def _bed_text(label: str, room: str) -> str:
     return f"{label} ({room})" if room else label
 
@@ -298,13 +310,7 @@ class HavenService:
             raise ValidationError({"bed_id": f"That bed ({chosen.label}) has been retired; choose another."})
         if chosen.stay_id is not None and chosen.stay_id != own_stay:
             if not free:
-                active = sum(1 for b in beds if b.active)
-                raise ValidationError(
-                    {
-                        "bed_id": f"Haven House is full: all {active} beds are occupied. Discharge someone "
-                        "first, or find the person another place of safety."
-                    }
-                )
+                raise ValidationError({"bed_id": full_house(sum(1 for b in beds if b.active))})
             assert chosen.admitted_at is not None  # an open stay has an admission
             since = chosen.admitted_at.astimezone(LONDON)
             raise ValidationError(

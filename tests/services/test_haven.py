@@ -206,3 +206,12 @@ def test_occupancy_against_the_beds(backend_for: Backends) -> None:
     assert (occ.beds, occ.bed_nights_used, occ.bed_nights_available) == (2, 3 + 7, 14)
     with pytest.raises(PermissionDeniedError):
         backend_for(Role.NAVIGATOR).haven.occupancy(date(2024, 6, 1), date(2024, 6, 7))
+
+
+def test_a_full_house_and_the_free_beds_are_said_in_good_english() -> None:
+    """The form and the service share the wording; one bed is "its one bed", not "all 1 beds"."""
+    from mshtdesk.services.haven import beds_free, full_house
+
+    assert full_house(1).startswith("Haven House is full: its one bed is occupied. Discharge someone")
+    assert full_house(6).startswith("Haven House is full: all 6 beds are occupied.")
+    assert (beds_free(0, 1), beds_free(2, 6)) == ("0 of 1 bed free", "2 of 6 beds free")

@@ -4,8 +4,10 @@ discharge needs a destination, read-only for roles that only read."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from pytestqt.modeltest import ModelTester
@@ -108,8 +110,11 @@ def test_admitting_refuses_a_full_house_in_plain_words(
     track(full)
     assert not full.ok_button.isEnabled()
     assert full.full.isVisibleTo(full)
-    assert full.error_text("bed_id").startswith("Haven House is full: all 1 beds are occupied.")
+    assert full.error_text("bed_id").startswith("Haven House is full: its one bed is occupied.")
     assert "Haven House is full" in page.admit_button.toolTip()
+    qtbot.waitUntil(lambda: full.full.height() >= full.full.heightForWidth(full.full.width()), timeout=2_000)
+    if shots := os.environ.get("MSHTDESK_SHOTS"):
+        full.grab().save(str(Path(shots) / "haven_full.png"))
     full.done(0)
 
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from mshtdesk.domain.roles import Action, Entity
 from mshtdesk.domain.support import DischargeDestination, HavenServiceGiven, ReceptionDecision
-from mshtdesk.services.haven import BedRow, StayDetail, StayInput, StayRow
+from mshtdesk.services.haven import BedRow, StayDetail, StayInput, StayRow, beds_free, full_house
 from ui import palette
 from ui.context import AppContext
 from ui.dialogs.navigator_dialog import person_combo
@@ -40,8 +40,7 @@ def bed_caption(bed: BedRow) -> str:
 
 def full_message(beds: list[BedRow]) -> str:
     return (
-        f"Haven House is full: all {len(beds)} beds are occupied. Discharge someone first, or find the "
-        "person another place of safety."
+        full_house(len(beds))
         if beds
         else "No beds are configured yet. An administrator sets them up under Administration \u203a "
         "Haven House beds."
@@ -117,7 +116,7 @@ class StayDialog(RecordForm):
             "bed_id",
             "&Bed:",
             self.bed,
-            hint=hint_label(f"{len(self.free)} of {len(self.beds)} beds free") if new else None,
+            hint=hint_label(beds_free(len(self.free), len(self.beds))) if new else None,
         )
         self.full = self._errors["bed_id"]  # a full house is said first, where the bed is chosen
         self.admitted_at = MomentEdit()

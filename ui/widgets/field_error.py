@@ -35,7 +35,7 @@ def show_wrapped_text(window: QWidget) -> None:
     the label's height on, so the message would be cut through (the login window's, at two lines).
     Stops when growing no longer helps (a label inside a scroll area)."""
     layout = window.layout()
-    if layout is None:
+    if layout is None or not window.isVisible():  # a window not yet shown lays itself out when it is
         return
     screen = window.screen()
     room = screen.availableGeometry().height() if screen is not None else window.height() * 2
