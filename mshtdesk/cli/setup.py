@@ -8,12 +8,13 @@ from typing import TextIO
 
 from mshtdesk.cli.args import Parents, Subparsers, count_arg
 from mshtdesk.cli.common import EXIT_OK, PASSWORD_ENV, Handler, new_password
+from mshtdesk.errors import StoreError
 
 
 def add_commands(sub: Subparsers, parents: Parents) -> None:
     common = parents.common
     p = sub.add_parser(
-        "init", parents=[common], help="create an encrypted database and its first administrator"
+        "init", parents=[common], help="create an encrypted database file and its first administrator"
     )
     p.add_argument("--admin-user", required=True, metavar="NAME", help="the first administrator's user name")
     p.add_argument("--display-name", default="", help="their name as shown in the app")
@@ -35,12 +36,19 @@ def add_commands(sub: Subparsers, parents: Parents) -> None:
 
 
 def _init(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """A database file. A team database is ``server setup``'s: made here, its tables would belong to the
+    login that ran it, with no roles recorded, and ``server upgrade`` could never bring it forward."""
     from mshtdesk.services.backend import Backend
+    from mshtdesk.services.team import is_team_address
 
+    if is_team_address(ns.db):
+        raise StoreError(
+            "init makes a database file. A team database is set up by its database administrator with "
+            "mshtdesk server setup, which also makes the roles the app works through; nothing was changed."
+        )
     password = os.environ.get(PASSWORD_ENV, "") or new_password(ns.admin_user)
     backend = Backend.create(ns.db, ns.admin_user, password, display_name=ns.display_name, profile=ns.profile)
-    kind = "Encrypted database" if backend.db.path is not None else "Team database"  # a server has no key
-    print(f"{kind} ready: {backend.describe()}; administrator {ns.admin_user}.", file=out)
+    print(f"Encrypted database ready: {backend.describe()}; administrator {ns.admin_user}.", file=out)
     backend.close()
     return EXIT_OK
 

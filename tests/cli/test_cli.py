@@ -230,6 +230,24 @@ def test_a_command_on_an_address_with_no_database_changes_nothing(empty_address:
         assert not Path(empty_address).exists()
 
 
+def test_init_refuses_a_team_address(empty_address: str) -> None:
+    """A server database made by init belonged to the login that ran it, with no roles recorded, so no
+    later version could upgrade it (server upgrade needs the roles server setup records)."""
+    if not empty_address.startswith("postgresql"):
+        pytest.skip("init makes a database file: its own test below")
+    r = mshtdesk(
+        "--db", empty_address, "init", "--admin-user", "chief",
+        login=False, env={"MSHTDESK_PASSWORD": "a long enough passphrase"},
+    )  # fmt: skip
+    assert r.returncode == 1
+    assert r.stderr.strip() == (
+        "init makes a database file. A team database is set up by its database administrator with mshtdesk "
+        "server setup, which also makes the roles the app works through; nothing was changed."
+    )
+    assert server_tables(empty_address) == 0
+
+
+@sqlite_only("a team database is server setup's (test_init_refuses_a_team_address)")
 def test_init_creates_an_encrypted_database_with_its_administrator(empty_address: str) -> None:
     r = mshtdesk(
         "--db", empty_address, "init", "--admin-user", "chief",
@@ -241,11 +259,8 @@ def test_init_creates_an_encrypted_database_with_its_administrator(empty_address
         login=False, env={"MSHTDESK_PASSWORD": "a long enough passphrase"},
     )  # fmt: skip
     assert r.returncode == 0, r.stderr
-    if not empty_address.startswith("postgresql"):  # a server has no data key: its grants are the guard
-        assert r.stdout.startswith("Encrypted database ready: ")
-        assert not Path(empty_address).read_bytes().startswith(b"SQLite format 3")
-    else:
-        assert r.stdout.startswith("Team database ready: ")  # it said "Encrypted" of a server too
+    assert r.stdout.startswith("Encrypted database ready: ")
+    assert not Path(empty_address).read_bytes().startswith(b"SQLite format 3")
     admin = {"MSHTDESK_USER": "chief", "MSHTDESK_PASSWORD": "a long enough passphrase"}
     r = mshtdesk(
         "--db", empty_address, "users", "add", "pc1234", "--role", "htt-officer",

@@ -24,14 +24,9 @@ def test_every_command_reaches_the_server_by_a_plain_address() -> None:
     admin = USERS[Role.ADMINISTRATOR]
     officer = USERS[Role.HTT_OFFICER]
     r = mshtdesk(
-        "--db",
-        url,
-        "init",
-        "--admin-user",
-        admin.username,
-        env={"MSHTDESK_PASSWORD": admin.password},
-        login=False,
-    )
+        "server", "setup", url, "--admin-user", admin.username, "--role-prefix", "htt_plain",
+        env={"MSHTDESK_PASSWORD": admin.password}, login=False,
+    )  # fmt: skip
     assert r.returncode == 0, r.stderr
     r = mshtdesk(
         "users",
