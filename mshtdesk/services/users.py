@@ -17,7 +17,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import Connection
-from sqlalchemy.exc import DBAPIError
 
 from mshtdesk.domain.changes import Data
 from mshtdesk.domain.roles import Action, Entity, Role
@@ -410,14 +409,11 @@ def _login_server(url: str, username: str, password: str, moment: datetime) -> t
                 else:
                     user = None
                     locked = _server_failure(conn, None, slot, username, moment)
-    except DBAPIError as exc:
+    except BaseException as exc:
         database.close()
-        refused = lacks_rights(exc, url)
+        refused = lacks_rights(exc, url)  # the server's "permission denied", in a sentence
         if refused is not None:
             raise refused from exc
-        raise
-    except BaseException:
-        database.close()
         raise
     if locked is not None or user is None:
         database.close()
