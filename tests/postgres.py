@@ -57,6 +57,28 @@ SITE_DB = "mshtdesk_test_site"
 SNAPSHOT = "mshtdesk_snapshot"  # a schema beside ``public`` holding the rows as first made
 
 
+def act_as_app_role(conn: Connection, prefix: str) -> None:
+    """In the caller's transaction (which it rolls back: roles, owners and grants are transactional on
+    PostgreSQL): roles named ``prefix``, every table and the derived tables' trigger functions owned by
+    the owner role as ``server setup`` leaves them, the grants applied, and the connection acting as the
+    application role from here (``RESET ROLE`` ends it)."""
+    from mshtdesk.store import derived
+    from mshtdesk.store.server_roles import ServerRoles, apply_grants
+
+    roles = ServerRoles.named(prefix)
+    for role in roles.all():
+        conn.execute(text(f'CREATE ROLE "{role}" NOLOGIN'))
+    conn.execute(text(f'GRANT "{roles.owner}" TO CURRENT_USER'))
+    tables = conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).scalars()
+    for table in list(tables):
+        conn.execute(text(f'ALTER TABLE "{table}" OWNER TO "{roles.owner}"'))
+    for made in derived.every():
+        for fn in made.pg_functions:
+            conn.execute(text(f'ALTER FUNCTION {fn} OWNER TO "{roles.owner}"'))
+    apply_grants(conn, roles)
+    conn.execute(text(f'SET ROLE "{roles.app}"'))
+
+
 def _with_database(url: str, name: str) -> str:
     """``url`` pointing at the database ``name`` on the same server."""
     base, _, _query = url.partition("?")

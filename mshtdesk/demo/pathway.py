@@ -77,7 +77,7 @@ from mshtdesk.domain.support import (
 from mshtdesk.domain.working_days import WorkingCalendar
 from mshtdesk.services.calendar import load_calendar
 from mshtdesk.services.people import LinkRole
-from mshtdesk.store import latest_contact, search_index
+from mshtdesk.store import awaiting_decision, latest_contact, search_index
 from mshtdesk.store.bulk import bulk_insert
 from mshtdesk.store.database import Database
 from mshtdesk.store.queries import engagement as engagement_q
@@ -1287,8 +1287,12 @@ def fill_pathway(
         total = sum(len(r) for *_, r in steps)
         done = 0
         chunk = 20_000
-        # the search index and each person's latest contact are made once at the end, not row by row
-        with search_index.bulk(conn, "person", "nrm_referral", "vlo_contact"), latest_contact.bulk(conn):
+        # the search index and the derived tables are made once at the end, not row by row
+        with (
+            search_index.bulk(conn, "person", "nrm_referral", "vlo_contact"),
+            latest_contact.DERIVED.bulk(conn),
+            awaiting_decision.DERIVED.bulk(conn),
+        ):
             for phase, table, columns, values in steps:
                 for i in range(0, len(values), chunk):
                     bulk_insert(conn, table, columns, values[i : i + chunk])

@@ -801,36 +801,38 @@ class NrmImport(ImportFormat[NrmImportSummary]):
                     now,
                 )
             )
-        above = q.max_id(conn, NRM_REFERRAL)
-        q.insert_referrals(conn, REFERRAL_COLUMNS, rows)
-        wanted = set(new_refs)
-        referral_id_of.update((ref, rid) for ref, rid in q.referrals_above(conn, above) if ref in wanted)
-        tick(len(new_refs))
-        recorded_by = self.recorded_by
-        # by referral (a stable sort: each referral's decisions keep their order, which their ids record)
-        new_decisions.sort(key=lambda pair: referral_id_of[pair[0]])
-        q.insert_decisions(
-            conn,
-            DECISION_COLUMNS,
-            [
-                (
-                    referral_id_of[ref],
-                    d.kind.value,
-                    d.outcome.value,
-                    d.on,
-                    "",
-                    None,
-                    False,
-                    "",
-                    "import",
-                    batch_id,
-                    recorded_by,
-                    now,
-                )  # fmt: skip
-                for ref, d in new_decisions
-            ],
-        )
-        tick(len(new_decisions))
+        # the referrals awaiting a decision are derived for the new rows at the end, not row by row
+        with q.appending_referrals(conn):
+            above = q.max_id(conn, NRM_REFERRAL)
+            q.insert_referrals(conn, REFERRAL_COLUMNS, rows)
+            wanted = set(new_refs)
+            referral_id_of.update((ref, rid) for ref, rid in q.referrals_above(conn, above) if ref in wanted)
+            tick(len(new_refs))
+            recorded_by = self.recorded_by
+            # by referral (a stable sort: each referral's decisions keep their order, which their ids record)
+            new_decisions.sort(key=lambda pair: referral_id_of[pair[0]])
+            q.insert_decisions(
+                conn,
+                DECISION_COLUMNS,
+                [
+                    (
+                        referral_id_of[ref],
+                        d.kind.value,
+                        d.outcome.value,
+                        d.on,
+                        "",
+                        None,
+                        False,
+                        "",
+                        "import",
+                        batch_id,
+                        recorded_by,
+                        now,
+                    )  # fmt: skip
+                    for ref, d in new_decisions
+                ],
+            )
+            tick(len(new_decisions))
         return NrmImportSummary(
             batch.file_name,
             self.rows,

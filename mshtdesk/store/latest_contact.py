@@ -30,21 +30,13 @@ only reads the table (``server_roles.DERIVED``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-from sqlalchemy import Connection
+from mshtdesk.store.derived import DerivedTable
 
 TABLE = "latest_contact"
 COLUMNS = "person_id, contact_id, contact_at, next_contact_due"
 #: Columns of ``vlo_contact`` whose change can change a person's latest contact in force.
 WATCHED = ("person_id", "contact_at", "is_void", "next_contact_due", "supersedes_id")
 TRIGGERS = ("latest_contact_ai", "latest_contact_au", "latest_contact_ad")
-PG_FUNCTIONS = ("latest_contact_refresh", "latest_contact_sync")
-
-
-def _false(conn: Connection) -> str:
-    return "false" if conn.dialect.name == "postgresql" else "0"
 
 
 def _live(alias: str, false: str) -> str:
@@ -175,104 +167,12 @@ def _pg_statements() -> list[str]:
 
 # ----- both ----------------------------------------------------------------------------------------
 
-
-def install_triggers(conn: Connection) -> None:
-    """(Re)create the triggers (and on PostgreSQL their functions); the table must exist."""
-    if conn.dialect.name == "postgresql":
-        for stmt in _pg_statements():
-            conn.exec_driver_sql(stmt)
-        return
-    for name, body in _sqlite_triggers().items():
-        conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
-        conn.exec_driver_sql(f"CREATE TRIGGER {name} {body}")
-
-
-def uninstall_triggers(conn: Connection) -> None:
-    """Drop the triggers (and functions): before the table goes, or around a bulk load that ``rebuild``
-    follows."""
-    for name in TRIGGERS:
-        on = " ON vlo_contact" if conn.dialect.name == "postgresql" else ""
-        conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}{on}")
-    if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql("DROP FUNCTION IF EXISTS latest_contact_sync()")
-        conn.exec_driver_sql("DROP FUNCTION IF EXISTS latest_contact_refresh(integer)")
-
-
-@contextmanager
-def paused(conn: Connection) -> Iterator[None]:
-    """Around a bulk copy into ``vlo_contact`` that ``rebuild`` follows (PostgreSQL, the laptop's rows
-    into a new team database): the triggers are disabled inside the caller's transaction, so a million
-    contacts do not each re-derive their person's row (a million dead row versions, for nothing), and a
-    failure rolls the change back with everything else. Needs the table's owner (the set-up's
-    administrator is a member of the owner role); no other connection can write meanwhile (the
-    ``ALTER TABLE`` locks the table until the commit)."""
-    if conn.dialect.name != "postgresql":
-        yield
-        return
-    for name in TRIGGERS:
-        conn.exec_driver_sql(f"ALTER TABLE vlo_contact DISABLE TRIGGER {name}")
-    yield
-    for name in TRIGGERS:
-        conn.exec_driver_sql(f"ALTER TABLE vlo_contact ENABLE TRIGGER {name}")
-
-
-@contextmanager
-def bulk(conn: Connection) -> Iterator[None]:
-    """Around a bulk insert into ``vlo_contact`` on SQLite (the demo's victim pathway: a benchmark asks
-    for millions of contacts): the triggers go for the insert and the table is derived once at the end,
-    instead of each row re-deriving its person's row (half the time of a million-contact fill). All of it
-    inside the caller's transaction, so a failure rolls it back. On PostgreSQL the triggers stay: the
-    application role may not disable them (``paused`` is for the set-up's administrator)."""
-    if conn.dialect.name != "sqlite" or not _triggers_present(conn):
-        yield
-        return
-    uninstall_triggers(conn)
-    yield
-    rebuild(conn)
-    install_triggers(conn)
-
-
-def rebuild(conn: Connection) -> int:
-    """Empty the table and derive every row afresh; the number of rows."""
-    conn.exec_driver_sql(f"DELETE FROM {TABLE}")
-    return conn.exec_driver_sql(f"INSERT INTO {TABLE} ({COLUMNS}) {derived_sql(_false(conn))}").rowcount
-
-
-def disagreements(conn: Connection) -> int:
-    """How many rows the table and a from-scratch derivation do not share (0: in step)."""
-    derived = derived_sql(_false(conn))
-    stored = f"SELECT {COLUMNS} FROM {TABLE}"
-    return int(
-        conn.exec_driver_sql(
-            f"SELECT (SELECT COUNT(*) FROM ({stored} EXCEPT {derived}) a) "
-            f"+ (SELECT COUNT(*) FROM ({derived} EXCEPT {stored}) b)"
-        ).scalar_one()
-    )
-
-
-def _triggers_present(conn: Connection) -> bool:
-    names = ", ".join(f"'{n}'" for n in TRIGGERS)
-    if conn.dialect.name == "postgresql":
-        found = conn.exec_driver_sql(
-            "SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-            f"WHERE c.relname = 'vlo_contact' AND t.tgname IN ({names}) AND t.tgenabled <> 'D'"
-        ).scalar_one()
-    else:
-        found = conn.exec_driver_sql(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'vlo_contact' "
-            f"AND name IN ({names})"
-        ).scalar_one()
-    return int(found) == len(TRIGGERS)
-
-
-def ensure(conn: Connection) -> bool:
-    """Put back missing triggers (a SQLite batch migration copying ``vlo_contact`` drops them) and
-    re-derive the table when it disagrees with the contacts; True when something was put right."""
-    repaired = False
-    if not _triggers_present(conn):
-        install_triggers(conn)
-        repaired = True
-    if repaired or disagreements(conn):
-        rebuild(conn)
-        repaired = True
-    return repaired
+DERIVED = DerivedTable(
+    name=TABLE,
+    columns=COLUMNS,
+    triggers=tuple((name, "vlo_contact") for name in TRIGGERS),
+    pg_functions=("latest_contact_sync()", "latest_contact_refresh(integer)"),
+    derived=derived_sql,
+    sqlite_triggers=_sqlite_triggers,
+    pg_statements=_pg_statements,
+)

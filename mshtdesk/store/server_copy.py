@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import SQLModel
 
 from mshtdesk.errors import StoreError
-from mshtdesk.store import latest_contact
+from mshtdesk.store import derived
 from mshtdesk.store.server_roles import DERIVED, HISTORY, ROLE_SETTINGS
 from mshtdesk.store.tables import SETTING, USER
 
@@ -63,7 +63,7 @@ def copy_rows(source: Connection, target: Connection) -> dict[str, int]:
     """Every table's rows from ``source`` into the empty ``target``; the number copied, by table."""
     clear_target(target)
     copied: dict[str, int] = {}
-    with latest_contact.paused(target):  # derived from the copied rows at the end, in one statement
+    with derived.paused_every(target):  # derived from the copied rows at the end, a statement each
         for table in _tables():
             if table.name in DERIVED:
                 continue  # never copied: the laptop's could disagree with its rows; rebuilt below
@@ -78,7 +78,7 @@ def copy_rows(source: Connection, target: Connection) -> dict[str, int]:
                     ) from None
                 n += len(batch)
             copied[table.name] = n
-        latest_contact.rebuild(target)
+        derived.rebuild_every(target)
     _move_sequences(target)
     return copied
 

@@ -9,7 +9,8 @@ Three roles, none of which can log in; people's login roles are made members of 
   arrest corrections, court outcomes), which the triggers of migrations 0011 and 0014 also keep from
   UPDATE, DELETE and TRUNCATE; engagement milestones are appended and withdrawn in place
   (``withdrawn_*``), never deleted: SELECT, INSERT and UPDATE only; the derived tables
-  (``latest_contact``) only SELECT: their triggers' ``SECURITY DEFINER`` functions, the owner's, write them;
+  (``store/derived.py``) only SELECT: their triggers' ``SECURITY DEFINER`` functions, the owner's, write
+  them;
 * the **auditor** role, read-only, for an auditor's own tools: every table, but not the password hashes.
 
 The grants are applied again after every upgrade, so a table a migration adds is covered at once.
@@ -27,7 +28,7 @@ from sqlalchemy import Connection, inspect, select, text
 from sqlalchemy.exc import OperationalError
 
 from mshtdesk.errors import MigrationError, NewerDatabaseError, NotAnMshtDatabaseError, StoreError
-from mshtdesk.store import latest_contact
+from mshtdesk.store import derived
 from mshtdesk.store.engine import make_engine
 from mshtdesk.store.migrate import alembic_config, current_revision, head_revision, known_revision
 from mshtdesk.store.server import server_problem
@@ -37,9 +38,9 @@ T = TypeVar("T")
 HISTORY = frozenset({"audit_event", "disposal_event", "arrest_correction", "court_outcome"})
 # Appended and withdrawn in place, never deleted: no DELETE for the application role.
 KEPT = frozenset({"engagement_milestone"})
-# Derived from other tables by triggers running as the owner (store/latest_contact.py): read-only for the
+# Derived from other tables by triggers running as the owner (store/derived.py): read-only for the
 # application role, so no user can make them disagree with their source; never copied, rebuilt.
-DERIVED = frozenset({"latest_contact"})
+DERIVED = frozenset(table.name for table in derived.every())
 HIDDEN_FROM_AUDITOR = {"app_user": frozenset({"password_hash"})}
 ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,50}$")
 ROLE_SETTINGS = ("server_owner_role", "server_app_role", "server_auditor_role")
@@ -201,7 +202,7 @@ def _migrate_as_owner(conn: Connection, roles: ServerRoles, target: str) -> None
         from alembic import command  # loaded only to upgrade (see store.migrate.HEAD_REVISION)
 
         command.upgrade(cfg, target)
-        latest_contact.ensure(conn)
+        derived.ensure_every(conn)
     except Exception as exc:
         raise MigrationError(
             f"The schema could not be brought up to date ({type(exc).__name__}); nothing was changed."

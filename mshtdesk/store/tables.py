@@ -600,6 +600,18 @@ class LatestContact(SQLModel, table=True):
     next_contact_due: date | None = Field(default=None, index=True)
 
 
+class ReferralAwaiting(SQLModel, table=True):
+    """Derived: the NRM referrals with no decision in force (``store/awaiting_decision.py``, migration
+    0021), kept in step by triggers on ``nrm_referral`` and ``nrm_decision``, so Today reads the few
+    waiting referrals instead of probing every referral's decisions. Never written by the app; rebuilt,
+    never copied."""
+
+    __tablename__ = "referral_awaiting"
+
+    referral_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    submitted_date: date  # the referral's: Today's cut-off reads this table alone
+
+
 class RetentionRule(SQLModel, table=True):
     """How many years after a kind of record's last activity a person's record comes up for review
     (``domain/record_retention.py``); one row per kind, edited by an administrator."""
@@ -693,6 +705,7 @@ HAVEN_BED = _t(HavenBed)
 HAVEN_STAY = _t(HavenStay)
 VLO_CONTACT = _t(VloContact)
 LATEST_CONTACT = _t(LatestContact)
+REFERRAL_AWAITING = _t(ReferralAwaiting)
 REPORT_RUN = _t(ReportRun)
 RETENTION_RULE = _t(RetentionRule)
 RETENTION_REVIEW = _t(RetentionReview)

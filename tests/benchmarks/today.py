@@ -129,7 +129,7 @@ def build(db_file: Path, contacts: int, seed: int) -> None:
     t0 = time.perf_counter()
     with admin.db.engine.begin() as conn:
         search_index.uninstall(conn)  # both derived structures are made once at the end
-        latest_contact.uninstall_triggers(conn)
+        latest_contact.DERIVED.uninstall_triggers(conn)
         vlos = list(conn.execute(select(USER.c.id).where(USER.c.username.like("vlo%"))).scalars())
         people = [
             {"person_ref": f"P-{i:07d}", "surname": f"Surname{i % 5003}", "forenames": f"Name{i % 997}",
@@ -187,8 +187,8 @@ def build(db_file: Path, contacts: int, seed: int) -> None:
           f"withdrawals) in {time.perf_counter() - t0:.0f} s", flush=True)  # fmt: skip
     t0 = time.perf_counter()
     with admin.db.engine.begin() as conn:
-        n = latest_contact.rebuild(conn)
-        latest_contact.install_triggers(conn)
+        n = latest_contact.DERIVED.rebuild(conn)
+        latest_contact.DERIVED.install_triggers(conn)
     print(f"latest_contact derived in {time.perf_counter() - t0:.1f} s ({n:,} rows)", flush=True)
     t0 = time.perf_counter()
     with admin.db.engine.begin() as conn:

@@ -591,12 +591,12 @@ def test_engagement_milestones_show_the_navigator_comparison(
     assert {r["milestone"] for r in rows} <= {m.value for m in Milestone}
 
 
-def test_the_bulk_fill_leaves_search_and_latest_contacts_as_row_by_row_writes_would(
+def test_the_bulk_fill_leaves_search_and_derived_tables_as_row_by_row_writes_would(
     template: Template, tmp_path: Path
 ) -> None:
-    """The fill drops the search and latest-contact triggers for its inserts and derives both at the end;
+    """The fill drops the search and derived tables' triggers for its inserts and derives each at the end;
     afterwards each must equal a derivation from scratch, with every trigger back for the next write."""
-    from mshtdesk.store import latest_contact, search_index
+    from mshtdesk.store import derived, search_index
 
     db = _copy(template, tmp_path)
     entries = "SELECT kind, record_id, person_id, ref, name, body FROM search_entry ORDER BY kind, record_id"
@@ -607,8 +607,9 @@ def test_the_bulk_fill_leaves_search_and_latest_contacts_as_row_by_row_writes_wo
             with db.engine.begin() as conn:
                 filled = conn.exec_driver_sql(entries).fetchall()
                 assert {r[0] for r in filled} >= {"person", "referral", "contact", "arrest"}
-                assert latest_contact.disagreements(conn) == 0
-                assert not latest_contact.ensure(conn), "the triggers are back"
+                for table in derived.every():  # latest contacts, referrals awaiting a decision
+                    assert table.disagreements(conn) == 0, table.name
+                    assert not table.ensure(conn), f"the triggers of {table.name} are back"
                 assert not search_index.ensure(conn), "the triggers are back"
                 for table, _which, _cols in search_index.FTS_TABLES:
                     conn.exec_driver_sql(f"INSERT INTO {table} ({table}) VALUES ('integrity-check')")

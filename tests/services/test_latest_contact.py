@@ -89,7 +89,7 @@ def agree(database: Database) -> Answer:
     """Assert the three answers agree; the answer."""
     with database.engine.connect() as conn:
         table, old, computed = stored(conn), old_query(conn), in_python(conn)
-        assert latest_contact.disagreements(conn) == 0
+        assert latest_contact.DERIVED.disagreements(conn) == 0
     assert table == old
     assert table == computed
     return table
@@ -168,18 +168,18 @@ def test_writes_outside_the_app_and_ensure(database: Database, backend_for: Back
         conn.execute(delete(VLO_CONTACT).where(VLO_CONTACT.c.id == second))
     assert set(agree(database)) == {a}
     with database.engine.begin() as conn:
-        assert latest_contact.ensure(conn) is False  # in step: nothing to do
+        assert latest_contact.DERIVED.ensure(conn) is False  # in step: nothing to do
         conn.execute(text("DELETE FROM latest_contact"))
-        assert latest_contact.disagreements(conn) == 1
-        assert latest_contact.ensure(conn) is True
+        assert latest_contact.DERIVED.disagreements(conn) == 1
+        assert latest_contact.DERIVED.ensure(conn) is True
     agree(database)
     with database.engine.begin() as conn:
-        latest_contact.uninstall_triggers(conn)
+        latest_contact.DERIVED.uninstall_triggers(conn)
     vlo.contacts.add(welfare(a, at(9)))  # unseen by the table: no trigger
     with database.engine.connect() as conn:
-        assert latest_contact.disagreements(conn) == 2  # a's stored row, and the row derived now
+        assert latest_contact.DERIVED.disagreements(conn) == 2  # a's stored row, and the row derived now
     with database.engine.begin() as conn:
-        assert latest_contact.ensure(conn) is True
+        assert latest_contact.DERIVED.ensure(conn) is True
     agree(database)
     vlo.contacts.add(welfare(b, at(11)))  # the triggers are back
     assert set(agree(database)) == {a, b}
@@ -301,22 +301,12 @@ def test_app_role_reads_but_cannot_write_the_table(backend_for: Backends, databa
     transaction rolled back at the end (roles, owners and grants are transactional on PostgreSQL)."""
     if database.path is not None:
         pytest.skip("SQLite has no roles: the file's key is the access control")
-    from mshtdesk.store.server_roles import ServerRoles, apply_grants
+    from tests.postgres import act_as_app_role
 
     person = victim(backend_for, "Grants")
-    roles = ServerRoles.named("lcgrant")
     with database.engine.connect() as conn:
         outer = conn.begin()
-        for role in roles.all():
-            conn.execute(text(f'CREATE ROLE "{role}" NOLOGIN'))
-        conn.execute(text(f'GRANT "{roles.owner}" TO CURRENT_USER'))
-        tables = conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).scalars()
-        for table in list(tables):
-            conn.execute(text(f'ALTER TABLE "{table}" OWNER TO "{roles.owner}"'))
-        for fn in ("latest_contact_refresh(integer)", "latest_contact_sync()"):
-            conn.execute(text(f'ALTER FUNCTION {fn} OWNER TO "{roles.owner}"'))
-        apply_grants(conn, roles)
-        conn.execute(text(f'SET ROLE "{roles.app}"'))
+        act_as_app_role(conn, "lcgrant")
         added = conn.execute(
             insert(VLO_CONTACT).returning(VLO_CONTACT.c.id), _contact(person, at(4), date(2026, 3, 8))
         ).scalar_one()

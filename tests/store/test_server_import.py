@@ -137,18 +137,21 @@ def test_on_the_laptop_every_event_after_the_move_must_still_be_signed(
     assert result.problem == "it is not signed, though signing had begun before it"
 
 
-def test_the_latest_contacts_are_derived_on_the_server_not_copied(
+def test_the_derived_tables_are_derived_on_the_server_not_copied(
     db_path: Path, database: Database, backend_for: Callable[[Role], Backend]
 ) -> None:
-    """``latest_contact`` is derived: not among the copied tables, made from the copied contacts (with
-    its triggers off during the copy), and kept in step by them on the server afterwards."""
+    """``latest_contact`` and ``referral_awaiting`` are derived: not among the copied tables, made from
+    the copied rows (with their triggers off during the copy), and kept in step on the server
+    afterwards."""
     from datetime import UTC, datetime
 
+    from mshtdesk.domain.nrm import AgeAtReferral, DecisionKind, Outcome, Route
     from mshtdesk.domain.support import ContactMethod, ContactPurpose
     from mshtdesk.services.contacts import ContactInput
+    from mshtdesk.services.nrm import ReferralInput
     from mshtdesk.services.people import PersonInput
-    from mshtdesk.store import latest_contact
-    from mshtdesk.store.tables import LATEST_CONTACT
+    from mshtdesk.store import derived
+    from mshtdesk.store.tables import LATEST_CONTACT, REFERRAL_AWAITING
 
     officer, vlo = backend_for(Role.HTT_OFFICER), backend_for(Role.VLO)
     people = [officer.people.create(PersonInput(surname=f"Moved{i}", forenames="Test")) for i in range(3)]
@@ -164,25 +167,51 @@ def test_the_latest_contacts_are_derived_on_the_server_not_copied(
     vlo.contacts.withdraw(latest, "wrong victim")
     vlo.contacts.correct(vlo.contacts.add(welfare(people[1], 3)).id, welfare(people[1], 4), "wrong day")
 
+    def referral(person: int) -> int:
+        return officer.nrm.create(
+            ReferralInput(
+                Route.NRM,
+                AgeAtReferral.ADULT,
+                date(2026, 3, 2),
+                person_id=person,
+                consents=True,
+                crime_ref="13/000002/26",
+            )
+        )
+
+    waiting, decided = referral(people[0]), referral(people[1])
+    officer.nrm.add_decision(decided, DecisionKind.RG, Outcome.POSITIVE, date(2026, 3, 6))
+
     def rows(engine: Engine) -> set[tuple[int, int]]:
         with engine.connect() as conn:
             return {(r.person_id, r.contact_id) for r in conn.execute(select(LATEST_CONTACT))}
+
+    def awaiting(engine: Engine) -> list[int]:
+        with engine.connect() as conn:
+            return list(conn.execute(select(REFERRAL_AWAITING.c.referral_id)).scalars())
 
     on_laptop = rows(database.engine)
     assert len(on_laptop) == 2 and (people[0], first) in on_laptop
     url = fresh_server()
     moved = import_from(str(db_path), ADMIN.username, ADMIN.password, url, role_prefix="htt_lc")
-    assert "latest_contact" not in moved.copied
+    assert "latest_contact" not in moved.copied and "referral_awaiting" not in moved.copied
     server = create_engine(url)
     try:
         assert rows(server) == on_laptop
+        assert awaiting(server) == awaiting(database.engine) == [waiting]
         with server.connect() as conn:
-            assert latest_contact.disagreements(conn) == 0
+            assert all(table.disagreements(conn) == 0 for table in derived.every())
         there = Backend.login(url, "vlo", USERS[Role.VLO].password)
         try:
             added = there.contacts.add(welfare(people[2], 5)).id  # the triggers were put back on
         finally:
             there.close()
         assert rows(server) == on_laptop | {(people[2], added)}
+        there = Backend.login(url, USERS[Role.HTT_OFFICER].username, USERS[Role.HTT_OFFICER].password)
+        try:
+            there.nrm.add_decision(waiting, DecisionKind.RG, Outcome.POSITIVE, date(2026, 3, 9))
+        finally:
+            there.close()
+        assert awaiting(server) == []
     finally:
         server.dispose()

@@ -31,6 +31,7 @@ from mshtdesk.store.tables import (
     OFFENCE,
     PERSON,
     PERSON_LINK,
+    REFERRAL_AWAITING,
     VLO_CONTACT,
 )
 
@@ -60,18 +61,15 @@ class AwaitingRg(NamedTuple):
 
 
 def referrals_awaiting_rg(conn: Connection, *, submitted_by: date, scope: PersonScope) -> list[AwaitingRg]:
-    """NRM referrals (not Duty to Notify) submitted by ``submitted_by`` with no decision in force."""
-    r = NRM_REFERRAL
-    d, later = NRM_DECISION.alias("d"), NRM_DECISION.alias("later_decision")
-    q = select(r.c.id, r.c.person_id, r.c.referral_ref, r.c.submitted_date).where(
-        r.c.route == Route.NRM.value,
-        r.c.submitted_date <= submitted_by,
-        ~row_exists().where(
-            d.c.referral_id == r.c.id,
-            d.c.is_void == false(),
-            ~row_exists().where(later.c.supersedes_id == d.c.id),
-        ),
-        *_narrowed(r.c.person_id, None, scope),
+    """NRM referrals (not Duty to Notify) submitted by ``submitted_by`` with no decision in force: the
+    rows of ``referral_awaiting`` (kept in step with the decisions by triggers, a few thousand at a
+    million arrests), each referral then read by its id. Nothing in the WHERE clause names an indexed
+    column of ``nrm_referral``, so the plan starts from the small table whatever the statistics say."""
+    r, a = NRM_REFERRAL.c, REFERRAL_AWAITING.c
+    q = (
+        select(r.id, r.person_id, r.referral_ref, a.submitted_date)
+        .select_from(REFERRAL_AWAITING.join(NRM_REFERRAL, r.id == a.referral_id))
+        .where(a.submitted_date <= submitted_by, *_narrowed(r.person_id, None, scope))
     )
     return [AwaitingRg._make(row) for row in conn.execute(q)]
 

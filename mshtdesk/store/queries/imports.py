@@ -4,14 +4,14 @@ checked batch. Lookups go in chunks of ``CHUNK`` bound values; bulk writes go th
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Table, bindparam, func, insert, select, update
 
 from mshtdesk.domain.nrm import Route
-from mshtdesk.store import search_index
+from mshtdesk.store import awaiting_decision, search_index
 from mshtdesk.store.bulk import bulk_insert, fetch_plain
 from mshtdesk.store.queries.corrections import Kind, latest, withdrawn
 from mshtdesk.store.tables import (
@@ -375,6 +375,12 @@ def referrals_above(conn: Connection, after_id: int) -> Iterator[tuple[str, int]
     """``(referral_ref, id)`` of the referrals above an id."""
     q = select(NRM_REFERRAL.c.referral_ref, NRM_REFERRAL.c.id).where(NRM_REFERRAL.c.id > after_id)
     return iter(conn.execute(q))
+
+
+def appending_referrals(conn: Connection) -> AbstractContextManager[None]:
+    """Around the inserts of an import's new referrals and decisions: the referrals awaiting a decision
+    are derived for them together at the end (``awaiting_decision.appended``)."""
+    return awaiting_decision.appended(conn)
 
 
 def insert_decisions(conn: Connection, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:

@@ -35,13 +35,13 @@ def upgrade() -> None:
     with op.batch_alter_table("latest_contact", schema=None) as batch_op:
         batch_op.create_index("ix_latest_contact_next_contact_due", ["next_contact_due"], unique=False)
     conn = op.get_bind()
-    latest_contact.rebuild(conn)
-    latest_contact.install_triggers(conn)
+    latest_contact.DERIVED.rebuild(conn)
+    latest_contact.DERIVED.install_triggers(conn)
 
 
 def downgrade() -> None:
     conn = op.get_bind()
-    latest_contact.uninstall_triggers(conn)
+    latest_contact.DERIVED.uninstall_triggers(conn)
     with op.batch_alter_table("latest_contact", schema=None) as batch_op:
         batch_op.drop_index("ix_latest_contact_next_contact_due")
     op.drop_table("latest_contact")
