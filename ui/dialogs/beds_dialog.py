@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from mshtdesk.services.haven import BedRow
 from ui.context import AppContext
-from ui.dialogs.record_form import GrowOnErrors
+from ui.dialogs.form import FormDialog
 from ui.models.columns import ColumnSpec
 from ui.models.paged_model import RowsModel
 from ui.widgets.field_error import hint_label
@@ -36,7 +36,7 @@ BED_COLUMNS: tuple[ColumnSpec[BedRow], ...] = (
 )
 
 
-class BedsDialog(GrowOnErrors):
+class BedsDialog(FormDialog):
     @classmethod
     def start(cls, ctx: AppContext, parent: QWidget | None) -> BedsDialog:
         dialog = cls(ctx, parent)

@@ -24,7 +24,7 @@ from mshtdesk.domain.dates import uk
 from mshtdesk.domain.working_days import bank_holidays
 from mshtdesk.services.calendar import CalendarOverride
 from ui.context import AppContext
-from ui.dialogs.record_form import GrowOnErrors
+from ui.dialogs.form import FormDialog
 from ui.models.columns import ColumnSpec
 from ui.models.paged_model import RowsModel
 from ui.widgets.dates import DateEdit
@@ -51,7 +51,7 @@ def upcoming_bank_holidays(today: date, overrides: list[CalendarOverride], n: in
     return "Next England & Wales bank holidays: " + "; ".join(parts) + "."
 
 
-class CalendarDialog(GrowOnErrors):
+class CalendarDialog(FormDialog):
     @classmethod
     def start(cls, ctx: AppContext, parent: QWidget | None) -> CalendarDialog:
         dialog = cls(ctx, parent)

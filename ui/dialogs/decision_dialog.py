@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QLabel, QMessageBox, QPlainTextEdit, QWidget
 
 from mshtdesk.domain.dates import uk
@@ -18,7 +18,7 @@ from mshtdesk.domain.nrm import OUTCOMES, DecisionKind, Outcome
 from mshtdesk.services.nrm import DecisionNeedsConfirmationError, DecisionRow, ReferralDetail
 from ui import palette
 from ui.context import AppContext
-from ui.dialogs.record_form import GrowOnErrors, grow_to_fit
+from ui.dialogs.form import FormDialog
 from ui.widgets.choices import enum_data
 from ui.widgets.dates import DateEdit, to_qdate
 from ui.widgets.field_error import hint_label
@@ -37,7 +37,7 @@ def suggested_kind(detail: ReferralDetail) -> DecisionKind:
     return DecisionKind.RG
 
 
-class DecisionDialog(GrowOnErrors):
+class DecisionDialog(FormDialog):
     recorded = Signal(int)  # the decision's id
 
     def __init__(self, ctx: AppContext, detail: ReferralDetail, parent: QWidget | None = None) -> None:
@@ -149,7 +149,6 @@ class DecisionDialog(GrowOnErrors):
         error = self._errors.get(name) or self.general_error
         error.show_error(message)
         error.setStyleSheet(f"color: {palette.WARNING_HEX};")
-        QTimer.singleShot(0, self, lambda: grow_to_fit(self))
 
     def clear_errors(self) -> None:
         super().clear_errors()
@@ -161,7 +160,7 @@ class DecisionDialog(GrowOnErrors):
         self.accept()
 
 
-class VoidDecisionDialog(GrowOnErrors):
+class VoidDecisionDialog(FormDialog):
     """Withdraw the latest entry of a decision history, entered in error; it stays on record, struck
     through, with the reason."""
 

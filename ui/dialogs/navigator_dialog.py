@@ -28,7 +28,8 @@ from mshtdesk.domain.support import NavigatorCloseReason, NavigatorNeed
 from mshtdesk.services.navigator import NavigatorCaseDetail, NavigatorCaseInput
 from mshtdesk.services.people import PersonRow
 from ui.context import AppContext
-from ui.dialogs.record_form import GrowOnErrors, RecordForm
+from ui.dialogs.form import FormDialog
+from ui.dialogs.record_form import RecordForm
 from ui.widgets.choices import FlagGrid, YesNo, enum_combo, enum_data
 from ui.widgets.dates import DateEdit, OptionalDateEdit, to_qdate
 from ui.widgets.field_error import hint_label
@@ -369,7 +370,7 @@ class NavigatorCaseDialog(RecordForm):
         self.open_record(lambda: navigator.get(case_id), "opening a Navigator case")
 
 
-class CloseCaseDialog(GrowOnErrors):
+class CloseCaseDialog(FormDialog):
     """When and why support ended; "Other" needs a note (kept, dated, in the case notes)."""
 
     closed = Signal()

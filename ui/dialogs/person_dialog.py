@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -243,16 +243,6 @@ class PersonDialog(FormDialog):
             self.add_field(names, label, field, **kw)  # type: ignore[arg-type]
         finally:
             self.form = keep
-
-    def show_errors(self, fields: dict[str, str]) -> None:
-        """Make room for a long message (the age rule names a referral and says the rule): two form
-        columns side by side do not pass a wrapped label's height on, so each gets its height here."""
-        super().show_errors(fields)
-        QTimer.singleShot(0, self, self._fit_errors)
-
-    def _fit_errors(self) -> None:
-        for error in {id(e): e for e in self._errors.values()}.values():
-            error.setMinimumHeight(error.heightForWidth(error.width()) if error.isVisible() else 0)
 
     @staticmethod
     def _new_form() -> QFormLayout:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialogButtonBox, QWidget
 
 from mshtdesk.errors import MshtError, NotFoundError, PermissionDeniedError
@@ -22,25 +22,7 @@ from ui.dialogs.form import FormDialog
 from ui.widgets.choices import set_read_only
 
 
-def grow_to_fit(dialog: QWidget) -> None:
-    """Messages under fields wrap; a dialog does not grow for wrapped text by itself, so it would clip."""
-    layout = dialog.layout()
-    if layout is not None:
-        layout.activate()
-    hint = dialog.sizeHint()
-    if hint.height() > dialog.height() or hint.width() > dialog.width():
-        dialog.resize(max(dialog.width(), hint.width()), max(dialog.height(), hint.height()))
-
-
-class GrowOnErrors(FormDialog):
-    """A form dialog that makes room for the messages it shows."""
-
-    def show_errors(self, fields: dict[str, str]) -> None:
-        super().show_errors(fields)
-        QTimer.singleShot(0, self, lambda: grow_to_fit(self))
-
-
-class RecordForm(GrowOnErrors):
+class RecordForm(FormDialog):
     record_name = "record"  # "referral": for the discard question and messages
     saved = Signal(int)  # the record's id, once added or saved
 

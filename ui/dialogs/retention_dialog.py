@@ -11,7 +11,7 @@ from mshtdesk.domain.dates import uk
 from mshtdesk.domain.record_retention import DEFAULT_WORDING, MAX_YEARS, MIN_YEARS, RecordKind
 from mshtdesk.services.retention import RetentionRuleView
 from ui.context import AppContext
-from ui.dialogs.record_form import GrowOnErrors
+from ui.dialogs.form import FormDialog
 from ui.models.columns import ColumnSpec
 from ui.models.paged_model import RowsModel
 from ui.widgets.field_error import hint_label
@@ -31,7 +31,7 @@ RULE_COLUMNS: tuple[ColumnSpec[RetentionRuleView], ...] = (
 )
 
 
-class RetentionDialog(GrowOnErrors):
+class RetentionDialog(FormDialog):
     @classmethod
     def start(cls, ctx: AppContext, parent: QWidget | None) -> RetentionDialog:
         dialog = cls(ctx, parent)

@@ -26,8 +26,9 @@ from mshtdesk.domain.support import DischargeDestination, HavenServiceGiven, Rec
 from mshtdesk.services.haven import BedRow, StayDetail, StayInput, StayRow, beds_free, full_house
 from ui import palette
 from ui.context import AppContext
+from ui.dialogs.form import FormDialog
 from ui.dialogs.navigator_dialog import person_combo
-from ui.dialogs.record_form import GrowOnErrors, RecordForm
+from ui.dialogs.record_form import RecordForm
 from ui.widgets.choices import FlagGrid, enum_combo, enum_data, select_data
 from ui.widgets.field_error import hint_label
 from ui.widgets.moments import MomentEdit, london_text
@@ -289,7 +290,7 @@ class StayDialog(RecordForm):
         )
 
 
-class DischargeDialog(GrowOnErrors):
+class DischargeDialog(FormDialog):
     """When the person left and where they went (required)."""
 
     discharged = Signal(int)

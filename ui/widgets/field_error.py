@@ -1,14 +1,22 @@
-"""A red message under a form field, which also becomes the field's accessible description."""
+"""A red message under a form field, which also becomes the field's accessible description; its dialog
+makes room for it to show whole."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QAbstractScrollArea, QDialog, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from ui import palette
+from ui.widgets.reflow import room_for
+
+_HELD = "heldToItsLines"  # property of a label that show_wrapped_text gave a minimum height
 
 
 class FieldError(QLabel):
+    """Its dialog makes room for it whenever it shows (:func:`show_wrapped_text`), so no dialog needs
+    size code of its own for its messages."""
+
     def __init__(self, field: QWidget | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("fieldError")
@@ -18,39 +26,111 @@ class FieldError(QLabel):
         self.hide()
 
     def show_error(self, text: str) -> None:
+        shown = self.isVisible()
         self.setText(text)
         self.setVisible(bool(text))
         if self._field is not None:
             self._field.setAccessibleDescription(text)
-        if text and isinstance(self.window(), QDialog):  # a page of the main window has room to spare
-            QTimer.singleShot(0, self, lambda: show_wrapped_text(self.window()))
+        if text and shown:  # a new message in its place; one newly shown is fitted by showEvent
+            self._fit_window()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Shown, or shown with its dialog (a message set before the dialog opened, or on a page not in
+        view): only now is it laid out at its width."""
+        super().showEvent(event)
+        self._fit_window()
 
     def clear(self) -> None:
         self.show_error("")
 
+    def _fit_window(self) -> None:
+        """Once the layout has taken the text in; a page of the main window has room to spare."""
+        if isinstance(self.window(), QDialog):
+            QTimer.singleShot(0, self, lambda: show_wrapped_text(self.window()))
+
 
 def show_wrapped_text(window: QWidget) -> None:
-    """Grow ``window`` (never past its screen) until every wrapped label in it shows all its lines: a
-    window does not grow by itself when a message appears and wraps, and a stacked page does not pass
-    the label's height on, so the message would be cut through (the login window's, at two lines).
-    Stops when growing no longer helps (a label inside a scroll area)."""
+    """Make every wrapped label in ``window`` outside a scroll area (whose page grows by itself) show all
+    its lines, with nothing squeezed under them, never growing the window past its screen. Qt does
+    neither when a message appears: a window does not grow for text that wraps, so it is grown, by the
+    lines its labels lack and to its layout's height at its width (the login window's lockout was cut
+    through; a referral's messages squeezed its tick boxes together); and a stacked page, or a form row
+    held to its preferred height (measured at the label's preferred width, so a narrow column or a very
+    long message wraps to more lines than that), does not pass a label's height on, so a label the
+    growing did not reach is held to its lines (the person form's age rule, beside the date of birth)."""
     layout = window.layout()
-    if layout is None or not window.isVisible():  # a window not yet shown lays itself out when it is
+    if layout is None or not window.isVisible():  # not yet shown: its messages ask again when it is
         return
-    screen = window.screen()
-    room = screen.availableGeometry().height() if screen is not None else window.height() * 2
+    _refit_held(window)
+    room = room_for(window).height()
     last = -1
     for _ in range(6):
         layout.activate()
-        short = sum(
-            max(0, label.heightForWidth(label.width()) - label.height())
-            for label in window.findChildren(QLabel)
-            if label.wordWrap() and label.width() > 0 and label.isVisibleTo(window) and not _scrolled(label)
-        )
-        if short == 0 or short == last or window.height() >= room:
+        short = [(label, need) for label, need in _wrapped_labels(window) if need > label.height()]
+        missing = sum(need - label.height() for label, need in short)
+        if layout.hasHeightForWidth():  # the rest of the form, squeezed under the new lines
+            missing = max(missing, layout.totalHeightForWidth(window.width()) - window.height())
+        if missing <= 0:
             return
-        last = short
-        window.resize(window.width(), min(room, window.height() + short))
+        if missing == last or window.height() >= room:  # growing did not reach them, or cannot
+            if not short or not _hold(window, short, room):
+                return
+            last = -1
+            continue
+        last = missing
+        window.resize(window.width(), min(room, window.height() + missing))
+
+
+def _hold(window: QWidget, short: list[tuple[QLabel, int]], room: int) -> bool:
+    """Hold each label to its lines; the window grows to its new minimum (unless its own minimum was
+    set: then here). False, and let go, if the window would then need more than the screen: its rows
+    would be squeezed under the labels, which is worse than a message cut."""
+    layout = window.layout()
+    assert layout is not None
+    height = window.height()
+    for label, need in short:
+        label.setMinimumHeight(need)
+        label.setProperty(_HELD, True)
+    layout.activate()
+    wanted = layout.totalMinimumSize().height()
+    if layout.hasHeightForWidth():
+        wanted = max(wanted, layout.totalHeightForWidth(window.width()))
+    if wanted > room:
+        for label, _need in short:
+            _let_go(label)
+        layout.activate()
+        window.resize(window.width(), height)
+        return False
+    if wanted > window.height():
+        window.resize(window.width(), wanted)
+    return True
+
+
+def _let_go(label: QLabel) -> None:
+    label.setMinimumHeight(0)
+    label.setProperty(_HELD, False)
+
+
+def _wrapped_labels(window: QWidget) -> list[tuple[QLabel, int]]:
+    """Each wrapped label in view outside a scroll area, with the height its lines need at its width."""
+    return [
+        (label, label.heightForWidth(label.width()))
+        for label in window.findChildren(QLabel)
+        if label.wordWrap() and label.width() > 0 and label.isVisibleTo(window) and not _scrolled(label)
+    ]
+
+
+def _refit_held(window: QWidget) -> None:
+    """A label held to its lines before may since have other text, or none: held to its lines now, or
+    let go (a shorter message would otherwise keep the longer one's room). Let go first: a label's
+    height for its width is never less than its minimum height."""
+    for label in window.findChildren(QLabel):
+        if not label.property(_HELD):
+            continue
+        _let_go(label)
+        if label.isVisibleTo(window) and label.width() > 0 and label.text():
+            label.setMinimumHeight(label.heightForWidth(label.width()))
+            label.setProperty(_HELD, True)
 
 
 def _scrolled(widget: QWidget) -> bool:
