@@ -1,17 +1,21 @@
 """A message under a field shows whole wherever it appears (``FieldError`` and ``show_wrapped_text``): its
 lines are not cut, the field above it is not overlapped, the room a long message took is given back when a
-shorter one replaces it, and at the screen's height nothing is squeezed under a message."""
+shorter one replaces it, at the screen's height nothing is squeezed under a message, and messages that
+need more than the screen make the form scroll, its buttons in view."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
+from pathlib import Path
 
-from PySide6.QtCore import QSize
-from PySide6.QtWidgets import QApplication, QLabel, QWidget
+import pytest
+from PySide6.QtCore import QPoint, QSize
+from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
-from mshtdesk.domain.nrm import AgeAtReferral, DecisionKind, Outcome, Route
+from mshtdesk.domain.nrm import CHILD_RULE, AgeAtReferral, DecisionKind, Outcome, Route
 from mshtdesk.services.backend import Backend
 from mshtdesk.services.nrm import ReferralInput
 from mshtdesk.services.people import PersonInput
@@ -20,11 +24,13 @@ from ui import theme
 from ui.app import apply_style
 from ui.context import AppContext
 from ui.dialogs.decision_dialog import DecisionDialog
+from ui.dialogs.form import FormDialog
 from ui.dialogs.navigator_dialog import NavigatorCaseDialog
 from ui.dialogs.password_dialog import ChangePasswordDialog
 from ui.dialogs.person_dialog import PersonDialog
 from ui.dialogs.referral_dialog import ReferralDialog
 from ui.widgets import reflow
+from ui.widgets.field_error import FieldError
 
 LONG = (
     "This is a long message that wraps over several lines at the width of the form, so that a reader "
@@ -166,3 +172,186 @@ def test_at_the_screens_height_a_message_is_never_drawn_over_the_rows_under_it(
         reflow.SCREEN_OVERRIDE = None
         theme.uninstall(qapp)
         qapp.setStyleSheet("")
+
+
+SCREEN = QSize(784, 752)  # the room a 1,280 × 800 screen leaves in height (the offscreen one's width)
+AGE_RULE = (
+    "Under 18 when referred (born 01/03/2008, referred 01/02/2024), but referral NRM-000001 records an "
+    f"adult at referral and a Duty to Notify: {CHILD_RULE}. Correct the referral first, or check the date "
+    "of birth."
+)
+
+
+@pytest.fixture
+def themed(qapp: QApplication) -> Iterator[None]:
+    """The style sheet and theme as the app installs them (each dialog held to the screen), on ``SCREEN``."""
+    apply_style(qapp)
+    theme.install(qapp, apply_style)
+    reflow.SCREEN_OVERRIDE = SCREEN
+    yield
+    reflow.SCREEN_OVERRIDE = None
+    theme.uninstall(qapp)
+    qapp.setStyleSheet("")
+
+
+def _shot(dialog: QWidget, name: str) -> None:
+    """``MSHTDESK_SHOTS=dir`` keeps a PNG of the dialog for a person to look at."""
+    folder = os.environ.get("MSHTDESK_SHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        dialog.grab().save(str(Path(folder) / f"{name}.png"))
+
+
+def _messages(dialog: QWidget) -> list[FieldError]:
+    return [e for e in dialog.findChildren(FieldError) if e.isVisibleTo(dialog) and e.text()]
+
+
+def _in_view(scroll: QScrollArea, widget: QWidget) -> bool:
+    """All of ``widget`` inside the scroll area's viewport."""
+    top_left = widget.mapTo(scroll.viewport(), QPoint(0, 0))
+    return top_left.y() >= 0 and top_left.y() + widget.height() <= scroll.viewport().height()
+
+
+def _scrolls_with_every_message_whole(dialog: FormDialog) -> bool:
+    scroll = dialog.findChild(QScrollArea, "reflowScroll")
+    return (
+        isinstance(scroll, QScrollArea)
+        and dialog.property(reflow.REFLOWED) == "scrolls"
+        and all(scroll.isAncestorOf(e) and _whole(e) for e in _messages(dialog))
+    )
+
+
+def _check_scrolled_form(dialog: FormDialog, first: QWidget) -> None:
+    """Every message whole in the scroll area, under its field; the buttons below it, in view; the dialog
+    within the screen; the field with the first message scrolled into view."""
+    scroll = dialog.findChild(QScrollArea, "reflowScroll")
+    assert isinstance(scroll, QScrollArea)
+    assert not scroll.isAncestorOf(dialog.buttons), "the buttons scrolled away with the form"
+    assert dialog.buttons.isVisible()
+    assert dialog.buttons.geometry().bottom() < dialog.height()
+    assert dialog.width() <= SCREEN.width() and dialog.height() <= SCREEN.height()
+    for error in _messages(dialog):
+        field = error._field
+        if field is not None:
+            assert _below(field, error), error.text()
+    assert _in_view(scroll, first)
+
+
+def test_messages_needing_more_than_the_screen_scroll_the_form_with_its_buttons_in_view(
+    qtbot: QtBot, themed: None, track: Track, ctx: AppContext, wait_idle: Callable[..., None]
+) -> None:
+    """A referral at the screen's height with several long messages after Save: holding them to their
+    lines needed more than the screen, so they were let go and the crime reference's was cut through
+    (and drawn over its field). The form now scrolls, as it would had it opened too tall."""
+    dialog = ReferralDialog(ctx, None)
+    track(dialog)
+    dialog.show()
+    wait_idle()
+    dialog.submit()
+    wait_idle()
+    assert dialog.error_text("crime_ref")
+    shown = {name: dialog.error_text(name) for name in dialog._errors if dialog.error_text(name)}
+    dialog.show_errors(shown | {"crime_ref": LONG, "submitted_date": LONG, "elsewhere": LONG})
+    qtbot.waitUntil(lambda: _scrolls_with_every_message_whole(dialog), timeout=2_000)
+    settle(qtbot, 100)
+    _shot(dialog, "referral_scrolled")
+    error = dialog._errors["crime_ref"]
+    hint = error.parentWidget().findChild(QLabel, "footnote")
+    assert isinstance(hint, QLabel)
+    assert error.y() + error.height() <= hint.y()
+    _check_scrolled_form(dialog, dialog._fields[next(iter(shown))])
+
+
+def test_the_person_forms_age_rule_and_other_messages_show_whole_in_a_scrolled_form(
+    qtbot: QtBot, themed: None, track: Track, ctx: AppContext, wait_idle: Callable[..., None]
+) -> None:
+    """The age rule beside the date of birth (a form row that does not pass its height on) and three more
+    messages: the age rule was cut through and drawn over the date."""
+    dialog = PersonDialog.start(ctx, None, None)
+    track(dialog)
+    wait_idle()
+    nationality = "Choose a nationality from the list (type part of it), or leave it empty."
+    dialog.show_errors(
+        {
+            "date_of_birth": AGE_RULE,
+            "surname": LONG,
+            "nationality": nationality,
+            "second_nationality": nationality,
+        }
+    )
+    qtbot.waitUntil(lambda: _scrolls_with_every_message_whole(dialog), timeout=2_000)
+    settle(qtbot, 100)
+    _shot(dialog, "person_scrolled")
+    _check_scrolled_form(dialog, dialog.date_of_birth)
+    assert len(_messages(dialog)) == 4
+
+
+def test_the_first_messages_field_is_scrolled_into_view(
+    qtbot: QtBot, themed: None, track: Track, ctx: AppContext, wait_idle: Callable[..., None]
+) -> None:
+    """Focus set by code does not scroll a scroll area: the first message (at the foot of the form
+    here) would be out of sight, with the user not knowing where to look."""
+    dialog = ReferralDialog(ctx, None)
+    track(dialog)
+    dialog.show()
+    wait_idle()
+    settle(qtbot, 100)
+    right = ["exploitation_location", "crime_ref", "no_crime_reason", "district", "operation"]
+    messages = {"notes": LONG} | {name: LONG for name in right}  # the right-hand column, notes last
+    dialog.show_errors(messages)
+    qtbot.waitUntil(lambda: _scrolls_with_every_message_whole(dialog), timeout=2_000)
+    scroll = dialog.findChild(QScrollArea, "reflowScroll")
+    assert isinstance(scroll, QScrollArea)
+    qtbot.waitUntil(lambda: _in_view(scroll, dialog.notes), timeout=2_000)
+    assert scroll.verticalScrollBar().value() > 0
+    _shot(dialog, "referral_first_message")
+    _check_scrolled_form(dialog, dialog.notes)
+
+
+def test_a_dialog_whose_messages_fit_the_screen_keeps_its_layout(
+    qtbot: QtBot, themed: None, track: Track, ctx: AppContext, wait_idle: Callable[..., None]
+) -> None:
+    """Messages that fit are held to their lines as before: no scroll area."""
+    dialog = PersonDialog.start(ctx, None, None)
+    track(dialog)
+    wait_idle()
+    dialog.show_errors({"date_of_birth": AGE_RULE})
+    error = dialog._errors["date_of_birth"]
+    qtbot.waitUntil(lambda: _whole(error), timeout=2_000)
+    settle(qtbot, 100)
+    assert dialog.findChild(QScrollArea, "reflowScroll") is None
+    assert dialog.property(reflow.REFLOWED) != "scrolls"
+    assert _below(dialog.date_of_birth, error)
+
+
+def test_a_dialog_that_scrolls_from_the_start_shows_its_messages_whole(
+    qtbot: QtBot,
+    qapp: QApplication,
+    themed: None,
+    track: Track,
+    ctx: AppContext,
+    wait_idle: Callable[..., None],
+) -> None:
+    """A form that opened too tall already scrolls: its page grows for its messages, and no second scroll
+    area is made."""
+    reflow.SCREEN_OVERRIDE = QSize(784, 500)
+    dialog = PersonDialog.start(ctx, None, None)
+    track(dialog)
+    wait_idle()
+    assert dialog.property(reflow.REFLOWED) == "scrolls"
+    nationality = "Choose a nationality from the list (type part of it), or leave it empty."
+    dialog.show_errors(
+        {
+            "date_of_birth": AGE_RULE,
+            "surname": LONG,
+            "nationality": nationality,
+            "second_nationality": nationality,
+        }
+    )
+    qtbot.waitUntil(lambda: _scrolls_with_every_message_whole(dialog), timeout=2_000)
+    assert len(dialog.findChildren(QScrollArea, "reflowScroll")) == 1
+    error = dialog._errors["date_of_birth"]
+    assert _below(dialog.date_of_birth, error)
+    dialog.show_errors({"date_of_birth": "Not a date."})  # a shorter message gives back the room
+    qtbot.waitUntil(lambda: error.height() < 2 * error.fontMetrics().lineSpacing() + 4, timeout=2_000)
+    assert _whole(error)

@@ -3,14 +3,22 @@ makes room for it to show whole."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QAbstractScrollArea, QDialog, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QDialog,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ui import palette
-from ui.widgets.reflow import room_for
+from ui.widgets.reflow import HELD, room_for, scroll_later
 
-_HELD = "heldToItsLines"  # property of a label that show_wrapped_text gave a minimum height
+_HELD = HELD  # property of a label held to its lines, here or by reflow: refitted when shown again
 
 
 class FieldError(QLabel):
@@ -50,18 +58,27 @@ class FieldError(QLabel):
 
 
 def show_wrapped_text(window: QWidget) -> None:
-    """Make every wrapped label in ``window`` outside a scroll area (whose page grows by itself) show all
-    its lines, with nothing squeezed under them, never growing the window past its screen. Qt does
-    neither when a message appears: a window does not grow for text that wraps, so it is grown, by the
-    lines its labels lack and to its layout's height at its width (the login window's lockout was cut
-    through; a referral's messages squeezed its tick boxes together); and a stacked page, or a form row
-    held to its preferred height (measured at the label's preferred width, so a narrow column or a very
-    long message wraps to more lines than that), does not pass a label's height on, so a label the
-    growing did not reach is held to its lines (the person form's age rule, beside the date of birth)."""
+    """Make every wrapped label in ``window`` outside a scroll area (whose page grows by itself; the form's
+    own, made by ``ui/widgets/reflow.py``, is helped below) show all its lines, with nothing squeezed
+    under them, never growing the window past its screen. Qt does neither when a message appears: a
+    window does not grow for text that wraps, so it is grown, by the lines its labels lack and to its
+    layout's height at its width (the login window's lockout was cut through; a referral's messages
+    squeezed its tick boxes together); and a stacked page, or a form row held to its preferred height
+    (measured at the label's preferred width, so a narrow column or a very long message wraps to more
+    lines than that), does not pass a label's height on, so a label the growing did not reach is held to
+    its lines (the person form's age rule, beside the date of birth). If holding them needs more than the
+    screen (a form at the screen's height with several long messages), the form moves into a scroll area,
+    its buttons below it (``reflow.scroll_later``): cutting the messages or squeezing the rows under them
+    would hide what the user must correct."""
     layout = window.layout()
     if layout is None or not window.isVisible():  # not yet shown: its messages ask again when it is
         return
     _refit_held(window)
+    scroll = window.findChild(QScrollArea, "reflowScroll")
+    content = scroll.widget() if isinstance(scroll, QScrollArea) else None
+    if isinstance(scroll, QScrollArea) and content is not None:
+        _show_scrolled(window, scroll, content)
+        return
     room = room_for(window).height()
     last = -1
     for _ in range(6):
@@ -73,12 +90,47 @@ def show_wrapped_text(window: QWidget) -> None:
         if missing <= 0:
             return
         if missing == last or window.height() >= room:  # growing did not reach them, or cannot
-            if not short or not _hold(window, short, room):
+            if not short:
+                return
+            if not _hold(window, short, room):  # more than the screen: the form scrolls instead
+                if isinstance(window, QDialog) and scroll_later(window):
+                    QTimer.singleShot(0, window, lambda: show_wrapped_text(window))
                 return
             last = -1
             continue
         last = missing
         window.resize(window.width(), min(room, window.height() + missing))
+
+
+def _show_scrolled(window: QWidget, scroll: QScrollArea, content: QWidget) -> None:
+    """In a dialog whose form scrolls (``ui/widgets/reflow.py``), its page grows by itself for a label
+    held to its lines (a form row does not pass a label's height on), and the first message is scrolled
+    into view with its field: focus set by code does not scroll a scroll area."""
+    content_layout = content.layout()
+    if content_layout is not None:
+        content_layout.activate()
+    for label, need in _wrapped_labels(content, scroll):
+        if need > label.height():
+            label.setMinimumHeight(need)
+            label.setProperty(_HELD, True)
+    if content_layout is not None:
+        content_layout.activate()
+    error = _first_error(window, content)
+    if error is not None:
+        scroll.ensureWidgetVisible(error)
+        field = error._field
+        if field is not None and content.isAncestorOf(field):  # last: the field wins if both do not fit
+            scroll.ensureWidgetVisible(field)
+
+
+def _first_error(window: QWidget, content: QWidget) -> FieldError | None:
+    """The message under the field with focus (the first of a save's errors); with focus outside the form,
+    the topmost message; none while the user is in a field without one (the view stays where they are)."""
+    errors = [e for e in content.findChildren(FieldError) if e.isVisibleTo(content) and e.text()]
+    focus = window.focusWidget()
+    if focus is not None and content.isAncestorOf(focus):
+        return next((e for e in errors if e._field is focus), None)
+    return min(errors, key=lambda e: e.mapTo(content, QPoint(0, 0)).y(), default=None)
 
 
 def _hold(window: QWidget, short: list[tuple[QLabel, int]], room: int) -> bool:
@@ -111,12 +163,16 @@ def _let_go(label: QLabel) -> None:
     label.setProperty(_HELD, False)
 
 
-def _wrapped_labels(window: QWidget) -> list[tuple[QLabel, int]]:
-    """Each wrapped label in view outside a scroll area, with the height its lines need at its width."""
+def _wrapped_labels(window: QWidget, inside: QAbstractScrollArea | None = None) -> list[tuple[QLabel, int]]:
+    """Each wrapped label in view outside a scroll area (or in the page of ``inside``, not in one nested
+    in it), with the height its lines need at its width."""
     return [
         (label, label.heightForWidth(label.width()))
         for label in window.findChildren(QLabel)
-        if label.wordWrap() and label.width() > 0 and label.isVisibleTo(window) and not _scrolled(label)
+        if label.wordWrap()
+        and label.width() > 0
+        and label.isVisibleTo(window)
+        and _scroll_area_of(label) is inside
     ]
 
 
@@ -133,14 +189,14 @@ def _refit_held(window: QWidget) -> None:
             label.setProperty(_HELD, True)
 
 
-def _scrolled(widget: QWidget) -> bool:
-    """Inside a scroll area, whose page grows on its own: growing the window would not help it."""
+def _scroll_area_of(widget: QWidget) -> QAbstractScrollArea | None:
+    """The scroll area ``widget`` is in, whose page grows on its own: growing the window would not help."""
     parent = widget.parentWidget()
     while parent is not None and not parent.isWindow():
         if isinstance(parent, QAbstractScrollArea):
-            return True
+            return parent
         parent = parent.parentWidget()
-    return False
+    return None
 
 
 def hint_label(text: str) -> QLabel:

@@ -9,7 +9,9 @@ a dialog is about to be shown, :func:`fit_screen` checks it against the screen's
 - if it is still larger than the screen, long labels go above their fields (``WrapLongRows``), a combo
   box of long entries shows 24 characters, and the dialog's content moves into a scroll area with its
   row of buttons (the last ``QDialogButtonBox`` of its layout) left below it, always in view; the dialog
-  is then no larger than the screen, and stays so when it later asks for more (rows loaded).
+  is then no larger than the screen, and stays so when it later asks for more (rows loaded);
+- a dialog that fitted when it opened but whose messages later need more than the screen is moved into
+  the same scroll area then (:func:`scroll_later`, called by ``ui/widgets/field_error.py``).
 
 Applied to every dialog by :class:`ui.theme.Theme`, so no dialog does it by hand.
 """
@@ -39,6 +41,7 @@ SCREEN_OVERRIDE: QSize | None = None  # tests: measure against a given screen ra
 WINDOW_FRAME = QSize(16, 48)  # the title bar and borders the window manager adds around a dialog
 COMBO_CHARACTERS = 24  # a long list's box, when it would be too wide, shows this many and drops down whole
 REFLOWED = "reflowed"  # property set on a dialog whose content scrolls
+HELD = "heldToItsLines"  # property of a label held to its lines (let go when its text changes)
 
 
 def room_for(widget: QWidget) -> QSize:
@@ -89,6 +92,33 @@ def fit_screen(dialog: QDialog) -> bool:
     if not dialog.property(REFLOWED):
         dialog.setProperty(REFLOWED, "wrapped")
     return True
+
+
+def scroll_later(dialog: QDialog) -> bool:
+    """Move ``dialog``'s content into the scroll area :func:`fit_screen` makes, its buttons left below,
+    now that text which appeared after it opened (its messages) needs more than the screen: held to the
+    screen it would otherwise cut that text or squeeze its rows. True if moved (False if it already
+    scrolls, or is one of Qt's own boxes)."""
+    layout = dialog.layout()
+    if layout is None or not ours(dialog) or dialog.property(REFLOWED) == "scrolls":
+        return False
+    room = room_for(dialog)
+    focus = dialog.focusWidget()  # moving the form takes focus from it: the first message's field keeps it
+    _scroll(dialog, layout)
+    if focus is not None:  # once the moved fields are shown again (Qt shows them on a queued call)
+        QTimer.singleShot(0, dialog, lambda: _focus_again(dialog, focus))
+    wanted = _wanted(dialog)  # wider by the scroll bar, and no taller than the screen: it was at its height
+    dialog.resize(
+        min(max(dialog.width(), wanted.width()), room.width()),
+        min(max(dialog.height(), wanted.height()), room.height()),
+    )
+    _bound(dialog, room)
+    return True
+
+
+def _focus_again(dialog: QWidget, focus: QWidget) -> None:
+    if shiboken6.isValid(focus) and dialog.isAncestorOf(focus) and focus.isVisible():
+        focus.setFocus(Qt.FocusReason.OtherFocusReason)
 
 
 def _tall_enough(dialog: QDialog, layout: QLayout, room: QSize) -> bool:
@@ -188,6 +218,7 @@ def _open_wrapped_labels(dialog: QWidget) -> None:
             need = label.heightForWidth(label.width())
             if need > label.height() and need != label.minimumHeight():
                 label.setMinimumHeight(need)
+                label.setProperty(HELD, True)  # a shorter message later gives the room back (field_error)
 
 
 def _bound(dialog: QWidget, room: QSize) -> None:
