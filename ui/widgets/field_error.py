@@ -136,7 +136,7 @@ def _first_error(window: QWidget, content: QWidget) -> FieldError | None:
 def _hold(window: QWidget, short: list[tuple[QLabel, int]], room: int) -> bool:
     """Hold each label to its lines; the window grows to its new minimum (unless its own minimum was
     set: then here). False, and let go, if the window would then need more than the screen: its rows
-    would be squeezed under the labels, which is worse than a message cut."""
+    would be squeezed under the labels (the caller makes the form scroll instead)."""
     layout = window.layout()
     assert layout is not None
     height = window.height()
