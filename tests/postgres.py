@@ -7,13 +7,18 @@ Without it, the PostgreSQL halves of the tests skip with the reason, and the SQL
 from __future__ import annotations
 
 import os
+import threading
+from collections.abc import Callable
+from typing import TypeVar
 
 import pytest
-from sqlalchemy import Connection, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
 
 PG_URL = os.environ.get("MSHTDESK_TEST_PG_URL", "")
 SKIP_REASON = "set MSHTDESK_TEST_PG_URL to a scratch PostgreSQL database (.ci/pg_up.sh starts one)"
 needs_postgres = pytest.mark.skipif(not PG_URL, reason=SKIP_REASON)
+
+T = TypeVar("T")
 
 
 def fresh_server() -> str:
@@ -55,6 +60,35 @@ def as_login(url: str, login: str, member_of: str) -> str:
 # ----- one migrated database per session, put back between tests ----------------------------------------
 SITE_DB = "mshtdesk_test_site"
 SNAPSHOT = "mshtdesk_snapshot"  # a schema beside ``public`` holding the rows as first made
+
+
+def second_writer_waits(
+    engine: Engine, first: Callable[[Connection], T], second: Callable[[Connection], object]
+) -> T:
+    """Writer 1 runs ``first`` and holds its transaction open while writer 2 runs ``second`` in its own
+    transaction on another thread; writer 2 must wait (for a lock writer 1 holds) and finish without an
+    error once writer 1 commits. What ``first`` returned."""
+    errors: list[BaseException] = []
+    started = threading.Event()
+
+    def second_writer() -> None:
+        try:
+            with engine.begin() as conn:
+                started.set()
+                second(conn)
+        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+            errors.append(exc)
+
+    with engine.connect() as conn, conn.begin():
+        result = first(conn)
+        thread = threading.Thread(target=second_writer)
+        thread.start()
+        assert started.wait(10)
+        thread.join(1.0)
+        assert thread.is_alive(), "writer 2 did not wait for writer 1"
+    thread.join(30)
+    assert not thread.is_alive() and not errors, errors
+    return result
 
 
 def act_as_app_role(conn: Connection, prefix: str) -> None:

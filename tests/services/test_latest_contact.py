@@ -10,7 +10,6 @@ one person's contacts at once leave the row right.
 from __future__ import annotations
 
 import random
-import threading
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -29,6 +28,7 @@ from mshtdesk.services.today import TodayService
 from mshtdesk.store import latest_contact
 from mshtdesk.store.database import Database
 from mshtdesk.store.tables import LATEST_CONTACT, PERSON, VLO_CONTACT
+from tests.postgres import second_writer_waits
 
 Backends = Callable[[Role], Backend]
 LONDON = ZoneInfo("Europe/London")
@@ -267,30 +267,13 @@ def test_two_writers_of_one_person_at_once(
     person = victim(backend_for, "Concurrent")
     if not first_contact:
         backend_for(Role.VLO).contacts.add(welfare(person, at(0)))
-    engine = database.engine
-    errors: list[BaseException] = []
-    second_started = threading.Event()
-
-    def second_writer() -> None:
-        try:
-            with engine.begin() as conn:
-                second_started.set()
-                conn.execute(insert(VLO_CONTACT), _contact(person, at(3), date(2026, 3, 6)))
-        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
-            errors.append(exc)
-
-    with engine.connect() as first:
-        with first.begin():
-            later = first.execute(
-                insert(VLO_CONTACT).returning(VLO_CONTACT.c.id), _contact(person, at(7), date(2026, 3, 9))
-            ).scalar_one()
-            thread = threading.Thread(target=second_writer)
-            thread.start()
-            assert second_started.wait(10)
-            thread.join(1.0)  # it waits on the person's lock that writer 1 holds
-            assert thread.is_alive(), "writer 2 did not wait for writer 1"
-        thread.join(30)
-    assert not thread.is_alive() and not errors
+    later = second_writer_waits(  # on the person's lock that writer 1 holds
+        database.engine,
+        lambda conn: conn.execute(
+            insert(VLO_CONTACT).returning(VLO_CONTACT.c.id), _contact(person, at(7), date(2026, 3, 9))
+        ).scalar_one(),
+        lambda conn: conn.execute(insert(VLO_CONTACT), _contact(person, at(3), date(2026, 3, 6))),
+    )
     table = agree(database)
     assert table[person][0] == later
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import io
 import random
-import threading
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -31,6 +30,7 @@ from mshtdesk.store import awaiting_decision
 from mshtdesk.store.database import Database
 from mshtdesk.store.migrate import alembic_config
 from mshtdesk.store.tables import NRM_DECISION, NRM_REFERRAL, REFERRAL_AWAITING
+from tests.postgres import second_writer_waits
 
 Backends = Callable[[Role], Backend]
 TODAY = date(2026, 3, 30)  # a Monday
@@ -332,27 +332,13 @@ def test_two_writers_of_one_referral_at_once(backend_for: Backends, database: Da
     officer = backend_for(Role.HTT_OFFICER)
     ref = referral(officer, "Concurrent")
     first = rg(officer, ref)
-    engine = database.engine
-    errors: list[BaseException] = []
-    second_started = threading.Event()
-
-    def second_writer() -> None:
-        try:
-            with engine.begin() as conn:
-                second_started.set()
-                conn.execute(insert(NRM_DECISION), [decision_row(ref)])
-        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
-            errors.append(exc)
-
-    with engine.connect() as writer, writer.begin():
-        writer.execute(insert(NRM_DECISION), [decision_row(ref, supersedes_id=first, is_void=True)])
-        thread = threading.Thread(target=second_writer)
-        thread.start()
-        assert second_started.wait(10)
-        thread.join(1.0)  # it waits on the referral's lock that writer 1 holds
-        assert thread.is_alive(), "writer 2 did not wait for writer 1"
-    thread.join(30)
-    assert not thread.is_alive() and not errors
+    second_writer_waits(  # on the referral's lock that writer 1 holds
+        database.engine,
+        lambda conn: conn.execute(
+            insert(NRM_DECISION), [decision_row(ref, supersedes_id=first, is_void=True)]
+        ),
+        lambda conn: conn.execute(insert(NRM_DECISION), [decision_row(ref)]),
+    )
     assert agree(database) == set()  # writer 2's decision is in force
 
 

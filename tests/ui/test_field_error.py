@@ -180,6 +180,14 @@ AGE_RULE = (
     f"adult at referral and a Duty to Notify: {CHILD_RULE}. Correct the referral first, or check the date "
     "of birth."
 )
+NATIONALITY = "Choose a nationality from the list (type part of it), or leave it empty."
+#: The age rule beside the date of birth and three more messages: more than a 1,280 x 800 screen holds.
+PERSON_MESSAGES = {
+    "date_of_birth": AGE_RULE,
+    "surname": LONG,
+    "nationality": NATIONALITY,
+    "second_nationality": NATIONALITY,
+}
 
 
 @pytest.fixture
@@ -270,15 +278,7 @@ def test_the_person_forms_age_rule_and_other_messages_show_whole_in_a_scrolled_f
     dialog = PersonDialog.start(ctx, None, None)
     track(dialog)
     wait_idle()
-    nationality = "Choose a nationality from the list (type part of it), or leave it empty."
-    dialog.show_errors(
-        {
-            "date_of_birth": AGE_RULE,
-            "surname": LONG,
-            "nationality": nationality,
-            "second_nationality": nationality,
-        }
-    )
+    dialog.show_errors(PERSON_MESSAGES)
     qtbot.waitUntil(lambda: _scrolls_with_every_message_whole(dialog), timeout=2_000)
     settle(qtbot, 100)
     _shot(dialog, "person_scrolled")
@@ -339,15 +339,7 @@ def test_a_dialog_that_scrolls_from_the_start_shows_its_messages_whole(
     track(dialog)
     wait_idle()
     assert dialog.property(reflow.REFLOWED) == "scrolls"
-    nationality = "Choose a nationality from the list (type part of it), or leave it empty."
-    dialog.show_errors(
-        {
-            "date_of_birth": AGE_RULE,
-            "surname": LONG,
-            "nationality": nationality,
-            "second_nationality": nationality,
-        }
-    )
+    dialog.show_errors(PERSON_MESSAGES)
     qtbot.waitUntil(lambda: _scrolls_with_every_message_whole(dialog), timeout=2_000)
     assert len(dialog.findChildren(QScrollArea, "reflowScroll")) == 1
     error = dialog._errors["date_of_birth"]
