@@ -113,11 +113,8 @@ def test_a_field_is_not_overlapped_by_the_message_under_it(
     qtbot.waitUntil(lambda: _whole(error) and _below(dialog.note, error), timeout=2_000)
 
 
-def test_the_rest_of_a_form_is_not_squeezed_under_its_messages(
-    qtbot: QtBot, track: Track, ctx: AppContext, wait_idle: Callable[..., None]
-) -> None:
-    """The dialog grows to its layout's height at its width, not only by the lines its messages lack:
-    a referral's messages squeezed its tick boxes over each other."""
+def _saved_empty(ctx: AppContext, track: Track, wait_idle: Callable[..., None]) -> ReferralDialog:
+    """A new referral form, shown and saved empty: its messages under the fields Save checks."""
     dialog = ReferralDialog(ctx, None)
     track(dialog)
     dialog.show()
@@ -125,6 +122,15 @@ def test_the_rest_of_a_form_is_not_squeezed_under_its_messages(
     dialog.submit()
     wait_idle()
     assert dialog.error_text("crime_ref")
+    return dialog
+
+
+def test_the_rest_of_a_form_is_not_squeezed_under_its_messages(
+    qtbot: QtBot, track: Track, ctx: AppContext, wait_idle: Callable[..., None]
+) -> None:
+    """The dialog grows to its layout's height at its width, not only by the lines its messages lack:
+    a referral's messages squeezed its tick boxes over each other."""
+    dialog = _saved_empty(ctx, track, wait_idle)
     settle(qtbot, 200)
     assert all(box.height() >= box.minimumSizeHint().height() for box in dialog.sub_boxes.values())
 
@@ -251,13 +257,7 @@ def test_messages_needing_more_than_the_screen_scroll_the_form_with_its_buttons_
     """A referral at the screen's height with several long messages after Save: holding them to their
     lines needed more than the screen, so they were let go and the crime reference's was cut through
     (and drawn over its field). The form now scrolls, as it would had it opened too tall."""
-    dialog = ReferralDialog(ctx, None)
-    track(dialog)
-    dialog.show()
-    wait_idle()
-    dialog.submit()
-    wait_idle()
-    assert dialog.error_text("crime_ref")
+    dialog = _saved_empty(ctx, track, wait_idle)
     shown = {name: dialog.error_text(name) for name in dialog._errors if dialog.error_text(name)}
     dialog.show_errors(shown | {"crime_ref": LONG, "submitted_date": LONG, "elsewhere": LONG})
     qtbot.waitUntil(lambda: _scrolls_with_every_message_whole(dialog), timeout=2_000)
