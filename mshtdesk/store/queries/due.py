@@ -63,8 +63,9 @@ class AwaitingRg(NamedTuple):
 def referrals_awaiting_rg(conn: Connection, *, submitted_by: date, scope: PersonScope) -> list[AwaitingRg]:
     """NRM referrals (not Duty to Notify) submitted by ``submitted_by`` with no decision in force: the
     rows of ``referral_awaiting`` (kept in step with the decisions by triggers, a few thousand at a
-    million arrests), each referral then read by its id. Nothing in the WHERE clause names an indexed
-    column of ``nrm_referral``, so the plan starts from the small table whatever the statistics say."""
+    million arrests), each referral then read by its id. Only a scope (a VLO's people) names an indexed
+    column of ``nrm_referral``, so a force-wide Today starts from the small table whatever the
+    statistics say."""
     r, a = NRM_REFERRAL.c, REFERRAL_AWAITING.c
     q = (
         select(r.id, r.person_id, r.referral_ref, a.submitted_date)
