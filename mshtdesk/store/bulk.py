@@ -4,6 +4,11 @@ SQLAlchemy's executemany converts every bound value of every row through the col
 import repeats the same few dates and constants hundreds of thousands of times, so this converts each
 distinct value once, column by column, and hands the driver ready rows. The statement is compiled for
 the connection's dialect, so the same code runs on SQLite and PostgreSQL.
+
+On PostgreSQL the rows go in by one ``COPY`` instead: psycopg's ``executemany`` runs the INSERT once a
+row (pipelined), about 30 microseconds each on the server, so a first custody import of 66,876 rows
+spent 3 s in its three inserts against 0.4 s for the hand-written limit's ``COPY``. ``COPY FROM`` fires
+the same row triggers and checks the same constraints as INSERT, and needs only the INSERT privilege.
 """
 
 from __future__ import annotations
@@ -55,6 +60,9 @@ def bulk_insert(
         proc = column_type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
         if proc is not None:
             by_column[i] = _convert(tuple(by_column[i]), proc)
+    if conn.dialect.name == "postgresql":
+        _copy(conn, table, columns, by_column)
+        return
     params: list[Any]
     if compiled.positional:
         where = {c: i for i, c in enumerate(columns)}
@@ -62,6 +70,20 @@ def bulk_insert(
     else:
         params = [dict(zip(columns, values, strict=True)) for values in zip(*by_column, strict=True)]
     conn.exec_driver_sql(compiled.string, params)
+
+
+def _copy(conn: Connection, table: Table, columns: Sequence[str], by_column: list[Sequence[Any]]) -> None:
+    """The converted rows into ``table`` by one ``COPY ... FROM STDIN``, in the connection's transaction."""
+    quote = conn.dialect.identifier_preparer
+    names = ", ".join(quote.quote(c) for c in columns)
+    driver = conn.connection.driver_connection
+    assert driver is not None  # an open connection in a transaction
+    with (
+        driver.cursor() as cursor,
+        cursor.copy(f"COPY {quote.format_table(table)} ({names}) FROM STDIN") as copy,
+    ):
+        for row in zip(*by_column, strict=True):
+            copy.write_row(row)
 
 
 def fetch_plain(conn: Connection, stmt: Select[Any]) -> Sequence[Any]:

@@ -268,3 +268,42 @@ def test_the_cli_says_the_list_is_cut_and_gives_the_total(db_address: str, tmp_p
         assert "Showing the first 1,000 of 6,000 problems." in lines[0]
         assert len([x for x in lines if x.startswith("  line ")]) == 1000
         assert lines[-1] == "  ... and 5,000 more problems not listed."
+
+
+# ----- what the bulk write must not reinterpret ---------------------------------------------------------
+#: Text that means something to PostgreSQL's COPY (its NULL mark, end-of-data mark and escapes) or to SQL.
+AWKWARD = ("\\N", "\\.", "a\\b", "back\\\\slash", "line\\nbreak", "O'Neill; DROP TABLE arrest", 'say "hi"')
+
+
+def test_text_that_means_something_to_copy_or_sql_is_stored_as_written(backend: Backend) -> None:
+    """Imports write by one COPY a table on a team server: every awkward cell comes back as it was
+    written, and an empty cell is still NULL where the column allows none (a person's missing date of
+    birth), never the text ``\\N``."""
+
+    def cell(text: str) -> str:
+        return '"' + text.replace('"', '""') + '"'
+
+    custody = "".join(
+        f"AWK/{n},2022-01-10,BD,{cell(t)},O1,{cell(t)},RUI,2022-01-10\n" for n, t in enumerate(AWKWARD)
+    )
+    backend.import_custody((HEADER + custody).encode(), "awkward.csv")
+    nrm = "".join(
+        f"NRM-AWK-{n},V-AWK-{n},{cell(t)},Anna,,female,Polish,NRM,2023-02-06,adult,adult,Labour,UK,"
+        f"13/{n}/23,,positive,2023-02-13,,\n"
+        for n, t in enumerate(AWKWARD)
+    )
+    backend.import_nrm((NRM_HEADER + nrm).encode(), "awkward-nrm.csv")
+    with backend.db.engine.connect() as conn:
+        arrests = conn.execute(
+            select(ARREST.c.detainee_ref, OFFENCE.c.offence_text)
+            .join(OFFENCE, OFFENCE.c.arrest_id == ARREST.c.id)
+            .where(ARREST.c.custody_ref.like("AWK/%"))
+            .order_by(ARREST.c.id)
+        ).all()
+        people = conn.execute(
+            select(PERSON.c.surname, PERSON.c.date_of_birth)
+            .where(PERSON.c.person_ref.like("V-AWK-%"))
+            .order_by(PERSON.c.id)
+        ).all()
+    assert [tuple(r) for r in arrests] == [(t, t) for t in AWKWARD]
+    assert [tuple(r) for r in people] == [(t, None) for t in AWKWARD]
