@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Select, Table, bindparam, insert
+from sqlalchemy.exc import DBAPIError
 
 
 def _convert(values: tuple[Any, ...], proc: Any) -> Sequence[Any]:
@@ -73,17 +74,27 @@ def bulk_insert(
 
 
 def _copy(conn: Connection, table: Table, columns: Sequence[str], by_column: list[Sequence[Any]]) -> None:
-    """The converted rows into ``table`` by one ``COPY ... FROM STDIN``, in the connection's transaction."""
+    """The converted rows into ``table`` by one ``COPY ... FROM STDIN``, in the connection's transaction.
+
+    The driver's errors come out as SQLAlchemy's, as an INSERT's would: callers tell another user's
+    clashing row (``IntegrityError``) and a lost connection from other failures by them."""
     quote = conn.dialect.identifier_preparer
     names = ", ".join(quote.quote(c) for c in columns)
+    sql = f"COPY {quote.format_table(table)} ({names}) FROM STDIN"
     driver = conn.connection.driver_connection
     assert driver is not None  # an open connection in a transaction
-    with (
-        driver.cursor() as cursor,
-        cursor.copy(f"COPY {quote.format_table(table)} ({names}) FROM STDIN") as copy,
-    ):
-        for row in zip(*by_column, strict=True):
-            copy.write_row(row)
+    dbapi = conn.dialect.loaded_dbapi
+    try:
+        with driver.cursor() as cursor, cursor.copy(sql) as copy:
+            for row in zip(*by_column, strict=True):
+                copy.write_row(row)
+    except dbapi.Error as exc:
+        lost = conn.dialect.is_disconnect(exc, conn.connection.dbapi_connection, None)
+        if lost:
+            conn.invalidate(exc)
+        raise DBAPIError.instance(
+            sql, None, exc, dbapi.Error, connection_invalidated=lost, dialect=conn.dialect
+        ) from exc
 
 
 def fetch_plain(conn: Connection, stmt: Select[Any]) -> Sequence[Any]:
