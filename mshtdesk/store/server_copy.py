@@ -9,15 +9,16 @@ signatures, and ``audit_head`` arrive as they were, so ``audit verify`` walks th
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, func, insert, select, text
+from sqlalchemy import Connection, Table, delete, func, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import SQLModel
 
 from mshtdesk.errors import StoreError
 from mshtdesk.store import derived
+from mshtdesk.store.bulk import bulk_insert
 from mshtdesk.store.server_roles import DERIVED, HISTORY, ROLE_SETTINGS
 from mshtdesk.store.tables import SETTING, USER
 
@@ -49,14 +50,15 @@ def clear_target(target: Connection) -> None:
         target.execute(stmt)
 
 
-def _rows(source: Connection, table: Table) -> Iterator[list[dict[str, Any]]]:
+def _rows(source: Connection, table: Table) -> Iterator[Sequence[Sequence[Any]]]:
+    """The table's rows in batches, each row's values in ``table.c`` order."""
     order = [c for c in table.primary_key.columns]
     stmt = select(table).order_by(*order)
     if table is SETTING:
         stmt = stmt.where(SETTING.c.key.not_in(LAPTOP_ONLY_SETTINGS | set(ROLE_SETTINGS)))
     result = source.execute(stmt)
     while batch := result.fetchmany(BATCH):
-        yield [dict(row._mapping) for row in batch]
+        yield batch
 
 
 def copy_rows(source: Connection, target: Connection) -> dict[str, int]:
@@ -68,9 +70,10 @@ def copy_rows(source: Connection, target: Connection) -> dict[str, int]:
             if table.name in DERIVED:
                 continue  # never copied: the laptop's could disagree with its rows; rebuilt below
             n = 0
+            columns = [c.name for c in table.c]
             for batch in _rows(source, table):
-                try:
-                    target.execute(insert(table), batch)
+                try:  # one COPY a batch (bulk_insert): 98 -> 65 s for a 100k-arrest laptop (1.65M rows)
+                    bulk_insert(target, table, columns, batch)
                 except DBAPIError as exc:  # a value the laptop's SQLite took but the server's types refuse
                     raise StoreError(
                         f"Rows of the laptop's {table.name} table do not fit the team database "
