@@ -7,7 +7,15 @@ import os
 from typing import TextIO
 
 from mshtdesk.cli.args import Parents, Subparsers
-from mshtdesk.cli.common import EXIT_OK, PASSWORD_ENV, USER_ENV, Handler, credentials, new_password
+from mshtdesk.cli.common import (
+    EXIT_OK,
+    PASSWORD_ENV,
+    USER_ENV,
+    Handler,
+    Progress,
+    credentials,
+    new_password,
+)
 
 
 def add_commands(sub: Subparsers, parents: Parents) -> None:
@@ -93,7 +101,13 @@ def _server(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_OK
     if ns.what == "import-from":
         user, password = credentials()
-        moved = team.import_from(ns.laptop, user, password, ns.url, role_prefix=ns.role_prefix)
+        progress = Progress(err)  # a laptop of 100,000 arrests takes a minute
+        try:
+            moved = team.import_from(
+                ns.laptop, user, password, ns.url, role_prefix=ns.role_prefix, progress=progress
+            )
+        finally:
+            progress.finish()
         r = moved.roles
         total = sum(moved.copied.values())
         print(f"Copied {total:,} rows in {len(moved.copied)} tables into {moved.location}.", file=out)

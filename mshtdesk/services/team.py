@@ -173,7 +173,13 @@ class Moved:
 
 
 def import_from(
-    laptop: str, username: str, password: str, db: str, *, role_prefix: str | None = None
+    laptop: str,
+    username: str,
+    password: str,
+    db: str,
+    *,
+    role_prefix: str | None = None,
+    progress: server_copy.Progress | None = None,
 ) -> Moved:
     """Copy a laptop's encrypted database (every table, users with their password hashes, the audit log
     with its hashes and signatures) into an empty team database, all or nothing.
@@ -181,7 +187,7 @@ def import_from(
     An administrator of the laptop's database logs in to it; in one write transaction on the laptop
     (nobody can change it meanwhile) they sign an event recording the move, and the server is set up
     and filled in one transaction of its own; the laptop's commits only after the server's, so a failure
-    anywhere leaves the server empty and the laptop as it was.
+    anywhere leaves the server empty and the laptop as it was. ``progress`` hears the copy's rows.
     """
     url = _server_only(db)
     if sqlite_path(resolve_url(laptop)) is None:
@@ -202,7 +208,7 @@ def import_from(
                 reason=f"copied to the team server {where}"[:1000],
             )
             copied = server_roles.prepare_server(
-                url, roles, lambda target: server_copy.copy_rows(source, target)
+                url, roles, lambda target: server_copy.copy_rows(source, target, progress)
             )
         with opened.engine.begin() as source:
             record(source, actor, AuditAction.LOGOUT, Entity.USER, actor.user_id)

@@ -18,6 +18,7 @@ from mshtdesk.services.backend import Backend
 from mshtdesk.services.register import ArrestInput
 from mshtdesk.services.team import import_from
 from mshtdesk.store.database import Database
+from mshtdesk.store.server_copy import COPYING, DERIVING
 from tests.conftest import SEED_EXPORT, USERS
 from tests.postgres import fresh_server, needs_postgres, server_tables
 
@@ -46,7 +47,20 @@ def test_a_laptop_moves_onto_the_server_whole(
     before = _counts(database.engine)
 
     url = fresh_server()
-    moved = import_from(str(db_path), ADMIN.username, ADMIN.password, url, role_prefix="htt_m")
+    heard: list[tuple[str, int, int]] = []
+    moved = import_from(
+        str(db_path),
+        ADMIN.username,
+        ADMIN.password,
+        url,
+        role_prefix="htt_m",
+        progress=lambda *a: heard.append(a),
+    )
+    total = sum(moved.copied.values())  # what the progress says: rows so far out of all, each batch
+    assert heard[-1] == (DERIVING, 0, 0)
+    assert {(phase, of) for phase, _, of in heard[:-1]} == {(COPYING, total)}
+    done = [d for _, d, _ in heard[:-1]]
+    assert len(done) > 1 and done == sorted(done) and done[-1] == total
     after = _counts(database.engine)  # the laptop: its move and the log-out recorded, nothing else
     assert after["audit_event"] == before["audit_event"] + 3  # login, the move, logout
     assert {k: v for k, v in after.items() if k not in ("audit_event", "audit_head")} == {
