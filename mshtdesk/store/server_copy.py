@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, func, select, text
+from sqlalchemy import Connection, Select, Table, delete, func, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import SQLModel
 
@@ -51,13 +51,17 @@ def clear_target(target: Connection) -> None:
         target.execute(stmt)
 
 
-def _rows(source: Connection, table: Table) -> Iterator[Sequence[Sequence[Any]]]:
-    """The table's rows in batches, each row's values in ``table.c`` order."""
-    order = [c for c in table.primary_key.columns]
-    stmt = select(table).order_by(*order)
+def _copied(table: Table) -> Select[Any]:
+    """The rows of ``table`` that move to the server (a laptop's own settings stay behind)."""
+    stmt = select(table)
     if table is SETTING:
         stmt = stmt.where(SETTING.c.key.not_in(LAPTOP_ONLY_SETTINGS | set(ROLE_SETTINGS)))
-    result = source.execute(stmt)
+    return stmt
+
+
+def _rows(source: Connection, table: Table) -> Iterator[Sequence[Sequence[Any]]]:
+    """The table's rows in batches, each row's values in ``table.c`` order."""
+    result = source.execute(_copied(table).order_by(*table.primary_key.columns))
     while batch := result.fetchmany(BATCH):
         yield batch
 
@@ -73,7 +77,9 @@ def copy_rows(source: Connection, target: Connection, progress: Progress | None 
     clear_target(target)
     copied: dict[str, int] = {}
     tables = [t for t in _tables() if t.name not in DERIVED]  # the derived: rebuilt below, not copied
-    total = sum(source.execute(select(func.count()).select_from(t)).scalar_one() for t in tables)
+    total = sum(
+        source.execute(select(func.count()).select_from(_copied(t).subquery())).scalar_one() for t in tables
+    )
     done = 0
     with derived.paused_every(target):  # derived from the copied rows at the end, a statement each
         for table in tables:
