@@ -102,6 +102,10 @@ def copy_rows(source: Connection, target: Connection, progress: Progress | None 
             progress(DERIVING, 0, 0)
         derived.rebuild_every(target)
     _move_sequences(target)
+    # The planner's statistics are those of the empty tables the set-up made, and autovacuum gets
+    # round to 17 million rows in its own time: the first Today or COM summary after a move would be
+    # planned for empty tables. A sample of each table, a few seconds at a million arrests.
+    target.exec_driver_sql("ANALYZE")
     return copied
 
 
