@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, event, literal, select
+from sqlalchemy import Connection, Engine, event, literal, select
 
 from mshtdesk.domain.roles import Role
 from mshtdesk.services.backend import Backend
@@ -23,21 +24,27 @@ from tests.postgres import PgSnapshot
 FROM, TO, AS_AT = date(2025, 4, 1), date(2026, 3, 31), date(2026, 11, 22)
 
 
-def _plan_of(database: Database, run: Callable[[Connection], Any]) -> list[str]:
-    """SQLite's plan of the last statement ``run`` executes."""
+@contextmanager
+def _heard(engine: Engine) -> Iterator[list[tuple[str, Any]]]:
+    """The statements (with their parameters) executed on ``engine`` meanwhile."""
     seen: list[tuple[str, Any]] = []
 
     def keep(_conn: Any, _cur: Any, statement: str, params: Any, _ctx: Any, _many: bool) -> None:
         seen.append((statement, params))
 
-    event.listen(database.engine, "before_cursor_execute", keep)
+    event.listen(engine, "before_cursor_execute", keep)
     try:
-        with database.engine.connect() as conn:
-            run(conn)
-            statement, params = seen[-1]
-            return [row[3] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params)]
+        yield seen
     finally:
-        event.remove(database.engine, "before_cursor_execute", keep)
+        event.remove(engine, "before_cursor_execute", keep)
+
+
+def _plan_of(database: Database, run: Callable[[Connection], Any]) -> list[str]:
+    """SQLite's plan of the last statement ``run`` executes."""
+    with _heard(database.engine) as seen, database.engine.connect() as conn:
+        run(conn)
+        statement, params = seen[-1]
+        return [row[3] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params)]
 
 
 def test_each_victims_first_decision_is_probed_once_per_link(database: Database) -> None:
@@ -95,21 +102,13 @@ def pg_register(pg_snapshot: PgSnapshot) -> Iterator[Database]:
 def _probes(db: Database, run: Callable[[Connection], Any], mentions: str) -> tuple[Any, list[int]]:
     """What ``run`` returned, and the loops of the correction probes mentioning ``mentions`` in the
     plans of every statement it executed."""
-    seen: list[tuple[str, Any]] = []
-
-    def keep(_conn: Any, _cur: Any, statement: str, params: Any, _ctx: Any, _many: bool) -> None:
-        seen.append((statement, params))
-
-    event.listen(db.engine, "before_cursor_execute", keep)
-    try:
-        with db.engine.connect() as conn:
-            result = run(conn)
-            loops: list[int] = []
-            for statement, params in list(seen):  # the EXPLAINs below are heard too
-                (plan,) = conn.exec_driver_sql("EXPLAIN (ANALYZE, FORMAT JSON) " + statement, params).one()
-                loops += _probe_loops(plan[0]["Plan"], mentions)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", keep)
+    with _heard(db.engine) as seen, db.engine.connect() as conn:
+        result = run(conn)
+        ran = list(seen)  # before the EXPLAINs below, which are heard too
+        loops: list[int] = []
+        for statement, params in ran:
+            (plan,) = conn.exec_driver_sql("EXPLAIN (ANALYZE, FORMAT JSON) " + statement, params).one()
+            loops += _probe_loops(plan[0]["Plan"], mentions)
     return result, loops
 
 
