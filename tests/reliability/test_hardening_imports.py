@@ -307,3 +307,13 @@ def test_text_that_means_something_to_copy_or_sql_is_stored_as_written(backend: 
         ).all()
     assert [tuple(r) for r in arrests] == [(t, t) for t in AWKWARD]
     assert [tuple(r) for r in people] == [(t, None) for t in AWKWARD]
+
+
+def test_a_dry_run_writes_nothing_though_its_rows_went_in(backend: Backend) -> None:
+    """A dry run writes its rows (by COPY on a team server) and rolls them back: it says what would be
+    added, and afterwards nothing is stored and the same file still adds everything."""
+    tried = backend.import_file(str(SEED_EXPORT), dry_run=True)
+    assert tried.arrests_added > 100 and tried.batch_id is None
+    assert counts(backend) == (0,) * len(TABLES)
+    done = backend.import_file(str(SEED_EXPORT))
+    assert (done.arrests_added, done.events_added) == (tried.arrests_added, tried.events_added)
